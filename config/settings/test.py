@@ -1,0 +1,31 @@
+"""Test settings: SQLite by default, HIQC_TEST_DATABASE_URL (PostgreSQL) when set."""
+
+import base64
+import json
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, database_config
+
+SECRET_KEY = "test-only-not-secret-" + "x" * 40
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+_url = os.environ.get("HIQC_TEST_DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}"
+DATABASES = {"default": database_config(_url)}
+DATABASES["default"]["TEST"] = {"NAME": None}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file (not :memory:) so the browser tests' live server and the raw-storage tests see it.
+    DATABASES["default"]["TEST"]["NAME"] = str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HIQC_FIELD_KEYS = json.dumps(
+    {
+        "current": "t1",
+        "keys": {"t1": base64.b64encode(b"k" * 32).decode()},
+        "hash_key": base64.b64encode(b"h" * 32).decode(),
+    }
+)
+(BASE_DIR / "var").mkdir(exist_ok=True)
+LOGGING = {"version": 1, "disable_existing_loggers": False}

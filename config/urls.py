@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hiqc.core import views as core_views
+
+from .api import api
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", core_views.logout_view, name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", core_views.audit_page, name="audit"),
+    path("rules/", core_views.rules_page, name="rules"),
+    path("customers/", include("hiqc.customers.urls")),
+    path("organisations/", include("hiqc.organisations.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

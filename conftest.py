@@ -1,0 +1,75 @@
+"""Shared fixtures: an org tree, persona users for every role, and actors for them.
+
+Personas (username → role @ unit):
+  quality_lead@HO, admin@HO (system_admin), auditor@HO,
+  branch_manager@P1 (province 1), agent@C1 (city 1 under P1), handler@C1 (complaint_handler),
+  claims@C1 (claims_handler), reviewer@HO (claims_reviewer), supervisor@P1 (call-centre),
+  compliance@HO, risk@HO, trainer@HO, facility@C1, nobody (no membership), outsider_agent@P2.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hiqc.core.access import Actor
+from hiqc.organisations.enums import OrgLevel, Role
+from hiqc.organisations.models import Membership, OrgUnit, User
+from hiqc.organisations.services import actor_for_user
+
+PASSWORD = "correct-horse-battery-staple"
+
+PERSONAS: dict[str, tuple[str | None, str]] = {
+    "quality_lead": (Role.QUALITY_LEAD, "HO"),
+    "admin": (Role.SYSTEM_ADMIN, "HO"),
+    "auditor": (Role.AUDITOR, "HO"),
+    "branch_manager": (Role.BRANCH_MANAGER, "P1"),
+    "agent": (Role.CONSULTATION_AGENT, "C1"),
+    "handler": (Role.COMPLAINT_HANDLER, "C1"),
+    "claims": (Role.CLAIMS_HANDLER, "C1"),
+    "reviewer": (Role.CLAIMS_REVIEWER, "HO"),
+    "supervisor": (Role.CALL_CENTRE_SUPERVISOR, "P1"),
+    "compliance": (Role.COMPLIANCE_OFFICER, "HO"),
+    "risk": (Role.RISK_MANAGER, "HO"),
+    "trainer": (Role.TRAINER, "HO"),
+    "facility": (Role.FACILITY_ADMIN, "C1"),
+    "nobody": (None, "C1"),
+    "outsider_agent": (Role.CONSULTATION_AGENT, "P2"),
+}
+
+
+def _unit(code: str, name: str, level: int, parent: OrgUnit | None, path: str) -> OrgUnit:
+    return OrgUnit.objects.create(code=code, name=name, name_en=code, level=level, parent=parent, path=path)
+
+
+@pytest.fixture
+def org(db) -> dict[str, OrgUnit]:
+    """HO → P1 → C1 → O1, and HO → P2 → C2."""
+    ho = _unit("HO", "总公司", OrgLevel.HEAD_OFFICE, None, "0001/")
+    p1 = _unit("P1", "北京分公司", OrgLevel.PROVINCE, ho, "0001/0001/")
+    c1 = _unit("C1", "朝阳中心支公司", OrgLevel.CITY, p1, "0001/0001/0001/")
+    o1 = _unit("O1", "望京营业部", OrgLevel.OUTLET, c1, "0001/0001/0001/0001/")
+    p2 = _unit("P2", "上海分公司", OrgLevel.PROVINCE, ho, "0001/0002/")
+    c2 = _unit("C2", "浦东中心支公司", OrgLevel.CITY, p2, "0001/0002/0001/")
+    return {"HO": ho, "P1": p1, "C1": c1, "O1": o1, "P2": p2, "C2": c2}
+
+
+@pytest.fixture
+def personas(org) -> dict[str, User]:
+    users = {}
+    for username, (role, unit_code) in PERSONAS.items():
+        user = User.objects.create_user(username=username, password=PASSWORD, org_unit=org[unit_code],
+                                        display_name=username)
+        if role:
+            Membership.objects.create(user=user, role=role, org_unit=org[unit_code])
+        users[username] = user
+    return users
+
+
+@pytest.fixture
+def actors(personas) -> dict[str, Actor]:
+    return {name: actor_for_user(user) for name, user in personas.items()}
+
+
+@pytest.fixture
+def system_actor() -> Actor:
+    return Actor.system("test")

@@ -1,0 +1,55 @@
+"""Errors every interface renders the same way: {"code", "message", "fields"}."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from django.utils.translation import gettext_lazy as _
+
+
+class HiqcError(Exception):
+    """A failure the caller can act on. `fields` maps a field (or row/line) to its messages."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = str(message)
+        if code:
+            self.code = code
+        self.fields = {k: [str(m) for m in v] for k, v in (fields or {}).items()}
+
+    def as_body(self) -> dict:
+        return {"code": self.code, "message": self.message, "fields": self.fields}
+
+
+class ValidationFailed(HiqcError):
+    status = 422
+    code = "invalid"
+
+
+class NotFound(HiqcError):
+    """Missing and "not yours" are the same answer (DESIGN rule 2)."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("未找到，或不在您的权限范围内。"))
+
+
+class Forbidden(HiqcError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(HiqcError):
+    status = 409
+    code = "conflict"

@@ -1,0 +1,56 @@
+"""The navigation, grouped by the standard's chapters. Apps register the pages that exist;
+a link is shown only when its page exists and the actor holds its permission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .access import Actor
+
+
+@dataclass(frozen=True)
+class NavLink:
+    section: str
+    url_name: str
+    label: str | Promise
+    perm: str | None
+
+
+# Chapters of the standard, in order; a section is shown only if it has a visible link.
+SECTIONS: list[tuple[str, str | Promise]] = [
+    ("work", _("工作台")),
+    ("service", _("客户服务（第4章）")),
+    ("claims", _("理赔服务（第5章）")),
+    ("security", _("信息安全（第6章）")),
+    ("quality", _("质量监控与改进（第10章）")),
+    ("admin", _("系统管理")),
+]
+
+_LINKS: list[NavLink] = []
+
+
+def register_link(section: str, url_name: str, label: str | Promise, perm: str | None = None) -> None:
+    if section not in dict(SECTIONS):
+        raise ValueError(f"Unknown navigation section {section!r}")
+    if not any(link.url_name == url_name for link in _LINKS):
+        _LINKS.append(NavLink(section, url_name, label, perm))
+
+
+def navigation_for(actor: Actor | None, current_path: str) -> list[dict]:
+    if actor is None or (actor.user_id is None and not actor.is_system):
+        return []
+    out = []
+    for key, title in SECTIONS:
+        links = []
+        for link in _LINKS:
+            if link.section == key and (link.perm is None or actor.can(link.perm)):
+                url = reverse(link.url_name)
+                active = current_path == url or (url != "/" and current_path.startswith(url))
+                links.append({"url": url, "label": link.label, "active": active})
+        if links:
+            out.append({"key": key, "title": title, "links": links})
+    return out

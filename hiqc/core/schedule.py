@@ -1,0 +1,44 @@
+"""Every periodic job, in one list (DESIGN rule 7).
+
+Jobs are referenced by dotted path so the kernel imports no domain; each is registered with the
+Huey consumer's scheduler at start-up. All jobs are idempotent and safe to run late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.module_loading import import_string
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    job: str  # dotted path of a function taking no arguments
+    when: Callable[..., Any]
+    description: str
+
+
+SCHEDULE: list[Periodic] = [
+    Periodic("core.audit_verify", "hiqc.core.tasks.audit_verify_job", crontab(minute="30", hour="2"),
+             "Recompute the audit hash chain and record the result (PI-8)."),
+    Periodic("core.sessions_clear", "hiqc.core.tasks.sessions_clear_job", crontab(minute="15", hour="3"),
+             "Delete expired sessions."),
+]
+
+TASKS: dict[str, Any] = {}
+
+
+def _register() -> None:
+    for item in SCHEDULE:
+        if item.name in TASKS:
+            continue
+        func = import_string(item.job)
+        TASKS[item.name] = db_periodic_task(item.when, name=item.name)(func)
+
+
+_register()

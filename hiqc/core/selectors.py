@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from .access import Actor, scope
+from .models import AuditEvent, RuleOverride
+from .rules import RULES
+
+
+def audit_event_list(
+    actor: Actor,
+    *,
+    action: str = "",
+    actor_name: str = "",
+    subject_type: str = "",
+    subject_id: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[AuditEvent]:
+    qs = scope(actor, AuditEvent.objects.all(), "audit.view")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor_name:
+        qs = qs.filter(actor_name__iexact=actor_name)
+    if subject_type:
+        qs = qs.filter(subject_type=subject_type)
+    if subject_id:
+        qs = qs.filter(subject_id=subject_id)
+    if since:
+        qs = qs.filter(at__gte=since)
+    if until:
+        qs = qs.filter(at__lt=until)
+    return qs.order_by("-seq")
+
+
+def audit_actions(actor: Actor) -> list[str]:
+    return sorted(scope(actor, AuditEvent.objects.all(), "audit.view").values_list("action", flat=True).distinct())
+
+
+def rule_list() -> list[dict]:
+    overrides = dict(RuleOverride.objects.values_list("key", "value"))
+    return [
+        {"key": r.key, "label": str(r.label), "value": overrides.get(r.key, r.default), "default": r.default,
+         "unit": r.unit, "source": r.source, "confidence": r.confidence, "bound": r.bound}
+        for r in RULES.values()
+    ]

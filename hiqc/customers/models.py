@@ -1,0 +1,72 @@
+"""Customers (policyholders, insured, claimants, complainants) with encrypted personal data.
+
+ID number, mobile, e-mail, address and bank account are encrypted at rest (AES-GCM, key id stored
+with each value); ID number and mobile are found by exact match through keyed hashes (PI-1, PI-4).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.crypto import EncryptedTextField
+from hiqc.core.models import BaseModel
+
+from .enums import Gender, IdType, RevealableField
+
+
+class Customer(BaseModel):
+    org_unit = models.ForeignKey("organisations.OrgUnit", verbose_name=_("归属机构"),
+                                 on_delete=models.PROTECT, related_name="customers")
+    name = models.CharField(_("姓名"), max_length=100, db_index=True)
+    id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices,
+                               default=IdType.RESIDENT_ID)
+    id_number = EncryptedTextField(_("证件号码"), blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
+    mobile = EncryptedTextField(_("手机号码"), blank=True)
+    mobile_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    email = EncryptedTextField(_("电子邮箱"), blank=True)
+    address = EncryptedTextField(_("联系地址"), blank=True)
+    bank_account = EncryptedTextField(_("银行账号"), blank=True)
+    kinds = models.JSONField(_("客户身份"), default=list, blank=True)
+
+    scope_path: ClassVar[str | None] = "org_unit__path"
+
+    class Meta:
+        ordering = ("name", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_type", "id_number_hash"],
+                condition=~models.Q(id_number_hash=""),
+                name="customer_identity_unique",
+            )
+        ]
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RevealRecord(BaseModel):
+    """An access record: who saw which personal field of whom, when and why (PI-4, 6.2.3)."""
+
+    customer = models.ForeignKey(Customer, verbose_name=_("客户"), on_delete=models.PROTECT,
+                                 related_name="reveals")
+    field = models.CharField(_("字段"), max_length=20, choices=RevealableField.choices)
+    purpose = models.CharField(_("查看用途"), max_length=200)
+    actor_id = models.UUIDField(_("查看人 ID"), null=True)
+    actor_name = models.CharField(_("查看人"), max_length=150)
+    request_id = models.CharField(max_length=64, blank=True)
+    ip = models.CharField(max_length=64, blank=True)
+
+    scope_path: ClassVar[str | None] = "customer__org_unit__path"
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("敏感信息查看记录")
+        verbose_name_plural = _("敏感信息查看记录")

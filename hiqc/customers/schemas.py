@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from .enums import RevealableField
+from .masking import masked
+
+
+class CustomerOut(Schema):
+    """Personal fields are masked; use the reveal endpoint, with a purpose, for clear values."""
+
+    id: UUID
+    org_unit_id: UUID
+    name: str
+    id_type: str
+    id_number_masked: str
+    birth_date: date | None
+    gender: str
+    mobile_masked: str
+    email_masked: str
+    address_masked: str
+    bank_account_masked: str
+    kinds: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_id_number_masked(obj) -> str:  # type: ignore[no-untyped-def]
+        return masked("id_number", obj.id_number)
+
+    @staticmethod
+    def resolve_mobile_masked(obj) -> str:  # type: ignore[no-untyped-def]
+        return masked("mobile", obj.mobile)
+
+    @staticmethod
+    def resolve_email_masked(obj) -> str:  # type: ignore[no-untyped-def]
+        return masked("email", obj.email)
+
+    @staticmethod
+    def resolve_address_masked(obj) -> str:  # type: ignore[no-untyped-def]
+        return masked("address", obj.address)
+
+    @staticmethod
+    def resolve_bank_account_masked(obj) -> str:  # type: ignore[no-untyped-def]
+        return masked("bank_account", obj.bank_account)
+
+
+class CustomerIn(Schema):
+    org_unit_id: UUID
+    name: str = Field(..., max_length=100)
+    id_type: str = "resident_id"
+    id_number: str = Field("", max_length=30)
+    birth_date: date | None = None
+    gender: str = "U"
+    mobile: str = Field("", max_length=20)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=300)
+    bank_account: str = Field("", max_length=40)
+    kinds: list[str] = []
+
+
+class CustomerPatch(Schema):
+    name: str | None = Field(None, max_length=100)
+    id_type: str | None = None
+    id_number: str | None = Field(None, max_length=30)
+    birth_date: date | None = None
+    gender: str | None = None
+    mobile: str | None = Field(None, max_length=20)
+    email: str | None = Field(None, max_length=254)
+    address: str | None = Field(None, max_length=300)
+    bank_account: str | None = Field(None, max_length=40)
+    kinds: list[str] | None = None
+
+
+class RevealIn(Schema):
+    field: RevealableField
+    purpose: str = Field(..., max_length=200)
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class RevealRecordOut(Schema):
+    id: UUID
+    customer_id: UUID
+    field: str
+    purpose: str
+    actor_id: UUID | None
+    actor_name: str
+    created_at: datetime

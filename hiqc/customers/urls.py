@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "customers"
+urlpatterns = [
+    path("", views.customer_list_page, name="list"),
+    path("reveals/", views.reveal_list_page, name="reveals"),
+    path("<uuid:customer_id>/", views.customer_detail_page, name="detail"),
+    path("<uuid:customer_id>/reveal", views.customer_reveal_fragment, name="reveal"),
+]

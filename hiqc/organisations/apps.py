@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    name = "hiqc.organisations"
+    label = "organisations"
+    verbose_name = "机构与人员"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.utils.translation import gettext_lazy as _
+
+        from hiqc.core.access import register_permissions, register_roles
+        from hiqc.core.navigation import register_link
+
+        from . import roles, signals
+        from .enums import Role
+
+        register_permissions(roles.PERMISSIONS)
+        register_roles(roles.ROLE_MATRIX, dict(Role.choices))
+        user_logged_in.connect(signals.on_login, dispatch_uid="hiqc.login")
+        user_login_failed.connect(signals.on_login_failed, dispatch_uid="hiqc.login_failed")
+        register_link("work", "home", _("首页"))
+        register_link("admin", "organisations:users", _("用户与授权"), "org.view")
+        register_link("admin", "organisations:org_units", _("机构"), "org.view")
+        register_link("admin", "organisations:tokens", _("API 令牌"))
+        register_link("admin", "rules", _("规则参数"), "rules.view")

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
+
+from hiqc.core.access import Actor
+
+from .services import actor_for_user
+
+
+def _actor(request: HttpRequest) -> Actor:
+    user = request.user
+    rid = getattr(request, "request_id", "")
+    ip = getattr(request, "client_ip", "")
+    if not user.is_authenticated:
+        return Actor(user_id=None, username="anonymous", request_id=rid, ip=ip)
+    return actor_for_user(user, request_id=rid, ip=ip)  # type: ignore[arg-type]
+
+
+class ActorMiddleware:
+    """Builds ``request.actor`` once per request, lazily (DESIGN rule 2)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = SimpleLazyObject(lambda: _actor(request))  # type: ignore[attr-defined]
+        return self.get_response(request)

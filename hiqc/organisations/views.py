@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hiqc.core.access import require
+from hiqc.core.errors import ValidationFailed
+
+from . import selectors, services
+from .forms import MembershipForm, TokenForm
+
+
+def _form_errors(form, exc: ValidationFailed) -> None:  # type: ignore[no-untyped-def]
+    for name, msgs in exc.fields.items():
+        for m in msgs:
+            form.add_error(name if name in form.fields else None, m)
+
+
+@login_required
+def org_unit_page(request: HttpRequest) -> HttpResponse:
+    require(request.actor, "org.view")  # type: ignore[attr-defined]
+    return render(request, "organisations/org_units.html",
+                  {"units": selectors.org_unit_list(request.actor)})  # type: ignore[attr-defined]
+
+
+@login_required
+def user_list_page(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    require(actor, "org.view")
+    q = request.GET.get("q", "").strip()[:60]
+    page = Paginator(selectors.user_list(actor, q=q).prefetch_related("memberships__org_unit"), 25
+                     ).get_page(request.GET.get("page"))
+    return render(request, "organisations/users.html", {"page": page, "q": q})
+
+
+@login_required
+def user_detail_page(request: HttpRequest, user_id: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    user = selectors.access_user(actor, user_id)
+    can_manage = actor.can("org.manage", user.org_unit.path if user.org_unit else "")
+    form = MembershipForm(units=selectors.org_unit_list(actor))
+    if request.method == "POST":
+        require(actor, "org.manage", user)
+        form = MembershipForm(request.POST, units=selectors.org_unit_list(actor))
+        if form.is_valid():
+            try:
+                services.membership_grant(actor=actor, user_id=user.pk, role=form.cleaned_data["role"],
+                                          org_unit_id=form.cleaned_data["org_unit"])
+                messages.success(request, _("已授予角色。"))
+                return redirect("organisations:user", user_id=user.pk)
+            except ValidationFailed as exc:
+                _form_errors(form, exc)
+    return render(request, "organisations/user.html", {
+        "subject": user, "memberships": selectors.membership_list(actor, user_id=user.pk),
+        "tokens": selectors.api_token_list(actor, user_id=user.pk) if can_manage else [],
+        "form": form, "can_manage": can_manage,
+    })
+
+
+@login_required
+@require_POST
+def user_active_action(request: HttpRequest, user_id: str, action: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        if action == "deactivate":
+            services.user_deactivate(actor=actor, user_id=user_id)
+            messages.success(request, _("账号已停用，其会话与令牌已全部失效。"))
+        else:
+            services.user_reactivate(actor=actor, user_id=user_id)
+            messages.success(request, _("账号已启用。"))
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    return redirect("organisations:user", user_id=user_id)
+
+
+@login_required
+@require_POST
+def membership_revoke_action(request: HttpRequest, membership_id: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    membership = selectors.access_membership(actor, membership_id)
+    services.membership_revoke(actor=actor, membership_id=membership.pk)
+    messages.success(request, _("已撤销角色授权。"))
+    return redirect("organisations:user", user_id=membership.user_id)
+
+
+@login_required
+def token_page(request: HttpRequest) -> HttpResponse:
+    """My API tokens: create (shown once) and revoke."""
+    actor = request.actor  # type: ignore[attr-defined]
+    form = TokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, created = services.api_token_create(actor=actor, user_id=actor.user_id,
+                                                        name=form.cleaned_data["name"], days=form.cleaned_data["days"])
+            form = TokenForm()
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+    tokens = selectors.api_token_list(actor, user_id=actor.user_id)
+    return render(request, "organisations/tokens.html", {"form": form, "created": created, "tokens": tokens})
+
+
+@login_required
+@require_POST
+def token_revoke_action(request: HttpRequest, token_id: str) -> HttpResponse:
+    token = services.api_token_revoke(actor=request.actor, token_id=token_id)  # type: ignore[attr-defined]
+    messages.success(request, _("令牌已吊销。"))
+    if token.user_id != request.user.pk:
+        return redirect("organisations:user", user_id=token.user_id)
+    return redirect("organisations:tokens")
