@@ -27,5 +27,5 @@ HIQC_FIELD_KEYS = json.dumps(
         "hash_key": base64.b64encode(b"h" * 32).decode(),
     }
 )
-(BASE_DIR / "var").mkdir(exist_ok=True)
+(BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
 LOGGING = {"version": 1, "disable_existing_loggers": False}

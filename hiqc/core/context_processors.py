@@ -11,7 +11,15 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     from .navigation import navigation_for
 
     actor = getattr(request, "actor", None)
+    scope_names: list[str] = []
+    if actor is not None and actor.grants:
+        from django.apps import apps
+
+        paths = {g.path for g in actor.grants}
+        units = apps.get_model("organisations", "OrgUnit").objects.filter(path__in=paths)
+        scope_names = sorted({u.name for u in units})
     return {
+        "scope_names": scope_names,
         "product_name": settings.HIQC_PRODUCT_NAME,
         "navigation": navigation_for(actor, request.path) if actor is not None else [],
     }

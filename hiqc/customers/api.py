@@ -1,9 +1,7 @@
-from __future__ import annotations
-
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from hiqc.core.access import require
@@ -28,7 +26,7 @@ def list_customers(request: HttpRequest, q: str = ""):  # type: ignore[no-untype
 def create_customer(request: HttpRequest, payload: CustomerIn):  # type: ignore[no-untyped-def]
     data = payload.dict()
     org_unit_id = data.pop("org_unit_id")
-    return 201, services.customer_create(actor=request.actor, org_unit_id=org_unit_id, data=data)  # type: ignore[attr-defined]
+    return Status(201, services.customer_create(actor=request.actor, org_unit_id=org_unit_id, data=data))  # type: ignore[attr-defined]
 
 
 @router.get("/customers/reveals", response={200: list[RevealRecordOut], **E})

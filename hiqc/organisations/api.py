@@ -1,9 +1,7 @@
-from __future__ import annotations
-
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from hiqc.core.access import require
@@ -49,7 +47,7 @@ def list_org_units(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/org-units", response={201: OrgUnitOut, **E})
 def create_org_unit(request: HttpRequest, payload: OrgUnitIn):  # type: ignore[no-untyped-def]
-    return 201, services.org_unit_create(actor=_actor(request), **payload.dict())
+    return Status(201, services.org_unit_create(actor=_actor(request), **payload.dict()))
 
 
 @router.get("/org-units/{org_unit_id}", response={200: OrgUnitOut, **E})
@@ -66,7 +64,7 @@ def list_users(request: HttpRequest, q: str = "", active: bool | None = None):  
 
 @router.post("/users", response={201: UserOut, **E})
 def create_user(request: HttpRequest, payload: UserIn):  # type: ignore[no-untyped-def]
-    return 201, services.user_create(actor=_actor(request), **payload.dict())
+    return Status(201, services.user_create(actor=_actor(request), **payload.dict()))
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **E})
@@ -93,13 +91,13 @@ def list_memberships(request: HttpRequest, user_id: UUID | None = None):  # type
 
 @router.post("/memberships", response={201: MembershipOut, **E})
 def grant_membership(request: HttpRequest, payload: MembershipIn):  # type: ignore[no-untyped-def]
-    return 201, services.membership_grant(actor=_actor(request), **payload.dict())
+    return Status(201, services.membership_grant(actor=_actor(request), **payload.dict()))
 
 
 @router.delete("/memberships/{membership_id}", response={204: None, **E})
 def revoke_membership(request: HttpRequest, membership_id: UUID):  # type: ignore[no-untyped-def]
     services.membership_revoke(actor=_actor(request), membership_id=membership_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tokens", response={200: list[TokenOut], **E})
@@ -114,7 +112,7 @@ def create_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-unt
     token, raw = services.api_token_create(actor=actor, user_id=payload.user_id or actor.user_id,
                                            name=payload.name, days=payload.days)
     token.token = raw  # type: ignore[attr-defined]
-    return 201, token
+    return Status(201, token)
 
 
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **E})

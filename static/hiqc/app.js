@@ -1,0 +1,8 @@
+// HIQC page behaviour. No inline scripts anywhere (Content-Security-Policy: script-src 'self').
+document.addEventListener("htmx:responseError", function (event) {
+  const target = event.detail.target;
+  if (target) {
+    target.insertAdjacentHTML("beforeend", '<div class="error" role="alert">' +
+      (document.documentElement.lang === "en" ? "Request failed; please retry." : "请求失败，请重试。") + "</div>");
+  }
+});
