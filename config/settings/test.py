@@ -12,6 +12,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 _url = os.environ.get("HIQC_TEST_DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}"
 DATABASES = {"default": database_config(_url)}
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not hold connections
 DATABASES["default"]["TEST"] = {"NAME": None}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file (not :memory:) so the browser tests' live server and the raw-storage tests see it.

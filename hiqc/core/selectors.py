@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from .access import Actor, scope
-from .models import AuditEvent, RuleOverride
+from .models import AuditEvent, JobRun, RuleOverride
 from .rules import RULES
 
 
@@ -46,3 +46,7 @@ def rule_list() -> list[dict]:
          "unit": r.unit, "source": r.source, "confidence": r.confidence, "bound": r.bound}
         for r in RULES.values()
     ]
+
+
+def last_job_run(job: str) -> JobRun | None:
+    return JobRun.objects.filter(job=job).order_by("-created_at").first()

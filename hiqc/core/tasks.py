@@ -1,29 +1,13 @@
-"""Kernel jobs. Each builds the system actor (where it writes) and records a JobRun."""
+"""Kernel jobs (registered in hiqc.core.schedule): thin wrappers around services."""
 
 from __future__ import annotations
 
-import logging
-
-from django.contrib.sessions.models import Session
-from django.utils import timezone
-
-from .audit import verify_chain
-from .models import JobRun
-
-log = logging.getLogger(__name__)
+from . import services
 
 
 def audit_verify_job() -> dict:
-    """Recompute the audit chain (PI-8); a broken chain is logged as an error and shown on /healthz."""
-    report = verify_chain()
-    JobRun.objects.create(job="core.audit_verify", ok=report.ok, summary=report.as_dict())
-    if not report.ok:
-        log.error("audit chain broken at seq=%s: %s", report.seq, report.problem)
-    return report.as_dict()
+    return services.audit_chain_check().summary
 
 
 def sessions_clear_job() -> dict:
-    """Delete expired sessions."""
-    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    JobRun.objects.create(job="core.sessions_clear", ok=True, summary={"deleted": deleted})
-    return {"deleted": deleted}
+    return services.sessions_clear().summary

@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 from huey.contrib.djhuey import HUEY
 
 from .access import require
-from .models import JobRun
-from .selectors import audit_actions, audit_event_list, rule_list
+from .selectors import audit_actions, audit_event_list, last_job_run, rule_list
 
 
 class LoginView(auth_views.LoginView):
@@ -82,7 +81,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001
         status["queue"] = {"ok": False, "error": type(exc).__name__}
     if status["database"]["ok"]:
-        last = JobRun.objects.filter(job="core.audit_verify").order_by("-created_at").first()
+        last = last_job_run("core.audit_verify")
         status["audit_chain"] = (
             {"ok": last.ok, "checked_at": last.created_at.isoformat()} if last else {"ok": None, "checked_at": None}
         )

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from hiqc.core.tasks import audit_verify_job
+
+
+def test_healthz_reports_database_queue_and_audit_chain(client, db):
+    audit_verify_job()
+    body = client.get("/healthz").json()
+    assert body["ok"] is True
+    assert body["database"]["ok"] and body["queue"]["ok"]
+    assert body["audit_chain"]["ok"] is True
+
+
+def test_openapi_declares_error_responses(client, db):
+    spec = client.get("/api/v1/openapi.json").json()
+    op = spec["paths"]["/api/v1/customers/{customer_id}/reveal"]["post"]
+    assert {"200", "401", "403", "404", "422"} <= set(op["responses"])
+
+
+def test_api_docs_page_is_served_without_cdn(client, db):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "cdn" not in html.lower()

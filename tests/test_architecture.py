@@ -1,0 +1,60 @@
+"""Conventions that are executable (DESIGN rule 11)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from django.apps import apps
+from django.core import checks
+
+ROOT = Path(__file__).resolve().parent.parent
+INTERFACE_MODULES = ("api.py", "views.py", "tasks.py")
+
+
+def _interface_files():
+    for app in (ROOT / "hiqc").iterdir():
+        for name in INTERFACE_MODULES:
+            path = app / name
+            if path.exists():
+                yield path
+
+
+def test_interfaces_never_touch_objects_directly():
+    offenders = []
+    for path in _interface_files():
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "objects":
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == [], "use a selector or service instead of .objects in interfaces"
+
+
+def test_every_hiqc_model_is_scoped_or_explicitly_unscoped():
+    for model in apps.get_models():
+        if model.__module__.startswith("hiqc."):
+            assert bool(getattr(model, "scope_path", None)) != bool(getattr(model, "unscoped", None)), model
+
+
+def test_system_check_reports_a_model_without_scope_declaration():
+    from hiqc.core.checks import every_model_is_scoped
+    from hiqc.organisations.models import OrgUnit
+
+    original = OrgUnit.scope_path
+    try:
+        OrgUnit.scope_path = None
+        assert any(m.id == "hiqc.E001" for m in every_model_is_scoped())
+    finally:
+        OrgUnit.scope_path = original
+    assert not [m for m in checks.run_checks() if m.id == "hiqc.E001"]
+
+
+def test_no_utils_modules():
+    assert not list((ROOT / "hiqc").rglob("utils.py"))
+
+
+def test_templates_have_no_inline_scripts_or_styles():
+    for path in [*ROOT.glob("templates/**/*.html"), *ROOT.glob("hiqc/*/templates/**/*.html")]:
+        text = path.read_text()
+        assert "<script>" not in text and "<style" not in text and " style=" not in text, path
+        assert "http://" not in text and "https://" not in text, path
