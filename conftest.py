@@ -38,7 +38,9 @@ PERSONAS: dict[str, tuple[str | None, str]] = {
 
 
 def _unit(code: str, name: str, level: int, parent: OrgUnit | None, path: str) -> OrgUnit:
-    return OrgUnit.objects.create(code=code, name=name, name_en=code, level=level, parent=parent, path=path)
+    return OrgUnit.objects.create(
+        code=code, name=name, name_en=code, level=level, parent=parent, path=path
+    )
 
 
 @pytest.fixture
@@ -57,8 +59,9 @@ def org(db) -> dict[str, OrgUnit]:
 def personas(org) -> dict[str, User]:
     users = {}
     for username, (role, unit_code) in PERSONAS.items():
-        user = User.objects.create_user(username=username, password=PASSWORD, org_unit=org[unit_code],
-                                        display_name=username)
+        user = User.objects.create_user(
+            username=username, password=PASSWORD, org_unit=org[unit_code], display_name=username
+        )
         if role:
             Membership.objects.create(user=user, role=role, org_unit=org[unit_code])
         users[username] = user

@@ -5,7 +5,7 @@ Errors always have the body {"code", "message", "fields"}.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from hiqc.core.api import router as core_router
 from hiqc.core.errors import HiqcError
+from hiqc.core.http import HiqcRequest
 from hiqc.customers.api import router as customers_router
 from hiqc.organisations.api import router as organisations_router
 from hiqc.organisations.services import actor_for_user, api_token_authenticate
@@ -27,8 +28,11 @@ class TokenAuth(HttpBearer):
         if user is None:
             return None
         request.user = user
-        request.actor = actor_for_user(user, request_id=getattr(request, "request_id", ""),  # type: ignore[attr-defined]
-                                       ip=getattr(request, "client_ip", ""))
+        cast(HiqcRequest, request).actor = actor_for_user(
+            user,
+            request_id=getattr(request, "request_id", ""),
+            ip=getattr(request, "client_ip", ""),
+        )
         return user
 
 
@@ -41,19 +45,25 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str,
-           fields: dict[str, list[str]] | None = None) -> HttpResponse:
-    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}},
-                               status=status)
+def _error(
+    request: HiqcRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
 
 
 @api.exception_handler(HiqcError)
-def on_hiqc_error(request: HttpRequest, exc: HiqcError) -> HttpResponse:
+def on_hiqc_error(request: HiqcRequest, exc: HiqcError) -> HttpResponse:
     return api.create_response(request, exc.as_body(), status=exc.status)
 
 
 @api.exception_handler(ValidationError)
-def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def on_validation_error(request: HiqcRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
@@ -62,17 +72,17 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 
 @api.exception_handler(AuthenticationError)
-def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+def on_auth_error(request: HiqcRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "unauthenticated", "请先登录，或提供有效的 API 令牌。")
 
 
 @api.exception_handler(HttpError)
-def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+def on_http_error(request: HiqcRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
 @api.exception_handler(Http404)
-def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+def on_404(request: HiqcRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", "未找到，或不在您的权限范围内。")
 
 

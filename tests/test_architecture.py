@@ -33,7 +33,9 @@ def test_interfaces_never_touch_objects_directly():
 def test_every_hiqc_model_is_scoped_or_explicitly_unscoped():
     for model in apps.get_models():
         if model.__module__.startswith("hiqc."):
-            assert bool(getattr(model, "scope_path", None)) != bool(getattr(model, "unscoped", None)), model
+            assert bool(getattr(model, "scope_path", None)) != bool(
+                getattr(model, "unscoped", None)
+            ), model
 
 
 def test_system_check_reports_a_model_without_scope_declaration():

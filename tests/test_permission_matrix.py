@@ -15,10 +15,29 @@ from conftest import PERSONAS
 from hiqc.customers.services import customer_create
 
 ALL = set(PERSONAS)
-ORG_VIEW = {"quality_lead", "admin", "auditor", "branch_manager", "supervisor", "compliance", "risk", "trainer",
-            "facility"}
-CUSTOMER_VIEW = {"quality_lead", "auditor", "branch_manager", "agent", "handler", "claims", "reviewer",
-                 "supervisor", "compliance", "outsider_agent"}
+ORG_VIEW = {
+    "quality_lead",
+    "admin",
+    "auditor",
+    "branch_manager",
+    "supervisor",
+    "compliance",
+    "risk",
+    "trainer",
+    "facility",
+}
+CUSTOMER_VIEW = {
+    "quality_lead",
+    "auditor",
+    "branch_manager",
+    "agent",
+    "handler",
+    "claims",
+    "reviewer",
+    "supervisor",
+    "compliance",
+    "outsider_agent",
+}
 # customer lives in C1: the outsider (P2) holds the permission but not the scope
 CUSTOMER_IN_SCOPE = CUSTOMER_VIEW - {"outsider_agent"}
 REVEAL_IN_SCOPE = {"agent", "handler", "claims", "reviewer"}
@@ -29,8 +48,11 @@ ORG_MANAGE = {"admin"}
 
 @pytest.fixture
 def customer(actors, org):
-    return customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk,
-                           data={"name": "赵六", "id_number": "110101199003074477", "mobile": "13900001111"})
+    return customer_create(
+        actor=actors["agent"],
+        org_unit_id=org["C1"].pk,
+        data={"name": "赵六", "id_number": "110101199003074477", "mobile": "13900001111"},
+    )
 
 
 def _client(personas, name):
@@ -52,21 +74,36 @@ API_CASES = [
     ("get", "/api/v1/audit-events", None, AUDIT_VIEW, 200, 403),
     ("get", "/api/v1/rules", None, RULES_VIEW, 200, 403),
     # not allowed to see the parent unit → 404 (rule 2); may see it but not manage → 403
-    ("post", "/api/v1/org-units", {"code": "NEW", "name": "新机构", "level": 3, "parent_id": "{P2}"}, ORG_MANAGE, 201,
-     (ORG_VIEW - {"branch_manager", "supervisor", "facility"}, 403, 404)),
+    (
+        "post",
+        "/api/v1/org-units",
+        {"code": "NEW", "name": "新机构", "level": 3, "parent_id": "{P2}"},
+        ORG_MANAGE,
+        201,
+        (ORG_VIEW - {"branch_manager", "supervisor", "facility"}, 403, 404),
+    ),
 ]
 
 
 @pytest.mark.parametrize("persona", sorted(ALL))
-@pytest.mark.parametrize(("method", "path", "body", "allowed", "ok", "refused"), API_CASES,
-                         ids=[f"{c[0]} {c[1]}" for c in API_CASES])
-def test_api_persona_matrix(personas, org, customer, persona, method, path, body, allowed, ok, refused):
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed", "ok", "refused"),
+    API_CASES,
+    ids=[f"{c[0]} {c[1]}" for c in API_CASES],
+)
+def test_api_persona_matrix(
+    personas, org, customer, persona, method, path, body, allowed, ok, refused
+):
     ids = {"customer": customer.pk, "P2": org["P2"].pk}
     url = path.format(**ids)
     kwargs = {}
     if body is not None:
-        kwargs = {"data": json.dumps({k: str(v).format(**ids) if isinstance(v, str) else v for k, v in body.items()}),
-                  "content_type": "application/json"}
+        kwargs = {
+            "data": json.dumps(
+                {k: str(v).format(**ids) if isinstance(v, str) else v for k, v in body.items()}
+            ),
+            "content_type": "application/json",
+        }
     response = getattr(_client(personas, persona), method)(url, **kwargs)
     if isinstance(refused, tuple):
         refused = refused[1] if persona in refused[0] else refused[2]
@@ -79,8 +116,10 @@ def test_api_persona_matrix(personas, org, customer, persona, method, path, body
 @pytest.mark.parametrize("persona", sorted(ALL))
 def test_api_reveal_matrix(personas, customer, persona):
     response = _client(personas, persona).post(
-        f"/api/v1/customers/{customer.pk}/reveal", {"field": "mobile", "purpose": "核对客户身份"},
-        content_type="application/json")
+        f"/api/v1/customers/{customer.pk}/reveal",
+        {"field": "mobile", "purpose": "核对客户身份"},
+        content_type="application/json",
+    )
     if persona in REVEAL_IN_SCOPE:
         assert response.status_code == 200 and response.json()["value"] == "13900001111"
     elif persona in CUSTOMER_IN_SCOPE:
@@ -123,7 +162,9 @@ PAGE_CASES = [
 
 
 @pytest.mark.parametrize("persona", sorted(ALL))
-@pytest.mark.parametrize(("path", "allowed", "ok", "refused"), PAGE_CASES, ids=[c[0] for c in PAGE_CASES])
+@pytest.mark.parametrize(
+    ("path", "allowed", "ok", "refused"), PAGE_CASES, ids=[c[0] for c in PAGE_CASES]
+)
 def test_page_persona_matrix(personas, customer, persona, path, allowed, ok, refused):
     response = _client(personas, persona).get(path.format(customer=customer.pk))
     assert response.status_code == (ok if persona in allowed else refused)

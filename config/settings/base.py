@@ -12,7 +12,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = os.environ.get("HIQC_SECRET_KEY", "")
 DEBUG = False
-ALLOWED_HOSTS = [h for h in os.environ.get("HIQC_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("HIQC_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,7 +74,7 @@ TEMPLATES = [
 
 def database_config(url: str) -> dict:
     """One place that turns a DATABASE_URL into Django settings for either engine."""
-    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
@@ -99,8 +101,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -5,7 +5,7 @@ import json
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, database_config
+from .base import BASE_DIR, HUEY, STORAGES, database_config
 
 SECRET_KEY = "test-only-not-secret-" + "x" * 40
 DEBUG = False
@@ -18,8 +18,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file (not :memory:) so the browser tests' live server and the raw-storage tests see it.
     DATABASES["default"]["TEST"]["NAME"] = str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-HUEY = {**HUEY, "immediate": True}  # noqa: F405
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+HUEY = {**HUEY, "immediate": True}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HIQC_FIELD_KEYS = json.dumps(
     {

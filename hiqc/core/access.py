@@ -20,10 +20,10 @@ from functools import reduce
 from operator import or_
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
-
 from django.utils.translation import gettext_lazy as _
 
 from .errors import Forbidden, NotFound
@@ -32,10 +32,10 @@ ROOT_PATH = ""  # a grant over ROOT_PATH covers every org unit
 
 _ROLE_PERMISSIONS: dict[str, frozenset[str]] = {}
 _ROLE_LABELS: dict[str, Any] = {}
-_PERMISSIONS: dict[str, str] = {}
+_PERMISSIONS: dict[str, Any] = {}
 
 
-def register_permissions(permissions: Mapping[str, str]) -> None:
+def register_permissions(permissions: Mapping[str, Any]) -> None:
     """Declare permission codes with a human description."""
     _PERMISSIONS.update(permissions)
 
@@ -59,7 +59,7 @@ def role_label(role: str) -> Any:
     return _ROLE_LABELS.get(role, role)
 
 
-def all_permissions() -> dict[str, str]:
+def all_permissions() -> dict[str, Any]:
     return dict(_PERMISSIONS)
 
 
@@ -143,7 +143,7 @@ def get_in_scope(
         qs = qs.select_for_update()
     try:
         return qs.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, DjangoValidationError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError, DjangoValidationError) as exc:
         raise NotFound() from exc
 
 
@@ -157,7 +157,9 @@ def object_path(obj: models.Model) -> str:
     return str(value)
 
 
-def require(actor: Actor, perm: str, obj: models.Model | None = None, *, path: str | None = None) -> None:
+def require(
+    actor: Actor, perm: str, obj: models.Model | None = None, *, path: str | None = None
+) -> None:
     """Raise ``Forbidden`` unless the actor holds ``perm`` (over ``obj`` or ``path`` if given)."""
     if obj is not None:
         path = object_path(obj)

@@ -122,7 +122,9 @@ def verify_chain() -> ChainReport:
     for event in _rows():
         if prev is not None:
             if event.seq != prev.seq + 1:
-                return ChainReport(checked, False, f"missing events {prev.seq + 1}–{event.seq - 1}", prev.seq + 1)
+                return ChainReport(
+                    checked, False, f"missing events {prev.seq + 1}–{event.seq - 1}", prev.seq + 1
+                )
             if event.prev_hash != prev.hash:
                 return ChainReport(checked, False, "link to previous event broken", event.seq)
         if compute_hash(event) != event.hash:
@@ -133,5 +135,10 @@ def verify_chain() -> ChainReport:
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     last_seq, last_hash = (prev.seq, prev.hash) if prev else (0, GENESIS)
     if (head_seq, head_hash) != (last_seq, last_hash):
-        return ChainReport(checked, False, f"newest events missing after {last_seq} (head is {head_seq})", last_seq + 1)
+        return ChainReport(
+            checked,
+            False,
+            f"newest events missing after {last_seq} (head is {head_seq})",
+            last_seq + 1,
+        )
     return ChainReport(checked, True)

@@ -43,11 +43,15 @@ class Keyring:
         try:
             doc = json.loads(raw)
             keys = {kid: base64.b64decode(v) for kid, v in doc["keys"].items()}
-            ring = cls(current=doc["current"], keys=keys, hash_key=base64.b64decode(doc["hash_key"]))
+            ring = cls(
+                current=doc["current"], keys=keys, hash_key=base64.b64decode(doc["hash_key"])
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise ImproperlyConfigured(f"Field keys in {origin} are malformed: {exc}") from exc
         if ring.current not in keys:
-            raise ImproperlyConfigured(f"Current key id {ring.current!r} is not among the keys ({origin}).")
+            raise ImproperlyConfigured(
+                f"Current key id {ring.current!r} is not among the keys ({origin})."
+            )
         if any(len(k) != 32 for k in keys.values()) or len(ring.hash_key) < 32:
             raise ImproperlyConfigured(f"Field keys must be 32 bytes ({origin}).")
         if any(":" in kid for kid in keys):
@@ -105,7 +109,9 @@ def write_key_file(ring: Keyring, path: Path | None = None) -> Path:
 
 
 def generate_keyring() -> Keyring:
-    return Keyring(current="k1", keys={"k1": secrets.token_bytes(32)}, hash_key=secrets.token_bytes(32))
+    return Keyring(
+        current="k1", keys={"k1": secrets.token_bytes(32)}, hash_key=secrets.token_bytes(32)
+    )
 
 
 def encrypt(plaintext: str, *, context: str, key_id: str | None = None) -> str:
@@ -129,14 +135,18 @@ def decrypt(token: str, *, context: str) -> str:
         raise ValueError(f"Unknown encryption format {prefix!r}.")
     ring = keyring()
     if kid not in ring.keys:
-        raise ImproperlyConfigured(f"Key {kid!r} is needed to decrypt stored data but is not configured.")
+        raise ImproperlyConfigured(
+            f"Key {kid!r} is needed to decrypt stored data but is not configured."
+        )
     raw = base64.b64decode(body)
     return AESGCM(ring.keys[kid]).decrypt(raw[:12], raw[12:], context.encode()).decode()
 
 
 def keyed_hash(value: str, *, context: str) -> str:
     """Deterministic, irreversible look-up key for an already-normalised value."""
-    return hmac.new(keyring().hash_key, f"{context}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        keyring().hash_key, f"{context}\x00{value}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 class EncryptedTextField(models.TextField):
@@ -145,7 +155,9 @@ class EncryptedTextField(models.TextField):
 
     description = "Text encrypted at rest with AES-GCM"
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, *args: Any, **kwargs: Any) -> None:
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, *args: Any, **kwargs: Any
+    ) -> None:
         super().contribute_to_class(cls, name, *args, **kwargs)
         self.context = f"{cls._meta.app_label}.{cls._meta.model_name}.{name}"
 

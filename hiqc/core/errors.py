@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,7 +16,7 @@ class HiqcError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: str | Promise,
         *,
         code: str | None = None,
         fields: Mapping[str, Sequence[str]] | None = None,
@@ -41,7 +42,7 @@ class NotFound(HiqcError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: str | Promise | None = None) -> None:
         super().__init__(message or _("未找到，或不在您的权限范围内。"))
 
 

@@ -10,13 +10,16 @@ from .access import Actor, role_label, scope
 
 
 def home_summary(actor: Actor) -> dict[str, Any]:
-    OrgUnit = apps.get_model("organisations", "OrgUnit")  # noqa: N806 - the kernel names no domain
+    OrgUnit = apps.get_model("organisations", "OrgUnit")
     paths = sorted({g.path for g in actor.grants})
     units = {u.path: u for u in OrgUnit.objects.filter(path__in=paths)}
     grants = [{"role": role_label(g.role), "unit": units.get(g.path)} for g in actor.grants]
     counts = {}
-    for label, perm in (("customers.Customer", "customers.view"), ("organisations.User", "org.view"),
-                        ("core.AuditEvent", "audit.view")):
+    for label, perm in (
+        ("customers.Customer", "customers.view"),
+        ("organisations.User", "org.view"),
+        ("core.AuditEvent", "audit.view"),
+    ):
         if actor.can(perm):
             counts[label] = scope(actor, apps.get_model(label)._default_manager.all(), perm).count()
     return {"grants": grants, "counts": counts}

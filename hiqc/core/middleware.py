@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from .http import HiqcRequest
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -32,12 +34,12 @@ class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HiqcRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
-        request.client_ip = request.META.get("REMOTE_ADDR", "")  # type: ignore[attr-defined]
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.client_ip = request.META.get("REMOTE_ADDR", "")
         response = self.get_response(request)
-        response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        response["X-Request-ID"] = request.request_id
         return response
 
 

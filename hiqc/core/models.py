@@ -30,10 +30,10 @@ class BaseModel(models.Model):
 
 
 class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs):
         raise PermissionError("Audit events are append-only.")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self):
         raise PermissionError("Audit events cannot be deleted through the application (PI-8).")
 
 
@@ -68,12 +68,15 @@ class AuditEvent(models.Model):
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("Audit events are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise PermissionError("Audit events cannot be deleted through the application (PI-8).")
 
 
@@ -89,6 +92,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("审计链头")
 
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
 
 class JobRun(BaseModel):
     """The outcome of a periodic job, shown on /healthz and to administrators."""
@@ -99,6 +105,9 @@ class JobRun(BaseModel):
 
     unscoped: ClassVar[str | None] = "system job results, visible to administrators only"
 
+    def __str__(self) -> str:
+        return f"{self.job} {'ok' if self.ok else 'FAILED'}"
+
 
 class RuleOverride(BaseModel):
     """A configured value for a rule in hiqc.core.rules (tightening only for legal bounds)."""
@@ -108,6 +117,9 @@ class RuleOverride(BaseModel):
     reason = models.CharField(_("调整理由"), max_length=255)
 
     unscoped: ClassVar[str | None] = "system-wide configuration, changed by administrators"
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -33,7 +33,9 @@ SECTIONS: list[tuple[str, str | Promise]] = [
 _LINKS: list[NavLink] = []
 
 
-def register_link(section: str, url_name: str, label: str | Promise, perm: str | None = None) -> None:
+def register_link(
+    section: str, url_name: str, label: str | Promise, perm: str | None = None
+) -> None:
     if section not in dict(SECTIONS):
         raise ValueError(f"Unknown navigation section {section!r}")
     if not any(link.url_name == url_name for link in _LINKS):

@@ -8,7 +8,7 @@ Overrides are rows of ``RuleOverride``; ``rule_value(key)`` is the one reader.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -20,29 +20,71 @@ class Rule:
     key: str
     default: int
     unit: str
-    label: str
+    label: Any  # lazily translated
     source: str
     confidence: str  # A / B / C / P as in regulations.md
     bound: Bound = "free"  # floor: may only be raised; ceiling: may only be lowered
 
     def check(self, value: int) -> str | None:
         if self.bound == "floor" and value < self.default:
-            return str(_("不得低于法定下限 {default}（{source}）。")).format(default=self.default, source=self.source)
+            return str(_("不得低于法定下限 {default}（{source}）。")).format(
+                default=self.default, source=self.source
+            )
         if self.bound == "ceiling" and value > self.default:
-            return str(_("不得超过法定上限 {default}（{source}）。")).format(default=self.default, source=self.source)
+            return str(_("不得超过法定上限 {default}（{source}）。")).format(
+                default=self.default, source=self.source
+            )
         return None
 
 
 RULES: dict[str, Rule] = {
     r.key: r
     for r in (
-        Rule("audit.retention_days", 184, "days", _("审计日志最短保存期"),
-             "《网络安全法》第21条；GB/T 22239 (PI-8)", "A", "floor"),
-        Rule("auth.lockout_threshold", 5, "attempts", _("连续登录失败锁定次数"),
-             "HIQC design default (P); 标准 6.2.3", "P", "ceiling"),
-        Rule("auth.lockout_minutes", 15, "minutes", _("登录锁定时长"), "HIQC design default (P)", "P", "floor"),
-        Rule("auth.session_idle_minutes", 30, "minutes", _("会话空闲超时"), "HIQC design default (P)", "P", "ceiling"),
-        Rule("auth.token_max_days", 365, "days", _("API 令牌最长有效期"), "HIQC design default (P)", "P", "ceiling"),
+        Rule(
+            "audit.retention_days",
+            184,
+            "days",
+            _("审计日志最短保存期"),
+            "《网络安全法》第21条；GB/T 22239 (PI-8)",
+            "A",
+            "floor",
+        ),
+        Rule(
+            "auth.lockout_threshold",
+            5,
+            "attempts",
+            _("连续登录失败锁定次数"),
+            "HIQC design default (P); 标准 6.2.3",
+            "P",
+            "ceiling",
+        ),
+        Rule(
+            "auth.lockout_minutes",
+            15,
+            "minutes",
+            _("登录锁定时长"),
+            "HIQC design default (P)",
+            "P",
+            "floor",
+        ),
+        Rule(
+            "auth.session_idle_minutes",
+            30,
+            "minutes",
+            _("会话空闲超时"),
+            "HIQC design default (P)",
+            "P",
+            "ceiling",
+        ),
+        Rule(
+            "auth.token_max_days",
+            365,
+            "days",
+            _("API 令牌最长有效期"),
+            "HIQC design default (P)",
+            "P",
+            "ceiling",
+        ),
     )
 }
 

@@ -24,10 +24,18 @@ class Periodic:
 
 
 SCHEDULE: list[Periodic] = [
-    Periodic("core.audit_verify", "hiqc.core.tasks.audit_verify_job", crontab(minute="30", hour="2"),
-             "Recompute the audit hash chain and record the result (PI-8)."),
-    Periodic("core.sessions_clear", "hiqc.core.tasks.sessions_clear_job", crontab(minute="15", hour="3"),
-             "Delete expired sessions."),
+    Periodic(
+        "core.audit_verify",
+        "hiqc.core.tasks.audit_verify_job",
+        crontab(minute="30", hour="2"),
+        "Recompute the audit hash chain and record the result (PI-8).",
+    ),
+    Periodic(
+        "core.sessions_clear",
+        "hiqc.core.tasks.sessions_clear_job",
+        crontab(minute="15", hour="3"),
+        "Delete expired sessions.",
+    ),
 ]
 
 TASKS: dict[str, Any] = {}

@@ -36,14 +36,26 @@ def audit_event_list(
 
 
 def audit_actions(actor: Actor) -> list[str]:
-    return sorted(scope(actor, AuditEvent.objects.all(), "audit.view").values_list("action", flat=True).distinct())
+    return sorted(
+        scope(actor, AuditEvent.objects.all(), "audit.view")
+        .values_list("action", flat=True)
+        .distinct()
+    )
 
 
 def rule_list() -> list[dict]:
     overrides = dict(RuleOverride.objects.values_list("key", "value"))
     return [
-        {"key": r.key, "label": str(r.label), "value": overrides.get(r.key, r.default), "default": r.default,
-         "unit": r.unit, "source": r.source, "confidence": r.confidence, "bound": r.bound}
+        {
+            "key": r.key,
+            "label": str(r.label),
+            "value": overrides.get(r.key, r.default),
+            "default": r.default,
+            "unit": r.unit,
+            "source": r.source,
+            "confidence": r.confidence,
+            "bound": r.bound,
+        }
         for r in RULES.values()
     ]
 

@@ -3,14 +3,14 @@ selector or service, render."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from huey.contrib.djhuey import HUEY
 
 from .access import require
+from .http import HiqcRequest
 from .selectors import audit_actions, audit_event_list, last_job_run, rule_list
 
 
@@ -27,16 +28,16 @@ class LoginView(auth_views.LoginView):
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: HiqcRequest) -> HttpResponse:
     logout(request)
     return redirect("login")
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HiqcRequest) -> HttpResponse:
     from .home import home_summary
 
-    return render(request, "core/home.html", {"summary": home_summary(request.actor)})  # type: ignore[attr-defined]
+    return render(request, "core/home.html", {"summary": home_summary(request.actor)})
 
 
 def _day(value: str, *, end: bool = False) -> datetime | None:
@@ -45,45 +46,63 @@ def _day(value: str, *, end: bool = False) -> datetime | None:
         return None
     moment = datetime.combine(d, time.min)
     if end:
-        moment = moment + timezone.timedelta(days=1)
+        moment = moment + timedelta(days=1)
     return timezone.make_aware(moment)
 
 
 @login_required
-def audit_page(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def audit_page(request: HiqcRequest) -> HttpResponse:
+    actor = request.actor
     require(actor, "audit.view")
-    f = {k: request.GET.get(k, "").strip() for k in ("action", "actor_name", "subject_type", "subject_id", "since", "until")}
-    events = audit_event_list(actor, action=f["action"], actor_name=f["actor_name"], subject_type=f["subject_type"],
-                              subject_id=f["subject_id"], since=_day(f["since"]), until=_day(f["until"], end=True))
+    f = {
+        k: request.GET.get(k, "").strip()
+        for k in ("action", "actor_name", "subject_type", "subject_id", "since", "until")
+    }
+    events = audit_event_list(
+        actor,
+        action=f["action"],
+        actor_name=f["actor_name"],
+        subject_type=f["subject_type"],
+        subject_id=f["subject_id"],
+        since=_day(f["since"]),
+        until=_day(f["until"], end=True),
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"page": page, "filters": f, "actions": audit_actions(actor)})
+    return render(
+        request, "core/audit.html", {"page": page, "filters": f, "actions": audit_actions(actor)}
+    )
 
 
 @login_required
-def rules_page(request: HttpRequest) -> HttpResponse:
-    require(request.actor, "rules.view")  # type: ignore[attr-defined]
+def rules_page(request: HiqcRequest) -> HttpResponse:
+    require(request.actor, "rules.view")
     return render(request, "core/rules.html", {"rules": rule_list()})
 
 
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: HiqcRequest) -> JsonResponse:
     """Database and queue status as JSON; 503 when either is down. No authentication, no data."""
     status: dict = {"database": {"ok": False}, "queue": {"ok": False}}
     try:
         with connection.cursor() as cur:
             cur.execute("SELECT 1")
         status["database"] = {"ok": True, "vendor": connection.vendor}
-    except Exception as exc:  # noqa: BLE001 - report, never raise, from a probe
+    except Exception as exc:
         status["database"] = {"ok": False, "error": type(exc).__name__}
     try:
-        status["queue"] = {"ok": True, "backend": type(HUEY.storage).__name__, "pending": HUEY.pending_count(),
-                           "immediate": HUEY.immediate}
-    except Exception as exc:  # noqa: BLE001
+        status["queue"] = {
+            "ok": True,
+            "backend": type(HUEY.storage).__name__,
+            "pending": HUEY.pending_count(),
+            "immediate": HUEY.immediate,
+        }
+    except Exception as exc:
         status["queue"] = {"ok": False, "error": type(exc).__name__}
     if status["database"]["ok"]:
         last = last_job_run("core.audit_verify")
         status["audit_chain"] = (
-            {"ok": last.ok, "checked_at": last.created_at.isoformat()} if last else {"ok": None, "checked_at": None}
+            {"ok": last.ok, "checked_at": last.created_at.isoformat()}
+            if last
+            else {"ok": None, "checked_at": None}
         )
     ok = status["database"]["ok"] and status["queue"]["ok"]
     status["ok"] = ok

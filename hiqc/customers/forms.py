@@ -12,5 +12,8 @@ class CustomerSearchForm(forms.Form):
 
 class RevealForm(forms.Form):
     field = forms.ChoiceField(label=_("字段"), choices=RevealableField.choices)
-    purpose = forms.CharField(label=_("查看用途"), max_length=200,  # length rule lives in the service
-                              widget=forms.TextInput(attrs={"placeholder": _("例如：核对理赔申请人身份")}))
+    purpose = forms.CharField(
+        label=_("查看用途"),
+        max_length=200,  # length rule lives in the service
+        widget=forms.TextInput(attrs={"placeholder": _("例如：核对理赔申请人身份")}),
+    )

@@ -18,15 +18,22 @@ from .enums import Gender, IdType, RevealableField
 
 
 class Customer(BaseModel):
-    org_unit = models.ForeignKey("organisations.OrgUnit", verbose_name=_("归属机构"),
-                                 on_delete=models.PROTECT, related_name="customers")
+    org_unit = models.ForeignKey(
+        "organisations.OrgUnit",
+        verbose_name=_("归属机构"),
+        on_delete=models.PROTECT,
+        related_name="customers",
+    )
     name = models.CharField(_("姓名"), max_length=100, db_index=True)
-    id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices,
-                               default=IdType.RESIDENT_ID)
+    id_type = models.CharField(
+        _("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
     id_number = EncryptedTextField(_("证件号码"), blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
-    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
+    gender = models.CharField(
+        _("性别"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN
+    )
     mobile = EncryptedTextField(_("手机号码"), blank=True)
     mobile_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     email = EncryptedTextField(_("电子邮箱"), blank=True)
@@ -55,8 +62,9 @@ class Customer(BaseModel):
 class RevealRecord(BaseModel):
     """An access record: who saw which personal field of whom, when and why (PI-4, 6.2.3)."""
 
-    customer = models.ForeignKey(Customer, verbose_name=_("客户"), on_delete=models.PROTECT,
-                                 related_name="reveals")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="reveals"
+    )
     field = models.CharField(_("字段"), max_length=20, choices=RevealableField.choices)
     purpose = models.CharField(_("查看用途"), max_length=200)
     actor_id = models.UUIDField(_("查看人 ID"), null=True)

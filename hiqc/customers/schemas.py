@@ -28,23 +28,23 @@ class CustomerOut(Schema):
     updated_at: datetime
 
     @staticmethod
-    def resolve_id_number_masked(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_id_number_masked(obj) -> str:
         return masked("id_number", obj.id_number)
 
     @staticmethod
-    def resolve_mobile_masked(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_mobile_masked(obj) -> str:
         return masked("mobile", obj.mobile)
 
     @staticmethod
-    def resolve_email_masked(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_email_masked(obj) -> str:
         return masked("email", obj.email)
 
     @staticmethod
-    def resolve_address_masked(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_address_masked(obj) -> str:
         return masked("address", obj.address)
 
     @staticmethod
-    def resolve_bank_account_masked(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_bank_account_masked(obj) -> str:
         return masked("bank_account", obj.bank_account)
 
 

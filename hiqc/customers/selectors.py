@@ -40,8 +40,13 @@ def customer_list(actor: Actor, *, q: str = "", org_unit_path: str = "") -> Quer
 
 
 def access_customer(actor: Actor, customer_id: Any, *, for_update: bool = False) -> Customer:
-    return get_in_scope(actor, Customer.objects.select_related("org_unit"), customer_id,
-                        "customers.view", for_update=for_update)
+    return get_in_scope(
+        actor,
+        Customer.objects.select_related("org_unit"),
+        customer_id,
+        "customers.view",
+        for_update=for_update,
+    )
 
 
 def reveal_list(actor: Actor, *, customer_id: Any = None) -> QuerySet[RevealRecord]:

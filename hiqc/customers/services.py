@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
 from hiqc.core.errors import ValidationFailed
-
 from hiqc.organisations.models import OrgUnit
 
 from .enums import CustomerKind, Gender, IdType, RevealableField
@@ -27,8 +26,18 @@ from .validation import (
     resident_id_problem,
 )
 
-EDITABLE = ("name", "id_type", "id_number", "birth_date", "gender", "mobile", "email", "address",
-            "bank_account", "kinds")
+EDITABLE = (
+    "name",
+    "id_type",
+    "id_number",
+    "birth_date",
+    "gender",
+    "mobile",
+    "email",
+    "address",
+    "bank_account",
+    "kinds",
+)
 
 
 def customer_clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -155,7 +164,9 @@ def customer_update(*, actor: Actor, customer_id: Any, data: Mapping[str, Any]) 
     require(actor, "customers.edit", customer)
     unknown = set(data) - set(EDITABLE)
     if unknown:
-        raise ValidationFailed(_("客户信息有误。"), fields={k: [_("不可修改的字段。")] for k in unknown})
+        raise ValidationFailed(
+            _("客户信息有误。"), fields={k: [_("不可修改的字段。")] for k in unknown}
+        )
     merged = dict(data)
     if "id_number" in data and "id_type" not in data:
         merged["id_type"] = customer.id_type
@@ -194,8 +205,20 @@ def customer_reveal(*, actor: Actor, customer_id: Any, field: str, purpose: str)
         errors["purpose"] = [_("查看用途不能超过 200 个字。")]
     if errors:
         raise ValidationFailed(_("无法查看明文。"), fields=errors)
-    RevealRecord.objects.create(customer=customer, field=field, purpose=purpose, actor_id=actor.user_id,
-                                actor_name=actor.username, request_id=actor.request_id, ip=actor.ip)
-    audit_record(actor=actor, action="customer.reveal", subject=customer, fields=[field],
-                 data={"purpose": purpose})
+    RevealRecord.objects.create(
+        customer=customer,
+        field=field,
+        purpose=purpose,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        request_id=actor.request_id,
+        ip=actor.ip,
+    )
+    audit_record(
+        actor=actor,
+        action="customer.reveal",
+        subject=customer,
+        fields=[field],
+        data={"purpose": purpose},
+    )
     return str(getattr(customer, field) or "")

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
+from hiqc.core.http import HiqcRequest
 
 from . import selectors, services
 from .enums import RevealableField
@@ -16,49 +17,69 @@ from .masking import masked
 
 
 @login_required
-def customer_list_page(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def customer_list_page(request: HiqcRequest) -> HttpResponse:
+    actor = request.actor
     require(actor, "customers.view")
     form = CustomerSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(selectors.customer_list(actor, q=q), 25).get_page(request.GET.get("page"))
-    rows = [{"customer": c, "id_number": masked("id_number", c.id_number), "mobile": masked("mobile", c.mobile)}
-            for c in page]
-    return render(request, "customers/list.html", {"form": form, "page": page, "rows": rows, "q": q})
+    rows = [
+        {
+            "customer": c,
+            "id_number": masked("id_number", c.id_number),
+            "mobile": masked("mobile", c.mobile),
+        }
+        for c in page
+    ]
+    return render(
+        request, "customers/list.html", {"form": form, "page": page, "rows": rows, "q": q}
+    )
 
 
-def _masked_fields(customer) -> list[dict]:  # type: ignore[no-untyped-def]
-    return [{"name": f.value, "label": f.label, "masked": masked(f.value, getattr(customer, f.value))}
-            for f in RevealableField]
+def _masked_fields(customer) -> list[dict]:
+    return [
+        {"name": f.value, "label": f.label, "masked": masked(f.value, getattr(customer, f.value))}
+        for f in RevealableField
+    ]
 
 
 @login_required
-def customer_detail_page(request: HttpRequest, customer_id: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def customer_detail_page(request: HiqcRequest, customer_id: str) -> HttpResponse:
+    actor = request.actor
     customer = selectors.access_customer(actor, customer_id)
-    return render(request, "customers/detail.html", {
-        "customer": customer,
-        "fields": _masked_fields(customer),
-        "can_reveal": actor.can("customers.reveal", customer.org_unit.path),
-        "reveal_form": RevealForm(),
-    })
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "fields": _masked_fields(customer),
+            "can_reveal": actor.can("customers.reveal", customer.org_unit.path),
+            "reveal_form": RevealForm(),
+        },
+    )
 
 
 @login_required
 @require_POST
-def customer_reveal_fragment(request: HttpRequest, customer_id: str) -> HttpResponse:
+def customer_reveal_fragment(request: HiqcRequest, customer_id: str) -> HttpResponse:
     """HTMX: reveal one field with a purpose; answers with the field's row (clear or with errors)."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     customer = selectors.access_customer(actor, customer_id)
     form = RevealForm(request.POST)
     field = request.POST.get("field", "")
-    ctx = {"customer": customer, "form": form,
-           "field": next((f for f in _masked_fields(customer) if f["name"] == field), None)}
+    ctx = {
+        "customer": customer,
+        "form": form,
+        "field": next((f for f in _masked_fields(customer) if f["name"] == field), None),
+    }
     if form.is_valid():
         try:
-            ctx["value"] = services.customer_reveal(actor=actor, customer_id=customer.pk,
-                                                    field=form.cleaned_data["field"],
-                                                    purpose=form.cleaned_data["purpose"])
+            ctx["value"] = services.customer_reveal(
+                actor=actor,
+                customer_id=customer.pk,
+                field=form.cleaned_data["field"],
+                purpose=form.cleaned_data["purpose"],
+            )
         except ValidationFailed as exc:
             for name, messages in exc.fields.items():
                 for m in messages:
@@ -67,8 +88,8 @@ def customer_reveal_fragment(request: HttpRequest, customer_id: str) -> HttpResp
 
 
 @login_required
-def reveal_list_page(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def reveal_list_page(request: HiqcRequest) -> HttpResponse:
+    actor = request.actor
     require(actor, "audit.view")
     page = Paginator(selectors.reveal_list(actor), 50).get_page(request.GET.get("page"))
     return render(request, "customers/reveals.html", {"page": page})

@@ -14,12 +14,17 @@ class LockoutModelBackend(ModelBackend):
     """Refuses a locked account even with the right password; inactive users never authenticate,
     and a session whose user was deactivated no longer resolves to a user."""
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> User | None:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         if username is None:
             return None
         user = User.objects.filter(username__iexact=username).first()
         if user is not None and user.is_locked:
             User().set_password(password)  # same work as a real check: no timing oracle
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)  # type: ignore[return-value]
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -10,9 +10,11 @@ class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     org_unit = forms.ChoiceField(label=_("授权范围"))
 
-    def __init__(self, *args, units=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].choices = [(str(u.pk), "　" * (u.depth - 1) + u.name) for u in units]
+        field = self.fields["org_unit"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(u.pk), "　" * (u.depth - 1) + u.name) for u in units]
 
 
 class TokenForm(forms.Form):

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
 from hiqc.core.access import Actor
+from hiqc.core.http import HiqcRequest
 
 from .services import actor_for_user
 
@@ -16,7 +18,7 @@ def _actor(request: HttpRequest) -> Actor:
     ip = getattr(request, "client_ip", "")
     if not user.is_authenticated:
         return Actor(user_id=None, username="anonymous", request_id=rid, ip=ip)
-    return actor_for_user(user, request_id=rid, ip=ip)  # type: ignore[arg-type]
+    return actor_for_user(user, request_id=rid, ip=ip)
 
 
 class ActorMiddleware:
@@ -26,5 +28,5 @@ class ActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.actor = SimpleLazyObject(lambda: _actor(request))  # type: ignore[attr-defined]
+        cast(HiqcRequest, request).actor = cast(Actor, SimpleLazyObject(lambda: _actor(request)))
         return self.get_response(request)

@@ -25,7 +25,11 @@ class OrgUnit(BaseModel):
     name_en = models.CharField(_("英文名称"), max_length=150, blank=True)
     level = models.PositiveSmallIntegerField(_("层级"), choices=OrgLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级机构"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
@@ -47,8 +51,9 @@ class OrgUnit(BaseModel):
 
 
 class Department(BaseModel):
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("机构"), on_delete=models.PROTECT,
-                                 related_name="departments")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("机构"), on_delete=models.PROTECT, related_name="departments"
+    )
     code = models.CharField(_("部门代码"), max_length=32)
     name = models.CharField(_("名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=150, blank=True)
@@ -57,7 +62,9 @@ class Department(BaseModel):
 
     class Meta:
         ordering = ("org_unit__path", "code")
-        constraints = [models.UniqueConstraint(fields=["org_unit", "code"], name="department_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "code"], name="department_code_unique")
+        ]
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
 
@@ -70,10 +77,22 @@ class User(AbstractUser):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     display_name = models.CharField(_("姓名"), max_length=100, blank=True)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("所属机构"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="users")
-    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="users")
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("所属机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="users",
+    )
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     language = models.CharField(_("界面语言"), max_length=10, default="zh-hans")
@@ -81,7 +100,7 @@ class User(AbstractUser):
     scope_path: ClassVar[str | None] = "org_unit__path"
     unscoped: ClassVar[str | None] = None
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         ordering = ("username",)
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -97,11 +116,13 @@ class User(AbstractUser):
 class Membership(BaseModel):
     """Grants one role over the subtree rooted at ``org_unit``."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
-                             related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("角色"), max_length=40, choices=Role.choices)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("授权范围"), on_delete=models.PROTECT,
-                                 related_name="memberships")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("授权范围"), on_delete=models.PROTECT, related_name="memberships"
+    )
 
     scope_path: ClassVar[str | None] = "org_unit__path"
 
@@ -120,8 +141,9 @@ class Membership(BaseModel):
 class ApiToken(BaseModel):
     """A personal API token: shown once, stored as a SHA-256 hash, with expiry and revocation."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("用途"), max_length=100)
     prefix = models.CharField(_("前缀"), max_length=16, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -149,3 +171,6 @@ class UserSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     unscoped: ClassVar[str | None] = "session bookkeeping, never listed"
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"

@@ -16,7 +16,9 @@ def org_unit_list(actor: Actor) -> QuerySet[OrgUnit]:
 
 
 def access_org_unit(actor: Actor, org_unit_id: Any, *, for_update: bool = False) -> OrgUnit:
-    return get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, "org.view", for_update=for_update)
+    return get_in_scope(
+        actor, OrgUnit.objects.all(), org_unit_id, "org.view", for_update=for_update
+    )
 
 
 def user_list(actor: Actor, *, q: str = "", active: bool | None = None) -> QuerySet[User]:
@@ -43,8 +45,13 @@ def membership_list(actor: Actor, *, user_id: Any = None) -> QuerySet[Membership
 
 
 def access_membership(actor: Actor, membership_id: Any, *, for_update: bool = False) -> Membership:
-    return get_in_scope(actor, Membership.objects.select_related("user", "org_unit"), membership_id,
-                        "org.view", for_update=for_update)
+    return get_in_scope(
+        actor,
+        Membership.objects.select_related("user", "org_unit"),
+        membership_id,
+        "org.view",
+        for_update=for_update,
+    )
 
 
 def api_token_list(actor: Actor, *, user_id: Any = None) -> QuerySet[ApiToken]:

@@ -50,7 +50,7 @@ def actor_for_user(user: User, *, request_id: str = "", ip: str = "") -> Actor:
 def _next_path(parent: OrgUnit | None) -> str:
     prefix = parent.path if parent else ""
     siblings = OrgUnit.objects.filter(parent=parent).values_list("path", flat=True)
-    last = max((int(p[len(prefix):len(prefix) + PATH_SEGMENT]) for p in siblings), default=0)
+    last = max((int(p[len(prefix) : len(prefix) + PATH_SEGMENT]) for p in siblings), default=0)
     return f"{prefix}{last + 1:0{PATH_SEGMENT}d}/"
 
 
@@ -63,8 +63,11 @@ def org_unit_create(
     errors: dict[str, list[str]] = {}
     expected = OrgLevel.HEAD_OFFICE if parent is None else parent.level + 1
     if level != expected:
-        errors["level"] = [_("层级应为 {level}（上级机构的下一级）。").format(level=OrgLevel(expected).label)
-                           if expected <= OrgLevel.OUTLET else _("营业网点下不能再设机构。")]
+        errors["level"] = [
+            _("层级应为 {level}（上级机构的下一级）。").format(level=OrgLevel(expected).label)
+            if expected <= OrgLevel.OUTLET
+            else _("营业网点下不能再设机构。")
+        ]
     if not code.strip():
         errors["code"] = [_("请填写机构代码。")]
     elif OrgUnit.objects.filter(code=code.strip()).exists():
@@ -73,19 +76,33 @@ def org_unit_create(
         errors["name"] = [_("请填写名称。")]
     if errors:
         raise ValidationFailed(_("机构信息有误。"), fields=errors)
-    unit = OrgUnit.objects.create(code=code.strip(), name=name.strip(), name_en=name_en.strip(),
-                                  level=level, parent=parent, path=_next_path(parent))
-    audit_record(actor=actor, action="org_unit.create", subject=unit,
-                 fields=["code", "name", "name_en", "level", "parent"])
+    unit = OrgUnit.objects.create(
+        code=code.strip(),
+        name=name.strip(),
+        name_en=name_en.strip(),
+        level=level,
+        parent=parent,
+        path=_next_path(parent),
+    )
+    audit_record(
+        actor=actor,
+        action="org_unit.create",
+        subject=unit,
+        fields=["code", "name", "name_en", "level", "parent"],
+    )
     return unit
 
 
 @transaction.atomic
-def department_create(*, actor: Actor, org_unit_id: Any, code: str, name: str, name_en: str = "") -> Department:
+def department_create(
+    *, actor: Actor, org_unit_id: Any, code: str, name: str, name_en: str = ""
+) -> Department:
     unit = access_org_unit(actor, org_unit_id)
     require(actor, "org.manage", unit)
     if Department.objects.filter(org_unit=unit, code=code).exists():
-        raise ValidationFailed(_("部门信息有误。"), fields={"code": [_("该机构下部门代码已存在。")]})
+        raise ValidationFailed(
+            _("部门信息有误。"), fields={"code": [_("该机构下部门代码已存在。")]}
+        )
     dept = Department.objects.create(org_unit=unit, code=code, name=name, name_en=name_en)
     audit_record(actor=actor, action="department.create", subject=dept, fields=["code", "name"])
     return dept
@@ -121,8 +138,12 @@ def user_create(
         raise ValidationFailed(_("用户信息有误。"), fields=errors)
     candidate.set_password(password)
     candidate.save()
-    audit_record(actor=actor, action="user.create", subject=candidate,
-                 fields=["username", "display_name", "email", "org_unit", "password"])
+    audit_record(
+        actor=actor,
+        action="user.create",
+        subject=candidate,
+        fields=["username", "display_name", "email", "org_unit", "password"],
+    )
     return candidate
 
 
@@ -139,13 +160,22 @@ def user_deactivate(*, actor: Actor, user_id: Any) -> User:
     user = access_user(actor, user_id, for_update=True)
     require(actor, "org.manage", user)
     if user.pk == actor.user_id:
-        raise ValidationFailed(_("不能停用自己的账号。"), fields={"user": [_("不能停用自己的账号。")]})
+        raise ValidationFailed(
+            _("不能停用自己的账号。"), fields={"user": [_("不能停用自己的账号。")]}
+        )
     user.is_active = False
     user.save(update_fields=["is_active"])
     sessions = _end_sessions(user)
-    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit_record(actor=actor, action="user.deactivate", subject=user, fields=["is_active"],
-                 data={"sessions_ended": sessions, "tokens_revoked": tokens})
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="user.deactivate",
+        subject=user,
+        fields=["is_active"],
+        data={"sessions_ended": sessions, "tokens_revoked": tokens},
+    )
     return user
 
 
@@ -170,14 +200,23 @@ def membership_grant(*, actor: Actor, user_id: Any, role: str, org_unit_id: Any)
     unit = access_org_unit(actor, org_unit_id)
     require(actor, "org.manage", unit)
     if role not in Role.values:
-        raise ValidationFailed(_("角色无效。"), fields={"role": [_("未知的角色：{role}。").format(role=role)]})
+        raise ValidationFailed(
+            _("角色无效。"), fields={"role": [_("未知的角色：{role}。").format(role=role)]}
+        )
     try:
         with transaction.atomic():
             membership = Membership.objects.create(user=user, role=role, org_unit=unit)
     except IntegrityError as exc:
-        raise ValidationFailed(_("该授权已存在。"), fields={"role": [_("该用户在此机构已拥有此角色。")]}) from exc
-    audit_record(actor=actor, action="membership.grant", subject=membership,
-                 fields=["user", "role", "org_unit"], data={"role": role, "user": str(user.pk)})
+        raise ValidationFailed(
+            _("该授权已存在。"), fields={"role": [_("该用户在此机构已拥有此角色。")]}
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="membership.grant",
+        subject=membership,
+        fields=["user", "role", "org_unit"],
+        data={"role": role, "user": str(user.pk)},
+    )
     return membership
 
 
@@ -185,8 +224,12 @@ def membership_grant(*, actor: Actor, user_id: Any, role: str, org_unit_id: Any)
 def membership_revoke(*, actor: Actor, membership_id: Any) -> None:
     membership = access_membership(actor, membership_id, for_update=True)
     require(actor, "org.manage", membership)
-    audit_record(actor=actor, action="membership.revoke", subject=membership,
-                 data={"role": membership.role, "user": str(membership.user_id)})
+    audit_record(
+        actor=actor,
+        action="membership.revoke",
+        subject=membership,
+        data={"role": membership.role, "user": str(membership.user_id)},
+    )
     membership.delete()
 
 
@@ -198,7 +241,9 @@ def _token_hash(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Actor, user_id: Any, name: str, days: int = 90) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: Actor, user_id: Any, name: str, days: int = 90
+) -> tuple[ApiToken, str]:
     """Create a token; the plaintext is returned once and never stored."""
     user = access_user(actor, user_id)
     if user.pk != actor.user_id:
@@ -215,10 +260,20 @@ def api_token_create(*, actor: Actor, user_id: Any, name: str, days: int = 90) -
         raise ValidationFailed(_("令牌信息有误。"), fields=errors)
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=prefix, token_hash=_token_hash(raw),
-                                    expires_at=timezone.now() + timedelta(days=days))
-    audit_record(actor=actor, action="api_token.create", subject=token, fields=["name", "expires_at"],
-                 data={"prefix": prefix, "user": str(user.pk)})
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=prefix,
+        token_hash=_token_hash(raw),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        subject=token,
+        fields=["name", "expires_at"],
+        data={"prefix": prefix, "user": str(user.pk)},
+    )
     return token, raw
 
 
@@ -232,8 +287,13 @@ def api_token_revoke(*, actor: Actor, token_id: Any) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="api_token.revoke", subject=token, fields=["revoked_at"],
-                     data={"prefix": token.prefix})
+        audit_record(
+            actor=actor,
+            action="api_token.revoke",
+            subject=token,
+            fields=["revoked_at"],
+            data={"prefix": token.prefix},
+        )
     return token
 
 
@@ -241,7 +301,7 @@ def api_token_authenticate(raw: str) -> User | None:
     """Resolve a bearer token to its active user, or None (expired, revoked, inactive, unknown)."""
     if not raw.startswith(f"{TOKEN_PREFIX}_"):
         return None
-    token = (ApiToken.objects.select_related("user").filter(token_hash=_token_hash(raw)).first())
+    token = ApiToken.objects.select_related("user").filter(token_hash=_token_hash(raw)).first()
     if token is None or not token.is_live or not token.user.is_active:
         return None
     now = timezone.now()
@@ -265,17 +325,26 @@ def login_failed(*, username: str, ip: str, request_id: str) -> None:
         if user is not None:
             user.failed_logins += 1
             if user.failed_logins >= rule_value("auth.lockout_threshold"):
-                user.locked_until = timezone.now() + timedelta(minutes=rule_value("auth.lockout_minutes"))
+                user.locked_until = timezone.now() + timedelta(
+                    minutes=rule_value("auth.lockout_minutes")
+                )
                 data["locked_until"] = user.locked_until.isoformat()
             user.save(update_fields=["failed_logins", "locked_until"])
-        audit_record(actor=Actor(user_id=None, username="anonymous", request_id=request_id, ip=ip),
-                     action="auth.login_failed", subject_type="organisations.user",
-                     subject_id=str(user.pk) if user else "", org_path=user.org_unit.path if user and user.org_unit else "",
-                     data=data)
+        audit_record(
+            actor=Actor(user_id=None, username="anonymous", request_id=request_id, ip=ip),
+            action="auth.login_failed",
+            subject_type="organisations.user",
+            subject_id=str(user.pk) if user else "",
+            org_path=user.org_unit.path if user and user.org_unit else "",
+            data=data,
+        )
 
 
 def login_succeeded(*, user: User, ip: str, request_id: str) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-        audit_record(actor=actor_for_user(user, request_id=request_id, ip=ip), action="auth.login",
-                     subject=user)
+        audit_record(
+            actor=actor_for_user(user, request_id=request_id, ip=ip),
+            action="auth.login",
+            subject=user,
+        )

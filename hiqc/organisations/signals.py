@@ -14,11 +14,18 @@ def on_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> No
     request.session.set_expiry(rule_value("auth.session_idle_minutes") * 60)
     request.session.save()
     session_register(user=user, session_key=request.session.session_key or "")
-    login_succeeded(user=user, ip=getattr(request, "client_ip", ""),
-                    request_id=getattr(request, "request_id", ""))
+    login_succeeded(
+        user=user,
+        ip=getattr(request, "client_ip", ""),
+        request_id=getattr(request, "request_id", ""),
+    )
 
 
-def on_login_failed(sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any) -> None:
-    login_failed(username=str(credentials.get("username", ""))[:150],
-                 ip=getattr(request, "client_ip", "") if request else "",
-                 request_id=getattr(request, "request_id", "") if request else "")
+def on_login_failed(
+    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    login_failed(
+        username=str(credentials.get("username", ""))[:150],
+        ip=getattr(request, "client_ip", "") if request else "",
+        request_id=getattr(request, "request_id", "") if request else "",
+    )

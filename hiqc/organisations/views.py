@@ -3,44 +3,47 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
+from hiqc.core.http import HiqcRequest
 
 from . import selectors, services
 from .forms import MembershipForm, TokenForm
 
 
-def _form_errors(form, exc: ValidationFailed) -> None:  # type: ignore[no-untyped-def]
+def _form_errors(form, exc: ValidationFailed) -> None:
     for name, msgs in exc.fields.items():
         for m in msgs:
             form.add_error(name if name in form.fields else None, m)
 
 
 @login_required
-def org_unit_page(request: HttpRequest) -> HttpResponse:
-    require(request.actor, "org.view")  # type: ignore[attr-defined]
-    return render(request, "organisations/org_units.html",
-                  {"units": selectors.org_unit_list(request.actor)})  # type: ignore[attr-defined]
+def org_unit_page(request: HiqcRequest) -> HttpResponse:
+    require(request.actor, "org.view")
+    return render(
+        request, "organisations/org_units.html", {"units": selectors.org_unit_list(request.actor)}
+    )
 
 
 @login_required
-def user_list_page(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def user_list_page(request: HiqcRequest) -> HttpResponse:
+    actor = request.actor
     require(actor, "org.view")
     q = request.GET.get("q", "").strip()[:60]
-    page = Paginator(selectors.user_list(actor, q=q).prefetch_related("memberships__org_unit"), 25
-                     ).get_page(request.GET.get("page"))
+    page = Paginator(
+        selectors.user_list(actor, q=q).prefetch_related("memberships__org_unit"), 25
+    ).get_page(request.GET.get("page"))
     return render(request, "organisations/users.html", {"page": page, "q": q})
 
 
 @login_required
-def user_detail_page(request: HttpRequest, user_id: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def user_detail_page(request: HiqcRequest, user_id: str) -> HttpResponse:
+    actor = request.actor
     user = selectors.access_user(actor, user_id)
     can_manage = actor.can("org.manage", user.org_unit.path if user.org_unit else "")
     form = MembershipForm(units=selectors.org_unit_list(actor))
@@ -49,23 +52,33 @@ def user_detail_page(request: HttpRequest, user_id: str) -> HttpResponse:
         form = MembershipForm(request.POST, units=selectors.org_unit_list(actor))
         if form.is_valid():
             try:
-                services.membership_grant(actor=actor, user_id=user.pk, role=form.cleaned_data["role"],
-                                          org_unit_id=form.cleaned_data["org_unit"])
+                services.membership_grant(
+                    actor=actor,
+                    user_id=user.pk,
+                    role=form.cleaned_data["role"],
+                    org_unit_id=form.cleaned_data["org_unit"],
+                )
                 messages.success(request, _("已授予角色。"))
                 return redirect("organisations:user", user_id=user.pk)
             except ValidationFailed as exc:
                 _form_errors(form, exc)
-    return render(request, "organisations/user.html", {
-        "subject": user, "memberships": selectors.membership_list(actor, user_id=user.pk),
-        "tokens": selectors.api_token_list(actor, user_id=user.pk) if can_manage else [],
-        "form": form, "can_manage": can_manage,
-    })
+    return render(
+        request,
+        "organisations/user.html",
+        {
+            "subject": user,
+            "memberships": selectors.membership_list(actor, user_id=user.pk),
+            "tokens": selectors.api_token_list(actor, user_id=user.pk) if can_manage else [],
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
 
 
 @login_required
 @require_POST
-def user_active_action(request: HttpRequest, user_id: str, action: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def user_active_action(request: HiqcRequest, user_id: str, action: str) -> HttpResponse:
+    actor = request.actor
     try:
         if action == "deactivate":
             services.user_deactivate(actor=actor, user_id=user_id)
@@ -80,8 +93,8 @@ def user_active_action(request: HttpRequest, user_id: str, action: str) -> HttpR
 
 @login_required
 @require_POST
-def membership_revoke_action(request: HttpRequest, membership_id: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def membership_revoke_action(request: HiqcRequest, membership_id: str) -> HttpResponse:
+    actor = request.actor
     membership = selectors.access_membership(actor, membership_id)
     services.membership_revoke(actor=actor, membership_id=membership.pk)
     messages.success(request, _("已撤销角色授权。"))
@@ -89,26 +102,32 @@ def membership_revoke_action(request: HttpRequest, membership_id: str) -> HttpRe
 
 
 @login_required
-def token_page(request: HttpRequest) -> HttpResponse:
+def token_page(request: HiqcRequest) -> HttpResponse:
     """My API tokens: create (shown once) and revoke."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     form = TokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, created = services.api_token_create(actor=actor, user_id=actor.user_id,
-                                                        name=form.cleaned_data["name"], days=form.cleaned_data["days"])
+            _token, created = services.api_token_create(
+                actor=actor,
+                user_id=actor.user_id,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+            )
             form = TokenForm()
         except ValidationFailed as exc:
             _form_errors(form, exc)
     tokens = selectors.api_token_list(actor, user_id=actor.user_id)
-    return render(request, "organisations/tokens.html", {"form": form, "created": created, "tokens": tokens})
+    return render(
+        request, "organisations/tokens.html", {"form": form, "created": created, "tokens": tokens}
+    )
 
 
 @login_required
 @require_POST
-def token_revoke_action(request: HttpRequest, token_id: str) -> HttpResponse:
-    token = services.api_token_revoke(actor=request.actor, token_id=token_id)  # type: ignore[attr-defined]
+def token_revoke_action(request: HiqcRequest, token_id: str) -> HttpResponse:
+    token = services.api_token_revoke(actor=request.actor, token_id=token_id)
     messages.success(request, _("令牌已吊销。"))
     if token.user_id != request.user.pk:
         return redirect("organisations:user", user_id=token.user_id)

@@ -15,7 +15,9 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 @pytest.fixture
 def browser_page():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make setup` (installs Debian's chromium).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make setup` (installs Debian's chromium)."
+        )
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
     from playwright.sync_api import sync_playwright
 
@@ -24,8 +26,15 @@ def browser_page():
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
         page = context.new_page()

@@ -21,10 +21,14 @@ def _login(page, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-def test_agent_finds_customer_by_id_reveals_mobile_and_auditor_sees_it(live_server, personas, actors, org,
-                                                                      browser_page, shot):
-    customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk,
-                    data={"name": "张三", "id_number": ID, "mobile": "13812345678"})
+def test_agent_finds_customer_by_id_reveals_mobile_and_auditor_sees_it(
+    live_server, personas, actors, org, browser_page, shot
+):
+    customer_create(
+        actor=actors["agent"],
+        org_unit_id=org["C1"].pk,
+        data={"name": "张三", "id_number": ID, "mobile": "13812345678"},
+    )
     page, base = browser_page, live_server.url
 
     _login(page, base, "agent")

@@ -11,7 +11,10 @@ from hiqc.core.models import AuditEvent
 
 @pytest.fixture
 def chain(db, system_actor):
-    return [audit_record(actor=system_actor, action=f"test.{i}", subject_type="t", subject_id=str(i)) for i in range(5)]
+    return [
+        audit_record(actor=system_actor, action=f"test.{i}", subject_type="t", subject_id=str(i))
+        for i in range(5)
+    ]
 
 
 def _raw(sql: str, params=()) -> None:

@@ -29,14 +29,25 @@ def test_ciphertext_names_its_key_and_is_bound_to_its_field():
 
 def test_same_plaintext_encrypts_differently_but_hashes_the_same():
     assert encrypt("x", context="c") != encrypt("x", context="c")
-    assert keyed_hash("x", context="c") == keyed_hash("x", context="c") != keyed_hash("x", context="d")
+    assert (
+        keyed_hash("x", context="c") == keyed_hash("x", context="c") != keyed_hash("x", context="d")
+    )
 
 
 @pytest.fixture
 def customer(actors, org):
-    return customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={
-        "name": "王五", "id_number": ID, "mobile": MOBILE, "bank_account": ACCOUNT,
-        "email": "ww@example.com", "address": "北京市朝阳区"})
+    return customer_create(
+        actor=actors["agent"],
+        org_unit_id=org["C1"].pk,
+        data={
+            "name": "王五",
+            "id_number": ID,
+            "mobile": MOBILE,
+            "bank_account": ACCOUNT,
+            "email": "ww@example.com",
+            "address": "北京市朝阳区",
+        },
+    )
 
 
 def test_raw_storage_holds_no_plaintext_id_mobile_or_account(customer):
@@ -48,11 +59,16 @@ def test_raw_storage_holds_no_plaintext_id_mobile_or_account(customer):
     if connection.vendor == "sqlite":
         connection.close()  # flush WAL so the file itself can be read
         db_file = Path(connection.settings_dict["NAME"])
-        blob = db_file.read_bytes() + (db_file.with_name(db_file.name + "-wal").read_bytes()
-                                       if db_file.with_name(db_file.name + "-wal").exists() else b"")
+        blob = db_file.read_bytes() + (
+            db_file.with_name(db_file.name + "-wal").read_bytes()
+            if db_file.with_name(db_file.name + "-wal").exists()
+            else b""
+        )
     else:
         with connection.cursor() as cur:
-            cur.execute("SELECT encode(convert_to(t::text, 'UTF8'), 'escape') FROM customers_customer t")
+            cur.execute(
+                "SELECT encode(convert_to(t::text, 'UTF8'), 'escape') FROM customers_customer t"
+            )
             blob = repr(cur.fetchall()).encode()
     for secret in (ID, MOBILE, ACCOUNT):
         assert secret.encode() not in blob

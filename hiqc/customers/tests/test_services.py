@@ -13,8 +13,15 @@ VALID_MOBILE = "13812345678"
 
 
 def make(actor, unit, **over):
-    data = {"name": "张三", "id_number": VALID_ID, "mobile": VALID_MOBILE, "email": "zs@example.com",
-            "address": "北京市朝阳区望京街道1号", "bank_account": "6222020200112233445", "kinds": ["insured"]}
+    data = {
+        "name": "张三",
+        "id_number": VALID_ID,
+        "mobile": VALID_MOBILE,
+        "email": "zs@example.com",
+        "address": "北京市朝阳区望京街道1号",
+        "bank_account": "6222020200112233445",
+        "kinds": ["insured"],
+    }
     data.update(over)
     return customer_create(actor=actor, org_unit_id=unit.pk, data=data)
 
@@ -57,7 +64,13 @@ def test_same_identity_twice_is_rejected(actors, org):
 
 def test_exact_lookup_by_id_number_or_mobile_uses_keyed_hash(actors, org):
     c = make(actors["agent"], org["C1"])
-    make(actors["agent"], org["C1"], name="李四", id_number="110101199003074477", mobile="13900001111")
+    make(
+        actors["agent"],
+        org["C1"],
+        name="李四",
+        id_number="110101199003074477",
+        mobile="13900001111",
+    )
     assert list(customer_list(actors["agent"], q=VALID_ID.lower())) == [c]
     assert list(customer_list(actors["agent"], q="+86 138-1234-5678")) == [c]
     assert list(customer_list(actors["agent"], q="张")) == [c]
@@ -67,7 +80,9 @@ def test_customers_outside_scope_are_invisible_and_not_found(actors, org):
     c = make(actors["agent"], org["C1"])
     assert list(customer_list(actors["outsider_agent"])) == []
     with pytest.raises(NotFound):
-        customer_reveal(actor=actors["outsider_agent"], customer_id=c.pk, field="mobile", purpose="核对身份信息")
+        customer_reveal(
+            actor=actors["outsider_agent"], customer_id=c.pk, field="mobile", purpose="核对身份信息"
+        )
 
 
 def test_reveal_needs_purpose_and_writes_access_record_and_audit(actors, org):
@@ -75,7 +90,9 @@ def test_reveal_needs_purpose_and_writes_access_record_and_audit(actors, org):
     with pytest.raises(ValidationFailed) as exc:
         customer_reveal(actor=actors["agent"], customer_id=c.pk, field="mobile", purpose=" ")
     assert "purpose" in exc.value.fields
-    value = customer_reveal(actor=actors["agent"], customer_id=c.pk, field="mobile", purpose="回访核对联系方式")
+    value = customer_reveal(
+        actor=actors["agent"], customer_id=c.pk, field="mobile", purpose="回访核对联系方式"
+    )
     assert value == VALID_MOBILE
     record = RevealRecord.objects.get()
     assert (record.field, record.actor_name) == ("mobile", "agent")

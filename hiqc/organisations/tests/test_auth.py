@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -29,7 +30,7 @@ def test_account_locks_after_five_failures_even_for_the_right_password(personas,
         assert _login(client, "agent", "wrong-password").status_code == 200
     assert User.objects.get(username="agent").is_locked
     assert _login(client, "agent").status_code == 200  # refused: still locked
-    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=16)):
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
         assert _login(client, "agent").status_code == 302
 
 
@@ -48,11 +49,13 @@ def test_deactivating_a_user_ends_their_live_session_and_token_at_once(personas,
 
 
 def test_token_is_stored_hashed_expires_and_can_be_revoked(personas, actors):
-    token, raw = api_token_create(actor=actors["agent"], user_id=personas["agent"].pk, name="报表", days=1)
+    token, raw = api_token_create(
+        actor=actors["agent"], user_id=personas["agent"].pk, name="报表", days=1
+    )
     assert raw not in repr(ApiToken.objects.values_list())
     client = Client()
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
-    with time_machine.travel(timezone.now() + timezone.timedelta(days=2)):
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
         assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
     api_token_revoke(actor=actors["agent"], token_id=token.pk)
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
@@ -68,7 +71,9 @@ def test_create_api_token_command_prints_a_working_token_once(personas):
     out = StringIO()
     call_command("create_api_token", "auditor", stdout=out, stderr=StringIO())
     raw = out.getvalue().strip()
-    assert Client().get("/api/v1/audit-events", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    assert (
+        Client().get("/api/v1/audit-events", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    )
 
 
 def test_a_user_cannot_deactivate_themselves(personas, actors):

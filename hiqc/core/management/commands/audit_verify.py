@@ -15,5 +15,7 @@ class Command(BaseCommand):
         if report.ok:
             self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.checked} events."))
             return
-        raise CommandError(f"Audit chain broken at event {report.seq}: {report.problem} "
-                           f"({report.checked} events verified before it).")
+        raise CommandError(
+            f"Audit chain broken at event {report.seq}: {report.problem} "
+            f"({report.checked} events verified before it)."
+        )

@@ -20,5 +20,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Key file exists: {path}")
             return
         write_key_file(generate_keyring(), path)
-        self.stdout.write(self.style.SUCCESS(f"Created key file {path} (mode 600). Back it up: data "
-                                             "encrypted with it cannot be read without it."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created key file {path} (mode 600). Back it up: data "
+                "encrypted with it cannot be read without it."
+            )
+        )

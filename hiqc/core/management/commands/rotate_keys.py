@@ -39,12 +39,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["new"]:
             if settings.HIQC_FIELD_KEYS:
-                raise CommandError("Keys come from HIQC_FIELD_KEYS: add the new key there and set "
-                                   "'current', then run rotate_keys without --new.")
+                raise CommandError(
+                    "Keys come from HIQC_FIELD_KEYS: add the new key there and set "
+                    "'current', then run rotate_keys without --new."
+                )
             ring = keyring()
             kid = new_key_id(ring.keys)
-            write_key_file(Keyring(current=kid, keys={**ring.keys, kid: secrets.token_bytes(32)},
-                                   hash_key=ring.hash_key))
+            write_key_file(
+                Keyring(
+                    current=kid,
+                    keys={**ring.keys, kid: secrets.token_bytes(32)},
+                    hash_key=ring.hash_key,
+                )
+            )
             self.stdout.write(f"New current key: {kid}")
         current = keyring().current
         current_prefix = f"{PREFIX}:{current}:"
@@ -52,9 +59,12 @@ class Command(BaseCommand):
         for model in apps.get_models():
             for field in encrypted_fields(model):
                 raw = f"_raw_{field.attname}"
-                qs = (model._default_manager.annotate(**{raw: Cast(field.attname, TextField())})
-                      .exclude(**{f"{raw}__startswith": current_prefix})
-                      .exclude(**{f"{field.attname}__isnull": True}).exclude(**{raw: ""}))
+                qs = (
+                    model._default_manager.annotate(**{raw: Cast(field.attname, TextField())})
+                    .exclude(**{f"{raw}__startswith": current_prefix})
+                    .exclude(**{f"{field.attname}__isnull": True})
+                    .exclude(**{raw: ""})
+                )
                 work.append((model, field, raw, qs))
         total = sum(qs.count() for *_, qs in work)
         done = 0
@@ -63,15 +73,26 @@ class Command(BaseCommand):
             for model, field, raw, qs in work:
                 while True:
                     with transaction.atomic():
-                        rows = list(qs.select_for_update().values_list("pk", raw)[: options["batch"]])
+                        rows = list(
+                            qs.select_for_update().values_list("pk", raw)[: options["batch"]]
+                        )
                         if not rows:
                             break
                         for pk, token in rows:
                             plain = decrypt(token, context=field.context)
                             model._default_manager.filter(pk=pk).update(
-                                **{field.attname: Value(encrypt(plain, context=field.context), output_field=TextField())})
+                                **{
+                                    field.attname: Value(
+                                        encrypt(plain, context=field.context),
+                                        output_field=TextField(),
+                                    )
+                                }
+                            )
                     done += len(rows)
                     progress.update(bar, advance=len(rows))
-        audit_record(actor=Actor.system("rotate_keys"), action="crypto.rotate_keys",
-                     data={"key_id": current, "values": done})
+        audit_record(
+            actor=Actor.system("rotate_keys"),
+            action="crypto.rotate_keys",
+            data={"key_id": current, "values": done},
+        )
         self.stdout.write(self.style.SUCCESS(f"{done} values now under key {current}."))

@@ -23,10 +23,16 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user named {options['username']!r}.")
         try:
-            token, raw = api_token_create(actor=Actor.system("create_api_token"), user_id=user.pk,
-                                          name=options["name"], days=options["days"])
+            token, raw = api_token_create(
+                actor=Actor.system("create_api_token"),
+                user_id=user.pk,
+                name=options["name"],
+                days=options["days"],
+            )
         except ValidationFailed as exc:
             raise CommandError(f"{exc.message} {exc.fields}") from exc
         self.stdout.write(raw)
-        self.stderr.write(f"Token {token.prefix} for {user.username} expires {token.expires_at:%Y-%m-%d}. "
-                          "It is shown only now.")
+        self.stderr.write(
+            f"Token {token.prefix} for {user.username} expires {token.expires_at:%Y-%m-%d}. "
+            "It is shown only now."
+        )
