@@ -152,7 +152,7 @@ HUEY = {
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
 }
 
-# Field encryption keys (ADR 0005): from HIQC_FIELD_KEYS (JSON) or a key file outside the repo.
+# Field encryption keys (ADR 0006): from HIQC_FIELD_KEYS (JSON) or a key file outside the repo.
 HIQC_KEY_FILE = os.environ.get(
     "HIQC_KEY_FILE",
     str(Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "hiqc" / "keys.json"),
@@ -172,6 +172,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "hiqc.core.pagination.Pagination"
 
 HIQC_PRODUCT_NAME = _("健康保险服务质量控制平台")

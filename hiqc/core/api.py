@@ -1,11 +1,9 @@
-from datetime import datetime
-
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from .access import require
 from .http import HiqcRequest
-from .schemas import AuditEventOut, ErrorOut, RuleOut
+from .schemas import ERRORS, AuditEventOut, IsoDatetime, RuleOut
 from .selectors import audit_event_list, rule_list
 
 router = Router(tags=["audit"])
@@ -16,13 +14,13 @@ class AuditFilter(Schema):
     actor_name: str = ""
     subject_type: str = ""
     subject_id: str = ""
-    since: datetime | None = None
-    until: datetime | None = None
+    since: IsoDatetime | None = None
+    until: IsoDatetime | None = None
 
 
 @router.get(
     "/audit-events",
-    response={200: list[AuditEventOut], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: list[AuditEventOut], **ERRORS},
 )
 @paginate
 def list_audit_events(request: HiqcRequest, filters: Query[AuditFilter]):
@@ -30,7 +28,7 @@ def list_audit_events(request: HiqcRequest, filters: Query[AuditFilter]):
     return audit_event_list(request.actor, **filters.dict())
 
 
-@router.get("/rules", response={200: list[RuleOut], 401: ErrorOut, 403: ErrorOut}, tags=["rules"])
+@router.get("/rules", response={200: list[RuleOut], **ERRORS}, tags=["rules"])
 def list_rules(request: HiqcRequest):
     require(request.actor, "rules.view")
     return rule_list()

@@ -1,4 +1,4 @@
-"""Field encryption (AES-256-GCM) and keyed hashes (HMAC-SHA256) — ADR 0005.
+"""Field encryption (AES-256-GCM) and keyed hashes (HMAC-SHA256) — ADR 0006.
 
 A stored value is ``v1:<key id>:<base64(nonce ‖ ciphertext ‖ tag)>``; the associated data is the
 field's identity (``app.model.field``), so a value copied into another column fails to decrypt.

@@ -5,16 +5,15 @@ from ninja.pagination import paginate
 
 from hiqc.core.access import require
 from hiqc.core.http import HiqcRequest
-from hiqc.core.schemas import ErrorOut
+from hiqc.core.schemas import ERRORS
 
 from . import selectors, services
 from .schemas import CustomerIn, CustomerOut, CustomerPatch, RevealIn, RevealOut, RevealRecordOut
 
 router = Router(tags=["customers"])
-E = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-@router.get("/customers", response={200: list[CustomerOut], **E})
+@router.get("/customers", response={200: list[CustomerOut], **ERRORS})
 @paginate
 def list_customers(request: HiqcRequest, q: str = ""):
     """Search by name fragment, or by an exact ID number or mobile number (keyed hash)."""
@@ -22,7 +21,7 @@ def list_customers(request: HiqcRequest, q: str = ""):
     return selectors.customer_list(request.actor, q=q)
 
 
-@router.post("/customers", response={201: CustomerOut, **E})
+@router.post("/customers", response={201: CustomerOut, **ERRORS})
 def create_customer(request: HiqcRequest, payload: CustomerIn):
     data = payload.dict()
     org_unit_id = data.pop("org_unit_id")
@@ -31,7 +30,7 @@ def create_customer(request: HiqcRequest, payload: CustomerIn):
     )
 
 
-@router.get("/customers/reveals", response={200: list[RevealRecordOut], **E})
+@router.get("/customers/reveals", response={200: list[RevealRecordOut], **ERRORS})
 @paginate
 def list_reveals(request: HiqcRequest, customer_id: UUID | None = None):
     """Access records of personal-data reveals (auditors)."""
@@ -39,12 +38,12 @@ def list_reveals(request: HiqcRequest, customer_id: UUID | None = None):
     return selectors.reveal_list(request.actor, customer_id=customer_id)
 
 
-@router.get("/customers/{customer_id}", response={200: CustomerOut, **E})
+@router.get("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})
 def get_customer(request: HiqcRequest, customer_id: UUID):
     return selectors.access_customer(request.actor, customer_id)
 
 
-@router.patch("/customers/{customer_id}", response={200: CustomerOut, **E})
+@router.patch("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})
 def update_customer(request: HiqcRequest, customer_id: UUID, payload: CustomerPatch):
     return services.customer_update(
         actor=request.actor,
@@ -53,7 +52,7 @@ def update_customer(request: HiqcRequest, customer_id: UUID, payload: CustomerPa
     )
 
 
-@router.post("/customers/{customer_id}/reveal", response={200: RevealOut, **E})
+@router.post("/customers/{customer_id}/reveal", response={200: RevealOut, **ERRORS})
 def reveal_customer_field(request: HiqcRequest, customer_id: UUID, payload: RevealIn):
     """Return one personal field in clear. Requires customers.reveal and a purpose; audited."""
     value = services.customer_reveal(

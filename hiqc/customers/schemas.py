@@ -50,7 +50,7 @@ class CustomerOut(Schema):
 
 class CustomerIn(Schema):
     org_unit_id: UUID
-    name: str = Field(..., max_length=100)
+    name: str = Field(..., min_length=1, max_length=100, pattern=r"\S")
     id_type: str = "resident_id"
     id_number: str = Field("", max_length=30)
     birth_date: date | None = None
@@ -77,7 +77,12 @@ class CustomerPatch(Schema):
 
 class RevealIn(Schema):
     field: RevealableField
-    purpose: str = Field(..., max_length=200)
+    purpose: str = Field(
+        ...,
+        max_length=200,
+        pattern=r"(\S\s*){4}",
+        description="why (at least 4 non-blank characters)",
+    )
 
 
 class RevealOut(Schema):

@@ -199,7 +199,7 @@ def customer_reveal(*, actor: Actor, customer_id: Any, field: str, purpose: str)
     if field not in RevealableField.values:
         errors["field"] = [_("该字段不可查看。")]
     purpose = (purpose or "").strip()
-    if len(purpose) < 4:
+    if len("".join(purpose.split())) < 4:
         errors["purpose"] = [_("请说明查看用途（至少 4 个字）。")]
     elif len(purpose) > 200:
         errors["purpose"] = [_("查看用途不能超过 200 个字。")]

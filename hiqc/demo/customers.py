@@ -7,9 +7,10 @@ Generation is deterministic and prefix-stable: customer *i* is the same for a gi
   district, some elsewhere in the province, some from other provinces), birth date, sequence
   number (its parity is the gender) and the GB 11643 check digit. Duplicates within the stream
   are re-rolled.
-* Details (Faker zh_CN, seeded per row): name matching the gender, mobile, e-mail on the reserved
-  ``example.*`` domains, an address on a real street of the outlet's district, a bank card number
-  (bank BIN + Luhn digit, 16–19 digits), and customer kinds consistent with age.
+* Details (Faker zh_CN data and a per-row seeded Faker RNG): name matching the gender, mobile on
+  a real carrier prefix, e-mail on the reserved ``example.*`` domains, an address on a real
+  street of the outlet's district, a bank card number (bank BIN + Luhn digit, 16–19 digits), and
+  customer kinds consistent with age.
 
 Every row goes through ``customer_clean`` — the same rules as the single-customer path — before
 ``bulk_create`` (the encrypted fields encrypt themselves in ``get_prep_value``). Identities whose
@@ -29,6 +30,7 @@ from typing import Any
 from django.db import transaction
 from faker import Faker
 from faker.providers.person.zh_CN import Provider as ZhPerson
+from faker.providers.phone_number.zh_CN import Provider as ZhPhone
 
 from hiqc.customers.enums import CustomerKind, Gender, IdType
 from hiqc.customers.models import Customer
@@ -59,6 +61,10 @@ ADULT_BORN = (date(1945, 1, 1), date(2007, 12, 31), date(1984, 6, 1))  # low, hi
 CHILD_BORN = (date(2008, 1, 1), date(2024, 12, 31))
 CHILD_SHARE = 0.12
 
+EMAIL_DOMAINS = ("example.com", "example.net", "example.org")  # reserved: never deliverable
+_MOBILE_PREFIXES = tuple(str(p) for p in ZhPhone.phonenumber_prefixes)
+_ROMAN_GIVEN = tuple(n.lower() for n in ZhPerson.first_romanized_names)
+_ROMAN_FAMILY = tuple(n.lower() for n in ZhPerson.last_romanized_names)
 _SURNAMES = list(ZhPerson.last_names)
 _SURNAME_CUM = list(accumulate(ZhPerson.last_names.values()))
 
@@ -133,6 +139,11 @@ def _luhn_complete(partial: str) -> str:
     return partial + str((10 - total % 10) % 10)
 
 
+def _email(r: random.Random, born: date) -> str:
+    suffix = r.choice(("", "", str(born.year), f"{born:%m%d}", str(r.randint(1, 999))))
+    return f"{r.choice(_ROMAN_GIVEN)}{r.choice(_ROMAN_FAMILY)}{suffix}@{r.choice(EMAIL_DOMAINS)}"
+
+
 def customer_data(identity: Identity, fake: Faker, seed: int) -> dict[str, Any]:
     """The full input for ``customer_clean`` for one identity (deterministic per seed + index)."""
     fake.seed_instance(f"hiqc-demo-customer:{seed}:{identity.index}")
@@ -147,9 +158,17 @@ def customer_data(identity: Identity, fake: Faker, seed: int) -> dict[str, Any]:
         f"{r.randint(1, 32)}号楼{r.randint(1, 6)}单元{r.randint(1, 28)}{r.randint(1, 4):02d}室"
     )
     if adult:
-        kinds = [k for k, p in ((CustomerKind.POLICYHOLDER, 0.7), (CustomerKind.INSURED, 0.85),
-                                (CustomerKind.BENEFICIARY, 0.2), (CustomerKind.CLAIMANT, 0.15),
-                                (CustomerKind.COMPLAINANT, 0.03)) if r.random() < p]
+        kinds = [
+            k
+            for k, p in (
+                (CustomerKind.POLICYHOLDER, 0.7),
+                (CustomerKind.INSURED, 0.85),
+                (CustomerKind.BENEFICIARY, 0.2),
+                (CustomerKind.CLAIMANT, 0.15),
+                (CustomerKind.COMPLAINANT, 0.03),
+            )
+            if r.random() < p
+        ]
         has_mobile, has_email, has_bank = r.random() < 0.97, r.random() < 0.55, r.random() < 0.75
     else:
         kinds = [CustomerKind.INSURED] + ([CustomerKind.BENEFICIARY] if r.random() < 0.1 else [])
@@ -157,16 +176,16 @@ def customer_data(identity: Identity, fake: Faker, seed: int) -> dict[str, Any]:
     bank = ""
     if has_bank:
         _, bin_, length = r.choice(BANK_CARDS)
-        body = "".join(r.choice("0123456789") for _ in range(length - len(bin_) - 1))
-        bank = _luhn_complete(bin_ + body)
+        digits = length - len(bin_) - 1
+        bank = _luhn_complete(f"{bin_}{r.randrange(10**digits):0{digits}d}")
     return {
         "name": name,
         "id_type": IdType.RESIDENT_ID,
         "id_number": identity.id_number,
         "birth_date": identity.birth_date,
         "gender": identity.gender,
-        "mobile": fake.phone_number() if has_mobile else "",
-        "email": fake.email() if has_email else "",  # safe domains: example.com / .net / .org
+        "mobile": f"{r.choice(_MOBILE_PREFIXES)}{r.randrange(10**8):08d}" if has_mobile else "",
+        "email": _email(r, identity.birth_date) if has_email else "",
         "address": address if r.random() < 0.9 else "",
         "bank_account": bank,
         "kinds": kinds or [CustomerKind.INSURED],
@@ -180,8 +199,9 @@ def _batched(items: Iterator[Identity], size: int) -> Iterator[list[Identity]]:
 
 def _existing_hashes(hashes: Sequence[str]) -> set[str]:
     return set(
-        Customer.objects.filter(id_type=IdType.RESIDENT_ID, id_number_hash__in=hashes)
-        .values_list("id_number_hash", flat=True)
+        Customer.objects.filter(id_type=IdType.RESIDENT_ID, id_number_hash__in=hashes).values_list(
+            "id_number_hash", flat=True
+        )
     )
 
 
@@ -193,7 +213,7 @@ def load_customers(
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[int], None] | None = None,
 ) -> CustomerResult:
-    """Make sure the first ``count`` demo customers for ``seed`` exist. One transaction per batch."""
+    """Make sure the first ``count`` demo customers for ``seed`` exist (a transaction a batch)."""
     result = CustomerResult(requested=count)
     fake = Faker("zh_CN")
     started = time.perf_counter()
@@ -207,13 +227,16 @@ def load_customers(
                 continue
             values, errors = customer_clean(customer_data(identity, fake, seed))
             if errors:  # a generator bug: name the row and fields, never the values
-                raise ValueError(f"Demo customer #{identity.index} fails validation: {sorted(errors)}")
-            rows.append(Customer(
-                org_unit=tree.units[identity.unit_code],
-                id_number_hash=hashed,
-                mobile_hash=mobile_hash(values["mobile"]),
-                **values,
-            ))
+                fields = sorted(errors)
+                raise ValueError(f"Demo customer #{identity.index} fails validation: {fields}")
+            rows.append(
+                Customer(
+                    org_unit=tree.units[identity.unit_code],
+                    id_number_hash=hashed,
+                    mobile_hash=mobile_hash(values["mobile"]),
+                    **values,
+                )
+            )
         if rows:
             with transaction.atomic():
                 Customer.objects.bulk_create(rows, batch_size=batch_size)

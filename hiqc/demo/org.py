@@ -51,8 +51,10 @@ def _o(code: str, name: str, name_en: str, region: str, area: str, streets: str)
     return OutletSpec(code, name, name_en, region, area, tuple(streets.split()))
 
 
+# fmt: off
 PROVINCES: tuple[ProvinceSpec, ...] = (
-    ProvinceSpec("BJ", "北京分公司", "Beijing Branch", ("110102", "110106", "110107", "110112", "110114"), (
+    ProvinceSpec("BJ", "北京分公司", "Beijing Branch",
+                 ("110102", "110106", "110107", "110112", "110114"), (
         CitySpec("BJ-CY", "朝阳中心支公司", "Chaoyang Central Sub-branch", 12, (
             _o("BJ-CY-WJ", "望京营业部", "Wangjing Outlet", "北京市朝阳区", "110105",
                "阜通东大街 望京街 广顺北大街"),
@@ -78,7 +80,8 @@ PROVINCES: tuple[ProvinceSpec, ...] = (
                "崇文门外大街 东花市大街 广渠门内大街"),
         )),
     )),
-    ProvinceSpec("GD", "广东分公司", "Guangdong Branch", ("440103", "440105", "440507", "441402", "440802"), (
+    ProvinceSpec("GD", "广东分公司", "Guangdong Branch",
+                 ("440103", "440105", "440507", "441402", "440802"), (
         CitySpec("GD-GZ", "广州中心支公司", "Guangzhou Central Sub-branch", 14, (
             _o("GD-GZ-TH", "天河营业部", "Tianhe Outlet", "广东省广州市天河区", "440106",
                "天河路 体育西路 天河北路"),
@@ -112,7 +115,8 @@ PROVINCES: tuple[ProvinceSpec, ...] = (
                "长青南路 振安路 建安路"),
         )),
     )),
-    ProvinceSpec("SC", "四川分公司", "Sichuan Branch", ("510106", "510108", "511302", "510302", "511102"), (
+    ProvinceSpec("SC", "四川分公司", "Sichuan Branch",
+                 ("510106", "510108", "511302", "510302", "511102"), (
         CitySpec("SC-CD", "成都中心支公司", "Chengdu Central Sub-branch", 14, (
             _o("SC-CD-JJ", "锦江营业部", "Jinjiang Outlet", "四川省成都市锦江区", "510104",
                "春熙路 红星路 东大街"),
@@ -139,6 +143,7 @@ PROVINCES: tuple[ProvinceSpec, ...] = (
         )),
     )),
 )
+# fmt: on
 
 HEAD_OFFICE_DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     ("QM", "质量管理部", "Quality Management Department"),
@@ -166,7 +171,7 @@ def _next_child_path(parent: OrgUnit | None) -> str:
     """The next free path under ``parent`` — the same scheme as organisations.services."""
     prefix = parent.path if parent else ""
     siblings = OrgUnit.objects.filter(parent=parent).values_list("path", flat=True)
-    last = max((int(p[len(prefix):len(prefix) + PATH_SEGMENT]) for p in siblings), default=0)
+    last = max((int(p[len(prefix) : len(prefix) + PATH_SEGMENT]) for p in siblings), default=0)
     return f"{prefix}{last + 1:0{PATH_SEGMENT}d}/"
 
 
@@ -175,14 +180,22 @@ def _ensure_unit(
 ) -> OrgUnit:
     unit = OrgUnit.objects.filter(code=code).first()
     if unit is None:
-        unit = OrgUnit.objects.create(code=code, name=name, name_en=name_en, level=level,
-                                      parent=parent, path=_next_child_path(parent))
+        unit = OrgUnit.objects.create(
+            code=code,
+            name=name,
+            name_en=name_en,
+            level=level,
+            parent=parent,
+            path=_next_child_path(parent),
+        )
         tree.created_units += 1
     tree.units[code] = unit
     return unit
 
 
-def _ensure_departments(tree: OrgTree, unit: OrgUnit, specs: tuple[tuple[str, str, str], ...]) -> None:
+def _ensure_departments(
+    tree: OrgTree, unit: OrgUnit, specs: tuple[tuple[str, str, str], ...]
+) -> None:
     for code, name, name_en in specs:
         dept, created = Department.objects.get_or_create(
             org_unit=unit, code=code, defaults={"name": name, "name_en": name_en}
@@ -196,17 +209,41 @@ def load_org_tree() -> OrgTree:
 
     Call inside a transaction (the command does)."""
     tree = OrgTree()
-    ho = _ensure_unit(tree, code=HEAD_OFFICE_CODE, name="总公司", name_en="Head Office",
-                      level=OrgLevel.HEAD_OFFICE, parent=None)
+    ho = _ensure_unit(
+        tree,
+        code=HEAD_OFFICE_CODE,
+        name="总公司",
+        name_en="Head Office",
+        level=OrgLevel.HEAD_OFFICE,
+        parent=None,
+    )
     _ensure_departments(tree, ho, HEAD_OFFICE_DEPARTMENTS)
     for prov in PROVINCES:
-        p = _ensure_unit(tree, code=prov.code, name=prov.name, name_en=prov.name_en,
-                         level=OrgLevel.PROVINCE, parent=ho)
+        p = _ensure_unit(
+            tree,
+            code=prov.code,
+            name=prov.name,
+            name_en=prov.name_en,
+            level=OrgLevel.PROVINCE,
+            parent=ho,
+        )
         _ensure_departments(tree, p, PROVINCE_DEPARTMENTS)
         for city in prov.cities:
-            c = _ensure_unit(tree, code=city.code, name=city.name, name_en=city.name_en,
-                             level=OrgLevel.CITY, parent=p)
+            c = _ensure_unit(
+                tree,
+                code=city.code,
+                name=city.name,
+                name_en=city.name_en,
+                level=OrgLevel.CITY,
+                parent=p,
+            )
             for outlet in city.outlets:
-                _ensure_unit(tree, code=outlet.code, name=outlet.name, name_en=outlet.name_en,
-                             level=OrgLevel.OUTLET, parent=c)
+                _ensure_unit(
+                    tree,
+                    code=outlet.code,
+                    name=outlet.name,
+                    name_en=outlet.name_en,
+                    level=OrgLevel.OUTLET,
+                    parent=c,
+                )
     return tree

@@ -15,7 +15,7 @@ risk                   吴海涛      风险管理                总公司 · �
 trainer                郑雪梅      培训管理员              总公司 · 质量管理部
 facility_bj            马志远      设施管理员              朝阳中心支公司 (北京)
 auditor                黄静        审计（只读）            总公司
-admin                  林涛        系统管理员              总公司 · 信息技术部 (is_staff, is_superuser)
+admin                  林涛        系统管理员              总公司 · 信息技术部 (Django admin)
 branch_manager_gd      何嘉欣      分公司服务经理          广东分公司 (sees nothing in Beijing)
 agent_gd               梁志文      坐席                    广州中心支公司 (sees nothing in Beijing)
 =====================  ==========  ======================  =====================================
@@ -82,7 +82,8 @@ def demo_password() -> str:
 
 def load_personas(tree: OrgTree, *, password: str | None = None) -> PeopleResult:
     """Create the missing persona users and memberships. Call inside a transaction."""
-    existing = {u.username: u for u in User.objects.filter(username__in=[p.username for p in PERSONAS])}
+    usernames = [p.username for p in PERSONAS]
+    existing = {u.username: u for u in User.objects.filter(username__in=usernames)}
     result = PeopleResult(users={})
     hashed = ""  # hashed once per run: every persona shares the documented demo password
     for persona in PERSONAS:
@@ -90,7 +91,9 @@ def load_personas(tree: OrgTree, *, password: str | None = None) -> PeopleResult
         user = existing.get(persona.username)
         if user is None:
             hashed = hashed or make_password(password or demo_password())
-            dept = tree.departments[(persona.unit, persona.department)] if persona.department else None
+            dept = (
+                tree.departments[(persona.unit, persona.department)] if persona.department else None
+            )
             user = User.objects.create(
                 username=persona.username,
                 password=hashed,

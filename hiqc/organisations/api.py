@@ -5,7 +5,7 @@ from ninja.pagination import paginate
 
 from hiqc.core.access import require
 from hiqc.core.http import HiqcRequest
-from hiqc.core.schemas import ErrorOut
+from hiqc.core.schemas import ERRORS
 
 from . import selectors, services
 from .schemas import (
@@ -22,14 +22,13 @@ from .schemas import (
 )
 
 router = Router(tags=["organisations"])
-E = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _actor(request: HiqcRequest):
     return request.actor
 
 
-@router.get("/me", response={200: MeOut, **E})
+@router.get("/me", response={200: MeOut, **ERRORS})
 def me(request: HiqcRequest):
     actor = _actor(request)
     user = selectors.access_user(actor, actor.user_id)
@@ -42,75 +41,75 @@ def me(request: HiqcRequest):
     }
 
 
-@router.get("/org-units", response={200: list[OrgUnitOut], **E})
+@router.get("/org-units", response={200: list[OrgUnitOut], **ERRORS})
 @paginate
 def list_org_units(request: HiqcRequest):
     require(_actor(request), "org.view")
     return selectors.org_unit_list(_actor(request))
 
 
-@router.post("/org-units", response={201: OrgUnitOut, **E})
+@router.post("/org-units", response={201: OrgUnitOut, **ERRORS})
 def create_org_unit(request: HiqcRequest, payload: OrgUnitIn):
     return Status(201, services.org_unit_create(actor=_actor(request), **payload.dict()))
 
 
-@router.get("/org-units/{org_unit_id}", response={200: OrgUnitOut, **E})
+@router.get("/org-units/{org_unit_id}", response={200: OrgUnitOut, **ERRORS})
 def get_org_unit(request: HiqcRequest, org_unit_id: UUID):
     return selectors.access_org_unit(_actor(request), org_unit_id)
 
 
-@router.get("/users", response={200: list[UserOut], **E})
+@router.get("/users", response={200: list[UserOut], **ERRORS})
 @paginate
 def list_users(request: HiqcRequest, q: str = "", active: bool | None = None):
     require(_actor(request), "org.view")
     return selectors.user_list(_actor(request), q=q, active=active)
 
 
-@router.post("/users", response={201: UserOut, **E})
+@router.post("/users", response={201: UserOut, **ERRORS})
 def create_user(request: HiqcRequest, payload: UserIn):
     return Status(201, services.user_create(actor=_actor(request), **payload.dict()))
 
 
-@router.get("/users/{user_id}", response={200: UserOut, **E})
+@router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
 def get_user(request: HiqcRequest, user_id: UUID):
     return selectors.access_user(_actor(request), user_id)
 
 
-@router.post("/users/{user_id}/deactivate", response={200: UserOut, **E})
+@router.post("/users/{user_id}/deactivate", response={200: UserOut, **ERRORS})
 def deactivate_user(request: HiqcRequest, user_id: UUID):
     return services.user_deactivate(actor=_actor(request), user_id=user_id)
 
 
-@router.post("/users/{user_id}/reactivate", response={200: UserOut, **E})
+@router.post("/users/{user_id}/reactivate", response={200: UserOut, **ERRORS})
 def reactivate_user(request: HiqcRequest, user_id: UUID):
     return services.user_reactivate(actor=_actor(request), user_id=user_id)
 
 
-@router.get("/memberships", response={200: list[MembershipOut], **E})
+@router.get("/memberships", response={200: list[MembershipOut], **ERRORS})
 @paginate
 def list_memberships(request: HiqcRequest, user_id: UUID | None = None):
     require(_actor(request), "org.view")
     return selectors.membership_list(_actor(request), user_id=user_id)
 
 
-@router.post("/memberships", response={201: MembershipOut, **E})
+@router.post("/memberships", response={201: MembershipOut, **ERRORS})
 def grant_membership(request: HiqcRequest, payload: MembershipIn):
     return Status(201, services.membership_grant(actor=_actor(request), **payload.dict()))
 
 
-@router.delete("/memberships/{membership_id}", response={204: None, **E})
+@router.delete("/memberships/{membership_id}", response={204: None, **ERRORS})
 def revoke_membership(request: HiqcRequest, membership_id: UUID):
     services.membership_revoke(actor=_actor(request), membership_id=membership_id)
     return Status(204, None)
 
 
-@router.get("/tokens", response={200: list[TokenOut], **E})
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS})
 @paginate
 def list_tokens(request: HiqcRequest, user_id: UUID | None = None):
     return selectors.api_token_list(_actor(request), user_id=user_id)
 
 
-@router.post("/tokens", response={201: TokenCreatedOut, **E})
+@router.post("/tokens", response={201: TokenCreatedOut, **ERRORS})
 def create_token(request: HiqcRequest, payload: TokenIn):
     actor = _actor(request)
     token, raw = services.api_token_create(
@@ -120,6 +119,6 @@ def create_token(request: HiqcRequest, payload: TokenIn):
     return Status(201, token)
 
 
-@router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **E})
+@router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **ERRORS})
 def revoke_token(request: HiqcRequest, token_id: UUID):
     return services.api_token_revoke(actor=_actor(request), token_id=token_id)

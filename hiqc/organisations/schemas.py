@@ -18,8 +18,8 @@ class OrgUnitOut(Schema):
 
 
 class OrgUnitIn(Schema):
-    code: str = Field(..., max_length=32)
-    name: str = Field(..., max_length=100)
+    code: str = Field(..., min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(..., min_length=1, max_length=100, pattern=r"\S")
     name_en: str = Field("", max_length=150)
     level: int = Field(..., ge=1, le=4)
     parent_id: UUID | None = None
@@ -37,7 +37,7 @@ class UserOut(Schema):
 
 
 class UserIn(Schema):
-    username: str = Field(..., max_length=150)
+    username: str = Field(..., min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
     password: str = Field(..., max_length=128)
     org_unit_id: UUID
     display_name: str = Field("", max_length=100)
@@ -82,8 +82,8 @@ class TokenOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str = Field(..., max_length=100)
-    days: int = Field(90, ge=1)
+    name: str = Field(..., min_length=1, max_length=100, pattern=r"\S")
+    days: int = Field(90, ge=1, le=365, description="at most the rule auth.token_max_days")
     user_id: UUID | None = None
 
 
