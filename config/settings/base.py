@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hiqc.organisations.middleware.SessionIdleTimeoutMiddleware",
     "hiqc.organisations.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -114,7 +115,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions: idle expiry (every request pushes the expiry forward) and closed with the browser.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = 30 * 60  # per-login expiry comes from the rule auth.session_idle_minutes
+SESSION_COOKIE_AGE = (
+    12 * 60 * 60
+)  # absolute server-side bound; idle timeout is the rule auth.session_idle_minutes
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

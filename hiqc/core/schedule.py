@@ -23,17 +23,25 @@ class Periodic:
     description: str
 
 
+BEIJING_UTC_OFFSET_HOURS = 8  # China has one time zone and no daylight saving
+
+
+def daily_beijing(hour: int, minute: int) -> Callable[..., Any]:
+    """A daily crontab at a Beijing wall-clock time (Huey runs its scheduler in UTC)."""
+    return crontab(minute=str(minute), hour=str((hour - BEIJING_UTC_OFFSET_HOURS) % 24))
+
+
 SCHEDULE: list[Periodic] = [
     Periodic(
         "core.audit_verify",
         "hiqc.core.tasks.audit_verify_job",
-        crontab(minute="30", hour="2"),
+        daily_beijing(2, 30),
         "Recompute the audit hash chain and record the result (PI-8).",
     ),
     Periodic(
         "core.sessions_clear",
         "hiqc.core.tasks.sessions_clear_job",
-        crontab(minute="15", hour="3"),
+        daily_beijing(3, 15),
         "Delete expired sessions.",
     ),
 ]

@@ -26,6 +26,12 @@ from .validation import (
     resident_id_problem,
 )
 
+# Computed once: TextChoices.values builds a new list on every access (hot in bulk paths).
+ID_TYPES = frozenset(IdType.values)
+GENDERS = frozenset(Gender.values)
+KINDS = frozenset(CustomerKind.values)
+REVEALABLE = frozenset(RevealableField.values)
+
 EDITABLE = (
     "name",
     "id_type",
@@ -61,7 +67,7 @@ def customer_clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, l
         out["name"] = name
     id_type = data.get("id_type") or IdType.RESIDENT_ID
     if "id_type" in data:
-        if id_type not in IdType.values:
+        if id_type not in ID_TYPES:
             err("id_type", _("证件类型无效。"))
         out["id_type"] = id_type
     if "id_number" in data:
@@ -97,7 +103,7 @@ def customer_clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, l
         elif data["gender"] != resident_id_gender(number):
             err("gender", _("性别与身份证号码不一致。"))
     if "gender" in data and "gender" not in out and data["gender"] not in (None, ""):
-        if data["gender"] not in Gender.values:
+        if data["gender"] not in GENDERS:
             err("gender", _("性别无效。"))
         out["gender"] = data["gender"]
     if "mobile" in data:
@@ -122,7 +128,7 @@ def customer_clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, l
         out["bank_account"] = account
     if "kinds" in data:
         kinds = list(dict.fromkeys(data["kinds"] or []))
-        bad = [k for k in kinds if k not in CustomerKind.values]
+        bad = [k for k in kinds if k not in KINDS]
         if bad:
             err("kinds", _("未知的客户身份：{k}。").format(k=", ".join(map(str, bad))))
         out["kinds"] = kinds
@@ -196,7 +202,7 @@ def customer_reveal(*, actor: Actor, customer_id: Any, field: str, purpose: str)
     customer = access_customer(actor, customer_id)
     require(actor, "customers.reveal", customer)
     errors: dict[str, list[str]] = {}
-    if field not in RevealableField.values:
+    if field not in REVEALABLE:
         errors["field"] = [_("该字段不可查看。")]
     purpose = (purpose or "").strip()
     if len("".join(purpose.split())) < 4:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hiqc.organisations.enums import OrgLevel
-from hiqc.organisations.models import PATH_SEGMENT, Department, OrgUnit
+from hiqc.organisations.models import Department, OrgUnit
+from hiqc.organisations.services import next_child_path
 
 HEAD_OFFICE_CODE = "HO"
 
@@ -167,14 +168,6 @@ class OrgTree:
     created_departments: int = 0
 
 
-def _next_child_path(parent: OrgUnit | None) -> str:
-    """The next free path under ``parent`` — the same scheme as organisations.services."""
-    prefix = parent.path if parent else ""
-    siblings = OrgUnit.objects.filter(parent=parent).values_list("path", flat=True)
-    last = max((int(p[len(prefix) : len(prefix) + PATH_SEGMENT]) for p in siblings), default=0)
-    return f"{prefix}{last + 1:0{PATH_SEGMENT}d}/"
-
-
 def _ensure_unit(
     tree: OrgTree, *, code: str, name: str, name_en: str, level: int, parent: OrgUnit | None
 ) -> OrgUnit:
@@ -186,7 +179,7 @@ def _ensure_unit(
             name_en=name_en,
             level=level,
             parent=parent,
-            path=_next_child_path(parent),
+            path=next_child_path(parent),
         )
         tree.created_units += 1
     tree.units[code] = unit

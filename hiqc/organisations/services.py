@@ -47,7 +47,8 @@ def actor_for_user(user: User, *, request_id: str = "", ip: str = "") -> Actor:
 # --- org tree -------------------------------------------------------------------------------
 
 
-def _next_path(parent: OrgUnit | None) -> str:
+def next_child_path(parent: OrgUnit | None) -> str:
+    """The next free materialised path under ``parent`` ("0001/" for the first root)."""
     prefix = parent.path if parent else ""
     siblings = OrgUnit.objects.filter(parent=parent).values_list("path", flat=True)
     last = max((int(p[len(prefix) : len(prefix) + PATH_SEGMENT]) for p in siblings), default=0)
@@ -82,7 +83,7 @@ def org_unit_create(
         name_en=name_en.strip(),
         level=level,
         parent=parent,
-        path=_next_path(parent),
+        path=next_child_path(parent),
     )
     audit_record(
         actor=actor,
@@ -338,6 +339,15 @@ def login_failed(*, username: str, ip: str, request_id: str) -> None:
             org_path=user.org_unit.path if user and user.org_unit else "",
             data=data,
         )
+
+
+def session_expired(*, user: Any, ip: str, request_id: str) -> None:
+    """Record an idle session ended by the timeout (its row goes with the logout)."""
+    audit_record(
+        actor=actor_for_user(user, request_id=request_id, ip=ip),
+        action="auth.session_expired",
+        subject=user,
+    )
 
 
 def login_succeeded(*, user: User, ip: str, request_id: str) -> None:

@@ -4,14 +4,14 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from hiqc.core.rules import rule_value
-
 from .models import User
 from .services import login_failed, login_succeeded, session_register
 
 
 def on_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    request.session.set_expiry(rule_value("auth.session_idle_minutes") * 60)
+    request.session.set_expiry(
+        0
+    )  # ends with the browser; idle timeout: SessionIdleTimeoutMiddleware
     request.session.save()
     session_register(user=user, session_key=request.session.session_key or "")
     login_succeeded(

@@ -20,3 +20,13 @@ def test_openapi_declares_error_responses(client, db):
 def test_api_docs_page_is_served_without_cdn(client, db):
     html = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in html.lower()
+
+
+def test_daily_jobs_run_at_beijing_wall_clock_times():
+    from datetime import UTC, datetime
+
+    from hiqc.core.schedule import SCHEDULE
+
+    audit = next(p for p in SCHEDULE if p.name == "core.audit_verify")
+    assert audit.when(datetime(2026, 11, 26, 18, 30, tzinfo=UTC))  # 02:30 on the 27th in Beijing
+    assert not audit.when(datetime(2026, 11, 26, 2, 30, tzinfo=UTC))

@@ -48,6 +48,17 @@ def test_deactivating_a_user_ends_their_live_session_and_token_at_once(personas,
     assert ApiToken.objects.get().revoked_at is not None
 
 
+def test_session_ends_after_thirty_idle_minutes(personas, client):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _login(client, "agent")
+        assert client.get("/customers/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=29), tick=False):
+        assert client.get("/customers/").status_code == 200  # activity pushes the limit forward
+    with time_machine.travel(start + timedelta(minutes=29 + 31), tick=False):
+        assert client.get("/customers/").status_code == 302
+
+
 def test_token_is_stored_hashed_expires_and_can_be_revoked(personas, actors):
     token, raw = api_token_create(
         actor=actors["agent"], user_id=personas["agent"].pk, name="报表", days=1
