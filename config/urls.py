@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", core_views.logout_view, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", core_views.audit_page, name="audit"),
+    path("audit/export.xlsx", core_views.audit_export, name="audit_export"),
     path("rules/", core_views.rules_page, name="rules"),
     path("customers/", include("hiqc.customers.urls")),
     path("organisations/", include("hiqc.organisations.urls")),

@@ -60,3 +60,20 @@ def test_templates_have_no_inline_scripts_or_styles():
         text = path.read_text()
         assert "<script>" not in text and "<style" not in text and " style=" not in text, path
         assert "http://" not in text and "https://" not in text, path
+
+
+def test_english_translation_is_complete():
+    """The UI is Chinese by default; every string also has an English translation."""
+    import shutil
+    import subprocess
+
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "gettext (msgfmt) is missing: run `make setup`"
+    po = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    result = subprocess.run(
+        [msgfmt, "--check", "--statistics", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr

@@ -3,6 +3,8 @@ status and a body matching its schema (schemathesis against our own OpenAPI, in-
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -12,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from config.wsgi import application
 from hiqc.organisations.services import api_token_create
 
+EXAMPLES = int(os.environ.get("HIQC_CONTRACT_EXAMPLES", "8"))  # raise it for a deeper run
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
@@ -34,6 +37,6 @@ def auditor_token(personas, actors):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_honours_its_openapi_contract(case, auditor_token):
     case.call_and_validate(headers={"Authorization": f"Bearer {auditor_token}"})

@@ -154,6 +154,7 @@ PAGE_CASES = [
     ("/customers/{customer}/", CUSTOMER_IN_SCOPE, 200, 404),
     ("/customers/reveals/", AUDIT_VIEW, 200, 403),
     ("/audit/", AUDIT_VIEW, 200, 403),
+    ("/audit/export.xlsx", AUDIT_VIEW, 200, 403),
     ("/rules/", RULES_VIEW, 200, 403),
     ("/organisations/users/", ORG_VIEW, 200, 403),
     ("/organisations/units/", ORG_VIEW, 200, 403),

@@ -104,6 +104,11 @@ class Actor:
             self._cache[perm] = tuple(minimal)
         return self._cache[perm]
 
+    def can_globally(self, perm: str) -> bool:
+        """Holds ``perm`` over a root of the org tree (the head office): needed for settings
+        that apply to the whole insurer."""
+        return any(p == ROOT_PATH or p.count("/") == 1 for p in self.paths_for(perm))
+
     def can(self, perm: str, path: str | None = None) -> bool:
         """Holds ``perm`` somewhere (path None) or over the org unit at ``path``."""
         paths = self.paths_for(perm)

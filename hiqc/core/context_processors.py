@@ -17,7 +17,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
 
         paths = {g.path for g in actor.grants}
         units = apps.get_model("organisations", "OrgUnit").objects.filter(path__in=paths)
-        scope_names = sorted({u.name for u in units})
+        scope_names = sorted({u.localized_name for u in units})
     return {
         "scope_names": scope_names,
         "product_name": settings.HIQC_PRODUCT_NAME,

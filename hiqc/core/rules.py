@@ -26,12 +26,14 @@ class Rule:
     bound: Bound = "free"  # floor: may only be raised; ceiling: may only be lowered
 
     def check(self, value: int) -> str | None:
+        if value < 1:
+            return str(_("取值必须是正整数。"))
         if self.bound == "floor" and value < self.default:
-            return str(_("不得低于法定下限 {default}（{source}）。")).format(
+            return str(_("不得低于下限 {default}（{source}）。")).format(
                 default=self.default, source=self.source
             )
         if self.bound == "ceiling" and value > self.default:
-            return str(_("不得超过法定上限 {default}（{source}）。")).format(
+            return str(_("不得超过上限 {default}（{source}）。")).format(
                 default=self.default, source=self.source
             )
         return None

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
+from django.utils import timezone
 from ninja import Schema
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -18,7 +19,15 @@ def _iso_text_only(value: Any) -> Any:
     raise ValueError("expected an ISO 8601 date-time such as 2026-10-08T09:00:00+08:00")
 
 
-IsoDatetime = Annotated[datetime, BeforeValidator(_iso_text_only)]
+def _to_utc(value: datetime) -> datetime:
+    """Store-ready: a time without an offset is Beijing time; any offset is normalised to UTC
+    (PostgreSQL refuses offsets beyond ±15:59 that RFC 3339 still allows)."""
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)
+    return value.astimezone(UTC)
+
+
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_text_only), AfterValidator(_to_utc)]
 
 
 class ErrorOut(Schema):

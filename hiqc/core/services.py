@@ -5,10 +5,15 @@ from __future__ import annotations
 import logging
 
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .audit import verify_chain
-from .models import JobRun
+from .access import Actor
+from .audit import audit_record, verify_chain
+from .errors import Forbidden, ValidationFailed
+from .models import JobRun, RuleOverride
+from .rules import RULES
 
 log = logging.getLogger(__name__)
 
@@ -24,3 +29,41 @@ def audit_chain_check() -> JobRun:
 def sessions_clear() -> JobRun:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return JobRun.objects.create(job="core.sessions_clear", ok=True, summary={"deleted": deleted})
+
+
+@transaction.atomic
+def rule_override_set(*, actor: Actor, key: str, value: int, reason: str) -> int:
+    """Configure a rule (DESIGN rule 9). Legal floors only rise and ceilings only fall; setting the
+    default again removes the override. Needs rules.manage over the head office."""
+    if not actor.can_globally("rules.manage"):
+        raise Forbidden(_("调整规则参数需要总公司层级的“调整规则参数”权限。"))
+    rule = RULES.get(key)
+    if rule is None:
+        raise ValidationFailed(_("规则参数有误。"), fields={"key": [_("未知的规则。")]})
+    errors: dict[str, list[str]] = {}
+    problem = rule.check(value)
+    if problem:
+        errors["value"] = [problem]
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        errors["reason"] = [_("请说明调整理由（至少 4 个字）。")]
+    if errors:
+        raise ValidationFailed(_("规则参数有误。"), fields=errors)
+    previous = RuleOverride.objects.filter(key=key).values_list("value", flat=True).first()
+    if value == rule.default:
+        RuleOverride.objects.filter(key=key).delete()
+    else:
+        RuleOverride.objects.update_or_create(key=key, defaults={"value": value, "reason": reason})
+    audit_record(
+        actor=actor,
+        action="rule.set",
+        subject_type="core.rule",
+        subject_id=key,
+        fields=["value"],
+        data={
+            "from": rule.default if previous is None else previous,
+            "to": value,
+            "reason": reason,
+        },
+    )
+    return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,12 +15,17 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from huey.contrib.djhuey import HUEY
 
 from .access import require
+from .audit import audit_record
+from .errors import ValidationFailed
+from .exports import audit_workbook
 from .http import HiqcRequest
 from .selectors import audit_actions, audit_event_list, last_job_run, rule_list
+from .services import rule_override_set
 
 
 class LoginView(auth_views.LoginView):
@@ -50,33 +56,92 @@ def _day(value: str, *, end: bool = False) -> datetime | None:
     return timezone.make_aware(moment)
 
 
+AUDIT_FILTERS = ("action", "actor_name", "subject_type", "subject_id", "since", "until")
+
+
+def _audit_filters(request: HiqcRequest) -> dict:
+    f = {k: request.GET.get(k, "").strip()[:100] for k in AUDIT_FILTERS}
+    return {**f, "since": _day(f["since"]), "until": _day(f["until"], end=True)}
+
+
 @login_required
 def audit_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "audit.view")
-    f = {
-        k: request.GET.get(k, "").strip()
-        for k in ("action", "actor_name", "subject_type", "subject_id", "since", "until")
-    }
-    events = audit_event_list(
-        actor,
-        action=f["action"],
-        actor_name=f["actor_name"],
-        subject_type=f["subject_type"],
-        subject_id=f["subject_id"],
-        since=_day(f["since"]),
-        until=_day(f["until"], end=True),
-    )
+    events = audit_event_list(actor, **_audit_filters(request))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    shown = {k: request.GET.get(k, "").strip() for k in AUDIT_FILTERS}
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
-        request, "core/audit.html", {"page": page, "filters": f, "actions": audit_actions(actor)}
+        request,
+        "core/audit.html",
+        {
+            "page": page,
+            "filters": shown,
+            "actions": audit_actions(actor),
+            "query": query.urlencode(),
+        },
     )
 
 
 @login_required
 def rules_page(request: HiqcRequest) -> HttpResponse:
-    require(request.actor, "rules.view")
-    return render(request, "core/rules.html", {"rules": rule_list()})
+    """Rules with their sources; head-office holders of rules.manage may tighten them."""
+    actor = request.actor
+    require(actor, "rules.view")
+    errors: dict[str, list[str]] = {}
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        posted = {k: request.POST.get(k, "").strip() for k in ("key", "value", "reason")}
+        try:
+            value = int(posted["value"])
+        except ValueError:
+            errors = {"value": [_("请输入整数。")]}
+        else:
+            try:
+                rule_override_set(
+                    actor=actor, key=posted["key"], value=value, reason=posted["reason"]
+                )
+                messages.success(request, _("规则参数已更新。"))
+                return redirect("rules")
+            except ValidationFailed as exc:
+                errors = exc.fields
+    return render(
+        request,
+        "core/rules.html",
+        {
+            "rules": rule_list(),
+            "can_manage": actor.can_globally("rules.manage"),
+            "errors": errors,
+            "posted": posted,
+        },
+    )
+
+
+AUDIT_EXPORT_MAX_ROWS = 50_000
+
+
+@login_required
+def audit_export(request: HiqcRequest) -> HttpResponse:
+    """The filtered audit log as an Excel workbook (at most 50,000 rows); the export is audited."""
+    actor = request.actor
+    require(actor, "audit.view")
+    filters = _audit_filters(request)
+    events = audit_event_list(actor, **filters)[:AUDIT_EXPORT_MAX_ROWS]
+    body = audit_workbook(events)
+    audit_record(
+        actor=actor,
+        action="audit.export",
+        subject_type="core.auditevent",
+        data={k: str(v) for k, v in filters.items() if v},
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="hiqc-audit-{stamp}.xlsx"'
+    return response
 
 
 def healthz(request: HiqcRequest) -> JsonResponse:

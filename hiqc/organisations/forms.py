@@ -14,7 +14,7 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["org_unit"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(str(u.pk), "　" * (u.depth - 1) + u.name) for u in units]
+        field.choices = [(str(u.pk), "　" * (u.depth - 1) + u.localized_name) for u in units]
 
 
 class TokenForm(forms.Form):

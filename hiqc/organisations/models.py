@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.models import BaseModel
@@ -44,6 +45,11 @@ class OrgUnit(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def localized_name(self) -> str:
+        """The English name when the page is in English and one is recorded."""
+        return self.name_en if self.name_en and get_language() == "en" else self.name
 
     @property
     def depth(self) -> int:

@@ -30,3 +30,15 @@ def test_daily_jobs_run_at_beijing_wall_clock_times():
     audit = next(p for p in SCHEDULE if p.name == "core.audit_verify")
     assert audit.when(datetime(2026, 11, 26, 18, 30, tzinfo=UTC))  # 02:30 on the 27th in Beijing
     assert not audit.when(datetime(2026, 11, 26, 2, 30, tzinfo=UTC))
+
+
+def test_audit_filter_accepts_any_rfc3339_offset_and_rejects_numbers(client, personas):
+    client.force_login(personas["auditor"])
+    assert (
+        client.get("/api/v1/audit-events", {"until": "5743-01-05T14:39:00-19:11"}).status_code
+        == 200
+    )
+    assert client.get("/api/v1/audit-events", {"until": "2026-10-08T09:00:00"}).status_code == 200
+    response = client.get("/api/v1/audit-events", {"until": "0.5"})
+    assert response.status_code == 422
+    assert "until" in response.json()["fields"]
