@@ -39,6 +39,8 @@ class Rule:
         return None
 
 
+UNIT_LABELS = {"days": _("天"), "minutes": _("分钟"), "attempts": _("次")}
+
 RULES: dict[str, Rule] = {
     r.key: r
     for r in (

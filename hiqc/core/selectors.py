@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from .access import Actor, scope
 from .models import AuditEvent, JobRun, RuleOverride
-from .rules import RULES
+from .rules import RULES, UNIT_LABELS
 
 
 def audit_event_list(
@@ -52,6 +52,7 @@ def rule_list() -> list[dict]:
             "value": overrides.get(r.key, r.default),
             "default": r.default,
             "unit": r.unit,
+            "unit_label": str(UNIT_LABELS.get(r.unit, r.unit)),
             "source": r.source,
             "confidence": r.confidence,
             "bound": r.bound,

@@ -14,9 +14,40 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["org_unit"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(str(u.pk), "　" * (u.depth - 1) + u.localized_name) for u in units]
+        field.choices = _unit_choices(units)
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("用途"), max_length=100)
     days = forms.IntegerField(label=_("有效天数"), min_value=1, initial=90)
+
+
+def _unit_choices(units):  # type: ignore[no-untyped-def]
+    return [(str(u.pk), "　" * (u.depth - 1) + u.localized_name) for u in units]
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    display_name = forms.CharField(label=_("姓名"), max_length=100)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    org_unit = forms.ChoiceField(label=_("所属机构"))
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, max_length=128)
+
+    def __init__(self, *args, units=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        field = self.fields["org_unit"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _unit_choices(units)
+
+
+class OrgUnitCreateForm(forms.Form):
+    parent = forms.ChoiceField(label=_("上级机构"))
+    code = forms.CharField(label=_("机构代码"), max_length=32)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    name_en = forms.CharField(label=_("英文名称"), max_length=150, required=False)
+
+    def __init__(self, *args, units=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        field = self.fields["parent"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _unit_choices([u for u in units if u.level < 4])

@@ -13,7 +13,7 @@ from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 
 from . import selectors, services
-from .forms import MembershipForm, TokenForm
+from .forms import MembershipForm, OrgUnitCreateForm, TokenForm, UserCreateForm
 
 
 def _form_errors(form, exc: ValidationFailed) -> None:
@@ -24,21 +24,68 @@ def _form_errors(form, exc: ValidationFailed) -> None:
 
 @login_required
 def org_unit_page(request: HiqcRequest) -> HttpResponse:
-    require(request.actor, "org.view")
+    """The org tree; administrators add units under a unit they manage."""
+    actor = request.actor
+    require(actor, "org.view")
+    units = list(selectors.org_unit_list(actor))
+    can_manage = actor.can("org.manage")
+    form = OrgUnitCreateForm(request.POST or None, units=units)
+    if request.method == "POST":
+        require(actor, "org.manage")
+        if form.is_valid():
+            parent = next(u for u in units if str(u.pk) == form.cleaned_data["parent"])
+            try:
+                unit = services.org_unit_create(
+                    actor=actor,
+                    parent_id=parent.pk,
+                    level=parent.level + 1,
+                    code=form.cleaned_data["code"],
+                    name=form.cleaned_data["name"],
+                    name_en=form.cleaned_data["name_en"],
+                )
+                messages.success(request, _("已新建机构 {name}。").format(name=unit.name))
+                return redirect("organisations:org_units")
+            except ValidationFailed as exc:
+                _form_errors(form, exc)
     return render(
-        request, "organisations/org_units.html", {"units": selectors.org_unit_list(request.actor)}
+        request,
+        "organisations/org_units.html",
+        {"units": units, "form": form, "can_manage": can_manage},
     )
 
 
 @login_required
 def user_list_page(request: HiqcRequest) -> HttpResponse:
+    """Users in scope; administrators provision new users here."""
     actor = request.actor
     require(actor, "org.view")
+    can_manage = actor.can("org.manage")
+    form = UserCreateForm(request.POST or None, units=selectors.org_unit_list(actor))
+    if request.method == "POST":
+        require(actor, "org.manage")
+        if form.is_valid():
+            try:
+                user = services.user_create(
+                    actor=actor,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"],
+                    org_unit_id=form.cleaned_data["org_unit"],
+                    display_name=form.cleaned_data["display_name"],
+                    email=form.cleaned_data["email"],
+                )
+                messages.success(request, _("已新建用户，请为其授予角色。"))
+                return redirect("organisations:user", user_id=user.pk)
+            except ValidationFailed as exc:
+                _form_errors(form, exc)
     q = request.GET.get("q", "").strip()[:60]
     page = Paginator(
         selectors.user_list(actor, q=q).prefetch_related("memberships__org_unit"), 25
     ).get_page(request.GET.get("page"))
-    return render(request, "organisations/users.html", {"page": page, "q": q})
+    return render(
+        request,
+        "organisations/users.html",
+        {"page": page, "q": q, "form": form, "can_manage": can_manage},
+    )
 
 
 @login_required
