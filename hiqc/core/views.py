@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -142,6 +143,10 @@ def audit_export(request: HiqcRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="hiqc-audit-{stamp}.xlsx"'
     return response
+
+
+def favicon(request: HiqcRequest) -> HttpResponse:
+    return redirect(static("hiqc/favicon.svg"), permanent=True)
 
 
 def healthz(request: HiqcRequest) -> JsonResponse:

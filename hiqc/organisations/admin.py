@@ -1,32 +1,22 @@
-"""Back-office admin for the org tree. Writes that matter (users, memberships, tokens) go through
-the pages and API, which call the services; here they are read-only except org units' names."""
+"""Django admin as a read-only back-office viewer. Every write goes through the pages and the
+API, which call the services (DESIGN rule 1) and therefore the audit trail."""
 
 from django.contrib import admin
+
+from hiqc.core.admin import ReadOnlyAdmin
 
 from .models import ApiToken, Department, Membership, OrgUnit, User
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "level", "path", "is_active")
     search_fields = ("code", "name")
-    readonly_fields = ("path", "parent", "level")
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "org_unit")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)

@@ -22,7 +22,7 @@ class TokenForm(forms.Form):
     days = forms.IntegerField(label=_("有效天数"), min_value=1, initial=90)
 
 
-def _unit_choices(units):  # type: ignore[no-untyped-def]
+def _unit_choices(units):
     return [(str(u.pk), "　" * (u.depth - 1) + u.localized_name) for u in units]
 
 
@@ -33,7 +33,7 @@ class UserCreateForm(forms.Form):
     org_unit = forms.ChoiceField(label=_("所属机构"))
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, max_length=128)
 
-    def __init__(self, *args, units=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["org_unit"]
         assert isinstance(field, forms.ChoiceField)
@@ -46,7 +46,7 @@ class OrgUnitCreateForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     name_en = forms.CharField(label=_("英文名称"), max_length=150, required=False)
 
-    def __init__(self, *args, units=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["parent"]
         assert isinstance(field, forms.ChoiceField)
