@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.crypto import keyed_hash
+from hiqc.organisations.models import OrgUnit
 
 from .models import Customer, RevealRecord
 from .validation import is_mobile, normalise_id_number, normalise_mobile
@@ -54,3 +55,8 @@ def reveal_list(actor: Actor, *, customer_id: Any = None) -> QuerySet[RevealReco
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     return qs
+
+
+def units_for_customer_edit(actor: Actor) -> QuerySet[OrgUnit]:
+    """Org units where the actor may register customers."""
+    return scope(actor, OrgUnit.objects.filter(is_active=True), "customers.edit").order_by("path")

@@ -5,6 +5,7 @@ from . import views
 app_name = "customers"
 urlpatterns = [
     path("", views.customer_list_page, name="list"),
+    path("new/", views.customer_create_page, name="create"),
     path("reveals/", views.reveal_list_page, name="reveals"),
     path("<uuid:customer_id>/", views.customer_detail_page, name="detail"),
     path("<uuid:customer_id>/reveal", views.customer_reveal_fragment, name="reveal"),

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
@@ -12,7 +14,7 @@ from hiqc.core.http import HiqcRequest
 
 from . import selectors, services
 from .enums import RevealableField
-from .forms import CustomerSearchForm, RevealForm
+from .forms import CustomerForm, CustomerSearchForm, RevealForm
 from .masking import masked
 
 
@@ -34,6 +36,28 @@ def customer_list_page(request: HiqcRequest) -> HttpResponse:
     return render(
         request, "customers/list.html", {"form": form, "page": page, "rows": rows, "q": q}
     )
+
+
+@login_required
+def customer_create_page(request: HiqcRequest) -> HttpResponse:
+    """Register a customer in an org unit where the actor holds customers.edit."""
+    actor = request.actor
+    require(actor, "customers.edit")
+    units = selectors.units_for_customer_edit(actor)
+    form = CustomerForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "org_unit"}
+        try:
+            customer = services.customer_create(
+                actor=actor, org_unit_id=form.cleaned_data["org_unit"], data=data
+            )
+            messages.success(request, _("客户已登记。"))
+            return redirect("customers:detail", customer_id=customer.pk)
+        except ValidationFailed as exc:
+            for name, msgs in exc.fields.items():
+                for m in msgs:
+                    form.add_error(name if name in form.fields else None, m)
+    return render(request, "customers/create.html", {"form": form})
 
 
 def _masked_fields(customer) -> list[dict]:
