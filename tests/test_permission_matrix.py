@@ -40,6 +40,7 @@ CUSTOMER_VIEW = {
 }
 # customer lives in C1: the outsider (P2) holds the permission but not the scope
 CUSTOMER_IN_SCOPE = CUSTOMER_VIEW - {"outsider_agent"}
+CUSTOMER_EDIT = {"branch_manager", "agent", "handler", "claims", "outsider_agent"}
 REVEAL_IN_SCOPE = {"agent", "handler", "claims", "reviewer"}
 AUDIT_VIEW = {"quality_lead", "auditor", "compliance"}
 RULES_VIEW = {"quality_lead", "admin", "auditor", "branch_manager", "compliance", "risk"}
@@ -151,6 +152,7 @@ def test_anonymous_api_requests_get_401_with_error_body(db):
 PAGE_CASES = [
     ("/", ALL, 200, None),
     ("/customers/", CUSTOMER_VIEW, 200, 403),
+    ("/customers/new/", CUSTOMER_EDIT, 200, 403),
     ("/customers/{customer}/", CUSTOMER_IN_SCOPE, 200, 404),
     ("/customers/reveals/", AUDIT_VIEW, 200, 403),
     ("/audit/", AUDIT_VIEW, 200, 403),
