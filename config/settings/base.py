@@ -115,9 +115,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions: idle expiry (every request pushes the expiry forward) and closed with the browser.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = (
-    12 * 60 * 60
-)  # absolute server-side bound; idle timeout is the rule auth.session_idle_minutes
+# Server-side row expiry, renewed on every request; the idle timeout proper is the rule
+# auth.session_idle_minutes (hiqc.organisations.middleware.SessionIdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -113,7 +113,7 @@ class RuleOverride(BaseModel):
     """A configured value for a rule in hiqc.core.rules (tightening only for legal bounds)."""
 
     key = models.CharField(_("规则"), max_length=80, unique=True)
-    value = models.IntegerField(_("取值"))
+    value = models.CharField(_("取值"), max_length=40)
     reason = models.CharField(_("调整理由"), max_length=255)
 
     unscoped: ClassVar[str | None] = "system-wide configuration, changed by administrators"
@@ -129,6 +129,49 @@ class RuleOverride(BaseModel):
         rule = RULES.get(self.key)
         if rule is None:
             raise ValidationError({"key": _("未知的规则。")})
-        problem = rule.check(self.value)
+        try:
+            problem = rule.check(rule.parse(self.value))
+        except ValueError as exc:
+            problem = str(exc)
         if problem:
             raise ValidationError({"value": problem})
+
+
+class CalendarYear(BaseModel):
+    """A year of the official holiday schedule loaded or corrected by an administrator. It takes
+    precedence over the chinese-calendar package for that year (hiqc.core.calendar)."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    loaded_by = models.CharField(_("加载人"), max_length=150)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+
+    unscoped: ClassVar[str | None] = "the national holiday calendar applies to every org unit"
+
+    class Meta:
+        ordering = ("-year",)
+        verbose_name = _("节假日年度")
+        verbose_name_plural = _("节假日年度")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An exception to "Mon–Fri are working days": a statutory holiday (including weekend days
+    inside a holiday period) or a make-up working day (调休上班日)."""
+
+    id = models.BigAutoField(primary_key=True)
+    calendar_year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("日期"), unique=True)
+    is_working = models.BooleanField(_("是否上班"))
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+
+    unscoped: ClassVar[str | None] = "the national holiday calendar applies to every org unit"
+
+    class Meta:
+        ordering = ("date",)
+        verbose_name = _("节假日调整日")
+        verbose_name_plural = _("节假日调整日")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'workday' if self.is_working else 'holiday'}"

@@ -52,11 +52,18 @@ class AuditEventOut(Schema):
     hash: str
 
 
+class RuleChoiceOut(Schema):
+    value: str
+    label: str
+
+
 class RuleOut(Schema):
     key: str
     label: str
-    value: int
-    default: int
+    value: int | str
+    value_label: str
+    choices: list[RuleChoiceOut]
+    default: int | str
     unit: str
     source: str
     confidence: str

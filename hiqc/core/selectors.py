@@ -49,7 +49,11 @@ def rule_list() -> list[dict]:
         {
             "key": r.key,
             "label": str(r.label),
-            "value": overrides.get(r.key, r.default),
+            "value": r.parse(overrides[r.key]) if r.key in overrides else r.default,
+            "value_label": r.display(
+                r.parse(overrides[r.key]) if r.key in overrides else r.default
+            ),
+            "choices": [{"value": c, "label": str(label)} for c, label in r.choices],
             "default": r.default,
             "unit": r.unit,
             "unit_label": str(UNIT_LABELS.get(r.unit, r.unit)),

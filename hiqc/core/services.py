@@ -32,7 +32,7 @@ def sessions_clear() -> JobRun:
 
 
 @transaction.atomic
-def rule_override_set(*, actor: Actor, key: str, value: int, reason: str) -> int:
+def rule_override_set(*, actor: Actor, key: str, value: object, reason: str) -> int | str:
     """Configure a rule (DESIGN rule 9). Legal floors only rise and ceilings only fall; setting the
     default again removes the override. Needs rules.manage over the head office."""
     if not actor.can_globally("rules.manage"):
@@ -41,29 +41,33 @@ def rule_override_set(*, actor: Actor, key: str, value: int, reason: str) -> int
     if rule is None:
         raise ValidationFailed(_("规则参数有误。"), fields={"key": [_("未知的规则。")]})
     errors: dict[str, list[str]] = {}
-    problem = rule.check(value)
-    if problem:
-        errors["value"] = [problem]
+    try:
+        typed = rule.parse(value)
+    except ValueError as exc:
+        errors["value"] = [str(exc)]
+    else:
+        problem = rule.check(typed)
+        if problem:
+            errors["value"] = [problem]
     reason = (reason or "").strip()
     if len(reason) < 4:
         errors["reason"] = [_("请说明调整理由（至少 4 个字）。")]
     if errors:
         raise ValidationFailed(_("规则参数有误。"), fields=errors)
-    previous = RuleOverride.objects.filter(key=key).values_list("value", flat=True).first()
-    if value == rule.default:
+    stored = RuleOverride.objects.filter(key=key).values_list("value", flat=True).first()
+    previous = rule.default if stored is None else rule.parse(stored)
+    if typed == rule.default:
         RuleOverride.objects.filter(key=key).delete()
     else:
-        RuleOverride.objects.update_or_create(key=key, defaults={"value": value, "reason": reason})
+        RuleOverride.objects.update_or_create(
+            key=key, defaults={"value": str(typed), "reason": reason}
+        )
     audit_record(
         actor=actor,
         action="rule.set",
         subject_type="core.rule",
         subject_id=key,
         fields=["value"],
-        data={
-            "from": rule.default if previous is None else previous,
-            "to": value,
-            "reason": reason,
-        },
+        data={"from": previous, "to": typed, "reason": reason},
     )
-    return value
+    return typed

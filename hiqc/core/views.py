@@ -96,18 +96,13 @@ def rules_page(request: HiqcRequest) -> HttpResponse:
     if request.method == "POST":
         posted = {k: request.POST.get(k, "").strip() for k in ("key", "value", "reason")}
         try:
-            value = int(posted["value"])
-        except ValueError:
-            errors = {"value": [_("请输入整数。")]}
-        else:
-            try:
-                rule_override_set(
-                    actor=actor, key=posted["key"], value=value, reason=posted["reason"]
-                )
-                messages.success(request, _("规则参数已更新。"))
-                return redirect("rules")
-            except ValidationFailed as exc:
-                errors = exc.fields
+            rule_override_set(
+                actor=actor, key=posted["key"], value=posted["value"], reason=posted["reason"]
+            )
+            messages.success(request, _("规则参数已更新。"))
+            return redirect("rules")
+        except ValidationFailed as exc:
+            errors = exc.fields
     return render(
         request,
         "core/rules.html",

@@ -34,7 +34,15 @@ def customer_list_page(request: HiqcRequest) -> HttpResponse:
         for c in page
     ]
     return render(
-        request, "customers/list.html", {"form": form, "page": page, "rows": rows, "q": q}
+        request,
+        "customers/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "can_create": actor.can("customers.edit"),
+        },
     )
 
 

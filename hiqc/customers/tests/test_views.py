@@ -53,3 +53,10 @@ def test_a_unit_outside_the_agents_scope_cannot_be_chosen(personas, org):
 
 def test_read_only_roles_cannot_open_the_registration_page(personas):
     assert _as(personas, "auditor").get("/customers/new/").status_code == 403
+
+
+def test_the_register_button_shows_only_to_those_who_may_register(personas):
+    assert 'href="/customers/new/"' in _as(personas, "agent").get("/customers/").content.decode()
+    assert (
+        'href="/customers/new/"' not in _as(personas, "auditor").get("/customers/").content.decode()
+    )
