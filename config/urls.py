@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from hiqc.core import calendar_views
 from hiqc.core import views as core_views
 
 from .api import api
@@ -15,6 +16,7 @@ urlpatterns = [
     path("audit/", core_views.audit_page, name="audit"),
     path("audit/export.xlsx", core_views.audit_export, name="audit_export"),
     path("rules/", core_views.rules_page, name="rules"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("customers/", include("hiqc.customers.urls")),
     path("organisations/", include("hiqc.organisations.urls")),
     path("admin/", admin.site.urls),

@@ -14,9 +14,8 @@ INTERFACE_MODULES = ("api.py", "views.py", "tasks.py")
 
 def _interface_files():
     for app in (ROOT / "hiqc").iterdir():
-        for name in INTERFACE_MODULES:
-            path = app / name
-            if path.exists():
+        for path in app.glob("*.py"):
+            if path.name in INTERFACE_MODULES or path.name.endswith("_views.py"):
                 yield path
 
 

@@ -161,6 +161,7 @@ PAGE_CASES = [
     ("/organisations/users/", ORG_VIEW, 200, 403),
     ("/organisations/units/", ORG_VIEW, 200, 403),
     ("/organisations/tokens/", ALL, 200, None),
+    ("/calendar/", ALL, 200, None),
 ]
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -78,3 +78,11 @@ ERRORS: dict[int, type[ErrorOut]] = {
     404: ErrorOut,
     422: ErrorOut,
 }
+
+
+class DueOut(Schema):
+    due_at: datetime  # exclusive end of the period (24:00 of the last day = 00:00 of the next)
+    due_date: date | None  # the period's last day, after any roll-over
+    unit: str
+    rolled_over_from: date | None
+    warnings: list[str]

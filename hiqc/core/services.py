@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -11,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from .access import Actor
 from .audit import audit_record, verify_chain
+from .calendar import parse_holiday_file
 from .errors import Forbidden, ValidationFailed
-from .models import JobRun, RuleOverride
+from .models import CalendarDay, CalendarYear, JobRun, RuleOverride
 from .rules import RULES
 
 log = logging.getLogger(__name__)
@@ -71,3 +73,60 @@ def rule_override_set(*, actor: Actor, key: str, value: object, reason: str) -> 
         data={"from": previous, "to": typed, "reason": reason},
     )
     return typed
+
+
+@dataclass(frozen=True)
+class HolidayLoadReport:
+    years: dict[int, int]  # year → days loaded
+    rejected: list[tuple[int, str]]  # (line, problem)
+
+
+@transaction.atomic
+def calendar_years_load(*, actor: Actor, text: str, note: str = "") -> HolidayLoadReport:
+    """Load or correct whole years of the holiday calendar from a ``date,type,name`` file.
+
+    Each year present in the file replaces that year's table (re-loading the same file changes
+    nothing); bad lines are reported with their line number and the good ones still load. The
+    loaded year then takes precedence over the chinese-calendar package."""
+    if not actor.can_globally("calendar.manage"):
+        raise Forbidden(_("维护节假日日历需要总公司层级的“维护节假日日历”权限。"))
+    rows, rejected = parse_holiday_file(text)
+    by_year: dict[int, list] = {}
+    for row in rows:
+        by_year.setdefault(row.day.year, []).append(row)
+    for year, year_rows in by_year.items():
+        calendar_year, _created = CalendarYear.objects.update_or_create(
+            year=year, defaults={"loaded_by": actor.username, "note": note[:255]}
+        )
+        CalendarDay.objects.filter(calendar_year=calendar_year).delete()
+        CalendarDay.objects.bulk_create(
+            CalendarDay(
+                calendar_year=calendar_year, date=r.day, is_working=r.is_working, name=r.name
+            )
+            for r in year_rows
+        )
+        audit_record(
+            actor=actor,
+            action="calendar.load",
+            subject=calendar_year,
+            data={"year": year, "days": len(year_rows), "rejected_lines": len(rejected)},
+        )
+    return HolidayLoadReport(
+        years={y: len(r) for y, r in sorted(by_year.items())}, rejected=rejected
+    )
+
+
+@transaction.atomic
+def calendar_year_reset(*, actor: Actor, year: int) -> None:
+    """Drop an administrator's table for ``year``: the package (or the Mon–Fri fallback) applies."""
+    if not actor.can_globally("calendar.manage"):
+        raise Forbidden(_("维护节假日日历需要总公司层级的“维护节假日日历”权限。"))
+    deleted, _rows = CalendarYear.objects.filter(year=year).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            action="calendar.reset",
+            subject_type="core.calendaryear",
+            subject_id=str(year),
+            data={"year": year},
+        )

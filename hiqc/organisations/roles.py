@@ -19,23 +19,27 @@ PERMISSIONS = {
     "audit.view": _("查看审计日志与敏感信息查看记录"),
     "rules.view": _("查看规则参数及其来源"),
     "rules.manage": _("调整规则参数（仅可收紧法定限值）"),
+    "calendar.manage": _("维护节假日日历（加载或更正年度安排）"),
 }
 
-# Columns: org.view, org.manage, customers.view/edit/reveal, audit.view, rules.view/manage.
-V, M, CV, CE, CR, AV, RV, RM = PERMISSIONS.keys()
+# One row per role; columns line up so the matrix reads as a table.
+V, M, CV, CE, CR, AV, RV, RM, CAL = PERMISSIONS.keys()
 
+# fmt: off
 ROLE_MATRIX: dict[str, set[str]] = {
-    Role.QUALITY_LEAD: {V, CV, AV, RV},
-    Role.BRANCH_MANAGER: {V, CV, CE, RV},
-    Role.CONSULTATION_AGENT: {CV, CE, CR},
-    Role.COMPLAINT_HANDLER: {CV, CE, CR},
-    Role.CLAIMS_HANDLER: {CV, CE, CR},
-    Role.CLAIMS_REVIEWER: {CV, CR},
-    Role.CALL_CENTRE_SUPERVISOR: {V, CV},
-    Role.COMPLIANCE_OFFICER: {V, CV, AV, RV},
-    Role.RISK_MANAGER: {V, RV},
-    Role.TRAINER: {V},
-    Role.FACILITY_ADMIN: {V},
-    Role.AUDITOR: {V, CV, AV, RV},
-    Role.SYSTEM_ADMIN: {V, M, RV, RM},
+    #                            org     customers     audit rules   calendar
+    Role.QUALITY_LEAD:           {V,     CV,           AV,   RV},
+    Role.BRANCH_MANAGER:         {V,     CV, CE,             RV},
+    Role.CONSULTATION_AGENT:     {       CV, CE, CR},
+    Role.COMPLAINT_HANDLER:      {       CV, CE, CR},
+    Role.CLAIMS_HANDLER:         {       CV, CE, CR},
+    Role.CLAIMS_REVIEWER:        {       CV,     CR},
+    Role.CALL_CENTRE_SUPERVISOR: {V,     CV},
+    Role.COMPLIANCE_OFFICER:     {V,     CV,           AV,   RV},
+    Role.RISK_MANAGER:           {V,                         RV},
+    Role.TRAINER:                {V},
+    Role.FACILITY_ADMIN:         {V},
+    Role.AUDITOR:                {V,     CV,           AV,   RV},
+    Role.SYSTEM_ADMIN:           {V, M,                      RV, RM, CAL},
 }
+# fmt: on

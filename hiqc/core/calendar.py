@@ -1,0 +1,252 @@
+"""Periods and due times on the official Chinese calendar (see ../shared/domain/regulations.md,
+"How days are counted", Civil Code arts. 200–204).
+
+* Calendar days ("日"): the day of the triggering event is not counted; counting starts the next
+  day; the period ends at 24:00 Beijing time of its last day, inclusive ("30日内" includes day 30).
+  If the last day is a statutory rest day it moves to the next day that is not one: the rule
+  ``calendar.rollover`` decides whether ordinary weekends count (default) or only public holidays.
+* Working days ("工作日"): the official calendar, make-up working days (调休上班日) included;
+  counting also starts the next day and the period ends at 24:00 of the n-th working day.
+* Hours: ``start + n hours``, no roll-over.
+
+Which days are holidays: a year an administrator loaded (``CalendarYear``) wins; otherwise the
+``chinese-calendar`` package; a year known to neither falls back to Mon–Fri, and every due time
+computed on such a year carries a warning until the year is loaded.
+
+A due time is the *exclusive* end of the period: 24:00 of the last day is returned as 00:00 of the
+next day, Beijing time; ``last_day`` is the day people see ("2026-10-08 24:00").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from chinese_calendar import constants as package_days
+from django.utils.translation import gettext as _
+
+from .rules import ROLLOVER_PUBLIC_HOLIDAY_ONLY, rule_value
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+MAX_DAYS = 3660  # ten years: anything longer is an input error, not a period
+MAX_HOURS = 24 * 366
+
+
+class Unit(StrEnum):
+    CALENDAR_DAYS = "calendar_days"
+    WORKING_DAYS = "working_days"
+    HOURS = "hours"
+
+
+class Source(StrEnum):
+    ADMIN = "admin"  # loaded or corrected by an administrator
+    PACKAGE = "package"  # the chinese-calendar package
+    FALLBACK = "fallback"  # unknown year: Mon–Fri
+
+
+@dataclass(frozen=True)
+class YearCalendar:
+    year: int
+    source: Source
+    holidays: dict[date, str] = field(default_factory=dict)  # statutory rest days, weekends inside
+    workdays: dict[date, str] = field(default_factory=dict)  # make-up working days (调休)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+    def is_public_holiday(self, day: date) -> bool:
+        return day in self.holidays
+
+
+@lru_cache(maxsize=64)
+def package_year(year: int) -> YearCalendar | None:
+    """The package's schedule for ``year``, or None when it has none."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return None
+    holidays = {d: str(n) for d, n in package_days.holidays.items() if d.year == year}
+    workdays = {d: str(n) for d, n in package_days.workdays.items() if d.year == year}
+    return YearCalendar(year, Source.PACKAGE, holidays, workdays)
+
+
+def load_year(year: int) -> YearCalendar:
+    """The calendar in force for ``year``: administrator's table, else package, else fallback."""
+    from .models import CalendarDay, CalendarYear  # local: calendar logic stays importable alone
+
+    if CalendarYear.objects.filter(year=year).exists():
+        holidays: dict[date, str] = {}
+        workdays: dict[date, str] = {}
+        for day, working, name in CalendarDay.objects.filter(calendar_year__year=year).values_list(
+            "date", "is_working", "name"
+        ):
+            (workdays if working else holidays)[day] = name
+        return YearCalendar(year, Source.ADMIN, holidays, workdays)
+    return package_year(year) or YearCalendar(year, Source.FALLBACK)
+
+
+YearLoader = Callable[[int], YearCalendar]
+
+
+class _Days:
+    """Per-computation view over years, remembering which ones fell back to Mon–Fri."""
+
+    def __init__(self, loader: YearLoader) -> None:
+        self._loader = loader
+        self._years: dict[int, YearCalendar] = {}
+        self.fallback_years: set[int] = set()
+
+    def year(self, day: date) -> YearCalendar:
+        if day.year not in self._years:
+            cal = self._loader(day.year)
+            self._years[day.year] = cal
+            if cal.source == Source.FALLBACK:
+                self.fallback_years.add(day.year)
+        return self._years[day.year]
+
+    def is_working(self, day: date) -> bool:
+        return self.year(day).is_working_day(day)
+
+    def is_rest_day(self, day: date, rollover: str) -> bool:
+        if rollover == ROLLOVER_PUBLIC_HOLIDAY_ONLY:
+            return self.year(day).is_public_holiday(day)
+        return not self.is_working(day)
+
+
+@dataclass(frozen=True)
+class Due:
+    due_at: datetime  # exclusive end, Beijing time
+    unit: Unit
+    last_day: date | None  # the period's last day (days units), after any roll-over
+    rolled_over_from: date | None  # the last day before roll-over, if it moved
+    warnings: tuple[str, ...] = ()
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=BEIJING)
+
+
+def compute_due(
+    start: datetime,
+    amount: int,
+    unit: Unit | str,
+    *,
+    rollover: str | None = None,
+    loader: YearLoader = load_year,
+) -> Due:
+    """When a period of ``amount`` ``unit`` that starts with an event at ``start`` ends."""
+    if start.tzinfo is None:
+        raise ValueError("start must be an aware datetime")
+    unit = Unit(unit)
+    limit = MAX_HOURS if unit == Unit.HOURS else MAX_DAYS
+    if not 1 <= amount <= limit:
+        raise ValueError(f"amount must be between 1 and {limit}")
+    if unit == Unit.HOURS:
+        return Due(
+            due_at=(start + timedelta(hours=amount)).astimezone(BEIJING),
+            unit=unit,
+            last_day=None,
+            rolled_over_from=None,
+        )
+    days = _Days(loader)
+    event_day = start.astimezone(BEIJING).date()
+    rolled_from: date | None = None
+    if unit == Unit.CALENDAR_DAYS:
+        if rollover is None:
+            rollover = str(rule_value("calendar.rollover"))
+        last = event_day + timedelta(days=amount)
+        if days.is_rest_day(last, rollover):
+            rolled_from = last
+            while days.is_rest_day(last, rollover):
+                last += timedelta(days=1)
+    else:
+        last, counted = event_day, 0
+        while counted < amount:
+            last += timedelta(days=1)
+            counted += days.is_working(last)
+    warnings = tuple(
+        _(
+            "{year} 年的节假日安排尚未加载，本期限按周一至周五为工作日计算；请管理员加载该年日历。"
+        ).format(year=y)
+        for y in sorted(days.fallback_years)
+    )
+    return Due(
+        due_at=_end_of(last),
+        unit=unit,
+        last_day=last,
+        rolled_over_from=rolled_from,
+        warnings=warnings,
+    )
+
+
+# --- holiday files ----------------------------------------------------------------------------
+
+HOLIDAY = "holiday"
+WORKDAY = "workday"
+
+
+@dataclass(frozen=True)
+class HolidayRow:
+    line: int
+    day: date
+    is_working: bool
+    name: str
+
+
+def parse_holiday_file(text: str) -> tuple[list[HolidayRow], list[tuple[int, str]]]:
+    """Parse ``date,type,name`` lines (type: holiday = statutory rest day, including weekend days
+    inside a holiday period; workday = make-up working day on a weekend). A header line, blank
+    lines and ``#`` comments are skipped. Returns the good rows and (line, problem) for the rest."""
+    rows: list[HolidayRow] = []
+    errors: list[tuple[int, str]] = []
+    seen: dict[date, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line or line.startswith("#") or line.lower().startswith("date,"):
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) < 2:
+            errors.append((number, _("应为“日期,类型,名称”三列，例如 2027-01-01,holiday,元旦。")))
+            continue
+        try:
+            day = date.fromisoformat(parts[0])
+        except ValueError:
+            errors.append(
+                (number, _("日期“{value}”无效，格式应为 YYYY-MM-DD。").format(value=parts[0]))
+            )
+            continue
+        kind = parts[1].lower()
+        if kind not in (HOLIDAY, WORKDAY):
+            errors.append(
+                (
+                    number,
+                    _("类型“{value}”无效，应为 holiday（放假）或 workday（调休上班）。").format(
+                        value=parts[1]
+                    ),
+                )
+            )
+            continue
+        if kind == WORKDAY and day.weekday() < 5:
+            errors.append(
+                (
+                    number,
+                    _("{day} 是周一至周五，本就是工作日，不能标为调休上班日。").format(day=day),
+                )
+            )
+            continue
+        if day in seen:
+            errors.append((number, _("{day} 与第 {line} 行重复。").format(day=day, line=seen[day])))
+            continue
+        seen[day] = number
+        name = parts[2] if len(parts) > 2 else ""
+        rows.append(HolidayRow(number, day, kind == WORKDAY, name[:50]))
+    return rows, errors
