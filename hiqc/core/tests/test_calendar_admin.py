@@ -43,7 +43,7 @@ def test_a_loaded_year_replaces_the_fallback_and_its_warning(actors):
     client = Client()
     body = client.get(
         "/api/v1/calendar/due",
-        {"start": "2027-02-05T10:00:00+08:00", "amount": 2, "unit": "working_days"},
+        {"start": "2027-02-05T10:00:00+08:00", "amount": "2", "unit": "working_days"},
     ).json()
     # Sat 6 Feb is a make-up working day (1), then 7–13 Feb holiday, Mon 15 Feb (2)
     assert body["due_date"] == "2027-02-15"
@@ -82,17 +82,17 @@ def test_due_endpoint_is_public_and_validates_its_inputs(db):
     client = Client()
     ok = client.get(
         "/api/v1/calendar/due",
-        {"start": "2026-09-20T10:00:00+08:00", "amount": 15, "unit": "calendar_days"},
+        {"start": "2026-09-20T10:00:00+08:00", "amount": "15", "unit": "calendar_days"},
     )
     assert ok.status_code == 200
     assert ok.json()["due_at"].startswith("2026-10-09T00:00:00")
     assert ok.json()["rolled_over_from"] == "2026-10-05"
-    bad = client.get("/api/v1/calendar/due", {"start": "soon", "amount": 0, "unit": "weeks"})
+    bad = client.get("/api/v1/calendar/due", {"start": "soon", "amount": "0", "unit": "weeks"})
     assert bad.status_code == 422
     assert {"start", "amount", "unit"} <= set(bad.json()["fields"])
     too_long = client.get(
         "/api/v1/calendar/due",
-        {"start": "2026-09-20T10:00:00+08:00", "amount": 5000, "unit": "calendar_days"},
+        {"start": "2026-09-20T10:00:00+08:00", "amount": "5000", "unit": "calendar_days"},
     )
     assert too_long.status_code == 422
     assert "amount" in too_long.json()["fields"]
@@ -112,7 +112,7 @@ def test_calendar_page_computes_a_due_date_and_shows_the_roll_over(personas):
     client = Client()
     client.force_login(personas["agent"])
     html = client.get(
-        "/calendar/", {"start": "2026-09-20T10:00", "amount": 15, "unit": "calendar_days"}
+        "/calendar/", {"start": "2026-09-20T10:00", "amount": "15", "unit": "calendar_days"}
     ).content.decode()
     assert "2026-10-08 24:00" in html
     assert "2026-10-05" in html
