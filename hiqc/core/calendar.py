@@ -67,6 +67,23 @@ class YearCalendar:
         return day in self.holidays
 
 
+# The package names holidays in English; the calendar shows the official Chinese names.
+HOLIDAY_NAMES_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
+def _zh(name: object) -> str:
+    return HOLIDAY_NAMES_ZH.get(str(name), str(name))
+
+
 @lru_cache(maxsize=64)
 def package_year(year: int) -> YearCalendar | None:
     """The package's schedule for ``year``, or None when it has none."""
@@ -74,8 +91,8 @@ def package_year(year: int) -> YearCalendar | None:
         chinese_calendar.is_workday(date(year, 6, 1))
     except NotImplementedError:
         return None
-    holidays = {d: str(n) for d, n in package_days.holidays.items() if d.year == year}
-    workdays = {d: str(n) for d, n in package_days.workdays.items() if d.year == year}
+    holidays = {d: _zh(n) for d, n in package_days.holidays.items() if d.year == year}
+    workdays = {d: _zh(n) for d, n in package_days.workdays.items() if d.year == year}
     return YearCalendar(year, Source.PACKAGE, holidays, workdays)
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .calendar import Source, compute_due, load_year
+from .calendar import compute_due, load_year
 from .errors import Forbidden
 from .forms import DueForm, HolidayUploadForm
 from .http import HiqcRequest
@@ -64,16 +64,15 @@ def calendar_page(request: HiqcRequest) -> HttpResponse:
         [(d, False, n) for d, n in shown.holidays.items()]
         + [(d, True, n) for d, n in shown.workdays.items()]
     )
-    years = [(y, load_year(y).source) for y in range(today.year - 1, today.year + 2)]
+    years = [(y, load_year(y).source.value) for y in range(today.year - 1, today.year + 2)]
     return render(
         request,
         "core/calendar.html",
         {
             "year": year,
-            "calendar": shown,
+            "source": shown.source.value,
             "days": days,
             "years": years,
-            "Source": Source,
             "due_form": due_form,
             "due": due,
             "upload": upload,

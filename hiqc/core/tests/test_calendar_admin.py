@@ -118,3 +118,14 @@ def test_calendar_page_computes_a_due_date_and_shows_the_roll_over(personas):
     assert "2026-10-05" in html
     upload = SimpleUploadedFile("x.csv", SCHEDULE_2027.encode())
     assert client.post("/calendar/", {"file": upload}).status_code == 403
+
+
+def test_calendar_page_names_each_years_source_and_shows_chinese_holiday_names(personas, actors):
+    calendar_years_load(actor=actors["admin"], text=SCHEDULE_2027)
+    client = Client()
+    client.force_login(personas["agent"])
+    html = client.get("/calendar/", {"year": "2026"}).content.decode()
+    assert "内置（chinese-calendar）" in html
+    assert "国庆节" in html
+    html = client.get("/calendar/", {"year": "2027"}).content.decode()
+    assert "管理员加载" in html
