@@ -1,0 +1,118 @@
+"""The workflow declaration contract, proven on a small internal workflow (not a domain)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hiqc.core.calendar import Unit
+from hiqc.core.workflow import (
+    Clock,
+    Extend,
+    NotAllowed,
+    Pause,
+    Resume,
+    Start,
+    Stop,
+    T,
+    Workflow,
+    WorkflowError,
+)
+
+DECIDE = Clock("probe.decide", "决定", 15, Unit.CALENDAR_DAYS, "CP-1", max_amount=60)
+STATES = {"new": "已登记", "open": "处理中", "waiting": "等待鉴定", "done": "已决定"}
+
+
+def probe(**over: Any) -> Workflow:
+    spec: dict[str, Any] = dict(
+        name="probe",
+        states=STATES,
+        initial="new",
+        final=["done"],
+        clocks=[DECIDE],
+        on_create=[Start(DECIDE)],
+        transitions=[
+            T("assign", "new", "open", perm="probe.handle"),
+            T(
+                "extend",
+                "open",
+                "open",
+                perm="probe.handle",
+                requires=["reason"],
+                effects=[Extend(DECIDE, to_amount=30)],
+            ),
+            T("appraise", "open", "waiting", perm="probe.handle", effects=[Pause(DECIDE)]),
+            T("resume", "waiting", "open", perm="probe.handle", effects=[Resume(DECIDE)]),
+            T(
+                "decide",
+                "open",
+                "done",
+                perm="probe.handle",
+                requires=["decision"],
+                effects=[Stop(DECIDE)],
+            ),
+        ],
+    )
+    spec.update(over)
+    return Workflow.build(**spec)
+
+
+def test_step_returns_the_transition_allowed_from_the_current_state():
+    wf = probe()
+    assert wf.step("decide", from_state="open").target == "done"
+    assert wf.allowed_actions("open") == ["extend", "appraise", "decide"]
+
+
+def test_an_action_not_allowed_now_names_the_state_and_the_allowed_actions():
+    with pytest.raises(NotAllowed) as exc:
+        probe().step("decide", from_state="new")
+    assert exc.value.state == "new"
+    assert exc.value.allowed == ["assign"]
+    with pytest.raises(NotAllowed):
+        probe().step("no-such-action", from_state="open")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"initial": "nowhere"}, "initial state"),
+        (
+            {
+                "transitions": [
+                    T("assign", "new", "open", perm="p"),
+                    T("assign", "open", "done", perm="p"),
+                ]
+            },
+            "duplicate transition",
+        ),
+        ({"transitions": [T("assign", "new", "limbo", perm="p")]}, "unknown state 'limbo'"),
+        ({"transitions": [T("assign", "new", "open", perm="p")]}, "unreachable"),
+        (
+            {"transitions": [T("a", "new", "done", perm="p"), T("b", "done", "open", perm="p")]},
+            "leaves final state",
+        ),
+        ({"on_create": [Start(Clock("other", "x", 1, Unit.HOURS, "P"))]}, "undeclared clock"),
+        (
+            {
+                "transitions": [
+                    T("assign", "new", "open", perm="p"),
+                    T("w", "open", "waiting", perm="p"),
+                    T("d", "waiting", "done", perm="p", effects=[Extend(DECIDE, to_amount=90)]),
+                ]
+            },
+            "beyond its legal maximum",
+        ),
+    ],
+)
+def test_inconsistent_declarations_fail_loudly_at_build_time(change, message):
+    with pytest.raises(WorkflowError, match=message):
+        probe(**change)
+
+
+def test_flowchart_shows_states_steps_owners_targets_and_clock_effects():
+    chart = probe().flowchart({"decide": {"owner": "投诉处理专员", "target": "10 个工作日"}})
+    assert chart.startswith("flowchart LR\n")
+    assert 's0(["已登记"])' in chart
+    assert "投诉处理专员" in chart and "10 个工作日" in chart
+    assert "pause 决定" in chart and "stop 决定" in chart

@@ -1,0 +1,248 @@
+"""Workflows as data (DESIGN §4 rule 3, §5; issue 3 §1).
+
+A domain declares its process as a ``Workflow``: states (a TextChoices), an initial state, the
+clocks it runs (``Clock``: a legal or internal time limit with its source) and transitions (name,
+from-states, to-state, permission, required inputs, clock effects). Declarations are pure data —
+no ORM, no ``now()`` — and are validated when built: unknown or unreachable states, duplicate
+transition names and effects on undeclared clocks fail loudly at start-up.
+
+The one transition service of each domain asks ``workflow.step(action, from_state=…)`` and
+applies the returned transition; ``flowchart()`` renders the structure (plus a process
+configuration's owners and targets) as Mermaid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .calendar import Unit
+
+
+class WorkflowError(ValueError):
+    """A declaration is inconsistent (raised at import time)."""
+
+
+class NotAllowed(Exception):
+    """The action cannot be taken from the current state."""
+
+    def __init__(self, action: str, state: str, allowed: list[str]) -> None:
+        super().__init__(f"{action!r} is not allowed in state {state!r}; allowed: {allowed}")
+        self.action, self.state, self.allowed = action, state, allowed
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A time limit: ``amount`` ``unit`` from the event that starts it, with its legal source.
+    ``max_amount`` is the legal ceiling an extension may reach (never beyond)."""
+
+    code: str
+    label: str
+    amount: int
+    unit: Unit
+    source: str
+    max_amount: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.amount < 1:
+            raise WorkflowError(f"clock {self.code}: amount must be positive")
+        if self.max_amount is not None and self.max_amount < self.amount:
+            raise WorkflowError(f"clock {self.code}: max_amount below amount")
+
+
+@dataclass(frozen=True)
+class Effect:
+    kind: str  # start | pause | resume | extend | restart | stop | cancel
+    clock: str
+    to_amount: int | None = None  # extend: the new total allowance
+
+    KINDS = frozenset({"start", "pause", "resume", "extend", "restart", "stop", "cancel"})
+
+
+def Start(clock: Clock) -> Effect:
+    return Effect("start", clock.code)
+
+
+def Pause(clock: Clock) -> Effect:
+    return Effect("pause", clock.code)
+
+
+def Resume(clock: Clock) -> Effect:
+    return Effect("resume", clock.code)
+
+
+def Extend(clock: Clock, *, to_amount: int) -> Effect:
+    return Effect("extend", clock.code, to_amount)
+
+
+def Restart(clock: Clock) -> Effect:
+    return Effect("restart", clock.code)
+
+
+def Stop(clock: Clock) -> Effect:
+    return Effect("stop", clock.code)
+
+
+def Cancel(clock: Clock) -> Effect:
+    return Effect("cancel", clock.code)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    perm: str
+    label: str = ""
+    requires: tuple[str, ...] = ()
+    effects: tuple[Effect, ...] = ()
+
+
+def T(
+    name: str,
+    sources: str | Iterable[str],
+    target: str,
+    *,
+    perm: str,
+    label: str = "",
+    requires: Iterable[str] = (),
+    effects: Iterable[Effect] = (),
+) -> Transition:
+    srcs = (sources,) if isinstance(sources, str) else tuple(sources)
+    return Transition(name, srcs, target, perm, label or name, tuple(requires), tuple(effects))
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    states: Mapping[str, str]  # value → label, in display order
+    initial: str
+    final: frozenset[str]
+    clocks: tuple[Clock, ...] = ()
+    on_create: tuple[Effect, ...] = ()
+    transitions: tuple[Transition, ...] = ()
+    _by_name: dict[str, Transition] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._validate()
+        self._by_name.update({t.name: t for t in self.transitions})
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        name: str,
+        states: Any,
+        initial: str,
+        final: Iterable[str],
+        clocks: Iterable[Clock] = (),
+        on_create: Iterable[Effect] = (),
+        transitions: Iterable[Transition] = (),
+    ) -> Workflow:
+        """``states`` is a TextChoices class or a mapping of value → label."""
+        mapping = dict(states.choices) if hasattr(states, "choices") else dict(states)
+        return cls(
+            name,
+            {str(k): str(v) for k, v in mapping.items()},
+            str(initial),
+            frozenset(str(s) for s in final),
+            tuple(clocks),
+            tuple(on_create),
+            tuple(transitions),
+        )
+
+    # -- validation -----------------------------------------------------------------------------
+
+    def _validate(self) -> None:
+        problems: list[str] = []
+        states = set(self.states)
+        if self.initial not in states:
+            problems.append(f"initial state {self.initial!r} is not a state")
+        problems += [f"final state {s!r} is not a state" for s in self.final - states]
+        names = [t.name for t in self.transitions]
+        problems += [
+            f"duplicate transition {n!r}" for n in sorted({n for n in names if names.count(n) > 1})
+        ]
+        clock_codes = [c.code for c in self.clocks]
+        problems += [
+            f"duplicate clock {c!r}"
+            for c in sorted({c for c in clock_codes if clock_codes.count(c) > 1})
+        ]
+        clocks = {c.code: c for c in self.clocks}
+        for t in self.transitions:
+            for s in (*t.sources, t.target):
+                if s not in states:
+                    problems.append(f"transition {t.name!r} names unknown state {s!r}")
+            problems += [
+                f"transition {t.name!r} leaves final state {s!r}"
+                for s in t.sources
+                if s in self.final
+            ]
+        for owner, effects in [
+            ("on_create", self.on_create),
+            *((t.name, t.effects) for t in self.transitions),
+        ]:
+            for e in effects:
+                if e.kind not in Effect.KINDS:
+                    problems.append(f"{owner}: unknown effect {e.kind!r}")
+                if e.clock not in clocks:
+                    problems.append(f"{owner}: effect on undeclared clock {e.clock!r}")
+                elif e.kind == "extend":
+                    limit = clocks[e.clock].max_amount
+                    if e.to_amount is None or limit is None or e.to_amount > limit:
+                        problems.append(f"{owner}: extends {e.clock!r} beyond its legal maximum")
+        reachable = {self.initial}
+        frontier = [self.initial]
+        while frontier:
+            state = frontier.pop()
+            for t in self.transitions:
+                if state in t.sources and t.target not in reachable:
+                    reachable.add(t.target)
+                    frontier.append(t.target)
+        problems += [
+            f"state {s!r} is unreachable from {self.initial!r}"
+            for s in self.states
+            if s not in reachable
+        ]
+        if problems:
+            raise WorkflowError(f"workflow {self.name!r}: " + "; ".join(problems))
+
+    # -- use --------------------------------------------------------------------------------------
+
+    def clock(self, code: str) -> Clock:
+        return next(c for c in self.clocks if c.code == code)
+
+    def allowed_actions(self, state: str) -> list[str]:
+        return [t.name for t in self.transitions if state in t.sources]
+
+    def step(self, action: str, *, from_state: str) -> Transition:
+        transition = self._by_name.get(action)
+        if transition is None or from_state not in transition.sources:
+            raise NotAllowed(action, from_state, self.allowed_actions(from_state))
+        return transition
+
+    def flowchart(self, config: Mapping[str, Mapping[str, str]] | None = None) -> str:
+        """Mermaid ``flowchart LR``. ``config`` maps a transition name to optional ``owner`` and
+        ``target`` strings (a process configuration: who does the step and its internal target)."""
+        config = config or {}
+        ids = {s: f"s{i}" for i, s in enumerate(self.states)}
+        lines = ["flowchart LR"]
+        for state, label in self.states.items():
+            shape = (
+                f'(["{label}"])' if state in self.final or state == self.initial else f'["{label}"]'
+            )
+            lines.append(f"    {ids[state]}{shape}")
+        for t in self.transitions:
+            extra = config.get(t.name, {})
+            parts = [t.label]
+            if extra.get("owner"):
+                parts.append(extra["owner"])
+            if extra.get("target"):
+                parts.append(extra["target"])
+            clocks = [f"{e.kind} {self.clock(e.clock).label}" for e in t.effects]
+            parts += clocks
+            text = "<br/>".join(p.replace('"', "'") for p in parts)
+            for source in t.sources:
+                lines.append(f'    {ids[source]} -->|"{text}"| {ids[t.target]}')
+        return "\n".join(lines) + "\n"
