@@ -4,7 +4,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from .access import require
-from .calendar import MAX_HOURS, Unit, compute_due
+from .calendar import MAX_AMOUNT, Unit, compute_due
 from .errors import ValidationFailed
 from .http import HiqcRequest
 from .schemas import ERRORS, AuditEventOut, DueOut, IsoDatetime, RuleOut
@@ -42,7 +42,7 @@ def list_rules(request: HiqcRequest):
 def calendar_due(
     request: HiqcRequest,
     start: IsoDatetime,
-    amount: Annotated[int, Field(ge=1, le=MAX_HOURS)],
+    amount: Annotated[int, Field(ge=1, le=MAX_AMOUNT)],
     unit: Unit,
 ):
     """When a period ends on the official calendar (Civil Code counting; public, no login).

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from chinese_calendar import constants as package_days
@@ -32,9 +31,10 @@ from django.utils.translation import gettext as _
 
 from .rules import ROLLOVER_PUBLIC_HOLIDAY_ONLY, rule_value
 
-BEIJING = ZoneInfo("Asia/Shanghai")
-MAX_DAYS = 3660  # ten years: anything longer is an input error, not a period
-MAX_HOURS = 24 * 366
+# China Standard Time, a fixed UTC+8 (no daylight saving since 1991). A fixed offset rather than
+# the zoneinfo rule: historic local mean time (+08:05:43) is not a legal deadline's time zone.
+BEIJING = timezone(timedelta(hours=8), "CST")
+MAX_AMOUNT = 24 * 366  # one bound for every unit (the API declares it); longer is an input error
 
 
 class Unit(StrEnum):
@@ -164,9 +164,8 @@ def compute_due(
     if start.tzinfo is None:
         raise ValueError("start must be an aware datetime")
     unit = Unit(unit)
-    limit = MAX_HOURS if unit == Unit.HOURS else MAX_DAYS
-    if not 1 <= amount <= limit:
-        raise ValueError(f"amount must be between 1 and {limit}")
+    if not 1 <= amount <= MAX_AMOUNT:
+        raise ValueError(f"amount must be between 1 and {MAX_AMOUNT}")
     if unit == Unit.HOURS:
         return Due(
             due_at=(start + timedelta(hours=amount)).astimezone(BEIJING),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .calendar import MAX_HOURS, Unit
+from .calendar import MAX_AMOUNT, Unit
 
 UNIT_CHOICES = [
     (Unit.CALENDAR_DAYS.value, _("自然日")),
@@ -17,7 +17,7 @@ class DueForm(forms.Form):
         label=_("起算事件时间（北京时间）"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    amount = forms.IntegerField(label=_("期限"), min_value=1, max_value=MAX_HOURS)
+    amount = forms.IntegerField(label=_("期限"), min_value=1, max_value=MAX_AMOUNT)
     unit = forms.ChoiceField(label=_("单位"), choices=UNIT_CHOICES)
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hiqc.organisations.forms import unit_choices
+
 from .enums import CustomerKind, Gender, IdType, RevealableField
 
 
@@ -51,4 +53,4 @@ class CustomerForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["org_unit"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(str(u.pk), "　" * (u.depth - 1) + u.localized_name) for u in units]
+        field.choices = unit_choices(units)

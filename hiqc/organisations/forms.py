@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Role
+from .models import OrgUnit
+
+
+def unit_choices(units: Iterable[OrgUnit]) -> list[tuple[str, str]]:
+    """Org units as select options, indented by depth."""
+    return [(str(u.pk), "　" * (u.depth - 1) + u.localized_name) for u in units]
 
 
 class MembershipForm(forms.Form):
@@ -14,16 +22,12 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["org_unit"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = _unit_choices(units)
+        field.choices = unit_choices(units)
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("用途"), max_length=100)
     days = forms.IntegerField(label=_("有效天数"), min_value=1, initial=90)
-
-
-def _unit_choices(units):
-    return [(str(u.pk), "　" * (u.depth - 1) + u.localized_name) for u in units]
 
 
 class UserCreateForm(forms.Form):
@@ -37,7 +41,7 @@ class UserCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["org_unit"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = _unit_choices(units)
+        field.choices = unit_choices(units)
 
 
 class OrgUnitCreateForm(forms.Form):
@@ -50,4 +54,4 @@ class OrgUnitCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["parent"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = _unit_choices([u for u in units if u.level < 4])
+        field.choices = unit_choices([u for u in units if u.level < 4])
