@@ -33,3 +33,6 @@ HIQC_FIELD_KEYS = json.dumps(
 )
 (BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# A small internal case type that proves the case engine until the domains land (issue 3).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.engine"]  # noqa: F405

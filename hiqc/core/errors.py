@@ -52,5 +52,28 @@ class Forbidden(HiqcError):
 
 
 class Conflict(HiqcError):
+    """409: the action is not allowed in the case's current state, or the client's version is
+    stale. The body also names the current state, version and allowed actions."""
+
     status = 409
     code = "conflict"
+
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        code: str | None = None,
+        state: str = "",
+        version: int | None = None,
+        allowed_actions: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, code=code)
+        self.state, self.version, self.allowed_actions = state, version, list(allowed_actions)
+
+    def as_body(self) -> dict:
+        return {
+            **super().as_body(),
+            "state": self.state,
+            "version": self.version,
+            "allowed_actions": self.allowed_actions,
+        }

@@ -29,6 +29,19 @@ class BaseModel(models.Model):
         ordering = ("-created_at",)
 
 
+class CaseModel(BaseModel):
+    """A case-shaped record run by a workflow (hiqc.core.workflow): its status is written only by
+    the domain's transition service; ``version`` rises with every transition so a stale client
+    gets a 409 instead of overwriting (issue 3 §5)."""
+
+    status = models.CharField(_("状态"), max_length=40, db_index=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ("-created_at",)
+
+
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("Audit events are append-only.")
@@ -175,3 +188,130 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'workday' if self.is_working else 'holiday'}"
+
+
+class CaseEvent(models.Model):
+    """The one event log (issue 3 §4): every transition of every case type appends exactly one
+    row, in the same transaction as the state change. Imported events keep their original time
+    and external id; (source_system, external_id) makes re-sending idempotent."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("页面")
+        API = "api", _("接口")
+        IMPORT = "import", _("导入")
+        SYSTEM = "system", _("系统")
+
+    id = models.BigAutoField(primary_key=True)
+    case_type = models.CharField(_("案件类型"), max_length=60)
+    case_id = models.CharField(_("案件 ID"), max_length=64)
+    org_path = models.CharField(_("机构路径"), max_length=255, db_index=True)
+    activity = models.CharField(_("活动"), max_length=60)
+    from_state = models.CharField(_("原状态"), max_length=40, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=40)
+    at = models.DateTimeField(_("发生时间"), db_index=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    actor_id = models.UUIDField(_("操作人 ID"), null=True, blank=True)
+    actor_name = models.CharField(_("操作人"), max_length=150)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    source_system = models.CharField(_("来源系统"), max_length=60, blank=True)
+    external_id = models.CharField(_("外部事件 ID"), max_length=100, blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        ordering = ("at", "id")
+        indexes = [models.Index(fields=["case_type", "case_id", "at"], name="caseevent_case_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_system", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="caseevent_external_unique",
+            )
+        ]
+        verbose_name = _("案件事件")
+        verbose_name_plural = _("案件事件")
+
+    def __str__(self) -> str:
+        return f"{self.case_type}:{self.case_id} {self.activity}"
+
+
+class Deadline(models.Model):
+    """One row per (case, clock): the rule and its source beside the due time (DESIGN rule 4)."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("计时中")
+        PAUSED = "paused", _("已暂停")
+        MET = "met", _("按时完成")
+        BREACHED = "breached", _("已超时")
+        CANCELLED = "cancelled", _("已取消")
+
+    id = models.BigAutoField(primary_key=True)
+    case_type = models.CharField(_("案件类型"), max_length=60)
+    case_id = models.CharField(_("案件 ID"), max_length=64)
+    org_path = models.CharField(_("机构路径"), max_length=255, db_index=True)
+    clock = models.CharField(_("时限"), max_length=60)
+    label = models.CharField(_("名称"), max_length=100)
+    source = models.CharField(_("依据"), max_length=200)
+    unit = models.CharField(_("单位"), max_length=20)
+    amount = models.PositiveIntegerField(_("时限长度"))
+    max_amount = models.PositiveIntegerField(_("法定上限"), null=True, blank=True)
+    started_at = models.DateTimeField(_("起算时间"))
+    due_at = models.DateTimeField(_("截止时间"), db_index=True)
+    last_day = models.DateField(_("末日"), null=True, blank=True)
+    rolled_over_from = models.DateField(_("顺延前末日"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, db_index=True)
+    paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    remaining = models.BigIntegerField(_("暂停时剩余"), null=True, blank=True)
+    pauses = models.JSONField(_("暂停区间"), default=list, blank=True)
+    extensions = models.JSONField(_("延期记录"), default=list, blank=True)
+    restarts = models.PositiveSmallIntegerField(_("重新起算次数"), default=0)
+    warning_level = models.PositiveSmallIntegerField(_("已达预警级别"), default=0)
+    next_warning_at = models.DateTimeField(_("下次预警时间"), null=True, blank=True, db_index=True)
+    warning_times = models.JSONField(_("预警时间"), default=list, blank=True)
+    breached_at = models.DateTimeField(_("超时时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    calendar_warnings = models.JSONField(_("日历提示"), default=list, blank=True)
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        ordering = ("due_at",)
+        indexes = [models.Index(fields=["case_type", "case_id"], name="deadline_case_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_type", "case_id", "clock"], name="deadline_case_clock_unique"
+            )
+        ]
+        verbose_name = _("时限")
+        verbose_name_plural = _("时限")
+
+    def __str__(self) -> str:
+        return f"{self.case_type}:{self.case_id} {self.clock} {self.state}"
+
+
+class DeadlineWarning(models.Model):
+    """A warning level raised for a deadline — at most once (unique), whatever the scheduler did."""
+
+    id = models.BigAutoField(primary_key=True)
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="warnings")
+    cycle = models.PositiveSmallIntegerField(_("计时轮次"), default=0)  # Deadline.restarts
+    level = models.PositiveSmallIntegerField(_("级别"))  # 1.. warnings; BREACH_LEVEL = breach
+    due_at = models.DateTimeField(_("当时的截止时间"))
+    scheduled_at = models.DateTimeField(_("应预警时间"))
+    raised_at = models.DateTimeField(_("实际预警时间"), auto_now_add=True)
+
+    scope_path: ClassVar[str | None] = "deadline__org_path"
+
+    class Meta:
+        ordering = ("scheduled_at", "level")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "cycle", "level"], name="deadline_warning_once"
+            )
+        ]
+        verbose_name = _("时限预警")
+        verbose_name_plural = _("时限预警")
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id} L{self.level}"

@@ -34,6 +34,10 @@ class ErrorOut(Schema):
     code: str
     message: str
     fields: dict[str, list[str]] = {}
+    # 409 conflicts on cases also name the current state, version and allowed actions
+    state: str | None = None
+    version: int | None = None
+    allowed_actions: list[str] | None = None
 
 
 class AuditEventOut(Schema):

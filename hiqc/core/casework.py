@@ -1,0 +1,202 @@
+"""The transition service pattern every case type reuses (DESIGN §4 rule 3; issue 3 §5).
+
+A domain declares a ``CaseKind`` (its model's label, workflow and ``access_<entity>`` door) and its
+services call ``case_opened`` after creating a case and ``case_transition`` for every action.
+``case_transition`` locks the row, checks the client's version, checks the action is allowed now,
+checks permission, validates required inputs, writes the new state, applies the clocks, appends
+the event and the audit record — all in one transaction — and schedules side effects on commit.
+Nothing else writes a case's status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .access import Actor, object_path, require
+from .audit import audit_record
+from .deadlines import apply_effects
+from .errors import Conflict, ValidationFailed
+from .models import CaseEvent, CaseModel, Deadline
+from .workflow import NotAllowed, Workflow
+
+Source = CaseEvent.Source
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    label: str  # "<app>.<model>", also the case_type of its events and deadlines
+    workflow: Workflow
+    access: Callable[..., CaseModel]  # access_<entity>(actor, case_id, *, for_update=False)
+    on_commit: Callable[[CaseModel, str], None] | None = None  # side effects after a transition
+
+
+@dataclass(frozen=True)
+class External:
+    """Where an event came from, for events that other systems report."""
+
+    source_system: str
+    external_id: str
+
+
+def _event(
+    *,
+    kind: CaseKind,
+    case: CaseModel,
+    actor: Actor,
+    activity: str,
+    from_state: str,
+    at: datetime,
+    source: str,
+    data: Mapping[str, Any],
+    external: External | None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case_type=kind.label,
+        case_id=str(case.pk),
+        org_path=object_path(case),
+        activity=activity,
+        from_state=from_state,
+        to_state=case.status,
+        at=at,
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        source=source,
+        source_system=external.source_system if external else "",
+        external_id=external.external_id if external else "",
+        data=dict(data),
+    )
+
+
+def case_opened(
+    *,
+    kind: CaseKind,
+    case: CaseModel,
+    actor: Actor,
+    at: datetime | None = None,
+    source: str = Source.PAGE,
+    data: Mapping[str, Any] | None = None,
+    external: External | None = None,
+) -> CaseEvent:
+    """Record a new case: its first event and the clocks its workflow starts on creation."""
+    at = at or timezone.now()
+    wf = kind.workflow
+    apply_effects(
+        case_type=kind.label,
+        case_id=str(case.pk),
+        org_path=object_path(case),
+        clocks={c.code: c for c in wf.clocks},
+        effects=wf.on_create,
+        at=at,
+    )
+    return _event(
+        kind=kind,
+        case=case,
+        actor=actor,
+        activity="create",
+        from_state="",
+        at=at,
+        source=source,
+        data=data or {},
+        external=external,
+    )
+
+
+def case_transition(
+    *,
+    kind: CaseKind,
+    actor: Actor,
+    case_id: Any,
+    action: str,
+    data: Mapping[str, Any] | None = None,
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = Source.API,
+    external: External | None = None,
+) -> CaseModel:
+    """Apply one workflow action: the only code path that writes a case's status."""
+    data = dict(data or {})
+    wf = kind.workflow
+    try:
+        with transaction.atomic():
+            case = kind.access(actor, case_id, for_update=True)
+            if version is not None and version != case.version:
+                raise Conflict(
+                    _(
+                        "该案件已被他人更新（您看到的是第 {seen} 版，当前为第 {now} 版），请刷新后重试。"
+                    ).format(seen=version, now=case.version),
+                    code="stale_version",
+                    state=case.status,
+                    version=case.version,
+                    allowed_actions=wf.allowed_actions(case.status),
+                )
+            try:
+                step = wf.step(action, from_state=case.status)
+            except NotAllowed as exc:
+                raise Conflict(
+                    _("当前状态下不能执行该操作。"),
+                    code="action_not_allowed",
+                    state=case.status,
+                    version=case.version,
+                    allowed_actions=exc.allowed,
+                ) from exc
+            require(actor, step.perm, case)
+            missing = {r: [_("此项必填。")] for r in step.requires if data.get(r) in (None, "", [])}
+            if missing:
+                raise ValidationFailed(_("缺少必填信息。"), fields=missing)
+            at = at or timezone.now()
+            from_state = case.status
+            case.status, case.version = step.target, case.version + 1
+            case.save(update_fields=["status", "version", "updated_at"])
+            apply_effects(
+                case_type=kind.label,
+                case_id=str(case.pk),
+                org_path=object_path(case),
+                clocks={c.code: c for c in wf.clocks},
+                effects=step.effects,
+                at=at,
+                data=data,
+                approver=actor.username,
+            )
+            _event(
+                kind=kind,
+                case=case,
+                actor=actor,
+                activity=action,
+                from_state=from_state,
+                at=at,
+                source=source,
+                data=data,
+                external=external,
+            )
+            audit_record(
+                actor=actor,
+                action=f"{kind.label}.{action}",
+                subject=case,
+                fields=["status"],
+                data={"from": from_state, "to": case.status},
+            )
+            if kind.on_commit is not None:
+                callback = kind.on_commit
+                transaction.on_commit(lambda: callback(case, action))
+    except IntegrityError as exc:  # the same external event raced in twice
+        raise Conflict(_("该外部事件已处理。"), code="duplicate_event") from exc
+    return case
+
+
+def case_deadlines(kind: CaseKind, case: CaseModel) -> list[Deadline]:
+    return list(
+        Deadline.objects.filter(case_type=kind.label, case_id=str(case.pk)).order_by("due_at")
+    )
+
+
+def case_events(kind: CaseKind, case: CaseModel) -> list[CaseEvent]:
+    return list(
+        CaseEvent.objects.filter(case_type=kind.label, case_id=str(case.pk)).order_by("at", "id")
+    )
