@@ -10,8 +10,9 @@ Nothing else writes a case's status.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from .access import Actor, object_path, require
 from .audit import audit_record
 from .deadlines import apply_effects
-from .errors import Conflict, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .models import CaseEvent, CaseModel, Deadline
 from .workflow import NotAllowed, Workflow
 
@@ -200,3 +201,165 @@ def case_events(kind: CaseKind, case: CaseModel) -> list[CaseEvent]:
     return list(
         CaseEvent.objects.filter(case_type=kind.label, case_id=str(case.pk)).order_by("at", "id")
     )
+
+
+# --- representation (the case API contract, docs/architecture.md) ----------------------------------
+
+
+def case_representation(
+    kind: CaseKind, case: CaseModel, actor: Actor, *, now: datetime | None = None
+) -> dict:
+    """What GET /api/v1/<type>/{id} includes for every case type."""
+    now = now or timezone.now()
+    path = object_path(case)
+    allowed = [
+        t.name
+        for t in kind.workflow.transitions
+        if case.status in t.sources and actor.can(t.perm, path)
+    ]
+    return {
+        "id": case.pk,
+        "status": case.status,
+        "status_label": kind.workflow.states.get(case.status, case.status),
+        "version": case.version,
+        "allowed_actions": allowed,
+        "deadlines": [
+            {
+                "clock": d.clock,
+                "label": d.label,
+                "due_at": d.due_at,
+                "due_date": d.last_day,
+                "state": d.state,
+                "remaining_seconds": None
+                if d.state == Deadline.State.PAUSED or d.closed_at
+                else int((d.due_at - now).total_seconds()),
+                "source": d.source,
+                "warnings": d.calendar_warnings,
+            }
+            for d in case_deadlines(kind, case)
+        ],
+        "events": [
+            {
+                "activity": e.activity,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "at": e.at,
+                "actor": e.actor_name,
+                "source": e.source,
+                "external_id": e.external_id,
+            }
+            for e in case_events(kind, case)
+        ],
+    }
+
+
+# --- external events (POST /api/v1/<type>/events/import) -------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    applied: int = 0
+    duplicate: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"applied": self.applied, "duplicate": self.duplicate, "rejected": self.rejected}
+
+
+def case_events_import(*, kind: CaseKind, actor: Actor, lines: Iterable[str]) -> ImportReport:
+    """Apply external events given as JSON lines ``{"case_id", "action", "at", "source_system",
+    "external_id", "data"}`` through the same transition rules, with their original timestamps.
+
+    Idempotent: an (source_system, external_id) already recorded counts as a duplicate and changes
+    nothing. An impossible or out-of-order event is rejected with its line number, the case, the
+    event and the state the case is in; the other lines still apply (each in its own transaction)."""
+    report = ImportReport()
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            item = json.loads(raw)
+            if not isinstance(item, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            report.rejected.append({"line": number, "problem": _("不是有效的 JSON 对象。")})
+            continue
+        missing = [
+            k
+            for k in ("case_id", "action", "at", "source_system", "external_id")
+            if not item.get(k)
+        ]
+        if missing:
+            report.rejected.append(
+                {"line": number, "problem": _("缺少字段：{f}。").format(f=", ".join(missing))}
+            )
+            continue
+        if CaseEvent.objects.filter(
+            source_system=item["source_system"], external_id=str(item["external_id"])
+        ).exists():
+            report.duplicate += 1
+            continue
+        try:
+            at = datetime.fromisoformat(str(item["at"]))
+            if at.tzinfo is None:
+                raise ValueError
+        except ValueError:
+            report.rejected.append(
+                {
+                    "line": number,
+                    "case_id": str(item["case_id"]),
+                    "action": item["action"],
+                    "problem": _("时间必须是带时区的 ISO 8601 格式。"),
+                }
+            )
+            continue
+        try:
+            last = (
+                CaseEvent.objects.filter(case_type=kind.label, case_id=str(item["case_id"]))
+                .order_by("-at")
+                .first()
+            )
+            if last is not None and at < last.at:
+                raise Conflict(
+                    _("事件早于该案件已记录的最后事件（{last}），顺序不对。").format(
+                        last=last.at.isoformat()
+                    ),
+                    code="out_of_order",
+                    state=kind.access(actor, item["case_id"]).status,
+                )
+            case_transition(
+                kind=kind,
+                actor=actor,
+                case_id=item["case_id"],
+                action=str(item["action"]),
+                data=item.get("data") or {},
+                at=at,
+                source=Source.IMPORT,
+                external=External(str(item["source_system"]), str(item["external_id"])),
+            )
+            report.applied += 1
+        except Conflict as exc:
+            if exc.code == "duplicate_event":
+                report.duplicate += 1
+                continue
+            report.rejected.append(
+                {
+                    "line": number,
+                    "case_id": str(item["case_id"]),
+                    "action": item["action"],
+                    "state": exc.state,
+                    "allowed_actions": exc.allowed_actions,
+                    "problem": exc.message,
+                }
+            )
+        except (ValidationFailed, NotFound, Forbidden) as exc:
+            report.rejected.append(
+                {
+                    "line": number,
+                    "case_id": str(item["case_id"]),
+                    "action": item["action"],
+                    "problem": exc.message,
+                    "fields": exc.fields,
+                }
+            )
+    return report

@@ -33,6 +33,12 @@ def daily_beijing(hour: int, minute: int) -> Callable[..., Any]:
 
 SCHEDULE: list[Periodic] = [
     Periodic(
+        "core.deadlines_sweep",
+        "hiqc.core.tasks.deadlines_sweep_job",
+        crontab(minute="*"),
+        "Raise deadline warnings (50%, 80%, one working day before due) and breaches.",
+    ),
+    Periodic(
         "core.audit_verify",
         "hiqc.core.tasks.audit_verify_job",
         daily_beijing(2, 30),

@@ -11,3 +11,10 @@ def audit_verify_job() -> dict:
 
 def sessions_clear_job() -> dict:
     return services.sessions_clear().summary
+
+
+def deadlines_sweep_job() -> dict:
+    """Raise due warnings and breaches (every minute; catch-up safe and idempotent)."""
+    from .deadlines import deadlines_sweep
+
+    return deadlines_sweep()

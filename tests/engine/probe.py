@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -56,7 +57,9 @@ KIND = CaseKind(label="engine.probecase", workflow=WORKFLOW, access=access_probe
 
 
 @transaction.atomic
-def probe_create(*, actor: Actor, org_unit: Any, title: str, at=None) -> ProbeCase:  # type: ignore[no-untyped-def]
+def probe_create(
+    *, actor: Actor, org_unit: Any, title: str, at: datetime | None = None
+) -> ProbeCase:
     case = ProbeCase.objects.create(org_unit=org_unit, title=title, status=WORKFLOW.initial)
     case_opened(kind=KIND, case=case, actor=actor, at=at)
     return case

@@ -71,7 +71,9 @@ def test_pause_deducts_the_paused_days_and_resume_recomputes(actors, case):
     act(actors, case, "resume", at=datetime(2026, 3, 10, 15, 0, tzinfo=BEIJING))  # 5 days later
     d = deadline(case)
     assert d.state == "running"
-    assert d.last_day == date(2026, 3, 23)  # 17 March + 5 paused days = Sunday 22nd, rolled to Monday
+    assert d.last_day == date(
+        2026, 3, 23
+    )  # 17 March + 5 paused days = Sunday 22nd, rolled to Monday
     assert len(d.pauses) == 1 and d.pauses[0]["to"]
 
 
