@@ -162,6 +162,8 @@ PAGE_CASES = [
     ("/organisations/units/", ORG_VIEW, 200, 403),
     ("/organisations/tokens/", ALL, 200, None),
     ("/calendar/", ALL, 200, None),
+    ("/notifications/", ALL, 200, None),
+    ("/notifications/unread", ALL, 200, None),
 ]
 
 

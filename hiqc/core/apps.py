@@ -8,3 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks, schedule  # noqa: F401  (register system checks and periodic jobs)
+        from .deadlines import deadline_warned
+        from .notifications import on_deadline_warned
+
+        deadline_warned.connect(on_deadline_warned, dispatch_uid="hiqc.deadline_notifications")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,14 @@ class CaseModel(BaseModel):
 
     status = models.CharField(_("状态"), max_length=40, db_index=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         abstract = True
@@ -315,3 +324,61 @@ class DeadlineWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline_id} L{self.level}"
+
+
+class Notification(models.Model):
+    """An in-app message (the inbox); e-mail copies follow each user's preferences."""
+
+    class Kind(models.TextChoices):
+        DEADLINE_WARNING = "deadline_warning", _("时限预警")
+        DEADLINE_BREACH = "deadline_breach", _("时限超时")
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    case_type = models.CharField(max_length=60, blank=True)
+    case_id = models.CharField(max_length=64, blank=True)
+    dedupe_key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    unscoped: ClassVar[str | None] = "personal inbox rows, read only by their owner"
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"], name="notification_once_per_user"
+            )
+        ]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """Whether a user also gets an e-mail for a kind of notification (default: yes)."""
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=Notification.Kind.choices)
+    email = models.BooleanField(default=True)
+
+    unscoped: ClassVar[str | None] = "personal settings, changed only by their owner"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} email={self.email}"

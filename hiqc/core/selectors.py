@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from .access import Actor, scope
-from .models import AuditEvent, JobRun, RuleOverride
+from .models import AuditEvent, JobRun, Notification, NotificationPreference, RuleOverride
 from .rules import RULES, UNIT_LABELS
 
 
@@ -67,3 +67,28 @@ def rule_list() -> list[dict]:
 
 def last_job_run(job: str) -> JobRun | None:
     return JobRun.objects.filter(job=job).order_by("-created_at").first()
+
+
+def notification_list(actor: Actor, *, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = (
+        Notification.objects.filter(user_id=actor.user_id)
+        if actor.user_id
+        else Notification.objects.none()
+    )
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def notification_unread_count(actor: Actor) -> int:
+    return notification_list(actor, unread_only=True).count()
+
+
+def notification_email_kinds(actor: Actor) -> set[str]:
+    """Kinds for which the actor gets e-mail (default: all)."""
+    if actor.user_id is None:
+        return set()
+    off = set(
+        NotificationPreference.objects.filter(user_id=actor.user_id, email=False).values_list(
+            "kind", flat=True
+        )
+    )
+    return {k for k in Notification.Kind.values if k not in off}

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,14 @@ from .access import Actor
 from .audit import audit_record, verify_chain
 from .calendar import parse_holiday_file
 from .errors import Forbidden, ValidationFailed
-from .models import CalendarDay, CalendarYear, JobRun, RuleOverride
+from .models import (
+    CalendarDay,
+    CalendarYear,
+    JobRun,
+    Notification,
+    NotificationPreference,
+    RuleOverride,
+)
 from .rules import RULES
 
 log = logging.getLogger(__name__)
@@ -129,4 +137,48 @@ def calendar_year_reset(*, actor: Actor, year: int) -> None:
             subject_type="core.calendaryear",
             subject_id=str(year),
             data={"year": year},
+        )
+
+
+def notification_emails_send(notification_ids: list[int]) -> int:
+    """Send the e-mail copy of each notification whose user has e-mail on for its kind."""
+    sent = 0
+    rows = Notification.objects.select_related("user").filter(
+        pk__in=notification_ids, emailed_at__isnull=True
+    )
+    off = set(
+        NotificationPreference.objects.filter(
+            email=False, user_id__in=[r.user_id for r in rows]
+        ).values_list("user_id", "kind")
+    )
+    for row in rows:
+        if (row.user_id, row.kind) in off or not row.user.email or not row.user.is_active:
+            continue
+        send_mail(
+            subject=f"[HIQC] {row.title}",
+            message=f"{row.body}\n{row.url}".strip(),
+            from_email=None,
+            recipient_list=[row.user.email],
+            fail_silently=False,
+        )
+        Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def notification_mark_read(*, actor: Actor, notification_id: int | None = None) -> int:
+    """Mark one (or all) of the actor's own notifications read."""
+    if actor.user_id is None:
+        return 0
+    qs = Notification.objects.filter(user_id=actor.user_id, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())
+
+
+def notification_preferences_set(*, actor: Actor, email_kinds: set[str]) -> None:
+    """E-mail on for ``email_kinds``, off for the other kinds."""
+    for kind in Notification.Kind.values:
+        NotificationPreference.objects.update_or_create(
+            user_id=actor.user_id, kind=kind, defaults={"email": kind in email_kinds}
         )

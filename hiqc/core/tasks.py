@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from huey.contrib.djhuey import db_task
+
 from . import services
 
 
@@ -18,3 +20,9 @@ def deadlines_sweep_job() -> dict:
     from .deadlines import deadlines_sweep
 
     return deadlines_sweep()
+
+
+@db_task()
+def notification_email_task(notification_ids: list[int]) -> int:
+    """E-mail copies of inbox rows (ids only), honouring each user's preference."""
+    return services.notification_emails_send(notification_ids)

@@ -12,10 +12,16 @@ class OrganisationsConfig(AppConfig):
 
         from hiqc.core.access import register_permissions, register_roles
         from hiqc.core.navigation import register_link
+        from hiqc.core.notifications import QUALITY, SUPERVISOR, set_recipient_resolver
 
         from . import roles, signals
         from .enums import Role
+        from .selectors import users_holding_roles_over
 
+        escalation = {SUPERVISOR: [Role.BRANCH_MANAGER], QUALITY: [Role.QUALITY_LEAD]}
+        set_recipient_resolver(
+            lambda path, purpose: users_holding_roles_over(path, escalation[purpose])
+        )
         register_permissions(roles.PERMISSIONS)
         register_roles(roles.ROLE_MATRIX, dict(Role.choices))
         user_logged_in.connect(signals.on_login, dispatch_uid="hiqc.login")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -75,3 +76,20 @@ def access_api_token(actor: Actor, token_id: Any, *, for_update: bool = False) -
         from hiqc.core.errors import NotFound
 
         raise NotFound() from exc
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """'0001/0002/0003/' → ['0001/', '0001/0002/', '0001/0002/0003/']."""
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+
+
+def users_holding_roles_over(path: str, roles: Sequence[str]) -> list[Any]:
+    """Ids of active users with one of ``roles`` over the org unit at ``path`` (or an ancestor)."""
+    return list(
+        Membership.objects.filter(
+            role__in=roles, org_unit__path__in=ancestor_paths(path), user__is_active=True
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,133 @@
+"""Notifications and escalation (issue 3 §8).
+
+In-app inbox rows plus an e-mail copy (Django's e-mail backend: console in the demo, SMTP in
+production) unless the user switched e-mail off for that kind. A deadline warning goes to the
+case's assignee (to the supervisors when nobody is assigned); a breach goes to the assignee, the
+supervisor role over the case's org unit and the quality lead. Who holds those roles is answered by
+the organisations app through ``set_recipient_resolver`` (the kernel imports no domain).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .calendar import BEIJING
+from .models import Deadline, Notification
+
+Kind = Notification.Kind
+SUPERVISOR = "supervisor"
+QUALITY = "quality"
+
+_resolver: Callable[[str, str], list[Any]] | None = None
+_case_urls: dict[str, Callable[[str], str]] = {}
+
+
+def set_recipient_resolver(resolver: Callable[[str, str], list[Any]]) -> None:
+    """``resolver(org_path, purpose)`` → ids of active users holding the role for ``purpose``
+    (SUPERVISOR or QUALITY) over the org unit at ``org_path``."""
+    global _resolver
+    _resolver = resolver
+
+
+def register_case_url(case_type: str, url_for: Callable[[str], str]) -> None:
+    _case_urls[case_type] = url_for
+
+
+def _holders(org_path: str, purpose: str) -> list[Any]:
+    return list(_resolver(org_path, purpose)) if _resolver else []
+
+
+def notify(
+    *,
+    user_ids: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    case_type: str = "",
+    case_id: str = "",
+    dedupe_key: str,
+) -> list[int]:
+    """Create inbox rows (once per user and dedupe key) and send e-mail copies after commit."""
+    created: list[int] = []
+    for user_id in dict.fromkeys(u for u in user_ids if u):
+        try:
+            with transaction.atomic():
+                created.append(
+                    Notification.objects.create(
+                        user_id=user_id,
+                        kind=kind,
+                        title=title[:200],
+                        body=body,
+                        url=url,
+                        case_type=case_type,
+                        case_id=case_id,
+                        dedupe_key=dedupe_key[:120],
+                    ).pk
+                )
+        except IntegrityError:
+            continue
+    if created:
+        from .tasks import notification_email_task
+
+        transaction.on_commit(lambda: notification_email_task(created))
+    return created
+
+
+def _assignee_id(deadline: Deadline) -> Any:
+    try:
+        model = apps.get_model(deadline.case_type)
+    except (LookupError, ValueError):
+        return None
+    return (
+        model._default_manager.filter(pk=deadline.case_id)
+        .values_list("assignee_id", flat=True)
+        .first()
+    )
+
+
+def on_deadline_warned(sender: Any, deadline: Deadline, level: int, **kwargs: Any) -> None:
+    from .deadlines import BREACH_LEVEL
+
+    assignee = _assignee_id(deadline)
+    due = timezone.localtime(deadline.due_at, BEIJING)
+    due_text = (
+        f"{deadline.last_day:%Y-%m-%d} 24:00" if deadline.last_day else f"{due:%Y-%m-%d %H:%M}"
+    )
+    url_for = _case_urls.get(deadline.case_type)
+    common = {
+        "url": url_for(deadline.case_id) if url_for else "",
+        "case_type": deadline.case_type,
+        "case_id": deadline.case_id,
+        "dedupe_key": f"deadline:{deadline.pk}:{deadline.restarts}:{level}",
+    }
+    if level == BREACH_LEVEL:
+        recipients = [
+            assignee,
+            *_holders(deadline.org_path, SUPERVISOR),
+            *_holders(deadline.org_path, QUALITY),
+        ]
+        notify(
+            user_ids=recipients,
+            kind=Kind.DEADLINE_BREACH,
+            title=_("已超时：{label}（截止 {due}）").format(label=deadline.label, due=due_text),
+            body=_("依据：{source}。请立即处理并记录原因。").format(source=deadline.source),
+            **common,
+        )
+    else:
+        recipients = [assignee] if assignee else _holders(deadline.org_path, SUPERVISOR)
+        notify(
+            user_ids=recipients,
+            kind=Kind.DEADLINE_WARNING,
+            title=_("即将到期：{label}（截止 {due}）").format(label=deadline.label, due=due_text),
+            body=_("依据：{source}。预警级别 {level}。").format(
+                source=deadline.source, level=level
+            ),
+            **common,
+        )

@@ -1,0 +1,70 @@
+"""Warnings reach the assignee; breaches escalate to the branch manager and the quality lead
+(issue 3 §8), in the inbox and — unless switched off — by e-mail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from hiqc.core.calendar import BEIJING
+from hiqc.core.deadlines import deadlines_sweep
+from hiqc.core.models import Notification, NotificationPreference
+
+from .models import ProbeCase
+from .probe import probe_create
+
+pytestmark = pytest.mark.django_db(transaction=True)  # notifications are sent after commit
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=BEIJING)
+
+
+@pytest.fixture
+def case(actors, org, personas):
+    for user in personas.values():
+        user.email = f"{user.username}@example.com"
+        user.save(update_fields=["email"])
+    case = probe_create(actor=actors["agent"], org_unit=org["C1"], title="通知", at=T0)
+    ProbeCase.objects.filter(pk=case.pk).update(assignee=personas["handler"])
+    return case
+
+
+def inbox(user) -> list[str]:
+    return list(Notification.objects.filter(user=user).values_list("kind", flat=True))
+
+
+def test_a_warning_goes_to_the_assignee_only(case, personas):
+    deadlines_sweep(datetime(2026, 3, 11, tzinfo=BEIJING))  # past 50 %
+    assert inbox(personas["handler"]) == ["deadline_warning"]
+    assert inbox(personas["branch_manager"]) == []
+    assert [m.to for m in mail.outbox] == [["handler@example.com"]]
+
+
+def test_a_breach_escalates_to_supervisor_over_the_unit_and_the_quality_lead(case, personas):
+    deadlines_sweep(datetime(2026, 3, 19, tzinfo=BEIJING))
+    for name in ("handler", "branch_manager", "quality_lead"):
+        assert "deadline_breach" in inbox(personas[name]), name
+    assert "deadline_breach" not in inbox(personas["outsider_agent"])
+    assert "deadline_breach" not in inbox(personas["auditor"])
+
+
+def test_e_mail_can_be_switched_off_per_kind_while_the_inbox_still_fills(case, personas):
+    NotificationPreference.objects.create(
+        user=personas["handler"], kind="deadline_warning", email=False
+    )
+    deadlines_sweep(datetime(2026, 3, 11, tzinfo=BEIJING))
+    assert inbox(personas["handler"]) == ["deadline_warning"]
+    assert mail.outbox == []
+
+
+def test_the_header_badge_counts_unread_and_reading_clears_it(case, personas):
+    deadlines_sweep(datetime(2026, 3, 16, tzinfo=BEIJING))  # 50 % and 80 %
+    client = Client()
+    client.force_login(personas["handler"])
+    assert ">2<" in client.get("/notifications/unread").content.decode()
+    client.post("/notifications/read-all")
+    assert "badge" not in client.get("/notifications/unread").content.decode()
+    page = client.get("/notifications/").content.decode()
+    assert "即将到期" in page
