@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hiqc.core import calendar_views, notification_views
+from hiqc.core import calendar_views, mywork_views, notification_views
 from hiqc.core import views as core_views
 
 from .api import api
@@ -17,6 +17,7 @@ urlpatterns = [
     path("audit/export.xlsx", core_views.audit_export, name="audit_export"),
     path("rules/", core_views.rules_page, name="rules"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("my-work/", mywork_views.my_work_page, name="my_work"),
     path("notifications/", notification_views.inbox_page, name="inbox"),
     path("notifications/unread", notification_views.unread_badge, name="inbox_unread"),
     path(

@@ -163,6 +163,7 @@ PAGE_CASES = [
     ("/organisations/tokens/", ALL, 200, None),
     ("/calendar/", ALL, 200, None),
     ("/notifications/", ALL, 200, None),
+    ("/my-work/", ALL, 200, None),
     ("/notifications/unread", ALL, 200, None),
 ]
 

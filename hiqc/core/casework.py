@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,25 @@ class CaseKind:
     workflow: Workflow
     access: Callable[..., CaseModel]  # access_<entity>(actor, case_id, *, for_update=False)
     on_commit: Callable[[CaseModel, str], None] | None = None  # side effects after a transition
+    name: Any = ""  # display name, e.g. _("投诉")
+    view_perm: str = ""  # the permission that lets an actor see cases of this kind in scope
+    url_for: Callable[[str], str] | None = None  # the case page
+
+    @property
+    def model(self) -> type[CaseModel]:
+        return apps.get_model(self.label)
+
+
+CASE_KINDS: dict[str, CaseKind] = {}
+
+
+def register_case_kind(kind: CaseKind) -> None:
+    """Make a case type visible to "my work" and notifications (call from AppConfig.ready)."""
+    CASE_KINDS[kind.label] = kind
+    if kind.url_for is not None:
+        from .notifications import register_case_url
+
+        register_case_url(kind.label, kind.url_for)
 
 
 @dataclass(frozen=True)

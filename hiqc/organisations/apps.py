@@ -27,6 +27,7 @@ class OrganisationsConfig(AppConfig):
         user_logged_in.connect(signals.on_login, dispatch_uid="hiqc.login")
         user_login_failed.connect(signals.on_login_failed, dispatch_uid="hiqc.login_failed")
         register_link("work", "home", _("首页"))
+        register_link("work", "my_work", _("我的待办"))
         register_link("admin", "organisations:users", _("用户与授权"), "org.view")
         register_link("admin", "organisations:org_units", _("机构"), "org.view")
         register_link("admin", "organisations:tokens", _("API 令牌"))

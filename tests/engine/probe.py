@@ -53,7 +53,13 @@ def access_probe(actor: Actor, case_id: Any, *, for_update: bool = False) -> Pro
     )
 
 
-KIND = CaseKind(label="engine.probecase", workflow=WORKFLOW, access=access_probe)
+KIND = CaseKind(
+    label="engine.probecase",
+    workflow=WORKFLOW,
+    access=access_probe,
+    name="探针案件",
+    view_perm="customers.view",
+)
 
 
 @transaction.atomic

@@ -1,0 +1,83 @@
+""" "My work": open cases assigned to me or in my scope, breached first, then least time left."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.test import Client
+
+from hiqc.core.calendar import BEIJING
+from hiqc.core.casework import case_transition
+from hiqc.core.deadlines import deadlines_sweep
+from hiqc.core.mywork import my_work
+
+from .models import ProbeCase
+from .probe import KIND, probe_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cases(actors, org, personas):
+    early = probe_create(
+        actor=actors["agent"],
+        org_unit=org["C1"],
+        title="早立案",
+        at=datetime(2026, 3, 2, 9, tzinfo=BEIJING),
+    )
+    late = probe_create(
+        actor=actors["agent"],
+        org_unit=org["C1"],
+        title="晚立案",
+        at=datetime(2026, 3, 10, 9, tzinfo=BEIJING),
+    )
+    other = probe_create(
+        actor=actors["outsider_agent"],
+        org_unit=org["C2"],
+        title="上海案件",
+        at=datetime(2026, 3, 1, 9, tzinfo=BEIJING),
+    )
+    ProbeCase.objects.filter(pk=other.pk).update(assignee=personas["agent"])
+    done = probe_create(
+        actor=actors["agent"],
+        org_unit=org["C1"],
+        title="已决定",
+        at=datetime(2026, 3, 2, 9, tzinfo=BEIJING),
+    )
+    case_transition(kind=KIND, actor=actors["agent"], case_id=done.pk, action="assign")
+    case_transition(
+        kind=KIND, actor=actors["agent"], case_id=done.pk, action="decide", data={"decision": "x"}
+    )
+    return {"early": early, "late": late, "other": other, "done": done}
+
+
+def titles(items) -> list[str]:
+    return [i.case.title for i in items]
+
+
+def test_breached_first_then_least_time_left_and_closed_cases_are_gone(actors, cases):
+    deadlines_sweep(
+        datetime(2026, 3, 17, 12, tzinfo=BEIJING)
+    )  # "上海案件" (due 17 Mar 24:00? no: 16 Mar) breached
+    items = my_work(actors["agent"], now=datetime(2026, 3, 17, 12, tzinfo=BEIJING))
+    assert titles(items) == ["上海案件", "早立案", "晚立案"]
+    assert items[0].breached
+
+
+def test_an_outsider_sees_only_their_scope_and_what_is_assigned_to_them(actors, cases):
+    assert titles(my_work(actors["outsider_agent"])) == ["上海案件"]
+    assert titles(my_work(actors["agent"], mine_only=True)) == ["上海案件"]
+
+
+def test_filters_by_clock_state(actors, cases):
+    deadlines_sweep(datetime(2026, 3, 17, 12, tzinfo=BEIJING))
+    assert titles(my_work(actors["agent"], clock_state="breached")) == ["上海案件"]
+
+
+def test_the_page_shows_countdowns_and_the_source_of_each_clock(personas, cases):
+    client = Client()
+    client.force_login(personas["agent"])
+    html = client.get("/my-work/").content.decode()
+    assert "早立案" in html and "CP-1 (test)" in html
+    assert "已决定" not in html
