@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hiqc.core import calendar_views, mywork_views, notification_views
+from hiqc.core import calendar_views, mywork_views, notification_views, process_views
 from hiqc.core import views as core_views
 
 from .api import api
@@ -18,6 +18,7 @@ urlpatterns = [
     path("rules/", core_views.rules_page, name="rules"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("my-work/", mywork_views.my_work_page, name="my_work"),
+    path("processes/", process_views.process_page, name="processes"),
     path("notifications/", notification_views.inbox_page, name="inbox"),
     path("notifications/unread", notification_views.unread_badge, name="inbox_unread"),
     path(

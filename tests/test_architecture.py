@@ -58,6 +58,7 @@ def test_templates_have_no_inline_scripts_or_styles():
     for path in [*ROOT.glob("templates/**/*.html"), *ROOT.glob("hiqc/*/templates/**/*.html")]:
         text = path.read_text()
         assert "<script>" not in text and "<style" not in text and " style=" not in text, path
+        assert "<script " not in text.replace("<script src=", ""), path
         assert "http://" not in text and "https://" not in text, path
 
 

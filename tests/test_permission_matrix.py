@@ -164,6 +164,7 @@ PAGE_CASES = [
     ("/calendar/", ALL, 200, None),
     ("/notifications/", ALL, 200, None),
     ("/my-work/", ALL, 200, None),
+    ("/processes/", ALL, 200, None),
     ("/notifications/unread", ALL, 200, None),
 ]
 

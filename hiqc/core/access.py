@@ -55,6 +55,10 @@ def role_permissions(role: str) -> frozenset[str]:
     return _ROLE_PERMISSIONS.get(role, frozenset())
 
 
+def role_codes() -> set[str]:
+    return set(_ROLE_PERMISSIONS)
+
+
 def role_label(role: str) -> Any:
     return _ROLE_LABELS.get(role, role)
 

@@ -22,11 +22,10 @@ from django.utils import timezone
 
 from .calendar import BEIJING, Unit, compute_due, load_year
 from .models import Deadline, DeadlineWarning
+from .processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
 from .workflow import Clock, Effect
 
 State = Deadline.State
-WARNING_FRACTIONS = (0.5, 0.8)  # share of the allowance used (issue 3 §3 defaults)
-ONE_WORKING_DAY_LEVEL = 3
 BREACH_LEVEL = 9
 
 # Sent after commit for every warning or breach raised: sender=Deadline, deadline=, level=.
@@ -78,8 +77,9 @@ def _schedule_warnings(deadline: Deadline) -> None:
     """(Re)compute warning times; levels already raised in this cycle stay raised."""
     raised = {w["level"] for w in deadline.warning_times if w.get("raised")}
     span = deadline.due_at - deadline.started_at - _paused_total(deadline)
-    times = [(i + 1, deadline.due_at - (1 - f) * span) for i, f in enumerate(WARNING_FRACTIONS)]
-    times.append((ONE_WORKING_DAY_LEVEL, _one_working_day_before(deadline)))
+    fractions = deadline.warning_fractions or DEFAULT_WARNING_FRACTIONS
+    times = [(i + 1, deadline.due_at - (1 - f) * span) for i, f in enumerate(fractions)]
+    times.append((len(fractions) + 1, _one_working_day_before(deadline)))  # one working day left
     deadline.warning_times = [
         {"level": level, "at": at.isoformat(), "raised": level in raised}
         for level, at in sorted(times, key=lambda t: (t[1], t[0]))
@@ -94,7 +94,10 @@ def _schedule_warnings(deadline: Deadline) -> None:
 def deadline_start(
     *, case_type: str, case_id: str, org_path: str, clock: Clock, at: datetime
 ) -> Deadline:
+    """Start a clock; the warning thresholds in force (process configuration) are copied onto the
+    row so a later process version never changes a running clock."""
     deadline = Deadline(
+        warning_fractions=list(warning_fractions_for(case_type, org_path, at)),
         case_type=case_type,
         case_id=case_id,
         org_path=org_path,

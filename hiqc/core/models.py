@@ -277,6 +277,7 @@ class Deadline(models.Model):
     restarts = models.PositiveSmallIntegerField(_("重新起算次数"), default=0)
     warning_level = models.PositiveSmallIntegerField(_("已达预警级别"), default=0)
     next_warning_at = models.DateTimeField(_("下次预警时间"), null=True, blank=True, db_index=True)
+    warning_fractions = models.JSONField(_("预警比例"), default=list, blank=True)  # copied at start
     warning_times = models.JSONField(_("预警时间"), default=list, blank=True)
     breached_at = models.DateTimeField(_("超时时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -382,3 +383,34 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} email={self.email}"
+
+
+class ProcessVersion(BaseModel):
+    """A published version of a process's parameters (DESIGN §6): per step the owner role and an
+    internal time target, and the warning thresholds, for one org subtree ("" = the whole insurer)
+    from an effective date. The structure (states, transitions, legal clocks) stays in code. A new
+    version never changes clocks already running: thresholds are copied onto each deadline when its
+    clock starts."""
+
+    process = models.CharField(_("流程"), max_length=60, db_index=True)
+    org_path = models.CharField(_("适用机构路径"), max_length=255, blank=True)
+    number = models.PositiveIntegerField(_("版本号"))
+    effective_from = models.DateField(_("生效日期"))
+    parameters = models.JSONField(_("参数"), default=dict)
+    note = models.CharField(_("变更说明"), max_length=255)
+    published_by = models.CharField(_("发布人"), max_length=150)
+
+    unscoped: ClassVar[str | None] = "published process definitions are for everyone to follow"
+
+    class Meta:
+        ordering = ("process", "org_path", "-number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "org_path", "number"], name="process_version_unique"
+            )
+        ]
+        verbose_name = _("流程版本")
+        verbose_name_plural = _("流程版本")
+
+    def __str__(self) -> str:
+        return f"{self.process} v{self.number}"

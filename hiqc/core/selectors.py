@@ -5,7 +5,14 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from .access import Actor, scope
-from .models import AuditEvent, JobRun, Notification, NotificationPreference, RuleOverride
+from .models import (
+    AuditEvent,
+    JobRun,
+    Notification,
+    NotificationPreference,
+    ProcessVersion,
+    RuleOverride,
+)
 from .rules import RULES, UNIT_LABELS
 
 
@@ -92,3 +99,7 @@ def notification_email_kinds(actor: Actor) -> set[str]:
         )
     )
     return {k for k in Notification.Kind.values if k not in off}
+
+
+def process_versions(process: str) -> list[ProcessVersion]:
+    return list(ProcessVersion.objects.filter(process=process).order_by("org_path", "-number"))

@@ -32,4 +32,5 @@ class OrganisationsConfig(AppConfig):
         register_link("admin", "organisations:org_units", _("机构"), "org.view")
         register_link("admin", "organisations:tokens", _("API 令牌"))
         register_link("admin", "rules", _("规则参数"), "rules.view")
+        register_link("quality", "processes", _("流程与版本"))
         register_link("admin", "calendar", _("节假日日历"))

@@ -20,15 +20,16 @@ PERMISSIONS = {
     "rules.view": _("查看规则参数及其来源"),
     "rules.manage": _("调整规则参数（仅可收紧法定限值）"),
     "calendar.manage": _("维护节假日日历（加载或更正年度安排）"),
+    "process.manage": _("发布流程版本（步骤责任角色、内部时限、预警比例）"),
 }
 
 # One row per role; columns line up so the matrix reads as a table.
-V, M, CV, CE, CR, AV, RV, RM, CAL = PERMISSIONS.keys()
+V, M, CV, CE, CR, AV, RV, RM, CAL, PM = PERMISSIONS.keys()
 
 # fmt: off
 ROLE_MATRIX: dict[str, set[str]] = {
-    #                            org     customers     audit rules   calendar
-    Role.QUALITY_LEAD:           {V,     CV,           AV,   RV},
+    #                            org     customers     audit rules   calendar process
+    Role.QUALITY_LEAD:           {V,     CV,           AV,   RV,               PM},
     Role.BRANCH_MANAGER:         {V,     CV, CE,             RV},
     Role.CONSULTATION_AGENT:     {       CV, CE, CR},
     Role.COMPLAINT_HANDLER:      {       CV, CE, CR},

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
+from hiqc.core.processes import ancestor_paths
 
 from .models import ApiToken, Membership, OrgUnit, User
 
@@ -76,12 +77,6 @@ def access_api_token(actor: Actor, token_id: Any, *, for_update: bool = False) -
         from hiqc.core.errors import NotFound
 
         raise NotFound() from exc
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """'0001/0002/0003/' → ['0001/', '0001/0002/', '0001/0002/0003/']."""
-    parts = [p for p in path.split("/") if p]
-    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
 
 
 def users_holding_roles_over(path: str, roles: Sequence[str]) -> list[Any]:
