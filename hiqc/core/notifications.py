@@ -10,6 +10,7 @@ the organisations app through ``set_recipient_resolver`` (the kernel imports no 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -131,3 +132,48 @@ def on_deadline_warned(sender: Any, deadline: Deadline, level: int, **kwargs: An
             ),
             **common,
         )
+
+
+def daily_digest(now: datetime | None = None) -> int:
+    """One inbox message per assignee with open cases: how many are breached and how many fall due
+    within two days. Idempotent per day (dedupe key); returns the number of messages created."""
+    from .casework import CASE_KINDS
+
+    now = now or timezone.now()
+    today = timezone.localtime(now, BEIJING).date()
+    soon = now + timedelta(days=2)
+    per_user: dict[Any, dict[str, int]] = {}
+    for kind in CASE_KINDS.values():
+        open_cases = dict(
+            kind.model._default_manager.exclude(status__in=kind.workflow.final)
+            .exclude(assignee__isnull=True)
+            .values_list("pk", "assignee_id")
+        )
+        if not open_cases:
+            continue
+        ids = {str(pk): user for pk, user in open_cases.items()}
+        for case_id, state, due_at in Deadline.objects.filter(
+            case_type=kind.label, case_id__in=list(ids), closed_at__isnull=True
+        ).values_list("case_id", "state", "due_at"):
+            counts = per_user.setdefault(ids[case_id], {"breached": 0, "soon": 0})
+            if state == Deadline.State.BREACHED:
+                counts["breached"] += 1
+            elif state == Deadline.State.RUNNING and due_at <= soon:
+                counts["soon"] += 1
+    created = 0
+    for user_id, counts in per_user.items():
+        if not counts["breached"] and not counts["soon"]:
+            continue
+        created += len(
+            notify(
+                user_ids=[user_id],
+                kind=Kind.DAILY_DIGEST,
+                title=_("{day} 待办：{b} 件已超时，{s} 件两日内到期").format(
+                    day=today, b=counts["breached"], s=counts["soon"]
+                ),
+                body=_("请在“我的待办”中按紧急程度处理。"),
+                url="/my-work/",
+                dedupe_key=f"digest:{today.isoformat()}",
+            )
+        )
+    return created

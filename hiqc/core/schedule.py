@@ -39,6 +39,12 @@ SCHEDULE: list[Periodic] = [
         "Raise deadline warnings (50%, 80%, one working day before due) and breaches.",
     ),
     Periodic(
+        "core.daily_digest",
+        "hiqc.core.tasks.daily_digest_job",
+        daily_beijing(8, 30),
+        "Each assignee's daily summary: breached cases and cases due within two days.",
+    ),
+    Periodic(
         "core.audit_verify",
         "hiqc.core.tasks.audit_verify_job",
         daily_beijing(2, 30),

@@ -26,3 +26,9 @@ def deadlines_sweep_job() -> dict:
 def notification_email_task(notification_ids: list[int]) -> int:
     """E-mail copies of inbox rows (ids only), honouring each user's preference."""
     return services.notification_emails_send(notification_ids)
+
+
+def daily_digest_job() -> dict:
+    from .notifications import daily_digest
+
+    return {"messages": daily_digest()}

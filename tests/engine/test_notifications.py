@@ -68,3 +68,14 @@ def test_the_header_badge_counts_unread_and_reading_clears_it(case, personas):
     assert "badge" not in client.get("/notifications/unread").content.decode()
     page = client.get("/notifications/").content.decode()
     assert "即将到期" in page
+
+
+def test_the_daily_digest_summarises_each_assignees_cases_once_a_day(case, personas):
+    from hiqc.core.notifications import daily_digest
+
+    deadlines_sweep(datetime(2026, 3, 17, 9, tzinfo=BEIJING))
+    now = datetime(2026, 3, 17, 8, 30, tzinfo=BEIJING)
+    assert daily_digest(now) == 1
+    assert daily_digest(now) == 0  # same day: nothing new
+    digest = Notification.objects.get(user=personas["handler"], kind="daily_digest")
+    assert "两日内到期" in digest.title and digest.url == "/my-work/"
