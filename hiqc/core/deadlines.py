@@ -97,7 +97,7 @@ def deadline_start(
     """Start a clock; the warning thresholds in force (process configuration) are copied onto the
     row so a later process version never changes a running clock."""
     deadline = Deadline(
-        warning_fractions=list(warning_fractions_for(case_type, org_path, at)),
+        warning_fractions=list(warning_fractions_for(case_type, org_path, at, clock.code)),
         case_type=case_type,
         case_id=case_id,
         org_path=org_path,

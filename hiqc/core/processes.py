@@ -2,7 +2,8 @@
 and org subtree. Parameters::
 
     {"steps": {"<transition>": {"owner_role": "<role>", "target_amount": 10, "target_unit": "working_days"}},
-     "warning_fractions": [0.5, 0.8]}
+     "warning_fractions": [0.5, 0.8],
+     "clocks": {"<clock code>": {"warning_fractions": [0.6, 0.9]}}}   # per clock, overrides the above
 
 The version in force for a case is the one with the longest org path that is an ancestor of (or
 equal to) the case's org unit, among versions effective on that day; the highest number wins.
@@ -32,11 +33,15 @@ def process_version_in_force(process: str, org_path: str, on: date) -> ProcessVe
     return max(candidates, key=lambda v: (len(v.org_path), v.number), default=None)
 
 
-def warning_fractions_for(process: str, org_path: str, at: datetime) -> tuple[float, ...]:
+def warning_fractions_for(
+    process: str, org_path: str, at: datetime, clock: str = ""
+) -> tuple[float, ...]:
+    """Thresholds for ``clock``: the clock's own in the version in force, else the process's, else
+    the defaults (50 % and 80 %)."""
     version = process_version_in_force(process, org_path, at.astimezone(BEIJING).date())
-    fractions = (
-        version.parameters.get("warning_fractions") if version else None
-    ) or DEFAULT_WARNING_FRACTIONS
+    params = version.parameters if version else {}
+    per_clock = ((params.get("clocks") or {}).get(clock) or {}).get("warning_fractions")
+    fractions = per_clock or params.get("warning_fractions") or DEFAULT_WARNING_FRACTIONS
     return tuple(float(f) for f in fractions)
 
 
@@ -56,8 +61,17 @@ def flowchart_config(version: ProcessVersion | None, role_label: Any) -> dict[st
     return out
 
 
+def _fractions_ok(fractions: object) -> bool:
+    return (
+        isinstance(fractions, list)
+        and bool(fractions)
+        and all(isinstance(f, int | float) and 0 < f < 1 for f in fractions)
+        and fractions == sorted(fractions)
+    )
+
+
 def validate_parameters(
-    parameters: dict, *, transitions: set[str], roles: set[str]
+    parameters: dict, *, transitions: set[str], roles: set[str], clocks: set[str]
 ) -> dict[str, list[str]]:
     """Field errors for a parameters document (empty when valid)."""
     errors: dict[str, list[str]] = {}
@@ -84,16 +98,18 @@ def validate_parameters(
                 "must be calendar_days, working_days or hours"
             )
     fractions = parameters.get("warning_fractions")
-    if fractions is not None:
-        ok = (
-            isinstance(fractions, list)
-            and fractions
-            and all(isinstance(f, int | float) and 0 < f < 1 for f in fractions)
-            and fractions == sorted(fractions)
-        )
-        if not ok:
-            errors["warning_fractions"] = ["ascending numbers between 0 and 1, e.g. [0.5, 0.8]"]
-    unknown = set(parameters) - {"steps", "warning_fractions"}
+    if fractions is not None and not _fractions_ok(fractions):
+        errors["warning_fractions"] = ["ascending numbers between 0 and 1, e.g. [0.5, 0.8]"]
+    for code, p in (parameters.get("clocks") or {}).items():
+        if code not in clocks:
+            errors.setdefault(f"clocks.{code}", []).append(
+                f"unknown clock {code!r}; clocks: {sorted(clocks)}"
+            )
+        elif not isinstance(p, dict) or not _fractions_ok(p.get("warning_fractions")):
+            errors.setdefault(f"clocks.{code}.warning_fractions", []).append(
+                "ascending numbers between 0 and 1, e.g. [0.5, 0.8]"
+            )
+    unknown = set(parameters) - {"steps", "warning_fractions", "clocks"}
     if unknown:
         errors["parameters"] = [f"unknown keys: {sorted(unknown)}"]
     return errors

@@ -206,7 +206,10 @@ def process_version_publish(
     if kind is None:
         raise ValidationFailed(_("流程版本有误。"), fields={"process": [_("未知的流程。")]})
     errors = validate_parameters(
-        parameters, transitions={t.name for t in kind.workflow.transitions}, roles=role_codes()
+        parameters,
+        transitions={t.name for t in kind.workflow.transitions},
+        roles=role_codes(),
+        clocks={c.code for c in kind.workflow.clocks},
     )
     if len((note or "").strip()) < 4:
         errors["note"] = [_("请说明本次变更（至少 4 个字）。")]

@@ -118,3 +118,23 @@ def test_the_process_page_renders_the_flowchart_with_owner_and_target(personas, 
         {"org_path": "", "effective_from": "2026-05-01", "parameters": "{", "note": "坏参数"},
     )
     assert "JSON" in bad.content.decode()
+
+
+def test_a_clock_can_have_its_own_thresholds(actors, org):
+    publish(
+        actors["quality_lead"],
+        params={
+            "warning_fractions": [0.5],
+            "clocks": {"probe.decide": {"warning_fractions": [0.25, 0.75]}},
+        },
+    )
+    case = probe_create(
+        actor=actors["agent"],
+        org_unit=org["C1"],
+        title="按时限",
+        at=datetime(2026, 3, 2, tzinfo=BEIJING),
+    )
+    assert Deadline.objects.get(case_id=str(case.pk)).warning_fractions == [0.25, 0.75]
+    with pytest.raises(ValidationFailed) as exc:
+        publish(actors["quality_lead"], params={"clocks": {"nope": {"warning_fractions": [0.5]}}})
+    assert "clocks.nope" in exc.value.fields
