@@ -43,6 +43,19 @@ def _unit(code: str, name: str, level: int, parent: OrgUnit | None, path: str) -
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test sees the holiday calendar and role holders of its own database state."""
+    from hiqc.core.calendar import clear_year_cache
+    from hiqc.core.notifications import clear_recipient_cache
+
+    clear_year_cache()
+    clear_recipient_cache()
+    yield
+    clear_year_cache()
+    clear_recipient_cache()
+
+
 @pytest.fixture
 def org(db) -> dict[str, OrgUnit]:
     """HO → P1 → C1 → O1, and HO → P2 → C2."""

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from functools import lru_cache
+from time import monotonic
 
 import chinese_calendar
 from chinese_calendar import constants as package_days
@@ -96,7 +97,26 @@ def package_year(year: int) -> YearCalendar | None:
     return YearCalendar(year, Source.PACKAGE, holidays, workdays)
 
 
+_YEAR_CACHE: dict[int, tuple[float, YearCalendar]] = {}
+YEAR_CACHE_SECONDS = 60  # other processes see an administrator's load within a minute
+
+
+def clear_year_cache() -> None:
+    _YEAR_CACHE.clear()
+
+
 def load_year(year: int) -> YearCalendar:
+    """The calendar in force for ``year`` (cached per process for a minute; a load in this
+    process clears the cache at once)."""
+    hit = _YEAR_CACHE.get(year)
+    if hit is not None and monotonic() - hit[0] < YEAR_CACHE_SECONDS:
+        return hit[1]
+    calendar = _load_year(year)
+    _YEAR_CACHE[year] = (monotonic(), calendar)
+    return calendar
+
+
+def _load_year(year: int) -> YearCalendar:
     """The calendar in force for ``year``: administrator's table, else package, else fallback."""
     from .models import CalendarDay, CalendarYear  # local: calendar logic stays importable alone
 

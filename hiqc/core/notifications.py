@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Any
 
 from django.apps import apps
@@ -40,8 +41,23 @@ def register_case_url(case_type: str, url_for: Callable[[str], str]) -> None:
     _case_urls[case_type] = url_for
 
 
+_HOLDERS: dict[tuple[str, str], tuple[float, list[Any]]] = {}
+HOLDERS_CACHE_SECONDS = 60  # a sweep raising thousands of levels asks once per unit and purpose
+
+
+def clear_recipient_cache() -> None:
+    _HOLDERS.clear()
+
+
 def _holders(org_path: str, purpose: str) -> list[Any]:
-    return list(_resolver(org_path, purpose)) if _resolver else []
+    if _resolver is None:
+        return []
+    hit = _HOLDERS.get((org_path, purpose))
+    if hit is not None and monotonic() - hit[0] < HOLDERS_CACHE_SECONDS:
+        return hit[1]
+    holders = list(_resolver(org_path, purpose))
+    _HOLDERS[(org_path, purpose)] = (monotonic(), holders)
+    return holders
 
 
 def notify(

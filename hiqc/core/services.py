@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from .access import Actor, role_codes
 from .audit import audit_record, verify_chain
-from .calendar import parse_holiday_file
+from .calendar import clear_year_cache, parse_holiday_file
 from .errors import Forbidden, ValidationFailed
 from .models import (
     CalendarDay,
@@ -102,6 +102,8 @@ def calendar_years_load(*, actor: Actor, text: str, note: str = "") -> HolidayLo
     if not actor.can_globally("calendar.manage"):
         raise Forbidden(_("维护节假日日历需要总公司层级的“维护节假日日历”权限。"))
     rows, rejected = parse_holiday_file(text)
+    clear_year_cache()
+    transaction.on_commit(clear_year_cache)
     by_year: dict[int, list] = {}
     for row in rows:
         by_year.setdefault(row.day.year, []).append(row)
@@ -133,6 +135,8 @@ def calendar_year_reset(*, actor: Actor, year: int) -> None:
     if not actor.can_globally("calendar.manage"):
         raise Forbidden(_("维护节假日日历需要总公司层级的“维护节假日日历”权限。"))
     deleted, _rows = CalendarYear.objects.filter(year=year).delete()
+    clear_year_cache()
+    transaction.on_commit(clear_year_cache)
     if deleted:
         audit_record(
             actor=actor,
