@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from .access import scope
 from .casework import CASE_KINDS
 from .http import HiqcRequest
 from .models import Deadline
@@ -25,6 +27,9 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
         {"item": i, "clocks": [{"d": d, "left": countdown(d, now)} for d in i.deadlines]}
         for i in items
     ]
+    units = scope(
+        actor, apps.get_model("organisations", "OrgUnit")._default_manager.all(), "org.view"
+    )
     return render(
         request,
         "core/my_work.html",
@@ -34,6 +39,7 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
             "mine": mine_only,
             "kinds": CASE_KINDS.values(),
             "clock_states": Deadline.State.choices,
+            "units": units.order_by("path")[:300] if actor.can("org.view") else [],
             "now": now,
         },
     )

@@ -81,3 +81,15 @@ def test_the_page_shows_countdowns_and_the_source_of_each_clock(personas, cases)
     html = client.get("/my-work/").content.decode()
     assert "早立案" in html and "CP-1 (test)" in html
     assert "已决定" not in html
+
+
+def test_filter_by_org_unit_keeps_that_subtree(actors, cases, org):
+    assert titles(my_work(actors["agent"], org_path=org["C2"].path)) == ["上海案件"]
+
+
+def test_the_page_offers_the_org_units_in_scope_as_a_filter(personas, cases, org):
+    client = Client()
+    client.force_login(personas["branch_manager"])
+    html = client.get("/my-work/", {"org_path": org["C1"].path}).content.decode()
+    assert f'value="{org["C1"].path}" selected' in html
+    assert "上海分公司" not in html  # P2 is outside the branch manager's scope
