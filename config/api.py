@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from hiqc.callcentre.api import router as callcentre_router
 from hiqc.core.api import router as core_router
 from hiqc.core.errors import HiqcError
 from hiqc.core.http import HiqcRequest
@@ -89,3 +90,4 @@ def on_404(request: HiqcRequest, exc: Http404) -> HttpResponse:
 api.add_router("/", core_router)
 api.add_router("/", organisations_router)
 api.add_router("/", customers_router)
+api.add_router("/", callcentre_router)

@@ -74,6 +74,7 @@ API_CASES = [
     ("get", "/api/v1/customers/reveals", None, AUDIT_VIEW, 200, 403),
     ("get", "/api/v1/audit-events", None, AUDIT_VIEW, 200, 403),
     ("get", "/api/v1/rules", None, RULES_VIEW, 200, 403),
+    ("get", "/api/v1/staffing/erlang-c?calls=360&interval_s=1800&aht_s=240", None, ALL, 200, None),
     # not allowed to see the parent unit → 404 (rule 2); may see it but not manage → 403
     (
         "post",

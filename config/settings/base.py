@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "hiqc.core",
     "hiqc.organisations",
     "hiqc.customers",
+    "hiqc.callcentre",
     "hiqc.demo",
 ]
 

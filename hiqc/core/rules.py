@@ -58,7 +58,14 @@ class Rule:
         return str(dict(self.choices).get(str(value), value))
 
 
-UNIT_LABELS = {"days": _("天"), "minutes": _("分钟"), "attempts": _("次"), "choice": ""}
+UNIT_LABELS = {
+    "days": _("天"),
+    "minutes": _("分钟"),
+    "attempts": _("次"),
+    "seconds": _("秒"),
+    "percent": "%",
+    "choice": "",
+}
 
 ROLLOVER_NON_WORKING_DAY = "non_working_day"
 ROLLOVER_PUBLIC_HOLIDAY_ONLY = "public_holiday_only"
@@ -76,6 +83,10 @@ RULES: dict[str, Rule] = {
              "HIQC design default (P)", "P", "ceiling"),
         Rule("auth.token_max_days", 365, "days", _("API 令牌最长有效期"),
              "HIQC design default (P)", "P", "ceiling"),
+        Rule("callcentre.answer_threshold_s", 20, "seconds", _("服务水平应答时限"),
+             "标准 4.1.3(1)；行业惯例 20 秒 (CC-2)", "B"),
+        Rule("callcentre.service_level_target", 95, "percent", _("服务水平目标"),
+             "标准 4.1.3(1)：≥95% 在设定时间内接通 (CC-2)", "B", "floor"),
         Rule("calendar.rollover", ROLLOVER_NON_WORKING_DAY, "choice",
              _("期限末日顺延规则（以日计算的期间）"),
              "《民法典》第203条：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日",
