@@ -45,6 +45,7 @@ REVEAL_IN_SCOPE = {"agent", "handler", "claims", "reviewer"}
 AUDIT_VIEW = {"quality_lead", "auditor", "compliance"}
 RULES_VIEW = {"quality_lead", "admin", "auditor", "branch_manager", "compliance", "risk"}
 ORG_MANAGE = {"admin"}
+INDICATORS_VIEW = {"quality_lead", "branch_manager", "supervisor", "compliance", "risk", "auditor"}
 
 
 @pytest.fixture
@@ -74,6 +75,8 @@ API_CASES = [
     ("get", "/api/v1/customers/reveals", None, AUDIT_VIEW, 200, 403),
     ("get", "/api/v1/audit-events", None, AUDIT_VIEW, 200, 403),
     ("get", "/api/v1/rules", None, RULES_VIEW, 200, 403),
+    ("get", "/api/v1/indicators", None, INDICATORS_VIEW, 200, 403),
+    ("get", "/api/v1/indicators/core.deadlines_met_rate/values", None, INDICATORS_VIEW, 200, 403),
     ("get", "/api/v1/staffing/erlang-c?calls=360&interval_s=1800&aht_s=240", None, ALL, 200, None),
     # not allowed to see the parent unit → 404 (rule 2); may see it but not manage → 403
     (

@@ -1,12 +1,17 @@
-from typing import Annotated
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+from uuid import UUID
 
+from django.apps import apps
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from .access import require
+from .access import get_in_scope, require
 from .calendar import MAX_AMOUNT, Unit, compute_due
-from .errors import ValidationFailed
+from .errors import NotFound, ValidationFailed
 from .http import HiqcRequest
+from .indicators import INDICATORS, rolled_up
 from .schemas import ERRORS, AuditEventOut, DueOut, IsoDatetime, RuleOut
 from .selectors import audit_event_list, rule_list
 
@@ -60,4 +65,77 @@ def calendar_due(
         "unit": due.unit.value,
         "rolled_over_from": due.rolled_over_from,
         "warnings": list(due.warnings),
+    }
+
+
+class IndicatorOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    direction: str
+    clauses: list[str]
+    formula: str
+    source: str
+    granularities: list[str]
+
+
+class IndicatorValueOut(Schema):
+    period_start: datetime
+    numerator: float
+    denominator: float
+    value: float | None
+
+
+class IndicatorValuesOut(Schema):
+    code: str
+    org_unit_path: str
+    granularity: str
+    values: list[IndicatorValueOut]
+
+
+class IndicatorQuery(Schema):
+    org_unit: UUID | None = None
+    granularity: Literal["15min", "day", "month"] = "day"
+    from_: Annotated[IsoDatetime | None, Field(alias="from")] = None
+    to: IsoDatetime | None = None
+
+
+@router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, tags=["indicators"])
+def list_indicators(request: HiqcRequest):
+    """Every declared indicator: names, unit, direction, clauses, formula and source."""
+    require(request.actor, "indicators.view")
+    return [
+        {**i.__dict__, "clauses": list(i.clauses), "granularities": list(i.granularities)}
+        for i in INDICATORS.values()
+    ]
+
+
+@router.get(
+    "/indicators/{code}/values", response={200: IndicatorValuesOut, **ERRORS}, tags=["indicators"]
+)
+def indicator_values(request: HiqcRequest, code: str, q: Query[IndicatorQuery]):
+    """Per period, Σnumerator ÷ Σdenominator over the org unit's subtree (default: the actor's
+    first subtree holding indicators.view; `from` defaults to 30 days ago, `to` to now)."""
+    actor = request.actor
+    require(actor, "indicators.view")
+    if code not in INDICATORS:
+        raise NotFound()
+    if q.org_unit is not None:
+        unit = get_in_scope(
+            actor,
+            apps.get_model("organisations", "OrgUnit")._default_manager.all(),
+            q.org_unit,
+            "indicators.view",
+        )
+        path = str(getattr(unit, "path", ""))
+    else:
+        path = actor.paths_for("indicators.view")[0]
+    end = q.to or timezone.now()
+    start = q.from_ or end - timedelta(days=30)
+    return {
+        "code": code,
+        "org_unit_path": path,
+        "granularity": q.granularity,
+        "values": rolled_up(code, granularity=q.granularity, org_path=path, start=start, end=end),
     }

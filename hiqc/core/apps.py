@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "系统内核"
 
     def ready(self) -> None:
-        from . import checks, schedule  # noqa: F401  (register system checks and periodic jobs)
+        from . import checks, indicators, schedule  # noqa: F401  (checks, indicators, periodic jobs)
         from .deadlines import deadline_warned
         from .notifications import on_deadline_warned
 

@@ -415,3 +415,38 @@ class ProcessVersion(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.process} v{self.number}"
+
+
+class IndicatorValue(models.Model):
+    """One indicator's numerator and denominator for one period and one org unit's *own* records
+    (DESIGN rule 5). Roll-ups along the tree are Σnumerator ÷ Σdenominator over the subtree."""
+
+    id = models.BigAutoField(primary_key=True)
+    code = models.CharField(_("指标"), max_length=60)
+    granularity = models.CharField(_("周期粒度"), max_length=10)  # 15min | day | month
+    period_start = models.DateTimeField(_("周期开始"))
+    org_path = models.CharField(_("机构路径"), max_length=255)
+    numerator = models.FloatField(_("分子"))
+    denominator = models.FloatField(_("分母"))
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        ordering = ("code", "granularity", "period_start", "org_path")
+        indexes = [
+            models.Index(
+                fields=["code", "granularity", "period_start"], name="indicator_period_idx"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "granularity", "period_start", "org_path"],
+                name="indicator_value_unique",
+            )
+        ]
+        verbose_name = _("指标值")
+        verbose_name_plural = _("指标值")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.granularity} {self.period_start:%Y-%m-%d %H:%M} {self.org_path}"

@@ -39,6 +39,12 @@ SCHEDULE: list[Periodic] = [
         "Raise deadline warnings (50%, 80%, one working day before due) and breaches.",
     ),
     Periodic(
+        "core.indicators_daily",
+        "hiqc.core.tasks.indicators_daily_job",
+        daily_beijing(1, 0),
+        "Compute every declared indicator for yesterday and its month.",
+    ),
+    Periodic(
         "core.daily_digest",
         "hiqc.core.tasks.daily_digest_job",
         daily_beijing(8, 30),

@@ -32,3 +32,22 @@ def daily_digest_job() -> dict:
     from .notifications import daily_digest
 
     return {"messages": daily_digest()}
+
+
+def indicators_daily_job() -> dict:
+    """Yesterday by day, and the months it touches, for every declared indicator (idempotent)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .calendar import BEIJING
+    from .indicators import align, indicators_compute, next_start
+
+    today = align(timezone.now().astimezone(BEIJING), "day")
+    yesterday = today - timedelta(days=1)
+    days = indicators_compute(granularity="day", start=yesterday, end=today)
+    month = align(yesterday, "month")
+    months = indicators_compute(
+        granularity="month", start=month, end=next_start(align(today, "month"), "month")
+    )
+    return {"day_rows": days, "month_rows": months}

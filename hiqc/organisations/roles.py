@@ -21,26 +21,27 @@ PERMISSIONS = {
     "rules.manage": _("调整规则参数（仅可收紧法定限值）"),
     "calendar.manage": _("维护节假日日历（加载或更正年度安排）"),
     "process.manage": _("发布流程版本（步骤责任角色、内部时限、预警比例）"),
+    "indicators.view": _("查看质量指标"),
 }
 
 # One row per role; columns line up so the matrix reads as a table.
-V, M, CV, CE, CR, AV, RV, RM, CAL, PM = PERMISSIONS.keys()
+V, M, CV, CE, CR, AV, RV, RM, CAL, PM, IV = PERMISSIONS.keys()
 
 # fmt: off
 ROLE_MATRIX: dict[str, set[str]] = {
-    #                            org     customers     audit rules   calendar process
-    Role.QUALITY_LEAD:           {V,     CV,           AV,   RV,               PM},
-    Role.BRANCH_MANAGER:         {V,     CV, CE,             RV},
+    #                            org     customers     audit rules   calendar process indicators
+    Role.QUALITY_LEAD:           {V,     CV,           AV,   RV,               PM,     IV},
+    Role.BRANCH_MANAGER:         {V,     CV, CE,             RV,                       IV},
     Role.CONSULTATION_AGENT:     {       CV, CE, CR},
     Role.COMPLAINT_HANDLER:      {       CV, CE, CR},
     Role.CLAIMS_HANDLER:         {       CV, CE, CR},
     Role.CLAIMS_REVIEWER:        {       CV,     CR},
-    Role.CALL_CENTRE_SUPERVISOR: {V,     CV},
-    Role.COMPLIANCE_OFFICER:     {V,     CV,           AV,   RV},
-    Role.RISK_MANAGER:           {V,                         RV},
+    Role.CALL_CENTRE_SUPERVISOR: {V,     CV,                                           IV},
+    Role.COMPLIANCE_OFFICER:     {V,     CV,           AV,   RV,                       IV},
+    Role.RISK_MANAGER:           {V,                         RV,                       IV},
     Role.TRAINER:                {V},
     Role.FACILITY_ADMIN:         {V},
-    Role.AUDITOR:                {V,     CV,           AV,   RV},
+    Role.AUDITOR:                {V,     CV,           AV,   RV,                       IV},
     Role.SYSTEM_ADMIN:           {V, M,                      RV, RM, CAL},
 }
 # fmt: on

@@ -1,0 +1,161 @@
+"""Indicators declared in code and computed into rows (DESIGN rule 5; issue 4 §0, first part).
+
+An ``Indicator`` declares its code, names (zh/en), unit, direction, clauses, formula text and
+source, and a ``compute(period)`` returning (org path, numerator, denominator) for each org unit's
+own records in the period. ``indicators_compute`` writes those rows (replacing the period, so a
+recompute is idempotent); reads roll up a subtree as Σnumerator ÷ Σdenominator, never an average of
+ratios. Targets, dashboards and control charts come with the quality issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from django.db import transaction
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+
+from .calendar import BEIJING
+from .models import Deadline, IndicatorValue
+
+Granularity = Literal["15min", "day", "month"]
+GRANULARITIES: tuple[str, ...] = ("15min", "day", "month")
+
+
+@dataclass(frozen=True)
+class Period:
+    granularity: str
+    start: datetime  # Beijing time, aligned
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str  # ratio | seconds | days | count
+    direction: str  # higher_better | lower_better
+    clauses: tuple[str, ...]
+    formula: str
+    source: str
+    compute: Callable[[Period], Iterable[tuple[str, float, float]]]
+    granularities: tuple[str, ...] = ("day", "month")
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def register_indicator(indicator: Indicator) -> None:
+    if indicator.code in INDICATORS and INDICATORS[indicator.code] is not indicator:
+        raise ValueError(f"indicator {indicator.code!r} declared twice")
+    INDICATORS[indicator.code] = indicator
+
+
+def align(moment: datetime, granularity: str) -> datetime:
+    m = moment.astimezone(BEIJING)
+    if granularity == "15min":
+        return m.replace(minute=m.minute - m.minute % 15, second=0, microsecond=0)
+    if granularity == "day":
+        return m.replace(hour=0, minute=0, second=0, microsecond=0)
+    if granularity == "month":
+        return m.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    raise ValueError(f"unknown granularity {granularity!r}")
+
+
+def next_start(start: datetime, granularity: str) -> datetime:
+    if granularity == "15min":
+        return start + timedelta(minutes=15)
+    if granularity == "day":
+        return start + timedelta(days=1)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def periods(granularity: str, start: datetime, end: datetime) -> Iterator[Period]:
+    cursor = align(start, granularity)
+    while cursor < end:
+        following = next_start(cursor, granularity)
+        yield Period(granularity, cursor, following)
+        cursor = following
+
+
+def indicators_compute(
+    *, codes: Iterable[str] | None = None, granularity: str, start: datetime, end: datetime
+) -> int:
+    """(Re)compute rows for every period in [start, end); returns rows written."""
+    written = 0
+    for code in codes or list(INDICATORS):
+        indicator = INDICATORS[code]
+        if granularity not in indicator.granularities:
+            continue
+        for period in periods(granularity, start, end):
+            rows = [(path, float(n), float(d)) for path, n, d in indicator.compute(period) if d]
+            with transaction.atomic():
+                IndicatorValue.objects.filter(
+                    code=code, granularity=granularity, period_start=period.start
+                ).delete()
+                IndicatorValue.objects.bulk_create(
+                    IndicatorValue(
+                        code=code,
+                        granularity=granularity,
+                        period_start=period.start,
+                        org_path=path,
+                        numerator=n,
+                        denominator=d,
+                    )
+                    for path, n, d in rows
+                )
+            written += len(rows)
+    return written
+
+
+def rolled_up(
+    code: str, *, granularity: str, org_path: str, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Σnumerator ÷ Σdenominator over the subtree at ``org_path``, per period."""
+    rows = (
+        IndicatorValue.objects.filter(
+            code=code, granularity=granularity, period_start__gte=start, period_start__lt=end
+        )
+        .filter(Q(org_path__startswith=org_path))
+        .values("period_start")
+        .annotate(numerator=Sum("numerator"), denominator=Sum("denominator"))
+        .order_by("period_start")
+    )
+    return [
+        {**r, "value": r["numerator"] / r["denominator"] if r["denominator"] else None}
+        for r in rows
+    ]
+
+
+# --- the kernel's own indicator --------------------------------------------------------------------
+
+
+def _deadlines_met(period: Period) -> Iterable[tuple[str, float, float]]:
+    met = Case(
+        When(state=Deadline.State.MET, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    closed = (
+        Deadline.objects.filter(closed_at__gte=period.start, closed_at__lt=period.end)
+        .exclude(state=Deadline.State.CANCELLED)
+        .values("org_path")
+        .annotate(met=Sum(met), total=Count("id"))
+    )
+    return [(r["org_path"], r["met"] or 0, r["total"]) for r in closed]
+
+
+register_indicator(
+    Indicator(
+        code="core.deadlines_met_rate",
+        name_zh="时限按时完成率",
+        name_en="Time limits met on time",
+        unit="ratio",
+        direction="higher_better",
+        clauses=("2.3", "4.2.3(2)", "5.2.2(3)"),
+        formula="clocks closed on time in the period ÷ clocks closed in the period (cancelled excluded)",
+        source="HIQC case engine (Deadline rows)",
+        compute=_deadlines_met,
+    )
+)
