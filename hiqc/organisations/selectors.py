@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
+from hiqc.core.errors import NotFound
 from hiqc.core.processes import ancestor_paths
 
 from .models import ApiToken, Membership, OrgUnit, User
@@ -70,12 +72,11 @@ def api_token_list(actor: Actor, *, user_id: Any = None) -> QuerySet[ApiToken]:
 
 
 def access_api_token(actor: Actor, token_id: Any, *, for_update: bool = False) -> ApiToken:
+    """The actor's own tokens, and those of users an administrator manages; else 404."""
     qs = api_token_list(actor)
     try:
         return (qs.select_for_update() if for_update else qs).get(pk=token_id)
-    except Exception as exc:
-        from hiqc.core.errors import NotFound
-
+    except (ApiToken.DoesNotExist, ValueError, DjangoValidationError) as exc:
         raise NotFound() from exc
 
 
