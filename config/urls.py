@@ -30,6 +30,7 @@ urlpatterns = [
         name="inbox_open",
     ),
     path("customers/", include("hiqc.customers.urls")),
+    path("callcentre/", include("hiqc.callcentre.urls")),
     path("organisations/", include("hiqc.organisations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -169,6 +169,7 @@ PAGE_CASES = [
     ("/notifications/", ALL, 200, None),
     ("/my-work/", ALL, 200, None),
     ("/processes/", ALL, 200, None),
+    ("/callcentre/staffing/", ALL, 200, None),
     ("/notifications/unread", ALL, 200, None),
 ]
 
