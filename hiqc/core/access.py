@@ -63,10 +63,6 @@ def role_label(role: str) -> Any:
     return _ROLE_LABELS.get(role, role)
 
 
-def all_permissions() -> dict[str, Any]:
-    return dict(_PERMISSIONS)
-
-
 @dataclass(frozen=True)
 class Grant:
     role: str

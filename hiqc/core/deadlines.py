@@ -347,9 +347,3 @@ def _raise(deadline: Deadline, level: int, scheduled_at: datetime) -> int:
         lambda: deadline_warned.send(sender=Deadline, deadline=deadline, level=level)
     )
     return 1
-
-
-def deadline_remaining(deadline: Deadline, now: datetime) -> timedelta | None:
-    if deadline.state == State.PAUSED:
-        return None
-    return deadline.due_at - now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import Actor, role_codes
+from .access import Actor, require, role_codes
 from .audit import audit_record, verify_chain
 from .calendar import clear_year_cache, parse_holiday_file
 from .errors import Forbidden, ValidationFailed
@@ -247,3 +248,22 @@ def process_version_publish(
         },
     )
     return version
+
+
+AUDIT_EXPORT_MAX_ROWS = 50_000  # HIQC design default: one workbook stays openable in Excel
+
+
+def audit_log_export(*, actor: Actor, filters: dict[str, Any]) -> bytes:
+    """The filtered audit log as an Excel workbook; the export itself is audited."""
+    from .exports import audit_workbook
+    from .selectors import audit_event_list
+
+    require(actor, "audit.view")
+    body = audit_workbook(audit_event_list(actor, **filters)[:AUDIT_EXPORT_MAX_ROWS])
+    audit_record(
+        actor=actor,
+        action="audit.export",
+        subject_type="core.auditevent",
+        data={k: str(v) for k, v in filters.items() if v},
+    )
+    return body
