@@ -13,6 +13,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from hiqc.callcentre.api import router as callcentre_router
+from hiqc.complaints.api import router as complaints_router
+from hiqc.consultations.api import router as consultations_router
 from hiqc.core.api import router as core_router
 from hiqc.core.errors import HiqcError
 from hiqc.core.http import HiqcRequest
@@ -91,3 +93,5 @@ api.add_router("/", core_router)
 api.add_router("/", organisations_router)
 api.add_router("/", customers_router)
 api.add_router("/", callcentre_router)
+api.add_router("/", consultations_router)
+api.add_router("/", complaints_router)

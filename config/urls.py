@@ -31,6 +31,8 @@ urlpatterns = [
     ),
     path("customers/", include("hiqc.customers.urls")),
     path("callcentre/", include("hiqc.callcentre.urls")),
+    path("consultations/", include("hiqc.consultations.urls")),
+    path("complaints/", include("hiqc.complaints.urls")),
     path("organisations/", include("hiqc.organisations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "hiqc.organisations",
     "hiqc.customers",
     "hiqc.callcentre",
+    "hiqc.consultations",
+    "hiqc.complaints",
     "hiqc.demo",
 ]
 

@@ -31,3 +31,15 @@ class RevealableField(models.TextChoices):
     EMAIL = "email", _("电子邮箱")
     ADDRESS = "address", _("联系地址")
     BANK_ACCOUNT = "bank_account", _("银行账号")
+
+
+class Channel(models.TextChoices):
+    """How a customer reached us (glossary: 渠道) — shared by consultations and complaints."""
+
+    PHONE = "phone", _("电话")
+    ONLINE_CHAT = "online_chat", _("在线客服")
+    EMAIL = "email", _("电子邮件")
+    WEBSITE = "website", _("网站表单")
+    WECHAT = "wechat", _("微信/社交媒体")
+    COUNTER = "counter", _("柜面")
+    LETTER = "letter", _("信函")
