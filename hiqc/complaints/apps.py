@@ -5,3 +5,15 @@ class ComplaintsConfig(AppConfig):
     name = "hiqc.complaints"
     label = "complaints"
     verbose_name = "投诉"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from hiqc.core.casework import register_case_kind
+        from hiqc.core.navigation import register_link
+
+        from .services import KIND
+
+        register_case_kind(KIND)
+        register_link("service", "complaints:list", _("投诉"), "complaints.view")
+        register_link("service", "complaints:new", _("登记投诉"), "complaints.register")

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "complaints"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.complaint_list_page, name="list"),
+    path("new/", views.complaint_new_page, name="new"),
+    path("customer-lookup/", views.customer_lookup, name="customer_lookup"),
+    path("<uuid:complaint_id>/", views.complaint_detail_page, name="detail"),
+    path("<uuid:complaint_id>/actions/<str:action>/", views.complaint_action, name="action"),
+    path("letters/<uuid:letter_id>/", views.letter_page, name="letter"),
+]

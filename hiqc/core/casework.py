@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from .access import Actor, object_path, require
 from .audit import audit_record
-from .deadlines import apply_effects
+from .deadlines import DeadlineError, apply_effects
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .models import CaseEvent, CaseModel, Deadline
 from .workflow import NotAllowed, Workflow
@@ -140,8 +140,13 @@ def case_transition(
     at: datetime | None = None,
     source: str = Source.API,
     external: External | None = None,
+    record: Mapping[str, Any] | None = None,
 ) -> CaseModel:
-    """Apply one workflow action: the only code path that writes a case's status."""
+    """Apply one workflow action: the only code path that writes a case's status.
+
+    ``data`` are the action's inputs (checked against the transition's ``requires``); ``record``
+    is what the event keeps of them when that must differ (e.g. free text stored encrypted on the
+    case rather than in the event log); by default the event keeps ``data``."""
     data = dict(data or {})
     wf = kind.workflow
     try:
@@ -175,16 +180,25 @@ def case_transition(
             from_state = case.status
             case.status, case.version = step.target, case.version + 1
             case.save(update_fields=["status", "version", "updated_at"])
-            apply_effects(
-                case_type=kind.label,
-                case_id=str(case.pk),
-                org_path=object_path(case),
-                clocks={c.code: c for c in wf.clocks},
-                effects=step.effects,
-                at=at,
-                data=data,
-                approver=actor.username,
-            )
+            try:
+                apply_effects(
+                    case_type=kind.label,
+                    case_id=str(case.pk),
+                    org_path=object_path(case),
+                    clocks={c.code: c for c in wf.clocks},
+                    effects=step.effects,
+                    at=at,
+                    data=data,
+                    approver=actor.username,
+                )
+            except DeadlineError as exc:  # e.g. pausing a clock that has already run out
+                raise Conflict(
+                    _("时限状态不允许该操作：{problem}").format(problem=exc),
+                    code="clock_rule",
+                    state=from_state,
+                    version=case.version - 1,
+                    allowed_actions=wf.allowed_actions(from_state),
+                ) from exc
             _event(
                 kind=kind,
                 case=case,
@@ -193,7 +207,7 @@ def case_transition(
                 from_state=from_state,
                 at=at,
                 source=source,
-                data=data,
+                data=data if record is None else record,
                 external=external,
             )
             audit_record(

@@ -180,3 +180,29 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"session of {self.user_id}"
+
+
+class BusinessVolume(BaseModel):
+    """Business volume of one org unit's own book in one month: the denominators of the complaint
+    rates (CP-11) and, later, of the claims ratios. Imported from the policy system."""
+
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("机构"), on_delete=models.PROTECT, related_name="volumes"
+    )
+    month = models.DateField(_("月份"), help_text=_("当月第一天"))
+    premium_yuan = models.DecimalField(_("保费收入（元）"), max_digits=18, decimal_places=2)
+    policies_in_force = models.PositiveIntegerField(_("有效保单件数"))
+    insured_persons = models.PositiveIntegerField(_("有效被保险人数"))
+
+    scope_path: ClassVar[str | None] = "org_unit__path"
+
+    class Meta:
+        ordering = ("-month", "org_unit__path")
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "month"], name="volume_unit_month_unique")
+        ]
+        verbose_name = _("业务规模")
+        verbose_name_plural = _("业务规模")
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} {self.month:%Y-%m}"

@@ -6,3 +6,12 @@ document.addEventListener("htmx:responseError", function (event) {
       (document.documentElement.lang === "en" ? "Request failed; please retry." : "请求失败，请重试。") + "</div>");
   }
 });
+
+// A lookup box inside a larger form: Enter searches instead of submitting the form.
+document.addEventListener("keydown", function (event) {
+  const box = event.target;
+  if (event.key === "Enter" && box instanceof HTMLInputElement && box.dataset.enter === "lookup") {
+    event.preventDefault();
+    if (window.htmx) { window.htmx.trigger(box, "search"); }
+  }
+});

@@ -1,0 +1,557 @@
+"""Every write to complaints (DESIGN rules 1 and 3; standard 4.2; CP-1…CP-12).
+
+``complaint_register`` validates and records a complaint and starts its clocks;
+``complaint_act`` applies one workflow action after the domain's own checks (recusal, extension
+bounds and approval, the review window, archive retention) and issues the letters the law requires
+to be sent to the complainant. Status changes go through ``case_transition`` only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hiqc.core.access import Actor, require
+from hiqc.core.audit import audit_record
+from hiqc.core.calendar import BEIJING, Unit, compute_due
+from hiqc.core.casework import CaseKind, case_opened, case_transition
+from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.rules import rule_value
+from hiqc.core.workflow import NotAllowed
+from hiqc.customers.enums import Channel, CustomerKind
+from hiqc.customers.selectors import access_customer
+from hiqc.customers.services import customer_create
+from hiqc.organisations.models import OrgUnit, User
+
+from .enums import (
+    DisputeType,
+    LetterKind,
+    Nature,
+    Outcome,
+    ProductLine,
+    RespondentKind,
+    Source,
+    Status,
+)
+from .models import Complaint, Letter, RootCause
+from .recusal import eligible_handlers, involved_user_ids
+from .selectors import access_complaint
+from .workflow import (
+    APPROVE,
+    DECIDE,
+    FIRST_EXTENSION_DAYS,
+    REVIEW_REQUEST_DAYS,
+    WORKFLOW,
+)
+
+REGISTER = "complaints.register"
+OPEN_STATES = frozenset({Status.REGISTERED, Status.INVESTIGATING, Status.APPRAISAL})
+TEXT_MAX = 5000
+REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,39}$")
+
+
+def _url(case_id: str) -> str:
+    from django.urls import reverse
+
+    return reverse("complaints:detail", args=[case_id])
+
+
+KIND = CaseKind(
+    label="complaints.complaint",
+    workflow=WORKFLOW,
+    access=access_complaint,
+    name=_("投诉"),
+    view_perm="complaints.view",
+    url_for=_url,
+)
+
+
+# --- registration (CP-5, CP-9, CP-10) ---------------------------------------------------------------
+
+
+def _parse_datetime(value: Any) -> datetime | None:
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip())
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=BEIJING)
+    return parsed
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    return date.fromisoformat(str(value).strip())
+
+
+def complaint_clean(
+    actor: Actor, data: Mapping[str, Any], *, now: datetime
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Validate a registration. Only what the complainant must tell us is asked (CP-5): the
+    complainant is found among existing customers, and the policy/claim are references."""
+    out: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+
+    def err(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    def text(field: str, *, required: bool, limit: int = TEXT_MAX) -> str:
+        value = str(data.get(field) or "").strip()
+        if required and not value:
+            err(field, _("此项必填。"))
+        elif len(value) > limit:
+            err(field, _("不能超过 {n} 个字。").format(n=limit))
+        return value
+
+    def choice(field: str, choices: Any, *, default: str | None = None) -> str:
+        value = str(data.get(field) or default or "").strip()
+        if not value:
+            err(field, _("此项必填。"))
+        elif value not in choices.values:
+            err(field, _("请选择列出的选项之一。"))
+        return value
+
+    out["channel"] = choice("channel", Channel)
+    out["source"] = choice("source", Source, default=Source.DIRECT)
+    out["dispute_type"] = choice("dispute_type", DisputeType)
+    out["product_line"] = choice("product_line", ProductLine)
+    out["nature"] = choice("nature", Nature)
+    out["respondent_kind"] = choice("respondent_kind", RespondentKind)
+    out["request"] = text("request", required=True)
+    out["facts"] = text("facts", required=True)
+    out["respondent_name"] = text("respondent_name", required=False, limit=100)
+    out["forwarding_ref"] = text("forwarding_ref", required=False, limit=60)
+    for field in ("policy_ref", "claim_ref", "recording_ref"):
+        value = text(field, required=False, limit=100)
+        if value and field != "recording_ref" and not REF_PATTERN.match(value):
+            err(field, _("编号只能包含字母、数字和 - _ / .，最长 40 位。"))
+        out[field] = value
+
+    received_raw = data.get("received_at")
+    try:
+        received = _parse_datetime(received_raw) if received_raw not in (None, "") else now
+        assert received is not None
+        if received > now + timedelta(minutes=5):
+            err("received_at", _("接收时间不能晚于现在。"))
+        out["received_at"] = received
+    except ValueError:
+        err("received_at", _("请输入有效的日期时间，例如 2026-11-26 09:30。"))
+        received = now
+
+    forwarded = data.get("forwarded_on")
+    if out["source"] in (Source.REGULATOR, Source.ASSOCIATION):
+        if forwarded in (None, ""):
+            err("forwarded_on", _("转送投诉须填写转送日期（CP-9）。"))
+        else:
+            try:
+                day = _parse_date(forwarded)
+                if day > received.astimezone(BEIJING).date():
+                    err("forwarded_on", _("转送日期不能晚于接收时间。"))
+                out["forwarded_on"] = day
+            except ValueError:
+                err("forwarded_on", _("请输入有效日期，例如 2026-11-20。"))
+    elif forwarded not in (None, ""):
+        err("forwarded_on", _("直接投诉不填写转送日期。"))
+
+    unit_id = data.get("respondent_unit_id")
+    if unit_id not in (None, ""):
+        unit = OrgUnit.objects.filter(pk=str(unit_id)).first() if _is_uuid(unit_id) else None
+        if unit is None:
+            err("respondent_unit_id", _("未找到该机构。"))
+        out["respondent_unit"] = unit
+    user_id = data.get("respondent_user_id")
+    if user_id not in (None, ""):
+        user = User.objects.filter(pk=str(user_id)).first() if _is_uuid(user_id) else None
+        if user is None:
+            err("respondent_user_id", _("未找到该员工。"))
+        out["respondent_user"] = user
+    if out.get("respondent_kind") == RespondentKind.EMPLOYEE and not (
+        out.get("respondent_user") or out["respondent_name"]
+    ):
+        err("respondent_user_id", _("被投诉方为员工时，请选择员工或填写姓名。"))
+    involved = data.get("involved_user_ids") or []
+    if not isinstance(involved, list | tuple):
+        involved = [involved]
+    bad = [str(i) for i in involved if not _is_uuid(i)]
+    found = list(User.objects.filter(pk__in=[i for i in involved if _is_uuid(i)]))
+    if bad or len(found) != len(set(map(str, involved))):
+        err("involved_user_ids", _("涉及人员中有无法识别的用户。"))
+    out["involved"] = found
+    return out, errors
+
+
+def _is_uuid(value: Any) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _next_reference(received: datetime) -> str:
+    prefix = "TS" + received.astimezone(BEIJING).strftime("%Y%m%d")
+    last = (
+        Complaint.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:05d}"
+
+
+def _complainant(actor: Actor, org_unit: OrgUnit, data: Mapping[str, Any]) -> Any:
+    """An existing customer (by id) or, when the person is new to us, a new customer record."""
+    customer_id = data.get("customer_id")
+    if customer_id not in (None, ""):
+        try:
+            return access_customer(actor, customer_id)
+        except Exception as exc:  # NotFound: same answer for missing and not in scope
+            raise ValidationFailed(
+                _("投诉人信息有误。"), fields={"customer_id": [_("未找到该客户。")]}
+            ) from exc
+    new = data.get("new_complainant")
+    if not isinstance(new, Mapping) or not new:
+        raise ValidationFailed(
+            _("请选择投诉人。"),
+            fields={"customer_id": [_("请按手机号或证件号查找客户，或登记新投诉人。")]},
+        )
+    try:
+        return customer_create(
+            actor=actor,
+            org_unit_id=org_unit.pk,
+            data={**new, "kinds": [CustomerKind.COMPLAINANT]},
+        )
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            exc.message, fields={f"new_complainant.{k}": v for k, v in exc.fields.items()}
+        ) from exc
+
+
+@transaction.atomic
+def complaint_register(
+    *,
+    actor: Actor,
+    org_unit_id: Any,
+    data: Mapping[str, Any],
+    at: datetime | None = None,
+    source: str = CaseEvent.Source.PAGE,
+) -> Complaint:
+    """Register a complaint (standard 4.2.2(2)); the 15-day clock runs from receipt (CP-1)."""
+    now = at or timezone.now()
+    unit = OrgUnit.objects.filter(pk=org_unit_id).first() if _is_uuid(org_unit_id) else None
+    if unit is None or not actor.can(REGISTER, unit.path):
+        raise ValidationFailed(
+            _("承办机构有误。"), fields={"org_unit_id": [_("请选择您有权登记投诉的机构。")]}
+        )
+    clean, errors = complaint_clean(actor, data, now=now)
+    if errors:
+        raise ValidationFailed(_("投诉信息有误，请按提示修改。"), fields=errors)
+    complainant = _complainant(actor, unit, data)
+    involved = clean.pop("involved")
+    received = clean["received_at"]
+    window = int(rule_value("complaints.repeat_window_days"))
+    previous = (
+        Complaint.objects.filter(
+            complainant=complainant, received_at__gte=received - timedelta(days=window)
+        )
+        .order_by("-received_at")
+        .first()
+    )
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                complaint = Complaint.objects.create(
+                    reference=_next_reference(received),
+                    org_unit=unit,
+                    complainant=complainant,
+                    status=WORKFLOW.initial,
+                    repeat_of=previous,
+                    **clean,
+                )
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    complaint.involved_users.set(involved)
+    case_opened(
+        kind=KIND,
+        case=complaint,
+        actor=actor,
+        at=received,
+        source=source,
+        data={"channel": complaint.channel, "source": complaint.source},
+    )
+    audit_record(actor=actor, action="complaints.register", subject=complaint)
+    return complaint
+
+
+# --- actions ----------------------------------------------------------------------------------------
+
+
+def _decide_clock(complaint: Complaint) -> Deadline:
+    return Deadline.objects.get(case_type=KIND.label, case_id=str(complaint.pk), clock=DECIDE.code)
+
+
+def _refuse(message: str, complaint: Complaint, code: str = "action_refused") -> Conflict:
+    return Conflict(
+        message,
+        code=code,
+        state=complaint.status,
+        version=complaint.version,
+        allowed_actions=WORKFLOW.allowed_actions(complaint.status),
+    )
+
+
+def _require_text(data: Mapping[str, Any], *fields: str) -> dict[str, str]:
+    out, errors = {}, {}
+    for field in fields:
+        value = str(data.get(field) or "").strip()
+        if not value:
+            errors[field] = [_("此项必填。")]
+        elif len(value) > TEXT_MAX:
+            errors[field] = [_("不能超过 {n} 个字。").format(n=TEXT_MAX)]
+        out[field] = value
+    if errors:
+        raise ValidationFailed(_("缺少必填信息。"), fields=errors)
+    return out
+
+
+def review_window_ends(complaint: Complaint) -> datetime | None:
+    """The end of the complainant's 30 days to ask for a review (CP-8)."""
+    if complaint.decided_at is None:
+        return None
+    return compute_due(complaint.decided_at, REVIEW_REQUEST_DAYS, Unit.CALENDAR_DAYS).due_at
+
+
+def _prepare(
+    actor: Actor, complaint: Complaint, action: str, data: Mapping[str, Any], at: datetime
+) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+    """Domain checks before the transition: (field updates, event record, letter kind)."""
+    updates: dict[str, Any] = {}
+    record: dict[str, Any] = {}
+    letter: str | None = None
+    if action in ("assign", "reassign"):
+        assignee_id = data.get("assignee")
+        user = User.objects.filter(pk=str(assignee_id)).first() if _is_uuid(assignee_id) else None
+        if user is None:
+            raise ValidationFailed(_("请选择承办人。"), fields={"assignee": [_("未找到该人员。")]})
+        if user.pk in involved_user_ids(complaint):
+            raise ValidationFailed(
+                _("{name} 与投诉事项有直接利害关系，依规须回避，不能承办此投诉（CP-6）。").format(
+                    name=user.display_name or user.username
+                ),
+                fields={"assignee": [_("须回避（CP-6）。")]},
+            )
+        if user not in eligible_handlers(complaint):
+            raise ValidationFailed(
+                _("{name} 无权承办该机构的投诉。").format(name=user.display_name or user.username),
+                fields={"assignee": [_("无承办权限。")]},
+            )
+        updates["assignee"] = user
+        record = {"assignee": user.username}
+        if action == "reassign":
+            record["reason"] = _require_text(data, "reason")["reason"]
+    elif action in ("extend", "extend_further"):
+        reason = _require_text(data, "reason")["reason"]
+        clock = _decide_clock(complaint)
+        if clock.state == Deadline.State.BREACHED or at >= clock.due_at:
+            raise _refuse(_("法定处理期限已届满，不能再延期。"), complaint, "deadline_passed")
+        if action == "extend" and clock.amount != DECIDE.amount:
+            raise _refuse(
+                _("已延期过一次；再次延期须经总公司高级管理人员批准（CP-3）。"), complaint
+            )
+        if action == "extend_further":
+            if clock.amount != FIRST_EXTENSION_DAYS:
+                raise _refuse(_("须先延期至30日（CP-2），才能申请再延期（CP-3）。"), complaint)
+            if not actor.can_globally(APPROVE):
+                raise Forbidden(_("再次延期须由总公司高级管理人员批准（CP-3）。"))
+        record = {"reason": reason}
+        letter = LetterKind.EXTENSION if action == "extend" else LetterKind.FURTHER_EXTENSION
+    elif action == "start_appraisal":
+        reason = _require_text(data, "reason")["reason"]
+        clock = _decide_clock(complaint)
+        if clock.state != Deadline.State.RUNNING:
+            raise _refuse(_("处理期限已届满，不能再中止计时。"), complaint, "deadline_passed")
+        record = {"reason": reason}
+        letter = LetterKind.APPRAISAL
+    elif action == "new_facts":
+        record = {"summary": _require_text(data, "summary")["summary"]}
+    elif action == "withdraw":
+        record = {"reason": _require_text(data, "reason")["reason"]}
+    elif action == "merge":
+        into_ref = str(data.get("into") or "").strip()
+        target = (
+            Complaint.objects.filter(reference=into_ref).exclude(pk=complaint.pk).first()
+            if into_ref
+            else None
+        )
+        if target is None or not actor.can("complaints.view", target.org_unit.path):
+            raise ValidationFailed(
+                _("请填写要合并至的在办投诉编号。"), fields={"into": [_("未找到该投诉。")]}
+            )
+        if target.complainant_id != complaint.complainant_id:
+            raise ValidationFailed(
+                _("只能合并同一投诉人的重复投诉（CP-4）。"), fields={"into": [_("投诉人不同。")]}
+            )
+        if target.status not in OPEN_STATES:
+            raise ValidationFailed(
+                _("只能合并至仍在处理期内的投诉（CP-4）。"), fields={"into": [_("该投诉已办结。")]}
+            )
+        updates["merged_into"] = target
+        record = {"into": target.reference}
+    elif action == "decide":
+        texts = _require_text(data, "facts_found", "basis", "decision_text")
+        errors: dict[str, list[str]] = {}
+        outcome = str(data.get("outcome") or "")
+        if outcome not in Outcome.values:
+            errors["outcome"] = [_("请选择处理结果。")]
+        cause = (
+            RootCause.objects.filter(code=str(data.get("root_cause") or ""), active=True)
+            .exclude(parent=None)
+            .first()
+        )
+        if cause is None:
+            errors["root_cause"] = [_("请选择具体的根因（二级分类，CP-7）。")]
+        if errors:
+            raise ValidationFailed(_("处理决定信息不完整。"), fields=errors)
+        updates.update(texts, outcome=outcome, root_cause=cause, decided_at=at)
+        record = {"outcome": outcome, "root_cause": cause.code if cause else ""}
+        letter = LetterKind.DECISION
+    elif action == "request_review":
+        reason = _require_text(data, "reason")["reason"]
+        ends = review_window_ends(complaint)
+        if ends is not None and at >= ends:
+            raise _refuse(
+                _("已超过自处理决定之日起30日的核查申请期限（CP-8）。"), complaint, "window_closed"
+            )
+        updates["review_requested_at"] = at
+        record = {"reason": reason}
+    elif action == "conclude_review":
+        opinion = _require_text(data, "opinion")["opinion"]
+        updates["review_opinion"] = opinion
+        letter = LetterKind.REVIEW
+    elif action == "archive":
+        ends = review_window_ends(complaint)
+        if complaint.status == Status.DECIDED and ends is not None and at < ends:
+            raise _refuse(
+                _("核查申请期（处理决定后30日）尚未届满，届满后方可归档。"), complaint, "too_early"
+            )
+        years = int(rule_value("complaints.retention_years"))
+        today = at.astimezone(BEIJING).date()
+        updates.update(archived_at=at, retain_until=today.replace(year=today.year + years))
+        record = {"retain_until": updates["retain_until"].isoformat()}
+    return updates, record, letter
+
+
+def complaint_act(
+    *,
+    actor: Actor,
+    complaint_id: Any,
+    action: str,
+    data: Mapping[str, Any] | None = None,
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = CaseEvent.Source.PAGE,
+) -> Complaint:
+    """Apply one action with its domain checks; returns the updated complaint."""
+    data = dict(data or {})
+    at = at or timezone.now()
+    with transaction.atomic():
+        complaint = access_complaint(actor, complaint_id, for_update=True)
+        stale = version is not None and version != complaint.version
+        updates: dict[str, Any] = {}
+        record: dict[str, Any] | None = None
+        letter_kind: str | None = None
+        try:
+            step = None if stale else WORKFLOW.step(action, from_state=complaint.status)
+        except NotAllowed:
+            step = None
+        if step is not None:  # otherwise the engine answers with its 409
+            require(actor, step.perm, complaint)
+            updates, record, letter_kind = _prepare(actor, complaint, action, data, at)
+        case_transition(
+            kind=KIND,
+            actor=actor,
+            case_id=complaint.pk,
+            action=action,
+            data=data,
+            version=version,
+            at=at,
+            source=source,
+            record=record,
+        )
+        complaint.refresh_from_db()
+        for field, value in updates.items():
+            setattr(complaint, field, value)
+        if updates:
+            complaint.save(update_fields=[*updates, "updated_at"])
+        if letter_kind:
+            letter_issue(actor=actor, complaint=complaint, kind=letter_kind, data=record or {})
+    return complaint
+
+
+# --- letters (CP-2, CP-3, CP-4, CP-8) ----------------------------------------------------------------
+
+
+def _chinese_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(BEIJING).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def letter_issue(
+    *, actor: Actor, complaint: Complaint, kind: str, data: Mapping[str, Any]
+) -> Letter:
+    """Render the notice from the case as it stands and keep it as issued (encrypted)."""
+    clock = _decide_clock(complaint)
+    superior = complaint.org_unit.parent
+    context = {
+        "complaint": complaint,
+        "complainant_name": complaint.complainant.name,
+        "unit_name": complaint.org_unit.name,
+        "superior_name": superior.name if superior else complaint.org_unit.name,
+        "received": _chinese_date(complaint.received_at),
+        "today": _chinese_date(timezone.now()),
+        "due": _chinese_date(clock.last_day),
+        "days": clock.amount,
+        "reason": data.get("reason", ""),
+        "decided": _chinese_date(complaint.decided_at),
+        "outcome": complaint.get_outcome_display() if complaint.outcome else "",
+        "review_days": REVIEW_REQUEST_DAYS,
+    }
+    body = render_to_string(f"complaints/letters/{kind}.txt", context).strip() + "\n"
+    letter = Letter.objects.create(
+        complaint=complaint,
+        kind=kind,
+        title=str(LetterKind(kind).label),
+        body=body,
+        issued_by=actor.username,
+    )
+    audit_record(
+        actor=actor,
+        action="complaints.letter.issue",
+        subject=letter,
+        data={"kind": kind, "complaint": complaint.reference},
+    )
+    return letter
+
+
+def letter_read(*, actor: Actor, letter: Letter) -> str:
+    """The letter's text; every reading is audited (it names the complainant)."""
+    audit_record(
+        actor=actor,
+        action="complaints.letter.read",
+        subject=letter,
+        data={"kind": letter.kind, "complaint": letter.complaint.reference},
+    )
+    return str(letter.body)

@@ -1,0 +1,104 @@
+"""Complaint pages: registration, detail with the actions allowed now, letters (issue 4 §9)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from hiqc.complaints.models import Complaint
+from hiqc.core.models import AuditEvent
+from hiqc.customers.services import customer_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer(actors, org):
+    return customer_create(
+        actor=actors["agent"],
+        org_unit_id=org["C1"].pk,
+        data={"name": "赵六", "mobile": "13900001111"},
+    )
+
+
+def login(personas, name) -> Client:
+    client = Client()
+    client.force_login(personas[name])
+    return client
+
+
+def form(org, customer, **extra):
+    return {
+        "customer_id": str(customer.pk),
+        "org_unit_id": str(org["C1"].pk),
+        "channel": "counter",
+        "source": "direct",
+        "respondent_kind": "branch",
+        "request": "要求赔付",
+        "facts": "拒赔理由不清",
+        "dispute_type": "claims",
+        "product_line": "medical",
+        "nature": "contract_dispute",
+        **extra,
+    }
+
+
+def test_the_lookup_finds_the_complainant_by_full_mobile_number(personas, customer):
+    page = login(personas, "handler").get("/complaints/customer-lookup/?lookup=13900001111")
+    assert page.status_code == 200
+    assert "赵六" in page.content.decode() and "13900001111" not in page.content.decode()
+
+
+def test_registering_on_the_page_redirects_to_the_case_with_its_clock(personas, org, customer):
+    client = login(personas, "handler")
+    response = client.post("/complaints/new/", form(org, customer))
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert complaint.reference in page and "投诉处理决定" in page and "分派承办人" in page
+
+
+def test_a_bad_registration_shows_the_errors_by_field_and_saves_nothing(personas, org, customer):
+    response = login(personas, "handler").post(
+        "/complaints/new/", form(org, customer, request="", source="regulator")
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "此项必填" in body and "CP-9" in body
+    assert not Complaint.objects.exists()
+
+
+def test_an_action_refused_on_the_page_explains_why(personas, org, customer):
+    client = login(personas, "handler")
+    client.post("/complaints/new/", form(org, customer))
+    complaint = Complaint.objects.get()
+    response = client.post(
+        f"/complaints/{complaint.pk}/actions/assign/",
+        {"assignee": str(personas["handler"].pk), "version": "1"},
+    )
+    assert response.status_code == 302  # the handler may take it: no interest in the matter
+    response = client.post(
+        f"/complaints/{complaint.pk}/actions/extend_further/", {"reason": "复杂", "version": "2"}
+    )
+    assert response.status_code == 403
+
+
+def test_the_letter_page_shows_the_notice_and_audits_the_reading(personas, org, customer):
+    client = login(personas, "handler")
+    client.post("/complaints/new/", form(org, customer))
+    complaint = Complaint.objects.get()
+    client.post(
+        f"/complaints/{complaint.pk}/actions/assign/", {"assignee": str(personas["handler"].pk)}
+    )
+    client.post(f"/complaints/{complaint.pk}/actions/extend/", {"reason": "需调取病历"})
+    letter = complaint.letters.get()
+    page = client.get(f"/complaints/letters/{letter.pk}/").content.decode()
+    assert "延期处理告知书" in page and "需调取病历" in page
+    assert AuditEvent.objects.filter(action="complaints.letter.read").exists()
+
+
+def test_the_list_shows_the_clock_of_each_complaint(personas, org, customer):
+    client = login(personas, "handler")
+    client.post("/complaints/new/", form(org, customer))
+    page = client.get("/complaints/").content.decode()
+    assert Complaint.objects.get().reference in page and "剩 " in page

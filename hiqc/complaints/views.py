@@ -1,0 +1,275 @@
+"""Complaint pages (issue 4 §9): list, registration, detail with the actions allowed now, letters.
+
+Pages call the same services as the API; the services decide, these views only carry inputs and
+errors back and forth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from django.views.decorators.http import require_POST
+
+from hiqc.core.access import require
+from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.http import HiqcRequest
+from hiqc.core.mywork import countdown
+from hiqc.customers.masking import masked
+from hiqc.customers.selectors import customer_list
+
+from . import selectors, services
+from .enums import Outcome, Status
+from .forms import ComplaintFilterForm, ComplaintForm
+from .recusal import eligible_handlers
+from .workflow import WORKFLOW
+
+# What each action asks for on the page: (input name, kind, label).
+ACTION_INPUTS: dict[str, list[tuple[str, str, str]]] = {
+    "assign": [("assignee", "handler", N_("承办人"))],
+    "reassign": [("assignee", "handler", N_("新承办人")), ("reason", "text", N_("改派原因"))],
+    "extend": [("reason", "textarea", N_("延期理由（将写入告知书）"))],
+    "extend_further": [("reason", "textarea", N_("再次延期理由（将写入告知书）"))],
+    "start_appraisal": [("reason", "textarea", N_("鉴定事项"))],
+    "end_appraisal": [],
+    "new_facts": [("summary", "textarea", N_("新事实、新理由摘要"))],
+    "withdraw": [("reason", "text", N_("撤回方式与说明"))],
+    "merge": [("into", "text", N_("合并至投诉编号"))],
+    "decide": [
+        ("outcome", "outcome", N_("处理结果")),
+        ("root_cause", "root_cause", N_("根因")),
+        ("facts_found", "textarea", N_("查明事实")),
+        ("basis", "textarea", N_("处理依据与理由")),
+        ("decision_text", "textarea", N_("处理决定")),
+    ],
+    "request_review": [("reason", "textarea", N_("核查申请理由"))],
+    "conclude_review": [("opinion", "textarea", N_("核查意见"))],
+    "archive": [],
+}
+ACTION_HINTS: dict[str, str] = {
+    "extend": N_("情况复杂的，可延长至自收到投诉之日起30日，并告知投诉人（CP-2）。"),
+    "extend_further": N_(
+        "情况特别复杂的，经总公司高级管理人员批准可再延长30日，并告知投诉人（CP-3）。"
+    ),
+    "start_appraisal": N_("外部鉴定、检测、评估时间不计入处理期限（CP-4），将生成告知书。"),
+    "new_facts": N_("投诉人提出新事实、新理由的，处理期限自收到新材料之日起重新计算（CP-4）。"),
+    "withdraw": N_("投诉人撤回的，处理程序自收到撤回之日起终止（CP-4）。"),
+    "merge": N_("处理期间同一投诉人就同一事项再次投诉的，可合并处理（CP-4）。"),
+    "decide": N_("将生成投诉处理决定书，载明查明事实、依据理由、处理决定及救济途径（CP-8）。"),
+    "request_review": N_("投诉人可自收到处理决定之日起30日内向上级机构申请核查（CP-8）。"),
+    "archive": N_("核查申请期届满后归档，按规定期限保存。"),
+}
+
+
+@login_required
+def complaint_list_page(request: HiqcRequest) -> HttpResponse:
+    actor = request.actor
+    require(actor, "complaints.view")
+    form = ComplaintFilterForm(request.GET or None)
+    f: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.complaint_list(
+        actor,
+        q=f.get("q") or "",
+        status=f.get("status") or "",
+        dispute_type=f.get("dispute_type") or "",
+        source=f.get("source") or "",
+        received_from=f.get("received_from"),
+        received_to=f.get("received_to"),
+    )
+    page = Paginator(qs.select_related("assignee"), 25).get_page(request.GET.get("page"))
+    clocks = selectors.decide_deadlines([c.pk for c in page])
+    now = timezone.now()
+    rows = []
+    for c in page:
+        d = clocks.get(str(c.pk))
+        rows.append({"c": c, "clock": {"d": d, "left": countdown(d, now)} if d else None})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "can_register": actor.can("complaints.register"),
+        },
+    )
+
+
+def _customer_rows(actor: Any, q: str) -> list[dict[str, Any]]:
+    q = q.strip()
+    if len(q) < 2:
+        return []
+    rows = []
+    for customer in customer_list(actor, q=q)[:8]:
+        complaints = selectors.complaints_of_customer(actor, customer.pk, limit=5)
+        rows.append(
+            {
+                "customer": customer,
+                "mobile": masked("mobile", customer.mobile),
+                "id_number": masked("id_number", customer.id_number),
+                "complaints": complaints,
+                "has_open": any(c.status in services.OPEN_STATES for c in complaints),
+            }
+        )
+    return rows
+
+
+@login_required
+def customer_lookup(request: HiqcRequest) -> HttpResponse:
+    """HTMX: complainants matching a mobile or ID number (exact, keyed hash) or a name, with their
+    recent complaints — so a repeat is seen before it is registered."""
+    require(request.actor, "complaints.register")
+    rows = _customer_rows(request.actor, request.GET.get("lookup", "")[:60])
+    return render(
+        request,
+        "complaints/_lookup.html",
+        {"rows": rows, "lookup": request.GET.get("lookup", ""), "selected": ""},
+    )
+
+
+@login_required
+def complaint_new_page(request: HiqcRequest) -> HttpResponse:
+    actor = request.actor
+    require(actor, "complaints.register")
+    units = selectors.units_for_register(actor)
+    form = ComplaintForm(request.POST or None, units=units)
+    lookup = request.POST.get("lookup", "") if request.method == "POST" else ""
+    selected = request.POST.get("customer_id", "") if request.method == "POST" else ""
+    problems: dict[str, list[str]] = {}
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "org_unit_id"}
+        data["customer_id"] = selected
+        if not selected and request.POST.get("new_name", "").strip():
+            data["new_complainant"] = {
+                "name": request.POST.get("new_name", ""),
+                "mobile": request.POST.get("new_mobile", ""),
+            }
+        try:
+            complaint = services.complaint_register(
+                actor=actor, org_unit_id=form.cleaned_data["org_unit_id"], data=data
+            )
+            messages.success(
+                request,
+                _("投诉 {ref} 已登记，处理期限自接收之日起计算。").format(ref=complaint.reference),
+            )
+            return redirect("complaints:detail", complaint_id=complaint.pk)
+        except ValidationFailed as exc:
+            for name, msgs in exc.fields.items():
+                for m in msgs:
+                    if name in form.fields:
+                        form.add_error(name, m)
+                    else:
+                        problems.setdefault(name, []).append(m)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+    return render(
+        request,
+        "complaints/new.html",
+        {
+            "form": form,
+            "lookup": lookup,
+            "selected": selected,
+            "rows": _customer_rows(actor, lookup) if lookup else [],
+            "problems": problems,
+            "new_name": request.POST.get("new_name", ""),
+            "new_mobile": request.POST.get("new_mobile", ""),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _detail_context(request: HiqcRequest, complaint: Any) -> dict[str, Any]:
+    actor = request.actor
+    now = timezone.now()
+    path = complaint.org_unit.path
+    actions = []
+    for t in WORKFLOW.transitions:
+        if complaint.status in t.sources and actor.can(t.perm, path):
+            actions.append(
+                {
+                    "name": t.name,
+                    "label": _(t.label),
+                    "inputs": [
+                        {"name": n, "kind": k, "label": _(label)}
+                        for n, k, label in ACTION_INPUTS.get(t.name, [])
+                    ],
+                    "hint": _(ACTION_HINTS[t.name]) if t.name in ACTION_HINTS else "",
+                }
+            )
+    labels = {"create": N_("登记"), **{t.name: t.label for t in WORKFLOW.transitions}}
+    states = dict(Status.choices)
+    needs_handlers = any(a["name"] in ("assign", "reassign") for a in actions)
+    return {
+        "c": complaint,
+        "mobile": masked("mobile", complaint.complainant.mobile),
+        "clocks": [
+            {"d": d, "left": countdown(d, now)} for d in selectors.case_deadlines(complaint)
+        ],
+        "actions": actions,
+        "handlers": eligible_handlers(complaint) if needs_handlers else [],
+        "root_causes": selectors.root_causes(),
+        "outcomes": Outcome.choices,
+        "letters": selectors.letter_list(complaint),
+        "events": [
+            {
+                "e": e,
+                "label": _(labels[e.activity]) if e.activity in labels else e.activity,
+                "from": states.get(e.from_state, e.from_state),
+                "to": states.get(e.to_state, e.to_state),
+            }
+            for e in selectors.case_events(complaint)
+        ],
+        "review_ends": services.review_window_ends(complaint),
+        "merged": list(complaint.merged.all()),
+    }
+
+
+@login_required
+def complaint_detail_page(request: HiqcRequest, complaint_id: str) -> HttpResponse:
+    complaint = selectors.access_complaint(request.actor, complaint_id)
+    return render(request, "complaints/detail.html", _detail_context(request, complaint))
+
+
+@login_required
+@require_POST
+def complaint_action(request: HiqcRequest, complaint_id: str, action: str) -> HttpResponse:
+    actor = request.actor
+    data = {
+        k: str(v).strip()
+        for k, v in request.POST.items()
+        if k not in ("csrfmiddlewaretoken", "version")
+    }
+    raw_version = request.POST.get("version", "")
+    version = int(raw_version) if raw_version.isdigit() else None
+    try:
+        services.complaint_act(
+            actor=actor, complaint_id=complaint_id, action=action, data=data, version=version
+        )
+    except (ValidationFailed, Conflict, Forbidden) as exc:
+        complaint = selectors.access_complaint(actor, complaint_id)
+        context = _detail_context(request, complaint)
+        context.update(
+            failed_action=action, error=exc.message, field_errors=exc.fields, posted=data
+        )
+        return render(request, "complaints/detail.html", context, status=exc.status)
+    label = next((_(t.label) for t in WORKFLOW.transitions if t.name == action), action)
+    messages.success(request, _("已完成：{action}。").format(action=label))
+    return redirect("complaints:detail", complaint_id=complaint_id)
+
+
+@login_required
+def letter_page(request: HiqcRequest, letter_id: str) -> HttpResponse:
+    """A notice as issued, ready to print; the reading is audited (it names the complainant)."""
+    letter = selectors.access_letter(request.actor, letter_id)
+    body = services.letter_read(actor=request.actor, letter=letter)
+    return render(request, "complaints/letter.html", {"letter": letter, "body": body})
