@@ -501,7 +501,7 @@ def complaint_act(
 # --- letters (CP-2, CP-3, CP-4, CP-8) ----------------------------------------------------------------
 
 
-def _chinese_date(value: date | datetime | None) -> str:
+def chinese_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -520,12 +520,12 @@ def letter_issue(
         "complainant_name": complaint.complainant.name,
         "unit_name": complaint.org_unit.name,
         "superior_name": superior.name if superior else complaint.org_unit.name,
-        "received": _chinese_date(complaint.received_at),
-        "today": _chinese_date(timezone.now()),
-        "due": _chinese_date(clock.last_day),
+        "received": chinese_date(complaint.received_at),
+        "today": chinese_date(timezone.now()),
+        "due": chinese_date(clock.last_day),
         "days": clock.amount,
         "reason": data.get("reason", ""),
-        "decided": _chinese_date(complaint.decided_at),
+        "decided": chinese_date(complaint.decided_at),
         "outcome": complaint.get_outcome_display() if complaint.outcome else "",
         "review_days": REVIEW_REQUEST_DAYS,
     }

@@ -273,3 +273,93 @@ def letter_page(request: HiqcRequest, letter_id: str) -> HttpResponse:
     letter = selectors.access_letter(request.actor, letter_id)
     body = services.letter_read(actor=request.actor, letter=letter)
     return render(request, "complaints/letter.html", {"letter": letter, "body": body})
+
+
+def _stats_params(request: HiqcRequest) -> tuple[int, int, Any]:
+    from . import stats
+
+    year, quarter = stats.current_quarter(timezone.localdate())
+    try:
+        year = int(request.GET.get("year", year))
+        quarter = int(request.GET.get("quarter", quarter))
+        stats.quarter_bounds(year, quarter)
+    except ValueError:
+        year, quarter = stats.current_quarter(timezone.localdate())
+    roots = stats.report_roots(request.actor)
+    code = request.GET.get("org", "")
+    root = next((u for u in roots if u.code == code), None)
+    return year, quarter, root
+
+
+@login_required
+def statistics_page(request: HiqcRequest) -> HttpResponse:
+    """Quarterly complaint statistics (CP-10/CP-11) with the industry medians as reference."""
+    from . import stats
+
+    require(request.actor, "complaints.view")
+    year, quarter, root = _stats_params(request)
+    result = stats.quarter_stats(request.actor, year=year, quarter=quarter, root=root)
+    chart = {
+        "median_label": _("行业中位数"),
+        "units": [r.unit.localized_name for r in result.units],
+        "rates": [
+            {
+                "key": key,
+                "label": _(label),
+                "values": [r.rates.get(key) for r in result.units],
+                "median": result.medians.get(key),
+            }
+            for key, label, _f, _s in stats.RATES
+        ],
+        "dispute": [{"name": label, "value": n} for _v, label, n in result.by_dispute],
+        "product": [{"name": label, "value": n} for _v, label, n in result.by_product],
+    }
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "complaints/statistics.html",
+        {
+            "s": result,
+            "chart": chart,
+            "rate_defs": [(k, _(label)) for k, label, _f, _s in stats.RATES],
+            "rate_tiles": [
+                {"label": _(label), "value": result.rates.get(k), "median": result.medians.get(k)}
+                for k, label, _f, _s in stats.RATES
+            ],
+            "unit_rows": [
+                {
+                    "name": r.unit.localized_name,
+                    "received": r.received,
+                    "cells": [
+                        {
+                            "value": r.rates.get(k),
+                            "above": (r.rates.get(k) or 0) > result.medians.get(k, float("inf")),
+                        }
+                        for k, _l, _f, _s in stats.RATES
+                    ],
+                }
+                for r in result.units
+            ],
+            "roots": stats.report_roots(request.actor),
+            "years": list(range(this_year, this_year - 4, -1)),
+            "quarters": [1, 2, 3, 4],
+            "can_export": request.actor.can("complaints.report"),
+        },
+    )
+
+
+@login_required
+def statistics_export(request: HiqcRequest) -> HttpResponse:
+    """The regulator-style workbook for the quarter; the export is audited."""
+    from . import stats
+
+    require(request.actor, "complaints.report")
+    year, quarter, root = _stats_params(request)
+    result = stats.quarter_stats(request.actor, year=year, quarter=quarter, root=root)
+    body = stats.regulator_workbook(request.actor, result)
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"hiqc-complaints-{year}Q{quarter}{'-' + root.code if root else ''}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -12,7 +12,7 @@ Interpretation II art. 15: time spent supplying documents does not count).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -91,11 +91,42 @@ def _schedule_warnings(deadline: Deadline) -> None:
 # --- clock effects ---------------------------------------------------------------------------------
 
 
-def deadline_start(
-    *, case_type: str, case_id: str, org_path: str, clock: Clock, at: datetime
+def deadline_build(
+    *,
+    case_type: str,
+    case_id: str,
+    org_path: str,
+    clock: Clock,
+    at: datetime,
+    extended_to: Sequence[tuple[int, datetime, str, str]] = (),
+    closed_at: datetime | None = None,
 ) -> Deadline:
-    """Start a clock; the warning thresholds in force (process configuration) are copied onto the
-    row so a later process version never changes a running clock."""
+    """An unsaved clock started at ``at``, optionally extended (``(to_amount, at, reason,
+    approver)`` each) and closed at ``closed_at`` — met if on time, else breached. For bulk
+    loaders (demo data, history brought over from another system) that write rows in batches;
+    the same computations as the live effects below."""
+    deadline = _new_deadline(case_type, case_id, org_path, clock, at)
+    for to_amount, when, reason, approver in extended_to:
+        if clock.max_amount is None or not deadline.amount < to_amount <= clock.max_amount:
+            raise DeadlineError(f"{clock.code}: cannot extend {deadline.amount} → {to_amount}")
+        deadline.extensions = [
+            *deadline.extensions,
+            {"at": when.isoformat(), "from": deadline.amount, "to": to_amount,
+             "reason": reason, "approver": approver},
+        ]  # fmt: skip
+        deadline.amount = to_amount
+        _apply_due(deadline, at, to_amount)
+        _schedule_warnings(deadline)
+    if closed_at is not None:
+        deadline.state = State.MET if closed_at <= deadline.due_at else State.BREACHED
+        deadline.breached_at = deadline.due_at if deadline.state == State.BREACHED else None
+        deadline.closed_at, deadline.next_warning_at = closed_at, None
+    return deadline
+
+
+def _new_deadline(
+    case_type: str, case_id: str, org_path: str, clock: Clock, at: datetime
+) -> Deadline:
     deadline = Deadline(
         warning_fractions=list(warning_fractions_for(case_type, org_path, at, clock.code)),
         case_type=case_type,
@@ -112,6 +143,15 @@ def deadline_start(
     )
     _apply_due(deadline, at, clock.amount)
     _schedule_warnings(deadline)
+    return deadline
+
+
+def deadline_start(
+    *, case_type: str, case_id: str, org_path: str, clock: Clock, at: datetime
+) -> Deadline:
+    """Start a clock; the warning thresholds in force (process configuration) are copied onto the
+    row so a later process version never changes a running clock."""
+    deadline = _new_deadline(case_type, case_id, org_path, clock, at)
     try:
         with transaction.atomic():
             deadline.save(force_insert=True)

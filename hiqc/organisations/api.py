@@ -1,13 +1,17 @@
+from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
-from ninja import Router, Status
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from hiqc.core.access import require
+from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS
 
-from . import selectors, services
+from . import selectors, services, volumes
 from .schemas import (
     MembershipIn,
     MembershipOut,
@@ -122,3 +126,60 @@ def create_token(request: HiqcRequest, payload: TokenIn):
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **ERRORS})
 def revoke_token(request: HiqcRequest, token_id: UUID):
     return services.api_token_revoke(actor=_actor(request), token_id=token_id)
+
+
+class VolumeOut(Schema):
+    org_unit_id: UUID
+    org_unit_code: str
+    month: date
+    premium_yuan: Decimal
+    policies_in_force: int
+    insured_persons: int
+
+    @staticmethod
+    def resolve_org_unit_code(obj) -> str:
+        return obj.org_unit.code
+
+
+class VolumeRejectOut(Schema):
+    line: int
+    field: str
+    problem: str
+
+
+class VolumeImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: list[VolumeRejectOut]
+
+
+@router.get("/business-volumes", response={200: list[VolumeOut], **ERRORS})
+@paginate
+def list_business_volumes(request: HiqcRequest, month: date | None = None):
+    """Premium, policies in force and insured persons per org unit and month (CP-11 denominators)."""
+    require(request.actor, volumes.PERM)
+    return volumes.volume_list(request.actor, month=month)
+
+
+@router.post(
+    "/business-volumes/import",
+    response={200: VolumeImportOut, **ERRORS},
+    openapi_extra={
+        "requestBody": {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "required": True,
+        }
+    },
+)
+def import_business_volumes(request: HiqcRequest):
+    """CSV body with header org_unit,month,premium_yuan,policies_in_force,insured_persons.
+    Good lines are kept, bad ones reported by line; re-running updates in place."""
+    require(request.actor, volumes.PERM)
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationFailed(
+            _("文件须为 UTF-8 编码的 CSV。"), fields={"body": [_("编码错误。")]}
+        ) from None
+    return volumes.volume_import_text(actor=request.actor, text=text, source="api").as_dict()

@@ -1,0 +1,47 @@
+// Complaint statistics charts (ECharts served locally; data from the json_script block "stats-data").
+document.addEventListener("DOMContentLoaded", function () {
+  var source = document.getElementById("stats-data");
+  if (!source || !window.echarts) { return; }
+  var data = JSON.parse(source.textContent);
+  var charts = [];
+
+  function chart(id, option) {
+    var el = document.getElementById(id);
+    if (!el) { return; }
+    var c = window.echarts.init(el);
+    c.setOption(option);
+    charts.push(c);
+  }
+
+  data.rates.forEach(function (rate, i) {
+    chart("rate-" + rate.key, {
+      title: { text: rate.label, left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v.toFixed(2); } },
+      grid: { left: 45, right: 20, top: 40, bottom: 60 },
+      xAxis: { type: "category", data: data.units, axisLabel: { interval: 0, rotate: data.units.length > 4 ? 30 : 0 } },
+      yAxis: { type: "value" },
+      series: [{
+        type: "bar",
+        data: rate.values.map(function (v) {
+          return { value: v, itemStyle: { color: rate.median !== null && v > rate.median ? "#c62828" : "#0b5cab" } };
+        }),
+        markLine: rate.median === null ? undefined : {
+          silent: true, symbol: "none",
+          lineStyle: { color: "#b26a00", type: "dashed" },
+          label: { formatter: data.median_label + " " + rate.median, position: "insideEndTop" },
+          data: [{ yAxis: rate.median }]
+        }
+      }]
+    });
+  });
+
+  ["dispute", "product"].forEach(function (key) {
+    chart("mix-" + key, {
+      tooltip: { trigger: "item" },
+      series: [{ type: "pie", radius: ["35%", "65%"], data: data[key].filter(function (d) { return d.value > 0; }),
+                 label: { formatter: "{b} {d}%" } }]
+    });
+  });
+
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+});

@@ -1,0 +1,288 @@
+"""Quarterly complaint statistics in the regulator's dimensions (CP-10, CP-11; issue 4 §6, §8).
+
+Counts are complaints *received* in the quarter; timeliness is over complaints *decided* in it.
+The three rates divide by the quarter's business volume: premium income summed over its months,
+policies in force and insured persons averaged over its months (they are stocks, not flows).
+P90 days to decision is taken from the decided complaints themselves, never from averages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from hiqc.core.access import Actor, scope
+from hiqc.core.audit import audit_record
+from hiqc.core.calendar import BEIJING
+from hiqc.core.models import Deadline
+from hiqc.organisations.models import BusinessVolume, OrgUnit
+
+from .enums import DisputeType, ProductLine, Source
+from .indicators import INDUSTRY_MEDIANS
+from .models import Complaint
+
+PERM = "complaints.view"
+RATES = (
+    ("per_100m_premium", "亿元保费投诉量", "premium_yuan", Decimal(10**8)),
+    ("per_10k_policies", "万张保单投诉量", "policies_in_force", Decimal(10**4)),
+    ("per_10k_insured", "万人次投诉量", "insured_persons", Decimal(10**4)),
+)
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime, list[date]]:
+    if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
+        raise ValueError("quarter out of range")
+    first = 3 * (quarter - 1) + 1
+    months = [date(year, first + i, 1) for i in range(3)]
+    start = datetime(year, first, 1, tzinfo=BEIJING)
+    end = (
+        datetime(year + 1, 1, 1, tzinfo=BEIJING)
+        if quarter == 4
+        else datetime(year, first + 3, 1, tzinfo=BEIJING)
+    )
+    return start, end, months
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile (the value below which p% of the cases fall)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class UnitRow:
+    unit: OrgUnit
+    received: int = 0
+    volume: dict[str, Decimal] = field(default_factory=dict)
+    rates: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass
+class QuarterStats:
+    year: int
+    quarter: int
+    root: OrgUnit | None
+    received: int
+    decided: int
+    on_time: int
+    avg_days: float | None
+    p90_days: float | None
+    repeats: int
+    regulator: int
+    by_dispute: list[tuple[str, str, int]]
+    by_product: list[tuple[str, str, int]]
+    dispute_by_unit: dict[str, Counter]
+    product_by_unit: dict[str, Counter]
+    units: list[UnitRow]
+    rates: dict[str, float | None]
+    medians: dict[str, float]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.decided if self.decided else None
+
+    @property
+    def repeat_rate(self) -> float | None:
+        return self.repeats / self.received if self.received else None
+
+    @property
+    def regulator_share(self) -> float | None:
+        return self.regulator / self.received if self.received else None
+
+
+def _report_units(actor: Actor, root: OrgUnit | None) -> list[OrgUnit]:
+    """The units a row is reported for: the children of the chosen unit (or of the actor's top
+    units), so a province sees its cities and head office sees the provinces."""
+    visible = scope(actor, OrgUnit.objects.filter(is_active=True), PERM).order_by("path")
+    if root is not None:
+        children = [u for u in visible if u.parent_id == root.pk]
+        return children or [root]
+    paths = [u.path for u in visible]
+    tops = [u for u in visible if not any(u.path != p and u.path.startswith(p) for p in paths)]
+    if len(tops) == 1:
+        return [u for u in visible if u.parent_id == tops[0].pk] or tops
+    return tops
+
+
+def quarter_stats(
+    actor: Actor, *, year: int, quarter: int, root: OrgUnit | None = None
+) -> QuarterStats:
+    start, end, months = quarter_bounds(year, quarter)
+    complaints = scope(actor, Complaint.objects.all(), PERM)
+    if root is not None:
+        complaints = complaints.filter(org_unit__path__startswith=root.path)
+    received = list(
+        complaints.filter(received_at__gte=start, received_at__lt=end).values_list(
+            "org_unit__path", "dispute_type", "product_line", "source", "repeat_of_id"
+        )
+    )
+    decided = list(
+        complaints.filter(decided_at__gte=start, decided_at__lt=end).values_list(
+            "id", "received_at", "decided_at"
+        )
+    )
+    met = set(
+        Deadline.objects.filter(
+            case_type="complaints.complaint",
+            clock="complaints.decide",
+            case_id__in=[str(i) for i, _r, _d in decided],
+            state=Deadline.State.MET,
+        ).values_list("case_id", flat=True)
+    )
+    days = [(d - r).total_seconds() / 86400 for _i, r, d in decided if d is not None]
+    units = [UnitRow(u) for u in _report_units(actor, root)]
+    dispute_by_unit: dict[str, Counter] = defaultdict(Counter)
+    product_by_unit: dict[str, Counter] = defaultdict(Counter)
+    for path, dispute, product, _source, _repeat in received:
+        for row in units:
+            if path.startswith(row.unit.path):
+                row.received += 1
+                dispute_by_unit[row.unit.code][dispute] += 1
+                product_by_unit[row.unit.code][product] += 1
+                break
+    volume_rows = BusinessVolume.objects.filter(month__in=months).values_list(
+        "org_unit__path", "premium_yuan", "policies_in_force", "insured_persons"
+    )
+    if root is not None:
+        volume_rows = volume_rows.filter(org_unit__path__startswith=root.path)
+    totals = {
+        "premium_yuan": Decimal(0),
+        "policies_in_force": Decimal(0),
+        "insured_persons": Decimal(0),
+    }
+    for path, premium, policies, insured in volume_rows:
+        values = {"premium_yuan": Decimal(premium), "policies_in_force": Decimal(policies),
+                  "insured_persons": Decimal(insured)}  # fmt: skip
+        for row in units:
+            if path.startswith(row.unit.path):
+                for k, v in values.items():
+                    row.volume[k] = row.volume.get(k, Decimal(0)) + v
+                for k, v in values.items():
+                    totals[k] += v
+                break
+    n_months = Decimal(len(months))
+
+    def rates(count: int, volume: dict[str, Decimal]) -> dict[str, float | None]:
+        out: dict[str, float | None] = {}
+        for key, _label, field_name, scale in RATES:
+            base = volume.get(field_name, Decimal(0))
+            if field_name != "premium_yuan":
+                base = base / n_months  # stocks: the quarter's average
+            out[key] = float(Decimal(count) / (base / scale)) if base > 0 else None
+        return out
+
+    for row in units:
+        row.rates = rates(row.received, row.volume)
+    dispute_total = Counter(d for _p, d, _pr, _s, _r in received)
+    product_total = Counter(p for _p, _d, p, _s, _r in received)
+    return QuarterStats(
+        year=year,
+        quarter=quarter,
+        root=root,
+        received=len(received),
+        decided=len(decided),
+        on_time=len(met),
+        avg_days=sum(days) / len(days) if days else None,
+        p90_days=percentile(days, 90),
+        repeats=sum(1 for *_x, r in received if r is not None),
+        regulator=sum(1 for _p, _d, _pr, s, _r in received if s == Source.REGULATOR),
+        by_dispute=[(v, str(label), dispute_total[v]) for v, label in DisputeType.choices],
+        by_product=[(v, str(label), product_total[v]) for v, label in ProductLine.choices],
+        dispute_by_unit=dispute_by_unit,
+        product_by_unit=product_by_unit,
+        units=units,
+        rates=rates(len(received), totals),
+        medians={k.split(".")[1]: v for k, v in INDUSTRY_MEDIANS.items()},
+    )
+
+
+def _num(value: float | None, digits: int = 2) -> Any:
+    return None if value is None else round(value, digits)
+
+
+def regulator_workbook(actor: Actor, stats: QuarterStats) -> bytes:
+    """The quarter's complaint statistics as the regulator asks for them (CP-10/CP-11): by dispute
+    type, product line and org unit, with the three complaint rates."""
+    book = Workbook(write_only=True)
+    title = _("{y}年第{q}季度投诉统计").format(y=stats.year, q=stats.quarter)
+    summary = book.create_sheet(_("汇总"))
+    summary.append([title])
+    summary.append(
+        [
+            _(
+                "统计口径：投诉件数按接收时间；处理时效按决定时间；保单与被保险人数为季度内月均有效数。"
+            )
+        ]
+    )
+    summary.append([_("指标"), _("本季度"), _("行业中位数（人身险，2022年第4季度）")])
+    summary.append([_("投诉件数"), stats.received, None])
+    for key, label, _f, _s in RATES:
+        summary.append([_(label), _num(stats.rates.get(key), 3), stats.medians.get(key)])
+    summary.append([_("按时处理率"), _num(stats.on_time_rate, 4), None])
+    summary.append([_("平均处理天数"), _num(stats.avg_days, 1), None])
+    summary.append([_("处理天数 P90"), _num(stats.p90_days, 1), None])
+    summary.append([_("重复投诉率"), _num(stats.repeat_rate, 4), None])
+    summary.append([_("监管转送占比"), _num(stats.regulator_share, 4), None])
+
+    def matrix(name: str, choices: Any, per_unit: dict[str, Counter]) -> None:
+        sheet = book.create_sheet(name)
+        sheet.append([_("机构"), *[str(label) for _v, label in choices], _("合计")])
+        for row in stats.units:
+            counts = per_unit.get(row.unit.code, Counter())
+            sheet.append([row.unit.name, *[counts[v] for v, _l in choices], row.received])
+        sheet.append(
+            [_("合计"), *[sum(per_unit.get(r.unit.code, Counter())[v] for r in stats.units)
+                         for v, _l in choices], stats.received]
+        )  # fmt: skip
+
+    matrix(_("按争议类型"), DisputeType.choices, stats.dispute_by_unit)
+    matrix(_("按险种"), ProductLine.choices, stats.product_by_unit)
+    units = book.create_sheet(_("按机构"))
+    units.append(
+        [_("机构"), _("投诉件数"), _("保费收入（元）"), _("月均有效保单"), _("月均被保险人"),
+         *[_(label) for _k, label, _f, _s in RATES]]
+    )  # fmt: skip
+    for row in stats.units:
+        units.append(
+            [
+                row.unit.name,
+                row.received,
+                float(row.volume.get("premium_yuan", 0)),
+                round(float(row.volume.get("policies_in_force", 0)) / 3),
+                round(float(row.volume.get("insured_persons", 0)) / 3),
+                *[_num(row.rates.get(k), 3) for k, _l, _f, _s in RATES],
+            ]
+        )
+    out = BytesIO()
+    book.save(out)
+    audit_record(
+        actor=actor,
+        action="complaints.statistics.export",
+        subject_type="complaints.complaint",
+        org_path=stats.root.path if stats.root else None,
+        data={"year": stats.year, "quarter": stats.quarter, "received": stats.received},
+    )
+    return out.getvalue()
+
+
+def report_roots(actor: Actor) -> list[OrgUnit]:
+    """Units a statistics page can be opened for (head office, provinces, cities in scope)."""
+    return list(
+        scope(actor, OrgUnit.objects.filter(is_active=True, level__lte=3), PERM).order_by("path")
+    )
+
+
+def current_quarter(today: date) -> tuple[int, int]:
+    """The last complete quarter (what a regulator report covers)."""
+    q = (today.month - 1) // 3 + 1
+    return (today.year, q - 1) if q > 1 else (today.year - 1, 4)

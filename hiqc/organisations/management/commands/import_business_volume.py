@@ -1,0 +1,38 @@
+"""manage.py import_business_volume FILE — load business volume (CP-11 denominators) from CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hiqc.core.access import Actor
+from hiqc.organisations.volumes import volume_import_text
+
+
+class Command(BaseCommand):
+    help = (
+        "Import business volume CSV: org_unit,month,premium_yuan,policies_in_force,insured_persons"
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path}: not UTF-8 ({exc})") from exc
+        report = volume_import_text(
+            actor=Actor.system("import_business_volume"), text=text, source=path.name
+        )
+        for r in report.rejected:
+            self.stderr.write(f"line {r['line']}: {r['field']}: {r['problem']}")
+        self.stdout.write(
+            f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+            f"rejected lines {len({r['line'] for r in report.rejected})}"
+        )
