@@ -46,6 +46,41 @@ AUDIT_VIEW = {"quality_lead", "auditor", "compliance"}
 RULES_VIEW = {"quality_lead", "admin", "auditor", "branch_manager", "compliance", "risk"}
 ORG_MANAGE = {"admin"}
 INDICATORS_VIEW = {"quality_lead", "branch_manager", "supervisor", "compliance", "risk", "auditor"}
+CALLS_VIEW = {"quality_lead", "branch_manager", "supervisor", "compliance", "risk", "auditor"}
+CALLS_IMPORT = {"quality_lead", "supervisor"}
+ONE_CALL = {  # one call record as a JSON object (a one-line JSON-lines import), unit C1
+    "call_id": "M-1",
+    "queue": "complaint",
+    "org_unit": "C1",
+    "offered_at": "2026-03-02T09:00:00+08:00",
+    "ended_at": "2026-03-02T09:00:30+08:00",
+    "abandoned": "true",
+}
+CONSULT_VIEW = {
+    "quality_lead",
+    "branch_manager",
+    "agent",
+    "handler",
+    "supervisor",
+    "compliance",
+    "auditor",
+    "outsider_agent",
+}
+CONSULT_HANDLE = {"agent", "handler", "supervisor", "outsider_agent"}
+CONSULT_CONFIGURE = {"quality_lead"}
+COMPLAINT_VIEW = {
+    "quality_lead",
+    "branch_manager",
+    "agent",
+    "handler",
+    "supervisor",
+    "compliance",
+    "risk",
+    "auditor",
+    "outsider_agent",
+}
+COMPLAINT_REGISTER = {"branch_manager", "agent", "handler", "outsider_agent"}
+COMPLAINT_REPORT = {"quality_lead", "compliance"}
 
 
 @pytest.fixture
@@ -78,6 +113,13 @@ API_CASES = [
     ("get", "/api/v1/indicators", None, INDICATORS_VIEW, 200, 403),
     ("get", "/api/v1/indicators/core.deadlines_met_rate/values", None, INDICATORS_VIEW, 200, 403),
     ("get", "/api/v1/staffing/erlang-c?calls=360&interval_s=1800&aht_s=240", None, ALL, 200, None),
+    ("get", "/api/v1/staffing/forecast", None, CALLS_VIEW, 200, 403),
+    ("post", "/api/v1/calls/import", ONE_CALL, CALLS_IMPORT, 200, 403),
+    ("get", "/api/v1/consultations", None, CONSULT_VIEW, 200, 403),
+    ("get", "/api/v1/consultation-topics", None, CONSULT_VIEW, 200, 403),
+    ("get", "/api/v1/complaints", None, COMPLAINT_VIEW, 200, 403),
+    ("get", "/api/v1/complaint-root-causes", None, COMPLAINT_VIEW, 200, 403),
+    ("get", "/api/v1/business-volumes", None, COMPLAINT_REPORT, 200, 403),
     # not allowed to see the parent unit → 404 (rule 2); may see it but not manage → 403
     (
         "post",
@@ -170,6 +212,16 @@ PAGE_CASES = [
     ("/my-work/", ALL, 200, None),
     ("/processes/", ALL, 200, None),
     ("/callcentre/staffing/", ALL, 200, None),
+    ("/callcentre/", CALLS_VIEW, 200, 403),
+    ("/callcentre/calls/import/", CALLS_IMPORT, 200, 403),
+    ("/consultations/", CONSULT_VIEW, 200, 403),
+    ("/consultations/new/", CONSULT_HANDLE, 200, 403),
+    ("/consultations/suggestions/", CONSULT_VIEW, 200, 403),
+    ("/consultations/topics/", CONSULT_CONFIGURE, 200, 403),
+    ("/complaints/", COMPLAINT_VIEW, 200, 403),
+    ("/complaints/new/", COMPLAINT_REGISTER, 200, 403),
+    ("/complaints/statistics/", COMPLAINT_VIEW, 200, 403),
+    ("/complaints/statistics/export.xlsx", COMPLAINT_REPORT, 200, 403),
     ("/notifications/unread", ALL, 200, None),
 ]
 
@@ -195,3 +247,23 @@ def test_navigation_links_only_permitted_pages(personas):
     assert 'href="/audit/"' not in html
     html = _client(personas, "auditor").get("/").content.decode()
     assert 'href="/audit/"' in html
+
+
+def test_a_complaint_is_seen_only_within_scope(personas, actors, org, customer):
+    from hiqc.complaints.services import complaint_register
+
+    complaint = complaint_register(
+        actor=actors["handler"],
+        org_unit_id=org["C1"].pk,
+        data={
+            "customer_id": str(customer.pk), "channel": "phone", "request": "r", "facts": "f",
+            "dispute_type": "claims", "product_line": "medical", "nature": "contract_dispute",
+            "respondent_kind": "branch",
+        },
+    )  # fmt: skip
+    for persona in sorted(ALL):
+        client = _client(personas, persona)
+        page = client.get(f"/complaints/{complaint.pk}/").status_code
+        api = client.get(f"/api/v1/complaints/{complaint.pk}").status_code
+        expected = 200 if persona in COMPLAINT_VIEW - {"outsider_agent"} else 404
+        assert (persona, page, api) == (persona, expected, expected)

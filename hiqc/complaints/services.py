@@ -23,7 +23,8 @@ from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit, compute_due
 from hiqc.core.casework import CaseKind, case_opened, case_transition
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.models import CaseEvent, Deadline, Notification
+from hiqc.core.notifications import notify
 from hiqc.core.rules import rule_value
 from hiqc.core.workflow import NotAllowed
 from hiqc.customers.enums import Channel, CustomerKind
@@ -64,10 +65,28 @@ def _url(case_id: str) -> str:
     return reverse("complaints:detail", args=[case_id])
 
 
+def _after(case: Any, action: str) -> None:
+    """Tell the new handler (inbox, and e-mail unless switched off)."""
+    if action not in ("assign", "reassign"):
+        return
+    case.refresh_from_db(fields=["assignee"])  # set by complaint_act after the transition
+    if case.assignee_id:
+        notify(
+            user_ids=[case.assignee_id],
+            kind=Notification.Kind.CASE_ASSIGNED,
+            title=_("投诉 {ref} 已分派给您").format(ref=case.reference),
+            url=_url(str(case.pk)),
+            case_type="complaints.complaint",
+            case_id=str(case.pk),
+            dedupe_key=f"complaint:{case.pk}:{action}:{case.version}",
+        )
+
+
 KIND = CaseKind(
     label="complaints.complaint",
     workflow=WORKFLOW,
     access=access_complaint,
+    on_commit=_after,
     name=_("投诉"),
     view_perm="complaints.view",
     url_for=_url,

@@ -334,6 +334,7 @@ class Notification(models.Model):
         DEADLINE_WARNING = "deadline_warning", _("时限预警")
         DEADLINE_BREACH = "deadline_breach", _("时限超时")
         DAILY_DIGEST = "daily_digest", _("每日待办摘要")
+        CASE_ASSIGNED = "case_assigned", _("案件分派给我")
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(

@@ -48,7 +48,7 @@ ROLE_MATRIX: dict[str, set[str]] = {
     #                            org   customers   audit rules  cal proc ind | consult.   calls  | complaints          | quality inspection
     Role.QUALITY_LEAD:           {V,    CV,         AV,   RV,        PM,  IV,  SV,     SC, KV, KI, PV,         PA, PX, QV, QI, QC},
     Role.BRANCH_MANAGER:         {V,    CV, CE,           RV,             IV,  SV,         KV,     PV, PR, PH,         QV},
-    Role.CONSULTATION_AGENT:     {      CV, CE, CR,                            SV, SH,             PR,                             QD},
+    Role.CONSULTATION_AGENT:     {      CV, CE, CR,                            SV, SH,         PV, PR,                         QD},
     Role.COMPLAINT_HANDLER:      {      CV, CE, CR,                            SV, SH,             PV, PR, PH,                     QD},
     Role.CLAIMS_HANDLER:         {      CV, CE, CR},
     Role.CLAIMS_REVIEWER:        {      CV,     CR},

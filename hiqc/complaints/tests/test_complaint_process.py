@@ -373,3 +373,15 @@ def test_an_outsider_cannot_see_or_act_on_the_complaint(org, customer, complaint
 
     with pytest.raises(NotFound):
         complaint_act(actor=outsider, complaint_id=complaint.pk, action="withdraw", data={})
+
+
+def test_the_assigned_handler_is_notified(
+    actors, org, customer, colleague, django_capture_on_commit_callbacks
+):
+    from hiqc.core.models import Notification
+
+    c = register(actors, org, customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(actors, c, "assign", at=T0 + timedelta(hours=1), assignee=str(colleague.pk))
+    note = Notification.objects.get(user=colleague)
+    assert note.kind == "case_assigned" and c.reference in note.title

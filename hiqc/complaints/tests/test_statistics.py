@@ -35,13 +35,15 @@ def test_quarter_bounds_are_beijing_calendar_quarters():
         datetime(2027, 1, 1, tzinfo=BEIJING),
     )
     assert months == [date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="quarter"):
         quarter_bounds(2026, 5)
 
 
 @pytest.fixture
 def quarter(actors, org):
-    customer = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "赵六"})
+    customer = customer_create(
+        actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "赵六"}
+    )
     base = {
         "customer_id": str(customer.pk), "channel": "phone", "request": "r", "facts": "f",
         "product_line": "medical", "nature": "contract_dispute", "respondent_kind": "branch",
