@@ -1,12 +1,20 @@
+from datetime import timedelta
 from typing import Annotated
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from hiqc.core.access import require
+from hiqc.core.errors import NotFound, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.rules import rule_value
 from hiqc.core.schemas import ERRORS
 
+from . import selectors, services
+from .enums import ImportSource
 from .erlang import MAX_AGENTS, agents_needed, erlang_c, with_shrinkage
+from .schemas import CallImportOut, ForecastOut, ForecastQuery
 
 router = Router(tags=["call centre"])
 
@@ -85,3 +93,75 @@ def staffing_erlang_c(request: HiqcRequest, q: Query[ErlangIn]):
         calls=q.calls, interval_s=q.interval_s, aht_s=q.aht_s, agents=agents, threshold_s=threshold
     )
     return {**result.__dict__, **extra}
+
+
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+}
+FORMATS = {
+    "text/csv": "csv",
+    "application/x-ndjson": "jsonl",
+    "application/jsonl": "jsonl",
+    "application/json": "jsonl",  # one call as a JSON object: a one-line JSON-lines file
+}
+
+
+@router.post(
+    "/calls/import",
+    response={200: CallImportOut, **ERRORS},
+    openapi_extra=IMPORT_BODY,
+    tags=["call centre"],
+)
+def import_calls(request: HiqcRequest):
+    """Import call records (issue 4 §2): a CSV body with a header row (`text/csv`) or JSON lines
+    (`application/x-ndjson`; one call may be sent as a JSON object) with the keys call_id, queue, org_unit (unit code), offered_at,
+    answered_at, ended_at, agent, abandoned, ivr_only. Idempotent by call_id (re-sent calls are
+    counted as duplicates); bad rows are listed with line, field and problem (the first 1,000;
+    `rejected_more` counts the rest) while the good rows are kept. Needs `calls.import`; rows for
+    units outside its scope are rejected."""
+    require(request.actor, "calls.import")
+    content_type = request.content_type or ""
+    file_format = FORMATS.get(content_type)
+    if file_format is None:
+        raise ValidationFailed(
+            _("请求体须为 text/csv 或 application/x-ndjson。"),
+            fields={"content_type": [content_type or "—"]},
+        )
+    report = services.calls_import(
+        actor=request.actor, source=request, file_format=file_format, origin=ImportSource.API
+    )
+    return {
+        "import_id": report.import_id,
+        "rows_read": report.rows_read,
+        "inserted": report.inserted,
+        "duplicates": report.duplicates,
+        "rejected_total": report.rejected_total,
+        "rejected": [r.__dict__ for r in report.rejected],
+        "rejected_more": report.rejected_more,
+    }
+
+
+@router.get("/staffing/forecast", response={200: ForecastOut, **ERRORS}, tags=["call centre"])
+def staffing_forecast(request: HiqcRequest, q: Query[ForecastQuery]):
+    """CC-4 staffing plan for a day (default tomorrow): calls per 15-minute interval forecast as
+    the mean of the same weekday over the last 4 weeks, AHT from the same calls, agents needed
+    for the target service level (Erlang C) and agents to schedule with shrinkage, for a queue
+    (empty: all) and an org unit's subtree (default: the top of the caller's `calls.view` scope)."""
+    actor = request.actor
+    require(actor, "calls.view")
+    unit = (
+        selectors.access_call_unit(actor, q.org_unit)
+        if q.org_unit
+        else selectors.default_call_unit(actor)
+    )
+    if unit is None:
+        raise NotFound()
+    day = q.date or timezone.localdate() + timedelta(days=1)
+    return selectors.staffing_forecast(actor, unit=unit, queue=q.queue, day=day).__dict__

@@ -11,4 +11,10 @@ class CallCentreConfig(AppConfig):
 
         from hiqc.core.navigation import register_link
 
+        from . import indicators  # noqa: F401  (registers the call-centre indicators)
+        from .rules import register_rules
+
+        register_rules()
+        register_link("service", "callcentre:dashboard", _("呼叫中心看板"), "calls.view")
         register_link("service", "callcentre:staffing", _("坐席排班测算"))
+        register_link("service", "callcentre:import", _("话务数据导入"), "calls.import")

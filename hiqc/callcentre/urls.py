@@ -3,4 +3,8 @@ from django.urls import path
 from . import views
 
 app_name = "callcentre"
-urlpatterns = [path("staffing/", views.staffing_page, name="staffing")]
+urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
+    path("staffing/", views.staffing_page, name="staffing"),
+    path("calls/import/", views.import_page, name="import"),
+]

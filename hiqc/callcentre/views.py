@@ -1,16 +1,26 @@
-"""The staffing calculator page (Erlang C, CC-4; standard 4.1.3(1))."""
+"""Call-centre pages: the dashboard (CC-1..CC-4; standard 4.1.3(1)), the call-record import
+(issue 4 §2) and the staffing calculator (Erlang C, CC-4)."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hiqc.core.access import require
+from hiqc.core.calendar import BEIJING
+from hiqc.core.errors import NotFound, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.rules import rule_value
 
+from . import selectors, services
+from .enums import CallQueue, ImportSource
 from .erlang import MAX_AGENTS, agents_needed, erlang_c, with_shrinkage
-from .forms import StaffingForm
+from .forms import CallImportForm, DashboardForm, StaffingForm
 
 
 @login_required
@@ -50,5 +60,125 @@ def staffing_page(request: HiqcRequest) -> HttpResponse:
             "evaluated": evaluated,
             "scheduled": scheduled,
             "defaults": defaults,
+        },
+    )
+
+
+@login_required
+def import_page(request: HiqcRequest) -> HttpResponse:
+    """Upload a CSV or JSON-lines file of call records; report inserted / duplicates / bad rows."""
+    actor = request.actor
+    require(actor, "calls.import")
+    form = CallImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.calls_import(
+                actor=actor,
+                source=upload,
+                file_format=form.cleaned_data["file_format"],
+                origin=ImportSource.PAGE,
+                file_name=upload.name,
+            )
+        except ValidationFailed as exc:
+            for messages in exc.fields.values():
+                for m in messages:
+                    form.add_error("file", m)
+    return render(
+        request,
+        "callcentre/import.html",
+        {
+            "form": form,
+            "report": report,
+            "runs": selectors.call_import_list(actor)[:10],
+            "columns": "call_id, queue, org_unit, offered_at, answered_at, ended_at, agent, "
+            "abandoned, ivr_only",
+        },
+    )
+
+
+def _percent_or_none(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+@login_required
+def dashboard_page(request: HiqcRequest) -> HttpResponse:
+    """Service level by interval against the target, abandon rate, the month per site worst
+    first, the CC-1 staffed-hours check and tomorrow's staffing plan (CC-4)."""
+    actor = request.actor
+    require(actor, "calls.view")
+    units = selectors.units_for_calls(actor)
+    form = DashboardForm(request.GET or None, units=units)
+    unit = selectors.default_call_unit(actor)
+    queue, day = "", None
+    if form.is_valid():
+        if form.cleaned_data["org_unit"]:
+            unit = selectors.access_call_unit(actor, form.cleaned_data["org_unit"])
+        queue = form.cleaned_data["queue"] or ""
+        day = form.cleaned_data["day"]
+    if unit is None:
+        raise NotFound()
+    today = timezone.localdate()
+    day = day or selectors.latest_call_day(actor, unit) or today - timedelta(days=1)
+    if not form.is_bound:
+        form.initial = {"org_unit": str(unit.pk), "queue": queue, "day": day}
+    target = rule_value("callcentre.service_level_target") / 100
+    day_start = datetime(day.year, day.month, day.day, tzinfo=BEIJING)
+    month_start = day_start.replace(day=1)
+    intervals = selectors.interval_series(unit, queue, day)
+    trend = selectors.daily_series(unit, queue, day - timedelta(days=29), day + timedelta(days=1))
+    forecast = selectors.staffing_forecast(
+        actor, unit=unit, queue=queue, day=max(day, today) + timedelta(days=1)
+    )
+    staffed = selectors.staffed_hours(actor, unit, day - timedelta(days=13), day + timedelta(1))
+    chart = {
+        "target": round(target * 100, 1),
+        "labels": {
+            "service_level": str(_("服务水平")),
+            "abandon_rate": str(_("放弃率")),
+            "target": str(_("目标")),
+            "offered": str(_("来话量")),
+            "agents": str(_("建议排班人数")),
+            "forecast": str(_("预测来话量")),
+        },
+        "intervals": [
+            {
+                "start": i["start"],
+                "offered": i["offered"],
+                "service_level": _percent_or_none(i["service_level"]),
+                "abandon_rate": _percent_or_none(i["abandon_rate"]),
+            }
+            for i in intervals
+        ],
+        "trend": [{"day": t["day"], "value": _percent_or_none(t["value"])} for t in trend],
+        "forecast": [
+            {"start": i.start, "calls": i.calls, "agents": i.agents_scheduled}
+            for i in forecast.intervals
+            if i.calls
+        ],
+    }
+    return render(
+        request,
+        "callcentre/dashboard.html",
+        {
+            "form": form,
+            "unit": unit,
+            "queue": queue,
+            "queue_label": dict(CallQueue.choices).get(queue, _("全部队列")),
+            "day": day,
+            "target": target,
+            "threshold": rule_value("callcentre.answer_threshold_s"),
+            "short_abandon": rule_value("callcentre.short_abandon_s"),
+            "staffed_minimum": rule_value("callcentre.staffed_hours_min"),
+            "day_figures": selectors.period_figures(unit, queue, "day", day_start),
+            "month_figures": selectors.period_figures(unit, queue, "month", month_start),
+            "month": month_start,
+            "branches": selectors.branch_table(actor, unit, month_start),
+            "queues": CallQueue.choices,
+            "staffed": staffed,
+            "forecast": forecast,
+            "forecast_rows": [i for i in forecast.intervals if i.calls],
+            "chart": chart,
         },
     )

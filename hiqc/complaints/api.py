@@ -1,4 +1,3 @@
-from datetime import date
 from uuid import UUID
 
 from ninja import Router, Status
@@ -8,7 +7,7 @@ from hiqc.core.access import require
 from hiqc.core.casework import case_representation
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import CaseEvent
-from hiqc.core.schemas import ERRORS, ErrorOut
+from hiqc.core.schemas import ERRORS, ErrorOut, IsoDate
 
 from . import selectors, services
 from .models import Complaint
@@ -47,8 +46,8 @@ def list_complaints(
     status: str = "",
     dispute_type: str = "",
     source: str = "",
-    received_from: date | None = None,
-    received_to: date | None = None,
+    received_from: IsoDate | None = None,
+    received_to: IsoDate | None = None,
 ):
     """Complaints in the caller's scope, newest receipt first (reference or complainant name)."""
     require(request.actor, "complaints.view")

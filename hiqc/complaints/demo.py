@@ -177,7 +177,7 @@ def demo_load(
     )
     if not cities:
         return {}
-    volumes = _volumes(rng, cities, today)
+    volumes = _volumes(random.Random(seed * 7 + 5), cities, today)  # own stream: re-runs agree
     causes = {c.code: c for c in RootCause.objects.filter(parent__isnull=False)}
     handler, approver = users.get("complaint_handler_bj"), users.get("quality_lead")
     pools = {
@@ -200,7 +200,7 @@ def demo_load(
         ),
         key=lambda a: a[0],
     )
-    existing = set(Complaint.objects.values_list("reference", flat=True))
+    existing = dict(Complaint.objects.values_list("reference", "id"))
     retention = int(rule_value("complaints.retention_years"))
     repeat_window = int(rule_value("complaints.repeat_window_days"))
     seq: dict[date, int] = {}
@@ -213,7 +213,9 @@ def demo_load(
         reference = f"TS{day:%Y%m%d}5{seq[day]:04d}"
         pool = pools[city.code]
         # about one in eleven comes from a small set of frequent complainants: the repeats
-        customer_id, name = pool[rng.randrange(40)] if rng.random() < 0.09 else rng.choice(pool)
+        customer_id, name = (
+            pool[rng.randrange(min(40, len(pool)))] if rng.random() < 0.09 else rng.choice(pool)
+        )
         names[customer_id] = name
         dispute = _pick(rng, DISPUTES)
         r = rng.random()
@@ -240,9 +242,13 @@ def demo_load(
         )
         c.assignee = handler if in_bj else None
         story = _Story(c, now=now, actor_name=handler.username if in_bj and handler else "demo")
-        if reference not in existing:
-            _play(story, rng, causes=causes, approver=approver, retention=retention)
-            stories.append(story)
+        if reference in existing:  # loaded by an earlier run: later repeats point at that row
+            last_by_customer[customer_id] = Complaint(
+                pk=existing[reference], reference=reference, received_at=received
+            )
+            continue
+        _play(story, rng, causes=causes, approver=approver, retention=retention)
+        stories.append(story)
     with transaction.atomic():
         Complaint.objects.bulk_create([s.c for s in stories], batch_size=500)
         Deadline.objects.bulk_create([d for s in stories for d in s.deadlines], batch_size=500)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from hiqc.core.schemas import IsoDatetime
+from hiqc.core.schemas import IsoDate, IsoDatetime
 
 
 class ComplainantIn(Schema):
@@ -23,7 +23,7 @@ class ComplaintIn(Schema):
     new_complainant: ComplainantIn | None = None
     channel: str = Field(..., max_length=20)
     source: str = Field("direct", max_length=20)
-    forwarded_on: date | None = None
+    forwarded_on: IsoDate | None = None
     forwarding_ref: str = Field("", max_length=60)
     received_at: IsoDatetime | None = None
     respondent_kind: str = Field(..., max_length=20)

@@ -111,3 +111,9 @@ def case_events(complaint: Complaint) -> list[CaseEvent]:
             case_type="complaints.complaint", case_id=str(complaint.pk)
         ).order_by("at", "id")
     )
+
+
+def linked_consultations(complaint: Complaint) -> list[Any]:
+    """Consultations converted into this complaint (the link is held by the consultation)."""
+    related = getattr(complaint, "consultations", None)
+    return list(related.all()) if related is not None else []

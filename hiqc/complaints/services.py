@@ -264,6 +264,7 @@ def complaint_register(
     source: str = CaseEvent.Source.PAGE,
 ) -> Complaint:
     """Register a complaint (standard 4.2.2(2)); the 15-day clock runs from receipt (CP-1)."""
+    require(actor, REGISTER)
     now = at or timezone.now()
     unit = OrgUnit.objects.filter(pk=org_unit_id).first() if _is_uuid(org_unit_id) else None
     if unit is None or not actor.can(REGISTER, unit.path):

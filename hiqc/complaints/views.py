@@ -6,6 +6,7 @@ errors back and forth.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -22,11 +23,12 @@ from hiqc.core.access import require
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
+from hiqc.customers.enums import Channel
 from hiqc.customers.masking import masked
 from hiqc.customers.selectors import customer_list
 
 from . import selectors, services
-from .enums import Outcome, Status
+from .enums import Outcome, Source, Status
 from .forms import ComplaintFilterForm, ComplaintForm
 from .recusal import eligible_handlers
 from .workflow import WORKFLOW
@@ -226,12 +228,47 @@ def _detail_context(request: HiqcRequest, complaint: Any) -> dict[str, Any]:
                 "label": _(labels[e.activity]) if e.activity in labels else e.activity,
                 "from": states.get(e.from_state, e.from_state),
                 "to": states.get(e.to_state, e.to_state),
+                "data": _event_data(e.data),
             }
             for e in selectors.case_events(complaint)
         ],
-        "review_ends": services.review_window_ends(complaint),
+        "review_last_day": _last_day(services.review_window_ends(complaint)),
         "merged": list(complaint.merged.all()),
+        "consultations": selectors.linked_consultations(complaint),
     }
+
+
+EVENT_KEYS: dict[str, str] = {
+    "reason": N_("理由"),
+    "summary": N_("摘要"),
+    "assignee": N_("承办人"),
+    "outcome": N_("处理结果"),
+    "root_cause": N_("根因"),
+    "into": N_("合并至"),
+    "channel": N_("渠道"),
+    "source": N_("来源"),
+    "retain_until": N_("保存至"),
+}
+EVENT_VALUES: dict[str, dict[str, Any]] = {
+    "outcome": dict(Outcome.choices),
+    "channel": dict(Channel.choices),
+    "source": dict(Source.choices),
+}
+
+
+def _last_day(due: Any) -> Any:
+    """An exclusive 00:00 end shown as the last day (a period ends at 24:00 of its last day)."""
+    return None if due is None else (timezone.localtime(due) - timedelta(seconds=1)).date()
+
+
+def _event_data(data: Any) -> list[tuple[str, str]]:
+    """An event's recorded inputs with readable names and values."""
+    if not isinstance(data, dict):
+        return []
+    return [
+        (_(EVENT_KEYS[k]) if k in EVENT_KEYS else k, str(EVENT_VALUES.get(k, {}).get(v, v)))
+        for k, v in data.items()
+    ]
 
 
 @login_required

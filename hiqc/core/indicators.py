@@ -5,6 +5,13 @@ source, and a ``compute(period)`` returning (org path, numerator, denominator) f
 own records in the period. ``indicators_compute`` writes those rows (replacing the period, so a
 recompute is idempotent); reads roll up a subtree as Σnumerator ÷ Σdenominator, never an average of
 ratios. Targets, dashboards and control charts come with the quality issue.
+
+An indicator with many short periods (15-minute intervals over a year) may also declare
+``compute_range(granularity, start, end)``, returning ``(period start, org path, numerator,
+denominator)`` for every period in [start, end) from one grouped query; ``indicators_compute`` uses
+it when present and replaces the whole range at once. Period starts are Beijing time (UTC+8, no
+daylight saving), aligned with ``align``. ``indicator_rows_replace`` is the one writer of rows, for
+domains that compute several indicators from one query.
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ class Period:
     end: datetime
 
 
+RangeRow = tuple[datetime, str, float, float]
+RangeCompute = Callable[[str, datetime, datetime], Iterable[RangeRow]]
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str
@@ -41,8 +52,28 @@ class Indicator:
     clauses: tuple[str, ...]
     formula: str
     source: str
-    compute: Callable[[Period], Iterable[tuple[str, float, float]]]
+    compute: Callable[[Period], Iterable[tuple[str, float, float]]] | None = None
     granularities: tuple[str, ...] = ("day", "month")
+    # optional: every period of [start, end) at once → (period start, org path, n, d)
+    compute_range: RangeCompute | None = None
+
+    def __post_init__(self) -> None:
+        if self.compute is None and self.compute_range is None:
+            raise ValueError(f"indicator {self.code!r} declares neither compute nor compute_range")
+
+    def rows(self, granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
+        """(period start, org path, numerator, denominator) for every period in [start, end)."""
+        if self.compute_range is not None:
+            return [
+                (align(s, granularity), path, float(n), float(d))
+                for s, path, n, d in self.compute_range(granularity, start, end)
+            ]
+        assert self.compute is not None
+        return [
+            (period.start, path, float(n), float(d))
+            for period in periods(granularity, start, end)
+            for path, n, d in self.compute(period)
+        ]
 
 
 INDICATORS: dict[str, Indicator] = {}
@@ -81,6 +112,32 @@ def periods(granularity: str, start: datetime, end: datetime) -> Iterator[Period
         cursor = following
 
 
+def indicator_rows_replace(
+    *, code: str, granularity: str, start: datetime, end: datetime, rows: Iterable[RangeRow]
+) -> int:
+    """Replace the rows of ``code`` for every period starting in [start, end) (aligned) with
+    ``rows`` (zero denominators dropped), in one transaction; returns rows written."""
+    begin = align(start, granularity)
+    values = [
+        IndicatorValue(
+            code=code,
+            granularity=granularity,
+            period_start=period_start,
+            org_path=path,
+            numerator=float(n),
+            denominator=float(d),
+        )
+        for period_start, path, n, d in rows
+        if d
+    ]
+    with transaction.atomic():
+        IndicatorValue.objects.filter(
+            code=code, granularity=granularity, period_start__gte=begin, period_start__lt=end
+        ).delete()
+        IndicatorValue.objects.bulk_create(values, batch_size=2000)
+    return len(values)
+
+
 def indicators_compute(
     *, codes: Iterable[str] | None = None, granularity: str, start: datetime, end: datetime
 ) -> int:
@@ -90,24 +147,27 @@ def indicators_compute(
         indicator = INDICATORS[code]
         if granularity not in indicator.granularities:
             continue
+        if indicator.compute_range is not None:
+            spans = list(periods(granularity, start, end))
+            if not spans:
+                continue
+            begin, finish = spans[0].start, spans[-1].end
+            written += indicator_rows_replace(
+                code=code,
+                granularity=granularity,
+                start=begin,
+                end=finish,
+                rows=indicator.rows(granularity, begin, finish),
+            )
+            continue
+        assert indicator.compute is not None
         for period in periods(granularity, start, end):
-            rows = [(path, float(n), float(d)) for path, n, d in indicator.compute(period) if d]
-            with transaction.atomic():
-                IndicatorValue.objects.filter(
-                    code=code, granularity=granularity, period_start=period.start
-                ).delete()
-                IndicatorValue.objects.bulk_create(
-                    IndicatorValue(
-                        code=code,
-                        granularity=granularity,
-                        period_start=period.start,
-                        org_path=path,
-                        numerator=n,
-                        denominator=d,
-                    )
-                    for path, n, d in rows
-                )
-            written += len(rows)
+            rows = [
+                (period.start, path, float(n), float(d)) for path, n, d in indicator.compute(period)
+            ]
+            written += indicator_rows_replace(
+                code=code, granularity=granularity, start=period.start, end=period.end, rows=rows
+            )
     return written
 
 

@@ -29,6 +29,18 @@ def _to_utc(value: datetime) -> datetime:
 
 IsoDatetime = Annotated[datetime, BeforeValidator(_iso_text_only), AfterValidator(_to_utc)]
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Refuse numbers where a date is expected (pydantic would read "0" as a Unix time)."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("expected an ISO 8601 date such as 2026-11-26")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
 
 class ErrorOut(Schema):
     code: str

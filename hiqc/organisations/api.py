@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
-from hiqc.core.schemas import ERRORS
+from hiqc.core.schemas import ERRORS, IsoDate
 
 from . import selectors, services, volumes
 from .schemas import (
@@ -156,7 +156,7 @@ class VolumeImportOut(Schema):
 
 @router.get("/business-volumes", response={200: list[VolumeOut], **ERRORS})
 @paginate
-def list_business_volumes(request: HiqcRequest, month: date | None = None):
+def list_business_volumes(request: HiqcRequest, month: IsoDate | None = None):
     """Premium, policies in force and insured persons per org unit and month (CP-11 denominators)."""
     require(request.actor, volumes.PERM)
     return volumes.volume_list(request.actor, month=month)

@@ -4,20 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0009_indicator_values'),
+        ("core", "0009_indicator_values"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('deadline_warning', '时限预警'), ('deadline_breach', '时限超时'), ('daily_digest', '每日待办摘要'), ('case_assigned', '案件分派给我')], max_length=30, verbose_name='类型'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("deadline_warning", "时限预警"),
+                    ("deadline_breach", "时限超时"),
+                    ("daily_digest", "每日待办摘要"),
+                    ("case_assigned", "案件分派给我"),
+                ],
+                max_length=30,
+                verbose_name="类型",
+            ),
         ),
         migrations.AlterField(
-            model_name='notificationpreference',
-            name='kind',
-            field=models.CharField(choices=[('deadline_warning', '时限预警'), ('deadline_breach', '时限超时'), ('daily_digest', '每日待办摘要'), ('case_assigned', '案件分派给我')], max_length=30),
+            model_name="notificationpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("deadline_warning", "时限预警"),
+                    ("deadline_breach", "时限超时"),
+                    ("daily_digest", "每日待办摘要"),
+                    ("case_assigned", "案件分派给我"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

@@ -1,0 +1,52 @@
+"""The call centre's rule beyond the two the kernel declares (DESIGN rule 9; regulations.md CC-3).
+
+``callcentre.answer_threshold_s`` (T, CC-2) and ``callcentre.service_level_target`` (CC-2) live in
+``hiqc.core.rules``; the short-abandon threshold is registered here at start-up. It is a ceiling:
+raising it would drop more abandoned calls from the service level and flatter it.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.rules import RULES, Rule
+
+SHORT_ABANDON = Rule(
+    "callcentre.short_abandon_s",
+    5,
+    "seconds",
+    _("短时放弃阈值（不计入服务水平与放弃率）"),
+    "CC-3：放弃时间 ≤ 5 秒的短时放弃可从分子分母中同时剔除",
+    "C",
+    "ceiling",
+)
+FORECAST_DAYS = Rule(
+    "callcentre.forecast_history_days",
+    28,
+    "days",
+    _("话务预测参照天数（取其中同一星期几的均值）"),
+    "CC-4：按近 4 周同一星期几的来话均值预测（HIQC 设计默认值，P）",
+    "P",
+)
+STAFFED_HOURS = Rule(
+    "callcentre.staffed_hours_min",
+    8,
+    "hours",
+    _("工作日人工接听最少小时数"),
+    "CC-1：24 小时电话服务，工作日人工服务时间不少于 8 小时（2010 年规定第5条）",
+    "B",
+    "floor",
+)
+SHRINKAGE = Rule(
+    "callcentre.shrinkage_percent",
+    30,
+    "percent",
+    _("排班缩减率"),
+    "CC-4：Erlang C 之外的休息、培训、缺勤等（HIQC 设计默认值，P）",
+    "P",
+)
+
+
+def register_rules() -> None:
+    for rule in (SHORT_ABANDON, STAFFED_HOURS, FORECAST_DAYS, SHRINKAGE):
+        RULES.setdefault(rule.key, rule)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import BeforeValidator
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Refuse numbers where a date is expected (pydantic would read 0 as 1970-01-01)."""
+    if isinstance(value, Date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("expected an ISO 8601 date such as 2026-03-30")
+
+
+IsoDate = Annotated[Date, BeforeValidator(_iso_date_only)]
+
+
+class RejectedRowOut(Schema):
+    line: int
+    field: str
+    problem: str
+
+
+class CallImportOut(Schema):
+    import_id: UUID | None
+    rows_read: int
+    inserted: int
+    duplicates: int
+    rejected_total: int
+    rejected: list[RejectedRowOut]
+    rejected_more: int
+
+
+class ForecastQuery(Schema):
+    queue: Literal["", "consultation", "complaint", "claims", "other"] = ""
+    org_unit: UUID | None = None
+    date: IsoDate | None = None
+
+
+class ForecastIntervalOut(Schema):
+    start: str  # HH:MM, Beijing time
+    calls: float
+    aht_s: float | None
+    agents_needed: int | None
+    agents_scheduled: int | None
+    service_level: float | None
+    asa_s: float | None
+    occupancy: float | None
+
+
+class ForecastOut(Schema):
+    queue: str
+    org_unit_path: str
+    date: Date
+    history_days: list[Date]
+    aht_s: float | None
+    target: float
+    threshold_s: int
+    shrinkage: float
+    total_calls: float
+    peak_agents: int
+    agent_hours: float
+    intervals: list[ForecastIntervalOut]

@@ -1,0 +1,54 @@
+"""The consultation process as data (DESIGN §4 rule 3; standard 4.1.1, 4.1.3(2)(3)).
+
+已受理 received → 已答复 answered → 已办结 resolved, or from answered 已转投诉 / 已转建议.
+
+No law or regulation sets a time limit for answering a consultation (regulations.md has CP-* for
+complaints and CC-* for the phone queue only), so the reply clock is an **internal target**, not a
+legal one: one working day by default, configurable per org subtree through the process
+configuration (``steps.answer.target_amount`` / ``target_unit`` of process ``consultations.consultation``).
+"""
+
+from __future__ import annotations
+
+from hiqc.core.calendar import Unit
+from hiqc.core.workflow import Clock, Stop, T, Workflow
+
+from .enums import ConsultationStatus as S
+
+HANDLE = "consultations.handle"
+VIEW = "consultations.view"
+CONFIGURE_PERM = "consultations.configure"
+REGISTER_COMPLAINT = "complaints.register"
+# What a conversion into a complaint asks (CP-5: only what the consultation does not hold).
+COMPLAINT_INPUTS = ("request", "dispute_type", "product_line", "nature", "respondent_kind")
+PROCESS = "consultations.consultation"  # the case kind label, also the process configuration key
+
+REPLY = Clock(
+    "consultation.reply",
+    "咨询答复（内部目标）",
+    1,
+    Unit.WORKING_DAYS,
+    "内部目标 internal target (P)：法规未规定咨询答复时限，可在流程版本中配置",
+)
+
+CONSULTATION = Workflow.build(
+    name="consultation",
+    states=S,
+    initial=S.RECEIVED,
+    final=[S.RESOLVED, S.CONVERTED_COMPLAINT, S.CONVERTED_SUGGESTION],
+    clocks=[REPLY],
+    # The reply clock is started by consultation_capture with the target in force (configurable),
+    # not by on_create, whose clock amounts are fixed in code.
+    on_create=[],
+    transitions=[
+        T("answer", S.RECEIVED, S.ANSWERED, perm=HANDLE, label="答复", requires=["answer"],
+          effects=[Stop(REPLY)]),
+        T("resolve", S.ANSWERED, S.RESOLVED, perm=HANDLE, label="办结"),
+        T("convert_complaint", S.ANSWERED, S.CONVERTED_COMPLAINT, perm=REGISTER_COMPLAINT,
+          label="转投诉", requires=COMPLAINT_INPUTS),
+        T("convert_suggestion", S.ANSWERED, S.CONVERTED_SUGGESTION, perm=HANDLE,
+          label="转建议", requires=["content"]),
+    ],
+)  # fmt: skip
+
+ACTION_LABELS = {"create": "受理", **{t.name: t.label for t in CONSULTATION.transitions}}
