@@ -7,11 +7,11 @@ from hiqc.core.access import require
 from hiqc.core.casework import case_representation
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import CaseEvent
-from hiqc.core.schemas import ERRORS, ErrorOut, IsoDate
+from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut, IsoDate
 
 from . import selectors, services
 from .models import Complaint
-from .schemas import ActionIn, ComplaintIn, ComplaintOut, ComplaintRow, LetterOut, RootCauseOut
+from .schemas import ComplaintIn, ComplaintOut, ComplaintRow, LetterOut, RootCauseOut
 
 router = Router(tags=["complaints"])
 CONFLICT = {**ERRORS, 409: ErrorOut}
@@ -96,7 +96,7 @@ def get_complaint(request: HiqcRequest, complaint_id: UUID):
 @router.post(
     "/complaints/{complaint_id}/actions/{action}", response={200: ComplaintOut, **CONFLICT}
 )
-def complaint_action(request: HiqcRequest, complaint_id: UUID, action: str, payload: ActionIn):
+def complaint_action(request: HiqcRequest, complaint_id: UUID, action: str, payload: CaseActionIn):
     """Apply one action (allowed_actions on the read); 409 with the current state when stale."""
     complaint = services.complaint_act(
         actor=request.actor,

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from hiqc.core.schemas import IsoDate, IsoDatetime
+from hiqc.core.schemas import CaseDeadlineOut, CaseEventOut, IsoDate, IsoDatetime
 
 
 class ComplainantIn(Schema):
@@ -65,27 +65,6 @@ class ComplaintRow(Schema):
         return obj["complainant_name"] if isinstance(obj, dict) else obj.complainant.name
 
 
-class DeadlineOut(Schema):
-    clock: str
-    label: str
-    due_at: datetime
-    due_date: date | None
-    state: str
-    remaining_seconds: int | None
-    source: str
-    warnings: list[str]
-
-
-class EventOut(Schema):
-    activity: str
-    from_state: str
-    to_state: str
-    at: datetime
-    actor: str
-    source: str
-    external_id: str
-
-
 class LetterRow(Schema):
     id: UUID
     kind: str
@@ -97,8 +76,8 @@ class LetterRow(Schema):
 class ComplaintOut(ComplaintRow):
     status_label: str
     allowed_actions: list[str]
-    deadlines: list[DeadlineOut]
-    events: list[EventOut]
+    deadlines: list[CaseDeadlineOut]
+    events: list[CaseEventOut]
     letters: list[LetterRow]
     forwarded_on: date | None
     respondent_kind: str
@@ -115,11 +94,6 @@ class ComplaintOut(ComplaintRow):
     review_opinion: str
     merged_into_id: UUID | None
     retain_until: date | None
-
-
-class ActionIn(Schema):
-    version: int | None = Field(None, ge=1, le=2_000_000_000)
-    data: dict[str, Any] = Field(default_factory=dict)
 
 
 class LetterOut(LetterRow):

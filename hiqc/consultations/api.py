@@ -12,13 +12,12 @@ from ninja.pagination import paginate
 from hiqc.core.access import require
 from hiqc.core.casework import Source, case_representation
 from hiqc.core.http import HiqcRequest
-from hiqc.core.schemas import ERRORS, ErrorOut, IsoDate
+from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut, IsoDate
 from hiqc.customers.enums import Channel
 
 from . import selectors, services
 from .enums import ConsultationStatus
 from .schemas import (
-    ActionIn,
     CategoryOut,
     ConsultationCaseOut,
     ConsultationIn,
@@ -101,7 +100,7 @@ def get_consultation(request: HiqcRequest, consultation_id: UUID):
     "/consultations/{consultation_id}/actions/{action}",
     response={200: ConsultationCaseOut, **CASE_ERRORS},
 )
-def post_action(request: HiqcRequest, consultation_id: UUID, action: str, payload: ActionIn):
+def post_action(request: HiqcRequest, consultation_id: UUID, action: str, payload: CaseActionIn):
     """Apply an action (answer, resolve, convert_complaint, convert_suggestion) at ``version``: 409 when stale or
     not allowed now, 422 for missing inputs, 404 out of scope, 403 without permission."""
     services.consultation_act(

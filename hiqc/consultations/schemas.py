@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 from uuid import UUID
 
 from ninja import Field, Schema
 
+from hiqc.core.schemas import CaseDeadlineOut, CaseEventOut
 from hiqc.customers.enums import Channel
 from hiqc.customers.masking import masked
 
@@ -71,27 +71,6 @@ class ConsultationOut(Schema):
         return masked("mobile", obj.customer.mobile if obj.customer_id else obj.contact_mobile)
 
 
-class DeadlineOut(Schema):
-    clock: str
-    label: str
-    due_at: datetime
-    due_date: date | None
-    state: str
-    remaining_seconds: int | None
-    source: str
-    warnings: list[str]
-
-
-class EventOut(Schema):
-    activity: str
-    from_state: str
-    to_state: str
-    at: datetime
-    actor: str
-    source: str
-    external_id: str
-
-
 class ConsultationCaseOut(Schema):
     """The case representation (docs/architecture.md, case API contract) plus the record."""
 
@@ -100,8 +79,8 @@ class ConsultationCaseOut(Schema):
     status_label: str
     version: int
     allowed_actions: list[str]
-    deadlines: list[DeadlineOut]
-    events: list[EventOut]
+    deadlines: list[CaseDeadlineOut]
+    events: list[CaseEventOut]
     consultation: ConsultationOut
     question: str
     answer: str
@@ -121,11 +100,6 @@ class ConsultationIn(Schema):
     contact_mobile: str = Field("", max_length=20)
     call_id: str = Field("", max_length=64)
     recording_ref: str = Field("", max_length=255)
-
-
-class ActionIn(Schema):
-    version: int | None = Field(None, ge=1, le=2_000_000_000)
-    data: dict[str, Any] = {}
 
 
 class ConflictOut(Schema):

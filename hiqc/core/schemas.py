@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator
 
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -102,3 +102,33 @@ class DueOut(Schema):
     unit: str
     rolled_over_from: date | None
     warnings: list[str]
+
+
+class CaseDeadlineOut(Schema):
+    """One clock of a case, as every case read returns it (casework.case_representation)."""
+
+    clock: str
+    label: str
+    due_at: datetime
+    due_date: date | None
+    state: str
+    remaining_seconds: int | None
+    source: str
+    warnings: list[str]
+
+
+class CaseEventOut(Schema):
+    activity: str
+    from_state: str
+    to_state: str
+    at: datetime
+    actor: str
+    source: str
+    external_id: str
+
+
+class CaseActionIn(Schema):
+    """The body of POST /<cases>/{id}/actions/{action}."""
+
+    version: int | None = Field(None, ge=1, le=2_000_000_000)
+    data: dict[str, Any] = Field(default_factory=dict)
