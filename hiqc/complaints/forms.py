@@ -54,7 +54,14 @@ class ComplaintForm(forms.Form):
     respondent_kind = forms.ChoiceField(
         label=_("被投诉方类型"), choices=BLANK + RespondentKind.choices
     )
+    respondent_user_id = forms.ChoiceField(label=_("被投诉员工"), required=False)
     respondent_name = forms.CharField(label=_("被投诉方名称或姓名"), required=False, max_length=100)
+    involved_user_ids = forms.MultipleChoiceField(
+        label=_("涉及人员（须回避）"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("投诉中点名或经办过投诉事项的人员，不能承办本投诉（CP-6）"),
+    )
     request = forms.CharField(label=_("投诉请求"), widget=forms.Textarea(attrs={"rows": 3}))
     facts = forms.CharField(label=_("事实与理由"), widget=forms.Textarea(attrs={"rows": 4}))
     policy_ref = forms.CharField(label=_("保单号"), required=False, max_length=40)
@@ -66,7 +73,7 @@ class ComplaintForm(forms.Form):
     product_line = forms.ChoiceField(label=_("险种"), choices=BLANK + ProductLine.choices)
     nature = forms.ChoiceField(label=_("投诉性质"), choices=BLANK + Nature.choices)
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, units=(), staff=(), **kwargs):
         super().__init__(*args, **kwargs)
         # The service checks every field and names each problem (one set of messages for the
         # page and the API); the form only marks which fields are required.
@@ -76,6 +83,11 @@ class ComplaintForm(forms.Form):
         field = self.fields["org_unit_id"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = unit_choices(units)
+        people = [(str(u.pk), f"{u.display_name or u.username}（{u.username}）") for u in staff]
+        for name, blank in (("respondent_user_id", BLANK), ("involved_user_ids", [])):
+            choice = self.fields[name]
+            assert isinstance(choice, forms.ChoiceField)
+            choice.choices = blank + people
 
 
 OUTCOME_CHOICES = BLANK + Outcome.choices

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.models import CaseEvent, Deadline
-from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.models import OrgUnit, User
 
 from .models import Complaint, Letter, RootCause
 
@@ -117,3 +117,18 @@ def linked_consultations(complaint: Complaint) -> list[Any]:
     """Consultations converted into this complaint (the link is held by the consultation)."""
     related = getattr(complaint, "consultations", None)
     return list(related.all()) if related is not None else []
+
+
+def staff_for_register(actor: Actor) -> QuerySet[User]:
+    """Active staff of the units where the actor registers complaints: who can be named as the
+    employee complained about or as involved (CP-6)."""
+    paths = actor.paths_for("complaints.register")
+    if not paths:
+        return User.objects.none()
+    qs = User.objects.filter(is_active=True).select_related("org_unit")
+    if "" not in paths:
+        predicate = Q()
+        for p in paths:
+            predicate |= Q(org_unit__path__startswith=p)
+        qs = qs.filter(predicate)
+    return qs.order_by("org_unit__path", "username")

@@ -144,7 +144,9 @@ def complaint_new_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "complaints.register")
     units = selectors.units_for_register(actor)
-    form = ComplaintForm(request.POST or None, units=units)
+    form = ComplaintForm(
+        request.POST or None, units=units, staff=selectors.staff_for_register(actor)
+    )
     lookup = request.POST.get("lookup", "") if request.method == "POST" else ""
     selected = request.POST.get("customer_id", "") if request.method == "POST" else ""
     problems: dict[str, list[str]] = {}

@@ -102,3 +102,16 @@ def test_the_list_shows_the_clock_of_each_complaint(personas, org, customer):
     client.post("/complaints/new/", form(org, customer))
     page = client.get("/complaints/").content.decode()
     assert Complaint.objects.get().reference in page and "剩 " in page
+
+
+def test_the_employee_named_on_the_form_cannot_then_be_assigned(personas, org, customer):
+    client = login(personas, "handler")
+    handler = str(personas["handler"].pk)
+    response = client.post(
+        "/complaints/new/",
+        form(org, customer, respondent_kind="employee", respondent_user_id=handler),
+    )
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    refused = client.post(f"/complaints/{complaint.pk}/actions/assign/", {"assignee": handler})
+    assert refused.status_code == 422 and "回避" in refused.content.decode()
