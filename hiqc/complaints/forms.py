@@ -18,6 +18,7 @@ BLANK: list[tuple[str, Any]] = [("", "—")]
 
 class ComplaintFilterForm(forms.Form):
     q = forms.CharField(label=_("编号 / 投诉人姓名"), required=False, max_length=60)
+    org = forms.ChoiceField(label=_("机构"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=BLANK + Status.choices)
     dispute_type = forms.ChoiceField(
         label=_("争议类型"), required=False, choices=BLANK + DisputeType.choices
@@ -29,6 +30,14 @@ class ComplaintFilterForm(forms.Form):
     received_to = forms.DateField(
         label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["org"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("全部"))] + [
+            (u.path, label) for u, (_pk, label) in zip(units, unit_choices(units), strict=True)
+        ]
 
 
 class ComplaintForm(forms.Form):

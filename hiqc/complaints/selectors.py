@@ -132,3 +132,8 @@ def staff_for_register(actor: Actor) -> QuerySet[User]:
             predicate |= Q(org_unit__path__startswith=p)
         qs = qs.filter(predicate)
     return qs.order_by("org_unit__path", "username")
+
+
+def units_in_view(actor: Actor) -> QuerySet[OrgUnit]:
+    """Units down to city level whose complaints the actor sees (the list's unit filter)."""
+    return scope(actor, OrgUnit.objects.filter(is_active=True, level__lte=3), VIEW).order_by("path")

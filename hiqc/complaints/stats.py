@@ -28,6 +28,7 @@ from hiqc.organisations.models import BusinessVolume, OrgUnit
 from .enums import DisputeType, ProductLine, Source
 from .indicators import INDUSTRY_MEDIANS
 from .models import Complaint
+from .selectors import units_in_view
 
 PERM = "complaints.view"
 RATES = (
@@ -277,9 +278,7 @@ def regulator_workbook(actor: Actor, stats: QuarterStats) -> bytes:
 
 def report_roots(actor: Actor) -> list[OrgUnit]:
     """Units a statistics page can be opened for (head office, provinces, cities in scope)."""
-    return list(
-        scope(actor, OrgUnit.objects.filter(is_active=True, level__lte=3), PERM).order_by("path")
-    )
+    return list(units_in_view(actor))
 
 
 def current_quarter(today: date) -> tuple[int, int]:

@@ -74,7 +74,8 @@ ACTION_HINTS: dict[str, str] = {
 def complaint_list_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "complaints.view")
-    form = ComplaintFilterForm(request.GET or None)
+    units = list(selectors.units_in_view(actor))
+    form = ComplaintFilterForm(request.GET or None, units=units)
     f: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     qs = selectors.complaint_list(
         actor,
@@ -82,6 +83,7 @@ def complaint_list_page(request: HiqcRequest) -> HttpResponse:
         status=f.get("status") or "",
         dispute_type=f.get("dispute_type") or "",
         source=f.get("source") or "",
+        org_path=f.get("org") or "",
         received_from=f.get("received_from"),
         received_to=f.get("received_to"),
     )
