@@ -1,24 +1,12 @@
 from __future__ import annotations
 
-import re
 from datetime import date as Date
-from typing import Annotated, Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import BeforeValidator
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _iso_date_only(value: Any) -> Any:
-    """Refuse numbers where a date is expected (pydantic would read 0 as 1970-01-01)."""
-    if isinstance(value, Date) or (isinstance(value, str) and _ISO_DATE.match(value)):
-        return value
-    raise ValueError("expected an ISO 8601 date such as 2026-03-30")
-
-
-IsoDate = Annotated[Date, BeforeValidator(_iso_date_only)]
+from hiqc.core.schemas import IsoDate
 
 
 class RejectedRowOut(Schema):

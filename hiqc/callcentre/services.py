@@ -195,6 +195,9 @@ def _write_postgresql(payload: str, id_prefix: str, first_id: int) -> int:
     names = ", ".join(_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         raw: Any = cursor.cursor  # the psycopg 3 cursor
+        # Inside an outer transaction (a caller's atomic block, a test) ON COMMIT DROP has not
+        # fired yet for the previous chunk: drop explicitly on both sides.
+        raw.execute("DROP TABLE IF EXISTS callcentre_import_tmp")
         raw.execute(
             "CREATE TEMP TABLE callcentre_import_tmp (call_id text, queue text, "
             "org_unit_id uuid, offered_at timestamptz, answered_at timestamptz, "
@@ -210,7 +213,9 @@ def _write_postgresql(payload: str, id_prefix: str, first_id: int) -> int:
             "ON CONFLICT (call_id) DO NOTHING",
             (id_prefix, first_id - 1),
         )
-        return int(raw.rowcount)
+        inserted = int(raw.rowcount)
+        raw.execute("DROP TABLE callcentre_import_tmp")
+        return inserted
 
 
 def _write(rows: Sequence[CleanCall], ids: _Ids) -> int:

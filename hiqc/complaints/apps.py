@@ -12,9 +12,13 @@ class ComplaintsConfig(AppConfig):
         from hiqc.core.casework import register_case_kind
         from hiqc.core.navigation import register_link
 
-        from . import indicators  # noqa: F401  (declares the complaint indicators)
+        from . import (
+            indicators,  # noqa: F401  (declares the complaint indicators)
+            rules,
+        )
         from .services import KIND
 
+        rules.register()
         register_case_kind(KIND)
         register_link("service", "complaints:list", _("投诉"), "complaints.view")
         register_link("service", "complaints:new", _("登记投诉"), "complaints.register")

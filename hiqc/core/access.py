@@ -144,8 +144,8 @@ def get_in_scope(
 ) -> M:
     """The body of every ``access_<entity>`` door: missing and out of scope look the same."""
     qs = scope(actor, queryset, perm)
-    if for_update:
-        qs = qs.select_for_update()
+    if for_update:  # lock the row itself, never the nullable side of a select_related join
+        qs = qs.select_for_update(of=("self",))
     try:
         return qs.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError, DjangoValidationError) as exc:

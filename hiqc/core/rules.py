@@ -65,6 +65,7 @@ UNIT_LABELS = {
     "seconds": _("秒"),
     "percent": "%",
     "years": _("年"),
+    "hours": _("小时"),
     "choice": "",
 }
 
@@ -88,12 +89,6 @@ RULES: dict[str, Rule] = {
              "标准 4.1.3(1)；行业惯例 20 秒 (CC-2)", "B"),
         Rule("callcentre.service_level_target", 95, "percent", _("服务水平目标"),
              "标准 4.1.3(1)：≥95% 在设定时间内接通 (CC-2)", "B", "floor"),
-        Rule("callcentre.short_abandon_s", 5, "seconds", _("短时放弃阈值（不计入服务水平与放弃率）"),
-             "服务水平/放弃率口径：≤5 秒放弃可排除 (CC-3)", "C", "ceiling"),
-        Rule("complaints.repeat_window_days", 90, "days", _("重复投诉认定期间"),
-             "HIQC design default (P)：同一投诉人在此期间内再次投诉计为重复投诉", "P"),
-        Rule("complaints.retention_years", 5, "years", _("投诉档案保存期限"),
-             "HIQC design default (P)，参照保险档案保存期（CL-9，《保险法》第87条）", "P", "floor"),
         Rule("calendar.rollover", ROLLOVER_NON_WORKING_DAY, "choice",
              _("期限末日顺延规则（以日计算的期间）"),
              "《民法典》第203条：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日",
@@ -104,6 +99,15 @@ RULES: dict[str, Rule] = {
              )),
     )
 }  # fmt: skip
+
+
+def register_rules(*rules: Rule) -> None:
+    """A domain declares its rules at start-up (AppConfig.ready); a key declared twice with a
+    different definition fails loudly."""
+    for rule in rules:
+        if RULES.get(rule.key, rule) != rule:
+            raise ValueError(f"rule {rule.key!r} declared twice with different definitions")
+        RULES[rule.key] = rule
 
 
 def rule_value(key: str) -> Any:

@@ -103,3 +103,47 @@ def test_values_endpoint_is_scoped_and_the_catalogue_lists_declarations(
     agent.force_login(personas["agent"])
     assert agent.get("/api/v1/indicators").status_code == 403
     assert client.get("/api/v1/indicators/no.such/values").status_code == 404
+
+
+def test_an_indicator_with_compute_range_is_computed_in_one_call_and_replaces_its_range():
+    from hiqc.core.indicators import INDICATORS, Indicator, register_indicator
+
+    calls = []
+
+    def whole_range(granularity, start, end):
+        calls.append((granularity, start, end))
+        return [(start, "0001/", 1, 2), (start + (end - start) / 2, "0001/", 3, 0)]
+
+    indicator = Indicator(
+        code="probe.range",
+        name_zh="区间",
+        name_en="Range",
+        unit="ratio",
+        direction="higher_better",
+        clauses=(),
+        formula="n ÷ d",
+        source="test",
+        compute_range=whole_range,
+        granularities=("15min",),
+    )
+    register_indicator(indicator)
+    try:
+        start = datetime(2026, 3, 10, 9, 7, tzinfo=BEIJING)
+        end = datetime(2026, 3, 10, 11, tzinfo=BEIJING)
+        for _ in range(2):
+            written = indicators_compute(
+                codes=["probe.range"], granularity="15min", start=start, end=end
+            )
+        assert written == 1  # the zero-denominator row is dropped
+        assert len(calls) == 2 and calls[0][1] == datetime(2026, 3, 10, 9, tzinfo=BEIJING)
+        [row] = IndicatorValue.objects.filter(code="probe.range")
+        assert (row.numerator, row.denominator) == (1, 2)
+    finally:
+        INDICATORS.pop("probe.range")
+
+
+def test_an_indicator_must_declare_how_it_is_computed():
+    from hiqc.core.indicators import Indicator
+
+    with pytest.raises(ValueError, match="neither compute nor compute_range"):
+        Indicator("x", "x", "x", "ratio", "higher_better", (), "", "")

@@ -183,3 +183,10 @@ def test_the_job_after_an_import_computes_days_months_and_recent_intervals(actor
     assert rows.filter(granularity="day").count() == 2
     assert rows.filter(granularity="month").count() == 2
     assert rows.filter(granularity="15min").count() == 1  # only the last 31 days of the span
+
+
+def test_the_call_centre_rules_are_listed_with_their_sources(personas):
+    html = client_for(personas, "quality_lead").get("/rules/").content.decode()
+    for key in ("callcentre.short_abandon_s", "callcentre.staffed_hours_min"):
+        assert key in html
+    assert "CC-3" in html and "CC-1" in html

@@ -32,8 +32,8 @@ document.addEventListener("DOMContentLoaded", function () {
       { type: "value", name: L.offered, splitLine: { show: false } }
     ],
     series: [
-      { name: L.service_level, type: "line", data: data.intervals.map(function (i) { return i.service_level; }), markLine: targetLine, connectNulls: false },
-      { name: L.abandon_rate, type: "line", data: data.intervals.map(function (i) { return i.abandon_rate; }) },
+      { name: L.service_level, type: "line", data: data.intervals.map(function (i) { return i.service_level; }), markLine: targetLine, connectNulls: true },
+      { name: L.abandon_rate, type: "line", connectNulls: true, data: data.intervals.map(function (i) { return i.abandon_rate; }) },
       { name: L.offered, type: "bar", yAxisIndex: 1, itemStyle: { opacity: 0.25 }, data: data.intervals.map(function (i) { return i.offered; }) }
     ]
   });
