@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -63,6 +63,17 @@ def _days_to_decision(period: Period) -> Rows:
         sums[path][0] += (decided_at - received).total_seconds() / 86400
         sums[path][1] += 1
     return [(path, s[0], s[1]) for path, s in sums.items()]
+
+
+def _decision_days(org_path: str, start: datetime, end: datetime) -> list[float]:
+    """Days from receipt to decision of each complaint of the subtree decided in [start, end)."""
+    return [
+        (decided - received).total_seconds() / 86400
+        for received, decided in Complaint.objects.filter(
+            org_unit__path__startswith=org_path, decided_at__gte=start, decided_at__lt=end
+        ).values_list("received_at", "decided_at")
+        if decided is not None
+    ]
 
 
 def _share(period: Period, condition: Q) -> Rows:
@@ -170,3 +181,18 @@ _declare(
     "HIQC complaints + business volume table", lambda p: _per_volume(p, "insured_persons", Decimal(10**4)),
     granularities=("month",),
 )  # fmt: skip
+register_indicator(
+    Indicator(
+        code="complaints.p90_days_to_decision",
+        name_zh="投诉处理天数 P90",
+        name_en="Days to decision, 90th percentile",
+        unit="days",
+        direction="lower_better",
+        clauses=("4.2.3(2)", "CP-1"),
+        formula="nearest-rank 90th percentile of (decided at − received at, in days) over the "
+        "complaints of the subtree decided in the period",
+        source=SOURCE,
+        samples=_decision_days,
+        percentile=90,
+    )
+)

@@ -8,7 +8,6 @@ P90 days to decision is taken from the decided complaints themselves, never from
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from openpyxl import Workbook
 from hiqc.core.access import Actor, scope
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
+from hiqc.core.indicators import percentile
 from hiqc.core.models import Deadline
 from hiqc.organisations.models import BusinessVolume, OrgUnit
 
@@ -50,14 +50,6 @@ def quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime, list[da
         else datetime(year, first + 3, 1, tzinfo=BEIJING)
     )
     return start, end, months
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    """Nearest-rank percentile (the value below which p% of the cases fall)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 @dataclass

@@ -16,6 +16,7 @@ domains that compute several indicators from one query.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -56,9 +57,16 @@ class Indicator:
     granularities: tuple[str, ...] = ("day", "month")
     # optional: every period of [start, end) at once → (period start, org path, n, d)
     compute_range: RangeCompute | None = None
+    # a percentile indicator (e.g. P90 days to decision) stores no rows: it is read from the
+    # underlying values of the subtree and period, ``samples(org_path, start, end)``
+    samples: Callable[[str, datetime, datetime], list[float]] | None = None
+    percentile: float | None = None
 
     def __post_init__(self) -> None:
-        if self.compute is None and self.compute_range is None:
+        if self.samples is not None:
+            if self.percentile is None or not 0 < self.percentile <= 100:
+                raise ValueError(f"indicator {self.code!r}: samples need a percentile in (0, 100]")
+        elif self.compute is None and self.compute_range is None:
             raise ValueError(f"indicator {self.code!r} declares neither compute nor compute_range")
 
     def rows(self, granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
@@ -145,8 +153,8 @@ def indicators_compute(
     written = 0
     for code in codes or list(INDICATORS):
         indicator = INDICATORS[code]
-        if granularity not in indicator.granularities:
-            continue
+        if granularity not in indicator.granularities or indicator.samples is not None:
+            continue  # percentile indicators are read from their underlying values
         if indicator.compute_range is not None:
             spans = list(periods(granularity, start, end))
             if not spans:
@@ -174,7 +182,22 @@ def indicators_compute(
 def rolled_up(
     code: str, *, granularity: str, org_path: str, start: datetime, end: datetime
 ) -> list[dict[str, Any]]:
-    """Σnumerator ÷ Σdenominator over the subtree at ``org_path``, per period."""
+    """Σnumerator ÷ Σdenominator over the subtree at ``org_path``, per period. A percentile
+    indicator answers the percentile of the subtree's underlying values instead (numerator: the
+    percentile, denominator: how many values), never a combination of stored figures."""
+    indicator = INDICATORS.get(code)
+    if indicator is not None and indicator.samples is not None:
+        assert indicator.percentile is not None
+        out = []
+        for period in periods(granularity, start, end):
+            values = indicator.samples(org_path, period.start, period.end)
+            if values:
+                p = percentile(values, indicator.percentile)
+                out.append(
+                    {"period_start": period.start, "numerator": p, "denominator": float(len(values)),
+                     "value": p}
+                )  # fmt: skip
+        return out
     rows = (
         IndicatorValue.objects.filter(
             code=code, granularity=granularity, period_start__gte=start, period_start__lt=end
@@ -188,6 +211,14 @@ def rolled_up(
         {**r, "value": r["numerator"] / r["denominator"] if r["denominator"] else None}
         for r in rows
     ]
+
+
+def percentile(values: Iterable[float], p: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least p % of the values at or below it."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 # --- the kernel's own indicator --------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .access import scope
 from .casework import CASE_KINDS
@@ -24,7 +25,12 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
     mine_only = request.GET.get("mine") == "1"
     items = my_work(actor, mine_only=mine_only, now=now, **f)
     rows = [
-        {"item": i, "clocks": [{"d": d, "left": countdown(d, now)} for d in i.deadlines]}
+        {
+            "item": i,
+            # state labels are catalogue msgids: translated for the reader's language
+            "status": gettext(i.kind.workflow.states.get(i.case.status, i.case.status)),
+            "clocks": [{"d": d, "left": countdown(d, now)} for d in i.deadlines],
+        }
         for i in items
     ]
     units = scope(

@@ -45,14 +45,25 @@ def register_link(
 def navigation_for(actor: Actor | None, current_path: str) -> list[dict]:
     if actor is None or (actor.user_id is None and not actor.is_system):
         return []
+    visible = [
+        (key, link, reverse(link.url_name))
+        for key, _title in SECTIONS
+        for link in _LINKS
+        if link.section == key and (link.perm is None or actor.can(link.perm))
+    ]
+    # One active link: the exact page, else the longest link the path lies under
+    # (/callcentre/calls/import/ is the import page, not also the dashboard at /callcentre/).
+    under = [
+        u for _k, _l, u in visible if current_path == u or (u != "/" and current_path.startswith(u))
+    ]
+    active = max(under, key=len, default=None)
     out = []
     for key, title in SECTIONS:
-        links = []
-        for link in _LINKS:
-            if link.section == key and (link.perm is None or actor.can(link.perm)):
-                url = reverse(link.url_name)
-                active = current_path == url or (url != "/" and current_path.startswith(url))
-                links.append({"url": url, "label": link.label, "active": active})
+        links = [
+            {"url": url, "label": link.label, "active": url == active}
+            for k, link, url in visible
+            if k == key
+        ]
         if links:
             out.append({"key": key, "title": title, "links": links})
     return out

@@ -110,3 +110,14 @@ def test_repeat_rate_and_regulator_share(actors, org, customer):
     make(actors, org, customer, at=T0 + timedelta(days=2), source="regulator")
     assert month_value("complaints.repeat_rate", org)["value"] == pytest.approx(0.5)
     assert month_value("complaints.regulator_share", org)["value"] == pytest.approx(0.5)
+
+
+def test_p90_days_is_read_from_the_decided_complaints_of_the_subtree(actors, org, customer):
+    for days in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12):
+        make(actors, org, customer, at=T0, decide_after_days=days)
+    rows = rolled_up("complaints.p90_days_to_decision", granularity="month",
+                     org_path=org["P1"].path, start=MARCH[0], end=MARCH[1])  # fmt: skip
+    assert len(rows) == 1
+    assert (rows[0]["value"], rows[0]["denominator"]) == (pytest.approx(10), 10)
+    assert rolled_up("complaints.p90_days_to_decision", granularity="month",
+                     org_path=org["P2"].path, start=MARCH[0], end=MARCH[1]) == []  # fmt: skip

@@ -12,8 +12,9 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from hiqc.complaints.services import complaint_act, complaint_register
-from hiqc.complaints.stats import percentile, quarter_bounds, quarter_stats
+from hiqc.complaints.stats import quarter_bounds, quarter_stats
 from hiqc.core.calendar import BEIJING
+from hiqc.core.indicators import percentile
 from hiqc.core.models import AuditEvent
 from hiqc.customers.services import customer_create
 from hiqc.organisations.models import BusinessVolume
