@@ -19,6 +19,7 @@ from hiqc.core.api import router as core_router
 from hiqc.core.errors import HiqcError
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.api import router as customers_router
+from hiqc.inspection.api import router as inspection_router
 from hiqc.organisations.api import router as organisations_router
 from hiqc.organisations.services import actor_for_user, api_token_authenticate
 
@@ -95,3 +96,4 @@ api.add_router("/", customers_router)
 api.add_router("/", callcentre_router)
 api.add_router("/", consultations_router)
 api.add_router("/", complaints_router)
+api.add_router("/", inspection_router)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("callcentre/", include("hiqc.callcentre.urls")),
     path("consultations/", include("hiqc.consultations.urls")),
     path("complaints/", include("hiqc.complaints.urls")),
+    path("inspection/", include("hiqc.inspection.urls")),
     path("organisations/", include("hiqc.organisations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -81,6 +81,10 @@ COMPLAINT_VIEW = {
 }
 COMPLAINT_REGISTER = {"branch_manager", "agent", "handler", "outsider_agent"}
 COMPLAINT_REPORT = {"quality_lead", "compliance"}
+QA_VIEW = {"quality_lead", "branch_manager", "supervisor", "compliance", "trainer", "auditor"}
+QA_INSPECT = {"quality_lead", "supervisor"}
+QA_DISPUTE = {"agent", "handler", "outsider_agent"}
+QA_SAMPLE = {"org_unit_id": "{P2}", "period_start": "2026-03-01", "period_end": "2026-03-31"}
 
 
 @pytest.fixture
@@ -120,6 +124,17 @@ API_CASES = [
     ("get", "/api/v1/complaints", None, COMPLAINT_VIEW, 200, 403),
     ("get", "/api/v1/complaint-root-causes", None, COMPLAINT_VIEW, 200, 403),
     ("get", "/api/v1/business-volumes", None, COMPLAINT_REPORT, 200, 403),
+    ("get", "/api/v1/inspection/tasks", None, QA_VIEW, 200, 403),
+    ("get", "/api/v1/inspection/sheets", None, QA_VIEW, 200, 403),
+    # sampling P2: the supervisor inspects P1 only (404); without qa.inspect → 403
+    (
+        "post",
+        "/api/v1/inspection/samples",
+        {**QA_SAMPLE, "per_agent": 2},
+        {"quality_lead"},
+        201,
+        (ALL - {"supervisor"}, 403, 404),
+    ),
     # not allowed to see the parent unit → 404 (rule 2); may see it but not manage → 403
     (
         "post",
@@ -222,6 +237,12 @@ PAGE_CASES = [
     ("/complaints/new/", COMPLAINT_REGISTER, 200, 403),
     ("/complaints/statistics/", COMPLAINT_VIEW, 200, 403),
     ("/complaints/statistics/export.xlsx", COMPLAINT_REPORT, 200, 403),
+    ("/inspection/queue/", QA_INSPECT, 200, 403),
+    ("/inspection/sample/", QA_INSPECT, 200, 403),
+    ("/inspection/disputes/", QA_INSPECT, 200, 403),
+    ("/inspection/results/", QA_VIEW, 200, 403),
+    ("/inspection/sheets/", QA_VIEW, 200, 403),
+    ("/inspection/my-scores/", QA_DISPUTE, 200, 403),
     ("/notifications/unread", ALL, 200, None),
 ]
 

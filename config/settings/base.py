@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "hiqc.callcentre",
     "hiqc.consultations",
     "hiqc.complaints",
+    "hiqc.inspection",
     "hiqc.demo",
 ]
 

@@ -36,3 +36,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # A small internal case type that proves the case engine until the domains land (issue 3).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.engine"]  # noqa: F405
+
+# The demo loader's test loads a small demo: a tenth of the call volume.
+HIQC_DEMO_CALLS_PER_YEAR = 20_000

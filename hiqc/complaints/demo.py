@@ -46,6 +46,7 @@ from .services import KIND, chinese_date
 from .workflow import DECIDE, INTERNAL_REPLY, REVIEW, REVIEW_REQUEST_DAYS
 
 TARGET = 3000
+PER_CUSTOMER = 0.2  # of the customers in the city pools (at most 1,500 per city)
 DAYS = 365
 DISPUTES = [
     (DisputeType.CLAIMS, 46), (DisputeType.SALES, 19), (DisputeType.SERVICE, 14),
@@ -193,10 +194,12 @@ def demo_load(
     if not cities:
         return {"business_volumes": volumes}
     weights = [CITY_WEIGHT[c.code] for c in cities]
+    # ~3,000 with the full demo; proportionally fewer when few customers were loaded
+    target = min(TARGET, round(sum(len(p) for p in pools.values()) * PER_CUSTOMER))
     arrivals = sorted(
         (
             (_received_at(rng, today), rng.choices(cities, weights=weights)[0])
-            for _i in range(TARGET)
+            for _i in range(target)
         ),
         key=lambda a: a[0],
     )

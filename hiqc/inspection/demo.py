@@ -1,0 +1,222 @@
+"""Demo quality inspection (contract in hiqc/demo/domains.py; standard 4.1.3(2), 4.2.3(2), 7.2).
+
+For the last four months (this one included) and the demo agents ``agent_bj``, ``agent_gd`` and
+``complaint_handler_bj``: a sample of up to 25 interactions per agent and month, drawn with the
+same candidate query and the same seeded draw as the sampling page (targeted rules first, then
+random), about 90 % of them scored by ``cc_supervisor`` on the default sheets, and a handful of
+disputes — those still inside their window left open for the supervisors, the older ones decided
+by ``quality_lead`` (upheld or amended). Telephony ids ``BJ-CY-007`` and ``GD-GZ-007`` are mapped
+to the two agents through ``AgentAlias`` so that calls are sampled too.
+
+**Bulk path, by design**: tasks, scores, lines and disputes are written with ``bulk_create``
+(scores computed by the same ``scoring.compute_total`` as the service); the run as a whole is
+audited once by ``demo_load``. Idempotent: a task is unique per (kind, object id) and only new
+tasks are scored, so a re-run creates nothing. With little source data (the demo tests load
+small data) the pools are simply small or empty.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from hiqc.core.access import Actor
+from hiqc.core.calendar import BEIJING
+from hiqc.organisations.models import OrgUnit, User
+
+from . import selectors
+from .enums import DisputeStatus, Kind, ScoreStatus, TaskStatus
+from .indicators import CODES
+from .models import AgentAlias, Dispute, InspectionTask, Sample, Score, ScoreLine
+from .sampling import draw
+from .scoring import ItemSpec, LineIn, compute_total
+from .services import dispute_until
+
+AGENTS = ("agent_bj", "agent_gd", "complaint_handler_bj")
+ALIASES = {"BJ-CY-007": "agent_bj", "GD-GZ-007": "agent_gd"}
+MONTHS = 4
+PER_AGENT = 25
+SCORED_SHARE = 0.9
+DISPUTES = 10
+
+
+def _month_start(day: date, back: int) -> date:
+    y, m = day.year, day.month - back
+    while m < 1:
+        y, m = y - 1, m + 12
+    return date(y, m, 1)
+
+
+def _lines(rng: random.Random, items: list[Any]) -> list[LineIn]:
+    lines = []
+    for item in items:
+        if item.fatal:
+            lines.append(LineIn(str(item.pk), 0, rng.random() < 0.01))
+        else:
+            full = rng.random() < 0.72
+            points = item.points if full else rng.randrange(item.points // 3, item.points)
+            lines.append(LineIn(str(item.pk), points, False))
+    return lines
+
+
+def demo_load(
+    *,
+    seed: int,
+    org_units: Mapping[str, OrgUnit],
+    users: Mapping[str, User],
+    actor: Actor,
+) -> dict[str, int]:
+    counts = {"aliases": 0, "tasks": 0, "scores": 0, "disputes": 0, "indicator_rows": 0}
+    agents = {users[n].pk: users[n] for n in AGENTS if n in users}
+    scorer = users.get("cc_supervisor") or users.get("quality_lead")
+    decider = users.get("quality_lead") or scorer
+    root = org_units.get("HO")
+    if not agents or scorer is None or root is None:
+        return counts
+    for agent_id, username in ALIASES.items():
+        if username in users:
+            _, created = AgentAlias.objects.get_or_create(
+                agent_id=agent_id, defaults={"user": users[username]}
+            )
+            counts["aliases"] += created
+    sheets = {k: selectors.sheet_for_kind(k) for k in Kind.values}
+    items = {k: list(s.items.all()) for k, s in sheets.items() if s is not None}
+    now = timezone.now()
+    today = timezone.localdate()
+    system = Actor.system("demo")
+    wanted = {str(pk) for pk in agents}
+    new_scores: list[Score] = []
+    lines_out: list[ScoreLine] = []
+    with transaction.atomic():
+        for back in range(MONTHS - 1, -1, -1):
+            first = _month_start(today, back)
+            last = min(_month_start(today, back - 1) - timedelta(days=1), today)
+            start = datetime.combine(first, time.min, tzinfo=BEIJING)
+            end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=BEIJING)
+            candidates, facts = selectors.sampling_candidates(
+                system, unit=root, start=start, end=end, kinds=list(Kind.values),
+                repeat_window=timedelta(days=7), long_call_pct=90,
+            )  # fmt: skip
+            candidates = [c for c in candidates if c.agent_id in wanted]
+            if not candidates:
+                continue
+            month_seed = seed * 100 + back
+            picks = draw(candidates, per_agent=PER_AGENT, seed=month_seed)
+            taken = selectors.existing_tasks({p.candidate.key for p in picks})
+            picks = [p for p in picks if p.candidate.key not in taken]
+            if not picks:
+                continue
+            sample = Sample.objects.create(
+                org_unit=root, period_start=first, period_end=last, per_agent=PER_AGENT,
+                seed=month_seed, kinds=list(Kind.values), drawn_by="demo",
+                counts={
+                    "created": len(picks), "candidates": len(candidates), **facts,
+                    "by_reason": dict(Counter(r for p in picks for r in p.reasons)),
+                },
+            )  # fmt: skip
+            tasks = [
+                InspectionTask(
+                    kind=p.candidate.kind, object_id=p.candidate.object_id,
+                    label=p.candidate.label, agent_id=p.candidate.agent_id,
+                    org_unit_id=p.candidate.org_unit_id, occurred_at=p.candidate.occurred_at,
+                    reasons=list(p.reasons), sample=sample,
+                )
+                for p in picks
+            ]  # fmt: skip
+            for task in tasks:
+                rng = random.Random(f"{seed}:{task.kind}:{task.object_id}")
+                sheet = sheets.get(task.kind)
+                if sheet is None or rng.random() > SCORED_SHARE:
+                    continue
+                scored_at = min(
+                    task.occurred_at + timedelta(hours=rng.randrange(4, 24 * 6)),
+                    now - timedelta(hours=rng.randrange(1, 48)),
+                )
+                if scored_at <= task.occurred_at:
+                    continue  # too recent: left in the queue
+                specs = [ItemSpec(str(i.pk), i.points, i.fatal) for i in items[task.kind]]
+                lines = _lines(rng, items[task.kind])
+                total, fatal = compute_total(specs, lines)
+                task.status = TaskStatus.SCORED
+                score = Score(
+                    task=task, sheet=sheet, agent_id=task.agent_id, org_unit_id=task.org_unit_id,
+                    scorer=scorer, scored_at=scored_at, total=total, fatal=fatal,
+                    final_total=total, final_fatal=fatal, dispute_until=dispute_until(scored_at),
+                )  # fmt: skip
+                new_scores.append(score)
+                lines_out += [
+                    ScoreLine(
+                        score=score, item_id=x.item_id, points=x.points, fatal_hit=x.fatal_hit
+                    )
+                    for x in lines
+                ]
+            InspectionTask.objects.bulk_create(tasks, batch_size=500)
+            counts["tasks"] += len(tasks)
+        disputes = _disputes(new_scores, items, seed=seed, now=now, decider=decider)
+        Score.objects.bulk_create(new_scores, batch_size=500)
+        ScoreLine.objects.bulk_create(lines_out, batch_size=1000)
+        Dispute.objects.bulk_create([d for d, _lines in disputes])
+        ScoreLine.objects.bulk_create([x for _d, more in disputes for x in more])
+        counts["scores"] = len(new_scores)
+        counts["disputes"] = len(disputes)
+    if new_scores:
+        from hiqc.core.indicators import indicators_compute
+
+        begin = datetime.combine(_month_start(today, MONTHS - 1), time.min, tzinfo=BEIJING)
+        finish = datetime.combine(today + timedelta(days=1), time.min, tzinfo=BEIJING)
+        for granularity in ("day", "month"):
+            counts["indicator_rows"] += indicators_compute(
+                codes=CODES, granularity=granularity, start=begin, end=finish
+            )
+    return counts
+
+
+def _disputes(
+    scores: list[Score], items: Mapping[str, list[Any]], *, seed: int, now: datetime, decider: Any
+) -> list[tuple[Dispute, list[ScoreLine]]]:
+    """A few disputes on lower scores: open while inside their window, else decided."""
+    rng = random.Random(f"{seed}:disputes")
+    low = sorted((s for s in scores if s.total < 90), key=lambda s: s.scored_at)
+    recent = [s for s in low if s.dispute_until > now + timedelta(hours=2)]
+    older = [s for s in low if s not in recent]
+    chosen = rng.sample(older, min(len(older), DISPUTES - 3)) + recent[-3:]
+    out: list[tuple[Dispute, list[ScoreLine]]] = []
+    reasons = (
+        "已按规定核实客户身份，录音可证。",
+        "客户问题已在回访中解决。",
+        "合规告知已在开头播报。",
+    )
+    for n, score in enumerate(chosen):
+        raised = score.scored_at + (score.dispute_until - score.scored_at) / 3
+        dispute = Dispute(
+            score=score, raised_by_id=score.agent_id, raised_at=min(raised, now),
+            reason=reasons[n % len(reasons)], previous_total=score.total,
+        )  # fmt: skip
+        more: list[ScoreLine] = []
+        if score in recent:
+            score.status = ScoreStatus.DISPUTED
+        elif n % 2:
+            dispute.status, score.status = DisputeStatus.UPHELD, ScoreStatus.UPHELD
+            dispute.decision_note = "经调听录音，维持原评分。"
+        else:
+            dispute.status, score.status = DisputeStatus.AMENDED, ScoreStatus.AMENDED
+            dispute.decision_note = "经调听录音，申诉理由成立，改正评分。"
+            kind_items = items[score.task.kind]
+            specs = [ItemSpec(str(i.pk), i.points, i.fatal) for i in kind_items]
+            amended = [LineIn(str(i.pk), i.points, False) for i in kind_items]
+            score.final_total, score.final_fatal = compute_total(specs, amended)
+            more = [
+                ScoreLine(score=score, item_id=x.item_id, revision=2, points=x.points)
+                for x in amended
+            ]
+        if dispute.status != DisputeStatus.OPEN:
+            dispute.decided_by = decider
+            dispute.decided_at = min(dispute.raised_at + timedelta(days=2), now)
+        out.append((dispute, more))
+    return out

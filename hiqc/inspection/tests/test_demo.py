@@ -1,0 +1,58 @@
+"""The inspection demo: scores for the demo agents, a few disputes, idempotent, and harmless
+when the other apps loaded little or nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hiqc.core.access import Actor
+from hiqc.inspection.demo import demo_load
+from hiqc.inspection.models import Dispute, InspectionTask, Score
+from hiqc.organisations.models import User
+
+from .conftest import make_call, make_consultation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_people(org, personas):
+    """The demo usernames the hook looks for, on the test tree."""
+    users = {
+        "agent_bj": User.objects.create_user(username="agent_bj", org_unit=org["C1"]),
+        "complaint_handler_bj": User.objects.create_user(username="complaint_handler_bj"),
+        "cc_supervisor": personas["supervisor"],
+        "quality_lead": personas["quality_lead"],
+    }
+    return users
+
+
+def _load(org, users):
+    return demo_load(
+        seed=7, org_units={"HO": org["HO"], **org}, users=users, actor=Actor.system("demo")
+    )
+
+
+def test_the_demo_does_nothing_harmful_when_there_is_nothing_to_inspect(org, demo_people):
+    counts = _load(org, demo_people)
+    assert counts["tasks"] == counts["scores"] == counts["disputes"] == 0
+
+
+def test_the_demo_scores_recent_work_and_a_rerun_adds_nothing(org, demo_people):
+    now = timezone.now()
+    agent = demo_people["agent_bj"]
+    for n in range(40):
+        at = now - timedelta(days=1 + n * 2, hours=3)
+        make_consultation(org["C1"], agent, n, at=at)
+        make_call(org["C1"], "agent_bj", n, at=at)
+    counts = _load(org, demo_people)
+    assert counts["tasks"] > 0 and counts["scores"] > 0
+    assert InspectionTask.objects.count() == counts["tasks"]
+    assert Score.objects.count() == counts["scores"]
+    assert all(0 <= s.final_total <= 100 for s in Score.objects.all())
+    assert Dispute.objects.count() == counts["disputes"]
+    again = _load(org, demo_people)
+    assert (again["tasks"], again["scores"], again["disputes"]) == (0, 0, 0)
