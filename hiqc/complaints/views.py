@@ -374,7 +374,9 @@ def statistics_page(request: HiqcRequest) -> HttpResponse:
                     "cells": [
                         {
                             "value": r.rates.get(k),
-                            "above": (r.rates.get(k) or 0) > result.medians.get(k, float("inf")),
+                            # as displayed (2 decimals): 0.2003 shows as 0.20, not above 0.20
+                            "above": round(r.rates.get(k) or 0, 2)
+                            > result.medians.get(k, float("inf")),
                         }
                         for k, _l, _f, _s in stats.RATES
                     ],

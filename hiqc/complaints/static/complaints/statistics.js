@@ -23,7 +23,7 @@ document.addEventListener("DOMContentLoaded", function () {
       series: [{
         type: "bar",
         data: rate.values.map(function (v) {
-          return { value: v, itemStyle: { color: rate.median !== null && v > rate.median ? "#c62828" : "#0b5cab" } };
+          return { value: v, itemStyle: { color: rate.median !== null && v !== null && Math.round(v * 100) / 100 > rate.median ? "#c62828" : "#0b5cab" } };
         }),
         markLine: rate.median === null ? undefined : {
           silent: true, symbol: "none",
@@ -38,7 +38,8 @@ document.addEventListener("DOMContentLoaded", function () {
   ["dispute", "product"].forEach(function (key) {
     chart("mix-" + key, {
       tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: data[key].filter(function (d) { return d.value > 0; }),
+      legend: { bottom: 0, type: "scroll" },
+      series: [{ type: "pie", radius: ["30%", "58%"], center: ["50%", "45%"], data: data[key].filter(function (d) { return d.value > 0; }),
                  label: { formatter: "{b} {d}%" } }]
     });
   });
