@@ -89,6 +89,7 @@ KIND = CaseKind(
     on_commit=_after,
     name=_("投诉"),
     view_perm="complaints.view",
+    work_perm="complaints.handle",
     url_for=_url,
 )
 

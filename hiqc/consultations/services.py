@@ -62,6 +62,7 @@ KIND = CaseKind(
     access=access_consultation,
     name="咨询",
     view_perm=VIEW,
+    work_perm=HANDLE,
     url_for=_url,
 )
 

@@ -39,6 +39,9 @@ class CaseKind:
     on_commit: Callable[[CaseModel, str], None] | None = None  # side effects after a transition
     name: Any = ""  # display name, e.g. _("投诉")
     view_perm: str = ""  # the permission that lets an actor see cases of this kind in scope
+    # the permission of those who work such cases: "my work" lists the cases in their scope
+    # (others see only cases assigned to them); defaults to view_perm
+    work_perm: str = ""
     url_for: Callable[[str], str] | None = None  # the case page
 
     @property

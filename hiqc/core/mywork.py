@@ -61,7 +61,7 @@ def my_work(
         qs = (
             qs.filter(mine)
             if mine_only
-            else (qs.filter(mine) | scope(actor, qs, kind.view_perm)).distinct()
+            else (qs.filter(mine) | scope(actor, qs, kind.work_perm or kind.view_perm)).distinct()
         )
         if status:
             qs = qs.filter(status=status)

@@ -93,3 +93,22 @@ def test_the_page_offers_the_org_units_in_scope_as_a_filter(personas, cases, org
     html = client.get("/my-work/", {"org_path": org["C1"].path}).content.decode()
     assert f'value="{org["C1"].path}" selected' in html
     assert "上海分公司" not in html  # P2 is outside the branch manager's scope
+
+
+def test_my_work_lists_the_cases_a_reader_may_only_view_only_when_assigned(actors, org):
+    """A kind's work_perm decides whose queue holds the unassigned cases of a scope."""
+    from dataclasses import replace
+
+    from hiqc.core.casework import CASE_KINDS
+    from hiqc.core.mywork import my_work
+
+    from .probe import KIND, probe_create
+
+    probe_create(actor=actors["agent"], org_unit=org["C1"], title="未分派")
+    assert [i.case.title for i in my_work(actors["agent"])] == ["未分派"]
+    CASE_KINDS[KIND.label] = replace(KIND, work_perm="customers.reveal")  # agents hold it too
+    try:
+        assert len(my_work(actors["branch_manager"])) == 0  # views customers, cannot reveal
+        assert len(my_work(actors["agent"])) == 1
+    finally:
+        CASE_KINDS[KIND.label] = KIND
