@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 from typing import Annotated
 
@@ -134,6 +135,16 @@ def import_calls(request: HiqcRequest):
             _("请求体须为 text/csv 或 application/x-ndjson。"),
             fields={"content_type": [content_type or "—"]},
         )
+    if content_type == "application/json":  # one call: the body must be a JSON object
+        try:
+            one = json.loads(request.body or b"null")
+        except ValueError:
+            one = None
+        if not isinstance(one, dict):
+            raise ValidationFailed(
+                _("application/json 请求体须为一个呼叫记录对象；多条请用 application/x-ndjson。"),
+                fields={"body": [_("不是 JSON 对象。")]},
+            )
     report = services.calls_import(
         actor=request.actor, source=request, file_format=file_format, origin=ImportSource.API
     )

@@ -9,6 +9,9 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from hiqc.core.schemas import CaseDeadlineOut, CaseEventOut, IsoDate, IsoDatetime
+from hiqc.customers.enums import Channel
+
+from .enums import DisputeType, Nature, ProductLine, RespondentKind, Source
 
 
 class ComplainantIn(Schema):
@@ -21,24 +24,24 @@ class ComplaintIn(Schema):
     org_unit_id: UUID
     customer_id: UUID | None = None
     new_complainant: ComplainantIn | None = None
-    channel: str = Field(..., max_length=20)
-    source: str = Field("direct", max_length=20)
+    channel: Channel
+    source: Source = Source.DIRECT
     forwarded_on: IsoDate | None = None
     forwarding_ref: str = Field("", max_length=60)
     received_at: IsoDatetime | None = None
-    respondent_kind: str = Field(..., max_length=20)
+    respondent_kind: RespondentKind
     respondent_unit_id: UUID | None = None
     respondent_user_id: UUID | None = None
     respondent_name: str = Field("", max_length=100)
     involved_user_ids: list[UUID] = Field(default_factory=list, max_length=50)
-    request: str = Field(..., max_length=5000)
-    facts: str = Field(..., max_length=5000)
+    request: str = Field(..., min_length=1, max_length=5000, pattern=r"\S")
+    facts: str = Field(..., min_length=1, max_length=5000, pattern=r"\S")
     policy_ref: str = Field("", max_length=40)
     claim_ref: str = Field("", max_length=40)
     recording_ref: str = Field("", max_length=100)
-    dispute_type: str = Field(..., max_length=20)
-    product_line: str = Field(..., max_length=20)
-    nature: str = Field(..., max_length=30)
+    dispute_type: DisputeType
+    product_line: ProductLine
+    nature: Nature
 
 
 class ComplaintRow(Schema):

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hiqc.core.access import Actor, require
+from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit, compute_due
 from hiqc.core.casework import CaseKind, case_opened, case_transition
@@ -267,11 +267,7 @@ def complaint_register(
     """Register a complaint (standard 4.2.2(2)); the 15-day clock runs from receipt (CP-1)."""
     require(actor, REGISTER)
     now = at or timezone.now()
-    unit = OrgUnit.objects.filter(pk=org_unit_id).first() if _is_uuid(org_unit_id) else None
-    if unit is None or not actor.can(REGISTER, unit.path):
-        raise ValidationFailed(
-            _("承办机构有误。"), fields={"org_unit_id": [_("请选择您有权登记投诉的机构。")]}
-        )
+    unit = get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, REGISTER)
     clean, errors = complaint_clean(actor, data, now=now)
     if errors:
         raise ValidationFailed(_("投诉信息有误，请按提示修改。"), fields=errors)

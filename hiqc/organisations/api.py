@@ -182,4 +182,6 @@ def import_business_volumes(request: HiqcRequest):
         raise ValidationFailed(
             _("文件须为 UTF-8 编码的 CSV。"), fields={"body": [_("编码错误。")]}
         ) from None
+    if not text.strip():
+        raise ValidationFailed(_("请求体为空：请提供 CSV。"), fields={"body": [_("此项必填。")]})
     return volumes.volume_import_text(actor=request.actor, text=text, source="api").as_dict()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor, scope
 from hiqc.core.audit import audit_record
+from hiqc.core.errors import ValidationFailed
 
 from .models import BusinessVolume, OrgUnit
 
@@ -93,15 +94,11 @@ def volume_import(*, actor: Actor, lines: Iterable[str], source: str = "") -> Vo
     units = {u.code: u for u in scope(actor, OrgUnit.objects.all(), PERM)}
     reader = csv.DictReader(lines)
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        report.rejected.append(
-            {
-                "line": 1,
-                "field": ",".join(missing),
-                "problem": _("表头缺少列：{cols}").format(cols=", ".join(missing)),
-            }
+    if missing:  # nothing can be read: the whole file is refused, naming line 1
+        raise ValidationFailed(
+            _("表头缺少列：{cols}").format(cols=", ".join(missing)),
+            fields={"line 1": [_("须包含列：{cols}").format(cols=",".join(COLUMNS))]},
         )
-        return report
     for row in reader:
         line = reader.line_num
         values, problems = _clean_row(row, units)

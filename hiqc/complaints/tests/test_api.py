@@ -70,9 +70,10 @@ def test_registering_returns_the_case_with_its_clocks_and_allowed_actions(
 
 
 def test_registration_errors_come_back_by_field(client_for, org, customer):
-    response = register(client_for("handler"), org, customer, dispute_type="x", source="regulator")
-    assert response.status_code == 422
-    assert {"dispute_type", "forwarded_on"} <= set(response.json()["fields"])
+    response = register(client_for("handler"), org, customer, dispute_type="x")
+    assert response.status_code == 422 and "dispute_type" in response.json()["fields"]
+    response = register(client_for("handler"), org, customer, source="regulator")
+    assert response.status_code == 422 and "forwarded_on" in response.json()["fields"]
 
 
 def test_a_stale_version_gets_409_with_the_current_state(client_for, org, customer):

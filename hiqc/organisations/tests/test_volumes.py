@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from hiqc.core.errors import ValidationFailed
 from hiqc.organisations.models import BusinessVolume
 from hiqc.organisations.volumes import volume_import_text
 
@@ -51,8 +52,9 @@ def test_units_outside_the_importers_scope_are_rejected(actors, org):
 
 
 def test_a_file_without_the_columns_is_refused_at_line_1(actors):
-    report = volume_import_text(actor=actors["quality_lead"], text="unit,month\nC1,2026-03\n")
-    assert report.rejected[0]["line"] == 1 and "premium_yuan" in report.rejected[0]["field"]
+    with pytest.raises(ValidationFailed) as exc:
+        volume_import_text(actor=actors["quality_lead"], text="unit,month\nC1,2026-03\n")
+    assert "premium_yuan" in exc.value.message and "line 1" in exc.value.fields
 
 
 def test_the_api_imports_csv_and_lists_volumes(personas, org):

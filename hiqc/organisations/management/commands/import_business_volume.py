@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from hiqc.core.access import Actor
+from hiqc.core.errors import ValidationFailed
 from hiqc.organisations.volumes import volume_import_text
 
 
@@ -27,9 +28,12 @@ class Command(BaseCommand):
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise CommandError(f"{path}: not UTF-8 ({exc})") from exc
-        report = volume_import_text(
-            actor=Actor.system("import_business_volume"), text=text, source=path.name
-        )
+        try:
+            report = volume_import_text(
+                actor=Actor.system("import_business_volume"), text=text, source=path.name
+            )
+        except ValidationFailed as exc:
+            raise CommandError(f"{path}: {exc.message}") from exc
         for r in report.rejected:
             self.stderr.write(f"line {r['line']}: {r['field']}: {r['problem']}")
         self.stdout.write(
