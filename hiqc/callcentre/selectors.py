@@ -189,39 +189,46 @@ class StaffedDay:
     working_day: bool
     hours: int  # hours of the day in which at least one call was answered by a person
     short: bool  # a working day with fewer staffed hours than the CC-1 minimum
+    line_hours: int = 0  # hours with any call taken by the line (self-service IVR or a person)
 
 
 def staffed_hours(actor: Actor, unit: OrgUnit, start: date, end: date) -> list[StaffedDay]:
     """CC-1: human answering on working days for at least ``callcentre.staffed_hours_min``
-    hours — counted as the Beijing hours in which a call was answered, per day of [start, end)."""
+    hours — counted as the Beijing hours in which a call was answered, per day of [start, end).
+    Alongside, the 24-hour line: the hours in which the line took any call (IVR included) — calls
+    are evidence the line was open; a quiet night hour without calls is not proof it was closed,
+    so that column informs rather than flags."""
     minimum = rule_value("callcentre.staffed_hours_min")
     begin, finish = day_bounds(start)[0], day_bounds(end)[0]
     hours_by_day: dict[int, int] = defaultdict(int)
+    line_by_day: dict[int, int] = defaultdict(int)
     grouped = (
         call_list(actor)
         .filter(
             org_unit__path__startswith=unit.path,
             offered_at__gte=begin,
             offered_at__lt=finish,
-            answered_at__isnull=False,
         )
         .annotate(
             day=(F("offered_slot") + BEIJING_OFFSET_SLOTS) / SLOTS_PER_DAY,
             hour=(F("offered_slot") + BEIJING_OFFSET_SLOTS) / 4,
         )
         .values("day", "hour")
-        .annotate(n=Count("id"))
+        .annotate(answered=Count("id", filter=Q(answered_at__isnull=False)))
         .order_by()
     )
     for row in grouped:
-        hours_by_day[int(row["day"])] += 1
+        line_by_day[int(row["day"])] += 1
+        if row["answered"]:
+            hours_by_day[int(row["day"])] += 1
     out = []
     epoch = date(1970, 1, 1)
     day = start
     while day < end:
         working = load_year(day.year).is_working_day(day)
         hours = hours_by_day.get((day - epoch).days, 0)
-        out.append(StaffedDay(day, working, hours, working and hours < minimum))
+        line = line_by_day.get((day - epoch).days, 0)
+        out.append(StaffedDay(day, working, hours, working and hours < minimum, line))
         day += timedelta(days=1)
     return out
 

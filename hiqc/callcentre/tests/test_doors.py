@@ -145,6 +145,15 @@ def test_cc1_flags_working_days_with_fewer_than_eight_staffed_hours(actors, org)
     assert days[2].short  # a working day without any human answering
 
 
+def test_cc1_counts_the_hours_the_line_took_calls_including_self_service(actors, org):
+    monday = datetime(2026, 3, 2, tzinfo=BEIJING)
+    rows = [call(at=monday + timedelta(hours=h), ivr_only=True) for h in range(24)]
+    rows += [call(at=monday + timedelta(hours=h)) for h in range(9, 17)]  # staffed 9:00–17:00
+    load(actors["quality_lead"], rows)
+    day = staffed_hours(actors["supervisor"], org["P1"], date(2026, 3, 2), date(2026, 3, 3))[0]
+    assert (day.hours, day.line_hours, day.short) == (8, 24, False)
+
+
 def test_dashboard_shows_the_site_below_target_first(personas, actors, org):
     rows = [call(unit="O1", queue="complaint", wait=60) for _ in range(3)]
     rows += [call(unit="C1", queue="complaint", wait=3) for _ in range(3)]
