@@ -72,4 +72,7 @@ def agents_needed(
 
 
 def with_shrinkage(agents: int, shrinkage: float) -> int:
-    return math.ceil(agents / (1 - shrinkage))
+    """Agents to schedule so that ``agents`` remain after ``shrinkage`` (0 ≤ shrinkage < 1). The
+    quotient is rounded first so that float noise (5 / (1 - 0.9) = 50.000000000000014) does not
+    add an agent."""
+    return math.ceil(round(agents / (1 - shrinkage), 9))

@@ -47,6 +47,12 @@ SHRINKAGE = Rule(
     "P",
 )
 
+# What the forecast (selectors.staffing_forecast) actually uses of the two rules above, whatever is
+# configured: the kernel accepts any positive integer, but "the same weekday" needs at least a week
+# of history, and shrinkage of 100 % or more would need infinitely many (or negative) agents.
+FORECAST_MIN_DAYS = 7
+SHRINKAGE_MAX_PERCENT = 90
+
 
 def register_rules() -> None:
     rules.register_rules(SHORT_ABANDON, STAFFED_HOURS, FORECAST_DAYS, SHRINKAGE)

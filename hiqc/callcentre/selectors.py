@@ -25,6 +25,7 @@ from .erlang import agents_needed, with_shrinkage
 from .indicators import code_for
 from .ingest import BEIJING_OFFSET_SLOTS, SLOTS_PER_DAY
 from .models import CallImport, CallRecord
+from .rules import FORECAST_MIN_DAYS, SHRINKAGE_MAX_PERCENT
 
 
 def call_import_list(actor: Actor) -> QuerySet[CallImport]:
@@ -265,12 +266,14 @@ def staffing_forecast(actor: Actor, *, unit: OrgUnit, queue: str, day: date) -> 
     """CC-4 for ``day``: calls per 15-minute interval = mean of the same weekday over the history
     window (rule ``callcentre.forecast_history_days``, 28 → the last 4 same weekdays before the
     day); AHT from the same calls; agents needed per interval for the target service level
-    (Erlang C), scheduled with shrinkage; expected SL, ASA and occupancy at that staffing."""
-    window = int(rule_value("callcentre.forecast_history_days"))
+    (Erlang C), scheduled with shrinkage; expected SL, ASA and occupancy at that staffing.
+    Whatever the rules say, at least a week of history (``FORECAST_MIN_DAYS``) and at most 90 %
+    shrinkage (``SHRINKAGE_MAX_PERCENT``) are used."""
+    window = max(FORECAST_MIN_DAYS, int(rule_value("callcentre.forecast_history_days")))
     history = [day - timedelta(days=7 * k) for k in range(1, window // 7 + 1)]
     threshold = int(rule_value("callcentre.answer_threshold_s"))
     target = rule_value("callcentre.service_level_target") / 100
-    shrinkage = rule_value("callcentre.shrinkage_percent") / 100
+    shrinkage = min(SHRINKAGE_MAX_PERCENT, rule_value("callcentre.shrinkage_percent")) / 100
     calls = call_list(actor).filter(org_unit__path__startswith=unit.path, ivr_only=False)
     if queue:
         calls = calls.filter(queue=queue)
@@ -278,7 +281,7 @@ def staffing_forecast(actor: Actor, *, unit: OrgUnit, queue: str, day: date) -> 
     for d in history:
         begin, finish = day_bounds(d)
         in_history |= Q(offered_at__gte=begin, offered_at__lt=finish)
-    calls = calls.filter(in_history)
+    calls = calls.filter(in_history) if history else calls.none()  # no history: no forecast
     totals = calls.aggregate(handle=Sum("handle_s"), answered=Count("answered_at"))
     aht = totals["handle"] / totals["answered"] if totals["answered"] else None
     per_slot = (
@@ -292,7 +295,7 @@ def staffing_forecast(actor: Actor, *, unit: OrgUnit, queue: str, day: date) -> 
     peak = 0
     agent_quarters = 0
     for slot in range(SLOTS_PER_DAY):
-        volume = counts.get(slot, 0) / len(history)
+        volume = counts.get(slot, 0) / len(history) if history else 0.0  # none: no forecast
         label = f"{slot // 4:02d}:{slot % 4 * 15:02d}"
         if not volume or aht is None:
             intervals.append(ForecastInterval(label, volume, aht, 0, 0, None, None, None))

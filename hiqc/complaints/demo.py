@@ -42,7 +42,7 @@ from .enums import (
     Status,
 )
 from .models import Complaint, Letter, RootCause
-from .services import KIND, chinese_date
+from .services import KIND, chinese_date, review_last_day, years_after
 from .workflow import DECIDE, INTERNAL_REPLY, REVIEW, REVIEW_REQUEST_DAYS
 
 TARGET = 3000
@@ -356,7 +356,7 @@ def _play(
     if story.step("archive", Status.ARCHIVED, archived):
         c.archived_at = archived
         local = archived.astimezone(BEIJING).date()
-        c.retain_until = local.replace(year=local.year + retention)
+        c.retain_until = years_after(local, retention)
 
 
 def _decision_letter(c: Complaint, name: str) -> str:
@@ -372,5 +372,6 @@ def _decision_letter(c: Complaint, name: str) -> str:
             "decided": chinese_date(c.decided_at),
             "outcome": c.get_outcome_display(),
             "review_days": REVIEW_REQUEST_DAYS,
+            "review_last_day": chinese_date(review_last_day(c)),
         },
     ).strip()

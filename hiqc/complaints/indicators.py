@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
 from hiqc.core.indicators import Indicator, Period, register_indicator
 from hiqc.core.models import Deadline
@@ -65,10 +65,10 @@ def _days_to_decision(period: Period) -> Rows:
     return [(path, s[0], s[1]) for path, s in sums.items()]
 
 
-def _decision_days(org_path: str, start: datetime, end: datetime) -> list[float]:
-    """Days from receipt to decision of each complaint of the subtree decided in [start, end)."""
+def _decision_days(org_path: str, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+    """(decided at, days from receipt) of each complaint of the subtree decided in [start, end)."""
     return [
-        (decided - received).total_seconds() / 86400
+        (decided, (decided - received).total_seconds() / 86400)
         for received, decided in Complaint.objects.filter(
             org_unit__path__startswith=org_path, decided_at__gte=start, decided_at__lt=end
         ).values_list("received_at", "decided_at")
@@ -86,24 +86,19 @@ def _share(period: Period, condition: Q) -> Rows:
 
 
 def _per_volume(period: Period, field: str, scale: Decimal) -> Rows:
-    """Complaints received in the month ÷ (the unit's own volume that month ÷ scale)."""
+    """Complaints received in the month in the subtree of each unit that carries business volume,
+    ÷ (that unit's volume ÷ scale). Volume rows never nest (organisations.volumes refuses it), so
+    no complaint is counted twice; complaints of units outside every volume-carrying subtree have
+    no denominator and are left out (the statistics page shows them)."""
     month = date(period.start.year, period.start.month, 1)
-    volumes = (
-        BusinessVolume.objects.filter(month=month)
-        .values("org_unit__path")
-        .annotate(v=Sum(F(field)))
-    )
-    counts = {
-        r["org_unit__path"]: r["n"]
-        for r in _received(period).values("org_unit__path").annotate(n=Count("id"))
-    }
+    volumes = list(BusinessVolume.objects.filter(month=month).values_list("org_unit__path", field))
+    received = list(_received(period).values_list("org_unit__path", flat=True))
     out = []
-    for r in volumes:
-        denominator = Decimal(r["v"] or 0) / scale
+    for path, volume in volumes:
+        denominator = Decimal(volume or 0) / scale
         if denominator > 0:
-            out.append(
-                (r["org_unit__path"], counts.get(r["org_unit__path"], 0), float(denominator))
-            )
+            count = sum(1 for p in received if p.startswith(path))
+            out.append((path, count, float(denominator)))
     return out
 
 

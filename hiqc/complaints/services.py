@@ -277,7 +277,9 @@ def complaint_register(
     window = int(rule_value("complaints.repeat_window_days"))
     previous = (
         Complaint.objects.filter(
-            complainant=complainant, received_at__gte=received - timedelta(days=window)
+            complainant=complainant,
+            received_at__gte=received - timedelta(days=window),
+            received_at__lt=received,
         )
         .order_by("-received_at")
         .first()
@@ -341,6 +343,12 @@ def _require_text(data: Mapping[str, Any], *fields: str) -> dict[str, str]:
     return out
 
 
+def review_last_day(complaint: Complaint) -> date | None:
+    """The last day (24:00) on which the complainant may ask for a review (CP-8)."""
+    ends = review_window_ends(complaint)
+    return None if ends is None else (ends.astimezone(BEIJING) - timedelta(seconds=1)).date()
+
+
 def review_window_ends(complaint: Complaint) -> datetime | None:
     """The end of the complainant's 30 days to ask for a review (CP-8)."""
     if complaint.decided_at is None:
@@ -355,6 +363,8 @@ def _prepare(
     updates: dict[str, Any] = {}
     record: dict[str, Any] = {}
     letter: str | None = None
+    if actor.user_id is not None and actor.user_id in involved_user_ids(complaint):
+        raise Forbidden(_("您与投诉事项有直接利害关系，依规须回避，不能办理此投诉（CP-6）。"))
     if action in ("assign", "reassign"):
         assignee_id = data.get("assignee")
         user = User.objects.filter(pk=str(assignee_id)).first() if _is_uuid(assignee_id) else None
@@ -395,12 +405,20 @@ def _prepare(
     elif action == "start_appraisal":
         reason = _require_text(data, "reason")["reason"]
         clock = _decide_clock(complaint)
-        if clock.state != Deadline.State.RUNNING:
+        if clock.state != Deadline.State.RUNNING or at >= clock.due_at:
             raise _refuse(_("处理期限已届满，不能再中止计时。"), complaint, "deadline_passed")
         record = {"reason": reason}
         letter = LetterKind.APPRAISAL
     elif action == "new_facts":
-        record = {"summary": _require_text(data, "summary")["summary"]}
+        summary = _require_text(data, "summary")["summary"]
+        clock = _decide_clock(complaint)
+        if clock.state == Deadline.State.BREACHED or at >= clock.due_at:
+            raise _refuse(
+                _("处理期限已届满（超时已记录），不能以新事实重新计时；请尽快作出决定。"),
+                complaint,
+                "deadline_passed",
+            )
+        record = {"summary_chars": len(summary)}  # the text may describe health: not logged
     elif action == "withdraw":
         record = {"reason": _require_text(data, "reason")["reason"]}
     elif action == "merge":
@@ -453,6 +471,15 @@ def _prepare(
         record = {"reason": reason}
     elif action == "conclude_review":
         opinion = _require_text(data, "opinion")["opinion"]
+        decider = (
+            CaseEvent.objects.filter(
+                case_type=KIND.label, case_id=str(complaint.pk), activity="decide"
+            )
+            .values_list("actor_id", flat=True)
+            .last()
+        )
+        if decider is not None and decider == actor.user_id:
+            raise Forbidden(_("作出原处理决定的人员不能核查本人的决定（CP-6、CP-8）。"))
         updates["review_opinion"] = opinion
         letter = LetterKind.REVIEW
     elif action == "archive":
@@ -462,8 +489,9 @@ def _prepare(
                 _("核查申请期（处理决定后30日）尚未届满，届满后方可归档。"), complaint, "too_early"
             )
         years = int(rule_value("complaints.retention_years"))
-        today = at.astimezone(BEIJING).date()
-        updates.update(archived_at=at, retain_until=today.replace(year=today.year + years))
+        updates.update(
+            archived_at=at, retain_until=years_after(at.astimezone(BEIJING).date(), years)
+        )
         record = {"retain_until": updates["retain_until"].isoformat()}
     return updates, record, letter
 
@@ -511,7 +539,9 @@ def complaint_act(
         if updates:
             complaint.save(update_fields=[*updates, "updated_at"])
         if letter_kind:
-            letter_issue(actor=actor, complaint=complaint, kind=letter_kind, data=record or {})
+            letter_issue(
+                actor=actor, complaint=complaint, kind=letter_kind, data=record or {}, at=at
+            )
     return complaint
 
 
@@ -527,9 +557,16 @@ def chinese_date(value: date | datetime | None) -> str:
 
 
 def letter_issue(
-    *, actor: Actor, complaint: Complaint, kind: str, data: Mapping[str, Any]
+    *,
+    actor: Actor,
+    complaint: Complaint,
+    kind: str,
+    data: Mapping[str, Any],
+    at: datetime | None = None,
 ) -> Letter:
-    """Render the notice from the case as it stands and keep it as issued (encrypted)."""
+    """Render the notice from the case as it stands and keep it as issued (encrypted); dated the
+    day of the action (``at``)."""
+    at = at or timezone.now()
     clock = _decide_clock(complaint)
     superior = complaint.org_unit.parent
     context = {
@@ -538,13 +575,14 @@ def letter_issue(
         "unit_name": complaint.org_unit.name,
         "superior_name": superior.name if superior else complaint.org_unit.name,
         "received": chinese_date(complaint.received_at),
-        "today": chinese_date(timezone.now()),
+        "today": chinese_date(at),
         "due": chinese_date(clock.last_day),
         "days": clock.amount,
         "reason": data.get("reason", ""),
         "decided": chinese_date(complaint.decided_at),
         "outcome": complaint.get_outcome_display() if complaint.outcome else "",
         "review_days": REVIEW_REQUEST_DAYS,
+        "review_last_day": chinese_date(review_last_day(complaint)),
     }
     body = render_to_string(f"complaints/letters/{kind}.txt", context).strip() + "\n"
     letter = Letter.objects.create(
@@ -572,3 +610,11 @@ def letter_read(*, actor: Actor, letter: Letter) -> str:
         data={"kind": letter.kind, "complaint": letter.complaint.reference},
     )
     return str(letter.body)
+
+
+def years_after(day: date, years: int) -> date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

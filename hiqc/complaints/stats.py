@@ -8,7 +8,7 @@ P90 days to decision is taken from the decided complaints themselves, never from
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -55,9 +55,24 @@ def quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime, list[da
 @dataclass
 class UnitRow:
     unit: OrgUnit
+    own_only: bool = False  # the chosen unit's own level (本级), not its subtree
     received: int = 0
     volume: dict[str, Decimal] = field(default_factory=dict)
+    months: set[date] = field(default_factory=set)  # months with business volume loaded
     rates: dict[str, float | None] = field(default_factory=dict)
+    disputes: Counter = field(default_factory=Counter)
+    products: Counter = field(default_factory=Counter)
+
+    @property
+    def name(self) -> str:
+        return (
+            _("{unit}（本级）").format(unit=self.unit.localized_name)
+            if self.own_only
+            else (self.unit.localized_name)
+        )
+
+    def holds(self, path: str) -> bool:
+        return path == self.unit.path if self.own_only else path.startswith(self.unit.path)
 
 
 @dataclass
@@ -74,8 +89,6 @@ class QuarterStats:
     regulator: int
     by_dispute: list[tuple[str, str, int]]
     by_product: list[tuple[str, str, int]]
-    dispute_by_unit: dict[str, Counter]
-    product_by_unit: dict[str, Counter]
     units: list[UnitRow]
     rates: dict[str, float | None]
     medians: dict[str, float]
@@ -134,48 +147,48 @@ def quarter_stats(
     )
     days = [(d - r).total_seconds() / 86400 for _i, r, d in decided if d is not None]
     units = [UnitRow(u) for u in _report_units(actor, root)]
-    dispute_by_unit: dict[str, Counter] = defaultdict(Counter)
-    product_by_unit: dict[str, Counter] = defaultdict(Counter)
+    if root is not None and units and units[0].unit != root:
+        units.insert(0, UnitRow(root, own_only=True))  # complaints handled at the unit itself
     for path, dispute, product, _source, _repeat in received:
         for row in units:
-            if path.startswith(row.unit.path):
+            if row.holds(path):
                 row.received += 1
-                dispute_by_unit[row.unit.code][dispute] += 1
-                product_by_unit[row.unit.code][product] += 1
+                row.disputes[dispute] += 1
+                row.products[product] += 1
                 break
     volume_rows = BusinessVolume.objects.filter(month__in=months).values_list(
-        "org_unit__path", "premium_yuan", "policies_in_force", "insured_persons"
+        "org_unit__path", "month", "premium_yuan", "policies_in_force", "insured_persons"
     )
     if root is not None:
         volume_rows = volume_rows.filter(org_unit__path__startswith=root.path)
-    totals = {
-        "premium_yuan": Decimal(0),
-        "policies_in_force": Decimal(0),
-        "insured_persons": Decimal(0),
-    }
-    for path, premium, policies, insured in volume_rows:
+    total = UnitRow(root or units[0].unit) if units else None
+    for path, month, premium, policies, insured in volume_rows:
         values = {"premium_yuan": Decimal(premium), "policies_in_force": Decimal(policies),
                   "insured_persons": Decimal(insured)}  # fmt: skip
-        for row in units:
-            if path.startswith(row.unit.path):
-                for k, v in values.items():
-                    row.volume[k] = row.volume.get(k, Decimal(0)) + v
-                for k, v in values.items():
-                    totals[k] += v
-                break
+        owner = next((r for r in units if r.holds(path)), None)
+        for row in [r for r in (owner, total) if r is not None]:
+            row.months.add(month)
+            for k, v in values.items():
+                row.volume[k] = row.volume.get(k, Decimal(0)) + v
     n_months = Decimal(len(months))
 
-    def rates(count: int, volume: dict[str, Decimal]) -> dict[str, float | None]:
+    def rates(row: UnitRow) -> dict[str, float | None]:
+        """Only over a complete quarter of volume: a missing month would inflate the rates."""
         out: dict[str, float | None] = {}
         for key, _label, field_name, scale in RATES:
-            base = volume.get(field_name, Decimal(0))
+            base = row.volume.get(field_name, Decimal(0))
             if field_name != "premium_yuan":
                 base = base / n_months  # stocks: the quarter's average
-            out[key] = float(Decimal(count) / (base / scale)) if base > 0 else None
+            complete = len(row.months) == len(months)
+            out[key] = (
+                float(Decimal(row.received) / (base / scale)) if base > 0 and complete else None
+            )
         return out
 
     for row in units:
-        row.rates = rates(row.received, row.volume)
+        row.rates = rates(row)
+    if total is not None:
+        total.received = len(received)
     dispute_total = Counter(d for _p, d, _pr, _s, _r in received)
     product_total = Counter(p for _p, _d, p, _s, _r in received)
     return QuarterStats(
@@ -191,10 +204,8 @@ def quarter_stats(
         regulator=sum(1 for _p, _d, _pr, s, _r in received if s == Source.REGULATOR),
         by_dispute=[(v, str(label), dispute_total[v]) for v, label in DisputeType.choices],
         by_product=[(v, str(label), product_total[v]) for v, label in ProductLine.choices],
-        dispute_by_unit=dispute_by_unit,
-        product_by_unit=product_by_unit,
         units=units,
-        rates=rates(len(received), totals),
+        rates=rates(total) if total is not None else {},
         medians={k.split(".")[1]: v for k, v in INDUSTRY_MEDIANS.items()},
     )
 
@@ -227,32 +238,33 @@ def regulator_workbook(actor: Actor, stats: QuarterStats) -> bytes:
     summary.append([_("重复投诉率"), _num(stats.repeat_rate, 4), None])
     summary.append([_("监管转送占比"), _num(stats.regulator_share, 4), None])
 
-    def matrix(name: str, choices: Any, per_unit: dict[str, Counter]) -> None:
+    def matrix(name: str, choices: Any, counts_of: Any) -> None:
         sheet = book.create_sheet(name)
         sheet.append([_("机构"), *[str(label) for _v, label in choices], _("合计")])
         for row in stats.units:
-            counts = per_unit.get(row.unit.code, Counter())
-            sheet.append([row.unit.name, *[counts[v] for v, _l in choices], row.received])
+            counts = counts_of(row)
+            sheet.append([row.name, *[counts[v] for v, _l in choices], row.received])
         sheet.append(
-            [_("合计"), *[sum(per_unit.get(r.unit.code, Counter())[v] for r in stats.units)
-                         for v, _l in choices], stats.received]
+            [_("合计"), *[sum(counts_of(r)[v] for r in stats.units) for v, _l in choices],
+             stats.received]
         )  # fmt: skip
 
-    matrix(_("按争议类型"), DisputeType.choices, stats.dispute_by_unit)
-    matrix(_("按险种"), ProductLine.choices, stats.product_by_unit)
+    matrix(_("按争议类型"), DisputeType.choices, lambda r: r.disputes)
+    matrix(_("按险种"), ProductLine.choices, lambda r: r.products)
     units = book.create_sheet(_("按机构"))
     units.append(
         [_("机构"), _("投诉件数"), _("保费收入（元）"), _("月均有效保单"), _("月均被保险人"),
          *[_(label) for _k, label, _f, _s in RATES]]
     )  # fmt: skip
     for row in stats.units:
+        n = len(row.months) or 1
         units.append(
             [
-                row.unit.name,
+                row.name,
                 row.received,
                 float(row.volume.get("premium_yuan", 0)),
-                round(float(row.volume.get("policies_in_force", 0)) / 3),
-                round(float(row.volume.get("insured_persons", 0)) / 3),
+                round(float(row.volume.get("policies_in_force", 0)) / n),
+                round(float(row.volume.get("insured_persons", 0)) / n),
                 *[_num(row.rates.get(k), 3) for k, _l, _f, _s in RATES],
             ]
         )

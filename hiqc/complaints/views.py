@@ -6,7 +6,6 @@ errors back and forth.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -236,7 +235,7 @@ def _detail_context(request: HiqcRequest, complaint: Any) -> dict[str, Any]:
             }
             for e in selectors.case_events(complaint)
         ],
-        "review_last_day": _last_day(services.review_window_ends(complaint)),
+        "review_last_day": services.review_last_day(complaint),
         "merged": list(complaint.merged.all()),
         "consultations": selectors.linked_consultations(complaint),
     }
@@ -245,6 +244,7 @@ def _detail_context(request: HiqcRequest, complaint: Any) -> dict[str, Any]:
 EVENT_KEYS: dict[str, str] = {
     "reason": N_("理由"),
     "summary": N_("摘要"),
+    "summary_chars": N_("新材料说明字数"),
     "assignee": N_("承办人"),
     "outcome": N_("处理结果"),
     "root_cause": N_("根因"),
@@ -258,11 +258,6 @@ EVENT_VALUES: dict[str, dict[str, Any]] = {
     "channel": dict(Channel.choices),
     "source": dict(Source.choices),
 }
-
-
-def _last_day(due: Any) -> Any:
-    """An exclusive 00:00 end shown as the last day (a period ends at 24:00 of its last day)."""
-    return None if due is None else (timezone.localtime(due) - timedelta(seconds=1)).date()
 
 
 def _event_data(data: Any) -> list[tuple[str, str]]:
@@ -342,7 +337,7 @@ def statistics_page(request: HiqcRequest) -> HttpResponse:
     result = stats.quarter_stats(request.actor, year=year, quarter=quarter, root=root)
     chart = {
         "median_label": _("行业中位数"),
-        "units": [r.unit.localized_name for r in result.units],
+        "units": [r.name for r in result.units],
         "rates": [
             {
                 "key": key,
@@ -369,7 +364,7 @@ def statistics_page(request: HiqcRequest) -> HttpResponse:
             ],
             "unit_rows": [
                 {
-                    "name": r.unit.localized_name,
+                    "name": r.name,
                     "received": r.received,
                     "cells": [
                         {

@@ -29,7 +29,7 @@ from hiqc.core.casework import CaseKind, Source, case_opened, case_transition
 from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Forbidden, NotFound, ValidationFailed
 from hiqc.core.processes import process_version_in_force
-from hiqc.core.workflow import Clock, Start
+from hiqc.core.workflow import Clock, NotAllowed, Start
 from hiqc.customers.enums import Channel
 from hiqc.customers.selectors import access_customer, mobile_hash
 from hiqc.customers.validation import is_mobile, normalise_mobile
@@ -38,7 +38,15 @@ from hiqc.organisations.models import OrgUnit
 from .enums import ConsultationStatus, SuggestionStatus
 from .models import Consultation, Suggestion, Topic, TopicCategory
 from .selectors import access_consultation, access_suggestion, category_get, topic_get
-from .workflow import CONFIGURE_PERM, CONSULTATION, HANDLE, PROCESS, REPLY, VIEW
+from .workflow import (
+    COMPLAINT_INPUTS,
+    CONFIGURE_PERM,
+    CONSULTATION,
+    HANDLE,
+    PROCESS,
+    REPLY,
+    VIEW,
+)
 
 CONFIGURE = CONFIGURE_PERM
 CHANNELS = frozenset(Channel.values)
@@ -243,12 +251,28 @@ def consultation_capture(
             source=source,
         )
         if values["resolved_now"]:
-            case = consultation_act(
-                actor=actor, consultation_id=case.pk, action="resolve", at=at, source=source
+            case = _act(
+                actor=actor,
+                consultation_id=case.pk,
+                action="resolve",
+                at=at,
+                source=source,
+                first_contact=True,
             )
-            case.first_contact_resolution = True
-            case.save(update_fields=["first_contact_resolution", "updated_at"])
     return case
+
+
+# What a consultation's events keep of an action's inputs (ADR 0010; DESIGN rule on personal data):
+# codes only. Free text (the question, the answer, the complaint request, the suggestion content)
+# may carry health details and lives on the case, never in the event log.
+EVENT_CODES = ("dispute_type", "product_line", "nature", "respondent_kind")
+
+
+def _event_record(data: Mapping[str, Any], **facts: Any) -> dict[str, Any]:
+    """The non-personal facts an event keeps: the whitelisted codes present in ``data`` plus
+    ``facts`` (ids, numbers, flags). Anything else, i.e. any free text, is dropped."""
+    kept = {k: data[k] for k in EVENT_CODES if isinstance(data.get(k), str) and data[k]}
+    return {**kept, **facts}
 
 
 @transaction.atomic
@@ -266,8 +290,50 @@ def consultation_act(
     the answer (answer), the resolution time (resolve), the linked complaint (convert_complaint) or
     suggestion (convert_suggestion).
     A later resolution is never a first-contact resolution."""
+    return _act(
+        actor=actor,
+        consultation_id=consultation_id,
+        action=action,
+        data=data,
+        version=version,
+        at=at,
+        source=source,
+        first_contact=False,
+    )
+
+
+def _if_allowed(
+    actor: Actor, consultation_id: Any, action: str, version: int | None
+) -> Consultation | None:
+    """The consultation, locked, if the engine will accept the action (state, version,
+    permission); else None and the engine answers with its own error."""
+    case = access_consultation(actor, consultation_id, for_update=True)
+    if version is not None and version != case.version:
+        return None
+    try:
+        step = CONSULTATION.step(action, from_state=case.status)
+    except NotAllowed:
+        return None
+    require(actor, step.perm, case)
+    return case
+
+
+def _act(
+    *,
+    actor: Actor,
+    consultation_id: Any,
+    action: str,
+    data: Mapping[str, Any] | None = None,
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = Source.API,
+    first_contact: bool = False,
+) -> Consultation:
     data = dict(data or {})
     at = at or timezone.now()
+    record: dict[str, Any] = {}
+    complaint = None
+    suggestion_number = ""
     if action == "answer":
         text = str(data.get("answer") or "").strip()
         if len(text) > ANSWER_MAX:
@@ -275,11 +341,27 @@ def consultation_act(
                 _("答复内容有误。"), fields={"answer": [_("答复内容不能超过 4000 个字。")]}
             )
         data["answer"] = text
-    if action == "convert_suggestion":
+    elif action == "resolve":
+        record = {"first_contact_resolution": first_contact}
+    elif action == "convert_suggestion":
         data["content"] = str(data.get("content") or "").strip()
         if len(data["content"]) > ANSWER_MAX:
             raise ValidationFailed(
                 _("建议内容有误。"), fields={"content": [_("建议内容不能超过 4000 个字。")]}
+            )
+        suggestion_number = _number("JY", at)
+        record = {"suggestion_number": suggestion_number}
+    elif action == "convert_complaint":
+        # The complaint is registered first so that the event can name it; a refusal by the engine
+        # afterwards rolls the registration back with everything else (one transaction).
+        complete = all(data.get(r) not in (None, "", []) for r in COMPLAINT_INPUTS)
+        current = _if_allowed(actor, consultation_id, action, version) if complete else None
+        if current is not None:
+            complaint = _register_complaint(
+                actor=actor, case=current, data=data, at=at, source=source
+            )
+            record = _event_record(
+                data, complaint_id=str(complaint.pk), complaint_reference=complaint.reference
             )
     case = case_transition(
         kind=KIND,
@@ -290,22 +372,21 @@ def consultation_act(
         version=version,
         at=at,
         source=source,
+        record=record,
     )
     assert isinstance(case, Consultation)
     if action == "answer":
         case.answer, case.answered_at = data["answer"], at
         case.save(update_fields=["answer", "answered_at", "updated_at"])
     elif action == "resolve":
-        case.resolved_at = at
-        case.save(update_fields=["resolved_at", "updated_at"])
+        case.resolved_at, case.first_contact_resolution = at, first_contact
+        case.save(update_fields=["resolved_at", "first_contact_resolution", "updated_at"])
     elif action == "convert_complaint":
-        case.complaint = _register_complaint(
-            actor=actor, case=case, data=data, at=at, source=source
-        )
+        case.complaint = complaint
         case.save(update_fields=["complaint", "updated_at"])
     elif action == "convert_suggestion":
         suggestion = Suggestion.objects.create(
-            number=_number("JY", at),
+            number=suggestion_number,
             org_unit_id=case.org_unit_id,
             consultation=case,
             customer_id=case.customer_id,
@@ -323,13 +404,15 @@ def _register_complaint(
     """Register the complaint the consultation turned into (4.1.3(3)), through the complaints
     domain's own service. Only the classification and the request come from the agent; the
     complainant, channel, facts (question and answer) and recording are what the consultation
-    already holds (CP-5). Errors come back with the complaint's field names."""
+    already holds (CP-5). The complaint was received when the consultation was: the caller
+    complained in that contact, so the CP-1 clock runs from the consultation's receipt.
+    Errors come back with the complaint's field names."""
     facts = case.question + (f"\n{_('答复')}：{case.answer}" if case.answer else "")
     payload: dict[str, Any] = {
         "customer_id": str(case.customer_id) if case.customer_id else "",
         "channel": case.channel,
         "source": "direct",
-        "received_at": at,
+        "received_at": case.received_at,
         "request": data.get("request"),
         "facts": facts[:5000],
         "dispute_type": data.get("dispute_type"),

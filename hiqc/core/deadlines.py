@@ -177,6 +177,8 @@ def _remaining(deadline: Deadline, at: datetime) -> int:
 def deadline_pause(deadline: Deadline, at: datetime) -> None:
     if deadline.state != State.RUNNING:
         raise DeadlineError(f"cannot pause a {deadline.state} deadline")
+    if at >= deadline.due_at:  # run out, even if the sweep has not marked it yet
+        raise DeadlineError("cannot pause a deadline that has already run out")
     deadline.remaining = _remaining(deadline, at)
     deadline.paused_at = at
     deadline.pauses = [*deadline.pauses, {"from": at.isoformat(), "to": None}]
@@ -238,8 +240,16 @@ def deadline_extend(
     deadline.save()
 
 
-def deadline_restart(deadline: Deadline, at: datetime) -> None:
-    """New facts: the period runs again in full from ``at`` (a new warning cycle)."""
+def deadline_restart(deadline: Deadline, at: datetime, *, base_amount: int | None = None) -> None:
+    """New facts: the period runs again in full from ``at`` (a new warning cycle). The allowance
+    goes back to the clock's base (``base_amount``): extensions granted for the old period stay in
+    the history but do not carry over. A deadline that has already run out keeps its breach."""
+    if deadline.state == State.BREACHED or (deadline.closed_at is None and at >= deadline.due_at):
+        raise DeadlineError("cannot restart a deadline that has already run out")
+    if deadline.closed_at is not None:
+        raise DeadlineError(f"cannot restart a {deadline.state} deadline")
+    if base_amount is not None:
+        deadline.amount = base_amount
     deadline.restarts += 1
     deadline.started_at, deadline.state = at, State.RUNNING
     deadline.pauses, deadline.paused_at, deadline.remaining = [], None, None
@@ -313,7 +323,7 @@ def apply_effects(
                 approver=approver,
             )
         elif effect.kind == "restart":
-            deadline_restart(deadline, at)
+            deadline_restart(deadline, at, base_amount=clocks[effect.clock].amount)
         elif effect.kind == "stop":
             deadline_stop(deadline, at)
         elif effect.kind == "cancel":

@@ -58,8 +58,8 @@ class Indicator:
     # optional: every period of [start, end) at once → (period start, org path, n, d)
     compute_range: RangeCompute | None = None
     # a percentile indicator (e.g. P90 days to decision) stores no rows: it is read from the
-    # underlying values of the subtree and period, ``samples(org_path, start, end)``
-    samples: Callable[[str, datetime, datetime], list[float]] | None = None
+    # underlying values, ``samples(org_path, start, end)`` → [(when, value)] in one query
+    samples: Callable[[str, datetime, datetime], list[tuple[datetime, float]]] | None = None
     percentile: float | None = None
 
     def __post_init__(self) -> None:
@@ -188,15 +188,19 @@ def rolled_up(
     indicator = INDICATORS.get(code)
     if indicator is not None and indicator.samples is not None:
         assert indicator.percentile is not None
+        if granularity not in indicator.granularities:
+            return []
+        buckets: dict[datetime, list[float]] = {}
+        for when, value in indicator.samples(org_path, start, end):
+            buckets.setdefault(align(when, granularity), []).append(value)
         out = []
-        for period in periods(granularity, start, end):
-            values = indicator.samples(org_path, period.start, period.end)
-            if values:
-                p = percentile(values, indicator.percentile)
-                out.append(
-                    {"period_start": period.start, "numerator": p, "denominator": float(len(values)),
-                     "value": p}
-                )  # fmt: skip
+        for period_start in sorted(buckets):
+            values = buckets[period_start]
+            p = percentile(values, indicator.percentile)
+            out.append(
+                {"period_start": period_start, "numerator": p, "denominator": float(len(values)),
+                 "value": p}
+            )  # fmt: skip
         return out
     rows = (
         IndicatorValue.objects.filter(

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from hiqc.core.access import Actor, scope
 from hiqc.core.audit import audit_record
 from hiqc.core.errors import ValidationFailed
 
-from .models import BusinessVolume, OrgUnit
+from .models import PATH_SEGMENT, BusinessVolume, OrgUnit
 
 PERM = "complaints.report"
 COLUMNS = ("org_unit", "month", "premium_yuan", "policies_in_force", "insured_persons")
@@ -88,6 +88,21 @@ def _clean_row(row: dict[str, str], units: dict[str, OrgUnit]) -> tuple[dict[str
     return out, problems
 
 
+def _nests(unit: OrgUnit, month: date) -> bool:
+    """Another unit on the same branch of the tree (an ancestor or a descendant) already has
+    volume for the month: the rates would count its complaints twice (CP-11)."""
+    step = PATH_SEGMENT + 1
+    ancestors = [unit.path[:i] for i in range(step, len(unit.path), step)]
+    return (
+        BusinessVolume.objects.filter(month=month)
+        .exclude(org_unit=unit)
+        .filter(
+            models.Q(org_unit__path__in=ancestors) | models.Q(org_unit__path__startswith=unit.path)
+        )
+        .exists()
+    )
+
+
 def volume_import(*, actor: Actor, lines: Iterable[str], source: str = "") -> VolumeImportReport:
     """Import CSV lines (header: org_unit,month,premium_yuan,policies_in_force,insured_persons)."""
     report = VolumeImportReport()
@@ -102,6 +117,15 @@ def volume_import(*, actor: Actor, lines: Iterable[str], source: str = "") -> Vo
     for row in reader:
         line = reader.line_num
         values, problems = _clean_row(row, units)
+        if not problems and _nests(values["org_unit"], values["month"]):
+            problems.append(
+                (
+                    "org_unit",
+                    _(
+                        "该月已有上级或下级机构的业务规模数据：同一月份只在一个层级登记，避免重复计算。"
+                    ),
+                )
+            )
         if problems:
             report.rejected.extend({"line": line, "field": f, "problem": p} for f, p in problems)
             continue

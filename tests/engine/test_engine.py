@@ -185,3 +185,23 @@ def test_two_concurrent_transitions_one_wins_the_other_gets_409(actors, org):
         t.join()
     assert sorted(results) == ["409", "ok"]
     assert CaseEvent.objects.filter(case_id=str(case.pk)).count() == 3  # create, assign, one winner
+
+
+def test_a_clock_that_has_run_out_cannot_be_paused_or_restarted_away(actors, case):
+    """Before the sweep marks it, a deadline past due is still a breach: no pause, no restart."""
+    act(actors, case, "assign", at=T0 + timedelta(hours=1))
+    late = datetime(2026, 3, 18, 9, tzinfo=BEIJING)  # due 18 March 00:00
+    for action in ("appraise", "new_facts"):
+        with pytest.raises(Conflict) as exc:
+            act(actors, case, action, at=late)
+        assert exc.value.code == "clock_rule"
+    assert deadline(case).state == "running"  # the sweep will record the breach
+
+
+def test_a_restart_goes_back_to_the_base_allowance(actors, case):
+    act(actors, case, "assign", at=T0 + timedelta(hours=1))
+    act(actors, case, "extend", at=T0 + timedelta(days=5), reason="复杂")
+    act(actors, case, "new_facts", at=T0 + timedelta(days=10))
+    d = deadline(case)
+    assert (d.amount, d.last_day, d.restarts) == (15, date(2026, 3, 27), 1)
+    assert [e["to"] for e in d.extensions] == [30]  # the old extension stays in the history

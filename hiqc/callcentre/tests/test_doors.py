@@ -17,6 +17,7 @@ from hiqc.callcentre.indicators import calls_indicators_compute
 from hiqc.callcentre.models import CallImport, CallRecord
 from hiqc.callcentre.selectors import staffed_hours, staffing_forecast
 from hiqc.core.calendar import BEIJING
+from hiqc.core.models import RuleOverride
 
 from .factories import T0, call, csv_bytes, jsonl_bytes, load
 
@@ -131,6 +132,45 @@ def test_forecast_api_defaults_to_tomorrow_and_the_actors_subtree(personas, acto
         "/api/v1/staffing/forecast", {"org_unit": str(org["C2"].pk)}
     )
     assert outside.status_code == 404
+
+
+@pytest.mark.parametrize("days", ["1", "6"])
+def test_forecast_uses_at_least_one_week_of_history_whatever_the_rule_says(actors, org, days):
+    # given history on the same weekday and a history rule shorter than a week
+    day = date(2026, 3, 30)  # a Monday
+    _history(actors, day, [40, 20])
+    RuleOverride.objects.create(key="callcentre.forecast_history_days", value=days, reason="test")
+    # when the forecast is made
+    plan = staffing_forecast(actors["supervisor"], unit=org["P1"], queue="", day=day)
+    # then it reads the last same weekday instead of dividing by an empty history
+    assert plan.history_days == [day - timedelta(weeks=1)]
+    [ten] = [i for i in plan.intervals if i.start == "10:00"]
+    assert ten.calls == 40 and ten.agents_scheduled
+
+
+def test_forecast_without_any_calls_in_its_history_is_no_forecast(actors, org):
+    # given no calls at all and the shortest history rule
+    RuleOverride.objects.create(key="callcentre.forecast_history_days", value="1", reason="test")
+    # when the forecast is made
+    plan = staffing_forecast(actors["supervisor"], unit=org["P1"], queue="", day=date(2026, 3, 30))
+    # then nothing is forecast and no agents are planned
+    assert plan.total_calls == 0 and plan.peak_agents == 0 and plan.aht_s is None
+    assert all(i.agents_scheduled == 0 for i in plan.intervals)
+
+
+@pytest.mark.parametrize("percent", ["100", "150"])
+def test_forecast_caps_shrinkage_at_ninety_percent(actors, org, percent):
+    # given history and a shrinkage rule of 100 % or more
+    day = date(2026, 3, 30)
+    _history(actors, day, [40, 20, 40, 20])
+    RuleOverride.objects.create(key="callcentre.shrinkage_percent", value=percent, reason="test")
+    # when the forecast is made
+    plan = staffing_forecast(actors["supervisor"], unit=org["P1"], queue="", day=day)
+    # then shrinkage counts as 90 %: ten times the agents needed, never infinite nor negative
+    assert plan.shrinkage == 0.9
+    [ten] = [i for i in plan.intervals if i.start == "10:00"]
+    assert ten.agents_needed and ten.agents_scheduled == ten.agents_needed * 10
+    assert plan.peak_agents == ten.agents_scheduled > 0
 
 
 def test_cc1_flags_working_days_with_fewer_than_eight_staffed_hours(actors, org):

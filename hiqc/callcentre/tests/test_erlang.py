@@ -101,3 +101,12 @@ def test_a_load_beyond_any_call_centre_answers_quickly_without_a_count(personas)
     assert response.status_code == 200
     assert response.json()["agents_needed"] is None
     assert response.json()["service_level"] == 0.0
+
+
+def test_shrinkage_adds_no_agent_for_float_noise():
+    # given a shrinkage whose complement is not exact in binary (1 - 0.9 = 0.09999999999999998)
+    # when the agents to schedule are computed
+    # then exactly agents / (1 - shrinkage) is scheduled when that is a whole number
+    assert with_shrinkage(5, 0.9) == 50
+    assert with_shrinkage(7, 0.3) == 10
+    assert with_shrinkage(8, 0.3) == 12

@@ -169,9 +169,19 @@ def test_the_employee_complained_about_cannot_be_assigned(actors, org, customer,
         respondent_user_id=str(personas["handler"].pk),
     )
     with pytest.raises(ValidationFailed) as exc:
-        act(actors, c, "assign", at=T0, assignee=str(personas["handler"].pk))
+        act(actors, c, "assign", who="branch_manager", at=T0, assignee=str(personas["handler"].pk))
     assert "回避" in exc.value.message
     assert Complaint.objects.get(pk=c.pk).status == Status.REGISTERED
+
+
+def test_someone_involved_cannot_act_on_the_complaint_at_all(actors, org, customer, colleague):
+    """CP-6 holds for every step, not only assignment: the person complained about can neither
+    take nor decide nor extend the case."""
+    c = register(actors, org, customer, involved_user_ids=[str(actors["branch_manager"].user_id)])
+    c = act(actors, c, "assign", at=T0, assignee=str(colleague.pk))
+    for action, data in [("extend", {"reason": "x"}), ("withdraw", {"reason": "x"})]:
+        with pytest.raises(Forbidden, match="CP-6"):
+            act(actors, c, action, who="branch_manager", at=T0 + timedelta(days=1), **data)
 
 
 def test_a_person_named_in_the_complaint_cannot_be_assigned(actors, org, customer, colleague):
@@ -382,3 +392,49 @@ def test_the_assigned_handler_is_notified(
         act(actors, c, "assign", at=T0 + timedelta(hours=1), assignee=str(colleague.pk))
     note = Notification.objects.get(user=colleague)
     assert note.kind == "case_assigned" and c.reference in note.title
+
+
+def test_new_facts_cannot_restart_a_clock_that_has_run_out(actors, complaint):
+    with pytest.raises(Conflict) as exc:
+        act(
+            actors, complaint, "new_facts", at=datetime(2026, 3, 18, 9, tzinfo=BEIJING), summary="x"
+        )
+    assert exc.value.code == "deadline_passed"
+
+
+def test_no_appraisal_pause_once_the_limit_has_passed_even_before_the_sweep(actors, complaint):
+    with pytest.raises(Conflict) as exc:
+        act(
+            actors,
+            complaint,
+            "start_appraisal",
+            at=datetime(2026, 3, 20, tzinfo=BEIJING),
+            reason="x",
+        )
+    assert exc.value.code == "deadline_passed"
+
+
+def test_new_facts_after_an_extension_restart_the_base_15_days(actors, complaint):
+    act(actors, complaint, "extend", at=T0 + timedelta(days=5), reason="复杂")
+    act(actors, complaint, "new_facts", at=T0 + timedelta(days=10), summary="补充出院小结")
+    d = decide_clock(complaint)
+    assert (d.amount, d.last_day) == (15, date(2026, 3, 27))
+    event = CaseEvent.objects.get(case_id=str(complaint.pk), activity="new_facts")
+    assert "出院" not in str(event.data)  # the summary may describe health: not in the log
+
+
+def test_the_decision_letter_names_the_last_day_to_ask_for_a_review(actors, complaint):
+    c = decide(actors, complaint, T0 + timedelta(days=9))  # decided 11 March
+    text = letter_read(actor=actors["handler"], letter=Letter.objects.get(complaint=c))
+    assert "自本决定作出之日起 30 日内" in text and "2026年4月10日之前" in text
+
+
+def test_archiving_on_29_february_keeps_the_retention_a_valid_date(
+    actors, org, customer, colleague
+):
+    at = datetime(2028, 1, 10, 10, tzinfo=BEIJING)
+    c = register(actors, org, customer, at=at)
+    act(actors, c, "assign", at=at, assignee=str(colleague.pk))
+    c = decide(actors, c, at + timedelta(days=3))
+    c = act(actors, c, "archive", at=datetime(2028, 2, 29, 10, tzinfo=BEIJING), who="handler")
+    assert c.retain_until == date(2033, 2, 28)

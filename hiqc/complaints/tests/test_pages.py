@@ -113,5 +113,8 @@ def test_the_employee_named_on_the_form_cannot_then_be_assigned(personas, org, c
     )
     assert response.status_code == 302
     complaint = Complaint.objects.get()
-    refused = client.post(f"/complaints/{complaint.pk}/actions/assign/", {"assignee": handler})
+    manager = login(personas, "branch_manager")
+    refused = manager.post(f"/complaints/{complaint.pk}/actions/assign/", {"assignee": handler})
     assert refused.status_code == 422 and "回避" in refused.content.decode()
+    own = client.post(f"/complaints/{complaint.pk}/actions/withdraw/", {"reason": "x"})
+    assert own.status_code == 403  # nor may the person complained about touch the case

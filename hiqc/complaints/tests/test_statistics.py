@@ -103,3 +103,16 @@ def test_only_reporting_roles_can_export(personas, quarter):
     client = Client()
     client.force_login(personas["handler"])
     assert client.get("/complaints/statistics/export.xlsx?year=2026&quarter=3").status_code == 403
+
+
+def test_a_quarter_with_a_month_of_volume_missing_shows_no_rate(actors, org, quarter):
+    BusinessVolume.objects.filter(month=date(2026, 9, 1)).delete()
+    s = quarter_stats(actors["quality_lead"], year=2026, quarter=3)
+    assert s.rates["per_10k_policies"] is None  # not three times the true rate
+    assert all(r.rates["per_100m_premium"] is None for r in s.units)
+
+
+def test_complaints_handled_at_the_chosen_unit_itself_get_their_own_row(actors, org, quarter):
+    s = quarter_stats(actors["quality_lead"], year=2026, quarter=3, root=org["C1"])
+    assert [(r.own_only, r.received) for r in s.units] == [(True, 3), (False, 0)]  # C1, O1
+    assert s.units[0].name.endswith("（本级）")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 from django.db import connection
 
+from hiqc.complaints.models import Complaint
 from hiqc.consultations import selectors, services
 from hiqc.consultations.enums import ConsultationStatus, SuggestionStatus
 from hiqc.consultations.indicators import _fcr
@@ -425,7 +427,7 @@ def test_converting_into_a_complaint_passes_on_what_the_consultation_holds(
     assert case.status == ConsultationStatus.CONVERTED_COMPLAINT
     assert complaint.complainant == customer
     assert (complaint.channel, complaint.source) == ("phone", "direct")
-    assert complaint.received_at == AT.replace(hour=11)
+    assert complaint.received_at == AT  # received with the consultation, not at conversion (CP-1)
     assert capture_data["question"] in complaint.facts and "已解释免赔额。" in complaint.facts
     assert complaint.recording_ref == capture_data["call_id"]
     assert list(complaint.consultations.all()) == [case]
@@ -484,3 +486,140 @@ def test_only_someone_who_may_register_complaints_can_convert(actors, org, captu
         )
     case.refresh_from_db()
     assert case.status == ConsultationStatus.ANSWERED and case.complaint is None
+
+
+def test_a_converted_complaints_decision_clock_starts_when_the_consultation_was_received(
+    actors, org, capture_data
+):
+    # given a consultation received three days ago and answered then
+    received = AT - timedelta(days=3)
+    case = _capture(actors, org, {**capture_data, "answer": "已解释。"}, at=received)
+    # when it is converted into a complaint now
+    services.consultation_act(
+        actor=actors["agent"],
+        consultation_id=case.pk,
+        action="convert_complaint",
+        data=CLASSIFICATION,
+        at=AT,
+    )
+    case.refresh_from_db()
+    # then the complaint was received, and its CP-1 15-day clock started, at the consultation's receipt
+    assert case.complaint.received_at == received
+    clock = Deadline.objects.get(case_id=str(case.complaint.pk), clock="complaints.decide")
+    assert clock.started_at == received
+
+
+# --- the event log keeps no free text (ADR 0010) ----------------------------------------------------
+
+
+def _event_data(case, activity: str) -> dict:
+    return CaseEvent.objects.get(case_id=str(case.pk), activity=activity).data
+
+
+def _holds_none_of(data: dict, *texts: str) -> bool:
+    dumped = json.dumps(data, ensure_ascii=False)
+    return not any(text in dumped for text in texts)
+
+
+def test_the_answer_event_keeps_no_free_text(actors, org, capture_data):
+    # given a consultation whose question and answer carry health details
+    answer = "您的糖尿病住院理赔材料已齐全。"
+    # when it is answered and resolved in the same contact
+    case = _capture(actors, org, {**capture_data, "answer": answer, "resolved_now": True})
+    # then the answer is on the case but its event holds nothing of it; resolve keeps the FCR flag
+    assert case.answer == answer
+    assert _event_data(case, "answer") == {}
+    assert _event_data(case, "resolve") == {"first_contact_resolution": True}
+    for activity in ("create", "answer", "resolve"):
+        assert _holds_none_of(_event_data(case, activity), answer, capture_data["question"])
+
+
+def test_a_later_resolution_event_records_it_is_not_a_first_contact_resolution(
+    actors, org, capture_data
+):
+    # given an answered consultation
+    case = _capture(actors, org, {**capture_data, "answer": "需要核实后回电。"})
+    # when it is resolved in a later contact
+    services.consultation_act(actor=actors["agent"], consultation_id=case.pk, action="resolve")
+    # then its event says so
+    assert _event_data(case, "resolve") == {"first_contact_resolution": False}
+
+
+def test_the_complaint_conversion_event_keeps_the_reference_and_codes_but_not_the_request(
+    actors, org, capture_data
+):
+    # given an answered consultation and a request carrying health details
+    request = "我母亲的乳腺癌手术费用应全额赔付。"
+    case = _capture(actors, org, {**capture_data, "answer": "已解释免赔额。"})
+    # when it is converted into a complaint
+    services.consultation_act(
+        actor=actors["agent"],
+        consultation_id=case.pk,
+        action="convert_complaint",
+        data={**CLASSIFICATION, "request": request},
+    )
+    case.refresh_from_db()
+    # then the event names the complaint and keeps the classification codes, and no free text
+    data = _event_data(case, "convert_complaint")
+    assert data == {
+        "complaint_id": str(case.complaint.pk),
+        "complaint_reference": case.complaint.reference,
+        "dispute_type": "claims",
+        "product_line": "medical",
+        "nature": "contract_dispute",
+        "respondent_kind": "branch",
+    }
+    assert case.complaint.request == request
+    assert _holds_none_of(data, request, "已解释免赔额。", capture_data["question"])
+
+
+def test_the_suggestion_conversion_event_keeps_the_number_but_not_the_content(
+    actors, org, capture_data
+):
+    # given an answered consultation and a suggestion carrying health details
+    content = "建议高血压患者的慢病理赔能线上提交。"
+    case = _capture(actors, org, {**capture_data, "answer": "已记录您的意见。"})
+    # when it is converted into a suggestion
+    services.consultation_act(
+        actor=actors["agent"],
+        consultation_id=case.pk,
+        action="convert_suggestion",
+        data={"content": content},
+    )
+    # then the event keeps the suggestion's number only
+    suggestion = Suggestion.objects.get()
+    assert _event_data(case, "convert_suggestion") == {"suggestion_number": suggestion.number}
+    assert suggestion.content == content
+
+
+def test_a_refused_complaint_conversion_registers_no_complaint(actors, org, capture_data):
+    # given an answered consultation
+    case = _capture(actors, org, {**capture_data, "answer": "已解释。"})
+    # when a conversion is refused: stale version, no permission, a missing input
+    with pytest.raises(Conflict):
+        services.consultation_act(
+            actor=actors["agent"],
+            consultation_id=case.pk,
+            action="convert_complaint",
+            data=CLASSIFICATION,
+            version=1,
+        )
+    with pytest.raises(Forbidden):
+        services.consultation_act(
+            actor=actors["supervisor"],
+            consultation_id=case.pk,
+            action="convert_complaint",
+            data=CLASSIFICATION,
+        )
+    with pytest.raises(ValidationFailed) as exc:
+        services.consultation_act(
+            actor=actors["agent"],
+            consultation_id=case.pk,
+            action="convert_complaint",
+            data={**CLASSIFICATION, "request": ""},
+        )
+    # then the engine's own error comes back and no complaint exists
+    assert "request" in _fields(exc)
+    assert not Complaint.objects.exists()
+    case.refresh_from_db()
+    assert case.status == ConsultationStatus.ANSWERED

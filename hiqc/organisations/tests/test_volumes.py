@@ -64,3 +64,13 @@ def test_the_api_imports_csv_and_lists_volumes(personas, org):
     assert response.status_code == 200 and response.json()["created"] == 2
     listed = client.get("/api/v1/business-volumes?month=2026-03-01").json()
     assert {r["org_unit_code"] for r in listed["items"]} == {"C1", "C2"}
+
+
+def test_volume_is_kept_on_one_level_per_month_so_nothing_counts_twice(actors, org):
+    volume_import_text(actor=actors["quality_lead"], text=GOOD)  # C1 and C2, March
+    nested = GOOD.replace("C1,2026-03", "P1,2026-03").replace("C2,2026-03", "O1,2026-03")
+    report = volume_import_text(actor=actors["quality_lead"], text=nested)
+    assert report.created == 0
+    assert {(r["line"], r["field"]) for r in report.rejected} == {(2, "org_unit"), (3, "org_unit")}
+    april = GOOD.replace("2026-03", "2026-04").replace("C1,", "P1,")
+    assert volume_import_text(actor=actors["quality_lead"], text=april).created == 2
