@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from hiqc.callcentre.api import router as callcentre_router
+from hiqc.claims.api import router as claims_router
 from hiqc.complaints.api import router as complaints_router
 from hiqc.consultations.api import router as consultations_router
 from hiqc.core.api import router as core_router
@@ -96,4 +97,5 @@ api.add_router("/", customers_router)
 api.add_router("/", callcentre_router)
 api.add_router("/", consultations_router)
 api.add_router("/", complaints_router)
+api.add_router("/", claims_router)
 api.add_router("/", inspection_router)

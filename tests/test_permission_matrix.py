@@ -81,6 +81,19 @@ COMPLAINT_VIEW = {
 }
 COMPLAINT_REGISTER = {"branch_manager", "agent", "handler", "outsider_agent"}
 COMPLAINT_REPORT = {"quality_lead", "compliance"}
+CLAIMS_VIEW = {
+    "quality_lead",
+    "branch_manager",
+    "agent",
+    "handler",
+    "claims",
+    "reviewer",
+    "supervisor",
+    "compliance",
+    "risk",
+    "auditor",
+    "outsider_agent",
+}
 QA_VIEW = {"quality_lead", "branch_manager", "supervisor", "compliance", "trainer", "auditor"}
 QA_INSPECT = {"quality_lead", "supervisor"}
 QA_DISPUTE = {"agent", "handler", "outsider_agent"}
@@ -233,6 +246,8 @@ PAGE_CASES = [
     ("/consultations/new/", CONSULT_HANDLE, 200, 403),
     ("/consultations/suggestions/", CONSULT_VIEW, 200, 403),
     ("/consultations/topics/", CONSULT_CONFIGURE, 200, 403),
+    ("/claims/", CLAIMS_VIEW, 200, 403),
+    ("/findings/", {"quality_lead", "branch_manager", "compliance", "risk", "auditor"}, 200, 403),
     ("/complaints/", COMPLAINT_VIEW, 200, 403),
     ("/complaints/new/", COMPLAINT_REGISTER, 200, 403),
     ("/complaints/statistics/", COMPLAINT_VIEW, 200, 403),

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "hiqc.callcentre",
     "hiqc.consultations",
     "hiqc.complaints",
+    "hiqc.policies",
+    "hiqc.claims",
     "hiqc.inspection",
     "hiqc.demo",
 ]

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
@@ -34,38 +34,49 @@ from .workflow import WORKFLOW
 
 # What each action asks for on the page: (input name, kind, label).
 ACTION_INPUTS: dict[str, list[tuple[str, str, str]]] = {
-    "assign": [("assignee", "handler", N_("承办人"))],
-    "reassign": [("assignee", "handler", N_("新承办人")), ("reason", "text", N_("改派原因"))],
-    "extend": [("reason", "textarea", N_("延期理由（将写入告知书）"))],
-    "extend_further": [("reason", "textarea", N_("再次延期理由（将写入告知书）"))],
-    "start_appraisal": [("reason", "textarea", N_("鉴定事项"))],
-    "end_appraisal": [],
-    "new_facts": [("summary", "textarea", N_("新事实、新理由摘要"))],
-    "withdraw": [("reason", "text", N_("撤回方式与说明"))],
-    "merge": [("into", "text", N_("合并至投诉编号"))],
-    "decide": [
-        ("outcome", "outcome", N_("处理结果")),
-        ("root_cause", "root_cause", N_("根因")),
-        ("facts_found", "textarea", N_("查明事实")),
-        ("basis", "textarea", N_("处理依据与理由")),
-        ("decision_text", "textarea", N_("处理决定")),
+    "assign": [("assignee", "handler", gettext_noop("承办人"))],
+    "reassign": [
+        ("assignee", "handler", gettext_noop("新承办人")),
+        ("reason", "text", gettext_noop("改派原因")),
     ],
-    "request_review": [("reason", "textarea", N_("核查申请理由"))],
-    "conclude_review": [("opinion", "textarea", N_("核查意见"))],
+    "extend": [("reason", "textarea", gettext_noop("延期理由（将写入告知书）"))],
+    "extend_further": [("reason", "textarea", gettext_noop("再次延期理由（将写入告知书）"))],
+    "start_appraisal": [("reason", "textarea", gettext_noop("鉴定事项"))],
+    "end_appraisal": [],
+    "new_facts": [("summary", "textarea", gettext_noop("新事实、新理由摘要"))],
+    "withdraw": [("reason", "text", gettext_noop("撤回方式与说明"))],
+    "merge": [("into", "text", gettext_noop("合并至投诉编号"))],
+    "decide": [
+        ("outcome", "outcome", gettext_noop("处理结果")),
+        ("root_cause", "root_cause", gettext_noop("根因")),
+        ("facts_found", "textarea", gettext_noop("查明事实")),
+        ("basis", "textarea", gettext_noop("处理依据与理由")),
+        ("decision_text", "textarea", gettext_noop("处理决定")),
+    ],
+    "request_review": [("reason", "textarea", gettext_noop("核查申请理由"))],
+    "conclude_review": [("opinion", "textarea", gettext_noop("核查意见"))],
     "archive": [],
 }
 ACTION_HINTS: dict[str, str] = {
-    "extend": N_("情况复杂的，可延长至自收到投诉之日起30日，并告知投诉人（CP-2）。"),
-    "extend_further": N_(
+    "extend": gettext_noop("情况复杂的，可延长至自收到投诉之日起30日，并告知投诉人（CP-2）。"),
+    "extend_further": gettext_noop(
         "情况特别复杂的，经总公司高级管理人员批准可再延长30日，并告知投诉人（CP-3）。"
     ),
-    "start_appraisal": N_("外部鉴定、检测、评估时间不计入处理期限（CP-4），将生成告知书。"),
-    "new_facts": N_("投诉人提出新事实、新理由的，处理期限自收到新材料之日起重新计算（CP-4）。"),
-    "withdraw": N_("投诉人撤回的，处理程序自收到撤回之日起终止（CP-4）。"),
-    "merge": N_("处理期间同一投诉人就同一事项再次投诉的，可合并处理（CP-4）。"),
-    "decide": N_("将生成投诉处理决定书，载明查明事实、依据理由、处理决定及救济途径（CP-8）。"),
-    "request_review": N_("投诉人可自收到处理决定之日起30日内向上级机构申请核查（CP-8）。"),
-    "archive": N_("核查申请期届满后归档，按规定期限保存。"),
+    "start_appraisal": gettext_noop(
+        "外部鉴定、检测、评估时间不计入处理期限（CP-4），将生成告知书。"
+    ),
+    "new_facts": gettext_noop(
+        "投诉人提出新事实、新理由的，处理期限自收到新材料之日起重新计算（CP-4）。"
+    ),
+    "withdraw": gettext_noop("投诉人撤回的，处理程序自收到撤回之日起终止（CP-4）。"),
+    "merge": gettext_noop("处理期间同一投诉人就同一事项再次投诉的，可合并处理（CP-4）。"),
+    "decide": gettext_noop(
+        "将生成投诉处理决定书，载明查明事实、依据理由、处理决定及救济途径（CP-8）。"
+    ),
+    "request_review": gettext_noop(
+        "投诉人可自收到处理决定之日起30日内向上级机构申请核查（CP-8）。"
+    ),
+    "archive": gettext_noop("核查申请期届满后归档，按规定期限保存。"),
 }
 
 
@@ -211,7 +222,7 @@ def _detail_context(request: HiqcRequest, complaint: Any) -> dict[str, Any]:
                     "hint": _(ACTION_HINTS[t.name]) if t.name in ACTION_HINTS else "",
                 }
             )
-    labels = {"create": N_("登记"), **{t.name: t.label for t in WORKFLOW.transitions}}
+    labels = {"create": gettext_noop("登记"), **{t.name: t.label for t in WORKFLOW.transitions}}
     states = dict(Status.choices)
     needs_handlers = any(a["name"] in ("assign", "reassign") for a in actions)
     return {
@@ -242,16 +253,16 @@ def _detail_context(request: HiqcRequest, complaint: Any) -> dict[str, Any]:
 
 
 EVENT_KEYS: dict[str, str] = {
-    "reason": N_("理由"),
-    "summary": N_("摘要"),
-    "summary_chars": N_("新材料说明字数"),
-    "assignee": N_("承办人"),
-    "outcome": N_("处理结果"),
-    "root_cause": N_("根因"),
-    "into": N_("合并至"),
-    "channel": N_("渠道"),
-    "source": N_("来源"),
-    "retain_until": N_("保存至"),
+    "reason": gettext_noop("理由"),
+    "summary": gettext_noop("摘要"),
+    "summary_chars": gettext_noop("新材料说明字数"),
+    "assignee": gettext_noop("承办人"),
+    "outcome": gettext_noop("处理结果"),
+    "root_cause": gettext_noop("根因"),
+    "into": gettext_noop("合并至"),
+    "channel": gettext_noop("渠道"),
+    "source": gettext_noop("来源"),
+    "retain_until": gettext_noop("保存至"),
 }
 EVENT_VALUES: dict[str, dict[str, Any]] = {
     "outcome": dict(Outcome.choices),

@@ -12,7 +12,7 @@ Clocks (the law counts calendar days from receipt; the engine applies the Civil-
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from hiqc.core.calendar import Unit
 from hiqc.core.workflow import (
@@ -32,7 +32,7 @@ from .enums import Status
 
 DECIDE = Clock(
     "complaints.decide",
-    "投诉处理决定",
+    gettext_noop("投诉处理决定"),
     15,
     Unit.CALENDAR_DAYS,
     "《银行业保险业消费投诉处理管理办法》：15日内作出决定，可延至30日、经批准再延30日 (CP-1/2/3)",
@@ -40,14 +40,14 @@ DECIDE = Clock(
 )
 INTERNAL_REPLY = Clock(
     "complaints.internal_reply",
-    "内部答复目标",
+    gettext_noop("内部答复目标"),
     10,
     Unit.WORKING_DAYS,
     "《人身保险业务基本服务规定》：10个工作日内明确答复（内部目标，CP-12）",
 )
 REVIEW = Clock(
     "complaints.review",
-    "核查意见",
+    gettext_noop("核查意见"),
     30,
     Unit.CALENDAR_DAYS,
     "《银行业保险业消费投诉处理管理办法》：上级机构自收到核查申请之日起30日内作出核查意见 (CP-8)",
@@ -68,33 +68,33 @@ WORKFLOW = Workflow.build(
     clocks=[DECIDE, INTERNAL_REPLY, REVIEW],
     on_create=[Start(DECIDE), Start(INTERNAL_REPLY)],
     transitions=[
-        T("assign", S.REGISTERED, S.INVESTIGATING, perm=HANDLE, label=N_("分派承办人"),
+        T("assign", S.REGISTERED, S.INVESTIGATING, perm=HANDLE, label=gettext_noop("分派承办人"),
           requires=["assignee"]),
-        T("reassign", S.INVESTIGATING, S.INVESTIGATING, perm=HANDLE, label=N_("改派承办人"),
+        T("reassign", S.INVESTIGATING, S.INVESTIGATING, perm=HANDLE, label=gettext_noop("改派承办人"),
           requires=["assignee", "reason"]),
-        T("extend", S.INVESTIGATING, S.INVESTIGATING, perm=HANDLE, label=N_("延期至30日"),
+        T("extend", S.INVESTIGATING, S.INVESTIGATING, perm=HANDLE, label=gettext_noop("延期至30日"),
           requires=["reason"], effects=[Extend(DECIDE, to_amount=FIRST_EXTENSION_DAYS)]),
         T("extend_further", S.INVESTIGATING, S.INVESTIGATING, perm=APPROVE,
-          label=N_("批准再延期30日"), requires=["reason"],
+          label=gettext_noop("批准再延期30日"), requires=["reason"],
           effects=[Extend(DECIDE, to_amount=SECOND_EXTENSION_DAYS)]),
-        T("start_appraisal", S.INVESTIGATING, S.APPRAISAL, perm=HANDLE, label=N_("外部鉴定（中止计时）"),
+        T("start_appraisal", S.INVESTIGATING, S.APPRAISAL, perm=HANDLE, label=gettext_noop("外部鉴定（中止计时）"),
           requires=["reason"], effects=[Pause(DECIDE)]),
-        T("end_appraisal", S.APPRAISAL, S.INVESTIGATING, perm=HANDLE, label=N_("鉴定结束（恢复计时）"),
+        T("end_appraisal", S.APPRAISAL, S.INVESTIGATING, perm=HANDLE, label=gettext_noop("鉴定结束（恢复计时）"),
           effects=[Resume(DECIDE)]),
         T("new_facts", [S.INVESTIGATING, S.APPRAISAL], S.INVESTIGATING, perm=HANDLE,
-          label=N_("新事实新理由（重新计时）"), requires=["summary"], effects=[Restart(DECIDE)]),
+          label=gettext_noop("新事实新理由（重新计时）"), requires=["summary"], effects=[Restart(DECIDE)]),
         T("withdraw", [S.REGISTERED, S.INVESTIGATING, S.APPRAISAL], S.WITHDRAWN, perm=HANDLE,
-          label=N_("投诉人撤回"), requires=["reason"],
+          label=gettext_noop("投诉人撤回"), requires=["reason"],
           effects=[Cancel(DECIDE), Cancel(INTERNAL_REPLY)]),
-        T("merge", [S.REGISTERED, S.INVESTIGATING], S.MERGED, perm=HANDLE, label=N_("合并至在办投诉"),
+        T("merge", [S.REGISTERED, S.INVESTIGATING], S.MERGED, perm=HANDLE, label=gettext_noop("合并至在办投诉"),
           requires=["into"], effects=[Cancel(DECIDE), Cancel(INTERNAL_REPLY)]),
-        T("decide", S.INVESTIGATING, S.DECIDED, perm=HANDLE, label=N_("作出处理决定"),
+        T("decide", S.INVESTIGATING, S.DECIDED, perm=HANDLE, label=gettext_noop("作出处理决定"),
           requires=["outcome", "root_cause", "facts_found", "basis", "decision_text"],
           effects=[Stop(DECIDE), Stop(INTERNAL_REPLY)]),
-        T("request_review", S.DECIDED, S.UNDER_REVIEW, perm=HANDLE, label=N_("登记核查申请"),
+        T("request_review", S.DECIDED, S.UNDER_REVIEW, perm=HANDLE, label=gettext_noop("登记核查申请"),
           requires=["reason"], effects=[Start(REVIEW)]),
-        T("conclude_review", S.UNDER_REVIEW, S.REVIEWED, perm=APPROVE, label=N_("出具核查意见"),
+        T("conclude_review", S.UNDER_REVIEW, S.REVIEWED, perm=APPROVE, label=gettext_noop("出具核查意见"),
           requires=["opinion"], effects=[Stop(REVIEW)]),
-        T("archive", [S.DECIDED, S.REVIEWED], S.ARCHIVED, perm=HANDLE, label=N_("归档")),
+        T("archive", [S.DECIDED, S.REVIEWED], S.ARCHIVED, perm=HANDLE, label=gettext_noop("归档")),
     ],
 )  # fmt: skip

@@ -10,6 +10,8 @@ configuration (``steps.answer.target_amount`` / ``target_unit`` of process ``con
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from hiqc.core.calendar import Unit
 from hiqc.core.workflow import Clock, Stop, T, Workflow
 
@@ -25,7 +27,7 @@ PROCESS = "consultations.consultation"  # the case kind label, also the process 
 
 REPLY = Clock(
     "consultation.reply",
-    "咨询答复（内部目标）",
+    gettext_noop("咨询答复（内部目标）"),
     1,
     Unit.WORKING_DAYS,
     "内部目标 internal target (P)：法规未规定咨询答复时限，可在流程版本中配置",

@@ -13,6 +13,7 @@ Interpretation II art. 15: time spent supplying documents does not count).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -295,6 +296,17 @@ def apply_effects(
     """Apply a transition's clock effects (called by the transition service, in its transaction)."""
     touched = []
     for effect in effects:
+        if effect.optional:
+            try:
+                with transaction.atomic():
+                    touched += apply_effects(
+                        case_type=case_type, case_id=case_id, org_path=org_path, clocks=clocks,
+                        effects=[replace(effect, optional=False)], at=at, data=data,
+                        approver=approver,
+                    )  # fmt: skip
+            except (DeadlineError, Deadline.DoesNotExist):
+                pass  # not applicable to this clock as it stands: skipped, as declared
+            continue
         if effect.kind == "start":
             touched.append(
                 deadline_start(

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -451,3 +452,35 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.granularity} {self.period_start:%Y-%m-%d %H:%M} {self.org_path}"
+
+
+class Finding(models.Model):
+    """A compliance finding (合规事项): a rule breached or an exception taken, recorded where it
+    happened (a late claim decision — CL-8, a supplement request beyond the one-time notice —
+    CL-1, an audit error). Minimal and append-only here; the risk chapter works them."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        CLOSED = "closed", _("已关闭")
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(_("发现时间"), default=timezone.now, db_index=True)
+    rule = models.CharField(_("规则"), max_length=20)  # e.g. CL-8
+    kind = models.CharField(_("类型"), max_length=40)  # e.g. claims.decide.breach
+    title = models.CharField(_("摘要"), max_length=200)
+    case_type = models.CharField(_("案件类型"), max_length=60, blank=True)
+    case_id = models.CharField(_("案件 ID"), max_length=64, blank=True)
+    org_path = models.CharField(_("机构路径"), max_length=255, db_index=True)
+    data = models.JSONField(_("说明"), default=dict, blank=True)  # never personal data
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    dedupe_key = models.CharField(max_length=150, unique=True)
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("合规事项")
+        verbose_name_plural = _("合规事项")
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.title}"

@@ -103,3 +103,17 @@ def notification_email_kinds(actor: Actor) -> set[str]:
 
 def process_versions(process: str) -> list[ProcessVersion]:
     return list(ProcessVersion.objects.filter(process=process).order_by("org_path", "-number"))
+
+
+def finding_list(actor: Actor, *, rule: str = "", kind: str = "", status: str = "") -> QuerySet:
+    """Compliance findings in the actor's scope, newest first."""
+    from .models import Finding
+
+    qs = scope(actor, Finding.objects.all(), "findings.view")
+    if rule:
+        qs = qs.filter(rule=rule)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")

@@ -159,3 +159,23 @@ def healthz(request: HiqcRequest) -> JsonResponse:
     ok = status["database"]["ok"] and status["queue"]["ok"]
     status["ok"] = ok
     return JsonResponse(status, status=200 if ok else 503)
+
+
+@login_required
+def findings_page(request: HiqcRequest) -> HttpResponse:
+    """Compliance findings (合规事项): breaches of statutory clocks (CL-8), exceptions to the
+    one-time notice (CL-1), audit errors — recorded where they happen; the risk chapter works them."""
+    from django.core.paginator import Paginator
+
+    from .models import Finding
+    from .selectors import finding_list
+
+    actor = request.actor
+    require(actor, "findings.view")
+    f = {k: request.GET.get(k, "").strip()[:40] for k in ("rule", "kind", "status")}
+    page = Paginator(finding_list(actor, **f), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/findings.html",
+        {"page": page, "f": f, "statuses": Finding.Status.choices},
+    )

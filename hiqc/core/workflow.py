@@ -56,36 +56,39 @@ class Effect:
     kind: str  # start | pause | resume | extend | restart | stop | cancel
     clock: str
     to_amount: int | None = None  # extend: the new total allowance
+    # when the clock is absent or not in a state the effect applies to (a breached clock cannot
+    # be paused, a clock already stopped cannot stop again), skip instead of refusing the step
+    optional: bool = False
 
     KINDS = frozenset({"start", "pause", "resume", "extend", "restart", "stop", "cancel"})
 
 
-def Start(clock: Clock) -> Effect:
-    return Effect("start", clock.code)
+def Start(clock: Clock, *, optional: bool = False) -> Effect:
+    return Effect("start", clock.code, optional=optional)
 
 
-def Pause(clock: Clock) -> Effect:
-    return Effect("pause", clock.code)
+def Pause(clock: Clock, *, optional: bool = False) -> Effect:
+    return Effect("pause", clock.code, optional=optional)
 
 
-def Resume(clock: Clock) -> Effect:
-    return Effect("resume", clock.code)
+def Resume(clock: Clock, *, optional: bool = False) -> Effect:
+    return Effect("resume", clock.code, optional=optional)
 
 
 def Extend(clock: Clock, *, to_amount: int) -> Effect:
     return Effect("extend", clock.code, to_amount)
 
 
-def Restart(clock: Clock) -> Effect:
-    return Effect("restart", clock.code)
+def Restart(clock: Clock, *, optional: bool = False) -> Effect:
+    return Effect("restart", clock.code, optional=optional)
 
 
-def Stop(clock: Clock) -> Effect:
-    return Effect("stop", clock.code)
+def Stop(clock: Clock, *, optional: bool = False) -> Effect:
+    return Effect("stop", clock.code, optional=optional)
 
 
-def Cancel(clock: Clock) -> Effect:
-    return Effect("cancel", clock.code)
+def Cancel(clock: Clock, *, optional: bool = False) -> Effect:
+    return Effect("cancel", clock.code, optional=optional)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,13 @@ def mask_bank_account(value: str) -> str:
     return "**** " + value[-4:] if len(value) > 4 else "****"
 
 
+def mask_diagnosis(value: str) -> str:
+    """Health data (an ICD-10 code or a diagnosis): only its first character shows."""
+    return value[:1] + "****" if value else ""
+
+
 MASKS = {
+    "diagnosis": mask_diagnosis,
     "id_number": mask_id_number,
     "mobile": mask_mobile,
     "email": mask_email,

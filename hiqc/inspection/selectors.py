@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from hiqc.callcentre.models import CallRecord
 from hiqc.complaints.models import Complaint
@@ -402,14 +402,14 @@ def interaction_essentials(task: InspectionTask) -> dict[str, Any]:
         call = CallRecord.objects.filter(pk=task.object_id).first()
         if call is not None:
             rows = [
-                (N_("呼叫编号"), call.call_id),
-                (N_("队列"), call.get_queue_display()),
-                (N_("进线时间"), call.offered_at),
-                (N_("接通时间"), call.answered_at),
-                (N_("结束时间"), call.ended_at),
-                (N_("等待时长（秒）"), call.wait_s),
-                (N_("处理时长（秒）"), call.handle_s),
-                (N_("坐席工号"), call.agent),
+                (gettext_noop("呼叫编号"), call.call_id),
+                (gettext_noop("队列"), call.get_queue_display()),
+                (gettext_noop("进线时间"), call.offered_at),
+                (gettext_noop("接通时间"), call.answered_at),
+                (gettext_noop("结束时间"), call.ended_at),
+                (gettext_noop("等待时长（秒）"), call.wait_s),
+                (gettext_noop("处理时长（秒）"), call.handle_s),
+                (gettext_noop("坐席工号"), call.agent),
             ]
             linked = Consultation.objects.filter(call_id=call.call_id).first()
             recording = linked.recording_ref if linked else ""
@@ -422,31 +422,34 @@ def interaction_essentials(task: InspectionTask) -> dict[str, Any]:
         )
         if c is not None:
             rows = [
-                (N_("咨询编号"), c.number),
-                (N_("渠道"), c.get_channel_display()),
-                (N_("咨询主题"), c.topic.name),
-                (N_("受理时间"), c.received_at),
-                (N_("客户"), mask_name(c.customer.name if c.customer else c.contact_name)),
-                (N_("联系电话"), masked("mobile", c.contact_mobile) or "—"),
-                (N_("咨询内容"), c.question),
-                (N_("答复内容"), c.answer or "—"),
-                (N_("首次接触解决"), _("是") if c.first_contact_resolution else _("否")),
-                (N_("已转投诉"), _("是") if c.complaint_id else _("否")),
+                (gettext_noop("咨询编号"), c.number),
+                (gettext_noop("渠道"), c.get_channel_display()),
+                (gettext_noop("咨询主题"), c.topic.name),
+                (gettext_noop("受理时间"), c.received_at),
+                (
+                    gettext_noop("客户"),
+                    mask_name(c.customer.name if c.customer else c.contact_name),
+                ),
+                (gettext_noop("联系电话"), masked("mobile", c.contact_mobile) or "—"),
+                (gettext_noop("咨询内容"), c.question),
+                (gettext_noop("答复内容"), c.answer or "—"),
+                (gettext_noop("首次接触解决"), _("是") if c.first_contact_resolution else _("否")),
+                (gettext_noop("已转投诉"), _("是") if c.complaint_id else _("否")),
             ]
             recording = c.recording_ref
     elif task.kind == Kind.COMPLAINT:
         p = Complaint.objects.select_related("complainant").filter(pk=task.object_id).first()
         if p is not None:
             rows = [
-                (N_("投诉编号"), p.reference),
-                (N_("投诉人"), mask_name(p.complainant.name)),
-                (N_("手机号码"), masked("mobile", p.complainant.mobile) or "—"),
-                (N_("接收时间"), p.received_at),
-                (N_("争议类型"), p.get_dispute_type_display()),
-                (N_("投诉性质"), p.get_nature_display()),
-                (N_("状态"), p.get_status_display()),
-                (N_("处理结果"), p.get_outcome_display() or "—"),
-                (N_("决定时间"), p.decided_at or "—"),
+                (gettext_noop("投诉编号"), p.reference),
+                (gettext_noop("投诉人"), mask_name(p.complainant.name)),
+                (gettext_noop("手机号码"), masked("mobile", p.complainant.mobile) or "—"),
+                (gettext_noop("接收时间"), p.received_at),
+                (gettext_noop("争议类型"), p.get_dispute_type_display()),
+                (gettext_noop("投诉性质"), p.get_nature_display()),
+                (gettext_noop("状态"), p.get_status_display()),
+                (gettext_noop("处理结果"), p.get_outcome_display() or "—"),
+                (gettext_noop("决定时间"), p.decided_at or "—"),
             ]
             recording = p.recording_ref
     return {"rows": rows, "recording_ref": recording, "found": bool(rows)}

@@ -37,27 +37,36 @@ PERMISSIONS = {
     "qa.inspect": _("质检抽样与评分、裁决申诉"),
     "qa.configure": _("维护质检评分表"),
     "qa.dispute": _("对本人的质检评分提出申诉"),
+    # claims (issue 5, standard ch. 5)
+    "policies.view": _("查看产品与保单"),
+    "policies.manage": _("维护产品目录、导入保单"),
+    "claims.view": _("查看理赔案件"),
+    "claims.handle": _("受理、审核资料、核定与支付理赔"),
+    "claims.override": _("一次性告知的例外补充请求审批、复核自动核定"),
+    "claims.audit": _("理赔质量抽检（准确性审计）"),
+    "findings.view": _("查看合规事项"),
 }
 
 # One row per role; columns line up so the matrix reads as a table.
 (V, M, CV, CE, CR, AV, RV, RM, CAL, PM, IV,
- SV, SH, SC, KV, KI, PV, PR, PH, PA, PX, QV, QI, QC, QD) = PERMISSIONS.keys()  # fmt: skip
+ SV, SH, SC, KV, KI, PV, PR, PH, PA, PX, QV, QI, QC, QD,
+ YV, YM, LV, LH, LO, LA, FV) = PERMISSIONS.keys()  # fmt: skip
 
 # fmt: off
 ROLE_MATRIX: dict[str, set[str]] = {
-    #                            org   customers   audit rules  cal proc ind | consult.   calls  | complaints          | quality inspection
-    Role.QUALITY_LEAD:           {V,    CV,         AV,   RV,        PM,  IV,  SV,     SC, KV, KI, PV,         PA, PX, QV, QI, QC},
-    Role.BRANCH_MANAGER:         {V,    CV, CE,           RV,             IV,  SV,         KV,     PV, PR, PH,         QV},
-    Role.CONSULTATION_AGENT:     {      CV, CE, CR,                            SV, SH,         PV, PR,                         QD},
-    Role.COMPLAINT_HANDLER:      {      CV, CE, CR,                            SV, SH,             PV, PR, PH,                     QD},
-    Role.CLAIMS_HANDLER:         {      CV, CE, CR},
-    Role.CLAIMS_REVIEWER:        {      CV,     CR},
-    Role.CALL_CENTRE_SUPERVISOR: {V,    CV,                               IV,  SV, SH,     KV, KI, PV,                     QV, QI},
-    Role.COMPLIANCE_OFFICER:     {V,    CV,         AV,   RV,             IV,  SV,         KV,     PV,         PA, PX, QV},
-    Role.RISK_MANAGER:           {V,                      RV,             IV,              KV,     PV},
-    Role.TRAINER:                {V,                                                                                       QV},
-    Role.FACILITY_ADMIN:         {V},
-    Role.AUDITOR:                {V,    CV,         AV,   RV,             IV,  SV,         KV,     PV,                     QV},
-    Role.SYSTEM_ADMIN:           {V, M,                   RV, RM, CAL},
+    #                              org   customers   aud rules   cal  pro ind consult     calls   complaints          inspection      policie claims          fin
+    Role.QUALITY_LEAD:            {V,    CV,         AV, RV,          PM, IV, SV,     SC, KV, KI, PV,         PA, PX, QV, QI, QC,     YV, YM, LV,         LA, FV},
+    Role.BRANCH_MANAGER:          {V,    CV, CE,         RV,              IV, SV,         KV,     PV, PR, PH,         QV,             YV,     LV,     LO,     FV},
+    Role.CONSULTATION_AGENT:      {      CV, CE, CR,                          SV, SH,             PV, PR,                         QD, YV,     LV},
+    Role.COMPLAINT_HANDLER:       {      CV, CE, CR,                          SV, SH,             PV, PR, PH,                     QD, YV,     LV},
+    Role.CLAIMS_HANDLER:          {      CV, CE, CR,                                                                                  YV,     LV, LH},
+    Role.CLAIMS_REVIEWER:         {      CV,     CR,                                                                                  YV,     LV, LH, LO, LA},
+    Role.CALL_CENTRE_SUPERVISOR:  {V,    CV,                              IV, SV, SH,     KV, KI, PV,                 QV, QI,         YV,     LV},
+    Role.COMPLIANCE_OFFICER:      {V,    CV,         AV, RV,              IV, SV,         KV,     PV,         PA, PX, QV,             YV,     LV,             FV},
+    Role.RISK_MANAGER:            {V,                    RV,              IV,             KV,     PV,                                 YV,     LV,             FV},
+    Role.TRAINER:                 {V,                                                                                 QV},
+    Role.FACILITY_ADMIN:          {V},
+    Role.AUDITOR:                 {V,    CV,         AV, RV,              IV, SV,         KV,     PV,                 QV,             YV,     LV,             FV},
+    Role.SYSTEM_ADMIN:            {V, M,                 RV, RM, CAL,                                                                     YM},
 }
 # fmt: on

@@ -1,0 +1,634 @@
+"""Every write to claims (DESIGN rules 1 and 3; standard 5.1; CL-1…CL-11).
+
+``claim_register`` records a claim and starts its clocks; ``claim_act`` applies one workflow
+action after the domain's checks — above all the one-time notice (CL-1): the first supplement
+request must list everything missing, and a later request for an item that was already missing
+then is refused unless a supervisor overrides it with a reason, which is recorded as a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hiqc.core.access import Actor, get_in_scope, require
+from hiqc.core.audit import audit_record
+from hiqc.core.calendar import BEIJING
+from hiqc.core.casework import CaseKind, case_opened, case_transition
+from hiqc.core.deadlines import BREACH_LEVEL, deadline_start
+from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.findings import finding_record
+from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.rules import rule_value
+from hiqc.core.workflow import NotAllowed
+from hiqc.customers.models import Customer
+from hiqc.organisations.models import OrgUnit
+from hiqc.policies.enums import ClaimType
+from hiqc.policies.models import DocumentRequirement, Policy
+
+from .enums import ClaimChannel, Outcome, PaymentChannel, PaymentKind, ReasonCode
+from .models import (
+    AdvancePaymentTask,
+    Claim,
+    ClaimDocument,
+    ClaimLetter,
+    Payment,
+    SupplementRequest,
+)
+from .selectors import access_claim
+from .workflow import FAST_TRACK, OVERRIDE, WORKFLOW
+
+ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$")
+REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,63}$")
+CASE_TYPE = "claims.claim"
+FINDING_CLOCKS = {  # a breach of these opens a compliance finding (CL-8)
+    "claims.decide": "CL-2",
+    "claims.refusal_notice": "CL-6",
+    "claims.payment": "CL-5",
+}
+
+
+def _url(case_id: str) -> str:
+    from django.urls import reverse
+
+    return reverse("claims:detail", args=[case_id])
+
+
+KIND = CaseKind(
+    label=CASE_TYPE,
+    workflow=WORKFLOW,
+    access=access_claim,
+    name=_("理赔"),
+    view_perm="claims.view",
+    work_perm="claims.handle",
+    url_for=_url,
+)
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+
+def _money(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | None:
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+        if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e12"):
+            raise InvalidOperation
+        return amount.quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        errors.setdefault(field, []).append(_("请输入大于 0 的金额（元）。"))
+        return None
+
+
+def _next_number(at: datetime) -> str:
+    prefix = "LP" + at.astimezone(BEIJING).strftime("%Y%m%d")
+    last = (
+        Claim.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:06d}"
+
+
+def claim_clean(
+    actor: Actor, data: Mapping[str, Any], *, now: datetime
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Validate a claim application; every problem is named by its field."""
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+
+    def err(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    policy = None
+    policy_ref = data.get("policy_id") or data.get("policy_number")
+    if policy_ref:
+        qs = Policy.objects.select_related("product", "org_unit")
+        key = "pk" if data.get("policy_id") else "number"
+        try:
+            policy = qs.filter(**{key: str(policy_ref).strip()}).first()
+        except (ValueError, TypeError):
+            policy = None
+    if policy is None or not actor.can("claims.handle", policy.org_unit.path):
+        err("policy_number", _("未找到该保单，或不在您的权限范围内。"))
+    out["policy"] = policy
+    claim_type = str(data.get("claim_type") or "")
+    if claim_type not in ClaimType.values:
+        err("claim_type", _("请选择理赔类型。"))
+    elif policy is not None and claim_type not in (policy.product.claim_types or []):
+        err("claim_type", _("该产品不承保此理赔类型。"))
+    out["claim_type"] = claim_type
+    insured = None
+    if policy is not None:
+        insured_ids = set(policy.insured.values_list("customer_id", flat=True))
+        raw = data.get("insured_id")
+        insured = (
+            Customer.objects.filter(pk=str(raw)).first()
+            if raw and _is_uuid(raw)
+            else (
+                Customer.objects.filter(pk__in=insured_ids).first()
+                if len(insured_ids) == 1
+                else None
+            )
+        )
+        if insured is None or insured.pk not in insured_ids:
+            err("insured_id", _("请选择该保单的被保险人。"))
+    out["insured"] = insured
+    raw_claimant = data.get("claimant_id")
+    claimant = (
+        Customer.objects.filter(pk=str(raw_claimant)).first()
+        if raw_claimant and _is_uuid(raw_claimant)
+        else insured
+    )
+    if claimant is None:
+        err("claimant_id", _("请选择申请人。"))
+    out["claimant"] = claimant
+    try:
+        incident = date.fromisoformat(str(data.get("incident_date") or "").strip())
+        if incident > now.astimezone(BEIJING).date():
+            err("incident_date", _("出险日期不能晚于今天。"))
+        out["incident_date"] = incident
+    except ValueError:
+        err("incident_date", _("请输入出险日期，例如 2026-10-08。"))
+    out["amount_claimed"] = _money(data.get("amount_claimed"), "amount_claimed", errors)
+    channel = str(data.get("channel") or "")
+    if channel not in ClaimChannel.values:
+        err("channel", _("请选择申请渠道。"))
+    out["channel"] = channel
+    code = str(data.get("diagnosis_code") or "").strip().upper()
+    if code and not ICD10.match(code):
+        err("diagnosis_code", _("ICD-10 编码格式应如 K35.8 或 I21。"))
+    out["diagnosis_code"] = code
+    text = str(data.get("diagnosis_text") or "").strip()
+    if len(text) > 500:
+        err("diagnosis_text", _("不能超过 {n} 个字。").format(n=500))
+    out["diagnosis_text"] = text
+    return out, errors
+
+
+def _is_uuid(value: Any) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@transaction.atomic
+def claim_register(
+    *,
+    actor: Actor,
+    data: Mapping[str, Any],
+    at: datetime | None = None,
+    source: str = CaseEvent.Source.PAGE,
+    org_unit_id: Any = None,
+) -> Claim:
+    """Accept a claim (5.1.1): the 30-day decision and 60-day advance clocks run from receipt."""
+    require(actor, "claims.handle")
+    now = at or timezone.now()
+    clean, errors = claim_clean(actor, data, now=now)
+    if errors:
+        raise ValidationFailed(_("理赔申请信息有误，请按提示修改。"), fields=errors)
+    policy: Policy = clean["policy"]
+    unit = (
+        get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, "claims.handle")
+        if org_unit_id
+        else policy.org_unit
+    )
+    small = clean["amount_claimed"] <= Decimal(int(rule_value("claims.small_claim_yuan")))
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                claim = Claim.objects.create(
+                    number=_next_number(now),
+                    org_unit=unit,
+                    status=WORKFLOW.initial,
+                    received_at=now,
+                    small_claim=small,
+                    **clean,
+                )
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    case_opened(kind=KIND, case=claim, actor=actor, at=now, source=source,
+                data={"channel": claim.channel, "claim_type": claim.claim_type})  # fmt: skip
+    if small:  # CL-11: the fast track's 24-hour commitment
+        deadline_start(case_type=CASE_TYPE, case_id=str(claim.pk), org_path=unit.path,
+                       clock=FAST_TRACK, at=now)  # fmt: skip
+    audit_record(actor=actor, action="claims.register", subject=claim)
+    return claim
+
+
+# --- checklist and the one-time notice (CL-1) -----------------------------------------------------
+
+
+def checklist(claim: Claim) -> list[dict[str, Any]]:
+    """The product's documents for the claim type, each with whether it has been received."""
+    received = set(claim.documents.values_list("requirement_code", flat=True))
+    return [
+        {"code": r.code, "name": r.name, "required": r.required, "received": r.code in received}
+        for r in DocumentRequirement.objects.filter(
+            product_id=claim.policy.product_id, claim_type=claim.claim_type
+        ).order_by("position", "code")
+    ]
+
+
+def missing_required(claim: Claim) -> list[str]:
+    return [i["code"] for i in checklist(claim) if i["required"] and not i["received"]]
+
+
+def _check_supplement(
+    actor: Actor, claim: Claim, items: list[str], override_reason: str, at: datetime
+) -> tuple[bool, list[str]]:
+    """(first notice?, items asked again that should have been in the first notice)."""
+    known = {i["code"]: i for i in checklist(claim)}
+    unknown = [c for c in items if c not in known]
+    if unknown:
+        raise ValidationFailed(
+            _("清单中没有这些材料：{codes}").format(codes=", ".join(unknown)),
+            fields={"items": [_("请从该产品的理赔材料清单中选择。")]},
+        )
+    received = [c for c in items if known[c]["received"]]
+    if received:
+        raise ValidationFailed(
+            _("这些材料已经收到：{codes}").format(codes=", ".join(received)),
+            fields={"items": [_("不能要求补充已收到的材料。")]},
+        )
+    earlier = list(claim.supplements.order_by("requested_at"))
+    if not earlier:
+        missing = missing_required(claim)
+        left_out = [c for c in missing if c not in items]
+        if left_out:
+            raise ValidationFailed(
+                _("一次性告知须列明全部缺少的材料（《保险法》第22条，CL-1），还缺：{names}").format(
+                    names="、".join(known[c]["name"] for c in left_out)
+                ),
+                fields={"items": [_("请一次性勾选全部缺少的必需材料。")]},
+            )
+        return True, []
+    first = earlier[0]
+    asked_first = set(first.items)
+    # missing at the first notice = on the checklist and not received before it was sent
+    received_before = set(
+        claim.documents.filter(received_at__lte=first.requested_at).values_list(
+            "requirement_code", flat=True
+        )
+    )
+    again = [c for c in items if c not in asked_first and c not in received_before]
+    if again and not override_reason:
+        raise Forbidden(
+            _("以下材料在首次审核时已缺少，应在首次通知中一并告知，不得再次要求（CL-1）：{names}。"
+              "确需补充的，须由主管说明理由批准。").format(
+                names="、".join(known[c]["name"] for c in again)
+            )
+        )  # fmt: skip
+    if again and not actor.can(OVERRIDE, claim.org_unit.path):
+        raise Forbidden(_("例外补充请求须由理赔主管批准（claims.override）。"))
+    return False, again
+
+
+# --- actions ----------------------------------------------------------------------------------------
+
+
+def _refuse(message: str, claim: Claim, code: str = "action_refused") -> Conflict:
+    return Conflict(
+        message,
+        code=code,
+        state=claim.status,
+        version=claim.version,
+        allowed_actions=WORKFLOW.allowed_actions(claim.status),
+    )
+
+
+def _when(data: Mapping[str, Any], key: str, default: datetime, not_before: datetime) -> datetime:
+    raw = data.get(key)
+    if raw in (None, ""):
+        return default
+    try:
+        value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    except ValueError:
+        raise ValidationFailed(_("时间格式有误。"), fields={key: [_("请输入日期时间。")]}) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=BEIJING)
+    if value > default + timedelta(minutes=5) or value < not_before:
+        raise ValidationFailed(
+            _("时间须在通知发出之后、不晚于现在。"), fields={key: [_("时间不在有效范围内。")]}
+        )
+    return value
+
+
+def _prepare(
+    actor: Actor, claim: Claim, action: str, data: Mapping[str, Any], at: datetime
+) -> tuple[dict[str, Any], dict[str, Any], datetime, Any]:
+    """Domain checks: (field updates, event record, effective time, after-hook)."""
+    updates: dict[str, Any] = {}
+    record: dict[str, Any] = {}
+    after = None
+    if action == "request_supplement":
+        items = data.get("items") or []
+        if isinstance(items, str):
+            items = [i for i in items.split(",") if i]
+        items = [str(i) for i in items]
+        override = str(data.get("override_reason") or "").strip()
+        first, again = _check_supplement(actor, claim, items, override, at)
+        record = {"items": items, "first": first}
+
+        def after(c: Claim) -> None:
+            SupplementRequest.objects.create(
+                claim=c, items=items, requested_at=at, first=first,
+                override_reason=override if again else "",
+                override_by=actor.username if again else "", requested_by=actor.username,
+            )  # fmt: skip
+            letter_issue(actor=actor, claim=c, kind="supplement", at=at, context={"items": items})
+            if again:
+                finding_record(
+                    rule="CL-1", kind="claims.supplement_override",
+                    title=_("理赔 {n}：首次通知后再次要求补充材料（经批准）").format(n=c.number),
+                    org_path=c.org_unit.path, case_type=CASE_TYPE, case_id=str(c.pk),
+                    dedupe_key=f"claims:{c.pk}:supplement:{at.isoformat()}",
+                    data={"items": again, "approved_by": actor.username},
+                )  # fmt: skip
+    elif action == "notice_delivered":
+        pending = (
+            claim.supplements.filter(delivered_at__isnull=True).order_by("requested_at").last()
+        )
+        if pending is None:
+            raise _refuse(_("没有待送达的补充通知。"), claim)
+        at = _when(data, "delivered_at", at, pending.requested_at)
+        updates_on = pending
+
+        def after(c: Claim) -> None:
+            updates_on.delivered_at = at
+            updates_on.save(update_fields=["delivered_at", "updated_at"])
+    elif action == "supplement_received":
+        pending = (
+            claim.supplements.filter(fulfilled_at__isnull=True).order_by("requested_at").last()
+        )
+        if pending is None or pending.delivered_at is None:
+            raise _refuse(_("请先登记补充通知的送达时间（CL-3：自通知到达之日起扣除）。"), claim)
+        at = _when(data, "received_at", at, pending.delivered_at)
+        request = pending
+
+        def after(c: Claim) -> None:
+            request.fulfilled_at = at
+            request.save(update_fields=["fulfilled_at", "updated_at"])
+            names = {i["code"]: i["name"] for i in checklist(c)}
+            ClaimDocument.objects.bulk_create(
+                ClaimDocument(
+                    claim=c, requirement_code=code, name=names.get(code, code), received_at=at
+                )
+                for code in request.items
+                if not c.documents.filter(requirement_code=code).exists()
+            )
+    elif action == "documents_complete":
+        missing = missing_required(claim)
+        if missing:
+            names = {i["code"]: i["name"] for i in checklist(claim)}
+            raise _refuse(
+                _("资料尚不齐全：{names}。请先一次性告知补充（CL-1）。").format(
+                    names="、".join(names[c] for c in missing)
+                ),
+                claim,
+                "documents_missing",
+            )
+    elif action == "decide":
+        errors: dict[str, list[str]] = {}
+        outcome = str(data.get("outcome") or "")
+        if outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
+            errors["outcome"] = [_("请选择全额或部分赔付；拒赔请用“核定拒赔”。")]
+        amount = _money(data.get("amount_approved"), "amount_approved", errors)
+        reason = str(data.get("reason_code") or "")
+        if outcome == Outcome.PARTIAL and reason not in ReasonCode.values:
+            errors["reason_code"] = [_("部分赔付须选择理由。")]
+        if amount is not None and amount > claim.amount_claimed:
+            errors["amount_approved"] = [_("核定金额不能超过申请金额。")]
+        if errors:
+            raise ValidationFailed(_("核定信息有误。"), fields=errors)
+        updates.update(outcome=outcome, amount_approved=amount, reason_code=reason,
+                       reason_text=str(data.get("reason_text") or "")[:2000], decided_at=at,
+                       decided_automatically=bool(data.get("automated")))  # fmt: skip
+        record = {"outcome": outcome, "amount_approved": str(amount), "reason_code": reason,
+                  "automated": bool(data.get("automated"))}  # fmt: skip
+
+        def after(c: Claim) -> None:
+            letter_issue(actor=actor, claim=c, kind="decision", at=at, context={})
+    elif action == "refuse":
+        reason = str(data.get("reason_code") or "")
+        text = str(data.get("reason_text") or "").strip()
+        errors = {}
+        if reason not in ReasonCode.values:
+            errors["reason_code"] = [_("拒赔须选择理由（CL-6）。")]
+        if not text:
+            errors["reason_text"] = [_("拒赔须说明理由（CL-6）。")]
+        if errors:
+            raise ValidationFailed(_("拒赔须载明理由。"), fields=errors)
+        updates.update(outcome=Outcome.REFUSE, amount_approved=Decimal(0), reason_code=reason,
+                       reason_text=text[:2000], decided_at=at,
+                       decided_automatically=bool(data.get("automated")))  # fmt: skip
+        record = {"outcome": Outcome.REFUSE, "reason_code": reason,
+                  "automated": bool(data.get("automated"))}  # fmt: skip
+    elif action == "send_refusal_notice":
+        if claim.outcome != Outcome.REFUSE:
+            raise _refuse(_("只有拒赔案件需要发出拒赔通知书。"), claim)
+
+        def after(c: Claim) -> None:
+            letter_issue(actor=actor, claim=c, kind="refusal", at=at, context={})
+    elif action == "agree_amount":
+        if claim.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
+            raise _refuse(_("拒赔案件没有赔付金额。"), claim)
+        updates["agreed_at"] = at
+    elif action == "pay":
+        errors = {}
+        channel = str(data.get("channel") or "")
+        if channel not in PaymentChannel.values:
+            errors["channel"] = [_("请选择支付方式。")]
+        reference = str(data.get("reference") or "").strip()
+        if not REFERENCE.match(reference):
+            errors["reference"] = [_("请填写支付流水号（字母、数字和 - _ / .）。")]
+        elif Payment.objects.filter(reference=reference).exists():
+            errors["reference"] = [_("该支付流水号已登记。")]
+        paid = sum(p.amount for p in claim.payments.all())
+        amount = (claim.amount_approved or Decimal(0)) - paid
+        if amount <= 0:
+            errors["amount"] = [_("没有待支付的金额。")]
+        if errors:
+            raise ValidationFailed(_("支付信息有误。"), fields=errors)
+        record = {"channel": channel, "reference": reference, "amount": str(amount)}
+
+        def after(c: Claim) -> None:
+            Payment.objects.create(claim=c, kind=PaymentKind.BENEFIT, amount=amount,
+                                   channel=channel, paid_at=at, reference=reference)  # fmt: skip
+    elif action == "close":
+        years = 10 if claim.policy.product.term_years > 1 else 5  # CL-9
+        end = max(at.astimezone(BEIJING).date(), claim.policy.end_date)
+        updates.update(closed_at=at, retain_until=_years_after(end, years))
+    elif action == "request_human_review":
+        if not claim.decided_automatically:
+            raise _refuse(_("该案件不是系统自动核定的，无需申请人工复核（CL-10）。"), claim)
+        record = {"reason": str(data.get("reason") or "")[:300]}
+        updates.update(human_review_requested_at=at)
+    elif action == "withdraw":
+        record = {"reason": str(data.get("reason") or "")[:300]}
+    return updates, record, at, after
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def claim_act(
+    *,
+    actor: Actor,
+    claim_id: Any,
+    action: str,
+    data: Mapping[str, Any] | None = None,
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = CaseEvent.Source.PAGE,
+) -> Claim:
+    data = dict(data or {})
+    at = at or timezone.now()
+    with transaction.atomic():
+        claim = access_claim(actor, claim_id, for_update=True)
+        updates: dict[str, Any] = {}
+        record: dict[str, Any] | None = None
+        after = None
+        try:
+            step = (
+                None
+                if version not in (None, claim.version)
+                else WORKFLOW.step(action, from_state=claim.status)
+            )
+        except NotAllowed:
+            step = None
+        if step is not None:
+            require(actor, step.perm, claim)
+            updates, record, at, after = _prepare(actor, claim, action, data, at)
+        case_transition(kind=KIND, actor=actor, case_id=claim.pk, action=action, data=data,
+                        version=version, at=at, source=source, record=record)  # fmt: skip
+        claim.refresh_from_db()
+        for field, value in updates.items():
+            setattr(claim, field, value)
+        if updates:
+            claim.save(update_fields=[*updates, "updated_at"])
+        if after is not None:
+            after(claim)
+    return claim
+
+
+@transaction.atomic
+def advance_pay(
+    *, actor: Actor, claim_id: Any, amount: Any, channel: str, reference: str,
+    at: datetime | None = None,
+) -> Payment:  # fmt: skip
+    """Pay the part of the amount that can already be determined (先予支付, CL-7)."""
+    claim = access_claim(actor, claim_id, for_update=True)
+    require(actor, "claims.handle", claim)
+    errors: dict[str, list[str]] = {}
+    value = _money(amount, "amount", errors)
+    if channel not in PaymentChannel.values:
+        errors["channel"] = [_("请选择支付方式。")]
+    if not REFERENCE.match(str(reference or "")):
+        errors["reference"] = [_("请填写支付流水号。")]
+    elif Payment.objects.filter(reference=reference).exists():
+        errors["reference"] = [_("该支付流水号已登记。")]
+    if value is not None and value > claim.amount_claimed:
+        errors["amount"] = [_("先予支付金额不能超过申请金额。")]
+    if errors:
+        raise ValidationFailed(_("先予支付信息有误。"), fields=errors)
+    assert value is not None
+    at = at or timezone.now()
+    payment = Payment.objects.create(claim=claim, kind=PaymentKind.ADVANCE, amount=value,
+                                     channel=channel, paid_at=at, reference=reference)  # fmt: skip
+    AdvancePaymentTask.objects.filter(claim=claim, done_at__isnull=True).update(done_at=at)
+    audit_record(actor=actor, action="claims.advance_pay", subject=claim,
+                 data={"amount": str(value), "reference": reference})  # fmt: skip
+    return payment
+
+
+# --- letters ----------------------------------------------------------------------------------------
+
+LETTER_TITLES = {
+    "supplement": "补充理赔资料通知书",
+    "decision": "理赔核定通知书",
+    "refusal": "拒绝赔付通知书",
+}
+
+
+def letter_issue(
+    *, actor: Actor, claim: Claim, kind: str, at: datetime, context: Mapping[str, Any]
+) -> ClaimLetter:
+    names = {i["code"]: i["name"] for i in checklist(claim)}
+    body = (
+        render_to_string(
+            f"claims/letters/{kind}.txt",
+            {
+                "claim": claim,
+                "claimant_name": claim.claimant.name,
+                "unit_name": claim.org_unit.name,
+                "items": [names.get(c, c) for c in context.get("items", [])],
+                "reason": claim.get_reason_code_display() if claim.reason_code else "",
+                "today": f"{at.astimezone(BEIJING):%Y年%-m月%-d日}",
+                "received": f"{claim.received_at.astimezone(BEIJING):%Y年%-m月%-d日}",
+            },
+        ).strip()
+        + "\n"
+    )
+    letter = ClaimLetter.objects.create(
+        claim=claim, kind=kind, title=LETTER_TITLES[kind], body=body, issued_by=actor.username
+    )
+    audit_record(actor=actor, action="claims.letter.issue", subject=letter,
+                 data={"kind": kind, "claim": claim.number})  # fmt: skip
+    return letter
+
+
+# --- clocks that open tasks and findings (CL-7, CL-8) ---------------------------------------------
+
+
+def on_claim_deadline(sender: Any, deadline: Deadline, level: int, **kwargs: Any) -> None:
+    """A breach of the decision, refusal-notice or payment limit opens a finding (CL-8); the
+    60-day advance clock running out opens the advance-payment task (CL-7)."""
+    if deadline.case_type != CASE_TYPE or level != BREACH_LEVEL:
+        return
+    if deadline.clock == "claims.advance":
+        AdvancePaymentTask.objects.get_or_create(
+            claim_id=deadline.case_id, defaults={"opened_at": deadline.due_at}
+        )
+        return
+    rule = FINDING_CLOCKS.get(deadline.clock)
+    if rule is None:
+        return
+    number = Claim.objects.filter(pk=deadline.case_id).values_list("number", flat=True).first()
+    finding_record(
+        rule="CL-8",
+        kind=f"{deadline.clock}.breach",
+        title=_("理赔 {n}：{label}超过法定时限（{rule}）").format(
+            n=number or deadline.case_id, label=deadline.label, rule=rule
+        ),
+        org_path=deadline.org_path,
+        case_type=CASE_TYPE,
+        case_id=deadline.case_id,
+        dedupe_key=f"{deadline.clock}:{deadline.case_id}:{deadline.restarts}",
+        data={"clock": deadline.clock, "due_at": deadline.due_at.isoformat(), "rule": rule},
+    )
+
+
+def letter_read(*, actor: Actor, letter: ClaimLetter) -> str:
+    """A notice's text; every reading is audited (it names the claimant)."""
+    audit_record(actor=actor, action="claims.letter.read", subject=letter,
+                 data={"kind": letter.kind, "claim": letter.claim.number})  # fmt: skip
+    return str(letter.body)

@@ -1,0 +1,150 @@
+"""Claim pages (issue 5 §10): the claims queue with clocks and a claim's detail — timeline,
+checklist, documents, notices, decision, payment and the actions allowed now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
+
+from hiqc.core.access import require
+from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.http import HiqcRequest
+from hiqc.core.mywork import countdown
+from hiqc.customers.masking import masked
+from hiqc.policies.enums import ClaimType
+
+from . import selectors, services
+from .enums import Outcome, PaymentChannel, ReasonCode, Status
+from .workflow import WORKFLOW
+
+ACTION_INPUTS: dict[str, list[tuple[str, str, str]]] = {
+    "request_supplement": [("items", "checklist", gettext_noop("一次性列明全部缺少的材料")),
+                           ("override_reason", "text", gettext_noop("例外补充理由（仅主管批准时填写）"))],
+    "notice_delivered": [("delivered_at", "datetime", gettext_noop("通知送达时间（不填为现在）"))],
+    "supplement_received": [("received_at", "datetime", gettext_noop("补充材料送达时间（不填为现在）"))],
+    "decide": [("outcome", "outcome", gettext_noop("核定结论")), ("amount_approved", "text", gettext_noop("核定金额（元）")),
+               ("reason_code", "reason", gettext_noop("核减理由（部分赔付时必选）")),
+               ("reason_text", "textarea", gettext_noop("说明"))],
+    "refuse": [("reason_code", "reason", gettext_noop("拒赔理由")), ("reason_text", "textarea", gettext_noop("拒赔理由说明"))],
+    "pay": [("channel", "channel", gettext_noop("支付方式")), ("reference", "text", gettext_noop("支付流水号"))],
+    "request_human_review": [("reason", "text", gettext_noop("申请理由"))],
+    "withdraw": [("reason", "text", gettext_noop("撤回说明"))],
+}  # fmt: skip
+
+
+@login_required
+def claim_list_page(request: HiqcRequest) -> HttpResponse:
+    actor = request.actor
+    require(actor, "claims.view")
+    f = {k: request.GET.get(k, "").strip()[:60] for k in ("q", "status", "claim_type")}
+    qs = selectors.claim_list(actor, q=f["q"], status=f["status"], claim_type=f["claim_type"])
+    page = Paginator(qs.select_related("assignee"), 25).get_page(request.GET.get("page"))
+    now = timezone.now()
+    clocks = selectors.open_clocks([c.pk for c in page])
+    rows = [
+        {"c": c, "clocks": [{"d": d, "left": countdown(d, now)} for d in clocks.get(str(c.pk), [])]}
+        for c in page
+    ]
+    return render(
+        request,
+        "claims/list.html",
+        {
+            "rows": rows,
+            "page": page,
+            "f": f,
+            "statuses": Status.choices,
+            "claim_types": ClaimType.choices,
+        },
+    )
+
+
+def _context(request: HiqcRequest, claim: Any) -> dict[str, Any]:
+    actor = request.actor
+    now = timezone.now()
+    labels = {"create": gettext_noop("受理"), **{t.name: t.label for t in WORKFLOW.transitions}}
+    states = dict(Status.choices)
+    actions = [
+        {
+            "name": t.name,
+            "label": _(t.label),
+            "inputs": [
+                {"name": n, "kind": k, "label": _(label)}
+                for n, k, label in ACTION_INPUTS.get(t.name, [])
+            ],
+        }
+        for t in WORKFLOW.transitions
+        if claim.status in t.sources and actor.can(t.perm, claim.org_unit.path)
+    ]
+    return {
+        "c": claim,
+        "diagnosis": masked("diagnosis", claim.diagnosis_code or claim.diagnosis_text),
+        "clocks": [{"d": d, "left": countdown(d, now)} for d in selectors.claim_clocks(claim)],
+        "checklist": services.checklist(claim),
+        "supplements": list(claim.supplements.all()),
+        "documents": list(claim.documents.all()),
+        "payments": list(claim.payments.all()),
+        "letters": list(claim.letters.all()),
+        "events": [
+            {
+                "e": e,
+                "label": _(labels[e.activity]) if e.activity in labels else e.activity,
+                "from": states.get(e.from_state, e.from_state),
+                "to": states.get(e.to_state, e.to_state),
+            }
+            for e in selectors.claim_events(claim)
+        ],
+        "actions": actions,
+        "outcomes": [(v, label) for v, label in Outcome.choices if v != Outcome.REFUSE],
+        "reasons": ReasonCode.choices,
+        "channels": PaymentChannel.choices,
+    }
+
+
+@login_required
+def claim_detail_page(request: HiqcRequest, claim_id: str) -> HttpResponse:
+    claim = selectors.access_claim(request.actor, claim_id)
+    return render(request, "claims/detail.html", _context(request, claim))
+
+
+@login_required
+@require_POST
+def claim_action(request: HiqcRequest, claim_id: str, action: str) -> HttpResponse:
+    data: dict[str, Any] = {
+        k: str(v).strip()
+        for k, v in request.POST.items()
+        if k not in ("csrfmiddlewaretoken", "version", "items")
+    }
+    data["items"] = request.POST.getlist("items")
+    raw = request.POST.get("version", "")
+    try:
+        services.claim_act(
+            actor=request.actor,
+            claim_id=claim_id,
+            action=action,
+            data=data,
+            version=int(raw) if raw.isdigit() else None,
+        )
+    except (ValidationFailed, Conflict, Forbidden) as exc:
+        claim = selectors.access_claim(request.actor, claim_id)
+        context = _context(request, claim)
+        context.update(failed_action=action, error=exc.message, field_errors=exc.fields)
+        return render(request, "claims/detail.html", context, status=exc.status)
+    label = next((_(t.label) for t in WORKFLOW.transitions if t.name == action), action)
+    messages.success(request, _("已完成：{action}。").format(action=label))
+    return redirect("claims:detail", claim_id=claim_id)
+
+
+@login_required
+def claim_letter_page(request: HiqcRequest, letter_id: str) -> HttpResponse:
+    letter = selectors.access_claim_letter(request.actor, letter_id)
+    body = services.letter_read(actor=request.actor, letter=letter)
+    return render(request, "claims/letter.html", {"letter": letter, "body": body})

@@ -1,0 +1,39 @@
+"""Recording compliance findings (CL-8 and others); one row per dedupe key, so a rule breached
+once is recorded once however often it is noticed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from .models import Finding
+
+
+def finding_record(
+    *,
+    rule: str,
+    kind: str,
+    title: str,
+    org_path: str,
+    dedupe_key: str,
+    case_type: str = "",
+    case_id: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> Finding | None:
+    """Create the finding unless one with this dedupe key exists; returns the new row or None."""
+    try:
+        with transaction.atomic():
+            return Finding.objects.create(
+                rule=rule,
+                kind=kind,
+                title=title[:200],
+                org_path=org_path,
+                case_type=case_type,
+                case_id=case_id,
+                data=dict(data or {}),
+                dedupe_key=dedupe_key[:150],
+            )
+    except IntegrityError:
+        return None
