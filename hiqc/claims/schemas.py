@@ -10,11 +10,9 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from hiqc.core.schemas import CaseDeadlineOut, CaseEventOut, IsoDate
-from hiqc.customers.masking import masked
 from hiqc.policies.enums import ClaimType
 
 from .enums import ClaimChannel
-
 
 MONEY = r"^\d{1,12}(\.\d{1,2})?$"  # an amount in yuan, at most 2 decimals (> 0: the service)
 
@@ -92,4 +90,6 @@ class PaymentOut(Schema):
 
 
 def diagnosis_masked(claim: Any) -> str:
-    return masked("diagnosis", claim.diagnosis_code or claim.diagnosis_text)
+    from .services import diagnosis_masked as masked_diagnosis
+
+    return masked_diagnosis(claim)

@@ -632,3 +632,23 @@ def letter_read(*, actor: Actor, letter: ClaimLetter) -> str:
     audit_record(actor=actor, action="claims.letter.read", subject=letter,
                  data={"kind": letter.kind, "claim": letter.claim.number})  # fmt: skip
     return str(letter.body)
+
+
+def diagnosis_masked(claim: Claim) -> str:
+    from hiqc.customers.masking import masked
+
+    return masked("diagnosis", claim.diagnosis_code or claim.diagnosis_text)
+
+
+def diagnosis_reveal(*, actor: Actor, claim_id: Any, purpose: str) -> tuple[str, str]:
+    """The diagnosis in clear (health data, PI-1): needs claims.handle and a purpose; audited."""
+    claim = access_claim(actor, claim_id)
+    require(actor, "claims.handle", claim)
+    purpose = (purpose or "").strip()
+    if len(purpose) < 4 or len(purpose) > 200:
+        raise ValidationFailed(
+            _("请说明查看用途。"), fields={"purpose": [_("查看用途至少 4 个字，最多 200 个字。")]}
+        )
+    audit_record(actor=actor, action="claims.diagnosis.reveal", subject=claim,
+                 fields=["diagnosis_code", "diagnosis_text"], data={"purpose": purpose})  # fmt: skip
+    return str(claim.diagnosis_code), str(claim.diagnosis_text)

@@ -19,7 +19,6 @@ from hiqc.core.access import require
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
-from hiqc.customers.masking import masked
 from hiqc.policies.enums import ClaimType
 
 from . import selectors, services
@@ -86,7 +85,7 @@ def _context(request: HiqcRequest, claim: Any) -> dict[str, Any]:
     ]
     return {
         "c": claim,
-        "diagnosis": masked("diagnosis", claim.diagnosis_code or claim.diagnosis_text),
+        "diagnosis": services.diagnosis_masked(claim),
         "clocks": [{"d": d, "left": countdown(d, now)} for d in selectors.claim_clocks(claim)],
         "checklist": services.checklist(claim),
         "supplements": list(claim.supplements.all()),
@@ -148,3 +147,27 @@ def claim_letter_page(request: HiqcRequest, letter_id: str) -> HttpResponse:
     letter = selectors.access_claim_letter(request.actor, letter_id)
     body = services.letter_read(actor=request.actor, letter=letter)
     return render(request, "claims/letter.html", {"letter": letter, "body": body})
+
+
+@login_required
+@require_POST
+def diagnosis_reveal(request: HiqcRequest, claim_id: str) -> HttpResponse:
+    """HTMX: the diagnosis in clear after a stated purpose (audited)."""
+    purpose = request.POST.get("purpose", "")
+    try:
+        code, text = services.diagnosis_reveal(
+            actor=request.actor, claim_id=claim_id, purpose=purpose
+        )
+    except ValidationFailed as exc:
+        claim = selectors.access_claim(request.actor, claim_id)
+        return render(
+            request,
+            "claims/_diagnosis.html",
+            {"c": claim, "diagnosis": services.diagnosis_masked(claim), "errors": exc.fields},
+            status=422,
+        )
+    return render(
+        request,
+        "claims/_diagnosis.html",
+        {"c": None, "revealed": f"{code} {text}".strip(), "purpose": purpose},
+    )

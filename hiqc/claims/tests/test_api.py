@@ -51,3 +51,20 @@ def test_an_impossible_action_is_a_409_with_the_allowed_ones(personas, policy): 
     body = post(c, "/api/v1/claims", BODY).json()
     response = post(c, f"/api/v1/claims/{body['id']}/actions/pay", {"data": {}})
     assert response.status_code == 409 and "start_review" in response.json()["allowed_actions"]
+
+
+def test_the_diagnosis_is_revealed_only_with_a_purpose_and_the_reveal_is_audited(personas, policy):  # noqa: F811
+    from hiqc.core.models import AuditEvent
+
+    c = client(personas, "claims")
+    body = post(c, "/api/v1/claims", BODY).json()
+    refused = c.post(f"/claims/{body['id']}/diagnosis/", {"purpose": "看"})
+    assert refused.status_code == 422 and "K35.8" not in refused.content.decode()
+    shown = c.post(f"/claims/{body['id']}/diagnosis/", {"purpose": "核对诊断与发票"})
+    assert "K35.8" in shown.content.decode()
+    assert AuditEvent.objects.filter(action="claims.diagnosis.reveal").count() == 1
+    viewer = client(personas, "supervisor")  # may view claims, does not handle them
+    assert (
+        viewer.post(f"/claims/{body['id']}/diagnosis/", {"purpose": "查看一下诊断"}).status_code
+        == 403
+    )
