@@ -207,4 +207,3 @@ class AdvancePaymentTask(BaseModel):
         return f"{self.claim_id}"
 
 
-from .online_models import OnlineCode  # noqa: E402,F401  (online claims, issue 5 §5)
