@@ -205,5 +205,3 @@ class AdvancePaymentTask(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.claim_id}"
-
-

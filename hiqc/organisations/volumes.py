@@ -108,13 +108,29 @@ def volume_import(*, actor: Actor, lines: Iterable[str], source: str = "") -> Vo
     report = VolumeImportReport()
     units = {u.code: u for u in scope(actor, OrgUnit.objects.all(), PERM)}
     reader = csv.DictReader(lines)
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ValidationFailed(
+            _("不是有效的 CSV 文件。"), fields={"line 1": [_("表头无法读取。")]}
+        ) from exc
+    missing = [c for c in COLUMNS if c not in header]
     if missing:  # nothing can be read: the whole file is refused, naming line 1
         raise ValidationFailed(
             _("表头缺少列：{cols}").format(cols=", ".join(missing)),
             fields={"line 1": [_("须包含列：{cols}").format(cols=",".join(COLUMNS))]},
         )
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error:  # a malformed line: report it, keep reading
+            report.rejected.append(
+                {"line": reader.line_num, "field": "", "problem": _("该行不是有效的 CSV。")}
+            )
+            continue
         line = reader.line_num
         values, problems = _clean_row(row, units)
         if not problems and _nests(values["org_unit"], values["month"]):
@@ -156,4 +172,6 @@ def volume_import(*, actor: Actor, lines: Iterable[str], source: str = "") -> Vo
 
 
 def volume_import_text(*, actor: Actor, text: str, source: str = "") -> VolumeImportReport:
-    return volume_import(actor=actor, lines=io.StringIO(text.lstrip("\ufeff")), source=source)
+    return volume_import(
+        actor=actor, lines=io.StringIO(text.lstrip("\ufeff"), newline=""), source=source
+    )

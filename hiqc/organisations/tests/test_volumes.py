@@ -74,3 +74,11 @@ def test_volume_is_kept_on_one_level_per_month_so_nothing_counts_twice(actors, o
     assert {(r["line"], r["field"]) for r in report.rejected} == {(2, "org_unit"), (3, "org_unit")}
     april = GOOD.replace("2026-03", "2026-04").replace("C1,", "P1,")
     assert volume_import_text(actor=actors["quality_lead"], text=april).created == 2
+
+
+def test_a_file_that_is_not_csv_is_refused_with_its_line_not_a_server_error(actors):
+    with pytest.raises(ValidationFailed):
+        volume_import_text(actor=actors["quality_lead"], text='\r"[ \x08=\xf3(\u00d7`')
+    broken = GOOD + 'C1,2026-04,"1\n'
+    report = volume_import_text(actor=actors["quality_lead"], text=broken)
+    assert report.created == 2
