@@ -13,7 +13,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from hiqc.callcentre.api import router as callcentre_router
+from hiqc.claimaudit.api import router as claimaudit_router
 from hiqc.claims.api import router as claims_router
+from hiqc.claims.events_api import router as claim_events_router
+from hiqc.claims.online_api import router as claims_online_router
 from hiqc.complaints.api import router as complaints_router
 from hiqc.consultations.api import router as consultations_router
 from hiqc.core.api import router as core_router
@@ -23,6 +26,7 @@ from hiqc.customers.api import router as customers_router
 from hiqc.inspection.api import router as inspection_router
 from hiqc.organisations.api import router as organisations_router
 from hiqc.organisations.services import actor_for_user, api_token_authenticate
+from hiqc.policies.api import router as policies_router
 
 
 class TokenAuth(HttpBearer):
@@ -97,5 +101,9 @@ api.add_router("/", customers_router)
 api.add_router("/", callcentre_router)
 api.add_router("/", consultations_router)
 api.add_router("/", complaints_router)
+api.add_router("/", policies_router)
 api.add_router("/", claims_router)
+api.add_router("/", claim_events_router)
+api.add_router("/", claims_online_router)
+api.add_router("/", claimaudit_router)
 api.add_router("/", inspection_router)

@@ -10,13 +10,15 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from config.wsgi import application
 from hiqc.organisations.services import api_token_create
 
 EXAMPLES = int(os.environ.get("HIQC_CONTRACT_EXAMPLES", "8"))  # raise it for a deeper run
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# JSON-lines import bodies are declared as strings: send them as the text they are
+schemathesis.serializer.alias("application/x-ndjson", "text/plain")
 
 
 @pytest.fixture(autouse=True)
@@ -40,8 +42,18 @@ def auditor_token(personas, actors):
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_honours_its_openapi_contract(case, auditor_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {auditor_token}"})
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {auditor_token}"}, excluded_checks=_text_body(case)
+    )
 
+
+def _text_body(case) -> list:
+    """A file body (CSV, JSON lines) is text whatever schemathesis generated for it: "a wrong
+    type" cannot be told from a file with bad lines, which the import reports line by line."""
+    return [negative_data_rejection] if case.media_type in TEXT_BODIES else []
+
+
+TEXT_BODIES = {"text/csv", "application/x-ndjson"}
 
 WRITERS = {  # the persona whose grants reach deepest into each group of write endpoints
     "/api/v1/complaints": "handler",
@@ -65,5 +77,5 @@ def test_writes_honour_the_contract_for_someone_allowed_to_write(case, personas,
     token = api_token_create(actor=actors[name], user_id=personas[name].pk, name="contract")[1]
     case.call_and_validate(
         headers={"Authorization": f"Bearer {token}"},
-        excluded_checks=[positive_data_acceptance],
+        excluded_checks=[positive_data_acceptance, *_text_body(case)],
     )

@@ -94,6 +94,22 @@ CLAIMS_VIEW = {
     "auditor",
     "outsider_agent",
 }
+CLAIMS_AUDIT = {"quality_lead", "reviewer"}
+CLAIMS_HANDLE = {"claims", "reviewer"}
+POLICIES_VIEW = {
+    "quality_lead",
+    "branch_manager",
+    "agent",
+    "handler",
+    "claims",
+    "reviewer",
+    "supervisor",
+    "compliance",
+    "risk",
+    "auditor",
+    "outsider_agent",
+}
+POLICIES_MANAGE = {"quality_lead", "admin"}
 QA_VIEW = {"quality_lead", "branch_manager", "supervisor", "compliance", "trainer", "auditor"}
 QA_INSPECT = {"quality_lead", "supervisor"}
 QA_DISPUTE = {"agent", "handler", "outsider_agent"}
@@ -137,6 +153,26 @@ API_CASES = [
     ("get", "/api/v1/complaints", None, COMPLAINT_VIEW, 200, 403),
     ("get", "/api/v1/complaint-root-causes", None, COMPLAINT_VIEW, 200, 403),
     ("get", "/api/v1/business-volumes", None, COMPLAINT_REPORT, 200, 403),
+    ("get", "/api/v1/claim-audits/rounds", None, CLAIMS_AUDIT, 200, 403),
+    (
+        "post",
+        "/api/v1/claim-audits/rounds",
+        {
+            "name": "抽检",
+            "org_unit_id": "{P2}",
+            "period_start": "2026-03-01",
+            "period_end": "2026-03-31",
+        },
+        CLAIMS_AUDIT,
+        201,
+        403,
+    ),
+    # a JSON body: claims handlers get 422 (application/x-ndjson only), everyone else 403 first
+    ("post", "/api/v1/claims/events/import", {"claim": "C-1"}, CLAIMS_HANDLE, 422, 403),
+    ("get", "/api/v1/products", None, POLICIES_VIEW, 200, 403),
+    ("get", "/api/v1/policies?number=P", None, POLICIES_VIEW, 200, 403),
+    # a JSON body: allowed importers get 422 (text/csv only), everyone else 403 first
+    ("post", "/api/v1/policies/import", {"number": "P-1"}, POLICIES_MANAGE, 422, 403),
     ("get", "/api/v1/inspection/tasks", None, QA_VIEW, 200, 403),
     ("get", "/api/v1/inspection/sheets", None, QA_VIEW, 200, 403),
     # sampling P2: the supervisor inspects P1 only (404); without qa.inspect → 403
@@ -246,7 +282,12 @@ PAGE_CASES = [
     ("/consultations/new/", CONSULT_HANDLE, 200, 403),
     ("/consultations/suggestions/", CONSULT_VIEW, 200, 403),
     ("/consultations/topics/", CONSULT_CONFIGURE, 200, 403),
+    ("/policies/", POLICIES_VIEW, 200, 403),
+    ("/policies/products/", POLICIES_VIEW, 200, 403),
+    ("/policies/import/", POLICIES_MANAGE, 200, 403),
     ("/claims/", CLAIMS_VIEW, 200, 403),
+    ("/claims/timeliness/", CLAIMS_VIEW, 200, 403),
+    ("/claim-audits/", CLAIMS_AUDIT, 200, 403),
     ("/findings/", {"quality_lead", "branch_manager", "compliance", "risk", "auditor"}, 200, 403),
     ("/complaints/", COMPLAINT_VIEW, 200, 403),
     ("/complaints/new/", COMPLAINT_REGISTER, 200, 403),

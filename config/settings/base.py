@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "hiqc.complaints",
     "hiqc.policies",
     "hiqc.claims",
+    "hiqc.claimaudit",
     "hiqc.inspection",
     "hiqc.demo",
 ]

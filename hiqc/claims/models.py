@@ -205,3 +205,6 @@ class AdvancePaymentTask(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.claim_id}"
+
+
+from .online_models import OnlineCode  # noqa: E402,F401  (online claims, issue 5 §5)

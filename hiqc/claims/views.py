@@ -81,14 +81,22 @@ def _context(request: HiqcRequest, claim: Any) -> dict[str, Any]:
             ],
         }
         for t in WORKFLOW.transitions
-        if claim.status in t.sources and actor.can(t.perm, claim.org_unit.path)
+        if claim.status in t.sources
+        and actor.can(t.perm, claim.org_unit.path)
+        # offered only where it can apply: human review of an automatic decision (CL-10)
+        and (t.name != "request_human_review" or claim.decided_automatically)
     ]
+    checklist = services.checklist(claim)
+    names = {i["code"]: i["name"] for i in checklist}
     return {
         "c": claim,
         "diagnosis": services.diagnosis_masked(claim),
         "clocks": [{"d": d, "left": countdown(d, now)} for d in selectors.claim_clocks(claim)],
-        "checklist": services.checklist(claim),
-        "supplements": list(claim.supplements.all()),
+        "checklist": checklist,
+        "supplements": [
+            {"s": s, "names": [names.get(code, code) for code in s.items]}
+            for s in claim.supplements.all()
+        ],
         "documents": list(claim.documents.all()),
         "payments": list(claim.payments.all()),
         "letters": list(claim.letters.all()),

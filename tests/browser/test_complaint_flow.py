@@ -12,6 +12,17 @@ from hiqc.customers.services import customer_create
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _root_causes():
+    """The taxonomy is seeded by a data migration; an earlier transactional test may have
+    flushed it, so put it back (idempotent)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("hiqc.complaints.migrations.0002_default_root_causes").load(apps, None)
+
+
 def _login(page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)

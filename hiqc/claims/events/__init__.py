@@ -1,0 +1,44 @@
+"""Claims worked in the core claims system and monitored here (issue 5 §7; standard 5.1, 5.2).
+
+The core system reports what happens to its claims as JSON lines, one event a line, following the
+case-engine contract (docs/architecture.md §9)::
+
+    {"source_system": "CORE", "external_id": "EV-1", "claim": "<core claim number>",
+     "action": "create" | <a workflow action>, "at": "2026-03-02T10:00:00+08:00", "data": {...}}
+
+``create`` carries what ``claim_register`` needs (``policy_number``, ``claim_type``,
+``incident_date``, ``amount_claimed``, ``diagnosis_code``, ``diagnosis_text``, optionally
+``insured_id``, ``claimant_id`` and ``org_unit`` — a unit code); the claim keeps the core
+system's number as ``external_ref`` and ``channel = core_system``. Any event may list in
+``data.documents`` the checklist codes the core system has received by then (CL-1 works on them).
+
+Two paths share one set of rules:
+
+* ``claim_events_import`` — one event at a time through ``claim_register`` / ``claim_act`` (the
+  same services as the pages), each line its own transaction: the API and the command.
+* ``claim_events_import_bulk`` — backfills (``--bulk``): the same checks (``EventRules``
+  (``rules.py``) mirrors ``claim_clean``, ``_prepare`` and ``case_transition`` line by line, and the tests run
+  both paths on the same input and compare every state, clock and event) on claims held in
+  memory, written in batches with ``COPY`` (PostgreSQL) or ``executemany`` (SQLite). Claims that
+  already exist in the database continue from their stored state through the single path.
+
+Idempotent by (source_system, external_id): a re-sent event is a duplicate and changes nothing.
+An impossible or out-of-order event is rejected with its line number, the claim, the event and
+the claim's state; the other lines still apply.
+"""
+
+from .bulk import claim_events_import_bulk
+from .contract import ClaimEvent, ImportReport
+from .rules import EventRules
+from .single import claim_event_apply, claim_events_import
+from .write import BulkWriter
+
+__all__ = [
+    "BulkWriter",
+    "ClaimEvent",
+    "EventRules",
+    "ImportReport",
+    "claim_event_apply",
+    "claim_events_import",
+    "claim_events_import_bulk",
+]

@@ -1,0 +1,163 @@
+"""The event format of the core-system import and what both paths report (issue 5 §7)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from hiqc.core.access import Actor
+from hiqc.core.audit import audit_record
+from hiqc.core.calendar import BEIJING
+from hiqc.core.errors import Conflict, ValidationFailed
+from hiqc.core.models import CaseEvent
+
+from ..workflow import WORKFLOW
+
+Source = CaseEvent.Source
+FIELDS = ("source_system", "external_id", "claim", "action", "at")
+REJECTED_KEPT = 1_000
+CHUNK_EVENTS = 100_000
+FLUSH_CLAIMS = 20_000
+ACTIONS = {"create", *(t.name for t in WORKFLOW.transitions)}
+
+
+@dataclass
+class ImportReport:
+    applied: int = 0
+    duplicate: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    rejected_total: int = 0
+    lines: int = 0
+    seconds: float = 0.0
+
+    def reject(self, entry: dict) -> None:
+        self.rejected_total += 1
+        if len(self.rejected) < REJECTED_KEPT:
+            self.rejected.append(entry)
+
+    def as_dict(self) -> dict:
+        return {
+            "applied": self.applied,
+            "duplicate": self.duplicate,
+            "rejected": self.rejected,
+            "rejected_total": self.rejected_total,
+        }
+
+    @property
+    def events_per_second(self) -> float:
+        return self.lines / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class ClaimEvent:
+    line: int
+    source_system: str
+    external_id: str
+    claim: str
+    action: str
+    at: datetime
+    data: dict[str, Any]
+
+
+def _parse(number: int, raw: str | bytes) -> ClaimEvent | dict | None:
+    """A line as an event, a rejection, or None for a blank line."""
+    if not raw.strip():
+        return None
+    try:
+        item = json.loads(raw)
+        if not isinstance(item, dict):
+            raise ValueError("not an object")
+    except ValueError:
+        return {"line": number, "problem": _("不是有效的 JSON 对象。")}
+    missing = [k for k in FIELDS if not item.get(k)]
+    if missing:
+        return {
+            "line": number,
+            "claim": str(item.get("claim") or ""),
+            "action": str(item.get("action") or ""),
+            "problem": _("缺少字段：{f}。").format(f=", ".join(missing)),
+        }
+    claim, action = str(item["claim"]), str(item["action"])
+    try:
+        at = datetime.fromisoformat(str(item["at"]))
+        if at.tzinfo is None:
+            raise ValueError
+    except ValueError:
+        return {"line": number, "claim": claim, "action": action,
+                "problem": _("时间必须是带时区的 ISO 8601 格式。")}  # fmt: skip
+    data = item.get("data") or {}
+    if not isinstance(data, dict):
+        return {"line": number, "claim": claim, "action": action,
+                "problem": _("data 必须是 JSON 对象。")}  # fmt: skip
+    lists = [k for k in ("items", "documents") if not isinstance(data.get(k) or [], list | str)]
+    if lists:
+        return {"line": number, "claim": claim, "action": action, "fields": {k: [_("须为列表。")] for k in lists},
+                "problem": _("材料清单须为列表。")}  # fmt: skip
+    if action not in ACTIONS:
+        return {"line": number, "claim": claim, "action": action, "state": "",
+                "allowed_actions": sorted(ACTIONS), "problem": _("未知的理赔动作。")}  # fmt: skip
+    return ClaimEvent(number, str(item["source_system"])[:60], str(item["external_id"])[:100],
+                      claim[:64], action, at, data)  # fmt: skip
+
+
+def _rejection(ev: ClaimEvent, exc: Exception, state: str = "") -> dict:
+    entry: dict[str, Any] = {"line": ev.line, "claim": ev.claim, "action": ev.action}
+    if isinstance(exc, Conflict):
+        entry.update(state=exc.state or state, allowed_actions=exc.allowed_actions)
+    else:
+        entry.update(state=state, allowed_actions=WORKFLOW.allowed_actions(state) if state else [])
+        if getattr(exc, "fields", None):
+            entry["fields"] = exc.fields  # type: ignore[attr-defined]
+    entry["problem"] = getattr(exc, "message", str(exc))
+    return entry
+
+
+def _doc_codes(data: Mapping[str, Any], checklist: Mapping[str, Any]) -> list[str]:
+    """``data.documents``: checklist codes the core system has received (CL-1 works on them)."""
+    raw = data.get("documents") or []
+    codes = [c for c in raw.split(",") if c] if isinstance(raw, str) else [str(c) for c in raw]
+    unknown = [c for c in codes if c not in checklist]
+    if unknown:
+        raise ValidationFailed(
+            _("清单中没有这些材料：{codes}").format(codes=", ".join(unknown)),
+            fields={"documents": [_("请从该产品的理赔材料清单中选择。")]},
+        )
+    return codes
+
+
+def _out_of_order(at: datetime, last: datetime, state: str) -> Conflict:
+    return Conflict(
+        _("事件早于该案件已记录的最后事件（{last}），顺序不对。").format(
+            last=last.astimezone(BEIJING).isoformat()
+        ),
+        code="out_of_order",
+        state=state,
+        allowed_actions=WORKFLOW.allowed_actions(state),
+    )
+
+
+def _exists(ev: ClaimEvent, state: str) -> Conflict:
+    return Conflict(_("核心系统案号已存在，不能重复立案。"), code="claim_exists", state=state,
+                    allowed_actions=WORKFLOW.allowed_actions(state))  # fmt: skip
+
+
+def _lines(source: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes]]:
+    return enumerate(source, start=1)
+
+
+def _audit(actor: Actor, report: ImportReport, *, bulk: bool) -> None:
+    if not (report.applied or report.rejected_total):
+        return
+    audit_record(actor=actor, action="claims.events.import",
+                 data={"bulk": bulk, "lines": report.lines, "applied": report.applied,
+                       "duplicate": report.duplicate, "rejected": report.rejected_total})  # fmt: skip
+
+
+def _slices(values: list[Any], size: int = 5_000) -> Iterator[list[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]

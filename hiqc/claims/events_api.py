@@ -1,0 +1,64 @@
+"""``POST /api/v1/claims/events/import``: events of claims worked in the core system (issue 5 §7)."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from hiqc.core.access import require
+from hiqc.core.errors import ValidationFailed
+from hiqc.core.http import HiqcRequest
+from hiqc.core.schemas import ERRORS
+
+from .events import claim_events_import
+from .workflow import HANDLE
+
+router = Router(tags=["claims"])
+
+TYPES = ("application/x-ndjson", "application/jsonl")
+
+
+class RejectedEventOut(Schema):
+    line: int
+    claim: str = ""
+    action: str = ""
+    state: str = ""
+    allowed_actions: list[str] = []
+    problem: str
+    fields: dict[str, list[str]] = {}
+
+
+class ClaimEventsImportOut(Schema):
+    applied: int
+    duplicate: int
+    rejected: list[RejectedEventOut]
+    rejected_total: int
+
+
+@router.post(
+    "/claims/events/import",
+    response={200: ClaimEventsImportOut, **ERRORS},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def import_claim_events(request: HiqcRequest) -> Any:
+    """Events of claims worked in the core claims system, one JSON object a line
+    (`application/x-ndjson`): `{"source_system", "external_id", "claim", "action", "at", "data"}`
+    — `claim` is the core system's claim number, `action` is `create` or a claims workflow
+    action, `at` an ISO 8601 time with offset. Each line is applied through the same rules as the
+    claims pages, with its own time, in its own transaction. Idempotent by (source_system,
+    external_id): re-sent events count as `duplicate`. Impossible or out-of-order events are
+    listed in `rejected` with their line, the claim, the event and the claim's state (the first
+    1,000; `rejected_total` counts all) while the other lines apply. Needs `claims.handle`."""
+    require(request.actor, HANDLE)
+    if (request.content_type or "") not in TYPES:
+        raise ValidationFailed(
+            _("请求体须为 application/x-ndjson（每行一个 JSON 事件）。"),
+            fields={"content_type": [request.content_type or "—"]},
+        )
+    report = claim_events_import(actor=request.actor, lines=request.body.splitlines())
+    return report.as_dict()

@@ -1,0 +1,365 @@
+"""Claims indicators (standard 5.2.1, 5.2.2, 5.3.1; issue 5 §9), declared with the kernel's
+indicator engine: rows per org unit and period, rolled up as Σnumerator ÷ Σdenominator; medians
+and P90 are read from the underlying values (``samples`` + ``percentile``), never combined from
+stored figures.
+
+- time from application to payment: ``received_at`` → the first benefit ``Payment.paid_at``, in
+  calendar days (mean, median, P90), counted in the period of that payment;
+- per-step durations from the case events: received → start_review → documents_complete →
+  decide/refuse → agree_amount → pay, each split into **waiting for the claimant** (from the day a
+  supplement notice reached them to the day the documents reached us — the ``notice_delivered``
+  → ``supplement_received`` events, i.e. ``SupplementRequest.delivered_at`` → ``fulfilled_at``,
+  the same span CL-3 deducts from the decision clock) and **working** time (the rest); counted in
+  the period the step ended;
+- on-time rates of the legal clocks (decision CL-2, refusal notice CL-6, payment CL-5): clocks
+  closed met ÷ clocks closed (met or breached) in the period;
+- payout ratio (获赔率): claims closed in the period with an approve / partial outcome and a
+  benefit payment ÷ claims closed in the period.
+
+Claimant satisfaction is not declared: there is no survey data yet, and no number is invented.
+The composite claims-quality score is computed in ``timeliness.quality_scores`` from these
+figures (see ``docs/domains/claims.md`` "Indicators and the quality score").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from django.db.models import Exists, Min, OuterRef
+
+from hiqc.core.indicators import Indicator, RangeRow, align, register_indicator
+from hiqc.core.models import CaseEvent, Deadline
+
+from .enums import Outcome, PaymentKind
+from .models import Claim, Payment
+
+CASE_TYPE = "claims.claim"
+SOURCE = "HIQC claims (Claim, Payment, CaseEvent, Deadline rows)"
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    label: str  # msgid (zh)
+    starts: tuple[str, ...]  # activities that start the step (the first one counts)
+    ends: tuple[str, ...]  # activities that end it (the first one after the start counts)
+
+
+STEPS: tuple[Step, ...] = (
+    Step("intake", "受理→开始审核", ("create",), ("start_review",)),
+    Step("review", "资料审核", ("start_review",), ("documents_complete",)),
+    Step("adjudication", "核定", ("documents_complete",), ("decide", "refuse")),
+    Step("agreement", "金额确认", ("decide",), ("agree_amount",)),
+    Step("payment", "支付", ("agree_amount",), ("pay",)),
+)
+STEP_LABELS = {s.code: s.label for s in STEPS}
+PAUSE_FROM, PAUSE_TO = "notice_delivered", "supplement_received"
+_END_ACTIVITIES = sorted({a for s in STEPS for a in s.ends})
+_ACTIVITIES = sorted({a for s in STEPS for a in (*s.starts, *s.ends)} | {PAUSE_FROM, PAUSE_TO})
+
+# the legal clocks whose on-time rate is an indicator (clock code → indicator code)
+ON_TIME = {
+    "claims.decide": "claims.decided_on_time_rate",
+    "claims.refusal_notice": "claims.refusal_notice_on_time_rate",
+    "claims.payment": "claims.paid_on_time_rate",
+}
+
+
+@dataclass(frozen=True)
+class StepSample:
+    case_id: str
+    org_path: str
+    step: str
+    ended_at: datetime
+    total_days: float
+    waiting_days: float
+
+    @property
+    def working_days(self) -> float:
+        return self.total_days - self.waiting_days
+
+
+def _overlap(a: datetime, b: datetime, pauses: list[tuple[datetime, datetime]]) -> float:
+    seconds = 0.0
+    for p_from, p_to in pauses:
+        lo, hi = max(a, p_from), min(b, p_to)
+        if hi > lo:
+            seconds += (hi - lo).total_seconds()
+    return seconds
+
+
+def _case_steps(case_id: str, events: list[tuple[str, str, datetime]]) -> Iterator[StepSample]:
+    """The steps one claim completed, from its events (activity, org path, at) in time order."""
+    pauses: list[tuple[datetime, datetime]] = []
+    opened: datetime | None = None
+    for activity, _path, at in events:
+        if activity == PAUSE_FROM and opened is None:
+            opened = at
+        elif activity == PAUSE_TO and opened is not None:
+            pauses.append((opened, at))
+            opened = None
+    path = events[-1][1]
+    for step in STEPS:
+        begin = next((at for a, _p, at in events if a in step.starts), None)
+        if begin is None:
+            continue
+        finish = next((at for a, _p, at in events if a in step.ends and at >= begin), None)
+        if finish is None:
+            continue
+        total = (finish - begin).total_seconds()
+        yield StepSample(case_id, path, step.code, finish, total / DAY,
+                         min(total, _overlap(begin, finish, pauses)) / DAY)  # fmt: skip
+
+
+def step_samples(*, start: datetime, end: datetime, org_path: str = "") -> list[StepSample]:
+    """Every step that ended in [start, end) for claims of the subtree at ``org_path``: two
+    queries (the claims with an ending event in the range, then their step events)."""
+    ending = CaseEvent.objects.filter(
+        case_type=CASE_TYPE,
+        activity__in=_END_ACTIVITIES,
+        at__gte=start,
+        at__lt=end,
+        org_path__startswith=org_path,
+    ).values("case_id")
+    rows = (
+        CaseEvent.objects.filter(case_type=CASE_TYPE, case_id__in=ending, activity__in=_ACTIVITIES)
+        .order_by("case_id", "at", "id")
+        .values_list("case_id", "activity", "org_path", "at")
+    )
+    out: list[StepSample] = []
+    for case_id, group in groupby(rows.iterator(chunk_size=5000), key=lambda r: r[0]):
+        events = [(a, p, at) for _c, a, p, at in group]
+        out.extend(s for s in _case_steps(case_id, events) if start <= s.ended_at < end)
+    return out
+
+
+def payment_days(
+    *, start: datetime, end: datetime, org_path: str = ""
+) -> list[tuple[str, str, datetime, float]]:
+    """(claim id, org path, first benefit payment, days from receipt) for claims whose first
+    benefit payment fell in [start, end)."""
+    rows = (
+        Payment.objects.filter(kind=PaymentKind.BENEFIT, claim__org_unit__path__startswith=org_path)
+        .values("claim_id", "claim__org_unit__path", "claim__received_at")
+        .annotate(first=Min("paid_at"))
+        .filter(first__gte=start, first__lt=end)
+    )
+    return [
+        (str(r["claim_id"]), r["claim__org_unit__path"], r["first"],
+         (r["first"] - r["claim__received_at"]).total_seconds() / DAY)
+        for r in rows
+    ]  # fmt: skip
+
+
+# --- row computations (one grouped read per range, bucketed by period) --------------------------
+
+
+def _bucketed(
+    granularity: str, items: Iterable[tuple[datetime, str, float, float]]
+) -> list[RangeRow]:
+    sums: dict[tuple[datetime, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for when, path, n, d in items:
+        cell = sums[(align(when, granularity), path)]
+        cell[0] += n
+        cell[1] += d
+    return [(period, path, n, d) for (period, path), (n, d) in sums.items()]
+
+
+def _days_to_payment(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
+    return _bucketed(
+        granularity,
+        ((when, path, days, 1.0) for _c, path, when, days in payment_days(start=start, end=end)),
+    )
+
+
+def _payment_samples(org_path: str, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+    return [
+        (when, days) for _c, _p, when, days in payment_days(start=start, end=end, org_path=org_path)
+    ]
+
+
+def _on_time(clock: str) -> Callable[[str, datetime, datetime], list[RangeRow]]:
+    def compute(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
+        rows = Deadline.objects.filter(
+            case_type=CASE_TYPE,
+            clock=clock,
+            closed_at__gte=start,
+            closed_at__lt=end,
+            state__in=[Deadline.State.MET, Deadline.State.BREACHED],
+        ).values_list("closed_at", "org_path", "state")
+        return _bucketed(
+            granularity,
+            (
+                (at, path, 1.0 if state == Deadline.State.MET else 0.0, 1.0)
+                for at, path, state in rows
+                if at is not None
+            ),
+        )
+
+    return compute
+
+
+def _payout(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
+    paid = Payment.objects.filter(claim=OuterRef("pk"), kind=PaymentKind.BENEFIT)
+    rows = (
+        Claim.objects.filter(closed_at__gte=start, closed_at__lt=end)
+        .annotate(paid=Exists(paid))
+        .values_list("closed_at", "org_unit__path", "outcome", "paid")
+    )
+    return _bucketed(
+        granularity,
+        (
+            (at, path, 1.0 if paid and outcome in (Outcome.APPROVE, Outcome.PARTIAL) else 0.0, 1.0)
+            for at, path, outcome, paid in rows
+            if at is not None
+        ),
+    )
+
+
+def _step_mean(step: str, part: str) -> Callable[[str, datetime, datetime], list[RangeRow]]:
+    def compute(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
+        return _bucketed(
+            granularity,
+            (
+                (s.ended_at, s.org_path, getattr(s, part), 1.0)
+                for s in step_samples(start=start, end=end)
+                if s.step == step
+            ),
+        )
+
+    return compute
+
+
+def _step_values(
+    step: str, part: str
+) -> Callable[[str, datetime, datetime], list[tuple[datetime, float]]]:
+    def samples(org_path: str, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+        return [
+            (s.ended_at, getattr(s, part))
+            for s in step_samples(start=start, end=end, org_path=org_path)
+            if s.step == step
+        ]
+
+    return samples
+
+
+# --- declarations ---------------------------------------------------------------------------------
+
+
+CODES: list[str] = []  # the indicators declared here, in order
+
+
+def _declare(code: str, zh: str, en: str, unit: str, direction: str, clauses: tuple[str, ...],
+             formula: str, **kwargs: object) -> None:  # fmt: skip
+    CODES.append(code)
+    register_indicator(
+        Indicator(
+            code=code,
+            name_zh=zh,
+            name_en=en,
+            unit=unit,
+            direction=direction,
+            clauses=clauses,
+            formula=formula,
+            source=SOURCE,
+            **kwargs,  # type: ignore[arg-type]
+        )
+    )
+
+
+_declare(
+    "claims.days_to_payment", "申请至赔款支付平均天数", "Average days from application to payment",
+    "days", "lower_better", ("5.2.1", "5.2.2(1)"),
+    "Σ(first benefit payment − received at, in calendar days) ÷ claims first paid in the period",
+    compute_range=_days_to_payment,
+)  # fmt: skip
+for _p, _zh, _en in ((50, "中位数", "median"), (90, "P90", "90th percentile")):
+    _declare(
+        f"claims.{'median' if _p == 50 else 'p90'}_days_to_payment",
+        f"申请至赔款支付天数{_zh}", f"Days from application to payment, {_en}",
+        "days", "lower_better", ("5.2.1", "5.2.2(1)"),
+        f"nearest-rank {_p}th percentile of (first benefit payment − received at, in calendar "
+        "days) over the claims of the subtree first paid in the period",
+        samples=_payment_samples, percentile=_p,
+    )  # fmt: skip
+for _clock, _code, _zh, _en, _clause in (
+    ("claims.decide", ON_TIME["claims.decide"], "理赔按时核定率", "Claims decided on time", "CL-2"),
+    ("claims.refusal_notice", ON_TIME["claims.refusal_notice"], "拒赔通知按时发出率",
+     "Refusal notices sent on time", "CL-6"),
+    ("claims.payment", ON_TIME["claims.payment"], "赔款按时支付率", "Claims paid on time", "CL-5"),
+):  # fmt: skip
+    _declare(
+        _code, _zh, _en, "ratio", "higher_better", ("5.2.2(3)", _clause),
+        f"{_clock} clocks closed within the legal limit ÷ {_clock} clocks closed (met or "
+        "breached) in the period",
+        compute_range=_on_time(_clock),
+    )  # fmt: skip
+_declare(
+    "claims.payout_ratio", "获赔率", "Payout ratio", "ratio", "higher_better", ("5.3.1",),
+    "claims closed in the period with an approve or partial outcome and a benefit payment ÷ "
+    "claims closed in the period",
+    compute_range=_payout,
+)  # fmt: skip
+for _step in STEPS:
+    parts = [("working_days", "处理", "working")]
+    if _step.code == "review":  # the one step in which the claimant supplies documents (CL-3)
+        parts.append(("waiting_days", "等待客户补充材料", "waiting for the claimant"))
+    for _part, _zh_part, _en_part in parts:
+        _declare(
+            f"claims.step.{_step.code}.{_part}", f"{_step.label}{_zh_part}平均天数",
+            f"Step {_step.code}: average {_en_part} days", "days", "lower_better", ("5.2.2(2)",),
+            f"Σ({_en_part} days of the {_step.code} step) ÷ claims whose step ended in the "
+            "period; waiting = notice delivered → documents received, working = the rest",
+            compute_range=_step_mean(_step.code, _part),
+        )  # fmt: skip
+        _declare(
+            f"claims.step.{_step.code}.median_{_part}", f"{_step.label}{_zh_part}天数中位数",
+            f"Step {_step.code}: median {_en_part} days", "days", "lower_better", ("5.2.2(2)",),
+            f"nearest-rank median of the {_en_part} days of the {_step.code} step over the "
+            "claims of the subtree whose step ended in the period",
+            samples=_step_values(_step.code, _part), percentile=50,
+        )  # fmt: skip
+
+
+def claims_indicators_compute(
+    *, start: datetime, end: datetime, granularities: Iterable[str] = ("day", "month")
+) -> int:
+    """(Re)compute every claims indicator with rows for the periods in [start, end), reading the
+    step events once for all the step indicators; returns rows written. The same rows as
+    ``indicators_compute`` for each code."""
+    from hiqc.core.indicators import INDICATORS, indicator_rows_replace, periods
+
+    written = 0
+    for granularity in granularities:
+        spans = list(periods(granularity, start, end))
+        if not spans:
+            continue
+        begin, finish = spans[0].start, spans[-1].end
+        samples = step_samples(start=begin, end=finish)
+        for code in CODES:
+            indicator = INDICATORS[code]
+            if indicator.compute_range is None:
+                continue
+            if granularity not in indicator.granularities:
+                continue
+            if code.startswith("claims.step."):
+                _claims, _step, step, part = code.split(".")
+                rows = _bucketed(
+                    granularity,
+                    (
+                        (s.ended_at, s.org_path, getattr(s, part), 1.0)
+                        for s in samples
+                        if s.step == step
+                    ),
+                )
+            else:
+                rows = indicator.rows(granularity, begin, finish)
+            written += indicator_rows_replace(
+                code=code, granularity=granularity, start=begin, end=finish, rows=rows
+            )
+    return written

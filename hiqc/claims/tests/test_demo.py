@@ -1,0 +1,91 @@
+"""The claims demo step (issue 5 §11): claims on the demo policies with the realistic mix, clocks
+and events, a slow-review branch the dashboard finds by itself, and a re-run that adds nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.test import Client
+
+from hiqc.claims import timeliness
+from hiqc.claims.demo import SLOW_CITY, demo_load
+from hiqc.claims.models import Claim, Payment, SupplementRequest
+from hiqc.claims.workflow import DECIDE
+from hiqc.core.access import Actor
+from hiqc.core.calendar import BEIJING
+from hiqc.core.deadlines import deadline_build
+from hiqc.core.models import CaseEvent, Deadline, IndicatorValue
+from hiqc.policies.demo import demo_load as policies_demo_load
+from hiqc.policies.tests.factories import person
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 5, 20, 12, tzinfo=BEIJING)
+BORN = ["19800101", "19820202", "19750303", "19900404", "19650505", "19580606", "19880909",
+        "19921010", "19701111", "19951212", "19860606", "19770707"]  # fmt: skip
+
+
+def _load(org, personas):
+    units = {"HO": org["HO"], "C1": org["C1"], SLOW_CITY: org["C2"]}  # C2 plays the slow branch
+    users = {"claims_handler_bj": personas["claims"]}
+    with time_machine.travel(NOW, tick=False):
+        return demo_load(seed=7, org_units=units, users=users, actor=Actor.system("demo"))
+
+
+def test_given_no_policies_the_demo_creates_nothing(org, personas):
+    assert _load(org, personas) == {}
+
+
+def test_the_demo_writes_claims_with_clocks_and_events_and_a_rerun_adds_nothing(
+    actors, org, personas
+):
+    for i in range(36):
+        unit = org[("C1", "O1", "C2")[i % 3]]
+        person(actors["agent"] if unit != org["C2"] else actors["outsider_agent"], unit, f"客户{i}", i,
+               born=BORN[i % len(BORN)])  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        policies_demo_load(seed=7, org_units={}, users={}, actor=Actor.system("demo"))
+    first = _load(org, personas)
+    assert first["claims"] > 40
+    claims = Claim.objects.all()
+    assert claims.count() == first["claims"]
+    small = claims.filter(amount_claimed__lte=Decimal(3000)).count()
+    assert small / first["claims"] > 0.5  # small claims dominate
+    assert Payment.objects.count() == first["payments"] > 0
+    assert SupplementRequest.objects.count() == first["supplements"]
+    assert CaseEvent.objects.filter(case_type="claims.claim").count() == first["events"]
+    assert Deadline.objects.filter(case_type="claims.claim").count() == first["clocks"]
+    assert IndicatorValue.objects.filter(code="claims.payout_ratio").exists()
+    for c in claims.filter(status="closed")[:20]:
+        assert c.closed_at and c.outcome and c.retain_until
+    # every claim's decision clock exists once, computed as the kernel computes a live one: the
+    # due day of a copied clock is the one deadline_build gives for its start, and a supplement
+    # period is deducted (paused on delivery, resumed on the documents)
+    assert Deadline.objects.filter(clock="claims.decide").count() == first["claims"]
+    for d in Deadline.objects.filter(clock="claims.decide", state="met", pauses=[])[:10]:
+        live = deadline_build(case_type=d.case_type, case_id=d.case_id, org_path=d.org_path,
+                              clock=DECIDE, at=d.started_at, closed_at=d.closed_at)  # fmt: skip
+        assert (d.due_at, d.last_day, d.state) == (live.due_at, live.last_day, live.state)
+    fulfilled = SupplementRequest.objects.exclude(fulfilled_at=None).first()
+    if fulfilled is not None:
+        paused = Deadline.objects.get(clock="claims.decide", case_id=str(fulfilled.claim_id))
+        assert datetime.fromisoformat(paused.pauses[0]["from"]) == fulfilled.delivered_at
+        assert datetime.fromisoformat(paused.pauses[0]["to"]) == fulfilled.fulfilled_at
+    # a demo claim opens on its page
+    client = Client()
+    client.force_login(personas["quality_lead"])
+    one = claims.first()
+    assert one is not None
+    with time_machine.travel(NOW, tick=False):
+        assert client.get(f"/claims/{one.pk}/").status_code == 200
+    # the slow branch's document review stands out on the dashboard, unprompted
+    with time_machine.travel(NOW, tick=False):
+        start, end = timeliness.period_bounds(12)
+        result = timeliness.timeliness(org["HO"], start, end)
+    assert result.slow_spots and result.slow_spots[0].step == "review"
+    assert result.slow_spots[0].branch.unit in (org["P2"], org["C2"])
+    again = _load(org, personas)
+    assert again["claims"] == 0
+    assert Claim.objects.count() == first["claims"]
