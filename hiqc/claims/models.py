@@ -153,7 +153,7 @@ class Payment(BaseModel):
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     channel = models.CharField(_("支付方式"), max_length=20, choices=PaymentChannel.choices)
     paid_at = models.DateTimeField(_("支付时间"))
-    reference = models.CharField(_("支付流水号"), max_length=64)
+    reference = models.CharField(_("支付流水号"), max_length=64, unique=True)
 
     scope_path: ClassVar[str | None] = "claim__org_unit__path"
 

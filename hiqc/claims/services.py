@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casework import CaseKind, case_opened, case_transition
+from hiqc.core.casework import CaseKind, External, case_opened, case_transition
 from hiqc.core.deadlines import BREACH_LEVEL, deadline_start
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
@@ -192,6 +192,7 @@ def claim_register(
     at: datetime | None = None,
     source: str = CaseEvent.Source.PAGE,
     org_unit_id: Any = None,
+    external: External | None = None,
 ) -> Claim:
     """Accept a claim (5.1.1): the 30-day decision and 60-day advance clocks run from receipt."""
     require(actor, "claims.handle")
@@ -222,7 +223,8 @@ def claim_register(
             if attempt == 4:
                 raise
     case_opened(kind=KIND, case=claim, actor=actor, at=now, source=source,
-                data={"channel": claim.channel, "claim_type": claim.claim_type})  # fmt: skip
+                data={"channel": claim.channel, "claim_type": claim.claim_type},
+                external=external)  # fmt: skip
     if small:  # CL-11: the fast track's 24-hour commitment
         deadline_start(case_type=CASE_TYPE, case_id=str(claim.pk), org_path=unit.path,
                        clock=FAST_TRACK, at=now)  # fmt: skip
@@ -329,9 +331,16 @@ def _when(data: Mapping[str, Any], key: str, default: datetime, not_before: date
 
 
 def _prepare(
-    actor: Actor, claim: Claim, action: str, data: Mapping[str, Any], at: datetime
+    actor: Actor,
+    claim: Claim,
+    action: str,
+    data: Mapping[str, Any],
+    at: datetime,
+    *,
+    letters: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Any], datetime, Any]:
-    """Domain checks: (field updates, event record, effective time, after-hook)."""
+    """Domain checks: (field updates, event record, effective time, after-hook). ``letters``:
+    issue the notices (not for events imported from a core system, which sent its own)."""
     updates: dict[str, Any] = {}
     record: dict[str, Any] = {}
     after = None
@@ -350,7 +359,10 @@ def _prepare(
                 override_reason=override if again else "",
                 override_by=actor.username if again else "", requested_by=actor.username,
             )  # fmt: skip
-            letter_issue(actor=actor, claim=c, kind="supplement", at=at, context={"items": items})
+            if letters:
+                letter_issue(
+                    actor=actor, claim=c, kind="supplement", at=at, context={"items": items}
+                )
             if again:
                 finding_record(
                     rule="CL-1", kind="claims.supplement_override",
@@ -422,7 +434,8 @@ def _prepare(
                   "automated": bool(data.get("automated"))}  # fmt: skip
 
         def after(c: Claim) -> None:
-            letter_issue(actor=actor, claim=c, kind="decision", at=at, context={})
+            if letters:
+                letter_issue(actor=actor, claim=c, kind="decision", at=at, context={})
     elif action == "refuse":
         reason = str(data.get("reason_code") or "")
         text = str(data.get("reason_text") or "").strip()
@@ -443,7 +456,8 @@ def _prepare(
             raise _refuse(_("只有拒赔案件需要发出拒赔通知书。"), claim)
 
         def after(c: Claim) -> None:
-            letter_issue(actor=actor, claim=c, kind="refusal", at=at, context={})
+            if letters:
+                letter_issue(actor=actor, claim=c, kind="refusal", at=at, context={})
     elif action == "agree_amount":
         if claim.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
             raise _refuse(_("拒赔案件没有赔付金额。"), claim)
@@ -499,6 +513,7 @@ def claim_act(
     version: int | None = None,
     at: datetime | None = None,
     source: str = CaseEvent.Source.PAGE,
+    external: External | None = None,
 ) -> Claim:
     data = dict(data or {})
     at = at or timezone.now()
@@ -517,9 +532,12 @@ def claim_act(
             step = None
         if step is not None:
             require(actor, step.perm, claim)
-            updates, record, at, after = _prepare(actor, claim, action, data, at)
+            updates, record, at, after = _prepare(
+                actor, claim, action, data, at, letters=source != CaseEvent.Source.IMPORT
+            )
         case_transition(kind=KIND, actor=actor, case_id=claim.pk, action=action, data=data,
-                        version=version, at=at, source=source, record=record)  # fmt: skip
+                        version=version, at=at, source=source, record=record,
+                        external=external)  # fmt: skip
         claim.refresh_from_db()
         for field, value in updates.items():
             setattr(claim, field, value)

@@ -41,17 +41,6 @@ from .contract import (
 # --- the single-event path ---------------------------------------------------------------------------
 
 
-def _stamp(claim_id: Any, external: External) -> None:
-    """Give the event just appended for this claim its external id. (``claim_register`` and
-    ``claim_act`` do not pass ``external`` to the case engine yet; inside the same transaction,
-    with the claim row locked, the newest event of the claim is the one just written. The unique
-    constraint on (source_system, external_id) still decides races.)"""
-    last = CaseEvent.objects.filter(case_type=CASE_TYPE, case_id=str(claim_id)).order_by("-id")
-    CaseEvent.objects.filter(pk=last.values_list("pk", flat=True)[:1]).update(
-        source_system=external.source_system, external_id=external.external_id
-    )
-
-
 def _record_documents(claim: Claim, data: Mapping[str, Any], at: datetime) -> None:
     names = {
         r.code: r.name
@@ -90,10 +79,9 @@ def claim_event_apply(*, actor: Actor, event: ClaimEvent) -> Claim:
                 raise NotFound()
         data = {**event.data, "channel": ClaimChannel.CORE_SYSTEM}
         claim = claim_register(actor=actor, data=data, at=event.at, source=Source.IMPORT,
-                               org_unit_id=unit_id)  # fmt: skip
+                               org_unit_id=unit_id, external=external)  # fmt: skip
         claim.source_system, claim.external_ref = event.source_system, event.claim
         claim.save(update_fields=["source_system", "external_ref", "updated_at"])
-        _stamp(claim.pk, external)
         _record_documents(claim, event.data, event.at)
         return claim
     if existing is None:
@@ -109,8 +97,7 @@ def claim_event_apply(*, actor: Actor, event: ClaimEvent) -> Claim:
         raise _out_of_order(event.at, last, claim.status)
     _record_documents(claim, event.data, event.at)
     claim = claim_act(actor=actor, claim_id=claim.pk, action=event.action, data=event.data,
-                      at=event.at, source=Source.IMPORT)  # fmt: skip
-    _stamp(claim.pk, external)
+                      at=event.at, source=Source.IMPORT, external=external)  # fmt: skip
     return claim
 
 
