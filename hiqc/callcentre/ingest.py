@@ -13,9 +13,7 @@ empty = false.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import json
 import math
 import uuid
@@ -27,6 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hiqc.core.calendar import BEIJING
+from hiqc.core.textfiles import text_stream
 
 from .enums import CallQueue, ImportFormat
 
@@ -106,57 +105,6 @@ def beijing_day_index(slot: int) -> int:
     return (slot + BEIJING_OFFSET_SLOTS) // SLOTS_PER_DAY
 
 
-class _RawStream(io.RawIOBase):
-    """Any byte source as a raw stream: something with ``read(n)`` (a file, an upload, a request)
-    or an iterable of byte chunks (a generator, a list of lines). Counts the bytes it hands on."""
-
-    def __init__(self, source: Any, on_bytes: Callable[[int], None] | None) -> None:
-        self._read = getattr(source, "read", None)
-        self._chunks = None if self._read is not None else iter(source)
-        self._pending = b""
-        self._on_bytes = on_bytes
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        size = len(buffer)
-        if self._read is not None:
-            data = self._read(size)
-        else:
-            assert self._chunks is not None
-            parts, total = [self._pending], len(self._pending)
-            while total < size:  # gather small chunks (lines) into one buffer fill
-                try:
-                    chunk = next(self._chunks)
-                except StopIteration:
-                    break
-                parts.append(chunk)
-                total += len(chunk)
-            data = b"".join(parts)
-            data, self._pending = data[:size], data[size:]
-        if not data:
-            return 0
-        buffer[: len(data)] = data
-        if self._on_bytes is not None:
-            self._on_bytes(len(data))
-        return len(data)
-
-
-def _text_stream(source: Any, on_bytes: Callable[[int], None] | None) -> io.TextIOWrapper:
-    """Decoded in C, line by line: UTF-8 (BOM tolerated) unless the first megabyte is not UTF-8,
-    then GB18030 (Excel on Chinese Windows). Undecodable bytes become U+FFFD, and a row holding
-    one is rejected by the checker."""
-    buffered = io.BufferedReader(_RawStream(source, on_bytes), buffer_size=1 << 20)
-    head = buffered.peek(1 << 20)[: 1 << 20]
-    encoding = "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
-
-
 def _as_text(value: Any) -> str:
     if type(value) is str:
         return value
@@ -177,7 +125,7 @@ def read_rows(
     ``source``: an object with ``read(n)`` or an iterable of byte chunks."""
     if file_format not in (ImportFormat.CSV, ImportFormat.JSONL):
         raise FileProblem(_("不支持的格式：{format}").format(format=file_format))
-    lines = _text_stream(source, on_bytes)
+    lines = text_stream(source, on_bytes)
     if file_format == ImportFormat.JSONL:
         for number, text in enumerate(lines, start=1):
             if not text.strip():

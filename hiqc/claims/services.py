@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from hiqc.core.casework import CaseKind, External, case_opened, case_transition
 from hiqc.core.deadlines import BREACH_LEVEL, deadline_start
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
+from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.core.rules import rule_value
 from hiqc.core.workflow import NotAllowed
@@ -87,17 +88,6 @@ def _money(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | No
         return None
 
 
-def _next_number(at: datetime) -> str:
-    prefix = "LP" + at.astimezone(BEIJING).strftime("%Y%m%d")
-    last = (
-        Claim.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:06d}"
-
-
 def claim_clean(
     actor: Actor, data: Mapping[str, Any], *, now: datetime
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -132,7 +122,7 @@ def claim_clean(
         raw = data.get("insured_id")
         insured = (
             Customer.objects.filter(pk=str(raw)).first()
-            if raw and _is_uuid(raw)
+            if raw and is_uuid(raw)
             else (
                 Customer.objects.filter(pk__in=insured_ids).first()
                 if len(insured_ids) == 1
@@ -145,7 +135,7 @@ def claim_clean(
     raw_claimant = data.get("claimant_id")
     claimant = (
         Customer.objects.filter(pk=str(raw_claimant)).first()
-        if raw_claimant and _is_uuid(raw_claimant)
+        if raw_claimant and is_uuid(raw_claimant)
         else insured
     )
     if claimant is None:
@@ -174,16 +164,6 @@ def claim_clean(
     return out, errors
 
 
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 @transaction.atomic
 def claim_register(
     *,
@@ -207,21 +187,10 @@ def claim_register(
         else policy.org_unit
     )
     small = clean["amount_claimed"] <= Decimal(int(rule_value("claims.small_claim_yuan")))
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                claim = Claim.objects.create(
-                    number=_next_number(now),
-                    org_unit=unit,
-                    status=WORKFLOW.initial,
-                    received_at=now,
-                    small_claim=small,
-                    **clean,
-                )
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
+    claim = create_numbered(
+        Claim, field="number", letters="LP", at=now, digits=6,
+        org_unit=unit, status=WORKFLOW.initial, received_at=now, small_claim=small, **clean,
+    )  # fmt: skip
     case_opened(kind=KIND, case=claim, actor=actor, at=now, source=source,
                 data={"channel": claim.channel, "claim_type": claim.claim_type},
                 external=external)  # fmt: skip

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit, compute_due
 from hiqc.core.casework import CaseKind, case_opened, case_transition
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.models import CaseEvent, Deadline, Notification
 from hiqc.core.notifications import notify
 from hiqc.core.rules import rule_value
@@ -181,13 +182,13 @@ def complaint_clean(
 
     unit_id = data.get("respondent_unit_id")
     if unit_id not in (None, ""):
-        unit = OrgUnit.objects.filter(pk=str(unit_id)).first() if _is_uuid(unit_id) else None
+        unit = OrgUnit.objects.filter(pk=str(unit_id)).first() if is_uuid(unit_id) else None
         if unit is None:
             err("respondent_unit_id", _("未找到该机构。"))
         out["respondent_unit"] = unit
     user_id = data.get("respondent_user_id")
     if user_id not in (None, ""):
-        user = User.objects.filter(pk=str(user_id)).first() if _is_uuid(user_id) else None
+        user = User.objects.filter(pk=str(user_id)).first() if is_uuid(user_id) else None
         if user is None:
             err("respondent_user_id", _("未找到该员工。"))
         out["respondent_user"] = user
@@ -198,33 +199,12 @@ def complaint_clean(
     involved = data.get("involved_user_ids") or []
     if not isinstance(involved, list | tuple):
         involved = [involved]
-    bad = [str(i) for i in involved if not _is_uuid(i)]
-    found = list(User.objects.filter(pk__in=[i for i in involved if _is_uuid(i)]))
+    bad = [str(i) for i in involved if not is_uuid(i)]
+    found = list(User.objects.filter(pk__in=[i for i in involved if is_uuid(i)]))
     if bad or len(found) != len(set(map(str, involved))):
         err("involved_user_ids", _("涉及人员中有无法识别的用户。"))
     out["involved"] = found
     return out, errors
-
-
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
-def _next_reference(received: datetime) -> str:
-    prefix = "TS" + received.astimezone(BEIJING).strftime("%Y%m%d")
-    last = (
-        Complaint.objects.filter(reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:05d}"
 
 
 def _complainant(actor: Actor, org_unit: OrgUnit, data: Mapping[str, Any]) -> Any:
@@ -284,21 +264,11 @@ def complaint_register(
         .order_by("-received_at")
         .first()
     )
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                complaint = Complaint.objects.create(
-                    reference=_next_reference(received),
-                    org_unit=unit,
-                    complainant=complainant,
-                    status=WORKFLOW.initial,
-                    repeat_of=previous,
-                    **clean,
-                )
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
+    complaint = create_numbered(
+        Complaint, field="reference", letters="TS", at=received, digits=5,
+        org_unit=unit, complainant=complainant, status=WORKFLOW.initial, repeat_of=previous,
+        **clean,
+    )  # fmt: skip
     complaint.involved_users.set(involved)
     case_opened(
         kind=KIND,
@@ -367,7 +337,7 @@ def _prepare(
         raise Forbidden(_("您与投诉事项有直接利害关系，依规须回避，不能办理此投诉（CP-6）。"))
     if action in ("assign", "reassign"):
         assignee_id = data.get("assignee")
-        user = User.objects.filter(pk=str(assignee_id)).first() if _is_uuid(assignee_id) else None
+        user = User.objects.filter(pk=str(assignee_id)).first() if is_uuid(assignee_id) else None
         if user is None:
             raise ValidationFailed(_("请选择承办人。"), fields={"assignee": [_("未找到该人员。")]})
         if user.pk in involved_user_ids(complaint):

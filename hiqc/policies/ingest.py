@@ -15,9 +15,7 @@ end_date (ISO ``2026-03-01``; ``2026/03/01`` and ``20260301`` also read), premiu
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -30,6 +28,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hiqc.core.textfiles import text_stream
 from hiqc.customers.masking import masked
 from hiqc.customers.selectors import id_number_hash
 from hiqc.customers.validation import normalise_id_number
@@ -123,56 +122,12 @@ class FileProblem(ValueError):
     """The file as a whole cannot be read (no header, required columns missing)."""
 
 
-class _RawStream(io.RawIOBase):
-    """Any byte source as a raw stream: something with ``read(n)`` (a file, an upload, a request)
-    or an iterable of byte chunks. Counts the bytes it hands on."""
-
-    def __init__(self, source: Any, on_bytes: Callable[[int], None] | None) -> None:
-        self._read = getattr(source, "read", None)
-        self._chunks = None if self._read is not None else iter(source)
-        self._pending = b""
-        self._on_bytes = on_bytes
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        size = len(buffer)
-        if self._read is not None:
-            data = self._read(size)
-        else:
-            assert self._chunks is not None
-            parts, total = [self._pending], len(self._pending)
-            while total < size:
-                try:
-                    chunk = next(self._chunks)
-                except StopIteration:
-                    break
-                parts.append(chunk)
-                total += len(chunk)
-            data = b"".join(parts)
-            data, self._pending = data[:size], data[size:]
-        if not data:
-            return 0
-        buffer[: len(data)] = data
-        if self._on_bytes is not None:
-            self._on_bytes(len(data))
-        return len(data)
-
-
 def read_rows(
     source: Any, *, on_bytes: Callable[[int], None] | None = None
 ) -> Iterator[tuple[int, Mapping[str, str] | Rejection]]:
     """(line number, row or Rejection) for every non-blank line after the header. UTF-8 (BOM
     tolerated) unless the first megabyte is not UTF-8, then GB18030 (Excel on Chinese Windows)."""
-    buffered = io.BufferedReader(_RawStream(source, on_bytes), buffer_size=1 << 20)
-    head = buffered.peek(1 << 20)[: 1 << 20]
-    encoding = "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-    reader = csv.reader(io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline=""))
+    reader = csv.reader(text_stream(source, on_bytes))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:

@@ -17,6 +17,7 @@ from hiqc.core.calendar import BEIJING, Due, Unit, compute_due
 from hiqc.core.deadlines import _one_working_day_before, _paused_total, _remaining
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.findings import finding_record
+from hiqc.core.identifiers import is_uuid
 from hiqc.core.models import Deadline, ProcessVersion
 from hiqc.core.processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
 from hiqc.core.rules import rule_value
@@ -32,7 +33,6 @@ from ..services import (
     CASE_TYPE,
     ICD10,
     REFERENCE,
-    _is_uuid,
     _money,
     _when,
     _years_after,
@@ -196,7 +196,7 @@ class EventRules:
             for e in events
             if e.action == "create"
             for k in ("insured_id", "claimant_id")
-            if e.data.get(k) and _is_uuid(e.data[k])
+            if e.data.get(k) and is_uuid(e.data[k])
         } - self.customers
         for part in _slices(sorted(wanted)):
             self.customers.update(Customer.objects.filter(pk__in=part).values_list("pk", flat=True))
@@ -376,7 +376,7 @@ class EventRules:
         if policy is not None:
             insured_ids = self.insured.get(policy["pk"], [])
             raw = data.get("insured_id")
-            if raw and _is_uuid(raw):
+            if raw and is_uuid(raw):
                 insured = uuid.UUID(str(raw)) if uuid.UUID(str(raw)) in self.customers else None
             elif len(set(insured_ids)) == 1:
                 insured = insured_ids[0]
@@ -384,7 +384,7 @@ class EventRules:
                 err("insured_id", _("请选择该保单的被保险人。"))
         raw_claimant = data.get("claimant_id")
         claimant: uuid.UUID | None
-        if raw_claimant and _is_uuid(raw_claimant):
+        if raw_claimant and is_uuid(raw_claimant):
             claimant = uuid.UUID(str(raw_claimant))
             claimant = claimant if claimant in self.customers else None
         else:
