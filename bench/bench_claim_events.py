@@ -201,6 +201,8 @@ def child(path: Path, reimport: bool) -> None:
                 f"rejected {report.rejected_total:,}; {size / 1e6:.0f} MB)",
                 flush=True,
             )
+            if report.timings:
+                print("  steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()))
             if report.rejected:
                 print("  first rejections:", report.rejected[:3], flush=True)
         print(

@@ -34,7 +34,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.base import ModelState
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -492,7 +492,7 @@ def _write(stories: list[_Story]) -> None:
     """Every row in one transaction: ``executemany`` on SQLite, ``COPY`` on PostgreSQL (the
     claims bulk import's writer, ``events.write._Table``), not ``bulk_create`` — its per-value
     preparation cost a minute for 7,000 claims here."""
-    from .events.write import _Table
+    from .events.write import _Table, rendered, store
 
     now = timezone.now()
     names = dict(
@@ -529,7 +529,6 @@ def _write(stories: list[_Story]) -> None:
         for s in stories
         for i, (a, f, t, at, d) in enumerate(s.events)
     ]  # fmt: skip
-    postgres = connection.vendor == "postgresql"
     tables = []
     for model, rows in (
         (Claim, _rows([s.claim for s in stories], now)),
@@ -540,23 +539,11 @@ def _write(stories: list[_Story]) -> None:
         (ClaimLetter, _rows(letters, now)),
         (ClaimDocument, _rows(documents, now)),
     ):
-        table = _Table(model, postgres)
-        table.rows = rows
-        if table.rows:
-            tables.append(table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        for t in tables:
-            cols = ", ".join(f'"{c}"' for c in t.columns)
-            if postgres:
-                raw: Any = cursor.cursor
-                with raw.copy(f'COPY "{t.name}" ({cols}) FROM STDIN') as copy_:
-                    copy_.write(t.render(True))
-            else:
-                marks = ", ".join("?" * len(t.columns))
-                cursor.executemany(
-                    f'INSERT INTO "{t.name}" ({cols}) VALUES ({marks})',  # noqa: S608
-                    t.render(False),
-                )
+        table = _Table(model)
+        table.add_dicts(rows)
+        tables.append(table)
+    postgres = connection.vendor == "postgresql"
+    store(rendered(tables, postgres), postgres)
 
 
 def _years_after(day: date, years: int) -> date:

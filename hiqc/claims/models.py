@@ -21,7 +21,7 @@ from .enums import ClaimChannel, Outcome, PaymentChannel, PaymentKind, ReasonCod
 
 
 class Claim(CaseModel):
-    status = models.CharField(_("状态"), max_length=40, db_index=True, choices=Status.choices)
+    status = models.CharField(_("状态"), max_length=40, choices=Status.choices)  # indexed in Meta
     number = models.CharField(_("理赔案号"), max_length=40, unique=True)
     policy = models.ForeignKey(
         "policies.Policy", verbose_name=_("保单"), on_delete=models.PROTECT, related_name="claims"
@@ -49,6 +49,7 @@ class Claim(CaseModel):
         verbose_name=_("理赔机构"),
         on_delete=models.PROTECT,
         related_name="claims",
+        db_index=False,  # (org_unit, received_at) below leads with it
     )
     received_at = models.DateTimeField(_("受理时间"), db_index=True)
     small_claim = models.BooleanField(_("小额快赔"), default=False)
@@ -78,7 +79,8 @@ class Claim(CaseModel):
         verbose_name_plural = _("理赔案件")
         indexes = [
             models.Index(fields=["org_unit", "received_at"]),
-            models.Index(fields=["source_system", "external_ref"]),
+            models.Index(fields=["status"], name="claim_status_idx"),
+            # (source_system, external_ref) look-ups use the partial unique index below (ADR 0012)
         ]
         constraints = [
             models.UniqueConstraint(

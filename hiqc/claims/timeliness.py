@@ -265,8 +265,8 @@ def near_limits(
     out: dict[str, list[NearLimit]] = {}
     for clock in LEGAL_CLOCKS:
         deadlines = list(
-            Deadline.objects.filter(  # clock codes are per case type: no case_type filter, so
-                clock=clock,  # the database uses the state index (few clocks are open)
+            Deadline.objects.filter(  # open clocks in due order: the partial index on due_at
+                clock=clock,  # of open clocks (few clocks are open)
                 closed_at=None,
                 org_path__startswith=root.path,
                 state__in=[Deadline.State.RUNNING, Deadline.State.BREACHED],

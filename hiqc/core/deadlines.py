@@ -355,7 +355,7 @@ def deadlines_sweep(now: datetime | None = None, *, batch: int = 500) -> dict[st
         with transaction.atomic():
             due = list(
                 Deadline.objects.select_for_update(skip_locked=True)
-                .filter(state=State.RUNNING, next_warning_at__lte=now)
+                .filter(closed_at=None, state=State.RUNNING, next_warning_at__lte=now)
                 .order_by("next_warning_at")[:batch]
             )
             for deadline in due:
@@ -377,7 +377,7 @@ def deadlines_sweep(now: datetime | None = None, *, batch: int = 500) -> dict[st
         with transaction.atomic():
             late = list(
                 Deadline.objects.select_for_update(skip_locked=True)
-                .filter(state=State.RUNNING, due_at__lte=now)
+                .filter(closed_at=None, state=State.RUNNING, due_at__lte=now)
                 .order_by("due_at")[:batch]
             )
             for deadline in late:

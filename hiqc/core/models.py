@@ -214,7 +214,7 @@ class CaseEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
     case_type = models.CharField(_("案件类型"), max_length=60)
     case_id = models.CharField(_("案件 ID"), max_length=64)
-    org_path = models.CharField(_("机构路径"), max_length=255, db_index=True)
+    org_path = models.CharField(_("机构路径"), max_length=255)  # indexed for prefixes in Meta
     activity = models.CharField(_("活动"), max_length=60)
     from_state = models.CharField(_("原状态"), max_length=40, blank=True)
     to_state = models.CharField(_("新状态"), max_length=40)
@@ -231,7 +231,13 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ("at", "id")
-        indexes = [models.Index(fields=["case_type", "case_id", "at"], name="caseevent_case_idx")]
+        indexes = [
+            models.Index(fields=["case_type", "case_id", "at"], name="caseevent_case_idx"),
+            # scope filters are prefix matches (LIKE 'path%'); one pattern index serves them and
+            # equality, where db_index would build a second, plain one (ADR 0012)
+            models.Index(fields=["org_path"], name="caseevent_org_path_idx",
+                         opclasses=["varchar_pattern_ops"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_system", "external_id"],
@@ -259,7 +265,7 @@ class Deadline(models.Model):
     id = models.BigAutoField(primary_key=True)
     case_type = models.CharField(_("案件类型"), max_length=60)
     case_id = models.CharField(_("案件 ID"), max_length=64)
-    org_path = models.CharField(_("机构路径"), max_length=255, db_index=True)
+    org_path = models.CharField(_("机构路径"), max_length=255)  # indexed for prefixes in Meta
     clock = models.CharField(_("时限"), max_length=60)
     label = models.CharField(_("名称"), max_length=100)
     source = models.CharField(_("依据"), max_length=200)
@@ -270,14 +276,14 @@ class Deadline(models.Model):
     due_at = models.DateTimeField(_("截止时间"), db_index=True)
     last_day = models.DateField(_("末日"), null=True, blank=True)
     rolled_over_from = models.DateField(_("顺延前末日"), null=True, blank=True)
-    state = models.CharField(_("状态"), max_length=10, choices=State.choices, db_index=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices)
     paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
     remaining = models.BigIntegerField(_("暂停时剩余"), null=True, blank=True)
     pauses = models.JSONField(_("暂停区间"), default=list, blank=True)
     extensions = models.JSONField(_("延期记录"), default=list, blank=True)
     restarts = models.PositiveSmallIntegerField(_("重新起算次数"), default=0)
     warning_level = models.PositiveSmallIntegerField(_("已达预警级别"), default=0)
-    next_warning_at = models.DateTimeField(_("下次预警时间"), null=True, blank=True, db_index=True)
+    next_warning_at = models.DateTimeField(_("下次预警时间"), null=True, blank=True)
     warning_fractions = models.JSONField(_("预警比例"), default=list, blank=True)  # copied at start
     warning_times = models.JSONField(_("预警时间"), default=list, blank=True)
     breached_at = models.DateTimeField(_("超时时间"), null=True, blank=True)
@@ -288,7 +294,17 @@ class Deadline(models.Model):
 
     class Meta:
         ordering = ("due_at",)
-        indexes = [models.Index(fields=["case_type", "case_id"], name="deadline_case_idx")]
+        # (case_type, case_id) look-ups use the unique index below; the warning and breach
+        # sweeps and the near-limit lists read open clocks only (closed_at IS NULL in the query),
+        # through partial indexes that closed clocks never enter (ADR 0012)
+        indexes = [
+            models.Index(fields=["org_path"], name="deadline_org_path_idx",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["next_warning_at"], name="deadline_open_warning_idx",
+                         condition=models.Q(closed_at=None)),
+            models.Index(fields=["due_at"], name="deadline_open_due_idx",
+                         condition=models.Q(closed_at=None)),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case_type", "case_id", "clock"], name="deadline_case_clock_unique"

@@ -178,6 +178,7 @@ def claim_events_import_bulk(
         writer.flush()
     finally:
         writer.close()
+        report.timings = writer.timings
     report.seconds = time.perf_counter() - started
     _audit(actor, report, bulk=True)
     return report

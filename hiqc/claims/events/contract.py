@@ -34,6 +34,7 @@ class ImportReport:
     rejected_total: int = 0
     lines: int = 0
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # bulk path: seconds per step
 
     def reject(self, entry: dict) -> None:
         self.rejected_total += 1

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -76,9 +77,16 @@ class _Clock:
 
     def copy(self) -> _Clock:
         other = _Clock.__new__(_Clock)
-        for name in _Clock.__slots__:
-            setattr(other, name, getattr(self, name))
+        for name, value in zip(_Clock.__slots__, _clock_values(self), strict=True):
+            setattr(other, name, value)
         return other
+
+    def values(self) -> tuple[Any, ...]:
+        """The attributes in ``__slots__`` order."""
+        return _clock_values(self)  # type: ignore[no-any-return]
+
+
+_clock_values = attrgetter(*_Clock.__slots__)
 
 
 class _ClockError(Exception):
@@ -206,6 +214,10 @@ class EventRules:
             self.paid_refs.update(
                 Payment.objects.filter(reference__in=part).values_list("reference", flat=True)
             )
+
+    def new_id(self) -> uuid.UUID:
+        """A time-ordered id for a row written by the bulk path."""
+        return self._ids.next()
 
     def may(self, perm: str, path: str) -> bool:
         key = (perm, path)

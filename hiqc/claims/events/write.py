@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -18,13 +18,16 @@ from hiqc.core.models import CaseEvent, Deadline
 
 from ..enums import ClaimChannel, PaymentKind
 from ..models import Claim, ClaimDocument, Payment, SupplementRequest
-from ..services import (
-    CASE_TYPE,
-)
+from ..services import CASE_TYPE
 from .contract import Source
 from .rules import EventRules, _Case, _Clock
 
 # --- batched writes: COPY on PostgreSQL, executemany on SQLite ------------------------------------
+#
+# Rows are tuples in an explicit column order. Each table gets one generated function that turns a
+# batch of rows into what Django would store — COPY text on PostgreSQL, parameter tuples on SQLite —
+# with one inline expression per column chosen from the field's type: a per-value converter call
+# cost more than the claims rules themselves (27 million values for 100,000 claims).
 
 _COPY_SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -35,28 +38,14 @@ def _text(value: str) -> str:
     return value
 
 
-def _converter(f: Any, postgres: bool) -> Callable[[Any], Any]:
-    """Python value → what the database stores, as Django would write it (per field type)."""
-    from hiqc.core.crypto import EncryptedTextField
+_EMPTY_JSON = {list: "[]", dict: "{}"}
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
-    kind = f.target_field.get_internal_type() if f.is_relation else f.get_internal_type()
-    if isinstance(f, EncryptedTextField):
-        prep = f.get_prep_value
-        return (lambda v: _text(prep(v))) if postgres else prep
-    if kind == "UUIDField":
-        return str if postgres else (lambda v: v.hex)
-    if kind == "DateTimeField":
-        return (lambda v: v.isoformat()) if postgres else _utc_naive
-    if kind == "DateField":
-        return lambda v: v.isoformat()
-    if kind == "BooleanField":
-        return (lambda v: "t" if v else "f") if postgres else int
-    if kind == "JSONField":
-        return (lambda v: _text(json.dumps(v))) if postgres else json.dumps
-    if kind in ("DecimalField", "BigIntegerField", "PositiveIntegerField",
-                "PositiveSmallIntegerField", "IntegerField"):  # fmt: skip
-        return str if postgres else (lambda v: v)
-    return _text if postgres else (lambda v: v)
+
+def _json_pg(v: Any) -> str:
+    if not v:
+        return _EMPTY_JSON.get(type(v)) or _text(_dumps(v))
+    return _text(_dumps(v))
 
 
 def _utc_naive(moment: datetime) -> str:
@@ -64,26 +53,121 @@ def _utc_naive(moment: datetime) -> str:
     return str(moment.astimezone(UTC).replace(tzinfo=None))
 
 
+_NUMBERS = ("DecimalField", "BigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+            "IntegerField", "SmallIntegerField")  # fmt: skip
+
+
+def _expression(f: Any, v: str, postgres: bool, encrypted: bool) -> str:
+    """Python source turning the value named ``v`` of field ``f`` into its stored form."""
+    kind = f.target_field.get_internal_type() if f.is_relation else f.get_internal_type()
+    if encrypted:
+        stored = f"prep_{v}({v})"
+        return f"_text({stored})" if postgres else stored
+    if postgres:
+        e = {"DateTimeField": f"{v}.isoformat()", "DateField": f"{v}.isoformat()",
+             "BooleanField": f"('t' if {v} else 'f')", "JSONField": f"_json_pg({v})",
+             "UUIDField": f"str({v})"}.get(kind) or (f"str({v})" if kind in _NUMBERS
+                                                     else f"_text({v})")  # fmt: skip
+        return f"(N if {v} is None else {e})" if f.null else e
+    e = {"DateTimeField": f"_utc_naive({v})", "DateField": f"{v}.isoformat()",
+         "BooleanField": f"int({v})", "JSONField": f"json.dumps({v})", "UUIDField": f"{v}.hex",
+         "DecimalField": f"str({v})"}.get(kind, v)  # fmt: skip
+    return f"(None if {v} is None else {e})" if f.null and e != v else e
+
+
+@functools.cache
+def _renderer(model: Any, attnames: tuple[str, ...], postgres: bool) -> Callable[[list], Any]:
+    from hiqc.core.crypto import EncryptedTextField
+
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    names = [f"v{i}" for i in range(len(attnames))]
+    namespace: dict[str, Any] = {"N": "\\N", "_text": _text, "_json_pg": _json_pg,
+                                 "_utc_naive": _utc_naive, "json": json}  # fmt: skip
+    parts = []
+    for name, attname in zip(names, attnames, strict=True):
+        f = fields[attname]
+        encrypted = isinstance(f, EncryptedTextField)
+        if encrypted:
+            namespace[f"prep_{name}"] = f.get_prep_value
+        parts.append(_expression(f, name, postgres, encrypted))
+    row = ("f\"" + "\\t".join("{" + p + "}" for p in parts) + "\\n\"") if postgres \
+        else "(" + ", ".join(parts) + ",)"  # fmt: skip
+    source = (f"def render(rows):\n"
+              f"    return [{row} for ({', '.join(names)},) in rows]\n")  # fmt: skip
+    exec(compile(source, f"<bulk rows of {model._meta.db_table}>", "exec"), namespace)  # noqa: S102
+    render = namespace["render"]
+    if postgres:
+        return lambda rows: "".join(render(rows))
+    return render  # type: ignore[no-any-return]
+
+
+def model_columns(model: Any) -> tuple[str, ...]:
+    """The attnames a bulk write fills: every concrete field but an auto-increment key."""
+    return tuple(f.attname for f in model._meta.concrete_fields
+                 if f.get_internal_type() != "BigAutoField")  # fmt: skip
+
+
 class _Table:
-    def __init__(self, model: Any, postgres: bool) -> None:
+    """One table's rows, as tuples of Python values in ``attnames`` order."""
+
+    def __init__(self, model: Any, attnames: tuple[str, ...] | None = None) -> None:
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        self.model = model
+        self.attnames = attnames = attnames or model_columns(model)
+        if sorted(attnames) != sorted(model_columns(model)):
+            raise AssertionError(f"bulk columns of {model.__name__} differ from the model: "
+                                 f"{sorted(set(model_columns(model)) ^ set(attnames))}")  # fmt: skip
         self.name = model._meta.db_table
-        fields = [f for f in model._meta.concrete_fields if f.get_internal_type() != "BigAutoField"]
-        self.columns = [f.column for f in fields]
-        self.attnames = [f.attname for f in fields]
-        self.convert = [_converter(f, postgres) for f in fields]
-        self.rows: list[dict[str, Any]] = []
+        self.columns = [fields[a].column for a in attnames]
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add_dicts(self, rows: list[dict[str, Any]]) -> None:
+        names = self.attnames
+        self.rows.extend(tuple(row[n] for n in names) for row in rows)
 
     def render(self, postgres: bool) -> Any:
-        conv, names = list(zip(self.convert, self.attnames, strict=True)), self.attnames
-        if postgres:
-            return "".join(
-                "\t".join("\\N" if (v := row[n]) is None else c(v) for c, n in conv) + "\n"
-                for row in self.rows
-            )
-        del names
-        return [
-            tuple(None if (v := row[n]) is None else c(v) for c, n in conv) for row in self.rows
-        ]
+        return _renderer(self.model, self.attnames, postgres)(self.rows)
+
+
+Payload = tuple[str, list[str], Any]
+
+
+def rendered(tables: list[_Table], postgres: bool) -> list[Payload]:
+    """(table, columns, COPY text or parameter tuples) for every table with rows."""
+    return [(t.name, t.columns, t.render(postgres)) for t in tables if t.rows]
+
+
+def store(payloads: list[Payload], postgres: bool) -> None:
+    """Insert the rendered rows in one transaction: COPY on PostgreSQL, executemany on SQLite."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, columns, data in payloads:
+            cols = ", ".join(f'"{c}"' for c in columns)
+            if postgres:
+                raw: Any = cursor.cursor  # the psycopg 3 cursor
+                with raw.copy(f'COPY "{name}" ({cols}) FROM STDIN') as copy:
+                    copy.write(data)
+            else:
+                marks = ", ".join("?" * len(columns))
+                cursor.executemany(f'INSERT INTO "{name}" ({cols}) VALUES ({marks})', data)  # noqa: S608
+
+
+_CLAIM_DATA = ("claim_type", "incident_date", "diagnosis_code", "diagnosis_text", "amount_claimed",
+               "received_at", "small_claim", "insured_id", "claimant_id", "outcome",
+               "amount_approved", "reason_code", "reason_text", "decided_at",
+               "decided_automatically", "human_review_requested_at", "agreed_at", "closed_at",
+               "retain_until")  # fmt: skip
+_CLAIM = (*_CLAIM_DATA, "created_at", "updated_at", "id", "status", "version", "assignee_id",
+          "number", "policy_id", "channel", "org_unit_id", "source_system", "external_ref")  # fmt: skip
+_EVENT = ("case_type", "case_id", "org_path", "activity", "from_state", "to_state", "at",
+          "source_system", "external_id", "data", "recorded_at", "actor_id", "actor_name",
+          "source")  # fmt: skip
+_CLOCK = (*_Clock.__slots__, "case_type", "case_id", "org_path")
+_NOTICE = ("id", "claim_id", "items", "requested_at", "delivered_at", "fulfilled_at", "first",
+           "override_reason", "override_by", "requested_by", "created_at", "updated_at")  # fmt: skip
+_DOCUMENT = ("id", "claim_id", "requirement_code", "name", "received_at", "file", "content_type",
+             "size", "sha256", "created_at", "updated_at")  # fmt: skip
+_PAYMENT = ("id", "claim_id", "kind", "amount", "channel", "paid_at", "reference", "created_at",
+            "updated_at")  # fmt: skip
 
 
 class BulkWriter:
@@ -124,68 +208,46 @@ class BulkWriter:
     def flush(self) -> None:
         if not self.cases:
             return
+        tick = time.perf_counter()
         pg = self.postgres
-        claims, events = _Table(Claim, pg), _Table(CaseEvent, pg)
-        clocks, notices = _Table(Deadline, pg), _Table(SupplementRequest, pg)
-        documents, payments = _Table(ClaimDocument, pg), _Table(Payment, pg)
+        claims, events = _Table(Claim, _CLAIM), _Table(CaseEvent, _EVENT)
+        clocks, notices = _Table(Deadline, _CLOCK), _Table(SupplementRequest, _NOTICE)
+        documents, payments = _Table(ClaimDocument, _DOCUMENT), _Table(Payment, _PAYMENT)
         now = timezone.now()
-        actor_id, actor_name = self.actor.user_id, self.actor.username
-        stamp = {"created_at": now, "updated_at": now}
+        stamp = (now, now)
+        recorded = (now, self.actor.user_id, self.actor.username, str(Source.IMPORT))
+        channel, kind = str(ClaimChannel.CORE_SYSTEM), str(PaymentKind.BENEFIT)
+        new_id, checklists = self.rules.new_id, self.rules.checklists
+        claim_rows, event_rows, clock_rows = claims.rows, events.rows, clocks.rows
         for c in self.cases:
-            case_id = str(c.id)
-            claims.rows.append({
-                **c.fields, **stamp, "id": c.id, "status": c.status, "version": c.version,
-                "assignee_id": None, "number": c.number, "policy_id": c.policy_id,
-                "channel": ClaimChannel.CORE_SYSTEM, "org_unit_id": c.org_unit_id,
-                "source_system": c.source_system, "external_ref": c.ref,
-            })  # fmt: skip
+            case_id, f = str(c.id), c.fields
+            claim_rows.append((*map(f.__getitem__, _CLAIM_DATA), *stamp, c.id, c.status,
+                               c.version, None, c.number, c.policy_id, channel, c.org_unit_id,
+                               c.source_system, c.ref))  # fmt: skip
             for _cid, path, activity, src, dst, at, system, ext, data in c.events:
-                events.rows.append({
-                    "case_type": CASE_TYPE, "case_id": case_id, "org_path": path,
-                    "activity": activity, "from_state": src, "to_state": dst, "at": at,
-                    "recorded_at": now, "actor_id": actor_id, "actor_name": actor_name,
-                    "source": Source.IMPORT, "source_system": system, "external_id": ext,
-                    "data": data,
-                })  # fmt: skip
+                event_rows.append((CASE_TYPE, case_id, path, activity, src, dst, at, system, ext,
+                                   data, *recorded))  # fmt: skip
             for d in c.clocks.values():
-                row = {name: getattr(d, name) for name in _Clock.__slots__}
-                row.update(case_type=CASE_TYPE, case_id=case_id, org_path=c.org_path)
-                clocks.rows.append(row)
+                clock_rows.append((*d.values(), CASE_TYPE, case_id, c.org_path))
             for s in c.supplements:
-                notices.rows.append({
-                    **stamp, "id": uuid.uuid4(), "claim_id": c.id, "items": s.items,
-                    "requested_at": s.requested_at, "delivered_at": s.delivered_at,
-                    "fulfilled_at": s.fulfilled_at, "first": s.first,
-                    "override_reason": s.override_reason, "override_by": s.override_by,
-                    "requested_by": s.requested_by,
-                })  # fmt: skip
-            checklist = self.rules.checklists.get((c.product_id, c.fields["claim_type"]), {})
+                notices.rows.append((new_id(), c.id, s.items, s.requested_at, s.delivered_at,
+                                     s.fulfilled_at, s.first, s.override_reason, s.override_by,
+                                     s.requested_by, *stamp))  # fmt: skip
+            checklist = checklists.get((c.product_id, f["claim_type"]), {})
             for code, at in c.documents.items():
-                documents.rows.append({
-                    **stamp, "id": uuid.uuid4(), "claim_id": c.id, "requirement_code": code,
-                    "name": checklist[code][0] if code in checklist else code, "received_at": at, "file": "",
-                    "content_type": "", "size": 0, "sha256": "",
-                })  # fmt: skip
-            for amount, channel, at, reference in c.payments:
-                payments.rows.append({
-                    **stamp, "id": uuid.uuid4(), "claim_id": c.id, "kind": PaymentKind.BENEFIT,
-                    "amount": amount, "channel": channel, "paid_at": at, "reference": reference,
-                })  # fmt: skip
+                name = checklist[code][0] if code in checklist else code
+                documents.rows.append((new_id(), c.id, code, name, at, "", "", 0, "", *stamp))
+            for amount, pay_channel, at, reference in c.payments:
+                payments.rows.append((new_id(), c.id, kind, amount, pay_channel, at, reference,
+                                      *stamp))  # fmt: skip
         tables = [claims, events, clocks, notices, documents, payments]
         self.cases = []
+        self._time("rows", tick)
         if not pg:
-            with transaction.atomic():
-                connection.ensure_connection()
-                db: Any = connection.connection
-                for t in tables:
-                    if t.rows:
-                        cols = ", ".join(f'"{c}"' for c in t.columns)
-                        marks = ", ".join("?" * len(t.columns))
-                        db.executemany(f'INSERT INTO "{t.name}" ({cols}) VALUES ({marks})',  # noqa: S608
-                                       t.render(False))  # fmt: skip
+            store(rendered(tables, False), False)
             return
         tick = time.perf_counter()
-        payloads = [(t.name, t.columns, t.render(True)) for t in tables if t.rows]
+        payloads = rendered(tables, True)
         self._time("render", tick)
         if self._pool is None:
             self._copy(payloads)
@@ -193,14 +255,9 @@ class BulkWriter:
         self._collect()
         self._pending = self._pool.submit(self._copy, payloads)
 
-    def _copy(self, payloads: list[tuple[str, list[str], str]]) -> None:
+    def _copy(self, payloads: list[Payload]) -> None:
         tick = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            raw: Any = cursor.cursor  # the psycopg 3 cursor
-            for name, columns, payload in payloads:
-                cols = ", ".join(f'"{c}"' for c in columns)
-                with raw.copy(f'COPY "{name}" ({cols}) FROM STDIN') as copy:
-                    copy.write(payload)
+        store(payloads, True)
         self._time("copy", tick)
 
     def _collect(self) -> None:
