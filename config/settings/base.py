@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "hiqc.claims",
     "hiqc.claimaudit",
     "hiqc.inspection",
+    "hiqc.surveys",
+    "hiqc.quality",
     "hiqc.demo",
 ]
 

@@ -9,8 +9,11 @@ class ClaimAuditConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from hiqc.claims.selectors import register_read_guard
         from hiqc.core.navigation import register_link
 
         from . import indicators  # noqa: F401  (declares claims.accuracy_rate)
+        from .selectors import claim_read_guard
 
         register_link("claims", "claimaudit:list", _("理赔质量抽检"), "claims.audit")
+        register_read_guard(claim_read_guard)  # blind re-adjudication (standard 5.1.2(3))

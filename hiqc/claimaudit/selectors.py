@@ -11,15 +11,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hiqc.claims.models import Claim, ClaimDocument
+from hiqc.claims.selectors import ClaimWithheld
 from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.models import CaseEvent
+from hiqc.core.stats import wilson
 from hiqc.organisations.models import OrgUnit
 
-from .enums import ErrorType, ItemStatus
+from .enums import ErrorType, ItemStatus, RoundStatus
 from .models import AuditItem, AuditRound
-from .sampling import FrameRow, wilson
+from .sampling import FrameRow
 
 AUDIT = "claims.audit"
 CASE_TYPE = "claims.claim"
@@ -98,6 +102,46 @@ def handled_by(item: AuditItem, actor: Actor) -> bool:
         activity__in=DECISION_ACTIVITIES,
         actor_id=actor.user_id,
     ).exists()
+
+
+# --- blindness: the claim's own pages stay closed to whoever still has to review it ---------------
+
+
+def blind_review_pending(actor: Actor, claim: Claim) -> AuditItem | None:
+    """A sampled item of ``claim`` this actor could still re-adjudicate blind: pending, in an
+    open round, within their audit scope, and not a claim they handled (those they may never
+    review, so they keep their usual access). Items are not assigned ahead, so anyone who may
+    review the item has it pending until somebody submits a decision for it."""
+    if actor.user_id is None or not actor.can(AUDIT):
+        return None
+    items = scope(
+        actor,
+        AuditItem.objects.filter(
+            claim_id=claim.pk, status=ItemStatus.PENDING, round__status=RoundStatus.OPEN
+        ),
+        AUDIT,
+    )
+    for item in items:
+        item.claim = claim
+        if not handled_by(item, actor):
+            return item
+    return None
+
+
+def claim_read_guard(actor: Actor, claim: Claim) -> None:
+    """Registered with the claims doors (``access_claim``, ``access_claim_letter``): refuse the
+    claim's page, API read, actions and letters while its blind review is pending."""
+    item = blind_review_pending(actor, claim)
+    if item is not None:
+        raise ClaimWithheld(
+            _(
+                "该理赔案件在抽检中，您的盲审复核尚未提交。为保证复核独立，提交复核结论之前"
+                "不能查看案件详情、原核定结论和告知文书。"
+            ),
+            code="blind_review_pending",
+            url=reverse("claimaudit:item", args=[item.pk]),
+            link_label=_("返回我的复核"),
+        )
 
 
 # --- the sampling frame ---------------------------------------------------------------------------

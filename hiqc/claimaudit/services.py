@@ -20,12 +20,13 @@ from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
+from hiqc.core.stats import sample_size
 
 from . import selectors
 from .enums import CONFIDENCE_LEVELS, ErrorType, ItemStatus, Method, RoundStatus
 from .indicators import accuracy_recompute
 from .models import AuditItem, AuditRound
-from .sampling import DEFAULT_BANDS, draw, sample_size
+from .sampling import DEFAULT_BANDS, draw
 
 AUDIT = "claims.audit"
 MAX_PERIOD_DAYS = 366

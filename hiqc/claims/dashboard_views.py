@@ -93,6 +93,7 @@ def timeliness_page(request: HiqcRequest) -> HttpResponse:
             for s in steps.slow_spots
         ],
         "pay": pay,
+        "satisfaction": rates[t.SATISFACTION],
         "rates": [
             {"label": label, "rate": rates[code]}
             for code, label in (

@@ -40,6 +40,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hiqc.core.access import Actor
+from hiqc.core.bulkwrite import Table, rendered, store
 from hiqc.core.calendar import BEIJING, Unit
 from hiqc.core.deadlines import (
     deadline_build,
@@ -492,7 +493,6 @@ def _write(stories: list[_Story]) -> None:
     """Every row in one transaction: ``executemany`` on SQLite, ``COPY`` on PostgreSQL (the
     claims bulk import's writer, ``events.write._Table``), not ``bulk_create`` — its per-value
     preparation cost a minute for 7,000 claims here."""
-    from .events.write import _Table, rendered, store
 
     now = timezone.now()
     names = dict(
@@ -539,7 +539,7 @@ def _write(stories: list[_Story]) -> None:
         (ClaimLetter, _rows(letters, now)),
         (ClaimDocument, _rows(documents, now)),
     ):
-        table = _Table(model)
+        table = Table(model)
         table.add_dicts(rows)
         tables.append(table)
     postgres = connection.vendor == "postgresql"

@@ -16,7 +16,9 @@ stored figures.
 - payout ratio (获赔率): claims closed in the period with an approve / partial outcome and a
   benefit payment ÷ claims closed in the period.
 
-Claimant satisfaction is not declared: there is no survey data yet, and no number is invented.
+Claimant satisfaction (``claims.satisfaction``) is declared by the surveys app from the answers of
+claimants surveyed after payment or refusal; until there are answers it has no rows and pages say
+"no data yet" — no number is invented.
 The composite claims-quality score is computed in ``timeliness.quality_scores`` from these
 figures (see ``docs/domains/claims.md`` "Indicators and the quality score").
 """
@@ -29,13 +31,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
-from django.db.models import Exists, Min, OuterRef
+from django.db import connection, transaction
+from django.db.models import Exists, Max, Min, OuterRef
 
+from hiqc.core.bulkwrite import Table, rendered, store
 from hiqc.core.indicators import Indicator, RangeRow, align, register_indicator
 from hiqc.core.models import CaseEvent, Deadline
 
 from .enums import Outcome, PaymentKind
-from .models import Claim, Payment
+from .models import Claim, ClaimStep, Payment
 
 CASE_TYPE = "claims.claim"
 SOURCE = "HIQC claims (Claim, Payment, CaseEvent, Deadline rows)"
@@ -116,26 +120,81 @@ def _case_steps(case_id: str, events: list[tuple[str, str, datetime]]) -> Iterat
                          min(total, _overlap(begin, finish, pauses)) / DAY)  # fmt: skip
 
 
-def step_samples(*, start: datetime, end: datetime, org_path: str = "") -> list[StepSample]:
-    """Every step that ended in [start, end) for claims of the subtree at ``org_path``: two
-    queries (the claims with an ending event in the range, then their step events)."""
-    ending = CaseEvent.objects.filter(
-        case_type=CASE_TYPE,
-        activity__in=_END_ACTIVITIES,
-        at__gte=start,
-        at__lt=end,
-        org_path__startswith=org_path,
-    ).values("case_id")
+def _event_step_samples(after_id: int) -> Iterator[tuple[StepSample, int]]:
+    """Every completed step of the claims with a step event after event ``after_id``, replayed
+    from their events (one ordered query), with the claim's last event id."""
+    events = CaseEvent.objects.filter(case_type=CASE_TYPE, activity__in=_ACTIVITIES)
+    changed = events.filter(id__gt=after_id).order_by().values("case_id")
     rows = (
-        CaseEvent.objects.filter(case_type=CASE_TYPE, case_id__in=ending, activity__in=_ACTIVITIES)
+        (events if after_id == 0 else events.filter(case_id__in=changed))
         .order_by("case_id", "at", "id")
-        .values_list("case_id", "activity", "org_path", "at")
+        .values_list("case_id", "activity", "org_path", "at", "id")
     )
-    out: list[StepSample] = []
-    for case_id, group in groupby(rows.iterator(chunk_size=5000), key=lambda r: r[0]):
-        events = [(a, p, at) for _c, a, p, at in group]
-        out.extend(s for s in _case_steps(case_id, events) if start <= s.ended_at < end)
-    return out
+    for case_id, group in groupby(rows.iterator(chunk_size=10_000), key=lambda r: r[0]):
+        items = list(group)
+        last = max(r[4] for r in items)
+        events_of = [(a, p, at) for _c, a, p, at, _i in items]
+        for sample in _case_steps(case_id, events_of):
+            yield sample, last
+
+
+def claim_steps_refresh(*, batch: int = 20_000) -> int:
+    """Bring ``ClaimStep`` up to date with the event log: the claims with a step event after the
+    newest event already folded in are replayed and their steps upserted (events are
+    append-only, so earlier steps never change). Cheap when nothing is new; returns rows written."""
+    watermark = ClaimStep.objects.aggregate(m=Max("last_event_id"))["m"] or 0
+    written = 0
+    first_fill = watermark == 0 and not ClaimStep.objects.exists()  # nothing to conflict with
+    rows: list[ClaimStep] = []
+    for s, last in _event_step_samples(watermark):
+        rows.append(ClaimStep(case_id=s.case_id, step=s.step, org_path=s.org_path,
+                              ended_at=s.ended_at, total_days=s.total_days,
+                              waiting_days=s.waiting_days, last_event_id=last))  # fmt: skip
+        if len(rows) >= batch:
+            written += _upsert(rows, first_fill)
+            rows = []
+    return written + _upsert(rows, first_fill)
+
+
+def _upsert(rows: list[ClaimStep], first_fill: bool) -> int:
+    if not rows:
+        return 0
+    if first_fill:  # an empty table: the bulk insert path (bulk_create prepares value by value)
+        table = Table(ClaimStep)
+        table.add_dicts([{n: getattr(r, n) for n in table.attnames} for r in rows])
+        postgres = connection.vendor == "postgresql"
+        store(rendered([table], postgres), postgres)
+        return len(rows)
+    with transaction.atomic():
+        ClaimStep.objects.bulk_create(
+            rows, batch_size=2000, update_conflicts=True, unique_fields=["case_id", "step"],
+            update_fields=["org_path", "ended_at", "total_days", "waiting_days", "last_event_id"],
+        )  # fmt: skip
+    return len(rows)
+
+
+def step_samples(*, start: datetime, end: datetime, org_path: str = "") -> list[StepSample]:
+    """Every step that ended in [start, end) for claims of the subtree at ``org_path``, read from
+    ``ClaimStep`` after folding in any new events (so always current)."""
+    claim_steps_refresh()
+    rows = ClaimStep.objects.filter(
+        ended_at__gte=start, ended_at__lt=end, org_path__startswith=org_path
+    ).values_list("case_id", "org_path", "step", "ended_at", "total_days", "waiting_days")
+    return [StepSample(*row) for row in rows.iterator(chunk_size=10_000)]
+
+
+def step_durations(
+    *, start: datetime, end: datetime, org_path: str = ""
+) -> list[tuple[str, str, float, float]]:
+    """(step, org path, total days, waiting days) of the steps that ended in [start, end): what
+    ``step_samples`` reads, without the per-row objects and time conversions the dashboard does not
+    need."""
+    claim_steps_refresh()
+    return list(
+        ClaimStep.objects.filter(
+            ended_at__gte=start, ended_at__lt=end, org_path__startswith=org_path
+        ).values_list("step", "org_path", "total_days", "waiting_days")
+    )
 
 
 def payment_days(

@@ -209,4 +209,36 @@ class AdvancePaymentTask(BaseModel):
         return f"{self.claim_id}"
 
 
+class ClaimStep(models.Model):
+    """One completed step of one claim (intake, review, adjudication, agreement, payment) with its
+    total and waiting-for-the-claimant days: derived from the case events by
+    ``indicators.claim_steps_refresh`` (incrementally, by event id), so that step medians read
+    rows instead of replaying every claim's events (issue 5 §9, §10)."""
+
+    id = models.BigAutoField(primary_key=True)
+    case_id = models.CharField(_("案件 ID"), max_length=64)
+    step = models.CharField(_("环节"), max_length=20)
+    org_path = models.CharField(_("机构路径"), max_length=255)
+    ended_at = models.DateTimeField(_("完成时间"))
+    total_days = models.FloatField(_("用时（天）"))
+    waiting_days = models.FloatField(_("等待客户（天）"))
+    last_event_id = models.BigIntegerField(_("依据的最后事件"))
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        verbose_name = _("理赔环节用时")
+        verbose_name_plural = _("理赔环节用时")
+        indexes = [
+            models.Index(fields=["ended_at", "org_path"], name="claimstep_ended_idx"),
+            models.Index(fields=["last_event_id"], name="claimstep_watermark_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["case_id", "step"], name="claimstep_case_step_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.step}"
+
+
 from .online_models import OnlineCode  # noqa: E402,F401  (online claims, issue 5 §5)

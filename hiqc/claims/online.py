@@ -22,16 +22,14 @@ import hmac
 import logging
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -43,8 +41,11 @@ from hiqc.core.access import Actor
 from hiqc.core.audit import audit_record
 from hiqc.core.crypto import keyed_hash
 from hiqc.core.errors import Conflict, HiqcError, NotFound, ValidationFailed
-from hiqc.core.models import CaseEvent
-from hiqc.customers.masking import mask_email, mask_mobile
+from hiqc.core.models import CaseEvent, Notification
+from hiqc.core.notifications import notify
+from hiqc.core.ratelimit import RateLimited
+from hiqc.core.ratelimit import rate_check as core_rate_check
+from hiqc.customers.messaging import deliver, route_for
 from hiqc.customers.models import Customer
 from hiqc.customers.selectors import id_number_hash
 from hiqc.customers.validation import normalise_id_number, resident_id_problem
@@ -54,7 +55,7 @@ from hiqc.policies.models import Policy, PolicyInsured
 from .enums import ClaimChannel, Status
 from .models import Claim, ClaimDocument, ClaimLetter
 from .online_models import OnlineCode
-from .services import checklist, claim_register, letter_read
+from .services import CASE_TYPE, KIND, checklist, claim_register, letter_read
 
 logger = logging.getLogger(__name__)
 SYSTEM_NAME = "online-claims"
@@ -72,7 +73,6 @@ DEFAULTS: dict[str, Any] = {
     "HIQC_ONLINE_CLAIMS_SESSION_MINUTES": 30,  # life of the signed session
     "HIQC_ONLINE_CLAIMS_MAX_UPLOAD_BYTES": 10 * MB,  # per file
     "HIQC_ONLINE_CLAIMS_MAX_FILES_PER_CLAIM": 60,
-    "HIQC_SMS_GATEWAY_DOMAIN": "sms.localhost",  # e-mail-to-SMS gateway: <mobile>@<domain>
 }
 # bucket → (requests, window in seconds); per client address ("ip") and per policy number
 LIMITS: dict[str, tuple[int, int]] = {
@@ -102,20 +102,6 @@ def limit(bucket: str) -> tuple[int, int]:
     return {**LIMITS, **getattr(settings, "HIQC_ONLINE_CLAIMS_LIMITS", {})}[bucket]
 
 
-class RateLimited(HiqcError):
-    """429: too many requests from this address or for this policy."""
-
-    status = 429
-    code = "rate_limited"
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-    def as_body(self) -> dict:
-        return {**super().as_body(), "retry_after": self.retry_after}
-
-
 class SessionInvalid(HiqcError):
     status = 401
     code = "unauthenticated"
@@ -127,31 +113,9 @@ class SessionInvalid(HiqcError):
 # --- rate limits ----------------------------------------------------------------------------------
 
 
-def _bucket_key(bucket: str, key: str) -> str:
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # no policy number or address in clear
-    return f"hiqc:online-claims:{bucket}:{digest}"
-
-
 def rate_check(bucket: str, key: str) -> None:
-    """Count one request in a fixed window; refuse with 429 beyond the bucket's limit."""
-    count_max, window = limit(bucket)
-    cache_key = _bucket_key(bucket, key)
-    if cache.add(cache_key, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, timeout=window)
-            count = 1
-    if count > count_max:
-        minutes = max(1, window // 60)
-        raise RateLimited(
-            _("操作过于频繁，请稍后再试（{minutes} 分钟内最多 {n} 次）。").format(
-                minutes=minutes, n=count_max
-            ),
-            retry_after=window,
-        )
+    """Count one request in its bucket's window; 429 beyond the limit (``hiqc.core.ratelimit``)."""
+    core_rate_check("online-claims", bucket, key, limit=limit(bucket))
 
 
 def _policy_key(number: str) -> str:
@@ -242,14 +206,7 @@ def after_commit(fn: Any) -> None:
     transaction.on_commit(fn)
 
 
-def _deliver(subject: str, text: str, to: str, channel: str) -> None:
-    try:
-        send_mail(subject, text, None, [to], fail_silently=False)
-    except Exception:  # the claimant can ask again after the cooldown; nothing personal logged
-        logger.exception("online claims: code delivery failed (channel %s)", channel)
-
-
-@sensitive_variables("code", "text", "to", "email", "mobile")
+@sensitive_variables("code", "text", "route")
 def _issue(*, policy: Policy, customer: Customer, request_id: str, ip: str) -> CodeIssued:
     now = timezone.now()
     cooldown = int(setting("HIQC_ONLINE_CLAIMS_RESEND_SECONDS"))
@@ -259,13 +216,13 @@ def _issue(*, policy: Policy, customer: Customer, request_id: str, ip: str) -> C
         raise RateLimited(
             _("验证码已发送，请 {s} 秒后再重新获取。").format(s=wait), retry_after=wait
         )
-    email, mobile = str(customer.email or "").strip(), str(customer.mobile or "").strip()
-    if not email and not mobile:
+    route = route_for(customer)
+    if route is None:
         raise ValidationFailed(
             _("该客户未登记手机号码或电子邮箱，无法发送验证码。请联系客服或前往柜面办理。"),
             code="no_contact",
         )
-    channel = OnlineCode.Channel.EMAIL if email else OnlineCode.Channel.SMS
+    channel = OnlineCode.Channel.EMAIL if route.channel == "email" else OnlineCode.Channel.SMS
     code = f"{secrets.randbelow(1_000_000):06d}"
     minutes = int(setting("HIQC_ONLINE_CLAIMS_CODE_MINUTES"))
     with transaction.atomic():
@@ -276,7 +233,7 @@ def _issue(*, policy: Policy, customer: Customer, request_id: str, ip: str) -> C
             policy=policy,
             customer=customer,
             channel=channel,
-            destination=mask_email(email) if email else mask_mobile(mobile),
+            destination=route.masked,
             sent_at=now,
             expires_at=now + timedelta(minutes=minutes),
             request_id=request_id[:64],
@@ -289,9 +246,8 @@ def _issue(*, policy: Policy, customer: Customer, request_id: str, ip: str) -> C
     text = _("您的在线理赔验证码为 {code}，{minutes} 分钟内有效。请勿告诉他人。").format(
         code=code, minutes=minutes
     )
-    to = email if email else f"{mobile}@{setting('HIQC_SMS_GATEWAY_DOMAIN')}"
     subject = _("在线理赔验证码")
-    after_commit(lambda: _deliver(subject, text, to, channel))
+    after_commit(lambda: deliver(route, subject, text))  # a failure is logged without the code
     return CodeIssued(row.pk, channel, row.destination, row.expires_at, cooldown)
 
 
@@ -589,9 +545,12 @@ def online_document_upload(
     upload: UploadedFile,
     request_id: str = "",
     ip: str = "",
+    notify_handler: bool = True,
 ) -> ClaimDocument:
     """Receive one document against an item of the product's checklist. The type is read from
-    the content; the stored name is generated (the sender's file name never reaches the path)."""
+    the content; the stored name is generated (the sender's file name never reaches the path).
+    The claim's handler is told (``online_documents_notify``) unless ``notify_handler`` is off
+    because the caller receives several files at once and tells them once for all."""
     rate_check("upload:ip", ip)
     rate_check("upload:policy", _policy_key(session.policy.number))
     claim = online_claim_get(session, claim_id)
@@ -647,4 +606,32 @@ def online_document_upload(
         audit_record(actor=actor, action="claims.online.document", subject=doc,
                      data={"claim": claim.number, "requirement": code, "size": size,
                            "content_type": content_type, "supplement": supplement})  # fmt: skip
+        if notify_handler:
+            online_documents_notify(claim=claim, documents=[doc])
     return doc
+
+
+def online_documents_notify(*, claim: Claim, documents: Sequence[ClaimDocument]) -> list[int]:
+    """Tell the claim's handler (its assignee) that the claimant uploaded documents online: one
+    inbox message, with its e-mail copy, per upload, naming the claim number and the checklist
+    items received — nothing personal. A claim nobody handles yet notifies nobody: it waits in
+    the claims queue, where its checklist shows what has arrived."""
+    if not documents or claim.assignee_id is None:
+        return []
+    names = "、".join(dict.fromkeys(d.name for d in documents))
+    if claim.status == Status.AWAITING_SUPPLEMENT:
+        title = _("理赔 {number}：申请人在线补充了材料（{names}）")
+        body = _("共 {n} 个文件。请核对材料；补充材料齐全后登记“补充材料送达”以恢复计时（CL-3）。")
+    else:
+        title = _("理赔 {number}：申请人在线上传了材料（{names}）")
+        body = _("共 {n} 个文件。请在案件页面核对材料。")
+    return notify(
+        user_ids=[claim.assignee_id],
+        kind=Notification.Kind.DOCUMENTS_RECEIVED,
+        title=title.format(number=claim.number, names=names),
+        body=body.format(n=len(documents)),
+        url=KIND.url_for(str(claim.pk)) if KIND.url_for else "",
+        case_type=CASE_TYPE,
+        case_id=str(claim.pk),
+        dedupe_key=f"claim:{claim.pk}:documents:{documents[0].pk}",
+    )

@@ -259,6 +259,7 @@ def upload_document(
         claim_id=claim_id,
         requirement_code=requirement_code,
         upload=file,
-        **_ids(request),
+        request_id=getattr(request, "request_id", ""),
+        ip=getattr(request, "client_ip", ""),
     )
     return Status(201, doc)

@@ -24,6 +24,7 @@ from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.http import HiqcRequest
 
 from . import online
+from .models import ClaimDocument
 from .online import OnlineSession, RateLimited
 
 TOKEN = "hiqc.online_claims.token"
@@ -214,25 +215,32 @@ def upload_documents(request: HiqcRequest, session: OnlineSession, claim_id: Any
     if not files:
         messages.error(request, _("请选择要上传的文件。"))
         return redirect("claims_online:detail", claim_id=claim.pk)
-    done = 0
+    done: list[ClaimDocument] = []
+    limited: RateLimited | None = None
     for upload in files[:20]:
         try:
-            online.online_document_upload(
-                session=session,
-                claim_id=claim.pk,
-                requirement_code=request.POST.get("requirement_code", ""),
-                upload=upload,
-                **_ids(request),
+            done.append(
+                online.online_document_upload(
+                    session=session,
+                    claim_id=claim.pk,
+                    requirement_code=request.POST.get("requirement_code", ""),
+                    upload=upload,
+                    notify_handler=False,  # once below, for every file of this upload
+                    **_ids(request),
+                )
             )
-            done += 1
         except RateLimited as exc:
-            ctx = _detail(session, claim)
-            return _limited(request, exc, "claims/online/detail.html", ctx)
+            limited = exc
+            break
         except (ValidationFailed, Conflict) as exc:
             # the sender's file name is shown back to them only, never stored or logged
             messages.error(request, f"{(upload.name or '')[:80]}：{exc.message}")
+    online.online_documents_notify(claim=claim, documents=done)
+    if limited is not None:
+        ctx = _detail(session, claim)
+        return _limited(request, limited, "claims/online/detail.html", ctx)
     if done:
-        messages.success(request, _("已上传 {n} 个文件。").format(n=done))
+        messages.success(request, _("已上传 {n} 个文件。").format(n=len(done)))
     return redirect("claims_online:detail", claim_id=claim.pk)
 
 

@@ -1,13 +1,21 @@
-"""Reads of claims, always through the actor's scope (DESIGN rule 2)."""
+"""Reads of claims, always through the actor's scope (DESIGN rule 2).
+
+Beyond the scope, other apps may withhold a claim from an actor for a while through a read guard
+(``register_read_guard``): the claims audit keeps a claim's decision from a reviewer who still has
+to re-adjudicate it blind. The doors below ask every guard; claims import nothing from them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 
 from hiqc.core.access import Actor, get_in_scope, scope
+from hiqc.core.errors import Forbidden
 from hiqc.core.models import CaseEvent, Deadline
 
 from .models import Claim, ClaimLetter
@@ -16,8 +24,43 @@ VIEW = "claims.view"
 CASE_TYPE = "claims.claim"
 
 
+class ClaimWithheld(Forbidden):
+    """403: the actor may see this claim in general, but not now. ``url`` and ``link_label``
+    name where they should go instead (pages show the link; the API keeps {code, message})."""
+
+    code = "claim_withheld"
+
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        code: str | None = None,
+        url: str = "",
+        link_label: str | Promise = "",
+    ) -> None:
+        super().__init__(message, code=code)
+        self.url, self.link_label = url, str(link_label)
+
+
+ReadGuard = Callable[[Actor, Claim], None]  # raises ClaimWithheld to refuse
+_READ_GUARDS: list[ReadGuard] = []
+
+
+def register_read_guard(guard: ReadGuard) -> None:
+    """Let another app withhold claims from some actors (call from its AppConfig.ready)."""
+    if guard not in _READ_GUARDS:
+        _READ_GUARDS.append(guard)
+
+
+def _guarded(actor: Actor, claim: Claim) -> Claim:
+    if actor.user_id is not None:  # system actors (online claims, jobs, imports) are not guarded
+        for guard in _READ_GUARDS:
+            guard(actor, claim)
+    return claim
+
+
 def access_claim(actor: Actor, claim_id: Any, *, for_update: bool = False) -> Claim:
-    return get_in_scope(
+    claim = get_in_scope(
         actor,
         Claim.objects.select_related(
             "org_unit", "policy", "policy__product", "insured", "claimant", "assignee"
@@ -26,6 +69,7 @@ def access_claim(actor: Actor, claim_id: Any, *, for_update: bool = False) -> Cl
         VIEW,
         for_update=for_update,
     )
+    return _guarded(actor, claim)
 
 
 def claim_list(
@@ -56,7 +100,9 @@ def claim_list(
 
 
 def access_claim_letter(actor: Actor, letter_id: Any) -> ClaimLetter:
-    return get_in_scope(actor, ClaimLetter.objects.select_related("claim"), letter_id, VIEW)
+    letter = get_in_scope(actor, ClaimLetter.objects.select_related("claim"), letter_id, VIEW)
+    _guarded(actor, letter.claim)
+    return letter
 
 
 def open_clocks(claim_ids: list[Any]) -> dict[str, list[Deadline]]:

@@ -7,8 +7,9 @@ the actor must hold ``claims.view`` over.
 The quality score (documented in ``docs/domains/claims.md``, "Indicators and the quality score"):
 timeliness 40 % (decision and payment clocks closed on time ÷ closed), accuracy 40 % (the audit
 indicator ``claims.accuracy_rate``, read through ``rolled_up``, only where it has rows for an org
-unit), satisfaction 20 % (no survey data yet). A missing component is left out and the weights of
-the others are scaled up to 100 %; each row names the components it used.
+unit), satisfaction 20 % (the surveys' ``claims.satisfaction``, share of claimants scoring 4–5,
+where it has rows). A missing component is left out and the weights of the others are scaled up
+to 100 %; each row names the components it used.
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ from hiqc.core.models import Deadline
 from hiqc.organisations.models import OrgUnit, User
 from hiqc.policies.models import Product
 
-from .indicators import ON_TIME, STEPS, StepSample, payment_days, step_samples
+from .indicators import ON_TIME, STEPS, payment_days, step_durations
 from .models import Claim
 
 PERM = "claims.view"
 CASE_TYPE = "claims.claim"
 LEGAL_CLOCKS = ("claims.decide", "claims.refusal_notice", "claims.payment")
 ACCURACY = "claims.accuracy_rate"  # declared by the accuracy audit (hiqc/claimaudit)
+SATISFACTION = "claims.satisfaction"  # declared by the surveys (hiqc/surveys)
 WEIGHTS = {"timeliness": 40, "accuracy": 40, "satisfaction": 20}
 PERIOD_MONTHS = (1, 3, 6, 12)
 MIN_SAMPLES = 5  # a branch's step median is compared only when it rests on this many claims
@@ -133,31 +135,45 @@ class Timeliness:
     slow_spots: list[Slow]  # (branch, step) medians furthest above the step's overall median
 
 
-def _cell(samples: list[StepSample]) -> StepCell:
+@dataclass
+class _Durations:
+    working: list[float] = field(default_factory=list)
+    waiting: list[float] = field(default_factory=list)  # only the steps that waited (> 0)
+    total: list[float] = field(default_factory=list)
+
+    def add(self, other: _Durations) -> None:
+        self.working += other.working
+        self.waiting += other.waiting
+        self.total += other.total
+
+
+def _cell(d: _Durations) -> StepCell:
     """Most claims never wait for the claimant, so the waiting median is taken over those that
     did (a median over all would read 0); the share that waited is shown beside it."""
-    waits = [s.waiting_days for s in samples if s.waiting_days > 0]
-    return StepCell(
-        _median([s.working_days for s in samples]), _median(waits), len(samples), len(waits)
-    )
+    return StepCell(_median(d.working), _median(d.waiting), len(d.working), len(d.waiting))
 
 
 def timeliness(root: OrgUnit, start: datetime, end: datetime) -> Timeliness:
     """Step medians over the subtree and per branch; the slow spots are looked for among the
     branches and one level below them (a slow 中心支公司 shows at head office, not only its
     province's somewhat higher median)."""
-    samples = step_samples(start=start, end=end, org_path=root.path)
-    by_path: dict[tuple[str, str], list[StepSample]] = defaultdict(list)
-    for s in samples:
-        by_path[(s.step, s.org_path)].append(s)
+    by_path: dict[tuple[str, str], _Durations] = defaultdict(_Durations)
+    for code, path, total, waiting in step_durations(start=start, end=end, org_path=root.path):
+        d = by_path[(code, path)]
+        d.working.append(total - waiting)
+        d.total.append(total)
+        if waiting > 0:
+            d.waiting.append(waiting)
 
-    def of(branch: Branch, step: str) -> list[StepSample]:
-        return [
-            x for (st, path), xs in by_path.items() if st == step and branch.holds(path) for x in xs
-        ]
+    def of(branch: Branch | None, step: str) -> _Durations:
+        out = _Durations()
+        for (st, path), d in by_path.items():
+            if st == step and (branch is None or branch.holds(path)):
+                out.add(d)
+        return out
 
-    overall = {step.code: _cell([x for (st, _p), xs in by_path.items() if st == step.code for x in xs])
-               for step in STEPS}  # fmt: skip
+    whole = {step.code: of(None, step.code) for step in STEPS}
+    overall = {code: _cell(d) for code, d in whole.items()}
     top = branches(root)
     rows = [BranchSteps(b, {step.code: _cell(of(b, step.code)) for step in STEPS}) for b in top]
     below = [
@@ -169,17 +185,11 @@ def timeliness(root: OrgUnit, start: datetime, end: datetime) -> Timeliness:
     spots = []
     for branch in [*top, *below]:
         for step in STEPS:
-            mine = of(branch, step.code)
-            here, whole = _median([x.working_days for x in mine]), overall[step.code].working
-            if here is not None and whole is not None and len(mine) >= MIN_SAMPLES:
-                spots.append(Slow(branch, step.code, here, whole, len(mine)))
-    totals = {
-        step.code: _median(
-            [x.total_days for (st, _p), xs in by_path.items() if st == step.code for x in xs]
-        )
-        or 0.0
-        for step in STEPS
-    }
+            mine = of(branch, step.code).working
+            here, median = _median(mine), overall[step.code].working
+            if here is not None and median is not None and len(mine) >= MIN_SAMPLES:
+                spots.append(Slow(branch, step.code, here, median, len(mine)))
+    totals = {code: _median(d.total) or 0.0 for code, d in whole.items()}
     ranked = sorted(
         ((code, overall[code]) for code in overall if overall[code].n),
         key=lambda item: -totals[item[0]],
@@ -225,7 +235,7 @@ def rate(code: str, path: str, start: datetime, end: datetime) -> Rate:
     return Rate(sum(r["numerator"] or 0 for r in rows), sum(r["denominator"] or 0 for r in rows))
 
 
-RATE_CODES = (*ON_TIME.values(), "claims.payout_ratio")
+RATE_CODES = (*ON_TIME.values(), "claims.payout_ratio", SATISFACTION)
 
 
 def rates(root: OrgUnit, start: datetime, end: datetime) -> dict[str, Rate]:
@@ -299,7 +309,7 @@ class Score:
     name: str
     timeliness: Rate = field(default_factory=lambda: Rate(0, 0))
     accuracy: Rate = field(default_factory=lambda: Rate(0, 0))
-    satisfaction: Rate = field(default_factory=lambda: Rate(0, 0))  # no survey data yet
+    satisfaction: Rate = field(default_factory=lambda: Rate(0, 0))  # claims surveys
 
     @property
     def used(self) -> list[str]:
@@ -349,19 +359,25 @@ def quality_scores(root: OrgUnit, start: datetime, end: datetime) -> dict[str, l
         "handler": dict(User.objects.filter(pk__in={r[4] for r in rows if r[4]})
                         .values_list("pk", "display_name")),
     }  # fmt: skip
+    unassigned = _("未分派")
+    branch_of: dict[str, tuple[str, str] | None] = {}  # org path → (key, name) of its branch
     for pk, path, unit_id, product_id, handler_id in rows:
         met = outcomes.get(str(pk))
         if not met:
             continue
-        branch = next((b for b in branch_list if b.holds(path)), None)
+        if path not in branch_of:
+            branch = next((b for b in branch_list if b.holds(path)), None)
+            branch_of[path] = None if branch is None else (
+                branch.unit.path + ("=" if branch.own_only else ""), branch_name(branch)
+            )  # fmt: skip
+        in_branch = branch_of[path]
         for dim, key, name in (
-            ("branch", branch.unit.path + ("=" if branch.own_only else "") if branch else "",
-             branch_name(branch)),
+            ("branch", *(in_branch or ("", ""))),
             ("team", str(unit_id), names["team"].get(unit_id, "")),
             ("product", str(product_id), names["product"].get(product_id, "")),
-            ("handler", str(handler_id or ""), names["handler"].get(handler_id, "") if handler_id else _("未分派")),
+            ("handler", str(handler_id or ""), names["handler"].get(handler_id, "") if handler_id else unassigned),
         ):  # fmt: skip
-            if dim == "branch" and branch is None:
+            if dim == "branch" and in_branch is None:
                 continue
             score = keys[dim].setdefault(key, Score(key, name))
             score.timeliness = Rate(score.timeliness.numerator + sum(met),
@@ -373,10 +389,12 @@ def quality_scores(root: OrgUnit, start: datetime, end: datetime) -> dict[str, l
         found = keys["branch"].get(branch.unit.path + ("=" if branch.own_only else ""))
         if found is not None and not branch.own_only:
             found.accuracy = rate(ACCURACY, branch.unit.path, month_start, end)
+            found.satisfaction = rate(SATISFACTION, branch.unit.path, month_start, end)
     teams = {str(u.pk): u.path for u in OrgUnit.objects.filter(pk__in=[k for k in keys["team"]])}
     for key, score in keys["team"].items():
         if key in teams:  # the team's own subtree; its audit rows are those of its own unit
             score.accuracy = rate(ACCURACY, teams[key], month_start, end)
+            score.satisfaction = rate(SATISFACTION, teams[key], month_start, end)
     return {dim: sorted(v.values(), key=lambda s: (s.value is None, -(s.value or 0), s.name))
             for dim, v in keys.items()}  # fmt: skip
 

@@ -3,6 +3,8 @@ checklist, documents, notices, decision, payment and the actions allowed now."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
@@ -66,26 +69,27 @@ def claim_list_page(request: HiqcRequest) -> HttpResponse:
     )
 
 
-def _context(request: HiqcRequest, claim: Any) -> dict[str, Any]:
-    actor = request.actor
+def _withheld_as_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A claim withheld from this user for now (e.g. while they review it blind in an accuracy
+    audit) is the 403 page with the reason and a link to where they should go instead."""
+
+    @wraps(view)
+    def wrapper(request: HiqcRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except selectors.ClaimWithheld as exc:
+            context = {"reason": exc.message, "back_url": exc.url, "back_label": exc.link_label}
+            return render(request, "403.html", context, status=exc.status)
+
+    return wrapper
+
+
+def _context(
+    request: HiqcRequest, claim: Any, refused: RefusedAction | None = None
+) -> dict[str, Any]:
     now = timezone.now()
     labels = {"create": gettext_noop("受理"), **{t.name: t.label for t in WORKFLOW.transitions}}
     states = dict(Status.choices)
-    actions = [
-        {
-            "name": t.name,
-            "label": _(t.label),
-            "inputs": [
-                {"name": n, "kind": k, "label": _(label)}
-                for n, k, label in ACTION_INPUTS.get(t.name, [])
-            ],
-        }
-        for t in WORKFLOW.transitions
-        if claim.status in t.sources
-        and actor.can(t.perm, claim.org_unit.path)
-        # offered only where it can apply: human review of an automatic decision (CL-10)
-        and (t.name != "request_human_review" or claim.decided_automatically)
-    ]
     checklist = services.checklist(claim)
     names = {i["code"]: i["name"] for i in checklist}
     return {
@@ -109,14 +113,23 @@ def _context(request: HiqcRequest, claim: Any) -> dict[str, Any]:
             }
             for e in selectors.claim_events(claim)
         ],
-        "actions": actions,
         "outcomes": [(v, label) for v, label in Outcome.choices if v != Outcome.REFUSE],
         "reasons": ReasonCode.choices,
         "channels": PaymentChannel.choices,
+        **case_action_forms(
+            services.KIND,
+            claim,
+            request.actor,
+            ACTION_INPUTS,
+            # offered only where it can apply: human review of an automatic decision (CL-10)
+            offered=lambda t: t.name != "request_human_review" or claim.decided_automatically,
+            refused=refused,
+        ),
     }
 
 
 @login_required
+@_withheld_as_page
 def claim_detail_page(request: HiqcRequest, claim_id: str) -> HttpResponse:
     claim = selectors.access_claim(request.actor, claim_id)
     return render(request, "claims/detail.html", _context(request, claim))
@@ -124,7 +137,10 @@ def claim_detail_page(request: HiqcRequest, claim_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@_withheld_as_page
 def claim_action(request: HiqcRequest, claim_id: str, action: str) -> HttpResponse:
+    """Apply one action; a refused one re-renders the page with the form as the user filled it
+    in, its field errors beside the fields, and the service's status (422, 409 or 403)."""
     data: dict[str, Any] = {
         k: str(v).strip()
         for k, v in request.POST.items()
@@ -141,9 +157,10 @@ def claim_action(request: HiqcRequest, claim_id: str, action: str) -> HttpRespon
             version=int(raw) if raw.isdigit() else None,
         )
     except (ValidationFailed, Conflict, Forbidden) as exc:
+        if isinstance(exc, selectors.ClaimWithheld):
+            raise
         claim = selectors.access_claim(request.actor, claim_id)
-        context = _context(request, claim)
-        context.update(failed_action=action, error=exc.message, field_errors=exc.fields)
+        context = _context(request, claim, RefusedAction(action, exc, data))
         return render(request, "claims/detail.html", context, status=exc.status)
     label = next((_(t.label) for t in WORKFLOW.transitions if t.name == action), action)
     messages.success(request, _("已完成：{action}。").format(action=label))
@@ -151,6 +168,7 @@ def claim_action(request: HiqcRequest, claim_id: str, action: str) -> HttpRespon
 
 
 @login_required
+@_withheld_as_page
 def claim_letter_page(request: HiqcRequest, letter_id: str) -> HttpResponse:
     letter = selectors.access_claim_letter(request.actor, letter_id)
     body = services.letter_read(actor=request.actor, letter=letter)
@@ -159,6 +177,7 @@ def claim_letter_page(request: HiqcRequest, letter_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@_withheld_as_page
 def diagnosis_reveal(request: HiqcRequest, claim_id: str) -> HttpResponse:
     """HTMX: the diagnosis in clear after a stated purpose (audited)."""
     purpose = request.POST.get("purpose", "")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
@@ -204,34 +205,23 @@ def complaint_new_page(request: HiqcRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HiqcRequest, complaint: Any) -> dict[str, Any]:
-    actor = request.actor
+def _detail_context(
+    request: HiqcRequest, complaint: Any, refused: RefusedAction | None = None
+) -> dict[str, Any]:
     now = timezone.now()
-    path = complaint.org_unit.path
-    actions = []
-    for t in WORKFLOW.transitions:
-        if complaint.status in t.sources and actor.can(t.perm, path):
-            actions.append(
-                {
-                    "name": t.name,
-                    "label": _(t.label),
-                    "inputs": [
-                        {"name": n, "kind": k, "label": _(label)}
-                        for n, k, label in ACTION_INPUTS.get(t.name, [])
-                    ],
-                    "hint": _(ACTION_HINTS[t.name]) if t.name in ACTION_HINTS else "",
-                }
-            )
+    forms = case_action_forms(
+        services.KIND, complaint, request.actor, ACTION_INPUTS, hints=ACTION_HINTS, refused=refused
+    )
     labels = {"create": gettext_noop("登记"), **{t.name: t.label for t in WORKFLOW.transitions}}
     states = dict(Status.choices)
-    needs_handlers = any(a["name"] in ("assign", "reassign") for a in actions)
+    needs_handlers = any(a["name"] in ("assign", "reassign") for a in forms["actions"])
     return {
+        **forms,
         "c": complaint,
         "mobile": masked("mobile", complaint.complainant.mobile),
         "clocks": [
             {"d": d, "left": countdown(d, now)} for d in selectors.case_deadlines(complaint)
         ],
-        "actions": actions,
         "handlers": eligible_handlers(complaint) if needs_handlers else [],
         "root_causes": selectors.root_causes(),
         "outcomes": Outcome.choices,
@@ -290,6 +280,8 @@ def complaint_detail_page(request: HiqcRequest, complaint_id: str) -> HttpRespon
 @login_required
 @require_POST
 def complaint_action(request: HiqcRequest, complaint_id: str, action: str) -> HttpResponse:
+    """Apply one action; a refused one re-renders the page with the form as the user filled it
+    in, its field errors beside the fields, and the service's status (422, 409 or 403)."""
     actor = request.actor
     data = {
         k: str(v).strip()
@@ -304,10 +296,7 @@ def complaint_action(request: HiqcRequest, complaint_id: str, action: str) -> Ht
         )
     except (ValidationFailed, Conflict, Forbidden) as exc:
         complaint = selectors.access_complaint(actor, complaint_id)
-        context = _detail_context(request, complaint)
-        context.update(
-            failed_action=action, error=exc.message, field_errors=exc.fields, posted=data
-        )
+        context = _detail_context(request, complaint, RefusedAction(action, exc, data))
         return render(request, "complaints/detail.html", context, status=exc.status)
     label = next((_(t.label) for t in WORKFLOW.transitions if t.name == action), action)
     messages.success(request, _("已完成：{action}。").format(action=label))

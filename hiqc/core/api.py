@@ -8,12 +8,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from .access import get_in_scope, require
-from .calendar import MAX_AMOUNT, Unit, compute_due
+from .calendar import BEIJING, MAX_AMOUNT, Unit, compute_due
 from .errors import NotFound, ValidationFailed
 from .http import HiqcRequest
 from .indicators import INDICATORS, rolled_up
 from .schemas import ERRORS, AuditEventOut, DueOut, IsoDatetime, RuleOut
 from .selectors import audit_event_list, rule_list
+from .targets import status as target_status
+from .targets import target_for
 
 router = Router(tags=["audit"])
 
@@ -85,6 +87,9 @@ class IndicatorValueOut(Schema):
     numerator: float
     denominator: float
     value: float | None
+    target: float | None = None
+    warning: float | None = None
+    status: Literal["green", "amber", "red"] | None = None
 
 
 class IndicatorValuesOut(Schema):
@@ -96,7 +101,7 @@ class IndicatorValuesOut(Schema):
 
 class IndicatorQuery(Schema):
     org_unit: UUID | None = None
-    granularity: Literal["15min", "day", "month"] = "day"
+    granularity: Literal["15min", "day", "month", "quarter"] = "day"
     from_: Annotated[IsoDatetime | None, Field(alias="from")] = None
     to: IsoDatetime | None = None
 
@@ -133,9 +138,10 @@ def indicator_values(request: HiqcRequest, code: str, q: Query[IndicatorQuery]):
         path = actor.paths_for("indicators.view")[0]
     end = q.to or timezone.now()
     start = q.from_ or end - timedelta(days=30)
-    return {
-        "code": code,
-        "org_unit_path": path,
-        "granularity": q.granularity,
-        "values": rolled_up(code, granularity=q.granularity, org_path=path, start=start, end=end),
-    }
+    rows = rolled_up(code, granularity=q.granularity, org_path=path, start=start, end=end)
+    for row in rows:  # the target in force at the unit on the period's first day
+        target = target_for(code, path, row["period_start"].astimezone(BEIJING).date())
+        row.update(target=target.target if target else None,
+                   warning=target.warning if target else None,
+                   status=target_status(code, row["value"], target))  # fmt: skip
+    return {"code": code, "org_unit_path": path, "granularity": q.granularity, "values": rows}

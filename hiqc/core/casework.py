@@ -11,7 +11,7 @@ Nothing else writes a case's status.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from .access import Actor, object_path, require
 from .audit import audit_record
 from .deadlines import DeadlineError, apply_effects
-from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, Forbidden, HiqcError, NotFound, ValidationFailed
 from .models import CaseEvent, CaseModel, Deadline
 from .workflow import NotAllowed, Workflow
 
@@ -288,6 +288,90 @@ def case_representation(
             for e in case_events(kind, case)
         ],
     }
+
+
+# --- action forms on a case page (the page counterpart of allowed_actions) ------------------------
+
+
+@dataclass(frozen=True)
+class RefusedAction:
+    """An action the service refused on a page: its name, why, and what the user submitted."""
+
+    action: str
+    error: HiqcError
+    data: Mapping[str, Any]
+
+
+def _input_values(value: Any) -> tuple[str, list[str]]:
+    if value is None:
+        return "", []
+    if isinstance(value, list | tuple):
+        return "", [str(v) for v in value]
+    return str(value), [str(value)]
+
+
+def case_action_forms(
+    kind: CaseKind,
+    case: CaseModel,
+    actor: Actor,
+    inputs: Mapping[str, Sequence[tuple[str, str, str]]],
+    *,
+    hints: Mapping[str, str] | None = None,
+    offered: Callable[[Any], bool] | None = None,
+    refused: RefusedAction | None = None,
+) -> dict[str, Any]:
+    """Template context for a case page's action forms: ``actions``, one per action the actor may
+    take now (as ``allowed_actions`` in the API; ``offered`` may narrow them), each with its
+    inputs from ``inputs[action]`` as ``(name, kind, untranslated label)`` and its ``hints``.
+
+    After a ``refused`` action its form comes back open (``open``) with what the user submitted
+    in each input (``value``; ``values`` for multiple choices) and the input's own messages
+    (``errors``). ``error`` is the general message for the top of the page; ``error_details``
+    holds the messages that belong to no input on the form."""
+    path = object_path(case)
+    failed = refused.action if refused is not None else None
+    fields = refused.error.fields if refused is not None else {}
+    submitted: Mapping[str, Any] = refused.data if refused is not None else {}
+    actions: list[dict[str, Any]] = []
+    on_form: set[str] = set()
+    for t in kind.workflow.transitions:
+        if case.status not in t.sources or not actor.can(t.perm, path):
+            continue
+        if offered is not None and not offered(t):
+            continue
+        is_failed = t.name == failed
+        form_inputs = []
+        for name, input_kind, label in inputs.get(t.name, ()):
+            value, values = _input_values(submitted.get(name) if is_failed else None)
+            form_inputs.append(
+                {
+                    "name": name,
+                    "kind": input_kind,
+                    "label": _(label),
+                    "value": value,
+                    "values": values,
+                    "errors": fields.get(name, []) if is_failed else [],
+                }
+            )
+            if is_failed:
+                on_form.add(name)
+        actions.append(
+            {
+                "name": t.name,
+                "label": _(t.label),
+                "inputs": form_inputs,
+                "hint": _(hints[t.name]) if hints and t.name in hints else "",
+                "open": is_failed,
+            }
+        )
+    context: dict[str, Any] = {"actions": actions}
+    if refused is not None:
+        context.update(
+            failed_action=failed,
+            error=refused.error.message,
+            error_details=[m for k, msgs in fields.items() if k not in on_form for m in msgs],
+        )
+    return context
 
 
 # --- external events (POST /api/v1/<type>/events/import) -------------------------------------------

@@ -29,7 +29,8 @@ from .calendar import BEIJING
 from .models import Deadline, IndicatorValue
 
 Granularity = Literal["15min", "day", "month"]
-GRANULARITIES: tuple[str, ...] = ("15min", "day", "month")
+GRANULARITIES: tuple[str, ...] = ("15min", "day", "month")  # stored
+READ_GRANULARITIES: tuple[str, ...] = (*GRANULARITIES, "quarter")  # quarters sum their months
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ def align(moment: datetime, granularity: str) -> datetime:
         return m.replace(hour=0, minute=0, second=0, microsecond=0)
     if granularity == "month":
         return m.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if granularity == "quarter":
+        first = m.month - (m.month - 1) % 3
+        return m.replace(month=first, day=1, hour=0, minute=0, second=0, microsecond=0)
     raise ValueError(f"unknown granularity {granularity!r}")
 
 
@@ -109,7 +113,11 @@ def next_start(start: datetime, granularity: str) -> datetime:
         return start + timedelta(minutes=15)
     if granularity == "day":
         return start + timedelta(days=1)
-    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    if granularity == "quarter":
+        for _ in range(2):
+            following = (following.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following
 
 
 def periods(granularity: str, start: datetime, end: datetime) -> Iterator[Period]:
@@ -188,7 +196,7 @@ def rolled_up(
     indicator = INDICATORS.get(code)
     if indicator is not None and indicator.samples is not None:
         assert indicator.percentile is not None
-        if granularity not in indicator.granularities:
+        if granularity not in (*indicator.granularities, "quarter"):
             return []
         buckets: dict[datetime, list[float]] = {}
         for when, value in indicator.samples(org_path, start, end):
@@ -202,15 +210,24 @@ def rolled_up(
                  "value": p}
             )  # fmt: skip
         return out
+    stored = "month" if granularity == "quarter" else granularity  # quarters sum their months
     rows = (
         IndicatorValue.objects.filter(
-            code=code, granularity=granularity, period_start__gte=start, period_start__lt=end
+            code=code, granularity=stored, period_start__gte=start, period_start__lt=end
         )
         .filter(Q(org_path__startswith=org_path))
         .values("period_start")
         .annotate(numerator=Sum("numerator"), denominator=Sum("denominator"))
         .order_by("period_start")
     )
+    if granularity == "quarter":
+        sums: dict[datetime, list[float]] = {}
+        for r in rows:
+            cell = sums.setdefault(align(r["period_start"], "quarter"), [0.0, 0.0])
+            cell[0] += r["numerator"]
+            cell[1] += r["denominator"]
+        rows = [{"period_start": k, "numerator": n, "denominator": d}  # type: ignore[assignment]
+                for k, (n, d) in sorted(sums.items())]  # fmt: skip
     return [
         {**r, "value": r["numerator"] / r["denominator"] if r["denominator"] else None}
         for r in rows

@@ -235,8 +235,11 @@ class CaseEvent(models.Model):
             models.Index(fields=["case_type", "case_id", "at"], name="caseevent_case_idx"),
             # scope filters are prefix matches (LIKE 'path%'); one pattern index serves them and
             # equality, where db_index would build a second, plain one (ADR 0012)
-            models.Index(fields=["org_path"], name="caseevent_org_path_idx",
-                         opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["org_path"],
+                name="caseevent_org_path_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -298,12 +301,17 @@ class Deadline(models.Model):
         # sweeps and the near-limit lists read open clocks only (closed_at IS NULL in the query),
         # through partial indexes that closed clocks never enter (ADR 0012)
         indexes = [
-            models.Index(fields=["org_path"], name="deadline_org_path_idx",
-                         opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["next_warning_at"], name="deadline_open_warning_idx",
-                         condition=models.Q(closed_at=None)),
-            models.Index(fields=["due_at"], name="deadline_open_due_idx",
-                         condition=models.Q(closed_at=None)),
+            models.Index(
+                fields=["org_path"], name="deadline_org_path_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["next_warning_at"],
+                name="deadline_open_warning_idx",
+                condition=models.Q(closed_at=None),
+            ),
+            models.Index(
+                fields=["due_at"], name="deadline_open_due_idx", condition=models.Q(closed_at=None)
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -352,6 +360,7 @@ class Notification(models.Model):
         DEADLINE_BREACH = "deadline_breach", _("时限超时")
         DAILY_DIGEST = "daily_digest", _("每日待办摘要")
         CASE_ASSIGNED = "case_assigned", _("案件分派给我")
+        DOCUMENTS_RECEIVED = "documents_received", _("经办案件收到新材料")
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(
@@ -500,3 +509,39 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.title}"
+
+
+class IndicatorTarget(BaseModel):
+    """A target and warning level for one indicator, set at an org unit and inherited by its whole
+    subtree unless a unit below sets its own (issue 7 §1; DESIGN rule 5). ``org_path`` "" is the
+    default for every unit. Dated: the target in force on a day is the latest one valid from on or
+    before it, at the nearest unit up the tree."""
+
+    class SourceKind(models.TextChoices):
+        REGULATION = "regulation", _("法规")
+        STANDARD = "standard", _("标准")
+        INTERNAL = "internal", _("内部目标")
+
+    code = models.CharField(_("指标"), max_length=60)
+    org_path = models.CharField(_("适用机构路径"), max_length=255, blank=True)
+    target = models.FloatField(_("目标值"))
+    warning = models.FloatField(_("预警值"), null=True, blank=True)  # amber between the two
+    source_kind = models.CharField(_("来源类别"), max_length=12, choices=SourceKind.choices)
+    source = models.CharField(_("依据"), max_length=200)
+    valid_from = models.DateField(_("生效日期"))
+    set_by = models.CharField(_("设定人"), max_length=150, blank=True)
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        ordering = ("code", "org_path", "-valid_from")
+        verbose_name = _("指标目标")
+        verbose_name_plural = _("指标目标")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "org_path", "valid_from"], name="indicator_target_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}@{self.org_path or '*'} {self.target}"

@@ -51,6 +51,13 @@ SCHEDULE: list[Periodic] = [
         "Each assignee's daily summary: breached cases and cases due within two days.",
     ),
     Periodic(
+        "surveys.invitations_daily",
+        "hiqc.surveys.tasks.invitations_daily_job",
+        daily_beijing(10, 0),
+        "Survey invitations for cases whose event is due (delay, sampling rate, contact fatigue, "
+        "quotas), then expire and remind (issue 6 §3).",
+    ),
+    Periodic(
         "core.audit_verify",
         "hiqc.core.tasks.audit_verify_job",
         daily_beijing(2, 30),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def mask_id_number(value: str) -> str:
     if len(value) <= 8:
@@ -48,3 +50,16 @@ MASKS = {
 
 def masked(field: str, value: str | None) -> str:
     return MASKS[field](value) if value else ""
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_EMAIL_IN_TEXT = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+
+
+def mask_personal_text(text: str) -> str:
+    """Free text as shown by default: resident ID numbers, mobile numbers and e-mail addresses a
+    customer typed are masked in place (issue 6 §7)."""
+    text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "********" + m.group(3), text)
+    text = _MOBILE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _EMAIL_IN_TEXT.sub(lambda m: m.group(1) + "***" + m.group(2), text)

@@ -45,28 +45,33 @@ PERMISSIONS = {
     "claims.override": _("一次性告知的例外补充请求审批、复核自动核定"),
     "claims.audit": _("理赔质量抽检（准确性审计）"),
     "findings.view": _("查看合规事项"),
+    # satisfaction surveys (issue 6, standard 4.3)
+    "surveys.view": _("查看满意度调查结果"),
+    "surveys.manage": _("制定调查方案、维护问卷"),
+    "surveys.interview": _("电话访问并录入答卷"),
+    "surveys.shop": _("神秘客户走访与评分"),
 }
 
 # One row per role; columns line up so the matrix reads as a table.
 (V, M, CV, CE, CR, AV, RV, RM, CAL, PM, IV,
  SV, SH, SC, KV, KI, PV, PR, PH, PA, PX, QV, QI, QC, QD,
- YV, YM, LV, LH, LO, LA, FV) = PERMISSIONS.keys()  # fmt: skip
+ YV, YM, LV, LH, LO, LA, FV, UV, UM, UI, US) = PERMISSIONS.keys()  # fmt: skip
 
 # fmt: off
 ROLE_MATRIX: dict[str, set[str]] = {
-    #                              org   customers   aud rules   cal  pro ind consult     calls   complaints          inspection      policie claims          fin
-    Role.QUALITY_LEAD:            {V,    CV,         AV, RV,          PM, IV, SV,     SC, KV, KI, PV,         PA, PX, QV, QI, QC,     YV, YM, LV,         LA, FV},
-    Role.BRANCH_MANAGER:          {V,    CV, CE,         RV,              IV, SV,         KV,     PV, PR, PH,         QV,             YV,     LV,     LO,     FV},
-    Role.CONSULTATION_AGENT:      {      CV, CE, CR,                          SV, SH,             PV, PR,                         QD, YV,     LV},
+    #                              org   customers   aud rules   cal  pro ind consult     calls   complaints          inspection      policie claims          fin surveys
+    Role.QUALITY_LEAD:            {V,    CV,         AV, RV,          PM, IV, SV,     SC, KV, KI, PV,         PA, PX, QV, QI, QC,     YV, YM, LV,         LA, FV, UV, UM, UI, US},
+    Role.BRANCH_MANAGER:          {V,    CV, CE,         RV,              IV, SV,         KV,     PV, PR, PH,         QV,             YV,     LV,     LO,     FV, UV},
+    Role.CONSULTATION_AGENT:      {      CV, CE, CR,                          SV, SH,             PV, PR,                         QD, YV,     LV, UI},
     Role.COMPLAINT_HANDLER:       {      CV, CE, CR,                          SV, SH,             PV, PR, PH,                     QD, YV,     LV},
     Role.CLAIMS_HANDLER:          {      CV, CE, CR,                                                                                  YV,     LV, LH},
-    Role.CLAIMS_REVIEWER:         {      CV,     CR,                                                                                  YV,     LV, LH, LO, LA},
-    Role.CALL_CENTRE_SUPERVISOR:  {V,    CV,                              IV, SV, SH,     KV, KI, PV,                 QV, QI,         YV,     LV},
-    Role.COMPLIANCE_OFFICER:      {V,    CV,         AV, RV,              IV, SV,         KV,     PV,         PA, PX, QV,             YV,     LV,             FV},
+    Role.CLAIMS_REVIEWER:         {      CV,     CR,                                                                                  YV,     LV, LH, LO, LA, UV},
+    Role.CALL_CENTRE_SUPERVISOR:  {V,    CV,                              IV, SV, SH,     KV, KI, PV,                 QV, QI,         YV,     LV, UV, UI},
+    Role.COMPLIANCE_OFFICER:      {V,    CV,         AV, RV,              IV, SV,         KV,     PV,         PA, PX, QV,             YV,     LV,             FV, UV},
     Role.RISK_MANAGER:            {V,                    RV,              IV,             KV,     PV,                                 YV,     LV,             FV},
     Role.TRAINER:                 {V,                                                                                 QV},
     Role.FACILITY_ADMIN:          {V},
-    Role.AUDITOR:                 {V,    CV,         AV, RV,              IV, SV,         KV,     PV,                 QV,             YV,     LV,             FV},
+    Role.AUDITOR:                 {V,    CV,         AV, RV,              IV, SV,         KV,     PV,                 QV,             YV,     LV,             FV, UV},
     Role.SYSTEM_ADMIN:            {V, M,                 RV, RM, CAL,                                                                     YM},
 }
 # fmt: on

@@ -83,7 +83,7 @@ class _Clock:
 
     def values(self) -> tuple[Any, ...]:
         """The attributes in ``__slots__`` order."""
-        return _clock_values(self)  # type: ignore[no-any-return]
+        return _clock_values(self)
 
 
 _clock_values = attrgetter(*_Clock.__slots__)

@@ -149,3 +149,32 @@ def test_step_durations_split_the_supplement_pause_from_the_working_time(actors,
     assert value("claims.median_days_to_payment")[0][0]["value"] == pytest.approx(13)
     # the rows of another subtree do not include it
     assert value("claims.step.review.working_days", org_path=org["P2"].path)[1] is None
+
+
+def test_stored_step_rows_follow_events_recorded_after_the_last_refresh(actors, policy):
+    """Given step rows already folded in (``ClaimStep``), when the claim moves on, then the next
+    read adds the new steps and keeps the earlier ones — the same as replaying every event."""
+    from hiqc.claims.indicators import _event_step_samples, claim_steps_refresh
+    from hiqc.claims.models import ClaimStep
+
+    with time_machine.travel(T0, tick=False):
+        c = claim_register(actor=actors["claims"], data={
+            "policy_number": policy.number, "claim_type": "medical_reimbursement",
+            "incident_date": "2026-02-20", "amount_claimed": "8600", "channel": "counter",
+        })  # fmt: skip
+    day = timedelta(days=1)
+    act(actors, c, "start_review", T0 + day)
+    assert {s.step for s in step_samples(start=MONTH[0], end=MONTH[1])} == {"intake"}
+    act(actors, c, "request_supplement", T0 + 2 * day, items=["form", "invoice", "discharge"])
+    act(actors, c, "notice_delivered", T0 + 3 * day)
+    act(actors, c, "supplement_received", T0 + 6 * day)
+    act(actors, c, "documents_complete", T0 + 7 * day)
+    stored = {s.step: s for s in step_samples(start=MONTH[0], end=MONTH[1])}
+    assert set(stored) == {"intake", "review"}
+    assert (stored["review"].total_days, stored["review"].waiting_days) == (6, 3)
+    assert claim_steps_refresh() == 0  # nothing new: nothing written
+    replayed = {s.step: s for s, _last in _event_step_samples(0)}
+    assert {k: (v.total_days, v.waiting_days) for k, v in replayed.items()} == {
+        k: (v.total_days, v.waiting_days) for k, v in stored.items()
+    }
+    assert ClaimStep.objects.filter(case_id=str(c.pk)).count() == 2

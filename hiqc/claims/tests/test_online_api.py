@@ -9,7 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from hiqc.claims.models import Claim
 from hiqc.claims.services import claim_act
+from hiqc.core.models import Notification
 
 from . import online_support
 from .online_support import (
@@ -166,3 +168,18 @@ def test_the_openapi_document_declares_the_online_endpoints(family):
             "/api/v1/online-claims/claims/{claim_id}/documents"} <= set(paths)  # fmt: skip
     assert "429" in paths["/api/v1/online-claims/code"]["post"]["responses"]
     assert "security" not in paths["/api/v1/online-claims/code"]["post"]
+
+
+def test_handler_is_notified_when_claimant_uploads_through_the_app(personas, family):
+    c = Client(REMOTE_ADDR="10.0.0.5")
+    s = session(c)
+    claim = post(c, f"{BASE}/claims", CLAIM, **auth(s)).json()
+    Claim.objects.filter(pk=claim["id"]).update(assignee=personas["claims"])
+    response = c.post(
+        f"{BASE}/claims/{claim['id']}/documents",
+        {"requirement_code": "form", "file": SimpleUploadedFile("f.pdf", PDF)},
+        **auth(s),
+    )
+    assert response.status_code == 201
+    note = Notification.objects.get(user=personas["claims"])
+    assert claim["number"] in note.title and "理赔申请书" in note.title

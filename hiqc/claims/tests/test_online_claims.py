@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from hiqc.claims import online
-from hiqc.claims.models import ClaimDocument
+from hiqc.claims.models import Claim, ClaimDocument
 from hiqc.claims.services import claim_act
 from hiqc.core.errors import Conflict, NotFound, ValidationFailed
-from hiqc.core.models import AuditEvent, CaseEvent
+from hiqc.core.models import AuditEvent, CaseEvent, Notification
 
 from . import online_support
 from .online_support import (
@@ -246,3 +246,54 @@ def test_given_a_decided_claim_then_no_more_uploads(actors, holder, claim):
         claim_act(actor=actors["claims"], claim_id=claim.pk, action=action, data=data, at=now)
     with pytest.raises(Conflict):
         upload(holder, claim, JPEG)
+
+
+# --- the handler hears of online uploads ------------------------------------------------------------
+
+
+def _assign(claim, user):
+    Claim.objects.filter(pk=claim.pk).update(assignee=user)
+    claim.refresh_from_db()
+    return claim
+
+
+def test_handler_is_notified_when_claimant_uploads_supplement_online(
+    actors, personas, holder, claim
+):
+    _assign(claim, personas["claims"])
+    now = timezone.now()
+    for action, data in [
+        ("start_review", {}),
+        ("request_supplement", {"items": ["form", "invoice", "discharge"]}),
+        ("notice_delivered", {}),
+    ]:
+        claim_act(actor=actors["claims"], claim_id=claim.pk, action=action, data=data, at=now)
+    upload(holder, claim, JPEG, code="invoice")
+    note = Notification.objects.get()
+    assert (note.user, note.kind) == (personas["claims"], "documents_received")
+    assert claim.number in note.title and "医疗费用发票" in note.title and "补充" in note.title
+    assert note.url == f"/claims/{claim.pk}/" and note.case_id == str(claim.pk)
+    # nothing personal: not the claimant's name, nor the file name they sent
+    assert "王五" not in note.title + note.body and "scan" not in note.title + note.body
+
+
+def test_each_online_upload_notifies_the_handler_once(personas, holder, claim):
+    _assign(claim, personas["claims"])
+    upload(holder, claim, JPEG, code="invoice")
+    upload(holder, claim, PDF, code="form")
+    notes = Notification.objects.filter(user=personas["claims"]).order_by("created_at", "id")
+    assert ["医疗费用发票" in n.title for n in notes] == [True, False]
+    assert "理赔申请书" in notes[1].title and "上传" in notes[1].title  # not awaiting supplements
+
+
+def test_nobody_is_notified_when_an_unassigned_claim_receives_documents_online(holder, claim):
+    assert claim.assignee_id is None
+    upload(holder, claim, JPEG)
+    assert not Notification.objects.exists()
+
+
+def test_a_refused_upload_notifies_nobody(personas, holder, claim):
+    _assign(claim, personas["claims"])
+    with pytest.raises(ValidationFailed):
+        upload(holder, claim, EXE)
+    assert not Notification.objects.exists()

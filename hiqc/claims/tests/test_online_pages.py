@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from hiqc.claims.models import Claim, ClaimDocument
+from hiqc.core.models import Notification
 
 from . import online_support
 from .online_support import (
@@ -14,7 +15,9 @@ from .online_support import (
     CLAIM,
     EXE,
     HOLDER_ID,
+    JPEG,
     PDF,
+    PNG,
     last_code,
 )
 
@@ -126,3 +129,22 @@ def test_logging_out_ends_the_session(family):
     c = signed_in()
     c.post("/online-claims/logout/")
     assert c.get("/online-claims/claims/")["Location"] == "/online-claims/"
+
+
+def test_handler_gets_one_notification_for_several_files_uploaded_at_once_on_the_page(
+    family, personas
+):
+    c = signed_in()
+    c.post("/online-claims/claims/new/", CLAIM)
+    claim = Claim.objects.get()
+    Claim.objects.filter(pk=claim.pk).update(assignee=personas["claims"])
+    response = c.post(
+        f"/online-claims/claims/{claim.pk}/documents/",
+        {"requirement_code": "invoice",
+         "file": [SimpleUploadedFile("p1.jpg", JPEG), SimpleUploadedFile("p2.png", PNG),
+                  SimpleUploadedFile("virus.pdf", EXE)]},
+    )  # fmt: skip
+    assert response.status_code == 302 and ClaimDocument.objects.count() == 2
+    note = Notification.objects.get(user=personas["claims"])
+    assert note.kind == "documents_received" and claim.number in note.title
+    assert "医疗费用发票" in note.title and "2 个文件" in note.body

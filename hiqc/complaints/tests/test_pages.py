@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
-from hiqc.complaints.models import Complaint
+from hiqc.complaints.models import Complaint, RootCause
 from hiqc.core.models import AuditEvent
 from hiqc.customers.services import customer_create
 
@@ -118,3 +120,59 @@ def test_the_employee_named_on_the_form_cannot_then_be_assigned(personas, org, c
     assert refused.status_code == 422 and "回避" in refused.content.decode()
     own = client.post(f"/complaints/{complaint.pk}/actions/withdraw/", {"reason": "x"})
     assert own.status_code == 403  # nor may the person complained about touch the case
+
+
+def _investigating(personas, org, customer):
+    client = login(personas, "handler")
+    client.post("/complaints/new/", form(org, customer))
+    complaint = Complaint.objects.get()
+    client.post(
+        f"/complaints/{complaint.pk}/actions/assign/", {"assignee": str(personas["handler"].pk)}
+    )
+    complaint.refresh_from_db()
+    return client, complaint
+
+
+def _action_form(html: str, action: str) -> str:
+    match = re.search(
+        rf'<details class="action" id="action-{action}"[^>]*>.*?</details>', html, re.S
+    )
+    assert match, f"no form for {action}"
+    return match.group(0)
+
+
+def test_a_refused_decision_keeps_the_typed_values_and_shows_the_field_errors(
+    personas, org, customer
+):
+    client, complaint = _investigating(personas, org, customer)
+    cause = RootCause.objects.exclude(parent=None).order_by("code").first()
+    assert cause is not None
+    response = client.post(
+        f"/complaints/{complaint.pk}/actions/decide/",
+        {"version": str(complaint.version), "outcome": "partly_upheld", "root_cause": cause.code,
+         "facts_found": "查明：<住院> 12 天", "basis": "", "decision_text": "补偿 500 元"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "缺少必填信息" in html.split('id="action-error"')[1].split("</div>")[0]
+    decide = _action_form(html, "decide")
+    assert decide.startswith('<details class="action" id="action-decide" open>')
+    assert '<option value="partly_upheld" selected>' in decide
+    assert f'<option value="{cause.code}" selected>' in decide
+    assert ">查明：&lt;住院&gt; 12 天</textarea>" in decide and ">补偿 500 元</textarea>" in decide
+    assert 'id="decide-basis-error">此项必填。' in decide
+    assert 'id="decide-facts_found-error"' not in decide
+    assert Complaint.objects.get().status == complaint.status
+
+
+def test_a_refused_assignment_keeps_the_chosen_handler(personas, org, customer):
+    client = login(personas, "handler")
+    client.post("/complaints/new/", form(org, customer))
+    complaint = Complaint.objects.get()
+    handler = str(personas["handler"].pk)
+    response = client.post(
+        f"/complaints/{complaint.pk}/actions/assign/", {"assignee": handler, "version": "7"}
+    )
+    assert response.status_code == 409
+    assign = _action_form(response.content.decode(), "assign")
+    assert f'<option value="{handler}" selected>' in assign

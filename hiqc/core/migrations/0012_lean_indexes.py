@@ -4,50 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0011_finding'),
+        ("core", "0011_finding"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='deadline',
-            name='deadline_case_idx',
+            model_name="deadline",
+            name="deadline_case_idx",
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='org_path',
-            field=models.CharField(max_length=255, verbose_name='机构路径'),
+            model_name="caseevent",
+            name="org_path",
+            field=models.CharField(max_length=255, verbose_name="机构路径"),
         ),
         migrations.AlterField(
-            model_name='deadline',
-            name='next_warning_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='下次预警时间'),
+            model_name="deadline",
+            name="next_warning_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="下次预警时间"),
         ),
         migrations.AlterField(
-            model_name='deadline',
-            name='org_path',
-            field=models.CharField(max_length=255, verbose_name='机构路径'),
+            model_name="deadline",
+            name="org_path",
+            field=models.CharField(max_length=255, verbose_name="机构路径"),
         ),
         migrations.AlterField(
-            model_name='deadline',
-            name='state',
-            field=models.CharField(choices=[('running', '计时中'), ('paused', '已暂停'), ('met', '按时完成'), ('breached', '已超时'), ('cancelled', '已取消')], max_length=10, verbose_name='状态'),
+            model_name="deadline",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("running", "计时中"),
+                    ("paused", "已暂停"),
+                    ("met", "按时完成"),
+                    ("breached", "已超时"),
+                    ("cancelled", "已取消"),
+                ],
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(fields=['org_path'], name='caseevent_org_path_idx', opclasses=['varchar_pattern_ops']),
+            model_name="caseevent",
+            index=models.Index(
+                fields=["org_path"],
+                name="caseevent_org_path_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['org_path'], name='deadline_org_path_idx', opclasses=['varchar_pattern_ops']),
+            model_name="deadline",
+            index=models.Index(
+                fields=["org_path"], name="deadline_org_path_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('closed_at', None)), fields=['next_warning_at'], name='deadline_open_warning_idx'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("closed_at", None)),
+                fields=["next_warning_at"],
+                name="deadline_open_warning_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('closed_at', None)), fields=['due_at'], name='deadline_open_due_idx'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("closed_at", None)),
+                fields=["due_at"],
+                name="deadline_open_due_idx",
+            ),
         ),
     ]

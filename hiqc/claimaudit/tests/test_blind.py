@@ -1,0 +1,106 @@
+"""The blind re-adjudication stays blind: while a reviewer still has to review a sampled claim, the
+claim's own page, API read, actions and letters are refused to them (standard 5.1.2(3))."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from hiqc.claimaudit import services
+from hiqc.claimaudit.models import AuditItem
+from hiqc.claims.models import ClaimLetter
+
+from .factories import decided_claims
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(personas, name):
+    client = Client()
+    client.force_login(personas[name])
+    return client
+
+
+def _round(actors, org, **claims):
+    """One decided claim of C1, sampled into an open round created by the reviewer."""
+    (claim,) = decided_claims(org["C1"], 1, amounts=["4321.09"], **claims)
+    services.round_create(actor=actors["reviewer"], name="盲审", org_unit_id=org["HO"].pk,
+                          period_start=date(2026, 3, 1), period_end=date(2026, 3, 31))  # fmt: skip
+    return claim, AuditItem.objects.get(claim=claim)
+
+
+def test_reviewer_cannot_open_the_claim_page_while_their_blind_review_is_pending(
+    actors, personas, org
+):
+    claim, item = _round(actors, org)
+    page = _client(personas, "reviewer").get(f"/claims/{claim.pk}/")
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "盲审复核尚未提交" in html and "4321.09" not in html
+    assert f'href="/claim-audits/items/{item.pk}/"' in html and "返回我的复核" in html
+
+
+def test_reviewer_cannot_read_the_claim_through_the_api_while_their_blind_review_is_pending(
+    actors, personas, org
+):
+    claim, _item = _round(actors, org)
+    response = _client(personas, "reviewer").get(f"/api/v1/claims/{claim.pk}")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "blind_review_pending" and "盲审复核尚未提交" in body["message"]
+    assert "4321.09" not in response.content.decode()
+
+
+def test_reviewer_cannot_read_letters_or_act_on_the_claim_while_their_blind_review_is_pending(
+    actors, personas, org
+):
+    claim, _item = _round(actors, org)
+    letter = ClaimLetter.objects.create(
+        claim=claim, kind="decision", title="理赔核定通知书", body="核定赔付 4321.09 元",
+        issued_by="claims",
+    )  # fmt: skip
+    client = _client(personas, "reviewer")
+    assert client.get(f"/claims/letters/{letter.pk}/").status_code == 403
+    action = client.post(f"/claims/{claim.pk}/actions/close/", {"version": "1"})
+    assert action.status_code == 403 and "盲审复核尚未提交" in action.content.decode()
+    api = client.post(f"/api/v1/claims/{claim.pk}/actions/close", {"data": {}},
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 403 and api.json()["code"] == "blind_review_pending"
+    claim.refresh_from_db()
+    assert claim.status == "decided"
+
+
+def test_reviewer_sees_the_claim_again_once_their_blind_review_is_submitted(actors, personas, org):
+    claim, item = _round(actors, org)
+    client = _client(personas, "reviewer")
+    assert client.get(f"/claims/{claim.pk}/").status_code == 403
+    services.item_readjudicate(actor=actors["reviewer"], item_id=item.pk, outcome="approve",
+                               amount="4321.09")  # fmt: skip
+    page = client.get(f"/claims/{claim.pk}/")
+    assert page.status_code == 200 and "4321.09" in page.content.decode()
+    response = client.get(f"/api/v1/claims/{claim.pk}")
+    assert response.status_code == 200 and response.json()["outcome"] == "approve"
+
+
+def test_a_review_submitted_by_another_reviewer_ends_the_blind_period_for_everyone(
+    actors, personas, org
+):
+    claim, item = _round(actors, org)
+    services.item_readjudicate(actor=actors["quality_lead"], item_id=item.pk, outcome="approve",
+                               amount="4321.09")  # fmt: skip
+    assert _client(personas, "reviewer").get(f"/claims/{claim.pk}/").status_code == 200
+
+
+def test_the_claims_handler_keeps_access_to_a_claim_under_blind_review(actors, personas, org):
+    claim, _item = _round(actors, org)
+    assert _client(personas, "claims").get(f"/claims/{claim.pk}/").status_code == 200
+    assert _client(personas, "claims").get(f"/api/v1/claims/{claim.pk}").status_code == 200
+
+
+def test_a_reviewer_who_decided_the_claim_is_not_its_blind_reviewer_and_keeps_access(
+    actors, personas, org
+):
+    claim, _item = _round(actors, org, decider=personas["reviewer"])
+    assert _client(personas, "reviewer").get(f"/claims/{claim.pk}/").status_code == 200

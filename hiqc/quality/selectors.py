@@ -1,0 +1,48 @@
+"""Scoped reads behind the quality pages (DESIGN rule 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from hiqc.core.access import Actor, get_in_scope, scope
+from hiqc.core.calendar import BEIJING
+from hiqc.core.indicators import INDICATORS
+from hiqc.core.targets import Target, targets_for
+from hiqc.organisations.models import OrgUnit
+
+VIEW = "indicators.view"
+
+
+def units(actor: Actor) -> QuerySet[OrgUnit]:
+    return scope(actor, OrgUnit.objects.filter(is_active=True), VIEW).order_by("path")
+
+
+def chosen_unit(actor: Actor, unit_id: Any) -> OrgUnit:
+    """The unit asked for (in scope), else the actor's first unit holding indicators.view."""
+    if unit_id:
+        return get_in_scope(actor, OrgUnit.objects.all(), unit_id, VIEW)
+    first = actor.paths_for(VIEW)[0]
+    found = units(actor).filter(path=first).first() or units(actor).first()
+    if found is None:
+        from hiqc.core.errors import NotFound
+
+        raise NotFound()
+    return found
+
+
+def children(actor: Actor, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return units(actor).filter(parent=unit)
+
+
+def ancestors(actor: Actor, unit: OrgUnit) -> list[OrgUnit]:
+    """The units above ``unit`` that the actor may also view, root first (the breadcrumb)."""
+    parts = [p for p in unit.path.split("/") if p]
+    paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1)]
+    return list(units(actor).filter(path__in=paths).order_by("path"))
+
+
+def targets(org_path: str) -> dict[str, Target]:
+    return targets_for(INDICATORS, org_path, timezone.now().astimezone(BEIJING).date())

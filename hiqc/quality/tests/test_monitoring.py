@@ -1,0 +1,84 @@
+"""Quality monitoring (issue 7 §2–§3): tiles read indicator rows with targets and status; the
+indicator page draws a p-chart for proportions and an XmR chart for the rest, flags Western
+Electric signals, and compares the units below on a funnel plot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import time_machine
+
+from hiqc.core.calendar import BEIJING
+from hiqc.core.indicators import indicator_rows_replace
+from hiqc.quality.monitoring import control_chart, funnel, tiles
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=BEIJING)
+MONTHS = [datetime(2026, m, 1, tzinfo=BEIJING) for m in range(1, 7)]
+
+
+def seed(code, rows):
+    indicator_rows_replace(code=code, granularity="month", start=MONTHS[0],
+                           end=datetime(2026, 7, 1, tzinfo=BEIJING), rows=rows)  # fmt: skip
+
+
+def test_tiles_show_the_latest_value_against_its_inherited_target(org):
+    seed("claims.paid_on_time_rate", [(m, org["C1"].path, 99, 100) for m in MONTHS[:5]]
+         + [(MONTHS[5], org["C1"].path, 90, 100)])  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        found = {
+            t.indicator.code: t for t in tiles("0001/", granularity="month", periods=6, now=NOW)
+        }
+    paid = found["claims.paid_on_time_rate"]
+    assert paid.value == pytest.approx(0.9) and paid.status == "red" and paid.trend == "worse"
+    assert paid.target is not None and paid.target.source_kind == "regulation"
+    assert paid.spark == pytest.approx([0.99] * 5 + [0.9])
+    assert found["surveys.csat"].value is None and found["surveys.csat"].status is None
+
+
+def test_p_chart_flags_the_month_beyond_its_limits(org):
+    seed("claims.decided_on_time_rate", [(m, org["C1"].path, 98, 100) for m in MONTHS[:5]]
+         + [(MONTHS[5], org["C1"].path, 70, 100)])  # fmt: skip
+    chart = control_chart("claims.decided_on_time_rate", "0001/", granularity="month",
+                          start=MONTHS[0], end=datetime(2026, 7, 1, tzinfo=BEIJING), on=NOW)  # fmt: skip
+    assert chart.kind == "p"
+    assert chart.centre == pytest.approx((98 * 5 + 70) / 600)
+    last = chart.points[-1]
+    assert last.lower is not None and last.value < last.lower and 1 in last.rules  # type: ignore[operator]
+    assert [p.rules for p in chart.points[:4]] == [[]] * 4
+    assert chart.points[4].rules == [3]  # 4 of 5 above +1σ: the outlier pulled the centre down
+
+
+def test_durations_get_an_xmr_chart(org):
+    seed("claims.days_to_payment", [(m, org["C1"].path, 6.0 * (i + 1) * 10, 10)
+                                    for i, m in enumerate(MONTHS)])  # fmt: skip
+    chart = control_chart("claims.days_to_payment", "0001/", granularity="month",
+                          start=MONTHS[0], end=datetime(2026, 7, 1, tzinfo=BEIJING), on=NOW)  # fmt: skip
+    assert chart.kind == "xmr" and chart.mr_bar == pytest.approx(6.0)
+    assert chart.centre == pytest.approx(21.0)
+
+
+def test_funnel_marks_the_unit_outside_the_limits(org):
+    seed("surveys.csat", [(MONTHS[4], org["C1"].path, 90, 100), (MONTHS[4], org["C2"].path, 88, 100),
+                          (MONTHS[4], org["P2"].path, 40, 100)])  # fmt: skip
+    from hiqc.organisations.models import OrgUnit
+
+    units = list(OrgUnit.objects.filter(parent=org["HO"]).order_by("path"))
+    plot = funnel("surveys.csat", units, org["HO"].path, start=MONTHS[3],
+                  end=datetime(2026, 7, 1, tzinfo=BEIJING))  # fmt: skip
+    assert plot is not None and plot["outside"]
+    assert {p.name for p in plot["points"]} >= {org["P1"].localized_name, org["P2"].localized_name}
+
+
+def test_quality_pages_follow_the_permission_matrix(client, personas, org):
+    seed("surveys.csat", [(MONTHS[4], org["C1"].path, 80, 100)])
+    for persona, code in {"quality_lead": 200, "branch_manager": 200, "claims": 403}.items():
+        client.force_login(personas[persona])
+        assert client.get("/quality/").status_code == code, persona
+        assert client.get("/quality/indicators/surveys.csat/").status_code == code, persona
+    client.force_login(personas["quality_lead"])
+    assert client.get("/quality/indicators/nope/").status_code == 404
+    sheet = client.get("/quality/indicators/surveys.csat/series.xlsx")
+    assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
+    assert client.get("/quality/indicators/").status_code == 200

@@ -1,0 +1,150 @@
+"""Quality monitoring pages (standard 10.1–10.2; issue 7 §2–§3): the overview (质量总览), the
+indicator catalogue and one indicator with its control chart and funnel plot. Thin: they read
+through ``selectors`` and ``monitoring`` and render."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hiqc.core.access import require
+from hiqc.core.calendar import BEIJING
+from hiqc.core.http import HiqcRequest
+from hiqc.core.indicators import INDICATORS
+
+from . import selectors
+from .monitoring import (
+    KEY_INDICATORS,
+    WE_RULES,
+    control_chart,
+    display,
+    funnel,
+    period_window,
+    tiles,
+)
+
+VIEW = "indicators.view"
+GRANULARITIES = {"month": 12, "quarter": 8}
+
+
+def _choices(request: HiqcRequest) -> tuple[Any, str, int]:
+    unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
+    granularity = request.GET.get("granularity", "month")
+    if granularity not in GRANULARITIES:
+        granularity = "month"
+    return unit, granularity, GRANULARITIES[granularity]
+
+
+@login_required
+def overview_page(request: HiqcRequest) -> HttpResponse:
+    actor = request.actor
+    require(actor, VIEW)
+    unit, granularity, count = _choices(request)
+    now = timezone.now()
+    children = list(selectors.children(actor, unit))
+    rows = [(child, tiles(child.path, granularity=granularity, periods=2, now=now))
+            for child in children]  # fmt: skip
+    return render(request, "quality/overview.html", {
+        "unit": unit, "units": selectors.units(actor), "granularity": granularity,
+        "tiles": tiles(unit.path, granularity=granularity, periods=count, now=now),
+        "children": rows, "ancestors": selectors.ancestors(actor, unit),
+        "spark": {t.indicator.code: t.spark for t in tiles(unit.path, granularity=granularity,
+                                                          periods=count, now=now)},
+    })  # fmt: skip
+
+
+@login_required
+def catalogue_page(request: HiqcRequest) -> HttpResponse:
+    require(request.actor, VIEW)
+    unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
+    found = selectors.targets(unit.path)
+    rows = [(i, found.get(i.code)) for i in INDICATORS.values()]
+    return render(request, "quality/catalogue.html", {"rows": rows, "unit": unit,
+                                                     "key": set(KEY_INDICATORS)})  # fmt: skip
+
+
+def _label(moment: Any, granularity: str) -> str:
+    """A period as people name it, in Beijing time: 2026-03, or 2026Q1."""
+    local = moment.astimezone(BEIJING)
+    if granularity == "quarter":
+        return f"{local.year}Q{(local.month - 1) // 3 + 1}"
+    return local.strftime("%Y-%m")
+
+
+def _indicator(code: str) -> Any:
+    indicator = INDICATORS.get(code)
+    if indicator is None or indicator.samples is not None:
+        raise Http404(_("没有该指标，或该指标（分位数）不按期间存储。"))
+    return indicator
+
+
+@login_required
+def indicator_page(request: HiqcRequest, code: str) -> HttpResponse:
+    actor = request.actor
+    require(actor, VIEW)
+    indicator = _indicator(code)
+    unit, granularity, count = _choices(request)
+    now = timezone.now()
+    start, end = period_window(granularity, count * 2, now)  # two years of months for the chart
+    chart = control_chart(code, unit.path, granularity=granularity, start=start, end=end, on=now)
+    recent_start, _e = period_window("month", 3, now)
+    children = list(selectors.children(actor, unit))
+    plot = funnel(code, children, unit.path, start=recent_start, end=end) if children else None
+    data = {
+        "kind": chart.kind,
+        "unit": indicator.unit,
+        "labels": [_label(p.period_start, granularity) for p in chart.points],
+        "values": [p.value for p in chart.points],
+        "centre": [p.centre for p in chart.points],
+        "lower": [p.lower for p in chart.points],
+        "upper": [p.upper for p in chart.points],
+        "target": [p.target for p in chart.points],
+        "signals": [bool(p.rules) for p in chart.points],
+        "funnel": None if plot is None else {
+            "p0": plot["p0"], "xs": plot["xs"], "lines": plot["lines"],
+            "points": [{"name": p.name, "x": p.denominator, "y": p.value} for p in plot["points"]],
+        },
+    }  # fmt: skip
+    return render(request, "quality/indicator.html", {
+        "i": indicator, "unit": unit, "units": selectors.units(actor), "granularity": granularity,
+        "chart": chart, "plot": plot, "data": data, "rules": WE_RULES,
+        "target": selectors.targets(unit.path).get(code),
+        "rows": [(p, display(indicator, p.value), [WE_RULES[r] for r in p.rules])
+                 for p in reversed(chart.points)],
+    })  # fmt: skip
+
+
+@login_required
+def indicator_series_xlsx(request: HiqcRequest, code: str) -> HttpResponse:
+    from openpyxl import Workbook
+
+    require(request.actor, VIEW)
+    indicator = _indicator(code)
+    unit, granularity, count = _choices(request)
+    now = timezone.now()
+    start, end = period_window(granularity, count * 2, now)
+    chart = control_chart(code, unit.path, granularity=granularity, start=start, end=end, on=now)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = code[:31]
+    ws.append([indicator.name_zh, unit.localized_name, indicator.formula])
+    ws.append([_("期间"), _("分子"), _("分母"), _("数值"), _("中心线"), _("下限"), _("上限"),
+               _("目标"), _("状态"), _("判异规则")])  # fmt: skip
+    for p in chart.points:
+        ws.append([_label(p.period_start, granularity), p.numerator, p.denominator, p.value,
+                   p.centre, p.lower, p.upper, p.target, p.status or "",
+                   "; ".join(str(r) for r in p.rules)])  # fmt: skip
+    out = BytesIO()
+    wb.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{code}-{granularity}.xlsx"'
+    return response

@@ -1,0 +1,13 @@
+"""Survey jobs (registered in hiqc.core.schedule): thin wrappers around services."""
+
+from __future__ import annotations
+
+
+def invitations_daily_job() -> dict:
+    """Invite for every active plan the cases whose event is due, expire and remind, and delete
+    what is past its plan's retention."""
+    from .services import answers_purge, invitations_issue, invitations_remind_and_expire
+
+    report = invitations_issue()
+    return {"invited": report.invited, "skipped": dict(report.skipped),
+            **invitations_remind_and_expire(), "purged": answers_purge()}  # fmt: skip
