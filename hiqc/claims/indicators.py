@@ -25,7 +25,6 @@ figures (see ``docs/domains/claims.md`` "Indicators and the quality score").
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,7 +34,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, Max, Min, OuterRef
 
 from hiqc.core.bulkwrite import Table, rendered, store
-from hiqc.core.indicators import Indicator, RangeRow, align, register_indicator
+from hiqc.core.indicators import Indicator, RangeRow, bucketed, register_indicator
 from hiqc.core.models import CaseEvent, Deadline
 
 from .enums import Outcome, PaymentKind
@@ -218,19 +217,8 @@ def payment_days(
 # --- row computations (one grouped read per range, bucketed by period) --------------------------
 
 
-def _bucketed(
-    granularity: str, items: Iterable[tuple[datetime, str, float, float]]
-) -> list[RangeRow]:
-    sums: dict[tuple[datetime, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for when, path, n, d in items:
-        cell = sums[(align(when, granularity), path)]
-        cell[0] += n
-        cell[1] += d
-    return [(period, path, n, d) for (period, path), (n, d) in sums.items()]
-
-
 def _days_to_payment(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
-    return _bucketed(
+    return bucketed(
         granularity,
         ((when, path, days, 1.0) for _c, path, when, days in payment_days(start=start, end=end)),
     )
@@ -251,7 +239,7 @@ def _on_time(clock: str) -> Callable[[str, datetime, datetime], list[RangeRow]]:
             closed_at__lt=end,
             state__in=[Deadline.State.MET, Deadline.State.BREACHED],
         ).values_list("closed_at", "org_path", "state")
-        return _bucketed(
+        return bucketed(
             granularity,
             (
                 (at, path, 1.0 if state == Deadline.State.MET else 0.0, 1.0)
@@ -270,7 +258,7 @@ def _payout(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
         .annotate(paid=Exists(paid))
         .values_list("closed_at", "org_unit__path", "outcome", "paid")
     )
-    return _bucketed(
+    return bucketed(
         granularity,
         (
             (at, path, 1.0 if paid and outcome in (Outcome.APPROVE, Outcome.PARTIAL) else 0.0, 1.0)
@@ -282,7 +270,7 @@ def _payout(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
 
 def _step_mean(step: str, part: str) -> Callable[[str, datetime, datetime], list[RangeRow]]:
     def compute(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
-        return _bucketed(
+        return bucketed(
             granularity,
             (
                 (s.ended_at, s.org_path, getattr(s, part), 1.0)
@@ -408,7 +396,7 @@ def claims_indicators_compute(
                 continue
             if code.startswith("claims.step."):
                 _claims, _step, step, part = code.split(".")
-                rows = _bucketed(
+                rows = bucketed(
                     granularity,
                     (
                         (s.ended_at, s.org_path, getattr(s, part), 1.0)

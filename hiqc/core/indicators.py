@@ -120,6 +120,19 @@ def next_start(start: datetime, granularity: str) -> datetime:
     return following
 
 
+def bucketed(
+    granularity: str, items: Iterable[tuple[datetime, str, float, float]]
+) -> list[RangeRow]:
+    """Sum (when, org path, numerator, denominator) items into rows per period and org path: the
+    usual body of a ``compute_range`` that reads one value per record."""
+    sums: dict[tuple[datetime, str], list[float]] = {}
+    for when, path, n, d in items:
+        cell = sums.setdefault((align(when, granularity), path), [0.0, 0.0])
+        cell[0] += n
+        cell[1] += d
+    return [(period, path, n, d) for (period, path), (n, d) in sums.items()]
+
+
 def periods(granularity: str, start: datetime, end: datetime) -> Iterator[Period]:
     cursor = align(start, granularity)
     while cursor < end:

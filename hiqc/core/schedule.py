@@ -58,6 +58,13 @@ SCHEDULE: list[Periodic] = [
         "quotas), then expire and remind (issue 6 §3).",
     ),
     Periodic(
+        "quality.nonconformities_detect",
+        "hiqc.quality.tasks.nonconformities_detect_job",
+        daily_beijing(2, 0),
+        "Open a nonconformity for each key indicator and unit whose last complete month misses "
+        "its target or signals on its control chart (once each; issue 7 §4).",
+    ),
+    Periodic(
         "core.audit_verify",
         "hiqc.core.tasks.audit_verify_job",
         daily_beijing(2, 30),

@@ -50,28 +50,32 @@ PERMISSIONS = {
     "surveys.manage": _("制定调查方案、维护问卷"),
     "surveys.interview": _("电话访问并录入答卷"),
     "surveys.shop": _("神秘客户走访与评分"),
+    # quality monitoring and improvement (issue 7, standard 10.2, 2.3.1)
+    "quality.nc.view": _("查看不符合项"),
+    "quality.nc.handle": _("分析、整改与关闭本机构的不符合项"),
+    "quality.nc.open": _("登记与撤销不符合项（监督检查、审计、客户反馈等）"),
 }
 
 # One row per role; columns line up so the matrix reads as a table.
 (V, M, CV, CE, CR, AV, RV, RM, CAL, PM, IV,
  SV, SH, SC, KV, KI, PV, PR, PH, PA, PX, QV, QI, QC, QD,
- YV, YM, LV, LH, LO, LA, FV, UV, UM, UI, US) = PERMISSIONS.keys()  # fmt: skip
+ YV, YM, LV, LH, LO, LA, FV, UV, UM, UI, US, NV, NH, NO) = PERMISSIONS.keys()  # fmt: skip
 
 # fmt: off
 ROLE_MATRIX: dict[str, set[str]] = {
     #                              org   customers   aud rules   cal  pro ind consult     calls   complaints          inspection      policie claims          fin surveys
-    Role.QUALITY_LEAD:            {V,    CV,         AV, RV,          PM, IV, SV,     SC, KV, KI, PV,         PA, PX, QV, QI, QC,     YV, YM, LV,         LA, FV, UV, UM, UI, US},
-    Role.BRANCH_MANAGER:          {V,    CV, CE,         RV,              IV, SV,         KV,     PV, PR, PH,         QV,             YV,     LV,     LO,     FV, UV},
+    Role.QUALITY_LEAD:            {V,    CV,         AV, RV,          PM, IV, SV,     SC, KV, KI, PV,         PA, PX, QV, QI, QC,     YV, YM, LV,         LA, FV, UV, UM, UI, US, NV, NH, NO},
+    Role.BRANCH_MANAGER:          {V,    CV, CE,         RV,              IV, SV,         KV,     PV, PR, PH,         QV,             YV,     LV,     LO,     FV, UV, NV, NH},
     Role.CONSULTATION_AGENT:      {      CV, CE, CR,                          SV, SH,             PV, PR,                         QD, YV,     LV, UI},
     Role.COMPLAINT_HANDLER:       {      CV, CE, CR,                          SV, SH,             PV, PR, PH,                     QD, YV,     LV},
     Role.CLAIMS_HANDLER:          {      CV, CE, CR,                                                                                  YV,     LV, LH},
     Role.CLAIMS_REVIEWER:         {      CV,     CR,                                                                                  YV,     LV, LH, LO, LA, UV},
-    Role.CALL_CENTRE_SUPERVISOR:  {V,    CV,                              IV, SV, SH,     KV, KI, PV,                 QV, QI,         YV,     LV, UV, UI},
-    Role.COMPLIANCE_OFFICER:      {V,    CV,         AV, RV,              IV, SV,         KV,     PV,         PA, PX, QV,             YV,     LV,             FV, UV},
-    Role.RISK_MANAGER:            {V,                    RV,              IV,             KV,     PV,                                 YV,     LV,             FV},
+    Role.CALL_CENTRE_SUPERVISOR:  {V,    CV,                              IV, SV, SH,     KV, KI, PV,                 QV, QI,         YV,     LV, UV, UI, NV, NH},
+    Role.COMPLIANCE_OFFICER:      {V,    CV,         AV, RV,              IV, SV,         KV,     PV,         PA, PX, QV,             YV,     LV,             FV, UV, NV, NO},
+    Role.RISK_MANAGER:            {V,                    RV,              IV,             KV,     PV,                                 YV,     LV,             FV, NV},
     Role.TRAINER:                 {V,                                                                                 QV},
     Role.FACILITY_ADMIN:          {V},
-    Role.AUDITOR:                 {V,    CV,         AV, RV,              IV, SV,         KV,     PV,                 QV,             YV,     LV,             FV, UV},
+    Role.AUDITOR:                 {V,    CV,         AV, RV,              IV, SV,         KV,     PV,                 QV,             YV,     LV,             FV, UV, NV},
     Role.SYSTEM_ADMIN:            {V, M,                 RV, RM, CAL,                                                                     YM},
 }
 # fmt: on

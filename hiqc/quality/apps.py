@@ -9,7 +9,12 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from hiqc.core.casework import register_case_kind
         from hiqc.core.navigation import register_link
 
+        from .services import KIND
+
+        register_case_kind(KIND)
         register_link("quality", "quality:overview", _("质量总览"), "indicators.view")
         register_link("quality", "quality:catalogue", _("指标目录"), "indicators.view")
+        register_link("quality", "quality:nonconformities", _("不符合项"), "quality.nc.view")

@@ -15,6 +15,8 @@ from hiqc.core.indicators import INDICATORS, align, indicators_compute, next_sta
 from hiqc.core.models import IndicatorValue
 from hiqc.organisations.models import OrgUnit, User
 
+from .services import nonconformities_detect
+
 DAYS = 366
 
 
@@ -22,6 +24,12 @@ def demo_load(
     *, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User], actor: Actor
 ) -> dict[str, int]:
     now = timezone.now().astimezone(BEIJING)
+    counts = _indicators(now)
+    counts["nonconformities"] = len(nonconformities_detect().opened)
+    return counts
+
+
+def _indicators(now: datetime) -> dict[str, int]:
     have = set(IndicatorValue.objects.filter(granularity="month").values_list("code", flat=True))
     missing = [
         code for code, i in INDICATORS.items()

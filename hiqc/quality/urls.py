@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import nc_views, views
 
 app_name = "quality"
 
@@ -9,4 +9,12 @@ urlpatterns = [
     path("indicators/", views.catalogue_page, name="catalogue"),
     path("indicators/<str:code>/", views.indicator_page, name="indicator"),
     path("indicators/<str:code>/series.xlsx", views.indicator_series_xlsx, name="indicator_xlsx"),
+    path("nonconformities/", nc_views.nonconformities_page, name="nonconformities"),
+    path("nonconformities/new/", nc_views.nonconformity_new_page, name="nonconformity_new"),
+    path("nonconformities/<uuid:nc_id>/", nc_views.nonconformity_page, name="nonconformity"),
+    path(
+        "nonconformities/<uuid:nc_id>/actions/<str:action>/",
+        nc_views.nonconformity_action,
+        name="nonconformity_action",
+    ),
 ]

@@ -5,28 +5,16 @@ was submitted, or the invitation was sent for the response rate), rolled up as Î
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from hiqc.core.indicators import Indicator, RangeRow, align, register_indicator
+from hiqc.core.indicators import Indicator, RangeRow, bucketed, register_indicator
 
 from .enums import InvitationStatus
 from .models import Invitation, SurveyResponse
 
 SOURCE = "HIQC surveys (Invitation, SurveyResponse)"
-
-
-def _bucket(
-    granularity: str, items: Iterable[tuple[datetime, str, float, float]]
-) -> list[RangeRow]:
-    sums: dict[tuple[datetime, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for when, path, n, d in items:
-        cell = sums[(align(when, granularity), path)]
-        cell[0] += n
-        cell[1] += d
-    return [(period, path, n, d) for (period, path), (n, d) in sums.items()]
 
 
 def _answers(start: datetime, end: datetime, case_type: str | None = None) -> Any:
@@ -38,7 +26,7 @@ def _answers(start: datetime, end: datetime, case_type: str | None = None) -> An
 
 def _csat(case_type: str | None) -> Callable[[str, datetime, datetime], list[RangeRow]]:
     def compute(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
-        return _bucket(granularity, (
+        return bucketed(granularity, (
             (at, path, 1.0 if score >= 4 else 0.0, 1.0)
             for at, path, score, _r in _answers(start, end, case_type) if score is not None
         ))  # fmt: skip
@@ -47,7 +35,7 @@ def _csat(case_type: str | None) -> Callable[[str, datetime, datetime], list[Ran
 
 
 def _nps(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
-    return _bucket(granularity, (
+    return bucketed(granularity, (
         (at, path, 1.0 if r >= 9 else -1.0 if r <= 6 else 0.0, 1.0)
         for at, path, _s, r in _answers(start, end) if r is not None
     ))  # fmt: skip
@@ -59,7 +47,7 @@ def _response_rate(granularity: str, start: datetime, end: datetime) -> list[Ran
         .exclude(status=InvitationStatus.FAILED)
         .values_list("sent_at", "org_path", "status")
     )
-    return _bucket(granularity, (
+    return bucketed(granularity, (
         (at, path, 1.0 if status == InvitationStatus.ANSWERED else 0.0, 1.0)
         for at, path, status in rows
     ))  # fmt: skip

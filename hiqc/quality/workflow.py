@@ -1,0 +1,47 @@
+"""The nonconformity process as data (DESIGN §4 rule 3; standard 10.2, 2.3.1; issue 7 §4).
+
+已登记 open → 原因分析中 analysing → 整改中 correcting → 已关闭 closed, or 已撤销 cancelled before
+correction. Both clocks are **internal targets** (no regulation sets them): the root-cause analysis
+within 10 working days, closure within 60 calendar days of opening; configurable per org subtree
+through the process configuration like every internal target.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_noop
+
+from hiqc.core.calendar import Unit
+from hiqc.core.workflow import Cancel, Clock, Start, Stop, T, Workflow
+
+from .enums import NCStatus as S
+
+VIEW, HANDLE, OPEN = "quality.nc.view", "quality.nc.handle", "quality.nc.open"
+PROCESS = "quality.nonconformity"
+
+ANALYSIS = Clock("quality.nc_analysis", gettext_noop("不符合项原因分析（内部目标）"), 10,
+                 Unit.WORKING_DAYS, "内部目标 internal target (P)：登记后 10 个工作日内完成原因分析")  # fmt: skip
+CLOSURE = Clock("quality.nc_closure", gettext_noop("不符合项关闭（内部目标）"), 60,
+                Unit.CALENDAR_DAYS, "内部目标 internal target (P)：登记后 60 日内完成整改并验证关闭")  # fmt: skip
+
+NONCONFORMITY = Workflow.build(
+    name="nonconformity",
+    states=S,
+    initial=S.OPEN,
+    final=[S.CLOSED, S.CANCELLED],
+    clocks=[ANALYSIS, CLOSURE],
+    on_create=[Start(ANALYSIS), Start(CLOSURE)],
+    transitions=[
+        T("start_analysis", S.OPEN, S.ANALYSING, perm=HANDLE, label=gettext_noop("开始原因分析")),
+        T("record_cause", S.ANALYSING, S.CORRECTING, perm=HANDLE, label=gettext_noop("登记原因与整改措施"),
+          requires=["root_cause", "correction"], effects=[Stop(ANALYSIS)]),
+        T("close", S.CORRECTING, S.CLOSED, perm=HANDLE, label=gettext_noop("验证并关闭"),
+          requires=["verification"], effects=[Stop(CLOSURE)]),
+        T("cancel", [S.OPEN, S.ANALYSING], S.CANCELLED, perm=OPEN, label=gettext_noop("撤销"),
+          requires=["reason"], effects=[Cancel(ANALYSIS, optional=True), Cancel(CLOSURE)]),
+    ],
+)  # fmt: skip
+
+ACTION_LABELS = {
+    "create": gettext_noop("登记"),
+    **{t.name: t.label for t in NONCONFORMITY.transitions},
+}
