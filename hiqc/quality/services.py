@@ -2,10 +2,11 @@
 
 * ``nonconformity_open`` — by hand, from supervision (on-site, remote monitoring), customer
   feedback, an audit, a complaint root cause or a compliance finding (linked by id, not copied).
-* ``nonconformities_detect`` — the daily job: for every key indicator and every org unit down to
-  the 中心支公司 level, the last complete month is checked against its target (red opens one) and
-  on its control chart (a Western Electric signal opens one); ``dedupe_key`` = indicator × unit ×
-  month × kind, so a re-run or a second signal of the same kind opens nothing new.
+* ``nonconformities_detect`` — the daily job: for every indicator with a target (and every key
+  indicator) and every org unit down to the 中心支公司 level, the last complete month is checked
+  against its target (red opens one) and, for the key indicators, on its control chart (a Western
+  Electric signal opens one); ``dedupe_key`` = indicator × unit × month × kind, so a re-run or a
+  second signal of the same kind opens nothing new.
 * The owner: a new nonconformity is assigned to the branch manager of its unit (the nearest one up
   the tree), else to the head office's quality lead — the unit's owner role.
 * Status changes only through ``nonconformity_act`` → ``case_transition``.
@@ -29,7 +30,7 @@ from hiqc.core.casework import CaseKind, Source, case_opened, case_transition
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.identifiers import create_numbered
 from hiqc.core.indicators import INDICATORS, align
-from hiqc.core.models import Finding
+from hiqc.core.models import Finding, IndicatorTarget
 from hiqc.organisations.enums import OrgLevel, Role
 from hiqc.organisations.models import Membership, OrgUnit
 
@@ -194,11 +195,14 @@ def nonconformities_detect(*, now: datetime | None = None) -> DetectReport:
     month = align(align(now, "month") - timedelta(days=1), "month")
     start, end = period_window("month", 24, month + timedelta(days=1))
     report = DetectReport()
+    with_targets = sorted({code for code in IndicatorTarget.objects.values_list("code", flat=True)
+                           if code in INDICATORS and INDICATORS[code].samples is None})  # fmt: skip
+    codes = [*KEY_INDICATORS, *(c for c in with_targets if c not in KEY_INDICATORS)]
     for unit in OrgUnit.objects.filter(is_active=True, level__lte=DETECT_MAX_LEVEL).order_by(
         "path"
     ):
-        found = targets_for(KEY_INDICATORS, unit.path, month.date())
-        for code in KEY_INDICATORS:
+        found = targets_for(codes, unit.path, month.date())
+        for code in codes:
             indicator = INDICATORS.get(code)
             if indicator is None:
                 continue
@@ -221,7 +225,7 @@ def nonconformities_detect(*, now: datetime | None = None) -> DetectReport:
                                name=indicator.name_zh, value=display(indicator, last.value),
                                target=display(indicator, target.target), source=target.source),
                            evidence={**evidence, "target": target.target}, report=report)  # fmt: skip
-            if last.rules:
+            if last.rules and code in KEY_INDICATORS:  # signals on the key indicators only
                 _open_auto(actor, unit, code=code, month=month, kind=NCSource.CONTROL_SIGNAL,
                            title=_("{unit} {name} {month} 控制图判异").format(
                                unit=unit.name, name=indicator.name_zh, month=f"{month:%Y-%m}"),
