@@ -12,9 +12,12 @@ class QualityConfig(AppConfig):
         from hiqc.core.casework import register_case_kind
         from hiqc.core.navigation import register_link
 
+        from .plans import PLAN_KIND
         from .services import KIND
 
         register_case_kind(KIND)
+        register_case_kind(PLAN_KIND)
         register_link("quality", "quality:overview", _("质量总览"), "indicators.view")
         register_link("quality", "quality:catalogue", _("指标目录"), "indicators.view")
         register_link("quality", "quality:nonconformities", _("不符合项"), "quality.nc.view")
+        register_link("quality", "quality:plans", _("改进计划（PDCA）"), "quality.nc.view")

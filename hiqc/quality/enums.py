@@ -27,3 +27,16 @@ class NCSource(models.TextChoices):
 
 MANUAL_SOURCES = [c for c in NCSource.choices
                   if c[0] not in (NCSource.INDICATOR_BREACH, NCSource.CONTROL_SIGNAL)]  # fmt: skip
+
+
+class PlanStatus(models.TextChoices):
+    PLAN = "plan", _("计划（P）")
+    DO = "do", _("实施（D）")
+    CHECK = "check", _("检查（C）")
+    CLOSED = "closed", _("已处置（A）")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+class ActOutcome(models.TextChoices):
+    STANDARDISE = "standardise", _("标准化（固化为流程、培训或产品调整）")
+    NEW_CYCLE = "new_cycle", _("未达预期，开始新一轮改进")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import nc_views, views
+from . import nc_views, plan_views, views
 
 app_name = "quality"
 
@@ -16,5 +16,15 @@ urlpatterns = [
         "nonconformities/<uuid:nc_id>/actions/<str:action>/",
         nc_views.nonconformity_action,
         name="nonconformity_action",
+    ),
+    path("plans/", plan_views.plans_page, name="plans"),
+    path("plans/new/", plan_views.plan_new_page, name="plan_new"),
+    path("plans/<uuid:plan_id>/", plan_views.plan_page, name="plan"),
+    path("plans/<uuid:plan_id>/actions/<str:action>/", plan_views.plan_action, name="plan_action"),
+    path("plans/<uuid:plan_id>/measures/", plan_views.plan_action_add, name="plan_measure_add"),
+    path(
+        "plans/<uuid:plan_id>/measures/<int:action_id>/done",
+        plan_views.plan_action_done,
+        name="plan_measure_done",
     ),
 ]

@@ -14,6 +14,7 @@ from hiqc.core.calendar import Unit
 from hiqc.core.workflow import Cancel, Clock, Start, Stop, T, Workflow
 
 from .enums import NCStatus as S
+from .enums import PlanStatus as P
 
 VIEW, HANDLE, OPEN = "quality.nc.view", "quality.nc.handle", "quality.nc.open"
 PROCESS = "quality.nonconformity"
@@ -44,4 +45,30 @@ NONCONFORMITY = Workflow.build(
 ACTION_LABELS = {
     "create": gettext_noop("登记"),
     **{t.name: t.label for t in NONCONFORMITY.transitions},
+}
+
+
+# --- improvement plans (PDCA) -----------------------------------------------------------------------
+
+PLAN_PROCESS = "quality.improvementplan"
+
+IMPROVEMENT = Workflow.build(
+    name="improvement_plan",
+    states=P,
+    initial=P.PLAN,
+    final=[P.CLOSED, P.CANCELLED],
+    transitions=[
+        T("start", P.PLAN, P.DO, perm=HANDLE, label=gettext_noop("开始实施")),
+        T("check", P.DO, P.CHECK, perm=HANDLE, label=gettext_noop("进入效果检查"),
+          requires=["after_start"]),
+        T("act", P.CHECK, P.CLOSED, perm=HANDLE, label=gettext_noop("处置（标准化或新一轮）"),
+          requires=["act_outcome", "act_note"]),
+        T("cancel", [P.PLAN, P.DO], P.CANCELLED, perm=OPEN, label=gettext_noop("撤销"),
+          requires=["reason"]),
+    ],
+)  # fmt: skip
+
+PLAN_ACTION_LABELS = {
+    "create": gettext_noop("制定"),
+    **{t.name: t.label for t in IMPROVEMENT.transitions},
 }
