@@ -27,6 +27,7 @@ from hiqc.inspection.api import router as inspection_router
 from hiqc.organisations.api import router as organisations_router
 from hiqc.organisations.services import actor_for_user, api_token_authenticate
 from hiqc.policies.api import router as policies_router
+from hiqc.quality.api import router as quality_router
 from hiqc.surveys.api import router as surveys_router
 
 
@@ -109,3 +110,4 @@ api.add_router("/", claims_online_router)
 api.add_router("/", claimaudit_router)
 api.add_router("/", inspection_router)
 api.add_router("/", surveys_router)
+api.add_router("/", quality_router)

@@ -6,6 +6,8 @@ app_name = "quality"
 
 urlpatterns = [
     path("", views.overview_page, name="overview"),
+    path("report.pdf", views.report_pdf, name="report_pdf"),
+    path("report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("indicators/", views.catalogue_page, name="catalogue"),
     path("indicators/<str:code>/", views.indicator_page, name="indicator"),
     path("indicators/<str:code>/series.xlsx", views.indicator_series_xlsx, name="indicator_xlsx"),

@@ -148,3 +148,36 @@ def indicator_series_xlsx(request: HiqcRequest, code: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{code}-{granularity}.xlsx"'
     return response
+
+
+def _report(request: HiqcRequest) -> Any:
+    from . import report
+
+    require(request.actor, VIEW)
+    unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
+    month = report.month_start(request.GET.get("month"))
+    return report, report.build(unit, list(selectors.children(request.actor, unit)), month)
+
+
+@login_required
+def report_pdf(request: HiqcRequest) -> HttpResponse:
+    """The monthly quality report, printed (issue 7 §6)."""
+    report, built = _report(request)
+    response = HttpResponse(report.pdf(built), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="quality-{built.unit.code}-{built.month:%Y-%m}.pdf"'
+    )
+    return response
+
+
+@login_required
+def report_xlsx(request: HiqcRequest) -> HttpResponse:
+    report, built = _report(request)
+    response = HttpResponse(
+        report.xlsx(built),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="quality-{built.unit.code}-{built.month:%Y-%m}.xlsx"'
+    )
+    return response

@@ -82,3 +82,24 @@ def test_quality_pages_follow_the_permission_matrix(client, personas, org):
     sheet = client.get("/quality/indicators/surveys.csat/series.xlsx")
     assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
     assert client.get("/quality/indicators/").status_code == 200
+
+
+def test_monthly_report_prints_indicators_breaches_and_plans(client, personas, org):
+    """Given last month's rows, when the quality lead downloads the monthly report, then the PDF
+    carries the indicators against their targets and the Excel the same tables."""
+    pdfium = pytest.importorskip("pypdfium2")  # a development dependency (requirements/dev.in)
+    seed("claims.paid_on_time_rate", [(m, org["C1"].path, 99, 100) for m in MONTHS[:5]]
+         + [(MONTHS[5], org["C1"].path, 90, 100)])  # fmt: skip
+    client.force_login(personas["quality_lead"])
+    response = client.get("/quality/report.pdf?month=2026-06")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    document = pdfium.PdfDocument(response.content)
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    document.close()
+    assert (
+        "服务质量月报" in text and "赔款按时支付率" in text and "90.0%" in text and "未达标" in text
+    )
+    sheet = client.get("/quality/report.xlsx?month=2026-06")
+    assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
+    client.force_login(personas["claims"])
+    assert client.get("/quality/report.pdf").status_code == 403

@@ -122,3 +122,31 @@ def test_nonconformity_pages_follow_the_permission_matrix(client, personas, acto
     assert page.status_code == 422 and "流程缺陷" in page.content.decode()
     with pytest.raises(Forbidden):
         nonconformity_open(actor=actors["auditor"], org_unit_id=org["C1"].pk, data={})
+
+
+def test_the_api_follows_the_case_contract(client, personas, org):
+    client.force_login(personas["quality_lead"])
+    created = client.post("/api/v1/nonconformities", {
+        "org_unit": str(org["C1"].pk), "source": "customer_feedback", "title": "回访不满",
+        "description": "客户反馈等待过长"}, content_type="application/json")  # fmt: skip
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["status"] == "open" and "start_analysis" in body["allowed_actions"]
+    assert {d["clock"] for d in body["deadlines"]} == {"quality.nc_analysis", "quality.nc_closure"}
+    nc_id, version = body["id"], body["version"]
+    stale = client.post(f"/api/v1/nonconformities/{nc_id}/actions/start_analysis",
+                        {"version": version + 5, "data": {}}, content_type="application/json")  # fmt: skip
+    assert stale.status_code == 409
+    moved = client.post(f"/api/v1/nonconformities/{nc_id}/actions/start_analysis",
+                        {"version": version, "data": {}}, content_type="application/json")  # fmt: skip
+    assert moved.status_code == 200 and moved.json()["status"] == "analysing"
+    missing = client.post(f"/api/v1/nonconformities/{nc_id}/actions/record_cause",
+                          {"data": {"root_cause": "x"}}, content_type="application/json")  # fmt: skip
+    assert missing.status_code == 422 and "correction" in missing.json()["fields"]
+    assert client.get("/api/v1/nonconformities").json()["count"] == 1
+    bad = client.post("/api/v1/nonconformities", {"org_unit": str(org["C1"].pk), "source": "x",
+                                                  "title": "", "description": ""},
+                      content_type="application/json")  # fmt: skip
+    assert bad.status_code == 422 and {"source", "title", "description"} <= set(
+        bad.json()["fields"]
+    )
