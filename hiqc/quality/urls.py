@@ -10,6 +10,7 @@ urlpatterns = [
     path("report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("indicators/", views.catalogue_page, name="catalogue"),
     path("indicators/<str:code>/", views.indicator_page, name="indicator"),
+    path("indicators/<str:code>/cases/", views.indicator_cases_page, name="indicator_cases"),
     path("indicators/<str:code>/series.xlsx", views.indicator_series_xlsx, name="indicator_xlsx"),
     path("nonconformities/", nc_views.nonconformities_page, name="nonconformities"),
     path("nonconformities/new/", nc_views.nonconformity_new_page, name="nonconformity_new"),

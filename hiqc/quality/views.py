@@ -19,6 +19,7 @@ from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
 
 from . import selectors
+from .cases import CLOCKS, SURVEYS
 from .monitoring import (
     KEY_INDICATORS,
     WE_RULES,
@@ -114,6 +115,7 @@ def indicator_page(request: HiqcRequest, code: str) -> HttpResponse:
     return render(request, "quality/indicator.html", {
         "i": indicator, "unit": unit, "units": selectors.units(actor), "granularity": granularity,
         "chart": chart, "plot": plot, "data": data, "rules": WE_RULES,
+        "has_cases": code in CLOCKS or code in SURVEYS,
         "target": selectors.targets(unit.path).get(code),
         "rows": [(p, display(indicator, p.value), [WE_RULES[r] for r in p.rules])
                  for p in reversed(chart.points)],
@@ -181,3 +183,27 @@ def report_xlsx(request: HiqcRequest) -> HttpResponse:
         f'attachment; filename="quality-{built.unit.code}-{built.month:%Y-%m}.xlsx"'
     )
     return response
+
+
+@login_required
+def indicator_cases_page(request: HiqcRequest, code: str) -> HttpResponse:
+    """The cases one figure counted (a unit and a month), each linked to its page."""
+    from datetime import datetime
+
+    from hiqc.core.indicators import next_start
+
+    from .cases import cases_behind, supported
+
+    require(request.actor, VIEW)
+    indicator = _indicator(code)
+    unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
+    try:
+        year, month = (int(p) for p in request.GET.get("period", "").split("-", 1))
+        start = datetime(year, month, 1, tzinfo=BEIJING)
+    except ValueError:
+        raise Http404(_("请指定期间，例如 2026-03。")) from None
+    end = next_start(start, "month")
+    rows = cases_behind(request.actor, code, unit.path, start, end) if supported(code) else None
+    return render(request, "quality/indicator_cases.html", {
+        "i": indicator, "unit": unit, "start": start, "rows": rows,
+    })  # fmt: skip

@@ -103,3 +103,26 @@ def test_monthly_report_prints_indicators_breaches_and_plans(client, personas, o
     assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
     client.force_login(personas["claims"])
     assert client.get("/quality/report.pdf").status_code == 403
+
+
+def test_a_figure_lists_the_cases_it_counted_breached_first(client, personas, org):
+    import uuid
+
+    from hiqc.core.models import Deadline
+
+    closed = datetime(2026, 5, 20, 10, 0, tzinfo=BEIJING)
+    for state in ("met", "breached", "met"):
+        Deadline.objects.create(
+            case_type="claims.claim", case_id=str(uuid.uuid4()), org_path=org["C1"].path,
+            clock="claims.payment", label="赔款支付", source="CL-5", unit="calendar_days", amount=10,
+            started_at=closed, due_at=closed, state=state, closed_at=closed,
+        )  # fmt: skip
+    client.force_login(personas["quality_lead"])
+    page = client.get(f"/quality/indicators/claims.paid_on_time_rate/cases/?unit={org['P1'].pk}"
+                      "&period=2026-05")  # fmt: skip
+    assert page.status_code == 200
+    table = page.content.decode().split('id="cases-table"')[1]
+    assert table.count('href="/claims/') == 3 and table.index("超时") < table.index("按时")
+    other = client.get("/quality/indicators/callcentre.service_level/cases/?period=2026-05")
+    assert other.status_code == 200 and "没有案件清单" in other.content.decode()
+    assert client.get("/quality/indicators/claims.paid_on_time_rate/cases/").status_code == 404
