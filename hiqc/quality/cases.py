@@ -77,12 +77,12 @@ def cases_behind(actor: Actor, code: str, org_path: str, start: datetime, end: d
     if code in SURVEYS:
         from hiqc.surveys.models import SurveyResponse  # the surveys declare these figures
 
-        qs = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end,
+        answered = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end,
                                            org_path__startswith=org_path).select_related("invitation")  # fmt: skip
         if SURVEYS[code]:
-            qs = qs.filter(invitation__case_type=SURVEYS[code])
+            answered = answered.filter(invitation__case_type=SURVEYS[code])
         field = "recommend" if code == "surveys.nps" else "satisfaction"
-        answers = [r for r in qs.order_by(field)[:LIMIT] if getattr(r, field) is not None]
+        answers = [r for r in answered.order_by(field)[:LIMIT] if getattr(r, field) is not None]
         out = []
         for r in answers:
             score = getattr(r, field)
