@@ -54,17 +54,18 @@ PERMISSIONS = {
     "quality.nc.view": _("查看不符合项"),
     "quality.nc.handle": _("分析、整改与关闭本机构的不符合项"),
     "quality.nc.open": _("登记与撤销不符合项（监督检查、审计、客户反馈等）"),
+    "quality.targets.manage": _("设定指标目标与预警值"),
 }
 
 # One row per role; columns line up so the matrix reads as a table.
 (V, M, CV, CE, CR, AV, RV, RM, CAL, PM, IV,
  SV, SH, SC, KV, KI, PV, PR, PH, PA, PX, QV, QI, QC, QD,
- YV, YM, LV, LH, LO, LA, FV, UV, UM, UI, US, NV, NH, NO) = PERMISSIONS.keys()  # fmt: skip
+ YV, YM, LV, LH, LO, LA, FV, UV, UM, UI, US, NV, NH, NO, TM) = PERMISSIONS.keys()  # fmt: skip
 
 # fmt: off
 ROLE_MATRIX: dict[str, set[str]] = {
     #                              org   customers   aud rules   cal  pro ind consult     calls   complaints          inspection      policie claims          fin surveys
-    Role.QUALITY_LEAD:            {V,    CV,         AV, RV,          PM, IV, SV,     SC, KV, KI, PV,         PA, PX, QV, QI, QC,     YV, YM, LV,         LA, FV, UV, UM, UI, US, NV, NH, NO},
+    Role.QUALITY_LEAD:            {V,    CV,         AV, RV,          PM, IV, SV,     SC, KV, KI, PV,         PA, PX, QV, QI, QC,     YV, YM, LV,         LA, FV, UV, UM, UI, US, NV, NH, NO, TM},
     Role.BRANCH_MANAGER:          {V,    CV, CE,         RV,              IV, SV,         KV,     PV, PR, PH,         QV,             YV,     LV,     LO,     FV, UV, NV, NH},
     Role.CONSULTATION_AGENT:      {      CV, CE, CR,                          SV, SH,             PV, PR,                         QD, YV,     LV, UI},
     Role.COMPLAINT_HANDLER:       {      CV, CE, CR,                          SV, SH,             PV, PR, PH,                     QD, YV,     LV},

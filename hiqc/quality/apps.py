@@ -19,5 +19,6 @@ class QualityConfig(AppConfig):
         register_case_kind(PLAN_KIND)
         register_link("quality", "quality:overview", _("质量总览"), "indicators.view")
         register_link("quality", "quality:catalogue", _("指标目录"), "indicators.view")
+        register_link("quality", "quality:targets", _("指标目标"), "indicators.view")
         register_link("quality", "quality:nonconformities", _("不符合项"), "quality.nc.view")
         register_link("quality", "quality:plans", _("改进计划（PDCA）"), "quality.nc.view")

@@ -46,3 +46,16 @@ def ancestors(actor: Actor, unit: OrgUnit) -> list[OrgUnit]:
 
 def targets(org_path: str) -> dict[str, Target]:
     return targets_for(INDICATORS, org_path, timezone.now().astimezone(BEIJING).date())
+
+
+def target_rows(actor: Actor) -> Any:
+    """Every target set at a unit the actor views (or for everyone), newest first."""
+    from django.db.models import Q
+
+    from hiqc.core.models import IndicatorTarget
+
+    paths = actor.paths_for(VIEW)
+    visible = Q(org_path="")
+    for p in paths:
+        visible |= Q(org_path__startswith=p)
+    return IndicatorTarget.objects.filter(visible).order_by("code", "org_path", "-valid_from")

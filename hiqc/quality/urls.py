@@ -9,6 +9,7 @@ urlpatterns = [
     path("report.pdf", views.report_pdf, name="report_pdf"),
     path("report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("indicators/", views.catalogue_page, name="catalogue"),
+    path("targets/", views.targets_page, name="targets"),
     path("indicators/<str:code>/", views.indicator_page, name="indicator"),
     path("indicators/<str:code>/cases/", views.indicator_cases_page, name="indicator_cases"),
     path("indicators/<str:code>/series.xlsx", views.indicator_series_xlsx, name="indicator_xlsx"),

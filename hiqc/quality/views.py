@@ -7,9 +7,10 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,3 +208,37 @@ def indicator_cases_page(request: HiqcRequest, code: str) -> HttpResponse:
     return render(request, "quality/indicator_cases.html", {
         "i": indicator, "unit": unit, "start": start, "rows": rows,
     })  # fmt: skip
+
+
+@login_required
+def targets_page(request: HiqcRequest) -> HttpResponse:
+    """The targets in force and their history; holders of quality.targets.manage set new ones."""
+    from hiqc.core.errors import ValidationFailed
+    from hiqc.core.models import IndicatorTarget
+
+    from .targets import MANAGE, target_set
+
+    actor = request.actor
+    require(actor, VIEW)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        require(actor, MANAGE)
+        values = request.POST.dict()
+        try:
+            target_set(actor=actor, data=request.POST)
+        except ValidationFailed as exc:
+            errors, status = exc.fields or {}, exc.status
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已设定目标。"))
+            return redirect("quality:targets")
+    units = {u.path: u.localized_name for u in selectors.units(actor)}
+    rows = [(t, INDICATORS.get(t.code), units.get(t.org_path, _("全部机构") if not t.org_path else t.org_path))
+            for t in selectors.target_rows(actor)]  # fmt: skip
+    return render(request, "quality/targets.html", {
+        "rows": rows, "can_manage": actor.can(MANAGE), "errors": errors, "values": values,
+        "indicators": [i for i in INDICATORS.values() if i.samples is None],
+        "units": selectors.units(actor), "kinds": IndicatorTarget.SourceKind.choices,
+    }, status=status)  # fmt: skip

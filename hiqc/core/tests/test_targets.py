@@ -65,3 +65,28 @@ def test_values_api_returns_target_and_status(client, personas, org):
                       "&from=2026-01-01T00:00:00%2B08:00&to=2026-04-01T00:00:00%2B08:00").json()  # fmt: skip
     [row] = body["values"]
     assert (row["target"], row["warning"], row["status"]) == (0.85, 0.8, "amber")
+
+
+def test_the_quality_lead_sets_a_unit_target_with_its_source_and_it_is_audited(
+    client, personas, org
+):
+    from hiqc.core.models import AuditEvent
+
+    client.force_login(personas["quality_lead"])
+    bad = client.post("/quality/targets/", {"code": "surveys.csat", "org_unit": org["P1"].pk,
+                                            "target": "0.9", "warning": "0.95",
+                                            "source_kind": "internal", "source": "",
+                                            "valid_from": "2026-13-01"})  # fmt: skip
+    assert bad.status_code == 422
+    html = bad.content.decode()
+    assert "预警值应比目标宽松" in html and "请写明依据" in html and "请输入生效日期" in html
+    good = client.post("/quality/targets/", {"code": "surveys.csat", "org_unit": org["P1"].pk,
+                                             "target": "0.9", "warning": "0.85",
+                                             "source_kind": "internal", "source": "分公司年度目标",
+                                             "valid_from": "2026-01-01"})  # fmt: skip
+    assert good.status_code == 302
+    assert target_for("surveys.csat", org["C1"].path, date(2026, 6, 1)).target == 0.9  # type: ignore[union-attr]
+    assert AuditEvent.objects.filter(action="quality.target.set").count() == 1
+    client.force_login(personas["branch_manager"])
+    assert client.get("/quality/targets/").status_code == 200
+    assert client.post("/quality/targets/", {"code": "surveys.csat"}).status_code == 403
