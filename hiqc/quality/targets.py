@@ -69,7 +69,7 @@ def target_set(*, actor: Actor, data: Mapping[str, Any]) -> IndicatorTarget:
         valid_from = date.fromisoformat(str(data.get("valid_from") or ""))
     except ValueError:
         errors["valid_from"] = [_("请输入生效日期，例如 2027-01-01。")]
-    if errors:
+    if errors or target is None:
         raise ValidationFailed(_("目标设定有误，请按提示修改。"), fields=errors)
     try:
         with transaction.atomic():
