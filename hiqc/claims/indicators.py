@@ -31,10 +31,16 @@ from datetime import datetime
 from itertools import groupby
 
 from django.db import connection, transaction
-from django.db.models import Exists, Max, Min, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef, Q
 
 from hiqc.core.bulkwrite import Table, rendered, store
-from hiqc.core.indicators import Indicator, RangeRow, bucketed, register_indicator
+from hiqc.core.indicators import (
+    Indicator,
+    RangeRow,
+    bucketed,
+    counted_by_period,
+    register_indicator,
+)
 from hiqc.core.models import CaseEvent, Deadline
 
 from .enums import Outcome, PaymentKind
@@ -232,21 +238,15 @@ def _payment_samples(org_path: str, start: datetime, end: datetime) -> list[tupl
 
 def _on_time(clock: str) -> Callable[[str, datetime, datetime], list[RangeRow]]:
     def compute(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
-        rows = Deadline.objects.filter(
+        closed = Deadline.objects.filter(
             case_type=CASE_TYPE,
             clock=clock,
             closed_at__gte=start,
             closed_at__lt=end,
             state__in=[Deadline.State.MET, Deadline.State.BREACHED],
-        ).values_list("closed_at", "org_path", "state")
-        return bucketed(
-            granularity,
-            (
-                (at, path, 1.0 if state == Deadline.State.MET else 0.0, 1.0)
-                for at, path, state in rows
-                if at is not None
-            ),
         )
+        return counted_by_period(closed, at="closed_at", granularity=granularity,
+                                 hit=Q(state=Deadline.State.MET))  # fmt: skip
 
     return compute
 
