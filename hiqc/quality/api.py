@@ -15,8 +15,16 @@ from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut
 
 from . import nc_selectors, plan_selectors
-from .plans import PLAN_KIND, access_plan, plan_act, plan_effect
-from .schemas import NonconformityCaseOut, NonconformityIn, NonconformityOut, PlanCaseOut, PlanOut
+from .plans import PLAN_KIND, access_plan, action_add, plan_act, plan_create, plan_effect
+from .schemas import (
+    MeasureIn,
+    NonconformityCaseOut,
+    NonconformityIn,
+    NonconformityOut,
+    PlanCaseOut,
+    PlanIn,
+    PlanOut,
+)
 from .services import KIND, access_nonconformity, nonconformity_act, nonconformity_open
 from .workflow import VIEW
 
@@ -32,6 +40,7 @@ def _plan(request: HiqcRequest, plan) -> dict:
     effect = plan_effect(plan)
     return {**case_representation(PLAN_KIND, plan, request.actor), "plan": plan,
             "nonconformity_ids": list(plan.nonconformities.values_list("pk", flat=True)),
+            "measures": list(plan.actions.all()),
             "effect": effect.__dict__ if effect is not None else None}  # fmt: skip
 
 
@@ -74,6 +83,23 @@ def list_plans(request: HiqcRequest):
     """Improvement plans in the caller's scope, newest first."""
     require(request.actor, VIEW)
     return plan_selectors.plans(request.actor)
+
+
+@router.post("/improvement-plans", response={201: PlanCaseOut, **ERRORS})
+def create_plan(request: HiqcRequest, payload: PlanIn):
+    """Plan (PDCA "P"): the need, the indicator and baseline, linked nonconformities of the unit."""
+    data = payload.dict()
+    plan = plan_create(actor=request.actor, org_unit_id=data.pop("org_unit"),
+                       nonconformity_ids=data.pop("nonconformity_ids"), data=data)  # fmt: skip
+    return Status(201, _plan(request, access_plan(request.actor, plan.pk)))
+
+
+@router.post("/improvement-plans/{plan_id}/measures", response={201: PlanCaseOut, **CASE_ERRORS})
+def add_measure(request: HiqcRequest, plan_id: UUID, payload: MeasureIn):
+    """An action of the plan (PDCA "D") with its owner and due date."""
+    action_add(actor=request.actor, plan_id=plan_id,
+               data={**payload.dict(), "owner": str(payload.owner)})  # fmt: skip
+    return Status(201, _plan(request, access_plan(request.actor, plan_id)))
 
 
 @router.get("/improvement-plans/{plan_id}", response={200: PlanCaseOut, **ERRORS})

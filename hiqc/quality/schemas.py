@@ -83,7 +83,33 @@ class PlanOut(Schema):
     act_note: str
 
 
+class PlanIn(Schema):
+    org_unit: UUID
+    title: str
+    need: str
+    indicator_code: str
+    baseline_start: date
+    baseline_end: date
+    nonconformity_ids: list[UUID] = []
+
+
+class MeasureIn(Schema):
+    title: str
+    owner: UUID
+    due_date: date
+
+
+class MeasureOut(Schema):
+    id: int
+    title: str
+    owner_id: UUID
+    due_date: date
+    done_at: datetime | None
+    note: str
+
+
 class PlanCaseOut(CaseOut):
     plan: PlanOut
     nonconformity_ids: list[UUID]
+    measures: list[MeasureOut]
     effect: EffectOut | None

@@ -124,3 +124,31 @@ def test_plan_pages_render_for_the_owner_and_refuse_others(client, personas, act
     page = client.post("/quality/plans/new/", {"org_unit": org["C1"].pk, "title": "", "need": "x",
                                                 "indicator_code": "nope"})  # fmt: skip
     assert page.status_code == 422 and "请选择衡量效果的指标" in page.content.decode()
+
+
+def test_plans_are_created_and_worked_through_the_api(client, personas, org):
+    client.force_login(personas["quality_lead"])
+    created = client.post("/api/v1/improvement-plans", {
+        "org_unit": str(org["C1"].pk), "title": "提升按时支付率", "need": "支付积压",
+        "indicator_code": CODE, "baseline_start": "2026-01-01", "baseline_end": "2026-03-31",
+    }, content_type="application/json")  # fmt: skip
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["status"] == "plan" and body["effect"] is None and body["measures"] == []
+    plan_id = body["id"]
+    early = client.post(f"/api/v1/improvement-plans/{plan_id}/actions/start",
+                        {"version": body["version"], "data": {}}, content_type="application/json")  # fmt: skip
+    assert early.status_code == 409  # no action yet
+    added = client.post(f"/api/v1/improvement-plans/{plan_id}/measures", {
+        "title": "支付日结", "owner": str(personas["branch_manager"].pk), "due_date": "2026-04-15",
+    }, content_type="application/json")  # fmt: skip
+    assert added.status_code == 201 and len(added.json()["measures"]) == 1
+    started = client.post(f"/api/v1/improvement-plans/{plan_id}/actions/start",
+                          {"version": body["version"], "data": {}}, content_type="application/json")  # fmt: skip
+    assert started.status_code == 200 and started.json()["status"] == "do"
+    bad = client.post("/api/v1/improvement-plans", {
+        "org_unit": str(org["C1"].pk), "title": "", "need": "", "indicator_code": "x",
+        "baseline_start": "2026-03-01", "baseline_end": "2026-01-01",
+    }, content_type="application/json")  # fmt: skip
+    assert bad.status_code == 422
+    assert {"title", "need", "indicator_code", "baseline_end"} <= set(bad.json()["fields"])
