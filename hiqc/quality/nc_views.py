@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
 from hiqc.core.casework import RefusedAction, case_action_forms
-from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
 from hiqc.core.mywork import countdown
 
 from . import nc_selectors as selectors
+from .case_pages import post_case_action
 from .enums import MANUAL_SOURCES, NCSource, NCStatus
 from .services import KIND, access_nonconformity, nonconformity_act, nonconformity_open
 from .workflow import ACTION_LABELS, NONCONFORMITY, OPEN, VIEW
@@ -103,15 +104,9 @@ def nonconformity_page(request: HiqcRequest, nc_id: str) -> HttpResponse:
 @require_POST
 def nonconformity_action(request: HiqcRequest, nc_id: str, action: str) -> HttpResponse:
     actor = request.actor
-    data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
-    raw = request.POST.get("version", "")
-    try:
-        nonconformity_act(actor=actor, nc_id=nc_id, action=action, data=data,
-                          version=int(raw) if raw.isdigit() else None)  # fmt: skip
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        nc = access_nonconformity(actor, nc_id)
-        return render(request, "quality/nonconformity.html",
-                      _context(request, nc, RefusedAction(action, exc, data)), status=exc.status)  # fmt: skip
-    label = next((_(t.label) for t in NONCONFORMITY.transitions if t.name == action), action)
-    messages.success(request, _("已完成：{action}。").format(action=label))
-    return redirect("quality:nonconformity", nc_id)
+    return post_case_action(
+        request, case_id=nc_id, action=action, workflow=NONCONFORMITY,
+        apply=lambda **kw: nonconformity_act(actor=actor, nc_id=nc_id, action=action, **kw),
+        reload=lambda: access_nonconformity(actor, nc_id), context=_context,
+        template="quality/nonconformity.html", url_name="quality:nonconformity",
+    )  # fmt: skip

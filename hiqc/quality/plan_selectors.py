@@ -25,9 +25,11 @@ def plans(actor: Actor) -> QuerySet[ImprovementPlan]:
 
 
 def nonconformity(actor: Actor, nc_id: Any) -> Nonconformity | None:
+    from hiqc.core.errors import NotFound
+
     try:
         return get_in_scope(actor, Nonconformity.objects.select_related("org_unit"), nc_id, VIEW)
-    except Exception:  # a bad or foreign id simply does not prefill the form
+    except NotFound:  # a bad or foreign id simply does not prefill the form
         return None
 
 

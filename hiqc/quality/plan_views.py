@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import RefusedAction, case_action_forms
-from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
 
 from . import plan_selectors as selectors
+from .case_pages import post_case_action
 from .enums import ActOutcome, PlanStatus
 from .monitoring import display
 from .plans import (
@@ -139,18 +140,12 @@ def plan_page(request: HiqcRequest, plan_id: str) -> HttpResponse:
 @require_POST
 def plan_action(request: HiqcRequest, plan_id: str, action: str) -> HttpResponse:
     actor = request.actor
-    data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
-    raw = request.POST.get("version", "")
-    try:
-        plan_act(actor=actor, plan_id=plan_id, action=action, data=data,
-                 version=int(raw) if raw.isdigit() else None)  # fmt: skip
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        plan = access_plan(actor, plan_id)
-        return render(request, "quality/plan.html",
-                      _context(request, plan, RefusedAction(action, exc, data)), status=exc.status)  # fmt: skip
-    label = next((_(t.label) for t in IMPROVEMENT.transitions if t.name == action), action)
-    messages.success(request, _("已完成：{action}。").format(action=label))
-    return redirect("quality:plan", plan_id)
+    return post_case_action(
+        request, case_id=plan_id, action=action, workflow=IMPROVEMENT,
+        apply=lambda **kw: plan_act(actor=actor, plan_id=plan_id, action=action, **kw),
+        reload=lambda: access_plan(actor, plan_id), context=_context,
+        template="quality/plan.html", url_name="quality:plan",
+    )  # fmt: skip
 
 
 @login_required

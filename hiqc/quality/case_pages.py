@@ -1,0 +1,36 @@
+"""What the nonconformity and improvement-plan pages share: applying one workflow action posted
+from a case page (the version from the form, a refused action re-rendered with what was typed and
+its status, a success message naming the action)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from hiqc.core.casework import RefusedAction
+from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.http import HiqcRequest
+from hiqc.core.workflow import Workflow
+
+
+def post_case_action(
+    request: HiqcRequest, *, case_id: str, action: str, workflow: Workflow,
+    apply: Callable[..., Any], reload: Callable[[], Any],
+    context: Callable[[HiqcRequest, Any, RefusedAction | None], dict[str, Any]],
+    template: str, url_name: str,
+) -> HttpResponse:  # fmt: skip
+    data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
+    raw = request.POST.get("version", "")
+    try:
+        apply(data=data, version=int(raw) if raw.isdigit() else None)
+    except (ValidationFailed, Conflict, Forbidden) as exc:
+        return render(request, template, context(request, reload(), RefusedAction(action, exc, data)),
+                      status=exc.status)  # fmt: skip
+    label = next((_(t.label) for t in workflow.transitions if t.name == action), action)
+    messages.success(request, _("已完成：{action}。").format(action=label))
+    return redirect(url_name, case_id)
