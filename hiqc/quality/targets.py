@@ -44,7 +44,8 @@ def target_set(*, actor: Actor, data: Mapping[str, Any]) -> IndicatorTarget:
     path = ""
     if unit_id:
         path = get_in_scope(actor, OrgUnit.objects.all(), unit_id, MANAGE).path
-    elif actor.paths_for(MANAGE)[0] != "":
+    elif not any(actor.can(MANAGE, root) for root in
+                 OrgUnit.objects.filter(parent=None).values_list("path", flat=True)):  # fmt: skip
         errors["org_unit"] = [_("只有总公司可以设定适用于全部机构的目标。")]
     target, warning = _number(data, "target", errors), _number(data, "warning", errors)
     if target is None and "target" not in errors:

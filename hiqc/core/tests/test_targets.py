@@ -87,6 +87,11 @@ def test_the_quality_lead_sets_a_unit_target_with_its_source_and_it_is_audited(
     assert good.status_code == 302
     assert target_for("surveys.csat", org["C1"].path, date(2026, 6, 1)).target == 0.9  # type: ignore[union-attr]
     assert AuditEvent.objects.filter(action="quality.target.set").count() == 1
+    everyone = client.post("/quality/targets/", {"code": "surveys.nps", "target": "0.3",
+                                                 "warning": "0.2", "source_kind": "internal",
+                                                 "source": "总公司年度目标", "valid_from": "2026-01-01"})  # fmt: skip
+    assert everyone.status_code == 302  # head office sets a target for every unit
+    assert target_for("surveys.nps", org["O1"].path, date(2026, 6, 1)).org_path == ""  # type: ignore[union-attr]
     client.force_login(personas["branch_manager"])
     assert client.get("/quality/targets/").status_code == 200
     assert client.post("/quality/targets/", {"code": "surveys.csat"}).status_code == 403
