@@ -13,6 +13,11 @@ T = rule ``callcentre.answer_threshold_s`` (20 s), S = rule ``callcentre.short_a
 Numerators and denominators are plain counts and sums, so the tree roll-up Σn ÷ Σd is exact.
 One grouped query (by unit path, queue and the stored ``offered_slot`` bucket) serves all twenty
 indicators of a range; ``calls_indicators_compute`` writes them together.
+
+The calls behind a figure (``Indicator.cases``) are the same human calls, worst first: not answered
+within T for the service level, abandoned for the abandon rate, the longest wait for ASA, the
+longest handling for AHT (no rule says how long is too long, so none is counted against AHT).
+A call has no page: it is shown by its telephony call id, never by the caller's number.
 """
 
 from __future__ import annotations
@@ -23,15 +28,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext
 
 from hiqc.core.calendar import BEIJING
 from hiqc.core.indicators import (
+    CASES_LIMIT,
+    CasesOf,
+    Counted,
+    Family,
     Indicator,
     RangeRow,
     align,
-    indicator_rows_replace,
-    periods,
+    indicators_compute,
     register_indicator,
 )
 from hiqc.core.rules import rule_value
@@ -113,16 +122,20 @@ def code_for(metric: str, queue: str = ALL) -> str:
     return f"callcentre.{metric}" + (f".{queue}" if queue else "")
 
 
-def _aggregate(granularity: str, start: datetime, end: datetime, queue: str = ALL):
+def _human_calls(start: datetime, end: datetime) -> QuerySet[CallRecord]:
+    """The calls the figures count: offered in [start, end), not IVR-only, short abandons left
+    out (CC-3)."""
+    short = rule_value("callcentre.short_abandon_s")
+    return CallRecord.objects.filter(
+        offered_at__gte=start, offered_at__lt=end, ivr_only=False
+    ).exclude(abandoned=True, wait_s__lte=short)
+
+
+def _aggregate(granularity: str, start: datetime, end: datetime):
     """One grouped query: (path, queue, bucket) → counts and sums. Buckets are slots (15 min) or
     Beijing day indexes (day and month)."""
     threshold = rule_value("callcentre.answer_threshold_s")
-    short = rule_value("callcentre.short_abandon_s")
-    qs = CallRecord.objects.filter(
-        offered_at__gte=start, offered_at__lt=end, ivr_only=False
-    ).exclude(abandoned=True, wait_s__lte=short)
-    if queue:
-        qs = qs.filter(queue=queue)
+    qs = _human_calls(start, end)
     bucket: Any
     if granularity == "15min":
         bucket = F("offered_slot")
@@ -162,16 +175,16 @@ def _bucket_start(granularity: str, bucket: int) -> datetime:
 
 
 def call_totals(
-    granularity: str, start: datetime, end: datetime, queue: str = ALL
+    granularity: str, start: datetime, end: datetime
 ) -> dict[tuple[str, str, datetime], dict[str, int]]:
     """(queue or ALL, org path, period start) → offered / within / abandoned / answered / wait /
     handle, over the units' own calls."""
     totals: dict[tuple[str, str, datetime], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(_FIELDS, 0)
     )
-    for row in _aggregate(granularity, start, end, queue):
+    for row in _aggregate(granularity, start, end):
         period = _bucket_start(granularity, int(row["bucket"]))
-        for key in (row["queue"], ALL) if not queue else (queue,):
+        for key in (row["queue"], ALL):
             target = totals[(key, row["org_unit__path"], period)]
             for name in _FIELDS:
                 target[name] += int(row[name] or 0)
@@ -188,11 +201,17 @@ def _rows(
     ]
 
 
-def _range_compute(metric: Metric, queue: str):
-    def compute_range(granularity: str, start: datetime, end: datetime) -> Iterable[RangeRow]:
-        return _rows(call_totals(granularity, start, end, queue), metric, queue)
+def _family_rows(granularity: str, start: datetime, end: datetime) -> dict[str, list[RangeRow]]:
+    totals = call_totals(granularity, start, end)
+    return {
+        code_for(metric.key, queue): _rows(totals, metric, queue)
+        for metric in METRICS
+        for queue in (ALL, *CallQueue.values)
+    }
 
-    return compute_range
+
+CALLS = Family("callcentre.calls", _family_rows)  # the twenty figures from one grouped query
+CODES = [code_for(metric.key, queue) for metric in METRICS for queue in (ALL, *CallQueue.values)]
 
 
 def calls_indicators_compute(
@@ -200,23 +219,72 @@ def calls_indicators_compute(
 ) -> int:
     """Recompute every call-centre indicator for the periods touching [start, end): one grouped
     query per granularity for all twenty codes. Idempotent; returns rows written."""
-    written = 0
-    for granularity in granularities:
-        spans = list(periods(granularity, start, end))
-        if not spans:
-            continue
-        begin, finish = spans[0].start, spans[-1].end
-        totals = call_totals(granularity, begin, finish)
-        for metric in METRICS:
-            for queue in (ALL, *CallQueue.values):
-                written += indicator_rows_replace(
-                    code=code_for(metric.key, queue),
-                    granularity=granularity,
-                    start=begin,
-                    end=finish,
-                    rows=_rows(totals, metric, queue),
-                )
-    return written
+    return sum(
+        indicators_compute(codes=CODES, granularity=g, start=start, end=end) for g in granularities
+    )
+
+
+# --- the calls behind the figures -----------------------------------------------------------------
+
+_ANSWERED = Q(answered_at__isnull=False)
+
+
+def _waited(call: CallRecord) -> str:
+    """What a call waited, as the figures counted it."""
+    if call.wait_s is None:
+        return gettext("未接通")
+    if call.abandoned:
+        return gettext("放弃（等待 %(s)d 秒）") % {"s": call.wait_s}
+    return gettext("等待 %(s)d 秒") % {"s": call.wait_s}
+
+
+def _handled(call: CallRecord) -> str:
+    return gettext("处理 %(s)d 秒") % {"s": call.handle_s or 0}
+
+
+def call_cases(metric: str, queue: str = ALL) -> CasesOf:
+    """The human calls behind ``code_for(metric, queue)`` (the calls of its denominator), those
+    counted against the figure first: not answered within T (service level), abandoned (abandon
+    rate), the longest wait (ASA, answered calls) or handling (AHT, answered calls)."""
+
+    def cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+        threshold = rule_value("callcentre.answer_threshold_s")
+        calls = _human_calls(start, end).filter(org_unit__path__startswith=org_path)
+        if queue:
+            calls = calls.filter(queue=queue)
+        wait_desc = F("wait_s").desc(nulls_last=True)
+        if metric == "service_level":
+            within = Case(When(_ANSWERED & Q(wait_s__lte=threshold), then=Value(1)),
+                          default=Value(0), output_field=IntegerField())  # fmt: skip
+            calls = calls.annotate(within=within).order_by("within", wait_desc, "offered_at", "pk")
+        elif metric == "abandon_rate":
+            calls = calls.order_by("-abandoned", wait_desc, "offered_at", "pk")
+        elif metric == "asa":
+            calls = calls.filter(_ANSWERED).order_by(wait_desc, "offered_at", "pk")
+        else:  # aht
+            calls = calls.filter(_ANSWERED).order_by(F("handle_s").desc(nulls_last=True),
+                                                     "offered_at", "pk")  # fmt: skip
+        rows = calls.select_related("org_unit").only(
+            "call_id", "org_unit__path", "offered_at", "answered_at", "abandoned", "wait_s",
+            "handle_s",
+        )[:CASES_LIMIT]  # fmt: skip
+        name = gettext("来电")
+        out = []
+        for c in rows:
+            answered_late = c.answered_at is None or (c.wait_s or 0) > threshold
+            if metric == "service_level":
+                counted, bad = _waited(c), answered_late
+            elif metric == "abandon_rate":
+                counted, bad = _waited(c), c.abandoned
+            elif metric == "asa":
+                counted, bad = _waited(c), answered_late
+            else:
+                counted, bad = _handled(c), False
+            out.append(Counted("callcentre.call", str(c.pk), c.org_unit.path, c.offered_at,
+                               counted, bad, label=c.call_id, name=name))  # fmt: skip
+        return out
+
+    return cases
 
 
 def _register() -> None:
@@ -234,11 +302,19 @@ def _register() -> None:
                     formula=metric.formula,
                     source="CC-2, CC-3 (regulations.md); telephony call records",
                     granularities=GRANULARITIES,
-                    compute_range=_range_compute(metric, queue),
+                    family=CALLS,
+                    cases=call_cases(metric.key, queue),
                 )
             )
 
 
 _register()
 
-__all__ = ["METRICS", "call_totals", "calls_indicators_compute", "code_for", "slot_of"]
+__all__ = [
+    "METRICS",
+    "call_cases",
+    "call_totals",
+    "calls_indicators_compute",
+    "code_for",
+    "slot_of",
+]

@@ -31,17 +31,38 @@ from datetime import datetime
 from itertools import groupby
 
 from django.db import connection, transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+)
+from django.utils.translation import gettext
 
 from hiqc.core.bulkwrite import Table, rendered, store
 from hiqc.core.indicators import (
+    CASES_LIMIT,
+    CasesOf,
+    Counted,
+    Family,
     Indicator,
     RangeRow,
     bucketed,
+    clock_cases,
+    clocks_on_time,
     counted_by_period,
+    days_text,
+    grouped_by_period,
+    indicators_compute,
     register_indicator,
 )
-from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.models import CaseEvent
 
 from .enums import Outcome, PaymentKind
 from .models import Claim, ClaimStep, Payment
@@ -236,50 +257,40 @@ def _payment_samples(org_path: str, start: datetime, end: datetime) -> list[tupl
     ]
 
 
-def _on_time(clock: str) -> Callable[[str, datetime, datetime], list[RangeRow]]:
-    def compute(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
-        closed = Deadline.objects.filter(
-            case_type=CASE_TYPE,
-            clock=clock,
-            closed_at__gte=start,
-            closed_at__lt=end,
-            state__in=[Deadline.State.MET, Deadline.State.BREACHED],
-        )
-        return counted_by_period(closed, at="closed_at", granularity=granularity,
-                                 hit=Q(state=Deadline.State.MET))  # fmt: skip
-
-    return compute
-
-
 def _payout(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
     paid = Payment.objects.filter(claim=OuterRef("pk"), kind=PaymentKind.BENEFIT)
-    rows = (
-        Claim.objects.filter(closed_at__gte=start, closed_at__lt=end)
-        .annotate(paid=Exists(paid))
-        .values_list("closed_at", "org_unit__path", "outcome", "paid")
+    closed = Claim.objects.filter(closed_at__gte=start, closed_at__lt=end).annotate(
+        paid=Exists(paid)
     )
-    return bucketed(
-        granularity,
-        (
-            (at, path, 1.0 if paid and outcome in (Outcome.APPROVE, Outcome.PARTIAL) else 0.0, 1.0)
-            for at, path, outcome, paid in rows
-            if at is not None
-        ),
-    )
+    return counted_by_period(
+        closed, at="closed_at", granularity=granularity, path="org_unit__path",
+        hit=Q(paid=True, outcome__in=[Outcome.APPROVE, Outcome.PARTIAL]),
+    )  # fmt: skip
 
 
-def _step_mean(step: str, part: str) -> Callable[[str, datetime, datetime], list[RangeRow]]:
-    def compute(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
-        return bucketed(
-            granularity,
-            (
-                (s.ended_at, s.org_path, getattr(s, part), 1.0)
-                for s in step_samples(start=start, end=end)
-                if s.step == step
-            ),
-        )
+def _step_code(step: str, part: str) -> str:
+    return f"claims.step.{step}.{part}"
 
-    return compute
+
+def _step_means(granularity: str, start: datetime, end: datetime) -> dict[str, list[RangeRow]]:
+    """Σ working days, Σ waiting days and steps per step, unit and period: one grouped query of
+    ``ClaimStep`` for every step indicator."""
+    claim_steps_refresh()
+    out: dict[str, list[RangeRow]] = {}
+    rows = grouped_by_period(
+        ClaimStep.objects.filter(ended_at__gte=start, ended_at__lt=end),
+        at="ended_at", granularity=granularity, keys=("step", "org_path"),
+        working=Sum(F("total_days") - F("waiting_days")), waiting=Sum("waiting_days"), n=Count("pk"),
+    )  # fmt: skip
+    for r in rows:
+        for part in ("working_days", "waiting_days"):
+            out.setdefault(_step_code(r["step"], part), []).append(
+                (r["period"], r["org_path"], float(r[part.split("_")[0]] or 0), float(r["n"]))
+            )
+    return out
+
+
+STEP_MEANS = Family("claims.steps", _step_means)
 
 
 def _step_values(
@@ -293,6 +304,62 @@ def _step_values(
         ]
 
     return samples
+
+
+# --- the cases behind the figures -----------------------------------------------------------------
+
+
+def _numbers(claim_ids: list[str]) -> dict[str, str]:
+    return {str(pk): number
+            for pk, number in Claim.objects.filter(pk__in=claim_ids).values_list("pk", "number")}  # fmt: skip
+
+
+def _payment_cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+    """The claims first paid in the period, the longest from application first."""
+    rows = sorted(payment_days(start=start, end=end, org_path=org_path), key=lambda r: -r[3])
+    numbers = _numbers([r[0] for r in rows[:CASES_LIMIT]])
+    return [Counted(CASE_TYPE, claim_id, path, when, days_text(days), False,
+                    label=numbers.get(claim_id, ""))
+            for claim_id, path, when, days in rows[:CASES_LIMIT]]  # fmt: skip
+
+
+def _payout_cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+    """The claims closed in the period, those closed without an approved and paid benefit first."""
+    paid = Payment.objects.filter(claim=OuterRef("pk"), kind=PaymentKind.BENEFIT)
+    rows = (
+        Claim.objects.filter(org_unit__path__startswith=org_path, closed_at__gte=start,
+                             closed_at__lt=end)
+        .annotate(paid=Exists(paid))
+        .annotate(hit=ExpressionWrapper(
+            Q(paid=True, outcome__in=[Outcome.APPROVE, Outcome.PARTIAL]), output_field=BooleanField()))
+        .order_by("hit", "closed_at")
+        .values_list("pk", "number", "org_unit__path", "closed_at", "hit", "outcome")[:CASES_LIMIT]
+    )  # fmt: skip
+    return [Counted(CASE_TYPE, str(pk), path, at,
+                    gettext("已赔付") if hit else gettext("未赔付（%(outcome)s）") % {
+                        "outcome": Outcome(outcome).label if outcome else "—"},
+                    not hit, label=number)
+            for pk, number, path, at, hit, outcome in rows]  # fmt: skip
+
+
+def _step_cases(step: str, part: str) -> CasesOf:
+    """The claims whose ``step`` ended in the period, the longest (working or waiting) first."""
+
+    def cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+        claim_steps_refresh()
+        days = F("total_days") - F("waiting_days") if part == "working_days" else F("waiting_days")
+        rows = list(
+            ClaimStep.objects.filter(step=step, org_path__startswith=org_path, ended_at__gte=start,
+                                     ended_at__lt=end)
+            .annotate(days=days).order_by("-days")
+            .values_list("case_id", "org_path", "ended_at", "days")[:CASES_LIMIT]
+        )  # fmt: skip
+        numbers = _numbers([r[0] for r in rows])
+        return [Counted(CASE_TYPE, case_id, path, at, days_text(d), False,
+                        label=numbers.get(case_id, ""))
+                for case_id, path, at, d in rows]  # fmt: skip
+
+    return cases
 
 
 # --- declarations ---------------------------------------------------------------------------------
@@ -323,7 +390,7 @@ _declare(
     "claims.days_to_payment", "申请至赔款支付平均天数", "Average days from application to payment",
     "days", "lower_better", ("5.2.1", "5.2.2(1)"),
     "Σ(first benefit payment − received at, in calendar days) ÷ claims first paid in the period",
-    compute_range=_days_to_payment,
+    compute_range=_days_to_payment, cases=_payment_cases,
 )  # fmt: skip
 for _p, _zh, _en in ((50, "中位数", "median"), (90, "P90", "90th percentile")):
     _declare(
@@ -332,25 +399,33 @@ for _p, _zh, _en in ((50, "中位数", "median"), (90, "P90", "90th percentile")
         "days", "lower_better", ("5.2.1", "5.2.2(1)"),
         f"nearest-rank {_p}th percentile of (first benefit payment − received at, in calendar "
         "days) over the claims of the subtree first paid in the period",
-        samples=_payment_samples, percentile=_p,
+        samples=_payment_samples, percentile=_p, cases=_payment_cases,
     )  # fmt: skip
-for _clock, _code, _zh, _en, _clause in (
-    ("claims.decide", ON_TIME["claims.decide"], "理赔按时核定率", "Claims decided on time", "CL-2"),
+for _clock, _code, _zh, _en, _clauses, _limit in (
+    ("claims.decide", ON_TIME["claims.decide"], "理赔按时核定率", "Claims decided on time",
+     ("5.2.2(3)", "CL-2"), "legal"),
     ("claims.refusal_notice", ON_TIME["claims.refusal_notice"], "拒赔通知按时发出率",
-     "Refusal notices sent on time", "CL-6"),
-    ("claims.payment", ON_TIME["claims.payment"], "赔款按时支付率", "Claims paid on time", "CL-5"),
+     "Refusal notices sent on time", ("5.2.2(3)", "CL-6"), "legal"),
+    ("claims.payment", ON_TIME["claims.payment"], "赔款按时支付率", "Claims paid on time",
+     ("5.1.2(4)", "5.2.2(3)", "CL-5"), "legal"),
+    ("claims.notice", "claims.notice_on_time_rate", "一次性告知按时率",
+     "One-time supplement notices sent on time", ("5.1.2(2)", "CL-1"), "internal"),
+    ("claims.advance", "claims.advance_on_time_rate", "先予支付按时率",
+     "Advance payments made on time", ("5.2.2(3)", "CL-7"), "legal"),
+    ("claims.fast_track", "claims.fast_track_on_time_rate", "小额快赔按时结案率",
+     "Small claims closed within the fast-track limit", ("5.1.2(4)", "CL-11"), "commitment"),
 ):  # fmt: skip
     _declare(
-        _code, _zh, _en, "ratio", "higher_better", ("5.2.2(3)", _clause),
-        f"{_clock} clocks closed within the legal limit ÷ {_clock} clocks closed (met or "
+        _code, _zh, _en, "ratio", "higher_better", _clauses,
+        f"{_clock} clocks closed within the {_limit} limit ÷ {_clock} clocks closed (met or "
         "breached) in the period",
-        compute_range=_on_time(_clock),
+        compute_range=clocks_on_time(_clock), cases=clock_cases(_clock),
     )  # fmt: skip
 _declare(
     "claims.payout_ratio", "获赔率", "Payout ratio", "ratio", "higher_better", ("5.3.1",),
     "claims closed in the period with an approve or partial outcome and a benefit payment ÷ "
     "claims closed in the period",
-    compute_range=_payout,
+    compute_range=_payout, cases=_payout_cases,
 )  # fmt: skip
 for _step in STEPS:
     parts = [("working_days", "处理", "working")]
@@ -358,11 +433,11 @@ for _step in STEPS:
         parts.append(("waiting_days", "等待客户补充材料", "waiting for the claimant"))
     for _part, _zh_part, _en_part in parts:
         _declare(
-            f"claims.step.{_step.code}.{_part}", f"{_step.label}{_zh_part}平均天数",
+            _step_code(_step.code, _part), f"{_step.label}{_zh_part}平均天数",
             f"Step {_step.code}: average {_en_part} days", "days", "lower_better", ("5.2.2(2)",),
             f"Σ({_en_part} days of the {_step.code} step) ÷ claims whose step ended in the "
             "period; waiting = notice delivered → documents received, working = the rest",
-            compute_range=_step_mean(_step.code, _part),
+            family=STEP_MEANS, cases=_step_cases(_step.code, _part),
         )  # fmt: skip
         _declare(
             f"claims.step.{_step.code}.median_{_part}", f"{_step.label}{_zh_part}天数中位数",
@@ -370,43 +445,15 @@ for _step in STEPS:
             f"nearest-rank median of the {_en_part} days of the {_step.code} step over the "
             "claims of the subtree whose step ended in the period",
             samples=_step_values(_step.code, _part), percentile=50,
+            cases=_step_cases(_step.code, _part),
         )  # fmt: skip
 
 
 def claims_indicators_compute(
     *, start: datetime, end: datetime, granularities: Iterable[str] = ("day", "month")
 ) -> int:
-    """(Re)compute every claims indicator with rows for the periods in [start, end), reading the
-    step events once for all the step indicators; returns rows written. The same rows as
-    ``indicators_compute`` for each code."""
-    from hiqc.core.indicators import INDICATORS, indicator_rows_replace, periods
-
-    written = 0
-    for granularity in granularities:
-        spans = list(periods(granularity, start, end))
-        if not spans:
-            continue
-        begin, finish = spans[0].start, spans[-1].end
-        samples = step_samples(start=begin, end=finish)
-        for code in CODES:
-            indicator = INDICATORS[code]
-            if indicator.compute_range is None:
-                continue
-            if granularity not in indicator.granularities:
-                continue
-            if code.startswith("claims.step."):
-                _claims, _step, step, part = code.split(".")
-                rows = bucketed(
-                    granularity,
-                    (
-                        (s.ended_at, s.org_path, getattr(s, part), 1.0)
-                        for s in samples
-                        if s.step == step
-                    ),
-                )
-            else:
-                rows = indicator.rows(granularity, begin, finish)
-            written += indicator_rows_replace(
-                code=code, granularity=granularity, start=begin, end=finish, rows=rows
-            )
-    return written
+    """(Re)compute every claims indicator with rows for the periods in [start, end) (the step
+    means from one grouped read); returns rows written."""
+    return sum(
+        indicators_compute(codes=CODES, granularity=g, start=start, end=end) for g in granularities
+    )

@@ -7,15 +7,29 @@ same month (``organisations.BusinessVolume``); published industry medians are re
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.utils.translation import gettext, gettext_noop
 
-from hiqc.core.indicators import Indicator, Period, register_indicator
-from hiqc.core.models import Deadline
+from hiqc.core.indicators import (
+    CASES_LIMIT,
+    CasesOf,
+    Counted,
+    Indicator,
+    Period,
+    RangeCompute,
+    RangeRow,
+    clock_cases,
+    clocks_on_time,
+    counted_by_period,
+    days_or_number,
+    days_text,
+    register_indicator,
+    summed_by_period,
+)
 from hiqc.organisations.models import BusinessVolume
 
 from .models import Complaint
@@ -36,33 +50,16 @@ def _received(period: Period) -> QuerySet[Complaint]:
     return Complaint.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
 
 
-def _on_time(period: Period) -> Rows:
-    """Decisions (decide clock closed met or breached) in the period, by the case's org unit."""
-    rows = (
-        Deadline.objects.filter(
-            case_type=CASE_TYPE,
-            clock=DECIDE_CLOCK,
-            closed_at__gte=period.start,
-            closed_at__lt=period.end,
-            state__in=[Deadline.State.MET, Deadline.State.BREACHED],
-        )
-        .values("org_path")
-        .annotate(met=Count("id", filter=Q(state=Deadline.State.MET)), total=Count("id"))
-    )
-    return [(r["org_path"], r["met"], r["total"]) for r in rows]
+DAYS_TO_DECISION = Sum(
+    ExpressionWrapper(F("decided_at") - F("received_at"), output_field=DurationField())
+)
 
 
-def _days_to_decision(period: Period) -> Rows:
+def _days_to_decision(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
     """Σ days from receipt to decision ÷ decisions, for complaints decided in the period."""
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    decided = Complaint.objects.filter(
-        decided_at__gte=period.start, decided_at__lt=period.end
-    ).values_list("org_unit__path", "received_at", "decided_at")
-    for path, received, decided_at in decided:
-        assert decided_at is not None
-        sums[path][0] += (decided_at - received).total_seconds() / 86400
-        sums[path][1] += 1
-    return [(path, s[0], s[1]) for path, s in sums.items()]
+    decided = Complaint.objects.filter(decided_at__gte=start, decided_at__lt=end)
+    return summed_by_period(decided, at="decided_at", granularity=granularity,
+                            numerator=DAYS_TO_DECISION, path="org_unit__path")  # fmt: skip
 
 
 def _decision_days(org_path: str, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
@@ -76,13 +73,46 @@ def _decision_days(org_path: str, start: datetime, end: datetime) -> list[tuple[
     ]
 
 
-def _share(period: Period, condition: Q) -> Rows:
+def _decided_cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+    """The complaints decided in the period, the longest first."""
     rows = (
-        _received(period)
-        .values("org_unit__path")
-        .annotate(hit=Count("id", filter=condition), total=Count("id"))
-    )
-    return [(r["org_unit__path"], r["hit"], r["total"]) for r in rows]
+        Complaint.objects.filter(org_unit__path__startswith=org_path, decided_at__gte=start,
+                                 decided_at__lt=end)
+        .annotate(took=ExpressionWrapper(F("decided_at") - F("received_at"),
+                                         output_field=DurationField()))
+        .order_by("-took")
+        .values_list("pk", "reference", "org_unit__path", "decided_at", "took")[:CASES_LIMIT]
+    )  # fmt: skip
+    return [Counted(CASE_TYPE, str(pk), path, at, days_text(days_or_number(took)), False, label=ref)
+            for pk, ref, path, at, took in rows]  # fmt: skip
+
+
+def _share(condition: Q) -> Callable[[str, datetime, datetime], list[RangeRow]]:
+    def compute(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
+        received = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+        return counted_by_period(received, at="received_at", granularity=granularity,
+                                 hit=condition, path="org_unit__path")  # fmt: skip
+
+    return compute
+
+
+def _received_cases(condition: Q | None, yes: str, no: str) -> CasesOf:
+    """The complaints received in the period, those matching ``condition`` (counted against the
+    figure) first; without a condition every complaint counts against it (the volume rates)."""
+
+    def cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+        received = Complaint.objects.filter(org_unit__path__startswith=org_path,
+                                            received_at__gte=start, received_at__lt=end)  # fmt: skip
+        hit = condition if condition is not None else Q(pk__isnull=False)
+        rows = (
+            received.annotate(hit=ExpressionWrapper(hit, output_field=BooleanField()))
+            .order_by("-hit", "received_at")
+            .values_list("pk", "reference", "org_unit__path", "received_at", "hit")[:CASES_LIMIT]
+        )
+        return [Counted(CASE_TYPE, str(pk), path, at, gettext(yes) if hit else (gettext(no) if no else ""),
+                        bool(hit), label=ref) for pk, ref, path, at, hit in rows]  # fmt: skip
+
+    return cases
 
 
 def _per_volume(period: Period, field: str, scale: Decimal) -> Rows:
@@ -111,7 +141,9 @@ def _declare(
     clauses: tuple[str, ...],
     formula: str,
     source: str,
-    compute: Callable[[Period], Rows],
+    cases: CasesOf,
+    compute: Callable[[Period], Rows] | None = None,
+    compute_range: RangeCompute | None = None,
     granularities: tuple[str, ...] = ("day", "month"),
 ) -> None:
     register_indicator(
@@ -125,56 +157,62 @@ def _declare(
             formula=formula,
             source=source,
             compute=compute,
+            compute_range=compute_range,
             granularities=granularities,
+            cases=cases,
         )
     )
 
 
 SOURCE = "HIQC complaints (Complaint, Deadline rows)"
+REPEAT, REGULATOR = Q(repeat_of__isnull=False), Q(source="regulator")
 _declare(
     "complaints.decided_on_time_rate", "投诉按时处理率", "Complaints decided on time",
     "ratio", "higher_better", ("4.2.3(2)", "CP-1"),
     "decisions within the (extended) legal limit ÷ decisions in the period",
-    SOURCE, _on_time,
+    SOURCE, clock_cases(DECIDE_CLOCK), compute_range=clocks_on_time(DECIDE_CLOCK),
 )  # fmt: skip
 _declare(
     "complaints.avg_days_to_decision", "投诉平均处理天数", "Average days to decision",
     "days", "lower_better", ("4.2.3(2)", "CP-1"),
     "Σ(decided at − received at, in days) ÷ complaints decided in the period",
-    SOURCE, _days_to_decision,
+    SOURCE, _decided_cases, compute_range=_days_to_decision,
 )  # fmt: skip
 _declare(
     "complaints.repeat_rate", "重复投诉率", "Repeat complaint rate",
     "ratio", "lower_better", ("4.2.3(3)",),
     "complaints by a complainant who complained within the repeat window before ÷ complaints received",
-    SOURCE, lambda p: _share(p, Q(repeat_of__isnull=False)),
+    SOURCE, _received_cases(REPEAT, gettext_noop("重复投诉"), gettext_noop("非重复")),
+    compute_range=_share(REPEAT),
 )  # fmt: skip
 _declare(
     "complaints.regulator_share", "监管转送投诉占比", "Share forwarded by the regulator",
     "ratio", "lower_better", ("4.2.2(2)", "CP-9"),
     "complaints forwarded by the regulator ÷ complaints received",
-    SOURCE, lambda p: _share(p, Q(source="regulator")),
+    SOURCE, _received_cases(REGULATOR, gettext_noop("监管转送"), gettext_noop("直接投诉")),
+    compute_range=_share(REGULATOR),
 )  # fmt: skip
+_VOLUME_CASES = _received_cases(None, gettext_noop("计入投诉量"), "")
 _declare(
     "complaints.per_100m_premium", "亿元保费投诉量", "Complaints per ¥100M premium",
     "rate", "lower_better", ("4.2.3(3)", "CP-11"),
     "complaints received in the month ÷ (premium income of the month ÷ 100,000,000 yuan)",
-    "HIQC complaints + business volume table", lambda p: _per_volume(p, "premium_yuan", Decimal(10**8)),
-    granularities=("month",),
+    "HIQC complaints + business volume table", _VOLUME_CASES,
+    compute=lambda p: _per_volume(p, "premium_yuan", Decimal(10**8)), granularities=("month",),
 )  # fmt: skip
 _declare(
     "complaints.per_10k_policies", "万张保单投诉量", "Complaints per 10,000 policies",
     "rate", "lower_better", ("4.2.3(3)", "CP-11"),
     "complaints received in the month ÷ (policies in force ÷ 10,000)",
-    "HIQC complaints + business volume table", lambda p: _per_volume(p, "policies_in_force", Decimal(10**4)),
-    granularities=("month",),
+    "HIQC complaints + business volume table", _VOLUME_CASES,
+    compute=lambda p: _per_volume(p, "policies_in_force", Decimal(10**4)), granularities=("month",),
 )  # fmt: skip
 _declare(
     "complaints.per_10k_insured", "万人次投诉量", "Complaints per 10,000 insured persons",
     "rate", "lower_better", ("4.2.3(3)", "CP-11"),
     "complaints received in the month ÷ (insured persons ÷ 10,000)",
-    "HIQC complaints + business volume table", lambda p: _per_volume(p, "insured_persons", Decimal(10**4)),
-    granularities=("month",),
+    "HIQC complaints + business volume table", _VOLUME_CASES,
+    compute=lambda p: _per_volume(p, "insured_persons", Decimal(10**4)), granularities=("month",),
 )  # fmt: skip
 register_indicator(
     Indicator(
@@ -189,5 +227,6 @@ register_indicator(
         source=SOURCE,
         samples=_decision_days,
         percentile=90,
+        cases=_decided_cases,
     )
 )

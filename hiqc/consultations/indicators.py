@@ -2,31 +2,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
-from hiqc.core.indicators import Indicator, Period, register_indicator
+from hiqc.core.indicators import (
+    CASES_LIMIT,
+    Counted,
+    Indicator,
+    RangeRow,
+    clock_cases,
+    clocks_on_time,
+    counted_by_period,
+    register_indicator,
+)
 
 from .enums import ConsultationStatus
 from .models import Consultation
+from .workflow import PROCESS as CASE_TYPE  # the case kind
+from .workflow import REPLY
 
 
-def _fcr(period: Period) -> Iterable[tuple[str, float, float]]:
-    """Per org unit: consultations resolved in the period, and those resolved at first contact."""
-    rows = (
-        Consultation.objects.filter(
-            status=ConsultationStatus.RESOLVED,
-            resolved_at__gte=period.start,
-            resolved_at__lt=period.end,
-        )
-        .values("org_unit__path")
-        .annotate(
-            fcr=Count("id", filter=Q(first_contact_resolution=True)),
-            total=Count("id"),
-        )
+def _resolved(start: datetime, end: datetime) -> QuerySet[Consultation]:
+    return Consultation.objects.filter(
+        status=ConsultationStatus.RESOLVED, resolved_at__gte=start, resolved_at__lt=end
     )
-    return [(r["org_unit__path"], r["fcr"], r["total"]) for r in rows]
+
+
+def _fcr(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
+    """Per org unit: consultations resolved in the period, and those resolved at first contact."""
+    return counted_by_period(_resolved(start, end), at="resolved_at", granularity=granularity,
+                             hit=Q(first_contact_resolution=True), path="org_unit__path")  # fmt: skip
+
+
+def _fcr_cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+    """The consultations resolved in the period, those not resolved at first contact first."""
+    rows = (
+        _resolved(start, end)
+        .filter(org_unit__path__startswith=org_path)
+        .order_by("first_contact_resolution", "resolved_at")
+        .values_list("pk", "number", "org_unit__path", "resolved_at", "first_contact_resolution")
+    )[:CASES_LIMIT]
+    return [
+        Counted(CASE_TYPE, str(pk), path, at,
+                gettext("首次接触解决") if fcr else gettext("经跟进解决"), not fcr, label=number)
+        for pk, number, path, at, fcr in rows
+    ]  # fmt: skip
 
 
 FCR_RATE = Indicator(
@@ -41,9 +63,28 @@ FCR_RATE = Indicator(
         "contact (at capture, without follow-up) ÷ consultations resolved in the period"
     ),
     source="HIQC consultations (resolved_at, first_contact_resolution)",
-    compute=_fcr,
+    compute_range=_fcr,
+    cases=_fcr_cases,
+)
+
+
+REPLIED_ON_TIME = Indicator(
+    code="consultations.replied_on_time_rate",
+    name_zh="咨询按时答复率",
+    name_en="Consultations answered on time",
+    unit="ratio",
+    direction="higher_better",
+    clauses=("4.1.1", "4.1.3(2)"),
+    formula=(
+        "consultation.reply clocks closed within the internal limit (1 working day by default, "
+        "set per process version) ÷ those clocks closed (met or breached) in the period"
+    ),
+    source="HIQC consultations (Deadline rows of the reply clock)",
+    compute_range=clocks_on_time(REPLY.code),
+    cases=clock_cases(REPLY.code),
 )
 
 
 def register() -> None:
     register_indicator(FCR_RATE)
+    register_indicator(REPLIED_ON_TIME)

@@ -7,10 +7,11 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from .access import get_in_scope, require
+from .access import Actor, get_in_scope, require
 from .calendar import BEIJING, MAX_AMOUNT, Unit, compute_due
 from .errors import NotFound, ValidationFailed
 from .http import HiqcRequest
+from .indicator_cases import cases_behind, period_bounds, supported
 from .indicators import INDICATORS, rolled_up
 from .schemas import ERRORS, AuditEventOut, DueOut, IsoDatetime, RuleOut
 from .selectors import audit_event_list, rule_list
@@ -106,6 +107,32 @@ class IndicatorQuery(Schema):
     to: IsoDatetime | None = None
 
 
+class IndicatorCaseOut(Schema):
+    record_type: str
+    name: str = Field(description="what the record is: the case kind, or 来电, 质检评分 …")
+    label: str = Field(description="case number or record label; — when the case is not visible")
+    url: str = Field(description="its page, when the caller may see it")
+    when: datetime | None
+    counted: str = Field(description="what the figure counted for it: 按时 / 超时, days, score …")
+    bad: bool = Field(description="counted against the figure")
+    unit: str = Field(description="the org unit the record belongs to")
+
+
+class IndicatorCasesOut(Schema):
+    code: str
+    org_unit_path: str
+    period_start: datetime
+    period_end: datetime
+    cases: list[IndicatorCaseOut]
+
+
+class IndicatorCasesQuery(Schema):
+    org_unit: UUID | None = None
+    period: str = Field(
+        description="YYYY-MM (a month), YYYYQn (a quarter) or YYYY-MM-DD (a day), Beijing time"
+    )
+
+
 @router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, tags=["indicators"])
 def list_indicators(request: HiqcRequest):
     """Every declared indicator: names, unit, direction, clauses, formula and source."""
@@ -126,16 +153,7 @@ def indicator_values(request: HiqcRequest, code: str, q: Query[IndicatorQuery]):
     require(actor, "indicators.view")
     if code not in INDICATORS:
         raise NotFound()
-    if q.org_unit is not None:
-        unit = get_in_scope(
-            actor,
-            apps.get_model("organisations", "OrgUnit")._default_manager.all(),
-            q.org_unit,
-            "indicators.view",
-        )
-        path = str(getattr(unit, "path", ""))
-    else:
-        path = actor.paths_for("indicators.view")[0]
+    path = _indicator_path(actor, q.org_unit)
     end = q.to or timezone.now()
     start = q.from_ or end - timedelta(days=30)
     rows = rolled_up(code, granularity=q.granularity, org_path=path, start=start, end=end)
@@ -145,3 +163,32 @@ def indicator_values(request: HiqcRequest, code: str, q: Query[IndicatorQuery]):
                    warning=target.warning if target else None,
                    status=target_status(code, row["value"], target))  # fmt: skip
     return {"code": code, "org_unit_path": path, "granularity": q.granularity, "values": rows}
+
+
+def _indicator_path(actor: Actor, org_unit: UUID | None) -> str:
+    """The subtree asked for (in the actor's indicators.view scope), else the actor's first one."""
+    if org_unit is None:
+        return actor.paths_for("indicators.view")[0]
+    units = apps.get_model("organisations", "OrgUnit")._default_manager.all()
+    return str(getattr(get_in_scope(actor, units, org_unit, "indicators.view"), "path", ""))
+
+
+@router.get(
+    "/indicators/{code}/cases", response={200: IndicatorCasesOut, **ERRORS}, tags=["indicators"]
+)
+def indicator_cases(request: HiqcRequest, code: str, q: Query[IndicatorCasesQuery]):
+    """The records one figure counted — a unit's subtree and a month or a day — those counted
+    against it first (at most 500); each case shows its number and page only when the caller may
+    see it. 404 when the indicator does not list its records."""
+    actor = request.actor
+    require(actor, "indicators.view")
+    if code not in INDICATORS or not supported(code):
+        raise NotFound()
+    try:
+        start, end = period_bounds(q.period)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), fields={"period": [str(exc)]}) from exc
+    path = _indicator_path(actor, q.org_unit)
+    rows = cases_behind(actor, code, path, start, end) or []
+    return {"code": code, "org_unit_path": path, "period_start": start, "period_end": end,
+            "cases": [r.__dict__ for r in rows]}  # fmt: skip

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Trunc
+from django.utils.translation import gettext
 
 from .calendar import BEIJING
 from .models import Deadline, IndicatorValue
@@ -47,6 +48,39 @@ RangeCompute = Callable[[str, datetime, datetime], Iterable[RangeRow]]
 
 
 @dataclass(frozen=True)
+class Family:
+    """Indicators computed together from one read (the twenty call-centre figures from one grouped
+    query of the calls, the claim-step means from one of the steps): ``compute(granularity, start,
+    end)`` answers {code: rows} for every member; ``indicators_compute`` calls it once per
+    granularity for all the members asked for."""
+
+    name: str
+    compute: Callable[[str, datetime, datetime], dict[str, list[RangeRow]]]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One record a figure counted (issue 7 §2: every figure links to the cases behind it): a case
+    of a declared kind (``record_type`` = its kind, e.g. ``claims.claim``, shown by its number and
+    linked to its page for those who may see it) or another record (a call, a QA score: its ``name``,
+    ``label`` and, where it has a page, ``url``)."""
+
+    record_type: str
+    record_id: str
+    org_path: str
+    when: datetime | None
+    counted: str  # what the figure counted for it: 按时 / 超时, "12.4 天", "2 分" …
+    bad: bool  # counted against the figure (breached, not resolved at first contact, …)
+    label: str = ""
+    url: str = ""
+    name: str = ""  # what a record that is not a case is (来电, 质检评分 …)
+
+
+CASES_LIMIT = 500  # records listed behind one figure, worst first
+CasesOf = Callable[[str, datetime, datetime], list[Counted]]
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     name_zh: str
@@ -60,31 +94,50 @@ class Indicator:
     granularities: tuple[str, ...] = ("day", "month")
     # optional: every period of [start, end) at once → (period start, org path, n, d)
     compute_range: RangeCompute | None = None
+    # optional: computed with the other members of its family from one read
+    family: Family | None = None
     # a percentile indicator (e.g. P90 days to decision) stores no rows: it is read from the
     # underlying values, ``samples(org_path, start, end)`` → [(when, value)] in one query
     samples: Callable[[str, datetime, datetime], list[tuple[datetime, float]]] | None = None
     percentile: float | None = None
+    # the records behind a figure: ``cases(org_path, start, end)`` → at most CASES_LIMIT records
+    # of the subtree the figure counted in [start, end), those counted against it first
+    cases: CasesOf | None = None
 
     def __post_init__(self) -> None:
         if self.samples is not None:
             if self.percentile is None or not 0 < self.percentile <= 100:
                 raise ValueError(f"indicator {self.code!r}: samples need a percentile in (0, 100]")
-        elif self.compute is None and self.compute_range is None:
-            raise ValueError(f"indicator {self.code!r} declares neither compute nor compute_range")
+        elif self.compute is None and self.compute_range is None and self.family is None:
+            raise ValueError(
+                f"indicator {self.code!r} declares no compute, compute_range, family or samples"
+            )
 
     def rows(self, granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
         """(period start, org path, numerator, denominator) for every period in [start, end)."""
+        if self.family is not None:
+            return _aligned(
+                granularity, self.family.compute(granularity, start, end).get(self.code, [])
+            )
         if self.compute_range is not None:
-            return [
-                (align(s, granularity), path, float(n), float(d))
-                for s, path, n, d in self.compute_range(granularity, start, end)
-            ]
+            return _aligned(granularity, self.compute_range(granularity, start, end))
         assert self.compute is not None
         return [
             (period.start, path, float(n), float(d))
             for period in periods(granularity, start, end)
             for path, n, d in self.compute(period)
         ]
+
+
+def cases_of(code: str, org_path: str, start: datetime, end: datetime) -> list[Counted]:
+    """The records behind the figure of ``code`` for the subtree at ``org_path`` in [start, end),
+    those counted against it first (none when the indicator declares no ``cases``)."""
+    cases = INDICATORS[code].cases
+    return [] if cases is None else cases(org_path, start, end)[:CASES_LIMIT]
+
+
+def _aligned(granularity: str, rows: Iterable[RangeRow]) -> list[RangeRow]:
+    return [(align(s, granularity), path, float(n), float(d)) for s, path, n, d in rows]
 
 
 INDICATORS: dict[str, Indicator] = {}
@@ -138,21 +191,62 @@ def bucketed(
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the database's own functions need a named zone (= UTC+8)
 
 
+def grouped_by_period(
+    queryset: Any, *, at: str, granularity: str, keys: tuple[str, ...], **aggregates: Any
+) -> Iterable[dict[str, Any]]:
+    """Rows of {"period", *keys, *aggregates} grouped by the database itself in one query for the
+    whole range: the period is ``at`` truncated in Beijing time. The building block of
+    ``summed_by_period`` for families that read several figures from one grouping."""
+    if granularity not in ("day", "month"):
+        raise ValueError(f"the database groups by day or month here, not {granularity!r}")
+    return (
+        queryset.annotate(period=Trunc(at, granularity, tzinfo=SHANGHAI))
+        .values("period", *keys)
+        .annotate(**aggregates)
+        .order_by()
+    )
+
+
+def summed_by_period(
+    queryset: Any,
+    *,
+    at: str,
+    granularity: str,
+    numerator: Any,
+    denominator: Any = None,
+    path: str = "org_path",
+) -> list[RangeRow]:
+    """(period start, org path, Σnumerator, Σdenominator) grouped by the database in one query for
+    the whole range; ``numerator`` and ``denominator`` are aggregate expressions (the denominator
+    defaults to the row count); a sum of durations comes back in days.
+    (bench/bench_indicator_recompute.py compares this with hand-written SQL.)"""
+    rows = grouped_by_period(
+        queryset, at=at, granularity=granularity, keys=(path,), _n=numerator,
+        _d=Count("pk") if denominator is None else denominator,
+    )  # fmt: skip
+    return [(r["period"], r[path], days_or_number(r["_n"]), days_or_number(r["_d"])) for r in rows]
+
+
+def days_or_number(value: Any) -> float:
+    """A database aggregate as a float: durations in days, nothing as 0."""
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86400
+    return float(value or 0)
+
+
+def days_text(days: float) -> str:
+    """A duration in days as the case lists show it."""
+    return gettext("%(days).1f 天") % {"days": days}
+
+
 def counted_by_period(
     queryset: Any, *, at: str, granularity: str, hit: Q, path: str = "org_path"
 ) -> list[RangeRow]:
-    """(period start, org path, rows matching ``hit``, rows) grouped by the database itself: the
-    period is ``at`` truncated in Beijing time. For indicators that count records; one query for
-    the whole range (bench/bench_indicator_recompute.py compares it with hand-written SQL)."""
-    if granularity not in ("day", "month"):
-        raise ValueError(f"counted_by_period groups by day or month, not {granularity!r}")
-    rows = (
-        queryset.annotate(_period=Trunc(at, granularity, tzinfo=SHANGHAI))
-        .values("_period", path)
-        .annotate(_n=Count("pk", filter=hit), _d=Count("pk"))
-        .order_by()
+    """(period start, org path, rows matching ``hit``, rows): ``summed_by_period`` for indicators
+    that count records."""
+    return summed_by_period(
+        queryset, at=at, granularity=granularity, numerator=Count("pk", filter=hit), path=path
     )
-    return [(r["_period"], r[path], float(r["_n"]), float(r["_d"])) for r in rows]
 
 
 def periods(granularity: str, start: datetime, end: datetime) -> Iterator[Period]:
@@ -192,33 +286,41 @@ def indicator_rows_replace(
 def indicators_compute(
     *, codes: Iterable[str] | None = None, granularity: str, start: datetime, end: datetime
 ) -> int:
-    """(Re)compute rows for every period in [start, end); returns rows written."""
+    """(Re)compute rows for every period in [start, end); returns rows written. Indicators with a
+    ``compute_range`` or a family are read once for the whole range (a family once for all its
+    members asked for); those with a per-period ``compute`` are read period by period."""
     written = 0
-    for code in codes or list(INDICATORS):
-        indicator = INDICATORS[code]
-        if granularity not in indicator.granularities or indicator.samples is not None:
-            continue  # percentile indicators are read from their underlying values
-        if indicator.compute_range is not None:
-            spans = list(periods(granularity, start, end))
-            if not spans:
-                continue
-            begin, finish = spans[0].start, spans[-1].end
-            written += indicator_rows_replace(
-                code=code,
-                granularity=granularity,
-                start=begin,
-                end=finish,
-                rows=indicator.rows(granularity, begin, finish),
-            )
+    wanted = [
+        INDICATORS[code]
+        for code in (codes or list(INDICATORS))
+        if granularity in INDICATORS[code].granularities and INDICATORS[code].samples is None
+    ]  # percentile indicators are read from their underlying values
+    spans = list(periods(granularity, start, end))
+    if not spans or not wanted:
+        return 0
+    begin, finish = spans[0].start, spans[-1].end
+    families: dict[str, dict[str, list[RangeRow]]] = {}
+    for indicator in wanted:
+        if indicator.family is not None:
+            family = indicator.family
+            if family.name not in families:
+                families[family.name] = family.compute(granularity, begin, finish)
+            rows = _aligned(granularity, families[family.name].get(indicator.code, []))
+        elif indicator.compute_range is not None:
+            rows = indicator.rows(granularity, begin, finish)
+        else:
+            assert indicator.compute is not None
+            for period in spans:
+                written += indicator_rows_replace(
+                    code=indicator.code, granularity=granularity, start=period.start,
+                    end=period.end,
+                    rows=[(period.start, path, float(n), float(d))
+                          for path, n, d in indicator.compute(period)],
+                )  # fmt: skip
             continue
-        assert indicator.compute is not None
-        for period in periods(granularity, start, end):
-            rows = [
-                (period.start, path, float(n), float(d)) for path, n, d in indicator.compute(period)
-            ]
-            written += indicator_rows_replace(
-                code=code, granularity=granularity, start=period.start, end=period.end, rows=rows
-            )
+        written += indicator_rows_replace(
+            code=indicator.code, granularity=granularity, start=begin, end=finish, rows=rows
+        )
     return written
 
 
@@ -280,15 +382,42 @@ def percentile(values: Iterable[float], p: float) -> float | None:
 # --- the kernel's own indicator --------------------------------------------------------------------
 
 
-def _deadlines_met(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
-    """Clocks closed in [start, end) (cancelled left out), met or not, grouped by the database in
-    one query for the whole range (a grouped query per day scanned the table once per day: 193×
-    one SQL query on a year of days, bench/bench_indicator_recompute.py)."""
-    closed = Deadline.objects.filter(closed_at__gte=start, closed_at__lt=end).exclude(
-        state=Deadline.State.CANCELLED
+def _closed_clocks(start: datetime, end: datetime, clock: str) -> Any:
+    closed = Deadline.objects.filter(
+        closed_at__gte=start,
+        closed_at__lt=end,
+        state__in=[Deadline.State.MET, Deadline.State.BREACHED],
     )
-    return counted_by_period(closed, at="closed_at", granularity=granularity,
-                             hit=Q(state=Deadline.State.MET))  # fmt: skip
+    return closed.filter(clock=clock) if clock else closed
+
+
+def clocks_on_time(clock: str = "") -> RangeCompute:
+    """The ``compute_range`` of an on-time rate: clocks (of ``clock``, or every clock) closed met
+    ÷ closed met or breached (cancelled left out), grouped by the database in one query for the
+    whole range (a grouped query per day scanned the table once per day: 193× one SQL query on a
+    year of days, bench/bench_indicator_recompute.py)."""
+
+    def compute(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
+        return counted_by_period(_closed_clocks(start, end, clock), at="closed_at",
+                                 granularity=granularity, hit=Q(state=Deadline.State.MET))  # fmt: skip
+
+    return compute
+
+
+def clock_cases(clock: str = "") -> CasesOf:
+    """The cases behind an on-time rate: the clocks that closed, breached first."""
+
+    def cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+        closed = _closed_clocks(start, end, clock).filter(org_path__startswith=org_path)
+        rows = closed.order_by("state", "closed_at")[:CASES_LIMIT]  # "breached" < "met"
+        return [
+            Counted(d.case_type, d.case_id, d.org_path, d.closed_at,
+                    gettext("超时") if d.state == Deadline.State.BREACHED else gettext("按时"),
+                    d.state == Deadline.State.BREACHED)
+            for d in rows
+        ]  # fmt: skip
+
+    return cases
 
 
 register_indicator(
@@ -301,6 +430,7 @@ register_indicator(
         clauses=("2.3", "4.2.3(2)", "5.2.2(3)"),
         formula="clocks closed on time in the period ÷ clocks closed in the period (cancelled excluded)",
         source="HIQC case engine (Deadline rows)",
-        compute_range=_deadlines_met,
+        compute_range=clocks_on_time(),
+        cases=clock_cases(),
     )
 )

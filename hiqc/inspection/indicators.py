@@ -4,19 +4,28 @@ indicator engine: rows per org unit (the interaction's unit) and period of ``sco
 * ``inspection.agent_qa_score`` — Σ final score ÷ number of scores (0–100). The final score is
   the amended one after a dispute, else the original.
 * ``inspection.fatal_error_rate`` — scores with a (final) fatal error ÷ scores.
+
+Both come from one grouped query of the scores for a whole range (the family ``SCORES``). The
+scores behind a figure (``Indicator.cases``) link to their score page and are shown by the
+interaction's reference (a call id, a consultation or complaint number), never the agent's name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from hiqc.core.indicators import (
+    CASES_LIMIT,
+    Counted,
+    Family,
     Indicator,
-    Period,
+    RangeRow,
     align,
+    grouped_by_period,
     indicators_compute,
     next_start,
     register_indicator,
@@ -24,31 +33,71 @@ from hiqc.core.indicators import (
 
 from .models import Score
 
-CODES = ("inspection.agent_qa_score", "inspection.fatal_error_rate")
+QA_SCORE = "inspection.agent_qa_score"
+FATAL_RATE = "inspection.fatal_error_rate"
+CODES = (QA_SCORE, FATAL_RATE)
 
 
-def _grouped(period: Period) -> list[dict]:
+def _scores(granularity: str, start: datetime, end: datetime) -> dict[str, list[RangeRow]]:
+    """Σ final score, fatal errors and scores per unit and period: one grouped query for both
+    indicators over the whole range."""
+    rows = grouped_by_period(
+        Score.objects.filter(scored_at__gte=start, scored_at__lt=end), at="scored_at",
+        granularity=granularity, keys=("org_unit__path",), total=Sum("final_total"),
+        n=Count("pk"), fatal=Count("pk", filter=Q(final_fatal=True)),
+    )  # fmt: skip
+    out: dict[str, list[RangeRow]] = {QA_SCORE: [], FATAL_RATE: []}
+    for r in rows:
+        period, path, n = r["period"], r["org_unit__path"], float(r["n"])
+        out[QA_SCORE].append((period, path, float(r["total"] or 0), n))
+        out[FATAL_RATE].append((period, path, float(r["fatal"]), n))
+    return out
+
+
+SCORES = Family("inspection.scores", _scores)
+
+
+def _scored(org_path: str, start: datetime, end: datetime, *order: str | F) -> list[Score]:
     return list(
-        Score.objects.filter(scored_at__gte=period.start, scored_at__lt=period.end)
-        .values("org_unit__path")
-        .annotate(
-            total=Sum("final_total"),
-            n=Count("id"),
-            fatal=Count("id", filter=Q(final_fatal=True)),
+        Score.objects.filter(
+            scored_at__gte=start, scored_at__lt=end, org_unit__path__startswith=org_path
         )
+        .select_related("org_unit", "task")
+        .only("final_total", "final_fatal", "scored_at", "org_unit__path", "task__label")
+        .order_by(*order)[:CASES_LIMIT]
     )
 
 
-def _qa_score(period: Period) -> Iterable[tuple[str, float, float]]:
-    return [(r["org_unit__path"], float(r["total"] or 0), r["n"]) for r in _grouped(period)]
+def _counted(score: Score, counted: str, bad: bool) -> Counted:
+    return Counted(
+        "inspection.score", str(score.pk), score.org_unit.path, score.scored_at, counted, bad,
+        label=score.task.label or str(score.pk)[:8], name=str(Score._meta.verbose_name),
+        url=reverse("inspection:score", kwargs={"score_id": score.pk}),
+    )  # fmt: skip
 
 
-def _fatal_rate(period: Period) -> Iterable[tuple[str, float, float]]:
-    return [(r["org_unit__path"], r["fatal"], r["n"]) for r in _grouped(period)]
+def _points(score: Score) -> str:
+    return gettext("%(score)s 分") % {"score": score.final_total}
+
+
+def _qa_score_cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+    """The scores given in the period, the lowest final score first (a fatal error, which scores
+    0, is what counts against the average)."""
+    scores = _scored(org_path, start, end, "final_total", "-final_fatal", "scored_at", "pk")
+    return [_counted(s, _points(s), s.final_fatal) for s in scores]
+
+
+def _fatal_rate_cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+    """The scores given in the period, those with a final fatal error first."""
+    scores = _scored(org_path, start, end, "-final_fatal", "final_total", "scored_at", "pk")
+    return [
+        _counted(s, gettext("致命错误") if s.final_fatal else gettext("无致命错误"), s.final_fatal)
+        for s in scores
+    ]
 
 
 AGENT_QA_SCORE = Indicator(
-    code="inspection.agent_qa_score",
+    code=QA_SCORE,
     name_zh="质检平均得分",
     name_en="Average QA score",
     unit="points",
@@ -56,10 +105,11 @@ AGENT_QA_SCORE = Indicator(
     clauses=("4.1.3(2)", "4.2.3(2)", "7.2"),
     formula="Σ final QA score (0–100) of scores given in the period ÷ number of scores",
     source="HIQC quality inspection (Score rows; final score after disputes)",
-    compute=_qa_score,
+    family=SCORES,
+    cases=_qa_score_cases,
 )
 FATAL_ERROR_RATE = Indicator(
-    code="inspection.fatal_error_rate",
+    code=FATAL_RATE,
     name_zh="质检致命错误率",
     name_en="QA fatal error rate",
     unit="ratio",
@@ -67,7 +117,8 @@ FATAL_ERROR_RATE = Indicator(
     clauses=("4.1.3(2)", "4.2.3(2)", "7.2"),
     formula="scores with a fatal error (final) in the period ÷ scores in the period",
     source="HIQC quality inspection (Score rows; final score after disputes)",
-    compute=_fatal_rate,
+    family=SCORES,
+    cases=_fatal_rate_cases,
 )
 
 register_indicator(AGENT_QA_SCORE)

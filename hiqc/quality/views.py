@@ -4,6 +4,7 @@ through ``selectors`` and ``monitoring`` and render."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
@@ -17,10 +18,10 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
 from hiqc.core.http import HiqcRequest
-from hiqc.core.indicators import INDICATORS
+from hiqc.core.indicator_cases import cases_behind, period_bounds, supported
+from hiqc.core.indicators import INDICATORS, align
 
 from . import selectors
-from .cases import CLOCKS, SURVEYS
 from .monitoring import (
     KEY_INDICATORS,
     WE_RULES,
@@ -43,21 +44,38 @@ def _choices(request: HiqcRequest) -> tuple[Any, str, int]:
     return unit, granularity, GRANULARITIES[granularity]
 
 
+def _as_of(request: HiqcRequest, granularity: str) -> tuple[Any, str, list[tuple[str, str]]]:
+    """The moment the overview looks back from (``?asof=YYYY-MM``: that month, or the quarter
+    holding it; default now), its value, and the choices (the last 24 months or 8 quarters)."""
+    from datetime import datetime
+
+    now = timezone.now()
+    choices, cursor = [], now
+    for _i in range(GRANULARITIES[granularity] * 2):
+        start = align(cursor, granularity)
+        choices.append((start.strftime("%Y-%m"), _label(start, granularity)))
+        cursor = start - timedelta(days=1)
+    asof = request.GET.get("asof", "")
+    if asof in {value for value, _l in choices[1:]}:
+        year, month = (int(p) for p in asof.split("-"))
+        return datetime(year, month, 1, tzinfo=BEIJING), asof, choices
+    return now, "", choices
+
+
 @login_required
 def overview_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, VIEW)
     unit, granularity, count = _choices(request)
-    now = timezone.now()
+    now, asof, periods = _as_of(request, granularity)
     children = list(selectors.children(actor, unit))
     rows = [(child, tiles(child.path, granularity=granularity, periods=2, now=now))
             for child in children]  # fmt: skip
+    main = tiles(unit.path, granularity=granularity, periods=count, now=now)
     return render(request, "quality/overview.html", {
         "unit": unit, "units": selectors.units(actor), "granularity": granularity,
-        "tiles": tiles(unit.path, granularity=granularity, periods=count, now=now),
-        "children": rows, "ancestors": selectors.ancestors(actor, unit),
-        "spark": {t.indicator.code: t.spark for t in tiles(unit.path, granularity=granularity,
-                                                          periods=count, now=now)},
+        "tiles": main, "children": rows, "ancestors": selectors.ancestors(actor, unit),
+        "spark": {t.indicator.code: t.spark for t in main}, "asof": asof, "periods": periods,
     })  # fmt: skip
 
 
@@ -116,10 +134,10 @@ def indicator_page(request: HiqcRequest, code: str) -> HttpResponse:
     return render(request, "quality/indicator.html", {
         "i": indicator, "unit": unit, "units": selectors.units(actor), "granularity": granularity,
         "chart": chart, "plot": plot, "data": data, "rules": WE_RULES,
-        "has_cases": code in CLOCKS or code in SURVEYS,
+        "has_cases": supported(code),
         "target": selectors.targets(unit.path).get(code),
-        "rows": [(p, display(indicator, p.value), [WE_RULES[r] for r in p.rules])
-                 for p in reversed(chart.points)],
+        "rows": [(p, _label(p.period_start, granularity), display(indicator, p.value),
+                  [WE_RULES[r] for r in p.rules]) for p in reversed(chart.points)],
     })  # fmt: skip
 
 
@@ -188,25 +206,19 @@ def report_xlsx(request: HiqcRequest) -> HttpResponse:
 
 @login_required
 def indicator_cases_page(request: HiqcRequest, code: str) -> HttpResponse:
-    """The cases one figure counted (a unit and a month), each linked to its page."""
-    from datetime import datetime
-
-    from hiqc.core.indicators import next_start
-
-    from .cases import cases_behind, supported
-
+    """The cases one figure counted (a unit and a month, quarter or day), each linked to its
+    page."""
     require(request.actor, VIEW)
     indicator = _indicator(code)
     unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
+    period = request.GET.get("period", "")
     try:
-        year, month = (int(p) for p in request.GET.get("period", "").split("-", 1))
-        start = datetime(year, month, 1, tzinfo=BEIJING)
-    except ValueError:
-        raise Http404(_("请指定期间，例如 2026-03。")) from None
-    end = next_start(start, "month")
-    rows = cases_behind(request.actor, code, unit.path, start, end) if supported(code) else None
+        start, end = period_bounds(period)
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
+    rows = cases_behind(request.actor, code, unit.path, start, end)
     return render(request, "quality/indicator_cases.html", {
-        "i": indicator, "unit": unit, "start": start, "rows": rows,
+        "i": indicator, "unit": unit, "start": start, "label": period, "rows": rows,
     })  # fmt: skip
 
 

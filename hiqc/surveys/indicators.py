@@ -1,58 +1,156 @@
 """Satisfaction indicators on the kernel's engine (standard 4.3.3, 5.3.2(2); issue 6 §6): rows per
 org unit (the unit of the case that prompted the survey) and period (the day / month the answer
 was submitted, or the invitation was sent for the response rate), rolled up as Σnumerator ÷
-Σdenominator, so a branch's figure is the ratio of its answers, never an average of averages."""
+Σdenominator, so a branch's figure is the ratio of its answers, never an average of averages.
+
+The four answer figures (CSAT, NPS, claimant and complaint satisfaction) come from one grouped
+query of the answers for a whole range (the family ``ANSWERS``), the response rate from one of the
+invitations. The records behind a figure (``Indicator.cases``) are the surveyed cases, shown by
+their number: the answers, lowest score first, or the invitations, those not answered first."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from hiqc.core.indicators import Indicator, RangeRow, bucketed, register_indicator
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.utils.translation import gettext
+
+from hiqc.core.indicators import (
+    CASES_LIMIT,
+    CasesOf,
+    Counted,
+    Family,
+    Indicator,
+    RangeRow,
+    counted_by_period,
+    grouped_by_period,
+    register_indicator,
+)
 
 from .enums import InvitationStatus
 from .models import Invitation, SurveyResponse
 
 SOURCE = "HIQC surveys (Invitation, SurveyResponse)"
+# satisfaction figure → the case type surveyed (None = every case type)
+CSAT_CODES: dict[str, str | None] = {"surveys.csat": None, "claims.satisfaction": "claims.claim",
+                                     "complaints.satisfaction": "complaints.complaint"}  # fmt: skip
+NPS_CODE = "surveys.nps"
+SATISFIED = 4  # 4 or 5 on the 1–5 overall question counts as satisfied
+PROMOTER, DETRACTOR = 9, 6  # 9–10 promote, 0–6 detract on the 0–10 question
 
 
-def _answers(start: datetime, end: datetime, case_type: str | None = None) -> Any:
-    qs = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-    if case_type is not None:
-        qs = qs.filter(invitation__case_type=case_type)
-    return qs.values_list("submitted_at", "org_path", "satisfaction", "recommend")
+def _answers(granularity: str, start: datetime, end: datetime) -> dict[str, list[RangeRow]]:
+    """Satisfied / answered to the 1–5 question and promoters − detractors / answered to the 0–10
+    question, per unit, case type and period: one grouped query for the four figures."""
+    rows = grouped_by_period(
+        SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end),
+        at="submitted_at", granularity=granularity, keys=("org_path", "invitation__case_type"),
+        satisfied=Count("pk", filter=Q(satisfaction__gte=SATISFIED)),
+        scored=Count("satisfaction"),
+        net=Sum(Case(When(recommend__gte=PROMOTER, then=Value(1)),
+                     When(recommend__lte=DETRACTOR, then=Value(-1)),
+                     default=Value(0), output_field=IntegerField())),
+        recommended=Count("recommend"),
+    )  # fmt: skip
+    sums: dict[str, dict[tuple[datetime, str], list[float]]] = {}
+    for r in rows:
+        cell = (r["period"], r["org_path"])
+        for code, case_type in CSAT_CODES.items():
+            if case_type is None or case_type == r["invitation__case_type"]:
+                _add(sums, code, cell, r["satisfied"], r["scored"])
+        _add(sums, NPS_CODE, cell, r["net"], r["recommended"])
+    return {
+        code: [(period, path, n, d) for (period, path), (n, d) in cells.items() if d]
+        for code, cells in sums.items()
+    }
 
 
-def _csat(case_type: str | None) -> Callable[[str, datetime, datetime], list[RangeRow]]:
-    def compute(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
-        return bucketed(granularity, (
-            (at, path, 1.0 if score >= 4 else 0.0, 1.0)
-            for at, path, score, _r in _answers(start, end, case_type) if score is not None
-        ))  # fmt: skip
-
-    return compute
+def _add(sums: dict, code: str, cell: tuple[datetime, str], n: Any, d: Any) -> None:
+    total = sums.setdefault(code, {}).setdefault(cell, [0.0, 0.0])
+    total[0] += float(n or 0)
+    total[1] += float(d or 0)
 
 
-def _nps(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
-    return bucketed(granularity, (
-        (at, path, 1.0 if r >= 9 else -1.0 if r <= 6 else 0.0, 1.0)
-        for at, path, _s, r in _answers(start, end) if r is not None
-    ))  # fmt: skip
+ANSWERS = Family("surveys.answers", _answers)
+
+
+def _sent(start: datetime, end: datetime) -> Any:
+    return Invitation.objects.filter(sent_at__gte=start, sent_at__lt=end).exclude(
+        status=InvitationStatus.FAILED
+    )
 
 
 def _response_rate(granularity: str, start: datetime, end: datetime) -> list[RangeRow]:
+    return counted_by_period(_sent(start, end), at="sent_at", granularity=granularity,
+                             hit=Q(status=InvitationStatus.ANSWERED))  # fmt: skip
+
+
+# --- the surveyed cases behind the figures --------------------------------------------------------
+
+
+def _case(inv: Invitation, own: str, own_id: str) -> tuple[str, str, str]:
+    """(record type, record id, label) of the surveyed case; the survey record itself when the
+    invitation names no case."""
+    if inv.case_type and inv.case_id:
+        return inv.case_type, inv.case_id, inv.case_number
+    return own, own_id, inv.case_number or own_id[:8]
+
+
+def _scored_cases(field: str, bad_at: int, case_type: str | None = None) -> CasesOf:
+    """The answers submitted in the period with a score on ``field``, the lowest first; a score
+    of ``bad_at`` or less counts against the figure."""
+
+    def cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+        answers = SurveyResponse.objects.filter(
+            submitted_at__gte=start, submitted_at__lt=end, org_path__startswith=org_path,
+            **{f"{field}__isnull": False},
+        )  # fmt: skip
+        if case_type is not None:
+            answers = answers.filter(invitation__case_type=case_type)
+        rows: Iterable[SurveyResponse] = (
+            answers.select_related("invitation")
+            .only(field, "submitted_at", "org_path", "invitation__case_type",
+                  "invitation__case_id", "invitation__case_number")
+            .order_by(field, "submitted_at", "pk")[:CASES_LIMIT]
+        )  # fmt: skip
+        name = str(SurveyResponse._meta.verbose_name)
+        out = []
+        for r in rows:
+            score = getattr(r, field)
+            kind, record_id, label = _case(r.invitation, "surveys.response", str(r.pk))
+            out.append(Counted(kind, record_id, r.org_path, r.submitted_at,
+                               gettext("%(score)d 分") % {"score": score}, score <= bad_at,
+                               label=label, name=name))  # fmt: skip
+        return out
+
+    return cases
+
+
+def _response_cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+    """The invitations sent in the period (failed deliveries left out), those not answered
+    first, each with its status."""
+    answered = Case(When(status=InvitationStatus.ANSWERED, then=Value(1)), default=Value(0),
+                    output_field=IntegerField())  # fmt: skip
     rows = (
-        Invitation.objects.filter(sent_at__gte=start, sent_at__lt=end)
-        .exclude(status=InvitationStatus.FAILED)
-        .values_list("sent_at", "org_path", "status")
-    )
-    return bucketed(granularity, (
-        (at, path, 1.0 if status == InvitationStatus.ANSWERED else 0.0, 1.0)
-        for at, path, status in rows
-    ))  # fmt: skip
+        _sent(start, end).filter(org_path__startswith=org_path)
+        .annotate(answered=answered)
+        .only("case_type", "case_id", "case_number", "org_path", "sent_at", "status")
+        .order_by("answered", "sent_at", "pk")[:CASES_LIMIT]
+    )  # fmt: skip
+    name = str(Invitation._meta.verbose_name)
+    out = []
+    for inv in rows:
+        kind, record_id, label = _case(inv, "surveys.invitation", str(inv.pk))
+        answered_it = inv.status == InvitationStatus.ANSWERED
+        out.append(Counted(kind, record_id, inv.org_path, inv.sent_at,
+                           str(InvitationStatus(inv.status).label), not answered_it,
+                           label=label, name=name))  # fmt: skip
+    return out
 
 
+BAD_CSAT = SATISFIED - 1  # 1–3 count against a satisfaction figure, 0–6 against NPS
 CSAT_FORMULA = ("submitted answers scoring 4 or 5 on the overall satisfaction question (1–5) ÷ "
                 "submitted answers to that question, by the unit of the surveyed case and the "
                 "day of submission")  # fmt: skip
@@ -60,23 +158,26 @@ CSAT_FORMULA = ("submitted answers scoring 4 or 5 on the overall satisfaction qu
 INDICATORS = (
     Indicator("surveys.csat", "客户满意度（CSAT）", "Customer satisfaction (CSAT)", "ratio",
               "higher_better", ("4.3.2", "4.3.3"), CSAT_FORMULA, SOURCE,
-              compute_range=_csat(None)),
+              family=ANSWERS, cases=_scored_cases("satisfaction", BAD_CSAT)),
     Indicator("surveys.nps", "净推荐值（NPS）", "Net promoter score (NPS)", "index",
               "higher_better", ("4.3.2", "4.3.3"),
               "(promoters scoring 9–10 − detractors scoring 0–6) ÷ answers to the 0–10 "
-              "recommendation question; shown ×100 on −100…100", SOURCE, compute_range=_nps),
+              "recommendation question; shown ×100 on −100…100", SOURCE,
+              family=ANSWERS, cases=_scored_cases("recommend", DETRACTOR)),
     Indicator("surveys.response_rate", "调查回收率", "Survey response rate", "ratio",
               "higher_better", ("4.3.2",),
               "invitations answered ÷ invitations sent in the period (failed deliveries left "
               "out; expired and opted-out ones count as not answered)", SOURCE,
-              compute_range=_response_rate),
+              compute_range=_response_rate, cases=_response_cases),
     Indicator("claims.satisfaction", "理赔客户满意度", "Claimant satisfaction", "ratio",
               "higher_better", ("5.3.2(2)", "4.3.3"), CSAT_FORMULA + ", claims surveyed only",
-              SOURCE, compute_range=_csat("claims.claim")),
+              SOURCE, family=ANSWERS,
+              cases=_scored_cases("satisfaction", BAD_CSAT, "claims.claim")),
     Indicator("complaints.satisfaction", "投诉处理满意度", "Complaint-handling satisfaction",
               "ratio", "higher_better", ("4.2.3(3)", "4.3.3"),
               CSAT_FORMULA + ", complaints surveyed after the decision only", SOURCE,
-              compute_range=_csat("complaints.complaint")),
+              family=ANSWERS,
+              cases=_scored_cases("satisfaction", BAD_CSAT, "complaints.complaint")),
 )  # fmt: skip
 
 for _indicator in INDICATORS:

@@ -4,6 +4,7 @@ opened is there, and an improvement plan is started from it."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from conftest import PASSWORD
 from hiqc.core.calendar import BEIJING
-from hiqc.core.indicators import align, indicator_rows_replace, next_start
+from hiqc.core.indicators import align, indicator_rows_replace, indicators_compute, next_start
+from hiqc.core.models import Deadline
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CODE = "claims.paid_on_time_rate"
@@ -38,9 +40,18 @@ def test_from_a_red_tile_to_an_improvement_plan(live_server, browser_page, org, 
     months = [last]
     for _ in range(5):
         months.insert(0, align(months[0] - timedelta(days=1), "month"))
-    rows = [(m, org["C1"].path, 99 if m != last else 85, 100) for m in months]
+    rows = [(m, org["C1"].path, 99, 100) for m in months[:-1]]
     indicator_rows_replace(code=CODE, granularity="month", start=months[0],
                            end=next_start(last, "month"), rows=rows)  # fmt: skip
+    for n in range(20):  # the last month from real clocks: 17 paid on time, 3 late (85 %)
+        closed = last + timedelta(days=3, hours=n)
+        Deadline.objects.create(
+            case_type="claims.claim", case_id=str(uuid.uuid4()), org_path=org["C1"].path,
+            clock="claims.payment", label="赔款支付", source="CL-5", unit="calendar_days",
+            amount=10, started_at=closed, due_at=closed, closed_at=closed,
+            state="breached" if n < 3 else "met",
+        )  # fmt: skip
+    indicators_compute(codes=[CODE], granularity="month", start=last, end=next_start(last, "month"))
     nonconformities_detect(now=now)
     assert Nonconformity.objects.filter(indicator_code=CODE, org_unit=org["C1"]).exists()
 
@@ -62,6 +73,10 @@ def test_from_a_red_tile_to_an_improvement_plan(live_server, browser_page, org, 
     expect(page.locator("#control")).to_contain_text("p 图")
     expect(page.locator("#series")).to_contain_text("85.0%")
     shot(page, "quality-indicator-zh")
+    page.locator("#series a", has_text="85.0%").click()  # the cases behind the figure
+    expect(page.locator("#cases-table tbody tr")).to_have_count(20)
+    expect(page.locator("#cases-table tbody tr").first).to_contain_text("超时")
+    shot(page, "quality-cases-zh")
 
     page.goto(f"{base}/quality/nonconformities/")
     page.locator("#nc-table a", has_text="BF").first.click()

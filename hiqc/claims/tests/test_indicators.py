@@ -14,7 +14,7 @@ from hiqc.claims.services import claim_act, claim_register
 from hiqc.claims.workflow import DECIDE, PAYMENT, REFUSAL_NOTICE
 from hiqc.core.calendar import BEIJING
 from hiqc.core.deadlines import deadline_build
-from hiqc.core.indicators import indicators_compute, rolled_up
+from hiqc.core.indicators import cases_of, indicators_compute, rolled_up
 from hiqc.core.models import Deadline
 from hiqc.customers.services import customer_create
 from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured, Product
@@ -178,3 +178,55 @@ def test_stored_step_rows_follow_events_recorded_after_the_last_refresh(actors, 
         k: (v.total_days, v.waiting_days) for k, v in stored.items()
     }
     assert ClaimStep.objects.filter(case_id=str(c.pk)).count() == 2
+
+
+# --- the cases behind the figures ------------------------------------------------------------------
+
+
+def test_payout_ratio_cases_list_the_closed_claims_not_paid_first(policy, org):
+    closed = T0 + timedelta(days=20)
+    paid = hand_made(policy, org["C1"], 1, outcome="approve", closed_at=closed, status="closed")
+    Payment.objects.create(claim=paid, kind="benefit", amount=Decimal(500), channel="e_wallet",
+                           paid_at=closed, reference="P1")  # fmt: skip
+    refused = hand_made(policy, org["C1"], 2, outcome="refuse", closed_at=closed, status="closed")
+    hand_made(policy, org["C1"], 3, outcome="approve")  # not closed: not counted
+
+    cases = cases_of("claims.payout_ratio", org["HO"].path, *MONTH)
+
+    assert [(c.label, c.bad) for c in cases] == [(refused.number, True), (paid.number, False)]
+    assert cases[0].counted == "未赔付（拒赔）" and cases[1].counted == "已赔付"
+
+
+def test_step_cases_list_the_claims_whose_step_ended_the_longest_first(policy, org):
+    from hiqc.claims.models import ClaimStep
+
+    durations = {}
+    for n, (total, waiting) in enumerate(((2.0, 0.0), (9.0, 2.0)), start=1):
+        claim = hand_made(policy, org["C1"], n)
+        ClaimStep.objects.create(case_id=str(claim.pk), step="review", org_path=org["C1"].path,
+                                 ended_at=T0 + timedelta(days=n), total_days=total,
+                                 waiting_days=waiting, last_event_id=0)  # fmt: skip
+        durations[claim.number] = total - waiting
+
+    for code in ("claims.step.review.working_days", "claims.step.review.median_working_days"):
+        cases = cases_of(code, org["HO"].path, *MONTH)
+        assert [(c.label, c.counted) for c in cases] == [
+            (number, f"{days:.1f} 天")
+            for number, days in sorted(durations.items(), key=lambda i: -i[1])
+        ]
+    waited = cases_of("claims.step.review.waiting_days", org["HO"].path, *MONTH)
+    assert [c.counted for c in waited] == ["2.0 天", "0.0 天"]
+    assert cases_of("claims.step.review.working_days", org["P2"].path, *MONTH) == []
+
+
+def test_days_to_payment_cases_are_the_claims_first_paid_in_the_period(policy, org):
+    slow = hand_made(policy, org["C1"], 1, received=T0 - timedelta(days=30), status="closed")
+    quick = hand_made(policy, org["C1"], 2, status="closed")
+    for claim, n in ((slow, 1), (quick, 2)):
+        Payment.objects.create(claim=claim, kind="benefit", amount=Decimal(500), channel="e_wallet",
+                               paid_at=T0 + timedelta(days=3), reference=f"P{n}")  # fmt: skip
+
+    cases = cases_of("claims.days_to_payment", org["HO"].path, *MONTH)
+
+    assert [(c.label, c.counted) for c in cases] == [(slow.number, "33.0 天"),
+                                                     (quick.number, "3.0 天")]  # fmt: skip

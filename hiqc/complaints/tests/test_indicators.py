@@ -10,7 +10,7 @@ import time_machine
 
 from hiqc.complaints.services import complaint_act, complaint_register
 from hiqc.core.calendar import BEIJING
-from hiqc.core.indicators import indicators_compute, rolled_up
+from hiqc.core.indicators import cases_of, indicators_compute, rolled_up
 from hiqc.customers.services import customer_create
 from hiqc.organisations.models import BusinessVolume
 
@@ -121,3 +121,31 @@ def test_p90_days_is_read_from_the_decided_complaints_of_the_subtree(actors, org
     assert (rows[0]["value"], rows[0]["denominator"]) == (pytest.approx(10), 10)
     assert rolled_up("complaints.p90_days_to_decision", granularity="month",
                      org_path=org["P2"].path, start=MARCH[0], end=MARCH[1]) == []  # fmt: skip
+
+
+def test_repeat_and_regulator_cases_list_the_complaints_counted_against_the_figure_first(
+    actors, org, customer
+):
+    first = make(actors, org, customer, at=T0)
+    repeat = make(actors, org, customer, at=T0 + timedelta(days=2), source="regulator")
+
+    repeats = cases_of("complaints.repeat_rate", org["HO"].path, *MARCH)
+    forwarded = cases_of("complaints.regulator_share", org["HO"].path, *MARCH)
+
+    assert [(c.label, c.counted, c.bad) for c in repeats] == [
+        (repeat.reference, "重复投诉", True), (first.reference, "非重复", False)
+    ]  # fmt: skip
+    assert [(c.label, c.counted) for c in forwarded] == [(repeat.reference, "监管转送"),
+                                                         (first.reference, "直接投诉")]  # fmt: skip
+    assert cases_of("complaints.repeat_rate", org["P2"].path, *MARCH) == []
+
+
+def test_days_to_decision_cases_are_the_decided_complaints_the_longest_first(actors, org, customer):
+    quick = make(actors, org, customer, at=T0, decide_after_days=3)
+    slow = make(actors, org, customer, at=T0, decide_after_days=10)
+    make(actors, org, customer, at=T0)  # undecided: not counted
+
+    for code in ("complaints.avg_days_to_decision", "complaints.p90_days_to_decision"):
+        cases = cases_of(code, org["HO"].path, *MARCH)
+        assert [(c.label, c.counted) for c in cases] == [(slow.reference, "10.0 天"),
+                                                         (quick.reference, "3.0 天")]  # fmt: skip

@@ -12,11 +12,11 @@ from django.db import connection
 from hiqc.complaints.models import Complaint
 from hiqc.consultations import selectors, services
 from hiqc.consultations.enums import ConsultationStatus, SuggestionStatus
-from hiqc.consultations.indicators import _fcr
+from hiqc.consultations.indicators import FCR_RATE
 from hiqc.consultations.models import Consultation, Suggestion, TopicCategory
 from hiqc.core.calendar import BEIJING
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from hiqc.core.indicators import INDICATORS, Period, indicators_compute, rolled_up
+from hiqc.core.indicators import INDICATORS, cases_of, indicators_compute, rolled_up
 from hiqc.core.models import AuditEvent, CaseEvent, Deadline, ProcessVersion
 
 AT = datetime(2026, 11, 24, 10, 0, tzinfo=BEIJING)  # a Tuesday
@@ -374,10 +374,32 @@ def test_fcr_rate_is_first_contact_resolutions_over_resolved_per_org_unit_and_da
         actor=actors["agent"], consultation_id=later.pk, action="resolve", at=AT.replace(hour=16)
     )
     _capture(actors, org, capture_data)  # still open: not in the denominator
-    day = Period("day", AT.replace(hour=0), AT.replace(hour=0).replace(day=25))
-    assert list(_fcr(day)) == [(org["C1"].path, 3, 4)]
-    month = Period("month", AT.replace(day=1, hour=0), AT.replace(month=12, day=1, hour=0))
-    assert list(_fcr(month)) == [(org["C1"].path, 3, 4)]
+    day, month = AT.replace(hour=0), AT.replace(day=1, hour=0)
+    assert FCR_RATE.rows("day", day, day + timedelta(days=1)) == [(day, org["C1"].path, 3, 4)]
+    assert FCR_RATE.rows("month", month, AT.replace(month=12, day=1, hour=0)) == [
+        (month, org["C1"].path, 3, 4)
+    ]
+
+
+def test_fcr_cases_are_the_resolved_consultations_with_the_follow_ups_first(
+    actors, org, capture_data
+):
+    first = [_capture(actors, org, {**capture_data, "answer": "好", "resolved_now": True})
+             for _ in range(2)]  # fmt: skip
+    later = _capture(actors, org, {**capture_data, "answer": "回电"})
+    services.consultation_act(
+        actor=actors["agent"], consultation_id=later.pk, action="resolve", at=AT.replace(hour=16)
+    )
+    _capture(actors, org, capture_data)  # still open: not counted
+
+    cases = cases_of(
+        FCR_RATE.code, org["C1"].path, AT.replace(hour=0), AT.replace(hour=0) + timedelta(days=1)
+    )
+
+    assert cases[0].record_id == str(later.pk)
+    assert [c.bad for c in cases] == [True, False, False]
+    assert {c.label for c in cases} == {later.number, *(c.number for c in first)}
+    assert cases_of(FCR_RATE.code, org["C2"].path, AT.replace(hour=0), AT + timedelta(days=1)) == []
 
 
 def test_fcr_rate_is_declared_and_rolls_up_as_a_sum_of_numerators_over_denominators(

@@ -37,6 +37,24 @@ def test_tiles_show_the_latest_value_against_its_inherited_target(org):
     assert found["surveys.csat"].value is None and found["surveys.csat"].status is None
 
 
+def test_the_overview_looks_back_from_an_earlier_month_when_asked(client, personas, org):
+    seed("claims.paid_on_time_rate", [(m, org["C1"].path, 99, 100) for m in MONTHS[:3]]
+         + [(m, org["C1"].path, 90, 100) for m in MONTHS[3:]])  # fmt: skip
+    client.force_login(personas["quality_lead"])
+    with time_machine.travel(NOW, tick=False):
+        latest = client.get("/quality/").content.decode()
+        earlier = client.get("/quality/?asof=2026-03").content.decode()
+        ignored = client.get("/quality/?asof=1999-01").content.decode()
+
+    def tile(html):
+        return html.split('id="tile-claimspaid_on_time_rate"')[1].split("</a>")[0]
+
+    assert "90.0%" in tile(latest) and "2026-06" in tile(latest)
+    assert "99.0%" in tile(earlier) and "2026-03" in tile(earlier)
+    assert '<option value="2026-03" selected>' in earlier
+    assert tile(ignored) == tile(latest)  # outside the choices: the current period
+
+
 def test_p_chart_flags_the_month_beyond_its_limits(org):
     seed("claims.decided_on_time_rate", [(m, org["C1"].path, 98, 100) for m in MONTHS[:5]]
          + [(MONTHS[5], org["C1"].path, 70, 100)])  # fmt: skip
@@ -123,6 +141,43 @@ def test_a_figure_lists_the_cases_it_counted_breached_first(client, personas, or
     assert page.status_code == 200
     table = page.content.decode().split('id="cases-table"')[1]
     assert table.count('href="/claims/') == 3 and table.index("超时") < table.index("按时")
-    other = client.get("/quality/indicators/callcentre.service_level/cases/?period=2026-05")
-    assert other.status_code == 200 and "没有案件清单" in other.content.decode()
+    day = client.get(f"/quality/indicators/claims.paid_on_time_rate/cases/?unit={org['P1'].pk}"
+                     "&period=2026-05-20")  # fmt: skip
+    assert day.content.decode().split('id="cases-table"')[1].count('href="/claims/') == 3
     assert client.get("/quality/indicators/claims.paid_on_time_rate/cases/").status_code == 404
+    assert (
+        client.get("/quality/indicators/claims.paid_on_time_rate/cases/?period=2026-13").status_code
+        == 404
+    )
+
+
+def test_the_cases_api_lists_a_figures_records_within_the_callers_scope(client, personas, org):
+    import uuid
+
+    from hiqc.core.models import Deadline
+
+    closed = datetime(2026, 5, 20, 10, 0, tzinfo=BEIJING)
+    for unit, state in (("C1", "met"), ("C1", "breached"), ("C2", "breached")):
+        Deadline.objects.create(
+            case_type="claims.claim", case_id=str(uuid.uuid4()), org_path=org[unit].path,
+            clock="claims.payment", label="赔款支付", source="CL-5", unit="calendar_days", amount=10,
+            started_at=closed, due_at=closed, state=state, closed_at=closed,
+        )  # fmt: skip
+    url = "/api/v1/indicators/claims.paid_on_time_rate/cases"
+    client.force_login(personas["quality_lead"])
+    everything = client.get(url, {"period": "2026-05"}).json()
+    assert [c["bad"] for c in everything["cases"]] == [True, True, False]
+    assert everything["org_unit_path"] == org["HO"].path
+    assert len(client.get(url, {"period": "2026Q2"}).json()["cases"]) == 3
+    assert client.get(url, {"period": "2026Q1"}).json()["cases"] == []
+
+    client.force_login(personas["branch_manager"])  # 北京分公司 only
+    mine = client.get(url, {"period": "2026-05-20"}).json()
+    assert [(c["counted"], c["bad"]) for c in mine["cases"]] == [("超时", True), ("按时", False)]
+    assert client.get(url, {"period": "2026-05", "org_unit": org["P2"].pk}).status_code in (
+        403,
+        404,
+    )
+    bad = client.get(url, {"period": "May"})
+    assert bad.status_code == 422 and "period" in bad.json()["fields"]
+    assert client.get("/api/v1/indicators/no.such/cases", {"period": "2026-05"}).status_code == 404
