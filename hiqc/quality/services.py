@@ -196,7 +196,7 @@ def nonconformities_detect(*, now: datetime | None = None) -> DetectReport:
     start, end = period_window("month", 24, month + timedelta(days=1))
     report = DetectReport()
     with_targets = sorted({code for code in IndicatorTarget.objects.values_list("code", flat=True)
-                           if code in INDICATORS and INDICATORS[code].samples is None})  # fmt: skip
+                           if code in INDICATORS})  # fmt: skip
     codes = [*KEY_INDICATORS, *(c for c in with_targets if c not in KEY_INDICATORS)]
     for unit in OrgUnit.objects.filter(is_active=True, level__lte=DETECT_MAX_LEVEL).order_by(
         "path"

@@ -99,8 +99,8 @@ def _label(moment: Any, granularity: str) -> str:
 
 def _indicator(code: str) -> Any:
     indicator = INDICATORS.get(code)
-    if indicator is None or indicator.samples is not None:
-        raise Http404(_("没有该指标，或该指标（分位数）不按期间存储。"))
+    if indicator is None:
+        raise Http404(_("没有该指标。"))
     return indicator
 
 
@@ -251,6 +251,6 @@ def targets_page(request: HiqcRequest) -> HttpResponse:
             for t in selectors.target_rows(actor)]  # fmt: skip
     return render(request, "quality/targets.html", {
         "rows": rows, "can_manage": actor.can(MANAGE), "errors": errors, "values": values,
-        "indicators": [i for i in INDICATORS.values() if i.samples is None],
+        "indicators": list(INDICATORS.values()),
         "units": selectors.units(actor), "kinds": IndicatorTarget.SourceKind.choices,
     }, status=status)  # fmt: skip

@@ -150,3 +150,36 @@ def test_the_api_follows_the_case_contract(client, personas, org):
     assert bad.status_code == 422 and {"source", "title", "description"} <= set(
         bad.json()["fields"]
     )
+
+
+def test_a_median_over_its_target_opens_a_nonconformity_and_has_its_own_page(
+    org, client, personas, monkeypatch
+):
+    """Percentile indicators store no rows; they are read from their values, so their targets are
+    checked and their page drawn like the others."""
+    from datetime import date
+
+    from hiqc.core.indicators import INDICATORS, Indicator
+    from hiqc.core.models import IndicatorTarget
+
+    def samples(path, start, end):
+        if not org["C1"].path.startswith(path):  # C1's values, read for C1 and the units above
+            return []
+        return [(m, 4.0 if m < MONTHS[5] else 12.0) for m in MONTHS if start <= m < end
+                for _ in range(5)]  # fmt: skip
+
+    monkeypatch.setitem(INDICATORS, "test.median_days", Indicator(
+        "test.median_days", "测试中位天数", "Test median days", "days", "lower_better", ("5.2.1",),
+        "median", "test", samples=samples, percentile=50))  # fmt: skip
+    IndicatorTarget.objects.create(code="test.median_days", org_path="", valid_from=date(2020, 1, 1),
+                                   target=10, warning=11, source_kind="internal", source="test",
+                                   set_by="test")  # fmt: skip
+
+    nonconformities_detect(now=NOW)
+
+    opened = Nonconformity.objects.filter(indicator_code="test.median_days",
+                                          source="indicator_breach", org_unit=org["C1"])  # fmt: skip
+    assert opened.count() == 1 and opened.get().evidence["value"] == pytest.approx(12.0)
+    client.force_login(personas["quality_lead"])
+    page = client.get(f"/quality/indicators/test.median_days/?unit={org['C1'].pk}")
+    assert page.status_code == 200 and "测试中位天数" in page.content.decode()
