@@ -156,6 +156,8 @@ def item_page(request: HiqcRequest, item_id: str) -> HttpResponse:
     item = selectors.access_item(actor, item_id)
     if item.status != ItemStatus.DONE and selectors.handled_by(item, actor):
         raise Forbidden(_("不能复核本人经办或核定的理赔案件。"))
+    if item.status != ItemStatus.PENDING:  # an earlier audit of a claim still to be reviewed blind
+        selectors.claim_read_guard(actor, item.claim)  # would show its original decision
     context = _item_context(request, item)
     if item.status == ItemStatus.PENDING:
         context["form"] = ReviewForm()

@@ -3,8 +3,6 @@ checklist, documents, notices, decision, payment and the actions allowed now."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -69,21 +67,6 @@ def claim_list_page(request: HiqcRequest) -> HttpResponse:
     )
 
 
-def _withheld_as_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A claim withheld from this user for now (e.g. while they review it blind in an accuracy
-    audit) is the 403 page with the reason and a link to where they should go instead."""
-
-    @wraps(view)
-    def wrapper(request: HiqcRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except selectors.ClaimWithheld as exc:
-            context = {"reason": exc.message, "back_url": exc.url, "back_label": exc.link_label}
-            return render(request, "403.html", context, status=exc.status)
-
-    return wrapper
-
-
 def _context(
     request: HiqcRequest, claim: Any, refused: RefusedAction | None = None
 ) -> dict[str, Any]:
@@ -129,7 +112,6 @@ def _context(
 
 
 @login_required
-@_withheld_as_page
 def claim_detail_page(request: HiqcRequest, claim_id: str) -> HttpResponse:
     claim = selectors.access_claim(request.actor, claim_id)
     return render(request, "claims/detail.html", _context(request, claim))
@@ -137,7 +119,6 @@ def claim_detail_page(request: HiqcRequest, claim_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@_withheld_as_page
 def claim_action(request: HiqcRequest, claim_id: str, action: str) -> HttpResponse:
     """Apply one action; a refused one re-renders the page with the form as the user filled it
     in, its field errors beside the fields, and the service's status (422, 409 or 403)."""
@@ -168,7 +149,6 @@ def claim_action(request: HiqcRequest, claim_id: str, action: str) -> HttpRespon
 
 
 @login_required
-@_withheld_as_page
 def claim_letter_page(request: HiqcRequest, letter_id: str) -> HttpResponse:
     letter = selectors.access_claim_letter(request.actor, letter_id)
     body = services.letter_read(actor=request.actor, letter=letter)
@@ -177,7 +157,6 @@ def claim_letter_page(request: HiqcRequest, letter_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@_withheld_as_page
 def diagnosis_reveal(request: HiqcRequest, claim_id: str) -> HttpResponse:
     """HTMX: the diagnosis in clear after a stated purpose (audited)."""
     purpose = request.POST.get("purpose", "")

@@ -74,5 +74,12 @@ class HiqcErrorMiddleware:
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
         if isinstance(exception, Forbidden):
+            back_url = getattr(exception, "url", "")
+            if back_url:  # refused for now, with where to go instead (e.g. a blind review)
+                from django.shortcuts import render
+
+                context = {"reason": exception.message, "back_url": back_url,
+                           "back_label": getattr(exception, "link_label", "")}  # fmt: skip
+                return render(request, "403.html", context, status=exception.status)
             raise PermissionDenied(exception.message) from exception
         return None

@@ -104,3 +104,24 @@ def test_a_reviewer_who_decided_the_claim_is_not_its_blind_reviewer_and_keeps_ac
 ):
     claim, _item = _round(actors, org, decider=personas["reviewer"])
     assert _client(personas, "reviewer").get(f"/claims/{claim.pk}/").status_code == 200
+
+
+def test_an_earlier_audit_of_the_claim_stays_closed_while_a_new_blind_review_is_pending(
+    actors, personas, org
+):
+    """Given a claim audited once (its item shows the original decision), when a new round samples
+    it again, then its reviewers cannot open the earlier item until they have submitted."""
+    claim, first = _round(actors, org)
+    services.item_readjudicate(actor=actors["quality_lead"], item_id=first.pk, outcome="approve",
+                               amount="4321.09")  # fmt: skip
+    client = _client(personas, "reviewer")
+    assert client.get(f"/claim-audits/items/{first.pk}/").status_code == 200
+    services.round_create(actor=actors["reviewer"], name="复查", org_unit_id=org["HO"].pk,
+                          period_start=date(2026, 3, 1), period_end=date(2026, 3, 31))  # fmt: skip
+    again = AuditItem.objects.exclude(pk=first.pk).get(claim=claim)
+
+    page = client.get(f"/claim-audits/items/{first.pk}/")
+
+    assert page.status_code == 403 and "4321.09" not in page.content.decode()
+    assert f'href="/claim-audits/items/{again.pk}/"' in page.content.decode()
+    assert client.get(f"/claim-audits/items/{again.pk}/").status_code == 200  # the blind one
