@@ -69,7 +69,9 @@ def test_subtree_roll_up_is_sum_of_numerators_over_sum_of_denominators(org, clos
 def test_recomputing_replaces_the_period_instead_of_adding(org, closed_clocks):
     for _ in range(2):
         call_command("recompute_indicators", "--from", "2026-03-10", "--to", "2026-03-11")
-    assert IndicatorValue.objects.filter(code="core.deadlines_met_rate").count() == 2  # C1 and O1
+    stored = IndicatorValue.objects.filter(code="core.deadlines_met_rate")
+    assert stored.filter(granularity="day").count() == 2  # C1 and O1
+    assert stored.filter(granularity="month").count() == 2
 
 
 def test_values_endpoint_is_scoped_and_the_catalogue_lists_declarations(
@@ -145,5 +147,5 @@ def test_an_indicator_with_compute_range_is_computed_in_one_call_and_replaces_it
 def test_an_indicator_must_declare_how_it_is_computed():
     from hiqc.core.indicators import Indicator
 
-    with pytest.raises(ValueError, match="neither compute nor compute_range"):
+    with pytest.raises(ValueError, match="declares no compute, compute_range, family or samples"):
         Indicator("x", "x", "x", "ratio", "higher_better", (), "", "")
