@@ -359,13 +359,14 @@ def _play(
         story.documents = c.status not in (Status.CLOSED, Status.WITHDRAWN)
 
     # intake → review
-    at = received + timedelta(hours=rng.uniform(0.5, 6) if c.small_claim else rng.uniform(2, 30))
+    # small claims are on the 24-hour fast track (CL-11): every step takes hours, not days
+    at = received + timedelta(hours=rng.uniform(0.2, 3) if c.small_claim else rng.uniform(2, 30))
     if not story.step("start_review", Status.REVIEW, at):
         clocks()
         return
     # one-time notice for a share of claims (more often for large ones)
     required = [code for code, _n in story.required]
-    if required and rng.random() < (0.3 if big else 0.15):
+    if required and rng.random() < (0.3 if big else 0.03 if c.small_claim else 0.15):
         items = rng.sample(required, k=min(len(required), rng.choice((1, 1, 2, 3))))
         asked = at + _days(rng.uniform(0.2, 1.5) * (4 if slow else 1))
         if story.step(
@@ -400,7 +401,7 @@ def _play(
     else:
         review = rng.triangular(3, 14, 7) if slow else rng.triangular(0.1, 3, 0.6)
     if c.small_claim and not slow:
-        review = rng.uniform(0.05, 0.6)
+        review = rng.uniform(0.02, 0.25)
     at = at + _days(review)
     if rng.random() < 0.01:  # withdrawn during review
         if story.step("withdraw", Status.WITHDRAWN, at, {"reason": "申请人撤回"}):
@@ -416,7 +417,7 @@ def _play(
         span_days = rng.uniform(31, 50) + sum(((p[1] or now) - p[0]).days for p in pauses)
         decided = received + _days(span_days)
     else:
-        work = rng.uniform(0.05, 1) if c.small_claim else rng.triangular(0.5, 12 if big else 6, 2)
+        work = rng.uniform(0.02, 0.3) if c.small_claim else rng.triangular(0.5, 12 if big else 6, 2)
         decided = at + _days(work)
     refuse = rng.random() < 0.07
     if refuse:
@@ -434,12 +435,13 @@ def _play(
             text,
         )
         c.decided_at = decided
-        sent = decided + _days(rng.uniform(3.2, 6) if rng.random() < 0.03 else rng.uniform(0.05, 2))
+        sent = decided + _days(rng.uniform(3.2, 6) if rng.random() < 0.03 else
+                               rng.uniform(0.01, 0.2) if c.small_claim else rng.uniform(0.05, 2))  # fmt: skip
         if story.step("send_refusal_notice", Status.DECIDED, sent):
             story.refusal_letter = True
             story.deadlines.append(builder.build(REFUSAL_NOTICE, case_id=case_id, org_path=path,
                                                  at=decided, closed_at=sent))  # fmt: skip
-            closed = sent + _days(rng.uniform(0.5, 5))
+            closed = sent + _days(rng.uniform(0.005, 0.1) if c.small_claim else rng.uniform(0.5, 5))
             if story.step("close", Status.CLOSED, closed):
                 c.closed_at = fast_closed = closed
         else:
@@ -460,14 +462,14 @@ def _play(
     decided_at = decided
     c.outcome, c.amount_approved, c.decided_at = outcome, approved, decided
     c.reason_code = rng.choice(PARTIALS) if partial else ""
-    agreed = decided + _days(rng.uniform(0.02, 0.5) if c.small_claim else rng.uniform(0.1, 3))
+    agreed = decided + _days(rng.uniform(0.01, 0.15) if c.small_claim else rng.uniform(0.1, 3))
     if not story.step("agree_amount", Status.PAYING, agreed):
         clocks()
         return
     c.agreed_at = agreed
     late_pay = rng.random() < 0.01
     paid = agreed + _days(
-        rng.uniform(11, 16) if late_pay else rng.uniform(0.02, 0.4) if c.small_claim else rng.uniform(0.5, 6)
+        rng.uniform(11, 16) if late_pay else rng.uniform(0.01, 0.2) if c.small_claim else rng.uniform(0.5, 6)
     )  # fmt: skip
     channel = rng.choice(PAY_CHANNELS)
     reference = f"DEMO-{c.number}"
@@ -480,7 +482,7 @@ def _play(
     )
     story.payments.append(Payment(claim=c, kind=PaymentKind.BENEFIT, amount=approved,
                                   channel=channel, paid_at=paid, reference=reference))  # fmt: skip
-    closed = paid + _days(rng.uniform(0.01, 0.3) if c.small_claim else rng.uniform(0.2, 3))
+    closed = paid + _days(rng.uniform(0.005, 0.1) if c.small_claim else rng.uniform(0.2, 3))
     if story.step("close", Status.CLOSED, closed):
         c.closed_at = fast_closed = closed
     clocks()

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
@@ -67,7 +68,7 @@ KIND = CaseKind(
     label=CASE_TYPE,
     workflow=WORKFLOW,
     access=access_claim,
-    name=_("理赔"),
+    name=gettext_lazy("理赔"),
     view_perm="claims.view",
     work_perm="claims.handle",
     url_for=_url,

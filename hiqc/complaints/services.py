@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
@@ -88,7 +89,7 @@ KIND = CaseKind(
     workflow=WORKFLOW,
     access=access_complaint,
     on_commit=_after,
-    name=_("投诉"),
+    name=gettext_lazy("投诉"),
     view_perm="complaints.view",
     work_perm="complaints.handle",
     url_for=_url,

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hiqc.complaints.services import complaint_register
 from hiqc.core.access import Actor, get_in_scope, require
@@ -68,7 +69,7 @@ KIND = CaseKind(
     label=PROCESS,
     workflow=CONSULTATION,
     access=access_consultation,
-    name="咨询",
+    name=gettext_lazy("咨询"),
     view_perm=VIEW,
     work_perm=HANDLE,
     url_for=_url,

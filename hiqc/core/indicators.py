@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Trunc
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from .calendar import BEIJING
 from .models import Deadline, IndicatorValue
@@ -103,6 +103,11 @@ class Indicator:
     # the records behind a figure: ``cases(org_path, start, end)`` → at most CASES_LIMIT records
     # of the subtree the figure counted in [start, end), those counted against it first
     cases: CasesOf | None = None
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language (Chinese unless English is chosen)."""
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
     def __post_init__(self) -> None:
         if self.samples is not None:

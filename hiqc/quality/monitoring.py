@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from hiqc.core.calendar import BEIJING
 from hiqc.core.indicators import INDICATORS, Indicator, align, next_start, rolled_up
 from hiqc.core.stats import funnel_limits, p_chart, western_electric, xmr_chart
@@ -43,8 +45,8 @@ KEY_INDICATORS = (
     "claims.satisfaction",
     "surveys.nps",
 )
-WE_RULES = {1: "1 点超出 3σ", 2: "3 点中 2 点超出 2σ（同侧）", 3: "5 点中 4 点超出 1σ（同侧）",
-            4: "连续 8 点在中心线同侧"}  # fmt: skip
+WE_RULES = {1: gettext_noop("1 点超出 3σ"), 2: gettext_noop("3 点中 2 点超出 2σ（同侧）"),
+            3: gettext_noop("5 点中 4 点超出 1σ（同侧）"), 4: gettext_noop("连续 8 点在中心线同侧")}  # fmt: skip
 
 
 def display(indicator: Indicator, value: float | None) -> str:
@@ -96,6 +98,14 @@ class Tile:
             return ""
         better = (self.value > self.previous) == (self.indicator.direction == "higher_better")
         return "better" if better else "worse"
+
+    @property
+    def moved(self) -> str:
+        """Which way the value went since the period before ("up" / "down"); ``trend`` says
+        whether that is better or worse for this indicator (a falling repeat rate is better)."""
+        if self.value is None or self.previous is None or self.value == self.previous:
+            return ""
+        return "up" if self.value > self.previous else "down"
 
 
 def tiles(org_path: str, *, granularity: str, periods: int, now: datetime) -> list[Tile]:

@@ -76,8 +76,8 @@ def pdf(report: Report) -> bytes:
     from hiqc.core.pdf import asset_uri, html_to_pdf
 
     chart = {
-        "labels": [t.indicator.name_zh for t in report.tiles],
-        "trends": [{"name": t.indicator.name_zh, "unit": t.indicator.unit, "values": t.spark,
+        "labels": [t.indicator.localized_name for t in report.tiles],
+        "trends": [{"name": t.indicator.localized_name, "unit": t.indicator.unit, "values": t.spark,
                     "target": t.target.target if t.target else None}
                    for t in report.tiles if any(v is not None for v in t.spark)][:8],
         "months": [(report.month - timedelta(days=31 * (11 - i))).strftime("%Y-%m") for i in range(12)],
@@ -98,10 +98,10 @@ def xlsx(report: Report) -> bytes:
     ws.title = _("关键指标")
     ws.append([_("指标"), _("编码"), _("条款"), _("数值"), _("分母"), _("目标"), _("状态")])
     for t in report.tiles:
-        ws.append([t.indicator.name_zh, t.indicator.code, "、".join(t.indicator.clauses), t.value,
+        ws.append([t.indicator.localized_name, t.indicator.code, "、".join(t.indicator.clauses), t.value,
                    t.denominator, t.target.target if t.target else None, t.status or ""])  # fmt: skip
     by_unit = wb.create_sheet(_("下级机构"))
-    by_unit.append([_("机构"), *(t.indicator.name_zh for t in report.tiles)])
+    by_unit.append([_("机构"), *(t.indicator.localized_name for t in report.tiles)])
     for child, row in report.children:
         by_unit.append([child.name, *(t.value for t in row)])
     ncs = wb.create_sheet(_("不符合项"))

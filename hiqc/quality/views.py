@@ -126,6 +126,8 @@ def indicator_page(request: HiqcRequest, code: str) -> HttpResponse:
         "upper": [p.upper for p in chart.points],
         "target": [p.target for p in chart.points],
         "signals": [bool(p.rules) for p in chart.points],
+        "names": {"value": _("数值"), "centre": _("中心线"), "limits": _("控制限"), "target": _("目标"),
+                  "signal": _("判异"), "unit": _("机构"), "overall": _("整体")},
         "funnel": None if plot is None else {
             "p0": plot["p0"], "xs": plot["xs"], "lines": plot["lines"],
             "points": [{"name": p.name, "x": p.denominator, "y": p.value} for p in plot["points"]],
@@ -133,11 +135,11 @@ def indicator_page(request: HiqcRequest, code: str) -> HttpResponse:
     }  # fmt: skip
     return render(request, "quality/indicator.html", {
         "i": indicator, "unit": unit, "units": selectors.units(actor), "granularity": granularity,
-        "chart": chart, "plot": plot, "data": data, "rules": WE_RULES,
+        "chart": chart, "plot": plot, "data": data, "rules": {k: _(v) for k, v in WE_RULES.items()},
         "has_cases": supported(code),
         "target": selectors.targets(unit.path).get(code),
         "rows": [(p, _label(p.period_start, granularity), display(indicator, p.value),
-                  [WE_RULES[r] for r in p.rules]) for p in reversed(chart.points)],
+                  [_(WE_RULES[r]) for r in p.rules]) for p in reversed(chart.points)],
     })  # fmt: skip
 
 
@@ -154,7 +156,7 @@ def indicator_series_xlsx(request: HiqcRequest, code: str) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = code[:31]
-    ws.append([indicator.name_zh, unit.localized_name, indicator.formula])
+    ws.append([indicator.localized_name, unit.localized_name, indicator.formula])
     ws.append([_("期间"), _("分子"), _("分母"), _("数值"), _("中心线"), _("下限"), _("上限"),
                _("目标"), _("状态"), _("判异规则")])  # fmt: skip
     for p in chart.points:

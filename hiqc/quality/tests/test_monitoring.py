@@ -31,7 +31,8 @@ def test_tiles_show_the_latest_value_against_its_inherited_target(org):
             t.indicator.code: t for t in tiles("0001/", granularity="month", periods=6, now=NOW)
         }
     paid = found["claims.paid_on_time_rate"]
-    assert paid.value == pytest.approx(0.9) and paid.status == "red" and paid.trend == "worse"
+    assert paid.value == pytest.approx(0.9) and paid.status == "red"
+    assert (paid.moved, paid.trend) == ("down", "worse")
     assert paid.target is not None and paid.target.source_kind == "regulation"
     assert paid.spark == pytest.approx([0.99] * 5 + [0.9])
     assert found["surveys.csat"].value is None and found["surveys.csat"].status is None
@@ -181,3 +182,14 @@ def test_the_cases_api_lists_a_figures_records_within_the_callers_scope(client, 
     bad = client.get(url, {"period": "May"})
     assert bad.status_code == 422 and "period" in bad.json()["fields"]
     assert client.get("/api/v1/indicators/no.such/cases", {"period": "2026-05"}).status_code == 404
+
+
+def test_the_quality_pages_speak_english_when_it_is_chosen(client, personas, org):
+    seed("claims.paid_on_time_rate", [(m, org["C1"].path, 99, 100) for m in MONTHS])
+    client.force_login(personas["quality_lead"])
+    with time_machine.travel(NOW, tick=False):
+        overview = client.get("/quality/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        page = client.get("/quality/indicators/claims.paid_on_time_rate/",
+                          HTTP_ACCEPT_LANGUAGE="en").content.decode()  # fmt: skip
+    assert "Claims paid on time" in overview and "赔款按时支付率" not in overview
+    assert "Claims paid on time" in page and '"centre": "Centre line"' in page

@@ -17,12 +17,12 @@ document.addEventListener("DOMContentLoaded", function () {
       xAxis: { type: "category", data: d.labels },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: fmt } },
       series: [
-        { name: "数值", type: "line", data: d.values, symbolSize: 6, lineStyle: { color: "#2f5d8c" }, itemStyle: { color: "#2f5d8c" } },
-        { name: "中心线", type: "line", data: d.centre, symbol: "none", itemStyle: { color: "#555" }, lineStyle: { color: "#555", type: "solid", width: 1 } },
-        { name: "控制限", type: "line", data: d.upper, symbol: "none", step: d.kind === "p" ? "middle" : false, itemStyle: { color: "#b3261e" }, lineStyle: { color: "#b3261e", type: "dashed", width: 1 } },
-        { name: "控制限", type: "line", data: d.lower, symbol: "none", step: d.kind === "p" ? "middle" : false, itemStyle: { color: "#b3261e" }, lineStyle: { color: "#b3261e", type: "dashed", width: 1 } },
-        { name: "目标", type: "line", data: d.target, symbol: "none", itemStyle: { color: "#1d6b35" }, lineStyle: { color: "#1d6b35", type: "dotted", width: 2 } },
-        { name: "判异", type: "scatter", data: signal, symbolSize: 14, itemStyle: { color: "#b3261e" } }
+        { name: d.names.value, type: "line", data: d.values, symbolSize: 6, lineStyle: { color: "#2f5d8c" }, itemStyle: { color: "#2f5d8c" } },
+        { name: d.names.centre, type: "line", data: d.centre, symbol: "none", itemStyle: { color: "#555" }, lineStyle: { color: "#555", type: "solid", width: 1 } },
+        { name: d.names.limits, type: "line", data: d.upper, symbol: "none", step: d.kind === "p" ? "middle" : false, itemStyle: { color: "#b3261e" }, lineStyle: { color: "#b3261e", type: "dashed", width: 1 } },
+        { name: d.names.limits, type: "line", data: d.lower, symbol: "none", step: d.kind === "p" ? "middle" : false, itemStyle: { color: "#b3261e" }, lineStyle: { color: "#b3261e", type: "dashed", width: 1 } },
+        { name: d.names.target, type: "line", data: d.target, symbol: "none", itemStyle: { color: "#1d6b35" }, lineStyle: { color: "#1d6b35", type: "dotted", width: 2 } },
+        { name: d.names.signal, type: "scatter", data: signal, symbolSize: 14, itemStyle: { color: "#b3261e" } }
       ]
     });
     window.addEventListener("resize", function () { chart.resize(); });
@@ -33,15 +33,15 @@ document.addEventListener("DOMContentLoaded", function () {
     var line = function (k, i) { return f.xs.map(function (x, j) { return [x, f.lines[k][j][i]]; }); };
     var funnel = window.echarts.init(fl);
     funnel.setOption({
-      tooltip: { formatter: function (p) { return p.seriesName === "机构" ? p.data.name + "：" + fmt(p.data.value[1]) + "（n=" + p.data.value[0] + "）" : ""; } },
+      tooltip: { formatter: function (p) { return p.seriesName === d.names.unit ? p.data.name + "：" + fmt(p.data.value[1]) + "（n=" + p.data.value[0] + "）" : ""; } },
       legend: { bottom: 0 },
       grid: { left: 60, right: 20, top: 20, bottom: 50 },
       xAxis: { type: "value", name: "n" },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: fmt } },
       series: [
-        { name: "机构", type: "scatter", symbolSize: 10, itemStyle: { color: "#2f5d8c" }, data: f.points.map(function (p) { return { name: p.name, value: [p.x, p.y] }; }),
+        { name: d.names.unit, type: "scatter", symbolSize: 10, itemStyle: { color: "#2f5d8c" }, data: f.points.map(function (p) { return { name: p.name, value: [p.x, p.y] }; }),
           label: { show: true, position: "right", formatter: function (p) { return p.data.name; }, fontSize: 11 } },
-        { name: "整体", type: "line", symbol: "none", data: [[0, f.p0], [f.xs[f.xs.length - 1], f.p0]], itemStyle: { color: "#555" }, lineStyle: { color: "#555" } },
+        { name: d.names.overall, type: "line", symbol: "none", data: [[0, f.p0], [f.xs[f.xs.length - 1], f.p0]], itemStyle: { color: "#555" }, lineStyle: { color: "#555" } },
         { name: "95%", type: "line", symbol: "none", data: line("95", 0), itemStyle: { color: "#c98a00" }, lineStyle: { color: "#c98a00", type: "dashed" } },
         { name: "95%", type: "line", symbol: "none", data: line("95", 1), itemStyle: { color: "#c98a00" }, lineStyle: { color: "#c98a00", type: "dashed" } },
         { name: "99.8%", type: "line", symbol: "none", data: line("99.8", 0), itemStyle: { color: "#b3261e" }, lineStyle: { color: "#b3261e", type: "dashed" } },
