@@ -191,23 +191,17 @@ def call_totals(
     return totals
 
 
-def _rows(
-    totals: dict[tuple[str, str, datetime], dict[str, int]], metric: Metric, queue: str
-) -> list[RangeRow]:
-    return [
-        (period, path, float(v[metric.numerator]), float(v[metric.denominator]))
-        for (q, path, period), v in totals.items()
-        if q == queue and v[metric.denominator]
-    ]
-
-
 def _family_rows(granularity: str, start: datetime, end: datetime) -> dict[str, list[RangeRow]]:
-    totals = call_totals(granularity, start, end)
-    return {
-        code_for(metric.key, queue): _rows(totals, metric, queue)
-        for metric in METRICS
-        for queue in (ALL, *CallQueue.values)
-    }
+    """The twenty figures' rows from one pass over the grouped totals."""
+    out: dict[str, list[RangeRow]] = {code: [] for code in CODES}
+    codes = {(m.key, q): code_for(m.key, q) for m in METRICS for q in (ALL, *CallQueue.values)}
+    for (queue, path, period), v in call_totals(granularity, start, end).items():
+        for metric in METRICS:
+            if v[metric.denominator]:
+                out[codes[(metric.key, queue)]].append(
+                    (period, path, float(v[metric.numerator]), float(v[metric.denominator]))
+                )
+    return out
 
 
 CALLS = Family("callcentre.calls", _family_rows)  # the twenty figures from one grouped query

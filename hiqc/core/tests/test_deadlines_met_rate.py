@@ -91,3 +91,15 @@ def test_recompute_command_reads_each_indicator_once_for_the_range_and_writes_bo
 def test_recompute_command_refuses_bad_dates_and_unknown_codes(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("recompute_indicators", *args, stdout=StringIO())
+
+
+def test_a_clock_closed_just_after_midnight_in_beijing_counts_in_the_new_month(org):
+    clock(1, org["C1"].path, "met", datetime(2026, 3, 31, 23, 30, tzinfo=BEIJING))
+    clock(2, org["C1"].path, "breached", datetime(2026, 4, 1, 0, 30, tzinfo=BEIJING))  # 3-31 UTC
+
+    rows = INDICATORS["core.deadlines_met_rate"].rows(
+        "month", datetime(2026, 3, 1, tzinfo=BEIJING), datetime(2026, 5, 1, tzinfo=BEIJING)
+    )
+
+    assert sorted((s.month, n, d) for s, _p, n, d in rows) == [(3, 1, 1), (4, 0, 1)]
+    assert all(s.utcoffset() == BEIJING.utcoffset(None) for s, *_r in rows)
