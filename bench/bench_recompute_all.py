@@ -31,6 +31,7 @@ hiqc_bench_recompute_all``, whose ``test_`` database is created and dropped), th
    inspection scores        810        inspection.Score (+ its InspectionTask): 3 agents ×
                                        25 a month × 90 % scored
    claim audit items        2,400      claimaudit.AuditItem: a ~200-claim round a month
+   mystery-shopping visits  120        surveys.MysteryVisit, scored (pass mark 80, 3 % fatal)
    business volume          10 a month organisations.BusinessVolume, one per city a month
                                        (not scaled: one row per unit and month)
    ======================== ========== ==============================================
@@ -89,6 +90,7 @@ YEARLY = {  # the demo's volume a year (see the docstring)
     "invitations": 15_000,
     "scores": 810,
     "audit_items": 2_400,
+    "mystery_visits": 120,
 }
 CLAIM_BATCH = 40_000  # claims per transaction (~450,000 rows over four tables)
 ROW_BATCH = 200_000
@@ -122,7 +124,7 @@ COVERED = {  # the codes the hand-written queries compute
     "complaints.satisfaction", "consultations.fcr_rate", *MERGED,
     *(f"{code}.{queue}" for code in MERGED for queue, _w in QUEUES),
     "inspection.agent_qa_score", "inspection.fatal_error_rate", "surveys.csat", "surveys.nps",
-    "surveys.response_rate",
+    "surveys.response_rate", "surveys.mystery_pass_rate", "surveys.mystery_score",
 }  # fmt: skip
 MISSING = object()
 
@@ -239,6 +241,7 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
     from hiqc.organisations.models import BusinessVolume
     from hiqc.policies.models import Policy, PolicyInsured, Product
     from hiqc.surveys.models import Invitation, Questionnaire, SurveyPlan, SurveyResponse
+    from hiqc.surveys.mystery_models import MysteryScenario, MysteryVisit
 
     def volume(kind: str) -> int:
         return max(1, round(YEARLY[kind] * scale * months / 12))
@@ -270,6 +273,8 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
         sheet = ScoringSheet.objects.order_by("code").first()
         if topic is None or sheet is None:
             raise AssertionError("the migrations' default topics and scoring sheets are missing")
+        scenario = MysteryScenario.objects.create(code="bench", name="网点暗访",
+                                                  kind="outlet_visit", status="published")  # fmt: skip
         questionnaire = Questionnaire.objects.create(
             code="bench", title="满意度", status="published"
         )
@@ -650,6 +655,21 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
                    final_total=points, final_fatal=fatal, dispute_until=scored + 7 * DAY)  # fmt: skip
     flush(tasks, scores)
     counts.update(**{"inspection scores": scores.written})
+
+    # mystery-shopping visits, scored
+    visits = Writer(MysteryVisit, scenario_id=scenario.pk, shopper_id=scorer.pk, status="done",
+                    pass_mark=80, evidence=[], **stamp)  # fmt: skip
+    for i in range(volume("mystery_visits")):
+        unit_id, _path = leaves[randrange(len(leaves))]
+        scored = start + span * r()
+        fatal = r() < 0.03
+        raw = Decimal(f"{uniform(60, 100):.1f}")
+        total = Decimal(0) if fatal else raw
+        visits.add(id=uid(14, i), org_unit_id=unit_id, planned_date=scored.date(),
+                   visited_at=scored - HOUR, scored_at=scored, raw_total=raw, total=total,
+                   fatal=fatal, passed=not fatal and total >= 80)  # fmt: skip
+    flush(visits)
+    counts.update(**{"mystery visits": visits.written})
     return counts
 
 
@@ -872,6 +892,15 @@ def hand_queries(pg: bool, window: Window, threshold: int, short: int) -> list[Q
         "FROM surveys_invitation WHERE sent_at >= %s AND sent_at < %s "
         "AND status <> 'failed' GROUP BY 1, 2",
         lambda row, g: [("surveys.response_rate", row[0], row[1], row[2], row[3])],
+    ))  # fmt: skip
+    queries.append(Query(
+        "surveys", "surveys_mysteryvisit", dm,
+        lambda g: f"SELECT {bucket('v.scored_at', g)}, u.path, "
+        "SUM(CASE WHEN v.passed THEN 1 ELSE 0 END), SUM(v.total), COUNT(*) "
+        f"FROM surveys_mysteryvisit v {unit.format('v')} WHERE v.status = 'done' "
+        "AND v.scored_at >= %s AND v.scored_at < %s GROUP BY 1, 2",
+        lambda row, g: [("surveys.mystery_pass_rate", row[0], row[1], row[2], row[4]),
+                        ("surveys.mystery_score", row[0], row[1], float(row[3]), row[4])],
     ))  # fmt: skip
     return queries
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from hiqc.core.indicators import (
@@ -31,8 +32,10 @@ from hiqc.core.indicators import (
 
 from .enums import InvitationStatus
 from .models import Invitation, SurveyResponse
+from .mystery_models import MysteryVisit, VisitStatus
 
 SOURCE = "HIQC surveys (Invitation, SurveyResponse)"
+SOURCE_MYSTERY = "HIQC mystery shopping (MysteryVisit, scored against the scenario's checklist)"
 # satisfaction figure → the case type surveyed (None = every case type)
 CSAT_CODES: dict[str, str | None] = {"surveys.csat": None, "claims.satisfaction": "claims.claim",
                                      "complaints.satisfaction": "complaints.complaint"}  # fmt: skip
@@ -151,6 +154,55 @@ def _response_cases(org_path: str, start: datetime, end: datetime) -> list[Count
 
 
 BAD_CSAT = SATISFIED - 1  # 1–3 count against a satisfaction figure, 0–6 against NPS
+# --- mystery shopping (4.3.1): scored visits by the visited unit and the day they were scored ------
+
+MYSTERY_PASS, MYSTERY_SCORE = "surveys.mystery_pass_rate", "surveys.mystery_score"
+
+
+def _scored_visits(start: datetime, end: datetime) -> Any:
+    return MysteryVisit.objects.filter(
+        status=VisitStatus.DONE, scored_at__gte=start, scored_at__lt=end
+    )
+
+
+def _visits(granularity: str, start: datetime, end: datetime) -> dict[str, list[RangeRow]]:
+    """Visits passed and Σ score per unit and period, with the visits scored: one grouped query."""
+    rows = grouped_by_period(
+        _scored_visits(start, end), at="scored_at", granularity=granularity,
+        keys=("org_unit__path",), passed=Count("pk", filter=Q(passed=True)), points=Sum("total"),
+        n=Count("pk"),
+    )  # fmt: skip
+    out: dict[str, list[RangeRow]] = {MYSTERY_PASS: [], MYSTERY_SCORE: []}
+    for r in rows:
+        cell = (r["period"], r["org_unit__path"])
+        out[MYSTERY_PASS].append((*cell, float(r["passed"]), float(r["n"])))
+        out[MYSTERY_SCORE].append((*cell, float(r["points"] or 0), float(r["n"])))
+    return out
+
+
+VISITS = Family("surveys.mystery_visits", _visits)
+
+
+def _visit_cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
+    """The visits scored in the period, those failed first (a fatal item first), lowest score
+    next; each links to its visit page."""
+    visits = (
+        _scored_visits(start, end).filter(org_unit__path__startswith=org_path)
+        .select_related("org_unit", "scenario")
+        .order_by("passed", "-fatal", "total", "scored_at")[:CASES_LIMIT]
+    )  # fmt: skip
+    name = str(MysteryVisit._meta.verbose_name)
+    out = []
+    for v in visits:
+        counted = gettext("%(score)s 分") % {"score": v.total}
+        if v.fatal:
+            counted = gettext("%(score)s 分（致命项）") % {"score": v.total}
+        out.append(Counted("surveys.mystery_visit", str(v.pk), v.org_unit.path, v.scored_at,
+                           counted, not v.passed, label=f"{v.scenario.name} {v.planned_date}",
+                           url=reverse("surveys:mystery_visit", args=[v.pk]), name=name))  # fmt: skip
+    return out
+
+
 CSAT_FORMULA = ("submitted answers scoring 4 or 5 on the overall satisfaction question (1–5) ÷ "
                 "submitted answers to that question, by the unit of the surveyed case and the "
                 "day of submission")  # fmt: skip
@@ -178,6 +230,15 @@ INDICATORS = (
               CSAT_FORMULA + ", complaints surveyed after the decision only", SOURCE,
               family=ANSWERS,
               cases=_scored_cases("satisfaction", BAD_CSAT, "complaints.complaint")),
+    Indicator(MYSTERY_PASS, "神秘客户暗访合格率", "Mystery shopping pass rate", "ratio",
+              "higher_better", ("4.3.1", "4.1.3(2)"),
+              "visits scored in the period at or above the pass mark with no fatal item ÷ visits "
+              "scored in the period, by the visited unit", SOURCE_MYSTERY, family=VISITS,
+              cases=_visit_cases),
+    Indicator(MYSTERY_SCORE, "神秘客户暗访平均得分", "Mystery shopping average score", "points",
+              "higher_better", ("4.3.1", "4.1.3(2)"),
+              "Σ visit score (0–100; 0 when a fatal item was hit) ÷ visits scored in the period, "
+              "by the visited unit", SOURCE_MYSTERY, family=VISITS, cases=_visit_cases),
 )  # fmt: skip
 
 for _indicator in INDICATORS:

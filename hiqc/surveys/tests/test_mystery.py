@@ -448,3 +448,39 @@ def test_the_demo_is_idempotent_and_has_fails_and_one_fatal(personas, org):
     assert Finding.objects.filter(case_type=CASE_TYPE).count() == fails
     assert mystery_demo_load(seed=7, now=T0) == {}
     assert MysteryVisit.objects.count() == 64
+
+
+def test_the_mystery_indicators_match_the_results_page_and_list_failed_visits_first(
+    actors, personas, org, scenario
+):
+    """Given three scored visits (one passes, one below the pass mark, one with a fatal item), the
+    pass rate and the average score on the indicator engine equal the results page's figures, and
+    the visits behind them list the fatal one first."""
+    from hiqc.core.calendar import BEIJING
+    from hiqc.core.indicators import INDICATORS, cases_of, indicators_compute, rolled_up
+
+    lead = actors["quality_lead"]
+    for unit, points, fatal, comment in (("O1", (20, 30, 50), "no", ""),
+                                         ("C1", (20, 15, 25), "no", ""),
+                                         ("C2", (20, 30, 50), "yes", "承诺")):  # fmt: skip
+        record(lead, assign(actors, personas, org, scenario, unit=unit), scenario,
+               points=points, fatal=fatal, fatal_comment=comment)  # fmt: skip
+    month = T0.astimezone(BEIJING).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = month + timedelta(days=32)
+    codes = ["surveys.mystery_pass_rate", "surveys.mystery_score"]
+
+    indicators_compute(codes=codes, granularity="month", start=month, end=end)
+
+    total, _rows = results_by_unit(lead, depth=2)
+    [passed] = rolled_up(codes[0], granularity="month", org_path="", start=month, end=end)
+    [score] = rolled_up(codes[1], granularity="month", org_path="", start=month, end=end)
+    assert passed["value"] == pytest.approx((total.visits - total.fails) / total.visits)
+    assert score["value"] == pytest.approx(float(total.mean), abs=0.05)
+    assert INDICATORS[codes[0]].family is INDICATORS[codes[1]].family
+    behind = cases_of(codes[0], "", month, end)
+    assert [c.bad for c in behind] == [True, True, False]
+    assert "致命项" in behind[0].counted and behind[0].org_path == org["C2"].path
+    assert behind[0].url == f"/surveys/mystery/visits/{behind[0].record_id}/"
+    assert [c.record_id for c in cases_of(codes[0], org["P1"].path, month, end)] == [
+        c.record_id for c in behind if c.org_path.startswith(org["P1"].path)
+    ]
