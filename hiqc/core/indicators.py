@@ -1,17 +1,23 @@
-"""Indicators declared in code and computed into rows (DESIGN rule 5; issue 4 §0, first part).
+"""Indicators declared in code and computed into rows (DESIGN rule 5; issues 4 and 7).
 
 An ``Indicator`` declares its code, names (zh/en), unit, direction, clauses, formula text and
-source, and a ``compute(period)`` returning (org path, numerator, denominator) for each org unit's
-own records in the period. ``indicators_compute`` writes those rows (replacing the period, so a
-recompute is idempotent); reads roll up a subtree as Σnumerator ÷ Σdenominator, never an average of
-ratios. Targets, dashboards and control charts come with the quality issue.
+source, how its rows are computed, and the records behind a figure (``cases``). Rows are
+(period start, org path, numerator, denominator) for each org unit's *own* records; reads roll up
+a subtree as Σnumerator ÷ Σdenominator, never an average of ratios. How rows are computed, from the
+most to the least common:
 
-An indicator with many short periods (15-minute intervals over a year) may also declare
-``compute_range(granularity, start, end)``, returning ``(period start, org path, numerator,
-denominator)`` for every period in [start, end) from one grouped query; ``indicators_compute`` uses
-it when present and replaces the whole range at once. Period starts are Beijing time (UTC+8, no
-daylight saving), aligned with ``align``. ``indicator_rows_replace`` is the one writer of rows, for
-domains that compute several indicators from one query.
+* ``compute_range(granularity, start, end)`` — every period of a range from one grouped query,
+  usually ``counted_by_period`` / ``summed_by_period`` (the database groups by the Beijing day or
+  month);
+* ``family`` — several indicators from one read (``Family``: the call-centre figures, the
+  claim-step means, the survey answers);
+* ``compute(period)`` — one period at a time, for figures that need a month's reference data;
+* ``samples`` + ``percentile`` — nothing stored: medians and P90 are read from the values.
+
+``indicators_compute`` replaces the rows of a range at once (idempotent), written by
+``indicator_rows_replace`` (the one writer, through ``core.bulkwrite``). Period starts are Beijing
+time (UTC+8, no daylight saving), aligned with ``align``. Targets are ``core.targets``; the pages,
+control charts and nonconformities are ``hiqc.quality``.
 """
 
 from __future__ import annotations
