@@ -12,6 +12,9 @@ urlpatterns = [
     path("targets/", views.targets_page, name="targets"),
     path("indicators/<str:code>/", views.indicator_page, name="indicator"),
     path("indicators/<str:code>/cases/", views.indicator_cases_page, name="indicator_cases"),
+    path(
+        "indicators/<str:code>/cases.xlsx", views.indicator_cases_xlsx, name="indicator_cases_xlsx"
+    ),
     path("indicators/<str:code>/series.xlsx", views.indicator_series_xlsx, name="indicator_xlsx"),
     path("nonconformities/", nc_views.nonconformities_page, name="nonconformities"),
     path("nonconformities/new/", nc_views.nonconformity_new_page, name="nonconformity_new"),

@@ -206,10 +206,8 @@ def report_xlsx(request: HiqcRequest) -> HttpResponse:
     return response
 
 
-@login_required
-def indicator_cases_page(request: HiqcRequest, code: str) -> HttpResponse:
-    """The cases one figure counted (a unit and a month, quarter or day), each linked to its
-    page."""
+def _cases(request: HiqcRequest, code: str) -> tuple[Any, Any, str, Any, Any]:
+    """The indicator, unit, period text and [start, end) asked for, and the records behind it."""
     require(request.actor, VIEW)
     indicator = _indicator(code)
     unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
@@ -218,10 +216,41 @@ def indicator_cases_page(request: HiqcRequest, code: str) -> HttpResponse:
         start, end = period_bounds(period)
     except ValueError as exc:
         raise Http404(str(exc)) from None
-    rows = cases_behind(request.actor, code, unit.path, start, end)
+    return indicator, unit, period, start, cases_behind(request.actor, code, unit.path, start, end)
+
+
+@login_required
+def indicator_cases_page(request: HiqcRequest, code: str) -> HttpResponse:
+    """The cases one figure counted (a unit and a month, quarter or day), each linked to its
+    page."""
+    indicator, unit, period, start, rows = _cases(request, code)
     return render(request, "quality/indicator_cases.html", {
         "i": indicator, "unit": unit, "start": start, "label": period, "rows": rows,
     })  # fmt: skip
+
+
+@login_required
+def indicator_cases_xlsx(request: HiqcRequest, code: str) -> HttpResponse:
+    """The same list as Excel, for follow-up outside HIQC (only what the page shows the reader)."""
+    from openpyxl import Workbook
+
+    indicator, unit, period, _start, rows = _cases(request, code)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = period
+    ws.append([indicator.localized_name, unit.localized_name, period])
+    ws.append([_("类型"), _("编号"), _("机构"), _("时间"), _("计入"), _("未达要求")])
+    for r in rows or []:
+        when = r.when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if r.when else ""
+        ws.append([r.name, r.label, r.unit, when, r.counted, _("是") if r.bad else ""])
+    out = BytesIO()
+    wb.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{code}-{period}-cases.xlsx"'
+    return response
 
 
 @login_required

@@ -146,6 +146,14 @@ def test_a_figure_lists_the_cases_it_counted_breached_first(client, personas, or
                      "&period=2026-05-20")  # fmt: skip
     assert day.content.decode().split('id="cases-table"')[1].count('href="/claims/') == 3
     assert client.get("/quality/indicators/claims.paid_on_time_rate/cases/").status_code == 404
+    sheet = client.get(f"/quality/indicators/claims.paid_on_time_rate/cases.xlsx?unit={org['P1'].pk}"
+                       "&period=2026-05")  # fmt: skip
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(BytesIO(sheet.content)).active.iter_rows(min_row=3, values_only=True))
+    assert [(r[4], r[5]) for r in rows] == [("超时", "是"), ("按时", None), ("按时", None)]
     assert (
         client.get("/quality/indicators/claims.paid_on_time_rate/cases/?period=2026-13").status_code
         == 404
