@@ -297,6 +297,7 @@ def _register() -> None:
                     source="CC-2, CC-3 (regulations.md); telephony call records",
                     granularities=GRANULARITIES,
                     family=CALLS,
+                    owner="call_centre_supervisor",
                     cases=call_cases(metric.key, queue),
                 )
             )

@@ -90,6 +90,7 @@ ACCURACY_RATE = Indicator(
     compute_range=_accuracy,
     granularities=("month",),
     cases=_accuracy_cases,
+    owner="claims_reviewer",
 )
 
 register_indicator(ACCURACY_RATE)

@@ -69,6 +69,7 @@ from .models import Claim, ClaimStep, Payment
 
 CASE_TYPE = "claims.claim"
 SOURCE = "HIQC claims (Claim, Payment, CaseEvent, Deadline rows)"
+OWNER = "claims_reviewer"  # the role accountable for the claims figures
 DAY = 86400.0
 
 
@@ -381,6 +382,7 @@ def _declare(code: str, zh: str, en: str, unit: str, direction: str, clauses: tu
             clauses=clauses,
             formula=formula,
             source=SOURCE,
+            owner=OWNER,
             **kwargs,  # type: ignore[arg-type]
         )
     )

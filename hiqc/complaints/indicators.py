@@ -160,11 +160,13 @@ def _declare(
             compute_range=compute_range,
             granularities=granularities,
             cases=cases,
+            owner=OWNER,
         )
     )
 
 
 SOURCE = "HIQC complaints (Complaint, Deadline rows)"
+OWNER = "branch_manager"  # the branch's service manager answers for complaint handling
 REPEAT, REGULATOR = Q(repeat_of__isnull=False), Q(source="regulator")
 _declare(
     "complaints.decided_on_time_rate", "投诉按时处理率", "Complaints decided on time",
@@ -228,5 +230,6 @@ register_indicator(
         samples=_decision_days,
         percentile=90,
         cases=_decided_cases,
+        owner=OWNER,
     )
 )

@@ -65,6 +65,7 @@ FCR_RATE = Indicator(
     source="HIQC consultations (resolved_at, first_contact_resolution)",
     compute_range=_fcr,
     cases=_fcr_cases,
+    owner="call_centre_supervisor",
 )
 
 
@@ -82,6 +83,7 @@ REPLIED_ON_TIME = Indicator(
     source="HIQC consultations (Deadline rows of the reply clock)",
     compute_range=clocks_on_time(REPLY.code),
     cases=clock_cases(REPLY.code),
+    owner="call_centre_supervisor",
 )
 
 

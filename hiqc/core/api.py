@@ -81,6 +81,7 @@ class IndicatorOut(Schema):
     formula: str
     source: str
     granularities: list[str]
+    owner: str = Field(description="the role accountable for the figure, e.g. quality_lead")
 
 
 class IndicatorValueOut(Schema):

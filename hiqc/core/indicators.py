@@ -111,6 +111,7 @@ class Indicator:
     # the records behind a figure: ``cases(org_path, start, end)`` → at most CASES_LIMIT records
     # of the subtree the figure counted in [start, end), those counted against it first
     cases: CasesOf | None = None
+    owner: str = ""  # the role accountable for the figure (organisations.Role), e.g. "quality_lead"
 
     @property
     def localized_name(self) -> str:
@@ -467,5 +468,6 @@ register_indicator(
         source="HIQC case engine (Deadline rows)",
         compute_range=clocks_on_time(),
         cases=clock_cases(),
+        owner="quality_lead",
     )
 )

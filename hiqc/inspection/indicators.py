@@ -107,6 +107,7 @@ AGENT_QA_SCORE = Indicator(
     source="HIQC quality inspection (Score rows; final score after disputes)",
     family=SCORES,
     cases=_qa_score_cases,
+    owner="quality_lead",
 )
 FATAL_ERROR_RATE = Indicator(
     code=FATAL_RATE,
@@ -119,6 +120,7 @@ FATAL_ERROR_RATE = Indicator(
     source="HIQC quality inspection (Score rows; final score after disputes)",
     family=SCORES,
     cases=_fatal_rate_cases,
+    owner="quality_lead",
 )
 
 register_indicator(AGENT_QA_SCORE)

@@ -11,6 +11,7 @@ from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.calendar import BEIJING
 from hiqc.core.indicators import INDICATORS
 from hiqc.core.targets import Target, targets_for
+from hiqc.organisations.enums import Role
 from hiqc.organisations.models import OrgUnit
 
 VIEW = "indicators.view"
@@ -59,3 +60,8 @@ def target_rows(actor: Actor) -> Any:
     for p in paths:
         visible |= Q(org_path__startswith=p)
     return IndicatorTarget.objects.filter(visible).order_by("code", "org_path", "-valid_from")
+
+
+def owner_label(indicator: Any) -> str:
+    """The accountable role of an indicator, as people call it (its code when not a role)."""
+    return str(Role(indicator.owner).label) if indicator.owner in Role.values else indicator.owner

@@ -84,7 +84,7 @@ def catalogue_page(request: HiqcRequest) -> HttpResponse:
     require(request.actor, VIEW)
     unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
     found = selectors.targets(unit.path)
-    rows = [(i, found.get(i.code)) for i in INDICATORS.values()]
+    rows = [(i, found.get(i.code), selectors.owner_label(i)) for i in INDICATORS.values()]
     return render(request, "quality/catalogue.html", {"rows": rows, "unit": unit,
                                                      "key": set(KEY_INDICATORS)})  # fmt: skip
 
@@ -136,7 +136,7 @@ def indicator_page(request: HiqcRequest, code: str) -> HttpResponse:
     return render(request, "quality/indicator.html", {
         "i": indicator, "unit": unit, "units": selectors.units(actor), "granularity": granularity,
         "chart": chart, "plot": plot, "data": data, "rules": {k: _(v) for k, v in WE_RULES.items()},
-        "has_cases": supported(code),
+        "has_cases": supported(code), "owner": selectors.owner_label(indicator),
         "target": selectors.targets(unit.path).get(code),
         "rows": [(p, _label(p.period_start, granularity), display(indicator, p.value),
                   [_(WE_RULES[r]) for r in p.rules]) for p in reversed(chart.points)],

@@ -35,6 +35,7 @@ from .models import Invitation, SurveyResponse
 from .mystery_models import MysteryVisit, VisitStatus
 
 SOURCE = "HIQC surveys (Invitation, SurveyResponse)"
+QUALITY = "quality_lead"  # the quality department answers for the survey figures
 SOURCE_MYSTERY = "HIQC mystery shopping (MysteryVisit, scored against the scenario's checklist)"
 # satisfaction figure → the case type surveyed (None = every case type)
 CSAT_CODES: dict[str, str | None] = {"surveys.csat": None, "claims.satisfaction": "claims.claim",
@@ -210,35 +211,37 @@ CSAT_FORMULA = ("submitted answers scoring 4 or 5 on the overall satisfaction qu
 INDICATORS = (
     Indicator("surveys.csat", "客户满意度（CSAT）", "Customer satisfaction (CSAT)", "ratio",
               "higher_better", ("4.3.2", "4.3.3"), CSAT_FORMULA, SOURCE,
-              family=ANSWERS, cases=_scored_cases("satisfaction", BAD_CSAT)),
+              family=ANSWERS, cases=_scored_cases("satisfaction", BAD_CSAT), owner=QUALITY),
     Indicator("surveys.nps", "净推荐值（NPS）", "Net promoter score (NPS)", "index",
               "higher_better", ("4.3.2", "4.3.3"),
               "(promoters scoring 9–10 − detractors scoring 0–6) ÷ answers to the 0–10 "
               "recommendation question; shown ×100 on −100…100", SOURCE,
-              family=ANSWERS, cases=_scored_cases("recommend", DETRACTOR)),
+              family=ANSWERS, cases=_scored_cases("recommend", DETRACTOR), owner=QUALITY),
     Indicator("surveys.response_rate", "调查回收率", "Survey response rate", "ratio",
               "higher_better", ("4.3.2",),
               "invitations answered ÷ invitations sent in the period (failed deliveries left "
               "out; expired and opted-out ones count as not answered)", SOURCE,
-              compute_range=_response_rate, cases=_response_cases),
+              compute_range=_response_rate, cases=_response_cases, owner=QUALITY),
     Indicator("claims.satisfaction", "理赔客户满意度", "Claimant satisfaction", "ratio",
               "higher_better", ("5.3.2(2)", "4.3.3"), CSAT_FORMULA + ", claims surveyed only",
               SOURCE, family=ANSWERS,
-              cases=_scored_cases("satisfaction", BAD_CSAT, "claims.claim")),
+              cases=_scored_cases("satisfaction", BAD_CSAT, "claims.claim"), owner="claims_reviewer"),
     Indicator("complaints.satisfaction", "投诉处理满意度", "Complaint-handling satisfaction",
               "ratio", "higher_better", ("4.2.3(3)", "4.3.3"),
               CSAT_FORMULA + ", complaints surveyed after the decision only", SOURCE,
               family=ANSWERS,
-              cases=_scored_cases("satisfaction", BAD_CSAT, "complaints.complaint")),
+              cases=_scored_cases("satisfaction", BAD_CSAT, "complaints.complaint"),
+              owner="branch_manager"),
     Indicator(MYSTERY_PASS, "神秘客户暗访合格率", "Mystery shopping pass rate", "ratio",
               "higher_better", ("4.3.1", "4.1.3(2)"),
               "visits scored in the period at or above the pass mark with no fatal item ÷ visits "
               "scored in the period, by the visited unit", SOURCE_MYSTERY, family=VISITS,
-              cases=_visit_cases),
+              cases=_visit_cases, owner=QUALITY),
     Indicator(MYSTERY_SCORE, "神秘客户暗访平均得分", "Mystery shopping average score", "points",
               "higher_better", ("4.3.1", "4.1.3(2)"),
               "Σ visit score (0–100; 0 when a fatal item was hit) ÷ visits scored in the period, "
-              "by the visited unit", SOURCE_MYSTERY, family=VISITS, cases=_visit_cases),
+              "by the visited unit", SOURCE_MYSTERY, family=VISITS, cases=_visit_cases,
+              owner=QUALITY),
 )  # fmt: skip
 
 for _indicator in INDICATORS:

@@ -201,3 +201,17 @@ def test_the_quality_pages_speak_english_when_it_is_chosen(client, personas, org
                           HTTP_ACCEPT_LANGUAGE="en").content.decode()  # fmt: skip
     assert "Claims paid on time" in overview and "赔款按时支付率" not in overview
     assert "Claims paid on time" in page and '"centre": "Centre line"' in page
+
+
+def test_every_indicator_names_the_role_accountable_for_it(client, personas, org):
+    from hiqc.core.indicators import INDICATORS
+    from hiqc.organisations.enums import Role
+
+    assert {code for code, i in INDICATORS.items() if i.owner not in Role.values} == set()
+    client.force_login(personas["quality_lead"])
+    page = client.get("/quality/indicators/claims.paid_on_time_rate/").content.decode()
+    assert '<dd id="owner">理赔审核</dd>' in page
+    listed = client.get("/api/v1/indicators").json()
+    assert {i["code"]: i["owner"] for i in listed}[
+        "callcentre.service_level"
+    ] == "call_centre_supervisor"
