@@ -151,7 +151,16 @@ def cases_of(code: str, org_path: str, start: datetime, end: datetime) -> list[C
 
 
 def _aligned(granularity: str, rows: Iterable[RangeRow]) -> list[RangeRow]:
-    return [(align(s, granularity), path, float(n), float(d)) for s, path, n, d in rows]
+    """Rows with their period starts aligned (each distinct start aligned once: a year of
+    15-minute call-centre rows is 2.85 million rows over 35,000 starts)."""
+    starts: dict[datetime, datetime] = {}
+    out = []
+    for start, path, n, d in rows:
+        aligned = starts.get(start)
+        if aligned is None:
+            aligned = starts[start] = align(start, granularity)
+        out.append((aligned, path, float(n), float(d)))
+    return out
 
 
 INDICATORS: dict[str, Indicator] = {}
