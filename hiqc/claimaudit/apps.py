@@ -9,11 +9,12 @@ class ClaimAuditConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from hiqc.claims.selectors import register_read_guard
+        from hiqc.claims.selectors import register_list_guard, register_read_guard
         from hiqc.core.navigation import register_link
 
         from . import indicators  # noqa: F401  (declares claims.accuracy_rate)
-        from .selectors import claim_read_guard
+        from .selectors import blind_pending_claim_ids, claim_read_guard
 
         register_link("claims", "claimaudit:list", _("理赔质量抽检"), "claims.audit")
         register_read_guard(claim_read_guard)  # blind re-adjudication (standard 5.1.2(3))
+        register_list_guard(blind_pending_claim_ids)  # …and its decision hidden in claim lists

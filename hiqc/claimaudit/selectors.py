@@ -128,6 +128,24 @@ def blind_review_pending(actor: Actor, claim: Claim) -> AuditItem | None:
     return None
 
 
+def blind_pending_claim_ids(actor: Actor) -> set[str]:
+    """The claims whose decision is withheld from this actor in lists (``claims.claim_list``):
+    those ``blind_review_pending`` would refuse them, found for all items at once."""
+    if actor.user_id is None or not actor.can(AUDIT):
+        return set()
+    items = list(scope(actor, AuditItem.objects.filter(
+        status=ItemStatus.PENDING, round__status=RoundStatus.OPEN
+    ).select_related("claim"), AUDIT))  # fmt: skip
+    decided = set(CaseEvent.objects.filter(
+        case_type=CASE_TYPE, case_id__in=[str(i.claim_id) for i in items],
+        activity__in=DECISION_ACTIVITIES, actor_id=actor.user_id,
+    ).values_list("case_id", flat=True))  # fmt: skip
+    return {
+        str(i.claim_id) for i in items
+        if actor.user_id not in (i.handler_id, i.claim.assignee_id) and str(i.claim_id) not in decided
+    }  # fmt: skip
+
+
 def claim_read_guard(actor: Actor, claim: Claim) -> None:
     """Registered with the claims doors (``access_claim``, ``access_claim_letter``): refuse the
     claim's page, API read, actions and letters while its blind review is pending."""

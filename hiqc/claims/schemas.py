@@ -51,6 +51,23 @@ class ClaimRow(Schema):
     def resolve_policy_number(obj: Any) -> str:
         return obj["policy_number"] if isinstance(obj, dict) else obj.policy.number
 
+    # a claim waiting for the caller's blind review is listed without its decision
+    @staticmethod
+    def resolve_outcome(obj: Any) -> str:
+        return "" if getattr(obj, "decision_withheld", False) else _get(obj, "outcome")
+
+    @staticmethod
+    def resolve_amount_approved(obj: Any) -> Decimal | None:
+        return None if getattr(obj, "decision_withheld", False) else _get(obj, "amount_approved")
+
+    @staticmethod
+    def resolve_decided_at(obj: Any) -> datetime | None:
+        return None if getattr(obj, "decision_withheld", False) else _get(obj, "decided_at")
+
+
+def _get(obj: Any, name: str) -> Any:
+    return obj[name] if isinstance(obj, dict) else getattr(obj, name)
+
 
 class ClaimLetterRow(Schema):
     id: UUID

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.utils.functional import Promise
 
 from hiqc.core.access import Actor, get_in_scope, scope
@@ -50,6 +50,17 @@ def register_read_guard(guard: ReadGuard) -> None:
     """Let another app withhold claims from some actors (call from its AppConfig.ready)."""
     if guard not in _READ_GUARDS:
         _READ_GUARDS.append(guard)
+
+
+ListGuard = Callable[[Actor], set[str]]  # ids of the claims whose decision lists must not show
+_LIST_GUARDS: list[ListGuard] = []
+
+
+def register_list_guard(guard: ListGuard) -> None:
+    """Let another app hide the decision (outcome, amount, date) of some claims from some actors
+    in claim lists (call from its AppConfig.ready)."""
+    if guard not in _LIST_GUARDS:
+        _LIST_GUARDS.append(guard)
 
 
 def _guarded(actor: Actor, claim: Claim) -> Claim:
@@ -96,6 +107,10 @@ def claim_list(
         qs = qs.filter(received_at__date__gte=received_from)
     if received_to:
         qs = qs.filter(received_at__date__lte=received_to)
+    withheld = set().union(*(guard(actor) for guard in _LIST_GUARDS)) if actor.user_id else set()
+    if withheld:  # rows keep the claim, without its decision (ClaimRow reads decision_withheld)
+        qs = qs.annotate(decision_withheld=Case(When(pk__in=withheld, then=Value(True)),
+                                                default=Value(False), output_field=BooleanField()))  # fmt: skip
     return qs.order_by("-received_at")
 
 

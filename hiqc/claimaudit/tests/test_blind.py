@@ -125,3 +125,20 @@ def test_an_earlier_audit_of_the_claim_stays_closed_while_a_new_blind_review_is_
     assert page.status_code == 403 and "4321.09" not in page.content.decode()
     assert f'href="/claim-audits/items/{again.pk}/"' in page.content.decode()
     assert client.get(f"/claim-audits/items/{again.pk}/").status_code == 200  # the blind one
+
+
+def test_the_claims_list_api_hides_the_decision_of_a_claim_the_caller_reviews_blind(
+    actors, personas, org
+):
+    claim, item = _round(actors, org)
+
+    def row(persona):
+        rows = _client(personas, persona).get("/api/v1/claims").json()["items"]
+        return next(r for r in rows if r["id"] == str(claim.pk))
+
+    blind = row("reviewer")
+    assert (blind["outcome"], blind["amount_approved"], blind["decided_at"]) == ("", None, None)
+    assert row("claims")["outcome"] == claim.outcome != ""  # its handler keeps seeing it
+    services.item_readjudicate(actor=actors["reviewer"], item_id=item.pk, outcome="approve",
+                               amount="4321.09")  # fmt: skip
+    assert row("reviewer")["outcome"] == claim.outcome
