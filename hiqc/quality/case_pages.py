@@ -1,5 +1,5 @@
-"""What the nonconformity and improvement-plan pages share: applying one workflow action posted
-from a case page (the version from the form, a refused action re-rendered with what was typed and
+"""What the nonconformity and improvement-plan pages share: the case's history with readable
+action and state names, and applying one workflow action posted from a case page (the version from the form, a refused action re-rendered with what was typed and
 its status, a success message naming the action)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hiqc.core.casework import RefusedAction
+from hiqc.core.casework import CaseKind, RefusedAction, case_events
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.workflow import Workflow
@@ -34,3 +34,10 @@ def post_case_action(
     label = next((_(t.label) for t in workflow.transitions if t.name == action), action)
     messages.success(request, _("已完成：{action}。").format(action=label))
     return redirect(url_name, case_id)
+
+
+def history(kind: CaseKind, case: Any, labels: dict[str, str], states: dict[str, Any]
+            ) -> list[dict[str, Any]]:  # fmt: skip
+    """The case's events, each with its action and the state it led to named for the reader."""
+    return [{"e": e, "label": _(labels.get(e.activity, e.activity)),
+             "to": states.get(e.to_state, e.to_state)} for e in case_events(kind, case)]  # fmt: skip

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from hiqc.core.access import Actor, scope
-from hiqc.core.casework import case_deadlines, case_events
-from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.casework import case_deadlines
+from hiqc.core.models import Deadline
 from hiqc.organisations.models import OrgUnit
 
 from .models import Nonconformity
@@ -38,7 +38,3 @@ def units_to_open(actor: Actor) -> QuerySet[OrgUnit]:
 
 def deadlines(kind: Any, nc: Nonconformity) -> list[Deadline]:
     return case_deadlines(kind, nc)
-
-
-def events(kind: Any, nc: Nonconformity) -> list[CaseEvent]:
-    return case_events(kind, nc)

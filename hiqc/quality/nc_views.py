@@ -23,7 +23,7 @@ from hiqc.core.indicators import INDICATORS
 from hiqc.core.mywork import countdown
 
 from . import nc_selectors as selectors
-from .case_pages import post_case_action
+from .case_pages import history, post_case_action
 from .enums import MANUAL_SOURCES, NCSource, NCStatus
 from .services import KIND, access_nonconformity, nonconformity_act, nonconformity_open
 from .workflow import ACTION_LABELS, NONCONFORMITY, OPEN, VIEW
@@ -88,9 +88,7 @@ def _context(request: HiqcRequest, nc: Any, refused: RefusedAction | None = None
         "n": nc,
         "indicator": INDICATORS.get(nc.indicator_code),
         "clocks": [{"d": d, "left": countdown(d, now)} for d in selectors.deadlines(KIND, nc)],
-        "events": [{"e": e, "label": _(ACTION_LABELS.get(e.activity, e.activity)),
-                    "to": states.get(e.to_state, e.to_state)}
-                   for e in selectors.events(KIND, nc)],
+        "events": history(KIND, nc, ACTION_LABELS, states),
     }  # fmt: skip
 
 

@@ -7,8 +7,6 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
-from hiqc.core.casework import case_events
-from hiqc.core.models import CaseEvent
 from hiqc.organisations.models import OrgUnit, User
 
 from .enums import NCStatus
@@ -50,7 +48,3 @@ def owners(plan: ImprovementPlan) -> QuerySet[User]:
     below = Q(memberships__org_unit__path__startswith=plan.org_unit.path)
     return User.objects.filter(Q(memberships__org_unit__path__in=paths) | below,
                                is_active=True).distinct().order_by("username")  # fmt: skip
-
-
-def events(kind: Any, plan: ImprovementPlan) -> list[CaseEvent]:
-    return case_events(kind, plan)

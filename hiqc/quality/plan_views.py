@@ -23,7 +23,7 @@ from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
 
 from . import plan_selectors as selectors
-from .case_pages import post_case_action
+from .case_pages import history, post_case_action
 from .enums import ActOutcome, PlanStatus
 from .monitoring import display
 from .plans import (
@@ -123,9 +123,7 @@ def _context(
         "outcomes": ActOutcome.choices, "actions_list": list(plan.actions.select_related("owner")),
         "ncs": list(plan.nonconformities.all()), "owners": selectors.owners(plan),
         "today": timezone.now().astimezone(BEIJING).date(),
-        "events": [{"e": e, "label": _(PLAN_ACTION_LABELS.get(e.activity, e.activity)),
-                    "to": states.get(e.to_state, e.to_state)}
-                   for e in selectors.events(PLAN_KIND, plan)],
+        "events": history(PLAN_KIND, plan, PLAN_ACTION_LABELS, states),
         "can_work": request.actor.can(HANDLE, plan.org_unit.path),
     }  # fmt: skip
 
