@@ -207,15 +207,13 @@ def report_xlsx(request: HiqcRequest) -> HttpResponse:
 
 
 def _cases(request: HiqcRequest, code: str) -> tuple[Any, Any, str, Any, Any]:
-    """The indicator, unit, period text and [start, end) asked for, and the records behind it."""
+    """The indicator, unit, period text and [start, end) asked for, and the records behind it;
+    ValueError saying what a period looks like when it is not one."""
     require(request.actor, VIEW)
     indicator = _indicator(code)
     unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
     period = request.GET.get("period", "")
-    try:
-        start, end = period_bounds(period)
-    except ValueError as exc:
-        raise Http404(str(exc)) from None
+    start, end = period_bounds(period)
     return indicator, unit, period, start, cases_behind(request.actor, code, unit.path, start, end)
 
 
@@ -223,7 +221,12 @@ def _cases(request: HiqcRequest, code: str) -> tuple[Any, Any, str, Any, Any]:
 def indicator_cases_page(request: HiqcRequest, code: str) -> HttpResponse:
     """The cases one figure counted (a unit and a month, quarter or day), each linked to its
     page."""
-    indicator, unit, period, start, rows = _cases(request, code)
+    try:
+        indicator, unit, period, start, rows = _cases(request, code)
+    except ValueError as exc:  # a period that is not one: say what it should look like
+        return render(request, "quality/indicator_cases.html", {
+            "i": _indicator(code), "error": str(exc), "period": request.GET.get("period", ""),
+        }, status=400)  # fmt: skip
     return render(request, "quality/indicator_cases.html", {
         "i": indicator, "unit": unit, "start": start, "label": period, "rows": rows,
     })  # fmt: skip
@@ -234,7 +237,10 @@ def indicator_cases_xlsx(request: HiqcRequest, code: str) -> HttpResponse:
     """The same list as Excel, for follow-up outside HIQC (only what the page shows the reader)."""
     from openpyxl import Workbook
 
-    indicator, unit, period, _start, rows = _cases(request, code)
+    try:
+        indicator, unit, period, _start, rows = _cases(request, code)
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     wb = Workbook()
     ws = wb.active
     ws.title = period

@@ -145,7 +145,8 @@ def test_a_figure_lists_the_cases_it_counted_breached_first(client, personas, or
     day = client.get(f"/quality/indicators/claims.paid_on_time_rate/cases/?unit={org['P1'].pk}"
                      "&period=2026-05-20")  # fmt: skip
     assert day.content.decode().split('id="cases-table"')[1].count('href="/claims/') == 3
-    assert client.get("/quality/indicators/claims.paid_on_time_rate/cases/").status_code == 404
+    missing = client.get("/quality/indicators/claims.paid_on_time_rate/cases/")
+    assert missing.status_code == 400 and "2026Q1" in missing.content.decode()
     sheet = client.get(f"/quality/indicators/claims.paid_on_time_rate/cases.xlsx?unit={org['P1'].pk}"
                        "&period=2026-05")  # fmt: skip
     from io import BytesIO
@@ -154,9 +155,11 @@ def test_a_figure_lists_the_cases_it_counted_breached_first(client, personas, or
 
     rows = list(load_workbook(BytesIO(sheet.content)).active.iter_rows(min_row=3, values_only=True))
     assert [(r[4], r[5]) for r in rows] == [("超时", "是"), ("按时", None), ("按时", None)]
+    bad = client.get("/quality/indicators/claims.paid_on_time_rate/cases/?period=2026-13")
+    assert bad.status_code == 400 and "期间“2026-13”无法识别" in bad.content.decode()
     assert (
-        client.get("/quality/indicators/claims.paid_on_time_rate/cases/?period=2026-13").status_code
-        == 404
+        client.get("/quality/indicators/claims.paid_on_time_rate/cases.xlsx?period=x").status_code
+        == 400
     )
 
 
