@@ -73,6 +73,30 @@ def period_window(granularity: str, count: int, now: datetime) -> tuple[datetime
     return start, end
 
 
+def period_label(moment: datetime, granularity: str) -> str:
+    """A period as people name it, in Beijing time: 2026-03, or 2026Q1."""
+    local = moment.astimezone(BEIJING)
+    if granularity == "quarter":
+        return f"{local.year}Q{(local.month - 1) // 3 + 1}"
+    return local.strftime("%Y-%m")
+
+
+def look_back(asof: str, granularity: str, count: int, now: datetime
+              ) -> tuple[datetime, str, list[tuple[str, str]]]:  # fmt: skip
+    """The moment a page looks back from: ``asof`` (YYYY-MM, the start of one of the ``count``
+    periods before the current one — that month, or the quarter holding it), else ``now``; with
+    the value kept and the choices (value, label), the current period first."""
+    choices, cursor = [], now
+    for _i in range(count):
+        start = align(cursor, granularity)
+        choices.append((start.strftime("%Y-%m"), period_label(start, granularity)))
+        cursor = start - timedelta(days=1)
+    if asof in {value for value, _l in choices[1:]}:
+        year, month = (int(p) for p in asof.split("-"))
+        return datetime(year, month, 1, tzinfo=BEIJING), asof, choices
+    return now, "", choices
+
+
 @dataclass
 class Tile:
     indicator: Indicator

@@ -4,7 +4,6 @@ through ``selectors`` and ``monitoring`` and render."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
@@ -19,7 +18,7 @@ from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
 from hiqc.core.http import HiqcRequest
 from hiqc.core.indicator_cases import cases_behind, period_bounds, supported
-from hiqc.core.indicators import INDICATORS, align
+from hiqc.core.indicators import INDICATORS
 
 from . import selectors
 from .monitoring import (
@@ -28,6 +27,8 @@ from .monitoring import (
     control_chart,
     display,
     funnel,
+    look_back,
+    period_label,
     period_window,
     tiles,
 )
@@ -44,30 +45,13 @@ def _choices(request: HiqcRequest) -> tuple[Any, str, int]:
     return unit, granularity, GRANULARITIES[granularity]
 
 
-def _as_of(request: HiqcRequest, granularity: str) -> tuple[Any, str, list[tuple[str, str]]]:
-    """The moment the overview looks back from (``?asof=YYYY-MM``: that month, or the quarter
-    holding it; default now), its value, and the choices (the last 24 months or 8 quarters)."""
-    from datetime import datetime
-
-    now = timezone.now()
-    choices, cursor = [], now
-    for _i in range(GRANULARITIES[granularity] * 2):
-        start = align(cursor, granularity)
-        choices.append((start.strftime("%Y-%m"), _label(start, granularity)))
-        cursor = start - timedelta(days=1)
-    asof = request.GET.get("asof", "")
-    if asof in {value for value, _l in choices[1:]}:
-        year, month = (int(p) for p in asof.split("-"))
-        return datetime(year, month, 1, tzinfo=BEIJING), asof, choices
-    return now, "", choices
-
-
 @login_required
 def overview_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, VIEW)
     unit, granularity, count = _choices(request)
-    now, asof, periods = _as_of(request, granularity)
+    now, asof, periods = look_back(request.GET.get("asof", ""), granularity,
+                                   count * 2, timezone.now())  # fmt: skip
     children = list(selectors.children(actor, unit))
     rows = [(child, tiles(child.path, granularity=granularity, periods=2, now=now))
             for child in children]  # fmt: skip
@@ -87,14 +71,6 @@ def catalogue_page(request: HiqcRequest) -> HttpResponse:
     rows = [(i, found.get(i.code), selectors.owner_label(i)) for i in INDICATORS.values()]
     return render(request, "quality/catalogue.html", {"rows": rows, "unit": unit,
                                                      "key": set(KEY_INDICATORS)})  # fmt: skip
-
-
-def _label(moment: Any, granularity: str) -> str:
-    """A period as people name it, in Beijing time: 2026-03, or 2026Q1."""
-    local = moment.astimezone(BEIJING)
-    if granularity == "quarter":
-        return f"{local.year}Q{(local.month - 1) // 3 + 1}"
-    return local.strftime("%Y-%m")
 
 
 def _indicator(code: str) -> Any:
@@ -119,7 +95,7 @@ def indicator_page(request: HiqcRequest, code: str) -> HttpResponse:
     data = {
         "kind": chart.kind,
         "unit": indicator.unit,
-        "labels": [_label(p.period_start, granularity) for p in chart.points],
+        "labels": [period_label(p.period_start, granularity) for p in chart.points],
         "values": [p.value for p in chart.points],
         "centre": [p.centre for p in chart.points],
         "lower": [p.lower for p in chart.points],
@@ -138,7 +114,7 @@ def indicator_page(request: HiqcRequest, code: str) -> HttpResponse:
         "chart": chart, "plot": plot, "data": data, "rules": {k: _(v) for k, v in WE_RULES.items()},
         "has_cases": supported(code), "owner": selectors.owner_label(indicator),
         "target": selectors.targets(unit.path).get(code),
-        "rows": [(p, _label(p.period_start, granularity), display(indicator, p.value),
+        "rows": [(p, period_label(p.period_start, granularity), display(indicator, p.value),
                   [_(WE_RULES[r]) for r in p.rules]) for p in reversed(chart.points)],
     })  # fmt: skip
 
@@ -160,7 +136,7 @@ def indicator_series_xlsx(request: HiqcRequest, code: str) -> HttpResponse:
     ws.append([_("期间"), _("分子"), _("分母"), _("数值"), _("中心线"), _("下限"), _("上限"),
                _("目标"), _("状态"), _("判异规则")])  # fmt: skip
     for p in chart.points:
-        ws.append([_label(p.period_start, granularity), p.numerator, p.denominator, p.value,
+        ws.append([period_label(p.period_start, granularity), p.numerator, p.denominator, p.value,
                    p.centre, p.lower, p.upper, p.target, p.status or "",
                    "; ".join(str(r) for r in p.rules)])  # fmt: skip
     out = BytesIO()
