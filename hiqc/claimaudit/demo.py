@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from hiqc.claims.enums import Outcome
 from hiqc.core.access import Actor
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, month_first
 from hiqc.organisations.models import OrgUnit, User
 from hiqc.organisations.services import actor_for_user
 
@@ -40,12 +40,8 @@ OPEN_REVIEWED = 15
 
 
 def _month(day: date, back: int) -> tuple[date, date]:
-    y, m = day.year, day.month - back
-    while m < 1:
-        y, m = y - 1, m + 12
-    first = date(y, m, 1)
-    nxt = date(y + (m == 12), m % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
+    first = month_first(day, -back)
+    return first, month_first(first, 1) - timedelta(days=1)
 
 
 def _own_decision(item: AuditItem, rng: random.Random, wrong: bool) -> dict[str, Any]:

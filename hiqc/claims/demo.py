@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from hiqc.core.access import Actor
 from hiqc.core.bulkwrite import Table, rendered, store
-from hiqc.core.calendar import BEIJING, Unit
+from hiqc.core.calendar import BEIJING, Unit, years_after
 from hiqc.core.deadlines import (
     deadline_build,
     deadline_cancel,
@@ -514,7 +514,7 @@ def _write(stories: list[_Story]) -> None:
         if s.claim.closed_at is not None:
             years = 10 if s.claim.policy.product.term_years > 1 else 5  # CL-9
             end = max(s.claim.closed_at.astimezone(BEIJING).date(), s.claim.policy.end_date)
-            s.claim.retain_until = _years_after(end, years)
+            s.claim.retain_until = years_after(end, years)
     letters = [
         ClaimLetter(claim=s.claim, kind="refusal", title="拒绝赔付通知书",
                     body=_refusal_letter(s.claim, names.get(s.claim.claimant_id, "")),
@@ -554,13 +554,6 @@ def _write(stories: list[_Story]) -> None:
         tables.append(table)
     postgres = connection.vendor == "postgresql"
     store(rendered(tables, postgres), postgres)
-
-
-def _years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _refusal_letter(c: Claim, claimant_name: str) -> str:

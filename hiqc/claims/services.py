@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, years_after
 from hiqc.core.casework import CaseKind, External, case_opened, case_transition
 from hiqc.core.deadlines import BREACH_LEVEL, deadline_start
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
@@ -456,7 +456,7 @@ def _prepare(
     elif action == "close":
         years = 10 if claim.policy.product.term_years > 1 else 5  # CL-9
         end = max(at.astimezone(BEIJING).date(), claim.policy.end_date)
-        updates.update(closed_at=at, retain_until=_years_after(end, years))
+        updates.update(closed_at=at, retain_until=years_after(end, years))
     elif action == "request_human_review":
         if not claim.decided_automatically:
             raise _refuse(_("该案件不是系统自动核定的，无需申请人工复核（CL-10）。"), claim)
@@ -465,13 +465,6 @@ def _prepare(
     elif action == "withdraw":
         record = {"reason": str(data.get("reason") or "")[:300]}
     return updates, record, at, after
-
-
-def _years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def claim_act(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.db.models import QuerySet
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiqc.core.access import ROOT_PATH, Actor, get_in_scope, scope
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, month_first
 from hiqc.core.indicators import percentile, rolled_up
 from hiqc.core.models import Deadline
 from hiqc.organisations.models import OrgUnit, User
@@ -65,10 +65,8 @@ def access_dashboard_unit(actor: Actor, unit_id: Any) -> OrgUnit:
 def period_bounds(months: int, now: datetime | None = None) -> tuple[datetime, datetime]:
     """The current month and the ``months - 1`` before it (Beijing), up to now."""
     now = (now or timezone.now()).astimezone(BEIJING)
-    y, m = now.year, now.month - (months - 1)
-    while m < 1:
-        y, m = y - 1, m + 12
-    return datetime(y, m, 1, tzinfo=BEIJING), now
+    first = month_first(now.date(), 1 - months)
+    return datetime.combine(first, time.min, tzinfo=BEIJING), now
 
 
 @dataclass

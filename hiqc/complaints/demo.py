@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hiqc.core.access import Actor
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, month_first, years_after
 from hiqc.core.deadlines import deadline_build
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.core.rules import rule_value
@@ -42,7 +42,7 @@ from .enums import (
     Status,
 )
 from .models import Complaint, Letter, RootCause
-from .services import KIND, chinese_date, review_last_day, years_after
+from .services import KIND, chinese_date, review_last_day
 from .workflow import DECIDE, INTERNAL_REPLY, REVIEW, REVIEW_REQUEST_DAYS
 
 TARGET = 3000
@@ -99,11 +99,7 @@ def _received_at(rng: random.Random, today: date) -> datetime:
 
 
 def _months_back(today: date, count: int) -> list[date]:
-    months, y, m = [], today.year, today.month
-    for _i in range(count):
-        months.append(date(y, m, 1))
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return months
+    return [month_first(today, -back) for back in range(count)]
 
 
 def _volumes(rng: random.Random, cities: list[OrgUnit], today: date) -> int:

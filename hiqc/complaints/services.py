@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING, Unit, compute_due
+from hiqc.core.calendar import BEIJING, Unit, compute_due, years_after
 from hiqc.core.casework import CaseKind, case_opened, case_transition
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.identifiers import create_numbered, is_uuid
@@ -581,11 +581,3 @@ def letter_read(*, actor: Actor, letter: Letter) -> str:
         data={"kind": letter.kind, "complaint": letter.complaint.reference},
     )
     return str(letter.body)
-
-
-def years_after(day: date, years: int) -> date:
-    """The same calendar day ``years`` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)

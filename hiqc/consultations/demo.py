@@ -53,6 +53,7 @@ PREFIX = "ZXD"
 ANONYMOUS_SHARE = 0.12
 FCR_BY_PROVINCE = {"BJ": 0.78, "GD": 0.76, "SC": 0.68}
 CONVERT_SHARE = 0.03
+HANDLE_MAX = timedelta(minutes=15)  # the longest an answer takes in the demo
 AGENT_UNITS = {"agent_bj": "BJ-CY", "agent_gd": "GD-GZ"}
 AGENT_WORK = 16  # the first cases are recent open ones for the demo agents (8 each)
 
@@ -174,7 +175,8 @@ def demo_load(
                 - timedelta(days=rng.randrange(3))
                 + timedelta(hours=hour, minutes=rng.randrange(60))
             )
-            while received >= now:  # today's office hours not reached yet: the day before
+            # today's office hours not reached yet (or too late to answer by now): the day before
+            while received > now - HANDLE_MAX:
                 received -= timedelta(days=1)
         data = {
             "channel": channel,
@@ -199,7 +201,7 @@ def demo_load(
             raise ValueError(f"demo consultation {i}: {errors}")
         province = next((code for p, code in province_of.items() if unit.path.startswith(p)), "")
         agent = next((u for p, u in agent_paths.items() if unit.path.startswith(p)), None)
-        handle = timedelta(minutes=rng.randint(3, 15))
+        handle = timedelta(minutes=rng.randint(3, 15))  # ≤ HANDLE_MAX
         case = Consultation(
             number=f"{PREFIX}{i:06d}",
             org_unit=unit,

@@ -168,6 +168,24 @@ class Due:
     warnings: tuple[str, ...] = ()
 
 
+def month_first(day: date, shift: int = 0) -> date:
+    """The first day of the month ``shift`` months after ``day``'s (negative: before).
+
+    ``month_first(date(2026, 12, 6), 1)`` is 2027-01-01; ``month_first(date(2027, 1, 31), -1)``
+    is 2026-12-01. The one place months are counted, so no caller wraps a year by hand.
+    """
+    index = day.year * 12 + day.month - 1 + shift
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def years_after(day: date, years: int) -> date:
+    """The same calendar day ``years`` later (or earlier); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
 def _end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=BEIJING)
 

@@ -20,14 +20,14 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from hiqc.core.access import Actor
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, month_first
 from hiqc.organisations.models import OrgUnit, User
 
 from . import selectors
@@ -44,13 +44,6 @@ MONTHS = 4
 PER_AGENT = 25
 SCORED_SHARE = 0.9
 DISPUTES = 10
-
-
-def _month_start(day: date, back: int) -> date:
-    y, m = day.year, day.month - back
-    while m < 1:
-        y, m = y - 1, m + 12
-    return date(y, m, 1)
 
 
 def _lines(rng: random.Random, items: list[Any]) -> list[LineIn]:
@@ -95,8 +88,8 @@ def demo_load(
     lines_out: list[ScoreLine] = []
     with transaction.atomic():
         for back in range(MONTHS - 1, -1, -1):
-            first = _month_start(today, back)
-            last = min(_month_start(today, back - 1) - timedelta(days=1), today)
+            first = month_first(today, -back)
+            last = min(month_first(today, 1 - back) - timedelta(days=1), today)
             start = datetime.combine(first, time.min, tzinfo=BEIJING)
             end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=BEIJING)
             candidates, facts = selectors.sampling_candidates(
@@ -168,7 +161,7 @@ def demo_load(
     if new_scores:
         from hiqc.core.indicators import indicators_compute
 
-        begin = datetime.combine(_month_start(today, MONTHS - 1), time.min, tzinfo=BEIJING)
+        begin = datetime.combine(month_first(today, 1 - MONTHS), time.min, tzinfo=BEIJING)
         finish = datetime.combine(today + timedelta(days=1), time.min, tzinfo=BEIJING)
         for granularity in ("day", "month"):
             counts["indicator_rows"] += indicators_compute(

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hiqc.core.access import Actor
+from hiqc.core.calendar import years_after
 from hiqc.customers.models import Customer
 
 from .enums import ClaimType, PolicyStatus, ProductLine, Relation
@@ -282,10 +283,7 @@ class _Builder:
 
 def _years_later(day: date, years: int) -> date:
     """The day before the anniversary ``years`` later (a policy year ends the day before)."""
-    try:
-        anniversary = day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        anniversary = day.replace(year=day.year + years, day=28)
+    anniversary = years_after(day, years)
     return anniversary - timedelta(days=1) if years > 0 else anniversary
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor, require
-from hiqc.core.calendar import BEIJING, Due, Unit, compute_due
+from hiqc.core.calendar import BEIJING, Due, Unit, compute_due, years_after
 from hiqc.core.deadlines import _one_working_day_before, _paused_total, _remaining
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.findings import finding_record
@@ -36,7 +36,6 @@ from ..services import (
     REFERENCE,
     _money,
     _when,
-    _years_after,
 )
 from ..workflow import FAST_TRACK, HANDLE, OVERRIDE, WORKFLOW
 from .contract import ClaimEvent, _doc_codes, _out_of_order, _slices
@@ -635,7 +634,7 @@ class EventRules:
         elif action == "close":
             years = 10 if case.term_years > 1 else 5  # CL-9
             end = max(at.astimezone(BEIJING).date(), case.policy_end)
-            updates.update(closed_at=at, retain_until=_years_after(end, years))
+            updates.update(closed_at=at, retain_until=years_after(end, years))
         elif action == "request_human_review":
             if not f["decided_automatically"]:
                 raise self._refuse(_("该案件不是系统自动核定的，无需申请人工复核（CL-10）。"), case)

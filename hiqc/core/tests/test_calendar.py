@@ -13,8 +13,10 @@ from hiqc.core.calendar import (
     Source,
     YearCalendar,
     compute_due,
+    month_first,
     package_year,
     parse_holiday_file,
+    years_after,
 )
 from hiqc.core.rules import ROLLOVER_NON_WORKING_DAY, ROLLOVER_PUBLIC_HOLIDAY_ONLY
 
@@ -145,3 +147,35 @@ def test_holiday_file_reports_bad_lines_with_their_numbers_and_keeps_the_good_on
         (5, date(2027, 2, 6), True),
     ]
     assert [line for line, _ in errors] == [3, 4, 6, 7]
+
+
+# --- month and year arithmetic (issue 13 §2: the demo once counted December + 1 as month 13) ---
+
+
+@pytest.mark.parametrize(
+    ("day", "shift", "expected"),
+    [
+        (date(2026, 12, 6), 1, date(2027, 1, 1)),
+        (date(2026, 12, 31), 0, date(2026, 12, 1)),
+        (date(2027, 1, 1), -1, date(2026, 12, 1)),
+        (date(2027, 1, 31), -13, date(2025, 12, 1)),
+        (date(2028, 2, 29), 12, date(2029, 2, 1)),
+        (date(2027, 3, 31), -1, date(2027, 2, 1)),
+    ],
+)
+def test_month_first_counts_months_across_year_ends(day, shift, expected):
+    assert month_first(day, shift) == expected
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2200, 12, 31)), st.integers(-600, 600))
+def test_month_first_is_always_the_first_of_a_month_that_many_months_away(day, shift):
+    first = month_first(day, shift)
+    assert first.day == 1
+    assert (first.year - day.year) * 12 + first.month - day.month == shift
+
+
+def test_years_after_keeps_the_day_and_turns_29_february_into_28():
+    assert years_after(date(2026, 12, 31), 1) == date(2027, 12, 31)
+    assert years_after(date(2028, 2, 29), 1) == date(2029, 2, 28)
+    assert years_after(date(2028, 2, 29), 4) == date(2032, 2, 29)
+    assert years_after(date(2028, 2, 29), -1) == date(2027, 2, 28)
