@@ -25,7 +25,7 @@ LINT_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod \
 	DATABASE_URL=sqlite:///var/lint.sqlite3 \
 	HIQC_FIELD_KEYS='{"current":"lint","keys":{"lint":"bGludC1vbmx5LW5vdC1hLXJlYWwta2V5LTMyYnl0ZXM="},"hash_key":"bGludC1vbmx5LW5vdC1hLXJlYWwtaGFzaGtleS0zMmI="}'
 
-.PHONY: help setup system-packages vendor demo test lint lint-ruff lint-format lint-mypy \
+.PHONY: help setup system-packages vendor demo dev test lint lint-ruff lint-format lint-mypy \
 	lint-imports lint-deploy lint-migrations bench clean distclean
 
 help: ## Show this list
@@ -76,10 +76,17 @@ static/vendor/mermaid.min.js: $(NPM_STAMP)
 
 # --- run -----------------------------------------------------------------------------------------
 
+# The demo runs with DEBUG off (config.settings.demo): production-style error pages, no technical
+# 404 listing every route. `make dev` is the same with DEBUG on, for development.
 demo: setup ## Migrate the SQLite database, load demo data, start the Huey consumer and the web server on http://127.0.0.1:8000
-	$(MANAGE) migrate --noinput
-	$(MANAGE) demo_load
-	@PYTHON_VENV=$(PY) scripts/serve-demo $(DEMO_ADDR)
+	DJANGO_SETTINGS_MODULE=config.settings.demo $(MANAGE) migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.demo $(MANAGE) demo_load
+	@DJANGO_SETTINGS_MODULE=config.settings.demo PYTHON_VENV=$(PY) scripts/serve-demo $(DEMO_ADDR)
+
+dev: setup ## As demo, with DEBUG on (Django's debug pages, auto-reload)
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(MANAGE) migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(MANAGE) demo_load
+	@DJANGO_SETTINGS_MODULE=config.settings.dev PYTHON_VENV=$(PY) scripts/serve-demo $(DEMO_ADDR)
 
 # --- checks --------------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from hiqc.core import calendar_views, mywork_views, notification_views, process_views
 from hiqc.core import views as core_views
+from hiqc.organisations import views as organisation_views
 
 from .api import api
 
@@ -10,8 +11,9 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon),
-    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", core_views.logout_view, name="logout"),
+    path("first-run/", organisation_views.first_run_page, name="first_run"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", core_views.audit_page, name="audit"),
     path("audit/export.xlsx", core_views.audit_export, name="audit_export"),

@@ -178,7 +178,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"client_errors": {"()": "hiqc.core.logfilters.ClientErrorsWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -192,3 +199,8 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 NINJA_PAGINATION_CLASS = "hiqc.core.pagination.Pagination"
 
 HIQC_PRODUCT_NAME = _("健康保险服务质量控制平台")
+
+# The first-run page's install token (hiqc.organisations.firstrun), kept outside static files.
+HIQC_FIRST_RUN_TOKEN_FILE = os.environ.get(
+    "HIQC_FIRST_RUN_TOKEN_FILE", str(BASE_DIR / "var" / "first-run.token")
+)

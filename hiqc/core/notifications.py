@@ -9,7 +9,9 @@ the organisations app through ``set_recipient_resolver`` (the kernel imports no 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from time import monotonic
 from typing import Any
@@ -60,6 +62,23 @@ def _holders(org_path: str, purpose: str) -> list[Any]:
     return holders
 
 
+_SUPPRESSED: ContextVar[bool] = ContextVar("hiqc_notifications_suppressed", default=False)
+
+
+@contextmanager
+def notifications_suppressed() -> Iterator[None]:
+    """Record history without telling anyone: inside, ``notify`` creates nothing and sends nothing.
+
+    For loading past data (the demo's history, a backfill): a warning or breach that fell due
+    months ago is recorded on its deadline, but nobody's inbox fills with it as if it were news.
+    """
+    token = _SUPPRESSED.set(True)
+    try:
+        yield
+    finally:
+        _SUPPRESSED.reset(token)
+
+
 def notify(
     *,
     user_ids: Iterable[Any],
@@ -73,6 +92,8 @@ def notify(
 ) -> list[int]:
     """Create inbox rows (once per user and dedupe key) and send e-mail copies after commit."""
     created: list[int] = []
+    if _SUPPRESSED.get():
+        return created
     for user_id in dict.fromkeys(u for u in user_ids if u):
         try:
             with transaction.atomic():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +56,24 @@ class OrgUnitCreateForm(forms.Form):
         field = self.fields["parent"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = unit_choices([u for u in units if u.level < 4])
+
+
+class FirstRunForm(forms.Form):
+    """The first-run page (an install with no org unit yet): the same as ``manage.py bootstrap``."""
+
+    token = forms.CharField(label=_("安装口令"), max_length=100)
+    head_office_code = forms.CharField(label=_("总公司机构代码"), max_length=32)
+    head_office_name = forms.CharField(label=_("总公司名称"), max_length=100)
+    head_office_name_en = forms.CharField(label=_("英文名称"), max_length=150, required=False)
+    admin = forms.CharField(label=_("管理员用户名"), max_length=150)
+    admin_name = forms.CharField(label=_("管理员姓名"), max_length=100, required=False)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, max_length=128)
+    password_again = forms.CharField(
+        label=_("再次输入密码"), widget=forms.PasswordInput, max_length=128
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("两次输入的密码不一致。"))
+        return data

@@ -358,3 +358,101 @@ def login_succeeded(*, user: User, ip: str, request_id: str) -> None:
             action="auth.login",
             subject=user,
         )
+
+
+# --- first install ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def install_bootstrap(
+    *,
+    head_office_code: str,
+    head_office_name: str,
+    admin_username: str,
+    password: str,
+    head_office_name_en: str = "",
+    admin_display_name: str = "",
+) -> dict[str, bool]:
+    """Create the head office and its first system administrator on an empty install.
+
+    Idempotent: a second run with the same head-office code creates only what is missing and never
+    changes an existing user's password. An existing user without any role (made by
+    ``createsuperuser``, say) becomes the administrator. Refused when a head office with another
+    code exists, or when the username belongs to someone holding other roles. The administrator may
+    also use the (read-only) Django admin. Returns what was created.
+    """
+    actor = Actor.system("bootstrap")
+    code, name, username = (
+        head_office_code.strip(),
+        head_office_name.strip(),
+        admin_username.strip(),
+    )
+    errors: dict[str, list[str]] = {}
+    if not code:
+        errors["head_office_code"] = [_("请填写总公司机构代码。")]
+    if not name:
+        errors["head_office_name"] = [_("请填写总公司名称。")]
+    if not username:
+        errors["admin"] = [_("请填写管理员用户名。")]
+    head = (
+        OrgUnit.objects.select_for_update()
+        .filter(level=OrgLevel.HEAD_OFFICE, parent=None)
+        .order_by("path")
+        .first()
+    )
+    if head is not None and head.code != code and code:
+        errors["head_office_code"] = [
+            _("已存在总公司（机构代码 {code}），不能再初始化另一个总公司。").format(code=head.code)
+        ]
+    if head is None and code and OrgUnit.objects.filter(code=code).exists():
+        errors["head_office_code"] = [_("机构代码已存在。")]
+    user = User.objects.filter(username__iexact=username).first() if username else None
+    if user is None and username:
+        try:
+            validate_password(password, user=User(username=username))
+        except DjangoValidationError as exc:
+            errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(_("初始化信息有误。"), fields=errors)
+
+    created = {"head_office": False, "admin": False, "membership": False}
+    if head is None:
+        head = org_unit_create(
+            actor=actor, code=code, name=name, name_en=head_office_name_en,
+            level=OrgLevel.HEAD_OFFICE,
+        )  # fmt: skip
+        created["head_office"] = True
+    if user is None:
+        user = User(
+            username=username,
+            display_name=admin_display_name.strip() or username,
+            org_unit=head,
+            is_staff=True,
+            is_superuser=True,
+        )
+        user.set_password(password)
+        user.save()
+        audit_record(
+            actor=actor, action="user.create", subject=user,
+            fields=["username", "display_name", "org_unit", "password"],
+        )  # fmt: skip
+        created["admin"] = True
+    is_admin = user.memberships.filter(role=Role.SYSTEM_ADMIN, org_unit=head).exists()
+    if not is_admin and user.memberships.exists():
+        raise ValidationFailed(
+            _("初始化信息有误。"),
+            fields={"admin": [_("用户名已被使用，且该用户不是总公司的系统管理员。")]},
+        )
+    if not is_admin:  # new, or made by createsuperuser before the install had a head office
+        if user.org_unit_id is None:
+            user.org_unit = head
+            user.save(update_fields=["org_unit"])
+        membership_grant(actor=actor, user_id=user.pk, role=Role.SYSTEM_ADMIN, org_unit_id=head.pk)
+        created["membership"] = True
+    audit_record(actor=actor, action="install.bootstrap", subject=head, data=created)
+    return created
+
+
+def install_needed() -> bool:
+    """True until the first org unit exists (then the first-run page answers 404 for good)."""
+    return not OrgUnit.objects.exists()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hiqc.core import views as core_views
 from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 
 from . import selectors, services
-from .forms import MembershipForm, OrgUnitCreateForm, TokenForm, UserCreateForm
+from .forms import FirstRunForm, MembershipForm, OrgUnitCreateForm, TokenForm, UserCreateForm
 
 
 def _form_errors(form, exc: ValidationFailed) -> None:
@@ -179,3 +182,49 @@ def token_revoke_action(request: HiqcRequest, token_id: str) -> HttpResponse:
     if token.user_id != request.user.pk:
         return redirect("organisations:user", user_id=token.user_id)
     return redirect("organisations:tokens")
+
+
+class LoginView(core_views.LoginView):
+    """Sign-in; on an install with no org unit yet it points to the first-run page."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "install_needed": services.install_needed()}
+
+
+def first_run_page(request: HiqcRequest) -> HttpResponse:
+    """First run of an empty install: create the head office and its administrator (then 404).
+
+    Whoever reaches a fresh server must prove they can read a file on it: a random token written
+    to ``HIQC_FIRST_RUN_TOKEN_FILE`` (mode 600) when the page is first asked for.
+    """
+    from django.http import Http404
+
+    from .firstrun import first_run_token, first_run_token_clear, first_run_token_matches
+
+    if not services.install_needed():
+        raise Http404
+    path = first_run_token()
+    form = FirstRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not first_run_token_matches(data["token"]):
+            form.add_error("token", _("安装口令不正确。"))
+        else:
+            try:
+                services.install_bootstrap(
+                    head_office_code=data["head_office_code"],
+                    head_office_name=data["head_office_name"],
+                    head_office_name_en=data["head_office_name_en"],
+                    admin_username=data["admin"],
+                    admin_display_name=data["admin_name"],
+                    password=data["password"],
+                )
+            except ValidationFailed as exc:
+                _form_errors(form, exc)
+            else:
+                first_run_token_clear()
+                messages.success(
+                    request, _("系统已初始化。请以管理员 {user} 登录。").format(user=data["admin"])
+                )
+                return redirect("login")
+    return render(request, "organisations/first_run.html", {"form": form, "token_path": path})

@@ -158,3 +158,31 @@ def test_refuses_production_settings(settings):
     with pytest.raises(CommandError, match="production"):
         _load(customers=0)
     assert not OrgUnit.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: notifications are sent on commit
+def test_the_demo_history_fills_nobody_s_inbox_but_what_follows_still_notifies():
+    from datetime import datetime, timedelta
+
+    import time_machine
+
+    from hiqc.core.calendar import BEIJING
+    from hiqc.core.deadlines import deadlines_sweep
+    from hiqc.core.models import Deadline, Notification
+
+    loaded_at = datetime(2026, 12, 6, 11, 0, tzinfo=BEIJING)
+    # Given the demo loaded (its history holds breaches and passed warning times)
+    with time_machine.travel(loaded_at, tick=False):
+        _load(customers=200, verbosity=0)
+        # Then nobody was notified of that history, and a sweep right after finds nothing new
+        assert Deadline.objects.filter(state=Deadline.State.BREACHED).exists()
+        assert Notification.objects.count() == 0
+        assert deadlines_sweep() == {"warnings": 0, "breaches": 0}
+    # When the clock moves on, what falls due from now on notifies as usual
+    running = Deadline.objects.filter(state=Deadline.State.RUNNING, closed_at=None)
+    soonest = running.exclude(next_warning_at=None).order_by("next_warning_at").first()
+    assert soonest is not None and soonest.next_warning_at > loaded_at
+    with time_machine.travel(soonest.next_warning_at + timedelta(seconds=1), tick=False):
+        raised = deadlines_sweep()
+    assert raised["warnings"] + raised["breaches"] >= 1
+    assert Notification.objects.exists()

@@ -29,6 +29,8 @@ from rich.text import Text
 
 from hiqc.core.access import Actor
 from hiqc.core.audit import audit_record
+from hiqc.core.deadlines import deadlines_sweep
+from hiqc.core.notifications import notifications_suppressed
 from hiqc.demo.customers import load_customers
 from hiqc.demo.domains import domain_hooks
 from hiqc.demo.org import OrgTree, load_org_tree
@@ -100,9 +102,15 @@ class Command(BaseCommand):
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
-            for label, hook in domain_hooks():
-                extra = hook(seed=seed, org_units=tree.units, users=people.users, actor=actor)
-                counts.update({f"{label}.{k}": v for k, v in extra.items()})
+            # History is history: what fell due in the demo's past is recorded on its deadline
+            # (warnings raised, breaches marked) without filling anyone's inbox as if it were
+            # news; only what happens after the load notifies.
+            with notifications_suppressed():
+                for label, hook in domain_hooks():
+                    extra = hook(seed=seed, org_units=tree.units, users=people.users, actor=actor)
+                    counts.update({f"{label}.{k}": v for k, v in extra.items()})
+                swept = deadlines_sweep()
+            counts.update({f"deadlines.{k}_recorded": v for k, v in swept.items()})
 
         counts.update(
             {
