@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, years_after
-from hiqc.core.casework import CaseKind, External, case_opened, case_transition
+from hiqc.core.casework import (
+    CaseKind,
+    External,
+    case_allowed_actions,
+    case_opened,
+    case_transition,
+)
 from hiqc.core.deadlines import BREACH_LEVEL, deadline_start
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
@@ -72,6 +78,7 @@ KIND = CaseKind(
     view_perm="claims.view",
     work_perm="claims.handle",
     url_for=_url,
+    blocked=lambda case, action, actor, at: _blocked(case, action, actor, at),
 )
 
 
@@ -273,14 +280,51 @@ def _check_supplement(
 # --- actions ----------------------------------------------------------------------------------------
 
 
-def _refuse(message: str, claim: Claim, code: str = "action_refused") -> Conflict:
-    return Conflict(
-        message,
-        code=code,
-        state=claim.status,
-        version=claim.version,
-        allowed_actions=WORKFLOW.allowed_actions(claim.status),
+def _refuse(
+    message: str, claim: Claim, code: str = "action_refused", actor: Actor | None = None
+) -> Conflict:
+    """409 with the actions that would succeed (those of the state when no actor is given)."""
+    allowed = (
+        WORKFLOW.allowed_actions(claim.status)
+        if actor is None
+        else case_allowed_actions(KIND, claim, actor)
     )
+    return Conflict(
+        message, code=code, state=claim.status, version=claim.version, allowed_actions=allowed
+    )
+
+
+def _held(claim: Claim, action: str) -> tuple[str, str] | None:
+    """(code, reason) when the claim's own data stop ``action`` now; the page offers and the API
+    allows only actions for which this is None."""
+    if action == "notice_delivered":
+        if not claim.supplements.filter(delivered_at__isnull=True).exists():
+            return "action_refused", _("没有待送达的补充通知。")
+    elif action == "supplement_received":
+        pending = (
+            claim.supplements.filter(fulfilled_at__isnull=True).order_by("requested_at").last()
+        )
+        if pending is None or pending.delivered_at is None:
+            return "action_refused", _("请先登记补充通知的送达时间（CL-3：自通知到达之日起扣除）。")
+    elif action == "documents_complete":
+        missing = missing_required(claim)
+        if missing:
+            names = {i["code"]: i["name"] for i in checklist(claim)}
+            return "documents_missing", _(
+                "资料尚不齐全：{names}。请先一次性告知补充（CL-1）。"
+            ).format(names="、".join(names[c] for c in missing))
+    elif action == "send_refusal_notice" and claim.outcome != Outcome.REFUSE:
+        return "action_refused", _("只有拒赔案件需要发出拒赔通知书。")
+    elif action == "agree_amount" and claim.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
+        return "action_refused", _("拒赔案件没有赔付金额。")
+    elif action == "request_human_review" and not claim.decided_automatically:
+        return "action_refused", _("该案件不是系统自动核定的，无需申请人工复核（CL-10）。")
+    return None
+
+
+def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
+    held = _held(case, action)
+    return None if held is None else held[1]
 
 
 def _when(data: Mapping[str, Any], key: str, default: datetime, not_before: datetime) -> datetime:
@@ -314,6 +358,9 @@ def _prepare(
     updates: dict[str, Any] = {}
     record: dict[str, Any] = {}
     after = None
+    held = _held(claim, action)
+    if held is not None:
+        raise _refuse(held[1], claim, held[0], actor)
     if action == "request_supplement":
         items = data.get("items") or []
         if isinstance(items, str):
@@ -345,8 +392,7 @@ def _prepare(
         pending = (
             claim.supplements.filter(delivered_at__isnull=True).order_by("requested_at").last()
         )
-        if pending is None:
-            raise _refuse(_("没有待送达的补充通知。"), claim)
+        assert pending is not None  # _held
         at = _when(data, "delivered_at", at, pending.requested_at)
         updates_on = pending
 
@@ -357,8 +403,7 @@ def _prepare(
         pending = (
             claim.supplements.filter(fulfilled_at__isnull=True).order_by("requested_at").last()
         )
-        if pending is None or pending.delivered_at is None:
-            raise _refuse(_("请先登记补充通知的送达时间（CL-3：自通知到达之日起扣除）。"), claim)
+        assert pending is not None and pending.delivered_at is not None  # _held
         at = _when(data, "received_at", at, pending.delivered_at)
         request = pending
 
@@ -372,17 +417,6 @@ def _prepare(
                 )
                 for code in request.items
                 if not c.documents.filter(requirement_code=code).exists()
-            )
-    elif action == "documents_complete":
-        missing = missing_required(claim)
-        if missing:
-            names = {i["code"]: i["name"] for i in checklist(claim)}
-            raise _refuse(
-                _("资料尚不齐全：{names}。请先一次性告知补充（CL-1）。").format(
-                    names="、".join(names[c] for c in missing)
-                ),
-                claim,
-                "documents_missing",
             )
     elif action == "decide":
         errors: dict[str, list[str]] = {}
@@ -422,15 +456,11 @@ def _prepare(
         record = {"outcome": Outcome.REFUSE, "reason_code": reason,
                   "automated": bool(data.get("automated"))}  # fmt: skip
     elif action == "send_refusal_notice":
-        if claim.outcome != Outcome.REFUSE:
-            raise _refuse(_("只有拒赔案件需要发出拒赔通知书。"), claim)
 
         def after(c: Claim) -> None:
             if letters:
                 letter_issue(actor=actor, claim=c, kind="refusal", at=at, context={})
     elif action == "agree_amount":
-        if claim.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
-            raise _refuse(_("拒赔案件没有赔付金额。"), claim)
         updates["agreed_at"] = at
     elif action == "pay":
         errors = {}
@@ -458,8 +488,6 @@ def _prepare(
         end = max(at.astimezone(BEIJING).date(), claim.policy.end_date)
         updates.update(closed_at=at, retain_until=years_after(end, years))
     elif action == "request_human_review":
-        if not claim.decided_automatically:
-            raise _refuse(_("该案件不是系统自动核定的，无需申请人工复核（CL-10）。"), claim)
         record = {"reason": str(data.get("reason") or "")[:300]}
         updates.update(human_review_requested_at=at)
     elif action == "withdraw":

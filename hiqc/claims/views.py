@@ -104,8 +104,6 @@ def _context(
             claim,
             request.actor,
             ACTION_INPUTS,
-            # offered only where it can apply: human review of an automatic decision (CL-10)
-            offered=lambda t: t.name != "request_human_review" or claim.decided_automatically,
             refused=refused,
         ),
     }

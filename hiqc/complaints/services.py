@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit, compute_due, years_after
-from hiqc.core.casework import CaseKind, case_opened, case_transition
+from hiqc.core.casework import CaseKind, case_allowed_actions, case_opened, case_transition
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.models import CaseEvent, Deadline, Notification
@@ -33,6 +33,7 @@ from hiqc.customers.enums import Channel, CustomerKind
 from hiqc.customers.selectors import access_customer
 from hiqc.customers.services import customer_create
 from hiqc.organisations.models import OrgUnit, User
+from hiqc.organisations.selectors import users_with_permission_at_head_office
 
 from .enums import (
     DisputeType,
@@ -52,6 +53,7 @@ from .workflow import (
     DECIDE,
     FIRST_EXTENSION_DAYS,
     REVIEW_REQUEST_DAYS,
+    SECOND_EXTENSION_DAYS,
     WORKFLOW,
 )
 
@@ -68,7 +70,18 @@ def _url(case_id: str) -> str:
 
 
 def _after(case: Any, action: str) -> None:
-    """Tell the new handler (inbox, and e-mail unless switched off)."""
+    """Tell the new handler; ask head office's approvers for a further extension (CP-3)."""
+    if action == "request_further_extension":
+        notify(
+            user_ids=users_with_permission_at_head_office(APPROVE),
+            kind=Notification.Kind.APPROVAL_REQUESTED,
+            title=_("投诉 {ref} 申请再延期30日，待您批准（CP-3）").format(ref=case.reference),
+            url=_url(str(case.pk)),
+            case_type="complaints.complaint",
+            case_id=str(case.pk),
+            dedupe_key=f"complaint:{case.pk}:{action}:{case.version}",
+        )
+        return
     if action not in ("assign", "reassign"):
         return
     case.refresh_from_db(fields=["assignee"])  # set by complaint_act after the transition
@@ -93,6 +106,7 @@ KIND = CaseKind(
     view_perm="complaints.view",
     work_perm="complaints.handle",
     url_for=_url,
+    blocked=lambda case, action, actor, at: _blocked(case, action, actor, at),
 )
 
 
@@ -290,13 +304,73 @@ def _decide_clock(complaint: Complaint) -> Deadline:
     return Deadline.objects.get(case_type=KIND.label, case_id=str(complaint.pk), clock=DECIDE.code)
 
 
-def _refuse(message: str, complaint: Complaint, code: str = "action_refused") -> Conflict:
+def _further_extension_requested(complaint: Complaint) -> bool:
+    """A CP-3 request is pending: asked for after the last further extension (if any)."""
+    last = (
+        CaseEvent.objects.filter(
+            case_type=KIND.label,
+            case_id=str(complaint.pk),
+            activity__in=("request_further_extension", "extend_further"),
+        )
+        .order_by("-at", "-id")
+        .values_list("activity", flat=True)
+        .first()
+    )
+    return last == "request_further_extension"
+
+
+def _held(complaint: Complaint, action: str, actor: Actor, at: datetime) -> tuple[str, str] | None:
+    """(code, reason) when the complaint's own data stop ``action`` now (the clocks of CP-1 to
+    CP-3); the page offers and the API allows only actions for which this is None."""
+    if action not in ("extend", "request_further_extension", "extend_further", "start_appraisal",
+                      "new_facts"):  # fmt: skip
+        return None
+    clock = _decide_clock(complaint)
+    over = clock.state == Deadline.State.BREACHED or at >= clock.due_at
+    if action == "new_facts" and over:
+        return "deadline_passed", _(
+            "处理期限已届满（超时已记录），不能以新事实重新计时；请尽快作出决定。"
+        )
+    if action == "start_appraisal" and (clock.state != Deadline.State.RUNNING or over):
+        return "deadline_passed", _("处理期限已届满，不能再中止计时。")
+    if action in ("extend", "request_further_extension", "extend_further") and over:
+        return "deadline_passed", _("法定处理期限已届满，不能再延期。")
+    if action == "extend" and clock.amount != DECIDE.amount:
+        return "action_refused", _(
+            "已延期过一次；再次延期须经总公司高级管理人员批准（CP-3），请用“申请再延期”。"
+        )
+    if action in ("request_further_extension", "extend_further"):
+        if clock.amount == SECOND_EXTENSION_DAYS:
+            return "action_refused", _("已再延期至60日，不能再延期（CP-3）。")
+        if clock.amount != FIRST_EXTENSION_DAYS:
+            return "action_refused", _("须先延期至30日（CP-2），才能申请再延期（CP-3）。")
+    if action == "request_further_extension" and _further_extension_requested(complaint):
+        return "action_refused", _("已申请再延期，等待总公司批准。")
+    if action == "extend_further" and not actor.can_globally(APPROVE):
+        return "action_refused", _("再次延期须由总公司高级管理人员批准（CP-3）。")
+    return None
+
+
+def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
+    held = _held(case, action, actor, at)
+    return None if held is None else held[1]
+
+
+def _refuse(
+    message: str, complaint: Complaint, code: str = "action_refused", actor: Actor | None = None
+) -> Conflict:
+    """409 with the actions that would succeed (those of the state when no actor is given)."""
+    allowed = (
+        WORKFLOW.allowed_actions(complaint.status)
+        if actor is None
+        else case_allowed_actions(KIND, complaint, actor)
+    )
     return Conflict(
         message,
         code=code,
         state=complaint.status,
         version=complaint.version,
-        allowed_actions=WORKFLOW.allowed_actions(complaint.status),
+        allowed_actions=allowed,
     )
 
 
@@ -336,6 +410,9 @@ def _prepare(
     letter: str | None = None
     if actor.user_id is not None and actor.user_id in involved_user_ids(complaint):
         raise Forbidden(_("您与投诉事项有直接利害关系，依规须回避，不能办理此投诉（CP-6）。"))
+    held = _held(complaint, action, actor, at)
+    if held is not None:
+        raise _refuse(held[1], complaint, held[0], actor)
     if action in ("assign", "reassign"):
         assignee_id = data.get("assignee")
         user = User.objects.filter(pk=str(assignee_id)).first() if is_uuid(assignee_id) else None
@@ -359,36 +436,17 @@ def _prepare(
             record["reason"] = _require_text(data, "reason")["reason"]
     elif action in ("extend", "extend_further"):
         reason = _require_text(data, "reason")["reason"]
-        clock = _decide_clock(complaint)
-        if clock.state == Deadline.State.BREACHED or at >= clock.due_at:
-            raise _refuse(_("法定处理期限已届满，不能再延期。"), complaint, "deadline_passed")
-        if action == "extend" and clock.amount != DECIDE.amount:
-            raise _refuse(
-                _("已延期过一次；再次延期须经总公司高级管理人员批准（CP-3）。"), complaint
-            )
-        if action == "extend_further":
-            if clock.amount != FIRST_EXTENSION_DAYS:
-                raise _refuse(_("须先延期至30日（CP-2），才能申请再延期（CP-3）。"), complaint)
-            if not actor.can_globally(APPROVE):
-                raise Forbidden(_("再次延期须由总公司高级管理人员批准（CP-3）。"))
+        if action == "extend_further" and not actor.can_globally(APPROVE):
+            raise Forbidden(_("再次延期须由总公司高级管理人员批准（CP-3）。"))
         record = {"reason": reason}
         letter = LetterKind.EXTENSION if action == "extend" else LetterKind.FURTHER_EXTENSION
+    elif action == "request_further_extension":
+        record = {"reason": _require_text(data, "reason")["reason"]}
     elif action == "start_appraisal":
-        reason = _require_text(data, "reason")["reason"]
-        clock = _decide_clock(complaint)
-        if clock.state != Deadline.State.RUNNING or at >= clock.due_at:
-            raise _refuse(_("处理期限已届满，不能再中止计时。"), complaint, "deadline_passed")
-        record = {"reason": reason}
+        record = {"reason": _require_text(data, "reason")["reason"]}
         letter = LetterKind.APPRAISAL
     elif action == "new_facts":
         summary = _require_text(data, "summary")["summary"]
-        clock = _decide_clock(complaint)
-        if clock.state == Deadline.State.BREACHED or at >= clock.due_at:
-            raise _refuse(
-                _("处理期限已届满（超时已记录），不能以新事实重新计时；请尽快作出决定。"),
-                complaint,
-                "deadline_passed",
-            )
         record = {"summary_chars": len(summary)}  # the text may describe health: not logged
     elif action == "withdraw":
         record = {"reason": _require_text(data, "reason")["reason"]}

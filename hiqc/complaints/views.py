@@ -41,6 +41,9 @@ ACTION_INPUTS: dict[str, list[tuple[str, str, str]]] = {
         ("reason", "text", gettext_noop("改派原因")),
     ],
     "extend": [("reason", "textarea", gettext_noop("延期理由（将写入告知书）"))],
+    "request_further_extension": [
+        ("reason", "textarea", gettext_noop("申请再延期的理由（情况特别复杂之处）"))
+    ],
     "extend_further": [("reason", "textarea", gettext_noop("再次延期理由（将写入告知书）"))],
     "start_appraisal": [("reason", "textarea", gettext_noop("鉴定事项"))],
     "end_appraisal": [],
@@ -60,6 +63,10 @@ ACTION_INPUTS: dict[str, list[tuple[str, str, str]]] = {
 }
 ACTION_HINTS: dict[str, str] = {
     "extend": gettext_noop("情况复杂的，可延长至自收到投诉之日起30日，并告知投诉人（CP-2）。"),
+    "request_further_extension": gettext_noop(
+        "情况特别复杂、30日内仍无法办结的，报总公司高级管理人员批准再延长30日（CP-3）；"
+        "批准人将收到待办通知。"
+    ),
     "extend_further": gettext_noop(
         "情况特别复杂的，经总公司高级管理人员批准可再延长30日，并告知投诉人（CP-3）。"
     ),

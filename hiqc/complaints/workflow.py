@@ -74,6 +74,8 @@ WORKFLOW = Workflow.build(
           requires=["assignee", "reason"]),
         T("extend", S.INVESTIGATING, S.INVESTIGATING, perm=HANDLE, label=gettext_noop("延期至30日"),
           requires=["reason"], effects=[Extend(DECIDE, to_amount=FIRST_EXTENSION_DAYS)]),
+        T("request_further_extension", S.INVESTIGATING, S.INVESTIGATING, perm=HANDLE,
+          label=gettext_noop("申请再延期（报总公司批准）"), requires=["reason"]),
         T("extend_further", S.INVESTIGATING, S.INVESTIGATING, perm=APPROVE,
           label=gettext_noop("批准再延期30日"), requires=["reason"],
           effects=[Extend(DECIDE, to_amount=SECOND_EXTENSION_DAYS)]),

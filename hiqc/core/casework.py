@@ -43,6 +43,15 @@ class CaseKind:
     # (others see only cases assigned to them); defaults to view_perm
     work_perm: str = ""
     url_for: Callable[[str], str] | None = None  # the case page
+    # Domain guard: why ``action`` cannot be taken on this case now, judged from the case's own
+    # data (not from the inputs), or None. The engine refuses a blocked action with 409 and leaves
+    # it out of ``allowed_actions`` and the page's action forms, so what is offered succeeds.
+    blocked: Callable[[CaseModel, str, Actor, datetime], str | None] | None = None
+
+    def blocked_reason(
+        self, case: CaseModel, action: str, actor: Actor, at: datetime
+    ) -> str | None:
+        return None if self.blocked is None else self.blocked(case, action, actor, at)
 
     @property
     def model(self) -> type[CaseModel]:
@@ -132,6 +141,32 @@ def case_opened(
     )
 
 
+def case_actions(
+    kind: CaseKind, case: CaseModel, actor: Actor, *, now: datetime | None = None
+) -> tuple[list[Any], dict[str, str]]:
+    """The transitions ``actor`` may take on ``case`` now (state, permission and the domain guard
+    all pass), and the reason for each one only the domain guard holds back (name → reason)."""
+    now = now or timezone.now()
+    path = object_path(case)
+    allowed: list[Any] = []
+    held: dict[str, str] = {}
+    for t in kind.workflow.transitions:
+        if case.status not in t.sources or not actor.can(t.perm, path):
+            continue
+        reason = kind.blocked_reason(case, t.name, actor, now)
+        if reason is None:
+            allowed.append(t)
+        else:
+            held[t.name] = reason
+    return allowed, held
+
+
+def case_allowed_actions(
+    kind: CaseKind, case: CaseModel, actor: Actor, *, now: datetime | None = None
+) -> list[str]:
+    return [t.name for t in case_actions(kind, case, actor, now=now)[0]]
+
+
 def case_transition(
     *,
     kind: CaseKind,
@@ -176,10 +211,19 @@ def case_transition(
                     allowed_actions=exc.allowed,
                 ) from exc
             require(actor, step.perm, case)
+            at = at or timezone.now()
+            reason = kind.blocked_reason(case, action, actor, at)
+            if reason is not None:
+                raise Conflict(
+                    reason,
+                    code="action_refused",
+                    state=case.status,
+                    version=case.version,
+                    allowed_actions=case_allowed_actions(kind, case, actor, now=at),
+                )
             missing = {r: [_("此项必填。")] for r in step.requires if data.get(r) in (None, "", [])}
             if missing:
                 raise ValidationFailed(_("缺少必填信息。"), fields=missing)
-            at = at or timezone.now()
             from_state = case.status
             case.status, case.version = step.target, case.version + 1
             case.save(update_fields=["status", "version", "updated_at"])
@@ -248,12 +292,7 @@ def case_representation(
 ) -> dict:
     """What GET /api/v1/<type>/{id} includes for every case type."""
     now = now or timezone.now()
-    path = object_path(case)
-    allowed = [
-        t.name
-        for t in kind.workflow.transitions
-        if case.status in t.sources and actor.can(t.perm, path)
-    ]
+    allowed = case_allowed_actions(kind, case, actor, now=now)
     return {
         "id": case.pk,
         "status": case.status,
@@ -317,28 +356,24 @@ def case_action_forms(
     inputs: Mapping[str, Sequence[tuple[str, str, str]]],
     *,
     hints: Mapping[str, str] | None = None,
-    offered: Callable[[Any], bool] | None = None,
     refused: RefusedAction | None = None,
 ) -> dict[str, Any]:
     """Template context for a case page's action forms: ``actions``, one per action the actor may
-    take now (as ``allowed_actions`` in the API; ``offered`` may narrow them), each with its
-    inputs from ``inputs[action]`` as ``(name, kind, untranslated label)`` and its ``hints``.
+    take now (exactly ``allowed_actions`` in the API), each with its inputs from
+    ``inputs[action]`` as ``(name, kind, untranslated label)`` and its ``hints``; ``unavailable``,
+    the actions the domain guard holds back now, each with its label and the reason.
 
     After a ``refused`` action its form comes back open (``open``) with what the user submitted
     in each input (``value``; ``values`` for multiple choices) and the input's own messages
     (``errors``). ``error`` is the general message for the top of the page; ``error_details``
     holds the messages that belong to no input on the form."""
-    path = object_path(case)
+    allowed, held = case_actions(kind, case, actor)
     failed = refused.action if refused is not None else None
     fields = refused.error.fields if refused is not None else {}
     submitted: Mapping[str, Any] = refused.data if refused is not None else {}
     actions: list[dict[str, Any]] = []
     on_form: set[str] = set()
-    for t in kind.workflow.transitions:
-        if case.status not in t.sources or not actor.can(t.perm, path):
-            continue
-        if offered is not None and not offered(t):
-            continue
+    for t in allowed:
         is_failed = t.name == failed
         form_inputs = []
         for name, input_kind, label in inputs.get(t.name, ()):
@@ -364,7 +399,9 @@ def case_action_forms(
                 "open": is_failed,
             }
         )
-    context: dict[str, Any] = {"actions": actions}
+    labels = {t.name: t.label for t in kind.workflow.transitions}
+    unavailable = [{"name": n, "label": _(labels[n]), "reason": r} for n, r in held.items()]
+    context: dict[str, Any] = {"actions": actions, "unavailable": unavailable}
     if refused is not None:
         context.update(
             failed_action=failed,

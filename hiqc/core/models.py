@@ -361,6 +361,7 @@ class Notification(models.Model):
         DAILY_DIGEST = "daily_digest", _("每日待办摘要")
         CASE_ASSIGNED = "case_assigned", _("案件分派给我")
         DOCUMENTS_RECEIVED = "documents_received", _("经办案件收到新材料")
+        APPROVAL_REQUESTED = "approval_requested", _("待我审批")
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(

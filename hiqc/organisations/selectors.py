@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 
-from hiqc.core.access import Actor, get_in_scope, scope
+from hiqc.core.access import Actor, get_in_scope, role_codes, role_permissions, scope
 from hiqc.core.errors import NotFound
 from hiqc.core.processes import ancestor_paths
 
@@ -78,6 +78,20 @@ def access_api_token(actor: Actor, token_id: Any, *, for_update: bool = False) -
         return (qs.select_for_update() if for_update else qs).get(pk=token_id)
     except (ApiToken.DoesNotExist, ValueError, DjangoValidationError) as exc:
         raise NotFound() from exc
+
+
+def users_with_permission_at_head_office(perm: str) -> list[Any]:
+    """Ids of active users holding ``perm`` through a membership at a head office (a root unit):
+    those who approve for the whole insurer, e.g. a further complaint extension (CP-3)."""
+    roles = [r for r in role_codes() if perm in role_permissions(r)]
+    return list(
+        Membership.objects.filter(
+            role__in=roles, org_unit__parent__isnull=True, org_unit__is_active=True,
+            user__is_active=True,
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )  # fmt: skip
 
 
 def users_holding_roles_over(path: str, roles: Sequence[str]) -> list[Any]:

@@ -218,3 +218,29 @@ def test_only_an_automatic_decision_can_be_sent_for_human_review(actors, policy)
                 amount_approved="8600", automated="1")  # fmt: skip
     other = act(actors, other, "request_human_review", at=T0 + timedelta(days=2), reason="不服")
     assert other.status == "adjudication" and other.human_review_requested_at is not None
+
+
+def test_an_approved_claim_is_not_offered_the_refusal_notice_nor_a_refused_one_the_agreement(
+    actors, policy, client, personas
+):
+    from hiqc.claims.services import KIND
+    from hiqc.core.casework import case_allowed_actions
+
+    approved = _complete(actors, register(actors, policy), T0)
+    approved = act(actors, approved, "decide", at=T0 + timedelta(days=3), outcome="approve",
+                   amount_approved="8600")  # fmt: skip
+    allowed = case_allowed_actions(KIND, approved, actors["claims"])
+    assert "send_refusal_notice" not in allowed and "agree_amount" in allowed
+    with pytest.raises(Conflict) as exc:
+        act(actors, approved, "send_refusal_notice", at=T0 + timedelta(days=4))
+    assert "send_refusal_notice" not in exc.value.allowed_actions
+    client.force_login(personas["claims"])
+    page = client.get(f"/claims/{approved.pk}/").content.decode()
+    assert 'id="action-send_refusal_notice"' not in page
+    assert 'id="unavailable-send_refusal_notice"' in page
+
+    refused = _complete(actors, register(actors, policy), T0)
+    refused = act(actors, refused, "refuse", at=T0 + timedelta(days=5), reason_code="exclusion",
+                  reason_text="既往症属于责任免除。")  # fmt: skip
+    allowed = case_allowed_actions(KIND, refused, actors["claims"])
+    assert "send_refusal_notice" in allowed and "agree_amount" not in allowed

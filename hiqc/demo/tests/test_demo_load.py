@@ -181,7 +181,8 @@ def test_the_demo_history_fills_nobody_s_inbox_but_what_follows_still_notifies()
     # When the clock moves on, what falls due from now on notifies as usual
     running = Deadline.objects.filter(state=Deadline.State.RUNNING, closed_at=None)
     soonest = running.exclude(next_warning_at=None).order_by("next_warning_at").first()
-    assert soonest is not None and soonest.next_warning_at > loaded_at
+    assert soonest is not None and soonest.next_warning_at is not None
+    assert soonest.next_warning_at > loaded_at
     with time_machine.travel(soonest.next_warning_at + timedelta(seconds=1), tick=False):
         raised = deadlines_sweep()
     assert raised["warnings"] + raised["breaches"] >= 1
