@@ -3,12 +3,14 @@ to me or within my scope, breached first, then least time left."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .access import Actor, scope, scope_lookup
 from .casework import CASE_KINDS, CaseKind
@@ -45,7 +47,7 @@ def my_work(
     actor: Actor,
     *,
     case_type: str = "",
-    status: str = "",
+    status: str | Iterable[str] = "",
     org_path: str = "",
     clock_state: str = "",
     mine_only: bool = False,
@@ -64,7 +66,7 @@ def my_work(
             else (qs.filter(mine) | scope(actor, qs, kind.work_perm or kind.view_perm)).distinct()
         )
         if status:
-            qs = qs.filter(status=status)
+            qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
         if org_path:  # in the database, not per case in Python
             qs = qs.filter(**{f"{scope_lookup(kind.model)}__startswith": org_path})
         cases = list(qs.select_related("assignee")[:MAX_ROWS])
@@ -84,6 +86,29 @@ def my_work(
     return sorted(items, key=WorkItem.urgency)
 
 
+def open_states(kind: CaseKind) -> list[tuple[str, str]]:
+    """(code, untranslated label) of the states a case of ``kind`` can be open in."""
+    return [
+        (c, str(label)) for c, label in kind.workflow.states.items() if c not in kind.workflow.final
+    ]
+
+
+def status_codes(kinds: Iterable[CaseKind], given: str) -> list[str]:
+    """The state codes meant by what someone typed or picked: a code, or a state's name in either
+    language ("调查处理中", "Investigating"); several kinds may share a name. Unknown text is kept
+    as it is, so it matches nothing."""
+    given = given.strip()
+    if not given:
+        return []
+    codes = {
+        code
+        for kind in kinds
+        for code, label in kind.workflow.states.items()
+        if given in (code, str(label)) or given.casefold() == gettext(str(label)).casefold()
+    }
+    return sorted(codes) or [given]
+
+
 def countdown(deadline: Deadline, now: datetime) -> dict[str, Any]:
     """Days and hours left (negative when late); None while paused."""
     if deadline.state == Deadline.State.PAUSED:
@@ -91,4 +116,7 @@ def countdown(deadline: Deadline, now: datetime) -> dict[str, Any]:
     seconds = int((deadline.due_at - now).total_seconds())
     late = seconds < 0
     seconds = abs(seconds)
-    return {"late": late, "days": seconds // 86400, "hours": (seconds % 86400) // 3600}
+    days, hours = seconds // 86400, (seconds % 86400) // 3600
+    # under an hour the minutes are what matters ("超时 0 天 0 小时" read as not late at all)
+    minutes = max(1, (seconds % 3600) // 60) if not days and not hours else None
+    return {"late": late, "days": days, "hours": hours, "minutes": minutes}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,7 +12,9 @@ from .access import scope
 from .casework import CASE_KINDS
 from .http import HiqcRequest
 from .models import Deadline
-from .mywork import countdown, my_work
+from .mywork import countdown, my_work, open_states, status_codes
+
+PER_PAGE = 50
 
 
 @login_required
@@ -23,7 +26,13 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
         for k in ("case_type", "status", "org_path", "clock_state")
     }
     mine_only = request.GET.get("mine") == "1"
-    items = my_work(actor, mine_only=mine_only, now=now, **f)
+    kinds = [k for k in CASE_KINDS.values() if not f["case_type"] or k.label == f["case_type"]]
+    codes = status_codes(kinds, f["status"])
+    items = my_work(
+        actor, mine_only=mine_only, now=now, status=codes, case_type=f["case_type"],
+        org_path=f["org_path"], clock_state=f["clock_state"],
+    )  # fmt: skip
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
             "item": i,
@@ -31,7 +40,11 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
             "status": gettext(i.kind.workflow.states.get(i.case.status, i.case.status)),
             "clocks": [{"d": d, "left": countdown(d, now)} for d in i.deadlines],
         }
-        for i in items
+        for i in page.object_list
+    ]
+    statuses = [
+        (k.name or k.label, [(code, gettext(label)) for code, label in open_states(k)])
+        for k in kinds
     ]
     units = scope(
         actor, apps.get_model("organisations", "OrgUnit")._default_manager.all(), "org.view"
@@ -41,6 +54,9 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
         "core/my_work.html",
         {
             "rows": rows,
+            "page": page,
+            "statuses": statuses,
+            "selected_statuses": codes,
             "filters": f,
             "mine": mine_only,
             "kinds": CASE_KINDS.values(),

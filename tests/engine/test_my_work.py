@@ -112,3 +112,45 @@ def test_my_work_lists_the_cases_a_reader_may_only_view_only_when_assigned(actor
         assert len(my_work(actors["agent"])) == 1
     finally:
         CASE_KINDS[KIND.label] = KIND
+
+
+def test_the_status_filter_offers_state_names_and_also_accepts_a_typed_name(personas, cases):
+    # Given three open cases in "已登记" (new)
+    client = Client()
+    client.force_login(personas["agent"])
+    html = client.get("/my-work/").content.decode()
+    assert '<option value="new">已登记</option>' in html  # a choice by name, not a code box
+    # When the user types the state's name rather than its code, it still filters
+    by_name = client.get("/my-work/", {"status": "已登记"}).content.decode()
+    by_code = client.get("/my-work/", {"status": "new"}).content.decode()
+    for page in (by_name, by_code):
+        assert "早立案" in page and "晚立案" in page and "上海案件" in page
+    assert "早立案" not in client.get("/my-work/", {"status": "处理中"}).content.decode()
+
+
+def test_my_work_pages_50_rows_at_a_time(actors, personas, org):
+    for n in range(53):
+        probe_create(actor=actors["agent"], org_unit=org["C1"], title=f"案件{n:02d}")
+    client = Client()
+    client.force_login(personas["agent"])
+    first = client.get("/my-work/").content.decode()
+    assert first.count("<tr>\n    <td>") == 50
+    assert "第 1 / 2 页，共 53 条" in first
+    second = client.get("/my-work/", {"page": 2}).content.decode()
+    assert second.count("<tr>\n    <td>") == 3
+
+
+def test_a_clock_that_has_just_run_out_reads_late_in_minutes_not_zero_days_zero_hours(cases):
+    from datetime import timedelta
+
+    from hiqc.core.models import Deadline
+    from hiqc.core.mywork import countdown
+
+    deadline = Deadline.objects.filter(case_id=str(cases["early"].pk)).first()
+    assert deadline is not None
+    just_late = countdown(deadline, deadline.due_at + timedelta(minutes=7))
+    assert just_late == {"late": True, "days": 0, "hours": 0, "minutes": 7}
+    nearly = countdown(deadline, deadline.due_at - timedelta(seconds=20))
+    assert nearly["minutes"] == 1 and not nearly["late"]
+    later = countdown(deadline, deadline.due_at + timedelta(days=2, hours=3))
+    assert (later["days"], later["hours"], later["minutes"]) == (2, 3, None)
