@@ -29,6 +29,12 @@ class ClaimIn(Schema):
     channel: ClaimChannel
     diagnosis_code: str = Field("", max_length=10)
     diagnosis_text: str = Field("", max_length=500)
+    cover_override_reason: str = Field(
+        "",
+        max_length=300,
+        description="accept a claim the policy may not cover (incident outside the policy "
+        "period, policy not in force); needs claims.override and is recorded as a finding",
+    )
 
 
 class ClaimRow(Schema):

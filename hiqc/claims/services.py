@@ -9,7 +9,7 @@ then is refused unless a supervisor overrides it with a reason, which is recorde
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -39,7 +39,7 @@ from hiqc.core.rules import rule_value
 from hiqc.core.workflow import NotAllowed
 from hiqc.customers.models import Customer
 from hiqc.organisations.models import OrgUnit
-from hiqc.policies.enums import ClaimType
+from hiqc.policies.enums import ClaimType, PolicyStatus
 from hiqc.policies.models import DocumentRequirement, Policy
 
 from .enums import ClaimChannel, Outcome, PaymentChannel, PaymentKind, ReasonCode
@@ -94,6 +94,50 @@ def _money(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | No
     except (InvalidOperation, ValueError):
         errors.setdefault(field, []).append(_("请输入大于 0 的金额（元）。"))
         return None
+
+
+def cover_problems(*, start: date, end: date, status: str, incident: date | None) -> list[str]:
+    """Why the policy may not cover an incident on ``incident`` (period and status); the claim
+    type and the insured person are checked beside this in ``claim_clean``."""
+    problems = []
+    if incident is not None and not start <= incident <= end:
+        problems.append(
+            _("出险日期 {day} 不在保险期间（{start} 至 {end}）内。").format(
+                day=incident, start=start, end=end
+            )
+        )
+    if status != PolicyStatus.IN_FORCE:
+        problems.append(
+            _("保单状态为“{status}”，请核实出险时保单是否有效。").format(
+                status=PolicyStatus(status).label if status in PolicyStatus.values else status
+            )
+        )
+    return problems
+
+
+def cover_check(
+    actor: Actor,
+    data: Mapping[str, Any],
+    problems: list[str],
+    err: Callable[[str, str], None],
+    path: str,
+) -> str:
+    """Refuse a claim the policy may not cover, unless someone holding ``claims.override`` gives
+    the reason for accepting it anyway (``cover_override_reason``); returns that reason."""
+    if not problems:
+        return ""
+    reason = str(data.get("cover_override_reason") or "").strip()[:300]
+    if not reason:
+        for problem in problems:
+            err("incident_date", problem)
+        if actor.can(OVERRIDE, path):
+            err("cover_override_reason", _("如确需受理，请填写例外受理理由。"))
+    elif not actor.can(OVERRIDE, path):
+        err(
+            "cover_override_reason",
+            _("例外受理须由有“例外审批”权限（claims.override）的人员办理。"),
+        )
+    return reason
 
 
 def claim_clean(
@@ -156,6 +200,10 @@ def claim_clean(
         out["incident_date"] = incident
     except ValueError:
         err("incident_date", _("请输入出险日期，例如 2026-10-08。"))
+    if policy is not None:  # cover: the policy period and status at the incident
+        problems = cover_problems(start=policy.start_date, end=policy.end_date,
+                                  status=policy.status, incident=out.get("incident_date"))  # fmt: skip
+        out["cover_override_reason"] = cover_check(actor, data, problems, err, policy.org_unit.path)
     out["amount_claimed"] = _money(data.get("amount_claimed"), "amount_claimed", errors)
     channel = str(data.get("channel") or "")
     if channel not in ClaimChannel.values:
@@ -189,6 +237,7 @@ def claim_register(
     if errors:
         raise ValidationFailed(_("理赔申请信息有误，请按提示修改。"), fields=errors)
     policy: Policy = clean["policy"]
+    override = clean.pop("cover_override_reason", "")
     unit = (
         get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, "claims.handle")
         if org_unit_id
@@ -199,14 +248,30 @@ def claim_register(
         Claim, field="number", letters="LP", at=now, digits=6,
         org_unit=unit, status=WORKFLOW.initial, received_at=now, small_claim=small, **clean,
     )  # fmt: skip
-    case_opened(kind=KIND, case=claim, actor=actor, at=now, source=source,
-                data={"channel": claim.channel, "claim_type": claim.claim_type},
+    opened = {"channel": claim.channel, "claim_type": claim.claim_type}
+    if override:
+        opened["cover_override_reason"] = override
+    case_opened(kind=KIND, case=claim, actor=actor, at=now, source=source, data=opened,
                 external=external)  # fmt: skip
+    if override:
+        cover_override_finding(number=claim.number, org_path=unit.path, case_id=claim.pk,
+                               by=actor.username)  # fmt: skip
     if small:  # CL-11: the fast track's 24-hour commitment
         deadline_start(case_type=CASE_TYPE, case_id=str(claim.pk), org_path=unit.path,
                        clock=FAST_TRACK, at=now)  # fmt: skip
     audit_record(actor=actor, action="claims.register", subject=claim)
     return claim
+
+
+def cover_override_finding(*, number: str, org_path: str, case_id: Any, by: str) -> None:
+    """A claim accepted although the policy may not cover it is a finding to look at (5.1.1);
+    the reason stays in the claim's opening event."""
+    finding_record(
+        rule="5.1.1", kind="claims.cover_override",
+        title=_("理赔 {n}：保单可能不承保，经例外受理").format(n=number),
+        org_path=org_path, case_type=CASE_TYPE, case_id=str(case_id),
+        dedupe_key=f"claims:{case_id}:cover_override", data={"approved_by": by},
+    )  # fmt: skip
 
 
 # --- checklist and the one-time notice (CL-1) -----------------------------------------------------

@@ -36,6 +36,9 @@ from ..services import (
     REFERENCE,
     _money,
     _when,
+    cover_check,
+    cover_override_finding,
+    cover_problems,
 )
 from ..workflow import FAST_TRACK, HANDLE, OVERRIDE, WORKFLOW
 from .contract import ClaimEvent, _doc_codes, _out_of_order, _slices
@@ -189,7 +192,7 @@ class EventRules:
         for part in _slices(sorted(numbers)):
             for p in Policy.objects.filter(number__in=part).values(
                 "pk", "number", "product_id", "product__claim_types", "product__term_years",
-                "org_unit_id", "org_unit__path", "end_date",
+                "org_unit_id", "org_unit__path", "start_date", "end_date", "status",
             ):  # fmt: skip
                 self.policies[p["number"]] = p
                 self.insured[p["pk"]] = []
@@ -409,6 +412,11 @@ class EventRules:
                 err("incident_date", _("出险日期不能晚于今天。"))
         except ValueError:
             err("incident_date", _("请输入出险日期，例如 2026-10-08。"))
+        override = ""
+        if policy is not None:
+            problems = cover_problems(start=policy["start_date"], end=policy["end_date"],
+                                      status=policy["status"], incident=incident)  # fmt: skip
+            override = cover_check(actor, data, problems, err, policy["org_unit__path"])
         amount = _money(data.get("amount_claimed"), "amount_claimed", errors)
         code = str(data.get("diagnosis_code") or "").strip().upper()
         if code and not ICD10.match(code):
@@ -447,9 +455,12 @@ class EventRules:
         for c in docs:
             case.documents.setdefault(c, ev.at)
         case.last_at = ev.at
-        case.events.append(self._event(case, ev, "create", "", ev.at,
-                                       {"channel": ClaimChannel.CORE_SYSTEM,
-                                        "claim_type": claim_type}))  # fmt: skip
+        opened: dict[str, Any] = {"channel": ClaimChannel.CORE_SYSTEM, "claim_type": claim_type}
+        if override:
+            opened["cover_override_reason"] = override
+            cover_override_finding(number=case.number, org_path=case.org_path, case_id=case.id,
+                                   by=actor.username)  # fmt: skip
+        case.events.append(self._event(case, ev, "create", "", ev.at, opened))
         return case
 
     def _event(

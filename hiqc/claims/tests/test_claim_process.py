@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from hiqc.claims.models import AdvancePaymentTask, ClaimLetter, Payment
+from hiqc.claims.models import AdvancePaymentTask, Claim, ClaimLetter, Payment
 from hiqc.claims.services import claim_act, claim_register
 from hiqc.core.calendar import BEIJING
 from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.models import Deadline, Finding
+from hiqc.core.models import CaseEvent, Deadline, Finding
 from hiqc.customers.services import customer_create
 from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured, Product
 
@@ -95,6 +95,39 @@ def test_registration_names_every_bad_field(actors, policy):
     with pytest.raises(ValidationFailed) as exc:
         register(actors, policy, amount="-1", claim_type="care", diagnosis_code="盲肠")
     assert {"amount_claimed", "claim_type", "diagnosis_code"} <= set(exc.value.fields)
+
+
+def test_an_incident_before_the_policy_starts_is_refused_at_intake(actors, policy):
+    # Given a policy in force from 2026-01-01: an incident on 2025-12-20 is not covered
+    with pytest.raises(ValidationFailed) as exc:
+        register(actors, policy, incident_date="2025-12-20")
+    assert "不在保险期间（2026-01-01 至 2026-12-31）内" in " ".join(
+        exc.value.fields["incident_date"]
+    )
+    assert not Claim.objects.exists()
+
+
+def test_a_policy_no_longer_in_force_is_refused_unless_an_approver_gives_a_reason(actors, policy):
+    Policy.objects.filter(pk=policy.pk).update(status="surrendered")
+    with pytest.raises(ValidationFailed) as exc:
+        register(actors, policy)
+    assert "退保" in " ".join(exc.value.fields["incident_date"])
+    # a handler without claims.override cannot accept it even with a reason
+    with pytest.raises(ValidationFailed) as exc:
+        register(actors, policy, cover_override_reason="退保前已出险，有住院记录为证")
+    assert "claims.override" in " ".join(exc.value.fields["cover_override_reason"])
+    # the claims reviewer (claims.override at head office) can, and it becomes a finding
+    with time_machine.travel(T0, tick=False):
+        claim = claim_register(
+            actor=actors["reviewer"],
+            data={"policy_number": policy.number, "claim_type": "medical_reimbursement",
+                  "incident_date": "2026-02-20", "amount_claimed": "8600", "channel": "counter",
+                  "cover_override_reason": "退保前已出险，有住院记录为证"},
+        )  # fmt: skip
+    finding = Finding.objects.get(kind="claims.cover_override")
+    assert finding.case_id == str(claim.pk) and claim.number in finding.title
+    opened = CaseEvent.objects.get(case_id=str(claim.pk), activity="create")
+    assert opened.data["cover_override_reason"] == "退保前已出险，有住院记录为证"
 
 
 # --- the one-time notice (CL-1) and the supplement pause (CL-3) ------------------------------

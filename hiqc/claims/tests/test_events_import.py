@@ -66,10 +66,10 @@ class Script:
         return self
 
     def create(self, claim: str, at: datetime, amount: str = "8600", **data) -> Script:
-        return self.ev(claim, "create", at, policy_number="P-0001",
-                       claim_type="medical_reimbursement", incident_date="2026-02-20",
-                       amount_claimed=amount, diagnosis_code="K35.8", diagnosis_text="急性阑尾炎",
-                       **data)  # fmt: skip
+        fields = {"policy_number": "P-0001", "claim_type": "medical_reimbursement",
+                  "incident_date": "2026-02-20", "amount_claimed": amount,
+                  "diagnosis_code": "K35.8", "diagnosis_text": "急性阑尾炎"}  # fmt: skip
+        return self.ev(claim, "create", at, **{**fields, **data})
 
 
 def story(system: str = "CORE") -> Script:
@@ -289,3 +289,18 @@ def test_given_malformed_lines_when_imported_then_each_is_rejected_by_line_and_t
     assert [r["line"] for r in report.rejected] == [2, 3, 4, 5]
     assert "external_id" in report.rejected[2]["problem"]  # missing fields are named
     assert "时区" in report.rejected[3]["problem"]  # a time without offset is refused
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["single", "bulk"])
+def test_given_an_incident_outside_the_policy_period_when_imported_then_both_paths_refuse_it(
+    actors, policy, bulk
+):
+    s = Script()
+    s.create("C-1", T0, incident_date="2025-12-01")  # before the policy starts (2026-01-01)
+    s.create("C-2", T0)  # covered
+    report = run(actors["claims"], s.lines, bulk=bulk)
+    assert report.applied == 1
+    (rejected,) = report.rejected
+    assert rejected["line"] == 1
+    assert "不在保险期间" in " ".join(rejected["fields"]["incident_date"])
+    assert list(Claim.objects.values_list("external_ref", flat=True)) == ["C-2"]
