@@ -18,7 +18,7 @@ from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.errors import Forbidden
 from hiqc.core.models import CaseEvent, Deadline
 
-from .models import Claim, ClaimLetter
+from .models import Claim, ClaimDocument, ClaimLetter
 
 VIEW = "claims.view"
 CASE_TYPE = "claims.claim"
@@ -112,6 +112,13 @@ def claim_list(
         qs = qs.annotate(decision_withheld=Case(When(pk__in=withheld, then=Value(True)),
                                                 default=Value(False), output_field=BooleanField()))  # fmt: skip
     return qs.order_by("-received_at")
+
+
+def access_claim_document(actor: Actor, document_id: Any) -> ClaimDocument:
+    """A received document, behind its claim's door (scope, then the blind-review guard)."""
+    doc = get_in_scope(actor, ClaimDocument.objects.select_related("claim"), document_id, VIEW)
+    _guarded(actor, doc.claim)
+    return doc
 
 
 def access_claim_letter(actor: Actor, letter_id: Any) -> ClaimLetter:

@@ -31,7 +31,7 @@ from hiqc.core.casework import (
     case_transition,
 )
 from hiqc.core.deadlines import BREACH_LEVEL, deadline_start
-from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.models import CaseEvent, Deadline
@@ -51,7 +51,7 @@ from .models import (
     Payment,
     SupplementRequest,
 )
-from .selectors import access_claim
+from .selectors import access_claim, access_claim_document
 from .workflow import FAST_TRACK, OVERRIDE, WORKFLOW
 
 ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$")
@@ -272,6 +272,17 @@ def cover_override_finding(*, number: str, org_path: str, case_id: Any, by: str)
         org_path=org_path, case_type=CASE_TYPE, case_id=str(case_id),
         dedupe_key=f"claims:{case_id}:cover_override", data={"approved_by": by},
     )  # fmt: skip
+
+
+def claim_document_open(*, actor: Actor, document_id: Any) -> ClaimDocument:
+    """A received document's file, for those who may see its claim; every opening is audited.
+    A document without a file (paper, core system) answers as a missing one."""
+    doc = access_claim_document(actor, document_id)
+    if not doc.file:
+        raise NotFound()
+    audit_record(actor=actor, action="claims.document.open", subject=doc,
+                 data={"claim": doc.claim.number, "requirement": doc.requirement_code})  # fmt: skip
+    return doc
 
 
 # --- checklist and the one-time notice (CL-1) -----------------------------------------------------

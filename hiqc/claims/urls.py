@@ -10,4 +10,5 @@ urlpatterns = [
     path("<uuid:claim_id>/actions/<str:action>/", views.claim_action, name="action"),
     path("<uuid:claim_id>/diagnosis/", views.diagnosis_reveal, name="diagnosis"),
     path("letters/<uuid:letter_id>/", views.claim_letter_page, name="letter"),
+    path("documents/<uuid:document_id>/", views.claim_document_file, name="document"),
 ]

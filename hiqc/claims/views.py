@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,6 +151,20 @@ def claim_letter_page(request: HiqcRequest, letter_id: str) -> HttpResponse:
     letter = selectors.access_claim_letter(request.actor, letter_id)
     body = services.letter_read(actor=request.actor, letter=letter)
     return render(request, "claims/letter.html", {"letter": letter, "body": body})
+
+
+@login_required
+def claim_document_file(request: HiqcRequest, document_id: str) -> FileResponse:
+    """A document the claimant uploaded (or the counter scanned), for those who may see the
+    claim; every opening is audited. Served as a download under a generated name."""
+    doc = services.claim_document_open(actor=request.actor, document_id=document_id)
+    ext = doc.file.name.rsplit(".", 1)[-1] if "." in doc.file.name else "bin"
+    return FileResponse(
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=f"{doc.claim.number}-{doc.requirement_code}.{ext}",
+        content_type=doc.content_type or "application/octet-stream",
+    )
 
 
 @login_required

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -148,3 +151,47 @@ def test_handler_gets_one_notification_for_several_files_uploaded_at_once_on_the
     note = Notification.objects.get(user=personas["claims"])
     assert note.kind == "documents_received" and claim.number in note.title
     assert "医疗费用发票" in note.title and "2 个文件" in note.body
+
+
+def test_the_handler_sees_and_opens_what_the_claimant_uploaded_and_an_outsider_cannot(
+    family, personas, org
+):
+    from hiqc.core.models import AuditEvent
+    from hiqc.organisations.enums import Role
+    from hiqc.organisations.models import Membership, User
+
+    # Given a claimant who uploaded a photo of an invoice online
+    c = signed_in()
+    c.post("/online-claims/claims/new/", CLAIM)
+    claim = Claim.objects.get()
+    c.post(f"/online-claims/claims/{claim.pk}/documents/",
+           {"requirement_code": "invoice", "file": [SimpleUploadedFile("p1.jpg", JPEG)]})  # fmt: skip
+    doc = ClaimDocument.objects.get()
+    staff = Client()
+    staff.force_login(personas["claims"])
+    # When the claims handler opens the claim page, then the document is listed with a link
+    page = staff.get(f"/claims/{claim.pk}/").content.decode()
+    assert 'id="documents"' in page and f'id="document-{doc.pk}"' in page
+    # and the file opens, as an audited download
+    response = staff.get(f"/claims/documents/{doc.pk}/")
+    assert response.status_code == 200 and response.getvalue() == JPEG
+    assert f"{claim.number}-invoice.jpg" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="claims.document.open", subject_id=str(doc.pk)).exists()
+    # A handler of another branch gets the same answer as for a document that does not exist
+    other = User.objects.create_user(username="sh_claims", org_unit=org["P2"])
+    Membership.objects.create(user=other, role=Role.CLAIMS_HANDLER, org_unit=org["P2"])
+    outsider = Client()
+    outsider.force_login(other)
+    theirs = outsider.get(f"/claims/documents/{doc.pk}/")
+    missing = outsider.get(f"/claims/documents/{uuid.uuid4()}/")
+    assert theirs.status_code == missing.status_code == 404
+
+    # the same page but for the per-response CSRF mask and the address asked for
+    def unmasked(r):
+        return re.sub(
+            rb'"X-CSRFToken": "[^"]+"|csrfmiddlewaretoken" value="[^"]+"|name="next" value="[^"]+"',
+            b"",
+            r.content,
+        )
+
+    assert unmasked(theirs) == unmasked(missing)
