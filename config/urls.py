@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hiqc.core import calendar_views, mywork_views, notification_views, process_views
+from hiqc.core import backup_views, calendar_views, mywork_views, notification_views, process_views
 from hiqc.core import views as core_views
 from hiqc.organisations import views as organisation_views
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("rules/", core_views.rules_page, name="rules"),
     path("findings/", core_views.findings_page, name="findings"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("operations/backups/", backup_views.backups_page, name="backups"),
     path("my-work/", mywork_views.my_work_page, name="my_work"),
     path("processes/", process_views.process_page, name="processes"),
     path("notifications/", notification_views.inbox_page, name="inbox"),

@@ -77,3 +77,36 @@ def test_english_translation_is_complete():
         check=True,
     )
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+
+
+def _literal_keywords(function: str, keyword: str):
+    """(file:line, value) of every string literal passed as ``keyword`` to ``function``."""
+    for path in (ROOT / "hiqc").rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name != function:
+                continue
+            for kw in node.keywords:
+                if kw.arg == keyword and isinstance(kw.value, ast.Constant):
+                    yield f"{path.relative_to(ROOT)}:{node.lineno}", kw.value.value
+
+
+def test_every_audit_action_and_finding_kind_has_a_label_for_the_pages():
+    """The audit log and the findings page name what happened, never a code (issue 13)."""
+    from hiqc.core.audit_labels import action_label, finding_kind_label
+
+    unnamed = [
+        f"{where} {action}"
+        for where, action in _literal_keywords("audit_record", "action")
+        if action_label(action) == action
+    ]
+    unnamed += [
+        f"{where} {kind}"
+        for where, kind in _literal_keywords("finding_record", "kind")
+        if finding_kind_label(kind) == kind
+    ]
+    assert unnamed == [], "register a label (hiqc.core.audit_labels) for: " + ", ".join(unnamed)

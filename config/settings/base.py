@@ -204,3 +204,6 @@ HIQC_PRODUCT_NAME = _("健康保险服务质量控制平台")
 HIQC_FIRST_RUN_TOKEN_FILE = os.environ.get(
     "HIQC_FIRST_RUN_TOKEN_FILE", str(BASE_DIR / "var" / "first-run.token")
 )
+
+# Encrypted backups and their manifests (manage.py backup / restore --verify; ADR 0014).
+HIQC_BACKUP_DIR = os.environ.get("HIQC_BACKUP_DIR", str(BASE_DIR / "var" / "backups"))

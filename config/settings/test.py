@@ -39,3 +39,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.engine"]  # noqa: F405
 
 # The demo loader's test loads a small demo: a tenth of the call volume.
 HIQC_DEMO_CALLS_PER_YEAR = 20_000
+
+# Backups written by the tests (the daily job runs in the date tests) stay apart from the demo's.
+HIQC_BACKUP_DIR = str(BASE_DIR / "var" / f"test-backups-{os.getpid()}")

@@ -7,6 +7,15 @@ class CallCentreConfig(AppConfig):
     verbose_name = "呼叫中心"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels
+
+        register_audit_labels(
+            {
+                "calls.import": gettext_noop("导入话务数据"),
+            }
+        )
         from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.navigation import register_link

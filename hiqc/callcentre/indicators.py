@@ -294,7 +294,7 @@ def _register() -> None:
                     direction=metric.direction,
                     clauses=("4.1.3(1)", "4.2.3(1)"),
                     formula=metric.formula,
-                    source="CC-2, CC-3 (regulations.md); telephony call records",
+                    source="CC-2, CC-3; telephony call records",
                     granularities=GRANULARITIES,
                     family=CALLS,
                     owner="call_centre_supervisor",

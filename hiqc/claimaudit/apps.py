@@ -7,6 +7,18 @@ class ClaimAuditConfig(AppConfig):
     verbose_name = "理赔准确性审计"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels
+
+        register_audit_labels(
+            {
+                "claimaudit.errors": gettext_noop("判定差错"),
+                "claimaudit.readjudicate": gettext_noop("盲审复核结论"),
+                "claimaudit.round_complete": gettext_noop("完成抽检"),
+                "claimaudit.round_create": gettext_noop("创建抽检"),
+            }
+        )
         from django.utils.translation import gettext_lazy as _
 
         from hiqc.claims.selectors import register_list_guard, register_read_guard

@@ -7,6 +7,33 @@ class ClaimsConfig(AppConfig):
     verbose_name = "理赔"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels, register_finding_kinds
+
+        register_finding_kinds(
+            {
+                "claims.audit_error": gettext_noop("理赔抽检发现差错"),
+                "claims.cover_override": gettext_noop("保单可能不承保，经例外受理"),
+                "claims.supplement_override": gettext_noop("首次通知后再次要求补充材料（经批准）"),
+            }
+        )
+        register_audit_labels(
+            {
+                "claims.register": gettext_noop("受理理赔"),
+                "claims.advance_pay": gettext_noop("先予支付"),
+                "claims.diagnosis.reveal": gettext_noop("查看诊断明文"),
+                "claims.document.open": gettext_noop("打开理赔材料"),
+                "claims.events.import": gettext_noop("导入核心系统理赔事件"),
+                "claims.letter.issue": gettext_noop("出具理赔通知书"),
+                "claims.letter.read": gettext_noop("查阅理赔通知书"),
+                "claims.online.code_failed": gettext_noop("在线理赔验证码错误"),
+                "claims.online.code_sent": gettext_noop("发送在线理赔验证码"),
+                "claims.online.document": gettext_noop("在线上传理赔材料"),
+                "claims.online.session_end": gettext_noop("在线理赔会话结束"),
+                "claims.online.verified": gettext_noop("在线理赔身份验证通过"),
+            }
+        )
         from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.casework import register_case_kind

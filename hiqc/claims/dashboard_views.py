@@ -53,6 +53,13 @@ def timeliness_page(request: HiqcRequest) -> HttpResponse:
     steps = t.timeliness(unit, start, end)
     pay = t.payment_time(unit, start, end)
     rates = t.rates(unit, start, end)
+    rate_labels = {
+        "claims.decided_on_time_rate": _("按时核定率（CL-2）"),
+        "claims.refusal_notice_on_time_rate": _("拒赔通知按时率（CL-6）"),
+        "claims.paid_on_time_rate": _("按时支付率（CL-5）"),
+        "claims.payout_ratio": _("获赔率"),
+        t.SATISFACTION: _("满意度"),
+    }
     labels = {s.code: _(s.label) for s in STEPS}
     chart = {
         "steps": [labels[s.code] for s in STEPS],
@@ -95,14 +102,11 @@ def timeliness_page(request: HiqcRequest) -> HttpResponse:
         "pay": pay,
         "satisfaction": rates[t.SATISFACTION],
         "rates": [
-            {"label": label, "rate": rates[code]}
-            for code, label in (
-                ("claims.decided_on_time_rate", _("按时核定率（CL-2）")),
-                ("claims.refusal_notice_on_time_rate", _("拒赔通知按时率（CL-6）")),
-                ("claims.paid_on_time_rate", _("按时支付率（CL-5）")),
-                ("claims.payout_ratio", _("获赔率")),
-            )
+            {"label": rate_labels[code], "rate": rates[code]}
+            for code in t.RATE_CODES
+            if code != t.SATISFACTION  # a tile of its own
         ],
+        "branch_columns": [rate_labels[c] for c in t.RATE_CODES],
         "branch_rates": [
             {"name": t.branch_name(b), "cells": [r[c] for c in t.RATE_CODES]}
             for b, r in t.branch_rates(unit, start, end)

@@ -403,23 +403,25 @@ for _p, _zh, _en in ((50, "中位数", "median"), (90, "P90", "90th percentile")
         "days) over the claims of the subtree first paid in the period",
         samples=_payment_samples, percentile=_p, cases=_payment_cases,
     )  # fmt: skip
-for _clock, _code, _zh, _en, _clauses, _limit in (
+for _clock, _code, _zh, _en, _clauses, _limit, _name in (
     ("claims.decide", ON_TIME["claims.decide"], "理赔按时核定率", "Claims decided on time",
-     ("5.2.2(3)", "CL-2"), "legal"),
+     ("5.2.2(3)", "CL-2"), "legal", "decision"),
     ("claims.refusal_notice", ON_TIME["claims.refusal_notice"], "拒赔通知按时发出率",
-     "Refusal notices sent on time", ("5.2.2(3)", "CL-6"), "legal"),
+     "Refusal notices sent on time", ("5.2.2(3)", "CL-6"), "legal", "refusal-notice"),
     ("claims.payment", ON_TIME["claims.payment"], "赔款按时支付率", "Claims paid on time",
-     ("5.1.2(4)", "5.2.2(3)", "CL-5"), "legal"),
+     ("5.1.2(4)", "5.2.2(3)", "CL-5"), "legal", "payment"),
     ("claims.notice", "claims.notice_on_time_rate", "一次性告知按时率",
-     "One-time supplement notices sent on time", ("5.1.2(2)", "CL-1"), "internal"),
+     "One-time supplement notices sent on time", ("5.1.2(2)", "CL-1"), "internal",
+     "one-time notice"),
     ("claims.advance", "claims.advance_on_time_rate", "先予支付按时率",
-     "Advance payments made on time", ("5.2.2(3)", "CL-7"), "legal"),
+     "Advance payments made on time", ("5.2.2(3)", "CL-7"), "legal", "advance-payment"),
     ("claims.fast_track", "claims.fast_track_on_time_rate", "小额快赔按时结案率",
-     "Small claims closed within the fast-track limit", ("5.1.2(4)", "CL-11"), "commitment"),
+     "Small claims closed within the fast-track limit", ("5.1.2(4)", "CL-11"), "commitment",
+     "fast-track"),
 ):  # fmt: skip
     _declare(
         _code, _zh, _en, "ratio", "higher_better", _clauses,
-        f"{_clock} clocks closed within the {_limit} limit ÷ {_clock} clocks closed (met or "
+        f"{_name} clocks closed within the {_limit} limit ÷ {_name} clocks closed (met or "
         "breached) in the period",
         compute_range=clocks_on_time(_clock), cases=clock_cases(_clock),
     )  # fmt: skip

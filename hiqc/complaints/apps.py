@@ -7,6 +7,18 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "投诉"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels
+
+        register_audit_labels(
+            {
+                "complaints.register": gettext_noop("登记投诉"),
+                "complaints.letter.issue": gettext_noop("出具投诉告知文书"),
+                "complaints.letter.read": gettext_noop("查阅投诉告知文书"),
+                "complaints.statistics.export": gettext_noop("导出监管投诉统计"),
+            }
+        )
         from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.casework import register_case_kind

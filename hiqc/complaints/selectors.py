@@ -66,6 +66,11 @@ def complaints_of_customer(actor: Actor, customer_id: Any, *, limit: int = 10) -
     )
 
 
+def root_cause_names() -> dict[str, str]:
+    """Every root cause's name by code, retired ones included (old decisions name them)."""
+    return dict(RootCause.objects.values_list("code", "name"))
+
+
 def root_causes(*, active_only: bool = True) -> QuerySet[RootCause]:
     qs = RootCause.objects.select_related("parent")
     if active_only:

@@ -222,6 +222,7 @@ def _detail_context(
     labels = {"create": gettext_noop("登记"), **{t.name: t.label for t in WORKFLOW.transitions}}
     states = dict(Status.choices)
     needs_handlers = any(a["name"] in ("assign", "reassign") for a in forms["actions"])
+    causes = selectors.root_cause_names()
     return {
         **forms,
         "c": complaint,
@@ -239,7 +240,7 @@ def _detail_context(
                 "label": _(labels[e.activity]) if e.activity in labels else e.activity,
                 "from": states.get(e.from_state, e.from_state),
                 "to": states.get(e.to_state, e.to_state),
-                "data": _event_data(e.data),
+                "data": _event_data(e.data, causes),
             }
             for e in selectors.case_events(complaint)
         ],
@@ -268,12 +269,13 @@ EVENT_VALUES: dict[str, dict[str, Any]] = {
 }
 
 
-def _event_data(data: Any) -> list[tuple[str, str]]:
-    """An event's recorded inputs with readable names and values."""
+def _event_data(data: Any, causes: dict[str, str]) -> list[tuple[str, str]]:
+    """An event's recorded inputs with readable names and values (a root cause by its name)."""
     if not isinstance(data, dict):
         return []
+    values = {**EVENT_VALUES, "root_cause": causes}
     return [
-        (_(EVENT_KEYS[k]) if k in EVENT_KEYS else k, str(EVENT_VALUES.get(k, {}).get(v, v)))
+        (_(EVENT_KEYS[k]) if k in EVENT_KEYS else k, str(values.get(k, {}).get(v, v)))
         for k, v in data.items()
     ]
 

@@ -77,7 +77,7 @@ REPLIED_ON_TIME = Indicator(
     direction="higher_better",
     clauses=("4.1.1", "4.1.3(2)"),
     formula=(
-        "consultation.reply clocks closed within the internal limit (1 working day by default, "
+        "reply clocks closed within the internal limit (1 working day by default, "
         "set per process version) ÷ those clocks closed (met or breached) in the period"
     ),
     source="HIQC consultations (Deadline rows of the reply clock)",

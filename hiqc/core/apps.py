@@ -12,3 +12,22 @@ class CoreConfig(AppConfig):
         from .notifications import on_deadline_warned
 
         deadline_warned.connect(on_deadline_warned, dispatch_uid="hiqc.deadline_notifications")
+
+        # Backups with verified restore (6.2.2(4), ADR 0014): the retention rule and the page.
+        from django.utils.translation import gettext_lazy as _
+        from django.utils.translation import gettext_noop
+
+        from .audit_labels import register_audit_labels
+        from .backup import RETENTION
+        from .navigation import register_link
+        from .rules import register_rules
+
+        register_rules(RETENTION)
+        register_link("security", "backups", _("备份与恢复测试"), "rules.view")
+        register_audit_labels(
+            {
+                "backup.create": gettext_noop("数据库备份"),
+                "backup.restore_test": gettext_noop("备份恢复测试"),
+                "backup.prune": gettext_noop("按保留期删除备份文件"),
+            }
+        )

@@ -546,3 +546,32 @@ class IndicatorTarget(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.code}@{self.org_path or '*'} {self.target}"
+
+
+class BackupRecord(BaseModel):
+    """One backup or one restore test (standard 6.2.2(4); hiqc.core.backup, ADR 0014).
+    ``details`` holds counts, check results and file names — never personal data."""
+
+    class Kind(models.TextChoices):
+        BACKUP = "backup", _("备份")
+        RESTORE_TEST = "restore_test", _("恢复测试")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), db_index=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    size = models.BigIntegerField(_("文件大小"), null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    ok = models.BooleanField(_("结果"), default=False)
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    details = models.JSONField(_("说明"), default=dict, blank=True)
+
+    unscoped: ClassVar[str | None] = "system operations records, shown to holders of rules.view"
+
+    class Meta:
+        ordering = ("-started_at",)
+        verbose_name = _("备份与恢复测试记录")
+        verbose_name_plural = _("备份与恢复测试记录")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} {'ok' if self.ok else 'FAILED'}"

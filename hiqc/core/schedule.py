@@ -76,6 +76,13 @@ SCHEDULE: list[Periodic] = [
         daily_beijing(3, 15),
         "Delete expired sessions.",
     ),
+    Periodic(
+        "core.backup_daily",
+        "hiqc.core.tasks.backup_daily_job",
+        daily_beijing(3, 30),
+        "Back up the database into an encrypted file with its manifest, then delete backups "
+        "past backup.retention_days (standard 6.2.2(4)).",
+    ),
 ]
 
 TASKS: dict[str, Any] = {}

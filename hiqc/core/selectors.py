@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from .access import Actor, scope
 from .models import (
     AuditEvent,
+    Finding,
     JobRun,
     Notification,
     NotificationPreference,
@@ -40,6 +41,16 @@ def audit_event_list(
     if until:
         qs = qs.filter(at__lt=until)
     return qs.order_by("-seq")
+
+
+def finding_kinds_in_use(actor: Actor) -> list[str]:
+    """The kinds of the findings the actor may see (for the filter)."""
+    return list(
+        scope(actor, Finding.objects.all(), "findings.view")
+        .order_by()
+        .values_list("kind", flat=True)
+        .distinct()
+    )
 
 
 def audit_actions(actor: Actor) -> list[str]:
@@ -107,7 +118,6 @@ def process_versions(process: str) -> list[ProcessVersion]:
 
 def finding_list(actor: Actor, *, rule: str = "", kind: str = "", status: str = "") -> QuerySet:
     """Compliance findings in the actor's scope, newest first."""
-    from .models import Finding
 
     qs = scope(actor, Finding.objects.all(), "findings.view")
     if rule:

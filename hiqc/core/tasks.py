@@ -51,3 +51,11 @@ def indicators_daily_job() -> dict:
         granularity="month", start=month, end=next_start(align(today, "month"), "month")
     )
     return {"day_rows": days, "month_rows": months}
+
+
+def backup_daily_job() -> dict:
+    """Back up the database (encrypted, with its manifest), then apply backup.retention_days."""
+    from .access import Actor
+    from .backup import backup_scheduled
+
+    return backup_scheduled(actor=Actor.system("core.backup_daily"))

@@ -167,15 +167,19 @@ def findings_page(request: HiqcRequest) -> HttpResponse:
     one-time notice (CL-1), audit errors — recorded where they happen; the risk chapter works them."""
     from django.core.paginator import Paginator
 
+    from .audit_labels import finding_kind_label
     from .models import Finding
-    from .selectors import finding_list
+    from .selectors import finding_kinds_in_use, finding_list
 
     actor = request.actor
     require(actor, "findings.view")
     f = {k: request.GET.get(k, "").strip()[:40] for k in ("rule", "kind", "status")}
     page = Paginator(finding_list(actor, **f), 50).get_page(request.GET.get("page"))
+    kinds = sorted(
+        {(k, finding_kind_label(k)) for k in finding_kinds_in_use(actor)}, key=lambda kv: kv[1]
+    )
     return render(
         request,
         "core/findings.html",
-        {"page": page, "f": f, "statuses": Finding.Status.choices},
+        {"page": page, "f": f, "statuses": Finding.Status.choices, "kinds": kinds},
     )

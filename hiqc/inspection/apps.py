@@ -7,6 +7,20 @@ class InspectionConfig(AppConfig):
     verbose_name = "质检"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels
+
+        register_audit_labels(
+            {
+                "inspection.dispute": gettext_noop("提出质检申诉"),
+                "inspection.dispute_decide": gettext_noop("处理质检申诉"),
+                "inspection.sample": gettext_noop("质检抽样"),
+                "inspection.score": gettext_noop("质检评分"),
+                "inspection.sheet_active": gettext_noop("启用或停用评分表"),
+                "inspection.sheet_publish": gettext_noop("发布评分表"),
+            }
+        )
         from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.navigation import register_link

@@ -7,6 +7,28 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "机构与人员"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels
+
+        register_audit_labels(
+            {
+                "api_token.create": gettext_noop("创建 API 令牌"),
+                "api_token.revoke": gettext_noop("吊销 API 令牌"),
+                "auth.login": gettext_noop("登录"),
+                "auth.login_failed": gettext_noop("登录失败"),
+                "auth.session_expired": gettext_noop("会话超时退出"),
+                "department.create": gettext_noop("新建部门"),
+                "install.bootstrap": gettext_noop("系统初始化（总公司与管理员）"),
+                "membership.grant": gettext_noop("授予角色"),
+                "membership.revoke": gettext_noop("撤销角色"),
+                "org_unit.create": gettext_noop("新建机构"),
+                "organisations.business_volume.import": gettext_noop("导入业务规模数据"),
+                "user.create": gettext_noop("新建用户"),
+                "user.deactivate": gettext_noop("停用用户"),
+                "user.reactivate": gettext_noop("启用用户"),
+            }
+        )
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.utils.translation import gettext_lazy as _
 

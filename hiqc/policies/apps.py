@@ -7,6 +7,15 @@ class PoliciesConfig(AppConfig):
     verbose_name = "保单与产品"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels
+
+        register_audit_labels(
+            {
+                "policies.import": gettext_noop("导入保单"),
+            }
+        )
         from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.navigation import register_link

@@ -7,6 +7,15 @@ class QualityConfig(AppConfig):
     verbose_name = "质量监控与改进"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels
+
+        register_audit_labels(
+            {
+                "quality.target.set": gettext_noop("设定指标目标"),
+            }
+        )
         from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.casework import register_case_kind

@@ -255,15 +255,20 @@ def funnel(code: str, units: list[Any], parent_path: str, *, start: datetime, en
     if not points or not total_d:
         return None
     p0 = total_n / total_d
+
+    def limits(n: int, confidence: float) -> tuple[float, float]:
+        # all on time (or none): every unit sits on the target, the funnel is the line itself
+        return funnel_limits(p0, n, confidence) if 0 < p0 < 1 else (p0, p0)
+
     top = max(p.denominator for p in points)
     xs = sorted({max(1, round(top * k / 40)) for k in range(1, 41)})
     lines = {
-        "95": [funnel_limits(p0, int(x), 95) for x in xs],
-        "99.8": [funnel_limits(p0, int(x), 99.8) for x in xs],
+        "95": [limits(int(x), 95) for x in xs],
+        "99.8": [limits(int(x), 99.8) for x in xs],
     }
     outside = []
     for p in points:
-        lo, hi = funnel_limits(p0, int(p.denominator), 99.8)
+        lo, hi = limits(int(p.denominator), 99.8)
         if p.value is not None and not lo <= p.value <= hi:
             outside.append(p.name)
     return {"p0": p0, "points": points, "xs": xs, "lines": lines, "outside": outside}

@@ -7,6 +7,33 @@ class SurveysConfig(AppConfig):
     verbose_name = "满意度调查"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels, register_finding_kinds
+
+        register_finding_kinds(
+            {
+                "surveys.mystery.below_pass": gettext_noop("神秘顾客走访未达合格分"),
+                "surveys.mystery.fatal": gettext_noop("神秘顾客走访出现否决项"),
+            }
+        )
+        register_audit_labels(
+            {
+                "surveys.mystery.assign": gettext_noop("分派神秘顾客走访"),
+                "surveys.mystery.cancel": gettext_noop("取消神秘顾客走访"),
+                "surveys.mystery.record": gettext_noop("登记神秘顾客走访结果"),
+                "surveys.mystery.scenario_create": gettext_noop("新建走访场景"),
+                "surveys.mystery.scenario_new_version": gettext_noop("走访场景新版本"),
+                "surveys.mystery.scenario_publish": gettext_noop("发布走访场景"),
+                "surveys.mystery.scenario_update": gettext_noop("修改走访场景"),
+                "surveys.plan.create": gettext_noop("新建调查计划"),
+                "surveys.plan.status": gettext_noop("调查计划状态变更"),
+                "surveys.questionnaire.new_version": gettext_noop("问卷新版本"),
+                "surveys.questionnaire.publish": gettext_noop("发布问卷"),
+                "surveys.report.export": gettext_noop("导出调查报告"),
+                "surveys.response.phone": gettext_noop("录入电话回访答卷"),
+            }
+        )
         from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.navigation import register_link

@@ -134,7 +134,7 @@ def test_given_a_pending_item_the_review_page_and_api_do_not_reveal_the_original
                                 "reason_code": "deductible"}  # fmt: skip
     assert body["suggested_errors"] == ["missed_payment", "wrong_amount"]
     html = client.get(f"/claim-audits/items/{partial_item.pk}/").content.decode()
-    assert "1234.56" in html and 'id="errors-form"' in html
+    assert "1,234.56" in html and 'id="errors-form"' in html
 
 
 def test_a_reviewer_cannot_audit_a_claim_they_decided(actors, org, personas):

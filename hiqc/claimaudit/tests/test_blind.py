@@ -38,7 +38,7 @@ def test_reviewer_cannot_open_the_claim_page_while_their_blind_review_is_pending
     page = _client(personas, "reviewer").get(f"/claims/{claim.pk}/")
     assert page.status_code == 403
     html = page.content.decode()
-    assert "盲审复核尚未提交" in html and "4321.09" not in html
+    assert "盲审复核尚未提交" in html and "4321.09" not in html and "4,321.09" not in html
     assert f'href="/claim-audits/items/{item.pk}/"' in html and "返回我的复核" in html
 
 
@@ -51,6 +51,7 @@ def test_reviewer_cannot_read_the_claim_through_the_api_while_their_blind_review
     body = response.json()
     assert body["code"] == "blind_review_pending" and "盲审复核尚未提交" in body["message"]
     assert "4321.09" not in response.content.decode()
+    assert "4,321.09" not in response.content.decode()
 
 
 def test_reviewer_cannot_read_letters_or_act_on_the_claim_while_their_blind_review_is_pending(
@@ -79,7 +80,7 @@ def test_reviewer_sees_the_claim_again_once_their_blind_review_is_submitted(acto
     services.item_readjudicate(actor=actors["reviewer"], item_id=item.pk, outcome="approve",
                                amount="4321.09")  # fmt: skip
     page = client.get(f"/claims/{claim.pk}/")
-    assert page.status_code == 200 and "4321.09" in page.content.decode()
+    assert page.status_code == 200 and "4,321.09" in page.content.decode()
     response = client.get(f"/api/v1/claims/{claim.pk}")
     assert response.status_code == 200 and response.json()["outcome"] == "approve"
 
@@ -123,6 +124,7 @@ def test_an_earlier_audit_of_the_claim_stays_closed_while_a_new_blind_review_is_
     page = client.get(f"/claim-audits/items/{first.pk}/")
 
     assert page.status_code == 403 and "4321.09" not in page.content.decode()
+    assert "4,321.09" not in page.content.decode()
     assert f'href="/claim-audits/items/{again.pk}/"' in page.content.decode()
     assert client.get(f"/claim-audits/items/{again.pk}/").status_code == 200  # the blind one
 

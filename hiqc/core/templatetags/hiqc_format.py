@@ -21,3 +21,41 @@ def yuan(value: float | None) -> str:
     if value is None:
         return "—"
     return f"¥{value:,.2f}"
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    """An audit action's label in the reader's language (``hiqc.core.audit_labels``)."""
+    from hiqc.core.audit_labels import action_label
+
+    return action_label(code)
+
+
+@register.filter
+def audit_subject(subject_type: str) -> str:
+    from hiqc.core.audit_labels import subject_label
+
+    return subject_label(subject_type)
+
+
+@register.filter
+def actor(name: str) -> str:
+    """Who acted: a username, or what a job or command is called."""
+    from hiqc.core.audit_labels import actor_label
+
+    return actor_label(name)
+
+
+@register.filter
+def finding_kind(kind: str) -> str:
+    from hiqc.core.audit_labels import finding_kind_label
+
+    return finding_kind_label(kind)
+
+
+@register.filter
+def amount(value: float | None) -> str:
+    """145000 → "145,000.00": an amount in a column or line that already says 元."""
+    if value is None or value == "":
+        return "—"
+    return f"{value:,.2f}"

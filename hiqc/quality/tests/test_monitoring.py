@@ -90,6 +90,19 @@ def test_funnel_marks_the_unit_outside_the_limits(org):
     assert {p.name for p in plot["points"]} >= {org["P1"].localized_name, org["P2"].localized_name}
 
 
+def test_a_funnel_where_every_unit_is_on_time_is_the_target_line_not_a_server_error(org):
+    from hiqc.organisations.models import OrgUnit
+
+    # Given every decision on time at every unit (p0 = 1: no binomial spread to draw)
+    seed("claims.decided_on_time_rate", [(MONTHS[4], org["C1"].path, 40, 40),
+                                         (MONTHS[4], org["C2"].path, 25, 25)])  # fmt: skip
+    units = list(OrgUnit.objects.filter(parent=org["HO"]).order_by("path"))
+    plot = funnel("claims.decided_on_time_rate", units, org["HO"].path, start=MONTHS[3],
+                  end=datetime(2026, 7, 1, tzinfo=BEIJING))  # fmt: skip
+    assert plot is not None and plot["p0"] == 1 and plot["outside"] == []
+    assert set(plot["lines"]["99.8"]) == {(1.0, 1.0)}
+
+
 def test_quality_pages_follow_the_permission_matrix(client, personas, org):
     seed("surveys.csat", [(MONTHS[4], org["C1"].path, 80, 100)])
     for persona, code in {"quality_lead": 200, "branch_manager": 200, "claims": 403}.items():
