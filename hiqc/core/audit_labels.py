@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.apps import apps
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 _LABELS: dict[str, str] = {}
 

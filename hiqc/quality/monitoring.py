@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from hiqc.core.calendar import BEIJING
 from hiqc.core.indicators import INDICATORS, Indicator, align, next_start, rolled_up
@@ -58,10 +58,10 @@ def display(indicator: Indicator, value: float | None) -> str:
     if indicator.unit == "index":
         return f"{100 * value:.1f}"
     if indicator.unit == "days":
-        return f"{value:.1f} 天"
+        return gettext("{n} 天").format(n=f"{value:,.1f}")
     if indicator.unit == "seconds":
-        return f"{value:.0f} 秒"
-    return f"{value:.2f}" if abs(value) < 100 else f"{value:.0f}"
+        return gettext("{n} 秒").format(n=f"{value:,.0f}")
+    return f"{value:.2f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
 def period_window(granularity: str, count: int, now: datetime) -> tuple[datetime, datetime]:

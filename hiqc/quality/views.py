@@ -68,9 +68,18 @@ def catalogue_page(request: HiqcRequest) -> HttpResponse:
     require(request.actor, VIEW)
     unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
     found = selectors.targets(unit.path)
-    rows = [(i, found.get(i.code), selectors.owner_label(i)) for i in INDICATORS.values()]
+    rows = [(i, found.get(i.code), selectors.owner_label(i), _target_text(i, found.get(i.code)))
+            for i in INDICATORS.values()]  # fmt: skip
     return render(request, "quality/catalogue.html", {"rows": rows, "unit": unit,
                                                      "key": set(KEY_INDICATORS)})  # fmt: skip
+
+
+def _target_text(indicator: Any, target: Any) -> str:
+    """ "100.0% / 97.0%": a target and its warning level as the indicator's values are shown."""
+    if target is None:
+        return "—"
+    text = display(indicator, target.target)
+    return text if target.warning is None else f"{text} / {display(indicator, target.warning)}"
 
 
 def _indicator(code: str) -> Any:
@@ -109,11 +118,12 @@ def indicator_page(request: HiqcRequest, code: str) -> HttpResponse:
             "points": [{"name": p.name, "x": p.denominator, "y": p.value} for p in plot["points"]],
         },
     }  # fmt: skip
+    target = selectors.targets(unit.path).get(code)
     return render(request, "quality/indicator.html", {
         "i": indicator, "unit": unit, "units": selectors.units(actor), "granularity": granularity,
         "chart": chart, "plot": plot, "data": data, "rules": {k: _(v) for k, v in WE_RULES.items()},
         "has_cases": supported(code), "owner": selectors.owner_label(indicator),
-        "target": selectors.targets(unit.path).get(code),
+        "target": target, "target_text": _target_text(indicator, target),
         "rows": [(p, period_label(p.period_start, granularity), display(indicator, p.value),
                   [_(WE_RULES[r]) for r in p.rules]) for p in reversed(chart.points)],
     })  # fmt: skip
