@@ -26,7 +26,7 @@ LINT_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod \
 	HIQC_FIELD_KEYS='{"current":"lint","keys":{"lint":"bGludC1vbmx5LW5vdC1hLXJlYWwta2V5LTMyYnl0ZXM="},"hash_key":"bGludC1vbmx5LW5vdC1hLXJlYWwtaGFzaGtleS0zMmI="}'
 
 .PHONY: help setup system-packages vendor demo dev test lint lint-ruff lint-format lint-mypy \
-	lint-imports lint-deploy lint-migrations bench clean distclean
+	lint-imports lint-deploy lint-migrations prod-smoke bench clean distclean
 
 help: ## Show this list
 	@echo "HIQC make targets (quick start: make demo, make test):"
@@ -128,6 +128,9 @@ lint-migrations:
 	@echo "==> makemigrations --check"
 	$(MANAGE) makemigrations --check --dry-run
 
+prod-smoke: setup ## Run the production settings for real (PostgreSQL, Redis, gunicorn, run_huey) and check them end to end
+	scripts/prod-smoke
+
 bench: setup ## Run every bench/*.py script (figures, not tests)
 	@shopt -s nullglob; scripts=(bench/*.py); \
 		if [ $${#scripts[@]} -eq 0 ]; then echo "No benchmarks in bench/."; exit 0; fi; \
@@ -137,7 +140,7 @@ bench: setup ## Run every bench/*.py script (figures, not tests)
 
 clean: ## Remove caches, copied vendor files, collected static files and test databases (keeps .venv, node_modules, demo data)
 	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis test-results bench/out \
-		static/vendor var/staticfiles var/lint.sqlite3 var/test.sqlite3 var/test-db-*.sqlite3*
+		static/vendor var/staticfiles var/lint.sqlite3 var/test.sqlite3 var/test-db-*.sqlite3* var/test-backups-*
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -print0 | \
 		xargs -0 rm -rf
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from conftest import PASSWORD
 from hiqc.surveys.enums import InvitationStatus
 from hiqc.surveys.models import Invitation, SurveyResponse
+from tests.browser.axe import serious_violations
 
 from .conftest import T0
 from .test_invitations import issue, make_plan
@@ -87,6 +88,7 @@ def test_a_customer_answers_on_a_phone(live_server, link, phone_page, personas):
     inv_id, token = link
     page.goto(f"{live_server.url}/s/{token}/")
     expect(page.locator("h1")).to_have_text("理赔服务满意度调查")
+    assert serious_violations(page) == []  # axe-core (issue 13 §8)
     why = page.locator("#q-why")
     expect(why).to_be_hidden()  # shown only for a low overall score
 
@@ -118,6 +120,7 @@ def test_a_customer_answers_on_a_phone(live_server, link, phone_page, personas):
 
     page.locator("button[value=submit]").tap()
     expect(page.locator("h1")).to_have_text("感谢您的评价！")
+    assert serious_violations(page) == []
     page.screenshot(path=str(SHOTS / "survey-thanks-phone-zh.png"), full_page=True)
     assert page.csp_errors == []
 
