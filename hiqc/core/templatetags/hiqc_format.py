@@ -59,3 +59,21 @@ def amount(value: float | None) -> str:
     if value is None or value == "":
         return "—"
     return f"{value:,.2f}"
+
+
+@register.filter
+def count(value: float | None) -> str:
+    """5769.0 → "5,769": a count, whole, with thousands separators in every language (Django's
+    zh-hans format has none)."""
+    if value is None or value == "":
+        return "—"
+    return f"{round(float(value)):,}"
+
+
+@register.filter
+def number(value: float | None) -> str:
+    """A figure that may or may not be whole: 5769.0 → "5,769", 1234.56 → "1,234.6"."""
+    if value is None or value == "":
+        return "—"
+    value = float(value)
+    return f"{round(value):,}" if value == round(value) else f"{value:,.1f}"

@@ -17,8 +17,12 @@ document.addEventListener("DOMContentLoaded", function () {
     chart("rate-" + rate.key, {
       title: { text: rate.label, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v.toFixed(2); } },
-      grid: { left: 45, right: 20, top: 40, bottom: 60 },
-      xAxis: { type: "category", data: data.units, axisLabel: { interval: 0, rotate: data.units.length > 4 ? 30 : 0 } },
+      // every unit named: more than three are turned and cut to a width, the tooltip has the full name
+      grid: { left: 45, right: 20, top: 40, bottom: 10, containLabel: true },
+      xAxis: {
+        type: "category", data: data.units,
+        axisLabel: { interval: 0, rotate: data.units.length > 3 ? 45 : 0, width: 96, overflow: "truncate" }
+      },
       yAxis: { type: "value" },
       series: [{
         type: "bar",
@@ -27,7 +31,7 @@ document.addEventListener("DOMContentLoaded", function () {
         }),
         markLine: rate.median === null ? undefined : {
           silent: true, symbol: "none",
-          lineStyle: { color: "#b26a00", type: "dashed" },
+          lineStyle: { color: "#945a00", type: "dashed" },
           label: { formatter: data.median_label + " " + rate.median, position: "insideEndTop" },
           data: [{ yAxis: rate.median }]
         }
