@@ -43,7 +43,7 @@ from django.db.models import (
     Q,
     Sum,
 )
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from hiqc.core.bulkwrite import Table, rendered, store
 from hiqc.core.indicators import (
@@ -82,11 +82,11 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("intake", "受理→开始审核", ("create",), ("start_review",)),
-    Step("review", "资料审核", ("start_review",), ("documents_complete",)),
-    Step("adjudication", "核定", ("documents_complete",), ("decide", "refuse")),
-    Step("agreement", "金额确认", ("decide",), ("agree_amount",)),
-    Step("payment", "支付", ("agree_amount",), ("pay",)),
+    Step("intake", gettext_noop("受理→开始审核"), ("create",), ("start_review",)),
+    Step("review", gettext_noop("资料审核"), ("start_review",), ("documents_complete",)),
+    Step("adjudication", gettext_noop("核定"), ("documents_complete",), ("decide", "refuse")),
+    Step("agreement", gettext_noop("金额确认"), ("decide",), ("agree_amount",)),
+    Step("payment", gettext_noop("支付"), ("agree_amount",), ("pay",)),
 )
 STEP_LABELS = {s.code: s.label for s in STEPS}
 PAUSE_FROM, PAUSE_TO = "notice_delivered", "supplement_received"

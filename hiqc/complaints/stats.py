@@ -16,6 +16,7 @@ from io import BytesIO
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 
 from hiqc.core.access import Actor, scope
@@ -32,9 +33,9 @@ from .selectors import units_in_view
 
 PERM = "complaints.view"
 RATES = (
-    ("per_100m_premium", "亿元保费投诉量", "premium_yuan", Decimal(10**8)),
-    ("per_10k_policies", "万张保单投诉量", "policies_in_force", Decimal(10**4)),
-    ("per_10k_insured", "万人次投诉量", "insured_persons", Decimal(10**4)),
+    ("per_100m_premium", gettext_noop("亿元保费投诉量"), "premium_yuan", Decimal(10**8)),
+    ("per_10k_policies", gettext_noop("万张保单投诉量"), "policies_in_force", Decimal(10**4)),
+    ("per_10k_insured", gettext_noop("万人次投诉量"), "insured_persons", Decimal(10**4)),
 )
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from .calendar import BEIJING, Unit, compute_due, load_year
 from .models import Deadline, DeadlineWarning
+from .notifications import notifications_quiet
 from .processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
 from .workflow import Clock, Effect
 
@@ -405,7 +406,10 @@ def _raise(deadline: Deadline, level: int, scheduled_at: datetime) -> int:
             )
     except IntegrityError:
         return 0  # already raised: the constraint makes the job idempotent
+    # whether people are told is decided now, where the level is raised (loading history raises
+    # old levels quietly), not when the callback happens to run after the commit
+    quiet = notifications_quiet()
     transaction.on_commit(
-        lambda: deadline_warned.send(sender=Deadline, deadline=deadline, level=level)
+        lambda: deadline_warned.send(sender=Deadline, deadline=deadline, level=level, quiet=quiet)
     )
     return 1

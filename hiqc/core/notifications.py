@@ -79,6 +79,11 @@ def notifications_suppressed() -> Iterator[None]:
         _SUPPRESSED.reset(token)
 
 
+def notifications_quiet() -> bool:
+    """Inside ``notifications_suppressed``: what is recorded now tells nobody."""
+    return _SUPPRESSED.get()
+
+
 def notify(
     *,
     user_ids: Iterable[Any],
@@ -130,7 +135,13 @@ def _assignee_id(deadline: Deadline) -> Any:
     )
 
 
-def on_deadline_warned(sender: Any, deadline: Deadline, level: int, **kwargs: Any) -> None:
+def on_deadline_warned(
+    sender: Any, deadline: Deadline, level: int, quiet: bool = False, **kwargs: Any
+) -> None:
+    """Tell the people a warning or breach concerns — unless it was raised while recording history
+    (``quiet``: raised inside ``notifications_suppressed``, whenever the commit happens)."""
+    if quiet:
+        return
     from .deadlines import BREACH_LEVEL
 
     assignee = _assignee_id(deadline)

@@ -160,8 +160,10 @@ def test_refuses_production_settings(settings):
     assert not OrgUnit.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)  # real commits: notifications are sent on commit
-def test_the_demo_history_fills_nobody_s_inbox_but_what_follows_still_notifies():
+@pytest.mark.django_db
+def test_the_demo_history_fills_nobody_s_inbox_but_what_follows_still_notifies(
+    django_capture_on_commit_callbacks,
+):
     from datetime import datetime, timedelta
 
     import time_machine
@@ -173,7 +175,10 @@ def test_the_demo_history_fills_nobody_s_inbox_but_what_follows_still_notifies()
     loaded_at = datetime(2026, 12, 6, 11, 0, tzinfo=BEIJING)
     # Given the demo loaded (its history holds breaches and passed warning times)
     with time_machine.travel(loaded_at, tick=False):
-        _load(customers=200, verbosity=0)
+        # the on-commit callbacks (where people are told) run after the load, outside it
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            _load(customers=200, verbosity=0)
+        assert callbacks  # the history raised levels; they were told to nobody
         # Then nobody was notified of that history, and a sweep right after finds nothing new
         assert Deadline.objects.filter(state=Deadline.State.BREACHED).exists()
         assert Notification.objects.count() == 0
@@ -183,7 +188,8 @@ def test_the_demo_history_fills_nobody_s_inbox_but_what_follows_still_notifies()
     soonest = running.exclude(next_warning_at=None).order_by("next_warning_at").first()
     assert soonest is not None and soonest.next_warning_at is not None
     assert soonest.next_warning_at > loaded_at
-    with time_machine.travel(soonest.next_warning_at + timedelta(seconds=1), tick=False):
+    later = soonest.next_warning_at + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
         raised = deadlines_sweep()
     assert raised["warnings"] + raised["breaches"] >= 1
     assert Notification.objects.exists()
