@@ -317,6 +317,7 @@ def _key_name(inv: Invitation, dim: str, names: dict[str, dict[Any, str]]) -> tu
 
 
 def _names(invitations: list[Invitation], root: str) -> dict[str, dict[Any, str]]:
+    from hiqc.claims.enums import ClaimChannel
     from hiqc.customers.enums import Channel
     from hiqc.organisations.models import OrgUnit, User
     from hiqc.policies.models import Product
@@ -326,10 +327,11 @@ def _names(invitations: list[Invitation], root: str) -> dict[str, dict[Any, str]
     products = {i.product_code for i in invitations if i.product_code}
     return {
         "root": {"": root},
-        "org_unit": dict(OrgUnit.objects.filter(path__in=branches).values_list("path", "name")),
+        "org_unit": {u.path: u.localized_name for u in OrgUnit.objects.filter(path__in=branches)},
         "handler": dict(User.objects.filter(pk__in=handlers).values_list("pk", "display_name")),
         "product": dict(Product.objects.filter(code__in=products).values_list("code", "name")),
-        "channel": {str(k): str(v) for k, v in Channel.choices},
+        # a claim's channel (online, app, agent, core system) or a customer's (phone, counter…)
+        "channel": {str(k): str(v) for k, v in (*ClaimChannel.choices, *Channel.choices)},
         "case_type": {"claims.claim": _("理赔"), "complaints.complaint": _("投诉"),
                       "consultations.consultation": _("咨询"), "policies.policy": _("保单客户")},
     }  # fmt: skip

@@ -91,6 +91,14 @@ def test_cells_below_the_minimum_count_hide_their_figures(answered, org):
     assert by_channel["phone"].suppressed and not by_channel["counter"].suppressed
 
 
+def test_a_claim_channel_is_named_not_shown_as_its_code(answered):
+    Invitation.objects.filter(case_number__in=["LP-T-0000", "LP-T-0001"]).update(channel="agent")
+    Invitation.objects.filter(case_number="LP-T-0002").update(channel="core_system")
+    names = {c.key: c.name for c in plan_results(answered).breakdowns["channel"]}
+    assert names["agent"] == "代理人代办" and names["core_system"] == "核心系统"
+    assert names["counter"] == "柜面"
+
+
 def test_free_text_is_masked_and_counted(answered):
     r = plan_results(answered)
     texts = " ".join(t.text for t in r.texts)
