@@ -110,3 +110,10 @@ def test_every_audit_action_and_finding_kind_has_a_label_for_the_pages():
         if finding_kind_label(kind) == kind
     ]
     assert unnamed == [], "register a label (hiqc.core.audit_labels) for: " + ", ".join(unnamed)
+
+
+def test_every_rule_unit_has_a_label():
+    """A rule's unit is shown on the rules page by its label, never as a code (issue 13)."""
+    from hiqc.core.rules import RULES, UNIT_LABELS
+
+    assert {r.key: r.unit for r in RULES.values() if r.unit not in UNIT_LABELS} == {}

@@ -68,6 +68,7 @@ UNIT_LABELS = {
     "hours": _("小时"),
     "yuan": _("元"),
     "choice": "",
+    "count": _("个"),
 }
 
 ROLLOVER_NON_WORKING_DAY = "non_working_day"

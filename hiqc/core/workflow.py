@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from .calendar import Unit
 
 
@@ -61,6 +63,18 @@ class Effect:
     optional: bool = False
 
     KINDS = frozenset({"start", "pause", "resume", "extend", "restart", "stop", "cancel"})
+
+
+# What an effect does to its clock, as a flowchart reader is told it (translated when drawn).
+EFFECT_LABELS = {
+    "start": gettext_noop("开始计时"),
+    "pause": gettext_noop("暂停计时"),
+    "resume": gettext_noop("恢复计时"),
+    "extend": gettext_noop("延长时限"),
+    "restart": gettext_noop("重新计时"),
+    "stop": gettext_noop("停止计时"),
+    "cancel": gettext_noop("取消计时"),
+}
 
 
 def Start(clock: Clock, *, optional: bool = False) -> Effect:
@@ -231,19 +245,23 @@ class Workflow:
         config = config or {}
         ids = {s: f"s{i}" for i, s in enumerate(self.states)}
         lines = ["flowchart LR"]
-        for state, label in self.states.items():
+        for state, msgid in self.states.items():
+            label = gettext(str(msgid))
             shape = (
                 f'(["{label}"])' if state in self.final or state == self.initial else f'["{label}"]'
             )
             lines.append(f"    {ids[state]}{shape}")
         for t in self.transitions:
             extra = config.get(t.name, {})
-            parts = [t.label]
+            parts = [gettext(t.label)]
             if extra.get("owner"):
                 parts.append(extra["owner"])
             if extra.get("target"):
                 parts.append(extra["target"])
-            clocks = [f"{e.kind} {self.clock(e.clock).label}" for e in t.effects]
+            clocks = [
+                f"{gettext(EFFECT_LABELS[e.kind])}：{gettext(self.clock(e.clock).label)}"
+                for e in t.effects
+            ]
             parts += clocks
             text = "<br/>".join(p.replace('"', "'") for p in parts)
             for source in t.sources:

@@ -115,4 +115,5 @@ def test_flowchart_shows_states_steps_owners_targets_and_clock_effects():
     assert chart.startswith("flowchart LR\n")
     assert 's0(["已登记"])' in chart
     assert "投诉处理专员" in chart and "10 个工作日" in chart
-    assert "pause 决定" in chart and "stop 决定" in chart
+    assert "暂停计时：决定" in chart and "停止计时：决定" in chart
+    assert "stop" not in chart and "pause" not in chart  # effects by their names, not codes
