@@ -14,10 +14,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.apps import apps
+from django.utils.translation import gettext as _
+
+from .access import Actor, scope
 from .calendar import BEIJING, Unit
 from .models import ProcessVersion
 
 DEFAULT_WARNING_FRACTIONS = (0.5, 0.8)
+MAX_TARGET_AMOUNT = 999  # an internal target beyond this is a typing error (and would stall clocks)
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -61,6 +66,12 @@ def flowchart_config(version: ProcessVersion | None, role_label: Any) -> dict[st
     return out
 
 
+def units_for_process_manage(actor: Actor) -> list[Any]:
+    """Active org units the actor may publish a process version for (the editor's scope list)."""
+    units = apps.get_model("organisations", "OrgUnit")._default_manager.filter(is_active=True)
+    return list(scope(actor, units, "process.manage").order_by("path"))
+
+
 def _fractions_ok(fractions: object) -> bool:
     return (
         isinstance(fractions, list)
@@ -73,43 +84,56 @@ def _fractions_ok(fractions: object) -> bool:
 def validate_parameters(
     parameters: dict, *, transitions: set[str], roles: set[str], clocks: set[str]
 ) -> dict[str, list[str]]:
-    """Field errors for a parameters document (empty when valid)."""
+    """Field errors for a parameters document (empty when valid), keyed by the path of the value
+    (``steps.<transition>.owner_role``, ``clocks.<code>.warning_fractions``, ...)."""
     errors: dict[str, list[str]] = {}
+    fractions_message = _("须为大于 0、小于 100 的百分比，由小到大排列（例如 50、80）。")
     steps = parameters.get("steps") or {}
     if not isinstance(steps, dict):
-        return {"steps": ["steps must be an object keyed by transition name"]}
+        return {"steps": [_("步骤参数须为以步骤名称为键的对象。")]}
     for name, p in steps.items():
         key = f"steps.{name}"
         if name not in transitions:
             errors.setdefault(key, []).append(
-                f"unknown step {name!r}; steps: {sorted(transitions)}"
+                _("未知的步骤“{name}”；可用步骤：{names}。").format(
+                    name=name, names="、".join(sorted(transitions))
+                )
             )
             continue
         if not isinstance(p, dict):
-            errors.setdefault(key, []).append("must be an object")
+            errors.setdefault(key, []).append(_("须为对象。"))
             continue
-        if p.get("owner_role") and p["owner_role"] not in roles:
-            errors.setdefault(f"{key}.owner_role", []).append(f"unknown role {p['owner_role']!r}")
-        amount = p.get("target_amount")
-        if amount is not None and (not isinstance(amount, int) or amount < 1):
-            errors.setdefault(f"{key}.target_amount", []).append("must be a positive integer")
-        if amount is not None and p.get("target_unit") not in {u.value for u in Unit}:
-            errors.setdefault(f"{key}.target_unit", []).append(
-                "must be calendar_days, working_days or hours"
+        role = p.get("owner_role")
+        if role and (not isinstance(role, str) or role not in roles):
+            errors.setdefault(f"{key}.owner_role", []).append(
+                _("未知的角色“{role}”；请从列表中选择。").format(role=role)
             )
+        amount = p.get("target_amount")
+        if amount is not None and (
+            not isinstance(amount, int)
+            or isinstance(amount, bool)
+            or not 1 <= amount <= MAX_TARGET_AMOUNT
+        ):
+            errors.setdefault(f"{key}.target_amount", []).append(
+                _("须为 1 到 {max} 之间的整数。").format(max=MAX_TARGET_AMOUNT)
+            )
+        if amount is not None and p.get("target_unit") not in {u.value for u in Unit}:
+            errors.setdefault(f"{key}.target_unit", []).append(_("单位须为自然日、工作日或小时。"))
     fractions = parameters.get("warning_fractions")
     if fractions is not None and not _fractions_ok(fractions):
-        errors["warning_fractions"] = ["ascending numbers between 0 and 1, e.g. [0.5, 0.8]"]
+        errors["warning_fractions"] = [fractions_message]
     for code, p in (parameters.get("clocks") or {}).items():
         if code not in clocks:
             errors.setdefault(f"clocks.{code}", []).append(
-                f"unknown clock {code!r}; clocks: {sorted(clocks)}"
+                _("未知的时限“{code}”；可用时限：{codes}。").format(
+                    code=code, codes="、".join(sorted(clocks))
+                )
             )
         elif not isinstance(p, dict) or not _fractions_ok(p.get("warning_fractions")):
-            errors.setdefault(f"clocks.{code}.warning_fractions", []).append(
-                "ascending numbers between 0 and 1, e.g. [0.5, 0.8]"
-            )
+            errors.setdefault(f"clocks.{code}.warning_fractions", []).append(fractions_message)
     unknown = set(parameters) - {"steps", "warning_fractions", "clocks"}
     if unknown:
-        errors["parameters"] = [f"unknown keys: {sorted(unknown)}"]
+        errors["parameters"] = [
+            _("未知的参数：{keys}。").format(keys="、".join(sorted(map(str, unknown))))
+        ]
     return errors

@@ -3,7 +3,6 @@ never changes clocks already running."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 import pytest
@@ -103,21 +102,21 @@ def test_the_process_page_renders_the_flowchart_with_owner_and_target(personas, 
     assert "flowchart LR" in html
     assert "投诉处理专员" in html and "目标 10 工作日" in html
     assert "style-src 'self' 'unsafe-inline'" in response["Content-Security-Policy"]
-    posted = client.post(
-        f"/processes/?process={KIND.label}",
-        {
-            "org_path": "",
-            "effective_from": "2026-05-01",
-            "parameters": json.dumps(PARAMS),
-            "note": "第二次收紧",
-        },
-    )
+    form = {
+        "org_path": "",
+        "effective_from": "2026-05-01",
+        "steps.decide.owner_role": "complaint_handler",
+        "steps.decide.target_amount": "10",
+        "steps.decide.target_unit": "working_days",
+        "warning_fractions": ["30", "60", "90"],
+        "note": "第二次收紧",
+    }
+    posted = client.post(f"/processes/?process={KIND.label}", form)
     assert posted.status_code == 302
     bad = client.post(
-        f"/processes/?process={KIND.label}",
-        {"org_path": "", "effective_from": "2026-05-01", "parameters": "{", "note": "坏参数"},
+        f"/processes/?process={KIND.label}", {**form, "steps.decide.target_amount": "-1"}
     )
-    assert "JSON" in bad.content.decode()
+    assert "须为 1 到 999 之间的整数" in bad.content.decode()
 
 
 def test_a_clock_can_have_its_own_thresholds(actors, org):
