@@ -6,33 +6,42 @@ the actor must hold ``claims.view`` over.
 
 The quality score (documented in ``docs/domains/claims.md``, "Indicators and the quality score"):
 timeliness 40 % (decision and payment clocks closed on time ÷ closed), accuracy 40 % (the audit
-indicator ``claims.accuracy_rate``, read through ``rolled_up``, only where it has rows for an org
+indicator ``claims.accuracy_rate``, summed from its month rows, only where it has rows for an org
 unit), satisfaction 20 % (the surveys' ``claims.satisfaction``, share of claimants scoring 4–5,
 where it has rows). A missing component is left out and the weights of the others are scaled up
 to 100 %; each row names the components it used.
+
+Cost (issue 13): the page reads each source once and lets the database group what it can — the
+step rows once, medians taken from per-org-path samples sorted once and merged; the days to
+payment computed by the database; the clock outcomes in one grouped query joining the clock rows
+to their claims; the accuracy and satisfaction rows of every unit in one grouped query per code.
+``bench/bench_claims_timeliness.py`` times the page on the demo.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from itertools import chain
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, FloatField, Func, Min, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiqc.core.access import ROOT_PATH, Actor, get_in_scope, scope
 from hiqc.core.calendar import BEIJING, month_first
-from hiqc.core.indicators import percentile, rolled_up
-from hiqc.core.models import Deadline
+from hiqc.core.indicators import percentile
+from hiqc.core.models import Deadline, IndicatorValue
 from hiqc.organisations.models import OrgUnit, User
-from hiqc.policies.models import Product
+from hiqc.policies.models import Policy, Product
 
-from .indicators import ON_TIME, STEPS, payment_days, step_durations
-from .models import Claim
+from .enums import PaymentKind
+from .indicators import ON_TIME, STEPS, NotIndexedOnSqlite, step_durations
+from .models import Claim, Payment
 
 PERM = "claims.view"
 CASE_TYPE = "claims.claim"
@@ -133,67 +142,92 @@ class Timeliness:
     slow_spots: list[Slow]  # (branch, step) medians furthest above the step's overall median
 
 
-@dataclass
+@dataclass(slots=True)
 class _Durations:
+    """The step durations of one org path, each list sorted (``_step_samples``)."""
+
     working: list[float] = field(default_factory=list)
     waiting: list[float] = field(default_factory=list)  # only the steps that waited (> 0)
     total: list[float] = field(default_factory=list)
 
-    def add(self, other: _Durations) -> None:
-        self.working += other.working
-        self.waiting += other.waiting
-        self.total += other.total
+
+def _merged(samples: Iterable[list[float]]) -> list[float]:
+    """Sorted samples as one sorted sample: sorting the concatenated runs merges them, much
+    cheaper than sorting the values afresh for every unit they count in."""
+    out = list(chain.from_iterable(samples))
+    out.sort()
+    return out
 
 
-def _cell(d: _Durations) -> StepCell:
+def _cell(parts: list[_Durations]) -> StepCell:
     """Most claims never wait for the claimant, so the waiting median is taken over those that
     did (a median over all would read 0); the share that waited is shown beside it."""
-    return StepCell(_median(d.working), _median(d.waiting), len(d.working), len(d.waiting))
+    working = _merged(d.working for d in parts)
+    waiting = _merged(d.waiting for d in parts)
+    return StepCell(_median(working), _median(waiting), len(working), len(waiting))
+
+
+def _step_samples(
+    root: OrgUnit, start: datetime, end: datetime
+) -> dict[str, dict[str, _Durations]]:
+    """step → org path → the durations of the steps that ended in the period, read in one query
+    and sorted per org path (a loop kept tight: it sees every step of the period)."""
+    by_key: dict[tuple[str, str], _Durations] = {}
+    for code, path, total, waiting in step_durations(start=start, end=end, org_path=root.path):
+        d = by_key.get((code, path))
+        if d is None:
+            d = by_key[code, path] = _Durations()
+        d.working.append(total - waiting)
+        d.total.append(total)
+        if waiting > 0:
+            d.waiting.append(waiting)
+    out: dict[str, dict[str, _Durations]] = {s.code: {} for s in STEPS}
+    for (code, path), d in by_key.items():
+        if code in out:  # not a step declared no longer
+            d.working.sort()
+            d.waiting.sort()
+            d.total.sort()
+            out[code][path] = d
+    return out
 
 
 def timeliness(root: OrgUnit, start: datetime, end: datetime) -> Timeliness:
     """Step medians over the subtree and per branch; the slow spots are looked for among the
     branches and one level below them (a slow 中心支公司 shows at head office, not only its
     province's somewhat higher median)."""
-    by_path: dict[tuple[str, str], _Durations] = defaultdict(_Durations)
-    for code, path, total, waiting in step_durations(start=start, end=end, org_path=root.path):
-        d = by_path[(code, path)]
-        d.working.append(total - waiting)
-        d.total.append(total)
-        if waiting > 0:
-            d.waiting.append(waiting)
-
-    def of(branch: Branch | None, step: str) -> _Durations:
-        out = _Durations()
-        for (st, path), d in by_path.items():
-            if st == step and (branch is None or branch.holds(path)):
-                out.add(d)
-        return out
-
-    whole = {step.code: of(None, step.code) for step in STEPS}
-    overall = {code: _cell(d) for code, d in whole.items()}
+    samples = _step_samples(root, start, end)
     top = branches(root)
-    rows = [BranchSteps(b, {step.code: _cell(of(b, step.code)) for step in STEPS}) for b in top]
     below = [
         Branch(u)
         for u in OrgUnit.objects.filter(
             parent__in=[b.unit for b in top if not b.own_only], is_active=True
         ).order_by("path")
     ]
+
+    def cells(branch: Branch | None) -> dict[str, StepCell]:
+        return {
+            code: _cell([d for path, d in by_path.items() if branch is None or branch.holds(path)])
+            for code, by_path in samples.items()
+        }
+
+    overall = cells(None)
+    rows = [BranchSteps(b, cells(b)) for b in [*top, *below]]
     spots = []
-    for branch in [*top, *below]:
+    for row in rows:
         for step in STEPS:
-            mine = of(branch, step.code).working
-            here, median = _median(mine), overall[step.code].working
-            if here is not None and median is not None and len(mine) >= MIN_SAMPLES:
-                spots.append(Slow(branch, step.code, here, median, len(mine)))
-    totals = {code: _median(d.total) or 0.0 for code, d in whole.items()}
+            here, median = row.cells[step.code], overall[step.code].working
+            if here.working is not None and median is not None and here.n >= MIN_SAMPLES:
+                spots.append(Slow(row.branch, step.code, here.working, median, here.n))
+    totals = {
+        code: _median(_merged(d.total for d in by_path.values())) or 0.0
+        for code, by_path in samples.items()
+    }
     ranked = sorted(
         ((code, overall[code]) for code in overall if overall[code].n),
         key=lambda item: -totals[item[0]],
     )
     slow = sorted((s for s in spots if s.median > 1.5 * s.overall), key=lambda s: -s.ratio)[:8]
-    return Timeliness(overall, rows, ranked, slow)
+    return Timeliness(overall, rows[: len(top)], ranked, slow)
 
 
 # --- payment time, rates ---------------------------------------------------------------------------
@@ -207,8 +241,52 @@ class PaymentTime:
     p90: float | None
 
 
+class _DaysBetween(Func):
+    """``later − earlier`` in days, as ``(later - earlier).total_seconds() / 86400`` reads in Python
+    (``indicators.payment_days``): whole microseconds divided by 10⁶ and then by 86,400, so both
+    give the same float. SQLite keeps datetimes as UTC text ``YYYY-MM-DD HH:MM:SS[.ffffff]``: the
+    whole seconds come from ``strftime('%s')`` of the first 19 characters (its own arithmetic
+    rounds to milliseconds), the microseconds from the digits after the point; PostgreSQL
+    subtracts the timestamps."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        (later, p_later), (earlier, p_earlier) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        seconds = (
+            f"strftime('%%s', substr({later}, 1, 19)) - strftime('%%s', substr({earlier}, 1, 19))"
+        )
+        micro = f"CAST(substr({later}, 21) AS INTEGER) - CAST(substr({earlier}, 21) AS INTEGER)"
+        sql = f"((({seconds}) * 1000000 + {micro}) / 1000000.0 / 86400.0)"
+        return sql, [*p_later, *p_earlier, *p_later, *p_earlier]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS double precision) / 86400)",
+            arg_joiner=" - ",
+        )
+
+
+def _payment_days(org_path: str, start: datetime, end: datetime) -> list[float]:
+    """The days from application of the claims first paid in [start, end): the figures of
+    ``indicators.payment_days`` (first benefit payment − received at), computed by the database
+    so that no row is converted in Python."""
+    first = (
+        Payment.objects.filter(kind=PaymentKind.BENEFIT, claim__org_unit__path__startswith=org_path)
+        .values(claim_key=NotIndexedOnSqlite("claim_id"), received_at=F("claim__received_at"))
+        .annotate(first=Min("paid_at"))
+        .filter(first__gte=start, first__lt=end)
+    )
+    return list(first.values_list(_DaysBetween(F("first"), F("received_at")), flat=True))
+
+
 def payment_time(root: OrgUnit, start: datetime, end: datetime) -> PaymentTime:
-    days = [d for _c, _p, _w, d in payment_days(start=start, end=end, org_path=root.path)]
+    days = _payment_days(root.path, start, end)
     return PaymentTime(
         len(days),
         sum(days) / len(days) if days else None,
@@ -227,26 +305,59 @@ class Rate:
         return self.numerator / self.denominator if self.denominator else None
 
 
-def rate(code: str, path: str, start: datetime, end: datetime) -> Rate:
-    """Σnumerator ÷ Σdenominator of the month rows of the subtree over the period."""
-    rows = rolled_up(code, granularity="month", org_path=path, start=start, end=end)
-    return Rate(sum(r["numerator"] or 0 for r in rows), sum(r["denominator"] or 0 for r in rows))
+def _month_sums(
+    codes: Iterable[str], path: str, start: datetime, end: datetime
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """code → org path → (Σnumerator, Σdenominator) of the month rows of the subtree at ``path``
+    whose period starts in [start, end): the rows ``rolled_up`` sums for one unit, for every unit
+    of the subtree in one query."""
+    out: dict[str, dict[str, tuple[float, float]]] = {code: {} for code in codes}
+    rows = (
+        IndicatorValue.objects.filter(
+            code__in=list(out),
+            granularity="month",
+            period_start__gte=start,
+            period_start__lt=end,
+            org_path__startswith=path,
+        )
+        .values("code", "org_path")
+        .annotate(numerator=Sum("numerator"), denominator=Sum("denominator"))
+        .order_by()
+        .values_list("code", "org_path", "numerator", "denominator")
+    )
+    for code, org_path, numerator, denominator in rows:
+        out[code][org_path] = (numerator or 0, denominator or 0)
+    return out
+
+
+def _subtree_rate(sums: dict[str, tuple[float, float]], path: str) -> Rate:
+    """Σnumerator ÷ Σdenominator of the subtree at ``path`` (ratios roll up as sums)."""
+    rows = [nd for org_path, nd in sums.items() if org_path.startswith(path)]
+    return Rate(sum(n for n, _d in rows), sum(d for _n, d in rows))
+
+
+def _month_start(start: datetime) -> datetime:
+    return start.astimezone(BEIJING).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 RATE_CODES = (*ON_TIME.values(), "claims.payout_ratio", SATISFACTION)
 
 
 def rates(root: OrgUnit, start: datetime, end: datetime) -> dict[str, Rate]:
-    month_start = start.astimezone(BEIJING).replace(
-        day=1, hour=0, minute=0, second=0, microsecond=0
-    )
-    return {code: rate(code, root.path, month_start, end) for code in RATE_CODES}
+    """The rates of the month rows of the subtree over the period."""
+    sums = _month_sums(RATE_CODES, root.path, _month_start(start), end)
+    return {code: _subtree_rate(sums[code], root.path) for code in RATE_CODES}
 
 
 def branch_rates(
     root: OrgUnit, start: datetime, end: datetime
 ) -> list[tuple[Branch, dict[str, Rate]]]:
-    return [(b, rates(b.unit, start, end)) for b in branches(root) if not b.own_only]
+    sums = _month_sums(RATE_CODES, root.path, _month_start(start), end)
+    return [
+        (b, {code: _subtree_rate(sums[code], b.unit.path) for code in RATE_CODES})
+        for b in branches(root)
+        if not b.own_only
+    ]
 
 
 # --- cases near each legal limit --------------------------------------------------------------------
@@ -322,78 +433,110 @@ class Score:
         return 100 * sum(WEIGHTS[k] * (getattr(self, k).value or 0) for k in used) / weight
 
 
-def _clock_outcomes(root: OrgUnit, start: datetime, end: datetime) -> dict[str, list[bool]]:
-    """Per claim: whether each decision / payment clock closed in the period was met."""
-    out: dict[str, list[bool]] = defaultdict(list)
-    for case_id, state in Deadline.objects.filter(
-        case_type=CASE_TYPE,
-        clock__in=["claims.decide", "claims.payment"],
-        closed_at__gte=start,
-        closed_at__lt=end,
-        org_path__startswith=root.path,
-        state__in=[Deadline.State.MET, Deadline.State.BREACHED],
-    ).values_list("case_id", "state"):
-        out[case_id].append(state == Deadline.State.MET)
-    return out
+# Deadline.case_id holds str(claim.pk), with dashes; the database keeps the claim key as a uuid
+# (PostgreSQL) or as 32 hex digits (SQLite), so the join of a clock row to its claim is written
+# per engine. On SQLite the unary + keeps the planner, which has no statistics, off the
+# (case_type, case_id, clock) index: reading every claim clock through it costs twice a scan.
+_CLOCK_OF_CLAIM = {
+    "postgresql": "d.case_type = %(case_type)s AND d.case_id = CAST(c.id AS text)",
+    "sqlite": "+d.case_type = %(case_type)s AND c.id = REPLACE(d.case_id, '-', '')",
+}
+_OUTCOMES_SQL = """
+    SELECT c.org_unit_id, p.product_id, c.assignee_id,
+           SUM(CASE WHEN d.state = %(met)s THEN 1 ELSE 0 END), COUNT(*)
+      FROM {deadline} d, {claim} c, {policy} p, {unit} u
+     WHERE {clock_of_claim} AND p.id = c.policy_id AND u.id = c.org_unit_id
+       AND d.clock IN (%(decide)s, %(payment)s) AND d.state IN (%(met)s, %(breached)s)
+       AND d.closed_at >= %(start)s AND d.closed_at < %(end)s
+       AND d.org_path LIKE %(subtree)s ESCAPE '\\' AND u.path LIKE %(subtree)s ESCAPE '\\'
+     GROUP BY c.org_unit_id, p.product_id, c.assignee_id
+"""
+
+
+@dataclass(frozen=True)
+class _Outcomes:
+    unit_id: uuid.UUID  # the claim's own handling unit (the team)
+    product_id: uuid.UUID
+    handler_id: uuid.UUID | None
+    met: int
+    closed: int
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _clock_outcomes(root: OrgUnit, start: datetime, end: datetime) -> list[_Outcomes]:
+    """The decision and payment clocks closed (met or breached) in the period, counted by their
+    claim's unit, product and handler: one grouped query joining the clock rows to their claims
+    (clock and claim both in the subtree)."""
+    ops = connection.ops
+    sql = _OUTCOMES_SQL.format(
+        deadline=Deadline._meta.db_table,
+        claim=Claim._meta.db_table,
+        policy=Policy._meta.db_table,
+        unit=OrgUnit._meta.db_table,
+        clock_of_claim=_CLOCK_OF_CLAIM[connection.vendor],
+    )
+    params = {
+        "case_type": CASE_TYPE,
+        "decide": "claims.decide",
+        "payment": "claims.payment",
+        "met": Deadline.State.MET.value,
+        "breached": Deadline.State.BREACHED.value,
+        "start": ops.adapt_datetimefield_value(start),
+        "end": ops.adapt_datetimefield_value(end),
+        "subtree": ops.prep_for_like_query(root.path) + "%",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        _Outcomes(_uuid(unit), _uuid(product), handler and _uuid(handler), met, closed)
+        for unit, product, handler, met, closed in rows
+    ]
 
 
 def quality_scores(root: OrgUnit, start: datetime, end: datetime) -> dict[str, list[Score]]:
     """The score by branch, team (the claim's own handling unit), product and handler."""
     outcomes = _clock_outcomes(root, start, end)
-    ids = [uuid.UUID(i) for i in outcomes]
-    claims = Claim.objects.filter(org_unit__path__startswith=root.path)
-    rows = [
-        row
-        for i in range(0, len(ids), 5000)  # SQLite's limit on query parameters
-        for row in claims.filter(pk__in=ids[i : i + 5000]).values_list(
-            "pk", "org_unit__path", "org_unit_id", "policy__product_id", "assignee_id"
-        )
-    ]
     keys: dict[str, dict[str, Score]] = {d: {} for d in ("branch", "team", "product", "handler")}
     branch_list = branches(root)
-    names = {
-        "team": dict(OrgUnit.objects.filter(path__startswith=root.path).values_list("pk", "name")),
-        "product": dict(Product.objects.values_list("pk", "name")),
-        "handler": dict(User.objects.filter(pk__in={r[4] for r in rows if r[4]})
-                        .values_list("pk", "display_name")),
-    }  # fmt: skip
+    teams = {pk: (name, path) for pk, name, path in
+             OrgUnit.objects.filter(path__startswith=root.path).values_list("pk", "name", "path")}  # fmt: skip
+    products = dict(Product.objects.values_list("pk", "name"))
+    handlers = dict(User.objects.filter(pk__in={o.handler_id for o in outcomes if o.handler_id})
+                    .values_list("pk", "display_name"))  # fmt: skip
     unassigned = _("未分派")
     branch_of: dict[str, tuple[str, str] | None] = {}  # org path → (key, name) of its branch
-    for pk, path, unit_id, product_id, handler_id in rows:
-        met = outcomes.get(str(pk))
-        if not met:
-            continue
+    for o in outcomes:
+        team_name, path = teams[o.unit_id]
         if path not in branch_of:
             branch = next((b for b in branch_list if b.holds(path)), None)
             branch_of[path] = None if branch is None else (
                 branch.unit.path + ("=" if branch.own_only else ""), branch_name(branch)
             )  # fmt: skip
-        in_branch = branch_of[path]
-        for dim, key, name in (
-            ("branch", *(in_branch or ("", ""))),
-            ("team", str(unit_id), names["team"].get(unit_id, "")),
-            ("product", str(product_id), names["product"].get(product_id, "")),
-            ("handler", str(handler_id or ""), names["handler"].get(handler_id, "") if handler_id else unassigned),
+        for dim, key_name in (
+            ("branch", branch_of[path]),
+            ("team", (str(o.unit_id), team_name)),
+            ("product", (str(o.product_id), products.get(o.product_id, ""))),
+            ("handler", (str(o.handler_id), handlers.get(o.handler_id, "")) if o.handler_id
+                        else ("", unassigned)),
         ):  # fmt: skip
-            if dim == "branch" and in_branch is None:
+            if key_name is None:  # a claim outside every branch row
                 continue
-            score = keys[dim].setdefault(key, Score(key, name))
-            score.timeliness = Rate(score.timeliness.numerator + sum(met),
-                                    score.timeliness.denominator + len(met))  # fmt: skip
-    month_start = start.astimezone(BEIJING).replace(
-        day=1, hour=0, minute=0, second=0, microsecond=0
-    )
-    for branch in branch_list:
-        found = keys["branch"].get(branch.unit.path + ("=" if branch.own_only else ""))
-        if found is not None and not branch.own_only:
-            found.accuracy = rate(ACCURACY, branch.unit.path, month_start, end)
-            found.satisfaction = rate(SATISFACTION, branch.unit.path, month_start, end)
-    teams = {str(u.pk): u.path for u in OrgUnit.objects.filter(pk__in=[k for k in keys["team"]])}
-    for key, score in keys["team"].items():
-        if key in teams:  # the team's own subtree; its audit rows are those of its own unit
-            score.accuracy = rate(ACCURACY, teams[key], month_start, end)
-            score.satisfaction = rate(SATISFACTION, teams[key], month_start, end)
-    return {dim: sorted(v.values(), key=lambda s: (s.value is None, -(s.value or 0), s.name))
+            score = keys[dim].setdefault(key_name[0], Score(*key_name))
+            score.timeliness = Rate(score.timeliness.numerator + o.met,
+                                    score.timeliness.denominator + o.closed)  # fmt: skip
+    sums = _month_sums((ACCURACY, SATISFACTION), root.path, _month_start(start), end)
+    scored = [(keys["branch"].get(b.unit.path), b.unit.path) for b in branch_list if not b.own_only]
+    # a team's own subtree; its audit rows are those of its own unit
+    scored += [(score, teams[uuid.UUID(key)][1]) for key, score in keys["team"].items()]
+    for found, path in scored:
+        if found is not None:
+            found.accuracy = _subtree_rate(sums[ACCURACY], path)
+            found.satisfaction = _subtree_rate(sums[SATISFACTION], path)
+    return {dim: sorted(v.values(), key=lambda s: (s.value is None, -(s.value or 0), s.name, s.key))
             for dim, v in keys.items()}  # fmt: skip
 
 

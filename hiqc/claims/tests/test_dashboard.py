@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 import time_machine
 from django.test import Client
 
-from hiqc.claims.indicators import claims_indicators_compute
-from hiqc.claims.models import Claim
-from hiqc.claims.workflow import DECIDE
+from hiqc.claims import timeliness as t
+from hiqc.claims.indicators import claims_indicators_compute, payment_days
+from hiqc.claims.models import Claim, Payment
+from hiqc.claims.workflow import DECIDE, PAYMENT
 from hiqc.core.calendar import BEIJING
 from hiqc.core.deadlines import deadline_build
-from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.models import CaseEvent, Deadline, IndicatorValue
 from hiqc.customers.services import customer_create
 from hiqc.policies.models import Policy, Product
 
@@ -125,3 +127,183 @@ def test_the_quality_score_reweights_when_accuracy_and_satisfaction_are_missing(
 
 def test_without_claims_view_the_dashboard_is_refused(personas, org):
     assert _get(personas, "trainer").status_code == 403
+
+
+# --- the figures themselves, pinned on hand-made claims (issue 13: the reads were rewritten) -------
+
+START, END = t.period_bounds(3, NOW)  # February–April 2026, Beijing
+MARCH = datetime(2026, 3, 1, tzinfo=BEIJING)
+
+
+def test_step_medians_by_branch_and_the_slow_spots_are_those_of_the_hand_made_claims(org, claims):
+    steps = t.timeliness(org["HO"], START, END)
+    # every paid claim: intake 0.5 d, review 1 d (C1) or 8 d (C2), adjudication 1 d, agreement
+    # 0.5 d, payment 1 d; the open claim adds one intake of 1 d; nobody waited for the claimant
+    assert {code: (c.working, c.waiting, c.n) for code, c in steps.overall.items()} == {
+        "intake": (0.5, None, 13), "review": (1.0, None, 12), "adjudication": (1.0, None, 12),
+        "agreement": (0.5, None, 12), "payment": (1.0, None, 12),
+    }  # fmt: skip
+    review = {r.branch.unit.code: (r.cells["review"].working, r.cells["review"].n)
+              for r in steps.by_branch}  # fmt: skip
+    assert review == {"P1": (1.0, 6), "P2": (8.0, 6)}
+    # ranked by the median total time (ties keep the order of the steps)
+    ranked = ["review", "adjudication", "payment", "intake", "agreement"]
+    assert [code for code, _c in steps.slowest_steps] == ranked
+    assert [(s.branch.unit.code, s.step, s.median, s.overall, s.n) for s in steps.slow_spots] == [
+        ("P2", "review", 8.0, 1.0, 6), ("C2", "review", 8.0, 1.0, 6)
+    ]  # fmt: skip
+
+
+def test_days_to_payment_count_the_first_benefit_payment_of_the_claims_first_paid_in_the_period(
+    actors, org
+):
+    product = Product.objects.create(code="MED-P", name="医疗", line="medical",
+                                     claim_types=["medical_reimbursement"])  # fmt: skip
+    holder = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "赵六"})
+    policy = Policy.objects.create(
+        number="P-PAY", product=product, holder=holder, org_unit=org["C1"],
+        start_date=date(2025, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal(900),
+    )  # fmt: skip
+    at = partial(datetime, tzinfo=BEIJING)
+    received_paid = {  # claim → received, then its payments (kind, paid at)
+        ("K1", "C1"): (at(2026, 3, 2, 9, 15, 0, 250000), [
+            ("advance", at(2026, 3, 3, 8)), ("benefit", at(2026, 3, 4, 17, 42, 10, 123456)),
+            ("benefit", at(2026, 3, 20, 10))]),
+        ("K2", "C2"): (at(2026, 2, 10, 8), [("benefit", at(2026, 3, 1, 10, 0, 0, 1))]),
+        ("K3", "O1"): (at(2026, 2, 25, 10), [("benefit", at(2026, 4, 1, 9, 59, 59, 999999))]),
+        # first paid before the period, paid again in it: not counted
+        ("K4", "C2"): (at(2025, 12, 1, 10), [("benefit", at(2026, 1, 15, 10)),
+                                             ("benefit", at(2026, 3, 10, 10))]),
+        ("K5", "C1"): (at(2026, 4, 1, 10), [("advance", at(2026, 4, 2, 10))]),  # no benefit
+    }  # fmt: skip
+    days = {}
+    for (number, unit), (received, payments) in received_paid.items():
+        claim = _claim(policy, org[unit], number, received, [])
+        for i, (kind, paid) in enumerate(payments):
+            Payment.objects.create(claim=claim, kind=kind, amount=Decimal(100), paid_at=paid,
+                                   channel="bank_transfer", reference=f"{number}-{i}")  # fmt: skip
+        benefit = [paid for kind, paid in payments if kind == "benefit"]
+        if benefit:
+            days[number] = (min(benefit) - received).total_seconds() / 86400
+    k1, k2, k3 = sorted([days["K1"], days["K2"], days["K3"]])
+
+    pay = t.payment_time(org["HO"], START, END)
+    assert (pay.n, pay.median, pay.p90) == (3, k2, k3)  # nearest rank: the 2nd and 3rd of 3
+    assert pay.mean == pytest.approx((k1 + k2 + k3) / 3, rel=1e-15)
+    beijing = t.payment_time(org["P1"], START, END)  # K1 and K3
+    assert (beijing.n, beijing.median, beijing.p90) == (2, days["K1"], days["K3"])
+    # the same days as the days-to-payment indicator's, to the microsecond
+    assert sorted(d for _c, _p, _w, d in payment_days(start=START, end=END)) == [k1, k2, k3]
+
+
+@pytest.fixture
+def scored(actors, org, personas):
+    """Six claims with decision and payment clocks, and audit / survey rows (see the test)."""
+    med = Product.objects.create(code="MED-S", name="住院医疗", line="medical",
+                                 claim_types=["medical_reimbursement"])  # fmt: skip
+    ci = Product.objects.create(code="CI-S", name="重大疾病", line="critical_illness",
+                                claim_types=["critical_illness"])  # fmt: skip
+    holder = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "钱七"})
+    policies = {}
+    for p in (med, ci):
+        policies[p.code] = Policy.objects.create(
+            number=f"P-{p.code}", product=p, holder=holder, org_unit=org["C1"],
+            start_date=date(2025, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal(900),
+        )  # fmt: skip
+    alice, bob = personas["claims"], personas["reviewer"]
+    day = timedelta(days=1)
+    march = datetime(2026, 3, 2, 10, tzinfo=BEIJING)
+    # number, unit, product, handler, decision clock (closed after … days), payment clock
+    rows = [
+        ("A", "C1", "MED-S", alice, (march, 1 * day), (march + 3 * day, 2 * day)),  # met, met
+        ("B", "O1", "MED-S", None, (march, 40 * day), (march + 42 * day, 2 * day)),  # late, met
+        ("C", "C2", "CI-S", alice, (march, 1 * day), (march + 3 * day, 20 * day)),  # met, late
+        ("D", "C2", "CI-S", bob, (march, 40 * day), "cancelled"),  # late; payment cancelled
+        # decided (on time) in January, before the period; paid late in it
+        ("E", "C2", "MED-S", bob, (datetime(2026, 1, 2, tzinfo=BEIJING), 5 * day),
+         (march, 20 * day)),
+        ("F", "HO", "MED-S", None, (march, 1 * day), "running"),  # head office's own claim
+    ]  # fmt: skip
+    for number, unit, product, handler, decide, payment in rows:
+        claim = _claim(policies[product], org[unit], f"S-{number}", march, [])
+        Claim.objects.filter(pk=claim.pk).update(assignee=handler)
+        clocks = [deadline_build(case_type="claims.claim", case_id=str(claim.pk),
+                                 org_path=org[unit].path, clock=DECIDE, at=decide[0],
+                                 closed_at=decide[0] + decide[1])]  # fmt: skip
+        if isinstance(payment, tuple):
+            clocks.append(deadline_build(case_type="claims.claim", case_id=str(claim.pk),
+                                         org_path=org[unit].path, clock=PAYMENT, at=payment[0],
+                                         closed_at=payment[0] + payment[1]))  # fmt: skip
+        else:
+            clocks.append(deadline_build(case_type="claims.claim", case_id=str(claim.pk),
+                                         org_path=org[unit].path, clock=PAYMENT, at=march))  # fmt: skip
+            if payment == "cancelled":
+                clocks[-1].state, clocks[-1].closed_at = Deadline.State.CANCELLED, march + day
+        Deadline.objects.bulk_create(clocks)
+    for code, unit, month, n, d in [
+        ("claims.accuracy_rate", "C1", MARCH, 9, 10),
+        ("claims.accuracy_rate", "O1", MARCH, 1, 2),
+        ("claims.satisfaction", "C2", MARCH, 3, 4),
+        ("claims.satisfaction", "C2", datetime(2026, 1, 1, tzinfo=BEIJING), 0, 10),  # before
+    ]:
+        IndicatorValue.objects.create(code=code, granularity="month", period_start=month,
+                                      org_path=org[unit].path, numerator=n, denominator=d)  # fmt: skip
+    return alice, bob
+
+
+def _table(scores):
+    return [
+        (s.name, (s.timeliness.numerator, s.timeliness.denominator),
+         (s.accuracy.numerator, s.accuracy.denominator),
+         (s.satisfaction.numerator, s.satisfaction.denominator), pytest.approx(s.value))
+        for s in scores
+    ]  # fmt: skip
+
+
+def test_the_quality_score_by_branch_team_product_and_handler_on_hand_made_claims(org, scored):
+    """Clocks closed in the period (met ÷ met or breached; cancelled, running and earlier ones left
+    out): A 2/2 in C1, B 1/2 in O1, C 1/2 + D 0/1 + E 0/1 in C2, F 1/1 at head office. Accuracy
+    9/10 in C1 and 1/2 in O1; satisfaction 3/4 in C2 (the January row is outside the period)."""
+    scores = t.quality_scores(org["HO"], START, END)
+    none = (0, 0)
+
+    def score(timeliness, accuracy=none, satisfaction=none):
+        """Weights 40 / 40 / 20; a component without data is left out, the others scaled up."""
+        used = [(w, n / d) for w, (n, d) in zip((40, 40, 20), (timeliness, accuracy, satisfaction),
+                                                strict=True) if d]  # fmt: skip
+        return 100 * sum(w * v for w, v in used) / sum(w for w, _v in used)
+
+    assert _table(scores["branch"]) == [
+        ("总公司（本级）", (1, 1), none, none, score((1, 1))),  # no audit for a unit's own row
+        ("北京分公司", (3, 4), (10, 12), none, score((3, 4), (10, 12))),
+        ("上海分公司", (1, 4), none, (3, 4), score((1, 4), satisfaction=(3, 4))),
+    ]
+    # a team's audit and survey rows are those of its subtree
+    assert _table(scores["team"]) == [
+        ("朝阳中心支公司", (2, 2), (10, 12), none, score((2, 2), (10, 12))),
+        ("总公司", (1, 1), (10, 12), (3, 4), score((1, 1), (10, 12), (3, 4))),
+        ("望京营业部", (1, 2), (1, 2), none, score((1, 2), (1, 2))),
+        ("浦东中心支公司", (1, 4), none, (3, 4), score((1, 4), satisfaction=(3, 4))),
+    ]
+    assert _table(scores["product"]) == [
+        ("住院医疗", (4, 6), none, none, score((4, 6))),
+        ("重大疾病", (1, 3), none, none, score((1, 3))),
+    ]
+    assert _table(scores["handler"]) == [
+        ("claims", (3, 4), none, none, score((3, 4))),
+        ("未分派", (2, 3), none, none, score((2, 3))),
+        ("reviewer", (0, 2), none, none, score((0, 2))),
+    ]
+    # at a branch, only its own tree
+    beijing = t.quality_scores(org["P1"], START, END)
+    assert [(s.name, s.timeliness.numerator, s.timeliness.denominator)
+            for s in beijing["branch"]] == [("朝阳中心支公司", 3, 4)]  # fmt: skip
+    assert [s.name for s in beijing["product"]] == ["住院医疗"]
+
+
+def test_the_score_tables_show_the_pinned_scores(personas, scored):
+    html = _get(personas, "quality_lead", months=3).content.decode()
+    quality = html.split('id="quality"')[1]
+    branches = quality.split("<tbody>")[1].split("</tbody>")[0]
+    assert [row.split("<strong>")[1].split("</strong>")[0] for row in branches.split("</tr>")[:3]
+            ] == ["100.0", "79.2", "41.7"]  # fmt: skip
