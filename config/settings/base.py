@@ -122,12 +122,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions: idle expiry (every request pushes the expiry forward) and closed with the browser.
+# Sessions: idle expiry and closed with the browser. The idle timeout proper is the rule
+# auth.session_idle_minutes (hiqc.organisations.middleware.SessionIdleTimeoutMiddleware), which
+# writes the session back at most once a minute; each write also renews the row's expiry.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# Server-side row expiry, renewed on every request; the idle timeout proper is the rule
-# auth.session_idle_minutes (hiqc.organisations.middleware.SessionIdleTimeoutMiddleware).
 SESSION_COOKIE_AGE = 12 * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

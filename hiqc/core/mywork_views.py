@@ -29,7 +29,7 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
     kinds = [k for k in CASE_KINDS.values() if not f["case_type"] or k.label == f["case_type"]]
     codes = status_codes(kinds, f["status"])
     items = my_work(
-        actor, mine_only=mine_only, now=now, status=codes, case_type=f["case_type"],
+        actor, mine_only=mine_only, status=codes, case_type=f["case_type"],
         org_path=f["org_path"], clock_state=f["clock_state"],
     )  # fmt: skip
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))

@@ -60,7 +60,7 @@ def test_breached_first_then_least_time_left_and_closed_cases_are_gone(actors, c
     deadlines_sweep(
         datetime(2026, 3, 17, 12, tzinfo=BEIJING)
     )  # "上海案件" (due 17 Mar 24:00? no: 16 Mar) breached
-    items = my_work(actors["agent"], now=datetime(2026, 3, 17, 12, tzinfo=BEIJING))
+    items = my_work(actors["agent"])
     assert titles(items) == ["上海案件", "早立案", "晚立案"]
     assert items[0].breached
 

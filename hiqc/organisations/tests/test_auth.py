@@ -98,3 +98,27 @@ def test_responses_carry_security_headers(client, db):
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_reading_pages_writes_the_session_back_at_most_once_a_minute(personas, client):
+    from django.db import connection
+
+    writes: list[str] = []
+
+    def count_writes(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if sql.startswith("UPDATE") and "django_session" in sql:
+            writes.append(sql)
+        return execute(sql, params, many, context)
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _login(client, "agent")
+        assert client.get("/customers/").status_code == 200  # the first request notes the time
+    with connection.execute_wrapper(count_writes):
+        for seconds in (10, 30, 59):
+            with time_machine.travel(start + timedelta(seconds=seconds), tick=False):
+                assert client.get("/customers/").status_code == 200
+        assert writes == []
+        with time_machine.travel(start + timedelta(seconds=61), tick=False):
+            assert client.get("/customers/").status_code == 200
+        assert len(writes) == 1
