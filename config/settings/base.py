@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hiqc.organisations.middleware.SessionIdleTimeoutMiddleware",
     "hiqc.organisations.middleware.ActorMiddleware",
+    "hiqc.core.inputguard.ControlCharacterGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

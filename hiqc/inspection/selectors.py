@@ -60,8 +60,8 @@ def access_own_score(actor: Actor, score_id: Any, *, for_update: bool = False) -
     if actor.user_id is None:
         raise NotFound()
     qs = Score.objects.select_related("task", "org_unit", "sheet").filter(agent_id=actor.user_id)
-    if for_update:
-        qs = qs.select_for_update()
+    if for_update:  # the score row only, not the task, unit and sheet it is read with
+        qs = qs.select_for_update(of=("self",))
     try:
         return qs.get(pk=score_id)
     except (Score.DoesNotExist, ValueError, TypeError, DjangoValidationError) as exc:

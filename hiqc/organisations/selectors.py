@@ -75,7 +75,9 @@ def access_api_token(actor: Actor, token_id: Any, *, for_update: bool = False) -
     """The actor's own tokens, and those of users an administrator manages; else 404."""
     qs = api_token_list(actor)
     try:
-        return (qs.select_for_update() if for_update else qs).get(pk=token_id)
+        # lock the token row only: FOR UPDATE on the joined user row as well waits on every
+        # token being created for that user (its foreign-key check) — a deadlock (issue 14 §2)
+        return (qs.select_for_update(of=("self",)) if for_update else qs).get(pk=token_id)
     except (ApiToken.DoesNotExist, ValueError, DjangoValidationError) as exc:
         raise NotFound() from exc
 
