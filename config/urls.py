@@ -21,6 +21,7 @@ urlpatterns = [
     path("findings/", core_views.findings_page, name="findings"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("operations/backups/", backup_views.backups_page, name="backups"),
+    path("operations/jobs/", backup_views.jobs_page, name="jobs"),
     path("my-work/", mywork_views.my_work_page, name="my_work"),
     path("processes/", process_views.process_page, name="processes"),
     path("notifications/", notification_views.inbox_page, name="inbox"),

@@ -18,7 +18,10 @@ class CallCentreConfig(AppConfig):
         )
         from django.utils.translation import gettext_lazy as _
 
+        from hiqc.core.jobs import register_job
         from hiqc.core.navigation import register_link
+
+        register_job("callcentre.calls_indicators", _("话务指标重算（导入后）"))
 
         from . import indicators  # noqa: F401  (registers the call-centre indicators)
         from .rules import register_rules

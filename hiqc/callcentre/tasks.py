@@ -6,10 +6,13 @@ from datetime import datetime, timedelta
 
 from huey.contrib.djhuey import db_task
 
+from hiqc.core.jobs import RETRIES, RETRY_DELAY_SECONDS, recorded
+
 INTERVAL_DAYS = 31  # 15-minute rows for at most the last month of an import's span
 
 
-@db_task()
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY_SECONDS)
+@recorded("callcentre.calls_indicators")
 def calls_indicators_job(first_offered: str, last_offered: str) -> dict:
     """Recompute the call-centre indicators for the days an import touched (idempotent): days
     and months over the whole span, 15-minute intervals over its most recent month."""

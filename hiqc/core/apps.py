@@ -24,6 +24,7 @@ class CoreConfig(AppConfig):
 
         register_rules(RETENTION)
         register_link("security", "backups", _("备份与恢复测试"), "rules.view")
+        register_link("security", "jobs", _("后台作业"), "rules.view")
         register_audit_labels(
             {
                 "backup.create": gettext_noop("数据库备份"),

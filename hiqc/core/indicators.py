@@ -23,6 +23,7 @@ control charts and nonconformities are ``hiqc.quality``.
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -307,6 +308,22 @@ _ROW_COLUMNS = ("code", "granularity", "period_start", "org_path", "numerator", 
                 "computed_at")  # fmt: skip
 
 
+_LOCK_NAMESPACE = 0x48495143  # "HIQC": the first key of the indicator replacement locks
+
+
+def _serialise_replacement(code: str, granularity: str) -> None:
+    """One replacement of an indicator's rows at a time (issue 14 §3). Two overlapping
+    recomputes each deleted, neither saw the other's uncommitted rows, and the second insert
+    failed on ``indicator_value_unique``. On PostgreSQL a transaction-scoped advisory lock per
+    (code, granularity) makes the second wait for the first to commit, then replace its rows:
+    the same figures, whatever overlapped. SQLite already serialises writers (IMMEDIATE)."""
+    if connection.vendor != "postgresql":
+        return
+    key = zlib.crc32(f"{code}:{granularity}".encode()) - 2**31  # a signed 32-bit integer
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
+
+
 def indicator_rows_replace(
     *, code: str, granularity: str, start: datetime, end: datetime, rows: Iterable[RangeRow]
 ) -> int:
@@ -321,6 +338,7 @@ def indicator_rows_replace(
                   for period_start, path, n, d in rows if d]  # fmt: skip
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
+        _serialise_replacement(code, granularity)
         IndicatorValue.objects.filter(
             code=code, granularity=granularity, period_start__gte=begin, period_start__lt=end
         ).delete()

@@ -132,6 +132,30 @@ class JobRun(BaseModel):
         return f"{self.job} {'ok' if self.ok else 'FAILED'}"
 
 
+class JobState(BaseModel):
+    """Where each background job stands (issue 14 §3): its last success, its last failure and how
+    many runs in a row have failed. One row per job, updated by every run (hiqc.core.jobs); a
+    failure also leaves a JobRun. /healthz reports "degraded" while a job's last run failed."""
+
+    job = models.CharField(_("作业"), max_length=80, unique=True)
+    last_started_at = models.DateTimeField(_("最近开始"), null=True, blank=True)
+    last_ok_at = models.DateTimeField(_("最近成功"), null=True, blank=True)
+    last_failed_at = models.DateTimeField(_("最近失败"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=120, blank=True)
+    failures_in_row = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    last_summary = models.JSONField(_("最近结果"), default=dict, blank=True)
+
+    unscoped: ClassVar[str | None] = "system job states, visible to administrators only"
+
+    class Meta:
+        ordering = ("job",)
+        verbose_name = _("后台作业状态")
+        verbose_name_plural = _("后台作业状态")
+
+    def __str__(self) -> str:
+        return f"{self.job} ({self.failures_in_row} failures in a row)"
+
+
 class RuleOverride(BaseModel):
     """A configured value for a rule in hiqc.core.rules (tightening only for legal bounds)."""
 

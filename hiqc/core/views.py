@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -23,6 +24,7 @@ from huey.contrib.djhuey import HUEY
 from .access import require
 from .errors import ValidationFailed
 from .http import HiqcRequest
+from .jobs import failing_jobs
 from .selectors import audit_actions, audit_event_list, last_job_run, rule_list
 from .services import audit_log_export, rule_override_set
 
@@ -132,8 +134,11 @@ def favicon(request: HiqcRequest) -> HttpResponse:
 
 
 def healthz(request: HiqcRequest) -> JsonResponse:
-    """Database and queue status as JSON; 503 when either is down. No authentication, no data."""
-    status: dict = {"database": {"ok": False}, "queue": {"ok": False}}
+    # "status": "ok"; "degraded" (200, "ok": false) while a background job's last run failed
+    # (/operations/jobs/); "down" (503) when the database, the queue or the cache is.
+    """Database, queue and cache status as JSON; 503 when one is down. No authentication, no
+    data. The cache holds the rate-limit counters and (production) the sessions."""
+    status: dict = {"database": {"ok": False}, "queue": {"ok": False}, "cache": {"ok": False}}
     try:
         with connection.cursor() as cur:
             cur.execute("SELECT 1")
@@ -149,6 +154,13 @@ def healthz(request: HiqcRequest) -> JsonResponse:
         }
     except Exception as exc:
         status["queue"] = {"ok": False, "error": type(exc).__name__}
+    try:
+        probe = f"hiqc:healthz:{request.request_id}"
+        cache.set(probe, 1, timeout=10)
+        status["cache"] = {"ok": cache.get(probe) == 1, "backend": type(caches["default"]).__name__}
+        cache.delete(probe)
+    except Exception as exc:
+        status["cache"] = {"ok": False, "error": type(exc).__name__}
     if status["database"]["ok"]:
         last = last_job_run("core.audit_verify")
         status["audit_chain"] = (
@@ -156,9 +168,14 @@ def healthz(request: HiqcRequest) -> JsonResponse:
             if last
             else {"ok": None, "checked_at": None}
         )
-    ok = status["database"]["ok"] and status["queue"]["ok"]
-    status["ok"] = ok
-    return JsonResponse(status, status=200 if ok else 503)
+    up = status["database"]["ok"] and status["queue"]["ok"] and status["cache"]["ok"]
+    if status["database"]["ok"]:  # a job whose last run failed: serving, but degraded
+        failing = failing_jobs()
+        status["jobs"] = {"ok": not failing, "failing": failing}
+    degraded = not status.get("jobs", {}).get("ok", True)
+    status["ok"] = up and not degraded
+    status["status"] = "down" if not up else "degraded" if degraded else "ok"
+    return JsonResponse(status, status=200 if up else 503)
 
 
 @login_required

@@ -105,7 +105,7 @@ def test_reading_pages_writes_the_session_back_at_most_once_a_minute(personas, c
 
     writes: list[str] = []
 
-    def count_writes(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def count_writes(execute, sql, params, many, context):
         if sql.startswith("UPDATE") and "django_session" in sql:
             writes.append(sql)
         return execute(sql, params, many, context)

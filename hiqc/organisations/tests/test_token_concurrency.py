@@ -5,6 +5,7 @@ PostgreSQL only: SQLite serialises writers, so there is nothing to interleave.""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.db import connection, connections
@@ -28,7 +29,7 @@ def test_concurrent_token_creation_and_revocation_by_one_user_never_deadlocks(pe
     errors: list[BaseException] = []
     start = threading.Barrier(24)
 
-    def run(job) -> None:  # type: ignore[no-untyped-def]
+    def run(job: Callable[[], object]) -> None:
         try:
             start.wait()
             for _ in range(3):
