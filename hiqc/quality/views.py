@@ -37,8 +37,15 @@ VIEW = "indicators.view"
 GRANULARITIES = {"month": 12, "quarter": 8}
 
 
+def _unit_asked(request: HiqcRequest) -> str | None:
+    """The unit in the query: ``unit``, or ``org_unit`` as the API and the other lists call it.
+    One asked for and not in scope answers 404 (it was once ignored: the page then showed the
+    reader's own unit as if it were the one asked for, issue 14 §9)."""
+    return request.GET.get("unit") or request.GET.get("org_unit")
+
+
 def _choices(request: HiqcRequest) -> tuple[Any, str, int]:
-    unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
+    unit = selectors.chosen_unit(request.actor, _unit_asked(request))
     granularity = request.GET.get("granularity", "month")
     if granularity not in GRANULARITIES:
         granularity = "month"
@@ -66,7 +73,7 @@ def overview_page(request: HiqcRequest) -> HttpResponse:
 @login_required
 def catalogue_page(request: HiqcRequest) -> HttpResponse:
     require(request.actor, VIEW)
-    unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
+    unit = selectors.chosen_unit(request.actor, _unit_asked(request))
     found = selectors.targets(unit.path)
     rows = [(i, found.get(i.code), selectors.owner_label(i), _target_text(i, found.get(i.code)))
             for i in INDICATORS.values()]  # fmt: skip
@@ -163,7 +170,7 @@ def _report(request: HiqcRequest) -> Any:
     from . import report
 
     require(request.actor, VIEW)
-    unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
+    unit = selectors.chosen_unit(request.actor, _unit_asked(request))
     month = report.month_start(request.GET.get("month"))
     return report, report.build(unit, list(selectors.children(request.actor, unit)), month)
 
@@ -197,7 +204,7 @@ def _cases(request: HiqcRequest, code: str) -> tuple[Any, Any, str, Any, Any]:
     ValueError saying what a period looks like when it is not one."""
     require(request.actor, VIEW)
     indicator = _indicator(code)
-    unit = selectors.chosen_unit(request.actor, request.GET.get("unit"))
+    unit = selectors.chosen_unit(request.actor, _unit_asked(request))
     period = request.GET.get("period", "")
     start, end = period_bounds(period)
     return indicator, unit, period, start, cases_behind(request.actor, code, unit.path, start, end)

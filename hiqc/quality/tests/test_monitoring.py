@@ -231,3 +231,26 @@ def test_every_indicator_names_the_role_accountable_for_it(client, personas, org
     assert {i["code"]: i["owner"] for i in listed}[
         "callcentre.service_level"
     ] == "call_centre_supervisor"
+
+
+@pytest.mark.parametrize("param", ["unit", "org_unit"])
+def test_an_indicator_page_for_another_branch_answers_exactly_as_a_missing_unit(
+    client, personas, org, param
+):
+    import re
+    import uuid
+
+    def unmasked(r):  # the same page but for the per-response CSRF mask and the address asked
+        return re.sub(
+            rb'"X-CSRFToken": "[^"]+"|csrfmiddlewaretoken" value="[^"]+"|name="next" value="[^"]+"',
+            b"",
+            r.content,
+        )
+
+    client.force_login(personas["branch_manager"])  # 北京分公司 only
+    for page in ("/quality/", "/quality/indicators/claims.paid_on_time_rate/"):
+        assert client.get(page).status_code == 200
+        other = client.get(page, {param: org["P2"].pk})
+        missing = client.get(page, {param: uuid.uuid4()})
+        assert other.status_code == missing.status_code == 404
+        assert unmasked(other) == unmasked(missing)
