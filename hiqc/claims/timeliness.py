@@ -391,11 +391,11 @@ def near_limits(
                 state__in=[Deadline.State.RUNNING, Deadline.State.BREACHED],
             ).order_by("due_at")[:per_clock]
         )
-        claims = {
-            str(pk): (number, name)
-            for pk, number, name in Claim.objects.filter(
-                pk__in=[d.case_id for d in deadlines]
-            ).values_list("pk", "number", "org_unit__name")
+        claims = {  # the unit's name in the reader's language (OrgUnit.localized_name)
+            str(c.pk): (c.number, c.org_unit.localized_name)
+            for c in Claim.objects.filter(pk__in=[d.case_id for d in deadlines])
+            .select_related("org_unit")
+            .only("pk", "number", "org_unit__name", "org_unit__name_en")
         }
         out[clock] = [
             NearLimit(

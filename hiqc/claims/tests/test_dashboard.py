@@ -307,3 +307,14 @@ def test_the_score_tables_show_the_pinned_scores(personas, scored):
     branches = quality.split("<tbody>")[1].split("</tbody>")[0]
     assert [row.split("<strong>")[1].split("</strong>")[0] for row in branches.split("</tr>")[:3]
             ] == ["100.0", "79.2", "41.7"]  # fmt: skip
+
+
+def test_the_near_limit_list_names_the_unit_in_english_when_english_is_chosen(personas, claims):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(personas["quality_lead"])
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(URL, {"months": 3}).content.decode()
+    near = html.split('id="near-limits"')[1].split("</table>")[0]
+    _paid, late = claims
+    assert f"/claims/{late.pk}/" in near
+    assert late.org_unit.name not in near and late.org_unit.name_en in near
