@@ -410,28 +410,39 @@ def rolled_up(
                  "value": p}
             )  # fmt: skip
         return out
+    return rolled_up_stored([code], granularity=granularity, org_path=org_path, start=start,
+                            end=end)[code]  # fmt: skip
+
+
+def rolled_up_stored(
+    codes: Iterable[str], *, granularity: str, org_path: str, start: datetime, end: datetime
+) -> dict[str, list[dict[str, Any]]]:
+    """``rolled_up`` of several stored (not percentile) indicators at once, in one query: the
+    quality overview reads a tile per key indicator for a unit and each of its children."""
+    codes = list(codes)
     stored = "month" if granularity == "quarter" else granularity  # quarters sum their months
     rows = (
         IndicatorValue.objects.filter(
-            code=code, granularity=stored, period_start__gte=start, period_start__lt=end
+            code__in=codes, granularity=stored, period_start__gte=start, period_start__lt=end
         )
         .filter(Q(org_path__startswith=org_path))
-        .values("period_start")
+        .values("code", "period_start")
         .annotate(numerator=Sum("numerator"), denominator=Sum("denominator"))
-        .order_by("period_start")
+        .order_by("code", "period_start")
     )
-    if granularity == "quarter":
-        sums: dict[datetime, list[float]] = {}
-        for r in rows:
-            cell = sums.setdefault(align(r["period_start"], "quarter"), [0.0, 0.0])
-            cell[0] += r["numerator"]
-            cell[1] += r["denominator"]
-        rows = [{"period_start": k, "numerator": n, "denominator": d}  # type: ignore[assignment]
-                for k, (n, d) in sorted(sums.items())]  # fmt: skip
-    return [
-        {**r, "value": r["numerator"] / r["denominator"] if r["denominator"] else None}
-        for r in rows
-    ]
+    sums: dict[str, dict[datetime, list[float]]] = {code: {} for code in codes}
+    for r in rows:
+        key = align(r["period_start"], "quarter") if granularity == "quarter" else r["period_start"]
+        cell = sums[r["code"]].setdefault(key, [0.0, 0.0])
+        cell[0] += r["numerator"]
+        cell[1] += r["denominator"]
+    return {
+        code: [
+            {"period_start": k, "numerator": n, "denominator": d, "value": n / d if d else None}
+            for k, (n, d) in sorted(periods.items())
+        ]
+        for code, periods in sums.items()
+    }
 
 
 def percentile(values: Iterable[float], p: float) -> float | None:
