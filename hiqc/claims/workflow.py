@@ -27,42 +27,42 @@ DECIDE = Clock(
     gettext_noop("理赔核定"),
     30,
     Unit.CALENDAR_DAYS,
-    "《保险法》第23条：30日内作出核定；补充材料期间扣除（司法解释二第15条）(CL-2/3)",
+    gettext_noop("《保险法》第23条：30日内作出核定；补充材料期间扣除（司法解释二第15条）(CL-2/3)"),
 )
 ADVANCE = Clock(
     "claims.advance",
     gettext_noop("先予支付"),
     60,
     Unit.CALENDAR_DAYS,
-    "《保险法》第25条：60日内不能确定赔付金额的，先予支付可确定部分 (CL-7)",
+    gettext_noop("《保险法》第25条：60日内不能确定赔付金额的，先予支付可确定部分 (CL-7)"),
 )
 NOTICE = Clock(
     "claims.notice",
     gettext_noop("一次性告知"),
     3,
     Unit.WORKING_DAYS,
-    "《保险法》第22条：资料不完整的一次性通知；内部目标3个工作日 (CL-1, P)",
+    gettext_noop("《保险法》第22条：资料不完整的一次性通知；内部目标3个工作日 (CL-1, P)"),
 )
 REFUSAL_NOTICE = Clock(
     "claims.refusal_notice",
     gettext_noop("拒赔通知"),
     3,
     Unit.CALENDAR_DAYS,
-    "《保险法》第24条：作出拒赔决定之日起3日内发出拒赔通知书并说明理由 (CL-6)",
+    gettext_noop("《保险法》第24条：作出拒赔决定之日起3日内发出拒赔通知书并说明理由 (CL-6)"),
 )
 PAYMENT = Clock(
     "claims.payment",
     gettext_noop("赔款支付"),
     10,
     Unit.CALENDAR_DAYS,
-    "《保险法》第23条：达成赔付协议后10日内履行赔付义务 (CL-5)",
+    gettext_noop("《保险法》第23条：达成赔付协议后10日内履行赔付义务 (CL-5)"),
 )
 FAST_TRACK = Clock(
     "claims.fast_track",
     gettext_noop("小额快赔"),
     24,
     Unit.HOURS,
-    "小额理赔服务承诺：受理后24小时内结案 (CL-11, C)",
+    gettext_noop("小额理赔服务承诺：受理后24小时内结案 (CL-11, C)"),
 )
 
 HANDLE = "claims.handle"

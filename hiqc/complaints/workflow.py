@@ -35,7 +35,9 @@ DECIDE = Clock(
     gettext_noop("投诉处理决定"),
     15,
     Unit.CALENDAR_DAYS,
-    "《银行业保险业消费投诉处理管理办法》：15日内作出决定，可延至30日、经批准再延30日 (CP-1/2/3)",
+    gettext_noop(
+        "《银行业保险业消费投诉处理管理办法》：15日内作出决定，可延至30日、经批准再延30日 (CP-1/2/3)"
+    ),
     max_amount=60,
 )
 INTERNAL_REPLY = Clock(
@@ -43,14 +45,16 @@ INTERNAL_REPLY = Clock(
     gettext_noop("内部答复目标"),
     10,
     Unit.WORKING_DAYS,
-    "《人身保险业务基本服务规定》：10个工作日内明确答复（内部目标，CP-12）",
+    gettext_noop("《人身保险业务基本服务规定》：10个工作日内明确答复（内部目标，CP-12）"),
 )
 REVIEW = Clock(
     "complaints.review",
     gettext_noop("核查意见"),
     30,
     Unit.CALENDAR_DAYS,
-    "《银行业保险业消费投诉处理管理办法》：上级机构自收到核查申请之日起30日内作出核查意见 (CP-8)",
+    gettext_noop(
+        "《银行业保险业消费投诉处理管理办法》：上级机构自收到核查申请之日起30日内作出核查意见 (CP-8)"
+    ),
 )
 FIRST_EXTENSION_DAYS = 30
 SECOND_EXTENSION_DAYS = 60

@@ -88,14 +88,9 @@ def reply_clock(org_path: str, at: datetime) -> Clock:
     amount, unit = step.get("target_amount"), step.get("target_unit")
     if not isinstance(amount, int) or amount < 1 or unit not in {u.value for u in Unit}:
         return REPLY
-    return replace(
-        REPLY,
-        amount=amount,
-        unit=Unit(unit),
-        source=f"internal target (P): process version {version.number}"
-        if version
-        else REPLY.source,
-    )
+    # the source stays the clock's own (a catalogue msgid, read in the reader's language): it
+    # already says the allowance is configured in the process version
+    return replace(REPLY, amount=amount, unit=Unit(unit))
 
 
 # --- validation (shared by the capture form, the API and the demo's bulk path) -------------------

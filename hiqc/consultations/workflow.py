@@ -30,7 +30,7 @@ REPLY = Clock(
     gettext_noop("咨询答复（内部目标）"),
     1,
     Unit.WORKING_DAYS,
-    "内部目标 internal target (P)：法规未规定咨询答复时限，可在流程版本中配置",
+    gettext_noop("内部目标 (P)：法规未规定咨询答复时限，可在流程版本中配置"),
 )
 
 CONSULTATION = Workflow.build(

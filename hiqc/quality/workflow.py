@@ -20,9 +20,9 @@ VIEW, HANDLE, OPEN = "quality.nc.view", "quality.nc.handle", "quality.nc.open"
 PROCESS = "quality.nonconformity"
 
 ANALYSIS = Clock("quality.nc_analysis", gettext_noop("不符合项原因分析（内部目标）"), 10,
-                 Unit.WORKING_DAYS, "内部目标 internal target (P)：登记后 10 个工作日内完成原因分析")  # fmt: skip
+                 Unit.WORKING_DAYS, gettext_noop("内部目标 (P)：登记后 10 个工作日内完成原因分析"))  # fmt: skip
 CLOSURE = Clock("quality.nc_closure", gettext_noop("不符合项关闭（内部目标）"), 60,
-                Unit.CALENDAR_DAYS, "内部目标 internal target (P)：登记后 60 日内完成整改并验证关闭")  # fmt: skip
+                Unit.CALENDAR_DAYS, gettext_noop("内部目标 (P)：登记后 60 日内完成整改并验证关闭"))  # fmt: skip
 
 NONCONFORMITY = Workflow.build(
     name="nonconformity",

@@ -80,7 +80,7 @@ def test_captured_without_answer_the_consultation_is_received_with_a_running_rep
     assert deadline.state == Deadline.State.RUNNING
     assert deadline.unit == "working_days"
     assert str(deadline.last_day) == "2026-11-25"  # next working day
-    assert "internal target" in deadline.source
+    assert "内部目标" in deadline.source  # an internal target, not a legal one
     assert AuditEvent.objects.filter(action="consultation.create").count() == 1
 
 

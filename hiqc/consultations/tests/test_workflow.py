@@ -50,5 +50,5 @@ def test_answering_requires_the_answer_and_stops_the_reply_clock():
 
 
 def test_the_reply_clock_is_an_internal_target_not_a_legal_limit():
-    assert "internal target" in REPLY.source
+    assert "内部目标" in REPLY.source
     assert REPLY.max_amount is None
