@@ -9,7 +9,7 @@ from ninja import Schema
 from hiqc.core.schemas import IsoDate
 
 
-class RejectedRowOut(Schema):
+class CallRejectedRowOut(Schema):
     line: int
     field: str
     problem: str
@@ -21,7 +21,7 @@ class CallImportOut(Schema):
     inserted: int
     duplicates: int
     rejected_total: int
-    rejected: list[RejectedRowOut]
+    rejected: list[CallRejectedRowOut]
     rejected_more: int
 
 

@@ -14,7 +14,7 @@ from hiqc.core.schemas import ERRORS, ErrorOut
 from . import selectors, services
 from .enums import ItemStatus
 from .models import AuditItem
-from .schemas import ErrorsIn, ItemOut, ResultsOut, ReviewIn, RoundIn, RoundOut
+from .schemas import AuditItemOut, AuditResultsOut, ErrorsIn, ReviewIn, RoundIn, RoundOut
 
 router = Router(tags=["claim-audits"])
 CONFLICT = {**ERRORS, 409: ErrorOut}
@@ -53,7 +53,7 @@ def create_round(request: HiqcRequest, payload: RoundIn):
     return Status(201, round_obj)
 
 
-@router.get("/claim-audits/rounds/{round_id}", response={200: ResultsOut, **ERRORS})
+@router.get("/claim-audits/rounds/{round_id}", response={200: AuditResultsOut, **ERRORS})
 def get_round(request: HiqcRequest, round_id: UUID):
     """A round with its progress and results (error rates with Wilson 95 % intervals)."""
     round_obj = selectors.access_round(request.actor, round_id)
@@ -63,7 +63,7 @@ def get_round(request: HiqcRequest, round_id: UUID):
     return {"round": round_obj, **body}
 
 
-@router.get("/claim-audits/rounds/{round_id}/items", response={200: list[ItemOut], **ERRORS})
+@router.get("/claim-audits/rounds/{round_id}/items", response={200: list[AuditItemOut], **ERRORS})
 @paginate
 def list_items(request: HiqcRequest, round_id: UUID, status: str = ""):
     """The round's sampled claims (original decisions only for reviewed ones)."""
@@ -77,20 +77,20 @@ def complete_round(request: HiqcRequest, round_id: UUID):
     return services.round_complete(actor=request.actor, round_id=round_id)
 
 
-@router.get("/claim-audits/items/{item_id}", response={200: ItemOut, **ERRORS})
+@router.get("/claim-audits/items/{item_id}", response={200: AuditItemOut, **ERRORS})
 def get_item(request: HiqcRequest, item_id: UUID):
     """One sampled claim; the original decision is withheld until the review is submitted."""
     return item_out(selectors.access_item(request.actor, item_id))
 
 
-@router.post("/claim-audits/items/{item_id}/review", response={200: ItemOut, **CONFLICT})
+@router.post("/claim-audits/items/{item_id}/review", response={200: AuditItemOut, **CONFLICT})
 def submit_review(request: HiqcRequest, item_id: UUID, payload: ReviewIn):
     """Submit the blind re-adjudication; the answer shows the original beside it."""
     item = services.item_readjudicate(actor=request.actor, item_id=item_id, **payload.dict())
     return item_out(item)
 
 
-@router.post("/claim-audits/items/{item_id}/errors", response={200: ItemOut, **CONFLICT})
+@router.post("/claim-audits/items/{item_id}/errors", response={200: AuditItemOut, **CONFLICT})
 def record_errors(request: HiqcRequest, item_id: UUID, payload: ErrorsIn):
     """Record the error types found (none, one or more); errors become findings."""
     item = services.item_record_errors(

@@ -75,7 +75,7 @@ class ErrorCountOut(Schema):
     count: int
 
 
-class ResultsOut(Schema):
+class AuditResultsOut(Schema):
     round: RoundOut
     sample_size: int
     done: int
@@ -97,7 +97,7 @@ class DecisionOut(Schema):
     reason_code: str
 
 
-class ItemOut(Schema):
+class AuditItemOut(Schema):
     id: UUID
     round_id: UUID
     claim_id: UUID

@@ -356,15 +356,10 @@ def _check_supplement(
 # --- actions ----------------------------------------------------------------------------------------
 
 
-def _refuse(
-    message: str, claim: Claim, code: str = "action_refused", actor: Actor | None = None
-) -> Conflict:
-    """409 with the actions that would succeed (those of the state when no actor is given)."""
-    allowed = (
-        WORKFLOW.allowed_actions(claim.status)
-        if actor is None
-        else case_allowed_actions(KIND, claim, actor)
-    )
+def _refuse(message: str, claim: Claim, code: str, actor: Actor) -> Conflict:
+    """409 with the actions ``actor`` may take on the claim now (permission, scope, state and
+    the domain guard: never an action the caller could not perform)."""
+    allowed = case_allowed_actions(KIND, claim, actor)
     return Conflict(
         message, code=code, state=claim.status, version=claim.version, allowed_actions=allowed
     )

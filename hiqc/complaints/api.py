@@ -11,7 +11,7 @@ from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut, IsoDate
 
 from . import selectors, services
 from .models import Complaint
-from .schemas import ComplaintIn, ComplaintOut, ComplaintRow, LetterOut, RootCauseOut
+from .schemas import ComplaintIn, ComplaintLetterOut, ComplaintOut, ComplaintRow, RootCauseOut
 
 router = Router(tags=["complaints"])
 CONFLICT = {**ERRORS, 409: ErrorOut}
@@ -109,7 +109,7 @@ def complaint_action(request: HiqcRequest, complaint_id: UUID, action: str, payl
     return _out(request, complaint)
 
 
-@router.get("/complaint-letters/{letter_id}", response={200: LetterOut, **ERRORS})
+@router.get("/complaint-letters/{letter_id}", response={200: ComplaintLetterOut, **ERRORS})
 def get_letter(request: HiqcRequest, letter_id: UUID):
     """A notice as issued to the complainant; the reading is audited."""
     letter = selectors.access_letter(request.actor, letter_id)

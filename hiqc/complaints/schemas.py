@@ -99,7 +99,7 @@ class ComplaintOut(ComplaintRow):
     retain_until: date | None
 
 
-class LetterOut(LetterRow):
+class ComplaintLetterOut(LetterRow):
     complaint_id: UUID
     body: str
 

@@ -356,15 +356,10 @@ def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
     return None if held is None else held[1]
 
 
-def _refuse(
-    message: str, complaint: Complaint, code: str = "action_refused", actor: Actor | None = None
-) -> Conflict:
-    """409 with the actions that would succeed (those of the state when no actor is given)."""
-    allowed = (
-        WORKFLOW.allowed_actions(complaint.status)
-        if actor is None
-        else case_allowed_actions(KIND, complaint, actor)
-    )
+def _refuse(message: str, complaint: Complaint, code: str, actor: Actor) -> Conflict:
+    """409 with the actions ``actor`` may take on the complaint now (permission, scope, state and
+    the domain guard: never an action the caller could not perform)."""
+    allowed = case_allowed_actions(KIND, complaint, actor)
     return Conflict(
         message,
         code=code,
@@ -494,7 +489,10 @@ def _prepare(
         ends = review_window_ends(complaint)
         if ends is not None and at >= ends:
             raise _refuse(
-                _("已超过自处理决定之日起30日的核查申请期限（CP-8）。"), complaint, "window_closed"
+                _("已超过自处理决定之日起30日的核查申请期限（CP-8）。"),
+                complaint,
+                "window_closed",
+                actor,
             )
         updates["review_requested_at"] = at
         record = {"reason": reason}
@@ -515,7 +513,10 @@ def _prepare(
         ends = review_window_ends(complaint)
         if complaint.status == Status.DECIDED and ends is not None and at < ends:
             raise _refuse(
-                _("核查申请期（处理决定后30日）尚未届满，届满后方可归档。"), complaint, "too_early"
+                _("核查申请期（处理决定后30日）尚未届满，届满后方可归档。"),
+                complaint,
+                "too_early",
+                actor,
             )
         years = int(rule_value("complaints.retention_years"))
         updates.update(

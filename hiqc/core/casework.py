@@ -164,6 +164,8 @@ def case_actions(
 def case_allowed_actions(
     kind: CaseKind, case: CaseModel, actor: Actor, *, now: datetime | None = None
 ) -> list[str]:
+    """What ``allowed_actions`` lists, in a case's representation and in every 409 about it: the
+    actions ``actor`` may take on ``case`` now, never merely those of its state."""
     return [t.name for t in case_actions(kind, case, actor, now=now)[0]]
 
 
@@ -198,7 +200,7 @@ def case_transition(
                     code="stale_version",
                     state=case.status,
                     version=case.version,
-                    allowed_actions=wf.allowed_actions(case.status),
+                    allowed_actions=case_allowed_actions(kind, case, actor, now=at),
                 )
             try:
                 step = wf.step(action, from_state=case.status)
@@ -208,7 +210,7 @@ def case_transition(
                     code="action_not_allowed",
                     state=case.status,
                     version=case.version,
-                    allowed_actions=exc.allowed,
+                    allowed_actions=case_allowed_actions(kind, case, actor, now=at),
                 ) from exc
             require(actor, step.perm, case)
             at = at or timezone.now()
@@ -239,12 +241,13 @@ def case_transition(
                     approver=actor.username,
                 )
             except DeadlineError as exc:  # e.g. pausing a clock that has already run out
+                case.status, case.version = from_state, case.version - 1  # rolled back anyway
                 raise Conflict(
                     _("时限状态不允许该操作：{problem}").format(problem=exc),
                     code="clock_rule",
                     state=from_state,
-                    version=case.version - 1,
-                    allowed_actions=wf.allowed_actions(from_state),
+                    version=case.version,
+                    allowed_actions=case_allowed_actions(kind, case, actor, now=at),
                 ) from exc
             _event(
                 kind=kind,

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator
 
@@ -16,7 +17,7 @@ def _iso_text_only(value: Any) -> Any:
     """Refuse numbers where a date-time is expected (pydantic would read "0.5" as a Unix time)."""
     if isinstance(value, datetime) or (isinstance(value, str) and _ISO_START.match(value)):
         return value
-    raise ValueError("expected an ISO 8601 date-time such as 2026-10-08T09:00:00+08:00")
+    raise ValueError(gettext("应为日期时间，格式如 2026-10-08T09:00:00+08:00。"))
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -36,7 +37,7 @@ def _iso_date_only(value: Any) -> Any:
     """Refuse numbers where a date is expected (pydantic would read "0" as a Unix time)."""
     if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value)):
         return value
-    raise ValueError("expected an ISO 8601 date such as 2026-11-26")
+    raise ValueError(gettext("应为日期，格式如 2026-11-26。"))
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
@@ -87,11 +88,15 @@ class RuleOut(Schema):
 
 
 # Every endpoint declares these error responses (body: ErrorOut). 400 = unparseable body.
-ERRORS: dict[int, type[ErrorOut]] = {
+# 414: the web server (gunicorn's limit_request_line, 4,094 bytes by default) refuses a request
+# line (method, path and query string) over its limit before HIQC sees the request: its body is
+# the server's plain text, so none is declared.
+ERRORS: dict[int, type[ErrorOut] | None] = {
     400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
+    414: None,
     422: ErrorOut,
 }
 

@@ -103,7 +103,7 @@ class DisputeOut(Schema):
     final_fatal: bool
 
 
-class ItemOut(Schema):
+class SheetItemOut(Schema):
     id: UUID
     position: int
     category: str
@@ -119,4 +119,4 @@ class SheetOut(Schema):
     name: str
     kinds: list[str]
     active: bool
-    items: list[ItemOut]
+    items: list[SheetItemOut]

@@ -13,7 +13,7 @@ from hiqc.customers.masking import masked
 from .enums import ClaimType, PolicyStatus
 
 
-class DocumentOut(Schema):
+class ChecklistDocumentOut(Schema):
     code: str
     name: str
     required: bool
@@ -22,7 +22,7 @@ class DocumentOut(Schema):
 class ChecklistOut(Schema):
     claim_type: str
     claim_type_label: str
-    documents: list[DocumentOut]
+    documents: list[ChecklistDocumentOut]
 
 
 class ProductOut(Schema):
@@ -115,7 +115,7 @@ class PolicyOut(Schema):
         return str(dict(PolicyStatus.choices).get(obj.status, obj.status))
 
 
-class RejectedRowOut(Schema):
+class PolicyRejectedRowOut(Schema):
     line: int
     field: str
     problem: str
@@ -128,5 +128,5 @@ class PolicyImportOut(Schema):
     unchanged: int
     insured_added: int
     rejected_total: int
-    rejected: list[RejectedRowOut]
+    rejected: list[PolicyRejectedRowOut]
     rejected_more: int

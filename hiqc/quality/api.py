@@ -17,13 +17,13 @@ from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut
 from . import nc_selectors, plan_selectors
 from .plans import PLAN_KIND, access_plan, action_add, plan_act, plan_create, plan_effect
 from .schemas import (
+    ImprovementPlanOut,
     MeasureIn,
     NonconformityCaseOut,
     NonconformityIn,
     NonconformityOut,
     PlanCaseOut,
     PlanIn,
-    PlanOut,
 )
 from .services import KIND, access_nonconformity, nonconformity_act, nonconformity_open
 from .workflow import VIEW
@@ -77,7 +77,7 @@ def nonconformity_action(request: HiqcRequest, nc_id: UUID, action: str, payload
     return _nc(request, access_nonconformity(request.actor, nc_id))
 
 
-@router.get("/improvement-plans", response={200: list[PlanOut], **ERRORS})
+@router.get("/improvement-plans", response={200: list[ImprovementPlanOut], **ERRORS})
 @paginate
 def list_plans(request: HiqcRequest):
     """Improvement plans in the caller's scope, newest first."""

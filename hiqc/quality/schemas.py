@@ -67,7 +67,7 @@ class EffectOut(Schema):
     effect_size: float | None
 
 
-class PlanOut(Schema):
+class ImprovementPlanOut(Schema):
     id: UUID
     number: str
     status: str
@@ -109,7 +109,7 @@ class MeasureOut(Schema):
 
 
 class PlanCaseOut(CaseOut):
-    plan: PlanOut
+    plan: ImprovementPlanOut
     nonconformity_ids: list[UUID]
     measures: list[MeasureOut]
     effect: EffectOut | None

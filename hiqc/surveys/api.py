@@ -15,7 +15,7 @@ from hiqc.core.schemas import ERRORS, IsoDate
 
 from . import staff_selectors as selectors
 from .analysis import NPS, Share, plan_results
-from .schemas import PlanOut, ResultsOut
+from .schemas import SurveyPlanOut, SurveyResultsOut
 
 router = Router(tags=["surveys"])
 VIEW = "surveys.view"
@@ -32,14 +32,14 @@ def _nps(n: NPS) -> dict[str, Any]:
             "value": n.value, "low": low, "high": high}  # fmt: skip
 
 
-@router.get("/surveys/plans", response={200: list[PlanOut], **ERRORS})
+@router.get("/surveys/plans", response={200: list[SurveyPlanOut], **ERRORS})
 def list_plans(request: HiqcRequest):
     """Survey plans whose scope lies in the caller's view (surveys.view), with invitation counts."""
     require(request.actor, VIEW)
     return list(selectors.plans(request.actor))
 
 
-@router.get("/surveys/plans/{plan_id}/results", response={200: ResultsOut, **ERRORS})
+@router.get("/surveys/plans/{plan_id}/results", response={200: SurveyResultsOut, **ERRORS})
 def plan_results_read(request: HiqcRequest, plan_id: UUID, sent_from: IsoDate | None = None,
                       sent_to: IsoDate | None = None):  # fmt: skip
     """Response rate, CSAT and NPS with 95 % intervals, mean scores, and the breakdowns by org

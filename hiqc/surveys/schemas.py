@@ -6,7 +6,7 @@ from uuid import UUID
 from ninja import Schema
 
 
-class PlanOut(Schema):
+class SurveyPlanOut(Schema):
     id: UUID
     name: str
     goal: str
@@ -62,7 +62,7 @@ class QuestionOut(Schema):
     high: float | None
 
 
-class ResultsOut(Schema):
+class SurveyResultsOut(Schema):
     plan_id: UUID
     invited: int
     answered: int

@@ -27,6 +27,7 @@ from .contract import (
     _out_of_order,
     _parse,
     _rejection,
+    importable_actions,
 )
 from .rules import EventRules, _Case
 from .single import _apply_single
@@ -114,15 +115,16 @@ def claim_events_import_bulk(
     report = ImportReport()
     rules = EventRules(actor)
     live: dict[tuple[str, str], _Case] = {}
-    done: dict[tuple[str, str], tuple[str, datetime | None, int]] = {}
+    done: dict[tuple[str, str], tuple[str, datetime | None, int, str]] = {}  # … org path
     stored: set[tuple[str, str]] = set()
     seen: set[tuple[str, str]] = set()
     writer = BulkWriter(actor, rules)
+    actions = importable_actions(actor)
     try:
         for chunk in _chunks(lines, chunk_events):
             events: list[ClaimEvent] = []
             for number, raw in chunk:
-                ev = _parse(number, raw)
+                ev = _parse(number, raw, actions)
                 if isinstance(ev, dict):
                     report.reject(ev)
                 elif ev is not None:
@@ -147,28 +149,35 @@ def claim_events_import_bulk(
                 case = live.get(ckey)
                 try:
                     if ev.action == "create":
-                        if case is not None or ckey in done:
-                            state = case.status if case else done[ckey][0]
-                            raise _exists(ev, state)
+                        if case is not None:
+                            raise _exists(ev, case.status, rules.offered(case))
+                        if ckey in done:
+                            state, _at, _v, path = done[ckey]
+                            raise _exists(ev, state, rules.offered_in(state, path))
                         case = live[ckey] = rules.create(ev)
                     elif case is None:
                         if ckey not in done:
                             raise NotFound()
-                        state, last_at, _v = done[ckey]
+                        state, last_at, _v, path = done[ckey]
+                        allowed = rules.offered_in(state, path)
                         if last_at is not None and ev.at < last_at:
-                            raise _out_of_order(ev.at, last_at, state)
+                            raise _out_of_order(ev.at, last_at, state, allowed)
                         raise Conflict(_("当前状态下不能执行该操作。"), code="action_not_allowed",
-                                       state=state, allowed_actions=WORKFLOW.allowed_actions(state))  # fmt: skip
+                                       state=state, allowed_actions=allowed)  # fmt: skip
                     else:
                         rules.act(case, ev)
                 except (Conflict, ValidationFailed, NotFound, Forbidden) as exc:
-                    report.reject(_rejection(ev, exc, case.status if case else ""))
+                    report.reject(
+                        _rejection(ev, exc, case.status, rules.offered(case))
+                        if case is not None
+                        else _rejection(ev, exc)
+                    )
                     continue
                 seen.add(key)
                 report.applied += 1
                 if case.status in WORKFLOW.final:
                     finished.append(live.pop(ckey))
-                    done[ckey] = (case.status, case.last_at, case.version)
+                    done[ckey] = (case.status, case.last_at, case.version, case.org_path)
             writer.add(finished)
             if writer.pending >= flush_claims:
                 writer.flush()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -65,8 +65,16 @@ class ClaimEvent:
     data: dict[str, Any]
 
 
-def _parse(number: int, raw: str | bytes) -> ClaimEvent | dict | None:
-    """A line as an event, a rejection, or None for a blank line."""
+def importable_actions(actor: Actor) -> list[str]:
+    """The actions an unknown one is corrected to: ``create`` and the workflow actions whose
+    permission the importing actor holds somewhere (not every action of the workflow)."""
+    may = {t.name for t in WORKFLOW.transitions if actor.can(t.perm)}
+    return sorted(name for name in ACTIONS if name == "create" or name in may)
+
+
+def _parse(number: int, raw: str | bytes, actions: Sequence[str]) -> ClaimEvent | dict | None:
+    """A line as an event, a rejection, or None for a blank line. ``actions``: what an unknown
+    action's rejection offers instead (``importable_actions``)."""
     if not raw.strip():
         return None
     try:
@@ -101,17 +109,22 @@ def _parse(number: int, raw: str | bytes) -> ClaimEvent | dict | None:
                 "problem": _("材料清单须为列表。")}  # fmt: skip
     if action not in ACTIONS:
         return {"line": number, "claim": claim, "action": action, "state": "",
-                "allowed_actions": sorted(ACTIONS), "problem": _("未知的理赔动作。")}  # fmt: skip
+                "allowed_actions": list(actions), "problem": _("未知的理赔动作。")}  # fmt: skip
     return ClaimEvent(number, str(item["source_system"])[:60], str(item["external_id"])[:100],
                       claim[:64], action, at, data)  # fmt: skip
 
 
-def _rejection(ev: ClaimEvent, exc: Exception, state: str = "") -> dict:
+def _rejection(
+    ev: ClaimEvent, exc: Exception, state: str = "", allowed: Sequence[str] = ()
+) -> dict:
+    """A refused event's report entry. ``state`` and ``allowed``: the claim's state and the
+    actions the importing actor may take on it now, for refusals that are not a 409 (which
+    carries its own)."""
     entry: dict[str, Any] = {"line": ev.line, "claim": ev.claim, "action": ev.action}
     if isinstance(exc, Conflict):
         entry.update(state=exc.state or state, allowed_actions=exc.allowed_actions)
     else:
-        entry.update(state=state, allowed_actions=WORKFLOW.allowed_actions(state) if state else [])
+        entry.update(state=state, allowed_actions=list(allowed) if state else [])
         if getattr(exc, "fields", None):
             entry["fields"] = exc.fields  # type: ignore[attr-defined]
     entry["problem"] = getattr(exc, "message", str(exc))
@@ -131,20 +144,22 @@ def _doc_codes(data: Mapping[str, Any], checklist: Mapping[str, Any]) -> list[st
     return codes
 
 
-def _out_of_order(at: datetime, last: datetime, state: str) -> Conflict:
+def _out_of_order(at: datetime, last: datetime, state: str, allowed: Sequence[str]) -> Conflict:
+    """``allowed``: the actions the importing actor may take on the claim now."""
     return Conflict(
         _("事件早于该案件已记录的最后事件（{last}），顺序不对。").format(
             last=last.astimezone(BEIJING).isoformat()
         ),
         code="out_of_order",
         state=state,
-        allowed_actions=WORKFLOW.allowed_actions(state),
+        allowed_actions=allowed,
     )
 
 
-def _exists(ev: ClaimEvent, state: str) -> Conflict:
+def _exists(ev: ClaimEvent, state: str, allowed: Sequence[str]) -> Conflict:
+    """``allowed``: the actions the importing actor may take on the existing claim now."""
     return Conflict(_("核心系统案号已存在，不能重复立案。"), code="claim_exists", state=state,
-                    allowed_actions=WORKFLOW.allowed_actions(state))  # fmt: skip
+                    allowed_actions=allowed)  # fmt: skip
 
 
 def _lines(source: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes]]:

@@ -228,6 +228,19 @@ class EventRules:
             hit = self._may[key] = self.actor.can(perm, path)
         return hit
 
+    def offered(self, case: _Case) -> list[str]:
+        """``allowed_actions`` of a claim held in memory (see ``offered_in``)."""
+        return self.offered_in(case.status, case.org_path)
+
+    def offered_in(self, state: str, path: str) -> list[str]:
+        """The actions from ``state`` whose permission the importing actor holds over the org
+        unit at ``path``: what a refusal lists, never an action the actor could not take (the
+        in-memory counterpart of ``case_allowed_actions``; the domain's own conditions are
+        checked when an action is tried)."""
+        return [
+            t.name for t in WORKFLOW.transitions if state in t.sources and self.may(t.perm, path)
+        ]
+
     def fractions(self, org_path: str, at: datetime, clock: str) -> tuple[float, ...]:
         if not self.has_versions:
             return DEFAULT_WARNING_FRACTIONS
@@ -474,7 +487,7 @@ class EventRules:
     def act(self, case: _Case, ev: ClaimEvent) -> None:
         data, at, action = ev.data, ev.at, ev.action
         if case.last_at is not None and at < case.last_at:
-            raise _out_of_order(at, case.last_at, case.status)
+            raise _out_of_order(at, case.last_at, case.status, self.offered(case))
         checklist = self.checklists.get((case.product_id, case.fields["claim_type"]), {})
         docs = {c: at for c in _doc_codes(data, checklist) if c not in case.documents}
         documents = {**case.documents, **docs} if docs else case.documents
@@ -483,7 +496,7 @@ class EventRules:
         except NotAllowed as exc:
             raise Conflict(_("当前状态下不能执行该操作。"), code="action_not_allowed",
                            state=case.status, version=case.version,
-                           allowed_actions=exc.allowed) from exc  # fmt: skip
+                           allowed_actions=self.offered(case)) from exc  # fmt: skip
         if not self.may(step.perm, case.org_path):
             require(self.actor, step.perm)
             raise Forbidden(_("您没有执行此操作的权限。"))
@@ -496,7 +509,7 @@ class EventRules:
         except _ClockError as exc:
             raise Conflict(_("时限状态不允许该操作：{problem}").format(problem=exc),
                            code="clock_rule", state=case.status, version=case.version,
-                           allowed_actions=WORKFLOW.allowed_actions(case.status)) from exc  # fmt: skip
+                           allowed_actions=self.offered(case)) from exc  # fmt: skip
         from_state = case.status
         case.status, case.version = step.target, case.version + 1
         case.clocks.update(clocks)
@@ -509,7 +522,7 @@ class EventRules:
 
     def _refuse(self, message: str, case: _Case, code: str = "action_refused") -> Conflict:
         return Conflict(message, code=code, state=case.status, version=case.version,
-                        allowed_actions=WORKFLOW.allowed_actions(case.status))  # fmt: skip
+                        allowed_actions=self.offered(case))  # fmt: skip
 
     def _prepare(
         self, case: _Case, action: str, data: Mapping[str, Any], at: datetime,

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from hiqc.core.access import Actor, require
-from hiqc.core.casework import External
+from hiqc.core.casework import External, case_allowed_actions
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent
 from hiqc.organisations.models import OrgUnit
@@ -21,6 +21,7 @@ from ..models import Claim, ClaimDocument
 from ..selectors import access_claim
 from ..services import (
     CASE_TYPE,
+    KIND,
     claim_act,
     claim_register,
 )
@@ -36,6 +37,7 @@ from .contract import (
     _out_of_order,
     _parse,
     _rejection,
+    importable_actions,
 )
 
 # --- the single-event path ---------------------------------------------------------------------------
@@ -67,7 +69,7 @@ def claim_event_apply(*, actor: Actor, event: ClaimEvent) -> Claim:
     )
     if event.action == "create":
         if existing is not None:
-            raise _exists(event, existing[1])
+            raise _exists(event, *_seen_by(actor, event))
         unit_id = None
         if event.data.get("org_unit"):
             unit_id = (
@@ -94,20 +96,29 @@ def claim_event_apply(*, actor: Actor, event: ClaimEvent) -> Claim:
         .first()
     )
     if last is not None and event.at < last:
-        raise _out_of_order(event.at, last, claim.status)
+        raise _out_of_order(event.at, last, claim.status, case_allowed_actions(KIND, claim, actor))
     _record_documents(claim, event.data, event.at)
     claim = claim_act(actor=actor, claim_id=claim.pk, action=event.action, data=event.data,
                       at=event.at, source=Source.IMPORT, external=external)  # fmt: skip
     return claim
 
 
-def _state_of(ev: ClaimEvent) -> str:
-    return str(
+def _seen_by(actor: Actor, ev: ClaimEvent) -> tuple[str, list[str]]:
+    """The event's claim as ``actor`` sees it: its state and the actions the actor may take on it
+    now; ("", []) when there is no such claim or it lies outside the actor's scope (the same
+    answer, DESIGN rule 2)."""
+    pk = (
         Claim.objects.filter(source_system=ev.source_system, external_ref=ev.claim)
-        .values_list("status", flat=True)
+        .values_list("pk", flat=True)
         .first()
-        or ""
     )
+    if pk is None:
+        return "", []
+    try:
+        claim = access_claim(actor, pk)
+    except (NotFound, Forbidden):
+        return "", []
+    return claim.status, case_allowed_actions(KIND, claim, actor)
 
 
 def _apply_single(actor: Actor, ev: ClaimEvent, report: ImportReport) -> bool:
@@ -121,7 +132,7 @@ def _apply_single(actor: Actor, ev: ClaimEvent, report: ImportReport) -> bool:
         report.reject(_rejection(ev, exc))
         return False
     except (ValidationFailed, NotFound, Forbidden) as exc:
-        report.reject(_rejection(ev, exc, _state_of(ev)))
+        report.reject(_rejection(ev, exc, *_seen_by(actor, ev)))
         return False
     report.applied += 1
     return True
@@ -137,11 +148,12 @@ def claim_events_import(
     require(actor, HANDLE)
     started = time.perf_counter()
     report = ImportReport()
+    actions = importable_actions(actor)
     for number, raw in _lines(lines):
         report.lines = number
         if on_progress is not None:
             on_progress(1)
-        ev = _parse(number, raw)
+        ev = _parse(number, raw, actions)
         if ev is None:
             continue
         if isinstance(ev, dict):
