@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -36,8 +37,8 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(token)
-        if user is None:
-            return None
+        if user is None:  # a bearer was sent and is not valid: 401, not the session's CSRF 403
+            raise AuthenticationError()
         request.user = user
         cast(HiqcRequest, request).actor = actor_for_user(
             user,
@@ -50,7 +51,12 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="HIQC API",
     version="1",
-    description="健康保险服务质量控制平台 — JSON API. Errors: {code, message, fields}.",
+    description=(
+        "健康保险服务质量控制平台 — JSON API. Errors: {code, message, fields}. Text never holds "
+        "the NUL character (\\u0000): a parameter or field with one answers 422 naming it. A "
+        "request line (method, path and query) over 4,094 bytes is refused by the web server "
+        "with 414, in plain text."
+    ),
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
 )
@@ -73,13 +79,68 @@ def on_hiqc_error(request: HiqcRequest, exc: HiqcError) -> HttpResponse:
     return api.create_response(request, exc.as_body(), status=exc.status)
 
 
+# pydantic's error types in the reader's language (issue 14 §8): its own messages are English.
+# A type not listed here reads "取值无效。"; a validator's ValueError speaks for itself.
+_PYDANTIC_MESSAGES = {
+    "missing": _("必填。"),
+    "string_type": _("应为文本。"),
+    "string_too_short": _("至少 {min_length} 个字符。"),
+    "string_too_long": _("不能超过 {max_length} 个字符。"),
+    "string_pattern_mismatch": _("格式不正确。"),
+    "int_type": _("应为整数。"),
+    "int_parsing": _("应为整数。"),
+    "int_from_float": _("应为整数。"),
+    "float_type": _("应为数字。"),
+    "float_parsing": _("应为数字。"),
+    "decimal_parsing": _("应为数字。"),
+    "decimal_type": _("应为数字。"),
+    "bool_type": _("应为 true 或 false。"),
+    "bool_parsing": _("应为 true 或 false。"),
+    "date_type": _("应为日期，格式如 2026-11-26。"),
+    "date_parsing": _("应为日期，格式如 2026-11-26。"),
+    "date_from_datetime_parsing": _("应为日期，格式如 2026-11-26。"),
+    "datetime_type": _("应为日期时间，格式如 2026-10-08T09:00:00+08:00。"),
+    "datetime_parsing": _("应为日期时间，格式如 2026-10-08T09:00:00+08:00。"),
+    "datetime_from_date_parsing": _("应为日期时间，格式如 2026-10-08T09:00:00+08:00。"),
+    "uuid_type": _("应为 UUID 格式的编号。"),
+    "uuid_parsing": _("应为 UUID 格式的编号。"),
+    "greater_than": _("应大于 {gt}。"),
+    "greater_than_equal": _("应不小于 {ge}。"),
+    "less_than": _("应小于 {lt}。"),
+    "less_than_equal": _("应不大于 {le}。"),
+    "enum": _("应为以下之一：{expected}。"),
+    "literal_error": _("应为以下之一：{expected}。"),
+    "list_type": _("应为列表。"),
+    "too_short": _("至少 {min_length} 项。"),
+    "too_long": _("最多 {max_length} 项。"),
+    "dict_type": _("应为对象。"),
+    "model_type": _("应为对象。"),
+    "model_attributes_type": _("应为对象。"),
+    "json_invalid": _("不是有效的 JSON。"),
+    "extra_forbidden": _("不允许此字段。"),
+}
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])  # our validators' own (translated) words
+    template = _PYDANTIC_MESSAGES.get(kind)
+    if template is None:
+        return str(_("取值无效。"))
+    try:
+        return str(template).format(**{k: v for k, v in ctx.items() if isinstance(k, str)})
+    except (KeyError, IndexError):
+        return str(_("取值无效。"))
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HiqcRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
-        fields.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "invalid")))
-    return _error(request, 422, "invalid", "请求数据有误。", fields)
+        fields.setdefault(".".join(loc) or "__all__", []).append(_message(err))
+    return _error(request, 422, "invalid", str(_("请求数据有误。")), fields)
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The PRODUCTION configuration (config.settings.prod) run for real on loopback: a fresh PostgreSQL
-# database, a dedicated Redis database, generated secrets, gunicorn and the Huey consumer.
+# database, a dedicated Redis database (Huey's queue, the cache and the sessions' cached copies),
+# generated secrets, gunicorn and the Huey consumer.
 # Shared by scripts/prod-smoke and bench/bench_load.py.
 #
 # As a library:   source scripts/prod-stack.sh
@@ -64,6 +65,7 @@ print(json.dumps({"current": "k1", "keys": {"k1": b()}, "hash_key": b()}))')"
         DJANGO_SETTINGS_MODULE config.settings.prod \
         DATABASE_URL "postgres://$PS_PG_USER@$PS_PG_HOST:$PS_PG_PORT/$PS_DB" \
         REDIS_URL "redis://$PS_REDIS_HOST:$PS_REDIS_PORT/$PS_REDIS_DB" \
+        HIQC_CACHE_URL "redis://$PS_REDIS_HOST:$PS_REDIS_PORT/$PS_REDIS_DB" \
         HIQC_SECRET_KEY "$secret" \
         HIQC_FIELD_KEYS "$keys" \
         HIQC_KEY_FILE "$PS_DIR/no-key-file.json" \

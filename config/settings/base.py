@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -54,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hiqc.organisations.middleware.SessionIdleTimeoutMiddleware",
     "hiqc.organisations.middleware.ActorMiddleware",
-    "hiqc.core.inputguard.ControlCharacterGuardMiddleware",
+    "hiqc.core.inputguard.NulGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -207,3 +208,16 @@ HIQC_FIRST_RUN_TOKEN_FILE = os.environ.get(
 
 # Encrypted backups and their manifests (manage.py backup / restore --verify; ADR 0014).
 HIQC_BACKUP_DIR = os.environ.get("HIQC_BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
+
+
+def trusted_proxies(raw: str) -> list[str]:
+    """Comma-separated proxy addresses or networks (``10.0.0.5``, ``10.0.0.0/24``, ``fd00::/8``),
+    checked here so a mistyped entry stops the start-up instead of silently trusting nobody."""
+    return [str(ipaddress.ip_network(p.strip(), strict=False)) for p in raw.split(",") if p.strip()]
+
+
+# The load balancers / reverse proxies in front of the web processes. Only a request whose
+# REMOTE_ADDR is one of them has its client address taken from X-Forwarded-For (the right-most
+# address that is not a trusted proxy); from anyone else the header is ignored
+# (hiqc.core.middleware.client_address). Empty: REMOTE_ADDR is the client.
+HIQC_TRUSTED_PROXIES = trusted_proxies(os.environ.get("HIQC_TRUSTED_PROXIES", ""))

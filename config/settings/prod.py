@@ -1,4 +1,5 @@
-"""Production: PostgreSQL (DATABASE_URL), Huey on Redis, SMTP, HTTPS-only cookies."""
+"""Production: PostgreSQL (DATABASE_URL), Huey, the cache and sessions on Redis, SMTP, HTTPS-only
+cookies."""
 
 import os
 
@@ -8,14 +9,30 @@ from .base import database_config
 DEBUG = False
 SECRET_KEY = os.environ["HIQC_SECRET_KEY"]
 DATABASES = {"default": database_config(os.environ["DATABASE_URL"])}
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 HUEY = {
     "huey_class": "huey.RedisHuey",
     "name": "hiqc",
-    "url": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+    "url": REDIS_URL,
     "immediate": False,
     "utc": True,
     "consumer": {"workers": 4, "worker_type": "thread", "periodic": True},
 }
+# One cache shared by every web process and worker: the rate-limit counters of the public pages
+# (hiqc.core.ratelimit) must count across processes, and sessions are read from it. The local-memory
+# default counts per process, so N processes would let N times the limit through (issue 14 §4).
+# HIQC_CACHE_URL defaults to Huey's Redis (REDIS_URL); the keys carry their own prefix.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("HIQC_CACHE_URL", REDIS_URL),
+        "KEY_PREFIX": "hiqc-cache",
+        "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+    }
+}
+# Sessions stay in the database (deactivation ends them there) and are read through the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("HIQC_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("HIQC_EMAIL_PORT", "25"))

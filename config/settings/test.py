@@ -42,3 +42,6 @@ HIQC_DEMO_CALLS_PER_YEAR = 20_000
 
 # Backups written by the tests (the daily job runs in the date tests) stay apart from the demo's.
 HIQC_BACKUP_DIR = str(BASE_DIR / "var" / f"test-backups-{os.getpid()}")
+
+# Tests decide their own proxies (override_settings), whatever the environment says.
+HIQC_TRUSTED_PROXIES = []

@@ -12,7 +12,8 @@ from .models import User
 
 class LockoutModelBackend(ModelBackend):
     """Refuses a locked account even with the right password; inactive users never authenticate,
-    and a session whose user was deactivated no longer resolves to a user."""
+    and a session whose user was deactivated no longer resolves to a user. An attempt during a
+    lock is recorded but neither counts nor extends the lock (``services.login_failed``)."""
 
     def authenticate(
         self,

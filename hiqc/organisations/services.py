@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -149,8 +150,12 @@ def user_create(
 
 
 def _end_sessions(user: User) -> int:
+    """Delete the user's sessions through the session engine, so a cached copy goes too
+    (production reads sessions through the cache: ``cached_db``)."""
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store().delete(key)
     UserSession.objects.filter(user=user).delete()
     return len(keys)
 
@@ -299,7 +304,12 @@ def api_token_revoke(*, actor: Actor, token_id: Any) -> ApiToken:
 
 
 def api_token_authenticate(raw: str) -> User | None:
-    """Resolve a bearer token to its active user, or None (expired, revoked, inactive, unknown)."""
+    """Resolve a bearer token to its active user, or None (expired, revoked, inactive, unknown).
+
+    A password lockout does not stop a token (docs/domains/organisations.md, "Lockout"): the
+    lockout answers password guessing, which a token is not exposed to, and refusing tokens would
+    let anyone who knows a username stop that user's integrations. A compromised account is
+    deactivated, which revokes its tokens at once."""
     if not raw.startswith(f"{TOKEN_PREFIX}_"):
         return None
     token = ApiToken.objects.select_related("user").filter(token_hash=_token_hash(raw)).first()
@@ -319,11 +329,23 @@ def session_register(*, user: User, session_key: str) -> None:
 
 
 def login_failed(*, username: str, ip: str, request_id: str) -> None:
-    """Count a failure; lock the account after the configured number in a row."""
+    """Count a failed sign-in; lock the account for ``auth.lockout_minutes`` once
+    ``auth.lockout_threshold`` failures follow one another.
+
+    An attempt while the account is locked (right or wrong password: the backend refuses both) is
+    recorded but neither counted nor allowed to extend the lock, so nobody can keep someone else's
+    account locked by trying it. A lock that has ended is cleared before counting: the count
+    starts again from zero, and one typo after a lock does not lock again."""
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username__iexact=username).first()
         data: dict[str, Any] = {"username": username}
-        if user is not None:
+        if user is not None and user.locked_until and user.locked_until > timezone.now():
+            data["during_lock"] = True
+            data["locked_until"] = user.locked_until.isoformat()
+        elif user is not None:
+            if user.locked_until is not None:  # a lock that has ended
+                user.failed_logins = 0
+                user.locked_until = None
             user.failed_logins += 1
             if user.failed_logins >= rule_value("auth.lockout_threshold"):
                 user.locked_until = timezone.now() + timedelta(

@@ -8,6 +8,7 @@ def test_healthz_reports_database_queue_and_audit_chain(client, db):
     body = client.get("/healthz").json()
     assert body["ok"] is True
     assert body["database"]["ok"] and body["queue"]["ok"]
+    assert body["cache"] == {"ok": True, "backend": "LocMemCache"}  # production: RedisCache
     assert body["audit_chain"]["ok"] is True
 
 
