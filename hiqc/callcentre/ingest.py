@@ -25,7 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hiqc.core.calendar import BEIJING
-from hiqc.core.textfiles import text_stream
+from hiqc.core.textfiles import UnreadableText, csv_reader, text_stream
 
 from .enums import CallQueue, ImportFormat
 
@@ -125,7 +125,10 @@ def read_rows(
     ``source``: an object with ``read(n)`` or an iterable of byte chunks."""
     if file_format not in (ImportFormat.CSV, ImportFormat.JSONL):
         raise FileProblem(_("不支持的格式：{format}").format(format=file_format))
-    lines = text_stream(source, on_bytes)
+    try:
+        lines = text_stream(source, on_bytes)
+    except UnreadableText as exc:  # UTF-16 without a BOM, a workbook…: said as such
+        raise FileProblem(str(exc)) from exc
     if file_format == ImportFormat.JSONL:
         for number, text in enumerate(lines, start=1):
             if not text.strip():
@@ -140,7 +143,7 @@ def read_rows(
                 continue
             yield number, {str(k): _as_text(v) for k, v in value.items()}
         return
-    reader = csv.reader(lines)
+    reader = csv_reader(lines)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:

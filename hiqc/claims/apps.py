@@ -45,7 +45,36 @@ class ClaimsConfig(AppConfig):
 
         rules.register()
         register_case_kind(KIND)
+        _register_upload_limits()
         deadline_warned.connect(on_claim_deadline, dispatch_uid="hiqc.claims.deadlines")
         register_link("claims", "claims:list", _("理赔案件"), "claims.view")
         register_link("claims", "claims:timeliness", _("理赔时效看板"), "claims.view")
         register_link("quality", "findings", _("合规事项"), "findings.view")
+
+
+def _register_upload_limits() -> None:
+    """The online-claim document doors refuse a body that cannot hold files within the per-file
+    limit before reading it (``hiqc.core.bodylimit``; issue 14 §7): one file through the API, up
+    to ``HIQC_ONLINE_CLAIMS_MAX_FILES_PER_UPLOAD`` through the page."""
+    from django.utils.translation import gettext as _
+
+    from hiqc.core.bodylimit import body_limit_register
+
+    from . import online
+
+    def hint(files: int) -> str:
+        n = online.max_upload_bytes() // online.MB or 1
+        if files == 1:
+            return _("每个文件不超过 {n} MB。").format(n=n)
+        return _("每个文件不超过 {n} MB，每次最多 {files} 个文件。").format(n=n, files=files)
+
+    body_limit_register(
+        "claims_online:upload",
+        lambda: online.upload_body_limit(files=online.max_files_per_upload()),
+        hint=lambda: hint(online.max_files_per_upload()),
+    )
+    body_limit_register(
+        "api:online_claim_document_upload",
+        lambda: online.upload_body_limit(files=1),
+        hint=lambda: hint(1),
+    )

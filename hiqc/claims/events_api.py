@@ -9,6 +9,7 @@ from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS
+from hiqc.core.textfiles import HEAD_BYTES, UnreadableText, text_decode, text_encoding
 
 from .events import claim_events_import
 from .workflow import HANDLE
@@ -60,5 +61,18 @@ def import_claim_events(request: HiqcRequest) -> Any:
             _("请求体须为 application/x-ndjson（每行一个 JSON 事件）。"),
             fields={"content_type": [request.content_type or "—"]},
         )
-    report = claim_events_import(actor=request.actor, lines=request.body.splitlines())
+    report = claim_events_import(actor=request.actor, lines=_lines(request.body))
     return report.as_dict()
+
+
+def _lines(body: bytes) -> list[str] | list[bytes]:
+    """JSON lines in UTF-8 as sent; UTF-16 / UTF-32 with a BOM decoded first (split as bytes,
+    every line of them would be "not JSON"); a body that is no text at all (UTF-16 without a BOM,
+    a workbook) is refused as a whole, saying so (issue 14 §7)."""
+    try:
+        encoding = text_encoding(body[:HEAD_BYTES])
+    except UnreadableText as exc:
+        raise ValidationFailed(str(exc), fields={"body": [str(exc)]}) from exc
+    if encoding.startswith(("utf-16", "utf-32")):
+        return text_decode(body).splitlines()
+    return body.splitlines()

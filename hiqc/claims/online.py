@@ -7,8 +7,10 @@
 2. A verified code opens a short signed session (``django.core.signing``) scoped to that policy
    and that person: they see and submit only claims where they are the claimant or the insured.
 3. Claims are registered through ``claim_register`` by the system actor ``online-claims`` (the
-   audit trail carries the request id and the address); documents are checked by content (JPEG,
-   PNG, PDF magic bytes), size-limited, stored under a generated name with their SHA-256.
+   audit trail carries the request id and the address); documents are size-limited (the request
+   body too, before it is read: ``hiqc.core.bodylimit``), checked by content — JPEG, PNG or PDF
+   parsed whole, polyglots and active content refused (``hiqc.core.filecheck``) — and stored
+   under a generated name with their SHA-256.
 4. Every public action is rate-limited per address and per policy number (the Django cache).
 
 Numbers here are service settings, not legal limits: each has a setting to tune it (below).
@@ -41,6 +43,7 @@ from hiqc.core.access import Actor
 from hiqc.core.audit import audit_record
 from hiqc.core.crypto import keyed_hash
 from hiqc.core.errors import Conflict, HiqcError, NotFound, ValidationFailed
+from hiqc.core.filecheck import FileRefused, inspect_document
 from hiqc.core.models import CaseEvent, Notification
 from hiqc.core.notifications import notify
 from hiqc.core.ratelimit import RateLimited
@@ -72,8 +75,11 @@ DEFAULTS: dict[str, Any] = {
     "HIQC_ONLINE_CLAIMS_RESEND_SECONDS": 60,  # cooldown before another code is sent
     "HIQC_ONLINE_CLAIMS_SESSION_MINUTES": 30,  # life of the signed session
     "HIQC_ONLINE_CLAIMS_MAX_UPLOAD_BYTES": 10 * MB,  # per file
+    "HIQC_ONLINE_CLAIMS_MAX_FILES_PER_UPLOAD": 10,  # files in one submission of the page
     "HIQC_ONLINE_CLAIMS_MAX_FILES_PER_CLAIM": 60,
 }
+# what a multipart request adds around its files (boundaries, part headers, the other fields)
+FORM_OVERHEAD_BYTES = 64 * 1024
 # bucket → (requests, window in seconds); per client address ("ip") and per policy number
 LIMITS: dict[str, tuple[int, int]] = {
     "code:ip": (10, 3600),
@@ -86,16 +92,25 @@ LIMITS: dict[str, tuple[int, int]] = {
     "upload:policy": (120, 3600),
 }
 OPEN_FOR_DOCUMENTS = (Status.RECEIVED, Status.REVIEW, Status.AWAITING_SUPPLEMENT)
-# content sniffed from the first bytes, never from the file name or the declared type
-SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"%PDF-", "application/pdf", "pdf"),
-)
 
 
 def setting(name: str) -> Any:
     return getattr(settings, name, DEFAULTS[name])
+
+
+def max_upload_bytes() -> int:
+    """The per-file limit: the one source of every size check on claim documents."""
+    return int(setting("HIQC_ONLINE_CLAIMS_MAX_UPLOAD_BYTES"))
+
+
+def max_files_per_upload() -> int:
+    return int(setting("HIQC_ONLINE_CLAIMS_MAX_FILES_PER_UPLOAD"))
+
+
+def upload_body_limit(*, files: int) -> int:
+    """The largest request body that can carry ``files`` documents of the per-file limit:
+    larger ones are refused before they are read (``hiqc.core.bodylimit``)."""
+    return max_upload_bytes() * files + FORM_OVERHEAD_BYTES
 
 
 def limit(bucket: str) -> tuple[int, int]:
@@ -517,14 +532,6 @@ def online_claim_submit(
                           source=source)  # fmt: skip
 
 
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) from the first bytes, or None for anything else."""
-    for magic, content_type, ext in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, ext
-    return None
-
-
 def _digest(stream: IO[bytes], limit_bytes: int) -> tuple[str, int]:
     sha, size = hashlib.sha256(), 0
     stream.seek(0)
@@ -548,7 +555,8 @@ def online_document_upload(
     notify_handler: bool = True,
 ) -> ClaimDocument:
     """Receive one document against an item of the product's checklist. The type is read from
-    the content; the stored name is generated (the sender's file name never reaches the path).
+    the content, which must parse whole as that type (``hiqc.core.filecheck``: no polyglot, no
+    active content); the stored name is generated (the sender's file name never reaches the path).
     The claim's handler is told (``online_documents_notify``) unless ``notify_handler`` is off
     because the caller receives several files at once and tells them once for all."""
     rate_check("upload:ip", ip)
@@ -568,17 +576,8 @@ def online_document_upload(
             _("请选择材料类别。"),
             fields={"requirement_code": [_("请从该理赔类型的材料清单中选择。")]},
         )
-    max_bytes = int(setting("HIQC_ONLINE_CLAIMS_MAX_UPLOAD_BYTES"))
+    max_bytes = max_upload_bytes()
     max_mb = max_bytes // MB or 1
-    upload.seek(0)
-    head = upload.read(16)
-    kind = sniff(head)
-    if kind is None:
-        raise ValidationFailed(
-            _("只接受 JPEG、PNG 图片或 PDF 文件。"),
-            code="file_type",
-            fields={"file": [_("文件内容不是 JPEG、PNG 或 PDF。")]},
-        )
     sha256, size = _digest(upload, max_bytes)
     if size > max_bytes:
         raise ValidationFailed(
@@ -586,13 +585,22 @@ def online_document_upload(
             code="file_too_large",
             fields={"file": [_("文件不超过 {n} MB。").format(n=max_mb)]},
         )
+    upload.seek(0)
+    try:
+        kind = inspect_document(upload.read(max_bytes + 1))
+    except FileRefused as exc:
+        message = exc.message
+        if exc.code == "file_type":
+            message = _("只接受 JPEG、PNG 图片或 PDF 文件。")
+        raise ValidationFailed(message, code=exc.code, fields={"file": [exc.message]}) from exc
+    upload.seek(0)
     if claim.documents.filter(sha256=sha256).exists():
         raise ValidationFailed(
             _("该文件已经上传过。"), code="duplicate", fields={"file": [_("重复的文件。")]}
         )
     if claim.documents.count() >= int(setting("HIQC_ONLINE_CLAIMS_MAX_FILES_PER_CLAIM")):
         raise ValidationFailed(_("该案件上传的文件已达上限，请联系客服。"), code="too_many_files")
-    content_type, ext = kind
+    content_type, ext = kind.content_type, kind.extension
     now = timezone.now()
     actor = online_actor(request_id=request_id, ip=ip)
     with transaction.atomic():

@@ -101,7 +101,7 @@ class ChecklistItemOut(Schema):
     requested: bool
 
 
-class DocumentOut(Schema):
+class OnlineClaimDocumentOut(Schema):
     id: UUID
     requirement_code: str
     name: str
@@ -111,7 +111,7 @@ class DocumentOut(Schema):
     sha256: str
 
 
-class LetterOut(Schema):
+class OnlineClaimLetterOut(Schema):
     id: UUID
     kind: str
     title: str
@@ -136,8 +136,8 @@ class OnlineClaimOut(OnlineClaimRow):
     decided_at: datetime | None
     accepts_documents: bool
     checklist: list[ChecklistItemOut]
-    documents: list[DocumentOut]
-    letters: list[LetterOut]
+    documents: list[OnlineClaimDocumentOut]
+    letters: list[OnlineClaimLetterOut]
 
 
 def _row(claim: Any) -> dict[str, Any]:
@@ -246,14 +246,21 @@ def get_claim(request: HttpRequest, claim_id: UUID):
     return _detail(request, online.online_claim_get(_session(request), claim_id))
 
 
-@router.post("/online-claims/claims/{claim_id}/documents", response={201: DocumentOut, **CONFLICT})
+@router.post(
+    "/online-claims/claims/{claim_id}/documents",
+    response={201: OnlineClaimDocumentOut, **CONFLICT, 413: ErrorOut},
+    url_name="online_claim_document_upload",  # its body limit is registered under this name
+)
 def upload_document(
     request: HttpRequest,
     claim_id: UUID,
     requirement_code: Form[str],
     file: File[UploadedFile],
 ):
-    """Upload one document (JPEG, PNG or PDF by content; size-limited) against a checklist item."""
+    """Upload one document against a checklist item: JPEG, PNG or PDF by content, parsed whole
+    (a polyglot, a damaged file, an encrypted PDF or one with JavaScript / launch actions is
+    refused with 422 and a `code` saying which); at most the per-file limit — a larger body is
+    refused with 413 before it is read."""
     doc = online.online_document_upload(
         session=_session(request),
         claim_id=claim_id,

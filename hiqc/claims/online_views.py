@@ -197,7 +197,8 @@ def new_claim_page(request: HiqcRequest, session: OnlineSession) -> HttpResponse
 
 def _detail(session: OnlineSession, claim: Any) -> dict[str, Any]:
     ctx = {"s": session, **online.online_claim_view(session, claim)}
-    ctx["max_mb"] = int(online.setting("HIQC_ONLINE_CLAIMS_MAX_UPLOAD_BYTES")) // online.MB
+    ctx["max_mb"] = online.max_upload_bytes() // online.MB
+    ctx["max_files"] = online.max_files_per_upload()
     return ctx
 
 
@@ -217,7 +218,15 @@ def upload_documents(request: HiqcRequest, session: OnlineSession, claim_id: Any
         return redirect("claims_online:detail", claim_id=claim.pk)
     done: list[ClaimDocument] = []
     limited: RateLimited | None = None
-    for upload in files[:20]:
+    most = online.max_files_per_upload()
+    for upload in files[most:]:  # named, not dropped unseen: the claimant sends them again
+        messages.error(
+            request,
+            _("{name}：未上传（每次最多上传 {n} 个文件），请再次上传。").format(
+                name=(upload.name or "")[:80], n=most
+            ),
+        )
+    for upload in files[:most]:
         try:
             done.append(
                 online.online_document_upload(

@@ -23,6 +23,16 @@ class CoreConfig(AppConfig):
         from .rules import register_rules
 
         register_rules(RETENTION)
+
+        # The holiday-calendar upload takes a small CSV: a larger body is refused unread.
+        from .bodylimit import body_limit_register
+        from .calendar_views import MAX_UPLOAD_BYTES
+
+        body_limit_register(
+            "calendar",
+            lambda: MAX_UPLOAD_BYTES + 64 * 1024,
+            hint=lambda: str(_("节假日文件不超过 256 KB。")),
+        )
         register_link("security", "backups", _("备份与恢复测试"), "rules.view")
         register_link("security", "jobs", _("后台作业"), "rules.view")
         register_audit_labels(

@@ -14,6 +14,7 @@ from .errors import Forbidden
 from .forms import DueForm, HolidayUploadForm
 from .http import HiqcRequest
 from .services import calendar_years_load
+from .textfiles import UnreadableText, text_decode
 
 MAX_UPLOAD_BYTES = 256 * 1024
 
@@ -40,9 +41,9 @@ def calendar_page(request: HiqcRequest) -> HttpResponse:
                 upload.add_error("file", _("文件过大（上限 256 KB）。"))
             else:
                 try:
-                    text = raw.read().decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    upload.add_error("file", _("文件必须是 UTF-8 编码的 CSV。"))
+                    text = text_decode(raw.read())
+                except UnreadableText as exc:
+                    upload.add_error("file", str(exc))
                 else:
                     report = calendar_years_load(
                         actor=actor, text=text, note=upload.cleaned_data["note"]

@@ -28,7 +28,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from hiqc.core.textfiles import text_stream
+from hiqc.core.textfiles import UnreadableText, csv_reader, text_stream
 from hiqc.customers.masking import masked
 from hiqc.customers.selectors import id_number_hash
 from hiqc.customers.validation import normalise_id_number
@@ -126,8 +126,12 @@ def read_rows(
     source: Any, *, on_bytes: Callable[[int], None] | None = None
 ) -> Iterator[tuple[int, Mapping[str, str] | Rejection]]:
     """(line number, row or Rejection) for every non-blank line after the header. UTF-8 (BOM
-    tolerated) unless the first megabyte is not UTF-8, then GB18030 (Excel on Chinese Windows)."""
-    reader = csv.reader(text_stream(source, on_bytes))
+    tolerated) unless the first megabyte is not UTF-8, then GB18030 (Excel on Chinese Windows);
+    UTF-16 / UTF-32 with a BOM; comma- or tab-separated (``hiqc.core.textfiles``)."""
+    try:
+        reader = csv_reader(text_stream(source, on_bytes))
+    except UnreadableText as exc:  # UTF-16 without a BOM, a workbook…: said as such
+        raise FileProblem(str(exc)) from exc
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:

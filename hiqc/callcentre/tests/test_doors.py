@@ -239,3 +239,29 @@ def test_the_call_centre_rules_are_listed_with_their_sources(personas):
     for key in ("callcentre.short_abandon_s", "callcentre.staffed_hours_min"):
         assert key in html
     assert "CC-3" in html and "CC-1" in html
+
+
+def test_upload_page_says_a_utf16_file_is_the_wrong_encoding_not_missing_columns(personas):
+    client = client_for(personas, "quality_lead")
+    data = csv_bytes([call()]).decode().encode("utf-16-le")  # Excel's Unicode text, no BOM
+    upload = SimpleUploadedFile("calls.csv", data, "text/csv")
+    html = client.post(
+        "/callcentre/calls/import/", {"file": upload, "file_format": "csv"}
+    ).content.decode()
+    assert "has-error" in html and "UTF-16" in html and "表头缺少列" not in html
+    assert not CallImport.objects.exists()
+
+
+def test_a_nul_byte_past_the_first_megabyte_does_not_break_the_import(personas):
+    """PostgreSQL stores no NUL in text: one deep in a file (past the megabyte the encoding is
+    read from) becomes U+FFFD, and its row is checked like any undecodable one (issue 14 §7)."""
+    rows = [call(at=T0 + timedelta(seconds=i)) for i in range(12_000)]
+    body = csv_bytes(rows)
+    body += b"NUL-1,complaint,O1,2026-03-02 08:00:00,,,ag\x00ent,false,false\n"
+    assert len(body) > 1 << 20
+    response = client_for(personas, "quality_lead").post(
+        "/api/v1/calls/import", body, content_type="text/csv"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["inserted"] == 12_001
+    assert CallRecord.objects.get(call_id="NUL-1").agent == "ag\ufffdent"

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
 import uuid
 from datetime import UTC, datetime
 
-from hiqc.callcentre.ingest import CallChecker, CleanCall, Rejection, UnitRef, read_rows
+import pytest
+
+from hiqc.callcentre.ingest import (
+    CallChecker,
+    CleanCall,
+    FileProblem,
+    Rejection,
+    UnitRef,
+    read_rows,
+)
 from hiqc.callcentre.services import _copy_text, _Ids
 
 UNIT = UnitRef(uuid.UUID(int=7), "0001/")
@@ -59,3 +69,18 @@ def test_blank_lines_are_skipped_and_a_short_row_is_named():
     body = b"call_id,queue,org_unit,offered_at\n\nK1,other\n"
     [(line, row)] = list(read_rows([body], "csv"))
     assert line == 3 and isinstance(row, Rejection)
+
+
+def test_a_utf16_file_with_a_bom_is_read_even_tab_separated():
+    """Excel's "Unicode text" is UTF-16 with a BOM and tabs (issue 14 §7: it was refused with a
+    misleading "表头缺少列")."""
+    text = "call_id\tqueue\torg_unit\toffered_at\nK1\t投诉\tC1\t2026-03-02 09:00:00\n"
+    [(line, row)] = list(read_rows([codecs.BOM_UTF16_LE + text.encode("utf-16-le")], "csv"))
+    assert line == 2 and not isinstance(row, Rejection) and row["queue"] == "投诉"
+
+
+def test_a_utf16_file_without_a_bom_is_refused_as_an_encoding_not_as_missing_columns():
+    text = "call_id,queue,org_unit,offered_at\nK1,投诉,C1,2026-03-02 09:00:00\n"
+    with pytest.raises(FileProblem) as refused:
+        list(read_rows([text.encode("utf-16-le")], "csv"))
+    assert "UTF-16" in str(refused.value) and "表头缺少列" not in str(refused.value)

@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.cache import cache
 
 from hiqc.claims import online
+from hiqc.core.tests import hostile
 from hiqc.customers.services import customer_create
 from hiqc.customers.validation import resident_id_check_digit
 from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured, Product
@@ -24,9 +25,10 @@ def rid(first17: str) -> str:
 HOLDER_ID = rid("11010519800101001")
 CHILD_ID = rid("11010520100202002")
 OTHER_ID = rid("31011519750303003")
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+# real files (every upload is parsed whole: hiqc.core.filecheck), built by the test
+JPEG = hostile.jpeg()
+PNG = hostile.png()
+PDF = hostile.pdf()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200
 
 

@@ -275,6 +275,21 @@ def test_given_the_api_when_a_claims_handler_posts_events_then_they_apply_and_ot
         assert Client().post(url, body, content_type="application/x-ndjson").status_code == 401
 
 
+def test_given_the_api_when_the_body_is_utf16_then_it_is_read_or_refused_naming_the_encoding(
+    personas, policy
+):
+    """Issue 14 §7: UTF-16 split as bytes made every line "not JSON"."""
+    text = "\n".join(story().lines)
+    url = "/api/v1/claims/events/import"
+    client = _client(personas, "claims")
+    with time_machine.travel(NOW, tick=False):
+        refused = client.post(url, text.encode("utf-16-le"), content_type="application/x-ndjson")
+        assert refused.status_code == 422
+        assert "UTF-16" in refused.json()["message"] and "body" in refused.json()["fields"]
+        answer = client.post(url, text.encode("utf-16"), content_type="application/x-ndjson")
+        assert answer.status_code == 200 and answer.json()["applied"] == 18
+
+
 @pytest.mark.parametrize("bulk", [False, True], ids=["single", "bulk"])
 def test_given_malformed_lines_when_imported_then_each_is_rejected_by_line_and_the_rest_apply(
     actors, policy, bulk

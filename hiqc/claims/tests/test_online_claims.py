@@ -15,6 +15,7 @@ from hiqc.claims.models import Claim, ClaimDocument
 from hiqc.claims.services import claim_act
 from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.models import AuditEvent, CaseEvent, Notification
+from hiqc.core.tests import hostile
 
 from . import online_support
 from .online_support import (
@@ -177,7 +178,7 @@ def test_given_a_file_over_10_mb_then_it_is_rejected(holder, claim):
     with pytest.raises(ValidationFailed, match="10 MB") as exc:
         upload(holder, claim, big, name="big.pdf")
     assert exc.value.code == "file_too_large"
-    exactly = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024 - 9)
+    exactly = hostile.pdf(pad_to=10 * 1024 * 1024)  # a real PDF of exactly the limit
     assert upload(holder, claim, exactly, name="ok.pdf").size == 10 * 1024 * 1024
 
 

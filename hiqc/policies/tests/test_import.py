@@ -4,6 +4,7 @@ land; idempotent by policy number; rows outside the importer's scope refused."""
 
 from __future__ import annotations
 
+import codecs
 import io
 import uuid
 from datetime import date
@@ -199,3 +200,19 @@ def test_the_command_imports_a_file_with_the_same_rules(tmp_path, family):
     assert "created 1" in text and "rejected 1" in text
     assert "product" in text
     assert Policy.objects.filter(number="P-1").exists()
+
+
+def test_a_utf16_file_with_a_bom_is_read(actors, family):
+    data = codecs.BOM_UTF16_LE + csv_bytes([row("P-1")]).decode().encode("utf-16-le")
+    report = policies_import(actor=actors["quality_lead"], source=io.BytesIO(data))
+    assert report.created == 1
+
+
+def test_a_utf16_file_without_a_bom_is_refused_naming_the_encoding(actors, family):
+    """It was refused with "表头缺少列" (issue 14 §7): the columns were there, the encoding was not."""
+    data = csv_bytes([row("P-1")]).decode().encode("utf-16-le")
+    with pytest.raises(ValidationFailed) as refused:
+        policies_import(actor=actors["quality_lead"], source=io.BytesIO(data))
+    message = refused.value.fields["file"][0]
+    assert "UTF-16" in message and "CSV UTF-8" in message and "表头缺少列" not in message
+    assert not Policy.objects.exists()

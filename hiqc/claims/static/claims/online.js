@@ -27,12 +27,15 @@
     }, 1000);
   });
 
-  // A file over the size limit is refused before it is sent (the server checks again).
+  // A file over the size limit, or too many files, are refused before they are sent (the
+  // server checks again, and refuses a body too large for them before reading it).
   document.querySelectorAll("input[type=file][data-max-mb]").forEach(function (input) {
     input.addEventListener("change", function () {
       const limit = (parseInt(input.dataset.maxMb, 10) || 10) * 1024 * 1024;
+      const most = parseInt(input.dataset.maxFiles, 10) || 0;
       const tooLarge = Array.prototype.some.call(input.files, function (f) { return f.size > limit; });
-      input.setCustomValidity(tooLarge ? input.dataset.tooLarge : "");
+      const tooMany = most > 0 && input.files.length > most;
+      input.setCustomValidity(tooLarge ? input.dataset.tooLarge : (tooMany ? input.dataset.tooMany : ""));
       input.reportValidity();
     });
   });
