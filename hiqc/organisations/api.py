@@ -10,6 +10,7 @@ from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, IsoDate
+from hiqc.core.textfiles import UnreadableText, text_decode
 
 from . import selectors, services, volumes
 from .schemas import (
@@ -176,12 +177,10 @@ def import_business_volumes(request: HiqcRequest):
     """CSV body with header org_unit,month,premium_yuan,policies_in_force,insured_persons.
     Good lines are kept, bad ones reported by line; re-running updates in place."""
     require(request.actor, volumes.PERM)
-    try:
-        text = request.body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValidationFailed(
-            _("文件须为 UTF-8 编码的 CSV。"), fields={"body": [_("编码错误。")]}
-        ) from None
+    try:  # UTF-8, GB18030 or UTF-16/32 with a BOM; a workbook is named (hiqc.core.textfiles)
+        text = text_decode(request.body)
+    except UnreadableText as exc:
+        raise ValidationFailed(str(exc), fields={"body": [str(exc)]}) from None
     if not text.strip():
         raise ValidationFailed(_("请求体为空：请提供 CSV。"), fields={"body": [_("此项必填。")]})
     return volumes.volume_import_text(actor=request.actor, text=text, source="api").as_dict()

@@ -82,3 +82,17 @@ def test_a_file_that_is_not_csv_is_refused_with_its_line_not_a_server_error(acto
     broken = GOOD + 'C1,2026-04,"1\n'
     report = volume_import_text(actor=actors["quality_lead"], text=broken)
     assert report.created == 2
+
+
+def test_the_api_reads_gb18030_and_utf16_with_a_bom_and_names_a_workbook(personas, org):
+    client = Client()
+    client.force_login(personas["quality_lead"])
+    url = "/api/v1/business-volumes/import"
+    for body in (GOOD.encode("utf-16"), GOOD.encode("gb18030")):
+        response = client.post(url, body, content_type="text/csv")
+        assert response.status_code == 200, response.content
+    assert BusinessVolume.objects.count() == 2  # the second run updated in place
+    workbook = b"PK\x03\x04" + b"\x00" * 64  # an .xlsx is a zip
+    refused = client.post(url, workbook, content_type="text/csv")
+    assert refused.status_code == 422
+    assert "CSV" in refused.json()["message"] and "body" in refused.json()["fields"]

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hiqc.core.access import Actor
 from hiqc.core.errors import ValidationFailed
+from hiqc.core.textfiles import UnreadableText, text_decode
 from hiqc.organisations.volumes import volume_import_text
 
 
@@ -24,10 +25,10 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path}: not UTF-8 ({exc})") from exc
+        try:  # the same encodings as the upload (hiqc.core.textfiles)
+            text = text_decode(path.read_bytes())
+        except UnreadableText as exc:
+            raise CommandError(f"{path}: {exc}") from exc
         try:
             report = volume_import_text(
                 actor=Actor.system("import_business_volume"), text=text, source=path.name
