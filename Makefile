@@ -14,6 +14,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 DEMO_ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+RELIABILITY_ARGS ?=
 
 PY_STAMP := $(VENV)/.hiqc-requirements.stamp
 NPM_STAMP := node_modules/.hiqc-npm.stamp
@@ -26,7 +27,7 @@ LINT_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod \
 	HIQC_FIELD_KEYS='{"current":"lint","keys":{"lint":"bGludC1vbmx5LW5vdC1hLXJlYWwta2V5LTMyYnl0ZXM="},"hash_key":"bGludC1vbmx5LW5vdC1hLXJlYWwtaGFzaGtleS0zMmI="}'
 
 .PHONY: help setup system-packages vendor demo dev test lint lint-ruff lint-format lint-mypy \
-	lint-imports lint-deploy lint-migrations prod-smoke bench clean distclean
+	lint-imports lint-deploy lint-migrations prod-smoke reliability bench clean distclean
 
 help: ## Show this list
 	@echo "HIQC make targets (quick start: make demo, make test):"
@@ -130,6 +131,10 @@ lint-migrations:
 
 prod-smoke: setup ## Run the production settings for real (PostgreSQL, Redis, gunicorn, run_huey) and check them end to end
 	scripts/prod-smoke
+
+# RELIABILITY_ARGS passes options (scripts/reliability --help), e.g. RELIABILITY_ARGS="--parts 2,5".
+reliability: setup ## Reliability suite on its own production stack: schemathesis, {id} doors, kill -9 of imports, races, lockout and rate limits (var/reliability.json)
+	scripts/reliability $(RELIABILITY_ARGS)
 
 bench: setup ## Run every bench/*.py script (figures, not tests)
 	@shopt -s nullglob; scripts=(bench/*.py); \
