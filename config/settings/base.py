@@ -194,6 +194,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # run_huey installs its own handler on "huey"; do not print every line twice
         "huey": {"level": "INFO", "propagate": False},
+        # a damaged upload is refused with its reason (hiqc.core.filecheck); pypdf's own
+        # warnings about it would only repeat that, once per broken object
+        "pypdf": {"level": "ERROR"},
     },
 }
 
