@@ -50,9 +50,8 @@ def timeliness_page(request: HiqcRequest) -> HttpResponse:
     raw = request.GET.get("months", "")
     months = int(raw) if raw.isdigit() and int(raw) in t.PERIOD_MONTHS else 3
     start, end = t.period_bounds(months)
-    steps = t.timeliness(unit, start, end)
-    pay = t.payment_time(unit, start, end)
-    rates = t.rates(unit, start, end)
+    figures = t.dashboard_figures(unit, start, end)
+    steps, pay, rates, scores = figures.steps, figures.pay, figures.rates, figures.scores
     rate_labels = {
         "claims.decided_on_time_rate": _("按时核定率（CL-2）"),
         "claims.refusal_notice_on_time_rate": _("拒赔通知按时率（CL-6）"),
@@ -79,7 +78,6 @@ def timeliness_page(request: HiqcRequest) -> HttpResponse:
         }
         for clock, rows in t.near_limits(unit, now=now).items()
     ]
-    scores = t.quality_scores(unit, start, end)
     component = {"timeliness": _("时效"), "accuracy": _("准确性"), "satisfaction": _("满意度")}
     context: dict[str, Any] = {
         "unit": unit,
@@ -109,7 +107,7 @@ def timeliness_page(request: HiqcRequest) -> HttpResponse:
         "branch_columns": [rate_labels[c] for c in t.RATE_CODES],
         "branch_rates": [
             {"name": t.branch_name(b), "cells": [r[c] for c in t.RATE_CODES]}
-            for b, r in t.branch_rates(unit, start, end)
+            for b, r in figures.branch_rates
         ],
         "near": near,
         "score_tables": [

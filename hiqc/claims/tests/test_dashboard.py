@@ -318,3 +318,30 @@ def test_the_near_limit_list_names_the_unit_in_english_when_english_is_chosen(pe
     _paid, late = claims
     assert f"/claims/{late.pk}/" in near
     assert late.org_unit.name not in near and late.org_unit.name_en in near
+
+
+def test_the_dashboard_figures_are_reused_until_the_next_claim_event(personas, claims, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _paid, late = claims
+    root = org["HO"]
+    with time_machine.travel(NOW, tick=False):
+        start, end = t.period_bounds(3)
+        first = t.dashboard_figures(root, start, end)
+        with CaptureQueriesContext(connection) as reused:
+            again = t.dashboard_figures(root, start, end)
+        assert len(reused) == 1  # the last claim event's id: nothing else is read
+        assert again.steps.overall.keys() == first.steps.overall.keys()
+        assert again.pay.n == first.pay.n
+
+        # a claim moves on: its event is seen at once, not five minutes later
+        _claim(late.policy, org["C2"], "NEW", NOW - timedelta(days=3),
+               [("start_review", 0.5), ("documents_complete", 1), ("decide", 1.5),
+                ("agree_amount", 2), ("pay", 2.5)])  # fmt: skip
+        Payment.objects.create(
+            claim=Claim.objects.get(number="LP-NEW"), kind="benefit", amount=Decimal("500"),
+            paid_at=NOW - timedelta(days=0.5),
+        )
+        fresh = t.dashboard_figures(root, start, end)
+    assert fresh.pay.n == first.pay.n + 1
