@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from hiqc.core.calendar import BEIJING
 from hiqc.core.indicators import (
@@ -60,7 +60,7 @@ class Metric:
     name_en: str
     unit: str
     direction: str
-    formula: str
+    formula: str  # msgid (zh)
     numerator: str  # field of the aggregate row
     denominator: str
 
@@ -72,8 +72,10 @@ METRICS = (
         "Service level",
         "ratio",
         "higher_better",
-        "human calls answered within T s ÷ human calls offered (IVR-only excluded; abandons "
-        "within S s excluded from both; answered at exactly T counts as within)",
+        gettext_noop(
+            "T 秒内接通的人工来话数 ÷ 人工来话数（不含仅自助语音来话；S 秒内的短时放弃从分子、"
+            "分母中同时剔除；恰好在第 T 秒接通的计为 T 秒内接通）"
+        ),
         "within",
         "offered",
     ),
@@ -83,8 +85,9 @@ METRICS = (
         "Abandon rate",
         "ratio",
         "lower_better",
-        "human calls abandoned in queue after more than S s ÷ human calls offered (abandons "
-        "within S s excluded from both)",
+        gettext_noop(
+            "排队超过 S 秒后放弃的人工来话数 ÷ 人工来话数（S 秒内的短时放弃从分子、分母中同时剔除）"
+        ),
         "abandoned",
         "offered",
     ),
@@ -94,7 +97,7 @@ METRICS = (
         "Average speed of answer",
         "seconds",
         "lower_better",
-        "Σ wait of answered human calls ÷ answered human calls",
+        gettext_noop("Σ 已接通人工来话的等待时长 ÷ 已接通的人工来话数"),
         "wait",
         "answered",
     ),
@@ -104,7 +107,7 @@ METRICS = (
         "Average handling time",
         "seconds",
         "lower_better",
-        "Σ (ended − answered) of answered human calls ÷ answered human calls",
+        gettext_noop("Σ 已接通人工来话的（结束时刻 − 接通时刻）÷ 已接通的人工来话数"),
         "handle",
         "answered",
     ),
@@ -294,7 +297,7 @@ def _register() -> None:
                     direction=metric.direction,
                     clauses=("4.1.3(1)", "4.2.3(1)"),
                     formula=metric.formula,
-                    source="CC-2, CC-3; telephony call records",
+                    source=gettext_noop("CC-2、CC-3；话务系统通话记录"),
                     granularities=GRANULARITIES,
                     family=CALLS,
                     owner="call_centre_supervisor",

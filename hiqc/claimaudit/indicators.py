@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from hiqc.core.indicators import (
     CASES_LIMIT,
@@ -84,9 +84,10 @@ ACCURACY_RATE = Indicator(
     unit="ratio",
     direction="higher_better",
     clauses=("5.1.2(3)", "5.3.1"),
-    formula="audited claims without an error (blind re-adjudication) ÷ audited claims, "
-    "by month of the finished review = 1 − error rate",
-    source="HIQC claims accuracy audits (AuditItem rows with error types recorded)",
+    formula=gettext_noop(
+        "盲审重新核定未发现差错的抽检案件数 ÷ 抽检案件数，按抽检审核完成的月份统计 = 1 − 差错率"
+    ),
+    source=gettext_noop("本平台理赔质量抽检（抽检案件及其记录的差错类型）"),
     compute_range=_accuracy,
     granularities=("month",),
     cases=_accuracy_cases,

@@ -47,7 +47,7 @@ from django.db.models import (
     Q,
     Sum,
 )
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 
 from hiqc.core.bulkwrite import Table, rendered, store
 from hiqc.core.indicators import (
@@ -72,7 +72,7 @@ from .enums import Outcome, PaymentKind
 from .models import Claim, ClaimStep, Payment
 
 CASE_TYPE = "claims.claim"
-SOURCE = "HIQC claims (Claim, Payment, CaseEvent, Deadline rows)"
+SOURCE = gettext_noop("本平台理赔记录（理赔案件、支付记录、案件事件、时限记录）")
 OWNER = "claims_reviewer"  # the role accountable for the claims figures
 DAY = 86400.0
 
@@ -416,7 +416,7 @@ def _declare(code: str, zh: str, en: str, unit: str, direction: str, clauses: tu
 _declare(
     "claims.days_to_payment", "申请至赔款支付平均天数", "Average days from application to payment",
     "days", "lower_better", ("5.2.1", "5.2.2(1)"),
-    "Σ(first benefit payment − received at, in calendar days) ÷ claims first paid in the period",
+    gettext_noop("Σ（首次给付时间 − 受理时间，自然日）÷ 本期首次给付的理赔案件数"),
     compute_range=_days_to_payment, cases=_payment_cases,
 )  # fmt: skip
 for _p, _zh, _en in ((50, "中位数", "median"), (90, "P90", "90th percentile")):
@@ -424,57 +424,76 @@ for _p, _zh, _en in ((50, "中位数", "median"), (90, "P90", "90th percentile")
         f"claims.{'median' if _p == 50 else 'p90'}_days_to_payment",
         f"申请至赔款支付天数{_zh}", f"Days from application to payment, {_en}",
         "days", "lower_better", ("5.2.1", "5.2.2(1)"),
-        f"nearest-rank {_p}th percentile of (first benefit payment − received at, in calendar "
-        "days) over the claims of the subtree first paid in the period",
-        samples=_payment_samples, percentile=_p, cases=_payment_cases,
+        gettext_noop("本机构及下级机构本期首次给付的理赔案件，其（首次给付时间 − 受理时间，"
+                     "自然日）按最近秩法计算的第 {p} 百分位数"),
+        samples=_payment_samples, percentile=_p, cases=_payment_cases, formula_params={"p": _p},
     )  # fmt: skip
+# the words the formulas below put in their placeholders: Chinese in Chinese, and in English the
+# words the English formulas have always had ("decision clocks closed within the legal limit …")
+_LEGAL = pgettext_lazy("指标口径", "法定")
 for _clock, _code, _zh, _en, _clauses, _limit, _name in (
     ("claims.decide", ON_TIME["claims.decide"], "理赔按时核定率", "Claims decided on time",
-     ("5.2.2(3)", "CL-2"), "legal", "decision"),
+     ("5.2.2(3)", "CL-2"), _LEGAL, pgettext_lazy("指标口径", "理赔核定")),
     ("claims.refusal_notice", ON_TIME["claims.refusal_notice"], "拒赔通知按时发出率",
-     "Refusal notices sent on time", ("5.2.2(3)", "CL-6"), "legal", "refusal-notice"),
+     "Refusal notices sent on time", ("5.2.2(3)", "CL-6"), _LEGAL,
+     pgettext_lazy("指标口径", "拒赔通知")),
     ("claims.payment", ON_TIME["claims.payment"], "赔款按时支付率", "Claims paid on time",
-     ("5.1.2(4)", "5.2.2(3)", "CL-5"), "legal", "payment"),
+     ("5.1.2(4)", "5.2.2(3)", "CL-5"), _LEGAL, pgettext_lazy("指标口径", "赔款支付")),
     ("claims.notice", "claims.notice_on_time_rate", "一次性告知按时率",
-     "One-time supplement notices sent on time", ("5.1.2(2)", "CL-1"), "internal",
-     "one-time notice"),
+     "One-time supplement notices sent on time", ("5.1.2(2)", "CL-1"),
+     pgettext_lazy("指标口径", "内部"), pgettext_lazy("指标口径", "一次性通知")),
     ("claims.advance", "claims.advance_on_time_rate", "先予支付按时率",
-     "Advance payments made on time", ("5.2.2(3)", "CL-7"), "legal", "advance-payment"),
+     "Advance payments made on time", ("5.2.2(3)", "CL-7"), _LEGAL,
+     pgettext_lazy("指标口径", "先予支付")),
     ("claims.fast_track", "claims.fast_track_on_time_rate", "小额快赔按时结案率",
-     "Small claims closed within the fast-track limit", ("5.1.2(4)", "CL-11"), "commitment",
-     "fast-track"),
+     "Small claims closed within the fast-track limit", ("5.1.2(4)", "CL-11"),
+     pgettext_lazy("指标口径", "承诺"), pgettext_lazy("指标口径", "小额理赔")),
 ):  # fmt: skip
     _declare(
         _code, _zh, _en, "ratio", "higher_better", _clauses,
-        f"{_name} clocks closed within the {_limit} limit ÷ {_name} clocks closed (met or "
-        "breached) in the period",
+        gettext_noop("本期在{limit}时限内完成的{clock}时限数 ÷ 本期结束（按时完成或超时）的"
+                     "{clock}时限数"),
         compute_range=clocks_on_time(_clock), cases=clock_cases(_clock),
+        formula_params={"clock": _name, "limit": _limit},
     )  # fmt: skip
 _declare(
     "claims.payout_ratio", "获赔率", "Payout ratio", "ratio", "higher_better", ("5.3.1",),
-    "claims closed in the period with an approve or partial outcome and a benefit payment ÷ "
-    "claims closed in the period",
+    gettext_noop("本期结案的理赔案件中处理结果为全额赔付或部分赔付且已有给付的案件数 ÷ "
+                 "本期结案的理赔案件数"),
     compute_range=_payout, cases=_payout_cases,
 )  # fmt: skip
+# each step and part as the formulas name it (in English: the step's code, as they always have)
+_STEP_WORDS = {
+    "intake": pgettext_lazy("指标口径", "受理→开始审核"),
+    "review": pgettext_lazy("指标口径", "资料审核"),
+    "adjudication": pgettext_lazy("指标口径", "核定"),
+    "agreement": pgettext_lazy("指标口径", "金额确认"),
+    "payment": pgettext_lazy("指标口径", "支付"),
+}
+_PART_WORDS = {
+    "working_days": pgettext_lazy("指标口径", "处理"),
+    "waiting_days": pgettext_lazy("指标口径", "等待客户补充资料"),
+}
 for _step in STEPS:
     parts = [("working_days", "处理", "working")]
     if _step.code == "review":  # the one step in which the claimant supplies documents (CL-3)
         parts.append(("waiting_days", "等待客户补充材料", "waiting for the claimant"))
     for _part, _zh_part, _en_part in parts:
+        _words = {"step": _STEP_WORDS[_step.code], "part": _PART_WORDS[_part]}
         _declare(
             _step_code(_step.code, _part), f"{_step.label}{_zh_part}平均天数",
             f"Step {_step.code}: average {_en_part} days", "days", "lower_better", ("5.2.2(2)",),
-            f"Σ({_en_part} days of the {_step.code} step) ÷ claims whose step ended in the "
-            "period; waiting = notice delivered → documents received, working = the rest",
-            family=STEP_MEANS, cases=_step_cases(_step.code, _part),
+            gettext_noop("Σ 本期结束{step}环节的各理赔案件在该环节的{part}天数 ÷ 本期结束该环节的"
+                         "理赔案件数；等待 = 补充资料通知送达 → 收到补充资料，处理 = 其余时间"),
+            family=STEP_MEANS, cases=_step_cases(_step.code, _part), formula_params=_words,
         )  # fmt: skip
         _declare(
             f"claims.step.{_step.code}.median_{_part}", f"{_step.label}{_zh_part}天数中位数",
             f"Step {_step.code}: median {_en_part} days", "days", "lower_better", ("5.2.2(2)",),
-            f"nearest-rank median of the {_en_part} days of the {_step.code} step over the "
-            "claims of the subtree whose step ended in the period",
+            gettext_noop("本机构及下级机构本期结束{step}环节的理赔案件，其{part}天数按最近秩法"
+                         "计算的中位数"),
             samples=_step_values(_step.code, _part), percentile=50,
-            cases=_step_cases(_step.code, _part),
+            cases=_step_cases(_step.code, _part), formula_params=_words,
         )  # fmt: skip
 
 

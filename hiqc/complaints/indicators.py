@@ -165,32 +165,33 @@ def _declare(
     )
 
 
-SOURCE = "HIQC complaints (Complaint, Deadline rows)"
+SOURCE = gettext_noop("本平台投诉记录（投诉、时限记录）")
+SOURCE_VOLUME = gettext_noop("本平台投诉记录 + 业务量表")
 OWNER = "branch_manager"  # the branch's service manager answers for complaint handling
 REPEAT, REGULATOR = Q(repeat_of__isnull=False), Q(source="regulator")
 _declare(
     "complaints.decided_on_time_rate", "投诉按时处理率", "Complaints decided on time",
     "ratio", "higher_better", ("4.2.3(2)", "CP-1"),
-    "decisions within the (extended) legal limit ÷ decisions in the period",
+    gettext_noop("本期在法定时限（含延期）内作出的处理决定数 ÷ 本期作出的处理决定数"),
     SOURCE, clock_cases(DECIDE_CLOCK), compute_range=clocks_on_time(DECIDE_CLOCK),
 )  # fmt: skip
 _declare(
     "complaints.avg_days_to_decision", "投诉平均处理天数", "Average days to decision",
     "days", "lower_better", ("4.2.3(2)", "CP-1"),
-    "Σ(decided at − received at, in days) ÷ complaints decided in the period",
+    gettext_noop("Σ（处理决定时间 − 受理时间，天）÷ 本期作出处理决定的投诉数"),
     SOURCE, _decided_cases, compute_range=_days_to_decision,
 )  # fmt: skip
 _declare(
     "complaints.repeat_rate", "重复投诉率", "Repeat complaint rate",
     "ratio", "lower_better", ("4.2.3(3)",),
-    "complaints by a complainant who complained within the repeat window before ÷ complaints received",
+    gettext_noop("本期受理的投诉中投诉人此前在重复投诉认定期间内已投诉过的投诉数 ÷ 本期受理的投诉数"),
     SOURCE, _received_cases(REPEAT, gettext_noop("重复投诉"), gettext_noop("非重复")),
     compute_range=_share(REPEAT),
 )  # fmt: skip
 _declare(
     "complaints.regulator_share", "监管转送投诉占比", "Share forwarded by the regulator",
     "ratio", "lower_better", ("4.2.2(2)", "CP-9"),
-    "complaints forwarded by the regulator ÷ complaints received",
+    gettext_noop("本期受理的投诉中监管转送的投诉数 ÷ 本期受理的投诉数"),
     SOURCE, _received_cases(REGULATOR, gettext_noop("监管转送"), gettext_noop("直接投诉")),
     compute_range=_share(REGULATOR),
 )  # fmt: skip
@@ -198,22 +199,22 @@ _VOLUME_CASES = _received_cases(None, gettext_noop("计入投诉量"), "")
 _declare(
     "complaints.per_100m_premium", "亿元保费投诉量", "Complaints per ¥100M premium",
     "rate", "lower_better", ("4.2.3(3)", "CP-11"),
-    "complaints received in the month ÷ (premium income of the month ÷ 100,000,000 yuan)",
-    "HIQC complaints + business volume table", _VOLUME_CASES,
+    gettext_noop("本月受理的投诉数 ÷（本月保费收入 ÷ 1 亿元）"),
+    SOURCE_VOLUME, _VOLUME_CASES,
     compute=lambda p: _per_volume(p, "premium_yuan", Decimal(10**8)), granularities=("month",),
 )  # fmt: skip
 _declare(
     "complaints.per_10k_policies", "万张保单投诉量", "Complaints per 10,000 policies",
     "rate", "lower_better", ("4.2.3(3)", "CP-11"),
-    "complaints received in the month ÷ (policies in force ÷ 10,000)",
-    "HIQC complaints + business volume table", _VOLUME_CASES,
+    gettext_noop("本月受理的投诉数 ÷（有效保单数 ÷ 1 万）"),
+    SOURCE_VOLUME, _VOLUME_CASES,
     compute=lambda p: _per_volume(p, "policies_in_force", Decimal(10**4)), granularities=("month",),
 )  # fmt: skip
 _declare(
     "complaints.per_10k_insured", "万人次投诉量", "Complaints per 10,000 insured persons",
     "rate", "lower_better", ("4.2.3(3)", "CP-11"),
-    "complaints received in the month ÷ (insured persons ÷ 10,000)",
-    "HIQC complaints + business volume table", _VOLUME_CASES,
+    gettext_noop("本月受理的投诉数 ÷（被保险人数 ÷ 1 万）"),
+    SOURCE_VOLUME, _VOLUME_CASES,
     compute=lambda p: _per_volume(p, "insured_persons", Decimal(10**4)), granularities=("month",),
 )  # fmt: skip
 register_indicator(
@@ -224,8 +225,10 @@ register_indicator(
         unit="days",
         direction="lower_better",
         clauses=("4.2.3(2)", "CP-1"),
-        formula="nearest-rank 90th percentile of (decided at − received at, in days) over the "
-        "complaints of the subtree decided in the period",
+        formula=gettext_noop(
+            "本机构及下级机构本期作出处理决定的投诉，其（处理决定时间 − 受理时间，天）按最近秩法"
+            "计算的第 90 百分位数"
+        ),
         source=SOURCE,
         samples=_decision_days,
         percentile=90,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from hiqc.core.indicators import (
     CASES_LIMIT,
@@ -58,11 +58,10 @@ FCR_RATE = Indicator(
     unit="ratio",
     direction="higher_better",
     clauses=("4.1.3(2)",),
-    formula=(
-        "consultations resolved in the period that were answered and resolved in the first "
-        "contact (at capture, without follow-up) ÷ consultations resolved in the period"
+    formula=gettext_noop(
+        "本期办结的咨询中首次接触即答复并解决（登记时即办结、无需跟进）的咨询数 ÷ 本期办结的咨询数"
     ),
-    source="HIQC consultations (resolved_at, first_contact_resolution)",
+    source=gettext_noop("本平台咨询记录（办结时间、首次接触解决）"),
     compute_range=_fcr,
     cases=_fcr_cases,
     owner="call_centre_supervisor",
@@ -76,11 +75,11 @@ REPLIED_ON_TIME = Indicator(
     unit="ratio",
     direction="higher_better",
     clauses=("4.1.1", "4.1.3(2)"),
-    formula=(
-        "reply clocks closed within the internal limit (1 working day by default, "
-        "set per process version) ÷ those clocks closed (met or breached) in the period"
+    formula=gettext_noop(
+        "本期在内部时限（默认 1 个工作日，按流程版本设置）内完成的答复时限数 ÷ 本期结束"
+        "（按时完成或超时）的答复时限数"
     ),
-    source="HIQC consultations (Deadline rows of the reply clock)",
+    source=gettext_noop("本平台咨询记录（答复时限）"),
     compute_range=clocks_on_time(REPLY.code),
     cases=clock_cases(REPLY.code),
     owner="call_centre_supervisor",

@@ -78,8 +78,8 @@ class IndicatorOut(Schema):
     unit: str
     direction: str
     clauses: list[str]
-    formula: str
-    source: str
+    formula: str = Field(description="the definition (口径), in the request's language")
+    source: str = Field(description="the data source, in the request's language")
     granularities: list[str]
     owner: str = Field(description="the role accountable for the figure, e.g. quality_lead")
 
@@ -139,7 +139,13 @@ def list_indicators(request: HiqcRequest):
     """Every declared indicator: names, unit, direction, clauses, formula and source."""
     require(request.actor, "indicators.view")
     return [
-        {**i.__dict__, "clauses": list(i.clauses), "granularities": list(i.granularities)}
+        {
+            **i.__dict__,
+            "clauses": list(i.clauses),
+            "granularities": list(i.granularities),
+            "formula": i.formula_text(),
+            "source": i.source_text(),
+        }
         for i in INDICATORS.values()
     ]
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -34,7 +34,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Func, Q, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from .bulkwrite import Table, rendered, store
 from .calendar import BEIJING
@@ -97,6 +97,8 @@ class Indicator:
     unit: str  # ratio | seconds | days | count
     direction: str  # higher_better | lower_better
     clauses: tuple[str, ...]
+    # the definition (口径) and the data source, each a Chinese msgid marked where it is declared
+    # (``gettext_noop``) and shown translated: ``formula_text()`` / ``source_text()``
     formula: str
     source: str
     compute: Callable[[Period], Iterable[tuple[str, float, float]]] | None = None
@@ -113,11 +115,26 @@ class Indicator:
     # of the subtree the figure counted in [start, end), those counted against it first
     cases: CasesOf | None = None
     owner: str = ""  # the role accountable for the figure (organisations.Role), e.g. "quality_lead"
+    # the values of the formula's {named} placeholders, filled in after it is translated: numbers
+    # as they are, words as lazy msgids in the context "指标口径" (``pgettext_lazy``), e.g.
+    # {"step": pgettext_lazy("指标口径", "资料审核")}: "资料审核" in Chinese, "review" in English
+    formula_params: Mapping[str, object] = field(default_factory=dict, hash=False)
 
     @property
     def localized_name(self) -> str:
         """The name in the active language (Chinese unless English is chosen)."""
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+    def formula_text(self) -> str:
+        """The formula (口径) in the active language, its placeholders filled in."""
+        text = gettext(self.formula)
+        if not self.formula_params:
+            return text
+        return text.format_map({k: str(v) for k, v in self.formula_params.items()})
+
+    def source_text(self) -> str:
+        """The data source in the active language."""
+        return gettext(self.source)
 
     def __post_init__(self) -> None:
         if self.samples is not None:
@@ -502,8 +519,8 @@ register_indicator(
         unit="ratio",
         direction="higher_better",
         clauses=("2.3", "4.2.3(2)", "5.2.2(3)"),
-        formula="clocks closed on time in the period ÷ clocks closed in the period (cancelled excluded)",
-        source="HIQC case engine (Deadline rows)",
+        formula=gettext_noop("本期按时完成的时限数 ÷ 本期结束的时限数（不含已取消的时限）"),
+        source=gettext_noop("本平台案件引擎（时限记录）"),
         compute_range=clocks_on_time(),
         cases=clock_cases(),
         owner="quality_lead",

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from hiqc.core.indicators import (
     CASES_LIMIT,
@@ -36,6 +36,7 @@ from .models import Score
 QA_SCORE = "inspection.agent_qa_score"
 FATAL_RATE = "inspection.fatal_error_rate"
 CODES = (QA_SCORE, FATAL_RATE)
+SOURCE = gettext_noop("本平台质检记录（质检评分；申诉处理后的最终得分）")
 
 
 def _scores(granularity: str, start: datetime, end: datetime) -> dict[str, list[RangeRow]]:
@@ -103,8 +104,8 @@ AGENT_QA_SCORE = Indicator(
     unit="points",
     direction="higher_better",
     clauses=("4.1.3(2)", "4.2.3(2)", "7.2"),
-    formula="Σ final QA score (0–100) of scores given in the period ÷ number of scores",
-    source="HIQC quality inspection (Score rows; final score after disputes)",
+    formula=gettext_noop("Σ 本期质检评分的最终得分（0–100 分）÷ 本期质检评分数"),
+    source=SOURCE,
     family=SCORES,
     cases=_qa_score_cases,
     owner="quality_lead",
@@ -116,8 +117,8 @@ FATAL_ERROR_RATE = Indicator(
     unit="ratio",
     direction="lower_better",
     clauses=("4.1.3(2)", "4.2.3(2)", "7.2"),
-    formula="scores with a fatal error (final) in the period ÷ scores in the period",
-    source="HIQC quality inspection (Score rows; final score after disputes)",
+    formula=gettext_noop("本期最终认定有致命错误的质检评分数 ÷ 本期质检评分数"),
+    source=SOURCE,
     family=SCORES,
     cases=_fatal_rate_cases,
     owner="quality_lead",

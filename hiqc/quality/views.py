@@ -149,7 +149,7 @@ def indicator_series_xlsx(request: HiqcRequest, code: str) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = code[:31]
-    ws.append([indicator.localized_name, unit.localized_name, indicator.formula])
+    ws.append([indicator.localized_name, unit.localized_name, indicator.formula_text()])
     ws.append([_("期间"), _("分子"), _("分母"), _("数值"), _("中心线"), _("下限"), _("上限"),
                _("目标"), _("状态"), _("判异规则")])  # fmt: skip
     for p in chart.points:

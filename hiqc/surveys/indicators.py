@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from hiqc.core.indicators import (
     CASES_LIMIT,
@@ -34,9 +34,9 @@ from .enums import InvitationStatus
 from .models import Invitation, SurveyResponse
 from .mystery_models import MysteryVisit, VisitStatus
 
-SOURCE = "HIQC surveys (Invitation, SurveyResponse)"
+SOURCE = gettext_noop("本平台满意度调查（调查邀请、答卷）")
 QUALITY = "quality_lead"  # the quality department answers for the survey figures
-SOURCE_MYSTERY = "HIQC mystery shopping (MysteryVisit, scored against the scenario's checklist)"
+SOURCE_MYSTERY = gettext_noop("本平台神秘客户暗访（暗访记录，按场景的检查项评分）")
 # satisfaction figure → the case type surveyed (None = every case type)
 CSAT_CODES: dict[str, str | None] = {"surveys.csat": None, "claims.satisfaction": "claims.claim",
                                      "complaints.satisfaction": "complaints.complaint"}  # fmt: skip
@@ -204,9 +204,8 @@ def _visit_cases(org_path: str, start: datetime, end: datetime) -> list[Counted]
     return out
 
 
-CSAT_FORMULA = ("submitted answers scoring 4 or 5 on the overall satisfaction question (1–5) ÷ "
-                "submitted answers to that question, by the unit of the surveyed case and the "
-                "day of submission")  # fmt: skip
+CSAT_FORMULA = gettext_noop("总体满意度题（1–5 分）选 4 分或 5 分的已提交答卷数 ÷ 回答该题的已提交"
+                            "答卷数，按被调查案件所属机构和提交日期统计")  # fmt: skip
 
 INDICATORS = (
     Indicator("surveys.csat", "客户满意度（CSAT）", "Customer satisfaction (CSAT)", "ratio",
@@ -214,33 +213,37 @@ INDICATORS = (
               family=ANSWERS, cases=_scored_cases("satisfaction", BAD_CSAT), owner=QUALITY),
     Indicator("surveys.nps", "净推荐值（NPS）", "Net promoter score (NPS)", "index",
               "higher_better", ("4.3.2", "4.3.3"),
-              "(promoters scoring 9–10 − detractors scoring 0–6) ÷ answers to the 0–10 "
-              "recommendation question; shown ×100 on −100…100", SOURCE,
+              gettext_noop("（9–10 分的推荐者数 − 0–6 分的贬损者数）÷ 推荐意愿题（0–10 分）的"
+                           "回答数；乘以 100 显示，取值 −100…100"), SOURCE,
               family=ANSWERS, cases=_scored_cases("recommend", DETRACTOR), owner=QUALITY),
     Indicator("surveys.response_rate", "调查回收率", "Survey response rate", "ratio",
               "higher_better", ("4.3.2",),
-              "invitations answered ÷ invitations sent in the period (failed deliveries left "
-              "out; expired and opted-out ones count as not answered)", SOURCE,
+              gettext_noop("本期已回答的调查邀请数 ÷ 本期已发送的调查邀请数（发送失败的不计；"
+                           "已过期和已退订的计为未回答）"), SOURCE,
               compute_range=_response_rate, cases=_response_cases, owner=QUALITY),
     Indicator("claims.satisfaction", "理赔客户满意度", "Claimant satisfaction", "ratio",
-              "higher_better", ("5.3.2(2)", "4.3.3"), CSAT_FORMULA + ", claims surveyed only",
+              "higher_better", ("5.3.2(2)", "4.3.3"), gettext_noop(
+                  "总体满意度题（1–5 分）选 4 分或 5 分的已提交答卷数 ÷ 回答该题的已提交答卷数，"
+                  "按被调查案件所属机构和提交日期统计，仅计理赔案件的调查"),
               SOURCE, family=ANSWERS,
               cases=_scored_cases("satisfaction", BAD_CSAT, "claims.claim"), owner="claims_reviewer"),
     Indicator("complaints.satisfaction", "投诉处理满意度", "Complaint-handling satisfaction",
               "ratio", "higher_better", ("4.2.3(3)", "4.3.3"),
-              CSAT_FORMULA + ", complaints surveyed after the decision only", SOURCE,
+              gettext_noop("总体满意度题（1–5 分）选 4 分或 5 分的已提交答卷数 ÷ 回答该题的"
+                           "已提交答卷数，按被调查案件所属机构和提交日期统计，仅计作出处理决定后"
+                           "对投诉的调查"), SOURCE,
               family=ANSWERS,
               cases=_scored_cases("satisfaction", BAD_CSAT, "complaints.complaint"),
               owner="branch_manager"),
     Indicator(MYSTERY_PASS, "神秘客户暗访合格率", "Mystery shopping pass rate", "ratio",
               "higher_better", ("4.3.1", "4.1.3(2)"),
-              "visits scored in the period at or above the pass mark with no fatal item ÷ visits "
-              "scored in the period, by the visited unit", SOURCE_MYSTERY, family=VISITS,
+              gettext_noop("本期已评分的暗访中达到合格分且未触及致命项的次数 ÷ 本期已评分的"
+                           "暗访次数，按被暗访机构统计"), SOURCE_MYSTERY, family=VISITS,
               cases=_visit_cases, owner=QUALITY),
     Indicator(MYSTERY_SCORE, "神秘客户暗访平均得分", "Mystery shopping average score", "points",
               "higher_better", ("4.3.1", "4.1.3(2)"),
-              "Σ visit score (0–100; 0 when a fatal item was hit) ÷ visits scored in the period, "
-              "by the visited unit", SOURCE_MYSTERY, family=VISITS, cases=_visit_cases,
+              gettext_noop("Σ 暗访得分（0–100 分；触及致命项时为 0 分）÷ 本期已评分的暗访次数，"
+                           "按被暗访机构统计"), SOURCE_MYSTERY, family=VISITS, cases=_visit_cases,
               owner=QUALITY),
 )  # fmt: skip
 

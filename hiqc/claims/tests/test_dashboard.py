@@ -340,7 +340,9 @@ def test_the_dashboard_figures_are_reused_until_the_next_claim_event(personas, c
                [("start_review", 0.5), ("documents_complete", 1), ("decide", 1.5),
                 ("agree_amount", 2), ("pay", 2.5)])  # fmt: skip
         Payment.objects.create(
-            claim=Claim.objects.get(number="LP-NEW"), kind="benefit", amount=Decimal("500"),
+            claim=Claim.objects.get(number="LP-NEW"),
+            kind="benefit",
+            amount=Decimal("500"),
             paid_at=NOW - timedelta(days=0.5),
         )
         fresh = t.dashboard_figures(root, start, end)
