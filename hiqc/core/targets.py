@@ -31,6 +31,11 @@ class Target:
     source: str
     valid_from: date
 
+    def get_source_kind_display(self) -> str:
+        """法规 / 标准 / 内部目标 in the reader's language, as the model's own display reads."""
+        kinds = dict(IndicatorTarget.SourceKind.choices)
+        return str(kinds.get(self.source_kind, self.source_kind))
+
 
 def _ancestors(org_path: str) -> list[str]:
     """ "" and every prefix path of ``org_path`` ("0001/", "0001/0002/", …), nearest last."""

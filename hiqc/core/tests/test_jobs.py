@@ -72,5 +72,6 @@ def test_the_operations_page_lists_every_job_and_its_failures(personas):
     page = client.get("/operations/jobs/").content.decode()
     assert "每日指标计算" in page and "时限预警与超时扫描" in page
     assert "RuntimeError" in page and "话务指标重算" in page
+    assert "badge grey" in page and "尚未运行" in page  # a job that never ran, visibly so
     client.force_login(personas["agent"])
     assert client.get("/operations/jobs/").status_code == 403

@@ -108,3 +108,12 @@ def test_the_indicator_page_and_its_export_show_the_formula_in_the_chosen_langua
     for headers, formula in (({}, chinese), ({"HTTP_ACCEPT_LANGUAGE": "en"}, english)):
         sheet = client.get(f"{url}series.xlsx", **headers)
         assert load_workbook(BytesIO(sheet.content)).active["C1"].value == formula
+
+
+def test_the_catalogue_names_a_targets_source_kind_not_its_code(client, personas):
+    client.force_login(personas["quality_lead"])
+    page = client.get("/quality/indicators/").content.decode()
+    for code in ("regulation：", "standard：", "internal："):
+        assert code not in page
+    english = client.get("/quality/indicators/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "regulation：" not in english
