@@ -2,19 +2,18 @@ from datetime import datetime, timedelta
 from typing import Annotated, Literal
 from uuid import UUID
 
-from django.apps import apps
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from .access import Actor, get_in_scope, require
+from .access import Actor, require
 from .calendar import BEIJING, MAX_AMOUNT, Unit, compute_due
 from .errors import NotFound, ValidationFailed
 from .http import HiqcRequest
 from .indicator_cases import cases_behind, period_bounds, supported
 from .indicators import INDICATORS, rolled_up
 from .schemas import ERRORS, AuditEventOut, DueOut, IsoDatetime, RuleOut
-from .selectors import audit_event_list, rule_list
+from .selectors import audit_event_list, org_unit_path_in_scope, rule_list
 from .targets import status as target_status
 from .targets import target_for
 
@@ -176,8 +175,7 @@ def _indicator_path(actor: Actor, org_unit: UUID | None) -> str:
     """The subtree asked for (in the actor's indicators.view scope), else the actor's first one."""
     if org_unit is None:
         return actor.paths_for("indicators.view")[0]
-    units = apps.get_model("organisations", "OrgUnit")._default_manager.all()
-    return str(getattr(get_in_scope(actor, units, org_unit, "indicators.view"), "path", ""))
+    return org_unit_path_in_scope(actor, org_unit, "indicators.view")
 
 
 @router.get(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -8,11 +7,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .access import scope
 from .casework import CASE_KINDS
 from .http import HiqcRequest
 from .models import Deadline
 from .mywork import countdown, my_work, open_states, status_codes
+from .selectors import org_units_in_scope
 
 PER_PAGE = 50
 
@@ -46,9 +45,6 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
         (k.name or k.label, [(code, gettext(label)) for code, label in open_states(k)])
         for k in kinds
     ]
-    units = scope(
-        actor, apps.get_model("organisations", "OrgUnit")._default_manager.all(), "org.view"
-    )
     return render(
         request,
         "core/my_work.html",
@@ -61,7 +57,7 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
             "mine": mine_only,
             "kinds": CASE_KINDS.values(),
             "clock_states": Deadline.State.choices,
-            "units": units.order_by("path")[:300] if actor.can("org.view") else [],
+            "units": org_units_in_scope(actor, "org.view")[:300] if actor.can("org.view") else [],
             "now": now,
         },
     )

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from django.apps import apps
 from django.db.models import QuerySet
 
-from .access import Actor, scope
+from .access import Actor, get_in_scope, scope
 from .models import (
     AuditEvent,
     Finding,
@@ -127,3 +129,31 @@ def finding_list(actor: Actor, *, rule: str = "", kind: str = "", status: str = 
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
+
+
+# --- org units, as the kernel's pages and API read them -------------------------------------------
+# The kernel imports no app, so it reaches the org tree by label. Its interfaces (my work, the
+# indicators API, the layout) read it here, never through a manager of their own (issue 15 §4: the
+# kernel's other readers of the tree are still to be folded into one org-unit door).
+
+
+def _org_units() -> QuerySet[Any]:
+    return apps.get_model("organisations", "OrgUnit")._default_manager.all()
+
+
+def org_units_in_scope(actor: Actor, perm: str) -> QuerySet[Any]:
+    """The org units over which the actor holds ``perm`` (for unit pickers), by path."""
+    return scope(actor, _org_units(), perm).order_by("path")
+
+
+def org_unit_path_in_scope(actor: Actor, org_unit_id: Any, perm: str) -> str:
+    """The path of one org unit in the actor's ``perm`` scope; missing and not yours: NotFound."""
+    return str(getattr(get_in_scope(actor, _org_units(), org_unit_id, perm), "path", ""))
+
+
+def grant_unit_names(actor: Actor) -> list[str]:
+    """The names of the units the actor's grants are over (their own grants: not a scoped read)."""
+    paths = {g.path for g in actor.grants}
+    if not paths:
+        return []
+    return sorted({u.localized_name for u in _org_units().filter(path__in=paths)})

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import TextField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import Actor, require, role_codes
 from .audit import audit_record, verify_chain
 from .calendar import clear_year_cache, parse_holiday_file
+from .crypto import PREFIX, decrypt, encrypt, encrypted_fields, keyring
 from .errors import Forbidden, ValidationFailed
 from .models import (
     CalendarDay,
@@ -267,3 +272,52 @@ def audit_log_export(*, actor: Actor, filters: dict[str, Any]) -> bytes:
         data={k: str(v) for k, v in filters.items() if v},
     )
     return body
+
+
+def encrypted_values_rotate(
+    *,
+    actor: Actor,
+    batch: int = 500,
+    on_total: Callable[[str, int], None] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> tuple[str, int]:
+    """Re-encrypt every encrypted value not yet under the current key (ADR 0006), one committed
+    batch at a time, so an interruption loses nothing and a re-run resumes. ``on_total(key id,
+    values to do)`` is called once before the work, ``on_batch(values)`` after each batch (a
+    progress bar). Audited once; returns (current key id, values re-encrypted)."""
+    current = keyring().current
+    current_prefix = f"{PREFIX}:{current}:"
+    work = []
+    for model in apps.get_models():  # a system-wide maintenance pass: every row, no scope
+        for field in encrypted_fields(model):
+            raw = f"_raw_{field.attname}"
+            qs = (
+                model._default_manager.annotate(**{raw: Cast(field.attname, TextField())})
+                .exclude(**{f"{raw}__startswith": current_prefix})
+                .exclude(**{f"{field.attname}__isnull": True})
+                .exclude(**{raw: ""})
+            )
+            work.append((model, field, raw, qs))
+    if on_total is not None:
+        on_total(current, sum(qs.count() for *_, qs in work))
+    done = 0
+    for model, field, raw, qs in work:
+        while True:
+            with transaction.atomic():
+                rows = list(qs.select_for_update().values_list("pk", raw)[:batch])
+                if not rows:
+                    break
+                for pk, token in rows:
+                    plain = decrypt(token, context=field.context)
+                    model._default_manager.filter(pk=pk).update(
+                        **{
+                            field.attname: Value(
+                                encrypt(plain, context=field.context), output_field=TextField()
+                            )
+                        }
+                    )
+            done += len(rows)
+            if on_batch is not None:
+                on_batch(len(rows))
+    audit_record(actor=actor, action="crypto.rotate_keys", data={"key_id": current, "values": done})
+    return current, done

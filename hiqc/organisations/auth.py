@@ -8,6 +8,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from .models import User
+from .selectors import user_by_username
 
 
 class LockoutModelBackend(ModelBackend):
@@ -24,7 +25,7 @@ class LockoutModelBackend(ModelBackend):
     ) -> User | None:
         if username is None:
             return None
-        user = User.objects.filter(username__iexact=username).first()
+        user = user_by_username(username)
         if user is not None and user.is_locked:
             User().set_password(password)  # same work as a real check: no timing oracle
             return None

@@ -34,6 +34,12 @@ def user_list(actor: Actor, *, q: str = "", active: bool | None = None) -> Query
     return qs.order_by("username")
 
 
+def user_by_username(username: str) -> User | None:
+    """The user with this username (any case), or None. Unscoped: for sign-in and the command
+    line, where no actor exists yet; never behind a page or an endpoint."""
+    return User.objects.filter(username__iexact=username).first()
+
+
 def access_user(actor: Actor, user_id: Any, *, for_update: bool = False) -> User:
     qs = User.objects.select_related("org_unit")
     if actor.user_id is not None and str(user_id) == str(actor.user_id):

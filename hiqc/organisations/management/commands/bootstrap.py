@@ -16,7 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hiqc.core.errors import ValidationFailed
-from hiqc.organisations.models import User
+from hiqc.organisations.selectors import user_by_username
 from hiqc.organisations.services import install_bootstrap
 
 PASSWORD_ENV = "HIQC_ADMIN_PASSWORD"
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--admin-name", default="", help="the administrator's display name")
 
     def _password(self, username: str) -> str:
-        if User.objects.filter(username__iexact=username).exists():
+        if user_by_username(username) is not None:
             return ""  # an existing user keeps their password
         from_env = os.environ.get(PASSWORD_ENV, "")
         if from_env:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hiqc.core.access import Actor
 from hiqc.core.errors import ValidationFailed
-from hiqc.organisations.models import User
+from hiqc.organisations.selectors import user_by_username
 from hiqc.organisations.services import api_token_create
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=90)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = User.objects.filter(username__iexact=options["username"]).first()
+        user = user_by_username(options["username"])
         if user is None:
             raise CommandError(f"No user named {options['username']!r}.")
         try:
