@@ -54,7 +54,10 @@ def import_claim_events(request: HiqcRequest) -> Any:
     claims pages, with its own time, in its own transaction. Idempotent by (source_system,
     external_id): re-sent events count as `duplicate`. Impossible or out-of-order events are
     listed in `rejected` with their line, the claim, the event and the claim's state (the first
-    1,000; `rejected_total` counts all) while the other lines apply. Needs `claims.handle`."""
+    1,000; `rejected_total` counts all) while the other lines apply. Needs `claims.handle`.
+    Nothing outside the caller's scope is told: another branch's claim, claim number, event id or
+    policy is answered exactly as a missing one (a `create` whose number or event id is taken
+    elsewhere is refused like one under a unit the caller may not use)."""
     require(request.actor, HANDLE)
     if (request.content_type or "") not in TYPES:
         raise ValidationFailed(

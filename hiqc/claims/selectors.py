@@ -7,7 +7,7 @@ to re-adjudicate it blind. The doors below ask every guard; claims import nothin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 
 from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.errors import Forbidden
+from hiqc.core.identifiers import is_uuid
 from hiqc.core.models import CaseEvent, Deadline
 
 from .models import Claim, ClaimDocument, ClaimLetter
@@ -81,6 +82,21 @@ def access_claim(actor: Actor, claim_id: Any, *, for_update: bool = False) -> Cl
         for_update=for_update,
     )
     return _guarded(actor, claim)
+
+
+def claims_in_scope(actor: Actor, claim_ids: Iterable[Any]) -> set[str]:
+    """Which of ``claim_ids`` (as strings) are claims within the actor's scope: what the actor may
+    be told exists. The events import asks this before it says a claim number or an event id is
+    already taken; anything else is answered as missing (DESIGN rule 2)."""
+    ids = sorted({str(i) for i in claim_ids})
+    if not ids:
+        return set()
+    found: set[str] = set()
+    qs = scope(actor, Claim.objects.all(), VIEW)
+    for start in range(0, len(ids), 5_000):
+        part = [i for i in ids[start : start + 5_000] if is_uuid(i)]
+        found.update(str(pk) for pk in qs.filter(pk__in=part).values_list("pk", flat=True))
+    return found
 
 
 def claim_list(

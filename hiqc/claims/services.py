@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hiqc.core.access import Actor, get_in_scope, require
+from hiqc.core.access import Actor, get_in_scope, require, scope
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, years_after
 from hiqc.core.casework import (
@@ -160,7 +161,10 @@ def claim_clean(
         except (ValueError, TypeError):
             policy = None
     if policy is None or not actor.can("claims.handle", policy.org_unit.path):
+        # another branch's policy is a missing one: nothing below may depend on it (its product's
+        # claim types, its insured persons, its period and status), DESIGN rule 2
         err("policy_number", _("未找到该保单，或不在您的权限范围内。"))
+        policy = None
     out["policy"] = policy
     claim_type = str(data.get("claim_type") or "")
     if claim_type not in ClaimType.values:
@@ -220,6 +224,45 @@ def claim_clean(
     return out, errors
 
 
+@dataclass(frozen=True)
+class ClaimApplication:
+    """An application ``claim_application_check`` has accepted: the cleaned fields, the reason
+    for a cover override (or ""), and the org unit the claim is to be registered at."""
+
+    clean: dict[str, Any]
+    override: str
+    unit: OrgUnit
+
+
+def claim_application_check(
+    *,
+    actor: Actor,
+    data: Mapping[str, Any],
+    now: datetime,
+    org_unit_id: Any = None,
+    org_unit_code: str = "",
+) -> ClaimApplication:
+    """Everything ``claim_register`` checks before it writes, in its order: the permission, the
+    application (``ValidationFailed`` naming every field; another branch's policy answers as a
+    missing one), then the unit (``org_unit_id`` or ``org_unit_code``, by default the policy's): a
+    unit that is missing or outside the actor's scope is ``NotFound``."""
+    require(actor, "claims.handle")
+    clean, errors = claim_clean(actor, data, now=now)
+    if errors:
+        raise ValidationFailed(_("理赔申请信息有误，请按提示修改。"), fields=errors)
+    policy: Policy = clean["policy"]
+    override = clean.pop("cover_override_reason", "")
+    if org_unit_code:
+        unit = scope(actor, OrgUnit.objects.filter(code=org_unit_code), "claims.handle").first()
+        if unit is None:
+            raise NotFound()
+    elif org_unit_id:
+        unit = get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, "claims.handle")
+    else:
+        unit = policy.org_unit
+    return ClaimApplication(clean=clean, override=override, unit=unit)
+
+
 @transaction.atomic
 def claim_register(
     *,
@@ -229,20 +272,15 @@ def claim_register(
     source: str = CaseEvent.Source.PAGE,
     org_unit_id: Any = None,
     external: External | None = None,
+    checked: ClaimApplication | None = None,
 ) -> Claim:
-    """Accept a claim (5.1.1): the 30-day decision and 60-day advance clocks run from receipt."""
-    require(actor, "claims.handle")
+    """Accept a claim (5.1.1): the 30-day decision and 60-day advance clocks run from receipt.
+    ``checked``: what ``claim_application_check`` returned for ``data`` (it is not checked
+    again)."""
     now = at or timezone.now()
-    clean, errors = claim_clean(actor, data, now=now)
-    if errors:
-        raise ValidationFailed(_("理赔申请信息有误，请按提示修改。"), fields=errors)
-    policy: Policy = clean["policy"]
-    override = clean.pop("cover_override_reason", "")
-    unit = (
-        get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, "claims.handle")
-        if org_unit_id
-        else policy.org_unit
-    )
+    if checked is None:
+        checked = claim_application_check(actor=actor, data=data, now=now, org_unit_id=org_unit_id)
+    clean, override, unit = dict(checked.clean), checked.override, checked.unit
     small = clean["amount_claimed"] <= Decimal(int(rule_value("claims.small_claim_yuan")))
     claim = create_numbered(
         Claim, field="number", letters="LP", at=now, digits=6,

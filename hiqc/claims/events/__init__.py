@@ -25,6 +25,14 @@ Two paths share one set of rules:
 Idempotent by (source_system, external_id): a re-sent event is a duplicate and changes nothing.
 An impossible or out-of-order event is rejected with its line number, the claim, the event and
 the claim's state; the other lines still apply.
+
+Scope before anything is said (DESIGN rule 2): a claim number, an event id or a policy that
+exists only outside the importer's scope is answered exactly as a missing one. An event on
+another branch's claim is "not found"; an event id logged on another branch's claim is not a
+duplicate for the importer (the line is checked as if the id were new and refused "not found"
+where it would apply); a ``create`` whose claim number or event id is taken elsewhere is checked
+like any application and then refused as one naming a unit outside the importer's scope
+(``_not_creatable``) — never "案号已存在", which only a claim the importer may see gets.
 """
 
 from .bulk import claim_events_import_bulk

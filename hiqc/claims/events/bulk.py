@@ -10,11 +10,13 @@ from datetime import datetime
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from hiqc.core.access import Actor, require
+from hiqc.core.access import ROOT_PATH, Actor, require
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent
 
 from ..models import Claim
+from ..selectors import VIEW, claims_in_scope
+from ..services import CASE_TYPE
 from ..workflow import HANDLE, WORKFLOW
 from .contract import (
     CHUNK_EVENTS,
@@ -45,37 +47,46 @@ def _chunks(lines: Iterable[str | bytes], size: int) -> Iterator[list[tuple[int,
         yield chunk
 
 
-def _existing(sql_pg: str, sql_sqlite: str, system: str, values: list[str]) -> set[str]:
-    """Which of ``values`` the query finds, in one round trip (an array on PostgreSQL, a JSON
+def _existing(sql_pg: str, sql_sqlite: str, system: str, values: list[str]) -> list[tuple]:
+    """The rows the query finds for ``values``, in one round trip (an array on PostgreSQL, a JSON
     array on SQLite); both queries repeat the partial unique index's condition so it is used."""
     if not values:
-        return set()
+        return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(sql_pg, [system, values])
         else:
             cursor.execute(sql_sqlite, [system, json.dumps(values)])
-        return {row[0] for row in cursor.fetchall()}
+        return cursor.fetchall()
 
 
-def _known_events(events: list[ClaimEvent]) -> set[tuple[str, str]]:
-    """(source_system, external_id) of these events already in the event log."""
+def _logged_events(
+    actor: Actor, events: list[ClaimEvent]
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(source_system, external_id) of these events already in the event log: those on claims
+    within the actor's scope (duplicates) and the others (answered as if the id were new, DESIGN
+    rule 2; see ``claim_event_apply``)."""
     table = CaseEvent._meta.db_table
     by_system: dict[str, list[str]] = {}
     for e in events:
         by_system.setdefault(e.source_system, []).append(e.external_id)
-    return {
-        (system, x)
-        for system, ids in by_system.items()
-        for x in _existing(
-            f'SELECT external_id FROM "{table}" WHERE source_system = %s '  # noqa: S608
+    logged: dict[tuple[str, str], str] = {}  # key → claim id ("" for another kind of case)
+    for system, ids in by_system.items():
+        for x, case_type, case_id in _existing(
+            f'SELECT external_id, case_type, case_id FROM "{table}" WHERE source_system = %s '  # noqa: S608
             "AND NOT (external_id = '') AND external_id = ANY(%s)",
-            f'SELECT external_id FROM "{table}" WHERE source_system = %s '  # noqa: S608
+            f'SELECT external_id, case_type, case_id FROM "{table}" WHERE source_system = %s '  # noqa: S608
             "AND NOT (external_id = '') AND external_id IN (SELECT value FROM json_each(%s))",
             system,
             ids,
-        )
-    }
+        ):
+            logged[(system, x)] = case_id if case_type == CASE_TYPE else ""
+    if actor.can(VIEW, ROOT_PATH):  # every claim is within the actor's scope
+        visible = {k for k, claim in logged.items() if claim}
+    else:
+        mine = claims_in_scope(actor, {c for c in logged.values() if c})
+        visible = {k for k, claim in logged.items() if claim in mine}
+    return visible, logged.keys() - visible
 
 
 def _stored_claims(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -86,7 +97,7 @@ def _stored_claims(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
     return {
         (system, x)
         for system, refs in by_system.items()
-        for x in _existing(
+        for (x,) in _existing(
             f'SELECT external_ref FROM "{table}" WHERE source_system = %s '  # noqa: S608
             "AND NOT (external_ref = '') AND external_ref = ANY(%s)",
             f'SELECT external_ref FROM "{table}" WHERE source_system = %s '  # noqa: S608
@@ -130,7 +141,7 @@ def claim_events_import_bulk(
                 elif ev is not None:
                     events.append(ev)
             report.lines = chunk[-1][0]
-            known = _known_events(events)
+            known, taken = _logged_events(actor, events)
             unknown_claims = (
                 {(e.source_system, e.claim) for e in events} - live.keys() - done.keys()
             )
@@ -142,8 +153,9 @@ def claim_events_import_bulk(
                 if key in known or key in seen:
                     report.duplicate += 1
                     continue
-                if ckey in stored:
-                    if _apply_single(actor, ev, report):
+                id_taken = key in taken  # by a claim outside the actor's scope
+                if ckey in stored or (id_taken and ckey not in live and ckey not in done):
+                    if _apply_single(actor, ev, report, id_taken=id_taken):
                         seen.add(key)
                     continue
                 case = live.get(ckey)
@@ -155,6 +167,8 @@ def claim_events_import_bulk(
                             state, _at, _v, path = done[ckey]
                             raise _exists(ev, state, rules.offered_in(state, path))
                         case = live[ckey] = rules.create(ev)
+                    elif id_taken:
+                        raise NotFound()
                     elif case is None:
                         if ckey not in done:
                             raise NotFound()

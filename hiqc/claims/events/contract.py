@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import Actor
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
-from hiqc.core.errors import Conflict, ValidationFailed
+from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent
 
 from ..workflow import WORKFLOW
@@ -119,8 +119,11 @@ def _rejection(
 ) -> dict:
     """A refused event's report entry. ``state`` and ``allowed``: the claim's state and the
     actions the importing actor may take on it now, for refusals that are not a 409 (which
-    carries its own)."""
+    carries its own). A "not found" names no state: it is the answer for a claim that does not
+    exist and for everything the importer may not be told about (DESIGN rule 2)."""
     entry: dict[str, Any] = {"line": ev.line, "claim": ev.claim, "action": ev.action}
+    if isinstance(exc, NotFound):
+        state, allowed = "", ()
     if isinstance(exc, Conflict):
         entry.update(state=exc.state or state, allowed_actions=exc.allowed_actions)
     else:
@@ -160,6 +163,15 @@ def _exists(ev: ClaimEvent, state: str, allowed: Sequence[str]) -> Conflict:
     """``allowed``: the actions the importing actor may take on the existing claim now."""
     return Conflict(_("核心系统案号已存在，不能重复立案。"), code="claim_exists", state=state,
                     allowed_actions=allowed)  # fmt: skip
+
+
+def _not_creatable() -> NotFound:
+    """The refusal of a ``create`` the importer may not make, whatever the reason: the unit it
+    names (``org_unit``) is missing or outside its scope, or the claim number or the event id is
+    already taken by a claim outside its scope. One answer for all, so that a refusal never tells
+    whether a number exists elsewhere (DESIGN rule 2); given only once the application itself is
+    valid, as for a unit."""
+    return NotFound(_("不能立案：案号或所属机构不在您的权限范围内。"))
 
 
 def _lines(source: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes]]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import Actor, require
 from hiqc.core.calendar import BEIJING, Due, Unit, compute_due, years_after
 from hiqc.core.deadlines import _one_working_day_before, _paused_total, _remaining
-from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.identifiers import is_uuid
 from hiqc.core.models import Deadline, ProcessVersion
@@ -41,7 +41,7 @@ from ..services import (
     cover_problems,
 )
 from ..workflow import FAST_TRACK, HANDLE, OVERRIDE, WORKFLOW
-from .contract import ClaimEvent, _doc_codes, _out_of_order, _slices
+from .contract import ClaimEvent, _doc_codes, _not_creatable, _out_of_order, _slices
 
 # --- the bulk path: the same rules on claims held in memory ------------------------------------------
 
@@ -444,7 +444,7 @@ class EventRules:
         if data.get("org_unit"):
             unit = self.units.get(str(data["org_unit"]))
             if unit is None or not actor.can(HANDLE, unit[1]):
-                raise NotFound()
+                raise _not_creatable()
             unit_id, path = unit
         checklist = self.checklists.get((policy["product_id"], claim_type), {})
         docs = _doc_codes(data, checklist)

@@ -13,16 +13,16 @@ from hiqc.core.access import Actor, require
 from hiqc.core.casework import External, case_allowed_actions
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent
-from hiqc.organisations.models import OrgUnit
 from hiqc.policies.models import DocumentRequirement
 
 from ..enums import ClaimChannel
 from ..models import Claim, ClaimDocument
-from ..selectors import access_claim
+from ..selectors import access_claim, claims_in_scope
 from ..services import (
     CASE_TYPE,
     KIND,
     claim_act,
+    claim_application_check,
     claim_register,
 )
 from ..workflow import HANDLE
@@ -34,6 +34,7 @@ from .contract import (
     _doc_codes,
     _exists,
     _lines,
+    _not_creatable,
     _out_of_order,
     _parse,
     _rejection,
@@ -59,8 +60,12 @@ def _record_documents(claim: Claim, data: Mapping[str, Any], at: datetime) -> No
     )
 
 
-def claim_event_apply(*, actor: Actor, event: ClaimEvent) -> Claim:
-    """Apply one core-system event through the claims services (call inside a transaction)."""
+def claim_event_apply(*, actor: Actor, event: ClaimEvent, id_taken: bool = False) -> Claim:
+    """Apply one core-system event through the claims services (call inside a transaction).
+
+    ``id_taken``: the event's (source system, external id) is already in the log on a claim
+    outside the actor's scope. The line is then checked like any other and refused as "not found"
+    where it would be applied: nothing is said about the claim that holds the id."""
     external = External(event.source_system, event.external_id)
     existing = (
         Claim.objects.filter(source_system=event.source_system, external_ref=event.claim)
@@ -68,20 +73,22 @@ def claim_event_apply(*, actor: Actor, event: ClaimEvent) -> Claim:
         .first()
     )
     if event.action == "create":
+        taken = id_taken
         if existing is not None:
-            raise _exists(event, *_seen_by(actor, event))
-        unit_id = None
-        if event.data.get("org_unit"):
-            unit_id = (
-                OrgUnit.objects.filter(code=str(event.data["org_unit"]))
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if unit_id is None:
-                raise NotFound()
+            if claims_in_scope(actor, [existing[0]]):
+                raise _exists(event, *_seen_by(actor, event))
+            taken = True  # another branch's number: answered as a number the actor may not create
         data = {**event.data, "channel": ClaimChannel.CORE_SYSTEM}
+        try:
+            checked = claim_application_check(
+                actor=actor, data=data, now=event.at, org_unit_code=str(data.get("org_unit") or "")
+            )
+        except NotFound as exc:
+            raise _not_creatable() from exc
+        if taken:
+            raise _not_creatable()
         claim = claim_register(actor=actor, data=data, at=event.at, source=Source.IMPORT,
-                               org_unit_id=unit_id, external=external)  # fmt: skip
+                               external=external, checked=checked)  # fmt: skip
         claim.source_system, claim.external_ref = event.source_system, event.claim
         claim.save(update_fields=["source_system", "external_ref", "updated_at"])
         _record_documents(claim, event.data, event.at)
@@ -89,6 +96,8 @@ def claim_event_apply(*, actor: Actor, event: ClaimEvent) -> Claim:
     if existing is None:
         raise NotFound()
     claim = access_claim(actor, existing[0], for_update=True)
+    if id_taken:
+        raise NotFound()
     last = (
         CaseEvent.objects.filter(case_type=CASE_TYPE, case_id=str(claim.pk))
         .order_by("-at")
@@ -121,17 +130,40 @@ def _seen_by(actor: Actor, ev: ClaimEvent) -> tuple[str, list[str]]:
     return claim.status, case_allowed_actions(KIND, claim, actor)
 
 
-def _apply_single(actor: Actor, ev: ClaimEvent, report: ImportReport) -> bool:
+def _logged(actor: Actor, ev: ClaimEvent) -> bool | None:
+    """Whether the event's (source system, external id) is in the log: None if not, True if on
+    a claim within the actor's scope (a duplicate), False if anywhere else (the actor may not be
+    told: the line is answered as if the id were new, DESIGN rule 2)."""
+    logged = (
+        CaseEvent.objects.filter(source_system=ev.source_system, external_id=ev.external_id)
+        .values_list("case_type", "case_id")
+        .first()
+    )
+    if logged is None:
+        return None
+    case_type, case_id = logged
+    return case_type == CASE_TYPE and bool(claims_in_scope(actor, [case_id]))
+
+
+def _apply_single(
+    actor: Actor, ev: ClaimEvent, report: ImportReport, *, id_taken: bool = False
+) -> bool:
     try:
         with transaction.atomic():
-            claim_event_apply(actor=actor, event=ev)
+            claim_event_apply(actor=actor, event=ev, id_taken=id_taken)
     except Conflict as exc:
-        if exc.code == "duplicate_event":
-            report.duplicate += 1
+        if exc.code == "duplicate_event":  # the same id raced in from another import
+            if _logged(actor, ev):
+                report.duplicate += 1
+            else:
+                report.reject(_rejection(ev, NotFound()))
             return False
         report.reject(_rejection(ev, exc))
         return False
-    except (ValidationFailed, NotFound, Forbidden) as exc:
+    except NotFound as exc:
+        report.reject(_rejection(ev, exc))
+        return False
+    except (ValidationFailed, Forbidden) as exc:
         report.reject(_rejection(ev, exc, *_seen_by(actor, ev)))
         return False
     report.applied += 1
@@ -159,12 +191,11 @@ def claim_events_import(
         if isinstance(ev, dict):
             report.reject(ev)
             continue
-        if CaseEvent.objects.filter(
-            source_system=ev.source_system, external_id=ev.external_id
-        ).exists():
+        logged = _logged(actor, ev)
+        if logged:
             report.duplicate += 1
             continue
-        _apply_single(actor, ev, report)
+        _apply_single(actor, ev, report, id_taken=logged is False)
     report.seconds = time.perf_counter() - started
     _audit(actor, report, bulk=False)
     return report
