@@ -31,9 +31,19 @@ UNITS = ("BJ-CY", "BJ-HD", "GD-GZ", "GD-SZ", "SC-CD")
 QUEUES = ("consultation", "consultation", "consultation", "complaint", "claims", "other")
 
 
-def write_file(path: Path, rows: int) -> None:
+def write_file(
+    path: Path,
+    rows: int,
+    *,
+    prefix: str = "B",
+    units: tuple[str, ...] | list[str] = UNITS,
+    start: datetime | None = None,
+) -> None:
+    """``rows`` valid call records 20 s apart from ``start`` (also the reliability suite's file,
+    scripts/reliability_suite/imports.py)."""
     rnd = random.Random(2026)
-    start = datetime(2025, 1, 1, 8, 0)  # noqa: DTZ001  (written without offset: Beijing time)
+    if start is None:
+        start = datetime(2025, 1, 1, 8, 0)  # noqa: DTZ001  (written without offset: Beijing time)
     header = "call_id,queue,org_unit,offered_at,answered_at,ended_at,agent,abandoned,ivr_only\n"
     with path.open("w", encoding="utf-8") as out:
         out.write(header)
@@ -53,7 +63,7 @@ def write_file(path: Path, rows: int) -> None:
                 ended = ans + timedelta(seconds=rnd.randrange(60, 600))
                 answered, agent = ans.isoformat(sep=" "), f"A{rnd.randrange(500):04d}"
             lines.append(
-                f"B{i:010d},{QUEUES[i % len(QUEUES)]},{UNITS[i % len(UNITS)]},"
+                f"{prefix}{i:010d},{QUEUES[i % len(QUEUES)]},{units[i % len(units)]},"
                 f"{offered.isoformat(sep=' ')},{answered},{ended.isoformat(sep=' ')},"
                 f"{agent},{abandoned},{ivr}\n"
             )
