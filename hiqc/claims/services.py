@@ -173,6 +173,7 @@ def claim_clean(
         err("claim_type", _("该产品不承保此理赔类型。"))
     out["claim_type"] = claim_type
     insured = None
+    insured_ids: set[Any] = set()
     if policy is not None:
         insured_ids = set(policy.insured.values_list("customer_id", flat=True))
         raw = data.get("insured_id")
@@ -189,11 +190,17 @@ def claim_clean(
             err("insured_id", _("请选择该保单的被保险人。"))
     out["insured"] = insured
     raw_claimant = data.get("claimant_id")
-    claimant = (
-        Customer.objects.filter(pk=str(raw_claimant)).first()
-        if raw_claimant and is_uuid(raw_claimant)
-        else insured
-    )
+    claimant = insured
+    if raw_claimant and is_uuid(raw_claimant):
+        # The claimant is a person on the policy (holder or insured) or a customer the handler
+        # may see: another branch's customer answers as a missing one (DESIGN rule 2).
+        people = (
+            Customer.objects.filter(pk__in=[policy.holder_id, *insured_ids])
+            if policy is not None
+            else Customer.objects.none()
+        )
+        candidates = people | scope(actor, Customer.objects.all(), "claims.handle")
+        claimant = candidates.filter(pk=str(raw_claimant)).first()
     if claimant is None:
         err("claimant_id", _("请选择申请人。"))
     out["claimant"] = claimant

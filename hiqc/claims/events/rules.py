@@ -174,7 +174,7 @@ class EventRules:
             )  # fmt: skip
         self.policies: dict[str, Any] = {}
         self.insured: dict[uuid.UUID, list[uuid.UUID]] = {}
-        self.customers: set[uuid.UUID] = set()
+        self.customers: dict[uuid.UUID, str] = {}  # customer → its org unit's path
         self.paid_refs: set[str] = set()  # payment references in the database or used in this run
         self._numbers: dict[str, int] = {}
         self._dues: dict[tuple[date, int, str], Due] = {}
@@ -192,7 +192,7 @@ class EventRules:
         for part in _slices(sorted(numbers)):
             for p in Policy.objects.filter(number__in=part).values(
                 "pk", "number", "product_id", "product__claim_types", "product__term_years",
-                "org_unit_id", "org_unit__path", "start_date", "end_date", "status",
+                "org_unit_id", "org_unit__path", "start_date", "end_date", "status", "holder_id",
             ):  # fmt: skip
                 self.policies[p["number"]] = p
                 self.insured[p["pk"]] = []
@@ -207,9 +207,11 @@ class EventRules:
             if e.action == "create"
             for k in ("insured_id", "claimant_id")
             if e.data.get(k) and is_uuid(e.data[k])
-        } - self.customers
+        } - set(self.customers)
         for part in _slices(sorted(wanted)):
-            self.customers.update(Customer.objects.filter(pk__in=part).values_list("pk", flat=True))
+            self.customers.update(
+                Customer.objects.filter(pk__in=part).values_list("pk", "org_unit__path")
+            )
         refs = {str(e.data.get("reference") or "").strip() for e in events if e.action == "pay"}
         refs -= self.paid_refs
         for part in _slices(sorted(refs)):
@@ -412,8 +414,13 @@ class EventRules:
         raw_claimant = data.get("claimant_id")
         claimant: uuid.UUID | None
         if raw_claimant and is_uuid(raw_claimant):
+            # a person on the policy or a customer the importer may see (claim_clean)
             claimant = uuid.UUID(str(raw_claimant))
-            claimant = claimant if claimant in self.customers else None
+            on_policy = policy is not None and (
+                claimant == policy["holder_id"] or claimant in self.insured.get(policy["pk"], [])
+            )
+            seen = claimant in self.customers and self.may(HANDLE, self.customers[claimant])
+            claimant = claimant if claimant in self.customers and (on_policy or seen) else None
         else:
             claimant = insured
         if claimant is None:

@@ -81,7 +81,7 @@ def line(external_id: str, claim: str, action: str, at: datetime = T0, **data) -
                       ensure_ascii=False)  # fmt: skip
 
 
-def create(external_id: str, claim: str, policy_number: str, **data) -> str:
+def create(external_id: str, claim: str, policy_number: str = "", **data) -> str:
     fields = {"policy_number": policy_number, "claim_type": "medical_reimbursement",
               "incident_date": "2026-02-20", "amount_claimed": "3000", "diagnosis_code": "K35.8",
               "diagnosis_text": "急性阑尾炎"}  # fmt: skip
@@ -291,3 +291,78 @@ def test_the_events_door_answers_another_branchs_policy_as_a_missing_one(
     assert elsewhere == missing
     (entry,) = json.loads(elsewhere)["rejected"]
     assert "policy_number" in entry["fields"]
+
+
+# --- 4. another branch's customer as the claimant -------------------------------------------------
+
+
+def _claimant_asked(personas, actors, org, beijing, path: str | None):
+    """The same application on the Beijing policy, asked twice with one claimant id: first while
+    the Shanghai customer with that id exists, then after it is gone (the missing world)."""
+    stranger = customer_create(
+        actor=actors["outsider_agent"], org_unit_id=org["P2"].pk, data={"name": "孙十"}
+    )
+    data = {"policy_number": "BJ-0001", "claim_type": "medical_reimbursement",
+            "incident_date": "2026-02-20", "amount_claimed": "3000.00", "diagnosis_code": "K35.8",
+            "claimant_id": str(stranger.pk)}  # fmt: skip
+
+    def ask() -> tuple[int, bytes]:
+        if path is None:
+            client = Client()
+            client.force_login(personas["claims"])
+            with time_machine.travel(NOW, tick=False):
+                response = client.post(
+                    "/api/v1/claims", json.dumps({**data, "channel": "app"}),
+                    content_type="application/json",
+                )  # fmt: skip
+            return response.status_code, response.content
+        return 200, answer(personas, actors, path, [create("E-1", "C-1", **data)])
+
+    elsewhere = ask()
+    type(stranger).objects.filter(pk=stranger.pk).delete()
+    missing = ask()
+    return elsewhere, missing
+
+
+def test_the_claims_api_answers_another_branchs_customer_as_claimant_as_a_missing_one(
+    personas, actors, org, beijing
+):
+    elsewhere, missing = _claimant_asked(personas, actors, org, beijing, None)
+
+    assert elsewhere == missing
+    status, content = elsewhere
+    assert status == 422 and json.loads(content)["fields"]["claimant_id"] == ["请选择申请人。"]
+    assert not Claim.objects.exists()
+
+
+@PATHS
+def test_the_events_door_answers_another_branchs_customer_as_claimant_as_a_missing_one(
+    personas, actors, org, beijing, path
+):
+    elsewhere, missing = _claimant_asked(personas, actors, org, beijing, path)
+
+    assert elsewhere == missing
+    (entry,) = json.loads(elsewhere[1])["rejected"]
+    assert entry["fields"] == {"claimant_id": ["请选择申请人。"]}
+    assert not Claim.objects.exists()
+
+
+@PATHS
+def test_a_claimant_in_the_handlers_scope_or_on_the_policy_is_accepted(
+    personas, actors, org, beijing, shanghai_people, path
+):
+    """A Beijing customer who is not on the policy (e.g. a parent claiming for the insured) may
+    claim; so may the holder of a policy even where the holder is registered elsewhere."""
+    neighbour = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "赵六"})
+    beijing.holder = shanghai_people[0]
+    beijing.save(update_fields=["holder"])
+    lines = [
+        create("E-1", "C-1", "BJ-0001", claimant_id=str(neighbour.pk)),
+        create("E-2", "C-2", "BJ-0001", claimant_id=str(shanghai_people[0].pk)),
+    ]
+
+    report = json.loads(answer(personas, actors, path, lines))
+
+    assert (report["applied"], report["rejected"]) == (2, [])
+    claimants = dict(Claim.objects.values_list("external_ref", "claimant_id"))
+    assert claimants == {"C-1": neighbour.pk, "C-2": shanghai_people[0].pk}
