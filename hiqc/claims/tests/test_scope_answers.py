@@ -353,7 +353,9 @@ def test_a_claimant_in_the_handlers_scope_or_on_the_policy_is_accepted(
 ):
     """A Beijing customer who is not on the policy (e.g. a parent claiming for the insured) may
     claim; so may the holder of a policy even where the holder is registered elsewhere."""
-    neighbour = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "赵六"})
+    neighbour = customer_create(
+        actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "赵六"}
+    )
     beijing.holder = shanghai_people[0]
     beijing.save(update_fields=["holder"])
     lines = [
