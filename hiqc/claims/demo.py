@@ -16,7 +16,7 @@ so the dashboard still finds it).
 
 Rows are written in bulk (claims, clocks, events, supplements, payments, refusal letters, the
 documents of open claims): running 350,000 transitions one by one would take an hour. Clocks are
-the kernel's: ``deadline_build`` plus ``deadline_pause`` / ``deadline_resume`` / ``deadline_stop``
+the kernel's: ``deadline_build`` plus ``CLOCKS.pause`` / ``resume`` / ``stop`` (``hiqc.core.clockmath``)
 on unsaved rows. Building a clock reads the process version and the roll-over rule; to keep 200,000
 clocks fast, a clock that closes without a pause is copied from one built for the same clock and
 start day (the due day depends only on the start day for day clocks; hour clocks are shifted by
@@ -45,13 +45,8 @@ from django.utils import timezone
 from hiqc.core.access import Actor
 from hiqc.core.bulkwrite import Table, rendered, store
 from hiqc.core.calendar import BEIJING, Unit, years_after
-from hiqc.core.deadlines import (
-    deadline_build,
-    deadline_cancel,
-    deadline_pause,
-    deadline_resume,
-    deadline_stop,
-)
+from hiqc.core.clockmath import CLOCKS
+from hiqc.core.deadlines import deadline_build
 from hiqc.core.models import CaseEvent, Deadline, ProcessVersion
 from hiqc.core.rules import rule_value
 from hiqc.core.workflow import Clock
@@ -130,11 +125,6 @@ class _ClockBuilder:
         self.per_path = per_path  # a process version exists: warning thresholds vary by unit
         self.templates: dict[tuple[str, str, date | None], Deadline] = {}
 
-    @staticmethod
-    def _unsaved(d: Deadline) -> Deadline:
-        d.save = lambda *args, **kwargs: None  # type: ignore[method-assign]
-        return d
-
     def build(
         self,
         clock: Clock,
@@ -152,19 +142,17 @@ class _ClockBuilder:
             )
         else:
             d = self._copy(clock, case_id=case_id, org_path=org_path, at=at)
-        self._unsaved(d)
         for p_from, p_to in pauses:
             if d.state != Deadline.State.RUNNING or p_from >= d.due_at:
                 break  # a clock that has run out is not paused (the breach stays)
-            deadline_pause(d, p_from)
+            CLOCKS.pause(d, p_from)
             if p_to is None:
                 break
-            deadline_resume(d, p_to)
+            CLOCKS.resume(d, p_to)
         if closed_at is not None:
-            deadline_stop(d, closed_at)
+            CLOCKS.stop(d, closed_at)
         elif cancelled_at is not None:
-            deadline_cancel(d, cancelled_at)
-        del d.save
+            CLOCKS.cancel(d, cancelled_at)
         return d
 
     def _copy(self, clock: Clock, *, case_id: str, org_path: str, at: datetime) -> Deadline:

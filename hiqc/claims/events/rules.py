@@ -6,7 +6,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any
@@ -14,12 +14,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor, require
-from hiqc.core.calendar import BEIJING, Due, Unit, compute_due, years_after
-from hiqc.core.deadlines import _one_working_day_before, _paused_total, _remaining
+from hiqc.core.calendar import BEIJING, years_after
+from hiqc.core.clockmath import ClockMath, DeadlineError
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.identifiers import is_uuid
-from hiqc.core.models import Deadline, ProcessVersion
+from hiqc.core.models import ProcessVersion
 from hiqc.core.processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
 from hiqc.core.rules import rule_value
 from hiqc.core.workflow import Clock, Effect, NotAllowed
@@ -89,14 +89,6 @@ class _Clock:
 
 
 _clock_values = attrgetter(*_Clock.__slots__)
-
-
-class _ClockError(Exception):
-    pass
-
-
-Running, Paused = Deadline.State.RUNNING, Deadline.State.PAUSED
-Met, Breached, Cancelled = Deadline.State.MET, Deadline.State.BREACHED, Deadline.State.CANCELLED
 
 
 @dataclass
@@ -177,8 +169,7 @@ class EventRules:
         self.customers: dict[uuid.UUID, str] = {}  # customer → its org unit's path
         self.paid_refs: set[str] = set()  # payment references in the database or used in this run
         self._numbers: dict[str, int] = {}
-        self._dues: dict[tuple[date, int, str], Due] = {}
-        self._workdays: dict[date, datetime] = {}
+        self.clocks = ClockMath(rollover=self.rollover, memoise=True)
         self._ids = _TimeOrderedIds()
         self._may: dict[tuple[str, str], bool] = {}
         self.clock_defs = {c.code: c for c in WORKFLOW.clocks}
@@ -266,56 +257,11 @@ class EventRules:
         self._numbers[prefix] = last + 1
         return f"{prefix}{last + 1:06d}"
 
-    # -- clocks: hiqc.core.deadlines' computations, without a save per change --------------------
-
-    def _due(self, d: _Clock, start: datetime, amount: int) -> None:
-        if amount <= 0:
-            day = start.astimezone(BEIJING).date()
-            d.due_at = datetime.combine(day + timedelta(days=1), datetime.min.time(), BEIJING)
-            d.last_day, d.rolled_over_from = day, None
-            return
-        if d.unit == Unit.HOURS:
-            due = compute_due(start, amount, d.unit, rollover=self.rollover)
-        else:  # day-counted periods depend only on the day of the event
-            key = (start.astimezone(BEIJING).date(), amount, d.unit)
-            hit = self._dues.get(key)
-            if hit is None:
-                hit = self._dues[key] = compute_due(start, amount, d.unit, rollover=self.rollover)
-            due = hit
-        d.due_at, d.last_day, d.rolled_over_from = due.due_at, due.last_day, due.rolled_over_from
-        d.calendar_warnings = sorted(set(d.calendar_warnings) | set(due.warnings))
-
-    def _warnings(self, d: _Clock) -> None:
-        """``hiqc.core.deadlines._schedule_warnings``, with the last working day cached."""
-        raised = {w["level"] for w in d.warning_times if w.get("raised")}
-        span = d.due_at - d.started_at - (_paused_total(d) if d.pauses else timedelta(0))  # type: ignore[arg-type]
-        fractions = d.warning_fractions or DEFAULT_WARNING_FRACTIONS
-        times = [(i + 1, d.due_at - (1 - f) * span) for i, f in enumerate(fractions)]
-        if d.unit == Unit.HOURS or d.last_day is None:
-            last = d.due_at - timedelta(hours=24)
-        else:
-            cached = self._workdays.get(d.last_day)
-            if cached is None:
-                cached = self._workdays[d.last_day] = _one_working_day_before(d)  # type: ignore[arg-type]
-            last = cached
-        times.append((len(fractions) + 1, last))
-        times.sort(key=lambda t: (t[1], t[0]))
-        d.warning_times = [
-            {"level": level, "at": at.isoformat(), "raised": level in raised} for level, at in times
-        ]
-        pending = [at for level, at in times if level not in raised]
-        d.next_warning_at = min(pending) if pending and d.state == Running else None
+    # -- clocks: the kernel's computations (hiqc.core.clockmath) on rows held in memory -----------
 
     def start(self, case: _Case, clock: Clock, at: datetime) -> _Clock:
         d = _Clock()
-        d.clock, d.label, d.source, d.unit = clock.code, clock.label, clock.source, str(clock.unit)
-        d.amount, d.max_amount, d.started_at, d.state = clock.amount, clock.max_amount, at, Running
-        d.warning_fractions = list(self.fractions(case.org_path, at, clock.code))
-        d.paused_at = d.remaining = d.next_warning_at = d.breached_at = d.closed_at = None
-        d.pauses, d.extensions, d.warning_times, d.calendar_warnings = [], [], [], []
-        d.restarts = d.warning_level = 0
-        self._due(d, at, clock.amount)
-        self._warnings(d)
+        self.clocks.begin(d, clock, at, self.fractions(case.org_path, at, clock.code))
         return d
 
     def effects(self, case: _Case, effects: Iterable[Effect], at: datetime) -> dict[str, _Clock]:
@@ -326,56 +272,19 @@ class EventRules:
                 current = out.get(effect.clock) or case.clocks.get(effect.clock)
                 if effect.kind == "start":
                     if current is not None:
-                        raise _ClockError(f"clock {effect.clock} already started for this case")
+                        raise DeadlineError(f"clock {effect.clock} already started for this case")
                     out[effect.clock] = self.start(case, self.clock_defs[effect.clock], at)
                     continue
                 if current is None:
-                    raise _ClockError(f"no clock {effect.clock}")
+                    raise DeadlineError(f"no clock {effect.clock}")
                 d = current.copy()
-                self._effect(d, effect.kind, at)
+                self.clocks.apply(d, effect.kind, at, clock=self.clock_defs[effect.clock],
+                                  approver=self.actor.username, to_amount=effect.to_amount)  # fmt: skip
                 out[effect.clock] = d
-            except _ClockError:
+            except DeadlineError:
                 if not effect.optional:
                     raise
         return out
-
-    def _effect(self, d: _Clock, kind: str, at: datetime) -> None:
-        if kind == "pause":
-            if d.state != Running:
-                raise _ClockError(f"cannot pause a {d.state} deadline")
-            if at >= d.due_at:
-                raise _ClockError("cannot pause a deadline that has already run out")
-            d.remaining = _remaining(d, at)  # type: ignore[arg-type]
-            d.paused_at, d.state, d.next_warning_at = at, Paused, None
-            d.pauses = [*d.pauses, {"from": at.isoformat(), "to": None}]
-        elif kind == "resume":
-            if d.state != Paused:
-                raise _ClockError(f"cannot resume a {d.state} deadline")
-            remaining = d.remaining or 0
-            d.pauses = [*d.pauses[:-1], {**d.pauses[-1], "to": at.isoformat()}]
-            d.state = Running
-            if d.unit == Unit.HOURS:
-                d.due_at = at + timedelta(seconds=remaining)
-            else:
-                self._due(d, at, remaining)
-            d.paused_at, d.remaining = None, None
-            self._warnings(d)
-        elif kind == "stop":
-            if d.state in (Met, Cancelled) or d.closed_at:
-                raise _ClockError(f"cannot stop a {d.state} deadline")
-            if d.state == Paused:
-                d.pauses = [*d.pauses[:-1], {**d.pauses[-1], "to": at.isoformat()}]
-            if d.state != Breached:
-                d.state = Met if at <= d.due_at else Breached
-                if d.state == Breached:
-                    d.breached_at = d.due_at
-            d.closed_at, d.next_warning_at = at, None
-        elif kind == "cancel":
-            if d.closed_at:
-                raise _ClockError("cannot cancel a closed deadline")
-            d.state, d.closed_at, d.next_warning_at = Cancelled, at, None
-        else:  # extend / restart: not used by the claims workflow
-            raise _ClockError(f"effect {kind} is not supported by the bulk path")
 
     # -- create: claim_register + claim_clean ------------------------------------------------------
 
@@ -513,7 +422,7 @@ class EventRules:
             raise ValidationFailed(_("缺少必填信息。"), fields=missing)
         try:
             clocks = self.effects(case, step.effects, at)
-        except _ClockError as exc:
+        except DeadlineError as exc:
             raise Conflict(_("时限状态不允许该操作：{problem}").format(problem=exc),
                            code="clock_rule", state=case.status, version=case.version,
                            allowed_actions=self.offered(case)) from exc  # fmt: skip
