@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, get_in_scope, require, scope
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING, years_after
+from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import (
     CaseKind,
     External,
@@ -32,7 +32,7 @@ from hiqc.core.casework import (
     case_transition,
 )
 from hiqc.core.deadlines import BREACH_LEVEL, deadline_start
-from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.models import CaseEvent, Deadline
@@ -43,7 +43,16 @@ from hiqc.organisations.models import OrgUnit
 from hiqc.policies.enums import ClaimType, PolicyStatus
 from hiqc.policies.models import DocumentRequirement, Policy
 
-from .enums import ClaimChannel, Outcome, PaymentChannel, PaymentKind, ReasonCode
+from .actions import (
+    CASE_TYPE,
+    REFERENCE,
+    HeldNotice,
+    Notice,
+    held,
+    prepare,
+)
+from .actions import money as _money
+from .enums import ClaimChannel, PaymentChannel, PaymentKind
 from .models import (
     AdvancePaymentTask,
     Claim,
@@ -56,8 +65,6 @@ from .selectors import access_claim, access_claim_document
 from .workflow import FAST_TRACK, OVERRIDE, WORKFLOW
 
 ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$")
-REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,63}$")
-CASE_TYPE = "claims.claim"
 FINDING_CLOCKS = {  # a breach of these opens a compliance finding (CL-8)
     "claims.decide": "CL-2",
     "claims.refusal_notice": "CL-6",
@@ -84,17 +91,6 @@ KIND = CaseKind(
 
 
 # --- registration ---------------------------------------------------------------------------------
-
-
-def _money(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | None:
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-        if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e12"):
-            raise InvalidOperation
-        return amount.quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        errors.setdefault(field, []).append(_("请输入大于 0 的金额（元）。"))
-        return None
 
 
 def cover_problems(*, start: date, end: date, status: str, incident: date | None) -> list[str]:
@@ -344,58 +340,116 @@ def checklist(claim: Claim) -> list[dict[str, Any]]:
     ]
 
 
-def missing_required(claim: Claim) -> list[str]:
-    return [i["code"] for i in checklist(claim) if i["required"] and not i["received"]]
+class StoredClaim:
+    """A ``Claim`` row and its related rows as the action rules read and change them
+    (``hiqc.claims.actions.ClaimFile``). ``letters``: issue the notices (not for events imported
+    from a core system, which sent its own)."""
 
+    def __init__(self, claim: Claim, actor: Actor, *, letters: bool = True) -> None:
+        self.claim, self.actor, self.letters = claim, actor, letters
+        self._checklist: dict[str, tuple[str, bool]] | None = None
+        self._notices: list[SupplementRequest] | None = None
 
-def _check_supplement(
-    actor: Actor, claim: Claim, items: list[str], override_reason: str, at: datetime
-) -> tuple[bool, list[str]]:
-    """(first notice?, items asked again that should have been in the first notice)."""
-    known = {i["code"]: i for i in checklist(claim)}
-    unknown = [c for c in items if c not in known]
-    if unknown:
-        raise ValidationFailed(
-            _("清单中没有这些材料：{codes}").format(codes=", ".join(unknown)),
-            fields={"items": [_("请从该产品的理赔材料清单中选择。")]},
-        )
-    received = [c for c in items if known[c]["received"]]
-    if received:
-        raise ValidationFailed(
-            _("这些材料已经收到：{codes}").format(codes=", ".join(received)),
-            fields={"items": [_("不能要求补充已收到的材料。")]},
-        )
-    earlier = list(claim.supplements.order_by("requested_at"))
-    if not earlier:
-        missing = missing_required(claim)
-        left_out = [c for c in missing if c not in items]
-        if left_out:
-            raise ValidationFailed(
-                _("一次性告知须列明全部缺少的材料（《保险法》第22条，CL-1），还缺：{names}").format(
-                    names="、".join(known[c]["name"] for c in left_out)
-                ),
-                fields={"items": [_("请一次性勾选全部缺少的必需材料。")]},
-            )
-        return True, []
-    first = earlier[0]
-    asked_first = set(first.items)
-    # missing at the first notice = on the checklist and not received before it was sent
-    received_before = set(
-        claim.documents.filter(received_at__lte=first.requested_at).values_list(
-            "requirement_code", flat=True
-        )
-    )
-    again = [c for c in items if c not in asked_first and c not in received_before]
-    if again and not override_reason:
-        raise Forbidden(
-            _("以下材料在首次审核时已缺少，应在首次通知中一并告知，不得再次要求（CL-1）：{names}。"
-              "确需补充的，须由主管说明理由批准。").format(
-                names="、".join(known[c]["name"] for c in again)
-            )
+    @property
+    def id(self) -> Any:
+        return self.claim.pk
+
+    @property
+    def number(self) -> str:
+        return self.claim.number
+
+    @property
+    def org_path(self) -> str:
+        return self.claim.org_unit.path
+
+    @property
+    def outcome(self) -> str:
+        return self.claim.outcome
+
+    @property
+    def amount_claimed(self) -> Decimal:
+        return self.claim.amount_claimed
+
+    @property
+    def amount_approved(self) -> Decimal | None:
+        return self.claim.amount_approved
+
+    @property
+    def decided_automatically(self) -> bool:
+        return self.claim.decided_automatically
+
+    @property
+    def term_years(self) -> int:
+        return self.claim.policy.product.term_years
+
+    @property
+    def policy_end(self) -> date:
+        return self.claim.policy.end_date
+
+    def checklist(self) -> dict[str, tuple[str, bool]]:
+        if self._checklist is None:
+            self._checklist = {
+                r.code: (r.name, r.required)
+                for r in DocumentRequirement.objects.filter(
+                    product_id=self.claim.policy.product_id, claim_type=self.claim.claim_type
+                ).order_by("position", "code")
+            }
+        return self._checklist
+
+    def documents(self) -> dict[str, datetime]:
+        received: dict[str, datetime] = {}
+        for code, at in self.claim.documents.order_by("received_at").values_list(
+            "requirement_code", "received_at"
+        ):
+            received.setdefault(code, at)
+        return received
+
+    def notices(self) -> list[SupplementRequest]:
+        if self._notices is None:
+            self._notices = list(self.claim.supplements.order_by("requested_at"))
+        return self._notices
+
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.claim.payments.all()), Decimal(0))
+
+    def reference_taken(self, reference: str) -> bool:
+        return Payment.objects.filter(reference=reference).exists()
+
+    def refusal(self, message: str, code: str) -> Conflict:
+        return _refuse(message, self.claim, code, self.actor)
+
+    def notice_add(self, notice: HeldNotice) -> None:
+        SupplementRequest.objects.create(
+            claim=self.claim, items=notice.items, requested_at=notice.requested_at,
+            first=notice.first, override_reason=notice.override_reason,
+            override_by=notice.override_by, requested_by=notice.requested_by,
         )  # fmt: skip
-    if again and not actor.can(OVERRIDE, claim.org_unit.path):
-        raise Forbidden(_("例外补充请求须由理赔主管批准（claims.override）。"))
-    return False, again
+
+    def notice_delivered(self, notice: Notice, at: datetime) -> None:
+        assert isinstance(notice, SupplementRequest)
+        notice.delivered_at = at
+        notice.save(update_fields=["delivered_at", "updated_at"])
+
+    def notice_fulfilled(self, notice: Notice, at: datetime) -> None:
+        assert isinstance(notice, SupplementRequest)
+        notice.fulfilled_at = at
+        notice.save(update_fields=["fulfilled_at", "updated_at"])
+        names = self.checklist()
+        have = set(self.claim.documents.values_list("requirement_code", flat=True))
+        ClaimDocument.objects.bulk_create(
+            ClaimDocument(claim=self.claim, requirement_code=code,
+                          name=names[code][0] if code in names else code, received_at=at)
+            for code in dict.fromkeys(notice.items)
+            if code not in have
+        )  # fmt: skip
+
+    def payment_add(self, amount: Decimal, channel: str, at: datetime, reference: str) -> None:
+        Payment.objects.create(claim=self.claim, kind=PaymentKind.BENEFIT, amount=amount,
+                               channel=channel, paid_at=at, reference=reference)  # fmt: skip
+
+    def letter_issue(self, kind: str, at: datetime, context: dict[str, Any]) -> None:
+        if self.letters:
+            letter_issue(actor=self.actor, claim=self.claim, kind=kind, at=at, context=context)
 
 
 # --- actions ----------------------------------------------------------------------------------------
@@ -410,205 +464,9 @@ def _refuse(message: str, claim: Claim, code: str, actor: Actor) -> Conflict:
     )
 
 
-def _held(claim: Claim, action: str) -> tuple[str, str] | None:
-    """(code, reason) when the claim's own data stop ``action`` now; the page offers and the API
-    allows only actions for which this is None."""
-    if action == "notice_delivered":
-        if not claim.supplements.filter(delivered_at__isnull=True).exists():
-            return "action_refused", _("没有待送达的补充通知。")
-    elif action == "supplement_received":
-        pending = (
-            claim.supplements.filter(fulfilled_at__isnull=True).order_by("requested_at").last()
-        )
-        if pending is None or pending.delivered_at is None:
-            return "action_refused", _("请先登记补充通知的送达时间（CL-3：自通知到达之日起扣除）。")
-    elif action == "documents_complete":
-        missing = missing_required(claim)
-        if missing:
-            names = {i["code"]: i["name"] for i in checklist(claim)}
-            return "documents_missing", _(
-                "资料尚不齐全：{names}。请先一次性告知补充（CL-1）。"
-            ).format(names="、".join(names[c] for c in missing))
-    elif action == "send_refusal_notice" and claim.outcome != Outcome.REFUSE:
-        return "action_refused", _("只有拒赔案件需要发出拒赔通知书。")
-    elif action == "agree_amount" and claim.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
-        return "action_refused", _("拒赔案件没有赔付金额。")
-    elif action == "request_human_review" and not claim.decided_automatically:
-        return "action_refused", _("该案件不是系统自动核定的，无需申请人工复核（CL-10）。")
-    return None
-
-
 def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
-    held = _held(case, action)
-    return None if held is None else held[1]
-
-
-def _when(data: Mapping[str, Any], key: str, default: datetime, not_before: datetime) -> datetime:
-    raw = data.get(key)
-    if raw in (None, ""):
-        return default
-    try:
-        value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
-    except ValueError:
-        raise ValidationFailed(_("时间格式有误。"), fields={key: [_("请输入日期时间。")]}) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=BEIJING)
-    if value > default + timedelta(minutes=5) or value < not_before:
-        raise ValidationFailed(
-            _("时间须在通知发出之后、不晚于现在。"), fields={key: [_("时间不在有效范围内。")]}
-        )
-    return value
-
-
-def _prepare(
-    actor: Actor,
-    claim: Claim,
-    action: str,
-    data: Mapping[str, Any],
-    at: datetime,
-    *,
-    letters: bool = True,
-) -> tuple[dict[str, Any], dict[str, Any], datetime, Any]:
-    """Domain checks: (field updates, event record, effective time, after-hook). ``letters``:
-    issue the notices (not for events imported from a core system, which sent its own)."""
-    updates: dict[str, Any] = {}
-    record: dict[str, Any] = {}
-    after = None
-    held = _held(claim, action)
-    if held is not None:
-        raise _refuse(held[1], claim, held[0], actor)
-    if action == "request_supplement":
-        items = data.get("items") or []
-        if isinstance(items, str):
-            items = [i for i in items.split(",") if i]
-        items = [str(i) for i in items]
-        override = str(data.get("override_reason") or "").strip()
-        first, again = _check_supplement(actor, claim, items, override, at)
-        record = {"items": items, "first": first}
-
-        def after(c: Claim) -> None:
-            SupplementRequest.objects.create(
-                claim=c, items=items, requested_at=at, first=first,
-                override_reason=override if again else "",
-                override_by=actor.username if again else "", requested_by=actor.username,
-            )  # fmt: skip
-            if letters:
-                letter_issue(
-                    actor=actor, claim=c, kind="supplement", at=at, context={"items": items}
-                )
-            if again:
-                finding_record(
-                    rule="CL-1", kind="claims.supplement_override",
-                    title=_("理赔 {n}：首次通知后再次要求补充材料（经批准）").format(n=c.number),
-                    org_path=c.org_unit.path, case_type=CASE_TYPE, case_id=str(c.pk),
-                    dedupe_key=f"claims:{c.pk}:supplement:{at.isoformat()}",
-                    data={"items": again, "approved_by": actor.username},
-                )  # fmt: skip
-    elif action == "notice_delivered":
-        pending = (
-            claim.supplements.filter(delivered_at__isnull=True).order_by("requested_at").last()
-        )
-        assert pending is not None  # _held
-        at = _when(data, "delivered_at", at, pending.requested_at)
-        updates_on = pending
-
-        def after(c: Claim) -> None:
-            updates_on.delivered_at = at
-            updates_on.save(update_fields=["delivered_at", "updated_at"])
-    elif action == "supplement_received":
-        pending = (
-            claim.supplements.filter(fulfilled_at__isnull=True).order_by("requested_at").last()
-        )
-        assert pending is not None and pending.delivered_at is not None  # _held
-        at = _when(data, "received_at", at, pending.delivered_at)
-        request = pending
-
-        def after(c: Claim) -> None:
-            request.fulfilled_at = at
-            request.save(update_fields=["fulfilled_at", "updated_at"])
-            names = {i["code"]: i["name"] for i in checklist(c)}
-            ClaimDocument.objects.bulk_create(
-                ClaimDocument(
-                    claim=c, requirement_code=code, name=names.get(code, code), received_at=at
-                )
-                for code in request.items
-                if not c.documents.filter(requirement_code=code).exists()
-            )
-    elif action == "decide":
-        errors: dict[str, list[str]] = {}
-        outcome = str(data.get("outcome") or "")
-        if outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
-            errors["outcome"] = [_("请选择全额或部分赔付；拒赔请用“核定拒赔”。")]
-        amount = _money(data.get("amount_approved"), "amount_approved", errors)
-        reason = str(data.get("reason_code") or "")
-        if outcome == Outcome.PARTIAL and reason not in ReasonCode.values:
-            errors["reason_code"] = [_("部分赔付须选择理由。")]
-        if amount is not None and amount > claim.amount_claimed:
-            errors["amount_approved"] = [_("核定金额不能超过申请金额。")]
-        if errors:
-            raise ValidationFailed(_("核定信息有误。"), fields=errors)
-        updates.update(outcome=outcome, amount_approved=amount, reason_code=reason,
-                       reason_text=str(data.get("reason_text") or "")[:2000], decided_at=at,
-                       decided_automatically=bool(data.get("automated")))  # fmt: skip
-        record = {"outcome": outcome, "amount_approved": str(amount), "reason_code": reason,
-                  "automated": bool(data.get("automated"))}  # fmt: skip
-
-        def after(c: Claim) -> None:
-            if letters:
-                letter_issue(actor=actor, claim=c, kind="decision", at=at, context={})
-    elif action == "refuse":
-        reason = str(data.get("reason_code") or "")
-        text = str(data.get("reason_text") or "").strip()
-        errors = {}
-        if reason not in ReasonCode.values:
-            errors["reason_code"] = [_("拒赔须选择理由（CL-6）。")]
-        if not text:
-            errors["reason_text"] = [_("拒赔须说明理由（CL-6）。")]
-        if errors:
-            raise ValidationFailed(_("拒赔须载明理由。"), fields=errors)
-        updates.update(outcome=Outcome.REFUSE, amount_approved=Decimal(0), reason_code=reason,
-                       reason_text=text[:2000], decided_at=at,
-                       decided_automatically=bool(data.get("automated")))  # fmt: skip
-        record = {"outcome": Outcome.REFUSE, "reason_code": reason,
-                  "automated": bool(data.get("automated"))}  # fmt: skip
-    elif action == "send_refusal_notice":
-
-        def after(c: Claim) -> None:
-            if letters:
-                letter_issue(actor=actor, claim=c, kind="refusal", at=at, context={})
-    elif action == "agree_amount":
-        updates["agreed_at"] = at
-    elif action == "pay":
-        errors = {}
-        channel = str(data.get("channel") or "")
-        if channel not in PaymentChannel.values:
-            errors["channel"] = [_("请选择支付方式。")]
-        reference = str(data.get("reference") or "").strip()
-        if not REFERENCE.match(reference):
-            errors["reference"] = [_("请填写支付流水号（字母、数字和 - _ / .）。")]
-        elif Payment.objects.filter(reference=reference).exists():
-            errors["reference"] = [_("该支付流水号已登记。")]
-        paid = sum(p.amount for p in claim.payments.all())
-        amount = (claim.amount_approved or Decimal(0)) - paid
-        if amount <= 0:
-            errors["amount"] = [_("没有待支付的金额。")]
-        if errors:
-            raise ValidationFailed(_("支付信息有误。"), fields=errors)
-        record = {"channel": channel, "reference": reference, "amount": str(amount)}
-
-        def after(c: Claim) -> None:
-            Payment.objects.create(claim=c, kind=PaymentKind.BENEFIT, amount=amount,
-                                   channel=channel, paid_at=at, reference=reference)  # fmt: skip
-    elif action == "close":
-        years = 10 if claim.policy.product.term_years > 1 else 5  # CL-9
-        end = max(at.astimezone(BEIJING).date(), claim.policy.end_date)
-        updates.update(closed_at=at, retain_until=years_after(end, years))
-    elif action == "request_human_review":
-        record = {"reason": str(data.get("reason") or "")[:300]}
-        updates.update(human_review_requested_at=at)
-    elif action == "withdraw":
-        record = {"reason": str(data.get("reason") or "")[:300]}
-    return updates, record, at, after
+    reason = held(StoredClaim(case, actor), action)
+    return None if reason is None else reason[1]
 
 
 def claim_act(
@@ -626,9 +484,8 @@ def claim_act(
     at = at or timezone.now()
     with transaction.atomic():
         claim = access_claim(actor, claim_id, for_update=True)
-        updates: dict[str, Any] = {}
-        record: dict[str, Any] | None = None
-        after = None
+        letters = source != CaseEvent.Source.IMPORT
+        prepared = None
         try:
             step = (
                 None
@@ -637,21 +494,21 @@ def claim_act(
             )
         except NotAllowed:
             step = None
-        if step is not None:
+        if step is not None:  # else case_transition answers 409 with the state and actions
             require(actor, step.perm, claim)
-            updates, record, at, after = _prepare(
-                actor, claim, action, data, at, letters=source != CaseEvent.Source.IMPORT
-            )
+            prepared = prepare(actor, StoredClaim(claim, actor, letters=letters), action, data, at)
+            at = prepared.at
         case_transition(kind=KIND, actor=actor, case_id=claim.pk, action=action, data=data,
-                        version=version, at=at, source=source, record=record,
+                        version=version, at=at, source=source,
+                        record=prepared.record if prepared else None,
                         external=external)  # fmt: skip
         claim.refresh_from_db()
-        for field, value in updates.items():
-            setattr(claim, field, value)
-        if updates:
-            claim.save(update_fields=[*updates, "updated_at"])
-        if after is not None:
-            after(claim)
+        if prepared is not None and prepared.updates:
+            for name, value in prepared.updates.items():
+                setattr(claim, name, value)
+            claim.save(update_fields=[*prepared.updates, "updated_at"])
+        if prepared is not None and prepared.after is not None:
+            prepared.after(StoredClaim(claim, actor, letters=letters))
     return claim
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,10 +14,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor, require
-from hiqc.core.calendar import BEIJING, years_after
+from hiqc.core.calendar import BEIJING
 from hiqc.core.clockmath import ClockMath, DeadlineError
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.findings import finding_record
 from hiqc.core.identifiers import is_uuid
 from hiqc.core.models import ProcessVersion
 from hiqc.core.processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
@@ -28,19 +27,17 @@ from hiqc.organisations.models import OrgUnit
 from hiqc.policies.enums import ClaimType
 from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured
 
-from ..enums import ClaimChannel, Outcome, PaymentChannel, ReasonCode, Status
+from ..actions import CASE_TYPE, HeldNotice, Notice, prepare
+from ..actions import money as _money
+from ..enums import ClaimChannel, Status
 from ..models import Claim, Payment
 from ..services import (
-    CASE_TYPE,
     ICD10,
-    REFERENCE,
-    _money,
-    _when,
     cover_check,
     cover_override_finding,
     cover_problems,
 )
-from ..workflow import FAST_TRACK, HANDLE, OVERRIDE, WORKFLOW
+from ..workflow import FAST_TRACK, HANDLE, WORKFLOW
 from .contract import ClaimEvent, _doc_codes, _not_creatable, _out_of_order, _slices
 
 # --- the bulk path: the same rules on claims held in memory ------------------------------------------
@@ -92,18 +89,6 @@ _clock_values = attrgetter(*_Clock.__slots__)
 
 
 @dataclass
-class _Supplement:
-    items: list[str]
-    requested_at: datetime
-    first: bool
-    override_reason: str
-    override_by: str
-    requested_by: str
-    delivered_at: datetime | None = None
-    fulfilled_at: datetime | None = None
-
-
-@dataclass
 class _Case:
     id: uuid.UUID
     ref: str
@@ -120,7 +105,7 @@ class _Case:
     version: int = 1
     last_at: datetime | None = None
     clocks: dict[str, _Clock] = field(default_factory=dict)
-    supplements: list[_Supplement] = field(default_factory=list)
+    supplements: list[HeldNotice] = field(default_factory=list)
     documents: dict[str, datetime] = field(default_factory=dict)
     payments: list[tuple[Decimal, str, datetime, str]] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
@@ -146,9 +131,11 @@ class _TimeOrderedIds:
 
 
 class EventRules:
-    """The claims rules for events on claims held in memory: ``claim_clean``, ``_check_supplement``,
-    ``_prepare`` and ``case_transition`` (step, permission, required inputs, clock effects) in the
-    same order with the same messages, with look-ups batched and cached per import."""
+    """The claims rules for events on claims held in memory, with look-ups batched and cached per
+    import: the action rules (``hiqc.claims.actions.prepare`` on a ``_HeldFile``) and the clock
+    computations (``hiqc.core.clockmath``) themselves; ``claim_clean`` and ``case_transition``'s
+    step, permission and required-input checks mirrored in the same order with the same
+    messages (issue 15 §1: until the executor runs over a batch store)."""
 
     def __init__(self, actor: Actor) -> None:
         self.actor = actor
@@ -398,7 +385,7 @@ class EventRules:
         return (case.id, case.org_path, activity, from_state, case.status, at,
                 ev.source_system, ev.external_id, data)  # fmt: skip
 
-    # -- any other action: claim_act + _prepare + case_transition -----------------------------------
+    # -- any other action: claim_act + case_transition ----------------------------------------------
 
     def act(self, case: _Case, ev: ClaimEvent) -> None:
         data, at, action = ev.data, ev.at, ev.action
@@ -416,7 +403,9 @@ class EventRules:
         if not self.may(step.perm, case.org_path):
             require(self.actor, step.perm)
             raise Forbidden(_("您没有执行此操作的权限。"))
-        updates, record, at, commit = self._prepare(case, action, data, at, documents, checklist)
+        file = _HeldFile(case, self, documents)
+        prepared = prepare(self.actor, file, action, data, at)
+        at = prepared.at
         missing = {r: [_("此项必填。")] for r in step.requires if data.get(r) in (None, "", [])}
         if missing:
             raise ValidationFailed(_("缺少必填信息。"), fields=missing)
@@ -430,197 +419,94 @@ class EventRules:
         case.status, case.version = step.target, case.version + 1
         case.clocks.update(clocks)
         case.documents = documents
-        case.fields.update(updates)
-        if commit is not None:
-            commit()
+        case.fields.update(prepared.updates)
+        if prepared.after is not None:
+            prepared.after(file)
         case.last_at = at
-        case.events.append(self._event(case, ev, action, from_state, at, record))
+        case.events.append(self._event(case, ev, action, from_state, at, prepared.record))
 
-    def _refuse(self, message: str, case: _Case, code: str = "action_refused") -> Conflict:
+    def refusal(self, message: str, case: _Case, code: str = "action_refused") -> Conflict:
         return Conflict(message, code=code, state=case.status, version=case.version,
                         allowed_actions=self.offered(case))  # fmt: skip
 
-    def _prepare(
-        self, case: _Case, action: str, data: Mapping[str, Any], at: datetime,
-        documents: dict[str, datetime], checklist: dict[str, tuple[str, bool]],
-    ) -> tuple[dict[str, Any], dict[str, Any], datetime, Callable[[], None] | None]:  # fmt: skip
-        updates: dict[str, Any] = {}
-        record: dict[str, Any] = {}
-        commit: Callable[[], None] | None = None
-        f = case.fields
-        missing_required = (
-            [c for c, (_n, req) in checklist.items() if req and c not in documents]
-            if action in ("request_supplement", "documents_complete")
-            else []
-        )
-        if action == "request_supplement":
-            items = data.get("items") or []
-            if isinstance(items, str):
-                items = [i for i in items.split(",") if i]
-            items = [str(i) for i in items]
-            override = str(data.get("override_reason") or "").strip()
-            first, again = self._check_supplement(case, items, override, documents, checklist,
-                                                   missing_required)  # fmt: skip
-            record = {"items": items, "first": first}
-            actor = self.actor
 
-            def commit() -> None:
-                case.supplements.append(_Supplement(
-                    items, at, first, override if again else "",
-                    actor.username if again else "", actor.username))  # fmt: skip
-                if again:
-                    finding_record(
-                        rule="CL-1", kind="claims.supplement_override",
-                        title=_("理赔 {n}：首次通知后再次要求补充材料（经批准）").format(n=case.number),
-                        org_path=case.org_path, case_type=CASE_TYPE, case_id=str(case.id),
-                        dedupe_key=f"claims:{case.id}:supplement:{at.isoformat()}",
-                        data={"items": again, "approved_by": actor.username},
-                    )  # fmt: skip
-        elif action == "notice_delivered":
-            pending = [s for s in case.supplements if s.delivered_at is None]
-            if not pending:
-                raise self._refuse(_("没有待送达的补充通知。"), case)
-            target = max(pending, key=lambda s: s.requested_at)
-            at = _when(data, "delivered_at", at, target.requested_at)
-            when = at
+class _HeldFile:
+    """A claim held in memory as the action rules read and change it (``actions.ClaimFile``);
+    ``documents``: what it has received, with the documents the event reports."""
 
-            def commit() -> None:
-                target.delivered_at = when
-        elif action == "supplement_received":
-            pending = [s for s in case.supplements if s.fulfilled_at is None]
-            target2 = max(pending, key=lambda s: s.requested_at) if pending else None
-            if target2 is None or target2.delivered_at is None:
-                raise self._refuse(
-                    _("请先登记补充通知的送达时间（CL-3：自通知到达之日起扣除）。"), case
-                )
-            at = _when(data, "received_at", at, target2.delivered_at)
-            when2 = at
+    __slots__ = ("case", "docs", "rules")
 
-            def commit() -> None:
-                target2.fulfilled_at = when2
-                for code in target2.items:
-                    case.documents.setdefault(code, when2)
-        elif action == "documents_complete":
-            if missing_required:
-                raise self._refuse(
-                    _("资料尚不齐全：{names}。请先一次性告知补充（CL-1）。").format(
-                        names="、".join(checklist[c][0] for c in missing_required)
-                    ),
-                    case,
-                    "documents_missing",
-                )
-        elif action == "decide":
-            errors: dict[str, list[str]] = {}
-            outcome = str(data.get("outcome") or "")
-            if outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
-                errors["outcome"] = [_("请选择全额或部分赔付；拒赔请用“核定拒赔”。")]
-            amount = _money(data.get("amount_approved"), "amount_approved", errors)
-            reason = str(data.get("reason_code") or "")
-            if outcome == Outcome.PARTIAL and reason not in ReasonCode.values:
-                errors["reason_code"] = [_("部分赔付须选择理由。")]
-            if amount is not None and amount > f["amount_claimed"]:
-                errors["amount_approved"] = [_("核定金额不能超过申请金额。")]
-            if errors:
-                raise ValidationFailed(_("核定信息有误。"), fields=errors)
-            updates.update(outcome=outcome, amount_approved=amount, reason_code=reason,
-                           reason_text=str(data.get("reason_text") or "")[:2000], decided_at=at,
-                           decided_automatically=bool(data.get("automated")))  # fmt: skip
-            record = {"outcome": outcome, "amount_approved": str(amount), "reason_code": reason,
-                      "automated": bool(data.get("automated"))}  # fmt: skip
-        elif action == "refuse":
-            reason = str(data.get("reason_code") or "")
-            text = str(data.get("reason_text") or "").strip()
-            errors = {}
-            if reason not in ReasonCode.values:
-                errors["reason_code"] = [_("拒赔须选择理由（CL-6）。")]
-            if not text:
-                errors["reason_text"] = [_("拒赔须说明理由（CL-6）。")]
-            if errors:
-                raise ValidationFailed(_("拒赔须载明理由。"), fields=errors)
-            updates.update(outcome=Outcome.REFUSE, amount_approved=Decimal(0), reason_code=reason,
-                           reason_text=text[:2000], decided_at=at,
-                           decided_automatically=bool(data.get("automated")))  # fmt: skip
-            record = {"outcome": Outcome.REFUSE, "reason_code": reason,
-                      "automated": bool(data.get("automated"))}  # fmt: skip
-        elif action == "send_refusal_notice":
-            if f["outcome"] != Outcome.REFUSE:
-                raise self._refuse(_("只有拒赔案件需要发出拒赔通知书。"), case)
-        elif action == "agree_amount":
-            if f["outcome"] not in (Outcome.APPROVE, Outcome.PARTIAL):
-                raise self._refuse(_("拒赔案件没有赔付金额。"), case)
-            updates["agreed_at"] = at
-        elif action == "pay":
-            errors = {}
-            channel = str(data.get("channel") or "")
-            if channel not in PaymentChannel.values:
-                errors["channel"] = [_("请选择支付方式。")]
-            reference = str(data.get("reference") or "").strip()
-            if not REFERENCE.match(reference):
-                errors["reference"] = [_("请填写支付流水号（字母、数字和 - _ / .）。")]
-            elif reference in self.paid_refs:
-                errors["reference"] = [_("该支付流水号已登记。")]
-            paid = sum((p[0] for p in case.payments), Decimal(0))
-            amount = (f["amount_approved"] or Decimal(0)) - paid
-            if amount <= 0:
-                errors["amount"] = [_("没有待支付的金额。")]
-            if errors:
-                raise ValidationFailed(_("支付信息有误。"), fields=errors)
-            record = {"channel": channel, "reference": reference, "amount": str(amount)}
-            paid_at = at
+    def __init__(self, case: _Case, rules: EventRules, documents: dict[str, datetime]) -> None:
+        self.case, self.rules, self.docs = case, rules, documents
 
-            def commit() -> None:
-                self.paid_refs.add(reference)
-                case.payments.append((amount, channel, paid_at, reference))
-        elif action == "close":
-            years = 10 if case.term_years > 1 else 5  # CL-9
-            end = max(at.astimezone(BEIJING).date(), case.policy_end)
-            updates.update(closed_at=at, retain_until=years_after(end, years))
-        elif action == "request_human_review":
-            if not f["decided_automatically"]:
-                raise self._refuse(_("该案件不是系统自动核定的，无需申请人工复核（CL-10）。"), case)
-            record = {"reason": str(data.get("reason") or "")[:300]}
-            updates.update(human_review_requested_at=at)
-        elif action == "withdraw":
-            record = {"reason": str(data.get("reason") or "")[:300]}
-        return updates, record, at, commit
+    @property
+    def id(self) -> Any:
+        return self.case.id
 
-    def _check_supplement(
-        self, case: _Case, items: list[str], override: str, documents: dict[str, datetime],
-        checklist: dict[str, tuple[str, bool]], missing_required: list[str],
-    ) -> tuple[bool, list[str]]:  # fmt: skip
-        unknown = [c for c in items if c not in checklist]
-        if unknown:
-            raise ValidationFailed(
-                _("清单中没有这些材料：{codes}").format(codes=", ".join(unknown)),
-                fields={"items": [_("请从该产品的理赔材料清单中选择。")]},
-            )
-        received = [c for c in items if c in documents]
-        if received:
-            raise ValidationFailed(
-                _("这些材料已经收到：{codes}").format(codes=", ".join(received)),
-                fields={"items": [_("不能要求补充已收到的材料。")]},
-            )
-        if not case.supplements:
-            left_out = [c for c in missing_required if c not in items]
-            if left_out:
-                raise ValidationFailed(
-                    _(
-                        "一次性告知须列明全部缺少的材料（《保险法》第22条，CL-1），还缺：{names}"
-                    ).format(names="、".join(checklist[c][0] for c in left_out)),
-                    fields={"items": [_("请一次性勾选全部缺少的必需材料。")]},
-                )
-            return True, []
-        first = min(case.supplements, key=lambda s: s.requested_at)
-        asked_first = set(first.items)
-        before = {c for c, when in documents.items() if when <= first.requested_at}
-        again = [c for c in items if c not in asked_first and c not in before]
-        if again and not override:
-            raise Forbidden(
-                _("以下材料在首次审核时已缺少，应在首次通知中一并告知，不得再次要求（CL-1）：{names}。"
-                  "确需补充的，须由主管说明理由批准。").format(
-                    names="、".join(checklist[c][0] for c in again)
-                )
-            )  # fmt: skip
-        if again and not self.actor.can(OVERRIDE, case.org_path):
-            raise Forbidden(_("例外补充请求须由理赔主管批准（claims.override）。"))
-        return False, again
+    @property
+    def number(self) -> str:
+        return self.case.number
+
+    @property
+    def org_path(self) -> str:
+        return self.case.org_path
+
+    @property
+    def outcome(self) -> str:
+        return self.case.fields["outcome"]
+
+    @property
+    def amount_claimed(self) -> Decimal:
+        return self.case.fields["amount_claimed"]
+
+    @property
+    def amount_approved(self) -> Decimal | None:
+        return self.case.fields["amount_approved"]
+
+    @property
+    def decided_automatically(self) -> bool:
+        return self.case.fields["decided_automatically"]
+
+    @property
+    def term_years(self) -> int:
+        return self.case.term_years
+
+    @property
+    def policy_end(self) -> date:
+        return self.case.policy_end
+
+    def checklist(self) -> dict[str, tuple[str, bool]]:
+        return self.rules.checklists.get((self.case.product_id, self.case.fields["claim_type"]), {})
+
+    def documents(self) -> dict[str, datetime]:
+        return self.docs
+
+    def notices(self) -> list[HeldNotice]:
+        return self.case.supplements
+
+    def paid(self) -> Decimal:
+        return sum((p[0] for p in self.case.payments), Decimal(0))
+
+    def reference_taken(self, reference: str) -> bool:
+        return reference in self.rules.paid_refs
+
+    def refusal(self, message: str, code: str) -> Conflict:
+        return self.rules.refusal(message, self.case, code)
+
+    def notice_add(self, notice: HeldNotice) -> None:
+        self.case.supplements.append(notice)
+
+    def notice_delivered(self, notice: Notice, at: datetime) -> None:
+        notice.delivered_at = at
+
+    def notice_fulfilled(self, notice: Notice, at: datetime) -> None:
+        notice.fulfilled_at = at
+        for code in notice.items:
+            self.case.documents.setdefault(code, at)
+
+    def payment_add(self, amount: Decimal, channel: str, at: datetime, reference: str) -> None:
+        self.rules.paid_refs.add(reference)
+        self.case.payments.append((amount, channel, at, reference))
+
+    def letter_issue(self, kind: str, at: datetime, context: dict[str, Any]) -> None:
+        """Not for imported events: the core system sent its own notices."""
