@@ -15,14 +15,14 @@ process (the holiday calendar may be corrected while it runs).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from .calendar import BEIJING, Due, Unit, compute_due, load_year
 from .models import Deadline
 from .processes import DEFAULT_WARNING_FRACTIONS
-from .workflow import Clock
+from .workflow import Clock, Effect
 
 State = Deadline.State
 
@@ -58,6 +58,9 @@ class ClockRow(Protocol):
     restarts: int
     breached_at: datetime | None
     closed_at: datetime | None
+
+
+R = TypeVar("R", bound=ClockRow)
 
 
 class ClockMath:
@@ -243,6 +246,43 @@ class ClockMath:
         if d.closed_at:
             raise DeadlineError("cannot cancel a closed deadline")
         d.state, d.closed_at, d.next_warning_at = State.CANCELLED, at, None
+
+    def effects(
+        self,
+        current: Mapping[str, R],
+        effects: Iterable[Effect],
+        at: datetime,
+        *,
+        declared: Mapping[str, Clock],
+        begin: Callable[[Clock], R],
+        copy: Callable[[R], R],
+        data: dict[str, Any] | None = None,
+        approver: str = "",
+    ) -> dict[str, R]:
+        """A transition's clock effects, in order: the clocks they start (made by ``begin``) and
+        change (``copy``-ed first), by code; ``current`` (the case's clocks by code) is left
+        untouched, so a refused transition changes nothing. An effect that does not apply to the
+        clock as it stands raises ``DeadlineError``, unless the workflow declares it optional:
+        then it is skipped."""
+        out: dict[str, R] = {}
+        for effect in effects:
+            try:
+                clock = out.get(effect.clock) or current.get(effect.clock)
+                if effect.kind == "start":
+                    if clock is not None:
+                        raise DeadlineError(f"clock {effect.clock} already started for this case")
+                    out[effect.clock] = begin(declared[effect.clock])
+                    continue
+                if clock is None:
+                    raise DeadlineError(f"no clock {effect.clock}")
+                changed = copy(clock)
+                self.apply(changed, effect.kind, at, clock=declared[effect.clock], data=data,
+                           approver=approver, to_amount=effect.to_amount)  # fmt: skip
+                out[effect.clock] = changed
+            except DeadlineError:
+                if not effect.optional:
+                    raise
+        return out
 
     def apply(
         self,

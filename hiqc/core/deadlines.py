@@ -12,8 +12,8 @@ Interpretation II art. 15: time spent supplying documents does not count).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -96,39 +96,30 @@ def apply_effects(
     data: dict[str, Any] | None = None,
     approver: str = "",
 ) -> list[Deadline]:
-    """Apply a transition's clock effects (called by the transition service, in its transaction)."""
-    touched = []
-    for effect in effects:
-        if effect.optional:
-            try:
-                with transaction.atomic():
-                    touched += apply_effects(
-                        case_type=case_type, case_id=case_id, org_path=org_path, clocks=clocks,
-                        effects=[replace(effect, optional=False)], at=at, data=data,
-                        approver=approver,
-                    )  # fmt: skip
-            except (DeadlineError, Deadline.DoesNotExist):
-                pass  # not applicable to this clock as it stands: skipped, as declared
-            continue
-        if effect.kind == "start":
-            touched.append(
-                deadline_start(
-                    case_type=case_type,
-                    case_id=case_id,
-                    org_path=org_path,
-                    clock=clocks[effect.clock],
-                    at=at,
-                )
-            )
-            continue
-        deadline = Deadline.objects.select_for_update().get(
-            case_type=case_type, case_id=case_id, clock=effect.clock
+    """Apply a transition's clock effects (called by the transition service, in its transaction):
+    the case's clocks are read and locked in one query, changed by ``ClockMath.effects`` (the
+    batch stores run the same) and saved."""
+    effects = list(effects)
+    current = {
+        d.clock: d
+        for d in Deadline.objects.select_for_update().filter(
+            case_type=case_type, case_id=case_id, clock__in={e.clock for e in effects}
         )
-        CLOCKS.apply(deadline, effect.kind, at, clock=clocks[effect.clock], data=data,
-                     approver=approver, to_amount=effect.to_amount)  # fmt: skip
-        deadline.save()
-        touched.append(deadline)
-    return touched
+    }
+    changed = CLOCKS.effects(
+        current, effects, at, declared=clocks, data=data, approver=approver, copy=copy.copy,
+        begin=lambda clock: _new_deadline(case_type, case_id, org_path, clock, at),
+    )  # fmt: skip
+    for code, deadline in changed.items():
+        if code in current:
+            deadline.save()
+            continue
+        try:
+            with transaction.atomic():
+                deadline.save(force_insert=True)
+        except IntegrityError as exc:  # started by a concurrent transition of another kind
+            raise DeadlineError(f"clock {code} already started for this case") from exc
+    return list(changed.values())
 
 
 # --- the sweep job ----------------------------------------------------------------------------------

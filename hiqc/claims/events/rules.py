@@ -253,25 +253,10 @@ class EventRules:
 
     def effects(self, case: _Case, effects: Iterable[Effect], at: datetime) -> dict[str, _Clock]:
         """The clocks after ``effects`` (copies; the case is untouched if a rule refuses)."""
-        out: dict[str, _Clock] = {}
-        for effect in effects:
-            try:
-                current = out.get(effect.clock) or case.clocks.get(effect.clock)
-                if effect.kind == "start":
-                    if current is not None:
-                        raise DeadlineError(f"clock {effect.clock} already started for this case")
-                    out[effect.clock] = self.start(case, self.clock_defs[effect.clock], at)
-                    continue
-                if current is None:
-                    raise DeadlineError(f"no clock {effect.clock}")
-                d = current.copy()
-                self.clocks.apply(d, effect.kind, at, clock=self.clock_defs[effect.clock],
-                                  approver=self.actor.username, to_amount=effect.to_amount)  # fmt: skip
-                out[effect.clock] = d
-            except DeadlineError:
-                if not effect.optional:
-                    raise
-        return out
+        return self.clocks.effects(
+            case.clocks, effects, at, declared=self.clock_defs, approver=self.actor.username,
+            begin=lambda clock: self.start(case, clock, at), copy=_Clock.copy,
+        )  # fmt: skip
 
     # -- create: claim_register + claim_clean ------------------------------------------------------
 
