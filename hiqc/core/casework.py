@@ -427,12 +427,34 @@ class ImportReport:
         return {"applied": self.applied, "duplicate": self.duplicate, "rejected": self.rejected}
 
 
+def _logged_case(kind: CaseKind, actor: Actor, source_system: str, external_id: str) -> bool | None:
+    """Whether the event id is in the log: None if not; True if on a case of ``kind`` the actor
+    may see (a duplicate); False if anywhere else — then the line is checked as if the id were
+    new and refused as "not found" where it would apply (DESIGN rule 2: nothing is said about a
+    case outside the actor's scope, not even that an event id is taken)."""
+    logged = (
+        CaseEvent.objects.filter(source_system=source_system, external_id=external_id)
+        .values_list("case_type", "case_id")
+        .first()
+    )
+    if logged is None:
+        return None
+    if logged[0] != kind.label:
+        return False
+    try:
+        kind.access(actor, logged[1])
+    except (NotFound, Forbidden):
+        return False
+    return True
+
+
 def case_events_import(*, kind: CaseKind, actor: Actor, lines: Iterable[str]) -> ImportReport:
     """Apply external events given as JSON lines ``{"case_id", "action", "at", "source_system",
     "external_id", "data"}`` through the same transition rules, with their original timestamps.
 
-    Idempotent: an (source_system, external_id) already recorded counts as a duplicate and changes
-    nothing. An impossible or out-of-order event is rejected with its line number, the case, the
+    Idempotent: an (source_system, external_id) already recorded on a case the actor may see
+    counts as a duplicate and changes nothing. Scope comes first: a case outside the actor's
+    scope answers exactly like a missing one, on every line. An impossible or out-of-order event is rejected with its line number, the case, the
     event and the state the case is in; the other lines still apply (each in its own transaction)."""
     report = ImportReport()
     for number, raw in enumerate(lines, start=1):
@@ -455,9 +477,8 @@ def case_events_import(*, kind: CaseKind, actor: Actor, lines: Iterable[str]) ->
                 {"line": number, "problem": _("缺少字段：{f}。").format(f=", ".join(missing))}
             )
             continue
-        if CaseEvent.objects.filter(
-            source_system=item["source_system"], external_id=str(item["external_id"])
-        ).exists():
+        logged = _logged_case(kind, actor, str(item["source_system"]), str(item["external_id"]))
+        if logged:
             report.duplicate += 1
             continue
         try:
@@ -475,33 +496,47 @@ def case_events_import(*, kind: CaseKind, actor: Actor, lines: Iterable[str]) ->
             )
             continue
         try:
-            last = (
-                CaseEvent.objects.filter(case_type=kind.label, case_id=str(item["case_id"]))
-                .order_by("-at")
-                .first()
-            )
-            if last is not None and at < last.at:
-                raise Conflict(
-                    _("事件早于该案件已记录的最后事件（{last}），顺序不对。").format(
-                        last=last.at.isoformat()
-                    ),
-                    code="out_of_order",
-                    state=kind.access(actor, item["case_id"]).status,
+            with transaction.atomic():
+                case = kind.access(actor, item["case_id"])  # scope before anything is said
+                last = (
+                    CaseEvent.objects.filter(case_type=kind.label, case_id=str(case.pk))
+                    .order_by("-at")
+                    .first()
                 )
-            case_transition(
-                kind=kind,
-                actor=actor,
-                case_id=item["case_id"],
-                action=str(item["action"]),
-                data=item.get("data") or {},
-                at=at,
-                source=Source.IMPORT,
-                external=External(str(item["source_system"]), str(item["external_id"])),
-            )
+                if last is not None and at < last.at:
+                    raise Conflict(
+                        _("事件早于该案件已记录的最后事件（{last}），顺序不对。").format(
+                            last=last.at.isoformat()
+                        ),
+                        code="out_of_order",
+                        state=case.status,
+                        allowed_actions=case_allowed_actions(kind, case, actor, now=at),
+                    )
+                case_transition(
+                    kind=kind,
+                    actor=actor,
+                    case_id=case.pk,
+                    action=str(item["action"]),
+                    data=item.get("data") or {},
+                    at=at,
+                    source=Source.IMPORT,
+                    external=None
+                    if logged is False
+                    else External(str(item["source_system"]), str(item["external_id"])),
+                )
+                if logged is False:  # the id is on a case the importer may not see: say nothing
+                    raise NotFound()
             report.applied += 1
         except Conflict as exc:
-            if exc.code == "duplicate_event":
-                report.duplicate += 1
+            if exc.code == "duplicate_event":  # the same id raced in from another import
+                if _logged_case(kind, actor, str(item["source_system"]), str(item["external_id"])):
+                    report.duplicate += 1
+                    continue
+                unknown = NotFound()
+                report.rejected.append(
+                    {"line": number, "case_id": str(item["case_id"]), "action": item["action"],
+                     "problem": unknown.message, "fields": unknown.fields}
+                )  # fmt: skip
                 continue
             report.rejected.append(
                 {

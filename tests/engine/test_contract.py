@@ -135,3 +135,69 @@ def test_an_event_older_than_the_case_history_is_rejected_as_out_of_order(agent,
     ).json()
     assert report["applied"] == 0
     assert "顺序" in report["rejected"][0]["problem"]
+
+
+# --- scope before anything is said (DESIGN rule 2; issue 15 §2) ---------------------------------------
+
+
+def _import(client, *items) -> bytes:
+    response = client.post(
+        "/probe-api/probes/events/import", _jsonl(*items), content_type="application/x-ndjson"
+    )
+    assert response.status_code == 200
+    return response.content
+
+
+def _event(case_id, external_id: str, at, action: str = "assign") -> dict:
+    return {"case_id": str(case_id), "action": action, "at": at.isoformat(),
+            "source_system": "core", "external_id": external_id}  # fmt: skip
+
+
+def test_an_event_for_another_branchs_case_answers_exactly_like_one_for_a_missing_case(
+    agent, actors, org
+):
+    elsewhere = probe_create(actor=actors["outsider_agent"], org_unit=org["C2"], title="他处")
+    at = elsewhere.created_at + timedelta(hours=1)
+    early = elsewhere.created_at - timedelta(days=1)  # out of order, were the case visible
+
+    answers = [_import(agent, _event(elsewhere.pk, "x1", at), _event(elsewhere.pk, "x2", early))]
+    pk = elsewhere.pk
+    CaseEvent.objects.filter(case_id=str(pk)).delete()
+    type(elsewhere).objects.filter(pk=pk).delete()
+    answers.append(_import(agent, _event(pk, "x1", at), _event(pk, "x2", early)))
+
+    assert answers[0] == answers[1]
+    report = json.loads(answers[0])
+    assert report["applied"] == 0 and [r["line"] for r in report["rejected"]] == [1, 2]
+    assert "state" not in report["rejected"][1]
+
+
+def test_a_resent_event_id_of_another_branchs_case_is_not_counted_as_a_duplicate(
+    agent, actors, personas, org, case
+):
+    """The id is taken on a case the importer may not see: the line is checked as if it were
+    new and refused as for an unknown case where it would apply; nothing is written."""
+    elsewhere = probe_create(actor=actors["outsider_agent"], org_unit=org["C2"], title="他处")
+    outsider = Client()
+    outsider.force_login(personas["outsider_agent"])
+    first = json.loads(
+        _import(outsider, _event(elsewhere.pk, "shared", elsewhere.created_at + timedelta(hours=1)))
+    )
+    assert first["applied"] == 1
+
+    report = json.loads(
+        _import(agent, _event(case.pk, "shared", case.created_at + timedelta(hours=1)))
+    )
+
+    assert (report["applied"], report["duplicate"]) == (0, 0)
+    (entry,) = report["rejected"]
+    missing = json.loads(
+        _import(
+            agent,
+            _event(
+                "00000000-0000-4000-8000-000000000000", "new", case.created_at + timedelta(hours=1)
+            ),
+        )  # fmt: skip
+    )["rejected"][0]
+    assert entry["problem"] == missing["problem"] and entry["fields"] == missing["fields"]
+    assert not CaseEvent.objects.filter(case_id=str(case.pk), source="import").exists()
