@@ -1,7 +1,7 @@
 """Events/s of the core-system claim-event bulk import on SQLite and PostgreSQL (not a test).
 
     .venv/bin/python bench/bench_claim_events.py [--claims 1000000] [--engines sqlite,postgresql]
-                                                 [--no-reimport]
+                                                 [--no-reimport] [--workers N]
 
 Issue 5 §7 asks for a backfill of 1,000,000 claims (~5,000,000 events) at ≥ 20,000 events/s on
 PostgreSQL with the same validation as the single-event path. The script writes the core
@@ -13,6 +13,13 @@ a share still in progress at the end of the file. Then, per engine in a fresh in
 throw-away database with 5,000 policies, it imports the file through
 ``claim_events_import_bulk`` (``manage.py import_claim_events --bulk``) and, unless
 ``--no-reimport``, imports it again (every event a duplicate).
+
+Beside it, in the same run (issue 15 §8): the database-only ceiling — the rows the import wrote
+(claims, events, clocks, supplement notices, documents, payments) dumped, the tables emptied and
+the same rows loaded again with no Python in between (``COPY`` on PostgreSQL, ``executemany`` in
+one transaction on SQLite) — and the import's share of it. With ``--workers N`` (N > 1) the tables
+are emptied once more and the file, split by claim into N parts, is imported by N processes side
+by side (``numbering`` keeps their claim numbers apart); the speed-up over one process is printed.
 
 SQLite runs on a temporary file; PostgreSQL on ``HIQC_BENCH_DATABASE_URL`` or
 ``postgres://postgres@127.0.0.1:5432/hiqc_bench_claims``, whose ``test_`` database the script
@@ -125,11 +132,152 @@ def write_file(path: Path, claims: int) -> int:
     return written
 
 
-def run_engine(url: str, path: Path, reimport: bool) -> None:
+def run_engine(url: str, path: Path, reimport: bool, workers: int) -> None:
     """One engine in a fresh interpreter: Django binds its database at set-up."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    command = [sys.executable, __file__, "--child", str(path)]
+    command = [sys.executable, __file__, "--child", str(path), "--workers", str(workers)]
     subprocess.run([*command, *([] if reimport else ["--no-reimport"])], env=env, check=True)
+
+
+def _written_models() -> list:
+    """The models the import writes rows of, parents first."""
+    from hiqc.claims.models import Claim, ClaimDocument, Payment, SupplementRequest
+    from hiqc.core.models import CaseEvent, Deadline
+
+    return [Claim, SupplementRequest, ClaimDocument, Payment, Deadline, CaseEvent]
+
+
+def _empty_written_tables() -> None:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(f'"{m._meta.db_table}"' for m in _written_models())
+            cursor.execute(f"TRUNCATE {names} CASCADE")
+        else:
+            for model in reversed(_written_models()):
+                cursor.execute(f'DELETE FROM "{model._meta.db_table}"')
+
+
+def ceiling(events: int, import_seconds: float) -> None:
+    """Load the rows the import wrote once more with no Python in between and print the time."""
+    from django.db import connection, transaction
+
+    postgres = connection.vendor == "postgresql"
+    dumps: list[tuple[str, list[str], object]] = []
+    rows = 0
+    with connection.cursor() as cursor:
+        for model in _written_models():
+            table = model._meta.db_table
+            columns = [f.column for f in model._meta.concrete_fields]
+            cols = ", ".join(f'"{c}"' for c in columns)
+            if postgres:
+                data = bytearray()
+                with cursor.cursor.copy(f'COPY "{table}" ({cols}) TO STDOUT') as copy:
+                    for block in copy:
+                        data += block
+                rows += data.count(b"\n")
+                dumps.append((table, columns, bytes(data)))
+            else:
+                cursor.execute(f'SELECT {cols} FROM "{table}"')
+                fetched = cursor.fetchall()
+                rows += len(fetched)
+                dumps.append((table, columns, fetched))
+    _empty_written_tables()
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, columns, data in dumps:
+            cols = ", ".join(f'"{c}"' for c in columns)
+            if postgres:
+                with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                    copy.write(data)
+            else:
+                marks = ", ".join("?" * len(columns))
+                cursor.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', data)
+    seconds = time.perf_counter() - started
+    how = "COPY" if postgres else "executemany"
+    print(
+        f"{connection.vendor:<10} {'database only (' + how + ')':<27} {events:>10,} events "
+        f"{seconds:7.1f} s  {events / seconds:>8,.0f} events/s  ({rows:,} rows, no Python); "
+        f"the import reaches {seconds / import_seconds:.2f} of it",
+        flush=True,
+    )
+
+
+def split_by_claim(path: Path, parts: int, into: Path) -> list[Path]:
+    """The file in ``parts`` files, every claim's events in one of them, in their order."""
+    import zlib
+
+    files = [into / f"part-{k}.jsonl" for k in range(parts)]
+    handles = [f.open("wb") for f in files]
+    try:
+        with path.open("rb") as source:
+            for line in source:
+                claim = json.loads(line)["claim"].encode()
+                handles[zlib.crc32(claim) % parts].write(line)
+    finally:
+        for h in handles:
+            h.close()
+    return files
+
+
+def worker(path: Path, part: int, parts: int) -> None:
+    """One of ``--workers`` importers, on the test database the parent made."""
+    import django
+
+    django.setup()
+    from hiqc.claims.events import claim_events_import_bulk
+    from hiqc.core.access import Actor
+
+    with path.open("rb") as handle:
+        report = claim_events_import_bulk(
+            actor=Actor.system("bench"), lines=handle, numbering=(part, parts)
+        )
+    if report.rejected:
+        print(f"  worker {part}: first rejections:", report.rejected[:3], flush=True)
+
+
+def side_by_side(path: Path, workers: int, events: int, single_seconds: float) -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    _empty_written_tables()
+    db = settings.DATABASES["default"]
+    if connection.vendor == "postgresql":
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    else:
+        url = f"sqlite:///{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    connection.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        files = split_by_claim(path, workers, Path(tmp))
+        started = time.perf_counter()
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    str(f),
+                    "--part",
+                    str(k),
+                    "--workers",
+                    str(workers),
+                ],
+                env=env,
+            )
+            for k, f in enumerate(files)
+        ]
+        codes = [p.wait() for p in procs]
+        seconds = time.perf_counter() - started
+    if any(codes):
+        raise SystemExit(f"a worker failed: exit codes {codes}")
+    print(
+        f"{connection.vendor:<10} {f'{workers} workers, split by claim':<27} {events:>10,} events "
+        f"{seconds:7.1f} s  {events / seconds:>8,.0f} events/s  "
+        f"(speed-up {single_seconds / seconds:.2f}× over one process on {os.cpu_count()} cores)",
+        flush=True,
+    )
 
 
 def setup_reference_data() -> None:
@@ -166,7 +314,7 @@ def setup_reference_data() -> None:
         )
 
 
-def child(path: Path, reimport: bool) -> None:
+def child(path: Path, reimport: bool, workers: int) -> None:
     import django
 
     django.setup()
@@ -189,11 +337,13 @@ def child(path: Path, reimport: bool) -> None:
         actor = Actor.system("bench")
         size = path.stat().st_size
         labels = ["first import", "re-import (all duplicates)"][: 2 if reimport else 1]
+        first: tuple[int, float] | None = None
         for label in labels:
             with path.open("rb") as handle:
                 started = time.perf_counter()
                 report = claim_events_import_bulk(actor=actor, lines=handle)
                 seconds = time.perf_counter() - started
+            first = first or (report.lines, seconds)
             print(
                 f"{connection.vendor:<10} {label:<27} {report.lines:>10,} events "
                 f"{seconds:7.1f} s  {report.lines / seconds:>8,.0f} events/s  "
@@ -205,6 +355,10 @@ def child(path: Path, reimport: bool) -> None:
                 print("  steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()))
             if report.rejected:
                 print("  first rejections:", report.rejected[:3], flush=True)
+        assert first is not None
+        ceiling(*first)
+        if workers > 1:
+            side_by_side(path, workers, *first)
         print(
             f"{connection.vendor:<10} rows: {Claim.objects.count():,} claims, "
             f"{CaseEvent.objects.count():,} events, {Deadline.objects.count():,} deadlines",
@@ -219,10 +373,17 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--no-reimport", action="store_true")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="also import the file split by claim over N processes")  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--part", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        worker(Path(args.worker), args.part, args.workers)
+        return
     if args.child:
-        child(Path(args.child), not args.no_reimport)
+        child(Path(args.child), not args.no_reimport, args.workers)
         return
     path = ROOT / "var" / f"bench-claim-events-{args.claims}.jsonl"
     path.parent.mkdir(exist_ok=True)
@@ -235,11 +396,14 @@ def main() -> None:
     engines = args.engines.split(",")
     if "postgresql" in engines:
         run_engine(
-            os.environ.get("HIQC_BENCH_DATABASE_URL", DEFAULT_PG), path, not args.no_reimport
+            os.environ.get("HIQC_BENCH_DATABASE_URL", DEFAULT_PG),
+            path,
+            not args.no_reimport,
+            args.workers,
         )
     if "sqlite" in engines:
         with tempfile.TemporaryDirectory() as tmp:
-            run_engine(f"sqlite:///{tmp}/bench.sqlite3", path, not args.no_reimport)
+            run_engine(f"sqlite:///{tmp}/bench.sqlite3", path, not args.no_reimport, args.workers)
 
 
 if __name__ == "__main__":

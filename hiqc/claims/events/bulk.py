@@ -115,16 +115,21 @@ def claim_events_import_bulk(
     on_progress: Callable[[int], None] | None = None,
     chunk_events: int = CHUNK_EVENTS,
     flush_claims: int = FLUSH_CLAIMS,
+    numbering: tuple[int, int] = (0, 1),
 ) -> ImportReport:
     """Backfill: the same rules as ``claim_events_import``, claims computed in memory and written
     in batches (claims, events, clocks, supplement notices, documents, payments). A claim is written
     once it reaches a final state (closed, withdrawn) and the rest at the end; events for claims
     stored before the import go through the single path. Letters are not issued (the core system
-    issued them) and one audit record covers the run."""
+    issued them) and one audit record covers the run.
+
+    ``numbering`` (k, n): for n importers run side by side on disjoint sets of claims (the file
+    split by claim, ``bench/bench_claim_events.py --workers``), the k-th numbers new claims in
+    its own residue class modulo n, so no two take the same claim number."""
     require(actor, HANDLE)
     started = time.perf_counter()
     report = ImportReport()
-    rules = EventRules(actor)
+    rules = EventRules(actor, numbering=numbering)
     live: dict[tuple[str, str], _Case] = {}
     done: dict[tuple[str, str], tuple[str, datetime | None, int, str]] = {}  # … org path
     stored: set[tuple[str, str]] = set()

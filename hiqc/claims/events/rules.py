@@ -137,8 +137,11 @@ class EventRules:
     step, permission and required-input checks mirrored in the same order with the same
     messages (issue 15 §1: until the executor runs over a batch store)."""
 
-    def __init__(self, actor: Actor) -> None:
+    def __init__(self, actor: Actor, *, numbering: tuple[int, int] = (0, 1)) -> None:
         self.actor = actor
+        # (k, n): this importer numbers the claims it creates k, k + n, k + 2n… above the day's
+        # highest number, so n importers fed disjoint sets of claims never take the same number
+        self.numbering = numbering
         self.small = Decimal(int(rule_value("claims.small_claim_yuan")))
         self.rollover = str(rule_value("calendar.rollover"))
         self.has_versions = ProcessVersion.objects.filter(process=CASE_TYPE).exists()
@@ -241,8 +244,11 @@ class EventRules:
                 .first()
             )
             last = int(top[len(prefix) :]) if top else 0
-        self._numbers[prefix] = last + 1
-        return f"{prefix}{last + 1:06d}"
+        part, parts = self.numbering
+        n = last + 1
+        n += (part - n) % parts  # the next number of this importer's residue class
+        self._numbers[prefix] = n
+        return f"{prefix}{n:06d}"
 
     # -- clocks: the kernel's computations (hiqc.core.clockmath) on rows held in memory -----------
 

@@ -319,3 +319,21 @@ def test_given_an_incident_outside_the_policy_period_when_imported_then_both_pat
     assert rejected["line"] == 1
     assert "不在保险期间" in " ".join(rejected["fields"]["incident_date"])
     assert list(Claim.objects.values_list("external_ref", flat=True)) == ["C-2"]
+
+
+def test_importers_side_by_side_on_disjoint_claims_never_take_the_same_claim_number(actors, policy):
+    """Given a backfill split by claim over two importers (numbering (0, 2) and (1, 2)), when both
+    create claims received on the same day, then each numbers in its own residue class above the
+    day's highest number: no two claims share a number, whichever importer writes first."""
+    first, second = Script(), Script("CORE2")
+    for i in range(3):
+        first.create(f"A-{i}", T0 + timedelta(minutes=i))
+        second.create(f"B-{i}", T0 + timedelta(minutes=i))
+
+    run(actors["claims"], first.lines, bulk=True, numbering=(0, 2))
+    run(actors["claims"], second.lines, bulk=True, numbering=(1, 2))
+
+    numbers = {ref: int(n[-6:]) for ref, n in Claim.objects.values_list("external_ref", "number")}
+    assert len(set(numbers.values())) == 6
+    assert [numbers[f"A-{i}"] % 2 for i in range(3)] == [0, 0, 0]
+    assert [numbers[f"B-{i}"] % 2 for i in range(3)] == [1, 1, 1]
