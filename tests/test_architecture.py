@@ -197,13 +197,10 @@ def test_interfaces_never_touch_objects_directly():
 STATUS_WRITE_EXCEPTIONS = {
     # The engine itself: the one code path that writes a case's status (it also puts the status
     # back in memory when the transaction rolls back).
-    "hiqc/core/casework.py::case_transition": "the executor",
+    "hiqc/core/casework.py::case_execute": "the executor",
+    "hiqc/core/casework.py::case_transition": "puts the status back when the step is refused",
     # Not a status field: `row` is a dict of the values answer, `status` the target's traffic light.
     "hiqc/core/api.py::indicator_values": "a dict, not a model",
-    # TODO(issue 15 §1): hiqc/claims is being reworked elsewhere. The claim-events bulk path
-    # replays the claims workflow in memory (a second executor) until the executor runs over a
-    # batch store.
-    "hiqc/claims/events/rules.py::EventRules.act": "issue 15 §1: second claims executor",
     # Statuses that are not case kinds yet (issue 15 §3: every status is a case kind).
     "hiqc/claimaudit/services.py::item_readjudicate": "issue 15 §3: claim-audit items",
     "hiqc/claimaudit/services.py::item_record_errors": "issue 15 §3: claim-audit items",
@@ -247,7 +244,7 @@ def test_only_the_engine_writes_a_status():
         if place not in STATUS_WRITE_EXCEPTIONS
         for line in lines
     ]
-    assert offenders == [], "go through the workflow engine (hiqc.core.casework.case_transition)"
+    assert offenders == [], "go through the workflow engine (hiqc.core.casework.case_execute)"
 
 
 def test_status_write_exceptions_are_still_needed():

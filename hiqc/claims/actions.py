@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING, years_after
+from hiqc.core.casework import Prepared
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
 
@@ -224,27 +225,17 @@ def check_supplement(
     return False, again
 
 
-@dataclass
-class Prepared:
-    """What an accepted action does besides the workflow step: field ``updates``, what the event
-    ``record``s (None: the action's inputs), the effective time ``at`` and the changes to make
-    through the file once the step is written (``after``)."""
-
-    at: datetime
-    updates: dict[str, Any] = field(default_factory=dict)
-    record: dict[str, Any] | None = None
-    after: Callable[[ClaimFile], None] | None = None
-
-
 def prepare(
     actor: Actor, file: ClaimFile, action: str, data: Mapping[str, Any], at: datetime
 ) -> Prepared:
     """The domain's checks of ``action`` on the claim (raising with the problem and the field)
-    and what it changes."""
+    and what it changes: the claims kind's ``prepare`` hook, run by the engine's executor on
+    every store (``after`` makes its changes through ``file``)."""
     reason = held(file, action)
     if reason is not None:
         raise file.refusal(reason[1], reason[0])
     out = Prepared(at=at, record={})
+    change: Callable[[ClaimFile], None] | None = None
     if action == "request_supplement":
         raw = data.get("items") or []
         items = [i for i in raw.split(",") if i] if isinstance(raw, str) else raw
@@ -268,17 +259,17 @@ def prepare(
                     data={"items": again, "approved_by": actor.username},
                 )  # fmt: skip
 
-        out.after = supplement
+        change = supplement
     elif action == "notice_delivered":
         notice = _pending(file.notices(), "delivered_at")
         assert notice is not None  # held()
         out.at = delivered = when(data, "delivered_at", at, notice.requested_at)
-        out.after = lambda f: f.notice_delivered(notice, delivered)
+        change = lambda f: f.notice_delivered(notice, delivered)  # noqa: E731
     elif action == "supplement_received":
         request = _pending(file.notices(), "fulfilled_at")
         assert request is not None and request.delivered_at is not None  # held()
         out.at = received = when(data, "received_at", at, request.delivered_at)
-        out.after = lambda f: f.notice_fulfilled(request, received)
+        change = lambda f: f.notice_fulfilled(request, received)  # noqa: E731
     elif action == "decide":
         errors: dict[str, list[str]] = {}
         outcome = str(data.get("outcome") or "")
@@ -297,7 +288,7 @@ def prepare(
                        "decided_automatically": bool(data.get("automated"))}  # fmt: skip
         out.record = {"outcome": outcome, "amount_approved": str(amount), "reason_code": code,
                       "automated": bool(data.get("automated"))}  # fmt: skip
-        out.after = lambda f: f.letter_issue("decision", at, {})
+        change = lambda f: f.letter_issue("decision", at, {})  # noqa: E731
     elif action == "refuse":
         code = str(data.get("reason_code") or "")
         text = str(data.get("reason_text") or "").strip()
@@ -314,7 +305,7 @@ def prepare(
         out.record = {"outcome": Outcome.REFUSE, "reason_code": code,
                       "automated": bool(data.get("automated"))}  # fmt: skip
     elif action == "send_refusal_notice":
-        out.after = lambda f: f.letter_issue("refusal", at, {})
+        change = lambda f: f.letter_issue("refusal", at, {})  # noqa: E731
     elif action == "agree_amount":
         out.updates = {"agreed_at": at}
     elif action == "pay":
@@ -333,7 +324,7 @@ def prepare(
         if errors:
             raise ValidationFailed(_("支付信息有误。"), fields=errors)
         out.record = {"channel": channel, "reference": reference, "amount": str(due)}
-        out.after = lambda f: f.payment_add(due, channel, at, reference)
+        change = lambda f: f.payment_add(due, channel, at, reference)  # noqa: E731
     elif action == "close":
         years = 10 if file.term_years > 1 else 5  # CL-9
         end = max(at.astimezone(BEIJING).date(), file.policy_end)
@@ -343,4 +334,7 @@ def prepare(
         out.updates = {"human_review_requested_at": at}
     elif action == "withdraw":
         out.record = {"reason": str(data.get("reason") or "")[:300]}
+    if change is not None:
+        done = change
+        out.after = lambda _case: done(file)
     return out

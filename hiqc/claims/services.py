@@ -26,7 +26,9 @@ from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import (
     CaseKind,
+    CaseStore,
     External,
+    Prepared,
     case_allowed_actions,
     case_opened,
     case_transition,
@@ -37,7 +39,6 @@ from hiqc.core.findings import finding_record
 from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.core.rules import rule_value
-from hiqc.core.workflow import NotAllowed
 from hiqc.customers.models import Customer
 from hiqc.organisations.models import OrgUnit
 from hiqc.policies.enums import ClaimType, PolicyStatus
@@ -87,6 +88,7 @@ KIND = CaseKind(
     work_perm="claims.handle",
     url_for=_url,
     blocked=lambda case, action, actor, at: _blocked(case, action, actor, at),
+    prepare=lambda *args: _prepare(*args),
 )
 
 
@@ -469,6 +471,21 @@ def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
     return None if reason is None else reason[1]
 
 
+def _prepare(
+    store: CaseStore, case: Any, actor: Actor, action: str, data: Mapping[str, Any], at: datetime,
+    source: str,
+) -> Prepared:  # fmt: skip
+    """The claims kind's ``prepare`` hook: the action rules on the claim as this store holds it
+    (a batch store of claims hands out its own files)."""
+    file_for = getattr(store, "claim_file", None)
+    file = (
+        file_for(case)
+        if file_for is not None
+        else StoredClaim(case, actor, letters=source != CaseEvent.Source.IMPORT)
+    )
+    return prepare(actor, file, action, data, at)
+
+
 def claim_act(
     *,
     actor: Actor,
@@ -480,35 +497,12 @@ def claim_act(
     source: str = CaseEvent.Source.PAGE,
     external: External | None = None,
 ) -> Claim:
-    data = dict(data or {})
-    at = at or timezone.now()
-    with transaction.atomic():
-        claim = access_claim(actor, claim_id, for_update=True)
-        letters = source != CaseEvent.Source.IMPORT
-        prepared = None
-        try:
-            step = (
-                None
-                if version not in (None, claim.version)
-                else WORKFLOW.step(action, from_state=claim.status)
-            )
-        except NotAllowed:
-            step = None
-        if step is not None:  # else case_transition answers 409 with the state and actions
-            require(actor, step.perm, claim)
-            prepared = prepare(actor, StoredClaim(claim, actor, letters=letters), action, data, at)
-            at = prepared.at
-        case_transition(kind=KIND, actor=actor, case_id=claim.pk, action=action, data=data,
-                        version=version, at=at, source=source,
-                        record=prepared.record if prepared else None,
-                        external=external)  # fmt: skip
-        claim.refresh_from_db()
-        if prepared is not None and prepared.updates:
-            for name, value in prepared.updates.items():
-                setattr(claim, name, value)
-            claim.save(update_fields=[*prepared.updates, "updated_at"])
-        if prepared is not None and prepared.after is not None:
-            prepared.after(StoredClaim(claim, actor, letters=letters))
+    """One workflow action on a claim: the engine's executor with the claims rules
+    (``hiqc.claims.actions``) as the kind's ``prepare`` hook."""
+    claim = case_transition(kind=KIND, actor=actor, case_id=claim_id, action=action,
+                            data=dict(data or {}), version=version, at=at or timezone.now(),
+                            source=source, external=external)  # fmt: skip
+    assert isinstance(claim, Claim)
     return claim
 
 

@@ -10,11 +10,12 @@ Nothing else writes a case's status.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
@@ -23,10 +24,11 @@ from django.utils.translation import gettext as _
 
 from .access import Actor, object_path, require
 from .audit import audit_record
-from .deadlines import DeadlineError, apply_effects
+from .clockmath import CLOCKS, ClockMath
+from .deadlines import DeadlineError, apply_effects, case_clocks, clocks_save, deadline_new
 from .errors import Conflict, Forbidden, HiqcError, NotFound, ValidationFailed
 from .models import CaseEvent, CaseModel, Deadline
-from .workflow import NotAllowed, Workflow
+from .workflow import Clock, NotAllowed, Workflow
 
 Source = CaseEvent.Source
 
@@ -47,6 +49,10 @@ class CaseKind:
     # data (not from the inputs), or None. The engine refuses a blocked action with 409 and leaves
     # it out of ``allowed_actions`` and the page's action forms, so what is offered succeeds.
     blocked: Callable[[CaseModel, str, Actor, datetime], str | None] | None = None
+    # The domain's own checks and changes for an action, run by the executor after the
+    # permission check: (store, case, actor, action, data, at, source) → ``Prepared``; raises
+    # with the problem (and the field) to refuse.
+    prepare: Callable[..., Prepared] | None = None
 
     def blocked_reason(
         self, case: CaseModel, action: str, actor: Actor, at: datetime
@@ -124,7 +130,7 @@ def case_opened(
         case_type=kind.label,
         case_id=str(case.pk),
         org_path=object_path(case),
-        clocks={c.code: c for c in wf.clocks},
+        clocks=dict(wf.clock_map),
         effects=wf.on_create,
         at=at,
     )
@@ -169,6 +175,249 @@ def case_allowed_actions(
     return [t.name for t in case_actions(kind, case, actor, now=now)[0]]
 
 
+# --- the executor, over a store -----------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """What a kind's ``prepare`` hook returns for an action it accepts: the effective time ``at``
+    (e.g. a delivery time given with the action), field ``updates`` written with the step, what the
+    event ``record``s (None: the action's inputs) and the domain's changes to make once the step is
+    written (``after``, called with the case)."""
+
+    at: datetime
+    updates: dict[str, Any] = field(default_factory=dict)
+    record: dict[str, Any] | None = None
+    after: Callable[[Any], None] | None = None
+
+
+class HeldEvent(NamedTuple):
+    """An event a batch store holds until its domain writes it in bulk (a ``CaseEvent`` row)."""
+
+    case_id: Any
+    org_path: str
+    activity: str
+    from_state: str
+    to_state: str
+    at: datetime
+    source_system: str
+    external_id: str
+    data: Any
+
+
+class CaseStore:
+    """Where the executor reads and writes cases (issue 15 §1 "one executor over two stores").
+
+    This class is the database store: the case row is locked by the caller's transaction, its
+    clocks are ``Deadline`` rows read and locked in one query, and the step writes the row, the
+    clocks, one ``CaseEvent`` and one audit record, then schedules the kind's side effects on
+    commit. ``BatchStore`` holds cases in memory for a domain to write in bulk. Both run the same
+    ``case_execute``: the same checks in the same order, the same messages, the same clock
+    computations."""
+
+    math: ClockMath = CLOCKS
+
+    def path(self, case: Any) -> str:
+        return object_path(case)
+
+    def may(self, actor: Actor, perm: str, case: Any) -> bool:
+        return actor.can(perm, self.path(case))
+
+    def require(self, actor: Actor, perm: str, case: Any) -> None:
+        require(actor, perm, case)
+
+    def blocked(
+        self, kind: CaseKind, case: Any, action: str, actor: Actor, at: datetime
+    ) -> str | None:
+        return kind.blocked_reason(case, action, actor, at)
+
+    def allowed(self, kind: CaseKind, case: Any, actor: Actor, at: datetime) -> list[str]:
+        """``allowed_actions``: the state's transitions the actor holds the permission for and
+        the domain guard lets through now."""
+        return [
+            t.name
+            for t in kind.workflow.transitions
+            if case.status in t.sources
+            and self.may(actor, t.perm, case)
+            and self.blocked(kind, case, t.name, actor, at) is None
+        ]
+
+    def clocks(self, kind: CaseKind, case: Any, codes: Iterable[str]) -> Mapping[str, Any]:
+        return case_clocks(kind.label, str(case.pk), codes)
+
+    def begin(self, kind: CaseKind, case: Any, clock: Clock, at: datetime) -> Any:
+        return deadline_new(
+            case_type=kind.label, case_id=str(case.pk), org_path=self.path(case), clock=clock, at=at
+        )
+
+    def copy(self, clock: Any) -> Any:
+        return copy.copy(clock)
+
+    def write(self, step: Step) -> None:
+        case, kind = step.case, step.kind
+        for name, value in step.updates.items():
+            setattr(case, name, value)
+        case.save(update_fields=["status", "version", "updated_at", *step.updates])
+        clocks_save(step.clocks, step.current)  # type: ignore[arg-type]
+        _event(kind=kind, case=case, actor=step.actor, activity=step.action,
+               from_state=step.from_state, at=step.at, source=step.source, data=step.record,
+               external=step.external)  # fmt: skip
+        audit_record(
+            actor=step.actor,
+            action=f"{kind.label}.{step.action}",
+            subject=case,
+            fields=["status"],
+            data={"from": step.from_state, "to": case.status},
+        )
+        if kind.on_commit is not None:
+            callback, action = kind.on_commit, step.action
+            transaction.on_commit(lambda: callback(case, action))
+
+
+class BatchStore(CaseStore):
+    """Cases held in memory, for a domain's bulk path (backfills) to write in batches: a case has
+    ``status``, ``version``, ``org_path``, ``clocks`` (code → clock row), ``fields`` (name →
+    value, the step's updates) and ``events`` (``HeldEvent``). Permissions are looked up once per
+    (permission, org unit) for the run; the clock computations memoise their calendar look-ups."""
+
+    def __init__(self, actor: Actor, *, math: ClockMath, begin: Callable[[Any, Clock, datetime], Any],
+                 copy: Callable[[Any], Any]) -> None:  # fmt: skip
+        self.actor, self.math, self._begin, self._copy = actor, math, begin, copy
+        self._may: dict[tuple[str, str], bool] = {}
+
+    def path(self, case: Any) -> str:
+        return case.org_path
+
+    def may(self, actor: Actor, perm: str, case: Any) -> bool:
+        return self.may_at(perm, case.org_path)
+
+    def may_at(self, perm: str, path: str) -> bool:
+        key = (perm, path)
+        hit = self._may.get(key)
+        if hit is None:
+            hit = self._may[key] = self.actor.can(perm, path)
+        return hit
+
+    def require(self, actor: Actor, perm: str, case: Any) -> None:
+        if not self.may(actor, perm, case):
+            require(actor, perm)  # the answer ``require`` gives without the permission at all
+            raise Forbidden(_("您没有执行此操作的权限。"))
+
+    def clocks(self, kind: CaseKind, case: Any, codes: Iterable[str]) -> Mapping[str, Any]:
+        return case.clocks
+
+    def begin(self, kind: CaseKind, case: Any, clock: Clock, at: datetime) -> Any:
+        return self._begin(case, clock, at)
+
+    def copy(self, clock: Any) -> Any:
+        return self._copy(clock)
+
+    def write(self, step: Step) -> None:
+        case = step.case
+        case.clocks.update(step.clocks)
+        case.fields.update(step.updates)
+        external = step.external
+        case.events.append(
+            HeldEvent(case.id, case.org_path, step.action, step.from_state, case.status, step.at,
+                      external.source_system if external else "",
+                      external.external_id if external else "", step.record)
+        )  # fmt: skip
+
+
+@dataclass
+class Step:
+    """One accepted action, as the executor hands it to the store to write."""
+
+    kind: CaseKind
+    case: Any
+    actor: Actor
+    action: str
+    from_state: str
+    at: datetime
+    source: str
+    external: External | None
+    record: Mapping[str, Any]
+    updates: dict[str, Any]
+    clocks: dict[str, Any]
+    current: Mapping[str, Any]
+
+
+def case_execute(
+    *,
+    kind: CaseKind,
+    store: CaseStore,
+    actor: Actor,
+    case: Any,
+    action: str,
+    data: Mapping[str, Any],
+    at: datetime,
+    version: int | None = None,
+    source: str = Source.API,
+    external: External | None = None,
+    record: Mapping[str, Any] | None = None,
+) -> Any:
+    """The executor: one workflow action on a case the store holds (read through the kind's door
+    by the caller, so scope has been checked). In order: the client's version, the step from the
+    current state, the permission, the kind's ``prepare`` hook (its own checks and changes), the
+    domain guard, the required inputs, the clock effects — then the store writes the new state,
+    the updates, the clocks and the event, and the hook's ``after`` runs. A refusal changes
+    nothing and names the state and the actions the actor may take now."""
+    wf = kind.workflow
+
+    def refusal(message: str, code: str) -> Conflict:
+        return Conflict(message, code=code, state=case.status, version=case.version,
+                        allowed_actions=store.allowed(kind, case, actor, at))  # fmt: skip
+
+    if version is not None and version != case.version:
+        raise refusal(
+            _(
+                "该案件已被他人更新（您看到的是第 {seen} 版，当前为第 {now} 版），请刷新后重试。"
+            ).format(seen=version, now=case.version),
+            "stale_version",
+        )
+    try:
+        step = wf.step(action, from_state=case.status)
+    except NotAllowed as exc:
+        raise refusal(_("当前状态下不能执行该操作。"), "action_not_allowed") from exc
+    store.require(actor, step.perm, case)
+    prepared = kind.prepare(store, case, actor, action, data, at, source) if kind.prepare else None
+    if prepared is not None:
+        at = prepared.at
+    reason = store.blocked(kind, case, action, actor, at)
+    if reason is not None:
+        raise refusal(reason, "action_refused")
+    missing = {r: [_("此项必填。")] for r in step.requires if data.get(r) in (None, "", [])}
+    if missing:
+        raise ValidationFailed(_("缺少必填信息。"), fields=missing)
+    current = store.clocks(kind, case, (e.clock for e in step.effects))
+    try:
+        changed = store.math.effects(
+            current, step.effects, at, declared=wf.clock_map, data=data,
+            approver=actor.username, copy=store.copy,
+            begin=lambda clock: store.begin(kind, case, clock, at),
+        )  # fmt: skip
+    except DeadlineError as exc:  # e.g. pausing a clock that has already run out
+        raise refusal(
+            _("时限状态不允许该操作：{problem}").format(problem=exc), "clock_rule"
+        ) from exc
+    if prepared is not None and prepared.record is not None:
+        record = prepared.record
+    from_state = case.status
+    case.status, case.version = step.target, case.version + 1
+    store.write(
+        Step(kind=kind, case=case, actor=actor, action=action, from_state=from_state, at=at,
+             source=source, external=external, record=data if record is None else record,
+             updates=prepared.updates if prepared is not None else {}, clocks=changed,
+             current=current)
+    )  # fmt: skip
+    if prepared is not None and prepared.after is not None:
+        prepared.after(case)
+    return case
+
+
+DATABASE = CaseStore()
+
+
 def case_transition(
     *,
     kind: CaseKind,
@@ -182,97 +431,27 @@ def case_transition(
     external: External | None = None,
     record: Mapping[str, Any] | None = None,
 ) -> CaseModel:
-    """Apply one workflow action: the only code path that writes a case's status.
+    """Apply one workflow action in the database: the only code path that writes a case's status.
 
-    ``data`` are the action's inputs (checked against the transition's ``requires``); ``record``
-    is what the event keeps of them when that must differ (e.g. free text stored encrypted on the
-    case rather than in the event log); by default the event keeps ``data``."""
-    data = dict(data or {})
-    wf = kind.workflow
+    The case is read through the kind's door and locked; ``case_execute`` does the rest in one
+    transaction. ``data`` are the action's inputs (checked against the transition's
+    ``requires``); ``record`` is what the event keeps of them when that must differ (e.g. free
+    text stored encrypted on the case rather than in the event log); by default the event keeps
+    ``data``."""
+    at = at or timezone.now()
     try:
         with transaction.atomic():
             case = kind.access(actor, case_id, for_update=True)
-            if version is not None and version != case.version:
-                raise Conflict(
-                    _(
-                        "该案件已被他人更新（您看到的是第 {seen} 版，当前为第 {now} 版），请刷新后重试。"
-                    ).format(seen=version, now=case.version),
-                    code="stale_version",
-                    state=case.status,
-                    version=case.version,
-                    allowed_actions=case_allowed_actions(kind, case, actor, now=at),
-                )
+            status, version_before = case.status, case.version
             try:
-                step = wf.step(action, from_state=case.status)
-            except NotAllowed as exc:
-                raise Conflict(
-                    _("当前状态下不能执行该操作。"),
-                    code="action_not_allowed",
-                    state=case.status,
-                    version=case.version,
-                    allowed_actions=case_allowed_actions(kind, case, actor, now=at),
-                ) from exc
-            require(actor, step.perm, case)
-            at = at or timezone.now()
-            reason = kind.blocked_reason(case, action, actor, at)
-            if reason is not None:
-                raise Conflict(
-                    reason,
-                    code="action_refused",
-                    state=case.status,
-                    version=case.version,
-                    allowed_actions=case_allowed_actions(kind, case, actor, now=at),
-                )
-            missing = {r: [_("此项必填。")] for r in step.requires if data.get(r) in (None, "", [])}
-            if missing:
-                raise ValidationFailed(_("缺少必填信息。"), fields=missing)
-            from_state = case.status
-            case.status, case.version = step.target, case.version + 1
-            case.save(update_fields=["status", "version", "updated_at"])
-            try:
-                apply_effects(
-                    case_type=kind.label,
-                    case_id=str(case.pk),
-                    org_path=object_path(case),
-                    clocks={c.code: c for c in wf.clocks},
-                    effects=step.effects,
-                    at=at,
-                    data=data,
-                    approver=actor.username,
-                )
-            except DeadlineError as exc:  # e.g. pausing a clock that has already run out
-                case.status, case.version = from_state, case.version - 1  # rolled back anyway
-                raise Conflict(
-                    _("时限状态不允许该操作：{problem}").format(problem=exc),
-                    code="clock_rule",
-                    state=from_state,
-                    version=case.version,
-                    allowed_actions=case_allowed_actions(kind, case, actor, now=at),
-                ) from exc
-            _event(
-                kind=kind,
-                case=case,
-                actor=actor,
-                activity=action,
-                from_state=from_state,
-                at=at,
-                source=source,
-                data=data if record is None else record,
-                external=external,
-            )
-            audit_record(
-                actor=actor,
-                action=f"{kind.label}.{action}",
-                subject=case,
-                fields=["status"],
-                data={"from": from_state, "to": case.status},
-            )
-            if kind.on_commit is not None:
-                callback = kind.on_commit
-                transaction.on_commit(lambda: callback(case, action))
+                return case_execute(kind=kind, store=DATABASE, actor=actor, case=case,
+                                    action=action, data=dict(data or {}), at=at, version=version,
+                                    source=source, external=external, record=record)  # fmt: skip
+            except BaseException:
+                case.status, case.version = status, version_before  # rolled back anyway
+                raise
     except IntegrityError as exc:  # the same external event raced in twice
         raise Conflict(_("该外部事件已处理。"), code="duplicate_event") from exc
-    return case
 
 
 def case_deadlines(kind: CaseKind, case: CaseModel) -> list[Deadline]:

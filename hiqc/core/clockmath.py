@@ -256,7 +256,7 @@ class ClockMath:
         declared: Mapping[str, Clock],
         begin: Callable[[Clock], R],
         copy: Callable[[R], R],
-        data: dict[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
         approver: str = "",
     ) -> dict[str, R]:
         """A transition's clock effects, in order: the clocks they start (made by ``begin``) and
@@ -291,7 +291,7 @@ class ClockMath:
         at: datetime,
         *,
         clock: Clock,
-        data: dict[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
         approver: str = "",
         to_amount: int | None = None,
     ) -> None:

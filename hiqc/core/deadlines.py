@@ -85,6 +85,36 @@ def deadline_start(
     return deadline
 
 
+def case_clocks(case_type: str, case_id: str, codes: Iterable[str]) -> dict[str, Deadline]:
+    """The case's clocks of these codes, by code, locked for the caller's transaction."""
+    return {
+        d.clock: d
+        for d in Deadline.objects.select_for_update().filter(
+            case_type=case_type, case_id=case_id, clock__in=set(codes)
+        )
+    }
+
+
+def clocks_save(changed: dict[str, Deadline], current: dict[str, Deadline]) -> None:
+    """Save what ``ClockMath.effects`` returned: the changed clocks, and the started ones new."""
+    for code, deadline in changed.items():
+        if code in current:
+            deadline.save()
+            continue
+        try:
+            with transaction.atomic():
+                deadline.save(force_insert=True)
+        except IntegrityError as exc:  # started by a concurrent transition of another kind
+            raise DeadlineError(f"clock {code} already started for this case") from exc
+
+
+def deadline_new(
+    *, case_type: str, case_id: str, org_path: str, clock: Clock, at: datetime
+) -> Deadline:
+    """An unsaved clock started at ``at``, with the warning thresholds in force."""
+    return _new_deadline(case_type, case_id, org_path, clock, at)
+
+
 def apply_effects(
     *,
     case_type: str,
@@ -96,29 +126,15 @@ def apply_effects(
     data: dict[str, Any] | None = None,
     approver: str = "",
 ) -> list[Deadline]:
-    """Apply a transition's clock effects (called by the transition service, in its transaction):
-    the case's clocks are read and locked in one query, changed by ``ClockMath.effects`` (the
-    batch stores run the same) and saved."""
+    """Apply clock effects to a case's clocks (in the caller's transaction): read and locked in
+    one query, changed by ``ClockMath.effects`` (as every store does) and saved."""
     effects = list(effects)
-    current = {
-        d.clock: d
-        for d in Deadline.objects.select_for_update().filter(
-            case_type=case_type, case_id=case_id, clock__in={e.clock for e in effects}
-        )
-    }
+    current = case_clocks(case_type, case_id, (e.clock for e in effects))
     changed = CLOCKS.effects(
         current, effects, at, declared=clocks, data=data, approver=approver, copy=copy.copy,
         begin=lambda clock: _new_deadline(case_type, case_id, org_path, clock, at),
     )  # fmt: skip
-    for code, deadline in changed.items():
-        if code in current:
-            deadline.save()
-            continue
-        try:
-            with transaction.atomic():
-                deadline.save(force_insert=True)
-        except IntegrityError as exc:  # started by a concurrent transition of another kind
-            raise DeadlineError(f"clock {code} already started for this case") from exc
+    clocks_save(changed, current)
     return list(changed.values())
 
 

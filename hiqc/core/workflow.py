@@ -140,10 +140,17 @@ class Workflow:
     on_create: tuple[Effect, ...] = ()
     transitions: tuple[Transition, ...] = ()
     _by_name: dict[str, Transition] = field(default_factory=dict, compare=False, repr=False)
+    _clocks: dict[str, Clock] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._validate()
         self._by_name.update({t.name: t for t in self.transitions})
+        self._clocks.update({c.code: c for c in self.clocks})
+
+    @property
+    def clock_map(self) -> Mapping[str, Clock]:
+        """The declared clocks by code."""
+        return self._clocks
 
     @classmethod
     def build(

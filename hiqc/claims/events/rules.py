@@ -11,34 +11,37 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hiqc.core.access import Actor, require
+from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
-from hiqc.core.clockmath import ClockMath, DeadlineError
-from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.casework import BatchStore, CaseKind, External, HeldEvent, case_execute
+from hiqc.core.clockmath import ClockMath
+from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.identifiers import is_uuid
 from hiqc.core.models import ProcessVersion
 from hiqc.core.processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
 from hiqc.core.rules import rule_value
-from hiqc.core.workflow import Clock, Effect, NotAllowed
+from hiqc.core.workflow import Clock, Effect
 from hiqc.customers.models import Customer
 from hiqc.organisations.models import OrgUnit
 from hiqc.policies.enums import ClaimType
 from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured
 
-from ..actions import CASE_TYPE, HeldNotice, Notice, prepare
+from ..actions import CASE_TYPE, HeldNotice, Notice, held
 from ..actions import money as _money
 from ..enums import ClaimChannel, Status
 from ..models import Claim, Payment
 from ..services import (
     ICD10,
+    KIND,
     cover_check,
     cover_override_finding,
     cover_problems,
 )
 from ..workflow import FAST_TRACK, HANDLE, WORKFLOW
-from .contract import ClaimEvent, _doc_codes, _not_creatable, _out_of_order, _slices
+from .contract import ClaimEvent, Source, _doc_codes, _not_creatable, _out_of_order, _slices
 
 # --- the bulk path: the same rules on claims held in memory ------------------------------------------
 
@@ -108,7 +111,7 @@ class _Case:
     supplements: list[HeldNotice] = field(default_factory=list)
     documents: dict[str, datetime] = field(default_factory=dict)
     payments: list[tuple[Decimal, str, datetime, str]] = field(default_factory=list)
-    events: list[tuple] = field(default_factory=list)
+    events: list[HeldEvent] = field(default_factory=list)
 
 
 class _TimeOrderedIds:
@@ -160,9 +163,9 @@ class EventRules:
         self.paid_refs: set[str] = set()  # payment references in the database or used in this run
         self._numbers: dict[str, int] = {}
         self.clocks = ClockMath(rollover=self.rollover, memoise=True)
+        self.store = _ClaimBatch(self)
         self._ids = _TimeOrderedIds()
-        self._may: dict[tuple[str, str], bool] = {}
-        self.clock_defs = {c.code: c for c in WORKFLOW.clocks}
+        self.clock_defs = WORKFLOW.clock_map
 
     # -- batched look-ups ----------------------------------------------------------------------
 
@@ -205,21 +208,17 @@ class EventRules:
         return self._ids.next()
 
     def may(self, perm: str, path: str) -> bool:
-        key = (perm, path)
-        hit = self._may.get(key)
-        if hit is None:
-            hit = self._may[key] = self.actor.can(perm, path)
-        return hit
+        return self.store.may_at(perm, path)
 
     def offered(self, case: _Case) -> list[str]:
-        """``allowed_actions`` of a claim held in memory (see ``offered_in``)."""
-        return self.offered_in(case.status, case.org_path)
+        """``allowed_actions`` of a claim held in memory: what the executor names (state,
+        permission and the domain guard), as for a stored claim."""
+        return self.store.allowed(KIND, case, self.actor, case.last_at or timezone.now())
 
     def offered_in(self, state: str, path: str) -> list[str]:
         """The actions from ``state`` whose permission the importing actor holds over the org
-        unit at ``path``: what a refusal lists, never an action the actor could not take (the
-        in-memory counterpart of ``case_allowed_actions``; the domain's own conditions are
-        checked when an action is tried)."""
+        unit at ``path``, for a claim already written by this run (no longer held: its own
+        conditions are checked when an action is tried)."""
         return [
             t.name for t in WORKFLOW.transitions if state in t.sources and self.may(t.perm, path)
         ]
@@ -367,68 +366,59 @@ class EventRules:
             opened["cover_override_reason"] = override
             cover_override_finding(number=case.number, org_path=case.org_path, case_id=case.id,
                                    by=actor.username)  # fmt: skip
-        case.events.append(self._event(case, ev, "create", "", ev.at, opened))
+        case.events.append(HeldEvent(case.id, case.org_path, "create", "", case.status, ev.at,
+                                     ev.source_system, ev.external_id, opened))  # fmt: skip
         return case
 
-    def _event(
-        self, case: _Case, ev: ClaimEvent, activity: str, from_state: str, at: datetime, data: Any
-    ) -> tuple:
-        return (case.id, case.org_path, activity, from_state, case.status, at,
-                ev.source_system, ev.external_id, data)  # fmt: skip
-
-    # -- any other action: claim_act + case_transition ----------------------------------------------
+    # -- any other action: the engine's executor on claims held in memory -------------------------
 
     def act(self, case: _Case, ev: ClaimEvent) -> None:
-        data, at, action = ev.data, ev.at, ev.action
-        if case.last_at is not None and at < case.last_at:
-            raise _out_of_order(at, case.last_at, case.status, self.offered(case))
+        if case.last_at is not None and ev.at < case.last_at:
+            raise _out_of_order(ev.at, case.last_at, case.status, self.offered(case))
         checklist = self.checklists.get((case.product_id, case.fields["claim_type"]), {})
-        docs = {c: at for c in _doc_codes(data, checklist) if c not in case.documents}
-        documents = {**case.documents, **docs} if docs else case.documents
+        docs = {c: ev.at for c in _doc_codes(ev.data, checklist) if c not in case.documents}
+        before = case.documents
+        if docs:  # what the core system has received by then (CL-1 works on it)
+            case.documents = {**before, **docs}
         try:
-            step = WORKFLOW.step(action, from_state=case.status)
-        except NotAllowed as exc:
-            raise Conflict(_("当前状态下不能执行该操作。"), code="action_not_allowed",
-                           state=case.status, version=case.version,
-                           allowed_actions=self.offered(case)) from exc  # fmt: skip
-        if not self.may(step.perm, case.org_path):
-            require(self.actor, step.perm)
-            raise Forbidden(_("您没有执行此操作的权限。"))
-        file = _HeldFile(case, self, documents)
-        prepared = prepare(self.actor, file, action, data, at)
-        at = prepared.at
-        missing = {r: [_("此项必填。")] for r in step.requires if data.get(r) in (None, "", [])}
-        if missing:
-            raise ValidationFailed(_("缺少必填信息。"), fields=missing)
-        try:
-            clocks = self.effects(case, step.effects, at)
-        except DeadlineError as exc:
-            raise Conflict(_("时限状态不允许该操作：{problem}").format(problem=exc),
-                           code="clock_rule", state=case.status, version=case.version,
-                           allowed_actions=self.offered(case)) from exc  # fmt: skip
-        from_state = case.status
-        case.status, case.version = step.target, case.version + 1
-        case.clocks.update(clocks)
-        case.documents = documents
-        case.fields.update(prepared.updates)
-        if prepared.after is not None:
-            prepared.after(file)
-        case.last_at = at
-        case.events.append(self._event(case, ev, action, from_state, at, prepared.record))
+            case_execute(kind=KIND, store=self.store, actor=self.actor, case=case,
+                         action=ev.action, data=ev.data, at=ev.at, source=Source.IMPORT,
+                         external=External(ev.source_system, ev.external_id))  # fmt: skip
+        except BaseException:
+            case.documents = before
+            raise
+        case.last_at = case.events[-1].at
 
     def refusal(self, message: str, case: _Case, code: str = "action_refused") -> Conflict:
         return Conflict(message, code=code, state=case.status, version=case.version,
                         allowed_actions=self.offered(case))  # fmt: skip
 
 
+class _ClaimBatch(BatchStore):
+    """The claims held in memory by a backfill, as the engine's executor reads and writes them;
+    the action rules see each through a ``_HeldFile``."""
+
+    def __init__(self, rules: EventRules) -> None:
+        super().__init__(rules.actor, math=rules.clocks, begin=rules.start, copy=_Clock.copy)
+        self.rules = rules
+
+    def claim_file(self, case: _Case) -> _HeldFile:
+        return _HeldFile(case, self.rules)
+
+    def blocked(
+        self, kind: CaseKind, case: Any, action: str, actor: Actor, at: datetime
+    ) -> str | None:
+        reason = held(self.claim_file(case), action)
+        return None if reason is None else reason[1]
+
+
 class _HeldFile:
-    """A claim held in memory as the action rules read and change it (``actions.ClaimFile``);
-    ``documents``: what it has received, with the documents the event reports."""
+    """A claim held in memory as the action rules read and change it (``actions.ClaimFile``)."""
 
-    __slots__ = ("case", "docs", "rules")
+    __slots__ = ("case", "rules")
 
-    def __init__(self, case: _Case, rules: EventRules, documents: dict[str, datetime]) -> None:
-        self.case, self.rules, self.docs = case, rules, documents
+    def __init__(self, case: _Case, rules: EventRules) -> None:
+        self.case, self.rules = case, rules
 
     @property
     def id(self) -> Any:
@@ -470,7 +460,7 @@ class _HeldFile:
         return self.rules.checklists.get((self.case.product_id, self.case.fields["claim_type"]), {})
 
     def documents(self) -> dict[str, datetime]:
-        return self.docs
+        return self.case.documents
 
     def notices(self) -> list[HeldNotice]:
         return self.case.supplements
