@@ -135,6 +135,14 @@ def _assignee_id(deadline: Deadline) -> Any:
     )
 
 
+def _is_window(deadline: Deadline) -> bool:
+    from .casework import CASE_KINDS
+
+    kind = CASE_KINDS.get(deadline.case_type)
+    clock = kind.workflow.clock_map.get(deadline.clock) if kind is not None else None
+    return clock is not None and clock.window
+
+
 def on_deadline_warned(
     sender: Any, deadline: Deadline, level: int, quiet: bool = False, **kwargs: Any
 ) -> None:
@@ -157,6 +165,8 @@ def on_deadline_warned(
         "dedupe_key": f"deadline:{deadline.pk}:{deadline.restarts}:{level}",
     }
     if level == BREACH_LEVEL:
+        if _is_window(deadline):  # a right that was not used: nobody missed anything
+            return
         recipients = [
             assignee,
             *_holders(deadline.org_path, SUPERVISOR),

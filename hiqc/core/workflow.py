@@ -37,7 +37,11 @@ class NotAllowed(Exception):
 @dataclass(frozen=True)
 class Clock:
     """A time limit: ``amount`` ``unit`` from the event that starts it, with its legal source.
-    ``max_amount`` is the legal ceiling an extension may reach (never beyond)."""
+    ``max_amount`` is the legal ceiling an extension may reach (never beyond).
+
+    ``window``: the period is a right granted to someone (e.g. an agent's time to dispute a
+    score), not an obligation: its end is no breach — nobody is told "已超时" — and the domain
+    closes the case as it declares (the sweep still marks the end, once, for it to react)."""
 
     code: str
     label: str
@@ -45,6 +49,7 @@ class Clock:
     unit: Unit
     source: str
     max_amount: int | None = None
+    window: bool = False
 
     def __post_init__(self) -> None:
         if self.amount < 1:

@@ -6,7 +6,8 @@ from uuid import UUID
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from hiqc.core.access import require
+from hiqc.core.access import Actor, require
+from hiqc.core.casework import case_allowed_actions
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, ErrorOut
 
@@ -28,20 +29,26 @@ router = Router(tags=["inspection"])
 CONFLICT = {**ERRORS, 409: ErrorOut}
 
 
-def _score(s: Score) -> dict:
+def _score(s: Score, actor: Actor) -> dict:
+    s.refresh_from_db()
     return {
         "id": s.pk, "task_id": s.task_id, "sheet_id": s.sheet_id, "sheet_code": s.sheet.code,
         "sheet_version": s.sheet.version, "agent_id": s.agent_id, "scorer_id": s.scorer_id,
         "scored_at": s.scored_at, "total": s.total, "fatal": s.fatal,
         "final_total": s.final_total, "final_fatal": s.final_fatal, "status": s.status,
+        "status_label": s.get_status_display(), "version": s.version,
+        "allowed_actions": case_allowed_actions(services.SCORE_KIND, s, actor),
         "dispute_until": s.dispute_until, "lines": list(s.lines.all()),
     }  # fmt: skip
 
 
-def _dispute(d: Dispute) -> dict:
+def _dispute(d: Dispute, actor: Actor) -> dict:
+    d.refresh_from_db()
     return {
-        "id": d.pk, "score_id": d.score_id, "status": d.status, "raised_at": d.raised_at,
-        "decided_at": d.decided_at, "previous_total": d.previous_total,
+        "id": d.pk, "score_id": d.score_id, "status": d.status,
+        "status_label": d.get_status_display(), "version": d.version,
+        "allowed_actions": case_allowed_actions(services.DISPUTE_KIND, d, actor),
+        "raised_at": d.raised_at, "decided_at": d.decided_at, "previous_total": d.previous_total,
         "final_total": d.score.final_total, "final_fatal": d.score.final_fatal,
     }  # fmt: skip
 
@@ -78,15 +85,18 @@ def score_task(request: HiqcRequest, task_id: UUID, payload: ScoreIn):
         lines=data["lines"],
         comment=data["comment"],
         sheet_id=data["sheet_id"],
+        version=data["version"],
     )
-    return Status(201, _score(score))
+    return Status(201, _score(score, request.actor))
 
 
 @router.post("/inspection/scores/{score_id}/dispute", response={201: DisputeOut, **CONFLICT})
 def dispute_score(request: HiqcRequest, score_id: UUID, payload: DisputeIn):
     """The scored agent disputes their own score within the dispute window."""
-    dispute = services.score_dispute(actor=request.actor, score_id=score_id, reason=payload.reason)
-    return Status(201, _dispute(dispute))
+    dispute = services.score_dispute(
+        actor=request.actor, score_id=score_id, reason=payload.reason, version=payload.version
+    )
+    return Status(201, _dispute(dispute, request.actor))
 
 
 @router.post("/inspection/disputes/{dispute_id}/decide", response={200: DisputeOut, **CONFLICT})
@@ -99,8 +109,9 @@ def decide_dispute(request: HiqcRequest, dispute_id: UUID, payload: DecideIn):
         decision=data["decision"],
         note=data["note"],
         lines=data["lines"],
+        version=data["version"],
     )
-    return _dispute(dispute)
+    return _dispute(dispute, request.actor)
 
 
 @router.get("/inspection/sheets", response={200: list[SheetOut], **ERRORS})

@@ -10,7 +10,10 @@ to the two agents through ``AgentAlias`` so that calls are sampled too.
 
 **Bulk path, by design**: tasks, scores, lines and disputes are written with ``bulk_create``
 (scores computed by the same ``scoring.compute_total`` as the service); the run as a whole is
-audited once by ``demo_load``. Idempotent: a task is unique per (kind, object id) and only new
+audited once by ``demo_load``. The cases end where the engine would have taken them
+(``workflow.py``), with their events in the one log and the dispute-window clocks built by
+``deadline_build`` (running while the window runs; met when disputed; cancelled as of the
+window's end when it ran out unused, which is what ``lapse`` does after the sweep). Idempotent: a task is unique per (kind, object id) and only new
 tasks are scored, so a re-run creates nothing. With little source data (the demo tests load
 small data) the pools are simply small or empty.
 """
@@ -27,7 +30,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from hiqc.core.access import Actor
-from hiqc.core.calendar import BEIJING, month_first
+from hiqc.core.calendar import BEIJING, compute_due, month_first
+from hiqc.core.deadlines import deadline_build
+from hiqc.core.models import CaseEvent, Deadline
 from hiqc.organisations.models import OrgUnit, User
 
 from . import selectors
@@ -36,7 +41,8 @@ from .indicators import CODES
 from .models import AgentAlias, Dispute, InspectionTask, Sample, Score, ScoreLine
 from .sampling import draw
 from .scoring import ItemSpec, LineIn, compute_total
-from .services import dispute_until
+from .services import window_clock
+from .workflow import DISPUTE_PROCESS, SCORE_PROCESS, TASK_PROCESS
 
 AGENTS = ("agent_bj", "agent_gd", "complaint_handler_bj")
 ALIASES = {"BJ-CY-007": "agent_bj", "GD-GZ-007": "agent_gd"}
@@ -85,7 +91,10 @@ def demo_load(
     system = Actor.system("demo")
     wanted = {str(pk) for pk in agents}
     new_scores: list[Score] = []
+    new_tasks: list[InspectionTask] = []
     lines_out: list[ScoreLine] = []
+    clock = window_clock()
+    paths = {str(u.pk): u.path for u in org_units.values()}
     with transaction.atomic():
         for back in range(MONTHS - 1, -1, -1):
             first = month_first(today, -back)
@@ -140,8 +149,10 @@ def demo_load(
                 score = Score(
                     task=task, sheet=sheet, agent_id=task.agent_id, org_unit_id=task.org_unit_id,
                     scorer=scorer, scored_at=scored_at, total=total, fatal=fatal,
-                    final_total=total, final_fatal=fatal, dispute_until=dispute_until(scored_at),
+                    final_total=total, final_fatal=fatal, status=ScoreStatus.SCORED,
+                    assignee_id=task.agent_id,
                 )  # fmt: skip
+                score.dispute_until = compute_due(scored_at, clock.amount, clock.unit).due_at
                 new_scores.append(score)
                 lines_out += [
                     ScoreLine(
@@ -150,12 +161,21 @@ def demo_load(
                     for x in lines
                 ]
             InspectionTask.objects.bulk_create(tasks, batch_size=500)
+            new_tasks += tasks
             counts["tasks"] += len(tasks)
         disputes = _disputes(new_scores, items, seed=seed, now=now, decider=decider)
+        missing = {str(t.org_unit_id) for t in new_tasks} - paths.keys()
+        paths.update({str(u.pk): u.path for u in selectors.units_of(missing)} if missing else {})
+        events, deadlines = _history(
+            new_tasks, new_scores, [d for d, _lines in disputes], paths=paths, now=now,
+            names={"scorer": scorer.username, "decider": getattr(decider, "username", "")},
+        )  # fmt: skip
         Score.objects.bulk_create(new_scores, batch_size=500)
         ScoreLine.objects.bulk_create(lines_out, batch_size=1000)
         Dispute.objects.bulk_create([d for d, _lines in disputes])
         ScoreLine.objects.bulk_create([x for _d, more in disputes for x in more])
+        Deadline.objects.bulk_create(deadlines, batch_size=500)
+        CaseEvent.objects.bulk_create(events, batch_size=1000)
         counts["scores"] = len(new_scores)
         counts["disputes"] = len(disputes)
     if new_scores:
@@ -213,3 +233,74 @@ def _disputes(
             dispute.decided_at = min(dispute.raised_at + timedelta(days=2), now)
         out.append((dispute, more))
     return out
+
+
+def _history(
+    tasks: list[InspectionTask],
+    scores: list[Score],
+    disputes: list[Dispute],
+    *,
+    paths: Mapping[Any, str],
+    now: datetime,
+    names: Mapping[str, str],
+) -> tuple[list[CaseEvent], list[Deadline]]:
+    """The events and window clocks the engine would have written for these cases (workflow.py):
+    a task is created then scored; a score opens with its window, which is disputed (met), still
+    running, or ran out (confirmed by ``lapse``, the clock cancelled as of its end); a dispute
+    opens and is decided (the score following it)."""
+    events: list[CaseEvent] = []
+    deadlines: list[Deadline] = []
+
+    def event(case_type: str, case: Any, activity: str, states: tuple[str, str], at: datetime,
+              actor: str, data: dict[str, Any] | None = None) -> None:  # fmt: skip
+        events.append(
+            CaseEvent(
+                case_type=case_type, case_id=str(case.pk), org_path=paths[str(case_org(case))],
+                activity=activity, from_state=states[0], to_state=states[1], at=at,
+                actor_id=None, actor_name=actor, source=CaseEvent.Source.IMPORT,
+                source_system="demo", external_id=f"{case_type}:{case.pk}:{len(events)}",
+                data=data or {},
+            )
+        )  # fmt: skip
+
+    def case_org(case: Any) -> Any:
+        return case.score.org_unit_id if isinstance(case, Dispute) else case.org_unit_id
+
+    for task in tasks:
+        event(TASK_PROCESS, task, "create", ("", TaskStatus.PENDING), task.occurred_at, "demo")
+    by_score = {d.score.pk: d for d in disputes}
+    for score in scores:
+        event(TASK_PROCESS, score.task, "score", (TaskStatus.PENDING, TaskStatus.SCORED),
+              score.scored_at, names["scorer"])  # fmt: skip
+        event(SCORE_PROCESS, score, "create", ("", ScoreStatus.SCORED), score.scored_at,
+              names["scorer"], {"task": str(score.task.pk)})  # fmt: skip
+        window = deadline_build(
+            case_type=SCORE_PROCESS, case_id=str(score.pk), org_path=paths[str(score.org_unit_id)],
+            clock=window_clock(), at=score.scored_at,
+        )  # fmt: skip
+        score.dispute_until = window.due_at
+        deadlines.append(window)
+        dispute = by_score.get(score.pk)
+        if dispute is None:
+            if window.due_at <= now:  # ran out unused: the sweep's breach, then lapse
+                score.status = ScoreStatus.CONFIRMED
+                window.state, window.breached_at = Deadline.State.CANCELLED, window.due_at
+                window.closed_at, window.next_warning_at = window.due_at, None
+                event(SCORE_PROCESS, score, "lapse", (ScoreStatus.SCORED, ScoreStatus.CONFIRMED),
+                      window.due_at, "inspection")  # fmt: skip
+            continue
+        raised = dispute.raised_at
+        window.state = Deadline.State.MET if raised <= window.due_at else Deadline.State.BREACHED
+        window.closed_at, window.next_warning_at = raised, None
+        score.assignee_id = None
+        event(SCORE_PROCESS, score, "dispute", (ScoreStatus.SCORED, ScoreStatus.DISPUTED),
+              raised, score.agent.username)  # fmt: skip
+        event(DISPUTE_PROCESS, dispute, "create", ("", DisputeStatus.OPEN), raised,
+              score.agent.username, {"score": str(score.pk)})  # fmt: skip
+        if dispute.status != DisputeStatus.OPEN and dispute.decided_at is not None:
+            action = "amend" if dispute.status == DisputeStatus.AMENDED else "uphold"
+            event(DISPUTE_PROCESS, dispute, action, (DisputeStatus.OPEN, dispute.status),
+                  dispute.decided_at, names["decider"], {"decision": action})  # fmt: skip
+            event(SCORE_PROCESS, score, action, (ScoreStatus.DISPUTED, score.status),
+                  dispute.decided_at, names["decider"], {"decision": action})  # fmt: skip
+    return events, deadlines

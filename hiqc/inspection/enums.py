@@ -28,18 +28,26 @@ TARGETED = (Reason.CONVERTED, Reason.REPEAT_CALLER, Reason.LONG_CALL, Reason.COM
 
 
 class TaskStatus(models.TextChoices):
+    """A sampled interaction: waiting for an inspector's score, then scored (workflow.TASK)."""
+
     PENDING = "pending", _("待评分")
     SCORED = "scored", _("已评分")
 
 
 class ScoreStatus(models.TextChoices):
+    """A score and its dispute window (workflow.SCORE): scored (the window runs; the agent may
+    dispute) → disputed → upheld / amended, or confirmed when the window ran out unused."""
+
     SCORED = "scored", _("已评分")
     DISPUTED = "disputed", _("申诉中")
     UPHELD = "upheld", _("申诉维持")
     AMENDED = "amended", _("申诉改分")
+    CONFIRMED = "confirmed", _("评分已确认")
 
 
 class DisputeStatus(models.TextChoices):
+    """An agent's dispute (workflow.DISPUTE_CASE): open → upheld / amended by an inspector."""
+
     OPEN = "open", _("待裁决")
     UPHELD = "upheld", _("维持原评分")
     AMENDED = "amended", _("改正评分")

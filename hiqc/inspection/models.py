@@ -6,10 +6,15 @@
 * ``Sample`` — one drawing (org unit subtree, period, size per agent, seed), kept so a sample can
   be reproduced and explained.
 * ``InspectionTask`` — one sampled interaction, unique per (kind, object id): re-sampling never
-  duplicates. ``reasons`` say why it was drawn (random and/or targeted rules).
+  duplicates. ``reasons`` say why it was drawn (random and/or targeted rules). A case
+  (``workflow.TASK``): pending → scored.
 * ``Score`` / ``ScoreLine`` — the scoring of one task; ``total`` is what the inspector gave,
-  ``final_total`` what counts for the indicator after a dispute.
-* ``Dispute`` — the agent's challenge and the supervisor's decision.
+  ``final_total`` what counts for the indicator after a dispute. A case (``workflow.SCORE``),
+  assigned to the scored agent while the dispute window (a clock) runs.
+* ``Dispute`` — the agent's challenge and the inspector's decision. A case
+  (``workflow.DISPUTE_CASE``).
+
+Statuses change only through ``hiqc.core.casework.case_transition`` (``services.py``).
 * ``AgentAlias`` — telephony agent id (工号) → HIQC user, where the id is not the username.
 """
 
@@ -23,7 +28,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.calendar import BEIJING
-from hiqc.core.models import BaseModel
+from hiqc.core.models import BaseModel, CaseModel
 
 from .enums import DisputeStatus, Kind, ScoreStatus, TaskStatus
 
@@ -92,7 +97,7 @@ class Sample(BaseModel):
         verbose_name_plural = _("质检抽样")
 
 
-class InspectionTask(BaseModel):
+class InspectionTask(CaseModel):
     kind = models.CharField(_("交互类型"), max_length=20, choices=Kind.choices)
     object_id = models.CharField(_("交互编号"), max_length=64)
     label = models.CharField(_("交互标识"), max_length=64, blank=True)
@@ -116,7 +121,11 @@ class InspectionTask(BaseModel):
         related_name="tasks",
     )
     status = models.CharField(
-        _("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.PENDING
+        _("状态"),
+        max_length=40,
+        db_index=True,
+        choices=TaskStatus.choices,
+        default=TaskStatus.PENDING,
     )
 
     scope_path: ClassVar[str | None] = "org_unit__path"
@@ -130,8 +139,12 @@ class InspectionTask(BaseModel):
         ]
         indexes = [models.Index(fields=("agent", "occurred_at"))]
 
+    def __str__(self) -> str:
+        """The interaction's reference (a call id, a consultation or complaint number)."""
+        return self.label or self.object_id
 
-class Score(BaseModel):
+
+class Score(CaseModel):
     task = models.OneToOneField(
         InspectionTask, verbose_name=_("质检任务"), on_delete=models.PROTECT, related_name="score"
     )
@@ -161,9 +174,15 @@ class Score(BaseModel):
     final_total = models.DecimalField(_("最终得分"), max_digits=5, decimal_places=1)
     final_fatal = models.BooleanField(_("最终致命错误"), default=False)
     comment = models.TextField(_("评语"), blank=True)
+    # the dispute window's end as the clock computed it when the score was given (the clock,
+    # a Deadline row, decides; this copy is what the API and lists show)
     dispute_until = models.DateTimeField(_("申诉截止"))
     status = models.CharField(
-        _("状态"), max_length=20, choices=ScoreStatus.choices, default=ScoreStatus.SCORED
+        _("状态"),
+        max_length=40,
+        db_index=True,
+        choices=ScoreStatus.choices,
+        default=ScoreStatus.SCORED,
     )
 
     scope_path: ClassVar[str | None] = "org_unit__path"
@@ -172,6 +191,9 @@ class Score(BaseModel):
         ordering = ("-scored_at",)
         verbose_name = _("质检评分")
         verbose_name_plural = _("质检评分")
+
+    def __str__(self) -> str:
+        return str(self.task)
 
     @property
     def dispute_last_day(self) -> Any:
@@ -199,7 +221,7 @@ class ScoreLine(BaseModel):
         verbose_name_plural = _("评分明细")
 
 
-class Dispute(BaseModel):
+class Dispute(CaseModel):
     score = models.OneToOneField(
         Score, verbose_name=_("评分"), on_delete=models.PROTECT, related_name="dispute"
     )
@@ -212,7 +234,11 @@ class Dispute(BaseModel):
     raised_at = models.DateTimeField(_("申诉时间"))
     reason = models.TextField(_("申诉理由"))
     status = models.CharField(
-        _("状态"), max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+        _("状态"),
+        max_length=40,
+        db_index=True,
+        choices=DisputeStatus.choices,
+        default=DisputeStatus.OPEN,
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,6 +260,9 @@ class Dispute(BaseModel):
         ordering = ("-raised_at",)
         verbose_name = _("质检申诉")
         verbose_name_plural = _("质检申诉")
+
+    def __str__(self) -> str:
+        return str(self.score)
 
 
 class AgentAlias(BaseModel):

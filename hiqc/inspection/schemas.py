@@ -40,6 +40,8 @@ class TaskOut(Schema):
     occurred_at: datetime
     reasons: list[str]
     status: str
+    status_label: str = Field("", alias="get_status_display")
+    version: int
     sample_id: UUID | None
 
 
@@ -54,6 +56,7 @@ class ScoreIn(Schema):
     lines: list[LineIn] = Field(..., max_length=100)
     comment: str = Field("", max_length=2000)
     sheet_id: UUID | None = None
+    version: int | None = Field(None, ge=1, description="the task version seen; stale → 409")
 
 
 class LineOut(Schema):
@@ -78,24 +81,37 @@ class ScoreOut(Schema):
     final_total: Decimal
     final_fatal: bool
     status: str
+    status_label: str
+    version: int
+    allowed_actions: list[str] = Field(
+        ...,
+        description="what the caller may do on the score now: dispute (the scored agent, while "
+        "the window runs) — POST /inspection/scores/{id}/dispute; uphold / amend (an inspector, "
+        "once disputed) — taken with the dispute, POST /inspection/disputes/{id}/decide",
+    )
     dispute_until: datetime
     lines: list[LineOut]
 
 
 class DisputeIn(Schema):
     reason: str = Field(..., min_length=1, max_length=2000)
+    version: int | None = Field(None, ge=1, description="the score version seen; stale → 409")
 
 
 class DecideIn(Schema):
     decision: str = Field(..., max_length=10)
     note: str = Field(..., max_length=2000)
     lines: list[LineIn] = Field(default_factory=list, max_length=100)
+    version: int | None = Field(None, ge=1, description="the dispute version seen; stale → 409")
 
 
 class DisputeOut(Schema):
     id: UUID
     score_id: UUID
     status: str
+    status_label: str
+    version: int
+    allowed_actions: list[str]
     raised_at: datetime
     decided_at: datetime | None
     previous_total: Decimal | None

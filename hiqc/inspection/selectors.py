@@ -21,12 +21,14 @@ from hiqc.complaints.models import Complaint
 from hiqc.consultations.models import Consultation
 from hiqc.core.access import Actor, get_in_scope, role_codes, role_permissions, scope
 from hiqc.core.errors import NotFound
+from hiqc.core.models import Deadline
 from hiqc.customers.masking import masked
 from hiqc.organisations.models import Membership, OrgUnit, User
 
-from .enums import DisputeStatus, Kind, Reason, TaskStatus
+from .enums import DisputeStatus, Kind, Reason, ScoreStatus, TaskStatus
 from .models import AgentAlias, Dispute, InspectionTask, Sample, Score, ScoringSheet
 from .sampling import Candidate, percentile
+from .workflow import SCORE_PROCESS, WINDOW
 
 VIEW, INSPECT, DISPUTE = "qa.view", "qa.inspect", "qa.dispute"
 
@@ -53,6 +55,22 @@ def access_score(actor: Actor, score_id: Any, *, perm: str = VIEW) -> Score:
         score_id,
         perm,
     )
+
+
+def access_score_case(actor: Actor, score_id: Any, *, for_update: bool = False) -> Score:
+    """The score as a case (its dispute window, ``workflow.SCORE``): in the actor's ``qa.view``
+    scope, or the actor's own score (the scored agent). Anything else answers like a missing
+    score."""
+    qs = Score.objects.select_related("task", "agent", "org_unit", "sheet", "scorer")
+    visible = scope(actor, qs, VIEW)
+    if actor.user_id is not None:
+        visible = visible | qs.filter(agent_id=actor.user_id)
+    if for_update:  # the score row only, not the rows it is read with
+        visible = visible.select_for_update(of=("self",))
+    try:
+        return visible.get(pk=score_id)
+    except (Score.DoesNotExist, ValueError, TypeError, DjangoValidationError) as exc:
+        raise NotFound() from exc
 
 
 def access_own_score(actor: Actor, score_id: Any, *, for_update: bool = False) -> Score:
@@ -453,3 +471,45 @@ def interaction_essentials(task: InspectionTask) -> dict[str, Any]:
             ]
             recording = p.recording_ref
     return {"rows": rows, "recording_ref": recording, "found": bool(rows)}
+
+
+# --- the dispute window (a clock of the engine) ---------------------------------------------------
+
+
+def dispute_window(score: Score) -> Deadline | None:
+    """The score's dispute-window clock (None for a score given before the window was a clock)."""
+    return Deadline.objects.filter(
+        case_type=SCORE_PROCESS, case_id=str(score.pk), clock=WINDOW.code
+    ).first()
+
+
+def dispute_window_open(score: Score, at: datetime) -> bool:
+    """Whether the window of ``score`` still runs at ``at``: its clock is running and has not run
+    out (for a score from before the window was a clock: its stored end)."""
+    return bool(open_windows([score], at))
+
+
+def units_of(ids: set[Any]) -> QuerySet[OrgUnit]:
+    """The org units of freshly written rows (their paths), read once for a batch."""
+    return OrgUnit.objects.filter(pk__in=ids)
+
+
+def open_windows(scores: list[Score], at: datetime) -> set[Any]:
+    """Ids of the ``scores`` whose dispute window still runs at ``at`` (one query for a list)."""
+    clocks = {
+        d.case_id: d
+        for d in Deadline.objects.filter(
+            case_type=SCORE_PROCESS, clock=WINDOW.code, case_id__in=[str(s.pk) for s in scores]
+        )
+    }
+    out = set()
+    for s in scores:
+        clock = clocks.get(str(s.pk))
+        running = (
+            at < s.dispute_until
+            if clock is None
+            else clock.state == Deadline.State.RUNNING and at < clock.due_at
+        )
+        if running and s.status == ScoreStatus.SCORED:
+            out.add(s.pk)
+    return out

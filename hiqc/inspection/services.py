@@ -1,24 +1,37 @@
 """Writes for quality inspection (standard 4.1.3(2), 4.2.3(2), 7.2): sampling, scoring,
 disputes and scoring-sheet versions. Every write is audited in the same transaction, with field
 names and ids only — never the content of an interaction.
+
+Tasks, scores and disputes are cases on the engine (``workflow.py``; issue 15 §3): their status
+changes only through ``case_opened`` / ``case_transition``, which record the event, audit the
+change, run the dispute-window clock and answer a stale version with 409.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING, Unit, compute_due
-from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.calendar import BEIJING, compute_due
+from hiqc.core.casework import CaseKind, case_allowed_actions, case_opened, case_transition
+from hiqc.core.deadlines import BREACH_LEVEL, apply_effects
+from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hiqc.core.models import CaseEvent, Deadline
 from hiqc.core.rules import rule_value
+from hiqc.core.workflow import Clock, Start
 
 from . import selectors
 from .enums import Decision, DisputeStatus, Kind, ScoreStatus, TaskStatus
@@ -26,6 +39,21 @@ from .indicators import qa_indicators_recompute
 from .models import Dispute, InspectionTask, Sample, Score, ScoreLine, ScoringSheet, SheetItem
 from .sampling import draw
 from .scoring import ItemSpec, LineIn, check_lines, compute_total, parse_lines
+from .workflow import (
+    ASSIGNED_ONLY,
+    DISPUTE,
+    DISPUTE_CASE,
+    DISPUTE_PROCESS,
+    INSPECT,
+    SCORE,
+    SCORE_PROCESS,
+    TASK,
+    TASK_PROCESS,
+    VIEW,
+    WINDOW,
+)
+
+Source = CaseEvent.Source
 
 MAX_PER_AGENT = 50
 MAX_PERIOD_DAYS = 92
@@ -52,6 +80,7 @@ def sample_draw(
     per_agent: int,
     seed: int | None = None,
     kinds: Iterable[str] | None = None,
+    source: str = Source.API,
 ) -> Sample:
     """Draw a sample per agent for the unit's subtree and period (random + targeted, see
     ``sampling.py``); write one ``InspectionTask`` per new interaction. Idempotent: an interaction
@@ -117,7 +146,7 @@ def sample_draw(
             **facts,
         },
     )
-    InspectionTask.objects.bulk_create(
+    tasks = InspectionTask.objects.bulk_create(
         [
             InspectionTask(
                 kind=p.candidate.kind,
@@ -128,11 +157,18 @@ def sample_draw(
                 occurred_at=p.candidate.occurred_at,
                 reasons=list(p.reasons),
                 sample=sample,
+                status=TASK.initial,
             )
             for p in picks
         ],
         batch_size=500,
     )
+    units = {str(u.pk): u for u in selectors.units_of({t.org_unit_id for t in tasks})}
+    now = timezone.now()
+    for task in tasks:  # each task opens as a case: its first event in the one log
+        task.org_unit = units[str(task.org_unit_id)]
+        case_opened(kind=TASK_KIND, case=task, actor=actor, at=now, source=source,
+                    data={"sample": str(sample.pk), "reasons": list(task.reasons)})  # fmt: skip
     audit_record(
         actor=actor,
         action="inspection.sample",
@@ -141,6 +177,111 @@ def sample_draw(
         data={"created": len(picks), "seed": seed},
     )
     return sample
+
+
+# --- the case kinds (issue 15 §3) -----------------------------------------------------------------
+
+
+def _task_url(case_id: str) -> str:
+    return reverse("inspection:task", args=[case_id])
+
+
+def _score_url(case_id: str) -> str:
+    return reverse("inspection:score", args=[case_id])
+
+
+def _dispute_url(case_id: str) -> str:
+    return reverse("inspection:dispute", args=[case_id])
+
+
+def _task_blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
+    if action != "score":
+        return None
+    if case.agent_id == actor.user_id:
+        return _("不能对本人的服务进行质检评分。")
+    if selectors.sheet_for_kind(case.kind) is None:
+        return _("没有适用于该交互类型的启用评分表。")
+    return None
+
+
+def _decider_refusal(score: Score, actor: Actor) -> str | None:
+    """Why ``actor`` may not decide a dispute on ``score`` (standard 7.2: fair assessment)."""
+    if score.agent_id == actor.user_id:
+        return _("不能裁决本人的申诉。")
+    if score.scorer_id and score.scorer_id == actor.user_id:
+        others = selectors.inspectors_over(score.org_unit.path) - {actor.user_id, score.agent_id}
+        if others:
+            return _("原质检员不能裁决对本人评分的申诉，请由其他质检人员裁决。")
+    return None
+
+
+def _score_blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
+    if action == "dispute":
+        if case.agent_id != actor.user_id:
+            return _("只有被质检人本人可以对评分提出申诉。")
+        if not selectors.dispute_window_open(case, at):
+            return _("已超过申诉期限。")
+    elif action == "lapse":
+        if selectors.dispute_window_open(case, at):
+            return _("申诉期尚未届满。")
+    elif action in ("uphold", "amend"):
+        return _decider_refusal(case, actor)
+    return None
+
+
+def _dispute_blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
+    return _decider_refusal(case.score, actor) if action in ("uphold", "amend") else None
+
+
+def dispute_held(dispute: Dispute, actor: Actor) -> str:
+    """Why ``actor`` may not decide the open ``dispute`` (shown instead of the form), or ""."""
+    if dispute.status != DisputeStatus.OPEN:
+        return ""
+    return _decider_refusal(dispute.score, actor) or ""
+
+
+TASK_KIND = CaseKind(
+    label=TASK_PROCESS,
+    workflow=TASK,
+    access=selectors.access_task,
+    name=gettext_lazy("质检任务"),
+    view_perm=VIEW,
+    work_perm=INSPECT,  # the inspectors over the unit score it
+    url_for=_task_url,
+    blocked=_task_blocked,
+)
+SCORE_KIND = CaseKind(
+    label=SCORE_PROCESS,
+    workflow=SCORE,
+    access=selectors.access_score_case,
+    name=gettext_lazy("质检评分"),
+    view_perm=VIEW,
+    # Nobody works scores by scope: while the window runs the score is assigned to the scored
+    # agent (the only one who may dispute); once disputed, the dispute is the inspectors' work.
+    work_perm=ASSIGNED_ONLY,
+    url_for=_score_url,
+    blocked=_score_blocked,
+)
+DISPUTE_KIND = CaseKind(
+    label=DISPUTE_PROCESS,
+    workflow=DISPUTE_CASE,
+    access=selectors.access_dispute,
+    name=gettext_lazy("质检申诉"),
+    view_perm=INSPECT,
+    work_perm=INSPECT,  # the inspectors over the unit decide it
+    url_for=_dispute_url,
+    blocked=_dispute_blocked,
+)
+
+
+def _refuse(kind: CaseKind, case: Any, actor: Actor, message: str) -> Conflict:
+    return Conflict(
+        message,
+        code="action_refused",
+        state=case.status,
+        version=case.version,
+        allowed_actions=case_allowed_actions(kind, case, actor),
+    )
 
 
 # --- scoring --------------------------------------------------------------------------------------
@@ -158,14 +299,16 @@ def _checked(sheet: ScoringSheet, raw_lines: Iterable[Mapping[str, Any]]) -> lis
     return lines
 
 
-def dispute_until(scored_at: datetime) -> datetime:
-    """End of the dispute window: N working days after the score (rule
-    ``inspection.dispute_window_days``, HIQC design default (P)), counted with 调休."""
-    days = int(rule_value("inspection.dispute_window_days"))
-    return compute_due(scored_at, days, Unit.WORKING_DAYS).due_at
+def window_clock() -> Clock:
+    """The dispute window in force: rule ``inspection.dispute_window_days`` working days (HIQC
+    design default (P) 5), counted with 调休."""
+    return replace(WINDOW, amount=int(rule_value("inspection.dispute_window_days")))
 
 
-@transaction.atomic
+def _line_data(lines: list[LineIn]) -> list[dict[str, Any]]:
+    return [{"item_id": x.item_id, "points": x.points, "fatal_hit": x.fatal_hit} for x in lines]
+
+
 def task_score(
     *,
     actor: Actor,
@@ -173,48 +316,76 @@ def task_score(
     lines: Iterable[Mapping[str, Any]],
     comment: str = "",
     sheet_id: Any = None,
+    version: int | None = None,
+    source: str = Source.API,
 ) -> Score:
     """Score a sampled interaction with the active sheet for its kind (or ``sheet_id``); the
-    total is computed here (weights; fatal → 0) and the sheet version is kept with the score."""
-    task = selectors.access_task(actor, task_id, perm="qa.inspect", for_update=True)
-    require(actor, "qa.inspect", task)
-    if task.agent_id == actor.user_id:
-        raise Forbidden(_("不能对本人的服务进行质检评分。"))
-    if task.status != TaskStatus.PENDING:
-        raise Conflict(_("该任务已评分。"), state=task.status)
-    sheet = selectors.sheet_get(sheet_id) if sheet_id else selectors.sheet_for_kind(task.kind)
-    if sheet is None or not sheet.active or task.kind not in sheet.kinds:
-        raise ValidationFailed(
-            _("没有适用于该交互类型的启用评分表。"), fields={"sheet_id": [_("请选择评分表。")]}
+    total is computed here (weights; fatal → 0) and the sheet version is kept with the score.
+    The task moves pending → scored; the score is opened as a case assigned to the agent, with
+    its dispute window running."""
+    with transaction.atomic():
+        task = selectors.access_task(actor, task_id, perm=INSPECT, for_update=True)
+        require(actor, INSPECT, task)
+        if task.agent_id == actor.user_id:
+            raise Forbidden(_("不能对本人的服务进行质检评分。"))
+        data: dict[str, Any] = {"lines": list(lines)}
+        record: dict[str, Any] = {}
+        sheet = None
+        checked: list[LineIn] = []
+        total, fatal = Decimal(0), False
+        if task.status == TaskStatus.PENDING and version in (None, task.version):
+            sheet = (
+                selectors.sheet_get(sheet_id) if sheet_id else selectors.sheet_for_kind(task.kind)
+            )
+            if sheet is None or not sheet.active or task.kind not in sheet.kinds:
+                raise ValidationFailed(
+                    _("没有适用于该交互类型的启用评分表。"),
+                    fields={"sheet_id": [_("请选择评分表。")]},
+                )
+            checked = _checked(sheet, data["lines"])
+            total, fatal = compute_total(_specs(sheet), checked)
+            data["lines"] = _line_data(checked)
+            record = {"sheet": f"{sheet.code} v{sheet.version}", "total": str(total),
+                      "fatal": fatal}  # fmt: skip
+        now = timezone.now()
+        # refuses (409) a task already scored or a stale version before anything is written
+        case_transition(
+            kind=TASK_KIND, actor=actor, case_id=task.pk, action="score", data=data,
+            version=version, at=now, source=source, record=record,
+        )  # fmt: skip
+        assert sheet is not None
+        clock = window_clock()
+        score = Score.objects.create(
+            task=task,
+            sheet=sheet,
+            agent_id=task.agent_id,
+            org_unit_id=task.org_unit_id,
+            scorer_id=actor.user_id,
+            scored_at=now,
+            total=total,
+            fatal=fatal,
+            final_total=total,
+            final_fatal=fatal,
+            comment=comment[:2000],
+            dispute_until=compute_due(now, clock.amount, clock.unit).due_at,
+            status=SCORE.initial,
+            assignee_id=task.agent_id,  # the scored agent may dispute: it is theirs to act on
         )
-    checked = _checked(sheet, lines)
-    total, fatal = compute_total(_specs(sheet), checked)
-    now = timezone.now()
-    score = Score.objects.create(
-        task=task,
-        sheet=sheet,
-        agent_id=task.agent_id,
-        org_unit_id=task.org_unit_id,
-        scorer_id=actor.user_id,
-        scored_at=now,
-        total=total,
-        fatal=fatal,
-        final_total=total,
-        final_fatal=fatal,
-        comment=comment[:2000],
-        dispute_until=dispute_until(now),
-    )
-    _write_lines(score, checked, revision=1)
-    task.status = TaskStatus.SCORED
-    task.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="inspection.score",
-        subject=score,
-        fields=["lines", "total", "fatal", "comment"],
-        data={"task": str(task.pk), "sheet": f"{sheet.code} v{sheet.version}"},
-    )
-    transaction.on_commit(lambda: qa_indicators_recompute(now))
+        _write_lines(score, checked, revision=1)
+        apply_effects(
+            case_type=SCORE_KIND.label, case_id=str(score.pk), org_path=task.org_unit.path,
+            clocks={WINDOW.code: clock}, effects=[Start(WINDOW)], at=now,
+        )  # fmt: skip
+        case_opened(kind=SCORE_KIND, case=score, actor=actor, at=now, source=source,
+                    data={"task": str(task.pk), **record})  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="inspection.score",
+            subject=score,
+            fields=["lines", "total", "fatal", "comment"],
+            data={"task": str(task.pk), "sheet": record["sheet"]},
+        )
+        transaction.on_commit(lambda: qa_indicators_recompute(now))
     return score
 
 
@@ -235,37 +406,71 @@ def _write_lines(score: Score, lines: list[LineIn], *, revision: int) -> None:
 # --- disputes -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def score_dispute(*, actor: Actor, score_id: Any, reason: str) -> Dispute:
-    """The scored agent disputes their own score within the window (standard 7.2: fair
-    assessment)."""
-    score = selectors.access_own_score(actor, score_id, for_update=True)
-    assert actor.user_id is not None  # the own-score door admits users only
-    require(actor, "qa.dispute", score)
-    now = timezone.now()
-    if Dispute.objects.filter(score=score).exists():
-        raise Conflict(_("该评分已申诉过。"), state=score.status)
-    if now >= score.dispute_until:
-        raise ValidationFailed(
-            _("已超过申诉期限。"), code="dispute_window_closed", fields={"reason": []}
+def score_dispute(
+    *,
+    actor: Actor,
+    score_id: Any,
+    reason: str,
+    version: int | None = None,
+    source: str = Source.API,
+) -> Dispute:
+    """The scored agent disputes their own score while its window runs (standard 7.2: fair
+    assessment): the score moves scored → disputed (the window stops) and a dispute is opened
+    for the inspectors to decide."""
+    with transaction.atomic():
+        score = selectors.access_own_score(actor, score_id, for_update=True)
+        assert actor.user_id is not None  # the own-score door admits users only
+        require(actor, DISPUTE, score)
+        now = timezone.now()
+        reason = reason.strip()
+        if score.status == ScoreStatus.SCORED and version in (None, score.version):
+            if not selectors.dispute_window_open(score, now):
+                raise ValidationFailed(
+                    _("已超过申诉期限。"), code="dispute_window_closed", fields={"reason": []}
+                )
+            if not reason:
+                raise ValidationFailed(_("请填写申诉理由。"), fields={"reason": [_("此项必填。")]})
+        # the reason stays on the dispute only, not in the event log
+        case_transition(
+            kind=SCORE_KIND, actor=actor, case_id=score.pk, action="dispute",
+            data={"reason": reason}, record={}, version=version, at=now, source=source,
+        )  # fmt: skip
+        score.refresh_from_db()
+        score.assignee = None  # the window is over: what remains is the inspectors' decision
+        score.save(update_fields=["assignee", "updated_at"])
+        dispute = Dispute.objects.create(
+            score=score,
+            raised_by_id=actor.user_id,
+            raised_at=now,
+            reason=reason[:2000],
+            previous_total=score.final_total,
+            status=DISPUTE_CASE.initial,
         )
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(_("请填写申诉理由。"), fields={"reason": [_("此项必填。")]})
-    dispute = Dispute.objects.create(
-        score=score,
-        raised_by_id=actor.user_id,
-        raised_at=now,
-        reason=reason[:2000],
-        previous_total=score.final_total,
-    )
-    score.status = ScoreStatus.DISPUTED
-    score.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="inspection.dispute", subject=dispute, fields=["reason"])
+        case_opened(kind=DISPUTE_KIND, case=dispute, actor=actor, at=now, source=source,
+                    data={"score": str(score.pk)})  # fmt: skip
+        audit_record(actor=actor, action="inspection.dispute", subject=dispute, fields=["reason"])
     return dispute
 
 
-@transaction.atomic
+def score_lapse(*, actor: Actor, score_id: Any, at: datetime | None = None) -> Score:
+    """Close a score whose dispute window ran out unused: scored → confirmed, the window clock
+    cancelled (an unused right, not a missed time limit)."""
+    score = case_transition(
+        kind=SCORE_KIND, actor=actor, case_id=score_id, action="lapse", at=at,
+        source=Source.SYSTEM,
+    )  # fmt: skip
+    assert isinstance(score, Score)
+    return score
+
+
+def on_window_deadline(sender: Any, deadline: Deadline, level: int, **kwargs: Any) -> None:
+    """The sweep found a dispute window run out: the score is confirmed (as of the window's end)."""
+    if deadline.case_type != SCORE_KIND.label or level != BREACH_LEVEL:
+        return
+    with suppress(Conflict, NotFound):  # disputed or closed meanwhile: nothing to confirm
+        score_lapse(actor=Actor.system("inspection"), score_id=deadline.case_id, at=deadline.due_at)
+
+
 def dispute_decide(
     *,
     actor: Actor,
@@ -273,58 +478,69 @@ def dispute_decide(
     decision: str,
     note: str,
     lines: Iterable[Mapping[str, Any]] | None = None,
+    version: int | None = None,
+    source: str = Source.API,
 ) -> Dispute:
     """Uphold the score, or amend it by re-scoring the items (the service computes the new
-    total). The original scorer may decide only when nobody else holds qa.inspect over the
+    total): the dispute moves open → upheld / amended and its score follows (disputed → upheld /
+    amended). The original scorer may decide only when nobody else holds qa.inspect over the
     unit; the scored agent never."""
-    dispute = selectors.access_dispute(actor, dispute_id, for_update=True)
-    score = dispute.score
-    require(actor, "qa.inspect", score)
-    if dispute.status != DisputeStatus.OPEN:
-        raise Conflict(_("该申诉已裁决。"), state=dispute.status)
-    if score.agent_id == actor.user_id:
-        raise Forbidden(_("不能裁决本人的申诉。"))
-    if score.scorer_id and score.scorer_id == actor.user_id:
-        others = selectors.inspectors_over(score.org_unit.path) - {actor.user_id, score.agent_id}
-        if others:
-            raise Forbidden(_("原质检员不能裁决对本人评分的申诉，请由其他质检人员裁决。"))
-    errors: dict[str, list[str]] = {}
-    if decision not in Decision.values:
-        errors["decision"] = [_("请选择裁决结果。")]
-    if not note.strip():
-        errors["note"] = [_("此项必填。")]
-    if errors:
-        raise ValidationFailed(_("裁决信息有误。"), fields=errors)
-    now = timezone.now()
-    changed = ["status", "decision_note"]
-    if decision == Decision.AMEND:
-        checked = _checked(score.sheet, lines or [])
-        total, fatal = compute_total(_specs(score.sheet), checked)
-        ScoreLine.objects.filter(score=score, revision=2).delete()
-        _write_lines(score, checked, revision=2)
-        score.final_total, score.final_fatal = total, fatal
-        score.status = ScoreStatus.AMENDED
-        dispute.status = DisputeStatus.AMENDED
-        changed.append("final_total")
-    else:
-        score.status = ScoreStatus.UPHELD
-        dispute.status = DisputeStatus.UPHELD
-    score.save(update_fields=["status", "final_total", "final_fatal", "updated_at"])
-    dispute.decided_by_id = actor.user_id
-    dispute.decided_at = now
-    dispute.decision_note = note.strip()[:2000]
-    dispute.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"]
-    )
-    audit_record(
-        actor=actor,
-        action="inspection.dispute_decide",
-        subject=dispute,
-        fields=changed,
-        data={"decision": decision, "score": str(score.pk)},
-    )
-    scored_at = score.scored_at
-    transaction.on_commit(lambda: qa_indicators_recompute(scored_at))
+    with transaction.atomic():
+        dispute = selectors.access_dispute(actor, dispute_id, for_update=True)
+        score = dispute.score
+        require(actor, INSPECT, score)
+        note = note.strip()
+        action = "amend" if decision == Decision.AMEND else "uphold"
+        checked: list[LineIn] = []
+        data: dict[str, Any] = {"note": note}
+        record: dict[str, Any] = {"decision": decision}
+        if dispute.status == DisputeStatus.OPEN and version in (None, dispute.version):
+            refusal = _decider_refusal(score, actor)
+            if refusal:
+                raise Forbidden(refusal)
+            errors: dict[str, list[str]] = {}
+            if decision not in Decision.values:
+                errors["decision"] = [_("请选择裁决结果。")]
+            if not note:
+                errors["note"] = [_("此项必填。")]
+            if errors:
+                raise ValidationFailed(_("裁决信息有误。"), fields=errors)
+            if action == "amend":
+                checked = _checked(score.sheet, lines or [])
+                data["lines"] = _line_data(checked)
+        now = timezone.now()
+        case_transition(
+            kind=DISPUTE_KIND, actor=actor, case_id=dispute.pk, action=action, data=data,
+            record=record, version=version, at=now, source=source,
+        )  # fmt: skip
+        changed = ["status", "decision_note"]
+        if action == "amend":
+            total, fatal = compute_total(_specs(score.sheet), checked)
+            record["final_total"] = str(total)
+            ScoreLine.objects.filter(score=score, revision=2).delete()
+            _write_lines(score, checked, revision=2)
+            changed.append("final_total")
+        # the score follows its dispute (its own event, in the same transaction)
+        case_transition(
+            kind=SCORE_KIND, actor=actor, case_id=score.pk, action=action, data=data,
+            record=record, at=now, source=source,
+        )  # fmt: skip
+        if action == "amend":
+            Score.objects.filter(pk=score.pk).update(final_total=total, final_fatal=fatal)
+        dispute.refresh_from_db()
+        dispute.decided_by_id = actor.user_id
+        dispute.decided_at = now
+        dispute.decision_note = note[:2000]
+        dispute.save(update_fields=["decided_by", "decided_at", "decision_note", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="inspection.dispute_decide",
+            subject=dispute,
+            fields=changed,
+            data={"decision": decision, "score": str(score.pk)},
+        )
+        scored_at = score.scored_at
+        transaction.on_commit(lambda: qa_indicators_recompute(scored_at))
     return dispute
 
 

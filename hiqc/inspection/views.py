@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.casework import case_allowed_actions
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.http import HiqcRequest
+from hiqc.core.models import CaseEvent
 
 from . import selectors, services
 from .enums import Decision, DisputeStatus, Kind, Reason, TaskStatus
@@ -26,6 +28,14 @@ from .forms import SampleForm, kinds_label, lines_from_post, parse_sheet_items, 
 from .models import Score, ScoringSheet
 
 REASONS = dict(Reason.choices)
+_ACTION: dict[str, str] = {Decision.UPHOLD.value: "uphold", Decision.AMEND.value: "amend"}
+PAGE = CaseEvent.Source.PAGE
+
+
+def _version(request: HiqcRequest) -> int | None:
+    """The case version the page was rendered with (a stale form gets 409, not an overwrite)."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
 
 
 def _reasons(codes: list[str]) -> list[str]:
@@ -108,6 +118,7 @@ def sample_page(request: HiqcRequest) -> HttpResponse:
                 per_agent=d["per_agent"],
                 seed=d["seed"],
                 kinds=d["kinds"],
+                source=PAGE,
             )
             messages.success(
                 request,
@@ -143,7 +154,7 @@ def task_page(request: HiqcRequest, task_id: str) -> HttpResponse:
     task = selectors.access_task(actor, task_id, perm="qa.view")
     if task.status == TaskStatus.SCORED:
         return redirect("inspection:score", score_id=task.score.pk)
-    can_score = actor.can("qa.inspect", task.org_unit.path) and task.agent_id != actor.user_id
+    can_score = "score" in case_allowed_actions(services.TASK_KIND, task, actor)
     sheet = selectors.sheet_for_kind(task.kind)
     error, errors, posted = "", {}, None
     status = 200
@@ -156,11 +167,14 @@ def task_page(request: HiqcRequest, task_id: str) -> HttpResponse:
                 task_id=task.pk,
                 lines=lines_from_post(request.POST, sheet) if sheet else [],
                 comment=request.POST.get("comment", ""),
+                version=_version(request),
+                source=PAGE,
             )
             messages.success(request, _("评分已保存：{total} 分。").format(total=score.final_total))
             return redirect("inspection:queue")
         except (ValidationFailed, Conflict, Forbidden) as exc:
             error, errors, status = exc.message, exc.fields, exc.status
+            task = selectors.access_task(actor, task.pk, perm="qa.view")  # as it stands now
     return render(
         request,
         "inspection/task.html",
@@ -190,6 +204,7 @@ def _score_context(request: HiqcRequest, score: Score, own: bool) -> dict[str, A
     lines = list(score.lines.select_related("item"))
     dispute = getattr(score, "dispute", None)  # the reverse one-to-one raises AttributeError
     now = timezone.now()
+    allowed = case_allowed_actions(services.SCORE_KIND, score, request.actor, now=now)
     return {
         "s": score,
         "own": own,
@@ -197,11 +212,9 @@ def _score_context(request: HiqcRequest, score: Score, own: bool) -> dict[str, A
         "original": [x for x in lines if x.revision == 1],
         "amended": [x for x in lines if x.revision == 2],
         "dispute": dispute,
-        "can_dispute": own
-        and dispute is None
-        and now < score.dispute_until
-        and request.actor.can("qa.dispute", score.org_unit.path),
-        "window_open": now < score.dispute_until,
+        "can_dispute": own and "dispute" in allowed,
+        "window_open": selectors.dispute_window_open(score, now),
+        "window": selectors.dispute_window(score),
         "essentials": selectors.interaction_essentials(score.task),
     }
 
@@ -218,7 +231,11 @@ def dispute_post(request: HiqcRequest, score_id: str) -> HttpResponse:
     """The agent's dispute button: reason → dispute (own scores, inside the window)."""
     try:
         services.score_dispute(
-            actor=request.actor, score_id=score_id, reason=request.POST.get("reason", "")
+            actor=request.actor,
+            score_id=score_id,
+            reason=request.POST.get("reason", ""),
+            version=_version(request),
+            source=PAGE,
         )
     except (ValidationFailed, Conflict, Forbidden) as exc:
         score, own = _score_for(request, score_id)
@@ -238,12 +255,12 @@ def my_scores_page(request: HiqcRequest) -> HttpResponse:
     require(actor, "qa.dispute")
     scores = list(selectors.my_scores(actor)[:200])
     disputes = selectors.disputes_of(scores)
-    now = timezone.now()
+    can_dispute = selectors.open_windows(scores, timezone.now())  # exactly the engine's guard
     rows = [
         {
             "s": s,
             "dispute": disputes.get(s.pk),
-            "can_dispute": s.pk not in disputes and now < s.dispute_until,
+            "can_dispute": s.pk in can_dispute and actor.can("qa.dispute", s.org_unit.path),
             "reasons": _reasons(s.task.reasons),
         }
         for s in scores
@@ -310,12 +327,16 @@ def dispute_page(request: HiqcRequest, dispute_id: str) -> HttpResponse:
                 lines=lines_from_post(request.POST, score.sheet)
                 if decision == Decision.AMEND
                 else None,
+                version=_version(request),
+                source=PAGE,
             )
             messages.success(request, _("申诉已裁决。"))
             return redirect("inspection:disputes")
         except (ValidationFailed, Conflict, Forbidden) as exc:
             error, errors, status = exc.message, exc.fields, exc.status
+            dispute = selectors.access_dispute(actor, dispute.pk)  # as it stands now
     original = [x for x in score.lines.select_related("item") if x.revision == 1]
+    allowed = case_allowed_actions(services.DISPUTE_KIND, dispute, actor)
     return render(
         request,
         "inspection/dispute.html",
@@ -325,11 +346,12 @@ def dispute_page(request: HiqcRequest, dispute_id: str) -> HttpResponse:
             "reasons": _reasons(score.task.reasons),
             "essentials": selectors.interaction_essentials(score.task),
             "rows": _item_rows(score.sheet, lines=original, posted=posted, errors=errors),
-            "decisions": Decision.choices,
+            "decisions": [(v, label) for v, label in Decision.choices if _ACTION[v] in allowed],
             "error": error,
             "errors": errors,
             "posted": posted or {},
-            "can_decide": dispute.status == DisputeStatus.OPEN,
+            "can_decide": bool(allowed),
+            "held": services.dispute_held(dispute, actor),
             "is_scorer": score.scorer_id == actor.user_id,
         },
         status=status,

@@ -56,3 +56,36 @@ def test_the_demo_scores_recent_work_and_a_rerun_adds_nothing(org, demo_people):
     assert Dispute.objects.count() == counts["disputes"]
     again = _load(org, demo_people)
     assert (again["tasks"], again["scores"], again["disputes"]) == (0, 0, 0)
+
+
+def test_the_demo_leaves_each_case_where_the_engine_would(org, demo_people):
+    from hiqc.core.models import CaseEvent, Deadline
+
+    now = timezone.now()
+    agent = demo_people["agent_bj"]
+    for n in range(40):
+        at = now - timedelta(days=1 + n * 2, hours=3)
+        make_consultation(org["C1"], agent, n, at=at)
+    _load(org, demo_people)
+    windows = {d.case_id: d for d in Deadline.objects.filter(case_type="inspection.score")}
+    for score in Score.objects.all():
+        window = windows[str(score.pk)]
+        assert window.due_at == score.dispute_until
+        expected = {
+            "scored": ("running", score.agent_id),
+            "confirmed": ("cancelled", score.agent_id),
+            "disputed": ("met", None),
+            "upheld": ("met", None),
+            "amended": ("met", None),
+        }[score.status]
+        assert (window.state, score.assignee_id) == expected
+        if score.status == "scored":
+            assert window.due_at > now
+        last = CaseEvent.objects.filter(case_id=str(score.pk)).order_by("at", "id").last()
+        assert last is not None and last.to_state == score.status
+    for task in InspectionTask.objects.all():
+        last = CaseEvent.objects.filter(case_id=str(task.pk)).order_by("at", "id").last()
+        assert last is not None and last.to_state == task.status
+    for dispute in Dispute.objects.all():
+        last = CaseEvent.objects.filter(case_id=str(dispute.pk)).order_by("at", "id").last()
+        assert last is not None and last.to_state == dispute.status

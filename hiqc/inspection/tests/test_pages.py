@@ -169,3 +169,53 @@ def test_results_show_the_average_per_agent(personas, actors, tasks):
     assert "90.0" in body
     other = login(personas, "outsider_agent").get("/inspection/my-scores/").content.decode()
     assert "90.0" not in other
+
+
+def test_the_dispute_form_is_offered_to_the_agent_only_while_the_window_runs(
+    personas, actors, tasks
+):
+    task = next(t for t in tasks if t.agent.username == "agent")
+    score = score_one(actors["supervisor"], task)
+    page = f"/inspection/scores/{score.pk}/"
+    assert 'id="dispute-form"' in login(personas, "agent").get(page).content.decode()
+    assert 'id="dispute-form"' not in login(personas, "supervisor").get(page).content.decode()
+    with time_machine.travel(score.dispute_until):
+        body = login(personas, "agent").get(page).content.decode()
+    assert 'id="dispute-form"' not in body and "已超过申诉期限" in body
+
+
+def test_a_stale_dispute_form_answers_409(personas, actors, tasks):
+    task = next(t for t in tasks if t.agent.username == "agent")
+    score = score_one(actors["supervisor"], task)
+    response = login(personas, "agent").post(
+        f"/inspection/scores/{score.pk}/dispute/",
+        {"reason": "理由", "version": str(score.version + 1)},
+    )
+    assert response.status_code == 409 and not Dispute.objects.exists()
+
+
+def test_the_original_scorer_sees_why_they_cannot_decide_instead_of_the_form(
+    personas, actors, tasks
+):
+    from hiqc.inspection import services
+
+    task = next(t for t in tasks if t.agent.username == "agent")
+    score = score_one(actors["supervisor"], task, lose=10)
+    dispute = services.score_dispute(actor=actors["agent"], score_id=score.pk, reason="理由")
+    body = login(personas, "supervisor").get(f"/inspection/disputes/{dispute.pk}/")
+    html = body.content.decode()
+    assert 'id="decide-form"' not in html and 'id="decide-held"' in html
+    lead = login(personas, "quality_lead").get(f"/inspection/disputes/{dispute.pk}/")
+    assert 'id="decide-form"' in lead.content.decode()
+
+
+def test_my_work_shows_the_agent_their_open_window_by_the_interactions_reference(
+    personas, actors, tasks
+):
+    task = next(t for t in tasks if t.agent.username == "agent")
+    score_one(actors["supervisor"], task)
+    body = login(personas, "agent").get("/my-work/").content.decode()
+    assert task.label in body and f"/inspection/scores/{task.score.pk}/" in body
+    assert f"/inspection/scores/{task.score.pk}/" not in (
+        login(personas, "supervisor").get("/my-work/").content.decode()
+    )
