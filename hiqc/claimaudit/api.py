@@ -7,29 +7,41 @@ from uuid import UUID
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from hiqc.core.access import require
+from hiqc.core.access import Actor, require
+from hiqc.core.casework import Source, case_allowed_actions
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, ErrorOut
 
 from . import selectors, services
 from .enums import ItemStatus
-from .models import AuditItem
+from .models import AuditItem, AuditRound
 from .schemas import AuditItemOut, AuditResultsOut, ErrorsIn, ReviewIn, RoundIn, RoundOut
 
 router = Router(tags=["claim-audits"])
 CONFLICT = {**ERRORS, 409: ErrorOut}
 
 
-def item_out(item: AuditItem) -> dict:
+def round_out(round_obj: AuditRound, actor: Actor) -> AuditRound:
+    """A round with the actions the caller may take on it now (``RoundOut.allowed_actions``)."""
+    actions = case_allowed_actions(services.ROUND_KIND, round_obj, actor)
+    setattr(round_obj, "allowed_actions", actions)  # noqa: B010  (read by RoundOut)
+    return round_obj
+
+
+def item_out(item: AuditItem, actor: Actor) -> dict:
     """The API view of an item: the original decision only after the blind review."""
     out = {
         "id": item.pk, "round_id": item.round_id, "claim_id": item.claim_id,
         "claim_number": item.claim.number, "claim_type": item.claim.claim_type,
         "amount_claimed": item.claim.amount_claimed, "incident_date": item.claim.incident_date,
         "org_unit_id": item.org_unit_id, "stratum": item.stratum, "status": item.status,
+        "status_label": item.status_label, "version": item.version,
+        "allowed_actions": case_allowed_actions(services.ITEM_KIND, item, actor),
         "errors": item.errors,
     }  # fmt: skip
-    if item.status != ItemStatus.PENDING:
+    # an earlier audit of a claim this caller is still to review blind: its decisions stay
+    # withheld, as on the item page (standard 5.1.2(3))
+    if item.status != ItemStatus.PENDING and not selectors.blind_review_pending(actor, item.claim):
         out["review"] = {"outcome": item.review_outcome, "amount": item.review_amount,
                          "reason_code": item.review_reason}  # fmt: skip
         out["original"] = {"outcome": item.original_outcome, "amount": item.original_amount,
@@ -43,14 +55,14 @@ def item_out(item: AuditItem) -> dict:
 def list_rounds(request: HiqcRequest, status: str = ""):
     """Audit rounds in the caller's claims.audit scope, newest first."""
     require(request.actor, "claims.audit")
-    return selectors.round_list(request.actor, status=status)
+    return [round_out(r, request.actor) for r in selectors.round_list(request.actor, status=status)]
 
 
 @router.post("/claim-audits/rounds", response={201: RoundOut, **ERRORS})
 def create_round(request: HiqcRequest, payload: RoundIn):
     """Sample decided claims: size from margin of error and confidence; seeded draw."""
     round_obj = services.round_create(actor=request.actor, **payload.dict())
-    return Status(201, round_obj)
+    return Status(201, round_out(round_obj, request.actor))
 
 
 @router.get("/claim-audits/rounds/{round_id}", response={200: AuditResultsOut, **ERRORS})
@@ -60,7 +72,7 @@ def get_round(request: HiqcRequest, round_id: UUID):
     results = selectors.round_results(round_obj)
     body = asdict(results)
     body["by_type"] = [{"label": label, "count": n} for label, n in results.by_type]
-    return {"round": round_obj, **body}
+    return {"round": round_out(round_obj, request.actor), **body}
 
 
 @router.get("/claim-audits/rounds/{round_id}/items", response={200: list[AuditItemOut], **ERRORS})
@@ -68,32 +80,45 @@ def get_round(request: HiqcRequest, round_id: UUID):
 def list_items(request: HiqcRequest, round_id: UUID, status: str = ""):
     """The round's sampled claims (original decisions only for reviewed ones)."""
     round_obj = selectors.access_round(request.actor, round_id)
-    return [item_out(i) for i in selectors.item_list(request.actor, round_obj, status=status)]
+    actor = request.actor
+    return [item_out(i, actor) for i in selectors.item_list(actor, round_obj, status=status)]
 
 
 @router.post("/claim-audits/rounds/{round_id}/complete", response={200: RoundOut, **CONFLICT})
-def complete_round(request: HiqcRequest, round_id: UUID):
-    """Close a round whose sampled claims are all reviewed."""
-    return services.round_complete(actor=request.actor, round_id=round_id)
+def complete_round(request: HiqcRequest, round_id: UUID, version: int | None = None):
+    """Close a round whose sampled claims are all reviewed (``complete``; 409 while some are not,
+    or when ``version`` is stale)."""
+    round_obj = services.round_complete(
+        actor=request.actor, round_id=round_id, version=version, source=Source.API
+    )
+    return round_out(round_obj, request.actor)
 
 
 @router.get("/claim-audits/items/{item_id}", response={200: AuditItemOut, **ERRORS})
 def get_item(request: HiqcRequest, item_id: UUID):
-    """One sampled claim; the original decision is withheld until the review is submitted."""
-    return item_out(selectors.access_item(request.actor, item_id))
+    """One sampled claim; the original decision is withheld until the review is submitted, and an
+    earlier audit of a claim the caller is still to review blind answers 403, as its page does."""
+    item = selectors.access_item(request.actor, item_id)
+    if item.status != ItemStatus.PENDING:
+        selectors.claim_read_guard(request.actor, item.claim)
+    return item_out(item, request.actor)
 
 
 @router.post("/claim-audits/items/{item_id}/review", response={200: AuditItemOut, **CONFLICT})
 def submit_review(request: HiqcRequest, item_id: UUID, payload: ReviewIn):
-    """Submit the blind re-adjudication; the answer shows the original beside it."""
-    item = services.item_readjudicate(actor=request.actor, item_id=item_id, **payload.dict())
-    return item_out(item)
+    """Submit the blind re-adjudication (``readjudicate`` at ``version``: 409 when stale); the
+    answer shows the original beside it."""
+    item = services.item_readjudicate(
+        actor=request.actor, item_id=item_id, source=Source.API, **payload.dict()
+    )
+    return item_out(item, request.actor)
 
 
 @router.post("/claim-audits/items/{item_id}/errors", response={200: AuditItemOut, **CONFLICT})
 def record_errors(request: HiqcRequest, item_id: UUID, payload: ErrorsIn):
     """Record the error types found (none, one or more); errors become findings."""
     item = services.item_record_errors(
-        actor=request.actor, item_id=item_id, error_types=payload.error_types
-    )
-    return item_out(item)
+        actor=request.actor, item_id=item_id, error_types=payload.error_types,
+        version=payload.version, source=Source.API,
+    )  # fmt: skip
+    return item_out(item, request.actor)

@@ -22,11 +22,15 @@ class ClaimAuditConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from hiqc.claims.selectors import register_list_guard, register_read_guard
+        from hiqc.core.casework import register_case_kind
         from hiqc.core.navigation import register_link
 
         from . import indicators  # noqa: F401  (declares claims.accuracy_rate)
         from .selectors import blind_pending_claim_ids, claim_read_guard
+        from .services import ITEM_KIND, ROUND_KIND
 
+        register_case_kind(ROUND_KIND)  # rounds and sampled claims: workflow.py
+        register_case_kind(ITEM_KIND)
         register_link("claims", "claimaudit:list", _("理赔质量抽检"), "claims.audit")
         register_read_guard(claim_read_guard)  # blind re-adjudication (standard 5.1.2(3))
         register_list_guard(blind_pending_claim_ids)  # …and its decision hidden in claim lists

@@ -141,16 +141,19 @@ def demo_load(
             )
 
     first, last = _month(today, 1)
+    now = timezone.now()
+    # on the 1st before 10:00 the round is opened "an hour ago", never in the future
+    opened = min(now - timedelta(hours=1), datetime.combine(today, time(9), tzinfo=BEIJING))
     open_round = _round(
         name=f"{first:%Y-%m} 理赔质量抽检", root=root, first=first, last=last,
         method=Method.SIMPLE, margin="0.10", seed=seed * 1000 + 2, creator=creator,
-        at=datetime.combine(last + timedelta(days=1), time(9), tzinfo=BEIJING),
+        at=min(opened, datetime.combine(last + timedelta(days=1), time(9), tzinfo=BEIJING)),
     )  # fmt: skip
     if open_round is not None:
         counts["rounds"] += 1
         items = list(open_round.items.select_related("claim", "round").order_by("claim_id"))
-        now = timezone.now()
-        base = datetime.combine(last + timedelta(days=1), time(10), tzinfo=BEIJING)
+        base = min(opened, datetime.combine(last + timedelta(days=1), time(9), tzinfo=BEIJING))
+        base += timedelta(hours=1)
         for i, item in enumerate(items[:OPEN_REVIEWED]):
             wrong = rng.random() < ERROR_SHARE
             at = min(now - timedelta(minutes=5), base + timedelta(minutes=9 * i))

@@ -18,12 +18,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.claims.enums import Outcome, ReasonCode
-from hiqc.core.models import BaseModel
+from hiqc.core.models import CaseModel
 
 from .enums import ItemStatus, Method, RoundStatus
 
 
-class AuditRound(BaseModel):
+class AuditRound(CaseModel):
+    """A case run by ``workflow.ROUND``; its status is written only by the case engine."""
+
     name = models.CharField(_("名称"), max_length=100)
     org_unit = models.ForeignKey(
         "organisations.OrgUnit",
@@ -44,9 +46,7 @@ class AuditRound(BaseModel):
     sample_size = models.PositiveIntegerField(_("样本量"))
     strata = models.JSONField(_("各层总体与样本"), default=list, blank=True)
     seed = models.BigIntegerField(_("随机种子"))
-    status = models.CharField(
-        _("状态"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.OPEN
-    )
+    status = models.CharField(_("状态"), max_length=20, choices=RoundStatus.choices)
     created_by = models.CharField(_("创建人"), max_length=150)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
@@ -60,8 +60,14 @@ class AuditRound(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def status_label(self) -> str:
+        return str(dict(RoundStatus.choices).get(self.status, self.status))
 
-class AuditItem(BaseModel):
+
+class AuditItem(CaseModel):
+    """A case run by ``workflow.ITEM``; ``assignee`` is the reviewer once they have decided."""
+
     round = models.ForeignKey(
         AuditRound, verbose_name=_("抽检轮次"), on_delete=models.CASCADE, related_name="items"
     )
@@ -85,9 +91,7 @@ class AuditItem(BaseModel):
     )
     original_decided_at = models.DateTimeField(_("原核定时间"))
     # the blind re-adjudication
-    status = models.CharField(
-        _("状态"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING
-    )
+    status = models.CharField(_("状态"), max_length=20, choices=ItemStatus.choices)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("复核人"),
@@ -123,4 +127,8 @@ class AuditItem(BaseModel):
         indexes = [models.Index(fields=["status", "reviewed_at"], name="claimaudit_done_idx")]
 
     def __str__(self) -> str:
-        return f"{self.round_id}:{self.claim_id}"
+        return f"{self.claim.number}（{self.round.name}）"
+
+    @property
+    def status_label(self) -> str:
+        return str(dict(ItemStatus.choices).get(self.status, self.status))

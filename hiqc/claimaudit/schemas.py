@@ -55,6 +55,11 @@ class RoundOut(Schema):
     strata: list[StratumOut]
     seed: int
     status: str
+    status_label: str
+    version: int
+    allowed_actions: list[str] | None = Field(
+        None, description="the actions the caller may take on the round now (complete)"
+    )
     created_by: str
     created_at: datetime
     completed_at: datetime | None
@@ -108,6 +113,12 @@ class AuditItemOut(Schema):
     org_unit_id: UUID
     stratum: int
     status: str
+    status_label: str
+    version: int
+    allowed_actions: list[str] = Field(
+        default_factory=list,
+        description="the actions the caller may take on the item now (readjudicate, record_errors)",
+    )
     review: DecisionOut | None = None
     original: DecisionOut | None = Field(
         None, description="the original decision: only after the reviewer's own is submitted"
@@ -123,9 +134,11 @@ class ReviewIn(Schema):
     )
     reason_code: str = Field("", max_length=30)
     note: str = Field("", max_length=500)
+    version: int | None = Field(None, description="the item's version you saw: 409 when stale")
 
 
 class ErrorsIn(Schema):
     error_types: list[
         Literal["wrong_refusal", "missed_payment", "over_payment", "wrong_amount", "procedure"]
     ] = Field(default_factory=list, max_length=5)
+    version: int | None = Field(None, description="the item's version you saw: 409 when stale")

@@ -38,6 +38,11 @@ def access_unit(actor: Actor, org_unit_id: Any) -> OrgUnit:
     return get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, AUDIT)
 
 
+def units_by_id(ids: Iterable[Any]) -> dict[Any, OrgUnit]:
+    """The units of a drawn sample (already scoped by the round's subtree), by id."""
+    return OrgUnit.objects.in_bulk(list(ids))
+
+
 def units_for_audit(actor: Actor) -> QuerySet[OrgUnit]:
     return scope(actor, OrgUnit.objects.filter(is_active=True), AUDIT).order_by("path")
 
@@ -74,7 +79,9 @@ def access_item(actor: Actor, item_id: Any, *, for_update: bool = False) -> Audi
 def item_list(actor: Actor, round_obj: AuditRound, *, status: str = "") -> QuerySet[AuditItem]:
     qs = scope(
         actor,
-        AuditItem.objects.filter(round=round_obj).select_related("claim", "org_unit", "reviewer"),
+        AuditItem.objects.filter(round=round_obj).select_related(
+            "round", "claim", "org_unit", "reviewer"
+        ),
         AUDIT,
     )
     if status:

@@ -1,6 +1,8 @@
 """Writes for claims accuracy audits (standard 5.1.2(3), 5.3): creating a round (frame, sample
 size, seeded draw), the blind re-adjudication, recording error types (each error a compliance
-finding) and completing a round. Every write is audited with ids and codes only."""
+finding) and completing a round. Rounds and items are case kinds (``workflow.py``): every status
+change goes through the case engine (event, audit, version 409). Every write is audited with ids
+and codes only."""
 
 from __future__ import annotations
 
@@ -11,15 +13,19 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hiqc.claims.enums import Outcome, ReasonCode
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
-from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.casework import CaseKind, Source, case_allowed_actions, case_opened, case_transition
+from hiqc.core.errors import Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
+from hiqc.core.models import CaseModel
 from hiqc.core.stats import sample_size
 
 from . import selectors
@@ -27,12 +33,60 @@ from .enums import CONFIDENCE_LEVELS, ErrorType, ItemStatus, Method, RoundStatus
 from .indicators import accuracy_recompute
 from .models import AuditItem, AuditRound
 from .sampling import DEFAULT_BANDS, draw
+from .workflow import AUDIT, ITEM, ITEM_LABEL, ITEM_WORK, ROUND, ROUND_LABEL
 
-AUDIT = "claims.audit"
 MAX_PERIOD_DAYS = 366
 AMOUNT_TOLERANCE = Decimal("1.00")  # yuan: rounding differences are not amount errors
 FINDING_RULE = "5.1.2(3)"
 FINDING_KIND = "claims.audit_error"
+
+
+# --- the case kinds (registered in apps.py) -------------------------------------------------------
+
+
+def _round_blocked(case: CaseModel, action: str, actor: Actor, at: datetime) -> str | None:
+    """A round is completed only once every sampled claim is fully reviewed."""
+    assert isinstance(case, AuditRound)
+    if action == "complete":
+        left = AuditItem.objects.filter(round_id=case.pk).exclude(status=ItemStatus.DONE).count()
+        if left:
+            return _("还有 {n} 件抽检案件未完成复核。").format(n=left)
+    return None
+
+
+def _item_blocked(case: CaseModel, action: str, actor: Actor, at: datetime) -> str | None:
+    """Why ``actor`` may not take ``action`` on this item now: its round is completed, they
+    handled the claim (recusal), or the errors are for the reviewer who gave the decision."""
+    assert isinstance(case, AuditItem)
+    if case.round.status != RoundStatus.OPEN:
+        return _("该抽检轮次已完成，不能再修改。")
+    if selectors.handled_by(case, actor):
+        return _("不能复核本人经办或核定的理赔案件。")
+    if action == "record_errors" and case.reviewer_id != actor.user_id:
+        return _("差错须由给出复核结论的复核人判定。")
+    return None
+
+
+ROUND_KIND = CaseKind(
+    label=ROUND_LABEL,
+    workflow=ROUND,
+    access=selectors.access_round,
+    name=gettext_lazy("理赔抽检轮次"),
+    view_perm=AUDIT,
+    work_perm=AUDIT,
+    url_for=lambda case_id: reverse("claimaudit:detail", args=[case_id]),
+    blocked=_round_blocked,
+)
+ITEM_KIND = CaseKind(
+    label=ITEM_LABEL,
+    workflow=ITEM,
+    access=selectors.access_item,
+    name=gettext_lazy("抽检案件"),
+    view_perm=AUDIT,
+    work_perm=ITEM_WORK,
+    url_for=lambda case_id: reverse("claimaudit:item", args=[case_id]),
+    blocked=_item_blocked,
+)
 
 
 def _period(start: date, end: date) -> tuple[datetime, datetime]:
@@ -128,16 +182,20 @@ def round_create(
         bands=[str(b) for b in cuts], population=len(frame), sample_size=len(picked),
         strata=[{"index": s.index, "label": s.label, "population": s.population,
                  "sample": s.sample} for s in strata],
-        seed=seed, created_by=actor.username,
+        seed=seed, created_by=actor.username, status=ROUND.initial,
     )  # fmt: skip
     if at is not None:  # a round recorded after the fact (demo, migration) keeps its time
         AuditRound.objects.filter(pk=round_obj.pk).update(created_at=at)
         round_obj.created_at = at
+    opened = at or timezone.now()
+    case_opened(kind=ROUND_KIND, case=round_obj, actor=actor, at=opened, data={
+        "population": len(frame), "sample_size": len(picked), "seed": seed})  # fmt: skip
     by_id = {d.claim_id: d for d in frame}
     handlers = selectors.deciders([c for c, _s in picked])
     names = selectors.user_names(
         [d.assignee_id for d in frame if d.claim_id not in handlers and d.assignee_id]
     )
+    units = selectors.units_by_id({by_id[c].org_unit_id for c, _s in picked})
     items = []
     for claim_id, stratum in picked:
         d = by_id[claim_id]
@@ -146,13 +204,18 @@ def round_create(
         )
         items.append(
             AuditItem(
-                round=round_obj, claim_id=claim_id, org_unit_id=d.org_unit_id, stratum=stratum,
+                round=round_obj, claim_id=claim_id, org_unit=units[d.org_unit_id], stratum=stratum,
                 handler_id=handler_id, handler_name=handler_name or "",
                 original_outcome=d.outcome, original_amount=d.amount_approved,
                 original_reason=d.reason_code or "", original_decided_at=d.decided_at,
+                status=ITEM.initial,
             )
         )  # fmt: skip
     AuditItem.objects.bulk_create(items, batch_size=500)
+    # each sampled claim is a case: its first event (never the original decision)
+    for item in items:
+        case_opened(kind=ITEM_KIND, case=item, actor=actor, at=opened,
+                    data={"round": str(round_obj.pk), "stratum": item.stratum})  # fmt: skip
     audit_record(
         actor=actor,
         action="claimaudit.round_create",
@@ -167,14 +230,32 @@ def round_create(
 # --- the blind re-adjudication --------------------------------------------------------------------
 
 
-def _open_item(actor: Actor, item_id: Any) -> AuditItem:
+def _item_for(actor: Actor, item_id: Any, action: str) -> AuditItem:
+    """The item, locked, after the refusals that are about the person rather than the case (403,
+    as the page and the API have always answered): no ``claims.audit`` over it, a claim they
+    handled, or errors of a decision someone else gave. The same conditions are the kind's
+    domain guard, so the pages and ``allowed_actions`` never offer what would be refused."""
     item = selectors.access_item(actor, item_id, for_update=True)
     require(actor, AUDIT, item)
-    if item.round.status != RoundStatus.OPEN:
-        raise Conflict(_("该抽检轮次已完成，不能再修改。"), state=item.status)
-    if selectors.handled_by(item, actor):
+    if item.status != ItemStatus.DONE and selectors.handled_by(item, actor):
         raise Forbidden(_("不能复核本人经办或核定的理赔案件。"))
+    if (
+        action == "record_errors"
+        and item.status == ItemStatus.COMPARED
+        and item.reviewer_id != actor.user_id
+    ):
+        raise Forbidden(_("差错须由给出复核结论的复核人判定。"))
     return item
+
+
+def _will_apply(
+    kind: CaseKind, case: CaseModel, action: str, actor: Actor, version: int | None, at: datetime
+) -> bool:
+    """Will the engine accept ``action`` now (version, state, permission, domain guard)? Inputs
+    are checked only then, so a stale or impossible action answers 409 before any input error."""
+    return (version is None or version == case.version) and action in case_allowed_actions(
+        kind, case, actor, now=at
+    )
 
 
 def suggested_errors(item: AuditItem) -> list[str]:
@@ -198,22 +279,10 @@ def suggested_errors(item: AuditItem) -> list[str]:
     return []
 
 
-@transaction.atomic
-def item_readjudicate(
-    *,
-    actor: Actor,
-    item_id: Any,
-    outcome: str,
-    amount: Any = None,
-    reason_code: str = "",
-    note: str = "",
-    at: datetime | None = None,
-) -> AuditItem:
-    """The reviewer's own decision, given without seeing the original; afterwards the original
-    decision is shown beside it."""
-    item = _open_item(actor, item_id)
-    if item.status != ItemStatus.PENDING:
-        raise Conflict(_("该案件已提交复核结论。"), state=item.status)
+def _review_inputs(
+    item: AuditItem, outcome: str, amount: Any, reason_code: str, note: str
+) -> tuple[Decimal, str, str]:
+    """(amount, reason code, note) of a blind decision, or ValidationFailed naming the fields."""
     errors: dict[str, list[str]] = {}
     if outcome not in Outcome.values:
         errors["outcome"] = [_("请选择复核结论。")]
@@ -234,17 +303,45 @@ def item_readjudicate(
         errors["note"] = [_("不能超过 {n} 个字。").format(n=500)]
     if errors:
         raise ValidationFailed(_("复核结论有误。"), fields=errors)
+    return value, (reason_code if reason_code in ReasonCode.values else ""), (note or "").strip()
+
+
+@transaction.atomic
+def item_readjudicate(
+    *,
+    actor: Actor,
+    item_id: Any,
+    outcome: str,
+    amount: Any = None,
+    reason_code: str = "",
+    note: str = "",
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = Source.API,
+) -> AuditItem:
+    """The reviewer's own decision, given without seeing the original (``readjudicate``);
+    afterwards the original decision is shown beside it and the item is theirs (assignee) until
+    they record its errors. The event keeps no decision: the comparison lives on the item."""
     now = at or timezone.now()
-    item.status = ItemStatus.COMPARED
-    item.reviewer_id = actor.user_id
+    item = _item_for(actor, item_id, "readjudicate")
+    value, reason, text = Decimal(0), "", ""
+    if _will_apply(ITEM_KIND, item, "readjudicate", actor, version, now):
+        value, reason, text = _review_inputs(item, outcome, amount, reason_code, note)
+    case = case_transition(
+        kind=ITEM_KIND, actor=actor, case_id=item.pk, action="readjudicate",
+        data={"outcome": outcome}, version=version, at=now, source=source, record={},
+    )  # fmt: skip
+    assert isinstance(case, AuditItem)
+    item = case
+    item.reviewer_id = item.assignee_id = actor.user_id
     item.review_outcome = outcome
     item.review_amount = value
-    item.review_reason = reason_code if reason_code in ReasonCode.values else ""
-    item.review_note = (note or "").strip()
+    item.review_reason = reason
+    item.review_note = text
     item.readjudicated_at = now
     item.save(
         update_fields=[
-            "status", "reviewer", "review_outcome", "review_amount", "review_reason",
+            "reviewer", "assignee", "review_outcome", "review_amount", "review_reason",
             "review_note", "readjudicated_at", "updated_at",
         ]
     )  # fmt: skip
@@ -259,29 +356,33 @@ def item_record_errors(
     actor: Actor,
     item_id: Any,
     error_types: Iterable[str],
+    version: int | None = None,
     at: datetime | None = None,
+    source: str = Source.API,
 ) -> AuditItem:
-    """Record none, one or more error types after the comparison; each audited claim with an
-    error becomes one compliance finding (5.1.2(3))."""
-    item = _open_item(actor, item_id)
-    if item.status == ItemStatus.PENDING:
-        raise Conflict(_("请先提交您的复核结论，再判定差错。"), state=item.status)
-    if item.status == ItemStatus.DONE:
-        raise Conflict(_("该案件的差错已判定。"), state=item.status)
-    if item.reviewer_id != actor.user_id:
-        raise Forbidden(_("差错须由给出复核结论的复核人判定。"))
+    """Record none, one or more error types after the comparison (``record_errors``); each
+    audited claim with an error becomes one compliance finding (5.1.2(3))."""
+    now = at or timezone.now()
+    item = _item_for(actor, item_id, "record_errors")
     types = list(dict.fromkeys(str(t) for t in error_types))
-    bad = [t for t in types if t not in ErrorType.values]
-    if bad:
+    if _will_apply(ITEM_KIND, item, "record_errors", actor, version, now) and any(
+        t not in ErrorType.values for t in types
+    ):
         raise ValidationFailed(
             _("差错类型有误。"), fields={"error_types": [_("请从列出的差错类型中选择。")]}
         )
-    now = at or timezone.now()
-    item.errors = [t for t in ErrorType.values if t in types]
+    errors = [t for t in ErrorType.values if t in types]
+    case = case_transition(
+        kind=ITEM_KIND, actor=actor, case_id=item.pk, action="record_errors",
+        data={"error_types": errors}, version=version, at=now, source=source,
+        record={"errors": errors},
+    )  # fmt: skip
+    assert isinstance(case, AuditItem)
+    item = case
+    item.errors = errors
     item.has_error = bool(types)
-    item.status = ItemStatus.DONE
     item.reviewed_at = now
-    item.save(update_fields=["errors", "has_error", "status", "reviewed_at", "updated_at"])
+    item.save(update_fields=["errors", "has_error", "reviewed_at", "updated_at"])
     if item.has_error:
         labels = dict(ErrorType.choices)
         finding_record(
@@ -307,17 +408,22 @@ def item_record_errors(
 
 
 @transaction.atomic
-def round_complete(*, actor: Actor, round_id: Any, at: datetime | None = None) -> AuditRound:
-    """Close a round once every sampled claim has been reviewed."""
-    round_obj = selectors.access_round(actor, round_id, for_update=True)
-    require(actor, AUDIT, round_obj)
-    if round_obj.status != RoundStatus.OPEN:
-        raise Conflict(_("该抽检轮次已完成。"), state=round_obj.status)
-    left = round_obj.items.exclude(status=ItemStatus.DONE).count()
-    if left:
-        raise Conflict(_("还有 {n} 件抽检案件未完成复核。").format(n=left), state=round_obj.status)
-    round_obj.status = RoundStatus.COMPLETED
-    round_obj.completed_at = at or timezone.now()
-    round_obj.save(update_fields=["status", "completed_at", "updated_at"])
-    audit_record(actor=actor, action="claimaudit.round_complete", subject=round_obj, at=at)
-    return round_obj
+def round_complete(
+    *,
+    actor: Actor,
+    round_id: Any,
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = Source.API,
+) -> AuditRound:
+    """Close a round once every sampled claim has been reviewed (``complete``)."""
+    now = at or timezone.now()
+    case = case_transition(
+        kind=ROUND_KIND, actor=actor, case_id=round_id, action="complete", version=version,
+        at=now, source=source,
+    )  # fmt: skip
+    assert isinstance(case, AuditRound)
+    case.completed_at = now
+    case.save(update_fields=["completed_at", "updated_at"])
+    audit_record(actor=actor, action="claimaudit.round_complete", subject=case, at=at)
+    return case

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from hiqc.claims.services import checklist
 from hiqc.core.access import require
+from hiqc.core.casework import Source, case_actions
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.masking import masked
@@ -30,6 +31,14 @@ from .forms import ErrorsForm, ReviewForm, RoundForm
 from .models import AuditItem
 
 AUDIT = "claims.audit"
+
+
+def _version(request: HiqcRequest) -> int | None:
+    """The version the page showed (a stale one answers 409, shown as a message)."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
 
 
 def _form_errors(form: Any, exc: ValidationFailed) -> None:
@@ -89,6 +98,7 @@ def round_detail_page(request: HiqcRequest, round_id: str) -> HttpResponse:
     )
     labels = dict(ErrorType.choices)
     rows = [{"i": i, "errors": [str(labels.get(t, t)) for t in i.errors]} for i in items]
+    allowed, held = case_actions(services.ROUND_KIND, round_obj, actor)
     return render(
         request,
         "claimaudit/detail.html",
@@ -100,6 +110,8 @@ def round_detail_page(request: HiqcRequest, round_id: str) -> HttpResponse:
             "status": status,
             "statuses": ItemStatus.choices,
             "stratified": round_obj.method == Method.STRATIFIED,
+            "can_complete": any(t.name == "complete" for t in allowed),
+            "complete_held": held.get("complete", ""),
         },
     )
 
@@ -119,7 +131,9 @@ def round_next(request: HiqcRequest, round_id: str) -> HttpResponse:
 @require_POST
 def round_complete(request: HiqcRequest, round_id: str) -> HttpResponse:
     try:
-        services.round_complete(actor=request.actor, round_id=round_id)
+        services.round_complete(
+            actor=request.actor, round_id=round_id, version=_version(request), source=Source.PAGE
+        )
         messages.success(request, _("抽检轮次已完成。"))
     except (Conflict, Forbidden) as exc:
         messages.error(request, exc.message)
@@ -137,6 +151,7 @@ def _item_context(request: HiqcRequest, item: AuditItem) -> dict[str, Any]:
         "checklist": checklist(claim),
         "documents": selectors.claim_documents(item),
         "blind": item.status == ItemStatus.PENDING,
+        "version": item.version,
     }
     if item.status != ItemStatus.PENDING:
         labels = dict(ErrorType.choices)
@@ -159,12 +174,16 @@ def item_page(request: HiqcRequest, item_id: str) -> HttpResponse:
     if item.status != ItemStatus.PENDING:  # an earlier audit of a claim still to be reviewed blind
         selectors.claim_read_guard(actor, item.claim)  # would show its original decision
     context = _item_context(request, item)
-    if item.status == ItemStatus.PENDING:
+    # the forms offered are exactly the actions that will succeed now (allowed_actions)
+    allowed, held = case_actions(services.ITEM_KIND, item, actor)
+    offered = {t.name for t in allowed}
+    if "readjudicate" in offered:
         context["form"] = ReviewForm()
-    elif item.status == ItemStatus.COMPARED:
+    elif "record_errors" in offered:
         context["errors_form"] = ErrorsForm(
             initial={"error_types": [str(t) for t in services.suggested_errors(item)]}
         )
+    context["held"] = next(iter(held.values()), "")
     return render(request, "claimaudit/item.html", context)
 
 
@@ -178,7 +197,8 @@ def item_review(request: HiqcRequest, item_id: str) -> HttpResponse:
         try:
             services.item_readjudicate(
                 actor=actor, item_id=item_id, outcome=d["outcome"], amount=d["amount"],
-                reason_code=d["reason_code"], note=d["note"],
+                reason_code=d["reason_code"], note=d["note"], version=_version(request),
+                source=Source.PAGE,
             )  # fmt: skip
             return redirect("claimaudit:item", item_id=item_id)
         except ValidationFailed as exc:
@@ -201,7 +221,10 @@ def item_errors(request: HiqcRequest, item_id: str) -> HttpResponse:
     form = ErrorsForm(request.POST)
     types = form.cleaned_data["error_types"] if form.is_valid() else ["?"]
     try:
-        item = services.item_record_errors(actor=actor, item_id=item_id, error_types=types)
+        item = services.item_record_errors(
+            actor=actor, item_id=item_id, error_types=types, version=_version(request),
+            source=Source.PAGE,
+        )  # fmt: skip
     except (Conflict, ValidationFailed) as exc:
         messages.error(request, exc.message)
         return redirect("claimaudit:item", item_id=item_id)

@@ -30,9 +30,10 @@ class ConsultationsConfig(AppConfig):
         from hiqc.core.navigation import register_link
 
         from . import indicators
-        from .services import KIND
+        from .services import KIND, SUGGESTION_KIND
 
         register_case_kind(KIND)
+        register_case_kind(SUGGESTION_KIND)  # suggestions: workflow.SUGGESTION
         indicators.register()
         register_link("service", "consultations:create", _("登记咨询"), "consultations.handle")
         register_link("service", "consultations:list", _("咨询记录"), "consultations.view")

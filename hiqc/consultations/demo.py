@@ -15,6 +15,9 @@ times), not through 30,000 × 3 calls of ``case_transition``: that would take mi
 the kernel's ``apply_effects``) only for the cases left open, which are the ones a clock matters
 for; the demo run as a whole is audited once by ``demo_load``.
 
+Suggestions converted from them are written the same way, each a case of its own (its ``create``
+event, and ``adopt`` / ``decline`` for those already decided, by the workflow's own steps).
+
 Deterministic and idempotent: case *i* is ``ZXD`` + 6 digits, drawn from its own random stream
 seeded by (seed, i); a re-run creates only the numbers that are missing.
 """
@@ -41,10 +44,9 @@ from hiqc.customers.models import Customer
 from hiqc.customers.selectors import mobile_hash
 
 from .enums import ConsultationStatus as S
-from .enums import SuggestionStatus
 from .models import Consultation, Suggestion, Topic
-from .services import KIND, consultation_clean, reply_clock
-from .workflow import REPLY
+from .services import KIND, SUGGESTION_KIND, consultation_clean, reply_clock
+from .workflow import REPLY, SUGGESTION
 
 PER_CUSTOMER = 1.5
 MAX_COUNT = 30_000
@@ -245,20 +247,46 @@ def demo_load(
                 case.status = S.CONVERTED_SUGGESTION
                 trail.append(("convert_suggestion", S.ANSWERED, case.status, done))
                 decided = rng.random() < 0.6 and now - done > timedelta(days=14)
-                suggestions.append(
-                    Suggestion(
-                        number=f"JYD{i:06d}",
-                        org_unit=unit,
-                        consultation=case,
-                        customer_id=customer_id,
-                        content=rng.choice(SUGGESTIONS),
-                        status=rng.choice([SuggestionStatus.ADOPTED, SuggestionStatus.NOT_ADOPTED])
-                        if decided
-                        else SuggestionStatus.REGISTERED,
-                        response="已纳入服务改进评估。" if decided else "",
-                        decided_at=done + timedelta(days=10) if decided else None,
-                    )
+                # a case of its own, as the engine leaves it: created on conversion, then
+                # (perhaps) adopted or declined by the agent who converted it
+                action = rng.choice(("adopt", "decline")) if decided else ""
+                decided_at = done + timedelta(days=10)
+                suggestion = Suggestion(
+                    number=f"JYD{i:06d}",
+                    org_unit=unit,
+                    consultation=case,
+                    customer_id=customer_id,
+                    content=rng.choice(SUGGESTIONS),
+                    status=SUGGESTION.initial,
+                    response="已纳入服务改进评估。" if decided else "",
+                    decided_at=decided_at if decided else None,
+                    decided_by=agent if decided else None,
+                    assignee=agent,
                 )
+                strail = [("create", "", suggestion.status, done)]
+                if action:
+                    step = SUGGESTION.step(action, from_state=suggestion.status)
+                    strail.append((action, suggestion.status, step.target, decided_at))
+                    suggestion.status = step.target
+                suggestion.version = len(strail)
+                suggestions.append(suggestion)
+                events += [
+                    CaseEvent(
+                        case_type=SUGGESTION_KIND.label,
+                        case_id=str(suggestion.pk),
+                        org_path=unit.path,
+                        activity=activity,
+                        from_state=from_state,
+                        to_state=to_state,
+                        at=at,
+                        actor_id=agent.pk if agent is not None else None,
+                        actor_name=agent.username if agent is not None else "demo_load",
+                        source=CaseEvent.Source.SYSTEM,
+                        source_system="demo",
+                        data={"consultation_id": str(case.pk)} if activity == "create" else {},
+                    )
+                    for activity, from_state, to_state, at in strail
+                ]
             else:
                 case.status, case.resolved_at = S.RESOLVED, done
                 trail.append(("resolve", S.ANSWERED, S.RESOLVED, done))

@@ -107,6 +107,13 @@ class SuggestionDecideForm(forms.Form):
     )
     response = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, offered=None, **kwargs):
+        """``offered``: the decisions the workflow allows the user now (all when None)."""
+        super().__init__(*args, **kwargs)
+        if offered is not None:
+            field = self.fields["status"]
+            field.choices = [c for c in field.choices if c[0] in offered]  # type: ignore[attr-defined]
+
 
 # A default dispute type from the topic category the consultation already holds (CP-5).
 DISPUTE_FOR_CATEGORY = {

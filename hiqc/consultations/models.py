@@ -130,8 +130,9 @@ class Consultation(CaseModel):
         return str(dict(ConsultationStatus.choices).get(self.status, self.status))
 
 
-class Suggestion(BaseModel):
-    """A customer's suggestion (建议), usually converted from a consultation (4.1.3(3))."""
+class Suggestion(CaseModel):
+    """A customer's suggestion (建议), usually converted from a consultation (4.1.3(3)), run by
+    the workflow ``workflow.SUGGESTION``. ``assignee`` is the agent who follows it up."""
 
     number = models.CharField(_("建议编号"), max_length=32, unique=True)
     org_unit = models.ForeignKey(
@@ -157,12 +158,7 @@ class Suggestion(BaseModel):
         related_name="suggestions",
     )
     content = models.TextField(_("建议内容"))
-    status = models.CharField(
-        _("状态"),
-        max_length=20,
-        choices=SuggestionStatus.choices,
-        default=SuggestionStatus.REGISTERED,
-    )
+    status = models.CharField(_("状态"), max_length=20, choices=SuggestionStatus.choices)
     response = models.TextField(_("处理意见"), blank=True)
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -183,3 +179,7 @@ class Suggestion(BaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def status_label(self) -> str:
+        return str(dict(SuggestionStatus.choices).get(self.status, self.status))

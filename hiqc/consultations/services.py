@@ -1,7 +1,7 @@
 """Every write to consultations, suggestions and the topic taxonomy (DESIGN rules 1, 3).
 
 A consultation's status changes only through ``consultation_act`` → ``case_transition`` (the case
-engine): standard 4.1.1 (a defined process across channels), 4.1.3(2) (first-contact resolution),
+engine), a suggestion's only through ``suggestion_decide`` → ``case_transition``: standard 4.1.1 (a defined process across channels), 4.1.3(2) (first-contact resolution),
 4.1.3(3) (conversion into a complaint or a suggestion, linked both ways) and 4.1.3(4) (recording reference).
 """
 
@@ -26,7 +26,13 @@ from hiqc.complaints.services import complaint_register
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit
-from hiqc.core.casework import CaseKind, Source, case_opened, case_transition
+from hiqc.core.casework import (
+    CaseKind,
+    Source,
+    case_allowed_actions,
+    case_opened,
+    case_transition,
+)
 from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Forbidden, NotFound, ValidationFailed
 from hiqc.core.processes import process_version_in_force
@@ -36,7 +42,7 @@ from hiqc.customers.selectors import access_customer, mobile_hash
 from hiqc.customers.validation import is_mobile, normalise_mobile
 from hiqc.organisations.models import OrgUnit
 
-from .enums import ConsultationStatus, SuggestionStatus
+from .enums import ConsultationStatus
 from .models import Consultation, Suggestion, Topic, TopicCategory
 from .selectors import access_consultation, access_suggestion, category_get, topic_get
 from .workflow import (
@@ -46,6 +52,9 @@ from .workflow import (
     HANDLE,
     PROCESS,
     REPLY,
+    SUGGESTION,
+    SUGGESTION_ACTIONS,
+    SUGGESTION_PROCESS,
     VIEW,
 )
 
@@ -73,6 +82,15 @@ KIND = CaseKind(
     view_perm=VIEW,
     work_perm=HANDLE,
     url_for=_url,
+)
+SUGGESTION_KIND = CaseKind(
+    label=SUGGESTION_PROCESS,
+    workflow=SUGGESTION,
+    access=access_suggestion,
+    name=gettext_lazy("建议"),
+    view_perm=VIEW,
+    work_perm=HANDLE,
+    url_for=lambda case_id: reverse("consultations:suggestion", args=[case_id]),
 )
 
 
@@ -383,11 +401,16 @@ def _act(
     elif action == "convert_suggestion":
         suggestion = Suggestion.objects.create(
             number=suggestion_number,
-            org_unit_id=case.org_unit_id,
+            org_unit=case.org_unit,
             consultation=case,
             customer_id=case.customer_id,
             content=data["content"],
+            status=SUGGESTION.initial,
+            assignee_id=actor.user_id,  # who converted it follows it up (4.1.3(3) 跟踪)
         )
+        # the suggestion is a case of its own; its event keeps the link, never the content
+        case_opened(kind=SUGGESTION_KIND, case=suggestion, actor=actor, at=at, source=source,
+                    data={"consultation_id": str(case.pk)})  # fmt: skip
         audit_record(
             actor=actor, action="suggestion.create", subject=suggestion, fields=["content"]
         )
@@ -426,34 +449,50 @@ def _register_complaint(
 
 @transaction.atomic
 def suggestion_decide(
-    *, actor: Actor, suggestion_id: Any, status: str, response: str, at: datetime | None = None
+    *,
+    actor: Actor,
+    suggestion_id: Any,
+    status: str,
+    response: str,
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = Source.API,
 ) -> Suggestion:
-    """Adopt or decline a suggestion with a response (4.1.3(3): feed back and track)."""
-    suggestion = access_suggestion(actor, suggestion_id, for_update=True)
-    require(actor, HANDLE, suggestion)
-    errors: dict[str, list[str]] = {}
-    if suggestion.status != SuggestionStatus.REGISTERED:
-        raise ValidationFailed(
-            _("该建议已处理。"), fields={"status": [_("该建议已处理，不能再次处理。")]}
-        )
-    if status not in (SuggestionStatus.ADOPTED, SuggestionStatus.NOT_ADOPTED):
-        errors["status"] = [_("请选择采纳或不采纳。")]
+    """Adopt (``adopt``) or decline (``decline``) a suggestion with a response (4.1.3(3): feed
+    back and track), through the case engine: a decided suggestion answers 409, as does a stale
+    ``version``. The response is free text and stays on the suggestion, not in the event."""
+    at = at or timezone.now()
+    action = SUGGESTION_ACTIONS.get(status)
     response = (response or "").strip()
-    if not response:
-        errors["response"] = [_("请填写处理意见。")]
-    if errors:
-        raise ValidationFailed(_("建议处理信息有误。"), fields=errors)
-    suggestion.status, suggestion.response = status, response
-    suggestion.decided_at, suggestion.decided_by_id = at or timezone.now(), actor.user_id
-    suggestion.save(update_fields=["status", "response", "decided_at", "decided_by", "updated_at"])
+    suggestion = access_suggestion(actor, suggestion_id, for_update=True)
+    current = (version is None or version == suggestion.version) and bool(
+        case_allowed_actions(SUGGESTION_KIND, suggestion, actor, now=at)
+    )
+    if current:  # inputs are judged once the engine would take a decision at all
+        errors: dict[str, list[str]] = {}
+        if action is None:
+            errors["status"] = [_("请选择采纳或不采纳。")]
+        if not response:
+            errors["response"] = [_("请填写处理意见。")]
+        if len(response) > ANSWER_MAX:
+            errors["response"] = [_("处理意见不能超过 4000 个字。")]
+        if errors:
+            raise ValidationFailed(_("建议处理信息有误。"), fields=errors)
+    case = case_transition(
+        kind=SUGGESTION_KIND, actor=actor, case_id=suggestion.pk, action=action or "adopt",
+        data={"response": response}, version=version, at=at, source=source, record={},
+    )  # fmt: skip
+    assert isinstance(case, Suggestion)
+    case.response, case.decided_at, case.decided_by_id = response, at, actor.user_id
+    case.save(update_fields=["response", "decided_at", "decided_by", "updated_at"])
     audit_record(
         actor=actor,
         action="suggestion.decide",
-        subject=suggestion,
+        subject=case,
         fields=["status", "response"],
-        data={"status": status},
+        data={"status": case.status},
     )
-    return suggestion
+    return case
 
 
 # --- topic taxonomy (head-office configuration) -----------------------------------------------------

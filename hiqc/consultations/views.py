@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
-from hiqc.core.casework import Source, case_representation
+from hiqc.core.casework import Source, case_allowed_actions, case_representation
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import Deadline
@@ -25,7 +25,14 @@ from .forms import (
     ConsultationFilterForm,
     SuggestionDecideForm,
 )
-from .workflow import ACTION_LABELS, COMPLAINT_INPUTS, CONFIGURE_PERM, HANDLE, VIEW
+from .workflow import (
+    ACTION_LABELS,
+    COMPLAINT_INPUTS,
+    CONFIGURE_PERM,
+    HANDLE,
+    SUGGESTION_ACTIONS,
+    VIEW,
+)
 
 
 def mask_name(name: str) -> str:
@@ -272,28 +279,40 @@ def suggestion_list_page(request: HiqcRequest) -> HttpResponse:
 def suggestion_detail_page(request: HiqcRequest, suggestion_id: str) -> HttpResponse:
     actor = request.actor
     suggestion = selectors.access_suggestion(actor, suggestion_id)
-    form = SuggestionDecideForm(request.POST or None)
+    # the decisions offered are exactly the actions the engine will take now (allowed_actions)
+    allowed = case_allowed_actions(services.SUGGESTION_KIND, suggestion, actor)
+    offered = [status for status, action in SUGGESTION_ACTIONS.items() if action in allowed]
+    form = SuggestionDecideForm(request.POST or None, offered=offered)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
         try:
             services.suggestion_decide(
                 actor=actor,
                 suggestion_id=suggestion.pk,
                 status=form.cleaned_data["status"],
                 response=form.cleaned_data["response"],
+                version=version,
+                source=Source.PAGE,
             )
             messages.success(request, _("建议已处理。"))
             return redirect("consultations:suggestion", suggestion_id=suggestion.pk)
+        except Conflict as exc:  # decided meanwhile, or a stale page
+            messages.error(request, exc.message)
+            return redirect("consultations:suggestion", suggestion_id=suggestion.pk)
         except ValidationFailed as exc:
             _attach(form, exc)
+            status = 422
+    elif request.method == "POST":
+        status = 422
     return render(
         request,
         "consultations/suggestion.html",
-        {
-            "s": suggestion,
-            "form": form,
-            "can_decide": actor.can(HANDLE, suggestion.org_unit.path)
-            and suggestion.status == "registered",
-        },
+        {"s": suggestion, "form": form, "can_decide": bool(offered)},
+        status=status,
     )
 
 

@@ -1,4 +1,5 @@
-"""The consultation process as data (DESIGN §4 rule 3; standard 4.1.1, 4.1.3(2)(3)).
+"""The consultation process and the suggestion process as data (DESIGN §4 rule 3; standard
+4.1.1, 4.1.3(2)(3)).
 
 已受理 received → 已答复 answered → 已办结 resolved, or from answered 已转投诉 / 已转建议.
 
@@ -16,6 +17,7 @@ from hiqc.core.calendar import Unit
 from hiqc.core.workflow import Clock, Stop, T, Workflow
 
 from .enums import ConsultationStatus as S
+from .enums import SuggestionStatus as G
 
 HANDLE = "consultations.handle"
 VIEW = "consultations.view"
@@ -54,3 +56,32 @@ CONSULTATION = Workflow.build(
 )  # fmt: skip
 
 ACTION_LABELS = {"create": "受理", **{t.name: t.label for t in CONSULTATION.transitions}}
+
+
+# --- suggestions (建议; 4.1.3(3): record, feed back and track) ----------------------------------
+#
+# 已登记 registered → 已采纳 adopted (``adopt``) or 未采纳 not_adopted (``decline``), each with the
+# response fed back. No clock: 4.1.3(3) asks for suggestions to be handled "及时" (promptly) but
+# names no period, regulations.md has no limit for suggestions (CP-* cover complaints only) and
+# the app has no rule of its own; a time target would be an invention, not a requirement.
+# Who acts: whoever may handle consultations over the suggestion's unit (``consultations.handle``,
+# as before), so "my work" lists a registered suggestion to them; it is assigned to the agent who
+# converted the consultation, so it is theirs to follow up ("跟踪").
+
+SUGGESTION_PROCESS = "consultations.suggestion"  # the case kind label
+
+SUGGESTION = Workflow.build(
+    name="suggestion",
+    states=G,
+    initial=G.REGISTERED,
+    final=[G.ADOPTED, G.NOT_ADOPTED],
+    transitions=[
+        T("adopt", G.REGISTERED, G.ADOPTED, perm=HANDLE, label=gettext_noop("采纳"),
+          requires=["response"]),
+        T("decline", G.REGISTERED, G.NOT_ADOPTED, perm=HANDLE, label=gettext_noop("不采纳"),
+          requires=["response"]),
+    ],
+)  # fmt: skip
+
+# the decision a page or an API client names (a status) → the action that reaches it
+SUGGESTION_ACTIONS: dict[str, str] = {G.ADOPTED: "adopt", G.NOT_ADOPTED: "decline"}

@@ -144,3 +144,24 @@ def test_the_claims_list_api_hides_the_decision_of_a_claim_the_caller_reviews_bl
     services.item_readjudicate(actor=actors["reviewer"], item_id=item.pk, outcome="approve",
                                amount="4321.09")  # fmt: skip
     assert row("reviewer")["outcome"] == claim.outcome
+
+
+def test_the_api_withholds_an_earlier_audit_while_a_new_blind_review_of_the_claim_is_pending(
+    actors, personas, org
+):
+    """The item page's rule on the API: the earlier item answers 403 and the round's item list
+    carries neither its review nor its original decision."""
+    _claim, first = _round(actors, org)
+    services.item_readjudicate(actor=actors["quality_lead"], item_id=first.pk, outcome="approve",
+                               amount="4321.09")  # fmt: skip
+    client = _client(personas, "reviewer")
+    assert client.get(f"/api/v1/claim-audits/items/{first.pk}").json()["original"]["amount"]
+    services.round_create(actor=actors["reviewer"], name="复查", org_unit_id=org["HO"].pk,
+                          period_start=date(2026, 3, 1), period_end=date(2026, 3, 31))  # fmt: skip
+
+    one = client.get(f"/api/v1/claim-audits/items/{first.pk}")
+    listed = client.get(f"/api/v1/claim-audits/rounds/{first.round_id}/items").json()["items"]
+
+    assert one.status_code == 403 and one.json()["code"] == "blind_review_pending"
+    row = next(r for r in listed if r["id"] == str(first.pk))
+    assert (row["original"], row["review"], row["suggested_errors"]) == (None, None, [])

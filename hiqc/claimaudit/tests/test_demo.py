@@ -12,7 +12,7 @@ from hiqc.claimaudit.demo import demo_load
 from hiqc.claimaudit.models import AuditItem, AuditRound
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
-from hiqc.core.models import Finding
+from hiqc.core.models import CaseEvent, Finding
 
 from .factories import decided_claims
 
@@ -44,4 +44,11 @@ def test_the_demo_completes_one_round_and_leaves_one_open_and_is_idempotent(org,
     assert not AuditItem.objects.filter(reviewer=personas["reviewer"], round=open_round).exists()
     assert counts["rounds"] == 2 and counts["reviews"] == done.sample_size + 15
     assert Finding.objects.filter(kind="claims.audit_error").count() == counts["errors"]
+    # through the case engine: one event per state each round and item has been in
+    for label, model in (
+        ("claimaudit.auditround", AuditRound),
+        ("claimaudit.audititem", AuditItem),
+    ):
+        versions = sum(model.objects.values_list("version", flat=True))
+        assert CaseEvent.objects.filter(case_type=label).count() == versions
     assert _load(org, personas) == {"rounds": 0, "reviews": 0, "errors": 0}

@@ -56,6 +56,19 @@ def test_demo_consultations_are_realistic_and_a_rerun_adds_nothing(monkeypatch):
         [c for c in cases if c.status in ("received", "answered")]
     )
     suggestions = Suggestion.objects.count()
+    # suggestions are cases as the engine leaves them: a create event, then the decision if any
+    trail: dict[str, list[tuple[str, str]]] = {}
+    for case_id, activity, to_state in (
+        CaseEvent.objects.filter(case_type="consultations.suggestion")
+        .order_by("at", "id")
+        .values_list("case_id", "activity", "to_state")
+    ):
+        trail.setdefault(case_id, []).append((activity, to_state))
+    for s in Suggestion.objects.all():
+        expected = [("create", "registered")]
+        if s.status != "registered":
+            expected.append(({"adopted": "adopt", "not_adopted": "decline"}[s.status], s.status))
+        assert trail[str(s.pk)] == expected and s.version == len(expected)
 
     call_command("demo_load", customers=400, verbosity=0, stdout=StringIO())
     assert Consultation.objects.count() == 600

@@ -332,7 +332,7 @@ def test_an_answered_consultation_converts_into_a_suggestion_linked_both_ways(
         response="纳入下季度短信服务优化。",
     )
     assert decided.status == SuggestionStatus.ADOPTED
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Conflict):  # decided once: the workflow has no second decision
         services.suggestion_decide(
             actor=actors["supervisor"],
             suggestion_id=suggestion.pk,
