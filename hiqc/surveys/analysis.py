@@ -365,7 +365,7 @@ def plan_results(plan: SurveyPlan, *, start: datetime | None = None, end: dateti
     )
     questions = list(
         Question.objects.filter(questionnaire_id__in=questionnaire_ids).order_by(
-            "questionnaire__version", "position"
+            "questionnaire__number", "position"
         )
     )
     seen: set[str] = set()

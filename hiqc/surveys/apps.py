@@ -36,12 +36,18 @@ class SurveysConfig(AppConfig):
         )
         from django.utils.translation import gettext_lazy as _
 
+        from hiqc.core.casework import register_case_kind
         from hiqc.core.navigation import register_link
 
         from . import indicators  # noqa: F401  (declares the satisfaction indicators)
+        from .mystery import SCENARIO_KIND, VISIT_KIND
+        from .questionnaires import QUESTIONNAIRE_KIND
         from .rules import register_rules
+        from .services import PLAN_KIND
 
         register_rules()
+        for kind in (PLAN_KIND, QUESTIONNAIRE_KIND, SCENARIO_KIND, VISIT_KIND):
+            register_case_kind(kind)
         register_link("service", "surveys:plans", _("满意度调查"), "surveys.view")
         register_link("service", "surveys:interviews", _("电话回访"), "surveys.interview")
         register_link("service", "surveys:mystery_visits", _("神秘客户走访"), "surveys.shop")

@@ -24,18 +24,29 @@ from django.utils import timezone
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
+from hiqc.core.casework import case_opened
 from hiqc.core.crypto import encrypt
 from hiqc.core.indicators import indicators_compute
+from hiqc.core.models import CaseEvent
 from hiqc.customers.masking import mask_mobile
 from hiqc.customers.models import Customer
 from hiqc.organisations.models import OrgUnit, User
 
-from .enums import Delivery, InvitationStatus, PlanStatus, QuestionKind, ResponseMode
+from .enums import Delivery, InvitationStatus, QuestionKind, ResponseMode
 from .frames import Candidate, frame_candidates
 from .indicators import INDICATORS
 from .models import Invitation, Question, Questionnaire, SurveyPlan, SurveyResponse
 from .mystery_demo import mystery_demo_load
-from .services import TOKEN_CONTEXT, plan_design, selected, stratum_of, token_hash
+from .questionnaires import questionnaire_create, questionnaire_publish
+from .services import (
+    PLAN_KIND,
+    TOKEN_CONTEXT,
+    plan_act,
+    plan_design,
+    selected,
+    stratum_of,
+    token_hash,
+)
 
 DAYS = 365
 REASONS = [("slow", "理赔/处理速度慢"), ("docs", "材料要求繁琐"), ("unclear", "说明不清楚"),
@@ -50,12 +61,13 @@ COMMENTS = {
 }  # fmt: skip
 
 
-def _questionnaire(code: str, title: str, intro: str, subject: str) -> Questionnaire:
-    found = Questionnaire.objects.filter(code=code).order_by("-version").first()
+def _questionnaire(
+    code: str, title: str, intro: str, subject: str, *, actor: Actor, at: datetime
+) -> Questionnaire:
+    found = Questionnaire.objects.filter(code=code).order_by("-number").first()
     if found is not None:
         return found
-    q = Questionnaire.objects.create(code=code, title=title, intro=intro, status="published",
-                                     published_at=timezone.now(), published_by="demo")  # fmt: skip
+    q = questionnaire_create(actor, code=code, title=title, intro=intro, at=at)
     rows = [
         ("overall", QuestionKind.SCALE, f"您对本次{subject}服务的总体满意度？", True, {}, "service", True),
         ("speed", QuestionKind.SCALE, f"您对{subject}处理速度的满意度？", False, {}, "service", False),
@@ -72,7 +84,7 @@ def _questionnaire(code: str, title: str, intro: str, subject: str) -> Questionn
                  if kind == QuestionKind.MULTIPLE else [])
         for i, (c, kind, text, req, cond, scale, overall) in enumerate(rows)
     )  # fmt: skip
-    return q
+    return questionnaire_publish(actor, q, at=at, source=CaseEvent.Source.SYSTEM)
 
 
 def _score(rng: random.Random, latent: float, noise: float) -> int:
@@ -103,7 +115,7 @@ def demo_load(
 ) -> dict[str, int]:
     now = timezone.now()
     if SurveyPlan.objects.exists():  # surveys already there: mystery shopping is its own step
-        return mystery_demo_load(seed=seed, now=now)
+        return mystery_demo_load(seed=seed, now=now, actor=actor)
     rng = random.Random(seed * 7 + 6)
     today = now.astimezone(BEIJING).date()
     start_day = today - timedelta(days=DAYS)
@@ -115,6 +127,7 @@ def demo_load(
         ("complaint-csat", "投诉处理满意度调查", "投诉处理", "complaints_decided", 100, 5, "投诉处理决定后满意度回访"),
         ("consult-csat", "咨询服务满意度调查", "咨询", "consultations_closed", 22, 1, "咨询办结后满意度调查"),
     ]  # fmt: skip
+    opened = datetime.combine(start_day, datetime.min.time(), BEIJING)
     fatigue: dict[Any, datetime] = {}
     invitations: list[Invitation] = []
     responses: list[SurveyResponse] = []
@@ -122,19 +135,22 @@ def demo_load(
     with transaction.atomic():
         for code, title, subject, frame, percent, delay, name in specs:
             q = _questionnaire(
-                code, title, "感谢您抽出 2 分钟评价我们的服务。您的回答仅用于改进服务。", subject
-            )
+                code, title, "感谢您抽出 2 分钟评价我们的服务。您的回答仅用于改进服务。", subject,
+                actor=actor, at=opened,
+            )  # fmt: skip
             plan = SurveyPlan.objects.create(
                 name=name, goal=f"了解客户对{subject}服务的满意度，找出需要改进的环节（4.3.1）",
                 org_unit=root, frame=frame, method="online", questionnaire=q,
                 start_date=start_day, frequency="continuous", sampling_percent=percent,
                 delay_days=delay, fatigue_days=90, valid_days=14, reminder_days=5,
-                expected_response_percent=35, stratify_by="org_unit",
-                status=PlanStatus.ACTIVE, created_by="demo",
+                expected_response_percent=35, stratify_by="org_unit", created_by="demo",
             )  # fmt: skip
             design = plan_design(plan)
             plan.sample_size, plan.quotas = design.completes, design.quotas
             plan.save(update_fields=["sample_size", "quotas"])
+            case_opened(kind=PLAN_KIND, case=plan, actor=actor, at=opened,
+                        source=CaseEvent.Source.SYSTEM)  # fmt: skip
+            plan = plan_act(actor, plan.pk, "activate", at=opened, source=CaseEvent.Source.SYSTEM)
             counts["plans"] += 1
             window = (datetime.combine(start_day, datetime.min.time(), BEIJING), now)
             cands = [c for c in frame_candidates(frame, org_path=root.path, start=window[0],
@@ -212,5 +228,5 @@ def demo_load(
         counts["indicator_rows"] = counts.get("indicator_rows", 0) + indicators_compute(
             codes=codes, granularity=granularity, start=first, end=end
         )
-    counts.update(mystery_demo_load(seed=seed, now=now))
+    counts.update(mystery_demo_load(seed=seed, now=now, actor=actor))
     return counts

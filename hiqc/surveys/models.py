@@ -25,7 +25,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.crypto import EncryptedTextField
-from hiqc.core.models import BaseModel
+from hiqc.core.models import BaseModel, CaseModel
 
 from .enums import (
     Delivery,
@@ -41,32 +41,37 @@ from .enums import (
 )
 
 
-class Questionnaire(BaseModel):
+class Questionnaire(CaseModel):
+    """A questionnaire version: a case of ``workflow.QUESTIONNAIRE_WORKFLOW`` (draft → published
+    → retired). ``number`` is the version number within the code (v1, v2, …); ``version`` (from
+    CaseModel) is the row's edit counter for the 409 on a stale page."""
+
     code = models.SlugField(_("编码"), max_length=40)
-    version = models.PositiveIntegerField(_("版本"), default=1)
+    number = models.PositiveIntegerField(_("版本号"), default=1)
     title = models.CharField(_("标题"), max_length=120)
     intro = models.TextField(_("开场说明"), blank=True)
     status = models.CharField(
-        _("状态"), max_length=10, choices=QuestionnaireStatus.choices,
+        _("状态"), max_length=40, db_index=True, choices=QuestionnaireStatus.choices,
         default=QuestionnaireStatus.DRAFT,
     )  # fmt: skip
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.CharField(_("发布人"), max_length=150, blank=True)
+    # head-office configuration shared by every branch: owned by the head office (the root unit's
+    # path), so the engine checks ``surveys.manage`` over the head office for its actions
+    org_path = models.CharField(_("机构路径"), max_length=255, blank=True)
 
-    unscoped: ClassVar[str] = "head-office configuration shared by every branch"
+    scope_path: ClassVar[str] = "org_path"
 
     class Meta:
-        ordering = ("code", "-version")
+        ordering = ("code", "-number")
         verbose_name = _("问卷")
         verbose_name_plural = _("问卷")
         constraints = [
-            models.UniqueConstraint(
-                fields=("code", "version"), name="surveys_questionnaire_version"
-            )
+            models.UniqueConstraint(fields=("code", "number"), name="surveys_questionnaire_version")
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} v{self.version}"
+        return f"{self.title} v{self.number}"
 
     @property
     def frozen(self) -> bool:
@@ -106,7 +111,9 @@ class Question(BaseModel):
         return self.text
 
 
-class SurveyPlan(BaseModel):
+class SurveyPlan(CaseModel):
+    """A survey plan: a case of ``workflow.PLAN_WORKFLOW`` (draft → active → closed)."""
+
     name = models.CharField(_("名称"), max_length=120)
     goal = models.TextField(_("调查目标"))
     org_unit = models.ForeignKey(
@@ -143,8 +150,9 @@ class SurveyPlan(BaseModel):
     reminder_days = models.PositiveSmallIntegerField(_("几天未答发送提醒"), default=5)
     retention_days = models.PositiveIntegerField(_("答卷保存期限（天）"), default=730)
     status = models.CharField(
-        _("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
-    )
+        _("状态"), max_length=40, db_index=True, choices=PlanStatus.choices,
+        default=PlanStatus.DRAFT,
+    )  # fmt: skip
     created_by = models.CharField(_("创建人"), max_length=150, blank=True)
 
     scope_path: ClassVar[str] = "org_unit__path"

@@ -35,14 +35,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hiqc.callcentre.enums import CallQueue
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
+from hiqc.core.casework import CaseKind, case_opened, case_transition
+from hiqc.core.deadlines import DeadlineError, deadline_build, deadline_start
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.findings import finding_record
-from hiqc.core.models import Finding
+from hiqc.core.models import CaseEvent, CaseModel, Deadline, Finding
 from hiqc.core.rules import rule_value
 from hiqc.organisations.models import OrgUnit, User
 from hiqc.organisations.services import actor_for_user
@@ -59,7 +62,10 @@ from .mystery_models import (
     ScenarioStatus,
     VisitStatus,
 )
-from .mystery_selectors import CASE_TYPE, MANAGE, SHOP
+from .mystery_selectors import CASE_TYPE, MANAGE, SHOP, VIEW, access_scenario, access_visit
+from .mystery_workflow import RESULT, SCENARIO_WORKFLOW, VISIT_WORKFLOW
+from .staff_selectors import head_office_path
+from .workflow import ASSIGNEE_ONLY
 
 FINDING_RULE = "4.3.1"
 KIND_FATAL = "surveys.mystery.fatal"
@@ -202,6 +208,142 @@ def check_evidence(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str
     return clean, errors
 
 
+# --- the case kinds -------------------------------------------------------------------------------
+
+
+def scenario_problems(scenario: MysteryScenario) -> str | None:
+    """Why a draft cannot be published (None when it can): it needs a weighted item."""
+    if not scenario.items.filter(fatal=False).exists():
+        return _("场景至少需要一个计分的检查项。")
+    return None
+
+
+def _scenario_url(case_id: str) -> str:
+    from django.urls import reverse
+
+    return reverse("surveys:mystery_scenario", args=[case_id])
+
+
+def _scenario_blocked(case: CaseModel, action: str, actor: Actor, at: datetime) -> str | None:
+    assert isinstance(case, MysteryScenario)
+    if action == "publish":
+        return scenario_problems(case)
+    if (
+        action == "retire"
+        and not MysteryScenario.objects.filter(
+            code=case.code, number__gt=case.number, status=ScenarioStatus.PUBLISHED
+        ).exists()
+    ):
+        return _("已发布的版本在发布新版本时自动停用。")
+    return None
+
+
+SCENARIO_KIND = CaseKind(
+    label="surveys.mysteryscenario",
+    workflow=SCENARIO_WORKFLOW,
+    access=access_scenario,
+    name=gettext_lazy("神秘客户场景版本"),
+    view_perm=VIEW,
+    work_perm=ASSIGNEE_ONLY,  # the author of a draft, who publishes it; nobody else
+    url_for=_scenario_url,
+    blocked=_scenario_blocked,
+)
+
+
+def _visit_url(case_id: str) -> str:
+    from django.urls import reverse
+
+    return reverse("surveys:mystery_visit", args=[case_id])
+
+
+def _visit_blocked(case: CaseModel, action: str, actor: Actor, at: datetime) -> str | None:
+    assert isinstance(case, MysteryVisit)
+    if action == "record" and (actor.user_id is None or case.shopper_id != actor.user_id):
+        return _("只有被派发的暗访员可以录入该走访的结果。")
+    return None
+
+
+VISIT_KIND = CaseKind(
+    label=CASE_TYPE,
+    workflow=VISIT_WORKFLOW,
+    access=access_visit,
+    name=gettext_lazy("神秘客户走访"),
+    view_perm=VIEW,  # scored visits are seen with surveys.view; assigned ones only by the door
+    # the shopper (the assignee) and nobody else: a planned visit must stay hidden from the
+    # visited unit, and other shoppers have nothing to do with it
+    work_perm=ASSIGNEE_ONLY,
+    url_for=_visit_url,
+    blocked=_visit_blocked,
+)
+
+
+def result_clock_start(visit: MysteryVisit) -> datetime:
+    """When the result clock starts: 00:00 of the planned date, Beijing time (the period's last
+    day is the 2nd working day after the planned date)."""
+    return datetime.combine(visit.planned_date, time.min, BEIJING)
+
+
+def result_clock_path(visit: MysteryVisit) -> str:
+    """Whose chain a warning or breach of the result clock goes to: the shopper's home unit (or
+    the head office), never the visited unit."""
+    shopper = visit.shopper
+    return shopper.org_unit.path if shopper.org_unit_id else head_office_path()  # type: ignore[union-attr]
+
+
+def _result_clock_started(visit: MysteryVisit) -> Deadline:
+    return deadline_start(case_type=VISIT_KIND.label, case_id=str(visit.pk),
+                          org_path=result_clock_path(visit), clock=RESULT,
+                          at=result_clock_start(visit))  # fmt: skip
+
+
+def visit_opened(visit: MysteryVisit, actor: Actor, *, at: datetime | None = None) -> None:
+    """A visit's first event, and its result clock if the planned date has come. The clock is
+    anchored on the planned date, so it is started here or by ``result_clocks_start`` on the
+    day (the daily survey job) rather than by the workflow's ``on_create``: a clock never starts
+    in the future."""
+    at = at or timezone.now()
+    case_opened(kind=VISIT_KIND, case=visit, actor=actor, at=at,
+                data={"scenario": str(visit.scenario_id), "planned_date": visit.planned_date.isoformat()})  # fmt: skip
+    if result_clock_start(visit) <= at:
+        _result_clock_started(visit)
+
+
+def result_clocks_start(*, now: datetime | None = None) -> int:
+    """Start the result clock of every assigned visit whose planned date has come and that has
+    none yet (a visit planned for a later day, or assigned before the clock existed). Idempotent
+    and catch-up safe: the clock counts from 00:00 of the planned date whenever this runs, and the
+    deadline sweep raises whatever warning or breach already fell due. Returns how many started."""
+    today = today_in_beijing(now)
+    due = list(
+        MysteryVisit.objects.filter(status=VisitStatus.ASSIGNED, planned_date__lte=today)
+        .select_related("shopper__org_unit")
+        .order_by("planned_date")
+    )
+    have = set(
+        Deadline.objects.filter(
+            case_type=VISIT_KIND.label, clock=RESULT.code, case_id__in=[str(v.pk) for v in due]
+        ).values_list("case_id", flat=True)
+    )
+    started = 0
+    for visit in due:
+        if str(visit.pk) in have:
+            continue
+        try:
+            with transaction.atomic():
+                _result_clock_started(visit)
+        except DeadlineError:  # started meanwhile by a parallel run
+            continue
+        started += 1
+    return started
+
+
+def result_deadline_built(visit: MysteryVisit, *, closed_at: datetime | None) -> Deadline:
+    """The result clock of a visit as the engine would have left it, unsaved (demo loaders)."""
+    return deadline_build(case_type=VISIT_KIND.label, case_id=str(visit.pk),
+                          org_path=result_clock_path(visit), clock=RESULT,
+                          at=result_clock_start(visit), closed_at=closed_at)  # fmt: skip
+
+
 # --- scenarios ------------------------------------------------------------------------------------
 
 
@@ -274,10 +416,12 @@ def scenario_create(
     scenario = MysteryScenario.objects.create(
         code=code, name=name.strip(), kind=kind, instructions=instructions.strip(),
         queue=queue if kind == ScenarioKind.QUEUE_CALL else "", outlet_type=outlet_type.strip()[:60],
+        org_path=head_office_path(), assignee_id=actor.user_id,
     )  # fmt: skip
     for row in rows:
         row.scenario = scenario
     MysteryItem.objects.bulk_create(rows)
+    case_opened(kind=SCENARIO_KIND, case=scenario, actor=actor, data={"code": code, "number": 1})
     audit_record(actor=actor, action="surveys.mystery.scenario_create", subject=scenario,
                  data={"code": code, "version": 1, "items": len(rows)})  # fmt: skip
     return scenario
@@ -328,25 +472,36 @@ def scenario_update(
 
 
 @transaction.atomic
-def scenario_publish(actor: Actor, scenario_id: Any) -> MysteryScenario:
-    """Freeze a draft; the code's previously published version is retired (its visits keep it)."""
+def scenario_publish(
+    actor: Actor,
+    scenario_id: Any,
+    *,
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = CaseEvent.Source.PAGE,
+) -> MysteryScenario:
+    """Freeze a draft; the code's previously published version is retired (its visits keep it).
+    Both through the engine, in one transaction."""
     _require_head_office(actor)
     scenario = _draft_for_update(scenario_id)
-    items = list(scenario.items.all())
-    if not any(not i.fatal for i in items):
-        raise ValidationFailed(
-            _("场景至少需要一个计分的检查项。"), fields={"items": [_("请添加计分的检查项。")]}
-        )
-    MysteryScenario.objects.filter(code=scenario.code, status=ScenarioStatus.PUBLISHED).update(
-        status=ScenarioStatus.RETIRED
-    )
-    scenario.status, scenario.published_at, scenario.published_by = (
-        ScenarioStatus.PUBLISHED, timezone.now(), actor.username
-    )  # fmt: skip
-    scenario.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    audit_record(actor=actor, action="surveys.mystery.scenario_publish", subject=scenario,
-                 data={"code": scenario.code, "version": scenario.version})  # fmt: skip
-    return scenario
+    problem = scenario_problems(scenario)
+    if problem:
+        raise ValidationFailed(problem, fields={"items": [_("请添加计分的检查项。")]})
+    at = at or timezone.now()
+    published = case_transition(kind=SCENARIO_KIND, actor=actor, case_id=scenario.pk,
+                                action="publish", version=version, at=at, source=source)  # fmt: skip
+    assert isinstance(published, MysteryScenario)
+    published.published_at, published.published_by, published.assignee = at, actor.username, None
+    published.save(update_fields=["published_at", "published_by", "assignee", "updated_at"])
+    older = MysteryScenario.objects.filter(
+        code=published.code, status=ScenarioStatus.PUBLISHED, number__lt=published.number
+    ).values_list("pk", flat=True)
+    for pk in list(older):
+        case_transition(kind=SCENARIO_KIND, actor=actor, case_id=pk, action="retire", at=at,
+                        source=source)  # fmt: skip
+    audit_record(actor=actor, action="surveys.mystery.scenario_publish", subject=published,
+                 data={"code": published.code, "version": published.number})  # fmt: skip
+    return published
 
 
 @transaction.atomic
@@ -354,23 +509,26 @@ def scenario_new_version(actor: Actor, code: str) -> MysteryScenario:
     """A draft n+1 copied from the latest version of ``code`` (the open draft if there is one)."""
     _require_head_office(actor)
     latest = (
-        MysteryScenario.objects.select_for_update().filter(code=code).order_by("-version").first()
+        MysteryScenario.objects.select_for_update().filter(code=code).order_by("-number").first()
     )
     if latest is None:
         raise NotFound()
     if latest.status == ScenarioStatus.DRAFT:
         return latest
     draft = MysteryScenario.objects.create(
-        code=code, version=latest.version + 1, name=latest.name, kind=latest.kind,
+        code=code, number=latest.number + 1, name=latest.name, kind=latest.kind,
         instructions=latest.instructions, queue=latest.queue, outlet_type=latest.outlet_type,
+        org_path=latest.org_path or head_office_path(), assignee_id=actor.user_id,
     )  # fmt: skip
     MysteryItem.objects.bulk_create(
         MysteryItem(scenario=draft, position=i.position, category=i.category, text=i.text,
                     weight=i.weight, fatal=i.fatal)
         for i in latest.items.all()
     )  # fmt: skip
+    case_opened(kind=SCENARIO_KIND, case=draft, actor=actor,
+                data={"code": code, "number": draft.number})  # fmt: skip
     audit_record(actor=actor, action="surveys.mystery.scenario_new_version", subject=draft,
-                 data={"code": code, "version": draft.version})  # fmt: skip
+                 data={"code": code, "version": draft.number})  # fmt: skip
     return draft
 
 
@@ -458,8 +616,9 @@ def visit_assign(
     visit = MysteryVisit.objects.create(
         plan=plan, scenario=scenario, org_unit=unit, shopper=shopper, planned_date=planned_date,
         phone_number=phone_number if scenario.kind == ScenarioKind.QUEUE_CALL else "",
-        assigned_by=actor.username,
+        assigned_by=actor.username, assignee=shopper,
     )  # fmt: skip
+    visit_opened(visit, actor, at=now)
     audit_record(actor=actor, action="surveys.mystery.assign", subject=visit,
                  fields=["scenario", "org_unit", "shopper", "planned_date", "plan"])  # fmt: skip
     return visit
@@ -494,8 +653,11 @@ def visit_record(
     comment: str = "",
     phone_number: str = "",
     now: datetime | None = None,
+    version: int | None = None,
+    source: str = CaseEvent.Source.PAGE,
 ) -> MysteryVisit:
-    """Score an assigned visit (the assigned shopper only); all or nothing."""
+    """Score an assigned visit (the assigned shopper only); all or nothing. The status goes
+    through the engine (``record``), the scores are written in the same transaction."""
     visit = _shopper_visit_for_update(actor, visit_id)
     if visit.status != VisitStatus.ASSIGNED:
         raise Conflict(_("该走访已评分或已取消。"), code="visit_closed", state=visit.status)
@@ -526,18 +688,24 @@ def visit_record(
         raise ValidationFailed(_("评分有误，请按提示修改；已填写的内容已保留。"), fields=errors)
     raw_total, total, fatal = weighted_total(specs, clean_lines)
     pass_mark = min(100, int(rule_value("surveys.mystery_pass_mark")))
+    passed = not fatal and total >= pass_mark
+    done = case_transition(kind=VISIT_KIND, actor=actor, case_id=visit.pk, action="record",
+                           version=version, at=now, source=source,
+                           data={"total": str(total), "fatal": fatal, "passed": passed})  # fmt: skip
+    assert isinstance(done, MysteryVisit)
+    visit = done  # the row as the engine left it (status, version)
     MysteryScore.objects.bulk_create(
         MysteryScore(visit=visit, item_id=line.item_id, points=line.points,
                      fatal_hit=line.fatal_hit, comment=line.comment)
         for line in clean_lines
     )  # fmt: skip
-    visit.visited_at, visit.scored_at, visit.status = visited_at, now, VisitStatus.DONE
+    visit.visited_at, visit.scored_at = visited_at, now
     visit.raw_total, visit.total, visit.fatal = raw_total, total, fatal
-    visit.pass_mark, visit.passed = pass_mark, not fatal and total >= pass_mark
+    visit.pass_mark, visit.passed = pass_mark, passed
     visit.evidence, visit.comment = refs, comment
     if visit.scenario.kind == ScenarioKind.QUEUE_CALL:
         visit.phone_number = phone_number
-    visit.save(update_fields=["visited_at", "scored_at", "status", "raw_total", "total", "fatal",
+    visit.save(update_fields=["visited_at", "scored_at", "raw_total", "total", "fatal",
                               "pass_mark", "passed", "evidence", "comment", "phone_number",
                               "updated_at"])  # fmt: skip
     audit_record(actor=actor, action="surveys.mystery.record", subject=visit, at=now,
@@ -554,7 +722,7 @@ def visit_findings_open(visit: MysteryVisit) -> list[Finding]:
         return []
     unit = visit.org_unit
     scenario = visit.scenario
-    base = {"visit": str(visit.pk), "scenario": scenario.code, "version": scenario.version,
+    base = {"visit": str(visit.pk), "scenario": scenario.code, "version": scenario.number,
             "total": str(visit.total), "pass_mark": visit.pass_mark,
             "visited_at": visit.visited_at.isoformat() if visit.visited_at else ""}  # fmt: skip
     created: list[Finding] = []
@@ -601,18 +769,26 @@ def visit_findings_open(visit: MysteryVisit) -> list[Finding]:
 
 
 @transaction.atomic
-def visit_cancel(actor: Actor, visit_id: Any, *, reason: str) -> MysteryVisit:
-    visit = get_in_scope(actor, MysteryVisit.objects.all(), visit_id, MANAGE, for_update=True)
-    if visit.status != VisitStatus.ASSIGNED:
-        raise Conflict(_("只有已派发、尚未评分的走访可以取消。"), code="visit_closed",
-                       state=visit.status)  # fmt: skip
+def visit_cancel(
+    actor: Actor,
+    visit_id: Any,
+    *,
+    reason: str,
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = CaseEvent.Source.PAGE,
+) -> MysteryVisit:
+    """A manager over the unit cancels an assigned visit with a reason (the engine's ``cancel``:
+    its result clock is cancelled too). The reason is kept on the visit, not in the event log."""
+    get_in_scope(actor, MysteryVisit.objects.all(), visit_id, MANAGE)  # a manager's door: 404
     reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(_("请填写取消原因。"), fields={"reason": [_("此项必填。")]})
-    visit.status, visit.cancelled_at, visit.cancel_reason = (
-        VisitStatus.CANCELLED, timezone.now(), reason[:200]
-    )  # fmt: skip
-    visit.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    at = at or timezone.now()
+    visit = case_transition(kind=VISIT_KIND, actor=actor, case_id=visit_id, action="cancel",
+                            version=version, at=at, source=source, data={"reason": reason},
+                            record={"reason_length": len(reason)})  # fmt: skip
+    assert isinstance(visit, MysteryVisit)
+    visit.cancelled_at, visit.cancel_reason = at, reason[:200]
+    visit.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
     audit_record(actor=actor, action="surveys.mystery.cancel", subject=visit,
                  fields=["status", "cancel_reason"])  # fmt: skip
     return visit

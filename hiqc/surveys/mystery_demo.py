@@ -17,26 +17,38 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 
+from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
-from hiqc.core.models import Finding
+from hiqc.core.casework import case_opened
+from hiqc.core.models import CaseEvent, Deadline, Finding
 from hiqc.core.rules import rule_value
 from hiqc.organisations.enums import OrgLevel
 from hiqc.organisations.models import OrgUnit
 
-from .enums import Frame, Frequency, Method, PlanStatus
+from .enums import Frame, Frequency, Method
 from .models import SurveyPlan
-from .mystery import ItemSpec, Line, visit_findings_open, weighted_total
+from .mystery import (
+    VISIT_KIND,
+    ItemSpec,
+    Line,
+    result_clock_start,
+    result_deadline_built,
+    scenario_create,
+    scenario_publish,
+    visit_findings_open,
+    visit_opened,
+    weighted_total,
+)
 from .mystery_models import (
     EvidenceKind,
-    MysteryItem,
     MysteryScenario,
     MysteryScore,
     MysteryVisit,
     ScenarioKind,
-    ScenarioStatus,
     VisitStatus,
 )
 from .mystery_selectors import shoppers
+from .services import PLAN_KIND, plan_act
 
 DAYS = 182
 OUTLET_VISITS, CALL_VISITS, OPEN_VISITS = 40, 20, 4
@@ -78,17 +90,30 @@ FATAL_NOTE = "客户经理称“这个病肯定能赔，不用担心”，属于
 
 def _scenario(code: str, name: str, kind: str, items: list[tuple[str, str, int]], *,
               instructions: str, queue: str = "", outlet_type: str = "",
-              at: datetime) -> MysteryScenario:  # fmt: skip
-    scenario = MysteryScenario.objects.create(
-        code=code, name=name, kind=kind, instructions=instructions, queue=queue,
-        outlet_type=outlet_type, status=ScenarioStatus.PUBLISHED, published_at=at,
-        published_by="demo",
+              at: datetime, actor: Actor) -> MysteryScenario:  # fmt: skip
+    """Created and published through the engine (two scenarios: a few events)."""
+    draft = scenario_create(
+        actor, code=code, name=name, kind=kind, instructions=instructions, queue=queue,
+        outlet_type=outlet_type,
+        items=[{"category": c, "text": t, "weight": w, "fatal": w == 0} for c, t, w in items],
     )  # fmt: skip
-    MysteryItem.objects.bulk_create(
-        MysteryItem(scenario=scenario, position=n, category=c, text=t, weight=w, fatal=w == 0)
-        for n, (c, t, w) in enumerate(items, start=1)
-    )
-    return scenario
+    return scenario_publish(actor, draft.pk, at=at, source=CaseEvent.Source.SYSTEM)
+
+
+def _events(visit: MysteryVisit) -> list[CaseEvent]:
+    """What the engine records for a visit assigned and then scored (bulk-written history)."""
+    common = {"case_type": VISIT_KIND.label, "case_id": str(visit.pk), "org_path": visit.org_unit.path,
+              "actor_id": None, "actor_name": "demo", "source": CaseEvent.Source.SYSTEM}  # fmt: skip
+    assigned_at = result_clock_start(visit) - timedelta(days=3)
+    assert visit.scored_at is not None  # a scored visit
+    return [
+        CaseEvent(activity="create", from_state="", to_state=VisitStatus.ASSIGNED, at=assigned_at,
+                  data={"scenario": str(visit.scenario_id),
+                        "planned_date": visit.planned_date.isoformat()}, **common),
+        CaseEvent(activity="record", from_state=VisitStatus.ASSIGNED, to_state=VisitStatus.DONE,
+                  at=visit.scored_at, data={"total": str(visit.total), "fatal": visit.fatal,
+                                            "passed": visit.passed}, **common),
+    ]  # fmt: skip
 
 
 def _visit_time(rng: random.Random, today: datetime) -> datetime:
@@ -111,9 +136,10 @@ def _points(rng: random.Random, weight: int, quality: float) -> int:
     return 0
 
 
-def mystery_demo_load(*, seed: int, now: datetime) -> dict[str, int]:
+def mystery_demo_load(*, seed: int, now: datetime, actor: Actor | None = None) -> dict[str, int]:
     if MysteryScenario.objects.exists():
         return {}
+    actor = actor or Actor.system("demo")
     rng = random.Random(seed * 11 + 4)
     root = OrgUnit.objects.filter(parent=None).order_by("path").first()
     people = list(shoppers())
@@ -132,13 +158,13 @@ def mystery_demo_load(*, seed: int, now: datetime) -> dict[str, int]:
             "outlet-counter", "营业网点柜面服务暗访", ScenarioKind.OUTLET_VISIT, OUTLET_ITEMS,
             instructions="以准备办理住院医疗理赔的客户身份到柜面咨询：询问需要哪些材料、多久能赔、"
             "怎样查询进度。不出示真实保单，不留真实联系方式；离开后 2 小时内录入结果。",
-            outlet_type="营业网点柜面", at=start,
+            outlet_type="营业网点柜面", at=start, actor=actor,
         )  # fmt: skip
         call = _scenario(
             "claims-hotline", "理赔热线电话暗访", ScenarioKind.QUEUE_CALL, CALL_ITEMS,
             instructions="拨打服务热线，选择理赔服务，以家属身份咨询住院医疗理赔的报案流程、"
             "所需材料和时效；全程录音，录音编号填入证据。",
-            queue="claims", at=start,
+            queue="claims", at=start, actor=actor,
         )  # fmt: skip
         counts["mystery_scenarios"] = 2
         plan = SurveyPlan.objects.create(
@@ -146,8 +172,12 @@ def mystery_demo_load(*, seed: int, now: datetime) -> dict[str, int]:
             goal="以客户身份检查网点柜面和理赔热线的服务是否符合服务标准，发现需要改进的环节（4.3.1）",
             org_unit=root, frame=Frame.SEGMENT, method=Method.MYSTERY, questionnaire=None,
             frequency=Frequency.MONTHLY, start_date=start.date(), place="各营业网点、服务热线",
-            status=PlanStatus.ACTIVE, created_by="demo", sampling_percent=100,
+            created_by="demo", sampling_percent=100,
         )  # fmt: skip
+        case_opened(
+            kind=PLAN_KIND, case=plan, actor=actor, at=start, source=CaseEvent.Source.SYSTEM
+        )
+        plan = plan_act(actor, plan.pk, "activate", at=start, source=CaseEvent.Source.SYSTEM)
         visits: list[tuple[MysteryVisit, list[Line], list[ItemSpec]]] = []
         fatal_at = rng.randrange(OUTLET_VISITS)  # the one outlet visit that hits the fatal item
         jobs = [(outlet, rng.choice(outlets)) for _n in range(OUTLET_VISITS)]
@@ -189,13 +219,18 @@ def mystery_demo_load(*, seed: int, now: datetime) -> dict[str, int]:
             visit = MysteryVisit(
                 plan=plan, scenario=scenario, org_unit=unit, shopper=shopper,
                 phone_number=HOTLINE if scenario is call else "", assigned_by="demo",
-                planned_date=at.date(), visited_at=at, status=VisitStatus.DONE,
+                assignee=shopper, planned_date=at.date(), visited_at=at, status=VisitStatus.DONE,
                 scored_at=at + timedelta(hours=1), raw_total=raw, total=total, fatal=fatal,
                 pass_mark=pass_mark, passed=passed, evidence=evidence,
                 comment=rng.choice(COMMENTS_GOOD if passed else COMMENTS_BAD),
             )  # fmt: skip
             visits.append((visit, lines, specs))
         MysteryVisit.objects.bulk_create([v for v, _l, _s in visits])
+        # the engine's history of each scored visit: its events and its met (or late) clock
+        CaseEvent.objects.bulk_create([e for v, _l, _s in visits for e in _events(v)])
+        Deadline.objects.bulk_create(
+            [result_deadline_built(v, closed_at=v.scored_at) for v, _l, _s in visits]
+        )
         MysteryScore.objects.bulk_create(
             MysteryScore(visit=v, item_id=line.item_id, points=line.points,
                          fatal_hit=line.fatal_hit, comment=line.comment)
@@ -210,11 +245,13 @@ def mystery_demo_load(*, seed: int, now: datetime) -> dict[str, int]:
         today = local_now.date()
         for n in range(OPEN_VISITS):
             scenario = outlet if n % 2 == 0 else call
-            MysteryVisit.objects.create(
-                plan=plan, scenario=scenario, shopper=people[n % len(people)],
+            shopper = people[n % len(people)]
+            visit = MysteryVisit.objects.create(
+                plan=plan, scenario=scenario, shopper=shopper, assignee=shopper,
                 org_unit=rng.choice(outlets if scenario is outlet else sites),
                 phone_number=HOTLINE if scenario is call else "", assigned_by="demo",
                 planned_date=today + timedelta(days=2 + 3 * n),
             )  # fmt: skip
+            visit_opened(visit, actor, at=now)
         counts["mystery_visits"] = len(visits) + OPEN_VISITS
     return counts

@@ -1,7 +1,7 @@
 """Mystery shopping (神秘客户, standard 4.3.1; issue 6 §4).
 
 * ``MysteryScenario`` / ``MysteryItem`` — head-office configuration, versioned by
-  ``(code, version)`` like questionnaires: a draft is edited, a published version is frozen (its
+  ``(code, number)`` like questionnaires: a draft is edited, a published version is frozen (its
   visits keep pointing at it), ``scenario_new_version`` copies the latest into a draft n+1 and
   publishing retires the previous published version. A scenario is an outlet visit (网点走访) or a
   call to a service queue (电话暗访); its checklist items carry weight points, and a fatal item
@@ -26,7 +26,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.callcentre.enums import CallQueue
-from hiqc.core.models import BaseModel
+from hiqc.core.models import BaseModel, CaseModel
 
 
 class ScenarioKind(models.TextChoices):
@@ -52,9 +52,13 @@ class EvidenceKind(models.TextChoices):
     NOTE = "note", _("现场记录")
 
 
-class MysteryScenario(BaseModel):
+class MysteryScenario(CaseModel):
+    """A scenario version: a case of ``mystery_workflow.SCENARIO_WORKFLOW`` (draft → published →
+    retired). ``number`` is the version number within the code; ``version`` (from CaseModel) is
+    the row's edit counter for the 409 on a stale page."""
+
     code = models.SlugField(_("编码"), max_length=40)
-    version = models.PositiveIntegerField(_("版本"), default=1)
+    number = models.PositiveIntegerField(_("版本号"), default=1)
     name = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("场景类型"), max_length=20, choices=ScenarioKind.choices)
     instructions = models.TextField(_("暗访说明（扮演角色、要办理的事项）"), blank=True)
@@ -63,23 +67,26 @@ class MysteryScenario(BaseModel):
     )  # queue_call scenarios
     outlet_type = models.CharField(_("适用网点类型"), max_length=60, blank=True)
     status = models.CharField(
-        _("状态"), max_length=10, choices=ScenarioStatus.choices, default=ScenarioStatus.DRAFT
-    )
+        _("状态"), max_length=40, db_index=True, choices=ScenarioStatus.choices,
+        default=ScenarioStatus.DRAFT,
+    )  # fmt: skip
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.CharField(_("发布人"), max_length=150, blank=True)
+    # head-office configuration: owned by the head office (the root unit's path), see Questionnaire
+    org_path = models.CharField(_("机构路径"), max_length=255, blank=True)
 
-    unscoped: ClassVar[str] = "head-office configuration shared by every branch"
+    scope_path: ClassVar[str] = "org_path"
 
     class Meta:
-        ordering = ("code", "-version")
+        ordering = ("code", "-number")
         verbose_name = _("神秘客户场景")
         verbose_name_plural = _("神秘客户场景")
         constraints = [
-            models.UniqueConstraint(fields=("code", "version"), name="surveys_mystery_version")
+            models.UniqueConstraint(fields=("code", "number"), name="surveys_mystery_version")
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} v{self.version}"
+        return f"{self.name} v{self.number}"
 
     @property
     def frozen(self) -> bool:
@@ -111,7 +118,10 @@ class MysteryItem(BaseModel):
         return self.text
 
 
-class MysteryVisit(BaseModel):
+class MysteryVisit(CaseModel):
+    """A visit: a case of ``mystery_workflow.VISIT_WORKFLOW`` (assigned → done / cancelled); its
+    ``assignee`` is the shopper, the one who must act."""
+
     plan = models.ForeignKey(
         "surveys.SurveyPlan", verbose_name=_("调查方案"), on_delete=models.PROTECT,
         related_name="mystery_visits", null=True, blank=True,
@@ -133,8 +143,9 @@ class MysteryVisit(BaseModel):
     planned_date = models.DateField(_("计划日期"))
     visited_at = models.DateTimeField(_("走访/来电时间"), null=True, blank=True)
     status = models.CharField(
-        _("状态"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.ASSIGNED
-    )
+        _("状态"), max_length=40, db_index=True, choices=VisitStatus.choices,
+        default=VisitStatus.ASSIGNED,
+    )  # fmt: skip
     scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
     # 100 × Σ points ÷ Σ weights of the non-fatal items; ``total`` is 0 when a fatal item was hit
     raw_total = models.DecimalField(
@@ -163,7 +174,7 @@ class MysteryVisit(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scenario_id}@{self.org_unit_id} {self.planned_date}"
+        return f"{self.org_unit.name} {self.planned_date:%Y-%m-%d}"
 
 
 class MysteryScore(BaseModel):

@@ -37,12 +37,30 @@ def scenarios() -> QuerySet[MysteryScenario]:
     manage or view), with its item and visit counts."""
     return MysteryScenario.objects.annotate(
         n_items=Count("items", distinct=True), n_visits=Count("visits", distinct=True)
-    ).order_by("code", "-version")
+    ).order_by("code", "-number")
 
 
 def scenario_get(scenario_id: Any) -> MysteryScenario:
     try:
         found = MysteryScenario.objects.filter(pk=scenario_id).first()
+    except (ValueError, TypeError, DjangoValidationError) as exc:
+        raise NotFound() from exc
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def access_scenario(actor: Actor, scenario_id: Any, *, for_update: bool = False) -> MysteryScenario:
+    """The door to a scenario version (its case kind's). Scenarios are head-office configuration
+    readable by everyone who shops, manages or views surveys anywhere; anyone else gets the same
+    404 as for a missing one."""
+    if not any(actor.can(p) for p in (VIEW, SHOP, MANAGE)):
+        raise NotFound()
+    qs = MysteryScenario.objects.all()
+    if for_update:
+        qs = qs.select_for_update()
+    try:
+        found = qs.filter(pk=scenario_id).first()
     except (ValueError, TypeError, DjangoValidationError) as exc:
         raise NotFound() from exc
     if found is None:
@@ -61,20 +79,25 @@ def _visits() -> QuerySet[MysteryVisit]:
     return MysteryVisit.objects.select_related("scenario", "org_unit", "shopper", "plan")
 
 
-def access_visit(actor: Actor, visit_id: Any) -> MysteryVisit:
-    """The one door to a visit: the shopper's own, a manager's in scope, or a scored one in the
-    actor's view scope. Anything else is the same 404."""
+def access_visit(actor: Actor, visit_id: Any, *, for_update: bool = False) -> MysteryVisit:
+    """The one door to a visit (its case kind's): the shopper's own, a manager's in scope, or a
+    scored one in the actor's view scope. Anything else is the same 404."""
+    base = _visits()
+    if for_update:  # lock the visit itself, never the nullable side of a join
+        base = base.select_for_update(of=("self",))
     try:
         if actor.user_id is not None:
-            own = _visits().filter(pk=visit_id, shopper_id=actor.user_id).first()
+            own = base.filter(pk=visit_id, shopper_id=actor.user_id).first()
             if own is not None:
                 return own
-        managed = scope(actor, _visits(), MANAGE).filter(pk=visit_id).first()
+        managed = scope(actor, base, MANAGE).filter(pk=visit_id).first()
     except (ValueError, TypeError, DjangoValidationError) as exc:
         raise NotFound() from exc
     if managed is not None:
         return managed
-    return get_in_scope(actor, _visits().filter(status=VisitStatus.DONE), visit_id, VIEW)
+    return get_in_scope(
+        actor, _visits().filter(status=VisitStatus.DONE), visit_id, VIEW, for_update=for_update
+    )
 
 
 def my_visits(actor: Actor, *, open_only: bool = True) -> QuerySet[MysteryVisit]:

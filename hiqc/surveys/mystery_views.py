@@ -19,11 +19,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hiqc.callcentre.enums import CallQueue
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
+from hiqc.core.casework import case_actions
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 
 from . import mystery_selectors as selectors
 from .mystery import (
+    SCENARIO_KIND,
+    VISIT_KIND,
     scenario_create,
     scenario_new_version,
     scenario_publish,
@@ -33,11 +36,19 @@ from .mystery import (
     visit_cancel,
     visit_record,
 )
-from .mystery_models import EvidenceKind, MysteryScenario, ScenarioKind, VisitStatus
+from .mystery_models import EvidenceKind, MysteryScenario, MysteryVisit, ScenarioKind, VisitStatus
 from .mystery_selectors import MANAGE, SHOP, VIEW
 
 PERIODS = {"90": 90, "180": 180, "365": 365, "all": None}
 EVIDENCE_ROWS = 3  # blank evidence rows offered on the scoring form
+
+
+def _version(post: Any) -> int | None:
+    """The version the page was rendered with (a stale one answers 409)."""
+    try:
+        return int(post.get("version", ""))
+    except (TypeError, ValueError):
+        return None
 
 
 def _require_any(actor: Actor, *perms: str) -> None:
@@ -122,7 +133,7 @@ def scenario_page(request: HiqcRequest, scenario_id: Any) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "publish":
-                scenario_publish(actor, scenario.pk)
+                scenario_publish(actor, scenario.pk, version=_version(request.POST))
                 messages.success(request, _("场景已发布，此版本已冻结。"))
                 return redirect("surveys:mystery_scenario", scenario.pk)
             if action == "new_version":
@@ -145,10 +156,15 @@ def scenario_page(request: HiqcRequest, scenario_id: Any) -> HttpResponse:
         except Conflict as exc:
             status = 409
             messages.error(request, exc.message)
+            scenario = selectors.scenario_get(scenario_id)
+    allowed, held = case_actions(SCENARIO_KIND, scenario, actor)
+    labels = {t.name: _(t.label) for t in SCENARIO_KIND.workflow.transitions}
     return render(request, "surveys/mystery/scenario.html", {
         "s": scenario, "items": scenario.items.order_by("position"), "can_edit": can_edit,
         "errors": errors, "posted": posted, "queues": CallQueue.choices,
         "versions": selectors.scenarios().filter(code=scenario.code),
+        "allowed": [t.name for t in allowed],
+        "unavailable": [{"name": n, "label": labels[n], "reason": r} for n, r in held.items()],
     }, status=status)  # fmt: skip
 
 
@@ -264,6 +280,7 @@ def visit_page(request: HiqcRequest, visit_id: Any) -> HttpResponse:
                 actor, visit.pk, visited_at=visited_at, lines=lines, evidence=evidence,
                 comment=request.POST.get("comment", ""),
                 phone_number=request.POST.get("phone_number", ""),
+                version=_version(request.POST),
             )  # fmt: skip
         except ValidationFailed as exc:
             errors, error, status = exc.fields, exc.message, 400
@@ -284,11 +301,29 @@ def visit_page(request: HiqcRequest, visit_id: Any) -> HttpResponse:
                     _("评分已保存：{total} 分，不合格，已生成合规事项。").format(total=visit.total),
                 )
             return redirect("surveys:mystery_visit", visit.pk)
-    can_score = (
-        visit.status == VisitStatus.ASSIGNED
-        and visit.shopper_id == actor.user_id
-        and actor.can(SHOP, visit.org_unit.path)
-    )
+    return _visit_render(request, visit, items=items, lines=lines, evidence=evidence,
+                         errors=errors, error=error, posted=posted, status=status)  # fmt: skip
+
+
+def _visit_render(
+    request: HiqcRequest,
+    visit: MysteryVisit,
+    *,
+    items: list[Any],
+    lines: dict[str, dict[str, Any]] | None = None,
+    evidence: list[dict[str, str]] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    error: str = "",
+    posted: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The visit page: the scoring form and the cancel form exactly when the engine would accept
+    them now (``case_actions``)."""
+    actor = request.actor
+    lines, evidence, errors = lines or {}, evidence or [], errors or {}
+    posted = posted if posted is not None else {"phone_number": visit.phone_number}
+    allowed = {t.name for t in case_actions(VISIT_KIND, visit, actor)[0]}
+    can_score = "record" in allowed
     rows = [
         {
             "item": i,
@@ -306,8 +341,7 @@ def visit_page(request: HiqcRequest, visit_id: Any) -> HttpResponse:
         "posted": posted, "evidence_rows": evidence_rows, "evidence_kinds": EvidenceKind.choices,
         "lines": selectors.visit_lines(visit) if visit.status == VisitStatus.DONE else [],
         "findings": selectors.visit_findings(visit) if visit.status == VisitStatus.DONE else [],
-        "can_cancel": visit.status == VisitStatus.ASSIGNED
-        and actor.can(MANAGE, visit.org_unit.path),
+        "can_cancel": "cancel" in allowed,
         "is_queue": visit.scenario.kind == ScenarioKind.QUEUE_CALL,
         "now": timezone.now().astimezone(BEIJING).strftime("%Y-%m-%dT%H:%M"),
     }, status=status)  # fmt: skip
@@ -317,10 +351,16 @@ def visit_page(request: HiqcRequest, visit_id: Any) -> HttpResponse:
 @require_POST
 def visit_cancel_view(request: HiqcRequest, visit_id: Any) -> HttpResponse:
     try:
-        visit_cancel(request.actor, visit_id, reason=request.POST.get("reason", ""))
-    except (ValidationFailed, Conflict) as exc:
+        visit_cancel(request.actor, visit_id, reason=request.POST.get("reason", ""),
+                     version=_version(request.POST))  # fmt: skip
+    except ValidationFailed as exc:
         messages.error(request, exc.message)
         return redirect("surveys:mystery_visit", visit_id)
+    except Conflict as exc:  # e.g. a stale page: the visit as it is now, 409
+        messages.error(request, exc.message)
+        visit = selectors.access_visit(request.actor, visit_id)
+        return _visit_render(request, visit, items=selectors.visit_items(visit),
+                             status=exc.status)  # fmt: skip
     messages.success(request, _("已取消该走访。"))
     return redirect("surveys:mystery_visits")
 

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
+from hiqc.core.casework import CaseKind, case_opened, case_transition
 from hiqc.core.errors import Conflict, ValidationFailed
+from hiqc.core.models import CaseEvent, CaseModel
 
 from .enums import QuestionKind, QuestionnaireStatus
 from .models import Question, Questionnaire
+from .staff_selectors import access_questionnaire, head_office_path
+from .workflow import ASSIGNEE_ONLY, QUESTIONNAIRE_WORKFLOW
 
 MANAGE = "surveys.manage"
 TEXT_MAX = 1000
@@ -180,56 +186,126 @@ def _check_definition(questions: list[Question]) -> dict[str, list[str]]:
     return errors
 
 
-def questionnaire_publish(actor: Actor, questionnaire: Questionnaire) -> Questionnaire:
-    """Freeze a draft; the code's previously published version is retired."""
+def publish_problems(questionnaire: Questionnaire) -> dict[str, list[str]]:
+    """What keeps a draft from being published (empty when it may be)."""
+    return _check_definition(list(questionnaire.questions.order_by("position", "code")))
+
+
+def _url(case_id: str) -> str:
+    from django.urls import reverse
+
+    return reverse("surveys:questionnaire", args=[case_id])
+
+
+def _blocked(case: CaseModel, action: str, actor: Actor, at: datetime) -> str | None:
+    assert isinstance(case, Questionnaire)
+    if action == "publish":
+        problems = publish_problems(case)
+        if problems:
+            return _("问卷定义有误：{problems}").format(
+                problems="；".join(m for msgs in problems.values() for m in msgs)
+            )
+    if (
+        action == "retire"
+        and not Questionnaire.objects.filter(
+            code=case.code, number__gt=case.number, status=QuestionnaireStatus.PUBLISHED
+        ).exists()
+    ):
+        return _("已发布的版本在发布新版本时自动停用。")
+    return None
+
+
+QUESTIONNAIRE_KIND = CaseKind(
+    label="surveys.questionnaire",
+    workflow=QUESTIONNAIRE_WORKFLOW,
+    access=access_questionnaire,
+    name=gettext_lazy("问卷版本"),
+    view_perm="surveys.view",
+    work_perm=ASSIGNEE_ONLY,  # the author of a draft, who publishes it; nobody else
+    url_for=_url,
+    blocked=_blocked,
+)
+
+
+def questionnaire_create(
+    actor: Actor, *, code: str, title: str, intro: str = "", at: datetime | None = None
+) -> Questionnaire:
+    """A new questionnaire code as draft version 1, owned by the head office, its author the
+    assignee until it is published."""
+    require(actor, MANAGE, path=head_office_path())
+    with transaction.atomic():
+        q = Questionnaire.objects.create(code=code, title=title, intro=intro,
+                                         org_path=head_office_path(), assignee_id=actor.user_id)  # fmt: skip
+        case_opened(kind=QUESTIONNAIRE_KIND, case=q, actor=actor, at=at,
+                    data={"code": code, "number": 1})  # fmt: skip
+    return q
+
+
+def questionnaire_publish(
+    actor: Actor,
+    questionnaire: Questionnaire,
+    *,
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = CaseEvent.Source.PAGE,
+) -> Questionnaire:
+    """Freeze a draft; the code's previously published version is retired (both through the
+    engine, in one transaction)."""
     require(actor, MANAGE)
     with transaction.atomic():
-        q = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-        if q.status != QuestionnaireStatus.DRAFT:
-            raise Conflict(_("只有草稿可以发布；已发布的版本不可修改，请新建版本。"),
-                           code="questionnaire_frozen")  # fmt: skip
-        errors = _check_definition(list(q.questions.order_by("position", "code")))
-        if errors:
-            raise ValidationFailed(_("问卷定义有误，请按提示修改。"), fields=errors)
-        Questionnaire.objects.filter(code=q.code, status=QuestionnaireStatus.PUBLISHED).update(
-            status=QuestionnaireStatus.RETIRED
-        )
-        q.status, q.published_at, q.published_by = (
-            QuestionnaireStatus.PUBLISHED, timezone.now(), actor.username
-        )  # fmt: skip
-        q.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+        current = access_questionnaire(actor, questionnaire.pk, for_update=True)
+        if current.status == QuestionnaireStatus.DRAFT:
+            errors = publish_problems(current)
+            if errors:
+                raise ValidationFailed(_("问卷定义有误，请按提示修改。"), fields=errors)
+        at = at or timezone.now()
+        q = case_transition(kind=QUESTIONNAIRE_KIND, actor=actor, case_id=questionnaire.pk,
+                            action="publish", version=version, at=at, source=source)  # fmt: skip
+        assert isinstance(q, Questionnaire)
+        q.published_at, q.published_by, q.assignee = at, actor.username, None
+        q.save(update_fields=["published_at", "published_by", "assignee", "updated_at"])
+        older = Questionnaire.objects.filter(
+            code=q.code, status=QuestionnaireStatus.PUBLISHED, number__lt=q.number
+        ).values_list("pk", flat=True)
+        for pk in list(older):
+            case_transition(kind=QUESTIONNAIRE_KIND, actor=actor, case_id=pk, action="retire",
+                            at=at, source=source)  # fmt: skip
         audit_record(actor=actor, action="surveys.questionnaire.publish", subject=q,
-                     data={"code": q.code, "version": q.version})  # fmt: skip
+                     data={"code": q.code, "version": q.number})  # fmt: skip
     return q
 
 
 def questionnaire_new_version(actor: Actor, code: str) -> Questionnaire:
-    """A draft n+1 copied from the latest version of ``code``."""
-    require(actor, MANAGE)
+    """A draft n+1 copied from the latest version of ``code`` (head-office managers)."""
+    require(actor, MANAGE, path=head_office_path())
     with transaction.atomic():
         latest = (
-            Questionnaire.objects.select_for_update().filter(code=code).order_by("-version").first()
+            Questionnaire.objects.select_for_update().filter(code=code).order_by("-number").first()
         )
         if latest is None:
             raise ValidationFailed(_("没有该编码的问卷。"), fields={"code": [_("编码不存在。")]})
         if latest.status == QuestionnaireStatus.DRAFT:
             return latest
-        draft = Questionnaire.objects.create(code=code, version=latest.version + 1,
-                                             title=latest.title, intro=latest.intro)  # fmt: skip
+        draft = Questionnaire.objects.create(code=code, number=latest.number + 1,
+                                             title=latest.title, intro=latest.intro,
+                                             org_path=latest.org_path or head_office_path(),
+                                             assignee_id=actor.user_id)  # fmt: skip
         Question.objects.bulk_create(
             Question(questionnaire=draft, position=q.position, code=q.code, kind=q.kind,
                      text=q.text, help=q.help, options=q.options, rows=q.rows,
                      required=q.required, show_if=q.show_if, scale=q.scale, overall=q.overall)
             for q in latest.questions.all()
         )  # fmt: skip
+        case_opened(kind=QUESTIONNAIRE_KIND, case=draft, actor=actor,
+                    data={"code": code, "number": draft.number})  # fmt: skip
         audit_record(actor=actor, action="surveys.questionnaire.new_version", subject=draft,
-                     data={"code": code, "version": draft.version})  # fmt: skip
+                     data={"code": code, "version": draft.number})  # fmt: skip
     return draft
 
 
 def question_add(actor: Actor, questionnaire: Questionnaire, **fields: Any) -> Question:
-    """Add a question to a draft (a published version refuses with 409)."""
-    require(actor, MANAGE)
+    """Add a question to a draft (a published version refuses with 409; head-office managers)."""
+    require(actor, MANAGE, questionnaire)
     if questionnaire.frozen:
         raise Conflict(_("已发布的问卷不可修改，请新建版本。"), code="questionnaire_frozen")
     errors: dict[str, list[str]] = {}

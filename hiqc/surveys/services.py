@@ -36,11 +36,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
+from hiqc.core.casework import CaseKind, case_opened, case_transition
 from hiqc.core.crypto import encrypt, keyed_hash
 from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.stats import allocate, sample_size
@@ -64,6 +66,8 @@ from .enums import (
 from .frames import Candidate, frame_candidates
 from .models import Invitation, OptOut, Questionnaire, SurveyPlan, SurveyResponse
 from .questionnaires import clean_answers, questions_of
+from .staff_selectors import access_plan
+from .workflow import ASSIGNEE_ONLY, PLAN_WORKFLOW
 
 MANAGE, VIEW, INTERVIEW = "surveys.manage", "surveys.view", "surveys.interview"
 TOKEN_CONTEXT = "surveys.invitation"
@@ -75,6 +79,23 @@ PERIOD_DAYS = {Frequency.ONCE: None, Frequency.MONTHLY: 30, Frequency.QUARTERLY:
 
 
 # --- plans ----------------------------------------------------------------------------------------
+
+
+def _plan_url(case_id: str) -> str:
+    from django.urls import reverse
+
+    return reverse("surveys:plan", args=[case_id])
+
+
+PLAN_KIND = CaseKind(
+    label="surveys.surveyplan",
+    workflow=PLAN_WORKFLOW,
+    access=access_plan,
+    name=gettext_lazy("满意度调查方案"),
+    view_perm=VIEW,
+    work_perm=ASSIGNEE_ONLY,  # the author of a draft, who activates it; nobody else
+    url_for=_plan_url,
+)
 
 
 @dataclass
@@ -178,26 +199,53 @@ def plan_create(actor: Actor, *, org_unit_id: Any, questionnaire_id: Any, data: 
     if errors:
         raise ValidationFailed(_("调查方案有误，请按提示修改。"), fields=errors)
     plan = SurveyPlan(org_unit=unit, questionnaire=questionnaire, created_by=actor.username,
+                      assignee_id=actor.user_id,
                       **{k: data[k] for k in PLAN_FIELDS if k in data})  # fmt: skip
     design = plan_design(plan)
     plan.sample_size, plan.quotas = design.completes, design.quotas
-    plan.save()
-    audit_record(actor=actor, action="surveys.plan.create", subject=plan,
-                 data={"frame": plan.frame, "method": plan.method})  # fmt: skip
+    with transaction.atomic():
+        plan.save()
+        case_opened(kind=PLAN_KIND, case=plan, actor=actor,
+                    data={"frame": plan.frame, "method": plan.method})  # fmt: skip
+        audit_record(actor=actor, action="surveys.plan.create", subject=plan,
+                     data={"frame": plan.frame, "method": plan.method})  # fmt: skip
     return plan
 
 
-def plan_set_status(actor: Actor, plan: SurveyPlan, status: str) -> SurveyPlan:
-    require(actor, MANAGE)
-    allowed = {PlanStatus.DRAFT: {PlanStatus.ACTIVE}, PlanStatus.ACTIVE: {PlanStatus.CLOSED},
-               PlanStatus.CLOSED: set()}  # fmt: skip
-    if status not in allowed[PlanStatus(plan.status)]:
+# the target state a page or client asks for → the workflow action that reaches it
+PLAN_ACTIONS = {PlanStatus.ACTIVE: "activate", PlanStatus.CLOSED: "close"}
+
+
+def plan_act(
+    actor: Actor,
+    plan_id: Any,
+    action: str,
+    *,
+    version: int | None = None,
+    at: datetime | None = None,
+    source: str = "page",
+) -> SurveyPlan:
+    """Activate or close a plan through the engine (scope, state, permission, 409 on a stale
+    version, event, audit). Once active, the plan waits for nobody: its assignee is cleared."""
+    with transaction.atomic():
+        plan = case_transition(kind=PLAN_KIND, actor=actor, case_id=plan_id, action=action,
+                               version=version, at=at, source=source)  # fmt: skip
+        assert isinstance(plan, SurveyPlan)
+        if plan.assignee_id is not None:
+            plan.assignee = None
+            plan.save(update_fields=["assignee", "updated_at"])
+    return plan
+
+
+def plan_set_status(
+    actor: Actor, plan: SurveyPlan, status: str, *, version: int | None = None
+) -> SurveyPlan:
+    """The status a page asks for (active / closed), as the workflow action that reaches it."""
+    action = {str(k): v for k, v in PLAN_ACTIONS.items()}.get(status)
+    if action is None:
         raise Conflict(_("方案当前状态下不能执行该操作。"), code="action_not_allowed",
                        state=plan.status)  # fmt: skip
-    plan.status = status
-    plan.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="surveys.plan.status", subject=plan, data={"status": status})
-    return plan
+    return plan_act(actor, plan.pk, action, version=version)
 
 
 # --- invitations ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q, QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
@@ -33,6 +34,18 @@ def plans(actor: Actor) -> QuerySet[SurveyPlan]:
 def plan(actor: Actor, plan_id: Any, perm: str = VIEW) -> SurveyPlan:
     return get_in_scope(
         actor, SurveyPlan.objects.select_related("org_unit", "questionnaire"), plan_id, perm
+    )
+
+
+def access_plan(actor: Actor, plan_id: Any, *, for_update: bool = False) -> SurveyPlan:
+    """The door to a plan (its case kind's): in the actor's ``surveys.view`` scope, or the same
+    404 as a missing one."""
+    return get_in_scope(
+        actor,
+        SurveyPlan.objects.select_related("org_unit", "questionnaire"),
+        plan_id,
+        VIEW,
+        for_update=for_update,
     )
 
 
@@ -69,14 +82,45 @@ def published_questionnaires() -> QuerySet[Questionnaire]:
 
 def questionnaires() -> QuerySet[Questionnaire]:
     return Questionnaire.objects.annotate(n_questions=Count("questions")).order_by(
-        "code", "-version"
+        "code", "-number"
     )
+
+
+def head_office_path() -> str:
+    """The root unit's path: head-office configuration (questionnaires, scenarios) belongs to it."""
+    root = OrgUnit.objects.filter(parent=None).order_by("path").values_list("path", flat=True)
+    return root.first() or ""
+
+
+def access_questionnaire(
+    actor: Actor, questionnaire_id: Any, *, for_update: bool = False
+) -> Questionnaire:
+    """The door to a questionnaire version. Versions are head-office configuration shared by
+    every branch: whoever holds ``surveys.view`` or ``surveys.manage`` anywhere may read them;
+    anyone else gets the same 404 as for a missing one."""
+    from hiqc.core.errors import NotFound
+
+    if not (actor.can(VIEW) or actor.can(MANAGE)):
+        raise NotFound()
+    qs = Questionnaire.objects.all()
+    if for_update:
+        qs = qs.select_for_update()
+    try:
+        found = qs.filter(pk=questionnaire_id).first()
+    except (ValueError, TypeError, DjangoValidationError) as exc:
+        raise NotFound() from exc
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def questionnaire(questionnaire_id: Any) -> Questionnaire:
     from hiqc.core.errors import NotFound
 
-    found = Questionnaire.objects.filter(pk=questionnaire_id).first()
+    try:
+        found = Questionnaire.objects.filter(pk=questionnaire_id).first()
+    except (ValueError, TypeError, DjangoValidationError) as exc:
+        raise NotFound() from exc
     if found is None:
         raise NotFound()
     return found

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 
 def invitations_daily_job() -> dict:
-    """Invite for every active plan the cases whose event is due, expire and remind, and delete
-    what is past its plan's retention."""
+    """Invite for every active plan the cases whose event is due, expire and remind, delete what
+    is past its plan's retention, and start the result clock of the mystery-shopping visits whose
+    planned date has come."""
+    from .mystery import result_clocks_start
     from .services import answers_purge, invitations_issue, invitations_remind_and_expire
 
     report = invitations_issue()
     return {"invited": report.invited, "skipped": dict(report.skipped),
-            **invitations_remind_and_expire(), "purged": answers_purge()}  # fmt: skip
+            **invitations_remind_and_expire(), "purged": answers_purge(),
+            "mystery_clocks_started": result_clocks_start()}  # fmt: skip

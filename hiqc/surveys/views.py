@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
+from hiqc.core.casework import case_actions
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.enums import Channel
@@ -24,8 +25,13 @@ from hiqc.customers.enums import Channel
 from . import staff_selectors as selectors
 from .analysis import DIMENSIONS, Results, plan_results
 from .enums import Frame, Frequency, Method, PlanStatus, QuestionKind, Stratify
-from .questionnaires import question_add, questionnaire_new_version, questionnaire_publish
-from .services import plan_create, plan_design, plan_set_status
+from .questionnaires import (
+    QUESTIONNAIRE_KIND,
+    question_add,
+    questionnaire_new_version,
+    questionnaire_publish,
+)
+from .services import PLAN_KIND, plan_create, plan_design, plan_set_status
 
 VIEW, MANAGE = "surveys.view", "surveys.manage"
 DIMENSION_LABELS = {"org_unit": "按机构", "channel": "按渠道", "product": "按产品",
@@ -122,7 +128,7 @@ def _period(request: HiqcRequest) -> tuple[str, datetime | None]:
 
 
 @login_required
-def plan_page(request: HiqcRequest, plan_id: Any) -> HttpResponse:
+def plan_page(request: HiqcRequest, plan_id: Any, status: int = 200) -> HttpResponse:
     actor = request.actor
     require(actor, VIEW)
     plan = selectors.plan(actor, plan_id)
@@ -141,9 +147,18 @@ def plan_page(request: HiqcRequest, plan_id: Any) -> HttpResponse:
                        for k, used, quota in selectors.quota_progress(plan)],
         "design": plan_design(plan) if plan.status == PlanStatus.DRAFT else None,
         "can_manage": actor.can(MANAGE, plan.org_unit.path),
+        "allowed": [t.name for t in case_actions(PLAN_KIND, plan, actor)[0]],
         "scale_kinds": (QuestionKind.SCALE, QuestionKind.NPS),
         "choice_kinds": (QuestionKind.SINGLE, QuestionKind.MULTIPLE),
-    })  # fmt: skip
+    }, status=status)  # fmt: skip
+
+
+def _version(post: Any) -> int | None:
+    """The version the page was rendered with (a stale one answers 409)."""
+    try:
+        return int(post.get("version", ""))
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
@@ -151,11 +166,12 @@ def plan_page(request: HiqcRequest, plan_id: Any) -> HttpResponse:
 def plan_status(request: HiqcRequest, plan_id: Any) -> HttpResponse:
     plan = selectors.plan(request.actor, plan_id, MANAGE)
     try:
-        plan_set_status(request.actor, plan, request.POST.get("status", ""))
+        plan_set_status(request.actor, plan, request.POST.get("status", ""),
+                        version=_version(request.POST))  # fmt: skip
     except Conflict as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("方案状态已更新。"))
+        return plan_page(request, plan_id, status=exc.status)  # the page as it is now, 409
+    messages.success(request, _("方案状态已更新。"))
     return redirect("surveys:plan", plan.pk)
 
 
@@ -253,7 +269,8 @@ def plan_report_pdf(request: HiqcRequest, plan_id: Any) -> HttpResponse:
 def questionnaires_page(request: HiqcRequest) -> HttpResponse:
     require(request.actor, VIEW)
     return render(request, "surveys/questionnaires.html", {
-        "rows": selectors.questionnaires(), "can_manage": request.actor.can(MANAGE),
+        "rows": selectors.questionnaires(),
+        "can_manage": request.actor.can(MANAGE, selectors.head_office_path()),
     })  # fmt: skip
 
 
@@ -269,7 +286,7 @@ def questionnaire_page(request: HiqcRequest, questionnaire_id: Any) -> HttpRespo
         action = request.POST.get("action")
         try:
             if action == "publish":
-                questionnaire_publish(actor, q)
+                questionnaire_publish(actor, q, version=_version(request.POST))
                 messages.success(request, _("问卷已发布，此版本已冻结。"))
                 return redirect("surveys:questionnaire", q.pk)
             if action == "new_version":
@@ -293,7 +310,13 @@ def questionnaire_page(request: HiqcRequest, questionnaire_id: Any) -> HttpRespo
         except Conflict as exc:
             status = 409
             messages.error(request, exc.message)
+            q = selectors.questionnaire(questionnaire_id)
+    allowed, held = case_actions(QUESTIONNAIRE_KIND, q, actor)
+    labels = {t.name: _(t.label) for t in QUESTIONNAIRE_KIND.workflow.transitions}
     return render(request, "surveys/questionnaire.html", {
         "q": q, "questions": q.questions.order_by("position"), "errors": errors,
-        "kinds": QuestionKind.choices, "can_manage": actor.can(MANAGE), "posted": request.POST,
+        "kinds": QuestionKind.choices, "posted": request.POST,
+        "can_manage": actor.can(MANAGE, selectors.head_office_path()),
+        "allowed": [t.name for t in allowed],
+        "unavailable": [{"name": n, "label": labels[n], "reason": r} for n, r in held.items()],
     }, status=status)  # fmt: skip

@@ -13,7 +13,7 @@ from hiqc.customers.services import customer_create
 from hiqc.policies.models import Policy, Product
 from hiqc.surveys.enums import QuestionKind
 from hiqc.surveys.models import Questionnaire
-from hiqc.surveys.questionnaires import question_add, questionnaire_publish
+from hiqc.surveys.questionnaires import question_add, questionnaire_create, questionnaire_publish
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=BEIJING)
 
@@ -25,7 +25,7 @@ REASONS = [{"value": "slow", "label": "速度慢"}, {"value": "docs", "label": "
 @pytest.fixture
 def questionnaire(actors):
     lead = actors["quality_lead"]
-    q = Questionnaire.objects.create(code="claims-csat", title="理赔服务满意度调查")
+    q: Questionnaire = questionnaire_create(lead, code="claims-csat", title="理赔服务满意度调查")
     question_add(lead, q, code="overall", kind=QuestionKind.SCALE, text="总体满意度",
                  required=True, overall=True, scale="service")  # fmt: skip
     question_add(lead, q, code="speed", kind=QuestionKind.SCALE, text="理赔速度", scale="service")

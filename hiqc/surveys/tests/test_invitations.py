@@ -261,7 +261,7 @@ def test_published_questionnaire_is_frozen_and_answers_keep_their_version(
     answer_day.start()
     response_save(link_of(inv), {"overall": 4}, submit=False)
     v2 = questionnaire_new_version(lead, "claims-csat")
-    assert v2.version == 2 and v2.questions.count() == questionnaire.questions.count()
+    assert v2.number == 2 and v2.questions.count() == questionnaire.questions.count()
     question_add(lead, v2, code="extra", kind=QuestionKind.SCALE, text="新题")
     SurveyPlan.objects.filter(pk=plan.pk).update(questionnaire=v2)
     saved = response_save(link(report.tokens[0][1]), {"overall": 4}, submit=True)

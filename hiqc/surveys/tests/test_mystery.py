@@ -262,7 +262,7 @@ def test_a_published_scenario_is_frozen_and_visits_keep_their_version(
     with pytest.raises(Conflict):
         scenario_update(lead, scenario.pk, name="改名", items=ITEMS[:1])
     v2 = scenario_new_version(lead, scenario.code)
-    assert (v2.version, v2.status, v2.items.count()) == (2, ScenarioStatus.DRAFT, 4)
+    assert (v2.number, v2.status, v2.items.count()) == (2, ScenarioStatus.DRAFT, 4)
     assert scenario_new_version(lead, scenario.code).pk == v2.pk  # the open draft
     scenario_update(lead, v2.pk, name="网点柜面暗访（2026 版）",
                     items=[*ITEMS[:3], {"category": "环境", "text": "公示投诉电话", "weight": 10}])  # fmt: skip

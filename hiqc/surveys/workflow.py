@@ -1,0 +1,52 @@
+"""Survey plans and questionnaire versions as data (standard 4.3.1; issue 15 §3).
+
+Neither has a time limit in the law, the standard or the app's rules: a plan runs from its start
+date until it is closed (its end date is a schedule, not a deadline), and a questionnaire version is
+configuration. So no clocks. Who must act next ("my work") is the case's assignee: the author of a
+draft plan or draft version, who activates or publishes it; an active plan and a published version
+wait for nobody, and their assignee is cleared.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_noop
+
+from hiqc.core.workflow import T, Workflow
+
+from .enums import PlanStatus, QuestionnaireStatus
+
+MANAGE = "surveys.manage"
+# A permission no role grants: "my work" lists a case only to its assignee (CaseKind.work_perm).
+ASSIGNEE_ONLY = "surveys.assignee_only"
+
+P = PlanStatus
+PLAN_WORKFLOW = Workflow.build(
+    name="survey_plan",
+    states=PlanStatus,
+    initial=P.DRAFT,
+    final=[P.CLOSED],
+    transitions=[
+        T("activate", P.DRAFT, P.ACTIVE, perm=MANAGE, label=gettext_noop("启动方案")),
+        T("close", P.ACTIVE, P.CLOSED, perm=MANAGE, label=gettext_noop("结束方案")),
+    ],
+)
+
+Q = QuestionnaireStatus
+QUESTIONNAIRE_WORKFLOW = Workflow.build(
+    name="questionnaire_version",
+    states=QuestionnaireStatus,
+    initial=Q.DRAFT,
+    final=[Q.RETIRED],
+    transitions=[
+        # the draft's definition must be complete (a domain guard: questionnaires.publish_problems)
+        T("publish", Q.DRAFT, Q.PUBLISHED, perm=MANAGE, label=gettext_noop("发布（发布后冻结）")),
+        # only as a consequence of publishing a later version of the same code (domain guard)
+        T(
+            "retire",
+            Q.PUBLISHED,
+            Q.RETIRED,
+            perm=MANAGE,
+            label=gettext_noop("停用（已发布新版本）"),
+        ),
+    ],
+)
