@@ -201,26 +201,14 @@ STATUS_WRITE_EXCEPTIONS = {
     "hiqc/core/casework.py::case_transition": "puts the status back when the step is refused",
     # Not a status field: `row` is a dict of the values answer, `status` the target's traffic light.
     "hiqc/core/api.py::indicator_values": "a dict, not a model",
-    # Statuses that are not case kinds yet (issue 15 §3: every status is a case kind).
-    "hiqc/claimaudit/services.py::item_readjudicate": "issue 15 §3: claim-audit items",
-    "hiqc/claimaudit/services.py::item_record_errors": "issue 15 §3: claim-audit items",
-    "hiqc/claimaudit/services.py::round_complete": "issue 15 §3: claim-audit rounds",
-    "hiqc/consultations/services.py::suggestion_decide": "issue 15 §3: consultation suggestions",
-    "hiqc/inspection/services.py::task_score": "issue 15 §3: inspection tasks",
-    # … and the dispute window is a stored date, not a clock.
-    "hiqc/inspection/services.py::score_dispute": "issue 15 §3: inspection scores, disputes",
-    "hiqc/inspection/services.py::dispute_decide": "issue 15 §3: inspection disputes, scores",
-    "hiqc/surveys/mystery.py::scenario_publish": "issue 15 §3: mystery-shopping scenario versions",
-    "hiqc/surveys/mystery.py::visit_record": "issue 15 §3: mystery-shopping visits",
-    "hiqc/surveys/mystery.py::visit_cancel": "issue 15 §3: mystery-shopping visits",
-    "hiqc/surveys/questionnaires.py::questionnaire_publish": "issue 15 §3: questionnaire versions",
-    "hiqc/surveys/services.py::plan_set_status": "issue 15 §3: survey plans",
     # Survey invitations' delivery states (sent → failed / started / answered / expired / opted
-    # out): not in the issue's list; whether they become a case kind is for issue 15 §3 to decide.
-    "hiqc/surveys/services.py::send_invitation": "issue 15 §3: invitation delivery",
-    "hiqc/surveys/services.py::invitations_remind_and_expire": "issue 15 §3: invitation expiry",
-    "hiqc/surveys/services.py::response_save": "issue 15 §3: invitation started / answered",
-    "hiqc/surveys/services.py::invitation_opt_out": "issue 15 §3: invitation opt-out",
+    # out): not a case kind, by decision (docs/domains/surveys.md "Why invitations are not a case
+    # kind": issued and expired by the thousand, moved by the public page without a staff actor,
+    # nobody on staff acts on them).
+    "hiqc/surveys/services.py::send_invitation": "not a case kind: invitation delivery",
+    "hiqc/surveys/services.py::invitations_remind_and_expire": "not a case kind: invitation expiry",
+    "hiqc/surveys/services.py::response_save": "not a case kind: started / answered",
+    "hiqc/surveys/services.py::invitation_opt_out": "not a case kind: invitation opt-out",
 }
 
 

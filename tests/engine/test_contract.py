@@ -13,6 +13,7 @@ from hiqc.core.models import CaseEvent
 from .probe import probe_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.engine.urls")]
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -185,19 +186,11 @@ def test_a_resent_event_id_of_another_branchs_case_is_not_counted_as_a_duplicate
     )
     assert first["applied"] == 1
 
-    report = json.loads(
-        _import(agent, _event(case.pk, "shared", case.created_at + timedelta(hours=1)))
-    )
+    report = json.loads(_import(agent, _event(case.pk, "shared", case.created_at + HOUR)))
 
     assert (report["applied"], report["duplicate"]) == (0, 0)
     (entry,) = report["rejected"]
-    missing = json.loads(
-        _import(
-            agent,
-            _event(
-                "00000000-0000-4000-8000-000000000000", "new", case.created_at + timedelta(hours=1)
-            ),
-        )  # fmt: skip
-    )["rejected"][0]
+    unknown = _event("00000000-0000-4000-8000-000000000000", "new", case.created_at + HOUR)
+    missing = json.loads(_import(agent, unknown))["rejected"][0]
     assert entry["problem"] == missing["problem"] and entry["fields"] == missing["fields"]
     assert not CaseEvent.objects.filter(case_id=str(case.pk), source="import").exists()
