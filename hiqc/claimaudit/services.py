@@ -33,7 +33,7 @@ from .enums import CONFIDENCE_LEVELS, ErrorType, ItemStatus, Method, RoundStatus
 from .indicators import accuracy_recompute
 from .models import AuditItem, AuditRound
 from .sampling import DEFAULT_BANDS, draw
-from .workflow import AUDIT, ITEM, ITEM_LABEL, ITEM_WORK, ROUND, ROUND_LABEL
+from .workflow import AUDIT, ITEM, ITEM_LABEL, ROUND, ROUND_LABEL
 
 MAX_PERIOD_DAYS = 366
 AMOUNT_TOLERANCE = Decimal("1.00")  # yuan: rounding differences are not amount errors
@@ -83,7 +83,7 @@ ITEM_KIND = CaseKind(
     access=selectors.access_item,
     name=gettext_lazy("抽检案件"),
     view_perm=AUDIT,
-    work_perm=ITEM_WORK,
+    work_in_scope=False,
     url_for=lambda case_id: reverse("claimaudit:item", args=[case_id]),
     blocked=_item_blocked,
 )

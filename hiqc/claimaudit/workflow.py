@@ -27,9 +27,8 @@ AUDIT = "claims.audit"
 # "My work" lists an item only to whom it is assigned: the reviewer who gave the blind decision
 # and must now record the errors. Items still pending are not assigned ahead (anyone eligible may
 # take one, "复核下一件"), so they show as their open round, not one by one — listing them by
-# scope would also show them to the claim's own handler, who may never review it. No role holds
-# this permission; it only tells the kernel to list assigned items alone.
-ITEM_WORK = "claims.audit.assigned"
+# scope would also show them to the claim's own handler, who may never review it: the item kind
+# lists assigned items alone (CaseKind.work_in_scope=False).
 
 ROUND_LABEL = "claimaudit.auditround"
 ITEM_LABEL = "claimaudit.audititem"

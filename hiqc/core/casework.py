@@ -44,6 +44,9 @@ class CaseKind:
     # the permission of those who work such cases: "my work" lists the cases in their scope
     # (others see only cases assigned to them); defaults to view_perm
     work_perm: str = ""
+    # False: "my work" lists only the cases assigned to the actor, never by scope (a score waits
+    # for its agent, a draft for its author, a compared audit item for its reviewer)
+    work_in_scope: bool = True
     url_for: Callable[[str], str] | None = None  # the case page
     # Domain guard: why ``action`` cannot be taken on this case now, judged from the case's own
     # data (not from the inputs), or None. The engine refuses a blocked action with 409 and leaves

@@ -104,7 +104,7 @@ class WorkList:
             # duplicate rows to remove
             qs = (
                 qs.filter(mine)
-                if mine_only
+                if mine_only or not kind.work_in_scope
                 else qs.filter(mine) | scope(actor, qs, kind.work_perm or kind.view_perm)
             )
             if status:

@@ -40,7 +40,6 @@ from .models import Dispute, InspectionTask, Sample, Score, ScoreLine, ScoringSh
 from .sampling import draw
 from .scoring import ItemSpec, LineIn, check_lines, compute_total, parse_lines
 from .workflow import (
-    ASSIGNED_ONLY,
     DISPUTE,
     DISPUTE_CASE,
     DISPUTE_PROCESS,
@@ -258,7 +257,7 @@ SCORE_KIND = CaseKind(
     view_perm=VIEW,
     # Nobody works scores by scope: while the window runs the score is assigned to the scored
     # agent (the only one who may dispute); once disputed, the dispute is the inspectors' work.
-    work_perm=ASSIGNED_ONLY,
+    work_in_scope=False,
     url_for=_score_url,
     blocked=_score_blocked,
 )

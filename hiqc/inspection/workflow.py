@@ -28,11 +28,9 @@ from .enums import DisputeStatus, ScoreStatus, TaskStatus
 from .rules import DISPUTE_WINDOW
 
 VIEW, INSPECT, DISPUTE = "qa.view", "qa.inspect", "qa.dispute"
-# No role holds these two: only the system actor (jobs, the sweep's follow-up) has every
-# permission. CLOSE_WINDOW guards ``lapse``; ASSIGNED_ONLY, as a kind's work_perm, means "my work"
-# lists its cases only for their assignee.
+# No role holds this one: only the system actor (jobs, the sweep's follow-up) has every
+# permission. CLOSE_WINDOW guards ``lapse``.
 CLOSE_WINDOW = "qa.close_window"
-ASSIGNED_ONLY = "qa.assigned_only"
 TASK_PROCESS = "inspection.inspectiontask"
 SCORE_PROCESS = "inspection.score"
 DISPUTE_PROCESS = "inspection.dispute"

@@ -65,7 +65,6 @@ from .mystery_models import (
 from .mystery_selectors import CASE_TYPE, MANAGE, SHOP, VIEW, access_scenario, access_visit
 from .mystery_workflow import RESULT, SCENARIO_WORKFLOW, VISIT_WORKFLOW
 from .staff_selectors import head_office_path
-from .workflow import ASSIGNEE_ONLY
 
 FINDING_RULE = "4.3.1"
 KIND_FATAL = "surveys.mystery.fatal"
@@ -244,7 +243,7 @@ SCENARIO_KIND = CaseKind(
     access=access_scenario,
     name=gettext_lazy("神秘客户场景版本"),
     view_perm=VIEW,
-    work_perm=ASSIGNEE_ONLY,  # the author of a draft, who publishes it; nobody else
+    work_in_scope=False,  # the author of a draft, who publishes it; nobody else
     url_for=_scenario_url,
     blocked=_scenario_blocked,
 )
@@ -271,7 +270,7 @@ VISIT_KIND = CaseKind(
     view_perm=VIEW,  # scored visits are seen with surveys.view; assigned ones only by the door
     # the shopper (the assignee) and nobody else: a planned visit must stay hidden from the
     # visited unit, and other shoppers have nothing to do with it
-    work_perm=ASSIGNEE_ONLY,
+    work_in_scope=False,
     url_for=_visit_url,
     blocked=_visit_blocked,
 )

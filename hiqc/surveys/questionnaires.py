@@ -28,7 +28,7 @@ from hiqc.core.models import CaseEvent, CaseModel
 from .enums import QuestionKind, QuestionnaireStatus
 from .models import Question, Questionnaire
 from .staff_selectors import access_questionnaire, head_office_path
-from .workflow import ASSIGNEE_ONLY, QUESTIONNAIRE_WORKFLOW
+from .workflow import QUESTIONNAIRE_WORKFLOW
 
 MANAGE = "surveys.manage"
 TEXT_MAX = 1000
@@ -221,7 +221,7 @@ QUESTIONNAIRE_KIND = CaseKind(
     access=access_questionnaire,
     name=gettext_lazy("问卷版本"),
     view_perm="surveys.view",
-    work_perm=ASSIGNEE_ONLY,  # the author of a draft, who publishes it; nobody else
+    work_in_scope=False,  # the author of a draft, who publishes it; nobody else
     url_for=_url,
     blocked=_blocked,
 )

@@ -67,7 +67,7 @@ from .frames import Candidate, frame_candidates
 from .models import Invitation, OptOut, Questionnaire, SurveyPlan, SurveyResponse
 from .questionnaires import clean_answers, questions_of
 from .staff_selectors import access_plan
-from .workflow import ASSIGNEE_ONLY, PLAN_WORKFLOW
+from .workflow import PLAN_WORKFLOW
 
 MANAGE, VIEW, INTERVIEW = "surveys.manage", "surveys.view", "surveys.interview"
 TOKEN_CONTEXT = "surveys.invitation"
@@ -93,7 +93,7 @@ PLAN_KIND = CaseKind(
     access=access_plan,
     name=gettext_lazy("满意度调查方案"),
     view_perm=VIEW,
-    work_perm=ASSIGNEE_ONLY,  # the author of a draft, who activates it; nobody else
+    work_in_scope=False,  # the author of a draft, who activates it; nobody else
     url_for=_plan_url,
 )
 

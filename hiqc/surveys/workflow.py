@@ -16,8 +16,6 @@ from hiqc.core.workflow import T, Workflow
 from .enums import PlanStatus, QuestionnaireStatus
 
 MANAGE = "surveys.manage"
-# A permission no role grants: "my work" lists a case only to its assignee (CaseKind.work_perm).
-ASSIGNEE_ONLY = "surveys.assignee_only"
 
 P = PlanStatus
 PLAN_WORKFLOW = Workflow.build(

@@ -154,3 +154,16 @@ def test_a_clock_that_has_just_run_out_reads_late_in_minutes_not_zero_days_zero_
     assert nearly["minutes"] == 1 and not nearly["late"]
     later = countdown(deadline, deadline.due_at + timedelta(days=2, hours=3))
     assert (later["days"], later["hours"], later["minutes"]) == (2, 3, None)
+
+
+def test_a_kind_worked_by_its_assignees_lists_no_case_by_scope(actors, cases, monkeypatch):
+    """Given a kind that declares ``work_in_scope=False`` (a score waits for its agent, a draft
+    for its author), when "my work" is read, then only the cases assigned to the reader appear —
+    not the cases in their scope."""
+    from dataclasses import replace
+
+    from hiqc.core import casework
+
+    monkeypatch.setitem(casework.CASE_KINDS, KIND.label, replace(KIND, work_in_scope=False))
+
+    assert titles(my_work(actors["agent"], case_type=KIND.label)) == ["上海案件"]

@@ -63,13 +63,17 @@ def test_a_score_cannot_be_decided_before_it_is_disputed_nor_disputed_twice():
 
 def test_the_dispute_window_is_five_working_days_from_the_rule_with_its_source():
     assert (WINDOW.amount, WINDOW.unit, WINDOW.max_amount) == (5, Unit.WORKING_DAYS, None)
-    assert "质检评分申诉期限（工作日）" in WINDOW.source and "(P)" in WINDOW.source
+    assert "质检评分申诉期限（工作日）" in WINDOW.source and "（P）" in WINDOW.source
+    assert WINDOW.window  # the agent's right: its end is no breach
     assert SCORE.clocks == (WINDOW,) and TASK.clocks == () and DISPUTE_CASE.clocks == ()
 
 
-def test_closing_the_window_and_working_only_assigned_scores_need_a_permission_no_role_holds():
+def test_closing_the_window_needs_a_permission_no_role_holds_and_scores_are_worked_by_assignees():
+    from hiqc.inspection.services import SCORE_KIND
+
     from hiqc.core.access import role_codes, role_permissions
 
     held = set().union(*(role_permissions(r) for r in role_codes()))
     assert "qa.inspect" in held  # the registry is read
-    assert "qa.close_window" not in held and "qa.assigned_only" not in held
+    assert "qa.close_window" not in held
+    assert SCORE_KIND.work_in_scope is False  # "my work": only the scored agent it is assigned to
