@@ -11,7 +11,7 @@ REPEAT_WINDOW = Rule(
     90,
     "days",
     _("重复投诉认定期间"),
-    "HIQC design default (P)：同一投诉人在此期间内再次投诉计为重复投诉",
+    "HIQC 设计默认值（P）：同一投诉人在此期间内再次投诉计为重复投诉",
     "P",
 )
 RETENTION = Rule(
@@ -19,7 +19,7 @@ RETENTION = Rule(
     5,
     "years",
     _("投诉档案保存期限"),
-    "HIQC design default (P)，参照保险档案保存期（CL-9，《保险法》第87条）",
+    "HIQC 设计默认值（P），参照保险档案保存期（CL-9，《保险法》第87条）",
     "P",
     "floor",
 )

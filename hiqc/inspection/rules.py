@@ -13,7 +13,7 @@ DISPUTE_WINDOW = Rule(
     5,
     "days",
     _("质检评分申诉期限（工作日）"),
-    "HIQC design default (P)：坐席自评分之日起 5 个工作日内可提出申诉",
+    "HIQC 设计默认值（P）：坐席自评分之日起 5 个工作日内可提出申诉",
     "P",
 )
 REPEAT_WINDOW = Rule(
@@ -21,7 +21,7 @@ REPEAT_WINDOW = Rule(
     7,
     "days",
     _("重复来电认定期间（质检定向抽样）"),
-    "HIQC design default (P)：同一客户或联系电话在此期间内再次来电计为重复来电",
+    "HIQC 设计默认值（P）：同一客户或联系电话在此期间内再次来电计为重复来电",
     "P",
 )
 LONG_CALL_PERCENTILE = Rule(
@@ -29,7 +29,7 @@ LONG_CALL_PERCENTILE = Rule(
     90,
     "percent",
     _("长通话认定分位数（同队列、同期间的处理时长）"),
-    "HIQC design default (P)：处理时长高于本期间同队列 P90 的通话计为长通话",
+    "HIQC 设计默认值（P）：处理时长高于本期间同队列 P90 的通话计为长通话",
     "P",
 )
 TARGETED_SHARE = Rule(
@@ -37,7 +37,7 @@ TARGETED_SHARE = Rule(
     50,
     "percent",
     _("定向抽样占每名坐席样本量的上限"),
-    "HIQC design default (P)：其余样本随机抽取",
+    "HIQC 设计默认值（P）：其余样本随机抽取",
     "P",
 )
 

@@ -295,7 +295,7 @@ def test_retention_never_deletes_the_newest_backups_even_when_they_are_old(tmp_p
 def test_retention_is_a_rule_with_a_source_defaulting_to_fourteen_days():
     assert RULES["backup.retention_days"] == RETENTION
     assert RETENTION.default == 14
-    assert "HIQC design default" in RETENTION.source
+    assert "HIQC 设计默认值" in RETENTION.source
 
 
 @pytest.mark.django_db(transaction=True)
