@@ -37,11 +37,12 @@ def item_out(item: AuditItem, actor: Actor) -> dict:
         "org_unit_id": item.org_unit_id, "stratum": item.stratum, "status": item.status,
         "status_label": item.status_label, "version": item.version,
         "allowed_actions": case_allowed_actions(services.ITEM_KIND, item, actor),
-        "errors": item.errors,
+        "errors": [],
     }  # fmt: skip
-    # an earlier audit of a claim this caller is still to review blind: its decisions stay
-    # withheld, as on the item page (standard 5.1.2(3))
+    # an earlier audit of a claim this caller is still to review blind: its decisions and error
+    # types (which tell the decision's direction) stay withheld, as on the item page (5.1.2(3))
     if item.status != ItemStatus.PENDING and not selectors.blind_review_pending(actor, item.claim):
+        out["errors"] = item.errors
         out["review"] = {"outcome": item.review_outcome, "amount": item.review_amount,
                          "reason_code": item.review_reason}  # fmt: skip
         out["original"] = {"outcome": item.original_outcome, "amount": item.original_amount,

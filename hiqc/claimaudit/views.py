@@ -97,7 +97,17 @@ def round_detail_page(request: HiqcRequest, round_id: str) -> HttpResponse:
         request.GET.get("page")
     )
     labels = dict(ErrorType.choices)
-    rows = [{"i": i, "errors": [str(labels.get(t, t)) for t in i.errors]} for i in items]
+    # an earlier audit of a claim this reader is still to review blind: its error types would
+    # tell the original decision's direction (错误拒赔, 超赔…), so they are withheld too
+    blind = selectors.blind_pending_claim_ids(actor)
+    rows = [
+        {
+            "i": i,
+            "withheld": str(i.claim_id) in blind and i.status != ItemStatus.PENDING,
+            "errors": [str(labels.get(t, t)) for t in i.errors],
+        }
+        for i in items
+    ]
     allowed, held = case_actions(services.ROUND_KIND, round_obj, actor)
     return render(
         request,

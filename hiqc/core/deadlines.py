@@ -13,6 +13,7 @@ Interpretation II art. 15: time spent supplying documents does not count).
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -28,10 +29,14 @@ from .processes import warning_fractions_for
 from .workflow import Clock, Effect
 
 State = Deadline.State
+logger = logging.getLogger(__name__)
 BREACH_LEVEL = 9
 
 # Sent after commit for every warning or breach raised: sender=Deadline, deadline=, level=.
 deadline_warned = Signal()
+# Sent by every sweep for each window clock (Clock.window) that has ended and is still open:
+# sender=Deadline, deadline=. The domain closes the case (and the clock) as it declares.
+window_ended = Signal()
 
 
 # --- clock effects: the computations of hiqc.core.clockmath, saved --------------------------------
@@ -184,7 +189,34 @@ def deadlines_sweep(now: datetime | None = None, *, batch: int = 500) -> dict[st
                 raised["breaches"] += _raise(deadline, BREACH_LEVEL, deadline.due_at)
         if len(late) < batch:
             break
+    _windows_ended()
     return raised
+
+
+def window_codes() -> set[str]:
+    """The codes of the clocks declared ``window=True`` by a registered case kind (a right granted
+    to someone, not an obligation: its end is no breach)."""
+    from .casework import CASE_KINDS
+
+    return {c.code for k in CASE_KINDS.values() for c in k.workflow.clocks if c.window}
+
+
+def _windows_ended() -> None:
+    """Every window that has ended and that its domain has not closed yet: ``window_ended`` is
+    sent for each on every sweep until the domain closes it (it closes the case as it declares,
+    e.g. confirms the score), so a failed or missed reaction is caught up on the next run."""
+    codes = window_codes()
+    if not codes:
+        return
+    for deadline in Deadline.objects.filter(
+        clock__in=codes, state=State.BREACHED, closed_at=None
+    ).order_by("due_at")[:500]:
+        for receiver, result in window_ended.send_robust(sender=Deadline, deadline=deadline):
+            if isinstance(result, Exception):  # tried again on the next sweep
+                logger.warning(
+                    "window_ended receiver %s failed for deadline %s: %r",
+                    getattr(receiver, "__qualname__", receiver), deadline.pk, result,
+                )  # fmt: skip
 
 
 def _raise(deadline: Deadline, level: int, scheduled_at: datetime) -> int:

@@ -24,18 +24,18 @@ class InspectionConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.casework import register_case_kind
-        from hiqc.core.deadlines import deadline_warned
+        from hiqc.core.deadlines import window_ended
         from hiqc.core.navigation import register_link
 
         from . import indicators  # noqa: F401  (declares the QA indicators)
         from .rules import register_rules
-        from .services import DISPUTE_KIND, SCORE_KIND, TASK_KIND, on_window_deadline
+        from .services import DISPUTE_KIND, SCORE_KIND, TASK_KIND, on_window_ended
 
         register_rules()
         for kind in (TASK_KIND, SCORE_KIND, DISPUTE_KIND):
             register_case_kind(kind)
         # a dispute window that runs out confirms its score
-        deadline_warned.connect(on_window_deadline, dispatch_uid="hiqc.inspection.window")
+        window_ended.connect(on_window_ended, dispatch_uid="hiqc.inspection.window")
         register_link("quality", "inspection:queue", _("质检任务"), "qa.inspect")
         register_link("quality", "inspection:sample", _("质检抽样"), "qa.inspect")
         register_link("quality", "inspection:disputes", _("质检申诉裁决"), "qa.inspect")

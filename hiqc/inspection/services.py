@@ -27,7 +27,7 @@ from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, compute_due
 from hiqc.core.casework import CaseKind, case_allowed_actions, case_opened, case_transition
-from hiqc.core.deadlines import BREACH_LEVEL, apply_effects
+from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.core.rules import rule_value
@@ -462,9 +462,11 @@ def score_lapse(*, actor: Actor, score_id: Any, at: datetime | None = None) -> S
     return score
 
 
-def on_window_deadline(sender: Any, deadline: Deadline, level: int, **kwargs: Any) -> None:
-    """The sweep found a dispute window run out: the score is confirmed (as of the window's end)."""
-    if deadline.case_type != SCORE_KIND.label or level != BREACH_LEVEL:
+def on_window_ended(sender: Any, deadline: Deadline, **kwargs: Any) -> None:
+    """The sweep found a dispute window ended and still open (``window_ended``, sent on every
+    sweep until the score is closed, so a failed run is caught up): the score is confirmed as of
+    the window's end."""
+    if deadline.case_type != SCORE_KIND.label:
         return
     with suppress(Conflict, NotFound):  # disputed or closed meanwhile: nothing to confirm
         score_lapse(actor=Actor.system("inspection"), score_id=deadline.case_id, at=deadline.due_at)

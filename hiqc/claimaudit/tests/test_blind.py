@@ -152,10 +152,12 @@ def test_the_api_withholds_an_earlier_audit_while_a_new_blind_review_of_the_clai
     """The item page's rule on the API: the earlier item answers 403 and the round's item list
     carries neither its review nor its original decision."""
     _claim, first = _round(actors, org)
-    services.item_readjudicate(actor=actors["quality_lead"], item_id=first.pk, outcome="approve",
-                               amount="4321.09")  # fmt: skip
+    services.item_readjudicate(actor=actors["quality_lead"], item_id=first.pk, outcome="refuse",
+                               reason_code="exclusion")  # fmt: skip
+    services.item_record_errors(actor=actors["quality_lead"], item_id=first.pk,
+                                error_types=["wrong_refusal"])  # fmt: skip
     client = _client(personas, "reviewer")
-    assert client.get(f"/api/v1/claim-audits/items/{first.pk}").json()["original"]["amount"]
+    assert client.get(f"/api/v1/claim-audits/items/{first.pk}").json()["errors"]
     services.round_create(actor=actors["reviewer"], name="复查", org_unit_id=org["HO"].pk,
                           period_start=date(2026, 3, 1), period_end=date(2026, 3, 31))  # fmt: skip
 
@@ -165,3 +167,6 @@ def test_the_api_withholds_an_earlier_audit_while_a_new_blind_review_of_the_clai
     assert one.status_code == 403 and one.json()["code"] == "blind_review_pending"
     row = next(r for r in listed if r["id"] == str(first.pk))
     assert (row["original"], row["review"], row["suggested_errors"]) == (None, None, [])
+    assert row["errors"] == []  # 错误拒赔 / 超赔 would tell the decision's direction
+    page = client.get(f"/claim-audits/{first.round_id}/").content.decode()
+    assert "盲审期间不显示" in page

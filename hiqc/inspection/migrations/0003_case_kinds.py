@@ -19,29 +19,46 @@ def scores_as_cases(apps, schema_editor):
     if not running:
         return
     from dataclasses import replace
+    from datetime import timedelta
 
+    from hiqc.core.calendar import BEIJING
+    from hiqc.core.clockmath import CLOCKS
     from hiqc.core.deadlines import deadline_build
     from hiqc.inspection.workflow import WINDOW
 
+    # the window in force when the scores were given (rule inspection.dispute_window_days)
+    override = (
+        apps.get_model("core", "RuleOverride")
+        .objects.filter(key="inspection.dispute_window_days")
+        .values_list("value", flat=True)
+        .first()
+    )
+    clock = replace(WINDOW, amount=int(override)) if override else WINDOW
     fields = [f.attname for f in Deadline._meta.concrete_fields if f.attname != "id"]
+    Score.objects.filter(status="scored").update(assignee_id=models.F("agent_id"))
     for score in running:
-        score.assignee_id = score.agent_id
-        score.save(update_fields=["assignee"])
         if Deadline.objects.filter(
             case_type="inspection.score", case_id=str(score.pk), clock=WINDOW.code
         ).exists():
             continue
         built = deadline_build(
             case_type="inspection.score", case_id=str(score.pk), org_path=score.org_unit.path,
-            clock=replace(WINDOW, amount=5), at=score.scored_at,
+            clock=clock, at=score.scored_at,
         )  # fmt: skip
+        # the end the agent was shown stays the end (whatever the rule says today)
+        built.due_at = score.dispute_until
+        built.last_day = (
+            score.dispute_until.astimezone(BEIJING) - timedelta(microseconds=1)
+        ).date()
+        CLOCKS.schedule_warnings(built)
         Deadline.objects.create(**{f: getattr(built, f) for f in fields if hasattr(built, f)})
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("inspection", "0002_default_sheets"),
-        ("core", "0005_case_engine"),
+        # the clocks are built with the live kernel (process versions, rules): its tables first
+        ("core", "0021_jobstate"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

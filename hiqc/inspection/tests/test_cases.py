@@ -108,6 +108,46 @@ def test_a_window_that_runs_out_unused_confirms_the_score_as_of_its_end(
     assert not Notification.objects.filter(kind=Notification.Kind.DEADLINE_BREACH).exists()
 
 
+def test_a_lapse_that_did_not_happen_is_caught_up_by_the_next_sweep(score):
+    """Given the sweep marked the window ended but its reaction did not run (a crash, a deploy),
+    when the sweep runs again, then the score is confirmed as of the window's end — once."""
+    from hiqc.core.deadlines import window_ended
+    from hiqc.inspection.services import on_window_ended
+
+    window_ended.disconnect(dispatch_uid="hiqc.inspection.window")
+    try:
+        with time_machine.travel(WINDOW_END + timedelta(hours=1), tick=False):
+            deadlines_sweep()
+    finally:
+        window_ended.connect(on_window_ended, dispatch_uid="hiqc.inspection.window")
+    score.refresh_from_db()
+    assert (score.status, _window(score).state) == ("scored", "breached")
+
+    with time_machine.travel(WINDOW_END + timedelta(days=2), tick=False):
+        deadlines_sweep()
+        deadlines_sweep()
+
+    score.refresh_from_db()
+    assert (score.status, _window(score).state) == ("confirmed", "cancelled")
+    lapses = CaseEvent.objects.filter(case_id=str(score.pk), activity="lapse")
+    assert [e.at for e in lapses] == [WINDOW_END]
+
+
+def test_windows_count_in_no_on_time_rate(actors, score):
+    """A dispute window is the agent's right: disputing in time is no deadline met, letting it
+    run out no deadline missed — the kernel's on-time rate leaves window clocks out."""
+    from hiqc.core.indicators import clocks_on_time
+
+    with time_machine.travel(SCORED + timedelta(hours=2), tick=False):
+        services.score_dispute(actor=actors["agent"], score_id=score.pk, reason="评分有误")
+    assert _window(score).state == "met"
+
+    rows = clocks_on_time()("month", datetime(2026, 4, 1, tzinfo=BEIJING),
+                            datetime(2026, 6, 1, tzinfo=BEIJING))  # fmt: skip
+
+    assert rows == []
+
+
 def test_a_dispute_stops_the_window_as_met_and_opens_a_dispute(actors, score):
     at = datetime(2026, 5, 6, 9, 0, tzinfo=BEIJING)
     with time_machine.travel(at, tick=False):

@@ -63,6 +63,7 @@ def test_legacy_scores_become_cases_with_their_meaning(org, personas):
     )  # fmt: skip
     clock = Deadline.objects.get(case_type="inspection.score", case_id=str(running.pk))
     assert (clock.clock, clock.state) == ("inspection.dispute_window", "running")
-    assert clock.started_at == running.scored_at and clock.due_at > running.scored_at
+    assert clock.started_at == running.scored_at
+    assert clock.due_at == running.dispute_until  # the end the agent was shown stays the end
     assert not Deadline.objects.filter(case_id=str(ended.pk)).exists()
     assert isinstance(clock.due_at, datetime)

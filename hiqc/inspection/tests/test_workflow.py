@@ -69,9 +69,8 @@ def test_the_dispute_window_is_five_working_days_from_the_rule_with_its_source()
 
 
 def test_closing_the_window_needs_a_permission_no_role_holds_and_scores_are_worked_by_assignees():
-    from hiqc.inspection.services import SCORE_KIND
-
     from hiqc.core.access import role_codes, role_permissions
+    from hiqc.inspection.services import SCORE_KIND
 
     held = set().union(*(role_permissions(r) for r in role_codes()))
     assert "qa.inspect" in held  # the registry is read
