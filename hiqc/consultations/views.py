@@ -282,6 +282,9 @@ def suggestion_detail_page(request: HiqcRequest, suggestion_id: str) -> HttpResp
     # the decisions offered are exactly the actions the engine will take now (allowed_actions)
     allowed = case_allowed_actions(services.SUGGESTION_KIND, suggestion, actor)
     offered = [status for status, action in SUGGESTION_ACTIONS.items() if action in allowed]
+    if request.method == "POST" and not offered:  # decided meanwhile: say so, as the API does
+        messages.error(request, _("该建议已处理，当前状态下不能再作决定。"))
+        return redirect("consultations:suggestion", suggestion_id=suggestion.pk)
     form = SuggestionDecideForm(request.POST or None, offered=offered)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -175,6 +175,8 @@ def task_page(request: HiqcRequest, task_id: str) -> HttpResponse:
         except (ValidationFailed, Conflict, Forbidden) as exc:
             error, errors, status = exc.message, exc.fields, exc.status
             task = selectors.access_task(actor, task.pk, perm="qa.view")  # as it stands now
+            # scored meanwhile by someone else: the form is not offered again
+            can_score = "score" in case_allowed_actions(services.TASK_KIND, task, actor)
     return render(
         request,
         "inspection/task.html",

@@ -172,3 +172,7 @@ def test_the_page_offers_the_decision_only_to_who_may_take_it_and_shows_a_stale_
     assert done.status_code == 302
     assert Suggestion.objects.get().status == "not_adopted"
     assert 'id="decide-form"' not in agent.get(url).content.decode()
+    # a second tab still showing the form: told it was decided meanwhile, not a silent 422
+    again = agent.post(url, {"status": "adopted", "response": "好", "version": "1"}, follow=True)
+    assert "该建议已处理" in again.content.decode()
+    assert Suggestion.objects.get().status == "not_adopted"

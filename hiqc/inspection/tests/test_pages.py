@@ -86,6 +86,25 @@ def test_scoring_on_the_page_computes_the_total(personas, tasks):
     assert Score.objects.get(task=task).final_total == 100 - first.points
 
 
+def test_a_task_scored_meanwhile_sends_the_second_inspector_to_the_score(personas, tasks):
+    """Given two inspectors with the same task open, when the second submits after the first,
+    then nothing is scored twice and they land on the score given (no form that would fail)."""
+    task = next(t for t in tasks if t.kind == "call")
+    sheet = sheet_for_kind("call")
+    assert sheet is not None
+    data = {f"points_{i.pk}": str(i.points) for i in sheet.items.all() if not i.fatal}
+    first = login(personas, "supervisor").post(f"/inspection/tasks/{task.pk}/", data)
+    assert first.status_code == 302
+
+    late = login(personas, "quality_lead").post(
+        f"/inspection/tasks/{task.pk}/", {**data, "version": "1"}, follow=True
+    )
+
+    assert Score.objects.filter(task=task).count() == 1
+    assert 'id="score-form"' not in late.content.decode()
+    assert late.redirect_chain[-1][0] == f"/inspection/scores/{Score.objects.get(task=task).pk}/"
+
+
 def test_a_missing_item_score_is_shown_next_to_the_item(personas, tasks):
     task = next(t for t in tasks if t.kind == "call")
     response = login(personas, "supervisor").post(f"/inspection/tasks/{task.pk}/", {})
