@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from hiqc.core.deadlines import deadlines_sweep
 from hiqc.inspection.models import Dispute, InspectionTask, Score, ScoringSheet
 from hiqc.inspection.selectors import sheet_for_kind
 
@@ -196,11 +197,16 @@ def test_the_dispute_form_is_offered_to_the_agent_only_while_the_window_runs(
     task = next(t for t in tasks if t.agent.username == "agent")
     score = score_one(actors["supervisor"], task)
     page = f"/inspection/scores/{score.pk}/"
-    assert 'id="dispute-form"' in login(personas, "agent").get(page).content.decode()
+    body = login(personas, "agent").get(page).content.decode()
+    assert 'id="dispute-form"' in body and '<span class="chip" id="window-state">申诉期内' in body
     assert 'id="dispute-form"' not in login(personas, "supervisor").get(page).content.decode()
     with time_machine.travel(score.dispute_until):
         body = login(personas, "agent").get(page).content.decode()
     assert 'id="dispute-form"' not in body and "已超过申诉期限" in body
+    with time_machine.travel(score.dispute_until + timedelta(minutes=1)):
+        deadlines_sweep()  # the window ends: the score is confirmed, nothing "ran out"
+        body = login(personas, "agent").get(page).content.decode()
+    assert '<span class="chip" id="window-state">申诉期已届满' in body and "已超时" not in body
 
 
 def test_a_stale_dispute_form_answers_409(personas, actors, tasks):
