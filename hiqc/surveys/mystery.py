@@ -329,6 +329,12 @@ def result_clocks_start(*, now: datetime | None = None) -> int:
             continue
         try:
             with transaction.atomic():
+                # recorded or cancelled since it was read: no clock for a visit that is over
+                locked = MysteryVisit.objects.select_for_update().filter(
+                    pk=visit.pk, status=VisitStatus.ASSIGNED
+                )
+                if not locked.exists():
+                    continue
                 _result_clock_started(visit)
         except DeadlineError:  # started meanwhile by a parallel run
             continue
