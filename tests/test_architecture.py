@@ -119,6 +119,47 @@ def manager_reads(tree: ast.AST) -> list[int]:
     )
 
 
+def _is_org_unit_model(node: ast.AST, aliases: set[str]) -> bool:
+    """``OrgUnit`` (or a name bound to it), or ``apps.get_model("organisations", "OrgUnit")``."""
+    if isinstance(node, ast.Name):
+        return node.id in aliases
+    if isinstance(node, ast.Call) and _name(node.func) == "get_model":
+        labels = {str(a.value).lower() for a in node.args if isinstance(a, ast.Constant)}
+        return bool(labels & {"orgunit", "organisations.orgunit"})
+    return False
+
+
+def org_unit_manager_reads(tree: ast.Module) -> list[int]:
+    """Lines that reach the org units' manager (``OrgUnit.objects``, ``._default_manager`` …),
+    also through ``apps.get_model("organisations", "OrgUnit")`` or a name bound to it (in the
+    module, or in the function that binds it)."""
+
+    def bound(nodes) -> set[str]:
+        return {
+            target.id
+            for node in nodes
+            if isinstance(node, ast.Assign) and _is_org_unit_model(node.value, set())
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+
+    module = {"OrgUnit"} | bound(tree.body)
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return sorted(
+        {
+            node.lineno
+            for where, aliases in [
+                (tree, module),
+                *((f, module | bound(ast.walk(f))) for f in functions),
+            ]
+            for node in ast.walk(where)
+            if isinstance(node, ast.Attribute)
+            and node.attr in MANAGERS
+            and _is_org_unit_model(node.value, aliases)
+        }
+    )
+
+
 def status_writes(tree: ast.AST) -> list[tuple[str, int]]:
     """(enclosing function, line) of every direct status write: ``x.status = …`` (also in a tuple
     or augmented assignment), ``….update(status=…)``, ``setattr(x, "status", …)`` and
@@ -186,6 +227,49 @@ def test_interfaces_never_touch_objects_directly():
                 f"{_rel(path)}:{line} ({', '.join(sorted(kinds))})" for line in manager_reads(tree)
             ]
     assert offenders == [], "use a selector or service instead of a manager in interfaces"
+
+
+# --- one door to the org tree --------------------------------------------------------------------
+
+# The apps read org units through hiqc/organisations/selectors.py (units_in_scope, unit_in_scope,
+# unit_by_code_in_scope and the named system reads); nothing else reaches OrgUnit's manager (issue
+# 15 §4). Demo loaders (they build the tree), tests and migrations are outside the rule. Each other
+# module that still reads the tree itself is listed with its reason; the list may only shrink
+# (test_org_unit_door_exceptions_are_still_needed fails on an entry that no longer reads it).
+ORG_UNIT_DOOR_EXCEPTIONS = {
+    "hiqc/core/selectors.py": "the kernel's window onto the tree: the kernel imports no app, so it "
+    "reaches OrgUnit by label, there and nowhere else in the kernel",
+}
+
+
+def _org_unit_reads_by_module() -> dict[str, list[int]]:
+    found = {}
+    for path in _app_modules():
+        rel = _rel(path)
+        if rel.startswith("hiqc/organisations/") or _is_demo_loader(rel):
+            continue
+        if lines := org_unit_manager_reads(ast.parse(path.read_text())):
+            found[rel] = lines
+    return found
+
+
+def test_org_units_are_read_through_the_one_door():
+    """Outside hiqc/organisations no module reads ``OrgUnit.objects`` / ``._default_manager``: it
+    calls hiqc.organisations.selectors (one scope predicate, one NotFound for missing and not
+    yours)."""
+    offenders = [
+        f"{rel}:{line}"
+        for rel, lines in _org_unit_reads_by_module().items()
+        if rel not in ORG_UNIT_DOOR_EXCEPTIONS
+        for line in lines
+    ]
+    assert offenders == [], "read org units through hiqc.organisations.selectors"
+
+
+def test_org_unit_door_exceptions_are_still_needed():
+    """The exceptions only shrink: an entry that no longer reads the tree itself goes."""
+    stale = sorted(set(ORG_UNIT_DOOR_EXCEPTIONS) - set(_org_unit_reads_by_module()))
+    assert stale == [], "remove from ORG_UNIT_DOOR_EXCEPTIONS: " + ", ".join(stale)
 
 
 # --- nothing but the engine writes a status ------------------------------------------------------
@@ -275,6 +359,27 @@ def test_the_checks_catch_a_planted_violation():
     ]  # fmt: skip
     reads = "def show(case):\n    return case.status == 'closed' and qs.filter(status='x')\n"
     assert status_writes(ast.parse(reads)) == []
+
+    org_reads = (
+        "from django.apps import apps\n"
+        "def units(actor):\n"
+        "    a = OrgUnit.objects.filter(is_active=True)\n"
+        "    b = OrgUnit._default_manager.all()\n"
+        "    Unit = apps.get_model('organisations', 'OrgUnit')\n"
+        "    c = Unit.objects.all()\n"
+        "    return apps.get_model('organisations.OrgUnit')._base_manager.all(), a, b, c\n"
+    )
+    assert org_unit_manager_reads(ast.parse(org_reads)) == [3, 4, 6, 7]
+    elsewhere = (  # a name bound to OrgUnit in one function is another model in the next
+        "def a():\n    model = apps.get_model('organisations', 'OrgUnit')\n"
+        "def b(model):\n    return model._default_manager.all()\n"
+    )
+    assert org_unit_manager_reads(ast.parse(elsewhere)) == []
+    doors = (
+        "def units(actor, unit):\n"
+        "    return units_in_scope(actor, 'x'), unit.parent, Claim.objects.all(), OrgUnit.DoesNotExist\n"
+    )
+    assert org_unit_manager_reads(ast.parse(doors)) == []
 
 
 # --- the import contracts cover every app --------------------------------------------------------

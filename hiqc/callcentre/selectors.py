@@ -13,12 +13,13 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Mod
 
-from hiqc.core.access import ROOT_PATH, Actor, get_in_scope, scope
+from hiqc.core.access import ROOT_PATH, Actor, scope
 from hiqc.core.calendar import BEIJING, load_year
 from hiqc.core.indicators import rolled_up
 from hiqc.core.models import IndicatorValue
 from hiqc.core.rules import rule_value
 from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import active_units, unit_in_scope, units_by_path, units_in_scope
 
 from .enums import CallQueue
 from .erlang import agents_needed, with_shrinkage
@@ -38,11 +39,11 @@ def call_list(actor: Actor) -> QuerySet[CallRecord]:
 
 def units_for_calls(actor: Actor) -> QuerySet[OrgUnit]:
     """Org units whose call figures the actor may see (the dashboard's selector)."""
-    return scope(actor, OrgUnit.objects.filter(is_active=True), "calls.view").order_by("path")
+    return units_in_scope(actor, "calls.view")
 
 
 def access_call_unit(actor: Actor, unit_id: Any) -> OrgUnit:
-    return get_in_scope(actor, OrgUnit.objects.all(), unit_id, "calls.view")
+    return unit_in_scope(actor, unit_id, "calls.view")
 
 
 def default_call_unit(actor: Actor) -> OrgUnit | None:
@@ -50,7 +51,7 @@ def default_call_unit(actor: Actor) -> OrgUnit | None:
     paths = actor.paths_for("calls.view")
     if not paths:
         return None
-    units = OrgUnit.objects.filter(is_active=True).order_by("path")
+    units = active_units()
     if paths[0] != ROOT_PATH:
         units = units.filter(path=paths[0])
     return units.first()
@@ -165,7 +166,7 @@ def branch_table(actor: Actor, unit: OrgUnit, month_start: datetime) -> list[Bra
     sums: dict[str, dict[str, list[float]]] = defaultdict(dict)
     for code, path, n, d in rows:
         sums[path][codes[code]] = [n, d]
-    units = {u.path: u for u in OrgUnit.objects.filter(path__in=list(sums))}
+    units = units_by_path(sums)
     out = []
     for path, by_queue in sums.items():
         values: dict[str, float | None] = {

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.errors import ValidationFailed
-from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import root_path, unit_codes
 
 from .enums import ImportFormat, ImportSource
 from .ingest import CallChecker, CleanCall, FileProblem, Rejection, UnitRef, read_rows
@@ -105,17 +105,11 @@ class _Ids:
 def _root_path() -> str:
     """Where a system import is recorded (jobs, commands, demo): the top of the tree, so that
     head-office users see it in the import list."""
-    root = OrgUnit.objects.filter(parent__isnull=True).order_by("path").values_list("path")
-    return (root.first() or ("",))[0]
+    return root_path()
 
 
 def _units() -> dict[str, UnitRef]:
-    return {
-        code: UnitRef(pk, path)
-        for code, pk, path in OrgUnit.objects.filter(is_active=True).values_list(
-            "code", "id", "path"
-        )
-    }
+    return {code: UnitRef(pk, path) for code, (pk, path) in unit_codes(active=True).items()}
 
 
 def _sqlite_value(moment: datetime | None) -> str | None:

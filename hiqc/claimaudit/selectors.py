@@ -20,6 +20,8 @@ from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.models import CaseEvent
 from hiqc.core.stats import wilson
 from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import unit_in_scope, unit_names, units_in_scope
+from hiqc.organisations.selectors import units_by_id as org_units_by_id
 
 from .enums import ErrorType, ItemStatus, RoundStatus
 from .models import AuditItem, AuditRound
@@ -35,16 +37,16 @@ MIN_GROUP_N = 10  # below this many reviews a branch or handler shows 样本不�
 
 
 def access_unit(actor: Actor, org_unit_id: Any) -> OrgUnit:
-    return get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, AUDIT)
+    return unit_in_scope(actor, org_unit_id, AUDIT)
 
 
 def units_by_id(ids: Iterable[Any]) -> dict[Any, OrgUnit]:
     """The units of a drawn sample (already scoped by the round's subtree), by id."""
-    return OrgUnit.objects.in_bulk(list(ids))
+    return org_units_by_id(ids)
 
 
 def units_for_audit(actor: Actor) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), AUDIT).order_by("path")
+    return units_in_scope(actor, AUDIT)
 
 
 def access_round(actor: Actor, round_id: Any, *, for_update: bool = False) -> AuditRound:
@@ -314,7 +316,7 @@ def round_results(round_obj: AuditRound) -> Results:
         by_handler[hname or "—"].append(err)
         diff += abs(original - (review or Decimal(0)))
         correct += review or Decimal(0)
-    names = dict(OrgUnit.objects.filter(path__in=list(by_branch)).values_list("path", "name"))
+    names = unit_names(by_branch)
     return Results(
         sample_size=len(items),
         done=len(done),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hiqc.core.access import Actor, get_in_scope, require, scope
+from hiqc.core.access import Actor, require, scope
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import (
@@ -41,6 +41,7 @@ from hiqc.core.models import CaseEvent, Deadline
 from hiqc.core.rules import rule_value
 from hiqc.customers.models import Customer
 from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import unit_by_code_in_scope, unit_in_scope
 from hiqc.policies.enums import ClaimType, PolicyStatus
 from hiqc.policies.models import DocumentRequirement, Policy
 
@@ -258,11 +259,9 @@ def claim_application_check(
     policy: Policy = clean["policy"]
     override = clean.pop("cover_override_reason", "")
     if org_unit_code:
-        unit = scope(actor, OrgUnit.objects.filter(code=org_unit_code), "claims.handle").first()
-        if unit is None:
-            raise NotFound()
+        unit = unit_by_code_in_scope(actor, org_unit_code, "claims.handle")
     elif org_unit_id:
-        unit = get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, "claims.handle")
+        unit = unit_in_scope(actor, org_unit_id, "claims.handle")
     else:
         unit = policy.org_unit
     return ClaimApplication(clean=clean, override=override, unit=unit)

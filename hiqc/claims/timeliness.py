@@ -34,11 +34,18 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hiqc.core.access import ROOT_PATH, Actor, get_in_scope, scope
+from hiqc.core.access import ROOT_PATH, Actor
 from hiqc.core.calendar import BEIJING, month_first
 from hiqc.core.indicators import percentile
 from hiqc.core.models import CaseEvent, Deadline, IndicatorValue
 from hiqc.organisations.models import OrgUnit, User
+from hiqc.organisations.selectors import (
+    active_children,
+    active_units,
+    unit_in_scope,
+    units_in_scope,
+    units_under,
+)
 from hiqc.policies.models import Policy, Product
 
 from .enums import PaymentKind
@@ -56,21 +63,21 @@ MIN_SAMPLES = 5  # a branch's step median is compared only when it rests on this
 
 
 def dashboard_units(actor: Actor) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), PERM).order_by("path")
+    return units_in_scope(actor, PERM)
 
 
 def default_unit(actor: Actor) -> OrgUnit | None:
     paths = actor.paths_for(PERM)
     if not paths:
         return None
-    units = OrgUnit.objects.filter(is_active=True).order_by("path")
+    units = active_units()
     if paths[0] != ROOT_PATH:
         units = units.filter(path=paths[0])
     return units.first()
 
 
 def access_dashboard_unit(actor: Actor, unit_id: Any) -> OrgUnit:
-    return get_in_scope(actor, OrgUnit.objects.all(), unit_id, PERM)
+    return unit_in_scope(actor, unit_id, PERM)
 
 
 def period_bounds(months: int, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -92,7 +99,7 @@ class Branch:
 def branches(root: OrgUnit) -> list[Branch]:
     """The chosen unit's children (its own level too when it handles claims itself); a unit
     without children is its own single row."""
-    children = list(OrgUnit.objects.filter(parent=root, is_active=True).order_by("path"))
+    children = list(active_children([root]))
     if not children:
         return [Branch(root)]
     out = [Branch(c) for c in children]
@@ -199,12 +206,7 @@ def timeliness(root: OrgUnit, start: datetime, end: datetime) -> Timeliness:
     province's somewhat higher median)."""
     samples = _step_samples(root, start, end)
     top = branches(root)
-    below = [
-        Branch(u)
-        for u in OrgUnit.objects.filter(
-            parent__in=[b.unit for b in top if not b.own_only], is_active=True
-        ).order_by("path")
-    ]
+    below = [Branch(u) for u in active_children(b.unit for b in top if not b.own_only)]
 
     def cells(branch: Branch | None) -> dict[str, StepCell]:
         return {
@@ -506,7 +508,7 @@ def quality_scores(root: OrgUnit, start: datetime, end: datetime) -> dict[str, l
     keys: dict[str, dict[str, Score]] = {d: {} for d in ("branch", "team", "product", "handler")}
     branch_list = branches(root)
     teams = {pk: (name, path) for pk, name, path in
-             OrgUnit.objects.filter(path__startswith=root.path).values_list("pk", "name", "path")}  # fmt: skip
+             units_under(root.path).values_list("pk", "name", "path")}  # fmt: skip
     products = dict(Product.objects.values_list("pk", "name"))
     handlers = dict(User.objects.filter(pk__in={o.handler_id for o in outcomes if o.handler_id})
                     .values_list("pk", "display_name"))  # fmt: skip

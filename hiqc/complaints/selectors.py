@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.organisations.models import OrgUnit, User
+from hiqc.organisations.selectors import units_in_scope
 
 from .models import Complaint, Letter, RootCause
 
@@ -87,9 +88,7 @@ def access_letter(actor: Actor, letter_id: Any) -> Letter:
 
 
 def units_for_register(actor: Actor) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), "complaints.register").order_by(
-        "path"
-    )
+    return units_in_scope(actor, "complaints.register")
 
 
 def decide_deadlines(complaint_ids: list[Any]) -> dict[str, Deadline]:
@@ -141,4 +140,4 @@ def staff_for_register(actor: Actor) -> QuerySet[User]:
 
 def units_in_view(actor: Actor) -> QuerySet[OrgUnit]:
     """Units down to city level whose complaints the actor sees (the list's unit filter)."""
-    return scope(actor, OrgUnit.objects.filter(is_active=True, level__lte=3), VIEW).order_by("path")
+    return units_in_scope(actor, VIEW).filter(level__lte=3)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hiqc.core.access import Actor, get_in_scope, require
+from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit, compute_due, years_after
 from hiqc.core.casework import CaseKind, case_allowed_actions, case_opened, case_transition
@@ -33,7 +33,11 @@ from hiqc.customers.enums import Channel, CustomerKind
 from hiqc.customers.selectors import access_customer
 from hiqc.customers.services import customer_create
 from hiqc.organisations.models import OrgUnit, User
-from hiqc.organisations.selectors import users_with_permission_at_head_office
+from hiqc.organisations.selectors import (
+    unit_by_id,
+    unit_in_scope,
+    users_with_permission_at_head_office,
+)
 
 from .enums import (
     DisputeType,
@@ -197,7 +201,7 @@ def complaint_clean(
 
     unit_id = data.get("respondent_unit_id")
     if unit_id not in (None, ""):
-        unit = OrgUnit.objects.filter(pk=str(unit_id)).first() if is_uuid(unit_id) else None
+        unit = unit_by_id(unit_id) if is_uuid(unit_id) else None
         if unit is None:
             err("respondent_unit_id", _("未找到该机构。"))
         out["respondent_unit"] = unit
@@ -262,7 +266,7 @@ def complaint_register(
     """Register a complaint (standard 4.2.2(2)); the 15-day clock runs from receipt (CP-1)."""
     require(actor, REGISTER)
     now = at or timezone.now()
-    unit = get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, REGISTER)
+    unit = unit_in_scope(actor, org_unit_id, REGISTER)
     clean, errors = complaint_clean(actor, data, now=now)
     if errors:
         raise ValidationFailed(_("投诉信息有误，请按提示修改。"), fields=errors)

@@ -25,6 +25,7 @@ from hiqc.core.calendar import BEIJING
 from hiqc.core.indicators import percentile
 from hiqc.core.models import Deadline
 from hiqc.organisations.models import BusinessVolume, OrgUnit
+from hiqc.organisations.selectors import units_in_scope
 
 from .enums import DisputeType, ProductLine, Source
 from .indicators import INDUSTRY_MEDIANS
@@ -110,7 +111,7 @@ class QuarterStats:
 def _report_units(actor: Actor, root: OrgUnit | None) -> list[OrgUnit]:
     """The units a row is reported for: the children of the chosen unit (or of the actor's top
     units), so a province sees its cities and head office sees the provinces."""
-    visible = scope(actor, OrgUnit.objects.filter(is_active=True), PERM).order_by("path")
+    visible = units_in_scope(actor, PERM)
     if root is not None:
         children = [u for u in visible if u.parent_id == root.pk]
         return children or [root]

@@ -16,6 +16,7 @@ from hiqc.customers.models import Customer
 from hiqc.customers.selectors import id_number_hash, mobile_hash
 from hiqc.customers.validation import is_mobile, normalise_id_number, normalise_mobile
 from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import units_in_scope
 
 from .models import Consultation, Suggestion, Topic, TopicCategory
 from .workflow import HANDLE, VIEW
@@ -130,11 +131,11 @@ def access_suggestion(actor: Actor, suggestion_id: Any, *, for_update: bool = Fa
 
 def units_for_handling(actor: Actor) -> QuerySet[OrgUnit]:
     """Active org units where the actor may record consultations."""
-    return scope(actor, OrgUnit.objects.filter(is_active=True), HANDLE).order_by("path")
+    return units_in_scope(actor, HANDLE)
 
 
 def units_for_viewing(actor: Actor) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), VIEW).order_by("path")
+    return units_in_scope(actor, VIEW)
 
 
 def customer_lookup(actor: Actor, q: str) -> list[Customer]:

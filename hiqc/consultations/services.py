@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hiqc.complaints.services import complaint_register
-from hiqc.core.access import Actor, get_in_scope, require
+from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit
 from hiqc.core.casework import (
@@ -40,7 +40,7 @@ from hiqc.core.workflow import Clock, NotAllowed, Start
 from hiqc.customers.enums import Channel
 from hiqc.customers.selectors import access_customer, mobile_hash
 from hiqc.customers.validation import is_mobile, normalise_mobile
-from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import unit_in_scope
 
 from .enums import ConsultationStatus
 from .models import Consultation, Suggestion, Topic, TopicCategory
@@ -211,7 +211,7 @@ def consultation_capture(
 ) -> Consultation:
     """Record a consultation as it is taken (4.1.1). With an answer it is answered in the same
     contact; with ``resolved_now`` also resolved — that is first-contact resolution (4.1.3(2))."""
-    unit = get_in_scope(actor, OrgUnit.objects.filter(is_active=True), org_unit_id, HANDLE)
+    unit = unit_in_scope(actor, org_unit_id, HANDLE, active=True)
     require(actor, HANDLE, unit)
     at = at or timezone.now()
     values, errors = consultation_clean(data)

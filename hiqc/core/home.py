@@ -7,12 +7,11 @@ from typing import Any
 from django.apps import apps
 
 from .access import Actor, role_label, scope
+from .selectors import org_units_by_path
 
 
 def home_summary(actor: Actor) -> dict[str, Any]:
-    OrgUnit = apps.get_model("organisations", "OrgUnit")
-    paths = sorted({g.path for g in actor.grants})
-    units = {u.path: u for u in OrgUnit.objects.filter(path__in=paths)}
+    units = org_units_by_path(sorted({g.path for g in actor.grants}))
     grants = [{"role": role_label(g.role), "unit": units.get(g.path)} for g in actor.grants]
     counts = {}
     for label, perm in (

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.apps import apps
 from django.utils.translation import gettext
 
 from .access import Actor
 from .calendar import BEIJING
 from .casework import CASE_KINDS
 from .indicators import CASES_LIMIT, INDICATORS, Counted, cases_of, next_start
+from .selectors import org_units_by_path
 
 
 @dataclass
@@ -85,8 +85,7 @@ def cases_behind(actor: Actor, code: str, org_path: str, start: datetime, end: d
 
 
 def _unit_names(paths: set[str]) -> dict[str, str]:
-    model = apps.get_model("organisations", "OrgUnit")
-    return {u.path: u.localized_name for u in model._default_manager.filter(path__in=paths)}
+    return {path: u.localized_name for path, u in org_units_by_path(paths).items()}
 
 
 def _row(actor: Actor, r: Counted, numbers: dict[tuple[str, str], str]) -> CaseRow:

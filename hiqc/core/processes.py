@@ -14,12 +14,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.apps import apps
 from django.utils.translation import gettext as _
 
-from .access import Actor, scope
+from .access import Actor
 from .calendar import BEIJING, Unit
 from .models import ProcessVersion
+from .selectors import org_units_in_scope
 
 DEFAULT_WARNING_FRACTIONS = (0.5, 0.8)
 MAX_TARGET_AMOUNT = 999  # an internal target beyond this is a typing error (and would stall clocks)
@@ -68,8 +68,7 @@ def flowchart_config(version: ProcessVersion | None, role_label: Any) -> dict[st
 
 def units_for_process_manage(actor: Actor) -> list[Any]:
     """Active org units the actor may publish a process version for (the editor's scope list)."""
-    units = apps.get_model("organisations", "OrgUnit")._default_manager.filter(is_active=True)
-    return list(scope(actor, units, "process.manage").order_by("path"))
+    return list(org_units_in_scope(actor, "process.manage", active=True))
 
 
 def _fractions_ok(fractions: object) -> bool:

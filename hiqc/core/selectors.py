@@ -132,18 +132,27 @@ def finding_list(actor: Actor, *, rule: str = "", kind: str = "", status: str = 
 
 
 # --- org units, as the kernel's pages and API read them -------------------------------------------
-# The kernel imports no app, so it reaches the org tree by label. Its interfaces (my work, the
-# indicators API, the layout) read it here, never through a manager of their own (issue 15 §4: the
-# kernel's other readers of the tree are still to be folded into one org-unit door).
+# The kernel imports no app, so it reaches the org tree by label: here and nowhere else in the
+# kernel (the apps read it through hiqc.organisations.selectors, the one org-unit door; issue 15
+# §4). Its pages, API and helpers (my work, the indicators API, the layout, home, the process
+# editor, an indicator's cases) read it through these functions, never through a manager of their
+# own.
 
 
 def _org_units() -> QuerySet[Any]:
     return apps.get_model("organisations", "OrgUnit")._default_manager.all()
 
 
-def org_units_in_scope(actor: Actor, perm: str) -> QuerySet[Any]:
-    """The org units over which the actor holds ``perm`` (for unit pickers), by path."""
-    return scope(actor, _org_units(), perm).order_by("path")
+def org_units_in_scope(actor: Actor, perm: str, *, active: bool = False) -> QuerySet[Any]:
+    """The org units (``active``: the active ones) over which the actor holds ``perm`` (for unit
+    pickers), by path."""
+    units = _org_units().filter(is_active=True) if active else _org_units()
+    return scope(actor, units, perm).order_by("path")
+
+
+def org_units_by_path(paths: Any) -> dict[str, Any]:
+    """The org units at ``paths``, by path (a system read: the caller chose the paths)."""
+    return {u.path: u for u in _org_units().filter(path__in=list(paths))}
 
 
 def org_unit_path_in_scope(actor: Actor, org_unit_id: Any, perm: str) -> str:
@@ -156,4 +165,4 @@ def grant_unit_names(actor: Actor) -> list[str]:
     paths = {g.path for g in actor.grants}
     if not paths:
         return []
-    return sorted({u.localized_name for u in _org_units().filter(path__in=paths)})
+    return sorted({u.localized_name for u in org_units_by_path(paths).values()})

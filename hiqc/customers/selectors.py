@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.crypto import keyed_hash
 from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import units_in_scope
 
 from .models import Customer, RevealRecord
 from .validation import is_mobile, normalise_id_number, normalise_mobile
@@ -59,4 +60,4 @@ def reveal_list(actor: Actor, *, customer_id: Any = None) -> QuerySet[RevealReco
 
 def units_for_customer_edit(actor: Actor) -> QuerySet[OrgUnit]:
     """Org units where the actor may register customers."""
-    return scope(actor, OrgUnit.objects.filter(is_active=True), "customers.edit").order_by("path")
+    return units_in_scope(actor, "customers.edit")

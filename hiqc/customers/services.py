@@ -9,10 +9,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from hiqc.core.access import Actor, get_in_scope, require
+from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.errors import ValidationFailed
-from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import unit_in_scope
 
 from .enums import CustomerKind, Gender, IdType, RevealableField
 from .models import Customer, RevealRecord
@@ -149,7 +149,7 @@ def _duplicate_identity() -> ValidationFailed:
 
 @transaction.atomic
 def customer_create(*, actor: Actor, org_unit_id: Any, data: Mapping[str, Any]) -> Customer:
-    unit = get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, "customers.edit")
+    unit = unit_in_scope(actor, org_unit_id, "customers.edit")
     values, errors = customer_clean({"name": "", **data})
     if errors:
         raise ValidationFailed(_("客户信息有误。"), fields=errors)

@@ -24,6 +24,7 @@ from hiqc.core.errors import NotFound
 from hiqc.core.models import Deadline
 from hiqc.customers.masking import masked
 from hiqc.organisations.models import Membership, OrgUnit, User
+from hiqc.organisations.selectors import unit_in_scope, units_in_scope, units_with_ids
 
 from .enums import DisputeStatus, Kind, Reason, ScoreStatus, TaskStatus
 from .models import AgentAlias, Dispute, InspectionTask, Sample, Score, ScoringSheet
@@ -97,7 +98,7 @@ def access_dispute(actor: Actor, dispute_id: Any, *, for_update: bool = False) -
 
 
 def access_unit(actor: Actor, org_unit_id: Any, perm: str = INSPECT) -> OrgUnit:
-    return get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, perm)
+    return unit_in_scope(actor, org_unit_id, perm)
 
 
 # --- lists ----------------------------------------------------------------------------------------
@@ -177,7 +178,7 @@ def sample_list(actor: Actor) -> QuerySet[Sample]:
 
 
 def units_for_sampling(actor: Actor) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), INSPECT).order_by("path")
+    return units_in_scope(actor, INSPECT)
 
 
 # --- sheets ---------------------------------------------------------------------------------------
@@ -491,7 +492,7 @@ def dispute_window_open(score: Score, at: datetime) -> bool:
 
 def units_of(ids: set[Any]) -> QuerySet[OrgUnit]:
     """The org units of freshly written rows (their paths), read once for a batch."""
-    return OrgUnit.objects.filter(pk__in=ids)
+    return units_with_ids(ids)
 
 
 def open_windows(scores: list[Score], at: datetime) -> set[Any]:

@@ -37,7 +37,7 @@ from hiqc.core.audit import audit_record
 from hiqc.core.errors import ValidationFailed
 from hiqc.customers.enums import IdType
 from hiqc.customers.models import Customer
-from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import unit_codes
 
 from .ingest import CheckedPolicy, FileProblem, PolicyChecker, Rejection, UnitRef, read_rows
 from .models import Policy, PolicyInsured, Product
@@ -250,12 +250,7 @@ def policies_import(
     read since its last call."""
     require(actor, MANAGE)
     started = time.perf_counter()
-    units = {
-        code: UnitRef(pk, path)
-        for code, pk, path in OrgUnit.objects.filter(is_active=True).values_list(
-            "code", "id", "path"
-        )
-    }
+    units = {code: UnitRef(pk, path) for code, (pk, path) in unit_codes(active=True).items()}
     products = dict(Product.objects.values_list("code", "id"))
     checker = PolicyChecker(
         units=units, products=products, may_import=lambda path: actor.can(MANAGE, path)

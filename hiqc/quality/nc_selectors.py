@@ -10,6 +10,7 @@ from hiqc.core.access import Actor, scope
 from hiqc.core.casework import case_deadlines
 from hiqc.core.models import Deadline
 from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import units_in_scope
 
 from .models import Nonconformity
 from .workflow import OPEN, VIEW
@@ -33,7 +34,7 @@ def open_clocks(ids: list[Any]) -> dict[str, list[Deadline]]:
 
 
 def units_to_open(actor: Actor) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), OPEN).order_by("path")
+    return units_in_scope(actor, OPEN)
 
 
 def deadlines(kind: Any, nc: Nonconformity) -> list[Deadline]:

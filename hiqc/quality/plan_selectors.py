@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.organisations.models import OrgUnit, User
+from hiqc.organisations.selectors import units_in_scope
 
 from .enums import NCStatus
 from .models import ImprovementPlan, Nonconformity
@@ -38,7 +39,7 @@ def open_nonconformities(actor: Actor) -> QuerySet[Nonconformity]:
 
 
 def units(actor: Actor) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), HANDLE).order_by("path")
+    return units_in_scope(actor, HANDLE)
 
 
 def owners(plan: ImprovementPlan) -> QuerySet[User]:

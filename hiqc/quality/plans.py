@@ -25,7 +25,8 @@ from hiqc.core.casework import CaseKind, Source, case_opened, case_transition
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.indicators import INDICATORS
-from hiqc.organisations.models import OrgUnit, User
+from hiqc.organisations.models import User
+from hiqc.organisations.selectors import unit_in_scope
 
 from .effect import Effect, evaluate
 from .enums import ActOutcome, PlanStatus
@@ -64,7 +65,7 @@ def plan_create(*, actor: Actor, org_unit_id: Any, data: Mapping[str, Any],
                 nonconformity_ids: list[Any] | None = None,
                 previous: ImprovementPlan | None = None) -> ImprovementPlan:  # fmt: skip
     require(actor, HANDLE)
-    unit = get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, HANDLE)
+    unit = unit_in_scope(actor, org_unit_id, HANDLE)
     errors: dict[str, list[str]] = {}
     title = str(data.get("title") or "").strip()
     need = str(data.get("need") or "").strip()

@@ -7,24 +7,25 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from hiqc.core.access import Actor, get_in_scope, scope
+from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.indicators import INDICATORS
 from hiqc.core.targets import Target, targets_for
 from hiqc.organisations.enums import Role
 from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import unit_in_scope, units_in_scope
 
 VIEW = "indicators.view"
 
 
 def units(actor: Actor) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), VIEW).order_by("path")
+    return units_in_scope(actor, VIEW)
 
 
 def chosen_unit(actor: Actor, unit_id: Any) -> OrgUnit:
     """The unit asked for (in scope), else the actor's first unit holding indicators.view."""
     if unit_id:
-        return get_in_scope(actor, OrgUnit.objects.all(), unit_id, VIEW)
+        return unit_in_scope(actor, unit_id, VIEW)
     first = actor.paths_for(VIEW)[0]
     found = units(actor).filter(path=first).first() or units(actor).first()
     if found is None:

@@ -33,6 +33,7 @@ from hiqc.core.indicators import INDICATORS, align
 from hiqc.core.models import Finding, IndicatorTarget
 from hiqc.organisations.enums import OrgLevel, Role
 from hiqc.organisations.models import Membership, OrgUnit
+from hiqc.organisations.selectors import active_units, unit_in_scope
 
 from .enums import NCSource, NCStatus
 from .models import Nonconformity
@@ -95,7 +96,7 @@ def nonconformity_open(*, actor: Actor, org_unit_id: Any, data: Mapping[str, Any
                        ) -> Nonconformity:  # fmt: skip
     """Open one by hand (quality.nc.open over the unit)."""
     require(actor, OPEN)
-    unit = get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, OPEN)
+    unit = unit_in_scope(actor, org_unit_id, OPEN)
     errors: dict[str, list[str]] = {}
     source = str(data.get("source") or "")
     if source not in NCSource.values or source in (NCSource.INDICATOR_BREACH,
@@ -198,9 +199,7 @@ def nonconformities_detect(*, now: datetime | None = None) -> DetectReport:
     with_targets = sorted({code for code in IndicatorTarget.objects.values_list("code", flat=True)
                            if code in INDICATORS})  # fmt: skip
     codes = [*KEY_INDICATORS, *(c for c in with_targets if c not in KEY_INDICATORS)]
-    for unit in OrgUnit.objects.filter(is_active=True, level__lte=DETECT_MAX_LEVEL).order_by(
-        "path"
-    ):
+    for unit in active_units(max_level=DETECT_MAX_LEVEL):
         found = targets_for(codes, unit.path, month.date())
         for code in codes:
             indicator = INDICATORS.get(code)

@@ -12,12 +12,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from hiqc.core.access import Actor, get_in_scope, require
+from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.indicators import INDICATORS
 from hiqc.core.models import IndicatorTarget
-from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import root_paths, unit_in_scope
 
 MANAGE = "quality.targets.manage"
 
@@ -43,9 +43,8 @@ def target_set(*, actor: Actor, data: Mapping[str, Any]) -> IndicatorTarget:
     unit_id = data.get("org_unit")
     path = ""
     if unit_id:
-        path = get_in_scope(actor, OrgUnit.objects.all(), unit_id, MANAGE).path
-    elif not any(actor.can(MANAGE, root) for root in
-                 OrgUnit.objects.filter(parent=None).values_list("path", flat=True)):  # fmt: skip
+        path = unit_in_scope(actor, unit_id, MANAGE).path
+    elif not any(actor.can(MANAGE, root) for root in root_paths()):
         errors["org_unit"] = [_("只有总公司可以设定适用于全部机构的目标。")]
     target, warning = _number(data, "target", errors), _number(data, "warning", errors)
     if target is None and "target" not in errors:

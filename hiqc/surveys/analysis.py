@@ -319,7 +319,8 @@ def _key_name(inv: Invitation, dim: str, names: dict[str, dict[Any, str]]) -> tu
 def _names(invitations: list[Invitation], root: str) -> dict[str, dict[Any, str]]:
     from hiqc.claims.enums import ClaimChannel
     from hiqc.customers.enums import Channel
-    from hiqc.organisations.models import OrgUnit, User
+    from hiqc.organisations.models import User
+    from hiqc.organisations.selectors import units_by_path
     from hiqc.policies.models import Product
 
     branches = {_branch_path(i.org_path, root) for i in invitations}
@@ -327,7 +328,7 @@ def _names(invitations: list[Invitation], root: str) -> dict[str, dict[Any, str]
     products = {i.product_code for i in invitations if i.product_code}
     return {
         "root": {"": root},
-        "org_unit": {u.path: u.localized_name for u in OrgUnit.objects.filter(path__in=branches)},
+        "org_unit": {path: u.localized_name for path, u in units_by_path(branches).items()},
         "handler": dict(User.objects.filter(pk__in=handlers).values_list("pk", "display_name")),
         "product": dict(Product.objects.filter(code__in=products).values_list("code", "name")),
         # a claim's channel (online, app, agent, core system) or a customer's (phone, counter…)

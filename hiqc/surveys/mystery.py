@@ -48,6 +48,7 @@ from hiqc.core.findings import finding_record
 from hiqc.core.models import CaseEvent, CaseModel, Deadline, Finding
 from hiqc.core.rules import rule_value
 from hiqc.organisations.models import OrgUnit, User
+from hiqc.organisations.selectors import unit_in_scope
 from hiqc.organisations.services import actor_for_user
 
 from .enums import Method, PlanStatus
@@ -571,7 +572,7 @@ def visit_assign(
     errors: dict[str, list[str]] = {}
     unit = None  # a unit out of scope is a 404, like every door
     if org_unit_id:
-        unit = get_in_scope(actor, OrgUnit.objects.filter(is_active=True), org_unit_id, MANAGE)
+        unit = unit_in_scope(actor, org_unit_id, MANAGE, active=True)
     else:
         errors["org_unit"] = [_("请选择被访机构。")]
     scenario = MysteryScenario.objects.filter(

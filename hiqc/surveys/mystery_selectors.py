@@ -20,6 +20,7 @@ from hiqc.core.errors import NotFound
 from hiqc.core.models import Finding
 from hiqc.organisations.enums import OrgLevel
 from hiqc.organisations.models import PATH_SEGMENT, OrgUnit, User
+from hiqc.organisations.selectors import unit_names, units_in_scope
 
 from .enums import Method, PlanStatus
 from .models import SurveyPlan
@@ -147,7 +148,7 @@ def visit_findings(visit: MysteryVisit) -> list[Finding]:
 
 
 def units_to_assign(actor: Actor) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), MANAGE).order_by("path")
+    return units_in_scope(actor, MANAGE)
 
 
 def shoppers() -> QuerySet[User]:
@@ -178,7 +179,7 @@ def plan_get(actor: Actor, plan_id: Any) -> SurveyPlan | None:
 
 
 def units_to_view(actor: Actor) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), VIEW).order_by("path")
+    return units_in_scope(actor, VIEW)
 
 
 # --- results --------------------------------------------------------------------------------------
@@ -265,7 +266,7 @@ def results_by_unit(
             row.score_sum += score or Decimal(0)
             row.fails += 0 if passed else 1
             row.fatal += 1 if fatal else 0
-    names = dict(OrgUnit.objects.filter(path__in=list(rows)).values_list("path", "name"))
+    names = unit_names(rows)
     for row in rows.values():
         row.name = names.get(row.path, row.path)
     ordered = sorted(rows.values(), key=lambda r: (r.mean if r.mean is not None else 0, r.path))

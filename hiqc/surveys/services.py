@@ -49,7 +49,7 @@ from hiqc.core.stats import allocate, sample_size
 from hiqc.customers.masking import mask_mobile
 from hiqc.customers.messaging import deliver, route_for
 from hiqc.customers.models import Customer
-from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import unit_in_scope
 
 from .enums import (
     Delivery,
@@ -189,7 +189,7 @@ def _plan_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
 def plan_create(actor: Actor, *, org_unit_id: Any, questionnaire_id: Any, data: Mapping[str, Any]
                 ) -> SurveyPlan:  # fmt: skip
     require(actor, MANAGE)
-    unit = get_in_scope(actor, OrgUnit.objects.all(), org_unit_id, MANAGE)
+    unit = unit_in_scope(actor, org_unit_id, MANAGE)
     errors = _plan_errors(data)
     questionnaire = Questionnaire.objects.filter(
         pk=questionnaire_id, status=QuestionnaireStatus.PUBLISHED

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import root_path, unit_names, units_in_scope
 from hiqc.policies.models import Product
 
 from .enums import InvitationStatus, QuestionnaireStatus
@@ -63,13 +64,13 @@ def quota_progress(p: SurveyPlan) -> list[tuple[str, int, int]]:
 def stratum_names(p: SurveyPlan) -> dict[str, str]:
     """Readable names for the strata keys (org paths, product codes)."""
     keys = list((p.quotas or {}).keys())
-    names = dict(OrgUnit.objects.filter(path__in=keys).values_list("path", "name"))
+    names = unit_names(keys)
     names.update(Product.objects.filter(code__in=keys).values_list("code", "name"))
     return names
 
 
 def units_for(actor: Actor, perm: str) -> QuerySet[OrgUnit]:
-    return scope(actor, OrgUnit.objects.filter(is_active=True), perm).order_by("path")
+    return units_in_scope(actor, perm)
 
 
 def units_below(actor: Actor, root: OrgUnit) -> QuerySet[OrgUnit]:
@@ -88,8 +89,7 @@ def questionnaires() -> QuerySet[Questionnaire]:
 
 def head_office_path() -> str:
     """The root unit's path: head-office configuration (questionnaires, scenarios) belongs to it."""
-    root = OrgUnit.objects.filter(parent=None).order_by("path").values_list("path", flat=True)
-    return root.first() or ""
+    return root_path()
 
 
 def access_questionnaire(

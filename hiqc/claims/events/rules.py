@@ -25,7 +25,7 @@ from hiqc.core.processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
 from hiqc.core.rules import rule_value
 from hiqc.core.workflow import Clock, Effect
 from hiqc.customers.models import Customer
-from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import unit_codes
 from hiqc.policies.enums import ClaimType
 from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured
 
@@ -149,9 +149,7 @@ class EventRules:
         self.rollover = str(rule_value("calendar.rollover"))
         self.has_versions = ProcessVersion.objects.filter(process=CASE_TYPE).exists()
         self._fractions: dict[tuple[str, date, str], tuple[float, ...]] = {}
-        self.units = {
-            code: (pk, path) for code, pk, path in OrgUnit.objects.values_list("code", "pk", "path")
-        }
+        self.units = unit_codes()
         self.checklists: dict[tuple[uuid.UUID, str], dict[str, tuple[str, bool]]] = {}
         for r in DocumentRequirement.objects.order_by("position", "code"):
             self.checklists.setdefault((r.product_id, r.claim_type), {})[r.code] = (
