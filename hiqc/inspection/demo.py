@@ -170,6 +170,9 @@ def demo_load(
             new_tasks, new_scores, [d for d, _lines in disputes], paths=paths, now=now,
             names={"scorer": scorer.username, "decider": getattr(decider, "username", "")},
         )  # fmt: skip
+        InspectionTask.objects.bulk_update(
+            [t for t in new_tasks if t.version > 1], ["version"], batch_size=500
+        )
         Score.objects.bulk_create(new_scores, batch_size=500)
         ScoreLine.objects.bulk_create(lines_out, batch_size=1000)
         Dispute.objects.bulk_create([d for d, _lines in disputes])
@@ -303,4 +306,10 @@ def _history(
                   dispute.decided_at, names["decider"], {"decision": action})  # fmt: skip
             event(SCORE_PROCESS, score, action, (ScoreStatus.DISPUTED, score.status),
                   dispute.decided_at, names["decider"], {"decision": action})  # fmt: skip
+    # each event after "create" raised the case's version, as case_transition does
+    counted = Counter((e.case_type, e.case_id) for e in events)
+    for case_type, cases in ((TASK_PROCESS, tasks), (SCORE_PROCESS, scores),
+                             (DISPUTE_PROCESS, disputes)):  # fmt: skip
+        for case in cases:
+            case.version = max(1, counted[(case_type, str(case.pk))])
     return events, deadlines

@@ -89,3 +89,7 @@ def test_the_demo_leaves_each_case_where_the_engine_would(org, demo_people):
     for dispute in Dispute.objects.all():
         last = CaseEvent.objects.filter(case_id=str(dispute.pk)).order_by("at", "id").last()
         assert last is not None and last.to_state == dispute.status
+    # and each case's version counts its transitions, as case_transition raises it
+    for model in (InspectionTask, Score, Dispute):
+        for case in model.objects.all():
+            assert case.version == CaseEvent.objects.filter(case_id=str(case.pk)).count()
