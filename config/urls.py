@@ -1,8 +1,12 @@
+"""The URL map: the kernel's pages, sign-in, then each installed app's pages as its manifest
+declares them (``Manifest.urls``) — no domain app is named here."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from hiqc.core import backup_views, calendar_views, mywork_views, notification_views, process_views
 from hiqc.core import views as core_views
+from hiqc.core.manifest import url_includes
 from hiqc.organisations import views as organisation_views
 
 from .api import api
@@ -34,19 +38,8 @@ urlpatterns = [
         notification_views.notification_open,
         name="inbox_open",
     ),
-    path("customers/", include("hiqc.customers.urls")),
-    path("callcentre/", include("hiqc.callcentre.urls")),
-    path("consultations/", include("hiqc.consultations.urls")),
-    path("complaints/", include("hiqc.complaints.urls")),
-    path("policies/", include("hiqc.policies.urls")),
-    path("claims/", include("hiqc.claims.urls")),
-    path("online-claims/", include("hiqc.claims.online_urls")),
-    path("claim-audits/", include("hiqc.claimaudit.urls")),
-    path("inspection/", include("hiqc.inspection.urls")),
-    path("surveys/", include("hiqc.surveys.urls")),
-    path("s/", include("hiqc.surveys.public_urls")),
-    path("quality/", include("hiqc.quality.urls")),
-    path("organisations/", include("hiqc.organisations.urls")),
+    # every installed app's pages, from its manifest (hiqc.core.manifest), in INSTALLED_APPS order
+    *(path(prefix, include(module)) for prefix, module in url_includes()),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,8 +1,9 @@
-"""The call centre's rule beyond the two the kernel declares (DESIGN rule 9; regulations.md CC-3).
+"""The call centre's rules (DESIGN rule 9; regulations.md CC-1 to CC-4), registered into the
+kernel's registry at start-up (``register_rules``).
 
-``callcentre.answer_threshold_s`` (T, CC-2) and ``callcentre.service_level_target`` (CC-2) live in
-``hiqc.core.rules``; the others are registered here at start-up (``register_rules``). It is a ceiling:
-raising it would drop more abandoned calls from the service level and flatter it.
+``callcentre.answer_threshold_s`` (T, CC-2) and ``callcentre.service_level_target`` (CC-2) define
+the service level; the short-abandon threshold is a ceiling: raising it would drop more abandoned
+calls from the service level and flatter it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,23 @@ from django.utils.translation import gettext_lazy as _
 from hiqc.core import rules
 from hiqc.core.rules import Rule
 
+ANSWER_THRESHOLD = Rule(
+    "callcentre.answer_threshold_s",
+    20,
+    "seconds",
+    _("服务水平应答时限"),
+    "标准 4.1.3(1)；行业惯例 20 秒 (CC-2)",
+    "B",
+)
+SERVICE_LEVEL_TARGET = Rule(
+    "callcentre.service_level_target",
+    95,
+    "percent",
+    _("服务水平目标"),
+    "标准 4.1.3(1)：≥95% 在设定时间内接通 (CC-2)",
+    "B",
+    "floor",
+)
 SHORT_ABANDON = Rule(
     "callcentre.short_abandon_s",
     5,
@@ -55,4 +73,11 @@ SHRINKAGE_MAX_PERCENT = 90
 
 
 def register_rules() -> None:
-    rules.register_rules(SHORT_ABANDON, STAFFED_HOURS, FORECAST_DAYS, SHRINKAGE)
+    rules.register_rules(
+        ANSWER_THRESHOLD,
+        SERVICE_LEVEL_TARGET,
+        SHORT_ABANDON,
+        STAFFED_HOURS,
+        FORECAST_DAYS,
+        SHRINKAGE,
+    )

@@ -1,10 +1,26 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import Manifest, NavLink
+from hiqc.organisations.enums import Role
 
 
 class ClaimAuditConfig(AppConfig):
     name = "hiqc.claimaudit"
     label = "claimaudit"
     verbose_name = "理赔准确性审计"
+    manifest = Manifest(
+        urls=(("claim-audits/", "hiqc.claimaudit.urls"),),
+        api_routers=("hiqc.claimaudit.api.router",),
+        permissions={
+            "claims.audit": _("理赔质量抽检（准确性审计）"),
+        },
+        roles={
+            Role.QUALITY_LEAD: ("claims.audit",),
+            Role.CLAIMS_REVIEWER: ("claims.audit",),
+        },
+        nav=(NavLink("ch5", "claimaudit:list", _("理赔质量抽检"), "claims.audit"),),
+    )
 
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
@@ -19,11 +35,9 @@ class ClaimAuditConfig(AppConfig):
                 "claimaudit.round_create": gettext_noop("创建抽检"),
             }
         )
-        from django.utils.translation import gettext_lazy as _
 
         from hiqc.claims.selectors import register_list_guard, register_read_guard
         from hiqc.core.casework import register_case_kind
-        from hiqc.core.navigation import register_link
 
         from . import indicators  # noqa: F401  (declares claims.accuracy_rate)
         from .selectors import blind_pending_claim_ids, claim_read_guard
@@ -31,6 +45,5 @@ class ClaimAuditConfig(AppConfig):
 
         register_case_kind(ROUND_KIND)  # rounds and sampled claims: workflow.py
         register_case_kind(ITEM_KIND)
-        register_link("claims", "claimaudit:list", _("理赔质量抽检"), "claims.audit")
         register_read_guard(claim_read_guard)  # blind re-adjudication (standard 5.1.2(3))
         register_list_guard(blind_pending_claim_ids)  # …and its decision hidden in claim lists

@@ -1,15 +1,56 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import Manifest, NavLink
+from hiqc.organisations.enums import Role
 
 
 class ClaimsConfig(AppConfig):
     name = "hiqc.claims"
     label = "claims"
     verbose_name = "理赔"
+    manifest = Manifest(
+        urls=(
+            ("claims/", "hiqc.claims.urls"),
+            ("online-claims/", "hiqc.claims.online_urls"),
+        ),
+        api_routers=(
+            "hiqc.claims.api.router",
+            "hiqc.claims.events_api.router",
+            "hiqc.claims.online_api.router",
+        ),
+        permissions={
+            "claims.view": _("查看理赔案件"),
+            "claims.handle": _("受理、审核资料、核定与支付理赔"),
+            "claims.override": _("一次性告知的例外补充请求审批、复核自动核定"),
+        },
+        roles={
+            Role.QUALITY_LEAD: ("claims.view",),
+            Role.BRANCH_MANAGER: ("claims.view", "claims.override"),
+            Role.CONSULTATION_AGENT: ("claims.view",),
+            Role.COMPLAINT_HANDLER: ("claims.view",),
+            Role.CLAIMS_HANDLER: ("claims.view", "claims.handle"),
+            Role.CLAIMS_REVIEWER: ("claims.view", "claims.handle", "claims.override"),
+            Role.CALL_CENTRE_SUPERVISOR: ("claims.view",),
+            Role.COMPLIANCE_OFFICER: ("claims.view",),
+            Role.RISK_MANAGER: ("claims.view",),
+            Role.AUDITOR: ("claims.view",),
+        },
+        nav=(
+            NavLink("ch5", "claims:list", _("理赔案件"), "claims.view"),
+            NavLink("ch5", "claims:timeliness", _("理赔时效看板"), "claims.view"),
+            NavLink("ch10", "findings", _("合规事项"), "findings.view"),
+        ),
+    )
 
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
-        from hiqc.core.audit_labels import register_audit_labels, register_finding_kinds
+        from hiqc.core.audit_labels import (
+            register_audit_labels,
+            register_finding_kinds,
+            register_system_actors,
+        )
 
         register_finding_kinds(
             {
@@ -34,11 +75,14 @@ class ClaimsConfig(AppConfig):
                 "claims.online.verified": gettext_noop("在线理赔身份验证通过"),
             }
         )
-        from django.utils.translation import gettext_lazy as _
+        register_system_actors(
+            {
+                "import_claim_events": gettext_noop("命令行（导入理赔事件）"),
+            }
+        )
 
         from hiqc.core.casework import register_case_kind
         from hiqc.core.deadlines import deadline_warned
-        from hiqc.core.navigation import register_link
 
         from . import indicators, rules  # noqa: F401  (indicators register on import)
         from .services import KIND, on_claim_deadline
@@ -47,9 +91,6 @@ class ClaimsConfig(AppConfig):
         register_case_kind(KIND)
         _register_upload_limits()
         deadline_warned.connect(on_claim_deadline, dispatch_uid="hiqc.claims.deadlines")
-        register_link("claims", "claims:list", _("理赔案件"), "claims.view")
-        register_link("claims", "claims:timeliness", _("理赔时效看板"), "claims.view")
-        register_link("quality", "findings", _("合规事项"), "findings.view")
 
 
 def _register_upload_limits() -> None:

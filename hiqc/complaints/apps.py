@@ -1,10 +1,40 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import Manifest, NavLink
+from hiqc.organisations.enums import Role
 
 
 class ComplaintsConfig(AppConfig):
     name = "hiqc.complaints"
     label = "complaints"
     verbose_name = "投诉"
+    manifest = Manifest(
+        urls=(("complaints/", "hiqc.complaints.urls"),),
+        api_routers=("hiqc.complaints.api.router",),
+        permissions={
+            "complaints.view": _("查看投诉"),
+            "complaints.register": _("登记投诉"),
+            "complaints.handle": _("承办投诉（调查、延期、中止、作出处理决定）"),
+            "complaints.approve": _("批准投诉再次延期（总公司高级管理人员，CP-3）与复核"),
+            "complaints.report": _("导出监管投诉统计、维护业务规模数据"),
+        },
+        roles={
+            Role.QUALITY_LEAD: ("complaints.view", "complaints.approve", "complaints.report"),
+            Role.BRANCH_MANAGER: ("complaints.view", "complaints.register", "complaints.handle"),
+            Role.CONSULTATION_AGENT: ("complaints.view", "complaints.register"),
+            Role.COMPLAINT_HANDLER: ("complaints.view", "complaints.register", "complaints.handle"),
+            Role.CALL_CENTRE_SUPERVISOR: ("complaints.view",),
+            Role.COMPLIANCE_OFFICER: ("complaints.view", "complaints.approve", "complaints.report"),
+            Role.RISK_MANAGER: ("complaints.view",),
+            Role.AUDITOR: ("complaints.view",),
+        },
+        nav=(
+            NavLink("ch4", "complaints:list", _("投诉"), "complaints.view"),
+            NavLink("ch4", "complaints:new", _("登记投诉"), "complaints.register"),
+            NavLink("ch4", "complaints:statistics", _("投诉统计"), "complaints.view"),
+        ),
+    )
 
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
@@ -19,10 +49,8 @@ class ComplaintsConfig(AppConfig):
                 "complaints.statistics.export": gettext_noop("导出监管投诉统计"),
             }
         )
-        from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.casework import register_case_kind
-        from hiqc.core.navigation import register_link
 
         from . import (
             indicators,  # noqa: F401  (declares the complaint indicators)
@@ -32,6 +60,3 @@ class ComplaintsConfig(AppConfig):
 
         rules.register()
         register_case_kind(KIND)
-        register_link("service", "complaints:list", _("投诉"), "complaints.view")
-        register_link("service", "complaints:new", _("登记投诉"), "complaints.register")
-        register_link("service", "complaints:statistics", _("投诉统计"), "complaints.view")

@@ -1,10 +1,38 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import Manifest, NavLink
+from hiqc.organisations.enums import Role
 
 
 class ConsultationsConfig(AppConfig):
     name = "hiqc.consultations"
     label = "consultations"
     verbose_name = "咨询"
+    manifest = Manifest(
+        urls=(("consultations/", "hiqc.consultations.urls"),),
+        api_routers=("hiqc.consultations.api.router",),
+        permissions={
+            "consultations.view": _("查看咨询记录"),
+            "consultations.handle": _("登记、答复与办结咨询"),
+            "consultations.configure": _("维护咨询主题分类"),
+        },
+        roles={
+            Role.QUALITY_LEAD: ("consultations.view", "consultations.configure"),
+            Role.BRANCH_MANAGER: ("consultations.view",),
+            Role.CONSULTATION_AGENT: ("consultations.view", "consultations.handle"),
+            Role.COMPLAINT_HANDLER: ("consultations.view", "consultations.handle"),
+            Role.CALL_CENTRE_SUPERVISOR: ("consultations.view", "consultations.handle"),
+            Role.COMPLIANCE_OFFICER: ("consultations.view",),
+            Role.AUDITOR: ("consultations.view",),
+        },
+        nav=(
+            NavLink("ch4", "consultations:create", _("登记咨询"), "consultations.handle"),
+            NavLink("ch4", "consultations:list", _("咨询记录"), "consultations.view"),
+            NavLink("ch4", "consultations:suggestions", _("客户建议"), "consultations.view"),
+            NavLink("ch4", "consultations:topics", _("咨询主题分类"), "consultations.configure"),
+        ),
+    )
 
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
@@ -24,10 +52,8 @@ class ConsultationsConfig(AppConfig):
                 "consultation_topic.deactivate": gettext_noop("停用咨询主题"),
             }
         )
-        from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.casework import register_case_kind
-        from hiqc.core.navigation import register_link
 
         from . import indicators
         from .services import KIND, SUGGESTION_KIND
@@ -35,9 +61,3 @@ class ConsultationsConfig(AppConfig):
         register_case_kind(KIND)
         register_case_kind(SUGGESTION_KIND)  # suggestions: workflow.SUGGESTION
         indicators.register()
-        register_link("service", "consultations:create", _("登记咨询"), "consultations.handle")
-        register_link("service", "consultations:list", _("咨询记录"), "consultations.view")
-        register_link("service", "consultations:suggestions", _("客户建议"), "consultations.view")
-        register_link(
-            "service", "consultations:topics", _("咨询主题分类"), "consultations.configure"
-        )

@@ -1,12 +1,27 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from .manifest import HomeCount, Manifest, NavLink
 
 
 class CoreConfig(AppConfig):
     name = "hiqc.core"
     label = "core"
     verbose_name = "系统内核"
+    manifest = Manifest(
+        api_routers=("hiqc.core.api.router",),
+        home_counts=(HomeCount("core.AuditEvent", "audit.view", "audit", _("审计记录")),),
+        nav=(
+            NavLink("ch6", "backups", _("备份与恢复测试"), "rules.view"),
+            NavLink("ch6", "jobs", _("后台作业"), "rules.view"),
+            NavLink("ch6", "audit", _("审计日志"), "audit.view"),
+        ),
+    )
 
     def ready(self) -> None:
+        from .manifest import register_manifests
+
+        register_manifests()  # every app's permissions, roles and menu entries
         from . import checks, indicators, schedule  # noqa: F401  (checks, indicators, periodic jobs)
         from .deadlines import deadline_warned
         from .notifications import on_deadline_warned
@@ -14,12 +29,10 @@ class CoreConfig(AppConfig):
         deadline_warned.connect(on_deadline_warned, dispatch_uid="hiqc.deadline_notifications")
 
         # Backups with verified restore (6.2.2(4), ADR 0014): the retention rule and the page.
-        from django.utils.translation import gettext_lazy as _
         from django.utils.translation import gettext_noop
 
         from .audit_labels import register_audit_labels
         from .backup import RETENTION
-        from .navigation import register_link
         from .rules import register_rules
 
         register_rules(RETENTION)
@@ -33,8 +46,6 @@ class CoreConfig(AppConfig):
             lambda: MAX_UPLOAD_BYTES + 64 * 1024,
             hint=lambda: str(_("节假日文件不超过 256 KB。")),
         )
-        register_link("security", "backups", _("备份与恢复测试"), "rules.view")
-        register_link("security", "jobs", _("后台作业"), "rules.view")
         register_audit_labels(
             {
                 "backup.create": gettext_noop("数据库备份"),

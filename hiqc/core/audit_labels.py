@@ -64,29 +64,27 @@ register_audit_labels(
         "crypto.rotate_keys": gettext_noop("轮换加密密钥"),
         "process.publish": gettext_noop("发布流程版本"),
         "rule.set": gettext_noop("调整规则参数"),
-        "demo.load": gettext_noop("加载演示数据"),
     }
 )
 
 
-# Who acted when no person did: the names jobs and commands give ``Actor.system``.
+# Who acted when no person did: the names jobs and commands give ``Actor.system``. The kernel's
+# own are here; an app registers its jobs' and commands' names with ``register_system_actors``.
 SYSTEM_ACTORS: dict[str, str] = {
     "system": gettext_noop("系统"),
-    "quality.detect": gettext_noop("系统（质量监测任务）"),
-    "demo": gettext_noop("演示数据"),
-    "demo_load": gettext_noop("演示数据"),
     "bootstrap": gettext_noop("系统初始化"),
     "create_api_token": gettext_noop("命令行（创建令牌）"),
     "rotate_keys": gettext_noop("命令行（轮换密钥）"),
     "load_holidays": gettext_noop("命令行（加载节假日）"),
-    "import_calls": gettext_noop("命令行（导入话务）"),
-    "import_policies": gettext_noop("命令行（导入保单）"),
-    "import_claim_events": gettext_noop("命令行（导入理赔事件）"),
-    "import_business_volume": gettext_noop("命令行（导入业务规模）"),
     "manage.py backup": gettext_noop("命令行（备份）"),
     "manage.py restore": gettext_noop("命令行（恢复测试）"),
     "core.backup_daily": gettext_noop("系统（每日备份任务）"),
 }
+
+
+def register_system_actors(labels: Mapping[str, str]) -> None:
+    """``{system actor name: untranslated label}`` for an app's jobs and commands."""
+    SYSTEM_ACTORS.update(labels)
 
 
 def actor_label(name: str) -> str:

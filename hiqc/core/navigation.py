@@ -3,34 +3,34 @@ a link is shown only when its page exists and the actor holds its permission."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .access import Actor
+from .manifest import NavLink
 
-
-@dataclass(frozen=True)
-class NavLink:
-    section: str
-    url_name: str
-    label: str | Promise
-    perm: str | None
-
-
-# Chapters of the standard, in order; a section is shown only if it has a visible link.
+# Chapters of the standard, in order; a section is shown only if it has a visible link. The keys
+# name the standard's chapters, not apps: an app files its pages under the chapter they serve
+# (``Manifest.nav``), or declares a section of its own (``Manifest.nav_sections``).
 SECTIONS: list[tuple[str, str | Promise]] = [
     ("work", _("工作台")),
-    ("service", _("客户服务（第4章）")),
-    ("claims", _("理赔服务（第5章）")),
-    ("security", _("信息安全（第6章）")),
-    ("quality", _("质量监控与改进（第10章）")),
+    ("ch4", _("客户服务（第4章）")),
+    ("ch5", _("理赔服务（第5章）")),
+    ("ch6", _("信息安全（第6章）")),
+    ("ch10", _("质量监控与改进（第10章）")),
     ("admin", _("系统管理")),
 ]
 
 _LINKS: list[NavLink] = []
+
+
+def register_section(key: str, title: str | Promise, *, before: str = "admin") -> None:
+    """Add a section, placed before the section ``before`` (the last one if that is unknown)."""
+    keys = [k for k, _t in SECTIONS]
+    if key in keys:
+        raise ValueError(f"Navigation section {key!r} declared twice")
+    SECTIONS.insert(keys.index(before) if before in keys else len(SECTIONS), (key, title))
 
 
 def register_link(

@@ -26,7 +26,7 @@ from .models import Deadline, Notification
 
 Kind = Notification.Kind
 SUPERVISOR = "supervisor"
-QUALITY = "quality"
+QUALITY = "quality_department"  # the escalation purpose: the quality department, not an app
 
 _resolver: Callable[[str, str], list[Any]] | None = None
 _case_urls: dict[str, Callable[[str], str]] = {}

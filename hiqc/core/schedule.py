@@ -1,4 +1,5 @@
-"""Every periodic job, in one list (DESIGN rule 7).
+"""Every periodic job, in one list (DESIGN rule 7): the kernel's own below, each app's from its
+manifest (``hiqc.core.manifest``).
 
 Jobs are referenced by dotted path so the kernel imports no domain; each is registered with the
 Huey consumer's scheduler at start-up. All jobs are idempotent and safe to run late, so a failed
@@ -7,8 +8,6 @@ run is retried; every run's outcome is recorded (hiqc.core.jobs).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils.module_loading import import_string
@@ -17,26 +16,13 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from .jobs import RETRIES, RETRY_DELAY_SECONDS, recorded
+from .manifest import BEIJING_UTC_OFFSET_HOURS, Periodic, daily_beijing, periodic_jobs
 
+__all__ = ["BEIJING_UTC_OFFSET_HOURS", "KERNEL_SCHEDULE", "SCHEDULE", "TASKS", "Periodic",
+           "daily_beijing"]  # fmt: skip
 
-@dataclass(frozen=True)
-class Periodic:
-    name: str
-    job: str  # dotted path of a function taking no arguments
-    when: Callable[..., Any]
-    description: str
-    label: Any = ""  # what the operations page calls it, e.g. _("时限预警与超时扫描")
-
-
-BEIJING_UTC_OFFSET_HOURS = 8  # China has one time zone and no daylight saving
-
-
-def daily_beijing(hour: int, minute: int) -> Callable[..., Any]:
-    """A daily crontab at a Beijing wall-clock time (Huey runs its scheduler in UTC)."""
-    return crontab(minute=str(minute), hour=str((hour - BEIJING_UTC_OFFSET_HOURS) % 24))
-
-
-SCHEDULE: list[Periodic] = [
+# The kernel's own jobs; each app's come from its manifest (``Manifest.periodic``).
+KERNEL_SCHEDULE: list[Periodic] = [
     Periodic(
         "core.deadlines_sweep",
         "hiqc.core.tasks.deadlines_sweep_job",
@@ -57,22 +43,6 @@ SCHEDULE: list[Periodic] = [
         daily_beijing(8, 30),
         "Each assignee's daily summary: breached cases and cases due within two days.",
         _("每日待办摘要"),
-    ),
-    Periodic(
-        "surveys.invitations_daily",
-        "hiqc.surveys.tasks.invitations_daily_job",
-        daily_beijing(10, 0),
-        "Survey invitations for cases whose event is due (delay, sampling rate, contact fatigue, "
-        "quotas), then expire and remind (issue 6 §3).",
-        _("满意度调查邀请"),
-    ),
-    Periodic(
-        "quality.nonconformities_detect",
-        "hiqc.quality.tasks.nonconformities_detect_job",
-        daily_beijing(2, 0),
-        "Open a nonconformity for each key indicator and unit whose last complete month misses "
-        "its target or signals on its control chart (once each; issue 7 §4).",
-        _("指标不合格项识别"),
     ),
     Periodic(
         "core.audit_verify",
@@ -97,6 +67,14 @@ SCHEDULE: list[Periodic] = [
         _("每日数据库备份"),
     ),
 ]
+
+# Every periodic job: the kernel's, then each installed app's in INSTALLED_APPS order.
+SCHEDULE: list[Periodic] = KERNEL_SCHEDULE + periodic_jobs()
+_names = [p.name for p in SCHEDULE]
+if len(set(_names)) != len(_names):
+    raise ValueError(
+        f"periodic job names declared twice: {sorted(n for n in _names if _names.count(n) > 1)}"
+    )
 
 TASKS: dict[str, Any] = {}
 

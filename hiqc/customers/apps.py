@@ -1,10 +1,41 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import HomeCount, Manifest, NavLink
+from hiqc.organisations.enums import Role
 
 
 class CustomersConfig(AppConfig):
     name = "hiqc.customers"
     label = "customers"
     verbose_name = "客户"
+    manifest = Manifest(
+        urls=(("customers/", "hiqc.customers.urls"),),
+        api_routers=("hiqc.customers.api.router",),
+        permissions={
+            "customers.view": _("查看客户（脱敏）"),
+            "customers.edit": _("登记与修改客户"),
+            "customers.reveal": _("查看客户敏感信息明文（需说明用途，留痕）"),
+        },
+        roles={
+            Role.QUALITY_LEAD: ("customers.view",),
+            Role.BRANCH_MANAGER: ("customers.view", "customers.edit"),
+            Role.CONSULTATION_AGENT: ("customers.view", "customers.edit", "customers.reveal"),
+            Role.COMPLAINT_HANDLER: ("customers.view", "customers.edit", "customers.reveal"),
+            Role.CLAIMS_HANDLER: ("customers.view", "customers.edit", "customers.reveal"),
+            Role.CLAIMS_REVIEWER: ("customers.view", "customers.reveal"),
+            Role.CALL_CENTRE_SUPERVISOR: ("customers.view",),
+            Role.COMPLIANCE_OFFICER: ("customers.view",),
+            Role.AUDITOR: ("customers.view",),
+        },
+        home_counts=(
+            HomeCount("customers.Customer", "customers.view", "customers:list", _("范围内客户")),
+        ),
+        nav=(
+            NavLink("ch4", "customers:list", _("客户"), "customers.view"),
+            NavLink("ch6", "customers:reveals", _("敏感信息查看记录"), "audit.view"),
+        ),
+    )
 
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
@@ -18,10 +49,3 @@ class CustomersConfig(AppConfig):
                 "customer.reveal": gettext_noop("查看客户敏感信息明文"),
             }
         )
-        from django.utils.translation import gettext_lazy as _
-
-        from hiqc.core.navigation import register_link
-
-        register_link("service", "customers:list", _("客户"), "customers.view")
-        register_link("security", "audit", _("审计日志"), "audit.view")
-        register_link("security", "customers:reveals", _("敏感信息查看记录"), "audit.view")

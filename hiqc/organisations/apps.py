@@ -1,15 +1,39 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import HomeCount, Manifest, NavLink
+
+from . import roles
 
 
 class OrganisationsConfig(AppConfig):
     name = "hiqc.organisations"
     label = "organisations"
     verbose_name = "机构与人员"
+    manifest = Manifest(
+        urls=(("organisations/", "hiqc.organisations.urls"),),
+        api_routers=("hiqc.organisations.api.router",),
+        permissions=roles.PERMISSIONS,
+        roles=roles.ROLES,
+        home_counts=(
+            HomeCount("organisations.User", "org.view", "organisations:users", _("范围内用户")),
+        ),
+        nav=(
+            NavLink("work", "home", _("首页")),
+            NavLink("work", "my_work", _("我的待办")),
+            NavLink("admin", "organisations:users", _("用户与授权"), "org.view"),
+            NavLink("admin", "organisations:org_units", _("机构"), "org.view"),
+            NavLink("admin", "organisations:tokens", _("API 令牌")),
+            NavLink("admin", "rules", _("规则参数"), "rules.view"),
+            NavLink("ch10", "processes", _("流程与版本")),
+            NavLink("admin", "calendar", _("节假日日历")),
+        ),
+    )
 
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
-        from hiqc.core.audit_labels import register_audit_labels
+        from hiqc.core.audit_labels import register_audit_labels, register_system_actors
 
         register_audit_labels(
             {
@@ -29,14 +53,17 @@ class OrganisationsConfig(AppConfig):
                 "user.reactivate": gettext_noop("启用用户"),
             }
         )
+        register_system_actors(
+            {
+                "import_business_volume": gettext_noop("命令行（导入业务规模）"),
+            }
+        )
         from django.contrib.auth.signals import user_logged_in, user_login_failed
-        from django.utils.translation import gettext_lazy as _
 
-        from hiqc.core.access import register_permissions, register_roles
-        from hiqc.core.navigation import register_link
+        from hiqc.core.access import register_roles
         from hiqc.core.notifications import QUALITY, SUPERVISOR, set_recipient_resolver
 
-        from . import roles, signals
+        from . import signals
         from .enums import Role
         from .selectors import users_holding_roles_over
 
@@ -44,15 +71,7 @@ class OrganisationsConfig(AppConfig):
         set_recipient_resolver(
             lambda path, purpose: users_holding_roles_over(path, escalation[purpose])
         )
-        register_permissions(roles.PERMISSIONS)
-        register_roles(roles.ROLE_MATRIX, dict(Role.choices))
+        # permissions and who holds them come from every app's manifest (hiqc.core.manifest)
+        register_roles({}, dict(Role.choices))
         user_logged_in.connect(signals.on_login, dispatch_uid="hiqc.login")
         user_login_failed.connect(signals.on_login_failed, dispatch_uid="hiqc.login_failed")
-        register_link("work", "home", _("首页"))
-        register_link("work", "my_work", _("我的待办"))
-        register_link("admin", "organisations:users", _("用户与授权"), "org.view")
-        register_link("admin", "organisations:org_units", _("机构"), "org.view")
-        register_link("admin", "organisations:tokens", _("API 令牌"))
-        register_link("admin", "rules", _("规则参数"), "rules.view")
-        register_link("quality", "processes", _("流程与版本"))
-        register_link("admin", "calendar", _("节假日日历"))

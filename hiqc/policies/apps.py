@@ -1,25 +1,53 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import Manifest, NavLink
+from hiqc.organisations.enums import Role
 
 
 class PoliciesConfig(AppConfig):
     name = "hiqc.policies"
     label = "policies"
     verbose_name = "保单与产品"
+    manifest = Manifest(
+        urls=(("policies/", "hiqc.policies.urls"),),
+        api_routers=("hiqc.policies.api.router",),
+        permissions={
+            "policies.view": _("查看产品与保单"),
+            "policies.manage": _("维护产品目录、导入保单"),
+        },
+        roles={
+            Role.QUALITY_LEAD: ("policies.view", "policies.manage"),
+            Role.BRANCH_MANAGER: ("policies.view",),
+            Role.CONSULTATION_AGENT: ("policies.view",),
+            Role.COMPLAINT_HANDLER: ("policies.view",),
+            Role.CLAIMS_HANDLER: ("policies.view",),
+            Role.CLAIMS_REVIEWER: ("policies.view",),
+            Role.CALL_CENTRE_SUPERVISOR: ("policies.view",),
+            Role.COMPLIANCE_OFFICER: ("policies.view",),
+            Role.RISK_MANAGER: ("policies.view",),
+            Role.AUDITOR: ("policies.view",),
+            Role.SYSTEM_ADMIN: ("policies.manage",),
+        },
+        nav=(
+            NavLink("ch5", "policies:list", _("保单查询"), "policies.view"),
+            NavLink("ch5", "policies:products", _("产品目录"), "policies.view"),
+            NavLink("ch5", "policies:import", _("保单导入"), "policies.manage"),
+        ),
+    )
 
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
-        from hiqc.core.audit_labels import register_audit_labels
+        from hiqc.core.audit_labels import register_audit_labels, register_system_actors
 
         register_audit_labels(
             {
                 "policies.import": gettext_noop("导入保单"),
             }
         )
-        from django.utils.translation import gettext_lazy as _
-
-        from hiqc.core.navigation import register_link
-
-        register_link("claims", "policies:list", _("保单查询"), "policies.view")
-        register_link("claims", "policies:products", _("产品目录"), "policies.view")
-        register_link("claims", "policies:import", _("保单导入"), "policies.manage")
+        register_system_actors(
+            {
+                "import_policies": gettext_noop("命令行（导入保单）"),
+            }
+        )

@@ -1,4 +1,4 @@
-"""Quality jobs (registered in hiqc.core.schedule): thin wrappers around services."""
+"""Quality jobs (declared in the quality manifest, apps.py): thin wrappers around services."""
 
 from __future__ import annotations
 

@@ -1,10 +1,57 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import Manifest, NavLink, Periodic, daily_beijing
+from hiqc.organisations.enums import Role
 
 
 class SurveysConfig(AppConfig):
     name = "hiqc.surveys"
     label = "surveys"
     verbose_name = "满意度调查"
+    manifest = Manifest(
+        urls=(
+            ("surveys/", "hiqc.surveys.urls"),
+            ("s/", "hiqc.surveys.public_urls"),
+        ),
+        api_routers=("hiqc.surveys.api.router",),
+        permissions={
+            "surveys.view": _("查看满意度调查结果"),
+            "surveys.manage": _("制定调查方案、维护问卷"),
+            "surveys.interview": _("电话访问并录入答卷"),
+            "surveys.shop": _("神秘客户走访与评分"),
+        },
+        roles={
+            Role.QUALITY_LEAD: (
+                "surveys.view",
+                "surveys.manage",
+                "surveys.interview",
+                "surveys.shop",
+            ),
+            Role.BRANCH_MANAGER: ("surveys.view",),
+            Role.CONSULTATION_AGENT: ("surveys.interview",),
+            Role.CLAIMS_REVIEWER: ("surveys.view",),
+            Role.CALL_CENTRE_SUPERVISOR: ("surveys.view", "surveys.interview"),
+            Role.COMPLIANCE_OFFICER: ("surveys.view",),
+            Role.AUDITOR: ("surveys.view",),
+        },
+        periodic=(
+            Periodic(
+                "surveys.invitations_daily",
+                "hiqc.surveys.tasks.invitations_daily_job",
+                daily_beijing(10, 0),
+                "Survey invitations for cases whose event is due (delay, sampling rate, contact "
+                "fatigue, quotas), then expire and remind (issue 6 §3).",
+                _("满意度调查邀请"),
+            ),
+        ),
+        nav=(
+            NavLink("ch4", "surveys:plans", _("满意度调查"), "surveys.view"),
+            NavLink("ch4", "surveys:interviews", _("电话回访"), "surveys.interview"),
+            NavLink("ch4", "surveys:mystery_visits", _("神秘客户走访"), "surveys.shop"),
+            NavLink("ch4", "surveys:mystery_results", _("神秘客户结果"), "surveys.view"),
+        ),
+    )
 
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
@@ -34,10 +81,8 @@ class SurveysConfig(AppConfig):
                 "surveys.response.phone": gettext_noop("录入电话回访答卷"),
             }
         )
-        from django.utils.translation import gettext_lazy as _
 
         from hiqc.core.casework import register_case_kind
-        from hiqc.core.navigation import register_link
 
         from . import indicators  # noqa: F401  (declares the satisfaction indicators)
         from .mystery import SCENARIO_KIND, VISIT_KIND
@@ -48,7 +93,3 @@ class SurveysConfig(AppConfig):
         register_rules()
         for kind in (PLAN_KIND, QUESTIONNAIRE_KIND, SCENARIO_KIND, VISIT_KIND):
             register_case_kind(kind)
-        register_link("service", "surveys:plans", _("满意度调查"), "surveys.view")
-        register_link("service", "surveys:interviews", _("电话回访"), "surveys.interview")
-        register_link("service", "surveys:mystery_visits", _("神秘客户走访"), "surveys.shop")
-        register_link("service", "surveys:mystery_results", _("神秘客户结果"), "surveys.view")

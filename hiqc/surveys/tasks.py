@@ -1,4 +1,4 @@
-"""Survey jobs (registered in hiqc.core.schedule): thin wrappers around services."""
+"""Survey jobs (declared in the surveys manifest, apps.py): thin wrappers around services."""
 
 from __future__ import annotations
 

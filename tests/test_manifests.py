@@ -1,0 +1,461 @@
+"""Each app's manifest is what the platform reads (issue 15 §5): the kernel names no domain app.
+
+* The role → permission sets, pinned as they were before the positional matrix became per-app
+  declarations by role name: the refactor changes nothing for any role.
+* URLs, API routers, periodic jobs, home counts and menu entries come from the manifests.
+* No module of ``hiqc/core`` (tests and migrations aside) names a domain app in code or in a
+  string (docstrings and comments are prose and may use the words); the check fails on a plant.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from hiqc.core import access
+from hiqc.core.manifest import Manifest, api_routers, home_counts, manifests, url_includes
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ROOT / "hiqc" / "core"
+
+# --- pinned before the role matrix was split (hiqc/organisations/roles.py, positional) ---------
+
+ROLE_PERMISSIONS_BEFORE = {
+    "auditor": {
+        "audit.view",
+        "calls.view",
+        "claims.view",
+        "complaints.view",
+        "consultations.view",
+        "customers.view",
+        "findings.view",
+        "indicators.view",
+        "org.view",
+        "policies.view",
+        "qa.view",
+        "quality.nc.view",
+        "rules.view",
+        "surveys.view",
+    },
+    "branch_manager": {
+        "calls.view",
+        "claims.override",
+        "claims.view",
+        "complaints.handle",
+        "complaints.register",
+        "complaints.view",
+        "consultations.view",
+        "customers.edit",
+        "customers.view",
+        "findings.view",
+        "indicators.view",
+        "org.view",
+        "policies.view",
+        "qa.view",
+        "quality.nc.handle",
+        "quality.nc.view",
+        "rules.view",
+        "surveys.view",
+    },
+    "call_centre_supervisor": {
+        "calls.import",
+        "calls.view",
+        "claims.view",
+        "complaints.view",
+        "consultations.handle",
+        "consultations.view",
+        "customers.view",
+        "indicators.view",
+        "org.view",
+        "policies.view",
+        "qa.inspect",
+        "qa.view",
+        "quality.nc.handle",
+        "quality.nc.view",
+        "surveys.interview",
+        "surveys.view",
+    },
+    "claims_handler": {
+        "claims.handle",
+        "claims.view",
+        "customers.edit",
+        "customers.reveal",
+        "customers.view",
+        "policies.view",
+    },
+    "claims_reviewer": {
+        "claims.audit",
+        "claims.handle",
+        "claims.override",
+        "claims.view",
+        "customers.reveal",
+        "customers.view",
+        "policies.view",
+        "surveys.view",
+    },
+    "complaint_handler": {
+        "claims.view",
+        "complaints.handle",
+        "complaints.register",
+        "complaints.view",
+        "consultations.handle",
+        "consultations.view",
+        "customers.edit",
+        "customers.reveal",
+        "customers.view",
+        "policies.view",
+        "qa.dispute",
+    },
+    "compliance_officer": {
+        "audit.view",
+        "calls.view",
+        "claims.view",
+        "complaints.approve",
+        "complaints.report",
+        "complaints.view",
+        "consultations.view",
+        "customers.view",
+        "findings.view",
+        "indicators.view",
+        "org.view",
+        "policies.view",
+        "qa.view",
+        "quality.nc.open",
+        "quality.nc.view",
+        "rules.view",
+        "surveys.view",
+    },
+    "consultation_agent": {
+        "claims.view",
+        "complaints.register",
+        "complaints.view",
+        "consultations.handle",
+        "consultations.view",
+        "customers.edit",
+        "customers.reveal",
+        "customers.view",
+        "policies.view",
+        "qa.dispute",
+        "surveys.interview",
+    },
+    "facility_admin": {"org.view"},
+    "quality_lead": {
+        "audit.view",
+        "calls.import",
+        "calls.view",
+        "claims.audit",
+        "claims.view",
+        "complaints.approve",
+        "complaints.report",
+        "complaints.view",
+        "consultations.configure",
+        "consultations.view",
+        "customers.view",
+        "findings.view",
+        "indicators.view",
+        "org.view",
+        "policies.manage",
+        "policies.view",
+        "process.manage",
+        "qa.configure",
+        "qa.inspect",
+        "qa.view",
+        "quality.nc.handle",
+        "quality.nc.open",
+        "quality.nc.view",
+        "quality.targets.manage",
+        "rules.view",
+        "surveys.interview",
+        "surveys.manage",
+        "surveys.shop",
+        "surveys.view",
+    },
+    "risk_manager": {
+        "calls.view",
+        "claims.view",
+        "complaints.view",
+        "findings.view",
+        "indicators.view",
+        "org.view",
+        "policies.view",
+        "quality.nc.view",
+        "rules.view",
+    },
+    "system_admin": {
+        "calendar.manage",
+        "org.manage",
+        "org.view",
+        "policies.manage",
+        "rules.manage",
+        "rules.view",
+    },
+    "trainer": {"org.view", "qa.view"},
+}
+PERMISSION_LABELS_BEFORE = {
+    "audit.view": "查看审计日志与敏感信息查看记录",
+    "calendar.manage": "维护节假日日历（加载或更正年度安排）",
+    "calls.import": "导入话务数据",
+    "calls.view": "查看话务数据与呼叫中心看板",
+    "claims.audit": "理赔质量抽检（准确性审计）",
+    "claims.handle": "受理、审核资料、核定与支付理赔",
+    "claims.override": "一次性告知的例外补充请求审批、复核自动核定",
+    "claims.view": "查看理赔案件",
+    "complaints.approve": "批准投诉再次延期（总公司高级管理人员，CP-3）与复核",
+    "complaints.handle": "承办投诉（调查、延期、中止、作出处理决定）",
+    "complaints.register": "登记投诉",
+    "complaints.report": "导出监管投诉统计、维护业务规模数据",
+    "complaints.view": "查看投诉",
+    "consultations.configure": "维护咨询主题分类",
+    "consultations.handle": "登记、答复与办结咨询",
+    "consultations.view": "查看咨询记录",
+    "customers.edit": "登记与修改客户",
+    "customers.reveal": "查看客户敏感信息明文（需说明用途，留痕）",
+    "customers.view": "查看客户（脱敏）",
+    "findings.view": "查看合规事项",
+    "indicators.view": "查看质量指标",
+    "org.manage": "管理机构、用户、角色授权与令牌",
+    "org.view": "查看机构、部门与人员",
+    "policies.manage": "维护产品目录、导入保单",
+    "policies.view": "查看产品与保单",
+    "process.manage": "发布流程版本（步骤责任角色、内部时限、预警比例）",
+    "qa.configure": "维护质检评分表",
+    "qa.dispute": "对本人的质检评分提出申诉",
+    "qa.inspect": "质检抽样与评分、裁决申诉",
+    "qa.view": "查看质检结果",
+    "quality.nc.handle": "分析、整改与关闭本机构的不符合项",
+    "quality.nc.open": "登记与撤销不符合项（监督检查、审计、客户反馈等）",
+    "quality.nc.view": "查看不符合项",
+    "quality.targets.manage": "设定指标目标与预警值",
+    "rules.manage": "调整规则参数（仅可收紧法定限值）",
+    "rules.view": "查看规则参数及其来源",
+    "surveys.interview": "电话访问并录入答卷",
+    "surveys.manage": "制定调查方案、维护问卷",
+    "surveys.shop": "神秘客户走访与评分",
+    "surveys.view": "查看满意度调查结果",
+}
+
+
+def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():
+    assert {r: set(access.role_permissions(r)) for r in access.role_codes()} == (
+        ROLE_PERMISSIONS_BEFORE
+    )
+
+
+def test_every_permission_is_declared_once_with_the_description_it_had():
+    assert {k: str(v) for k, v in access._PERMISSIONS.items()} == PERMISSION_LABELS_BEFORE
+    declared = [code for _label, m in manifests() for code in m.permissions]
+    assert len(declared) == len(set(declared)), "a permission declared by two apps"
+
+
+def test_a_manifest_gives_roles_by_name_and_only_known_roles():
+    from hiqc.organisations.enums import Role
+
+    known = set(Role.values)
+    for label, manifest in manifests():
+        assert set(map(str, manifest.roles)) <= known, label
+        for role, codes in manifest.roles.items():
+            assert isinstance(codes, tuple) and codes, (label, role)
+
+
+# --- what the platform reads from the manifests ------------------------------------------------
+
+
+def _installed_hiqc_apps() -> list[str]:
+    return [c.label for c in apps.get_app_configs() if c.name.startswith("hiqc.")]
+
+
+def test_manifests_are_read_in_installed_apps_order():
+    order = _installed_hiqc_apps()
+    labels = [label for label, _m in manifests()]
+    assert labels == [label for label in order if label in labels]
+    assert all(isinstance(m, Manifest) for _l, m in manifests())
+
+
+def test_every_app_url_module_is_included_under_its_prefix_with_its_namespace():
+    includes = url_includes()
+    assert ("claims/", "hiqc.claims.urls") in includes
+    assert ("s/", "hiqc.surveys.public_urls") in includes
+    assert ("online-claims/", "hiqc.claims.online_urls") in includes
+    assert reverse("claims:list") == "/claims/"
+    assert reverse("quality:overview").startswith("/quality/")
+    assert reverse("organisations:users") == "/organisations/users/"
+
+
+def test_api_routers_come_from_the_manifests_kernel_first():
+    routers = api_routers()
+    assert routers[0] == "hiqc.core.api.router"
+    assert routers[1] == "hiqc.organisations.api.router"
+    assert len(routers) == len(set(routers))
+    from config.api import api
+
+    mounted = [router for _prefix, router in api._routers]
+    from django.utils.module_loading import import_string
+
+    for path in routers:
+        assert import_string(path) in mounted, path
+
+
+def test_the_schedule_is_the_kernels_jobs_then_each_apps():
+    from hiqc.core.schedule import KERNEL_SCHEDULE, SCHEDULE, TASKS
+
+    assert all(p.name.startswith("core.") for p in KERNEL_SCHEDULE)
+    from_apps = [p.name for _l, m in manifests() for p in m.periodic]
+    assert {"surveys.invitations_daily", "quality.nonconformities_detect"} <= set(from_apps)
+    assert [p.name for p in SCHEDULE] == [p.name for p in KERNEL_SCHEDULE] + from_apps
+    assert set(TASKS) == {p.name for p in SCHEDULE}
+
+
+def test_the_operations_page_lists_the_apps_jobs():
+    from hiqc.core.jobs import job_labels
+
+    labels = job_labels()
+    assert str(labels["surveys.invitations_daily"]) == "满意度调查邀请"
+    assert str(labels["quality.nonconformities_detect"]) == "指标不合格项识别"
+
+
+def test_the_call_centre_rules_are_the_call_centres():
+    from hiqc.core.rules import RULES
+
+    assert RULES["callcentre.answer_threshold_s"].default == 20
+    assert RULES["callcentre.service_level_target"].bound == "floor"
+    assert "callcentre." not in (CORE / "rules.py").read_text(encoding="utf-8")
+
+
+def test_home_counts_come_from_the_manifests():
+    from django.urls import reverse
+
+    assert ("customers.Customer", "customers.view") in [(c.model, c.perm) for c in home_counts()]
+    for c in home_counts():
+        apps.get_model(c.model)
+        assert c.perm in access._PERMISSIONS, c
+        reverse(c.url_name)  # the tile links to a page that exists
+        assert str(c.title)
+
+
+def test_the_home_page_shows_each_tile_the_reader_may_see_linked_to_its_list(personas):
+    """The kernel's home template names no app: titles and links come from the manifests."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(personas["quality_lead"])
+    html = client.get("/").content.decode()
+    assert '<a href="/customers/">范围内客户</a>' in html
+    assert '<a href="/audit/">审计记录</a>' in html
+
+
+def test_every_menu_entry_names_a_known_section_and_an_existing_page():
+    from hiqc.core.navigation import SECTIONS
+
+    keys = {k for k, _t in SECTIONS}
+    for label, manifest in manifests():
+        for link in manifest.nav:
+            assert link.section in keys, (label, link)
+            reverse(link.url_name)
+            assert link.perm is None or link.perm in access._PERMISSIONS, (label, link)
+
+
+def test_an_app_may_declare_a_navigation_section_of_its_own(monkeypatch):
+    from hiqc.core import navigation
+
+    monkeypatch.setattr(navigation, "SECTIONS", list(navigation.SECTIONS))
+    navigation.register_section("ch7", "第7章", before="ch10")
+    keys = [k for k, _t in navigation.SECTIONS]
+    assert keys.index("ch7") == keys.index("ch10") - 1
+    with pytest.raises(ValueError, match="declared twice"):
+        navigation.register_section("ch7", "again")
+
+
+# --- the kernel names no domain app ------------------------------------------------------------
+
+
+def _domain_labels() -> list[str]:
+    """Every installed app of hiqc but the kernel and the org tree (the platform under the kernel's
+    Actor: the kernel reaches its models by label)."""
+    return [label for label in _installed_hiqc_apps() if label not in {"core", "organisations"}]
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def _domain_names(source: str, labels: list[str]) -> list[tuple[int, str]]:
+    """(line, text) of every name, import, attribute, keyword or string (docstrings aside) in
+    ``source`` that names a domain app: the label as a whole token, e.g. ``"claims.view"``,
+    ``hiqc.surveys.tasks``, ``"quality"`` (``quality_lead`` is a role, not an app)."""
+    token = re.compile(
+        r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, labels)) + r")(?![A-Za-z0-9_])"
+    )
+    tree = ast.parse(source)
+    docs = _docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        texts: list[str] = []
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            texts = [node.value]
+        elif isinstance(node, ast.Name):
+            texts = [node.id]
+        elif isinstance(node, ast.Attribute):
+            texts = [node.attr]
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            texts = [getattr(node, "module", None) or "", *(a.name for a in node.names)]
+        elif isinstance(node, ast.keyword | ast.arg) and node.arg:
+            texts = [node.arg]
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            texts = [node.name]
+        found += [(node.lineno, t) for t in texts if token.search(t)]
+    return found
+
+
+def _kernel_modules() -> list[Path]:
+    return sorted(
+        p
+        for p in CORE.rglob("*.py")
+        if not {"tests", "migrations"} & set(p.relative_to(CORE).parts)
+    )
+
+
+def test_no_kernel_module_names_a_domain_app():
+    labels = _domain_labels()
+    assert {"claims", "surveys", "quality", "customers", "callcentre"} <= set(labels)
+    offences = [
+        f"{p.relative_to(ROOT)}:{line}: {text!r}"
+        for p in _kernel_modules()
+        for line, text in _domain_names(p.read_text(encoding="utf-8"), labels)
+    ]
+    assert not offences, "the kernel names a domain app:\n" + "\n".join(offences)
+
+
+PLANTS = [
+    'JOB = "hiqc.surveys.tasks.invitations_daily_job"',
+    'COUNT = ("customers.Customer", "customers.view")',
+    "from hiqc.claims import services",
+    "import hiqc.quality.models",
+    'SECTION = "quality"',
+    "def f(callcentre):\n    return 1",
+    'x = apps.get_model("complaints", "Complaint")',
+    "y = hiqc.inspection",
+]
+INNOCENT = '''"""Docstrings may say claims, surveys and quality: they are prose."""
+# comments too: customers, complaints
+OWNER = "quality_lead"
+ROLE = "claims_handler"
+MESSAGE = "理赔"
+'''
+
+
+@pytest.mark.parametrize("plant", PLANTS)
+def test_the_check_fails_on_a_planted_domain_name(plant):
+    labels = _domain_labels()
+    assert _domain_names(INNOCENT + plant + "\n", labels), plant
+    assert not _domain_names(INNOCENT, labels)
