@@ -22,6 +22,7 @@ from hiqc.core.calendar import Unit
 from hiqc.core.workflow import Cancel, Clock, Stop, T, Workflow
 
 from .mystery_models import ScenarioStatus, VisitStatus
+from .workflow import versioned_workflow
 
 MANAGE, SHOP = "surveys.manage", "surveys.shop"
 
@@ -33,25 +34,7 @@ RESULT = Clock(
     gettext_noop("HIQC 内部目标：计划走访日期后 2 个工作日内录入暗访结果（自计划日期起算）"),
 )
 
-S = ScenarioStatus
-SCENARIO_WORKFLOW = Workflow.build(
-    name="mystery_scenario_version",
-    states=ScenarioStatus,
-    initial=S.DRAFT,
-    final=[S.RETIRED],
-    transitions=[
-        # at least one weighted checklist item (domain guard: mystery.scenario_problems)
-        T("publish", S.DRAFT, S.PUBLISHED, perm=MANAGE, label=gettext_noop("发布（发布后冻结）")),
-        # only as a consequence of publishing a later version of the same code (domain guard)
-        T(
-            "retire",
-            S.PUBLISHED,
-            S.RETIRED,
-            perm=MANAGE,
-            label=gettext_noop("停用（已发布新版本）"),
-        ),
-    ],
-)
+SCENARIO_WORKFLOW = versioned_workflow("mystery_scenario_version", ScenarioStatus)
 
 V = VisitStatus
 VISIT_WORKFLOW = Workflow.build(

@@ -9,6 +9,8 @@ wait for nobody, and their assignee is cleared.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_noop
 
 from hiqc.core.workflow import T, Workflow
@@ -29,22 +31,26 @@ PLAN_WORKFLOW = Workflow.build(
     ],
 )
 
-Q = QuestionnaireStatus
-QUESTIONNAIRE_WORKFLOW = Workflow.build(
-    name="questionnaire_version",
-    states=QuestionnaireStatus,
-    initial=Q.DRAFT,
-    final=[Q.RETIRED],
-    transitions=[
-        # the draft's definition must be complete (a domain guard: questionnaires.publish_problems)
-        T("publish", Q.DRAFT, Q.PUBLISHED, perm=MANAGE, label=gettext_noop("发布（发布后冻结）")),
-        # only as a consequence of publishing a later version of the same code (domain guard)
-        T(
-            "retire",
-            Q.PUBLISHED,
-            Q.RETIRED,
-            perm=MANAGE,
-            label=gettext_noop("停用（已发布新版本）"),
-        ),
-    ],
-)
+
+def versioned_workflow(name: str, states: Any) -> Workflow:
+    """A versioned definition (questionnaire, mystery-shopping scenario): a draft is edited, then
+    published and frozen; publishing the next version of the same code retires it. When a draft
+    is complete is the kind's domain guard (questionnaires.publish_problems,
+    mystery.scenario_problems)."""
+    return Workflow.build(
+        name=name,
+        states=states,
+        initial=states.DRAFT,
+        final=[states.RETIRED],
+        transitions=[
+            # the draft must be complete (the kind's domain guard)
+            T("publish", states.DRAFT, states.PUBLISHED, perm=MANAGE,
+              label=gettext_noop("发布（发布后冻结）")),
+            # only as a consequence of publishing a later version of the same code (domain guard)
+            T("retire", states.PUBLISHED, states.RETIRED, perm=MANAGE,
+              label=gettext_noop("停用（已发布新版本）")),
+        ],
+    )  # fmt: skip
+
+
+QUESTIONNAIRE_WORKFLOW = versioned_workflow("questionnaire_version", QuestionnaireStatus)
