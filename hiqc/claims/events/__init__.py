@@ -16,12 +16,11 @@ Two paths share one set of rules:
 
 * ``claim_events_import`` — one event at a time through ``claim_register`` / ``claim_act`` (the
   same services as the pages), each line its own transaction: the API and the command.
-* ``claim_events_import_bulk`` — backfills (``--bulk``): the same checks on claims held in
-  memory (``EventRules`` in ``rules.py``: the action rules of ``hiqc.claims.actions`` and the clock
-  computations of ``hiqc.core.clockmath`` are the very code the single path runs; the
-  application checks and the engine's step / permission / required-input checks are still
-  mirrored from ``claim_clean`` and ``case_transition`` — issue 15 §1 — and the tests run both
-  paths on the same input and compare every state, clock and event), written in batches with ``COPY`` (PostgreSQL) or ``executemany`` (SQLite). Claims that
+* ``claim_events_import_bulk`` — backfills (``--bulk``): the engine's own executor on claims held
+  in memory (``EventRules`` in ``rules.py`` runs ``case_execute`` on a claims ``BatchStore``, with
+  the action rules of ``hiqc.claims.actions`` as the single path does; only a ``create`` line's
+  application checks still mirror ``claim_clean`` — issue 15 §2 — and the tests run both paths on
+  the same input and compare every state, clock and event), written in batches with ``COPY`` (PostgreSQL) or ``executemany`` (SQLite). Claims that
   already exist in the database continue from their stored state through the single path.
 
 Idempotent by (source_system, external_id): a re-sent event is a duplicate and changes nothing.

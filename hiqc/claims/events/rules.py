@@ -134,11 +134,11 @@ class _TimeOrderedIds:
 
 
 class EventRules:
-    """The claims rules for events on claims held in memory, with look-ups batched and cached per
-    import: the action rules (``hiqc.claims.actions.prepare`` on a ``_HeldFile``) and the clock
-    computations (``hiqc.core.clockmath``) themselves; ``claim_clean`` and ``case_transition``'s
-    step, permission and required-input checks mirrored in the same order with the same
-    messages (issue 15 §1: until the executor runs over a batch store)."""
+    """Events on claims held in memory, with look-ups batched and cached per import: every action
+    runs the engine's executor (``case_execute``) on a claims ``BatchStore`` with the claims rules
+    (``hiqc.claims.actions`` on a ``_HeldFile``); a ``create`` line's application checks mirror
+    ``claim_clean`` in the same order with the same messages (issue 15 §2: until creation is a
+    declaration on the kernel's events door)."""
 
     def __init__(self, actor: Actor, *, numbering: tuple[int, int] = (0, 1)) -> None:
         self.actor = actor
