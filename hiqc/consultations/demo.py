@@ -263,6 +263,7 @@ def demo_load(
                     decided_by=agent if decided else None,
                     assignee=agent,
                 )
+                suggestion.created_at = done  # registered on conversion (written back below)
                 strail = [("create", "", suggestion.status, done)]
                 if action:
                     step = SUGGESTION.step(action, from_state=suggestion.status)
@@ -313,7 +314,12 @@ def demo_load(
     with transaction.atomic():
         Consultation.objects.bulk_create(cases, batch_size=2000)
         CaseEvent.objects.bulk_create(events, batch_size=5000)
+        registered = {s.pk: s.created_at for s in suggestions}
         Suggestion.objects.bulk_create(suggestions, batch_size=2000)
+        # auto_now_add stamped the load time; a suggestion was registered when it was converted
+        for suggestion in suggestions:
+            suggestion.created_at = registered[suggestion.pk]
+        Suggestion.objects.bulk_update(suggestions, ["created_at"], batch_size=2000)
         for case in cases:
             if case.status in (S.RECEIVED, S.ANSWERED):
                 apply_effects(

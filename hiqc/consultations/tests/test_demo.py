@@ -69,6 +69,9 @@ def test_demo_consultations_are_realistic_and_a_rerun_adds_nothing(monkeypatch):
         if s.status != "registered":
             expected.append(({"adopted": "adopt", "not_adopted": "decline"}[s.status], s.status))
         assert trail[str(s.pk)] == expected and s.version == len(expected)
+        # registered when its consultation was converted, never after its decision
+        created = CaseEvent.objects.get(case_id=str(s.pk), activity="create").at
+        assert s.created_at == created and (s.decided_at is None or s.decided_at >= created)
 
     call_command("demo_load", customers=400, verbosity=0, stdout=StringIO())
     assert Consultation.objects.count() == 600
