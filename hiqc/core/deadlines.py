@@ -56,7 +56,9 @@ def deadline_build(
     approver)`` each) and closed at ``closed_at`` — met if on time, else breached. For bulk
     loaders (demo data, history brought over from another system) that write rows in batches;
     the same computations as the live effects below."""
-    deadline = _new_deadline(case_type, case_id, org_path, clock, at)
+    deadline = deadline_new(
+        case_type=case_type, case_id=case_id, org_path=org_path, clock=clock, at=at
+    )
     for to_amount, when, reason, approver in extended_to:
         if clock.max_amount is None or not deadline.amount < to_amount <= clock.max_amount:
             raise DeadlineError(f"{clock.code}: cannot extend {deadline.amount} → {to_amount}")
@@ -68,9 +70,10 @@ def deadline_build(
     return deadline
 
 
-def _new_deadline(
-    case_type: str, case_id: str, org_path: str, clock: Clock, at: datetime
+def deadline_new(
+    *, case_type: str, case_id: str, org_path: str, clock: Clock, at: datetime
 ) -> Deadline:
+    """An unsaved clock started at ``at``, with the warning thresholds in force."""
     deadline = Deadline(case_type=case_type, case_id=case_id, org_path=org_path)
     CLOCKS.begin(deadline, clock, at, warning_fractions_for(case_type, org_path, at, clock.code))
     return deadline
@@ -81,7 +84,9 @@ def deadline_start(
 ) -> Deadline:
     """Start a clock; the warning thresholds in force (process configuration) are copied onto the
     row so a later process version never changes a running clock."""
-    deadline = _new_deadline(case_type, case_id, org_path, clock, at)
+    deadline = deadline_new(
+        case_type=case_type, case_id=case_id, org_path=org_path, clock=clock, at=at
+    )
     try:
         with transaction.atomic():
             deadline.save(force_insert=True)
@@ -113,13 +118,6 @@ def clocks_save(changed: dict[str, Deadline], current: dict[str, Deadline]) -> N
             raise DeadlineError(f"clock {code} already started for this case") from exc
 
 
-def deadline_new(
-    *, case_type: str, case_id: str, org_path: str, clock: Clock, at: datetime
-) -> Deadline:
-    """An unsaved clock started at ``at``, with the warning thresholds in force."""
-    return _new_deadline(case_type, case_id, org_path, clock, at)
-
-
 def apply_effects(
     *,
     case_type: str,
@@ -137,7 +135,7 @@ def apply_effects(
     current = case_clocks(case_type, case_id, (e.clock for e in effects))
     changed = CLOCKS.effects(
         current, effects, at, declared=clocks, data=data, approver=approver, copy=copy.copy,
-        begin=lambda clock: _new_deadline(case_type, case_id, org_path, clock, at),
+        begin=lambda clock: deadline_new(case_type=case_type, case_id=case_id, org_path=org_path, clock=clock, at=at),
     )  # fmt: skip
     clocks_save(changed, current)
     return list(changed.values())
@@ -208,14 +206,17 @@ def _windows_ended() -> None:
     codes = window_codes()
     if not codes:
         return
-    for deadline in Deadline.objects.filter(
-        clock__in=codes, state=State.BREACHED, closed_at=None
-    ).order_by("due_at")[:500]:
+    # every one, not a first batch: a window whose reaction keeps failing must not hold back
+    # the others (they are few — a domain closes its windows as they end)
+    ended = Deadline.objects.filter(clock__in=codes, state=State.BREACHED, closed_at=None)
+    for deadline in ended.order_by("due_at", "pk").iterator():
         for receiver, result in window_ended.send_robust(sender=Deadline, deadline=deadline):
             if isinstance(result, Exception):  # tried again on the next sweep
+                # the exception's type only: a domain's message may name a customer
                 logger.warning(
-                    "window_ended receiver %s failed for deadline %s: %r",
-                    getattr(receiver, "__qualname__", receiver), deadline.pk, result,
+                    "window_ended receiver %s failed for deadline %s: %s",
+                    getattr(receiver, "__qualname__", receiver), deadline.pk,
+                    type(result).__name__,
                 )  # fmt: skip
 
 
