@@ -2,6 +2,7 @@
 Before the reviewer submits their own decision an item never carries the original one."""
 
 from dataclasses import asdict
+from typing import Any
 from uuid import UUID
 
 from ninja import Router, Status
@@ -28,8 +29,10 @@ def round_out(round_obj: AuditRound, actor: Actor) -> AuditRound:
     return round_obj
 
 
-def item_out(item: AuditItem, actor: Actor) -> dict:
-    """The API view of an item: the original decision only after the blind review."""
+def item_out(item: AuditItem, actor: Actor, blind: set[str] | None = None) -> dict:
+    """The API view of an item: the original decision only after the blind review. ``blind``:
+    the claims the actor is still to review blind (``blind_pending_claim_ids``), when the caller
+    has read them once for a whole list."""
     out = {
         "id": item.pk, "round_id": item.round_id, "claim_id": item.claim_id,
         "claim_number": item.claim.number, "claim_type": item.claim.claim_type,
@@ -41,7 +44,12 @@ def item_out(item: AuditItem, actor: Actor) -> dict:
     }  # fmt: skip
     # an earlier audit of a claim this caller is still to review blind: its decisions and error
     # types (which tell the decision's direction) stay withheld, as on the item page (5.1.2(3))
-    if item.status != ItemStatus.PENDING and not selectors.blind_review_pending(actor, item.claim):
+    withheld = (
+        str(item.claim_id) in blind
+        if blind is not None
+        else selectors.blind_review_pending(actor, item.claim) is not None
+    )
+    if item.status != ItemStatus.PENDING and not withheld:
         out["errors"] = item.errors
         out["review"] = {"outcome": item.review_outcome, "amount": item.review_amount,
                          "reason_code": item.review_reason}  # fmt: skip
@@ -82,7 +90,23 @@ def list_items(request: HiqcRequest, round_id: UUID, status: str = ""):
     """The round's sampled claims (original decisions only for reviewed ones)."""
     round_obj = selectors.access_round(request.actor, round_id)
     actor = request.actor
-    return [item_out(i, actor) for i in selectors.item_list(actor, round_obj, status=status)]
+    blind = selectors.blind_pending_claim_ids(actor)  # once for the page, not per item
+    items = selectors.item_list(actor, round_obj, status=status)
+    return _Page(items, lambda i: item_out(i, actor, blind))
+
+
+class _Page:
+    """Items rendered as the paginator slices them: only the page's rows are turned into their
+    API view (allowed actions, withheld decisions), not the whole round's."""
+
+    def __init__(self, items: Any, render: Any) -> None:
+        self.items, self.render = items, render
+
+    def __len__(self) -> int:
+        return self.items.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        return [self.render(i) for i in self.items[window]]
 
 
 @router.post("/claim-audits/rounds/{round_id}/complete", response={200: RoundOut, **CONFLICT})
@@ -101,8 +125,8 @@ def get_item(request: HiqcRequest, item_id: UUID):
     earlier audit of a claim the caller is still to review blind answers 403, as its page does."""
     item = selectors.access_item(request.actor, item_id)
     if item.status != ItemStatus.PENDING:
-        selectors.claim_read_guard(request.actor, item.claim)
-    return item_out(item, request.actor)
+        selectors.claim_read_guard(request.actor, item.claim)  # 403 while withheld
+    return item_out(item, request.actor, blind=set())
 
 
 @router.post("/claim-audits/items/{item_id}/review", response={200: AuditItemOut, **CONFLICT})

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, compute_due
-from hiqc.core.casework import CaseKind, case_allowed_actions, case_opened, case_transition
+from hiqc.core.casework import CaseKind, case_opened, case_transition
 from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent, Deadline
@@ -271,16 +271,6 @@ DISPUTE_KIND = CaseKind(
     url_for=_dispute_url,
     blocked=_dispute_blocked,
 )
-
-
-def _refuse(kind: CaseKind, case: Any, actor: Actor, message: str) -> Conflict:
-    return Conflict(
-        message,
-        code="action_refused",
-        state=case.status,
-        version=case.version,
-        allowed_actions=case_allowed_actions(kind, case, actor),
-    )
 
 
 # --- scoring --------------------------------------------------------------------------------------
