@@ -120,6 +120,9 @@ class ClaimFile(Protocol):
     def notices(self) -> Sequence[Notice]:
         """The supplement notices, oldest first."""
 
+    def retention_years(self) -> int:
+        """How long the file is kept after the contract ends (CL-9, the rule in force)."""
+
     def paid(self) -> Decimal:
         """What has been paid so far."""
 
@@ -326,7 +329,7 @@ def prepare(
         out.record = {"channel": channel, "reference": reference, "amount": str(due)}
         change = lambda f: f.payment_add(due, channel, at, reference)  # noqa: E731
     elif action == "close":
-        years = 10 if file.term_years > 1 else 5  # CL-9
+        years = file.retention_years()  # CL-9, by the product's term
         end = max(at.astimezone(BEIJING).date(), file.policy_end)
         out.updates = {"closed_at": at, "retain_until": years_after(end, years)}
     elif action == "request_human_review":

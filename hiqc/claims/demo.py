@@ -58,6 +58,7 @@ from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured
 from .enums import ClaimChannel, Outcome, PaymentChannel, PaymentKind, ReasonCode, Status
 from .indicators import claims_indicators_compute
 from .models import Claim, ClaimDocument, ClaimLetter, Payment, SupplementRequest
+from .rules import retention_years
 from .services import CASE_TYPE
 from .workflow import ADVANCE, DECIDE, FAST_TRACK, NOTICE, PAYMENT, REFUSAL_NOTICE
 
@@ -498,9 +499,10 @@ def _write(stories: list[_Story]) -> None:
             pk__in={s.claim.claimant_id for s in stories if s.refusal_letter}
         ).values_list("pk", "name")
     )
+    keep = {long: retention_years(2 if long else 1) for long in (False, True)}  # CL-9 rules
     for s in stories:
         if s.claim.closed_at is not None:
-            years = 10 if s.claim.policy.product.term_years > 1 else 5  # CL-9
+            years = keep[s.claim.policy.product.term_years > 1]
             end = max(s.claim.closed_at.astimezone(BEIJING).date(), s.claim.policy.end_date)
             s.claim.retain_until = years_after(end, years)
     letters = [

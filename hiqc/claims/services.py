@@ -63,6 +63,7 @@ from .models import (
     Payment,
     SupplementRequest,
 )
+from .rules import retention_years
 from .selectors import access_claim, access_claim_document
 from .workflow import FAST_TRACK, OVERRIDE, WORKFLOW
 
@@ -409,6 +410,9 @@ class StoredClaim:
         if self._notices is None:
             self._notices = list(self.claim.supplements.order_by("requested_at"))
         return self._notices
+
+    def retention_years(self) -> int:
+        return retention_years(self.term_years)
 
     def paid(self) -> Decimal:
         return sum((p.amount for p in self.claim.payments.all()), Decimal(0))

@@ -33,6 +33,7 @@ from ..actions import CASE_TYPE, HeldNotice, Notice, held
 from ..actions import money as _money
 from ..enums import ClaimChannel, Status
 from ..models import Claim, Payment
+from ..rules import retention_years
 from ..services import (
     ICD10,
     KIND,
@@ -146,6 +147,7 @@ class EventRules:
         # highest number, so n importers fed disjoint sets of claims never take the same number
         self.numbering = numbering
         self.small = Decimal(int(rule_value("claims.small_claim_yuan")))
+        self.retention = {long: retention_years(2 if long else 1) for long in (False, True)}
         self.rollover = str(rule_value("calendar.rollover"))
         self.has_versions = ProcessVersion.objects.filter(process=CASE_TYPE).exists()
         self._fractions: dict[tuple[str, date, str], tuple[float, ...]] = {}
@@ -462,6 +464,9 @@ class _HeldFile:
 
     def notices(self) -> list[HeldNotice]:
         return self.case.supplements
+
+    def retention_years(self) -> int:
+        return self.rules.retention[self.case.term_years > 1]
 
     def paid(self) -> Decimal:
         return sum((p[0] for p in self.case.payments), Decimal(0))

@@ -277,3 +277,17 @@ def test_an_approved_claim_is_not_offered_the_refusal_notice_nor_a_refused_one_t
                   reason_text="既往症属于责任免除。")  # fmt: skip
     allowed = case_allowed_actions(KIND, refused, actors["claims"])
     assert "send_refusal_notice" in allowed and "agree_amount" not in allowed
+
+
+def test_a_closed_claims_file_is_kept_as_long_as_the_retention_rule_in_force_says(actors, policy):
+    """CL-9's 5 years are a floor (《保险法》第87条): an insurer that keeps files longer raises the
+    rule, and a claim closed afterwards is kept that long."""
+    from hiqc.core.models import RuleOverride
+
+    RuleOverride.objects.create(key="claims.retention_years_short", value="7")
+    c = _complete(actors, register(actors, policy), T0)
+    c = act(actors, c, "refuse", at=T0 + timedelta(days=5), reason_code="exclusion",
+            reason_text="既往症属于责任免除。")  # fmt: skip
+    c = act(actors, c, "send_refusal_notice", at=T0 + timedelta(days=6))
+    c = act(actors, c, "close", at=T0 + timedelta(days=7))
+    assert c.retain_until == date(2033, 12, 31)  # 7 years after the policy ends
