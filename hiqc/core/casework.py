@@ -11,7 +11,6 @@ Nothing else writes a case's status.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +25,7 @@ from .access import Actor, object_path, require
 from .audit import audit_record
 from .clockmath import CLOCKS, ClockMath
 from .deadlines import DeadlineError, apply_effects, case_clocks, clocks_save, deadline_new
-from .errors import Conflict, Forbidden, HiqcError, NotFound, ValidationFailed
+from .errors import Conflict, Forbidden, HiqcError, ValidationFailed
 from .models import CaseEvent, CaseModel, Deadline
 from .workflow import Clock, NotAllowed, Workflow
 
@@ -599,145 +598,29 @@ def case_action_forms(
 # --- external events (POST /api/v1/<type>/events/import) -------------------------------------------
 
 
-@dataclass
-class ImportReport:
-    applied: int = 0
-    duplicate: int = 0
-    rejected: list[dict] = field(default_factory=list)
+def case_events_import(
+    *,
+    kind: CaseKind,
+    actor: Actor,
+    lines: Iterable[str | bytes],
+    bulk: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+    **options: Any,
+) -> Any:
+    """The one door for external events, for every case kind (issue 15 §2): JSON lines
+    ``{"source_system", "external_id", <the kind's case reference>, "action", "at", "data"}``
+    applied through the same executor with their original timestamps. Returns an
+    ``ImportReport`` (``hiqc.core.eventsdoor``, where the door is).
 
-    def as_dict(self) -> dict:
-        return {"applied": self.applied, "duplicate": self.duplicate, "rejected": self.rejected}
+    Scope first: a case outside the actor's scope answers exactly like a missing one, on every
+    line. Idempotent: a (source_system, external_id) already recorded on a case the actor may see
+    counts as a duplicate and changes nothing (one logged on a case it may not see is not a
+    duplicate: the line is checked as new and refused as for an unknown case where it would
+    apply). An impossible or out-of-order event is rejected with its line, the case, the action,
+    the case's state and what may be done now, the problem and the fields; the other lines still
+    apply. ``bulk=False``: one transaction per line; ``bulk=True``: cases held in memory on the
+    kind's ``BatchStore`` and written in batches (``options`` go to the kind's batch)."""
+    from .eventsdoor import events_import
 
-
-def _logged_case(kind: CaseKind, actor: Actor, source_system: str, external_id: str) -> bool | None:
-    """Whether the event id is in the log: None if not; True if on a case of ``kind`` the actor
-    may see (a duplicate); False if anywhere else — then the line is checked as if the id were
-    new and refused as "not found" where it would apply (DESIGN rule 2: nothing is said about a
-    case outside the actor's scope, not even that an event id is taken)."""
-    logged = (
-        CaseEvent.objects.filter(source_system=source_system, external_id=external_id)
-        .values_list("case_type", "case_id")
-        .first()
-    )
-    if logged is None:
-        return None
-    if logged[0] != kind.label:
-        return False
-    try:
-        kind.access(actor, logged[1])
-    except (NotFound, Forbidden):
-        return False
-    return True
-
-
-def case_events_import(*, kind: CaseKind, actor: Actor, lines: Iterable[str]) -> ImportReport:
-    """Apply external events given as JSON lines ``{"case_id", "action", "at", "source_system",
-    "external_id", "data"}`` through the same transition rules, with their original timestamps.
-
-    Idempotent: an (source_system, external_id) already recorded on a case the actor may see
-    counts as a duplicate and changes nothing. Scope comes first: a case outside the actor's
-    scope answers exactly like a missing one, on every line. An impossible or out-of-order event is rejected with its line number, the case, the
-    event and the state the case is in; the other lines still apply (each in its own transaction)."""
-    report = ImportReport()
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            item = json.loads(raw)
-            if not isinstance(item, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            report.rejected.append({"line": number, "problem": _("不是有效的 JSON 对象。")})
-            continue
-        missing = [
-            k
-            for k in ("case_id", "action", "at", "source_system", "external_id")
-            if not item.get(k)
-        ]
-        if missing:
-            report.rejected.append(
-                {"line": number, "problem": _("缺少字段：{f}。").format(f=", ".join(missing))}
-            )
-            continue
-        logged = _logged_case(kind, actor, str(item["source_system"]), str(item["external_id"]))
-        if logged:
-            report.duplicate += 1
-            continue
-        try:
-            at = datetime.fromisoformat(str(item["at"]))
-            if at.tzinfo is None:
-                raise ValueError
-        except ValueError:
-            report.rejected.append(
-                {
-                    "line": number,
-                    "case_id": str(item["case_id"]),
-                    "action": item["action"],
-                    "problem": _("时间必须是带时区的 ISO 8601 格式。"),
-                }
-            )
-            continue
-        try:
-            with transaction.atomic():
-                case = kind.access(actor, item["case_id"])  # scope before anything is said
-                last = (
-                    CaseEvent.objects.filter(case_type=kind.label, case_id=str(case.pk))
-                    .order_by("-at")
-                    .first()
-                )
-                if last is not None and at < last.at:
-                    raise Conflict(
-                        _("事件早于该案件已记录的最后事件（{last}），顺序不对。").format(
-                            last=last.at.isoformat()
-                        ),
-                        code="out_of_order",
-                        state=case.status,
-                        allowed_actions=case_allowed_actions(kind, case, actor, now=at),
-                    )
-                case_transition(
-                    kind=kind,
-                    actor=actor,
-                    case_id=case.pk,
-                    action=str(item["action"]),
-                    data=item.get("data") or {},
-                    at=at,
-                    source=Source.IMPORT,
-                    external=None
-                    if logged is False
-                    else External(str(item["source_system"]), str(item["external_id"])),
-                )
-                if logged is False:  # the id is on a case the importer may not see: say nothing
-                    raise NotFound()
-            report.applied += 1
-        except Conflict as exc:
-            if exc.code == "duplicate_event":  # the same id raced in from another import
-                if _logged_case(kind, actor, str(item["source_system"]), str(item["external_id"])):
-                    report.duplicate += 1
-                    continue
-                unknown = NotFound()
-                report.rejected.append(
-                    {"line": number, "case_id": str(item["case_id"]), "action": item["action"],
-                     "problem": unknown.message, "fields": unknown.fields}
-                )  # fmt: skip
-                continue
-            report.rejected.append(
-                {
-                    "line": number,
-                    "case_id": str(item["case_id"]),
-                    "action": item["action"],
-                    "state": exc.state,
-                    "allowed_actions": exc.allowed_actions,
-                    "problem": exc.message,
-                }
-            )
-        except (ValidationFailed, NotFound, Forbidden) as exc:
-            report.rejected.append(
-                {
-                    "line": number,
-                    "case_id": str(item["case_id"]),
-                    "action": item["action"],
-                    "problem": exc.message,
-                    "fields": exc.fields,
-                }
-            )
-    return report
+    return events_import(kind=kind, actor=actor, lines=lines, bulk=bulk, on_progress=on_progress,
+                         **options)  # fmt: skip

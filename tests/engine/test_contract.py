@@ -170,7 +170,8 @@ def test_an_event_for_another_branchs_case_answers_exactly_like_one_for_a_missin
     assert answers[0] == answers[1]
     report = json.loads(answers[0])
     assert report["applied"] == 0 and [r["line"] for r in report["rejected"]] == [1, 2]
-    assert "state" not in report["rejected"][1]
+    # one door, one rejection format: a "not found" names no state and offers nothing
+    assert (report["rejected"][1]["state"], report["rejected"][1]["allowed_actions"]) == ("", [])
 
 
 def test_a_resent_event_id_of_another_branchs_case_is_not_counted_as_a_duplicate(

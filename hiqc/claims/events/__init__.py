@@ -39,7 +39,7 @@ like any application and then refused as one naming a unit outside the importer'
 from .bulk import claim_events_import_bulk
 from .contract import ClaimEvent, ImportReport
 from .rules import EventRules
-from .single import claim_event_apply, claim_events_import
+from .single import claim_events_import
 from .write import BulkWriter
 
 __all__ = [
@@ -47,7 +47,6 @@ __all__ = [
     "ClaimEvent",
     "EventRules",
     "ImportReport",
-    "claim_event_apply",
     "claim_events_import",
     "claim_events_import_bulk",
 ]
