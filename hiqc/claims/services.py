@@ -9,19 +9,20 @@ then is refused unless a supervisor overrides it with a reason, which is recorde
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hiqc.core.access import Actor, require, scope
+from hiqc.core.access import Actor, object_path, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import (
@@ -40,7 +41,6 @@ from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.core.rules import rule_value
 from hiqc.customers.models import Customer
-from hiqc.organisations.models import OrgUnit
 from hiqc.organisations.selectors import unit_by_code_in_scope, unit_in_scope
 from hiqc.policies.enums import ClaimType, PolicyStatus
 from hiqc.policies.models import DocumentRequirement, Policy
@@ -141,10 +141,81 @@ def cover_check(
     return reason
 
 
+@dataclass(frozen=True)
+class PolicyFacts:
+    """What an application is checked against about its policy. ``row`` is what the cleaned
+    application carries as its ``policy`` (a ``Policy`` row, or the backfill's own record)."""
+
+    row: Any
+    pk: Any
+    path: str
+    claim_types: Sequence[str]
+    start_date: date
+    end_date: date
+    status: str
+    holder_id: Any
+
+
+class ApplicationLookups(Protocol):
+    """Where ``claim_clean`` and ``claim_application_check`` read the related rows: the database
+    (``STORED``) for pages, the API and single imported events, look-ups preloaded per chunk for
+    the claim-event backfill. The checks are written once, against this."""
+
+    def policy(self, ref: str, *, by_pk: bool) -> PolicyFacts | None: ...
+
+    def insured_ids(self, policy: PolicyFacts) -> set[Any]: ...
+
+    def customer(self, pk: str) -> tuple[Any, Any, str] | None:
+        """An existing customer: (what the application carries, its pk, its org unit's path)."""
+
+    def policy_unit(self, policy: PolicyFacts) -> Any:
+        """The unit a claim on ``policy`` is registered at by default."""
+
+    def unit(self, actor: Actor, code: str) -> Any:
+        """The unit with this code in the actor's ``claims.handle`` scope, or ``NotFound``."""
+
+
+class StoredLookups:
+    """``ApplicationLookups`` in the database."""
+
+    def policy(self, ref: str, *, by_pk: bool) -> PolicyFacts | None:
+        qs = Policy.objects.select_related("product", "org_unit")
+        try:
+            p = qs.filter(**{"pk" if by_pk else "number": ref}).first()
+        except (ValueError, TypeError, DjangoValidationError):
+            return None
+        if p is None:
+            return None
+        return PolicyFacts(row=p, pk=p.pk, path=p.org_unit.path,
+                           claim_types=p.product.claim_types or [], start_date=p.start_date,
+                           end_date=p.end_date, status=p.status, holder_id=p.holder_id)  # fmt: skip
+
+    def insured_ids(self, policy: PolicyFacts) -> set[Any]:
+        return set(policy.row.insured.values_list("customer_id", flat=True))
+
+    def customer(self, pk: str) -> tuple[Any, Any, str] | None:
+        c = Customer.objects.select_related("org_unit").filter(pk=pk).first()
+        return None if c is None else (c, c.pk, object_path(c))
+
+    def policy_unit(self, policy: PolicyFacts) -> Any:
+        return policy.row.org_unit
+
+    def unit(self, actor: Actor, code: str) -> Any:
+        return unit_by_code_in_scope(actor, code, "claims.handle")
+
+
+STORED = StoredLookups()
+
+
 def claim_clean(
-    actor: Actor, data: Mapping[str, Any], *, now: datetime
+    actor: Actor,
+    data: Mapping[str, Any],
+    *,
+    now: datetime,
+    lookups: ApplicationLookups = STORED,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Validate a claim application; every problem is named by its field."""
+    """Validate a claim application; every problem is named by its field. ``lookups``: where the
+    policy, its insured persons and the customers are read (the database by default)."""
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {}
 
@@ -154,56 +225,46 @@ def claim_clean(
     policy = None
     policy_ref = data.get("policy_id") or data.get("policy_number")
     if policy_ref:
-        qs = Policy.objects.select_related("product", "org_unit")
-        key = "pk" if data.get("policy_id") else "number"
-        try:
-            policy = qs.filter(**{key: str(policy_ref).strip()}).first()
-        except (ValueError, TypeError):
-            policy = None
-    if policy is None or not actor.can("claims.handle", policy.org_unit.path):
+        policy = lookups.policy(str(policy_ref).strip(), by_pk=bool(data.get("policy_id")))
+    if policy is None or not actor.can("claims.handle", policy.path):
         # another branch's policy is a missing one: nothing below may depend on it (its product's
         # claim types, its insured persons, its period and status), DESIGN rule 2
         err("policy_number", _("未找到该保单，或不在您的权限范围内。"))
         policy = None
-    out["policy"] = policy
+    out["policy"] = policy.row if policy is not None else None
+    out["policy_facts"] = policy
     claim_type = str(data.get("claim_type") or "")
     if claim_type not in ClaimType.values:
         err("claim_type", _("请选择理赔类型。"))
-    elif policy is not None and claim_type not in (policy.product.claim_types or []):
+    elif policy is not None and claim_type not in policy.claim_types:
         err("claim_type", _("该产品不承保此理赔类型。"))
     out["claim_type"] = claim_type
     insured = None
     insured_ids: set[Any] = set()
     if policy is not None:
-        insured_ids = set(policy.insured.values_list("customer_id", flat=True))
+        insured_ids = lookups.insured_ids(policy)
         raw = data.get("insured_id")
-        insured = (
-            Customer.objects.filter(pk=str(raw)).first()
-            if raw and is_uuid(raw)
-            else (
-                Customer.objects.filter(pk__in=insured_ids).first()
-                if len(insured_ids) == 1
-                else None
-            )
-        )
-        if insured is None or insured.pk not in insured_ids:
+        if raw and is_uuid(raw):
+            insured = lookups.customer(str(raw))
+        elif len(insured_ids) == 1:
+            insured = lookups.customer(str(next(iter(insured_ids))))
+        if insured is None or insured[1] not in insured_ids:
             err("insured_id", _("请选择该保单的被保险人。"))
-    out["insured"] = insured
+    out["insured"] = insured[0] if insured is not None else None
     raw_claimant = data.get("claimant_id")
     claimant = insured
     if raw_claimant and is_uuid(raw_claimant):
         # The claimant is a person on the policy (holder or insured) or a customer the handler
         # may see: another branch's customer answers as a missing one (DESIGN rule 2).
-        people = (
-            Customer.objects.filter(pk__in=[policy.holder_id, *insured_ids])
-            if policy is not None
-            else Customer.objects.none()
-        )
-        candidates = people | scope(actor, Customer.objects.all(), "claims.handle")
-        claimant = candidates.filter(pk=str(raw_claimant)).first()
+        claimant = lookups.customer(str(raw_claimant))
+        if claimant is not None:
+            _row, pk, path = claimant
+            on_policy = policy is not None and (pk == policy.holder_id or pk in insured_ids)
+            if not (on_policy or actor.can("claims.handle", path)):
+                claimant = None
     if claimant is None:
         err("claimant_id", _("请选择申请人。"))
-    out["claimant"] = claimant
+    out["claimant"] = claimant[0] if claimant is not None else None
     try:
         incident = date.fromisoformat(str(data.get("incident_date") or "").strip())
         if incident > now.astimezone(BEIJING).date():
@@ -214,7 +275,7 @@ def claim_clean(
     if policy is not None:  # cover: the policy period and status at the incident
         problems = cover_problems(start=policy.start_date, end=policy.end_date,
                                   status=policy.status, incident=out.get("incident_date"))  # fmt: skip
-        out["cover_override_reason"] = cover_check(actor, data, problems, err, policy.org_unit.path)
+        out["cover_override_reason"] = cover_check(actor, data, problems, err, policy.path)
     out["amount_claimed"] = _money(data.get("amount_claimed"), "amount_claimed", errors)
     channel = str(data.get("channel") or "")
     if channel not in ClaimChannel.values:
@@ -234,11 +295,12 @@ def claim_clean(
 @dataclass(frozen=True)
 class ClaimApplication:
     """An application ``claim_application_check`` has accepted: the cleaned fields, the reason
-    for a cover override (or ""), and the org unit the claim is to be registered at."""
+    for a cover override (or ""), and the org unit the claim is to be registered at (an ``OrgUnit``
+    from the database look-ups; the backfill's own record from its preloaded ones)."""
 
     clean: dict[str, Any]
     override: str
-    unit: OrgUnit
+    unit: Any
 
 
 def claim_application_check(
@@ -248,23 +310,24 @@ def claim_application_check(
     now: datetime,
     org_unit_id: Any = None,
     org_unit_code: str = "",
+    lookups: ApplicationLookups = STORED,
 ) -> ClaimApplication:
     """Everything ``claim_register`` checks before it writes, in its order: the permission, the
     application (``ValidationFailed`` naming every field; another branch's policy answers as a
     missing one), then the unit (``org_unit_id`` or ``org_unit_code``, by default the policy's): a
     unit that is missing or outside the actor's scope is ``NotFound``."""
     require(actor, "claims.handle")
-    clean, errors = claim_clean(actor, data, now=now)
+    clean, errors = claim_clean(actor, data, now=now, lookups=lookups)
     if errors:
         raise ValidationFailed(_("理赔申请信息有误，请按提示修改。"), fields=errors)
-    policy: Policy = clean["policy"]
     override = clean.pop("cover_override_reason", "")
+    facts = clean.pop("policy_facts")
     if org_unit_code:
-        unit = unit_by_code_in_scope(actor, org_unit_code, "claims.handle")
+        unit = lookups.unit(actor, org_unit_code)
     elif org_unit_id:
         unit = unit_in_scope(actor, org_unit_id, "claims.handle")
     else:
-        unit = policy.org_unit
+        unit = lookups.policy_unit(facts)
     return ClaimApplication(clean=clean, override=override, unit=unit)
 
 

@@ -12,13 +12,12 @@ from operator import attrgetter
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import BatchStore, CaseKind, External, HeldEvent, case_execute
 from hiqc.core.clockmath import ClockMath
-from hiqc.core.errors import Conflict, ValidationFailed
+from hiqc.core.errors import Conflict, NotFound
 from hiqc.core.identifiers import is_uuid
 from hiqc.core.models import ProcessVersion
 from hiqc.core.processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
@@ -26,21 +25,13 @@ from hiqc.core.rules import rule_value
 from hiqc.core.workflow import Clock, Effect
 from hiqc.customers.models import Customer
 from hiqc.organisations.selectors import unit_codes
-from hiqc.policies.enums import ClaimType
 from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured
 
 from ..actions import CASE_TYPE, HeldNotice, Notice, held
-from ..actions import money as _money
 from ..enums import ClaimChannel, Status
 from ..models import Claim, Payment
 from ..rules import retention_years
-from ..services import (
-    ICD10,
-    KIND,
-    cover_check,
-    cover_override_finding,
-    cover_problems,
-)
+from ..services import KIND, PolicyFacts, claim_application_check, cover_override_finding
 from ..workflow import FAST_TRACK, HANDLE, WORKFLOW
 from .contract import ClaimEvent, Source, _doc_codes, _not_creatable, _slices
 
@@ -157,7 +148,8 @@ class EventRules:
             self.checklists.setdefault((r.product_id, r.claim_type), {})[r.code] = (
                 r.name, r.required
             )  # fmt: skip
-        self.policies: dict[str, Any] = {}
+        self.policies: dict[str, PolicyFacts] = {}  # by number
+        self.policy_ids: dict[str, PolicyFacts] = {}  # by id
         self.insured: dict[uuid.UUID, list[uuid.UUID]] = {}
         self.customers: dict[uuid.UUID, str] = {}  # customer → its org unit's path
         self.paid_refs: set[str] = set()  # payment references in the database or used in this run
@@ -166,25 +158,33 @@ class EventRules:
         self.store = _ClaimBatch(self)
         self._ids = _TimeOrderedIds()
         self.clock_defs = WORKFLOW.clock_map
+        self.lookups = _Preloaded(self)
 
     # -- batched look-ups ----------------------------------------------------------------------
 
     def preload(self, events: list[ClaimEvent]) -> None:
-        numbers = {str(e.data.get("policy_number") or e.data.get("policy_id") or "")
-                   for e in events if e.action == "create"} - set(self.policies)  # fmt: skip
+        creates = [e.data for e in events if e.action == "create"]
+        numbers = {str(d.get("policy_number") or "").strip() for d in creates
+                   if not d.get("policy_id")} - set(self.policies)  # fmt: skip
         numbers.discard("")
-        for part in _slices(sorted(numbers)):
-            for p in Policy.objects.filter(number__in=part).values(
-                "pk", "number", "product_id", "product__claim_types", "product__term_years",
-                "org_unit_id", "org_unit__path", "start_date", "end_date", "status", "holder_id",
-            ):  # fmt: skip
-                self.policies[p["number"]] = p
-                self.insured[p["pk"]] = []
-            ids = [self.policies[n]["pk"] for n in part if n in self.policies]
-            for pid, cid in PolicyInsured.objects.filter(policy_id__in=ids).values_list(
-                "policy_id", "customer_id"
-            ):
-                self.insured[pid].append(cid)
+        ids = {str(d["policy_id"]).strip() for d in creates
+               if d.get("policy_id") and is_uuid(d["policy_id"])} - set(self.policy_ids)  # fmt: skip
+        for key, values in (("number__in", numbers), ("pk__in", ids)):
+            for part in _slices(sorted(values)):
+                loaded = []
+                for p in Policy.objects.filter(**{key: part}).values(*_POLICY):
+                    facts = PolicyFacts(row=p, pk=p["pk"], path=p["org_unit__path"],
+                                        claim_types=p["product__claim_types"] or [],
+                                        start_date=p["start_date"], end_date=p["end_date"],
+                                        status=p["status"], holder_id=p["holder_id"])  # fmt: skip
+                    self.policies[p["number"]] = self.policy_ids[str(p["pk"])] = facts
+                    self.insured[p["pk"]] = []
+                    loaded.append(p["pk"])
+                for pid, cid, path in PolicyInsured.objects.filter(
+                    policy_id__in=loaded
+                ).values_list("policy_id", "customer_id", "customer__org_unit__path"):
+                    self.insured[pid].append(cid)
+                    self.customers[cid] = path
         wanted = {
             uuid.UUID(str(e.data[k]))
             for e in events
@@ -263,82 +263,26 @@ class EventRules:
             begin=lambda clock: self.start(case, clock, at), copy=_Clock.copy,
         )  # fmt: skip
 
-    # -- create: claim_register + claim_clean ------------------------------------------------------
+    # -- create: the application checks of claim_register, on the preloaded look-ups -------------
 
     def create(self, ev: ClaimEvent) -> _Case:
-        actor, data = self.actor, ev.data
-        errors: dict[str, list[str]] = {}
-
-        def err(f: str, message: str) -> None:
-            errors.setdefault(f, []).append(message)
-
-        policy = None
-        if data.get("policy_id"):
-            policy = next(
-                (p for p in self.policies.values() if str(p["pk"]) == str(data["policy_id"])), None
-            )
-        elif data.get("policy_number"):
-            policy = self.policies.get(str(data["policy_number"]).strip())
-        if policy is None or not actor.can(HANDLE, policy["org_unit__path"]):
-            err("policy_number", _("未找到该保单，或不在您的权限范围内。"))
-            policy = None
-        claim_type = str(data.get("claim_type") or "")
-        if claim_type not in ClaimType.values:
-            err("claim_type", _("请选择理赔类型。"))
-        elif policy is not None and claim_type not in (policy["product__claim_types"] or []):
-            err("claim_type", _("该产品不承保此理赔类型。"))
-        insured: uuid.UUID | None = None
-        if policy is not None:
-            insured_ids = self.insured.get(policy["pk"], [])
-            raw = data.get("insured_id")
-            if raw and is_uuid(raw):
-                insured = uuid.UUID(str(raw)) if uuid.UUID(str(raw)) in self.customers else None
-            elif len(set(insured_ids)) == 1:
-                insured = insured_ids[0]
-            if insured is None or insured not in insured_ids:
-                err("insured_id", _("请选择该保单的被保险人。"))
-        raw_claimant = data.get("claimant_id")
-        claimant: uuid.UUID | None
-        if raw_claimant and is_uuid(raw_claimant):
-            # a person on the policy or a customer the importer may see (claim_clean)
-            claimant = uuid.UUID(str(raw_claimant))
-            on_policy = policy is not None and (
-                claimant == policy["holder_id"] or claimant in self.insured.get(policy["pk"], [])
-            )
-            seen = claimant in self.customers and self.may(HANDLE, self.customers[claimant])
-            claimant = claimant if claimant in self.customers and (on_policy or seen) else None
-        else:
-            claimant = insured
-        if claimant is None:
-            err("claimant_id", _("请选择申请人。"))
-        incident = None
+        actor, data = self.actor, {**ev.data, "channel": ClaimChannel.CORE_SYSTEM}
         try:
-            incident = date.fromisoformat(str(data.get("incident_date") or "").strip())
-            if incident > ev.at.astimezone(BEIJING).date():
-                err("incident_date", _("出险日期不能晚于今天。"))
-        except ValueError:
-            err("incident_date", _("请输入出险日期，例如 2026-10-08。"))
-        override = ""
-        if policy is not None:
-            problems = cover_problems(start=policy["start_date"], end=policy["end_date"],
-                                      status=policy["status"], incident=incident)  # fmt: skip
-            override = cover_check(actor, data, problems, err, policy["org_unit__path"])
-        amount = _money(data.get("amount_claimed"), "amount_claimed", errors)
-        code = str(data.get("diagnosis_code") or "").strip().upper()
-        if code and not ICD10.match(code):
-            err("diagnosis_code", _("ICD-10 编码格式应如 K35.8 或 I21。"))
-        text = str(data.get("diagnosis_text") or "").strip()
-        if len(text) > 500:
-            err("diagnosis_text", _("不能超过 {n} 个字。").format(n=500))
-        if errors:
-            raise ValidationFailed(_("理赔申请信息有误，请按提示修改。"), fields=errors)
-        assert policy is not None and amount is not None
-        unit_id, path = policy["org_unit_id"], policy["org_unit__path"]
-        if data.get("org_unit"):
-            unit = self.units.get(str(data["org_unit"]))
-            if unit is None or not actor.can(HANDLE, unit[1]):
-                raise _not_creatable()
-            unit_id, path = unit
+            checked = claim_application_check(actor=actor, data=data, now=ev.at,
+                                              org_unit_code=str(data.get("org_unit") or ""),
+                                              lookups=self.lookups)  # fmt: skip
+        except NotFound as exc:
+            raise _not_creatable() from exc
+        clean, override = checked.clean, checked.override
+        policy: dict[str, Any] = clean["policy"]  # the row _Preloaded gave
+        unit_id, path = checked.unit
+        claim_type, amount = clean["claim_type"], clean["amount_claimed"]
+        insured, claimant = clean["insured"], clean["claimant"]
+        incident, code, text = (
+            clean["incident_date"],
+            clean["diagnosis_code"],
+            clean["diagnosis_text"],
+        )
         checklist = self.checklists.get((policy["product_id"], claim_type), {})
         docs = _doc_codes(data, checklist)
         case = _Case(
@@ -391,6 +335,40 @@ class EventRules:
     def refusal(self, message: str, case: _Case, code: str = "action_refused") -> Conflict:
         return Conflict(message, code=code, state=case.status, version=case.version,
                         allowed_actions=self.offered(case))  # fmt: skip
+
+
+_POLICY = ("pk", "number", "product_id", "product__claim_types", "product__term_years",
+           "org_unit_id", "org_unit__path", "start_date", "end_date", "status", "holder_id")  # fmt: skip
+
+
+class _Preloaded:
+    """``ApplicationLookups`` on what ``EventRules.preload`` read for the chunk: a ``create``
+    line is checked by ``claim_application_check`` itself, as on the single path."""
+
+    __slots__ = ("rules",)
+
+    def __init__(self, rules: EventRules) -> None:
+        self.rules = rules
+
+    def policy(self, ref: str, *, by_pk: bool) -> PolicyFacts | None:
+        return (self.rules.policy_ids if by_pk else self.rules.policies).get(ref)
+
+    def insured_ids(self, policy: PolicyFacts) -> set[Any]:
+        return set(self.rules.insured.get(policy.pk, ()))
+
+    def customer(self, pk: str) -> tuple[Any, Any, str] | None:
+        key = uuid.UUID(pk)
+        path = self.rules.customers.get(key)
+        return None if path is None else (key, key, path)
+
+    def policy_unit(self, policy: PolicyFacts) -> tuple[Any, str]:
+        return policy.row["org_unit_id"], policy.path
+
+    def unit(self, actor: Actor, code: str) -> tuple[Any, str]:
+        unit = self.rules.units.get(code)
+        if unit is None or not actor.can(HANDLE, unit[1]):
+            raise NotFound()
+        return unit
 
 
 class _ClaimBatch(BatchStore):
