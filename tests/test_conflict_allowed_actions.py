@@ -18,6 +18,7 @@ import time_machine
 from django.test import Client
 
 from hiqc.claims.events import EventRules, claim_events_import, claim_events_import_bulk
+from hiqc.claims.services import KIND as CLAIM_KIND
 from hiqc.claims.workflow import WORKFLOW as CLAIM_WORKFLOW
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import CaseKind, case_allowed_actions, case_opened, case_transition
@@ -174,6 +175,7 @@ def test_an_event_on_a_claim_outside_the_importers_scope_names_no_state_and_no_a
 
 
 def test_the_bulk_path_offers_only_actions_the_importer_holds_over_the_claims_unit(actors, org):
-    rules = EventRules(actors["claims"])  # claims.handle over 朝阳 (C1) only
-    assert rules.offered_in("review", org["C1"].path) == CLAIM_WORKFLOW.allowed_actions("review")
-    assert rules.offered_in("review", org["P2"].path) == []
+    store = EventRules(actors["claims"]).store  # claims.handle over 朝阳 (C1) only
+    offered = store.offered_in(CLAIM_KIND, "review", org["C1"].path)
+    assert offered == CLAIM_WORKFLOW.allowed_actions("review")
+    assert store.offered_in(CLAIM_KIND, "review", org["P2"].path) == []

@@ -300,6 +300,13 @@ class BatchStore(CaseStore):
             hit = self._may[key] = self.actor.can(perm, path)
         return hit
 
+    def offered_in(self, kind: CaseKind, state: str, path: str) -> list[str]:
+        """The actions from ``state`` whose permission the actor holds over the org unit at
+        ``path``: ``allowed_actions`` of a case the batch no longer holds (written by this run;
+        its own conditions are checked when an action is tried)."""
+        return [t.name for t in kind.workflow.transitions
+                if state in t.sources and self.may_at(t.perm, path)]  # fmt: skip
+
     def require(self, actor: Actor, perm: str, case: Any) -> None:
         if not self.may(actor, perm, case):
             require(actor, perm)  # the answer ``require`` gives without the permission at all

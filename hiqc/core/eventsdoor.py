@@ -23,10 +23,11 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import ROOT_PATH, Actor, require
@@ -34,6 +35,9 @@ from .audit import audit_record
 from .calendar import BEIJING
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .models import CaseEvent
+
+if TYPE_CHECKING:
+    from .casework import BatchStore
 
 Source = CaseEvent.Source
 REJECTED_KEPT = 1_000
@@ -83,8 +87,10 @@ class EventLine:
 
 
 class EventsBatch(Protocol):
-    """A kind's cases held in memory by one bulk run (``bulk=True``): a held case has ``status``,
-    ``version``, ``org_path`` and ``last_at`` (its last event's time)."""
+    """A kind's cases held in memory by one bulk run (``bulk=True``) in its ``store``: a held case
+    has ``status``, ``version``, ``org_path`` and ``last_at`` (its last event's time)."""
+
+    store: BatchStore
 
     def preload(self, events: list[EventLine]) -> None:
         """Batched look-ups for a chunk of lines, before they are applied."""
@@ -94,12 +100,6 @@ class EventsBatch(Protocol):
 
     def act(self, case: Any, ev: EventLine) -> None:
         """The executor on a held case (``case_execute`` on the batch's ``BatchStore``)."""
-
-    def offered(self, case: Any) -> list[str]:
-        """``allowed_actions`` of a held case."""
-
-    def offered_in(self, state: str, path: str) -> list[str]:
-        """``allowed_actions`` of a case written by this run, from its state and org path."""
 
     @property
     def pending(self) -> int: ...
@@ -476,6 +476,10 @@ def _bulk(kind: Any, door: EventsDoor, actor: Actor, lines: Iterable[str | bytes
     assert door.batch is not None and door.stored is not None
     batch = door.batch(actor, **options)
     final = kind.workflow.final
+
+    def offered(case: Any) -> list[str]:  # allowed_actions of a held case, as the executor names
+        return batch.store.allowed(kind, case, actor, case.last_at or timezone.now())
+
     live: dict[tuple[str, str], Any] = {}
     done: dict[tuple[str, str], tuple[str, datetime | None, str]] = {}  # state, last at, org path
     stored: set[tuple[str, str]] = set()
@@ -511,10 +515,10 @@ def _bulk(kind: Any, door: EventsDoor, actor: Actor, lines: Iterable[str | bytes
                 try:
                     if ev.action == "create":
                         if case is not None:
-                            raise _exists(door, case.status, batch.offered(case))
+                            raise _exists(door, case.status, offered(case))
                         if ckey in done:
                             state, _last, path = done[ckey]
-                            raise _exists(door, state, batch.offered_in(state, path))
+                            raise _exists(door, state, batch.store.offered_in(kind, state, path))
                         case = live[ckey] = batch.create(ev)
                     elif id_taken:
                         raise NotFound()
@@ -522,7 +526,7 @@ def _bulk(kind: Any, door: EventsDoor, actor: Actor, lines: Iterable[str | bytes
                         if ckey not in done:
                             raise NotFound()
                         state, last_at, path = done[ckey]
-                        allowed = batch.offered_in(state, path)
+                        allowed = batch.store.offered_in(kind, state, path)
                         if last_at is not None and ev.at < last_at:
                             raise out_of_order(ev.at, last_at, state, allowed)
                         raise Conflict(_("当前状态下不能执行该操作。"), code="action_not_allowed",
@@ -530,11 +534,11 @@ def _bulk(kind: Any, door: EventsDoor, actor: Actor, lines: Iterable[str | bytes
                     else:
                         if case.last_at is not None and ev.at < case.last_at:
                             raise out_of_order(ev.at, case.last_at, case.status,
-                                               batch.offered(case))  # fmt: skip
+                                               offered(case))  # fmt: skip
                         batch.act(case, ev)
                 except (Conflict, ValidationFailed, NotFound, Forbidden) as exc:
                     report.reject(
-                        _rejection(door, ev, exc, case.status, batch.offered(case))
+                        _rejection(door, ev, exc, case.status, offered(case))
                         if case is not None
                         else _rejection(door, ev, exc)
                     )

@@ -23,6 +23,7 @@ class ClaimBackfill:
     def __init__(self, actor: Actor, *, numbering: tuple[int, int] = (0, 1)) -> None:
         self.rules = EventRules(actor, numbering=numbering)
         self.writer = BulkWriter(actor, self.rules)
+        self.store = self.rules.store
 
     def preload(self, events: list[EventLine]) -> None:
         self.rules.preload(events)
@@ -32,12 +33,6 @@ class ClaimBackfill:
 
     def act(self, case: _Case, ev: EventLine) -> None:
         self.rules.act(case, ev)
-
-    def offered(self, case: _Case) -> list[str]:
-        return self.rules.offered(case)
-
-    def offered_in(self, state: str, path: str) -> list[str]:
-        return self.rules.offered_in(state, path)
 
     @property
     def pending(self) -> int:

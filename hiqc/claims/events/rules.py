@@ -207,22 +207,6 @@ class EventRules:
         """A time-ordered id for a row written by the bulk path."""
         return self._ids.next()
 
-    def may(self, perm: str, path: str) -> bool:
-        return self.store.may_at(perm, path)
-
-    def offered(self, case: _Case) -> list[str]:
-        """``allowed_actions`` of a claim held in memory: what the executor names (state,
-        permission and the domain guard), as for a stored claim."""
-        return self.store.allowed(KIND, case, self.actor, case.last_at or timezone.now())
-
-    def offered_in(self, state: str, path: str) -> list[str]:
-        """The actions from ``state`` whose permission the importing actor holds over the org
-        unit at ``path``, for a claim already written by this run (no longer held: its own
-        conditions are checked when an action is tried)."""
-        return [
-            t.name for t in WORKFLOW.transitions if state in t.sources and self.may(t.perm, path)
-        ]
-
     def fractions(self, org_path: str, at: datetime, clock: str) -> tuple[float, ...]:
         if not self.has_versions:
             return DEFAULT_WARNING_FRACTIONS
@@ -334,7 +318,8 @@ class EventRules:
 
     def refusal(self, message: str, case: _Case, code: str = "action_refused") -> Conflict:
         return Conflict(message, code=code, state=case.status, version=case.version,
-                        allowed_actions=self.offered(case))  # fmt: skip
+                        allowed_actions=self.store.allowed(KIND, case, self.actor,
+                                                           case.last_at or timezone.now()))  # fmt: skip
 
 
 _POLICY = ("pk", "number", "product_id", "product__claim_types", "product__term_years",
