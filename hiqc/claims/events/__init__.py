@@ -12,16 +12,21 @@ case-engine contract (docs/architecture.md §9)::
 system's number as ``external_ref`` and ``channel = core_system``. Any event may list in
 ``data.documents`` the checklist codes the core system has received by then (CL-1 works on them).
 
-Two paths share one set of rules:
+Both paths are the kernel's one events door, ``case_events_import`` (``hiqc.core.eventsdoor``):
+it parses, checks scope first, finds duplicates, detects events out of order and reports; claims
+declare their part on it (``single.py``: the ``claim`` reference, ``create``, the documents
+received; ``bulk.py``: the backfill).
 
-* ``claim_events_import`` — one event at a time through ``claim_register`` / ``claim_act`` (the
-  same services as the pages), each line its own transaction: the API and the command.
-* ``claim_events_import_bulk`` — backfills (``--bulk``): the engine's own executor on claims held
-  in memory (``EventRules`` in ``rules.py`` runs ``case_execute`` on a claims ``BatchStore``, with
-  the action rules of ``hiqc.claims.actions`` as the single path does; only a ``create`` line's
-  application checks still mirror ``claim_clean`` — issue 15 §2 — and the tests run both paths on
-  the same input and compare every state, clock and event), written in batches with ``COPY`` (PostgreSQL) or ``executemany`` (SQLite). Claims that
-  already exist in the database continue from their stored state through the single path.
+* ``claim_events_import`` — ``bulk=False``: one event at a time through ``claim_register`` /
+  ``case_transition`` (the same services as the pages), each line its own transaction: the API
+  and the command.
+* ``claim_events_import_bulk`` — ``bulk=True`` for backfills (``--bulk``): the engine's own
+  executor on claims held in memory (``EventRules`` in ``rules.py`` runs ``case_execute`` on a
+  claims ``BatchStore``, with the action rules of ``hiqc.claims.actions``; a ``create`` line is
+  checked by ``claim_application_check`` on the chunk's preloaded look-ups; the tests run both
+  paths on the same input and compare every state, clock and event), written in batches with
+  ``COPY`` (PostgreSQL) or ``executemany`` (SQLite). Claims that already exist in the database
+  continue from their stored state through the single path.
 
 Idempotent by (source_system, external_id): a re-sent event is a duplicate and changes nothing.
 An impossible or out-of-order event is rejected with its line number, the claim, the event and

@@ -1,4 +1,4 @@
-"""The claims rules for core-system events on claims held in memory (the bulk path, issue 5 §7)."""
+"""Claims held in memory for the bulk path of the events door (issue 5 §7, issue 15 §2)."""
 
 from __future__ import annotations
 
@@ -126,11 +126,10 @@ class _TimeOrderedIds:
 
 
 class EventRules:
-    """Events on claims held in memory, with look-ups batched and cached per import: every action
-    runs the engine's executor (``case_execute``) on a claims ``BatchStore`` with the claims rules
-    (``hiqc.claims.actions`` on a ``_HeldFile``); a ``create`` line's application checks mirror
-    ``claim_clean`` in the same order with the same messages (issue 15 §2: until creation is a
-    declaration on the kernel's events door)."""
+    """Events on claims held in memory, with look-ups batched and cached per import: a ``create``
+    line is checked by ``claim_application_check`` on the preloaded look-ups (``_Preloaded``) and
+    every action runs the engine's executor (``case_execute``) on a claims ``BatchStore`` with
+    the claims rules (``hiqc.claims.actions`` on a ``_HeldFile``)."""
 
     def __init__(self, actor: Actor, *, numbering: tuple[int, int] = (0, 1)) -> None:
         self.actor = actor
