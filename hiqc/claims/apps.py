@@ -89,6 +89,8 @@ class ClaimsConfig(AppConfig):
 
         rules.register()
         register_case_kind(KIND)
+        from .events import single  # noqa: F401  (the claims' events door registers on import)
+
         _register_upload_limits()
         deadline_warned.connect(on_claim_deadline, dispatch_uid="hiqc.claims.deadlines")
 
