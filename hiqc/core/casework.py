@@ -600,34 +600,3 @@ def case_action_forms(
             error_details=[m for k, msgs in fields.items() if k not in on_form for m in msgs],
         )
     return context
-
-
-# --- external events (POST /api/v1/<type>/events/import) -------------------------------------------
-
-
-def case_events_import(
-    *,
-    kind: CaseKind,
-    actor: Actor,
-    lines: Iterable[str | bytes],
-    bulk: bool = False,
-    on_progress: Callable[[int], None] | None = None,
-    **options: Any,
-) -> Any:
-    """The one door for external events, for every case kind (issue 15 §2): JSON lines
-    ``{"source_system", "external_id", <the kind's case reference>, "action", "at", "data"}``
-    applied through the same executor with their original timestamps. Returns an
-    ``ImportReport`` (``hiqc.core.eventsdoor``, where the door is).
-
-    Scope first: a case outside the actor's scope answers exactly like a missing one, on every
-    line. Idempotent: a (source_system, external_id) already recorded on a case the actor may see
-    counts as a duplicate and changes nothing (one logged on a case it may not see is not a
-    duplicate: the line is checked as new and refused as for an unknown case where it would
-    apply). An impossible or out-of-order event is rejected with its line, the case, the action,
-    the case's state and what may be done now, the problem and the fields; the other lines still
-    apply. ``bulk=False``: one transaction per line; ``bulk=True``: cases held in memory on the
-    kind's ``BatchStore`` and written in batches (``options`` go to the kind's batch)."""
-    from .eventsdoor import events_import
-
-    return events_import(kind=kind, actor=actor, lines=lines, bulk=bulk, on_progress=on_progress,
-                         **options)  # fmt: skip

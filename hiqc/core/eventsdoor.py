@@ -1,6 +1,6 @@
 """The one door for external events, for every case kind (issue 15 §2; DESIGN rule 3).
 
-``case_events_import(kind=…, actor=…, lines=…, bulk=False|True)`` (``hiqc.core.casework``) reads
+``case_events_import(kind=…, actor=…, lines=…, bulk=False|True)`` reads
 JSON lines ``{"source_system", "external_id", <ref>, "action", "at", "data"}`` and applies them
 with their original timestamps through the kernel's executor. The kernel does what is the same
 for every kind: parsing, scope first, idempotency by (source system, external id), out-of-order
@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
@@ -33,11 +33,9 @@ from django.utils.translation import gettext as _
 from .access import ROOT_PATH, Actor, require
 from .audit import audit_record
 from .calendar import BEIJING
+from .casework import BatchStore, External, case_allowed_actions, case_transition
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .models import CaseEvent
-
-if TYPE_CHECKING:
-    from .casework import BatchStore
 
 Source = CaseEvent.Source
 REJECTED_KEPT = 1_000
@@ -348,8 +346,6 @@ def _logged(kind: Any, door: EventsDoor, actor: Actor, ev: EventLine) -> bool | 
 def _seen_by(kind: Any, door: EventsDoor, actor: Actor, ev: EventLine) -> tuple[str, list[str]]:
     """The line's case as ``actor`` sees it: its state and the actions the actor may take on it
     now; ("", []) when there is no such case or it lies outside the actor's scope."""
-    from .casework import case_allowed_actions
-
     pk = door.lookup(kind, ev.source_system, ev.case)
     if pk is None:
         return "", []
@@ -366,8 +362,6 @@ def _seen_by(kind: Any, door: EventsDoor, actor: Actor, ev: EventLine) -> tuple[
 def _apply_one(kind: Any, door: EventsDoor, actor: Actor, ev: EventLine, id_taken: bool) -> None:
     """One event in the database (inside the caller's transaction): scope first, then the
     create or the action with its out-of-order check."""
-    from .casework import External, case_allowed_actions, case_transition
-
     external = External(ev.source_system, ev.external_id)
     pk = door.lookup(kind, ev.source_system, ev.case)
     if ev.action == "create":
@@ -560,7 +554,7 @@ def _bulk(kind: Any, door: EventsDoor, actor: Actor, lines: Iterable[str | bytes
         report.timings = batch.timings
 
 
-def events_import(
+def case_events_import(
     *,
     kind: Any,
     actor: Actor,
@@ -571,7 +565,19 @@ def events_import(
     flush_cases: int = FLUSH_CASES,
     **options: Any,
 ) -> ImportReport:
-    """The body of ``case_events_import`` (see the module's docstring)."""
+    """The one door for external events, for every case kind (issue 15 §2): JSON lines
+    ``{"source_system", "external_id", <the kind's case reference>, "action", "at", "data"}``
+    applied through the same executor with their original timestamps. Returns an
+    ``ImportReport`` (``hiqc.core.eventsdoor``, where the door is).
+
+    Scope first: a case outside the actor's scope answers exactly like a missing one, on every
+    line. Idempotent: a (source_system, external_id) already recorded on a case the actor may see
+    counts as a duplicate and changes nothing (one logged on a case it may not see is not a
+    duplicate: the line is checked as new and refused as for an unknown case where it would
+    apply). An impossible or out-of-order event is rejected with its line, the case, the action,
+    the case's state and what may be done now, the problem and the fields; the other lines still
+    apply. ``bulk=False``: one transaction per line; ``bulk=True``: cases held in memory on the
+    kind's ``BatchStore`` and written in batches (``options`` go to the kind's batch)."""
     door = EVENT_DOORS.get(kind.label, DEFAULT_DOOR)
     if door.perm:
         require(actor, door.perm)

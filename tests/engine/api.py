@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.security import SessionAuth
 
-from hiqc.core.casework import case_events_import, case_representation, case_transition
+from hiqc.core.casework import case_representation, case_transition
 from hiqc.core.errors import HiqcError
+from hiqc.core.eventsdoor import case_events_import
 
 from .probe import KIND, access_probe
 

@@ -7,8 +7,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from hiqc.core.access import Actor
-from hiqc.core.casework import case_events_import
-from hiqc.core.eventsdoor import CHUNK_EVENTS, FLUSH_CASES, EventLine, ImportReport
+from hiqc.core.eventsdoor import (
+    CHUNK_EVENTS,
+    FLUSH_CASES,
+    EventLine,
+    ImportReport,
+    case_events_import,
+)
 
 from ..services import KIND
 from .rules import EventRules, _Case

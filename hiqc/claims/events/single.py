@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor
-from hiqc.core.casework import External, case_events_import
+from hiqc.core.casework import External
 from hiqc.core.errors import NotFound
 from hiqc.core.eventsdoor import (
     EventLine,
     EventsDoor,
     ImportReport,
+    case_events_import,
     register_events_door,
     stored_refs,
 )
