@@ -28,6 +28,13 @@ class CoreConfig(AppConfig):
 
         deadline_warned.connect(on_deadline_warned, dispatch_uid="hiqc.deadline_notifications")
 
+        # every connection's writes raise the data generation the page cache is keyed by
+        from django.db.backends.signals import connection_created
+
+        from .pagecache import install as pagecache_install
+
+        connection_created.connect(pagecache_install, dispatch_uid="hiqc.pagecache")
+
         # Backups with verified restore (6.2.2(4), ADR 0014): the retention rule and the page.
         from django.utils.translation import gettext_noop
 
