@@ -19,9 +19,11 @@ class CoreConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from .manifest import register_manifests
+        from .access import register_manifest_permissions
+        from .navigation import register_manifest_navigation
 
-        register_manifests()  # every app's permissions, roles and menu entries
+        register_manifest_permissions()  # every app's permissions and roles
+        register_manifest_navigation()  # every app's menu sections and entries
         from . import checks, indicators, schedule  # noqa: F401  (checks, indicators, periodic jobs)
         from .deadlines import deadline_warned
         from .notifications import on_deadline_warned
