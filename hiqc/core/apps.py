@@ -26,9 +26,12 @@ class CoreConfig(AppConfig):
         register_manifest_navigation()  # every app's menu sections and entries
         from . import checks, indicators, schedule  # noqa: F401  (checks, indicators, periodic jobs)
         from .deadlines import deadline_warned
-        from .notifications import on_deadline_warned
+        from .notifications import on_deadline_warned, set_email_sender
+        from .tasks import notification_email_task
 
+        # The deadlines and the jobs sit above the notifications: wired here, not imported there.
         deadline_warned.connect(on_deadline_warned, dispatch_uid="hiqc.deadline_notifications")
+        set_email_sender(notification_email_task)
 
         # Backups with verified restore (6.2.2(4), ADR 0014): the retention rule and the page.
         from django.utils.translation import gettext_noop

@@ -335,6 +335,11 @@ class Deadline(models.Model):
         return f"{self.case_type}:{self.case_id} {self.clock} {self.state}"
 
 
+# The ``DeadlineWarning.level`` of a breach; warnings are levels 1, 2, 3 … (hiqc.core.deadlines
+# raises them, hiqc.core.notifications tells people).
+BREACH_LEVEL = 9
+
+
 class DeadlineWarning(models.Model):
     """A warning level raised for a deadline — at most once (unique), whatever the scheduler did."""
 
