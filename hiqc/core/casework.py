@@ -1,7 +1,7 @@
 """The transition service pattern every case type reuses (DESIGN §4 rule 3; issue 3 §5).
 
-A domain declares a ``CaseKind`` (its model's label, workflow and ``access_<entity>`` door) and its
-services call ``case_opened`` after creating a case and ``case_transition`` for every action.
+A domain declares a ``CaseKind`` (its model's label, workflow and ``access_<entity>`` door;
+``hiqc.core.casekinds``, where the kernel's other readers look kinds up) and its services call ``case_opened`` after creating a case and ``case_transition`` for every action.
 ``case_transition`` locks the row, checks the client's version, checks the action is allowed now,
 checks permission, validates required inputs, writes the new state, applies the clocks, appends
 the event and the audit record — all in one transaction — and schedules side effects on commit.
