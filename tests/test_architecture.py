@@ -458,7 +458,13 @@ def test_import_linter_fails_on_planted_violations_and_passes_without_them(tmp_p
         "claims/reader.py": "import hiqc.policies.demo",  # demo modules
         "consultations/plant.py": "import hiqc.callcentre.plant",  # a cycle …
         "callcentre/plant.py": "import hiqc.consultations.models",  # … between two apps
+        "core/plant_loop.py": "import hiqc.core.plant_back",  # a cycle inside the kernel …
+        "core/plant_back.py": "def later():\n    import hiqc.core.plant_loop",  # … in a function
     }
+    appended = {  # existing file: code added at its end (and taken out again)
+        "core/rules.py": "def later():\n    from hiqc.core import casework",  # kernel layers
+    }
+    originals = {where: (tmp_path / "hiqc" / where).read_text() for where in appended}
 
     def run() -> str:
         result = subprocess.run(
@@ -473,14 +479,116 @@ def test_import_linter_fails_on_planted_violations_and_passes_without_them(tmp_p
 
     for where, code in plants.items():
         (tmp_path / "hiqc" / where).write_text(code + "\n")
+    for where, code in appended.items():
+        (tmp_path / "hiqc" / where).write_text(originals[where] + "\n\n" + code + "\n")
     planted = run()
     for name in _contracts():
         assert f"{name} BROKEN" in planted, (name, planted)
 
     for where in plants:
         (tmp_path / "hiqc" / where).unlink()
+    for where, original in originals.items():
+        (tmp_path / "hiqc" / where).write_text(original)
     clean = run()
     assert f"Contracts: {len(_contracts())} kept, 0 broken." in clean, clean
+
+
+# --- no import cycle inside the kernel (issue 15 §7) ---------------------------------------------
+
+
+def _child_of(package: str, module: str) -> str | None:
+    """The child of ``package`` that ``module`` is or lies in (None outside ``package``)."""
+    if not module.startswith(package + "."):
+        return None
+    return package + "." + module[len(package) + 1 :].split(".", 1)[0]
+
+
+def import_cycles(graph, package: str) -> dict[tuple[str, ...], list[str]]:
+    """The import cycles among the children of ``package`` (a subpackage counts as one), imports
+    inside functions included: each cycle's members → the import lines that close it."""
+    edges: dict[str, set[str]] = {c: set() for c in graph.find_children(package)}
+    lines: dict[tuple[str, str], list[str]] = {}
+    for module in graph.find_descendants(package):
+        importer = _child_of(package, module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            target = _child_of(package, imported)
+            if importer is None or target is None or target == importer:
+                continue
+            edges[importer].add(target)
+            lines.setdefault((importer, target), []).extend(
+                f"{module}:{d['line_number']} {d['line_contents']}"
+                for d in graph.get_import_details(importer=module, imported=imported)
+            )
+    # Tarjan's strongly connected components: a component of more than one child is a cycle.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: dict[tuple[str, ...], list[str]] = {}
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(edges[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            members = []
+            while not members or members[-1] != node:
+                members.append(stack.pop())
+            if len(members) > 1:
+                cycle = tuple(sorted(members))
+                cycles[cycle] = sorted(
+                    line for a in cycle for b in cycle for line in lines.get((a, b), [])
+                )
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_no_import_cycle_inside_the_kernel():
+    """The kernel's modules can be ordered in layers (docs/architecture.md §1): no cycle among
+    them, counting imports inside functions — an import moved into a function hides a cycle from
+    Python, not from this test. A low module that needs something higher gets it handed in at
+    start-up (a setter or a signal connected in CoreConfig.ready), or the thing moves down.
+    lint-imports checks the same ("No import cycle inside the kernel")."""
+    import grimp
+
+    cycles = import_cycles(grimp.build_graph("hiqc", cache_dir=None), "hiqc.core")
+    assert cycles == {}, "\n".join(line for found in cycles.values() for line in found)
+
+
+def test_the_cycle_check_catches_a_planted_cycle(tmp_path, monkeypatch):
+    """A cycle closed by an import inside a function, or through a subpackage, is found."""
+    import grimp
+
+    files = {
+        "__init__.py": "",
+        "kernel/__init__.py": "",
+        "kernel/models.py": "",
+        "kernel/rules.py": "from . import models\n",
+        "kernel/engine.py": "from . import rules\nfrom .store import rows\n",
+        "kernel/store/__init__.py": "",
+        "kernel/store/rows.py": "",
+    }
+    for name, code in files.items():
+        (tmp_path / "planted" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "planted" / name).write_text(code)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def cycles() -> list[tuple[str, ...]]:
+        return list(import_cycles(grimp.build_graph("planted", cache_dir=None), "planted.kernel"))
+
+    assert cycles() == []
+    (tmp_path / "planted/kernel/models.py").write_text("def later():\n    from . import engine\n")
+    assert cycles() == [("planted.kernel.engine", "planted.kernel.models", "planted.kernel.rules")]
+    (tmp_path / "planted/kernel/models.py").write_text("")
+    (tmp_path / "planted/kernel/store/rows.py").write_text("from .. import engine\n")
+    assert cycles() == [("planted.kernel.engine", "planted.kernel.store")]
 
 
 def test_every_hiqc_model_is_scoped_or_explicitly_unscoped():

@@ -20,7 +20,8 @@ from django.test import Client
 from hiqc.claims.events import EventRules, claim_events_import, claim_events_import_bulk
 from hiqc.claims.workflow import WORKFLOW as CLAIM_WORKFLOW
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casework import CaseKind, case_allowed_actions, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import case_allowed_actions, case_opened, case_transition
 from hiqc.core.errors import Conflict
 from hiqc.core.workflow import Pause, Resume, Start, Stop, T, Workflow
 from hiqc.customers.services import customer_create

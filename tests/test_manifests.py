@@ -311,7 +311,7 @@ def test_the_schedule_is_the_kernels_jobs_then_each_apps():
 
 
 def test_the_operations_page_lists_the_apps_jobs():
-    from hiqc.core.jobs import job_labels
+    from hiqc.core.schedule import job_labels
 
     labels = job_labels()
     assert str(labels["surveys.invitations_daily"]) == "满意度调查邀请"

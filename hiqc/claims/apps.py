@@ -81,7 +81,7 @@ class ClaimsConfig(AppConfig):
             }
         )
 
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
         from hiqc.core.deadlines import deadline_warned
 
         from . import indicators, rules  # noqa: F401  (indicators register on import)

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from .access import Actor, scope, scope_lookup
-from .casework import CASE_KINDS, CaseKind
+from .casekinds import CASE_KINDS, CaseKind
 from .models import CaseModel, Deadline
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .casework import CASE_KINDS
+from .casekinds import CASE_KINDS
 from .http import HiqcRequest
 from .models import Deadline
 from .mywork import countdown, my_work, open_states, status_codes

@@ -66,7 +66,7 @@ class QualityConfig(AppConfig):
             }
         )
 
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
 
         from .plans import PLAN_KIND
         from .services import KIND

@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, get_in_scope, require
-from hiqc.core.casework import CaseKind, Source, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import Source, case_opened, case_transition
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.identifiers import create_numbered
 from hiqc.core.indicators import INDICATORS, align

@@ -82,7 +82,7 @@ class SurveysConfig(AppConfig):
             }
         )
 
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
 
         from . import indicators  # noqa: F401  (declares the satisfaction indicators)
         from .mystery import SCENARIO_KIND, VISIT_KIND

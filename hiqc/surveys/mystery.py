@@ -41,7 +41,8 @@ from hiqc.callcentre.enums import CallQueue
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casework import CaseKind, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import case_opened, case_transition
 from hiqc.core.deadlines import DeadlineError, deadline_build, deadline_start
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.findings import finding_record

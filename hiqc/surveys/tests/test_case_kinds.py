@@ -14,7 +14,8 @@ from django.test import Client
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casework import CASE_KINDS, case_allowed_actions, case_events
+from hiqc.core.casekinds import CASE_KINDS
+from hiqc.core.casework import case_allowed_actions, case_events
 from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import Deadline, Notification
