@@ -12,8 +12,8 @@ from django.test import Client
 from hiqc.claims.models import Claim, ClaimDocument
 from hiqc.core.models import Notification
 
-from . import online_support
-from .online_support import (
+from . import support
+from .support import (
     CHILD_ID,
     CLAIM,
     EXE,
@@ -25,8 +25,8 @@ from .online_support import (
 )
 
 pytestmark = pytest.mark.django_db
-_online_defaults = online_support._online_defaults  # fixtures
-family = online_support.family
+_online_defaults = support._online_defaults  # fixtures
+family = support.family
 
 
 def signed_in(id_number=HOLDER_ID, policy="OL-0001", **client_kwargs) -> Client:

@@ -18,9 +18,9 @@ from ninja.security import HttpBearer
 
 from hiqc.core.schemas import ERRORS, ErrorOut, IsoDate
 
-from . import online
-from .enums import ClaimChannel
-from .online import OnlineSession
+from ..enums import ClaimChannel
+from . import services as online
+from .services import OnlineSession
 
 LIMITED = {**ERRORS, 429: ErrorOut}
 CONFLICT = {**LIMITED, 409: ErrorOut}

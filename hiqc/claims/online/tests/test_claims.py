@@ -10,15 +10,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from hiqc.claims import online
 from hiqc.claims.models import Claim, ClaimDocument
+from hiqc.claims.online import services as online
 from hiqc.claims.services import claim_act
 from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.models import AuditEvent, CaseEvent, Notification
 from hiqc.core.tests import hostile
 
-from . import online_support
-from .online_support import (
+from . import support
+from .support import (
     CHILD_ID,
     CLAIM,
     EXE,
@@ -31,8 +31,8 @@ from .online_support import (
 )
 
 pytestmark = pytest.mark.django_db
-_online_defaults = online_support._online_defaults  # fixtures
-family = online_support.family
+_online_defaults = support._online_defaults  # fixtures
+family = support.family
 
 
 def upload(session, claim, content, *, name="scan.jpg", declared="image/jpeg", code="invoice"):

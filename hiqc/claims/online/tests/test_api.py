@@ -13,8 +13,8 @@ from hiqc.claims.models import Claim
 from hiqc.claims.services import claim_act
 from hiqc.core.models import Notification
 
-from . import online_support
-from .online_support import (
+from . import support
+from .support import (
     CHILD_ID,
     CLAIM,
     EXE,
@@ -26,8 +26,8 @@ from .online_support import (
 )
 
 pytestmark = pytest.mark.django_db
-_online_defaults = online_support._online_defaults  # fixtures
-family = online_support.family
+_online_defaults = support._online_defaults  # fixtures
+family = support.family
 BASE = "/api/v1/online-claims"
 
 

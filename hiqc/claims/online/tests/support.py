@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
-from hiqc.claims import online
+from hiqc.claims.online import services as online
 from hiqc.core.tests import hostile
 from hiqc.customers.services import customer_create
 from hiqc.customers.validation import resident_id_check_digit

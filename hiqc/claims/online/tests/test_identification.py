@@ -10,13 +10,13 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from hiqc.claims import online
-from hiqc.claims.online_models import OnlineCode
+from hiqc.claims.online import services as online
+from hiqc.claims.online.models import OnlineCode
 from hiqc.core.errors import NotFound, ValidationFailed
 from hiqc.core.models import AuditEvent
 
-from . import online_support
-from .online_support import (
+from . import support
+from .support import (
     CHILD_ID,
     HOLDER_ID,
     OTHER_ID,
@@ -25,8 +25,8 @@ from .online_support import (
 )
 
 pytestmark = pytest.mark.django_db
-_online_defaults = online_support._online_defaults  # fixtures
-family = online_support.family
+_online_defaults = support._online_defaults  # fixtures
+family = support.family
 
 
 def test_given_the_holders_id_when_a_code_is_requested_then_it_goes_by_email_and_is_stored_hashed(

@@ -16,18 +16,18 @@ from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import resolve, reverse
 
-from hiqc.claims import online
 from hiqc.claims.models import Claim, ClaimDocument
+from hiqc.claims.online import services as online
 from hiqc.core.bodylimit import registered_limits
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.tests.hostile import SCRIPT, jpeg, pdf
 
-from . import online_support
-from .online_support import CLAIM, HOLDER_ID, JPEG, PDF, identify, last_code
+from . import support
+from .support import CLAIM, HOLDER_ID, JPEG, PDF, identify, last_code
 
 pytestmark = pytest.mark.django_db
-_online_defaults = online_support._online_defaults  # fixtures
-family = online_support.family
+_online_defaults = support._online_defaults  # fixtures
+family = support.family
 MB = 1024 * 1024
 POLYGLOT = b"%PDF-1.4\n" + SCRIPT  # the finding: stored as application/pdf by the magic bytes
 

@@ -3,8 +3,8 @@
 Identify (policy number + ID number) → one-time code → the person's claims on that policy:
 submit a claim, upload documents against the checklist, follow the status, read the notices.
 The signed session token lives in the (anonymous) Django session; every write goes through
-``hiqc.claims.online``, which applies the rate limits and acts as the ``online-claims`` system
-actor.
+``hiqc.claims.online.services``, which applies the rate limits and acts as the ``online-claims``
+system actor.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.http import HiqcRequest
 
-from . import online
-from .models import ClaimDocument
-from .online import OnlineSession, RateLimited
+from ..models import ClaimDocument
+from . import services as online
+from .services import OnlineSession, RateLimited
 
 TOKEN = "hiqc.online_claims.token"
 CHALLENGE = "hiqc.online_claims.challenge"

@@ -55,10 +55,10 @@ from hiqc.customers.validation import normalise_id_number, resident_id_problem
 from hiqc.policies.enums import ClaimType
 from hiqc.policies.models import Policy, PolicyInsured
 
-from .enums import ClaimChannel, Status
-from .models import Claim, ClaimDocument, ClaimLetter
-from .online_models import OnlineCode
-from .services import CASE_TYPE, KIND, checklist, claim_register, letter_read
+from ..enums import ClaimChannel, Status
+from ..models import Claim, ClaimDocument, ClaimLetter
+from ..services import CASE_TYPE, KIND, checklist, claim_register, letter_read
+from .models import OnlineCode
 
 logger = logging.getLogger(__name__)
 SYSTEM_NAME = "online-claims"

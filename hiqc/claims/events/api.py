@@ -11,8 +11,8 @@ from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS
 from hiqc.core.textfiles import HEAD_BYTES, UnreadableText, text_decode, text_encoding
 
-from .events import claim_events_import
-from .workflow import HANDLE
+from ..workflow import HANDLE
+from . import claim_events_import
 
 router = Router(tags=["claims"])
 
