@@ -13,7 +13,7 @@
   never the files) and the shopper's comments.
 * ``MysteryScore`` — one line per checklist item of a scored visit.
 
-Failed visits open ``core.Finding`` rows (see ``mystery.py``): the quality issue's nonconformities
+Failed visits open ``core.Finding`` rows (see ``services.py``): the quality issue's nonconformities
 link to those findings instead of copying them.
 """
 

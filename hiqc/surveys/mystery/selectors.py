@@ -22,9 +22,9 @@ from hiqc.organisations.enums import OrgLevel
 from hiqc.organisations.models import PATH_SEGMENT, OrgUnit, User
 from hiqc.organisations.selectors import unit_names, units_in_scope
 
-from .enums import Method, PlanStatus
-from .models import SurveyPlan
-from .mystery_models import MysteryScenario, MysteryScore, MysteryVisit, ScenarioStatus, VisitStatus
+from ..enums import Method, PlanStatus
+from ..models import SurveyPlan
+from .models import MysteryScenario, MysteryScore, MysteryVisit, ScenarioStatus, VisitStatus
 
 SHOP, MANAGE, VIEW = "surveys.shop", "surveys.manage", "surveys.view"
 CASE_TYPE = "surveys.mysteryvisit"

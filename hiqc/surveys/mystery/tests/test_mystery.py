@@ -4,7 +4,7 @@ the pages through a persona × page permission matrix."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,12 +12,22 @@ import time_machine
 from django.test import Client
 
 from hiqc.core.access import Actor
+from hiqc.core.calendar import BEIJING
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import AuditEvent, Finding
 from hiqc.organisations.enums import Role
 from hiqc.organisations.models import Membership, User
 from hiqc.organisations.services import actor_for_user
-from hiqc.surveys.mystery import (
+from hiqc.surveys.mystery.demo import mystery_demo_load
+from hiqc.surveys.mystery.models import (
+    MysteryScenario,
+    MysteryScore,
+    MysteryVisit,
+    ScenarioStatus,
+    VisitStatus,
+)
+from hiqc.surveys.mystery.selectors import results_by_unit
+from hiqc.surveys.mystery.services import (
     CASE_TYPE,
     KIND_BELOW_PASS,
     KIND_FATAL,
@@ -34,19 +44,11 @@ from hiqc.surveys.mystery import (
     visit_record,
     weighted_total,
 )
-from hiqc.surveys.mystery_demo import mystery_demo_load
-from hiqc.surveys.mystery_models import (
-    MysteryScenario,
-    MysteryScore,
-    MysteryVisit,
-    ScenarioStatus,
-    VisitStatus,
-)
-from hiqc.surveys.mystery_selectors import results_by_unit
-
-from .conftest import T0
 
 pytestmark = pytest.mark.django_db
+T0 = datetime(
+    2026, 3, 2, 10, 0, tzinfo=BEIJING
+)  # as the survey tests (hiqc/surveys/tests/conftest.py)
 
 ITEMS = [
     {"category": "接待", "text": "主动接待并引导取号", "weight": 20},
@@ -456,7 +458,6 @@ def test_the_mystery_indicators_match_the_results_page_and_list_failed_visits_fi
     """Given three scored visits (one passes, one below the pass mark, one with a fatal item), the
     pass rate and the average score on the indicator engine equal the results page's figures, and
     the visits behind them list the fatal one first."""
-    from hiqc.core.calendar import BEIJING
     from hiqc.core.indicators import INDICATORS, cases_of, indicators_compute, rolled_up
 
     lead = actors["quality_lead"]

@@ -51,9 +51,10 @@ from hiqc.organisations.models import OrgUnit, User
 from hiqc.organisations.selectors import unit_in_scope
 from hiqc.organisations.services import actor_for_user
 
-from .enums import Method, PlanStatus
-from .models import SurveyPlan
-from .mystery_models import (
+from ..enums import Method, PlanStatus
+from ..models import SurveyPlan
+from ..staff_selectors import head_office_path
+from .models import (
     EvidenceKind,
     MysteryItem,
     MysteryScenario,
@@ -63,9 +64,8 @@ from .mystery_models import (
     ScenarioStatus,
     VisitStatus,
 )
-from .mystery_selectors import CASE_TYPE, MANAGE, SHOP, VIEW, access_scenario, access_visit
-from .mystery_workflow import RESULT, SCENARIO_WORKFLOW, VISIT_WORKFLOW
-from .staff_selectors import head_office_path
+from .selectors import CASE_TYPE, MANAGE, SHOP, VIEW, access_scenario, access_visit
+from .workflow import RESULT, SCENARIO_WORKFLOW, VISIT_WORKFLOW
 
 FINDING_RULE = "4.3.1"
 KIND_FATAL = "surveys.mystery.fatal"

@@ -25,9 +25,19 @@ from hiqc.core.rules import rule_value
 from hiqc.organisations.enums import OrgLevel
 from hiqc.organisations.models import OrgUnit
 
-from .enums import Frame, Frequency, Method
-from .models import SurveyPlan
-from .mystery import (
+from ..enums import Frame, Frequency, Method
+from ..models import SurveyPlan
+from ..services import PLAN_KIND, plan_act
+from .models import (
+    EvidenceKind,
+    MysteryScenario,
+    MysteryScore,
+    MysteryVisit,
+    ScenarioKind,
+    VisitStatus,
+)
+from .selectors import shoppers
+from .services import (
     VISIT_KIND,
     ItemSpec,
     Line,
@@ -39,16 +49,6 @@ from .mystery import (
     visit_opened,
     weighted_total,
 )
-from .mystery_models import (
-    EvidenceKind,
-    MysteryScenario,
-    MysteryScore,
-    MysteryVisit,
-    ScenarioKind,
-    VisitStatus,
-)
-from .mystery_selectors import shoppers
-from .services import PLAN_KIND, plan_act
 
 DAYS = 182
 OUTLET_VISITS, CALL_VISITS, OPEN_VISITS = 40, 20, 4

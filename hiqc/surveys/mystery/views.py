@@ -23,8 +23,10 @@ from hiqc.core.casework import case_actions
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 
-from . import mystery_selectors as selectors
-from .mystery import (
+from . import selectors
+from .models import EvidenceKind, MysteryScenario, MysteryVisit, ScenarioKind, VisitStatus
+from .selectors import MANAGE, SHOP, VIEW
+from .services import (
     SCENARIO_KIND,
     VISIT_KIND,
     scenario_create,
@@ -36,8 +38,6 @@ from .mystery import (
     visit_cancel,
     visit_record,
 )
-from .mystery_models import EvidenceKind, MysteryScenario, MysteryVisit, ScenarioKind, VisitStatus
-from .mystery_selectors import MANAGE, SHOP, VIEW
 
 PERIODS = {"90": 90, "180": 180, "365": 365, "all": None}
 EVIDENCE_ROWS = 3  # blank evidence rows offered on the scoring form

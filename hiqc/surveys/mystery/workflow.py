@@ -21,8 +21,8 @@ from django.utils.translation import gettext_noop
 from hiqc.core.calendar import Unit
 from hiqc.core.workflow import Cancel, Clock, Stop, T, Workflow
 
-from .mystery_models import ScenarioStatus, VisitStatus
-from .workflow import versioned_workflow
+from ..workflow import versioned_workflow
+from .models import ScenarioStatus, VisitStatus
 
 MANAGE, SHOP = "surveys.manage", "surveys.shop"
 
