@@ -22,11 +22,12 @@ from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
 
-from . import plan_selectors as selectors
-from .case_pages import history, post_case_action
-from .enums import ActOutcome, PlanStatus
-from .monitoring import display
-from .plans import (
+from ..case_pages import history, post_case_action
+from ..enums import ActOutcome, PlanStatus
+from ..monitoring import display
+from ..workflow import HANDLE, IMPROVEMENT, PLAN_ACTION_LABELS, VIEW
+from . import selectors
+from .services import (
     PLAN_KIND,
     access_plan,
     action_add,
@@ -36,7 +37,6 @@ from .plans import (
     plan_create,
     plan_effect,
 )
-from .workflow import HANDLE, IMPROVEMENT, PLAN_ACTION_LABELS, VIEW
 
 ACTION_INPUTS = {
     "check": [("after_start", "date", gettext_noop("效果期开始日期（效果期长度与基线期相同）"))],

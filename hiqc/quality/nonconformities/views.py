@@ -22,11 +22,11 @@ from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
 from hiqc.core.mywork import countdown
 
-from . import nc_selectors as selectors
-from .case_pages import history, post_case_action
-from .enums import MANUAL_SOURCES, NCSource, NCStatus
+from ..case_pages import history, post_case_action
+from ..enums import MANUAL_SOURCES, NCSource, NCStatus
+from ..workflow import ACTION_LABELS, NONCONFORMITY, OPEN, VIEW
+from . import selectors
 from .services import KIND, access_nonconformity, nonconformity_act, nonconformity_open
-from .workflow import ACTION_LABELS, NONCONFORMITY, OPEN, VIEW
 
 ACTION_INPUTS = {
     "record_cause": [("root_cause", "textarea", gettext_noop("原因分析（根本原因）")),

@@ -35,10 +35,10 @@ from hiqc.organisations.enums import OrgLevel, Role
 from hiqc.organisations.models import Membership, OrgUnit
 from hiqc.organisations.selectors import active_units, unit_in_scope
 
-from .enums import NCSource, NCStatus
+from ..enums import NCSource, NCStatus
+from ..monitoring import KEY_INDICATORS, control_chart, display, period_window
+from ..workflow import HANDLE, NONCONFORMITY, OPEN, PROCESS, VIEW
 from .models import Nonconformity
-from .monitoring import KEY_INDICATORS, control_chart, display, period_window
-from .workflow import HANDLE, NONCONFORMITY, OPEN, PROCESS, VIEW
 
 TEXT_MAX = 4000
 DETECT_MAX_LEVEL = OrgLevel.CITY  # head office, provinces and 中心支公司 (not each outlet)

@@ -12,8 +12,8 @@ from hiqc.core.models import Deadline
 from hiqc.organisations.models import OrgUnit
 from hiqc.organisations.selectors import units_in_scope
 
+from ..workflow import OPEN, VIEW
 from .models import Nonconformity
-from .workflow import OPEN, VIEW
 
 
 def nonconformities(actor: Actor, *, status: str = "", source: str = "") -> QuerySet[Nonconformity]:

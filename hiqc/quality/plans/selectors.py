@@ -10,9 +10,10 @@ from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.organisations.models import OrgUnit, User
 from hiqc.organisations.selectors import units_in_scope
 
-from .enums import NCStatus
-from .models import ImprovementPlan, Nonconformity
-from .workflow import HANDLE, VIEW
+from ..enums import NCStatus
+from ..nonconformities.models import Nonconformity
+from ..workflow import HANDLE, VIEW
+from .models import ImprovementPlan
 
 
 def plans(actor: Actor) -> QuerySet[ImprovementPlan]:

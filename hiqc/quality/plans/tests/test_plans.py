@@ -13,8 +13,8 @@ from hiqc.core.indicators import INDICATORS, Indicator, indicator_rows_replace
 from hiqc.core.stats import fisher_exact, mann_whitney, two_proportion_z
 from hiqc.quality.effect import evaluate
 from hiqc.quality.models import ImprovementPlan
-from hiqc.quality.plans import action_add, action_done, plan_act, plan_create, plan_effect
-from hiqc.quality.services import nonconformity_open
+from hiqc.quality.nonconformities.services import nonconformity_open
+from hiqc.quality.plans.services import action_add, action_done, plan_act, plan_create, plan_effect
 
 pytestmark = pytest.mark.django_db
 CODE = "claims.paid_on_time_rate"

@@ -14,7 +14,7 @@ from hiqc.core.findings import finding_record
 from hiqc.core.indicators import indicator_rows_replace
 from hiqc.core.models import Deadline
 from hiqc.quality.models import Nonconformity
-from hiqc.quality.services import (
+from hiqc.quality.nonconformities.services import (
     nonconformities_detect,
     nonconformity_act,
     nonconformity_open,

@@ -28,10 +28,11 @@ from hiqc.core.indicators import INDICATORS
 from hiqc.organisations.models import User
 from hiqc.organisations.selectors import unit_in_scope
 
-from .effect import Effect, evaluate
-from .enums import ActOutcome, PlanStatus
-from .models import ImprovementAction, ImprovementPlan, Nonconformity
-from .workflow import HANDLE, IMPROVEMENT, PLAN_PROCESS, VIEW
+from ..effect import Effect, evaluate
+from ..enums import ActOutcome, PlanStatus
+from ..nonconformities.models import Nonconformity
+from ..workflow import HANDLE, IMPROVEMENT, PLAN_PROCESS, VIEW
+from .models import ImprovementAction, ImprovementPlan
 
 TEXT_MAX = 4000
 
