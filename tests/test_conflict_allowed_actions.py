@@ -26,7 +26,7 @@ from hiqc.core.errors import Conflict
 from hiqc.core.workflow import Pause, Resume, Start, Stop, T, Workflow
 from hiqc.customers.services import customer_create
 from hiqc.policies.models import Policy, PolicyInsured, Product
-from hiqc.quality.services import nonconformity_open
+from hiqc.quality.nonconformities.services import nonconformity_open
 from tests.engine.models import ProbeCase
 from tests.engine.probe import DECIDE, PERM, STATES, access_probe
 

@@ -280,7 +280,7 @@ def test_every_app_url_module_is_included_under_its_prefix_with_its_namespace():
     includes = url_includes()
     assert ("claims/", "hiqc.claims.urls") in includes
     assert ("s/", "hiqc.surveys.public_urls") in includes
-    assert ("online-claims/", "hiqc.claims.online_urls") in includes
+    assert ("online-claims/", "hiqc.claims.online.urls") in includes
     assert reverse("claims:list") == "/claims/"
     assert reverse("quality:overview").startswith("/quality/")
     assert reverse("organisations:users") == "/organisations/users/"

@@ -24,7 +24,9 @@ from hiqc.organisations.enums import Role
 from hiqc.organisations.models import Membership, User
 from hiqc.organisations.services import actor_for_user
 from hiqc.surveys.enums import PlanStatus, QuestionKind, QuestionnaireStatus
-from hiqc.surveys.mystery import (
+from hiqc.surveys.mystery.models import ScenarioStatus, VisitStatus
+from hiqc.surveys.mystery.selectors import access_visit
+from hiqc.surveys.mystery.services import (
     SCENARIO_KIND,
     VISIT_KIND,
     result_clocks_start,
@@ -35,9 +37,7 @@ from hiqc.surveys.mystery import (
     visit_cancel,
     visit_record,
 )
-from hiqc.surveys.mystery_models import ScenarioStatus, VisitStatus
-from hiqc.surveys.mystery_selectors import access_visit
-from hiqc.surveys.mystery_workflow import RESULT
+from hiqc.surveys.mystery.workflow import RESULT
 from hiqc.surveys.questionnaires import (
     QUESTIONNAIRE_KIND,
     question_add,
