@@ -1,7 +1,7 @@
 """Bounded load on the production stack: page latency and requests/s (a benchmark, not a test).
 
     .venv/bin/python bench/bench_load.py [--users 50] [--duration 60] [--customers 200000]
-        [--workers 2] [--reuse] [--keep] [--no-load]
+        [--workers 5] [--think 1.0] [--reuse] [--keep] [--no-load]
 
 What it does (issue 13 §6):
 
@@ -22,7 +22,11 @@ What it does (issue 13 §6):
 4. A 1-user baseline (``--baseline`` s), then ``--users`` concurrent users, each requesting in a
    loop, without think time, one of: 我的待办 ``/my-work/``, a complaint page
    ``/complaints/<id>/``, the complaint list ``/complaints/``, the quality overview ``/quality/``.
-   The first ``--warmup`` seconds of the loaded phase are not counted.
+   The first ``--warmup`` seconds of the loaded phase are not counted. This phase measures what
+   the server can do (requests/s at saturation); its latency is mostly queueing (50 users with no
+   pause wait ≈ 50 ÷ requests/s each).
+   Then the same users again, each pausing ``--think`` seconds on average (exponential) after a
+   page, as people read what they opened: the latency a user sees under 50 concurrent users.
 5. Prints p50/p95/p99 latency and requests/s per page and overall, beside the targets (p99 < 100 ms
    on case pages, ≥ 300 requests/s for reads on 2 cores), and writes them to
    ``bench/out/bench_load.json``. It asserts nothing.
@@ -206,6 +210,7 @@ def user_loop(
     count_from: float,
     stop_at: float,
     samples: Samples,
+    think: float = 0.0,
 ) -> None:
     rng = random.Random(seed)
     pages = list(PAGES)
@@ -224,6 +229,8 @@ def user_loop(
         except (OSError, http.client.HTTPException) as exc:
             problem = type(exc).__name__
         elapsed = time.perf_counter() - started
+        if think:  # a user reads the page before the next click (exponential, mean ``think``)
+            time.sleep(min(rng.expovariate(1 / think), max(0.0, stop_at - time.perf_counter())))
         if started < count_from:
             continue
         with samples.lock:
@@ -236,7 +243,7 @@ def user_loop(
 
 
 def run_phase(
-    clients: list[Client], ids: list[str], seconds: float, warmup: float
+    clients: list[Client], ids: list[str], seconds: float, warmup: float, think: float = 0.0
 ) -> tuple[Samples, float, float]:
     samples = Samples()
     now = time.perf_counter()
@@ -244,7 +251,9 @@ def run_phase(
     cpu0 = time.process_time()
     threads = [
         threading.Thread(
-            target=user_loop, args=(c, ids, n, count_from, stop_at, samples), daemon=True
+            target=user_loop,
+            args=(c, ids, n, count_from, stop_at, samples, think),
+            daemon=True,
         )
         for n, c in enumerate(clients)
     ]
@@ -339,7 +348,15 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5, help="uncounted seconds first (5)")
     parser.add_argument("--baseline", type=float, default=10, help="1-user seconds first (10)")
     parser.add_argument("--customers", type=int, default=200_000, help="demo customers (200000)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument(
+        "--workers", type=int, default=5, help="gunicorn workers (5: gunicorn's 2 × cores + 1)"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean think time (s) of the last phase, 0 to skip it (1.0)",
+    )
     parser.add_argument("--user", default="quality_lead", help="demo login (quality_lead)")
     parser.add_argument("--reuse", action="store_true", help="use the running bench stack")
     parser.add_argument("--keep", action="store_true", help="leave the stack running at the end")
@@ -392,6 +409,18 @@ def main() -> None:
         )
         if samples.error_examples:
             print("  errors, e.g.: " + "; ".join(samples.error_examples))
+        thinking = None
+        if args.think > 0:
+            think_samples, think_s, _ = run_phase(
+                clients, ids, args.duration, args.warmup, args.think
+            )
+            thinking = summarise(think_samples, think_s)
+            print_table(
+                f"{args.users} users, {args.duration:.0f} s, each reading a page for "
+                f"{args.think:g} s on average (exponential) before the next:",
+                thinking,
+                targets=True,
+            )
         out = ROOT / "bench" / "out"
         out.mkdir(parents=True, exist_ok=True)
         (out / "bench_load.json").write_text(
@@ -400,6 +429,8 @@ def main() -> None:
                     "conditions": info,
                     "baseline": baseline,
                     "loaded": loaded,
+                    "think_time_s": args.think,
+                    "thinking": thinking,
                     "client_cpu_s": cpu,
                     "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 },

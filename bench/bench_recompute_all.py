@@ -241,7 +241,7 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
     from hiqc.organisations.models import BusinessVolume
     from hiqc.policies.models import Policy, PolicyInsured, Product
     from hiqc.surveys.models import Invitation, Questionnaire, SurveyPlan, SurveyResponse
-    from hiqc.surveys.mystery_models import MysteryScenario, MysteryVisit
+    from hiqc.surveys.mystery.models import MysteryScenario, MysteryVisit
 
     def volume(kind: str) -> int:
         return max(1, round(YEARLY[kind] * scale * months / 12))

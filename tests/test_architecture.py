@@ -22,22 +22,26 @@ HIQC = ROOT / "hiqc"
 # --- walking every module of every app -----------------------------------------------------------
 
 
-def _app_modules() -> list[Path]:
-    """Every module of every app (tests and migrations aside): every file, not a few names."""
+def _app_modules(root: Path = ROOT) -> list[Path]:
+    """Every module of every app (tests and migrations aside), at any depth: the sub-domain
+    packages (claims/online/, surveys/mystery/, quality/plans/ …) as the apps' top level. Every
+    file, not a few names. ``root`` is the repository (a copy of it in the planted tests)."""
+    hiqc = root / "hiqc"
     return sorted(
         path
-        for path in HIQC.rglob("*.py")
-        if "tests" not in path.relative_to(HIQC).parts
-        and "migrations" not in path.relative_to(HIQC).parts
+        for path in hiqc.rglob("*.py")
+        if "tests" not in path.relative_to(hiqc).parts
+        and "migrations" not in path.relative_to(hiqc).parts
     )
 
 
-def _rel(path: Path) -> str:
-    return path.relative_to(ROOT).as_posix()
+def _rel(path: Path, root: Path = ROOT) -> str:
+    return path.relative_to(root).as_posix()
 
 
 def _is_demo_loader(rel: str) -> bool:
-    """The demo generator (hiqc/demo/) and each app's loader (demo.py, mystery_demo.py …)."""
+    """The demo generator (hiqc/demo/) and every loader named demo.py, an app's or a sub-domain
+    package's (surveys/mystery/demo.py), or *_demo.py."""
     name = rel.rsplit("/", 1)[-1]
     return rel.startswith("hiqc/demo/") or name == "demo.py" or name.endswith("_demo.py")
 
@@ -200,32 +204,44 @@ def status_writes(tree: ast.AST) -> list[tuple[str, int]]:
 
 
 def test_every_interface_module_is_found():
-    """The walk finds the interfaces that hide behind other names (issue 15; a file that moved
-    into a sub-domain package is left out here, the walk still finds it there)."""
+    """The walk finds the interfaces that hide behind other names (issue 15) and those of the
+    sub-domain packages (issue 15 §7). Each listed file exists: one that moves is listed anew."""
     found = {_rel(p) for p in _app_modules() if interface_kinds(_rel(p), ast.parse(p.read_text()))}
     for expected in (
-        "hiqc/claims/online_api.py",
-        "hiqc/claims/events_api.py",
+        "hiqc/claims/online/api.py",
+        "hiqc/claims/online/urls.py",
+        "hiqc/claims/online/views.py",
+        "hiqc/claims/events/api.py",
         "hiqc/claims/management/commands/import_claim_events.py",
         "hiqc/core/context_processors.py",
         "hiqc/organisations/auth.py",
         "hiqc/quality/case_pages.py",
+        "hiqc/quality/nonconformities/views.py",
+        "hiqc/quality/plans/views.py",
         "hiqc/quality/tasks.py",
+        "hiqc/surveys/mystery/views.py",
         "hiqc/surveys/public_views.py",
     ):
-        assert expected in found or not (ROOT / expected).exists(), expected
+        assert (ROOT / expected).exists(), expected
+        assert expected in found, expected
+
+
+def _interface_manager_reads(root: Path = ROOT) -> list[str]:
+    offenders = []
+    for path in _app_modules(root):
+        rel = _rel(path, root)
+        tree = ast.parse(path.read_text())
+        if kinds := interface_kinds(rel, tree):
+            offenders += [
+                f"{rel}:{line} ({', '.join(sorted(kinds))})" for line in manager_reads(tree)
+            ]
+    return offenders
 
 
 def test_interfaces_never_touch_objects_directly():
     """Views, endpoints, commands, tasks, forms, admin and middleware read through selectors
     (DESIGN rules 1–2): no ``.objects`` / ``._default_manager`` in any interface module."""
-    offenders = []
-    for path in _app_modules():
-        tree = ast.parse(path.read_text())
-        if kinds := interface_kinds(_rel(path), tree):
-            offenders += [
-                f"{_rel(path)}:{line} ({', '.join(sorted(kinds))})" for line in manager_reads(tree)
-            ]
+    offenders = _interface_manager_reads()
     assert offenders == [], "use a selector or service instead of a manager in interfaces"
 
 
@@ -242,10 +258,10 @@ ORG_UNIT_DOOR_EXCEPTIONS = {
 }
 
 
-def _org_unit_reads_by_module() -> dict[str, list[int]]:
+def _org_unit_reads_by_module(root: Path = ROOT) -> dict[str, list[int]]:
     found = {}
-    for path in _app_modules():
-        rel = _rel(path)
+    for path in _app_modules(root):
+        rel = _rel(path, root)
         if rel.startswith("hiqc/organisations/") or _is_demo_loader(rel):
             continue
         if lines := org_unit_manager_reads(ast.parse(path.read_text())):
@@ -296,10 +312,10 @@ STATUS_WRITE_EXCEPTIONS = {
 }
 
 
-def _status_writes_by_place() -> dict[str, list[str]]:
+def _status_writes_by_place(root: Path = ROOT) -> dict[str, list[str]]:
     places: dict[str, list[str]] = {}
-    for path in _app_modules():
-        rel = _rel(path)
+    for path in _app_modules(root):
+        rel = _rel(path, root)
         if _is_demo_loader(rel):
             continue
         for where, line in status_writes(ast.parse(path.read_text())):
@@ -339,6 +355,7 @@ def test_the_checks_catch_a_planted_violation():
         "named tasks.py", "scheduled job"
     }  # fmt: skip
     assert interface_kinds("hiqc/x/online_api.py", ast.parse("")) == {"named online_api.py"}
+    assert interface_kinds("hiqc/x/online/api.py", ast.parse("")) == {"named api.py"}
     assert (
         interface_kinds("hiqc/x/selectors.py", ast.parse(view.replace("request", "actor"))) == set()
     )
@@ -380,6 +397,47 @@ def test_the_checks_catch_a_planted_violation():
         "    return units_in_scope(actor, 'x'), unit.parent, Claim.objects.all(), OrgUnit.DoesNotExist\n"
     )
     assert org_unit_manager_reads(ast.parse(doors)) == []
+
+
+# A violation planted in a module of each sub-domain package, one per walker.
+SUB_DOMAIN_PLANTS = {
+    "claims/online/reports.py": "def page(request):\n    return Claim.objects.get(pk=1)\n",
+    "surveys/mystery/plant.py": "def close(visit):\n    visit.status = 'done'\n",
+    "quality/plans/plant.py": "def units():\n    return OrgUnit.objects.all()\n",
+    "quality/nonconformities/plant.py": (
+        "from django.apps import apps\nClaim = apps.get_model('claims', 'Claim')\n"
+    ),
+}
+
+
+def test_the_walk_checks_the_sub_domain_packages_on_a_plant(tmp_path):
+    """The walkers recurse into the sub-domain packages: in a copy of the code, a violation planted
+    in a module of claims/online/, surveys/mystery/, quality/plans/ and quality/nonconformities/ is
+    flagged with its path; the plants removed, the copy is clean again."""
+    shutil.copytree(
+        HIQC, tmp_path / "hiqc", ignore=shutil.ignore_patterns("__pycache__", "templates", "static")
+    )
+
+    def found() -> tuple:
+        return (
+            _interface_manager_reads(tmp_path),
+            [p for p in _status_writes_by_place(tmp_path) if p not in STATUS_WRITE_EXCEPTIONS],
+            sorted(set(_org_unit_reads_by_module(tmp_path)) - set(ORG_UNIT_DOOR_EXCEPTIONS)),
+            _quality_get_model_calls(tmp_path),
+        )
+
+    for where, code in SUB_DOMAIN_PLANTS.items():
+        (tmp_path / "hiqc" / where).write_text(code)
+    assert found() == (
+        ["hiqc/claims/online/reports.py:2 (takes a request)"],
+        ["hiqc/surveys/mystery/plant.py::close"],
+        ["hiqc/quality/plans/plant.py"],
+        ["hiqc/quality/nonconformities/plant.py:2"],
+    )
+
+    for where in SUB_DOMAIN_PLANTS:
+        (tmp_path / "hiqc" / where).unlink()
+    assert found() == ([], [], [], [])
 
 
 # --- the import contracts cover every app --------------------------------------------------------
@@ -427,17 +485,20 @@ def test_every_demo_module_is_protected():
             assert any(p.match(module) for p in patterns), module
 
 
-def test_quality_reaches_no_domain_model_by_label():
-    """What import-linter cannot see: quality reads the domains through the indicator registry and
-    the case kinds, never ``apps.get_model("claims", …)``."""
-    offenders = [
-        f"{_rel(path)}:{node.lineno}"
-        for path in _app_modules()
-        if _rel(path).startswith("hiqc/quality/")
+def _quality_get_model_calls(root: Path = ROOT) -> list[str]:
+    return [
+        f"{_rel(path, root)}:{node.lineno}"
+        for path in _app_modules(root)
+        if _rel(path, root).startswith("hiqc/quality/")
         for node in ast.walk(ast.parse(path.read_text()))
         if isinstance(node, ast.Call) and _name(node.func) == "get_model"
     ]
-    assert offenders == []
+
+
+def test_quality_reaches_no_domain_model_by_label():
+    """What import-linter cannot see: quality reads the domains through the indicator registry and
+    the case kinds, never ``apps.get_model("claims", …)``."""
+    assert _quality_get_model_calls() == []
 
 
 def test_import_linter_fails_on_planted_violations_and_passes_without_them(tmp_path):
@@ -456,9 +517,16 @@ def test_import_linter_fails_on_planted_violations_and_passes_without_them(tmp_p
         "quality/plant.py": "import hiqc.claims.selectors",  # quality
         "inspection/plant.py": "import hiqc.demo.org",  # the demo generator
         "claims/reader.py": "import hiqc.policies.demo",  # demo modules
+        "surveys/reader.py": "import hiqc.surveys.mystery.demo",  # … a sub-domain's too
         "consultations/plant.py": "import hiqc.callcentre.plant",  # a cycle …
         "callcentre/plant.py": "import hiqc.consultations.models",  # … between two apps
+        "core/plant_loop.py": "import hiqc.core.plant_back",  # a cycle inside the kernel …
+        "core/plant_back.py": "def later():\n    import hiqc.core.plant_loop",  # … in a function
     }
+    appended = {  # existing file: code added at its end (and taken out again)
+        "core/rules.py": "def later():\n    from hiqc.core import casework",  # kernel layers
+    }
+    originals = {where: (tmp_path / "hiqc" / where).read_text() for where in appended}
 
     def run() -> str:
         result = subprocess.run(
@@ -473,14 +541,117 @@ def test_import_linter_fails_on_planted_violations_and_passes_without_them(tmp_p
 
     for where, code in plants.items():
         (tmp_path / "hiqc" / where).write_text(code + "\n")
+    for where, code in appended.items():
+        (tmp_path / "hiqc" / where).write_text(originals[where] + "\n\n" + code + "\n")
     planted = run()
     for name in _contracts():
         assert f"{name} BROKEN" in planted, (name, planted)
+    assert "hiqc.surveys.reader -> hiqc.surveys.mystery.demo" in planted, planted
 
     for where in plants:
         (tmp_path / "hiqc" / where).unlink()
+    for where, original in originals.items():
+        (tmp_path / "hiqc" / where).write_text(original)
     clean = run()
     assert f"Contracts: {len(_contracts())} kept, 0 broken." in clean, clean
+
+
+# --- no import cycle inside the kernel (issue 15 §7) ---------------------------------------------
+
+
+def _child_of(package: str, module: str) -> str | None:
+    """The child of ``package`` that ``module`` is or lies in (None outside ``package``)."""
+    if not module.startswith(package + "."):
+        return None
+    return package + "." + module[len(package) + 1 :].split(".", 1)[0]
+
+
+def import_cycles(graph, package: str) -> dict[tuple[str, ...], list[str]]:
+    """The import cycles among the children of ``package`` (a subpackage counts as one), imports
+    inside functions included: each cycle's members → the import lines that close it."""
+    edges: dict[str, set[str]] = {c: set() for c in graph.find_children(package)}
+    lines: dict[tuple[str, str], list[str]] = {}
+    for module in graph.find_descendants(package):
+        importer = _child_of(package, module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            target = _child_of(package, imported)
+            if importer is None or target is None or target == importer:
+                continue
+            edges[importer].add(target)
+            lines.setdefault((importer, target), []).extend(
+                f"{module}:{d['line_number']} {d['line_contents']}"
+                for d in graph.get_import_details(importer=module, imported=imported)
+            )
+    # Tarjan's strongly connected components: a component of more than one child is a cycle.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: dict[tuple[str, ...], list[str]] = {}
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(edges[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            members = []
+            while not members or members[-1] != node:
+                members.append(stack.pop())
+            if len(members) > 1:
+                cycle = tuple(sorted(members))
+                cycles[cycle] = sorted(
+                    line for a in cycle for b in cycle for line in lines.get((a, b), [])
+                )
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_no_import_cycle_inside_the_kernel():
+    """The kernel's modules can be ordered in layers (docs/architecture.md §1): no cycle among
+    them, counting imports inside functions — an import moved into a function hides a cycle from
+    Python, not from this test. A low module that needs something higher gets it handed in at
+    start-up (a setter or a signal connected in CoreConfig.ready), or the thing moves down.
+    lint-imports checks the same ("No import cycle inside the kernel")."""
+    import grimp
+
+    cycles = import_cycles(grimp.build_graph("hiqc", cache_dir=None), "hiqc.core")
+    assert cycles == {}, "\n".join(line for found in cycles.values() for line in found)
+
+
+def test_the_cycle_check_catches_a_planted_cycle(tmp_path, monkeypatch):
+    """A cycle closed by an import inside a function, or through a subpackage, is found."""
+    import grimp
+
+    files = {
+        "__init__.py": "",
+        "kernel/__init__.py": "",
+        "kernel/models.py": "",
+        "kernel/rules.py": "from . import models\n",
+        "kernel/engine.py": "from . import rules\nfrom .store import rows\n",
+        "kernel/store/__init__.py": "",
+        "kernel/store/rows.py": "",
+    }
+    for name, code in files.items():
+        (tmp_path / "planted" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "planted" / name).write_text(code)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def cycles() -> list[tuple[str, ...]]:
+        return list(import_cycles(grimp.build_graph("planted", cache_dir=None), "planted.kernel"))
+
+    assert cycles() == []
+    (tmp_path / "planted/kernel/models.py").write_text("def later():\n    from . import engine\n")
+    assert cycles() == [("planted.kernel.engine", "planted.kernel.models", "planted.kernel.rules")]
+    (tmp_path / "planted/kernel/models.py").write_text("")
+    (tmp_path / "planted/kernel/store/rows.py").write_text("from .. import engine\n")
+    assert cycles() == [("planted.kernel.engine", "planted.kernel.store")]
 
 
 def test_every_hiqc_model_is_scoped_or_explicitly_unscoped():

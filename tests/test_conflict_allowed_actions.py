@@ -21,12 +21,13 @@ from hiqc.claims.events import EventRules, claim_events_import, claim_events_imp
 from hiqc.claims.services import KIND as CLAIM_KIND
 from hiqc.claims.workflow import WORKFLOW as CLAIM_WORKFLOW
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casework import CaseKind, case_allowed_actions, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import case_allowed_actions, case_opened, case_transition
 from hiqc.core.errors import Conflict
 from hiqc.core.workflow import Pause, Resume, Start, Stop, T, Workflow
 from hiqc.customers.services import customer_create
 from hiqc.policies.models import Policy, PolicyInsured, Product
-from hiqc.quality.services import nonconformity_open
+from hiqc.quality.nonconformities.services import nonconformity_open
 from tests.engine.models import ProbeCase
 from tests.engine.probe import DECIDE, PERM, STATES, access_probe
 

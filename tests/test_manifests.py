@@ -280,7 +280,7 @@ def test_every_app_url_module_is_included_under_its_prefix_with_its_namespace():
     includes = url_includes()
     assert ("claims/", "hiqc.claims.urls") in includes
     assert ("s/", "hiqc.surveys.public_urls") in includes
-    assert ("online-claims/", "hiqc.claims.online_urls") in includes
+    assert ("online-claims/", "hiqc.claims.online.urls") in includes
     assert reverse("claims:list") == "/claims/"
     assert reverse("quality:overview").startswith("/quality/")
     assert reverse("organisations:users") == "/organisations/users/"
@@ -311,7 +311,7 @@ def test_the_schedule_is_the_kernels_jobs_then_each_apps():
 
 
 def test_the_operations_page_lists_the_apps_jobs():
-    from hiqc.core.jobs import job_labels
+    from hiqc.core.schedule import job_labels
 
     labels = job_labels()
     assert str(labels["surveys.invitations_daily"]) == "满意度调查邀请"

@@ -205,6 +205,9 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 NINJA_PAGINATION_CLASS = "hiqc.core.pagination.Pagination"
 
 HIQC_PRODUCT_NAME = _("健康保险服务质量控制平台")
+# Read pages served from the cache while no data has changed, for at most this many seconds
+# (hiqc/core/pagecache.py). 0 = off: it needs a cache every process shares (production's Redis).
+HIQC_PAGE_CACHE_SECONDS = 0
 
 # The first-run page's install token (hiqc.organisations.firstrun), kept outside static files.
 HIQC_FIRST_RUN_TOKEN_FILE = os.environ.get(

@@ -31,6 +31,9 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
     }
 }
+# Read pages (my work, case lists and pages, the quality overview) come from that shared cache
+# while no row has changed, for at most a minute (countdowns move with the clock).
+HIQC_PAGE_CACHE_SECONDS = int(os.environ.get("HIQC_PAGE_CACHE_SECONDS", "60"))
 # Sessions stay in the database (deactivation ends them there) and are read through the cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

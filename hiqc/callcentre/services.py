@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.errors import ValidationFailed
+from hiqc.core.pagecache import data_changed
 from hiqc.organisations.selectors import root_path, unit_codes
 
 from .enums import ImportFormat, ImportSource
@@ -189,6 +190,7 @@ def _write_postgresql(payload: str, id_prefix: str, first_id: int) -> int:
     names = ", ".join(_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         raw: Any = cursor.cursor  # the psycopg 3 cursor
+        data_changed()  # the driver's cursor passes no execute wrapper
         # Inside an outer transaction (a caller's atomic block, a test) ON COMMIT DROP has not
         # fired yet for the previous chunk: drop explicitly on both sides.
         raw.execute("DROP TABLE IF EXISTS callcentre_import_tmp")

@@ -37,7 +37,7 @@ class ClaimAuditConfig(AppConfig):
         )
 
         from hiqc.claims.selectors import register_list_guard, register_read_guard
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
 
         from . import indicators  # noqa: F401  (declares claims.accuracy_rate)
         from .selectors import blind_pending_claim_ids, claim_read_guard

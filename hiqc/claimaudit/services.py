@@ -22,7 +22,8 @@ from hiqc.claims.enums import Outcome, ReasonCode
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casework import CaseKind, Source, case_allowed_actions, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import Source, case_allowed_actions, case_opened, case_transition
 from hiqc.core.errors import Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.models import CaseModel

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING, years_after
-from hiqc.core.casework import Prepared
+from hiqc.core.casekinds import Prepared
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
 

@@ -12,12 +12,12 @@ class ClaimsConfig(AppConfig):
     manifest = Manifest(
         urls=(
             ("claims/", "hiqc.claims.urls"),
-            ("online-claims/", "hiqc.claims.online_urls"),
+            ("online-claims/", "hiqc.claims.online.urls"),
         ),
         api_routers=(
             "hiqc.claims.api.router",
-            "hiqc.claims.events_api.router",
-            "hiqc.claims.online_api.router",
+            "hiqc.claims.events.api.router",
+            "hiqc.claims.online.api.router",
         ),
         permissions={
             "claims.view": _("查看理赔案件"),
@@ -81,7 +81,7 @@ class ClaimsConfig(AppConfig):
             }
         )
 
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
         from hiqc.core.deadlines import deadline_warned
 
         from . import indicators, rules  # noqa: F401  (indicators register on import)
@@ -103,7 +103,7 @@ def _register_upload_limits() -> None:
 
     from hiqc.core.bodylimit import body_limit_register
 
-    from . import online
+    from .online import services as online
 
     def hint(files: int) -> str:
         n = online.max_upload_bytes() // online.MB or 1

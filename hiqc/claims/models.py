@@ -241,4 +241,4 @@ class ClaimStep(models.Model):
         return f"{self.case_id}:{self.step}"
 
 
-from .online_models import OnlineCode  # noqa: E402,F401  (online claims, issue 5 §5)
+from .online.models import OnlineCode  # noqa: E402,F401  (online claims, issue 5 §5)

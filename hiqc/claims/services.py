@@ -25,20 +25,19 @@ from django.utils.translation import gettext_lazy
 from hiqc.core.access import Actor, object_path, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
+from hiqc.core.casekinds import CaseKind, Prepared
 from hiqc.core.casework import (
-    CaseKind,
     CaseStore,
     External,
-    Prepared,
     case_allowed_actions,
     case_opened,
     case_transition,
 )
-from hiqc.core.deadlines import BREACH_LEVEL, deadline_start
+from hiqc.core.deadlines import deadline_start
 from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.identifiers import create_numbered, is_uuid
-from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.models import BREACH_LEVEL, CaseEvent, Deadline
 from hiqc.core.rules import rule_value
 from hiqc.customers.models import Customer
 from hiqc.organisations.selectors import unit_by_code_in_scope, unit_in_scope

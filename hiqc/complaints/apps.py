@@ -50,7 +50,7 @@ class ComplaintsConfig(AppConfig):
             }
         )
 
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
 
         from . import (
             indicators,  # noqa: F401  (declares the complaint indicators)

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit, compute_due, years_after
-from hiqc.core.casework import CaseKind, case_allowed_actions, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import case_allowed_actions, case_opened, case_transition
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.models import CaseEvent, Deadline, Notification

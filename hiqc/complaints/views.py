@@ -24,6 +24,7 @@ from hiqc.core.crypto import encrypted_fields
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
+from hiqc.core.pagecache import cached_page
 from hiqc.customers.enums import Channel
 from hiqc.customers.masking import masked
 from hiqc.customers.selectors import customer_list
@@ -91,6 +92,7 @@ ACTION_HINTS: dict[str, str] = {
 
 
 @login_required
+@cached_page
 def complaint_list_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "complaints.view")
@@ -285,6 +287,7 @@ def _event_data(data: Any, causes: dict[str, str]) -> list[tuple[str, str]]:
 
 
 @login_required
+@cached_page
 def complaint_detail_page(request: HiqcRequest, complaint_id: str) -> HttpResponse:
     complaint = selectors.access_complaint(request.actor, complaint_id)
     return render(request, "complaints/detail.html", _detail_context(request, complaint))

@@ -53,7 +53,7 @@ class ConsultationsConfig(AppConfig):
             }
         )
 
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
 
         from . import indicators
         from .services import KIND, SUGGESTION_KIND

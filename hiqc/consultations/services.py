@@ -26,13 +26,8 @@ from hiqc.complaints.services import complaint_register
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit
-from hiqc.core.casework import (
-    CaseKind,
-    Source,
-    case_allowed_actions,
-    case_opened,
-    case_transition,
-)
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import Source, case_allowed_actions, case_opened, case_transition
 from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Forbidden, NotFound, ValidationFailed
 from hiqc.core.processes import process_version_in_force

@@ -7,8 +7,9 @@
   are the same ``NotFound``.
 * ``require(actor, perm, obj)`` — for actions.
 
-Roles and their permissions are declared by the organisations app (one readable matrix) and
-registered here at start-up, so the kernel imports no domain.
+Permissions and the roles that hold them are declared in each app's manifest
+(``hiqc.core.manifest``) and registered here at start-up (``register_manifest_permissions``), so
+the kernel imports no domain.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .errors import Forbidden, NotFound
+from .manifest import manifests
 
 ROOT_PATH = ""  # a grant over ROOT_PATH covers every org unit
 
@@ -49,6 +51,25 @@ def register_roles(matrix: Mapping[str, Iterable[str]], labels: Mapping[str, Any
         if unknown:
             raise ValueError(f"Role {role!r} names unknown permissions: {sorted(unknown)}")
         _ROLE_PERMISSIONS[role] = perms
+
+
+def register_manifest_permissions() -> None:
+    """Permissions and roles from every installed app's manifest (CoreConfig.ready, before any
+    other app's ready: apps may still register more the old way). A permission code declared by
+    two apps fails loudly."""
+    found = list(manifests())
+    owner: dict[str, str] = {}
+    for label, manifest in found:
+        for code in manifest.permissions:
+            if code in owner:
+                raise ValueError(f"permission {code!r} of {label!r} is {owner[code]!r}'s")
+            owner[code] = label
+        register_permissions(manifest.permissions)
+    held: dict[str, set[str]] = {}
+    for _label, manifest in found:
+        for role, codes in manifest.roles.items():
+            held.setdefault(str(role), set()).update(codes)
+    register_roles(held, {})  # labels: the organisations app (its Role enum)
 
 
 def role_permissions(role: str) -> frozenset[str]:

@@ -19,14 +19,26 @@ class CoreConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from .manifest import register_manifests
+        from .access import register_manifest_permissions
+        from .navigation import register_manifest_navigation
 
-        register_manifests()  # every app's permissions, roles and menu entries
+        register_manifest_permissions()  # every app's permissions and roles
+        register_manifest_navigation()  # every app's menu sections and entries
         from . import checks, indicators, schedule  # noqa: F401  (checks, indicators, periodic jobs)
         from .deadlines import deadline_warned
-        from .notifications import on_deadline_warned
+        from .notifications import on_deadline_warned, set_email_sender
+        from .tasks import notification_email_task
 
+        # The deadlines and the jobs sit above the notifications: wired here, not imported there.
         deadline_warned.connect(on_deadline_warned, dispatch_uid="hiqc.deadline_notifications")
+        set_email_sender(notification_email_task)
+
+        # every connection's writes raise the data generation the page cache is keyed by
+        from django.db.backends.signals import connection_created
+
+        from .pagecache import install as pagecache_install
+
+        connection_created.connect(pagecache_install, dispatch_uid="hiqc.pagecache")
 
         # Backups with verified restore (6.2.2(4), ADR 0014): the retention rule and the page.
         from django.utils.translation import gettext_noop

@@ -18,6 +18,8 @@ from typing import Any
 from django.apps import apps
 from django.utils.translation import gettext, gettext_noop
 
+from .casekinds import CASE_KINDS
+
 _LABELS: dict[str, str] = {}
 
 
@@ -34,8 +36,6 @@ def action_label(action: str) -> str:
     """The translated label of an audit action; the code itself when nothing names it."""
     if action in _LABELS:
         return gettext(_LABELS[action])
-    from .casework import CASE_KINDS
-
     kind_label, _dot, name = action.rpartition(".")
     kind = CASE_KINDS.get(kind_label)
     if kind is not None:
@@ -107,8 +107,6 @@ def finding_kind_label(kind: str) -> str:
         return gettext(_FINDING_KINDS[kind])
     clock_code, _dot, tail = kind.rpartition(".")
     if tail == "breach":
-        from .casework import CASE_KINDS
-
         for case_kind in CASE_KINDS.values():
             clock = next((c for c in case_kind.workflow.clocks if c.code == clock_code), None)
             if clock is not None:

@@ -12,8 +12,9 @@ from django.shortcuts import render
 from .access import require
 from .backup import RETENTION, backup_record_list
 from .http import HiqcRequest
-from .jobs import RETRIES, job_failures, job_labels, job_states
+from .jobs import RETRIES, job_failures, job_states
 from .rules import rule_value
+from .schedule import job_labels
 
 # System-wide configuration and its evidence: the same holders as the rules page (system
 # administrators, auditors, quality, compliance and risk).

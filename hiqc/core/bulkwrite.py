@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from .pagecache import data_changed
+
 _COPY_SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -128,6 +130,7 @@ def rendered(tables: list[Table], postgres: bool) -> list[Payload]:
 def store(payloads: list[Payload], postgres: bool) -> None:
     """Insert the rendered rows in one transaction: COPY on PostgreSQL, executemany on SQLite."""
     with transaction.atomic(), connection.cursor() as cursor:
+        data_changed()  # COPY on the driver's cursor passes no execute wrapper
         for name, columns, data in payloads:
             cols = ", ".join(f'"{c}"' for c in columns)
             if postgres:

@@ -1,7 +1,7 @@
 """The transition service pattern every case type reuses (DESIGN §4 rule 3; issue 3 §5).
 
-A domain declares a ``CaseKind`` (its model's label, workflow and ``access_<entity>`` door) and its
-services call ``case_opened`` after creating a case and ``case_transition`` for every action.
+A domain declares a ``CaseKind`` (its model's label, workflow and ``access_<entity>`` door;
+``hiqc.core.casekinds``, where the kernel's other readers look kinds up) and its services call ``case_opened`` after creating a case and ``case_transition`` for every action.
 ``case_transition`` locks the row, checks the client's version, checks the action is allowed now,
 checks permission, validates required inputs, writes the new state, applies the clocks, appends
 the event and the audit record — all in one transaction — and schedules side effects on commit.
@@ -16,66 +16,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import Actor, object_path, require
 from .audit import audit_record
+from .casekinds import CaseKind
 from .clockmath import CLOCKS, ClockMath
 from .deadlines import DeadlineError, apply_effects, case_clocks, clocks_save, deadline_new
 from .errors import Conflict, Forbidden, HiqcError, ValidationFailed
 from .models import CaseEvent, CaseModel, Deadline
-from .workflow import Clock, NotAllowed, Workflow
+from .workflow import Clock, NotAllowed
 
 Source = CaseEvent.Source
-
-
-@dataclass(frozen=True)
-class CaseKind:
-    label: str  # "<app>.<model>", also the case_type of its events and deadlines
-    workflow: Workflow
-    access: Callable[..., CaseModel]  # access_<entity>(actor, case_id, *, for_update=False)
-    on_commit: Callable[[CaseModel, str], None] | None = None  # side effects after a transition
-    name: Any = ""  # display name, e.g. _("投诉")
-    view_perm: str = ""  # the permission that lets an actor see cases of this kind in scope
-    # the permission of those who work such cases: "my work" lists the cases in their scope
-    # (others see only cases assigned to them); defaults to view_perm
-    work_perm: str = ""
-    # False: "my work" lists only the cases assigned to the actor, never by scope (a score waits
-    # for its agent, a draft for its author, a compared audit item for its reviewer)
-    work_in_scope: bool = True
-    url_for: Callable[[str], str] | None = None  # the case page
-    # Domain guard: why ``action`` cannot be taken on this case now, judged from the case's own
-    # data (not from the inputs), or None. The engine refuses a blocked action with 409 and leaves
-    # it out of ``allowed_actions`` and the page's action forms, so what is offered succeeds.
-    blocked: Callable[[CaseModel, str, Actor, datetime], str | None] | None = None
-    # The domain's own checks and changes for an action, run by the executor after the
-    # permission check: (store, case, actor, action, data, at, source) → ``Prepared``; raises
-    # with the problem (and the field) to refuse.
-    prepare: Callable[..., Prepared] | None = None
-
-    def blocked_reason(
-        self, case: CaseModel, action: str, actor: Actor, at: datetime
-    ) -> str | None:
-        return None if self.blocked is None else self.blocked(case, action, actor, at)
-
-    @property
-    def model(self) -> type[CaseModel]:
-        return apps.get_model(self.label)
-
-
-CASE_KINDS: dict[str, CaseKind] = {}
-
-
-def register_case_kind(kind: CaseKind) -> None:
-    """Make a case type visible to "my work" and notifications (call from AppConfig.ready)."""
-    CASE_KINDS[kind.label] = kind
-    if kind.url_for is not None:
-        from .notifications import register_case_url
-
-        register_case_url(kind.label, kind.url_for)
 
 
 @dataclass(frozen=True)
@@ -178,19 +132,6 @@ def case_allowed_actions(
 
 
 # --- the executor, over a store -----------------------------------------------------------------------
-
-
-@dataclass
-class Prepared:
-    """What a kind's ``prepare`` hook returns for an action it accepts: the effective time ``at``
-    (e.g. a delivery time given with the action), field ``updates`` written with the step, what the
-    event ``record``s (None: the action's inputs) and the domain's changes to make once the step is
-    written (``after``, called with the case)."""
-
-    at: datetime
-    updates: dict[str, Any] = field(default_factory=dict)
-    record: dict[str, Any] | None = None
-    after: Callable[[Any], None] | None = None
 
 
 class HeldEvent(NamedTuple):

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
@@ -12,9 +13,11 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     from .selectors import grant_unit_names
 
     actor = getattr(request, "actor", None)
-    scope_names = grant_unit_names(actor) if actor is not None else []
+    if actor is None:
+        return {"scope_names": [], "product_name": settings.HIQC_PRODUCT_NAME, "navigation": []}
+    # worked out only if the template shows them: an HTMX fragment or a bare page does not
     return {
-        "scope_names": scope_names,
+        "scope_names": SimpleLazyObject(lambda: grant_unit_names(actor)),
         "product_name": settings.HIQC_PRODUCT_NAME,
-        "navigation": navigation_for(actor, request.path) if actor is not None else [],
+        "navigation": SimpleLazyObject(lambda: navigation_for(actor, request.path)),
     }

@@ -22,15 +22,15 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from .casekinds import window_codes
 from .clockmath import CLOCKS, DeadlineError
-from .models import Deadline, DeadlineWarning
+from .models import BREACH_LEVEL, Deadline, DeadlineWarning
 from .notifications import notifications_quiet
 from .processes import warning_fractions_for
 from .workflow import Clock, Effect
 
 State = Deadline.State
 logger = logging.getLogger(__name__)
-BREACH_LEVEL = 9
 
 # Sent after commit for every warning or breach raised: sender=Deadline, deadline=, level=.
 deadline_warned = Signal()
@@ -189,14 +189,6 @@ def deadlines_sweep(now: datetime | None = None, *, batch: int = 500) -> dict[st
             break
     _windows_ended()
     return raised
-
-
-def window_codes() -> set[str]:
-    """The codes of the clocks declared ``window=True`` by a registered case kind (a right granted
-    to someone, not an obligation: its end is no breach)."""
-    from .casework import CASE_KINDS
-
-    return {c.code for k in CASE_KINDS.values() for c in k.workflow.clocks if c.window}
 
 
 def _windows_ended() -> None:

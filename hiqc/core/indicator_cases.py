@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from .access import Actor
 from .calendar import BEIJING
-from .casework import CASE_KINDS
+from .casekinds import CASE_KINDS
 from .indicators import CASES_LIMIT, INDICATORS, Counted, cases_of, next_start
 from .selectors import org_units_by_path
 

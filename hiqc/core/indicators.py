@@ -38,7 +38,7 @@ from django.utils.translation import get_language, gettext, gettext_noop
 
 from .bulkwrite import Table, rendered, store
 from .calendar import BEIJING
-from .deadlines import window_codes
+from .casekinds import window_codes
 from .models import Deadline, IndicatorValue
 
 Granularity = Literal["15min", "day", "month"]

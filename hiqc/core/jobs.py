@@ -27,19 +27,13 @@ RETRY_DELAY_SECONDS = 60
 F_ = TypeVar("F_", bound=Callable[..., Any])
 
 # Queued (not periodic) jobs recorded here, with their display names; periodic jobs carry theirs
-# in hiqc.core.schedule. Domains register theirs at start-up (AppConfig.ready).
+# in hiqc.core.schedule (``job_labels`` there lists both). Domains register theirs at start-up
+# (AppConfig.ready).
 ON_DEMAND: dict[str, Any] = {}
 
 
 def register_job(name: str, label: Any) -> None:
     ON_DEMAND[name] = label
-
-
-def job_labels() -> dict[str, Any]:
-    """Every recorded job's display name, periodic jobs first."""
-    from .schedule import SCHEDULE
-
-    return {p.name: p.label or p.name for p in SCHEDULE} | ON_DEMAND
 
 
 def recorded(name: str) -> Callable[[F_], F_]:

@@ -6,14 +6,16 @@ installed app's manifest, in ``INSTALLED_APPS`` order, and never names an app:
 * ``config/urls.py`` includes each manifest's ``urls`` (prefix → URL module, namespaced by the
   module's ``app_name``) and ``config/api.py`` adds each manifest's ``api_routers``;
 * ``hiqc.core.access`` gets each manifest's ``permissions`` (code → description) and ``roles``
-  (role name → the codes it holds, by name: every app says which roles hold its permissions);
+  (role name → the codes it holds, by name: every app says which roles hold its permissions),
+  through ``register_manifest_permissions``;
 * ``hiqc.core.schedule`` runs each manifest's ``periodic`` jobs beside the kernel's own;
 * the home page counts each manifest's ``home_counts`` (model label, permission);
 * the navigation gets each manifest's ``nav_sections`` (a section of its own, if an app needs one)
-  and ``nav`` links.
+  and ``nav`` links, through ``hiqc.core.navigation.register_manifest_navigation``.
 
 Adding a domain is one app folder and one line in ``INSTALLED_APPS``. This module imports no model
-(``apps.py`` files import it while the app registry is being populated).
+and nothing else of the kernel (``apps.py`` files import it while the app registry is being
+populated): the modules that consume the manifests read them from here, never the other way.
 """
 
 from __future__ import annotations
@@ -117,30 +119,3 @@ def periodic_jobs() -> list[Periodic]:
 
 def home_counts() -> list[HomeCount]:
     return [count for _label, manifest in manifests() for count in manifest.home_counts]
-
-
-def register_manifests() -> None:
-    """Permissions, roles and navigation from every manifest (CoreConfig.ready, before any other
-    app's ready: apps may still register more the old way)."""
-    from .access import register_permissions, register_roles
-    from .navigation import register_link, register_section
-
-    found = list(manifests())
-    owner: dict[str, str] = {}
-    for label, manifest in found:
-        for code in manifest.permissions:
-            if code in owner:
-                raise ValueError(f"permission {code!r} of {label!r} is {owner[code]!r}'s")
-            owner[code] = label
-        register_permissions(manifest.permissions)
-    held: dict[str, set[str]] = {}
-    for _label, manifest in found:
-        for role, codes in manifest.roles.items():
-            held.setdefault(str(role), set()).update(codes)
-    register_roles(held, {})  # labels: the organisations app (its Role enum)
-    for _label, manifest in found:
-        for key, title, before in manifest.nav_sections:
-            register_section(key, title, before=before)
-    for _label, manifest in found:
-        for link in manifest.nav:
-            register_link(link.section, link.url_name, link.label, link.perm)

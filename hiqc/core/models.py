@@ -157,7 +157,8 @@ class JobState(BaseModel):
 
 
 class RuleOverride(BaseModel):
-    """A configured value for a rule in hiqc.core.rules (tightening only for legal bounds)."""
+    """A configured value for a rule in hiqc.core.rules (tightening only for legal bounds). Written
+    only by ``services.rule_override_set``, which checks it against the rule's bounds."""
 
     key = models.CharField(_("规则"), max_length=80, unique=True)
     value = models.CharField(_("取值"), max_length=40)
@@ -167,21 +168,6 @@ class RuleOverride(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
-
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .rules import RULES
-
-        rule = RULES.get(self.key)
-        if rule is None:
-            raise ValidationError({"key": _("未知的规则。")})
-        try:
-            problem = rule.check(rule.parse(self.value))
-        except ValueError as exc:
-            problem = str(exc)
-        if problem:
-            raise ValidationError({"value": problem})
 
 
 class CalendarYear(BaseModel):
@@ -347,6 +333,11 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_type}:{self.case_id} {self.clock} {self.state}"
+
+
+# The ``DeadlineWarning.level`` of a breach; warnings are levels 1, 2, 3 … (hiqc.core.deadlines
+# raises them, hiqc.core.notifications tells people).
+BREACH_LEVEL = 9
 
 
 class DeadlineWarning(models.Model):

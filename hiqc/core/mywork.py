@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, overload
 
 from django.db.models import (
@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from .access import Actor, scope, scope_lookup
-from .casework import CASE_KINDS, CaseKind
+from .casekinds import CASE_KINDS, CaseKind
 from .models import CaseModel, Deadline
 
 
@@ -133,8 +133,10 @@ class WorkList:
         self._count: int | None = None
 
     def count(self) -> int:
+        # one query for every type (a UNION ALL), not one per type: the registry keeps growing
         if self._count is None:
-            self._count = sum(qs.count() for _, _, qs, _ in self._lists)
+            arms = [qs.order_by().values_list("pk") for _, _, qs, _ in self._lists]
+            self._count = arms[0].union(*arms[1:], all=True).count() if arms else 0
         return self._count
 
     def __len__(self) -> int:
@@ -155,15 +157,23 @@ class WorkList:
             stop = self.count()
         if stop <= start:
             return []
-        # the first ``stop`` keys of each type, merged: rank, due, then type and key as the ties
-        keys = sorted(
-            (rank, due or _NO_DUE, index, str(pk), kind)
-            for index, kind, _, ordered in self._lists
-            # annotations of a queryset typed by the abstract CaseModel: the stubs cannot see them
-            for pk, rank, due in ordered.values_list("pk", "work_rank", "work_due")[:stop]  # type: ignore[misc]
-        )[start:stop]
+        if not self._lists:
+            return []
+        # every type's keys in one query, ordered and cut by the database: rank, due, then the
+        # type's place in the registry and the key as the ties
+        arms = [
+            ordered.annotate(work_kind=Value(index))
+            .order_by()
+            .values_list("pk", "work_rank", "work_due", "work_kind")
+            for index, _kind, _, ordered in self._lists
+        ]
+        merged = (
+            arms[0].union(*arms[1:], all=True).order_by("work_rank", "work_due", "work_kind", "pk")
+        )
+        kinds = {index: kind for index, kind, _, _ in self._lists}
+        keys = [(str(pk), kinds[index]) for pk, _r, _d, index in merged[start:stop]]
         chosen: dict[str, list[str]] = {}
-        for *_, pk, kind in keys:
+        for pk, kind in keys:
             chosen.setdefault(kind.label, []).append(pk)
         items: dict[str, WorkItem] = {}
         for label, pks in chosen.items():
@@ -174,10 +184,7 @@ class WorkList:
             clocks = Deadline.objects.filter(case_type=label, case_id__in=pks)
             for d in clocks.exclude(state=Deadline.State.CANCELLED):
                 items[d.case_id].deadlines.append(d)
-        return [items[pk] for *_, pk, _kind in keys if pk in items]
-
-
-_NO_DUE = datetime.max.replace(tzinfo=UTC)
+        return [items[pk] for pk, _kind in keys if pk in items]
 
 
 def my_work(

@@ -7,16 +7,18 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .casework import CASE_KINDS
+from .casekinds import CASE_KINDS
 from .http import HiqcRequest
 from .models import Deadline
 from .mywork import countdown, my_work, open_states, status_codes
+from .pagecache import cached_page
 from .selectors import org_units_in_scope
 
 PER_PAGE = 50
 
 
 @login_required
+@cached_page
 def my_work_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     now = timezone.now()

@@ -8,7 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .access import Actor
-from .manifest import NavLink
+from .manifest import NavLink, manifests
 
 # Chapters of the standard, in order; a section is shown only if it has a visible link. The keys
 # name the standard's chapters, not apps: an app files its pages under the chapter they serve
@@ -40,6 +40,18 @@ def register_link(
         raise ValueError(f"Unknown navigation section {section!r}")
     if not any(link.url_name == url_name for link in _LINKS):
         _LINKS.append(NavLink(section, url_name, label, perm))
+
+
+def register_manifest_navigation() -> None:
+    """The sections and links of every installed app's manifest (CoreConfig.ready, after the
+    permissions: ``register_manifest_permissions``)."""
+    found = list(manifests())
+    for _label, manifest in found:
+        for key, title, before in manifest.nav_sections:
+            register_section(key, title, before=before)
+    for _label, manifest in found:
+        for link in manifest.nav:
+            register_link(link.section, link.url_name, link.label, link.perm)
 
 
 def navigation_for(actor: Actor | None, current_path: str) -> list[dict]:

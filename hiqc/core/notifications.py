@@ -5,6 +5,10 @@ production) unless the user switched e-mail off for that kind. A deadline warnin
 case's assignee (to the supervisors when nobody is assigned); a breach goes to the assignee, the
 supervisor role over the case's org unit and the quality lead. Who holds those roles is answered by
 the organisations app through ``set_recipient_resolver`` (the kernel imports no domain).
+
+This module sits below the deadlines and the jobs and imports neither: warnings and breaches arrive
+as ``hiqc.core.deadlines.deadline_warned`` (``on_deadline_warned``, connected in CoreConfig.ready),
+and the e-mail copies go out through the queued job CoreConfig.ready hands to ``set_email_sender``.
 """
 
 from __future__ import annotations
@@ -22,14 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .calendar import BEIJING
-from .models import Deadline, Notification
+from .casekinds import CASE_KINDS, case_url, clock_declared
+from .models import BREACH_LEVEL, Deadline, Notification
 
 Kind = Notification.Kind
 SUPERVISOR = "supervisor"
 QUALITY = "quality_department"  # the escalation purpose: the quality department, not an app
 
 _resolver: Callable[[str, str], list[Any]] | None = None
-_case_urls: dict[str, Callable[[str], str]] = {}
+_email_sender: Callable[[list[int]], Any] | None = None
 
 
 def set_recipient_resolver(resolver: Callable[[str, str], list[Any]]) -> None:
@@ -39,8 +44,12 @@ def set_recipient_resolver(resolver: Callable[[str, str], list[Any]]) -> None:
     _resolver = resolver
 
 
-def register_case_url(case_type: str, url_for: Callable[[str], str]) -> None:
-    _case_urls[case_type] = url_for
+def set_email_sender(sender: Callable[[list[int]], Any]) -> None:
+    """``sender(notification_ids)`` sends the e-mail copies of new inbox rows; ``notify`` calls it
+    after the commit. CoreConfig.ready sets the queued job (``hiqc.core.tasks``); unset, no
+    e-mail is sent."""
+    global _email_sender
+    _email_sender = sender
 
 
 _HOLDERS: dict[tuple[str, str], tuple[float, list[Any]]] = {}
@@ -116,10 +125,9 @@ def notify(
                 )
         except IntegrityError:
             continue
-    if created:
-        from .tasks import notification_email_task
-
-        transaction.on_commit(lambda: notification_email_task(created))
+    if created and _email_sender is not None:
+        send = _email_sender
+        transaction.on_commit(lambda: send(created))
     return created
 
 
@@ -136,10 +144,7 @@ def _assignee_id(deadline: Deadline) -> Any:
 
 
 def _is_window(deadline: Deadline) -> bool:
-    from .casework import CASE_KINDS
-
-    kind = CASE_KINDS.get(deadline.case_type)
-    clock = kind.workflow.clock_map.get(deadline.clock) if kind is not None else None
+    clock = clock_declared(deadline.case_type, deadline.clock)
     return clock is not None and clock.window
 
 
@@ -150,16 +155,13 @@ def on_deadline_warned(
     (``quiet``: raised inside ``notifications_suppressed``, whenever the commit happens)."""
     if quiet:
         return
-    from .deadlines import BREACH_LEVEL
-
     assignee = _assignee_id(deadline)
     due = timezone.localtime(deadline.due_at, BEIJING)
     due_text = (
         f"{deadline.last_day:%Y-%m-%d} 24:00" if deadline.last_day else f"{due:%Y-%m-%d %H:%M}"
     )
-    url_for = _case_urls.get(deadline.case_type)
     common = {
-        "url": url_for(deadline.case_id) if url_for else "",
+        "url": case_url(deadline.case_type, deadline.case_id),
         "case_type": deadline.case_type,
         "case_id": deadline.case_id,
         "dedupe_key": f"deadline:{deadline.pk}:{deadline.restarts}:{level}",
@@ -195,8 +197,6 @@ def on_deadline_warned(
 def daily_digest(now: datetime | None = None) -> int:
     """One inbox message per assignee with open cases: how many are breached and how many fall due
     within two days. Idempotent per day (dedupe key); returns the number of messages created."""
-    from .casework import CASE_KINDS
-
     now = now or timezone.now()
     today = timezone.localtime(now, BEIJING).date()
     soon = now + timedelta(days=2)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from .access import Actor, role_codes, role_label, role_permissions
 from .calendar import BEIJING, Unit
-from .casework import CASE_KINDS
+from .casekinds import CASE_KINDS
 from .errors import Forbidden, ValidationFailed
 from .forms import UNIT_CHOICES
 from .http import HiqcRequest

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .casework import CaseKind
+from .casekinds import CaseKind
 
 END = "<!-- /generated -->"
 

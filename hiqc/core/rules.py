@@ -109,7 +109,9 @@ def register_rules(*rules: Rule) -> None:
 
 
 def rule_value(key: str) -> Any:
-    from .models import RuleOverride  # local: models import nothing from here
+    # local, not for a cycle (models import nothing from here): the declarations above stay
+    # importable without the app registry, as hiqc.core.calendar is
+    from .models import RuleOverride
 
     rule = RULES[key]
     override = RuleOverride.objects.filter(key=key).values_list("value", flat=True).first()

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from .jobs import RETRIES, RETRY_DELAY_SECONDS, recorded
+from .jobs import ON_DEMAND, RETRIES, RETRY_DELAY_SECONDS, recorded
 from .manifest import BEIJING_UTC_OFFSET_HOURS, Periodic, daily_beijing, periodic_jobs
 
 __all__ = ["BEIJING_UTC_OFFSET_HOURS", "KERNEL_SCHEDULE", "SCHEDULE", "TASKS", "Periodic",
-           "daily_beijing"]  # fmt: skip
+           "daily_beijing", "job_labels"]  # fmt: skip
 
 # The kernel's own jobs; each app's come from its manifest (``Manifest.periodic``).
 KERNEL_SCHEDULE: list[Periodic] = [
@@ -75,6 +75,13 @@ if len(set(_names)) != len(_names):
     raise ValueError(
         f"periodic job names declared twice: {sorted(n for n in _names if _names.count(n) > 1)}"
     )
+
+
+def job_labels() -> dict[str, Any]:
+    """Every recorded job's display name: the periodic jobs first, then the queued ones
+    (``hiqc.core.jobs.register_job``)."""
+    return {p.name: p.label or p.name for p in SCHEDULE} | ON_DEMAND
+
 
 TASKS: dict[str, Any] = {}
 

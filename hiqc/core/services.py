@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from .access import Actor, require, role_codes
 from .audit import audit_record, verify_chain
 from .calendar import clear_year_cache, parse_holiday_file
+from .casekinds import CASE_KINDS
 from .crypto import PREFIX, decrypt, encrypt, encrypted_fields, keyring
 from .errors import Forbidden, ValidationFailed
 from .models import (
@@ -203,8 +204,6 @@ def process_version_publish(
 ) -> ProcessVersion:
     """Publish the next version of a process's parameters for an org subtree ("" = everywhere).
     Running clocks keep the thresholds they started with."""
-    from .casework import CASE_KINDS
-
     allowed = (
         actor.can_globally("process.manage")
         if not org_path

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
 from . import services
+from .access import Actor
+from .backup import backup_scheduled
+from .calendar import BEIJING
+from .deadlines import deadlines_sweep
+from .indicators import align, indicators_compute, next_start
+from .notifications import daily_digest
 
 
 def audit_verify_job() -> dict:
@@ -17,32 +26,22 @@ def sessions_clear_job() -> dict:
 
 def deadlines_sweep_job() -> dict:
     """Raise due warnings and breaches (every minute; catch-up safe and idempotent)."""
-    from .deadlines import deadlines_sweep
-
     return deadlines_sweep()
 
 
 @db_task()
 def notification_email_task(notification_ids: list[int]) -> int:
-    """E-mail copies of inbox rows (ids only), honouring each user's preference."""
+    """E-mail copies of inbox rows (ids only), honouring each user's preference (the sender
+    ``hiqc.core.notifications.notify`` calls after the commit: CoreConfig.ready sets it)."""
     return services.notification_emails_send(notification_ids)
 
 
 def daily_digest_job() -> dict:
-    from .notifications import daily_digest
-
     return {"messages": daily_digest()}
 
 
 def indicators_daily_job() -> dict:
     """Yesterday by day, and the months it touches, for every declared indicator (idempotent)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from .calendar import BEIJING
-    from .indicators import align, indicators_compute, next_start
-
     today = align(timezone.now().astimezone(BEIJING), "day")
     yesterday = today - timedelta(days=1)
     days = indicators_compute(granularity="day", start=yesterday, end=today)
@@ -55,7 +54,4 @@ def indicators_daily_job() -> dict:
 
 def backup_daily_job() -> dict:
     """Back up the database (encrypted, with its manifest), then apply backup.retention_days."""
-    from .access import Actor
-    from .backup import backup_scheduled
-
     return backup_scheduled(actor=Actor.system("core.backup_daily"))

@@ -54,7 +54,7 @@ class InspectionConfig(AppConfig):
             }
         )
 
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
         from hiqc.core.deadlines import window_ended
 
         from . import indicators  # noqa: F401  (declares the QA indicators)

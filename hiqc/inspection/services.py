@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, compute_due
-from hiqc.core.casework import CaseKind, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import case_opened, case_transition
 from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent, Deadline

@@ -14,8 +14,15 @@ from hiqc.core.casework import case_representation
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut
 
-from . import nc_selectors, plan_selectors
-from .plans import PLAN_KIND, access_plan, action_add, plan_act, plan_create, plan_effect
+from .nonconformities import selectors as nc_selectors
+from .nonconformities.services import (
+    KIND,
+    access_nonconformity,
+    nonconformity_act,
+    nonconformity_open,
+)
+from .plans import selectors as plan_selectors
+from .plans.services import PLAN_KIND, access_plan, action_add, plan_act, plan_create, plan_effect
 from .schemas import (
     ImprovementPlanOut,
     MeasureIn,
@@ -25,7 +32,6 @@ from .schemas import (
     PlanCaseOut,
     PlanIn,
 )
-from .services import KIND, access_nonconformity, nonconformity_act, nonconformity_open
 from .workflow import VIEW
 
 router = Router(tags=["quality"])

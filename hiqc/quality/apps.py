@@ -66,10 +66,10 @@ class QualityConfig(AppConfig):
             }
         )
 
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
 
-        from .plans import PLAN_KIND
-        from .services import KIND
+        from .nonconformities.services import KIND
+        from .plans.services import PLAN_KIND
 
         register_case_kind(KIND)
         register_case_kind(PLAN_KIND)

@@ -12,7 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hiqc.core.casework import CaseKind, RefusedAction, case_events
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import RefusedAction, case_events
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.workflow import Workflow

@@ -16,8 +16,8 @@ from hiqc.core.models import IndicatorValue
 from hiqc.organisations.models import OrgUnit, User
 
 from .models import ImprovementPlan, Nonconformity
-from .plans import action_add, action_done, plan_act, plan_create
-from .services import nonconformities_detect
+from .nonconformities.services import nonconformities_detect
+from .plans.services import action_add, action_done, plan_act, plan_create
 
 DAYS = 366
 

@@ -21,7 +21,7 @@ from hiqc.organisations.models import OrgUnit
 from .enums import NCStatus, PlanStatus
 from .models import ImprovementPlan, Nonconformity
 from .monitoring import Tile, tiles
-from .plans import plan_effect
+from .plans.services import plan_effect
 
 
 @dataclass

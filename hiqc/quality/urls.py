@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import nc_views, plan_views, views
+from . import views
+from .nonconformities import views as nc_views
+from .plans import views as plan_views
 
 app_name = "quality"
 

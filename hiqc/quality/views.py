@@ -19,6 +19,7 @@ from hiqc.core.calendar import BEIJING
 from hiqc.core.http import HiqcRequest
 from hiqc.core.indicator_cases import cases_behind, period_bounds, supported
 from hiqc.core.indicators import INDICATORS
+from hiqc.core.pagecache import cached_page
 
 from . import selectors
 from .monitoring import (
@@ -53,6 +54,7 @@ def _choices(request: HiqcRequest) -> tuple[Any, str, int]:
 
 
 @login_required
+@cached_page
 def overview_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, VIEW)

@@ -82,10 +82,10 @@ class SurveysConfig(AppConfig):
             }
         )
 
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
 
         from . import indicators  # noqa: F401  (declares the satisfaction indicators)
-        from .mystery import SCENARIO_KIND, VISIT_KIND
+        from .mystery.services import SCENARIO_KIND, VISIT_KIND
         from .questionnaires import QUESTIONNAIRE_KIND
         from .rules import register_rules
         from .services import PLAN_KIND

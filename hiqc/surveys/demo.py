@@ -36,7 +36,7 @@ from .enums import Delivery, InvitationStatus, QuestionKind, ResponseMode
 from .frames import Candidate, frame_candidates
 from .indicators import INDICATORS
 from .models import Invitation, Question, Questionnaire, SurveyPlan, SurveyResponse
-from .mystery_demo import mystery_demo_load
+from .mystery.demo import mystery_demo_load
 from .questionnaires import questionnaire_create, questionnaire_publish
 from .services import (
     PLAN_KIND,

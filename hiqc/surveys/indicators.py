@@ -32,7 +32,7 @@ from hiqc.core.indicators import (
 
 from .enums import InvitationStatus
 from .models import Invitation, SurveyResponse
-from .mystery_models import MysteryVisit, VisitStatus
+from .mystery.models import MysteryVisit, VisitStatus
 
 SOURCE = gettext_noop("本平台满意度调查（调查邀请、答卷）")
 QUALITY = "quality_lead"  # the quality department answers for the survey figures

@@ -285,4 +285,4 @@ class OptOut(BaseModel):
         return str(self.customer_id)
 
 
-from .mystery_models import MysteryItem, MysteryScenario, MysteryScore, MysteryVisit  # noqa: E402,F401  (mystery shopping, issue 6 §4)
+from .mystery.models import MysteryItem, MysteryScenario, MysteryScore, MysteryVisit  # noqa: E402,F401  (mystery shopping, issue 6 §4)

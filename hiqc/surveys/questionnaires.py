@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
-from hiqc.core.casework import CaseKind, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import case_opened, case_transition
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.models import CaseEvent, CaseModel
 

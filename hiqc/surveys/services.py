@@ -42,7 +42,8 @@ from django.views.decorators.debug import sensitive_variables
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casework import CaseKind, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import case_opened, case_transition
 from hiqc.core.crypto import encrypt, keyed_hash
 from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.stats import allocate, sample_size

@@ -7,7 +7,7 @@ def invitations_daily_job() -> dict:
     """Invite for every active plan the cases whose event is due, expire and remind, delete what
     is past its plan's retention, and start the result clock of the mystery-shopping visits whose
     planned date has come."""
-    from .mystery import result_clocks_start
+    from .mystery.services import result_clocks_start
     from .services import answers_purge, invitations_issue, invitations_remind_and_expire
 
     report = invitations_issue()

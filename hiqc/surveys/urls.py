@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import interview_views, mystery_views, views
+from . import interview_views, views
+from .mystery import views as mystery_views
 
 app_name = "surveys"
 

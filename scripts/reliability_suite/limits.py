@@ -12,9 +12,9 @@ account's row and audit trail are read from the database after each batch:
 5. the lock's end (its ``locked_until`` moved into the past in the database, instead of waiting)
    → one typo counts from zero and does not lock; the right password signs in.
 
-Rate limits of the public online claim (``hiqc/claims/online.py`` LIMITS, as configured on the
-stack): the suite empties the counters in Redis, then sends more requests at once than a bucket
-allows; exactly the limit must pass (one shared counter), the rest get 429. Buckets: one-time
+Rate limits of the public online claim (``hiqc/claims/online/services.py`` LIMITS, as configured
+on the stack): the suite empties the counters in Redis, then sends more requests at once than a
+bucket allows; exactly the limit must pass (one shared counter), the rest get 429. Buckets: one-time
 codes per address (each request with its own policy number and a forged ``X-Forwarded-For``,
 which an untrusted client cannot use to escape), one-time codes per policy number, and code
 checks per address. A limit that does not hold (e.g. a per-process cache) is a failure.

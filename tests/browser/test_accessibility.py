@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import cache
 
 from conftest import PASSWORD
-from hiqc.claims.tests import online_support
-from hiqc.claims.tests.online_support import HOLDER_ID, last_code
+from hiqc.claims.online.tests import support as online_support
+from hiqc.claims.online.tests.support import HOLDER_ID, last_code
 
 from .axe import serious_violations
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.cache import cache
 
 from conftest import PASSWORD
-from hiqc.claims import online
-from hiqc.claims.tests import online_support
-from hiqc.claims.tests.online_support import HOLDER_ID, PDF, last_code
+from hiqc.claims.online import services as online
+from hiqc.claims.online.tests import support as online_support
+from hiqc.claims.online.tests.support import HOLDER_ID, PDF, last_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 family = online_support.family  # the fixture: a policy with a holder and an insured child

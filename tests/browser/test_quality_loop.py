@@ -33,7 +33,7 @@ def test_from_a_red_tile_to_an_improvement_plan(live_server, browser_page, org, 
     from playwright.sync_api import expect
 
     from hiqc.quality.models import ImprovementPlan, Nonconformity
-    from hiqc.quality.services import nonconformities_detect
+    from hiqc.quality.nonconformities.services import nonconformities_detect
 
     now = timezone.now().astimezone(BEIJING)
     last = align(align(now, "month") - timedelta(days=1), "month")

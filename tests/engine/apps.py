@@ -7,7 +7,7 @@ class EngineTestConfig(AppConfig):
     verbose_name = "Case-engine probe (tests only)"
 
     def ready(self) -> None:
-        from hiqc.core.casework import register_case_kind
+        from hiqc.core.casekinds import register_case_kind
 
         from .probe import KIND
 

@@ -9,7 +9,8 @@ from django.db import transaction
 
 from hiqc.core.access import Actor, get_in_scope
 from hiqc.core.calendar import Unit
-from hiqc.core.casework import CaseKind, case_opened
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import case_opened
 from hiqc.core.workflow import Clock, Extend, Pause, Restart, Resume, Start, Stop, T, Workflow
 
 from .models import ProbeCase

@@ -11,9 +11,9 @@ from django.db import connection
 
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_events, case_transition
-from hiqc.core.deadlines import BREACH_LEVEL, deadlines_sweep
+from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from hiqc.core.models import CaseEvent, Deadline, DeadlineWarning
+from hiqc.core.models import BREACH_LEVEL, CaseEvent, Deadline, DeadlineWarning
 
 from .probe import KIND, probe_create
 

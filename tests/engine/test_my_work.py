@@ -99,7 +99,7 @@ def test_my_work_lists_the_cases_a_reader_may_only_view_only_when_assigned(actor
     """A kind's work_perm decides whose queue holds the unassigned cases of a scope."""
     from dataclasses import replace
 
-    from hiqc.core.casework import CASE_KINDS
+    from hiqc.core.casekinds import CASE_KINDS
     from hiqc.core.mywork import my_work
 
     from .probe import KIND, probe_create
@@ -162,8 +162,8 @@ def test_a_kind_worked_by_its_assignees_lists_no_case_by_scope(actors, cases, mo
     not the cases in their scope."""
     from dataclasses import replace
 
-    from hiqc.core import casework
+    from hiqc.core import casekinds
 
-    monkeypatch.setitem(casework.CASE_KINDS, KIND.label, replace(KIND, work_in_scope=False))
+    monkeypatch.setitem(casekinds.CASE_KINDS, KIND.label, replace(KIND, work_in_scope=False))
 
     assert titles(my_work(actors["agent"], case_type=KIND.label)) == ["上海案件"]

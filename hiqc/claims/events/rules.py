@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casework import BatchStore, CaseKind, External, HeldEvent, case_execute
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import BatchStore, External, HeldEvent, case_execute
 from hiqc.core.clockmath import ClockMath
 from hiqc.core.errors import Conflict, NotFound
 from hiqc.core.identifiers import is_uuid

@@ -13,9 +13,9 @@ import time_machine
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_allowed_actions
-from hiqc.core.deadlines import BREACH_LEVEL, deadlines_sweep
+from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.errors import Conflict, NotFound
-from hiqc.core.models import CaseEvent, Deadline, DeadlineWarning, Notification
+from hiqc.core.models import BREACH_LEVEL, CaseEvent, Deadline, DeadlineWarning, Notification
 from hiqc.core.mywork import my_work
 from hiqc.inspection import selectors, services
 from hiqc.inspection.models import InspectionTask

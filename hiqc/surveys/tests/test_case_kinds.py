@@ -14,7 +14,8 @@ from django.test import Client
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casework import CASE_KINDS, case_allowed_actions, case_events
+from hiqc.core.casekinds import CASE_KINDS
+from hiqc.core.casework import case_allowed_actions, case_events
 from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import Deadline, Notification
@@ -23,7 +24,9 @@ from hiqc.organisations.enums import Role
 from hiqc.organisations.models import Membership, User
 from hiqc.organisations.services import actor_for_user
 from hiqc.surveys.enums import PlanStatus, QuestionKind, QuestionnaireStatus
-from hiqc.surveys.mystery import (
+from hiqc.surveys.mystery.models import ScenarioStatus, VisitStatus
+from hiqc.surveys.mystery.selectors import access_visit
+from hiqc.surveys.mystery.services import (
     SCENARIO_KIND,
     VISIT_KIND,
     result_clocks_start,
@@ -34,9 +37,7 @@ from hiqc.surveys.mystery import (
     visit_cancel,
     visit_record,
 )
-from hiqc.surveys.mystery_models import ScenarioStatus, VisitStatus
-from hiqc.surveys.mystery_selectors import access_visit
-from hiqc.surveys.mystery_workflow import RESULT
+from hiqc.surveys.mystery.workflow import RESULT
 from hiqc.surveys.questionnaires import (
     QUESTIONNAIRE_KIND,
     question_add,

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hiqc.core.casework import CASE_KINDS
+from hiqc.core.casekinds import CASE_KINDS
 from hiqc.core.processdocs import doc_path, sync
 
 

@@ -1,0 +1,95 @@
+"""Case kinds: what a domain declares about a case type, and the registry of them (issue 3 §5).
+
+A domain declares a ``CaseKind`` (its model's label, workflow and ``access_<entity>`` door, its
+pages and its guards) and registers it from ``AppConfig.ready``. The engine
+(``hiqc.core.casework``) executes a kind's actions; the kernel's other readers — deadlines,
+notifications, indicators, "my work", process versions, the audit labels — look kinds up here.
+This module sits below all of them and imports none: declarations and look-ups only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+
+from .access import Actor
+from .models import CaseModel
+from .workflow import Clock, Workflow
+
+
+@dataclass
+class Prepared:
+    """What a kind's ``prepare`` hook returns for an action it accepts: the effective time ``at``
+    (e.g. a delivery time given with the action), field ``updates`` written with the step, what the
+    event ``record``s (None: the action's inputs) and the domain's changes to make once the step is
+    written (``after``, called with the case)."""
+
+    at: datetime
+    updates: dict[str, Any] = field(default_factory=dict)
+    record: dict[str, Any] | None = None
+    after: Callable[[Any], None] | None = None
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    label: str  # "<app>.<model>", also the case_type of its events and deadlines
+    workflow: Workflow
+    access: Callable[..., CaseModel]  # access_<entity>(actor, case_id, *, for_update=False)
+    on_commit: Callable[[CaseModel, str], None] | None = None  # side effects after a transition
+    name: Any = ""  # display name, e.g. _("投诉")
+    view_perm: str = ""  # the permission that lets an actor see cases of this kind in scope
+    # the permission of those who work such cases: "my work" lists the cases in their scope
+    # (others see only cases assigned to them); defaults to view_perm
+    work_perm: str = ""
+    # False: "my work" lists only the cases assigned to the actor, never by scope (a score waits
+    # for its agent, a draft for its author, a compared audit item for its reviewer)
+    work_in_scope: bool = True
+    url_for: Callable[[str], str] | None = None  # the case page (notifications link to it)
+    # Domain guard: why ``action`` cannot be taken on this case now, judged from the case's own
+    # data (not from the inputs), or None. The engine refuses a blocked action with 409 and leaves
+    # it out of ``allowed_actions`` and the page's action forms, so what is offered succeeds.
+    blocked: Callable[[CaseModel, str, Actor, datetime], str | None] | None = None
+    # The domain's own checks and changes for an action, run by the executor after the
+    # permission check: (store, case, actor, action, data, at, source) → ``Prepared``; raises
+    # with the problem (and the field) to refuse.
+    prepare: Callable[..., Prepared] | None = None
+
+    def blocked_reason(
+        self, case: CaseModel, action: str, actor: Actor, at: datetime
+    ) -> str | None:
+        return None if self.blocked is None else self.blocked(case, action, actor, at)
+
+    @property
+    def model(self) -> type[CaseModel]:
+        return apps.get_model(self.label)
+
+
+CASE_KINDS: dict[str, CaseKind] = {}
+
+
+def register_case_kind(kind: CaseKind) -> None:
+    """Make a case type visible to "my work", notifications and the other kernel readers (call
+    from AppConfig.ready)."""
+    CASE_KINDS[kind.label] = kind
+
+
+def case_url(case_type: str, case_id: str) -> str:
+    """The page of a case, or "" when its kind declares none (or is not registered)."""
+    kind = CASE_KINDS.get(case_type)
+    return kind.url_for(case_id) if kind is not None and kind.url_for is not None else ""
+
+
+def clock_declared(case_type: str, code: str) -> Clock | None:
+    """The clock ``code`` as the case type's workflow declares it (None if it does not)."""
+    kind = CASE_KINDS.get(case_type)
+    return kind.workflow.clock_map.get(code) if kind is not None else None
+
+
+def window_codes() -> set[str]:
+    """The codes of the clocks declared ``window=True`` by a registered case kind (a right granted
+    to someone, not an obligation: its end is no breach)."""
+    return {c.code for k in CASE_KINDS.values() for c in k.workflow.clocks if c.window}
