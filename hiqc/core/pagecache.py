@@ -10,8 +10,8 @@ the clock, not with the data).
 
 How writes are seen: every database connection of every process (web workers, the job consumer,
 management commands) gets an execute wrapper when it is opened (``install``). An ``INSERT``,
-``UPDATE`` or ``DELETE`` (except on the session table: a session's last-seen time is not data a
-page shows) raises the generation when its transaction commits. Bulk paths that write with
+``UPDATE`` or ``DELETE`` (except on the session table and the periodic jobs' bookkeeping, which no
+cached page shows) raises the generation when its transaction commits. Bulk paths that write with
 ``COPY`` on the raw driver call ``data_changed`` themselves (``core.bulkwrite``, the call import).
 
 What is never served from the cache or stored in it:
@@ -49,8 +49,13 @@ from django.middleware.csrf import get_token
 GENERATION_KEY = "hiqc:data-generation"
 logger = logging.getLogger(__name__)
 _WRITE = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
-# tables whose writes change nothing a page shows
-_IGNORED = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?django_session"?', re.I)
+# Tables whose writes change nothing a cached page shows: a session's last-seen time, and the
+# bookkeeping every periodic run leaves (shown only on /healthz and the operations page, which
+# are never cached) — else the per-minute jobs would empty the cache every minute.
+_IGNORED = re.compile(
+    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?:django_session|core_jobstate|core_jobrun)"?\b',
+    re.IGNORECASE,
+)
 # where a page carries the token: the forms' hidden field and HTMX's request headers
 _CSRF_FIELD = re.compile(
     rb'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})"'
@@ -125,10 +130,10 @@ def _key(request: HttpRequest) -> str:
         str(request.user.pk),
         getattr(request, "LANGUAGE_CODE", ""),
         request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Target", ""),
         request.get_full_path(),
     ]
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"hiqc:page:{generation()}:{digest}"
+    return "hiqc:page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _with_token(request: HttpRequest, body: bytes) -> bytes:
@@ -149,14 +154,16 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             or _has_messages(request)
         ):
             return view(request, *args, **kwargs)
-        try:
-            key = _key(request)
-            hit = cache.get(key)
+        key = _key(request)
+        try:  # the generation and the page in one round trip
+            got = cache.get_many([GENERATION_KEY, key])
         except Exception as exc:  # the cache is down: render the page as if there were none
             logger.warning("page cache: not read (%s)", type(exc).__name__)
             return view(request, *args, **kwargs)
-        if hit is not None:
-            content_type, body = hit
+        current = int(got.get(GENERATION_KEY) or 0)
+        hit = got.get(key)
+        if hit is not None and hit[0] == current:  # rendered since the last committed write
+            _generation, content_type, body = hit
             return HttpResponse(_with_token(request, body), content_type=content_type)
         token = _wrote.set(False)
         try:
@@ -177,7 +184,10 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             if match:
                 body = body.replace(match.group(1), _CSRF_SENTINEL)
             try:
-                cache.set(key, (response["Content-Type"], body), settings.HIQC_PAGE_CACHE_SECONDS)
+                # under the generation read before the view ran: a write that committed while it
+                # rendered leaves the page already stale
+                value = (current, response["Content-Type"], body)
+                cache.set(key, value, settings.HIQC_PAGE_CACHE_SECONDS)
             except Exception as exc:
                 logger.warning("page cache: not stored (%s)", type(exc).__name__)
         return response

@@ -189,3 +189,20 @@ def test_a_cache_outage_renders_the_page(personas, monkeypatch):
     response = _client(personas["quality_lead"]).get("/my-work/")
     assert response.status_code == 200
     assert "我的待办" in response.content.decode()
+
+
+@ON
+def test_a_periodic_run_that_changed_nothing_keeps_the_cache(transactional_db, personas):
+    # Given a job that ran and wrote nothing but its own bookkeeping (JobState, JobRun)
+    from hiqc.core.jobs import recorded
+
+    before = pagecache.generation()
+    recorded("test.noop")(lambda: {"changed": 0})()
+
+    def failing() -> None:
+        raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        recorded("test.fails")(failing)()
+    # Then the cached pages stay: nothing they show has changed
+    assert pagecache.generation() == before
