@@ -24,7 +24,7 @@ HUEY = {
 # HIQC_CACHE_URL defaults to Huey's Redis (REDIS_URL); the keys carry their own prefix.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "hiqc.core.rediscache.RedisCache",
         "LOCATION": os.environ.get("HIQC_CACHE_URL", REDIS_URL),
         "KEY_PREFIX": "hiqc-cache",
         "TIMEOUT": 300,

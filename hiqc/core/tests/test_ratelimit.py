@@ -25,7 +25,7 @@ from hiqc.core.ratelimit import RateLimited, _cache_key, rate_check
 REDIS_URL = os.environ.get("HIQC_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 REDIS_CACHE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "hiqc.core.rediscache.RedisCache",  # as in production
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "hiqc-test",
     }
