@@ -175,6 +175,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response.status_code == 200
             and not wrote
             and not response.streaming
+            and not response.cookies  # only the body is kept: a view's own cookie would be lost
             and not response.has_header("Content-Disposition")
         ):
             if hasattr(response, "render") and callable(response.render):
