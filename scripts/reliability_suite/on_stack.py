@@ -37,7 +37,7 @@ def _branch_prefix(path: str) -> str:
 
 def prepare(payload: dict[str, Any]) -> dict[str, Any]:
     from hiqc.claims.online.services import limit
-    from hiqc.core.casework import CASE_KINDS
+    from hiqc.core.casekinds import CASE_KINDS
     from hiqc.organisations.models import OrgUnit, User
 
     branches = {
