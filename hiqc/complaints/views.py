@@ -98,7 +98,8 @@ def complaint_list_page(request: HiqcRequest) -> HttpResponse:
     require(actor, "complaints.view")
     units = list(selectors.units_in_view(actor))
     form = ComplaintFilterForm(request.GET or None, units=units)
-    f: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad filter is shown beside its field; the valid ones still apply
+    f: dict[str, Any] = getattr(form, "cleaned_data", {})
     qs = selectors.complaint_list(
         actor,
         q=f.get("q") or "",

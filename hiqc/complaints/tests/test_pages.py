@@ -106,6 +106,21 @@ def test_the_list_shows_the_clock_of_each_complaint(personas, org, customer):
     assert Complaint.objects.get().reference in page and "剩 " in page
 
 
+def test_a_bad_list_filter_is_shown_at_its_field_and_the_good_ones_still_apply(
+    personas, org, customer
+):
+    # Given one registered complaint
+    client = login(personas, "handler")
+    client.post("/complaints/new/", form(org, customer))
+    reference = Complaint.objects.get().reference
+    assert reference in client.get("/complaints/").content.decode()  # (and its message read)
+    # When the list is filtered by an impossible date and a number that matches nothing
+    page = client.get("/complaints/?received_from=2026-13-45&q=NOPE").content.decode()
+    # Then the date is refused beside its field, and the number filter still applies
+    assert re.search(r'<span class="error">[^<]+</span>', page)
+    assert reference not in page
+
+
 def test_the_employee_named_on_the_form_cannot_then_be_assigned(personas, org, customer):
     client = login(personas, "handler")
     handler = str(personas["handler"].pk)
