@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "hiqc.inspection",
     "hiqc.surveys",
     "hiqc.quality",
+    "hiqc.process_management",
     "hiqc.demo",
 ]
 

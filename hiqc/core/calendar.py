@@ -242,6 +242,66 @@ def compute_due(
     )
 
 
+class WorkingTime:
+    """Elapsed working time between two instants: the part of ``[start, end)`` that falls on
+    working days of the official calendar (Beijing dates, whole days — make-up working days count,
+    public holidays and ordinary weekends do not). Process mining (2.2.2(1)) shows a step's
+    duration in calendar time and in this working time, so a claim decided over National Day is not
+    read as slow. One instance memoises per-year prefix counts: each duration is O(years spanned).
+    """
+
+    DAY = 86400.0
+
+    def __init__(self, loader: YearLoader = load_year) -> None:
+        self._days = _Days(loader)
+        self._prefix: dict[int, list[int]] = {}  # year → working days before each day of year
+
+    @property
+    def fallback_years(self) -> set[int]:
+        return self._days.fallback_years
+
+    def _before(self, day: date) -> int:
+        """Working days of ``day``'s year strictly before ``day``."""
+        prefix = self._prefix.get(day.year)
+        if prefix is None:
+            first = date(day.year, 1, 1)
+            n = (date(day.year + 1, 1, 1) - first).days
+            prefix, total = [0] * (n + 1), 0
+            for i in range(n):
+                prefix[i] = total
+                total += self._days.is_working(first + timedelta(days=i))
+            prefix[n] = total
+            self._prefix[day.year] = prefix
+        return prefix[day.timetuple().tm_yday - 1]
+
+    def working_days(self, first: date, stop: date) -> int:
+        """Working days in ``[first, stop)``."""
+        if stop <= first:
+            return 0
+        total = 0
+        for year in range(first.year, stop.year + 1):
+            lo = max(first, date(year, 1, 1))
+            hi = min(stop, date(year + 1, 1, 1))
+            if lo < hi:
+                end = self._before(hi) if hi.year == year else self._before(date(year, 12, 31))
+                if hi.year != year:
+                    end += self._days.is_working(date(year, 12, 31))
+                total += end - self._before(lo)
+        return total
+
+    def seconds(self, start: datetime, end: datetime) -> float:
+        if end <= start:
+            return 0.0
+        start, end = start.astimezone(BEIJING), end.astimezone(BEIJING)
+        d0, d1 = start.date(), end.date()
+        if d0 == d1:
+            return (end - start).total_seconds() if self._days.is_working(d0) else 0.0
+        head = (_end_of(d0) - start).total_seconds() if self._days.is_working(d0) else 0.0
+        midnight = datetime.combine(d1, time.min, tzinfo=BEIJING)
+        tail = (end - midnight).total_seconds() if self._days.is_working(d1) else 0.0
+        return head + self.DAY * self.working_days(d0 + timedelta(days=1), d1) + tail
+
+
 # --- holiday files ----------------------------------------------------------------------------
 
 HOLIDAY = "holiday"

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import Manifest
+from hiqc.organisations.enums import Role
+
+
+class ProcessesConfig(AppConfig):
+    """Service process management (standard chapter 2): the process catalogue, process mining
+    and conformance on the one event log (issue 16)."""
+
+    name = "hiqc.process_management"
+    label = "process_management"
+    verbose_name = "服务流程管理"
+    manifest = Manifest(
+        api_routers=("hiqc.process_management.api.router",),
+        permissions={"processes.view": _("查看流程分析（流程挖掘、瓶颈与符合性）")},
+        roles={
+            Role.QUALITY_LEAD: ("processes.view",),
+            Role.BRANCH_MANAGER: ("processes.view",),
+            Role.CALL_CENTRE_SUPERVISOR: ("processes.view",),
+            Role.COMPLIANCE_OFFICER: ("processes.view",),
+            Role.RISK_MANAGER: ("processes.view",),
+            Role.AUDITOR: ("processes.view",),
+        },
+    )

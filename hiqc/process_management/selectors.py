@@ -1,0 +1,113 @@
+"""Reads for process management (chapter 2): the process catalogue and the traces of a process's
+cases from the one event log, scoped by ``processes.view`` before anything is said."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Min
+from django.utils.translation import gettext as _
+
+from hiqc.core.access import Actor, require, scope
+from hiqc.core.calendar import BEIJING, month_first
+from hiqc.core.casekinds import CASE_KINDS, CaseKind
+from hiqc.core.errors import NotFound, ValidationFailed
+from hiqc.core.models import CaseEvent
+from hiqc.core.selectors import org_unit_path_in_scope
+
+from .conformance import CREATE
+from .mining import END, START, Event, Trace
+
+VIEW = "processes.view"
+DEFAULT_MONTHS = 12  # a mining period not given: the last twelve months, this one included
+MAX_DAYS = 3 * 366  # a longer period is a typing error (and a very long query)
+
+
+def process_list(actor: Actor) -> list[CaseKind]:
+    """Every process (every registered case kind's workflow), by code."""
+    require(actor, VIEW)
+    return sorted(CASE_KINDS.values(), key=lambda k: k.label)
+
+
+def access_process(actor: Actor, code: str) -> CaseKind:
+    require(actor, VIEW)
+    kind = CASE_KINDS.get(code)
+    if kind is None:
+        raise NotFound()
+    return kind
+
+
+def activity_labels(kind: CaseKind) -> dict[str, str]:
+    """Activity code → its label: the workflow's transition labels, creation, start and end."""
+    labels = {t.name: str(t.label) for t in kind.workflow.transitions}
+    labels.setdefault(CREATE, _("创建"))
+    return {**labels, START: _("开始"), END: _("结束")}
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date  # Beijing days, both included
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time.min, tzinfo=BEIJING)
+
+    @property
+    def end(self) -> datetime:  # exclusive
+        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=BEIJING)
+
+
+def mining_period(first: date | None, last: date | None, today: date) -> Period:
+    """The period asked for; ``last`` defaults to today, ``first`` to the start of the month
+    eleven months before ``last``'s (twelve calendar months)."""
+    last = last or today
+    first = first or month_first(last, -(DEFAULT_MONTHS - 1))
+    if first > last:
+        message = _("开始日期不能晚于结束日期。")
+        raise ValidationFailed(message, fields={"from": [message]})
+    if (last - first).days > MAX_DAYS:
+        message = _("期间不能超过 {days} 天。").format(days=MAX_DAYS)
+        raise ValidationFailed(message, fields={"from": [message]})
+    return Period(first, last)
+
+
+def subtree_path(actor: Actor, org_unit: Any | None) -> str:
+    """The org subtree asked for (in the actor's scope), else the actor's first one."""
+    if org_unit is None:
+        return actor.paths_for(VIEW)[0]
+    return org_unit_path_in_scope(actor, org_unit, VIEW)
+
+
+def traces(actor: Actor, kind: CaseKind, period: Period, org_path: str) -> Iterator[Trace]:
+    """The traces of the process's cases that *started* in the period within the subtree, each
+    with all its events (also those after the period), in time order."""
+    events = scope(actor, CaseEvent.objects.filter(case_type=kind.label), VIEW)
+    if org_path:
+        events = events.filter(org_path__startswith=org_path)
+    started = (
+        events.values("case_id")
+        .annotate(first=Min("at"))
+        .filter(first__gte=period.start, first__lt=period.end)
+        .values("case_id")
+    )
+    rows = (
+        events.filter(case_id__in=started)
+        .order_by("case_id", "at", "id")
+        .values_list("case_id", "org_path", "activity", "at", "from_state", "to_state")
+    )
+    case_id: str | None = None
+    path = ""
+    batch: list[Event] = []
+    for cid, org, activity, at, from_state, to_state in rows.iterator(chunk_size=5000):
+        if cid != case_id:
+            if batch and case_id is not None:
+                yield Trace(case_id, path, tuple(batch))
+            case_id, batch = cid, []
+        path = org
+        batch.append(Event(activity, at, from_state, to_state))
+    if batch and case_id is not None:
+        yield Trace(case_id, path, tuple(batch))
