@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from hiqc.core.manifest import Manifest
+from hiqc.core.manifest import Manifest, NavLink
 from hiqc.organisations.enums import Role
 
 
@@ -13,6 +13,7 @@ class ProcessesConfig(AppConfig):
     label = "process_management"
     verbose_name = "服务流程管理"
     manifest = Manifest(
+        urls=(("process-management/", "hiqc.process_management.urls"),),
         api_routers=("hiqc.process_management.api.router",),
         permissions={"processes.view": _("查看流程分析（流程挖掘、瓶颈与符合性）")},
         roles={
@@ -23,4 +24,6 @@ class ProcessesConfig(AppConfig):
             Role.RISK_MANAGER: ("processes.view",),
             Role.AUDITOR: ("processes.view",),
         },
+        nav_sections=(("ch2", _("服务流程管理（第2章）"), "ch4"),),
+        nav=(NavLink("ch2", "process_management:list", _("流程分析"), "processes.view"),),
     )

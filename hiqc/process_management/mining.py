@@ -157,7 +157,7 @@ class ProcessMap:
         return next((e for e in self.edges if (e.source, e.target) == (source, target)), None)
 
 
-def _pairs(acts: tuple[str, ...]) -> list[tuple[str, str]]:
+def directly_follows(acts: tuple[str, ...]) -> list[tuple[str, str]]:
     """The directly-follows pairs of a case, from START to END."""
     return [(START, acts[0]), *pairwise(acts), (acts[-1], END)]
 
@@ -197,7 +197,7 @@ def discover(
         counts = Counter(acts)
         node_events.update(counts)
         node_cases.update(counts.keys())
-        pairs = _pairs(acts)
+        pairs = directly_follows(acts)
         edge_events.update(pairs)
         edge_cases.update(set(pairs))
         for prev, nxt in pairwise(events):
@@ -286,6 +286,6 @@ def cases_on_edge(traces: Iterable[Trace], source: str, target: str) -> list[str
         acts = trace.activities
         if not acts:
             continue
-        if (source, target) in _pairs(acts):
+        if (source, target) in directly_follows(acts):
             out.append(trace.case_id)
     return out

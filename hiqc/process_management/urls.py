@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "process_management"
+urlpatterns = [
+    path("", views.process_list_page, name="list"),
+    path("<str:code>/", views.mining_page, name="mining"),
+    path("<str:code>/cases/", views.cases_page, name="cases"),
+]
