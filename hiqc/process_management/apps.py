@@ -27,3 +27,10 @@ class ProcessesConfig(AppConfig):
         nav_sections=(("ch2", _("服务流程管理（第2章）"), "ch4"),),
         nav=(NavLink("ch2", "process_management:list", _("流程分析"), "processes.view"),),
     )
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels
+
+        register_audit_labels({"processes.guidance": gettext_noop("修订流程操作要求")})

@@ -36,3 +36,16 @@ class MiningFilterForm(forms.Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = unit_choices(units)
+
+
+class GuidanceForm(forms.Form):
+    """One step's operating requirements ("" = the process as a whole)."""
+
+    step = forms.CharField(widget=forms.HiddenInput, required=False, max_length=60)
+    requirements = forms.CharField(
+        label=_("操作要求"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    documents = forms.CharField(
+        label=_("所需单证"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(label=_("修订说明"), max_length=255)

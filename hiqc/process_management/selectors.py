@@ -20,6 +20,7 @@ from hiqc.core.selectors import org_unit_path_in_scope
 
 from .conformance import CREATE
 from .mining import END, START, Event, Trace
+from .models import StepGuidance
 
 VIEW = "processes.view"
 DEFAULT_MONTHS = 12  # a mining period not given: the last twelve months, this one included
@@ -111,3 +112,18 @@ def traces(actor: Actor, kind: CaseKind, period: Period, org_path: str) -> Itera
         batch.append(Event(activity, at, from_state, to_state))
     if batch and case_id is not None:
         yield Trace(case_id, path, tuple(batch))
+
+
+# --- the handbook (2.1.2(2)(3)) -------------------------------------------------------------------
+
+
+def guidance_in_force(process: str) -> dict[str, StepGuidance]:
+    """The latest operating requirements per step ("" = the process as a whole)."""
+    latest: dict[str, StepGuidance] = {}
+    for row in StepGuidance.objects.filter(process=process).order_by("step", "-number"):
+        latest.setdefault(row.step, row)
+    return latest
+
+
+def guidance_history(process: str) -> list[StepGuidance]:
+    return list(StepGuidance.objects.filter(process=process).order_by("-created_at"))

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.process_list_page, name="list"),
     path("<str:code>/", views.mining_page, name="mining"),
     path("<str:code>/cases/", views.cases_page, name="cases"),
+    path("<str:code>/handbook/", views.handbook_page, name="handbook"),
+    path("<str:code>/handbook.pdf", views.handbook_pdf, name="handbook_pdf"),
 ]

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,9 +25,10 @@ from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.organisations.selectors import units_by_path, units_in_scope
 
-from . import selectors
+from . import selectors, services
 from .conformance import conformance, replay
-from .forms import MiningFilterForm
+from .forms import GuidanceForm, MiningFilterForm
+from .handbook import handbook
 from .mining import END, START, Stats, Trace, directly_follows, discover, waiting_by_branch
 from .selectors import VIEW, Period
 
@@ -247,3 +250,86 @@ def cases_page(request: HiqcRequest, code: str) -> HttpResponse:
         {"kind": m.kind, "name": str(m.kind.name) or m.kind.label, "title": title, "page": page,
          "rows": rows, "query": query.urlencode(), "filters": m.query, "period": m.period},
     )  # fmt: skip
+
+
+# --- the handbook (2.1.2(2)(3)) --------------------------------------------------------------------
+
+# Mermaid writes <style> into the SVG it renders: the handbook page allows inline styles (no
+# scripts), as the kernel's process page does.
+MERMAID_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+@login_required
+def handbook_page(request: HiqcRequest, code: str) -> HttpResponse:
+    """The handbook; process owners (``process.manage`` at head office) revise a step's
+    operating requirements here — a bad revision is shown at its step's form and saves nothing."""
+    actor = request.actor
+    kind = selectors.access_process(actor, code)
+    can_edit = actor.can_globally(services.MANAGE)
+    failed: tuple[str, GuidanceForm] | None = None
+    status = 200
+    if request.method == "POST":
+        form = GuidanceForm(request.POST)
+        step = request.POST.get("step", "")
+        if form.is_valid():
+            try:
+                row = services.guidance_save(actor=actor, process=kind.label, **form.cleaned_data)
+            except ValidationFailed as exc:
+                for name, problems in exc.fields.items():
+                    for problem in problems:
+                        form.add_error(name if name in form.fields else None, problem)
+            else:
+                messages.success(request, _("已保存第 {n} 次修订。").format(n=row.number))
+                return redirect(request.path + (f"#step-{row.step}" if row.step else ""))
+        failed, status = (step, form), 422
+    book = handbook(kind, timezone.localdate())
+
+    def form_for(step: str) -> GuidanceForm | None:
+        if not can_edit:
+            return None
+        if failed is not None and failed[0] == step:
+            return failed[1]
+        current = (
+            book.general
+            if step == ""
+            else next((s.guidance for s in book.steps if s.name == step), None)
+        )
+        return GuidanceForm(initial={
+            "step": step,
+            "requirements": current.requirements if current else "",
+            "documents": current.documents if current else "",
+        })  # fmt: skip
+
+    response = render(
+        request,
+        "process_management/handbook.html",
+        {"b": book, "general_form": form_for(""),
+         "step_forms": [(st, form_for(st.name)) for st in book.steps]},
+        status=status,
+    )  # fmt: skip
+    response["Content-Security-Policy"] = MERMAID_CSP
+    return response
+
+
+@login_required
+def handbook_pdf(request: HiqcRequest, code: str) -> HttpResponse:
+    """The handbook printed by the system Chromium (Chinese, A4), flowchart included."""
+    from hiqc.core.pdf import asset_uri, html_to_pdf
+
+    kind = selectors.access_process(request.actor, code)
+    book = handbook(kind, timezone.localdate())
+    html = render_to_string(
+        "process_management/handbook_pdf.html",
+        {"b": book, "generated": timezone.now(),
+         "assets": {"css": asset_uri("process_management/handbook_print.css"),
+                    "mermaid": asset_uri("vendor/mermaid.min.js"),
+                    "flowchart": asset_uri("hiqc/flowchart.js")}},
+    )  # fmt: skip
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    name = f"handbook-{kind.label}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from .test_api import P1, P2, P3, PLAN, plans  # noqa: F401  (plans: the event-log fixture)
+from .conftest import P1, P2, P3, PLAN
 
 pytestmark = pytest.mark.django_db
 NOV = "start=2026-11-01&end=2026-11-30"
