@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from hiqc.core.access import role_codes, role_permissions
+from django.db.models import Q
+
+from hiqc.core.access import Actor, role_codes, role_permissions
+from hiqc.core.mywork import acted_on
 from hiqc.organisations.models import User
 from hiqc.organisations.selectors import users_holding_roles_over
 
+from .enums import Status
 from .models import Complaint
 
 Resolver = Callable[[Complaint], Iterable[Any]]
@@ -44,3 +48,16 @@ def eligible_handlers(complaint: Complaint) -> list[User]:
     ids = set(users_holding_roles_over(complaint.org_unit.path, _roles_with("complaints.handle")))
     ids -= involved_user_ids(complaint)
     return list(User.objects.filter(id__in=ids, is_active=True).order_by("username"))
+
+
+def not_for(actor: Actor) -> Q:
+    """The complaints that are never ``actor``'s work, in SQL (``CaseKind.not_for``): those they
+    are involved in, the employee complained about or named in it (CP-6: every action is refused
+    them), and, under review, those whose decision they made (CP-6, CP-8: the decider does not
+    review their own decision). Involvement reported by a resolver has no SQL form and is left to
+    the action's refusal (no domain registers one today)."""
+    involved = Q(involved_users=actor.user_id) | Q(respondent_user_id=actor.user_id)
+    return involved | (Q(status=Status.UNDER_REVIEW) & acted_on(KIND_LABEL, "decide", actor))
+
+
+KIND_LABEL = "complaints.complaint"

@@ -51,7 +51,7 @@ from .enums import (
     Status,
 )
 from .models import Complaint, Letter, RootCause
-from .recusal import eligible_handlers, involved_user_ids
+from .recusal import eligible_handlers, involved_user_ids, not_for
 from .selectors import access_complaint
 from .workflow import (
     APPROVE,
@@ -59,6 +59,7 @@ from .workflow import (
     FIRST_EXTENSION_DAYS,
     REVIEW_REQUEST_DAYS,
     SECOND_EXTENSION_DAYS,
+    WORK_BY_STATE,
     WORKFLOW,
 )
 
@@ -109,7 +110,8 @@ KIND = CaseKind(
     on_commit=_after,
     name=gettext_lazy("投诉"),
     view_perm="complaints.view",
-    work_perm="complaints.handle",
+    work_by_state=WORK_BY_STATE,  # my work: investigation is the handlers' (workflow.py)
+    not_for=not_for,  # my work: recusal (CP-6, CP-8), as _prepare refuses
     url_for=_url,
     blocked=lambda case, action, actor, at: _blocked(case, action, actor, at),
 )

@@ -104,3 +104,10 @@ WORKFLOW = Workflow.build(
         T("archive", [S.DECIDED, S.REVIEWED], S.ARCHIVED, perm=HANDLE, label=gettext_noop("归档")),
     ],
 )  # fmt: skip
+
+# "My work" (issue 15 §3; CaseKind.work_by_state): who must act in a state is, by default, whoever
+# holds the permission of one of its transitions. In investigation that would be the approvers too
+# (extend_further), yet a further extension is theirs only once a handler has asked for it (CP-3):
+# the investigation is the handlers' work. Under review it is the approvers' alone (conclude_review),
+# as the workflow says.
+WORK_BY_STATE = {S.INVESTIGATING: (HANDLE,)}

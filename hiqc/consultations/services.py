@@ -74,8 +74,7 @@ KIND = CaseKind(
     workflow=CONSULTATION,
     access=access_consultation,
     name=gettext_lazy("咨询"),
-    view_perm=VIEW,
-    work_perm=HANDLE,
+    view_perm=VIEW,  # my work: the workflow's permissions per state (CaseKind.work_map)
     url_for=_url,
 )
 SUGGESTION_KIND = CaseKind(
@@ -84,7 +83,6 @@ SUGGESTION_KIND = CaseKind(
     access=access_suggestion,
     name=gettext_lazy("建议"),
     view_perm=VIEW,
-    work_perm=HANDLE,
     url_for=lambda case_id: reverse("consultations:suggestion", args=[case_id]),
 )
 
