@@ -59,7 +59,6 @@ from .workflow import (
     FIRST_EXTENSION_DAYS,
     REVIEW_REQUEST_DAYS,
     SECOND_EXTENSION_DAYS,
-    WORK_BY_STATE,
     WORKFLOW,
 )
 
@@ -110,8 +109,7 @@ KIND = CaseKind(
     on_commit=_after,
     name=gettext_lazy("投诉"),
     view_perm="complaints.view",
-    work_by_state=WORK_BY_STATE,  # my work: investigation is the handlers' (workflow.py)
-    not_for=not_for,  # my work: recusal (CP-6, CP-8), as _prepare refuses
+    not_for=not_for,  # my work: recusal (CP-6, CP-8) and approvals (CP-3), as _prepare refuses
     url_for=_url,
     blocked=lambda case, action, actor, at: _blocked(case, action, actor, at),
 )

@@ -105,9 +105,7 @@ WORKFLOW = Workflow.build(
     ],
 )  # fmt: skip
 
-# "My work" (issue 15 §3; CaseKind.work_by_state): who must act in a state is, by default, whoever
-# holds the permission of one of its transitions. In investigation that would be the approvers too
-# (extend_further), yet a further extension is theirs only once a handler has asked for it (CP-3):
-# the investigation is the handlers' work. Under review it is the approvers' alone (conclude_review),
-# as the workflow says.
-WORK_BY_STATE = {S.INVESTIGATING: (HANDLE,)}
+# "My work" (issue 15 §3): who must act in a state is whoever holds the permission of one of its
+# transitions (CaseKind.work_map): the handlers, and under review the approvers alone. In
+# investigation the approvers act only on a further extension asked for (CP-3): the kind's
+# ``not_for`` (recusal.not_for) leaves out the others.

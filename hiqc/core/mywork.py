@@ -87,6 +87,23 @@ def _within(lookup: str, paths: tuple[str, ...]) -> Q:
     return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
 
 
+def held_over(actor: Actor, model: type[CaseModel], perm: str) -> Q:
+    """In SQL, for a kind's ``not_for``: the cases (rows of ``model``) over whose unit ``actor``
+    holds ``perm``; a predicate that can be negated (never the empty ``Q()``)."""
+    paths = actor.paths_for(perm)
+    if not paths:
+        return Q(pk__in=[])
+    return Q(pk__isnull=False) if ROOT_PATH in paths else _within(scope_lookup(model), paths)
+
+
+def last_of(case_type: str, activities: Iterable[str]) -> Subquery:
+    """In SQL, for a kind's ``not_for``: the latest of ``activities`` on the case (or NULL)."""
+    events = CaseEvent.objects.filter(
+        case_type=case_type, case_id=CaseKeyText(OuterRef("pk")), activity__in=list(activities)
+    ).order_by("-at", "-id")
+    return Subquery(events.values("activity")[:1], output_field=CharField())
+
+
 def work_q(kind: CaseKind, actor: Actor, *, mine_only: bool = False) -> Q | None:
     """The cases of ``kind`` that are ``actor``'s work, as one predicate (None: none are): per
     state group, the state and the subtrees where the actor holds one of its permissions; in a
