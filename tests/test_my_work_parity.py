@@ -41,6 +41,11 @@ def _no_further_extension_asked(case: Any) -> bool:
     return last != "request_further_extension"
 
 
+QUALITY_CANCEL_ONLY = (
+    ("quality.nonconformity", ("open", "analysing")),
+    ("quality.improvementplan", ("plan", "do")),
+)
+
 # (kind, state) → (when the difference is excused, why); called with the case, the actions
 # allowed and whether it is in the actor's work
 Excuse = Callable[[Any, list[str], bool], bool]
@@ -63,10 +68,9 @@ EXCUSED: dict[tuple[str, str], tuple[Excuse, str]] = {
             "Cancelling (quality.nc.open) is a right of whoever opens them, not work waiting for "
             "them (quality/workflow.py WORK_BY_STATE).",
         )
-        for label, states in (("quality.nonconformity", ("open", "analysing")),
-                              ("quality.improvementplan", ("plan", "do")))
+        for label, states in QUALITY_CANCEL_ONLY
         for state in states
-    },  # fmt: skip
+    },
 }
 
 

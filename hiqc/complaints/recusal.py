@@ -19,8 +19,8 @@ from hiqc.organisations.models import User
 from hiqc.organisations.selectors import users_holding_roles_over
 
 from .enums import Status
-from .workflow import APPROVE, HANDLE
 from .models import Complaint
+from .workflow import APPROVE, HANDLE
 
 Resolver = Callable[[Complaint], Iterable[Any]]
 INVOLVEMENT_RESOLVERS: list[Resolver] = []
@@ -68,9 +68,11 @@ def not_for(actor: Actor) -> Q:
     label = Complaint._meta.label_lower  # the kind's label, its events' case_type
     involved = Q(involved_users=actor.user_id) | Q(respondent_user_id=actor.user_id)
     own_decision = Q(status=Status.UNDER_REVIEW) & acted_on(label, "decide", actor)
-    asked = Exact(last_of(label, FURTHER_EXTENSION), "request_further_extension")
+    asked: Exact[str] = Exact(last_of(label, FURTHER_EXTENSION), "request_further_extension")
     approving = Q(asked) if actor.can_globally(APPROVE) else Q(pk__in=[])
-    nothing_to_approve = Q(status=Status.INVESTIGATING) & ~held_over(actor, Complaint, HANDLE) & ~approving
+    nothing_to_approve = (
+        Q(status=Status.INVESTIGATING) & ~held_over(actor, Complaint, HANDLE) & ~approving
+    )
     return involved | own_decision | nothing_to_approve
 
 

@@ -118,7 +118,9 @@ def work_q(kind: CaseKind, actor: Actor, *, mine_only: bool = False) -> Q | None
             alone.append(state)
             continue
         held = set().union(*(work_paths(actor, p, kind.view_perm) for p in perms))
-        minimal = tuple(p for p in sorted(held) if not any(p != q and p.startswith(q) for q in held))
+        minimal = tuple(
+            p for p in sorted(held) if not any(p != q and p.startswith(q) for q in held)
+        )
         if minimal:
             by_paths.setdefault(minimal, []).append(state)
     arms = [Q(status__in=states) & _within(lookup, paths) for paths, states in by_paths.items()]

@@ -244,13 +244,15 @@ def dispute_not_for(actor: Actor) -> Q:
     (standard 7.2, fair assessment): their own, and those about their own scoring while another
     inspector over the unit could decide them — in SQL: an active member with a role holding
     qa.inspect over the score's unit or above, neither the actor nor the scored agent."""
+    if actor.user_id is None:
+        return Q(pk__in=[])
     roles = [r for r in role_codes() if INSPECT in role_permissions(r)]
     another = Membership.objects.filter(
         StartsWith(OuterRef("score__org_unit__path"), F("org_unit__path")),
         role__in=roles, user__is_active=True,
     ).exclude(user_id=actor.user_id).exclude(user_id=OuterRef("score__agent_id"))  # fmt: skip
     own = Q(score__agent_id=actor.user_id) | Q(raised_by_id=actor.user_id)
-    return own | (Q(score__scorer_id=actor.user_id) & Exists(another))
+    return own | (Q(score__scorer_id=actor.user_id) & Q(Exists(another)))
 
 
 def users_for_agent_ids(agent_ids: set[str]) -> dict[str, Any]:

@@ -45,7 +45,11 @@ NONCONFORMITY = Workflow.build(
 # "My work" (issue 15 §3; CaseKind.work_by_state): the handlers over the unit must act in every
 # open state. Cancelling (quality.nc.open) is a right of whoever opens nonconformities, not work
 # waiting for them: an open or analysing one is not in their work for it.
-WORK_BY_STATE = {S.OPEN: (HANDLE,), S.ANALYSING: (HANDLE,), S.CORRECTING: (HANDLE,)}
+WORK_BY_STATE: dict[str, tuple[str, ...]] = {
+    S.OPEN: (HANDLE,),
+    S.ANALYSING: (HANDLE,),
+    S.CORRECTING: (HANDLE,),
+}
 
 ACTION_LABELS = {
     "create": gettext_noop("登记"),
@@ -74,7 +78,11 @@ IMPROVEMENT = Workflow.build(
 )  # fmt: skip
 
 # the same for plans: the handlers carry a plan through PDCA; cancelling it is a right (see above)
-PLAN_WORK_BY_STATE = {P.PLAN: (HANDLE,), P.DO: (HANDLE,), P.CHECK: (HANDLE,)}
+PLAN_WORK_BY_STATE: dict[str, tuple[str, ...]] = {
+    P.PLAN: (HANDLE,),
+    P.DO: (HANDLE,),
+    P.CHECK: (HANDLE,),
+}
 
 PLAN_ACTION_LABELS = {
     "create": gettext_noop("制定"),

@@ -33,7 +33,7 @@ PLAN_WORKFLOW = Workflow.build(
 
 # "My work" (issue 15 §3; CaseKind.work_by_state): a draft is its author's alone (the assignee); an
 # active plan waits for nobody (closing it is a right, not work) and its assignee is cleared.
-PLAN_WORK_BY_STATE = {P.DRAFT: (), P.ACTIVE: ()}
+PLAN_WORK_BY_STATE: dict[str, tuple[str, ...]] = {P.DRAFT: (), P.ACTIVE: ()}
 
 
 def versioned_work_by_state(states: Any) -> dict[str, tuple[str, ...]]:

@@ -44,7 +44,9 @@ def cases(actors, org, personas):
     # assigned to the agent, who is lent to Shanghai to work it (an assignee must be able to act:
     # issue 15 §3)
     ProbeCase.objects.filter(pk=other.pk).update(assignee=personas["agent"])
-    Membership.objects.create(user=personas["agent"], role=Role.CONSULTATION_AGENT, org_unit=org["C2"])
+    Membership.objects.create(
+        user=personas["agent"], role=Role.CONSULTATION_AGENT, org_unit=org["C2"]
+    )
     actors["agent"] = actor_for_user(personas["agent"])
     done = probe_create(
         actor=actors["agent"],
@@ -127,7 +129,9 @@ def test_a_state_is_the_work_of_those_holding_its_transitions_permissions(actors
         CASE_KINDS[KIND.label] = KIND
 
 
-def test_an_assignee_who_cannot_act_on_the_case_in_its_state_does_not_have_it(actors, org, personas):
+def test_an_assignee_who_cannot_act_on_the_case_in_its_state_does_not_have_it(
+    actors, org, personas
+):
     """Assigned is not enough where the state names who must act: the assignee must hold one of
     its permissions over the case's unit (e.g. a complaint under review is the approvers', not its
     handler's)."""
@@ -141,7 +145,9 @@ def test_an_assignee_who_cannot_act_on_the_case_in_its_state_does_not_have_it(ac
     assert titles(my_work(actors["outsider_agent"])) == ["上海案件"]
 
 
-def test_a_kind_leaves_out_of_my_work_the_cases_its_guards_refuse_the_reader(actors, org, monkeypatch):
+def test_a_kind_leaves_out_of_my_work_the_cases_its_guards_refuse_the_reader(
+    actors, org, monkeypatch
+):
     """``not_for`` is the SQL form of the guards that depend on who asks (recusal): the cases it
     matches are not the reader's work, even when assigned to them."""
     from dataclasses import replace

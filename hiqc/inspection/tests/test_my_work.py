@@ -16,8 +16,12 @@ from hiqc.inspection.models import InspectionTask
 from hiqc.organisations.enums import Role
 from hiqc.organisations.models import Membership
 
+from . import test_cases
 from .helpers import draw_march
-from .test_cases import SCORED, _labels, score, task  # noqa: F401  (fixtures)
+from .test_cases import SCORED, _labels
+
+# the fixtures of the case tests
+score, task = test_cases.score, test_cases.task
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +39,8 @@ def test_an_agent_does_not_see_the_scoring_of_their_own_call_in_my_work(actors, 
     assert str(own.pk) not in _labels(actors["supervisor"], "inspection.inspectiontask")
     assert str(own.pk) in _labels(actors["quality_lead"], "inspection.inspectiontask")
     # while the tasks scoring others are still theirs
-    others = InspectionTask.objects.filter(org_unit__path__startswith=org["P1"].path)
-    others = {str(t.pk) for t in others.exclude(agent__username="supervisor")}
+    in_p1 = InspectionTask.objects.filter(org_unit__path__startswith=org["P1"].path)
+    others = {str(t.pk) for t in in_p1.exclude(agent__username="supervisor")}
     assert others and others <= set(_labels(actors["supervisor"], "inspection.inspectiontask"))
 
 
@@ -46,7 +50,8 @@ def _dispute(actors, score):
 
 
 def test_the_scorer_does_not_have_the_dispute_of_their_score_while_another_inspector_can_decide(
-    actors, score
+    actors,
+    score,
 ):
     # Given a dispute about the supervisor's scoring, which the quality lead could decide too
     dispute = _dispute(actors, score)
@@ -56,7 +61,8 @@ def test_the_scorer_does_not_have_the_dispute_of_their_score_while_another_inspe
 
 
 def test_the_scorer_has_the_dispute_of_their_score_when_no_other_inspector_can_decide(
-    actors, score
+    actors,
+    score,
 ):
     # Given no other inspector over the unit (the quality lead's role no longer inspects there)
     Membership.objects.filter(role=Role.QUALITY_LEAD).delete()
@@ -69,7 +75,10 @@ def test_the_scorer_has_the_dispute_of_their_score_when_no_other_inspector_can_d
 
 
 def test_an_agent_does_not_have_their_own_dispute_in_my_work_even_as_an_inspector(
-    actors, org, personas, score
+    actors,
+    org,
+    personas,
+    score,
 ):
     # Given the scored agent also inspects over their unit
     Membership.objects.create(user=personas["agent"], role=Role.CALL_CENTRE_SUPERVISOR,

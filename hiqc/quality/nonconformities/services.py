@@ -38,7 +38,7 @@ from hiqc.organisations.selectors import active_units, unit_in_scope
 
 from ..enums import NCSource, NCStatus
 from ..monitoring import KEY_INDICATORS, control_chart, display, period_window
-from ..workflow import HANDLE, NONCONFORMITY, OPEN, PROCESS, VIEW, WORK_BY_STATE
+from ..workflow import NONCONFORMITY, OPEN, PROCESS, VIEW, WORK_BY_STATE
 from .models import Nonconformity
 
 TEXT_MAX = 4000
