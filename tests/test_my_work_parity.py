@@ -57,6 +57,11 @@ EXCUSED: dict[tuple[str, str], tuple[Excuse, str]] = {
         "A head-office approver may grant the second extension of a complaint extended once, "
         "unasked; it is their work once a handler asks for it (CP-3, request_further_extension).",
     ),
+    ("consultations.consultation", "answered"): (
+        lambda case, allowed, in_work: not in_work and allowed == ["convert_complaint"],
+        "Whoever registers complaints over the unit may turn an answered consultation into a "
+        "complaint; the consultation is its handlers' work (consultations/workflow.py).",
+    ),
     ("claimaudit.auditround", "open"): (
         lambda case, allowed, in_work: in_work and allowed == [],
         "An open round is its auditors' work while claims are left to review: completing it is "

@@ -51,6 +51,7 @@ from .workflow import (
     SUGGESTION_ACTIONS,
     SUGGESTION_PROCESS,
     VIEW,
+    WORK_BY_STATE,
 )
 
 CONFIGURE = CONFIGURE_PERM
@@ -74,7 +75,8 @@ KIND = CaseKind(
     workflow=CONSULTATION,
     access=access_consultation,
     name=gettext_lazy("咨询"),
-    view_perm=VIEW,  # my work: the workflow's permissions per state (CaseKind.work_map)
+    view_perm=VIEW,
+    work_by_state=WORK_BY_STATE,  # my work: an answered one is its handlers' (workflow.py)
     url_for=_url,
 )
 SUGGESTION_KIND = CaseKind(

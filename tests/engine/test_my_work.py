@@ -219,3 +219,16 @@ def test_a_kind_worked_by_its_assignees_lists_no_case_by_scope(actors, cases, mo
     monkeypatch.setitem(casekinds.CASE_KINDS, KIND.label, replace(KIND, work_in_scope=False))
 
     assert titles(my_work(actors["agent"], case_type=KIND.label)) == ["上海案件"]
+
+
+def test_my_work_is_counted_in_one_query_and_a_page_read_in_one_more_plus_two_per_kind_shown(
+    actors, cases, django_assert_num_queries
+):
+    """Whatever the number of registered kinds and of the states and permissions they declare:
+    one UNION ALL counts, one orders and cuts the page; then each kind on the page reads its
+    cases and their clocks."""
+    work = my_work(actors["agent"])
+    with django_assert_num_queries(1):
+        assert work.count() == 3
+    with django_assert_num_queries(3):  # the keys; the probe cases; their clocks
+        assert len(work[0:50]) == 3
