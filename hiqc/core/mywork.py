@@ -68,6 +68,12 @@ class CaseKeyText(Func):
         return "lower(" + " || '-' || ".join(parts) + ")", []
 
 
+def _minimal(paths: Iterable[str]) -> tuple[str, ...]:
+    """The roots of the subtrees: a path under another one is left out."""
+    given = set(paths)
+    return tuple(p for p in sorted(given) if not any(p != q and p.startswith(q) for q in given))
+
+
 def work_paths(actor: Actor, perm: str, view_perm: str = "") -> tuple[str, ...]:
     """The subtrees over which ``actor`` holds ``perm`` and, when given, ``view_perm`` too (the
     permission a kind's door opens its cases with: a case nobody could open is nobody's work).
@@ -77,8 +83,7 @@ def work_paths(actor: Actor, perm: str, view_perm: str = "") -> tuple[str, ...]:
         return paths
     views = actor.paths_for(view_perm)
     both = {p for p in paths for v in views if p.startswith(v)}
-    both |= {v for v in views for p in paths if v.startswith(p)}
-    return tuple(p for p in sorted(both) if not any(p != q and p.startswith(q) for q in both))
+    return _minimal(both | {v for v in views for p in paths if v.startswith(p)})
 
 
 def _within(lookup: str, paths: tuple[str, ...]) -> Q:
@@ -117,10 +122,7 @@ def work_q(kind: CaseKind, actor: Actor, *, mine_only: bool = False) -> Q | None
         if not perms:
             alone.append(state)
             continue
-        held = set().union(*(work_paths(actor, p, kind.view_perm) for p in perms))
-        minimal = tuple(
-            p for p in sorted(held) if not any(p != q and p.startswith(q) for q in held)
-        )
+        minimal = _minimal(p for perm in perms for p in work_paths(actor, perm, kind.view_perm))
         if minimal:
             by_paths.setdefault(minimal, []).append(state)
     arms = [Q(status__in=states) & _within(lookup, paths) for paths, states in by_paths.items()]
@@ -154,8 +156,8 @@ def _earliest_due(kind: CaseKind, state: str) -> Subquery:
 
 
 class WorkList:
-    """Every open case of every registered type assigned to ``actor`` or within their scope, most
-    urgent first: breached (longest overdue first), then running (least time left first), then
+    """Every open case of every registered type that is ``actor``'s work (``work_q``, less the
+    kind's ``not_for``), most urgent first: breached (longest overdue first), then running (least time left first), then
     cases without a running clock. The database orders each type, so a page reads only the rows
     it shows (issue 13: one handler had 168 rows and a head office thousands). A Django
     ``Paginator`` takes it as it is: ``count()`` and slices."""
