@@ -51,7 +51,7 @@ from .enums import (
     Status,
 )
 from .models import Complaint, Letter, RootCause
-from .recusal import eligible_handlers, involved_user_ids
+from .recusal import eligible_handlers, involved_user_ids, not_for
 from .selectors import access_complaint
 from .workflow import (
     APPROVE,
@@ -109,7 +109,7 @@ KIND = CaseKind(
     on_commit=_after,
     name=gettext_lazy("投诉"),
     view_perm="complaints.view",
-    work_perm="complaints.handle",
+    not_for=not_for,  # my work: recusal (CP-6, CP-8) and approvals (CP-3), as _prepare refuses
     url_for=_url,
     blocked=lambda case, action, actor, at: _blocked(case, action, actor, at),
 )

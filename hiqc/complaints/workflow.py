@@ -104,3 +104,8 @@ WORKFLOW = Workflow.build(
         T("archive", [S.DECIDED, S.REVIEWED], S.ARCHIVED, perm=HANDLE, label=gettext_noop("归档")),
     ],
 )  # fmt: skip
+
+# "My work" (issue 15 §3): who must act in a state is whoever holds the permission of one of its
+# transitions (CaseKind.work_map): the handlers, and under review the approvers alone. In
+# investigation the approvers act only on a further extension asked for (CP-3): the kind's
+# ``not_for`` (recusal.not_for) leaves out the others.

@@ -51,6 +51,7 @@ from .workflow import (
     SUGGESTION_ACTIONS,
     SUGGESTION_PROCESS,
     VIEW,
+    WORK_BY_STATE,
 )
 
 CONFIGURE = CONFIGURE_PERM
@@ -75,7 +76,7 @@ KIND = CaseKind(
     access=access_consultation,
     name=gettext_lazy("咨询"),
     view_perm=VIEW,
-    work_perm=HANDLE,
+    work_by_state=WORK_BY_STATE,  # my work: an answered one is its handlers' (workflow.py)
     url_for=_url,
 )
 SUGGESTION_KIND = CaseKind(
@@ -84,7 +85,6 @@ SUGGESTION_KIND = CaseKind(
     access=access_suggestion,
     name=gettext_lazy("建议"),
     view_perm=VIEW,
-    work_perm=HANDLE,
     url_for=lambda case_id: reverse("consultations:suggestion", args=[case_id]),
 )
 

@@ -55,6 +55,11 @@ CONSULTATION = Workflow.build(
     ],
 )  # fmt: skip
 
+# "My work" (issue 15 §3; CaseKind.work_by_state): an answered consultation is its handlers' to
+# resolve or convert. Turning it into a complaint is open to whoever registers complaints over the
+# unit (complaints.register), a right rather than work waiting for them.
+WORK_BY_STATE: dict[str, tuple[str, ...]] = {S.ANSWERED: (HANDLE,)}
+
 ACTION_LABELS = {"create": "受理", **{t.name: t.label for t in CONSULTATION.transitions}}
 
 

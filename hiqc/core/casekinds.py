@@ -9,12 +9,13 @@ This module sits below all of them and imports none: declarations and look-ups o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Q
 
 from .access import Actor
 from .models import CaseModel
@@ -42,12 +43,21 @@ class CaseKind:
     on_commit: Callable[[CaseModel, str], None] | None = None  # side effects after a transition
     name: Any = ""  # display name, e.g. _("投诉")
     view_perm: str = ""  # the permission that lets an actor see cases of this kind in scope
-    # the permission of those who work such cases: "my work" lists the cases in their scope
-    # (others see only cases assigned to them); defaults to view_perm
-    work_perm: str = ""
-    # False: "my work" lists only the cases assigned to the actor, never by scope (a score waits
-    # for its agent, a draft for its author, a compared audit item for its reviewer)
+    # "My work" (issue 15 §3): who must act on a case in each open state. By default the holders
+    # of the permissions of the transitions out of the state, over the case's unit (and able to
+    # open it: ``view_perm`` there too) — exactly who is offered an action. ``work_by_state``
+    # overrides a state where the workflow's permissions are not the whole story: state → the
+    # permissions whose holders must act there, in scope; ``()`` = only the case's assignee (a
+    # state where nobody must act, or where the work is the assignee's alone).
+    work_by_state: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # False: every state not in ``work_by_state`` is the assignee's alone, never by scope (a
+    # score waits for its agent, a draft for its author, a compared audit item for its reviewer)
     work_in_scope: bool = True
+    # The guards that depend on who asks, in SQL (recusal: not the agent whose work is scored,
+    # not a person involved in the complaint): the cases matching ``not_for(actor)`` are left out
+    # of that actor's work even when assigned to them. The same rules as ``blocked``/``prepare``
+    # refuse the actions with; the parity test (tests/test_my_work_parity.py) holds them equal.
+    not_for: Callable[[Actor], Q] | None = None
     url_for: Callable[[str], str] | None = None  # the case page (notifications link to it)
     # Domain guard: why ``action`` cannot be taken on this case now, judged from the case's own
     # data (not from the inputs), or None. The engine refuses a blocked action with 409 and leaves
@@ -66,6 +76,24 @@ class CaseKind:
     @property
     def model(self) -> type[CaseModel]:
         return apps.get_model(self.label)
+
+    def work_map(self) -> dict[str, tuple[str, ...]]:
+        """Open state → the permissions whose holders (in scope) must act in it; ``()`` = the
+        assignee alone. ``work_by_state`` where declared, else ``()`` for a kind not worked in
+        scope, else the permissions of the state's transitions (in the workflow's order)."""
+        wf = self.workflow
+        out: dict[str, tuple[str, ...]] = {}
+        for state in wf.states:
+            if state in wf.final:
+                continue
+            if state in self.work_by_state:
+                out[state] = tuple(self.work_by_state[state])
+            elif not self.work_in_scope:
+                out[state] = ()
+            else:
+                perms = [t.perm for t in wf.transitions if state in t.sources]
+                out[state] = tuple(dict.fromkeys(perms))
+        return out
 
 
 CASE_KINDS: dict[str, CaseKind] = {}

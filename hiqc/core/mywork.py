@@ -1,11 +1,14 @@
-""" "My work" (我的待办, issue 3 §10): every open case of every registered type that is assigned
-to me or within my scope, breached first, then least time left."""
+""" "My work" (我的待办, issue 3 §10; issue 15 §3): every open case of every registered type on
+which I must act — in a state whose permissions I hold over the case's unit, or assigned to me in
+a state that is its assignee's alone — breached first, then least time left."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
+from operator import or_
 from typing import Any, overload
 
 from django.db.models import (
@@ -25,9 +28,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
-from .access import Actor, scope, scope_lookup
+from .access import ROOT_PATH, Actor, scope_lookup
 from .casekinds import CASE_KINDS, CaseKind
-from .models import CaseModel, Deadline
+from .models import CaseEvent, CaseModel, Deadline
 
 
 @dataclass
@@ -65,6 +68,82 @@ class CaseKeyText(Func):
         return "lower(" + " || '-' || ".join(parts) + ")", []
 
 
+def _minimal(paths: Iterable[str]) -> tuple[str, ...]:
+    """The roots of the subtrees: a path under another one is left out."""
+    given = set(paths)
+    return tuple(p for p in sorted(given) if not any(p != q and p.startswith(q) for q in given))
+
+
+def work_paths(actor: Actor, perm: str, view_perm: str = "") -> tuple[str, ...]:
+    """The subtrees over which ``actor`` holds ``perm`` and, when given, ``view_perm`` too (the
+    permission a kind's door opens its cases with: a case nobody could open is nobody's work).
+    Worked out on the grants, so it costs the query nothing."""
+    paths = actor.paths_for(perm)
+    if not view_perm or view_perm == perm:
+        return paths
+    views = actor.paths_for(view_perm)
+    both = {p for p in paths for v in views if p.startswith(v)}
+    return _minimal(both | {v for v in views for p in paths if v.startswith(p)})
+
+
+def _within(lookup: str, paths: tuple[str, ...]) -> Q:
+    if ROOT_PATH in paths:
+        return Q()
+    return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
+
+
+def held_over(actor: Actor, model: type[CaseModel], perm: str) -> Q:
+    """In SQL, for a kind's ``not_for``: the cases (rows of ``model``) over whose unit ``actor``
+    holds ``perm``; a predicate that can be negated (never the empty ``Q()``)."""
+    paths = actor.paths_for(perm)
+    if not paths:
+        return Q(pk__in=[])
+    return Q(pk__isnull=False) if ROOT_PATH in paths else _within(scope_lookup(model), paths)
+
+
+def last_of(case_type: str, activities: Iterable[str]) -> Subquery:
+    """In SQL, for a kind's ``not_for``: the latest of ``activities`` on the case (or NULL)."""
+    events = CaseEvent.objects.filter(
+        case_type=case_type, case_id=CaseKeyText(OuterRef("pk")), activity__in=list(activities)
+    ).order_by("-at", "-id")
+    return Subquery(events.values("activity")[:1], output_field=CharField())
+
+
+def work_q(kind: CaseKind, actor: Actor, *, mine_only: bool = False) -> Q | None:
+    """The cases of ``kind`` that are ``actor``'s work, as one predicate (None: none are): per
+    state group, the state and the subtrees where the actor holds one of its permissions; in a
+    state that is the assignee's alone, assigned to the actor. ``mine_only``: assigned to the
+    actor as well."""
+    lookup = scope_lookup(kind.model)
+    assigned = Q(assignee_id=actor.user_id) if actor.user_id is not None else None
+    by_paths: dict[tuple[str, ...], list[str]] = {}  # the same subtrees: one predicate
+    alone: list[str] = []
+    for state, perms in kind.work_map().items():
+        if not perms:
+            alone.append(state)
+            continue
+        minimal = _minimal(p for perm in perms for p in work_paths(actor, perm, kind.view_perm))
+        if minimal:
+            by_paths.setdefault(minimal, []).append(state)
+    arms = [Q(status__in=states) & _within(lookup, paths) for paths, states in by_paths.items()]
+    if alone and assigned is not None:
+        arms.append(Q(status__in=alone) & assigned)
+    if not arms or (mine_only and assigned is None):
+        return None
+    predicate = reduce(or_, arms)
+    return predicate & assigned if mine_only and assigned is not None else predicate
+
+
+def acted_on(case_type: str, activity: str, actor: Actor) -> Exists:
+    """In SQL, for a kind's ``not_for``: the case has an ``activity`` event by ``actor`` (e.g.
+    the decider of a complaint, who may not review their own decision)."""
+    events = CaseEvent.objects.filter(
+        case_type=case_type, case_id=CaseKeyText(OuterRef("pk")), activity=activity,
+        actor_id=actor.user_id,
+    )  # fmt: skip
+    return Exists(events)
+
+
 def _open_clocks(kind: CaseKind, *states: str) -> QuerySet[Deadline]:
     return Deadline.objects.filter(
         case_type=kind.label, case_id=CaseKeyText(OuterRef("pk")), closed_at=None, state__in=states
@@ -77,8 +156,8 @@ def _earliest_due(kind: CaseKind, state: str) -> Subquery:
 
 
 class WorkList:
-    """Every open case of every registered type assigned to ``actor`` or within their scope, most
-    urgent first: breached (longest overdue first), then running (least time left first), then
+    """Every open case of every registered type that is ``actor``'s work (``work_q``, less the
+    kind's ``not_for``), most urgent first: breached (longest overdue first), then running (least time left first), then
     cases without a running clock. The database orders each type, so a page reads only the rows
     it shows (issue 13: one handler had 168 rows and a head office thousands). A Django
     ``Paginator`` takes it as it is: ``count()`` and slices."""
@@ -98,15 +177,14 @@ class WorkList:
         for index, kind in enumerate(CASE_KINDS.values()):
             if case_type and kind.label != case_type:
                 continue
-            qs = kind.model._default_manager.exclude(status__in=kind.workflow.final)
-            mine = Q(assignee_id=actor.user_id)
+            work = work_q(kind, actor, mine_only=mine_only)
+            if work is None:  # nothing of this kind can be the actor's work: no arm in the union
+                continue
             # scope follows foreign keys to the owning unit (to-one), so the union has no
             # duplicate rows to remove
-            qs = (
-                qs.filter(mine)
-                if mine_only or not kind.work_in_scope
-                else qs.filter(mine) | scope(actor, qs, kind.work_perm or kind.view_perm)
-            )
+            qs = kind.model._default_manager.exclude(status__in=kind.workflow.final).filter(work)
+            if kind.not_for is not None and actor.user_id is not None:
+                qs = qs.exclude(kind.not_for(actor))  # recusal: the guards that ask who asks
             if status:
                 qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
             if org_path:  # in the database, not per case in Python

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -230,6 +231,28 @@ def inspectors_over(path: str) -> set[Any]:
             role__in=roles, org_unit__path__in=ancestor_paths(path), user__is_active=True
         ).values_list("user_id", flat=True)
     )
+
+
+def task_not_for(actor: Actor) -> Q:
+    """The tasks never ``actor``'s work (``CaseKind.not_for``): those scoring their own calls and
+    consultations (``_task_blocked``: nobody scores their own service)."""
+    return Q(agent_id=actor.user_id)
+
+
+def dispute_not_for(actor: Actor) -> Q:
+    """The disputes never ``actor``'s work (``CaseKind.not_for``), as ``_decider_refusal`` says
+    (standard 7.2, fair assessment): their own, and those about their own scoring while another
+    inspector over the unit could decide them — in SQL: an active member with a role holding
+    qa.inspect over the score's unit or above, neither the actor nor the scored agent."""
+    if actor.user_id is None:
+        return Q(pk__in=[])
+    roles = [r for r in role_codes() if INSPECT in role_permissions(r)]
+    another = Membership.objects.filter(
+        StartsWith(OuterRef("score__org_unit__path"), F("org_unit__path")),
+        role__in=roles, user__is_active=True,
+    ).exclude(user_id=actor.user_id).exclude(user_id=OuterRef("score__agent_id"))  # fmt: skip
+    own = Q(score__agent_id=actor.user_id) | Q(raised_by_id=actor.user_id)
+    return own | (Q(score__scorer_id=actor.user_id) & Q(Exists(another)))
 
 
 def users_for_agent_ids(agent_ids: set[str]) -> dict[str, Any]:

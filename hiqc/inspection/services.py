@@ -245,8 +245,8 @@ TASK_KIND = CaseKind(
     workflow=TASK,
     access=selectors.access_task,
     name=gettext_lazy("质检任务"),
-    view_perm=VIEW,
-    work_perm=INSPECT,  # the inspectors over the unit score it
+    view_perm=VIEW,  # my work: the inspectors over the unit score it (the workflow's qa.inspect)
+    not_for=selectors.task_not_for,  # …never the agent whose service it scores
     url_for=_task_url,
     blocked=_task_blocked,
 )
@@ -267,8 +267,8 @@ DISPUTE_KIND = CaseKind(
     workflow=DISPUTE_CASE,
     access=selectors.access_dispute,
     name=gettext_lazy("质检申诉"),
-    view_perm=INSPECT,
-    work_perm=INSPECT,  # the inspectors over the unit decide it
+    view_perm=INSPECT,  # my work: the inspectors over the unit decide it (the workflow's)
+    not_for=selectors.dispute_not_for,  # …never its agent, nor its scorer while another can
     url_for=_dispute_url,
     blocked=_dispute_blocked,
 )

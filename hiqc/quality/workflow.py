@@ -42,6 +42,15 @@ NONCONFORMITY = Workflow.build(
     ],
 )  # fmt: skip
 
+# "My work" (issue 15 §3; CaseKind.work_by_state): the handlers over the unit must act in every
+# open state. Cancelling (quality.nc.open) is a right of whoever opens nonconformities, not work
+# waiting for them: an open or analysing one is not in their work for it.
+WORK_BY_STATE: dict[str, tuple[str, ...]] = {
+    S.OPEN: (HANDLE,),
+    S.ANALYSING: (HANDLE,),
+    S.CORRECTING: (HANDLE,),
+}
+
 ACTION_LABELS = {
     "create": gettext_noop("登记"),
     **{t.name: t.label for t in NONCONFORMITY.transitions},
@@ -67,6 +76,13 @@ IMPROVEMENT = Workflow.build(
           requires=["reason"]),
     ],
 )  # fmt: skip
+
+# the same for plans: the handlers carry a plan through PDCA; cancelling it is a right (see above)
+PLAN_WORK_BY_STATE: dict[str, tuple[str, ...]] = {
+    P.PLAN: (HANDLE,),
+    P.DO: (HANDLE,),
+    P.CHECK: (HANDLE,),
+}
 
 PLAN_ACTION_LABELS = {
     "create": gettext_noop("制定"),

@@ -29,7 +29,7 @@ from hiqc.core.models import CaseEvent, CaseModel
 from .enums import QuestionKind, QuestionnaireStatus
 from .models import Question, Questionnaire
 from .staff_selectors import access_questionnaire, head_office_path
-from .workflow import QUESTIONNAIRE_WORKFLOW
+from .workflow import QUESTIONNAIRE_WORK_BY_STATE, QUESTIONNAIRE_WORKFLOW
 
 MANAGE = "surveys.manage"
 TEXT_MAX = 1000
@@ -222,7 +222,7 @@ QUESTIONNAIRE_KIND = CaseKind(
     access=access_questionnaire,
     name=gettext_lazy("问卷版本"),
     view_perm="surveys.view",
-    work_in_scope=False,  # the author of a draft, who publishes it; nobody else
+    work_by_state=QUESTIONNAIRE_WORK_BY_STATE,  # a draft's author alone; published: nobody's
     url_for=_url,
     blocked=_blocked,
 )

@@ -68,7 +68,7 @@ from .frames import Candidate, frame_candidates
 from .models import Invitation, OptOut, Questionnaire, SurveyPlan, SurveyResponse
 from .questionnaires import clean_answers, questions_of
 from .staff_selectors import access_plan
-from .workflow import PLAN_WORKFLOW
+from .workflow import PLAN_WORK_BY_STATE, PLAN_WORKFLOW
 
 MANAGE, VIEW, INTERVIEW = "surveys.manage", "surveys.view", "surveys.interview"
 TOKEN_CONTEXT = "surveys.invitation"
@@ -94,7 +94,7 @@ PLAN_KIND = CaseKind(
     access=access_plan,
     name=gettext_lazy("满意度调查方案"),
     view_perm=VIEW,
-    work_in_scope=False,  # the author of a draft, who activates it; nobody else
+    work_by_state=PLAN_WORK_BY_STATE,  # a draft's author alone; an active plan nobody's
     url_for=_plan_url,
 )
 

@@ -31,6 +31,16 @@ PLAN_WORKFLOW = Workflow.build(
     ],
 )
 
+# "My work" (issue 15 §3; CaseKind.work_by_state): a draft is its author's alone (the assignee); an
+# active plan waits for nobody (closing it is a right, not work) and its assignee is cleared.
+PLAN_WORK_BY_STATE: dict[str, tuple[str, ...]] = {P.DRAFT: (), P.ACTIVE: ()}
+
+
+def versioned_work_by_state(states: Any) -> dict[str, tuple[str, ...]]:
+    """Who must act on a versioned definition: a draft's author alone; a published version waits
+    for nobody (it is retired by publishing its successor, never as work of its own)."""
+    return {states.DRAFT: (), states.PUBLISHED: ()}
+
 
 def versioned_workflow(name: str, states: Any) -> Workflow:
     """A versioned definition (questionnaire, mystery-shopping scenario): a draft is edited, then
@@ -54,3 +64,4 @@ def versioned_workflow(name: str, states: Any) -> Workflow:
 
 
 QUESTIONNAIRE_WORKFLOW = versioned_workflow("questionnaire_version", QuestionnaireStatus)
+QUESTIONNAIRE_WORK_BY_STATE = versioned_work_by_state(QuestionnaireStatus)

@@ -11,6 +11,9 @@ from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_transition
 from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.mywork import my_work
+from hiqc.organisations.enums import Role
+from hiqc.organisations.models import Membership
+from hiqc.organisations.services import actor_for_user
 
 from .models import ProbeCase
 from .probe import KIND, probe_create
@@ -38,7 +41,13 @@ def cases(actors, org, personas):
         title="上海案件",
         at=datetime(2026, 3, 1, 9, tzinfo=BEIJING),
     )
+    # assigned to the agent, who is lent to Shanghai to work it (an assignee must be able to act:
+    # issue 15 §3)
     ProbeCase.objects.filter(pk=other.pk).update(assignee=personas["agent"])
+    Membership.objects.create(
+        user=personas["agent"], role=Role.CONSULTATION_AGENT, org_unit=org["C2"]
+    )
+    actors["agent"] = actor_for_user(personas["agent"])
     done = probe_create(
         actor=actors["agent"],
         org_unit=org["C1"],
@@ -95,23 +104,66 @@ def test_the_page_offers_the_org_units_in_scope_as_a_filter(personas, cases, org
     assert "上海分公司" not in html  # P2 is outside the branch manager's scope
 
 
-def test_my_work_lists_the_cases_a_reader_may_only_view_only_when_assigned(actors, org):
-    """A kind's work_perm decides whose queue holds the unassigned cases of a scope."""
+def test_a_state_is_the_work_of_those_holding_its_transitions_permissions(actors, org):
+    """By default the workflow says whose work a state is: the holders, over the case's unit, of
+    the permission of a transition out of it. A kind's ``work_by_state`` says otherwise for a
+    state where the workflow's permissions are not the whole story."""
     from dataclasses import replace
 
     from hiqc.core.casekinds import CASE_KINDS
-    from hiqc.core.mywork import my_work
 
-    from .probe import KIND, probe_create
-
+    # Given an unassigned probe case (its transitions need customers.edit)
     probe_create(actor=actors["agent"], org_unit=org["C1"], title="未分派")
+    assert KIND.work_map()["new"] == ("customers.edit",)
     assert [i.case.title for i in my_work(actors["agent"])] == ["未分派"]
-    CASE_KINDS[KIND.label] = replace(KIND, work_perm="customers.reveal")  # agents hold it too
+    # When the kind says a new case is the work of those who may reveal customers
+    CASE_KINDS[KIND.label] = replace(KIND, work_by_state={"new": ("customers.reveal",)})
     try:
-        assert len(my_work(actors["branch_manager"])) == 0  # views customers, cannot reveal
-        assert len(my_work(actors["agent"])) == 1
+        # Then the branch manager, who views customers but cannot reveal them, does not have it
+        assert len(my_work(actors["branch_manager"])) == 0
+        assert len(my_work(actors["agent"])) == 1  # agents hold customers.reveal
+        # and a state declared as its assignee's alone is nobody's while unassigned
+        CASE_KINDS[KIND.label] = replace(KIND, work_by_state={"new": ()})
+        assert len(my_work(actors["agent"])) == 0
     finally:
         CASE_KINDS[KIND.label] = KIND
+
+
+def test_an_assignee_who_cannot_act_on_the_case_in_its_state_does_not_have_it(
+    actors, org, personas
+):
+    """Assigned is not enough where the state names who must act: the assignee must hold one of
+    its permissions over the case's unit (e.g. a complaint under review is the approvers', not its
+    handler's)."""
+    # Given a Shanghai case assigned to the outsider's colleague in Beijing, who holds nothing there
+    case = probe_create(actor=actors["outsider_agent"], org_unit=org["C2"], title="上海案件")
+    ProbeCase.objects.filter(pk=case.pk).update(assignee=personas["agent"])
+    # Then it is not in their work, even among the cases assigned to them
+    assert titles(my_work(actors["agent"])) == []
+    assert titles(my_work(actors["agent"], mine_only=True)) == []
+    # but it is in the work of those who may act on it
+    assert titles(my_work(actors["outsider_agent"])) == ["上海案件"]
+
+
+def test_a_kind_leaves_out_of_my_work_the_cases_its_guards_refuse_the_reader(
+    actors, org, monkeypatch
+):
+    """``not_for`` is the SQL form of the guards that depend on who asks (recusal): the cases it
+    matches are not the reader's work, even when assigned to them."""
+    from dataclasses import replace
+
+    from django.db.models import Q
+
+    from hiqc.core import casekinds
+
+    # Given two cases, one of which the kind's guard refuses the agent
+    probe_create(actor=actors["agent"], org_unit=org["C1"], title="本人相关")
+    probe_create(actor=actors["agent"], org_unit=org["C1"], title="无关")
+    recused = replace(KIND, not_for=lambda actor: Q(title="本人相关"))
+    monkeypatch.setitem(casekinds.CASE_KINDS, KIND.label, recused)
+    # Then only the other is in their work
+    assert titles(my_work(actors["agent"])) == ["无关"]
+    assert my_work(actors["agent"]).count() == 1
 
 
 def test_the_status_filter_offers_state_names_and_also_accepts_a_typed_name(personas, cases):
@@ -167,3 +219,16 @@ def test_a_kind_worked_by_its_assignees_lists_no_case_by_scope(actors, cases, mo
     monkeypatch.setitem(casekinds.CASE_KINDS, KIND.label, replace(KIND, work_in_scope=False))
 
     assert titles(my_work(actors["agent"], case_type=KIND.label)) == ["上海案件"]
+
+
+def test_my_work_is_counted_in_one_query_and_a_page_read_in_one_more_plus_two_per_kind_shown(
+    actors, cases, django_assert_num_queries
+):
+    """Whatever the number of registered kinds and of the states and permissions they declare:
+    one UNION ALL counts, one orders and cuts the page; then each kind on the page reads its
+    cases and their clocks."""
+    work = my_work(actors["agent"])
+    with django_assert_num_queries(1):
+        assert work.count() == 3
+    with django_assert_num_queries(3):  # the keys; the probe cases; their clocks
+        assert len(work[0:50]) == 3

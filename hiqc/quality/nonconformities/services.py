@@ -38,7 +38,7 @@ from hiqc.organisations.selectors import active_units, unit_in_scope
 
 from ..enums import NCSource, NCStatus
 from ..monitoring import KEY_INDICATORS, control_chart, display, period_window
-from ..workflow import HANDLE, NONCONFORMITY, OPEN, PROCESS, VIEW
+from ..workflow import NONCONFORMITY, OPEN, PROCESS, VIEW, WORK_BY_STATE
 from .models import Nonconformity
 
 TEXT_MAX = 4000
@@ -58,7 +58,8 @@ def _url(case_id: str) -> str:
 
 
 KIND = CaseKind(label=PROCESS, workflow=NONCONFORMITY, access=access_nonconformity,
-                name=gettext_lazy("不符合项"), view_perm=VIEW, work_perm=HANDLE, url_for=_url)  # fmt: skip
+                name=gettext_lazy("不符合项"), view_perm=VIEW, work_by_state=WORK_BY_STATE,
+                url_for=_url)  # fmt: skip
 
 
 def owner_for(unit: OrgUnit) -> Any:

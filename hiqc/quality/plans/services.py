@@ -32,7 +32,7 @@ from hiqc.organisations.selectors import unit_in_scope
 from ..effect import Effect, evaluate
 from ..enums import ActOutcome, PlanStatus
 from ..nonconformities.models import Nonconformity
-from ..workflow import HANDLE, IMPROVEMENT, PLAN_PROCESS, VIEW
+from ..workflow import HANDLE, IMPROVEMENT, PLAN_PROCESS, PLAN_WORK_BY_STATE, VIEW
 from .models import ImprovementAction, ImprovementPlan
 
 TEXT_MAX = 4000
@@ -48,8 +48,8 @@ def _url(case_id: str) -> str:
 
 
 PLAN_KIND = CaseKind(label=PLAN_PROCESS, workflow=IMPROVEMENT, access=access_plan,
-                     name=gettext_lazy("改进计划"), view_perm=VIEW, work_perm=HANDLE,
-                     url_for=_url)  # fmt: skip
+                     name=gettext_lazy("改进计划"), view_perm=VIEW,
+                     work_by_state=PLAN_WORK_BY_STATE, url_for=_url)  # fmt: skip
 
 
 def _date(data: Mapping[str, Any], name: str, errors: dict[str, list[str]]) -> date | None:

@@ -66,7 +66,7 @@ from .models import (
     VisitStatus,
 )
 from .selectors import CASE_TYPE, MANAGE, SHOP, VIEW, access_scenario, access_visit
-from .workflow import RESULT, SCENARIO_WORKFLOW, VISIT_WORKFLOW
+from .workflow import RESULT, SCENARIO_WORK_BY_STATE, SCENARIO_WORKFLOW, VISIT_WORKFLOW
 
 FINDING_RULE = "4.3.1"
 KIND_FATAL = "surveys.mystery.fatal"
@@ -245,7 +245,7 @@ SCENARIO_KIND = CaseKind(
     access=access_scenario,
     name=gettext_lazy("神秘客户场景版本"),
     view_perm=VIEW,
-    work_in_scope=False,  # the author of a draft, who publishes it; nobody else
+    work_by_state=SCENARIO_WORK_BY_STATE,  # a draft's author alone; published: nobody's
     url_for=_scenario_url,
     blocked=_scenario_blocked,
 )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 from hiqc.core.calendar import Unit
 from hiqc.core.workflow import Cancel, Clock, Stop, T, Workflow
 
-from ..workflow import versioned_workflow
+from ..workflow import versioned_work_by_state, versioned_workflow
 from .models import ScenarioStatus, VisitStatus
 
 MANAGE, SHOP = "surveys.manage", "surveys.shop"
@@ -35,6 +35,7 @@ RESULT = Clock(
 )
 
 SCENARIO_WORKFLOW = versioned_workflow("mystery_scenario_version", ScenarioStatus)
+SCENARIO_WORK_BY_STATE = versioned_work_by_state(ScenarioStatus)
 
 V = VisitStatus
 VISIT_WORKFLOW = Workflow.build(
