@@ -118,6 +118,18 @@ def _positions(traces: list[Trace]) -> dict[str, float]:
     return {START: -1.0, **order, END: max(order.values(), default=0.0) + 1}
 
 
+GRID_COLUMNS = 5
+
+
+def _grid(i: int) -> dict[str, int]:
+    """The ``i``-th step's place in the drawing: rows of five, read like a snake (left to right,
+    then right to left), so a dozen steps fit a page's width and consecutive steps stay close."""
+    row, col = divmod(i, GRID_COLUMNS)
+    if row % 2:
+        col = GRID_COLUMNS - 1 - col
+    return {"x": col * 240, "y": row * 140}
+
+
 @login_required
 def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
     m = _mine(request, code)
@@ -138,11 +150,11 @@ def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
         ]  # fmt: skip
     positions = _positions(m.traces)
     ranked = sorted(positions, key=lambda a: positions[a])
+    frequency = {x.activity: x.frequency for x in pm.nodes}
     graph = {
         "nodes": [
-            {"id": n, "label": labels.get(n, n), "x": ranked.index(n) * 170,
-             "y": 60 * (ranked.index(n) % 3), "frequency": next(
-                (x.frequency for x in pm.nodes if x.activity == n), pm.cases)}
+            {"id": n, "label": labels.get(n, n), **_grid(ranked.index(n)),
+             "frequency": frequency.get(n, pm.cases)}
             for n in ranked if n in {e.source for e in pm.edges} | {e.target for e in pm.edges}
         ],
         "edges": [

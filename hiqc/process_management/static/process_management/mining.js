@@ -21,9 +21,9 @@ document.addEventListener("DOMContentLoaded", function () {
       },
       series: [{
         type: "graph", layout: "none", roam: true, edgeSymbol: ["none", "arrow"], edgeSymbolSize: 8,
-        label: { show: true, fontSize: 12 },
+        label: { show: true, position: "bottom", fontSize: 12, color: "#1b2733" },
         edgeLabel: { show: true, fontSize: 11, formatter: function (p) { return mode === "frequency" ? String(p.data.raw.frequency) : p.data.raw.median_text; } },
-        data: d.nodes.map(function (n) { return { id: n.id, name: n.label, x: n.x, y: n.y, frequency: n.frequency, symbolSize: 36, itemStyle: { color: "#2f5d8c" } }; }),
+        data: d.nodes.map(function (n) { return { id: n.id, name: n.label, x: n.x, y: n.y, frequency: n.frequency, symbolSize: 20, itemStyle: { color: "#2f5d8c" } }; }),
         links: d.edges.map(function (e) {
           var src = d.nodes.find(function (n) { return n.id === e.source; });
           var tgt = d.nodes.find(function (n) { return n.id === e.target; });
