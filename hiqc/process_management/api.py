@@ -3,25 +3,20 @@ selector per endpoint, scope before anything is said (an unknown process is a 40
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from hiqc.core.calendar import WorkingTime
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, IsoDate
 
 from . import selectors
-from .conformance import ProcessFit, conformance
-from .mining import ProcessMap, Stats, discover
+from .results import mine
 from .schemas import MiningOut, ProcessOut
-from .selectors import Period
 
 router = Router(tags=["processes"])
-VARIANTS_SHOWN = 50
 
 
 class MiningQuery(Schema):
@@ -55,99 +50,20 @@ def list_processes(request: HiqcRequest):
     ]
 
 
-def _duration(stats: Stats | None) -> dict[str, float] | None:
-    return None if stats is None else {"mean": stats.mean, "median": stats.median, "p90": stats.p90}
-
-
 @router.get("/processes/{code}/mining", response={200: MiningOut, **ERRORS})
 def process_mining(request: HiqcRequest, code: str, q: Query[MiningQuery]):
     """The discovered process (2.2.2(1)) of the cases that started in the period (Beijing days,
     both included; default the last twelve months) within the org subtree: directly-follows
     `nodes` and `edges` with frequencies and durations (seconds, calendar and working time),
-    `variants`, `bottlenecks` (slowest wait first), rework, and conformance to the design."""
+    `variants`, `bottlenecks` (slowest wait first), rework, and conformance to the design.
+    Without `from` and `to` the answer may be the nightly figures: `computed_at` says when."""
     actor = request.actor
     kind = selectors.access_process(actor, code)
     period = selectors.mining_period(q.from_, q.to, timezone.localdate())
     path = selectors.subtree_path(actor, q.org_unit)
-    traces = list(selectors.traces(actor, kind, period, path))
-    worktime = WorkingTime()
-    pm = discover(traces, worktime=worktime)
-    fit = conformance(kind.workflow, traces)
-    return _mining_out(kind.label, path, period, pm, fit, selectors.activity_labels(kind))
-
-
-def _mining_out(
-    code: str, path: str, period: Period, pm: ProcessMap, fit: ProcessFit, labels: dict[str, str]
-) -> dict[str, Any]:
-    def label(activity: str) -> str:
-        return labels.get(activity, activity)
-
-    return {
-        "code": code,
-        "org_unit_path": path,
-        "period_from": period.first.isoformat(),
-        "period_to": period.last.isoformat(),
-        "cases": pm.cases,
-        "events": pm.events,
-        "nodes": [
-            {
-                "activity": n.activity,
-                "label": label(n.activity),
-                "frequency": n.frequency,
-                "cases": n.cases,
-            }
-            for n in pm.nodes
-        ],
-        "edges": [
-            {
-                "source": e.source,
-                "target": e.target,
-                "frequency": e.frequency,
-                "cases": e.cases,
-                "calendar": _duration(e.calendar),
-                "working": _duration(e.working),
-            }
-            for e in pm.edges
-        ],
-        "variants": [
-            {
-                "activities": list(v.activities),
-                "cases": v.cases,
-                "share": v.share,
-                "calendar": _duration(v.calendar),
-                "working": _duration(v.working),
-            }
-            for v in pm.variants[:VARIANTS_SHOWN]
-        ],
-        "bottlenecks": [
-            {
-                "activity": w.activity,
-                "label": label(w.activity),
-                "calendar": _duration(w.calendar),
-                "working": _duration(w.working),
-            }
-            for w in pm.bottlenecks
-        ],
-        "rework": [
-            {"activity": r.activity, "cases": r.cases, "repeats": r.repeats} for r in pm.rework
-        ],
-        "rework_rate": pm.rework_rate,
-        "conformance": {
-            "fitness": fit.fitness,
-            "fitting_cases": fit.fitting_cases,
-            "deviations": [
-                {
-                    "activity": g.activity,
-                    "kind": g.kind,
-                    "replay_state": g.replay_state,
-                    "count": g.count,
-                    "cases": len(g.case_ids),
-                }
-                for g in fit.groups
-            ],
-        },
-        "warnings": [
-            _("{year} 年的节假日安排尚未加载，工作时间按周一至周五计算。").format(year=y)
-            for y in sorted(pm.fallback_years)
-        ],
-    }
+    if q.from_ is None and q.to is None:
+        snapshot = selectors.snapshot_for(actor, kind, path, period)
+        if snapshot is not None:
+            return snapshot.result
+    traces = selectors.traces(actor, kind, period, path)
+    return mine(kind, traces, path=path, period=period, at=timezone.now())

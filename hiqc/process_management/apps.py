@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from hiqc.core.manifest import Manifest, NavLink
+from hiqc.core.manifest import Manifest, NavLink, Periodic, daily_beijing
 from hiqc.organisations.enums import Role
 
 
@@ -24,6 +24,16 @@ class ProcessesConfig(AppConfig):
             Role.RISK_MANAGER: ("processes.view",),
             Role.AUDITOR: ("processes.view",),
         },
+        periodic=(
+            Periodic(
+                "process_management.snapshots",
+                "hiqc.process_management.tasks.snapshots_job",
+                daily_beijing(3, 30),
+                "Recompute every process's mining figures for the last twelve months, per unit "
+                "down to city level (the process pages' default view; issue 16).",
+                _("流程分析快照"),
+            ),
+        ),
         nav_sections=(("ch2", _("服务流程管理（第2章）"), "ch4"),),
         nav=(NavLink("ch2", "process_management:list", _("流程分析"), "processes.view"),),
     )

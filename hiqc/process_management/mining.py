@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
+from typing import NamedTuple
 
 from hiqc.core.calendar import WorkingTime
 
@@ -33,16 +34,16 @@ START = "__start__"
 END = "__end__"
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     activity: str
     at: datetime
     from_state: str = ""
     to_state: str = ""
+    org_path: str = ""  # the unit the case was at when the event happened
 
 
 @dataclass(frozen=True)
-class Trace:
+class Trace:  # org_path: the unit of the case's latest event
     case_id: str
     org_path: str
     events: tuple[Event, ...]
@@ -183,7 +184,8 @@ def discover(
     edge_cases: Counter[tuple[str, str]] = Counter()
     calendar: defaultdict[tuple[str, str], list[float]] = defaultdict(list)
     working: defaultdict[tuple[str, str], list[float]] = defaultdict(list)
-    variants: defaultdict[tuple[str, ...], list[Trace]] = defaultdict(list)
+    # activities → (calendar, working) duration of each case that followed them
+    variants: defaultdict[tuple[str, ...], list[tuple[float, float]]] = defaultdict(list)
     repeats: Counter[str] = Counter()
     repeat_cases: Counter[str] = Counter()
     n_cases = n_events = rework_cases = 0
@@ -200,11 +202,13 @@ def discover(
         pairs = directly_follows(acts)
         edge_events.update(pairs)
         edge_cases.update(set(pairs))
-        for prev, nxt in pairwise(events):
-            key = (prev.activity, nxt.activity)
-            calendar[key].append((nxt.at - prev.at).total_seconds())
-            working[key].append(worktime.seconds(prev.at, nxt.at))
-        variants[acts].append(trace)
+        stamps = [e.at.timestamp() for e in events]
+        places = [worktime.position(e.at) for e in events]
+        for i in range(1, len(events)):
+            key = (acts[i - 1], acts[i])
+            calendar[key].append(stamps[i] - stamps[i - 1])
+            working[key].append(max(0.0, places[i] - places[i - 1]))
+        variants[acts].append((stamps[-1] - stamps[0], max(0.0, places[-1] - places[0])))
         again = {a: c - 1 for a, c in counts.items() if c > 1}
         if again:
             rework_cases += 1
@@ -221,8 +225,8 @@ def discover(
     )
     variant_rows = []
     for acts, members in variants.items():
-        cal = Stats.of((t.ended_at - t.started_at).total_seconds() for t in members)
-        work = Stats.of(worktime.seconds(t.started_at, t.ended_at) for t in members)
+        cal = Stats.of(c for c, _w in members)
+        work = Stats.of(w for _c, w in members)
         assert cal is not None and work is not None
         variant_rows.append(Variant(acts, len(members), len(members) / n_cases, cal, work))
     variant_rows.sort(key=lambda v: (-v.cases, v.activities))

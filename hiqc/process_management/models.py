@@ -37,3 +37,26 @@ class StepGuidance(BaseModel):
         ]
         verbose_name = _("流程操作要求")
         verbose_name_plural = _("流程操作要求")
+
+
+class MiningSnapshot(BaseModel):
+    """A process's mining result (``results.mine``) over one subtree for the default period,
+    computed by the nightly job so the process page answers at once (issue 16); the page says
+    when it was computed and offers the live figures."""
+
+    process = models.CharField(_("流程"), max_length=60)
+    org_path = models.CharField(_("机构路径"), max_length=255, blank=True)
+    period_from = models.DateField(_("期间开始"))
+    period_to = models.DateField(_("期间结束"))
+    computed_at = models.DateTimeField(_("计算时间"))
+    result = models.JSONField(_("结果"))
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        ordering = ("process", "org_path")
+        constraints = [
+            models.UniqueConstraint(fields=["process", "org_path"], name="mining_snapshot_unique")
+        ]
+        verbose_name = _("流程分析快照")
+        verbose_name_plural = _("流程分析快照")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Field, Schema
 
 
@@ -30,6 +32,8 @@ class NodeOut(Schema):
 class EdgeOut(Schema):
     source: str
     target: str
+    source_label: str
+    target_label: str
     frequency: int
     cases: int
     calendar: DurationOut | None = Field(description="calendar time; none on start/end edges")
@@ -38,6 +42,7 @@ class EdgeOut(Schema):
 
 class VariantOut(Schema):
     activities: list[str]
+    labels: list[str]
     cases: int
     share: float
     calendar: DurationOut
@@ -47,28 +52,48 @@ class VariantOut(Schema):
 class WaitingOut(Schema):
     activity: str
     label: str
+    count: int
     calendar: DurationOut
     working: DurationOut
 
 
 class ReworkOut(Schema):
     activity: str
+    label: str
     cases: int
     repeats: int
 
 
 class DeviationOut(Schema):
     activity: str
-    kind: str
-    replay_state: str
+    label: str
+    kind: str = Field(description="unknown_activity | skipped | not_allowed | wrong_target")
+    replay_state: str = Field(description="where the designed process had the case")
+    replay_state_label: str
     count: int
     cases: int
 
 
 class ConformanceOut(Schema):
-    fitness: float | None
+    fitness: float | None = Field(description="fitting moves ÷ moves on replay against the design")
     fitting_cases: int
+    cases: int
     deviations: list[DeviationOut]
+
+
+class BranchOut(Schema):
+    org_path: str
+    count: int
+    calendar: DurationOut
+    working: DurationOut
+
+
+class TopStepOut(Schema):
+    """The slowest step (the first bottleneck) compared across the units directly below."""
+
+    activity: str
+    label: str
+    branches: list[BranchOut]
 
 
 class MiningOut(Schema):
@@ -76,6 +101,8 @@ class MiningOut(Schema):
     org_unit_path: str
     period_from: str
     period_to: str
+    computed_at: datetime = Field(description="when the figures were computed (nightly or now)")
+    rank: str
     cases: int
     events: int
     nodes: list[NodeOut]
@@ -83,6 +110,9 @@ class MiningOut(Schema):
     variants: list[VariantOut]
     bottlenecks: list[WaitingOut]
     rework: list[ReworkOut]
+    top_step: TopStepOut | None
     rework_rate: float | None
     conformance: ConformanceOut
-    warnings: list[str]
+    fallback_years: list[int] = Field(
+        description="years whose holidays are not loaded: working time counts Mon–Fri there"
+    )

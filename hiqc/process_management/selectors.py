@@ -20,7 +20,7 @@ from hiqc.core.selectors import org_unit_path_in_scope
 
 from .conformance import CREATE
 from .mining import END, START, Event, Trace
-from .models import StepGuidance
+from .models import MiningSnapshot, StepGuidance
 
 VIEW = "processes.view"
 DEFAULT_MONTHS = 12  # a mining period not given: the last twelve months, this one included
@@ -109,7 +109,7 @@ def traces(actor: Actor, kind: CaseKind, period: Period, org_path: str) -> Itera
                 yield Trace(case_id, path, tuple(batch))
             case_id, batch = cid, []
         path = org
-        batch.append(Event(activity, at, from_state, to_state))
+        batch.append(Event(activity, at, from_state, to_state, org))
     if batch and case_id is not None:
         yield Trace(case_id, path, tuple(batch))
 
@@ -127,3 +127,26 @@ def guidance_in_force(process: str) -> dict[str, StepGuidance]:
 
 def guidance_history(process: str) -> list[StepGuidance]:
     return list(StepGuidance.objects.filter(process=process).order_by("-created_at"))
+
+
+# --- nightly snapshots ----------------------------------------------------------------------------
+
+
+def within(trace: Trace, path: str, period: Period) -> Trace | None:
+    """``trace`` as a query over the subtree at ``path`` would read it: only its events there,
+    and only if the first of them falls in the period (None otherwise)."""
+    if not path:
+        kept = trace.events
+    else:
+        kept = tuple(e for e in trace.events if e.org_path.startswith(path))
+    if not kept or not period.start <= kept[0].at < period.end:
+        return None
+    return Trace(trace.case_id, kept[-1].org_path, kept)
+
+
+def snapshot_for(actor: Actor, kind: CaseKind, path: str, period: Period) -> MiningSnapshot | None:
+    """The nightly figures of the process over the subtree for exactly this period, if any."""
+    rows = MiningSnapshot.objects.filter(
+        process=kind.label, org_path=path, period_from=period.first, period_to=period.last
+    )
+    return scope(actor, rows, VIEW).first()

@@ -5,9 +5,8 @@ filters, call the selectors and the mining functions, and render."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from statistics import fmean
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -19,38 +18,22 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hiqc.core.calendar import WorkingTime
 from hiqc.core.casekinds import CaseKind, case_url
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.organisations.selectors import units_by_path, units_in_scope
 
 from . import selectors, services
-from .conformance import conformance, replay
+from .conformance import replay
 from .forms import GuidanceForm, MiningFilterForm
 from .handbook import handbook
-from .mining import END, START, Stats, Trace, directly_follows, discover, waiting_by_branch
+from .mining import END, START, Trace, directly_follows
+from .results import mine
 from .selectors import VIEW, Period
+from .templatetags.process_format import duration
 
-BRANCHES_SHOWN = 20
 CASES_PER_PAGE = 50
-
-
-def duration_text(seconds: float | None) -> str:
-    """A duration as people read it: minutes under an hour, hours under two days, else days."""
-    if seconds is None:
-        return "—"
-    if seconds < 3600:
-        return _("{n} 分钟").format(n=round(seconds / 60))
-    if seconds < 48 * 3600:
-        return _("{n} 小时").format(n=f"{seconds / 3600:.1f}")
-    return _("{n} 天").format(n=f"{seconds / 86400:.1f}")
-
-
-def _stats_text(stats: Stats | None) -> dict[str, str]:
-    if stats is None:
-        return {"mean": "—", "median": "—", "p90": "—", "total": "—"}
-    return {k: duration_text(getattr(stats, k)) for k in ("mean", "median", "p90", "total")}
+VARIANTS_SHOWN = 20
 
 
 @login_required
@@ -65,17 +48,18 @@ def process_list_page(request: HiqcRequest) -> HttpResponse:
 
 
 @dataclass
-class Mined:
+class Filters:
     kind: CaseKind
     form: MiningFilterForm
     period: Period
     path: str
-    traces: list[Trace]
     rank: str
+    unit: str  # the unit asked for ("" = the actor's own subtree)
+    explicit: bool  # a period was asked for: live figures, never the nightly ones
     query: str  # the filters as a query string, for the drill-down links
 
 
-def _mine(request: HiqcRequest, code: str) -> Mined:
+def _filters(request: HiqcRequest, code: str) -> Filters:
     actor = request.actor
     kind = selectors.access_process(actor, code)
     units = list(units_in_scope(actor, VIEW).filter(level__lte=3))
@@ -92,30 +76,15 @@ def _mine(request: HiqcRequest, code: str) -> Mined:
     query = request.GET.copy()
     for key in ("edge", "step", "variant", "deviation", "rework", "page"):
         query.pop(key, None)
-    return Mined(
-        kind, form, period, path, list(selectors.traces(actor, kind, period, path)),
-        f.get("rank") or "mean", query.urlencode(),
+    explicit = bool(f.get("start") or f.get("end"))
+    return Filters(
+        kind, form, period, path, f.get("rank") or "mean", f.get("unit") or "", explicit,
+        query.urlencode(),
     )  # fmt: skip
 
 
-def _branch_of(root: str) -> Callable[[str], str | None]:
-    """The unit directly below ``root`` that a case's org path falls in (None: ``root`` itself)."""
-    width = len(root) + 5  # one path segment: four digits and a slash
-
-    def branch(path: str) -> str | None:
-        return path[:width] if len(path) >= width and path.startswith(root) else None
-
-    return branch
-
-
-def _positions(traces: list[Trace]) -> dict[str, float]:
-    """Left-to-right order of the activities: their mean position in the cases."""
-    seen: dict[str, list[int]] = {}
-    for t in traces:
-        for i, e in enumerate(t.events):
-            seen.setdefault(e.activity, []).append(i)
-    order = {a: fmean(v) for a, v in seen.items()}
-    return {START: -1.0, **order, END: max(order.values(), default=0.0) + 1}
+def _traces(request: HiqcRequest, f: Filters) -> list[Trace]:
+    return list(selectors.traces(request.actor, f.kind, f.period, f.path))
 
 
 GRID_COLUMNS = 5
@@ -130,137 +99,125 @@ def _grid(i: int) -> dict[str, int]:
     return {"x": col * 240, "y": row * 140}
 
 
+def _graph(result: dict[str, Any]) -> dict[str, Any]:
+    """The process map's drawing: steps in the order cases meet them (the order of the edges'
+    first appearance along the variants, most frequent first), edges with their figures."""
+    order: dict[str, int] = {START: 0}
+    for variant in result["variants"]:
+        for activity in variant["activities"]:
+            order.setdefault(activity, len(order))
+    for edge in result["edges"]:
+        for activity in (edge["source"], edge["target"]):
+            if activity != END:
+                order.setdefault(activity, len(order))
+    order[END] = len(order)
+    labels = {n["activity"]: n["label"] for n in result["nodes"]}
+    labels.update({e["source"]: e["source_label"] for e in result["edges"]})
+    labels.update({e["target"]: e["target_label"] for e in result["edges"]})
+    frequency = {n["activity"]: n["frequency"] for n in result["nodes"]}
+    return {
+        "nodes": [
+            {"id": a, "label": labels.get(a, a), **_grid(i),
+             "frequency": frequency.get(a, result["cases"])}
+            for a, i in order.items()
+        ],
+        "edges": [
+            {"source": e["source"], "target": e["target"], "frequency": e["frequency"],
+             "cases": e["cases"], "median_text": duration((e["calendar"] or {}).get("median"))}
+            for e in result["edges"]
+        ],
+        "names": {"frequency": _("频次"), "performance": _("中位耗时"), "cases": _("案件数")},
+    }  # fmt: skip
+
+
 @login_required
 def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
-    m = _mine(request, code)
-    worktime = WorkingTime()
-    pm = discover(m.traces, worktime=worktime, rank_by=m.rank)
-    fit = conformance(m.kind.workflow, m.traces)
-    labels = selectors.activity_labels(m.kind)
-    top = pm.bottlenecks[0].activity if pm.bottlenecks else None
-    branches = []
-    if top is not None:
-        waits = waiting_by_branch(m.traces, top, _branch_of(m.path), worktime=worktime)
-        names = units_by_path(waits)
-        slowest = sorted(waits.items(), key=lambda pw: -pw[1].calendar.mean)[:BRANCHES_SHOWN]
-        branches = [
-            {"name": names[p].localized_name if p in names else p, "n": w.calendar.count,
-             "calendar": _stats_text(w.calendar), "working": _stats_text(w.working)}
-            for p, w in slowest
-        ]  # fmt: skip
-    positions = _positions(m.traces)
-    ranked = sorted(positions, key=lambda a: positions[a])
-    frequency = {x.activity: x.frequency for x in pm.nodes}
-    graph = {
-        "nodes": [
-            {"id": n, "label": labels.get(n, n), **_grid(ranked.index(n)),
-             "frequency": frequency.get(n, pm.cases)}
-            for n in ranked if n in {e.source for e in pm.edges} | {e.target for e in pm.edges}
-        ],
-        "edges": [
-            {"source": e.source, "target": e.target, "frequency": e.frequency, "cases": e.cases,
-             "median": e.calendar.median if e.calendar else None,
-             "median_text": duration_text(e.calendar.median if e.calendar else None)}
-            for e in pm.edges
-        ],
-        "names": {"frequency": _("频次"), "performance": _("中位耗时"),
-                  "cases": _("案件数")},
-    }  # fmt: skip
+    f = _filters(request, code)
+    snapshot = None
+    if not f.explicit and f.rank == "mean":
+        snapshot = selectors.snapshot_for(request.actor, f.kind, f.path, f.period)
+    if snapshot is not None:
+        result = snapshot.result
+    else:
+        result = mine(f.kind, _traces(request, f), path=f.path, period=f.period,
+                      at=timezone.now(), rank=f.rank)  # fmt: skip
+    top = result["top_step"]
+    if top:
+        names = units_by_path(b["org_path"] for b in top["branches"])
+        for b in top["branches"]:
+            unit = names.get(b["org_path"])
+            b["name"] = unit.localized_name if unit else b["org_path"]
+    for d in result["conformance"]["deviations"]:
+        d["key"] = f"{d['activity']}|{d['kind']}|{d['replay_state']}"
+    live = f"start={f.period.first.isoformat()}&end={f.period.last.isoformat()}"
+    if f.unit:
+        live += f"&unit={f.unit}"
     context = {
-        "kind": m.kind,
-        "name": str(m.kind.name) or m.kind.label,
-        "form": m.form,
-        "period": m.period,
-        "query": m.query,
-        "pm": pm,
-        "fit": fit,
-        "labels": labels,
-        "edges": [
-            {"e": e, "source": labels.get(e.source, e.source), "target": labels.get(e.target, e.target),
-             "calendar": _stats_text(e.calendar), "working": _stats_text(e.working)}
-            for e in pm.edges
-        ],
-        "bottlenecks": [
-            {"w": w, "label": labels.get(w.activity, w.activity),
-             "calendar": _stats_text(w.calendar), "working": _stats_text(w.working)}
-            for w in pm.bottlenecks
-        ],
-        "variants": [
-            {"i": i, "v": v, "steps": [labels.get(a, a) for a in v.activities],
-             "calendar": _stats_text(v.calendar), "working": _stats_text(v.working)}
-            for i, v in enumerate(pm.variants[:20])
-        ],
-        "rework": [{"r": r, "label": labels.get(r.activity, r.activity)} for r in pm.rework],
-        "deviations": [
-            {"g": g, "label": labels.get(g.activity, g.activity),
-             "state": m.kind.workflow.states.get(g.replay_state, g.replay_state),
-             "key": f"{g.activity}|{g.kind}|{g.replay_state}"}
-            for g in fit.groups
-        ],
-        "top": labels.get(top, top) if top else None,
-        "branches": branches,
-        "graph": graph,
-        "fallback_years": sorted(pm.fallback_years),
-    }  # fmt: skip
+        "kind": f.kind,
+        "name": str(f.kind.name) or f.kind.label,
+        "form": f.form,
+        "period": f.period,
+        "query": f.query,
+        "r": result,
+        "snapshot": snapshot,
+        "live_query": live,
+        "computed_at": datetime.fromisoformat(result["computed_at"]),
+        "graph": _graph(result),
+        "variants": list(enumerate(result["variants"][:VARIANTS_SHOWN])),
+    }
     return render(request, "process_management/mining.html", context)
 
 
-def _drill(m: Mined, request: HiqcRequest) -> tuple[str, list[Trace]]:
+def _drill(f: Filters, traces: list[Trace], request: HiqcRequest) -> tuple[str, list[Trace]]:
     """The cases behind one number of the mining page, and what it was."""
     g = request.GET
-    labels = selectors.activity_labels(m.kind)
+    labels = selectors.activity_labels(f.kind)
     if "edge" in g:
         source, _sep, target = g["edge"].partition(">")
-        picked = [t for t in m.traces if (source, target) in directly_follows(t.activities)]
+        picked = [t for t in traces if (source, target) in directly_follows(t.activities)]
         return _("经过 {a} → {b} 的案件").format(
             a=labels.get(source, source), b=labels.get(target, target)
         ), picked
     if "step" in g:
         step = g["step"]
-        picked = [t for t in m.traces if step in t.activities[1:]]
+        picked = [t for t in traces if step in t.activities[1:]]
         return _("在 {a} 之前等待的案件").format(a=labels.get(step, step)), picked
     if "rework" in g:
         step = g["rework"]
-        picked = [t for t in m.traces if t.activities.count(step) > 1]
+        picked = [t for t in traces if t.activities.count(step) > 1]
         return _("重复 {a} 的案件").format(a=labels.get(step, step)), picked
     if "variant" in g:
-        pm = discover(m.traces, worktime=WorkingTime())
-        try:
-            acts = pm.variants[int(g["variant"])].activities
-        except (ValueError, IndexError):
-            return _("未找到该变体。"), []
+        acts = tuple(a for a in g["variant"].split(">") if a)
         return _("变体：{steps}").format(steps=" → ".join(labels.get(a, a) for a in acts)), [
-            t for t in m.traces if t.activities == acts
+            t for t in traces if t.activities == acts
         ]
     if "deviation" in g:
         activity, _sep, rest = g["deviation"].partition("|")
         kind, _sep, state = rest.partition("|")
         picked = [
-            t for t in m.traces
+            t for t in traces
             if any((d.activity, d.kind, d.replay_state) == (activity, kind, state)
-                   for d in replay(m.kind.workflow, t).deviations)
+                   for d in replay(f.kind.workflow, t).deviations)
         ]  # fmt: skip
         return _("偏离设计：{a}").format(a=labels.get(activity, activity)), picked
-    return _("全部案件"), m.traces
+    return _("全部案件"), traces
 
 
 @login_required
 def cases_page(request: HiqcRequest, code: str) -> HttpResponse:
-    m = _mine(request, code)
-    title, picked = _drill(m, request)
+    f = _filters(request, code)
+    title, picked = _drill(f, _traces(request, f), request)
     page = Paginator(picked, CASES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
-        {"t": t, "url": case_url(m.kind.label, t.case_id), "duration":
-         duration_text((t.ended_at - t.started_at).total_seconds()), "steps": len(t.events)}
+        {"t": t, "url": case_url(f.kind.label, t.case_id),
+         "seconds": (t.ended_at - t.started_at).total_seconds(), "steps": len(t.events)}
         for t in page
     ]  # fmt: skip
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "process_management/cases.html",
-        {"kind": m.kind, "name": str(m.kind.name) or m.kind.label, "title": title, "page": page,
-         "rows": rows, "query": query.urlencode(), "filters": m.query, "period": m.period},
+        {"kind": f.kind, "name": str(f.kind.name) or f.kind.label, "title": title,
+         "page": page, "rows": rows, "filters": f.query, "period": f.period},
     )  # fmt: skip
 
 

@@ -1,0 +1,111 @@
+"""One shape for a process's mining result — what the API answers, the page shows and the
+nightly snapshot keeps (JSON): the directly-follows graph, variants, bottlenecks and the top
+step compared across the units below, rework and conformance. Durations in seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from hiqc.core.calendar import WorkingTime
+from hiqc.core.casekinds import CaseKind
+
+from .conformance import conformance
+from .mining import Stats, Trace, discover, waiting_by_branch
+from .selectors import Period, activity_labels
+
+VARIANTS_KEPT = 50
+BRANCHES_KEPT = 30
+
+
+def _duration(stats: Stats | None) -> dict[str, float] | None:
+    return None if stats is None else {"mean": stats.mean, "median": stats.median, "p90": stats.p90}
+
+
+def branch_of(root: str) -> Callable[[str], str | None]:
+    """The unit directly below ``root`` that a case's org path falls in (None: ``root`` itself)."""
+    width = len(root) + 5  # one path segment: four digits and a slash
+
+    def branch(path: str) -> str | None:
+        return path[:width] if len(path) >= width and path.startswith(root) else None
+
+    return branch
+
+
+def mine(
+    kind: CaseKind, traces: Iterable[Trace], *, path: str, period: Period, at: datetime,
+    rank: str = "mean",
+) -> dict[str, Any]:  # fmt: skip
+    """The mining result of ``traces`` (the process's cases of the period in the subtree)."""
+    traces = list(traces)
+    worktime = WorkingTime()
+    pm = discover(traces, worktime=worktime, rank_by=rank)
+    fit = conformance(kind.workflow, traces)
+    labels = activity_labels(kind)
+
+    def label(activity: str) -> str:
+        return labels.get(activity, activity)
+
+    top = pm.bottlenecks[0].activity if pm.bottlenecks else None
+    branches = []
+    if top is not None:
+        waits = waiting_by_branch(traces, top, branch_of(path), worktime=worktime)
+        slowest = sorted(waits.items(), key=lambda pw: -pw[1].calendar.mean)[:BRANCHES_KEPT]
+        branches = [
+            {"org_path": p, "count": w.calendar.count, "calendar": _duration(w.calendar),
+             "working": _duration(w.working)}
+            for p, w in slowest
+        ]  # fmt: skip
+    return {
+        "code": kind.label,
+        "org_unit_path": path,
+        "period_from": period.first.isoformat(),
+        "period_to": period.last.isoformat(),
+        "computed_at": at.isoformat(),
+        "rank": rank,
+        "cases": pm.cases,
+        "events": pm.events,
+        "nodes": [
+            {"activity": n.activity, "label": label(n.activity), "frequency": n.frequency,
+             "cases": n.cases}
+            for n in pm.nodes
+        ],
+        "edges": [
+            {"source": e.source, "target": e.target, "source_label": label(e.source),
+             "target_label": label(e.target), "frequency": e.frequency, "cases": e.cases,
+             "calendar": _duration(e.calendar), "working": _duration(e.working)}
+            for e in pm.edges
+        ],
+        "variants": [
+            {"activities": list(v.activities), "labels": [label(a) for a in v.activities],
+             "cases": v.cases, "share": v.share, "calendar": _duration(v.calendar),
+             "working": _duration(v.working)}
+            for v in pm.variants[:VARIANTS_KEPT]
+        ],
+        "bottlenecks": [
+            {"activity": w.activity, "label": label(w.activity), "count": w.calendar.count,
+             "calendar": _duration(w.calendar), "working": _duration(w.working)}
+            for w in pm.bottlenecks
+        ],
+        "top_step": {"activity": top, "label": label(top), "branches": branches} if top else None,
+        "rework": [
+            {"activity": r.activity, "label": label(r.activity), "cases": r.cases,
+             "repeats": r.repeats}
+            for r in pm.rework
+        ],
+        "rework_rate": pm.rework_rate,
+        "conformance": {
+            "fitness": fit.fitness,
+            "fitting_cases": fit.fitting_cases,
+            "cases": fit.cases,
+            "deviations": [
+                {"activity": g.activity, "label": label(g.activity), "kind": g.kind,
+                 "replay_state": g.replay_state,
+                 "replay_state_label": str(kind.workflow.states.get(g.replay_state, "")),
+                 "count": g.count, "cases": len(g.case_ids)}
+                for g in fit.groups
+            ],
+        },
+        "fallback_years": sorted(pm.fallback_years),
+    }  # fmt: skip

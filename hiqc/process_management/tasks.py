@@ -1,0 +1,10 @@
+"""Process-management jobs (declared in the manifest, apps.py): thin wrappers around services."""
+
+from __future__ import annotations
+
+
+def snapshots_job() -> dict:
+    """Runs at night, after the day's events: the process pages' default figures."""
+    from .services import snapshots_refresh
+
+    return snapshots_refresh()
