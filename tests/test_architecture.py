@@ -319,7 +319,6 @@ STATUS_WRITE_DEMO_LOADERS = {
     "hiqc/claims/demo.py": "~50,000 claims' history written in bulk",
     "hiqc/complaints/demo.py": "complaint history written in bulk",
     "hiqc/consultations/demo.py": "consultation history written in bulk",
-    "hiqc/inspection/demo.py": "inspection tasks, scores and disputes written in bulk",
     # survey invitations' delivery states: not a case kind (see the services' exceptions above)
     "hiqc/surveys/demo.py": "not a case kind: invitation delivery",
 }

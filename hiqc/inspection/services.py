@@ -308,11 +308,13 @@ def task_score(
     sheet_id: Any = None,
     version: int | None = None,
     source: str = Source.API,
+    at: datetime | None = None,
 ) -> Score:
     """Score a sampled interaction with the active sheet for its kind (or ``sheet_id``); the
     total is computed here (weights; fatal → 0) and the sheet version is kept with the score.
     The task moves pending → scored; the score is opened as a case assigned to the agent, with
-    its dispute window running."""
+    its dispute window running. ``at`` dates a step recorded later than it happened (history
+    loaded: the demo); it defaults to now."""
     with transaction.atomic():
         task = selectors.access_task(actor, task_id, perm=INSPECT, for_update=True)
         require(actor, INSPECT, task)
@@ -337,7 +339,7 @@ def task_score(
             data["lines"] = _line_data(checked)
             record = {"sheet": f"{sheet.code} v{sheet.version}", "total": str(total),
                       "fatal": fatal}  # fmt: skip
-        now = timezone.now()
+        now = at or timezone.now()
         # refuses (409) a task already scored or a stale version before anything is written
         case_transition(
             kind=TASK_KIND, actor=actor, case_id=task.pk, action="score", data=data,
@@ -403,15 +405,16 @@ def score_dispute(
     reason: str,
     version: int | None = None,
     source: str = Source.API,
+    at: datetime | None = None,
 ) -> Dispute:
     """The scored agent disputes their own score while its window runs (standard 7.2: fair
     assessment): the score moves scored → disputed (the window stops) and a dispute is opened
-    for the inspectors to decide."""
+    for the inspectors to decide. ``at``: as for ``task_score``."""
     with transaction.atomic():
         score = selectors.access_own_score(actor, score_id, for_update=True)
         assert actor.user_id is not None  # the own-score door admits users only
         require(actor, DISPUTE, score)
-        now = timezone.now()
+        now = at or timezone.now()
         reason = reason.strip()
         if score.status == ScoreStatus.SCORED and version in (None, score.version):
             if not selectors.dispute_window_open(score, now):
@@ -472,11 +475,12 @@ def dispute_decide(
     lines: Iterable[Mapping[str, Any]] | None = None,
     version: int | None = None,
     source: str = Source.API,
+    at: datetime | None = None,
 ) -> Dispute:
     """Uphold the score, or amend it by re-scoring the items (the service computes the new
     total): the dispute moves open → upheld / amended and its score follows (disputed → upheld /
     amended). The original scorer may decide only when nobody else holds qa.inspect over the
-    unit; the scored agent never."""
+    unit; the scored agent never. ``at``: as for ``task_score``."""
     with transaction.atomic():
         dispute = selectors.access_dispute(actor, dispute_id, for_update=True)
         score = dispute.score
@@ -500,7 +504,7 @@ def dispute_decide(
             if action == "amend":
                 checked = _checked(score.sheet, lines or [])
                 data["lines"] = _line_data(checked)
-        now = timezone.now()
+        now = at or timezone.now()
         case_transition(
             kind=DISPUTE_KIND, actor=actor, case_id=dispute.pk, action=action, data=data,
             record=record, version=version, at=now, source=source,
