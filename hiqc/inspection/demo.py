@@ -42,7 +42,14 @@ from .indicators import CODES
 from .models import AgentAlias, InspectionTask, Sample, Score
 from .sampling import draw
 from .scoring import LineIn
-from .services import TASK_KIND, dispute_decide, score_dispute, score_lapse, task_score
+from .services import (
+    TASK_KIND,
+    dispute_decide,
+    score_dispute,
+    score_lapse,
+    scores_batch,
+    task_score,
+)
 from .workflow import DISPUTE
 
 Source = CaseEvent.Source
@@ -95,7 +102,8 @@ def demo_load(
     inspector = actor_for_user(scorer)
     wanted = {str(pk) for pk in agents}
     scored: list[tuple[InspectionTask, datetime, list[LineIn]]] = []
-    with transaction.atomic():
+    # one transaction; the indicators recomputed once for the batch, not after each score
+    with transaction.atomic(), scores_batch():
         for back in range(MONTHS - 1, -1, -1):
             first = month_first(today, -back)
             last = min(month_first(today, 1 - back) - timedelta(days=1), today)

@@ -10,8 +10,9 @@ change, run the dispute-window clock and answer a stale version with 409.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -377,8 +378,37 @@ def task_score(
             fields=["lines", "total", "fatal", "comment"],
             data={"task": str(task.pk), "sheet": record["sheet"]},
         )
-        transaction.on_commit(lambda: qa_indicators_recompute(now))
+        _recompute_on_commit(now)
     return score
+
+
+# the moments of the scores and decisions written inside ``scores_batch`` (None outside one)
+_BATCH: ContextVar[list[datetime] | None] = ContextVar("inspection_scores_batch", default=None)
+
+
+@contextmanager
+def scores_batch() -> Iterator[None]:
+    """Scores and decisions written inside recompute the QA indicators once, when the block
+    ends, for the days and months they touched — instead of once each after its commit (a
+    loader writing hundreds: the demo)."""
+    moments: list[datetime] = []
+    token = _BATCH.set(moments)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    if moments:
+        qa_indicators_recompute(*moments)
+
+
+def _recompute_on_commit(moment: datetime) -> None:
+    """Recompute the indicators of ``moment``'s day and month after the commit (or at the end of
+    the ``scores_batch`` this runs in)."""
+    batch = _BATCH.get()
+    if batch is not None:
+        batch.append(moment)
+        return
+    transaction.on_commit(lambda: qa_indicators_recompute(moment))
 
 
 def _write_lines(score: Score, lines: list[LineIn], *, revision: int) -> None:
@@ -535,8 +565,7 @@ def dispute_decide(
             fields=changed,
             data={"decision": decision, "score": str(score.pk)},
         )
-        scored_at = score.scored_at
-        transaction.on_commit(lambda: qa_indicators_recompute(scored_at))
+        _recompute_on_commit(score.scored_at)
     return dispute
 
 
