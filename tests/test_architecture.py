@@ -312,11 +312,10 @@ STATUS_WRITE_EXCEPTIONS = {
 
 
 # Demo loaders that still build their history by hand instead of through the engine (issue 15 §3
-# converts them one by one: mystery shopping and inspection go through their services; a
-# converted loader leaves this list, which may only shrink —
+# converts them one by one: mystery shopping and inspection go through their services, claims
+# through the events door; a converted loader leaves this list, which may only shrink —
 # test_status_write_demo_loaders_are_still_needed).
 STATUS_WRITE_DEMO_LOADERS = {
-    "hiqc/claims/demo.py": "~50,000 claims' history written in bulk",
     "hiqc/complaints/demo.py": "complaint history written in bulk",
     "hiqc/consultations/demo.py": "consultation history written in bulk",
     # survey invitations' delivery states: not a case kind (see the services' exceptions above)
