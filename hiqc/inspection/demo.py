@@ -8,14 +8,14 @@ disputes — those still inside their window left open for the supervisors, the 
 by ``quality_lead`` (upheld or amended). Telephony ids ``BJ-CY-007`` and ``GD-GZ-007`` are mapped
 to the two agents through ``AgentAlias`` so that calls are sampled too.
 
-**Bulk path, by design**: tasks, scores, lines and disputes are written with ``bulk_create``
-(scores computed by the same ``scoring.compute_total`` as the service); the run as a whole is
-audited once by ``demo_load``. The cases end where the engine would have taken them
-(``workflow.py``), with their events in the one log and the dispute-window clocks built by
-``deadline_build`` (running while the window runs; met when disputed; cancelled as of the
-window's end when it ran out unused, which is what ``lapse`` does after the sweep). Idempotent: a task is unique per (kind, object id) and only new
-tasks are scored, so a re-run creates nothing. With little source data (the demo tests load
-small data) the pools are simply small or empty.
+**Through the services, dated** (issue 15 §3): each task opens as a case when the interaction
+happened (as the sampling page opens it), the supervisor scores it through ``task_score`` (its
+dispute-window clock started by the engine), the agents dispute through ``score_dispute``, the
+quality lead decides through ``dispute_decide``, and a window that ran out unused is lapsed as of
+its end (``score_lapse``, what the sweep's ``window_ended`` reaction does) — every step with its
+own time (``at``), so the events, versions and clocks are the engine's. Idempotent: a task is
+unique per (kind, object id) and only new tasks are scored, so a re-run creates nothing. With
+little source data (the demo tests load small data) the pools are simply small or empty.
 """
 
 from __future__ import annotations
@@ -30,19 +30,29 @@ from django.db import transaction
 from django.utils import timezone
 
 from hiqc.core.access import Actor
-from hiqc.core.calendar import BEIJING, compute_due, month_first
-from hiqc.core.deadlines import deadline_build
-from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.calendar import BEIJING, month_first
+from hiqc.core.casework import case_opened
+from hiqc.core.models import CaseEvent
 from hiqc.organisations.models import OrgUnit, User
+from hiqc.organisations.services import actor_for_user
 
 from . import selectors
-from .enums import DisputeStatus, Kind, ScoreStatus, TaskStatus
+from .enums import Decision, Kind, ScoreStatus
 from .indicators import CODES
-from .models import AgentAlias, Dispute, InspectionTask, Sample, Score, ScoreLine
+from .models import AgentAlias, InspectionTask, Sample, Score
 from .sampling import draw
-from .scoring import ItemSpec, LineIn, compute_total
-from .services import window_clock
-from .workflow import DISPUTE_PROCESS, SCORE_PROCESS, TASK_PROCESS
+from .scoring import LineIn
+from .services import (
+    TASK_KIND,
+    dispute_decide,
+    score_dispute,
+    score_lapse,
+    scores_batch,
+    task_score,
+)
+from .workflow import DISPUTE
+
+Source = CaseEvent.Source
 
 AGENTS = ("agent_bj", "agent_gd", "complaint_handler_bj")
 ALIASES = {"BJ-CY-007": "agent_bj", "GD-GZ-007": "agent_gd"}
@@ -89,13 +99,11 @@ def demo_load(
     now = timezone.now()
     today = timezone.localdate()
     system = Actor.system("demo")
+    inspector = actor_for_user(scorer)
     wanted = {str(pk) for pk in agents}
-    new_scores: list[Score] = []
-    new_tasks: list[InspectionTask] = []
-    lines_out: list[ScoreLine] = []
-    clock = window_clock()
-    paths = {str(u.pk): u.path for u in org_units.values()}
-    with transaction.atomic():
+    scored: list[tuple[InspectionTask, datetime, list[LineIn]]] = []
+    # one transaction; the indicators recomputed once for the batch, not after each score
+    with transaction.atomic(), scores_batch():
         for back in range(MONTHS - 1, -1, -1):
             first = month_first(today, -back)
             last = min(month_first(today, 1 - back) - timedelta(days=1), today)
@@ -116,25 +124,32 @@ def demo_load(
                 continue
             sample = Sample.objects.create(
                 org_unit=root, period_start=first, period_end=last, per_agent=PER_AGENT,
-                seed=month_seed, kinds=list(Kind.values), drawn_by="demo",
+                seed=month_seed, kinds=list(Kind.values), drawn_by=scorer.username,
                 counts={
                     "created": len(picks), "candidates": len(candidates), **facts,
                     "by_reason": dict(Counter(r for p in picks for r in p.reasons)),
                 },
             )  # fmt: skip
-            tasks = [
-                InspectionTask(
-                    kind=p.candidate.kind, object_id=p.candidate.object_id,
-                    label=p.candidate.label, agent_id=p.candidate.agent_id,
-                    org_unit_id=p.candidate.org_unit_id, occurred_at=p.candidate.occurred_at,
-                    reasons=list(p.reasons), sample=sample,
-                )
-                for p in picks
-            ]  # fmt: skip
-            for task in tasks:
+            tasks = InspectionTask.objects.bulk_create(
+                [
+                    InspectionTask(
+                        kind=p.candidate.kind, object_id=p.candidate.object_id,
+                        label=p.candidate.label, agent_id=p.candidate.agent_id,
+                        org_unit_id=p.candidate.org_unit_id, occurred_at=p.candidate.occurred_at,
+                        reasons=list(p.reasons), sample=sample,
+                    )
+                    for p in picks
+                ],
+                batch_size=500,
+            )  # fmt: skip
+            units = {str(u.pk): u for u in selectors.units_of({t.org_unit_id for t in tasks})}
+            for task in tasks:  # each task opens as a case, as the sampling page opens it
+                task.org_unit = units[str(task.org_unit_id)]
+                case_opened(kind=TASK_KIND, case=task, actor=inspector, at=task.occurred_at,
+                            source=Source.SYSTEM,
+                            data={"sample": str(sample.pk), "reasons": list(task.reasons)})  # fmt: skip
                 rng = random.Random(f"{seed}:{task.kind}:{task.object_id}")
-                sheet = sheets.get(task.kind)
-                if sheet is None or rng.random() > SCORED_SHARE:
+                if sheets.get(task.kind) is None or rng.random() > SCORED_SHARE:
                     continue
                 scored_at = min(
                     task.occurred_at + timedelta(hours=rng.randrange(4, 24 * 6)),
@@ -142,46 +157,26 @@ def demo_load(
                 )
                 if scored_at <= task.occurred_at:
                     continue  # too recent: left in the queue
-                specs = [ItemSpec(str(i.pk), i.points, i.fatal) for i in items[task.kind]]
-                lines = _lines(rng, items[task.kind])
-                total, fatal = compute_total(specs, lines)
-                task.status = TaskStatus.SCORED
-                score = Score(
-                    task=task, sheet=sheet, agent_id=task.agent_id, org_unit_id=task.org_unit_id,
-                    scorer=scorer, scored_at=scored_at, total=total, fatal=fatal,
-                    final_total=total, final_fatal=fatal, status=ScoreStatus.SCORED,
-                    assignee_id=task.agent_id,
-                )  # fmt: skip
-                score.dispute_until = compute_due(scored_at, clock.amount, clock.unit).due_at
-                new_scores.append(score)
-                lines_out += [
-                    ScoreLine(
-                        score=score, item_id=x.item_id, points=x.points, fatal_hit=x.fatal_hit
-                    )
-                    for x in lines
-                ]
-            InspectionTask.objects.bulk_create(tasks, batch_size=500)
-            new_tasks += tasks
+                scored.append((task, scored_at, _lines(rng, items[task.kind])))
             counts["tasks"] += len(tasks)
-        disputes = _disputes(new_scores, items, seed=seed, now=now, decider=decider)
-        missing = {str(t.org_unit_id) for t in new_tasks} - paths.keys()
-        paths.update({str(u.pk): u.path for u in selectors.units_of(missing)} if missing else {})
-        events, deadlines = _history(
-            new_tasks, new_scores, [d for d, _lines in disputes], paths=paths, now=now,
-            names={"scorer": scorer.username, "decider": getattr(decider, "username", "")},
-        )  # fmt: skip
-        InspectionTask.objects.bulk_update(
-            [t for t in new_tasks if t.version > 1], ["version"], batch_size=500
-        )
-        Score.objects.bulk_create(new_scores, batch_size=500)
-        ScoreLine.objects.bulk_create(lines_out, batch_size=1000)
-        Dispute.objects.bulk_create([d for d, _lines in disputes])
-        ScoreLine.objects.bulk_create([x for _d, more in disputes for x in more])
-        Deadline.objects.bulk_create(deadlines, batch_size=500)
-        CaseEvent.objects.bulk_create(events, batch_size=1000)
-        counts["scores"] = len(new_scores)
-        counts["disputes"] = len(disputes)
-    if new_scores:
+        # the supervisor scores them through the scoring page's service, each on its day
+        scores = [
+            task_score(
+                actor=inspector, task_id=task.pk, source=Source.SYSTEM, at=scored_at,
+                lines=[{"item_id": x.item_id, "points": x.points, "fatal_hit": x.fatal_hit}
+                       for x in lines],
+            )
+            for task, scored_at, lines in sorted(scored, key=lambda t: t[1])
+        ]  # fmt: skip
+        counts["scores"] = len(scores)
+        counts["disputes"] = _disputes(scores, items, seed=seed, now=now, decider=decider)
+        # windows that ran out unused: what the sweep's window_ended reaction does (lapse)
+        for score in Score.objects.filter(
+            pk__in=[s.pk for s in scores], status=ScoreStatus.SCORED, dispute_until__lte=now
+        ).order_by("dispute_until"):
+            score_lapse(actor=Actor.system("inspection"), score_id=score.pk,
+                        at=score.dispute_until)  # fmt: skip
+    if scores:
         from hiqc.core.indicators import indicators_compute
 
         begin = datetime.combine(month_first(today, 1 - MONTHS), time.min, tzinfo=BEIJING)
@@ -195,121 +190,40 @@ def demo_load(
 
 def _disputes(
     scores: list[Score], items: Mapping[str, list[Any]], *, seed: int, now: datetime, decider: Any
-) -> list[tuple[Dispute, list[ScoreLine]]]:
-    """A few disputes on lower scores: open while inside their window, else decided."""
+) -> int:
+    """A few disputes on lower scores, raised by the scored agents a third into their window:
+    left open while inside their window (for the supervisors), older ones decided by the quality
+    lead (upheld or amended) two days later. An agent without the right to dispute raises none."""
     rng = random.Random(f"{seed}:disputes")
     low = sorted((s for s in scores if s.total < 90), key=lambda s: s.scored_at)
     recent = [s for s in low if s.dispute_until > now + timedelta(hours=2)]
     older = [s for s in low if s not in recent]
     chosen = rng.sample(older, min(len(older), DISPUTES - 3)) + recent[-3:]
-    out: list[tuple[Dispute, list[ScoreLine]]] = []
     reasons = (
         "已按规定核实客户身份，录音可证。",
         "客户问题已在回访中解决。",
         "合规告知已在开头播报。",
     )
+    judge = actor_for_user(decider)
+    raised_count = 0
     for n, score in enumerate(chosen):
-        raised = score.scored_at + (score.dispute_until - score.scored_at) / 3
-        dispute = Dispute(
-            score=score, raised_by_id=score.agent_id, raised_at=min(raised, now),
-            reason=reasons[n % len(reasons)], previous_total=score.total,
-        )  # fmt: skip
-        more: list[ScoreLine] = []
-        if score in recent:
-            score.status = ScoreStatus.DISPUTED
-        elif n % 2:
-            dispute.status, score.status = DisputeStatus.UPHELD, ScoreStatus.UPHELD
-            dispute.decision_note = "经调听录音，维持原评分。"
-        else:
-            dispute.status, score.status = DisputeStatus.AMENDED, ScoreStatus.AMENDED
-            dispute.decision_note = "经调听录音，申诉理由成立，改正评分。"
-            kind_items = items[score.task.kind]
-            specs = [ItemSpec(str(i.pk), i.points, i.fatal) for i in kind_items]
-            amended = [LineIn(str(i.pk), i.points, False) for i in kind_items]
-            score.final_total, score.final_fatal = compute_total(specs, amended)
-            more = [
-                ScoreLine(score=score, item_id=x.item_id, revision=2, points=x.points)
-                for x in amended
-            ]
-        if dispute.status != DisputeStatus.OPEN:
-            dispute.decided_by = decider
-            dispute.decided_at = min(dispute.raised_at + timedelta(days=2), now)
-        out.append((dispute, more))
-    return out
-
-
-def _history(
-    tasks: list[InspectionTask],
-    scores: list[Score],
-    disputes: list[Dispute],
-    *,
-    paths: Mapping[Any, str],
-    now: datetime,
-    names: Mapping[str, str],
-) -> tuple[list[CaseEvent], list[Deadline]]:
-    """The events and window clocks the engine would have written for these cases (workflow.py):
-    a task is created then scored; a score opens with its window, which is disputed (met), still
-    running, or ran out (confirmed by ``lapse``, the clock cancelled as of its end); a dispute
-    opens and is decided (the score following it)."""
-    events: list[CaseEvent] = []
-    deadlines: list[Deadline] = []
-
-    def event(case_type: str, case: Any, activity: str, states: tuple[str, str], at: datetime,
-              actor: str, data: dict[str, Any] | None = None) -> None:  # fmt: skip
-        events.append(
-            CaseEvent(
-                case_type=case_type, case_id=str(case.pk), org_path=paths[str(case_org(case))],
-                activity=activity, from_state=states[0], to_state=states[1], at=at,
-                actor_id=None, actor_name=actor, source=CaseEvent.Source.IMPORT,
-                source_system="demo", external_id=f"{case_type}:{case.pk}:{len(events)}",
-                data=data or {},
-            )
-        )  # fmt: skip
-
-    def case_org(case: Any) -> Any:
-        return case.score.org_unit_id if isinstance(case, Dispute) else case.org_unit_id
-
-    for task in tasks:
-        event(TASK_PROCESS, task, "create", ("", TaskStatus.PENDING), task.occurred_at, "demo")
-    by_score = {d.score.pk: d for d in disputes}
-    for score in scores:
-        event(TASK_PROCESS, score.task, "score", (TaskStatus.PENDING, TaskStatus.SCORED),
-              score.scored_at, names["scorer"])  # fmt: skip
-        event(SCORE_PROCESS, score, "create", ("", ScoreStatus.SCORED), score.scored_at,
-              names["scorer"], {"task": str(score.task.pk)})  # fmt: skip
-        window = deadline_build(
-            case_type=SCORE_PROCESS, case_id=str(score.pk), org_path=paths[str(score.org_unit_id)],
-            clock=window_clock(), at=score.scored_at,
-        )  # fmt: skip
-        score.dispute_until = window.due_at
-        deadlines.append(window)
-        dispute = by_score.get(score.pk)
-        if dispute is None:
-            if window.due_at <= now:  # ran out unused: the sweep's breach, then lapse
-                score.status = ScoreStatus.CONFIRMED
-                window.state, window.breached_at = Deadline.State.CANCELLED, window.due_at
-                window.closed_at, window.next_warning_at = window.due_at, None
-                event(SCORE_PROCESS, score, "lapse", (ScoreStatus.SCORED, ScoreStatus.CONFIRMED),
-                      window.due_at, "inspection")  # fmt: skip
+        raised = min(score.scored_at + (score.dispute_until - score.scored_at) / 3, now)
+        agent = actor_for_user(score.agent)
+        if not agent.can(DISPUTE, score.org_unit.path):
             continue
-        raised = dispute.raised_at
-        window.state = Deadline.State.MET if raised <= window.due_at else Deadline.State.BREACHED
-        window.closed_at, window.next_warning_at = raised, None
-        score.assignee_id = None
-        event(SCORE_PROCESS, score, "dispute", (ScoreStatus.SCORED, ScoreStatus.DISPUTED),
-              raised, score.agent.username)  # fmt: skip
-        event(DISPUTE_PROCESS, dispute, "create", ("", DisputeStatus.OPEN), raised,
-              score.agent.username, {"score": str(score.pk)})  # fmt: skip
-        if dispute.status != DisputeStatus.OPEN and dispute.decided_at is not None:
-            action = "amend" if dispute.status == DisputeStatus.AMENDED else "uphold"
-            event(DISPUTE_PROCESS, dispute, action, (DisputeStatus.OPEN, dispute.status),
-                  dispute.decided_at, names["decider"], {"decision": action})  # fmt: skip
-            event(SCORE_PROCESS, score, action, (ScoreStatus.DISPUTED, score.status),
-                  dispute.decided_at, names["decider"], {"decision": action})  # fmt: skip
-    # each event after "create" raised the case's version, as case_transition does
-    counted = Counter((e.case_type, e.case_id) for e in events)
-    for case_type, cases in ((TASK_PROCESS, tasks), (SCORE_PROCESS, scores),
-                             (DISPUTE_PROCESS, disputes)):  # fmt: skip
-        for case in cases:
-            case.version = max(1, counted[(case_type, str(case.pk))])
-    return events, deadlines
+        dispute = score_dispute(actor=agent, score_id=score.pk, reason=reasons[n % len(reasons)],
+                                source=Source.SYSTEM, at=raised)  # fmt: skip
+        raised_count += 1
+        if score in recent:
+            continue
+        decided = min(raised + timedelta(days=2), now)
+        if n % 2:
+            dispute_decide(actor=judge, dispute_id=dispute.pk, decision=Decision.UPHOLD,
+                           note="经调听录音，维持原评分。", source=Source.SYSTEM, at=decided)  # fmt: skip
+        else:
+            full = [{"item_id": str(i.pk), "points": i.points, "fatal_hit": False}
+                    for i in items[score.task.kind]]  # fmt: skip
+            dispute_decide(actor=judge, dispute_id=dispute.pk, decision=Decision.AMEND,
+                           note="经调听录音，申诉理由成立，改正评分。", lines=full,
+                           source=Source.SYSTEM, at=decided)  # fmt: skip
+    return raised_count

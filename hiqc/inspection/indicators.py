@@ -128,13 +128,14 @@ register_indicator(AGENT_QA_SCORE)
 register_indicator(FATAL_ERROR_RATE)
 
 
-def qa_indicators_recompute(moment: datetime) -> int:
+def qa_indicators_recompute(moment: datetime, *more: datetime) -> int:
     """Recompute both indicators for the day and the month containing ``moment`` (after a
-    score or a dispute decision); idempotent."""
+    score or a dispute decision) — with ``more``, for every day and month from the earliest to
+    the latest of them, one computation per granularity; idempotent."""
+    first, last = min((moment, *more)), max((moment, *more))
     written = 0
     for granularity in ("day", "month"):
-        start = align(moment, granularity)
-        written += indicators_compute(
-            codes=CODES, granularity=granularity, start=start, end=next_start(start, granularity)
-        )
+        start = align(first, granularity)
+        end = next_start(align(last, granularity), granularity)
+        written += indicators_compute(codes=CODES, granularity=granularity, start=start, end=end)
     return written

@@ -10,8 +10,9 @@ change, run the dispute-window clock and answer a stale version with 409.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -308,11 +309,13 @@ def task_score(
     sheet_id: Any = None,
     version: int | None = None,
     source: str = Source.API,
+    at: datetime | None = None,
 ) -> Score:
     """Score a sampled interaction with the active sheet for its kind (or ``sheet_id``); the
     total is computed here (weights; fatal → 0) and the sheet version is kept with the score.
     The task moves pending → scored; the score is opened as a case assigned to the agent, with
-    its dispute window running."""
+    its dispute window running. ``at`` dates a step recorded later than it happened (history
+    loaded: the demo); it defaults to now."""
     with transaction.atomic():
         task = selectors.access_task(actor, task_id, perm=INSPECT, for_update=True)
         require(actor, INSPECT, task)
@@ -337,7 +340,7 @@ def task_score(
             data["lines"] = _line_data(checked)
             record = {"sheet": f"{sheet.code} v{sheet.version}", "total": str(total),
                       "fatal": fatal}  # fmt: skip
-        now = timezone.now()
+        now = at or timezone.now()
         # refuses (409) a task already scored or a stale version before anything is written
         case_transition(
             kind=TASK_KIND, actor=actor, case_id=task.pk, action="score", data=data,
@@ -375,8 +378,37 @@ def task_score(
             fields=["lines", "total", "fatal", "comment"],
             data={"task": str(task.pk), "sheet": record["sheet"]},
         )
-        transaction.on_commit(lambda: qa_indicators_recompute(now))
+        _recompute_on_commit(now)
     return score
+
+
+# the moments of the scores and decisions written inside ``scores_batch`` (None outside one)
+_BATCH: ContextVar[list[datetime] | None] = ContextVar("inspection_scores_batch", default=None)
+
+
+@contextmanager
+def scores_batch() -> Iterator[None]:
+    """Scores and decisions written inside recompute the QA indicators once, when the block
+    ends, for the days and months they touched — instead of once each after its commit (a
+    loader writing hundreds: the demo)."""
+    moments: list[datetime] = []
+    token = _BATCH.set(moments)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    if moments:
+        qa_indicators_recompute(*moments)
+
+
+def _recompute_on_commit(moment: datetime) -> None:
+    """Recompute the indicators of ``moment``'s day and month after the commit (or at the end of
+    the ``scores_batch`` this runs in)."""
+    batch = _BATCH.get()
+    if batch is not None:
+        batch.append(moment)
+        return
+    transaction.on_commit(lambda: qa_indicators_recompute(moment))
 
 
 def _write_lines(score: Score, lines: list[LineIn], *, revision: int) -> None:
@@ -403,15 +435,16 @@ def score_dispute(
     reason: str,
     version: int | None = None,
     source: str = Source.API,
+    at: datetime | None = None,
 ) -> Dispute:
     """The scored agent disputes their own score while its window runs (standard 7.2: fair
     assessment): the score moves scored → disputed (the window stops) and a dispute is opened
-    for the inspectors to decide."""
+    for the inspectors to decide. ``at``: as for ``task_score``."""
     with transaction.atomic():
         score = selectors.access_own_score(actor, score_id, for_update=True)
         assert actor.user_id is not None  # the own-score door admits users only
         require(actor, DISPUTE, score)
-        now = timezone.now()
+        now = at or timezone.now()
         reason = reason.strip()
         if score.status == ScoreStatus.SCORED and version in (None, score.version):
             if not selectors.dispute_window_open(score, now):
@@ -472,11 +505,12 @@ def dispute_decide(
     lines: Iterable[Mapping[str, Any]] | None = None,
     version: int | None = None,
     source: str = Source.API,
+    at: datetime | None = None,
 ) -> Dispute:
     """Uphold the score, or amend it by re-scoring the items (the service computes the new
     total): the dispute moves open → upheld / amended and its score follows (disputed → upheld /
     amended). The original scorer may decide only when nobody else holds qa.inspect over the
-    unit; the scored agent never."""
+    unit; the scored agent never. ``at``: as for ``task_score``."""
     with transaction.atomic():
         dispute = selectors.access_dispute(actor, dispute_id, for_update=True)
         score = dispute.score
@@ -500,7 +534,7 @@ def dispute_decide(
             if action == "amend":
                 checked = _checked(score.sheet, lines or [])
                 data["lines"] = _line_data(checked)
-        now = timezone.now()
+        now = at or timezone.now()
         case_transition(
             kind=DISPUTE_KIND, actor=actor, case_id=dispute.pk, action=action, data=data,
             record=record, version=version, at=now, source=source,
@@ -531,8 +565,7 @@ def dispute_decide(
             fields=changed,
             data={"decision": decision, "score": str(score.pk)},
         )
-        scored_at = score.scored_at
-        transaction.on_commit(lambda: qa_indicators_recompute(scored_at))
+        _recompute_on_commit(score.scored_at)
     return dispute
 
 

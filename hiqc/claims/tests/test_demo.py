@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 
 from hiqc.claims import timeliness
-from hiqc.claims.demo import SLOW_CITY, demo_load
+from hiqc.claims.demo import IMPORTER, SLOW_CITY, SOURCE_SYSTEM, demo_load
 from hiqc.claims.models import Claim, Payment, SupplementRequest
 from hiqc.claims.workflow import DECIDE
 from hiqc.core.access import Actor
@@ -41,14 +41,14 @@ def test_given_no_policies_the_demo_creates_nothing(org, personas):
 def test_the_demo_writes_claims_with_clocks_and_events_and_a_rerun_adds_nothing(
     actors, org, personas
 ):
-    for i in range(36):
+    for i in range(60):  # enough claims per branch for the dashboard (in-force policies only)
         unit = org[("C1", "O1", "C2")[i % 3]]
         person(actors["agent"] if unit != org["C2"] else actors["outsider_agent"], unit, f"客户{i}", i,
                born=BORN[i % len(BORN)])  # fmt: skip
     with time_machine.travel(NOW, tick=False):
         policies_demo_load(seed=7, org_units={}, users={}, actor=Actor.system("demo"))
     first = _load(org, personas)
-    assert first["claims"] > 40
+    assert first["claims"] > 40 and first["rejected"] == 0
     claims = Claim.objects.all()
     assert claims.count() == first["claims"]
     small = claims.filter(amount_claimed__lte=Decimal(3000)).count()
@@ -56,6 +56,12 @@ def test_the_demo_writes_claims_with_clocks_and_events_and_a_rerun_adds_nothing(
     assert Payment.objects.count() == first["payments"] > 0
     assert SupplementRequest.objects.count() == first["supplements"]
     assert CaseEvent.objects.filter(case_type="claims.claim").count() == first["events"]
+    # the core system's feed, imported through the engine's events door as its integration
+    events = CaseEvent.objects.filter(case_type="claims.claim")
+    assert set(events.values_list("source", "source_system", "actor_name").distinct()) == {
+        (CaseEvent.Source.IMPORT, SOURCE_SYSTEM, IMPORTER)
+    }
+    assert claims.exclude(external_ref="").count() == first["claims"]
     assert Deadline.objects.filter(case_type="claims.claim").count() == first["clocks"]
     assert IndicatorValue.objects.filter(code="claims.payout_ratio").exists()
     for c in claims.filter(status="closed")[:20]:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from hiqc.core.access import Actor
 from hiqc.inspection.demo import demo_load
 from hiqc.inspection.models import Dispute, InspectionTask, Score
-from hiqc.organisations.models import User
+from hiqc.organisations.enums import Role
+from hiqc.organisations.models import Membership, User
 
 from .conftest import make_call, make_consultation
 
@@ -21,8 +22,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo_people(org, personas):
     """The demo usernames the hook looks for, on the test tree."""
+    agent = User.objects.create_user(username="agent_bj", org_unit=org["C1"])
+    Membership.objects.create(user=agent, role=Role.CONSULTATION_AGENT, org_unit=org["C1"])
     users = {
-        "agent_bj": User.objects.create_user(username="agent_bj", org_unit=org["C1"]),
+        "agent_bj": agent,
         "complaint_handler_bj": User.objects.create_user(username="complaint_handler_bj"),
         "cc_supervisor": personas["supervisor"],
         "quality_lead": personas["quality_lead"],
@@ -93,3 +96,27 @@ def test_the_demo_leaves_each_case_where_the_engine_would(org, demo_people):
     for model in (InspectionTask, Score, Dispute):
         for case in model.objects.all():
             assert case.version == CaseEvent.objects.filter(case_id=str(case.pk)).count()
+
+
+def test_the_demo_steps_are_taken_by_the_personas_through_the_services(org, demo_people):
+    """Given interactions of a demo agent, the demo's scores are the supervisor's, its disputes
+    the agent's and its decisions the quality lead's, as the engine recorded them."""
+    from hiqc.core.models import CaseEvent
+
+    now = timezone.now()
+    agent = demo_people["agent_bj"]
+    for n in range(40):
+        make_consultation(org["C1"], agent, n, at=now - timedelta(days=1 + n * 2, hours=3))
+    _load(org, demo_people)
+    actors = {
+        (e.case_type, e.activity): str(e.actor_id)
+        for e in CaseEvent.objects.filter(case_type__startswith="inspection.")
+    }
+    supervisor = str(demo_people["cc_supervisor"].pk)
+    lead = demo_people["quality_lead"].pk
+    assert actors[("inspection.inspectiontask", "score")] == supervisor
+    assert actors[("inspection.score", "create")] == supervisor
+    assert Dispute.objects.exists()
+    assert actors[("inspection.score", "dispute")] == str(agent.pk)
+    decided = Dispute.objects.exclude(decided_by=None)
+    assert all(d.decided_by_id == lead for d in decided)

@@ -6,47 +6,44 @@ Scores come from each unit's latent service quality plus item noise, so most vis
 fall below the pass mark and one outlet hits the fatal item (a promised payout). The Chengdu
 outlets explain the claim documents less completely (the same slow document review the claims
 demo builds in), which the "weakest items" table shows without it being written anywhere.
-Failed visits open their findings through the same function as the scoring form. Idempotent:
-nothing happens when a scenario exists.
+Every visit goes through the services the pages use (issue 15 §3): the quality lead assigns it
+(``visit_assign``, dated three days before the planned date), the daily job starts its result
+clock on the planned date (``result_clocks_start``), and the shopper persona records the result
+an hour after the visit (``visit_record``: the engine's ``record`` step stops the clock, failed
+visits open their findings). Idempotent: nothing happens when a scenario exists.
 """
 
 from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_opened
-from hiqc.core.models import CaseEvent, Deadline, Finding
+from hiqc.core.models import CaseEvent, Finding
 from hiqc.core.rules import rule_value
 from hiqc.organisations.enums import OrgLevel
-from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.models import OrgUnit, User
+from hiqc.organisations.services import actor_for_user
 
 from ..enums import Frame, Frequency, Method
 from ..models import SurveyPlan
 from ..services import PLAN_KIND, plan_act
-from .models import (
-    EvidenceKind,
-    MysteryScenario,
-    MysteryScore,
-    MysteryVisit,
-    ScenarioKind,
-    VisitStatus,
-)
-from .selectors import shoppers
+from .models import EvidenceKind, MysteryScenario, MysteryVisit, ScenarioKind
+from .selectors import MANAGE, shoppers
 from .services import (
     VISIT_KIND,
     ItemSpec,
     Line,
-    result_clock_start,
-    result_deadline_built,
+    result_clocks_start,
     scenario_create,
     scenario_publish,
-    visit_findings_open,
-    visit_opened,
+    visit_assign,
+    visit_record,
     weighted_total,
 )
 
@@ -98,22 +95,6 @@ def _scenario(code: str, name: str, kind: str, items: list[tuple[str, str, int]]
         items=[{"category": c, "text": t, "weight": w, "fatal": w == 0} for c, t, w in items],
     )  # fmt: skip
     return scenario_publish(actor, draft.pk, at=at, source=CaseEvent.Source.SYSTEM)
-
-
-def _events(visit: MysteryVisit) -> list[CaseEvent]:
-    """What the engine records for a visit assigned and then scored (bulk-written history)."""
-    common = {"case_type": VISIT_KIND.label, "case_id": str(visit.pk), "org_path": visit.org_unit.path,
-              "actor_id": None, "actor_name": "demo", "source": CaseEvent.Source.SYSTEM}  # fmt: skip
-    assigned_at = result_clock_start(visit) - timedelta(days=3)
-    assert visit.scored_at is not None  # a scored visit
-    return [
-        CaseEvent(activity="create", from_state="", to_state=VisitStatus.ASSIGNED, at=assigned_at,
-                  data={"scenario": str(visit.scenario_id),
-                        "planned_date": visit.planned_date.isoformat()}, **common),
-        CaseEvent(activity="record", from_state=VisitStatus.ASSIGNED, to_state=VisitStatus.DONE,
-                  at=visit.scored_at, data={"total": str(visit.total), "fatal": visit.fatal,
-                                            "passed": visit.passed}, **common),
-    ]  # fmt: skip
 
 
 def _visit_time(rng: random.Random, today: datetime) -> datetime:
@@ -178,11 +159,12 @@ def mystery_demo_load(*, seed: int, now: datetime, actor: Actor | None = None) -
             kind=PLAN_KIND, case=plan, actor=actor, at=start, source=CaseEvent.Source.SYSTEM
         )
         plan = plan_act(actor, plan.pk, "activate", at=start, source=CaseEvent.Source.SYSTEM)
-        visits: list[tuple[MysteryVisit, list[Line], list[ItemSpec]]] = []
+        manager = next((a for a in map(actor_for_user, people) if a.can_globally(MANAGE)), actor)
         fatal_at = rng.randrange(OUTLET_VISITS)  # the one outlet visit that hits the fatal item
         jobs = [(outlet, rng.choice(outlets)) for _n in range(OUTLET_VISITS)]
         jobs += [(call, rng.choice(sites)) for _n in range(CALL_VISITS)]
         items_of = {s.pk: list(s.items.order_by("position")) for s in (outlet, call)}
+        results: list[tuple[MysteryVisit, User, dict[str, Any]]] = []
         for n, (scenario, unit) in enumerate(jobs):
             eligible = [
                 p for p in people if not (p.org_unit and p.org_unit.path.startswith(unit.path))
@@ -190,13 +172,11 @@ def mystery_demo_load(*, seed: int, now: datetime, actor: Actor | None = None) -
             shopper = rng.choice(eligible or people)
             at = _visit_time(rng, local_now)
             q = quality[unit.path]
-            items = items_of[scenario.pk]
-            specs = [ItemSpec(str(i.pk), i.weight, i.fatal) for i in items]
-            lines: list[Line] = []
-            for i in items:
+            lines: dict[str, dict[str, Any]] = {}
+            for i in items_of[scenario.pk]:
                 if i.fatal:
                     hit = n == fatal_at
-                    lines.append(Line(str(i.pk), 0, hit, FATAL_NOTE if hit else ""))
+                    lines[str(i.pk)] = {"fatal_hit": hit, "comment": FATAL_NOTE if hit else ""}
                     continue
                 quality_here = q - (0.35 if weak_path and unit.path.startswith(weak_path)
                                     and i.position == DOCS_ITEM else 0)  # fmt: skip
@@ -206,9 +186,7 @@ def mystery_demo_load(*, seed: int, now: datetime, actor: Actor | None = None) -
                     if points == i.weight
                     else rng.choice(("未主动说明", "说明不完整", "需客户追问"))
                 )
-                lines.append(Line(str(i.pk), points, False, note))
-            raw, total, fatal = weighted_total(specs, lines)
-            passed = not fatal and total >= pass_mark
+                lines[str(i.pk)] = {"points": points, "comment": note}
             evidence = (
                 [{"kind": EvidenceKind.RECORDING.value, "ref": f"REC-{at:%Y%m%d}-{rng.randint(1000, 9999)}",
                   "note": "通话录音"}]
@@ -216,42 +194,44 @@ def mystery_demo_load(*, seed: int, now: datetime, actor: Actor | None = None) -
                 else [{"kind": EvidenceKind.PHOTO.value, "ref": f"IMG_{at:%Y%m%d}_{rng.randint(100, 999)}.jpg",
                        "note": "营业厅公示栏"}]
             )  # fmt: skip
-            visit = MysteryVisit(
-                plan=plan, scenario=scenario, org_unit=unit, shopper=shopper,
-                phone_number=HOTLINE if scenario is call else "", assigned_by="demo",
-                assignee=shopper, planned_date=at.date(), visited_at=at, status=VisitStatus.DONE,
-                scored_at=at + timedelta(hours=1), raw_total=raw, total=total, fatal=fatal,
-                pass_mark=pass_mark, passed=passed, evidence=evidence,
-                comment=rng.choice(COMMENTS_GOOD if passed else COMMENTS_BAD),
+            specs = [ItemSpec(str(i.pk), i.weight, i.fatal) for i in items_of[scenario.pk]]
+            scored = [
+                Line(k, v.get("points", 0), v.get("fatal_hit", False)) for k, v in lines.items()
+            ]
+            _raw, total, fatal = weighted_total(specs, scored)
+            passed = not fatal and total >= pass_mark
+            # assigned by the quality lead three days before the planned date (the engine's
+            # `create`), then scored by the shopper an hour after the visit (`record`)
+            planned = datetime.combine(at.date(), time.min, BEIJING)
+            visit = visit_assign(
+                manager, scenario_id=scenario.pk, org_unit_id=unit.pk, shopper_id=shopper.pk,
+                planned_date=at.date(), plan_id=plan.pk,
+                phone_number=HOTLINE if scenario is call else "", now=planned - timedelta(days=3),
             )  # fmt: skip
-            visits.append((visit, lines, specs))
-        MysteryVisit.objects.bulk_create([v for v, _l, _s in visits])
-        # the engine's history of each scored visit: its events and its met (or late) clock
-        CaseEvent.objects.bulk_create([e for v, _l, _s in visits for e in _events(v)])
-        Deadline.objects.bulk_create(
-            [result_deadline_built(v, closed_at=v.scored_at) for v, _l, _s in visits]
-        )
-        MysteryScore.objects.bulk_create(
-            MysteryScore(visit=v, item_id=line.item_id, points=line.points,
-                         fatal_hit=line.fatal_hit, comment=line.comment)
-            for v, lines, _s in visits
-            for line in lines
-        )  # fmt: skip
-        for visit, _lines, _specs in visits:
-            for found in visit_findings_open(visit):
-                Finding.objects.filter(pk=found.pk).update(created_at=visit.scored_at)
-                counts["mystery_findings"] += 1
+            results.append((visit, shopper, {
+                "visited_at": at, "lines": lines, "evidence": evidence,
+                "comment": rng.choice(COMMENTS_GOOD if passed else COMMENTS_BAD),
+                "now": at + timedelta(hours=1),
+            }))  # fmt: skip
+        # the daily job starts each result clock on its planned date (catch-up safe)
+        result_clocks_start(now=now)
+        for visit, shopper, result in results:
+            done = visit_record(
+                actor_for_user(shopper), visit.pk, source=CaseEvent.Source.SYSTEM, **result
+            )
+            counts["mystery_findings"] += Finding.objects.filter(
+                case_type=VISIT_KIND.label, case_id=str(done.pk)
+            ).count()
         # a few visits still to do, for the shoppers' own list
         today = local_now.date()
         for n in range(OPEN_VISITS):
             scenario = outlet if n % 2 == 0 else call
             shopper = people[n % len(people)]
-            visit = MysteryVisit.objects.create(
-                plan=plan, scenario=scenario, shopper=shopper, assignee=shopper,
-                org_unit=rng.choice(outlets if scenario is outlet else sites),
-                phone_number=HOTLINE if scenario is call else "", assigned_by="demo",
-                planned_date=today + timedelta(days=2 + 3 * n),
+            visit_assign(
+                manager, scenario_id=scenario.pk, shopper_id=shopper.pk, plan_id=plan.pk,
+                org_unit_id=rng.choice(outlets if scenario is outlet else sites).pk,
+                phone_number=HOTLINE if scenario is call else "",
+                planned_date=today + timedelta(days=2 + 3 * n), now=now,
             )  # fmt: skip
-            visit_opened(visit, actor, at=now)
-        counts["mystery_visits"] = len(visits) + OPEN_VISITS
+        counts["mystery_visits"] = len(results) + OPEN_VISITS
     return counts

@@ -675,7 +675,7 @@ def visit_record(
     refs, evidence_errors = check_evidence(evidence)
     if evidence_errors:
         errors["evidence"] = evidence_errors
-    earliest = datetime.combine(visit.created_at.astimezone(BEIJING).date(), time.min, BEIJING)
+    earliest = datetime.combine(_assigned_at(visit).astimezone(BEIJING).date(), time.min, BEIJING)
     if visited_at is None:
         errors["visited_at"] = [_("请填写走访或来电的时间。")]
     elif visited_at > now + FUTURE_SKEW:
@@ -722,9 +722,22 @@ def visit_record(
     return visit
 
 
+def _assigned_at(visit: MysteryVisit) -> datetime:
+    """When the visit was assigned: its ``create`` event's time (the assignment's ``now``, which
+    is the row's creation time unless the assignment was dated, as history loaded is)."""
+    at = (
+        CaseEvent.objects.filter(case_type=VISIT_KIND.label, case_id=str(visit.pk),
+                                 activity="create")
+        .values_list("at", flat=True)
+        .first()
+    )  # fmt: skip
+    return at or visit.created_at
+
+
 def visit_findings_open(visit: MysteryVisit) -> list[Finding]:
     """Open the findings of a failed visit: one per fatal item hit, else one for a score below
-    the pass mark. Idempotent (dedupe keys): returns only the findings created by this call."""
+    the pass mark, found when the visit was scored. Idempotent (dedupe keys): returns only the
+    findings created by this call."""
     if visit.status != VisitStatus.DONE or visit.passed:
         return []
     unit = visit.org_unit
@@ -751,6 +764,7 @@ def visit_findings_open(visit: MysteryVisit) -> list[Finding]:
                 case_id=str(visit.pk),
                 dedupe_key=f"mystery:{visit.pk}:fatal:{line.item_id}",
                 data={**base, "item": str(line.item_id), "category": line.item.category},
+                at=visit.scored_at,
             )
             if found is not None:
                 created.append(found)
@@ -769,6 +783,7 @@ def visit_findings_open(visit: MysteryVisit) -> list[Finding]:
             case_id=str(visit.pk),
             dedupe_key=f"mystery:{visit.pk}:score",
             data=base,
+            at=visit.scored_at,
         )
         if found is not None:
             created.append(found)

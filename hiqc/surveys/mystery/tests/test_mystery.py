@@ -452,6 +452,27 @@ def test_the_demo_is_idempotent_and_has_fails_and_one_fatal(personas, org):
     assert MysteryVisit.objects.count() == 64
 
 
+def test_the_demo_visits_are_the_engines_cases_with_the_personas_as_actors(personas, org):
+    """Given the demo loaded, every scored visit was assigned by the quality lead and recorded by
+    its shopper through the engine: its events name them, its result clock was stopped when it was
+    scored, and a failed visit's finding is dated when it was scored."""
+    from hiqc.core.models import CaseEvent, Deadline
+
+    mystery_demo_load(seed=7, now=T0)
+    lead = personas["quality_lead"]
+    for visit in MysteryVisit.objects.filter(status=VisitStatus.DONE):
+        events = CaseEvent.objects.filter(case_type=CASE_TYPE, case_id=str(visit.pk))
+        by_activity = {e.activity: e for e in events}
+        assert set(by_activity) == {"create", "record"}
+        assert by_activity["create"].actor_id == lead.pk
+        assert by_activity["create"].at < by_activity["record"].at == visit.scored_at
+        assert by_activity["record"].actor_id == visit.shopper_id
+        clock = Deadline.objects.get(case_type=CASE_TYPE, case_id=str(visit.pk))
+        assert clock.closed_at == visit.scored_at and clock.state != Deadline.State.RUNNING
+        for found in Finding.objects.filter(case_type=CASE_TYPE, case_id=str(visit.pk)):
+            assert found.created_at == visit.scored_at
+
+
 def test_the_mystery_indicators_match_the_results_page_and_list_failed_visits_first(
     actors, personas, org, scenario
 ):
