@@ -242,6 +242,10 @@ def compute_due(
     )
 
 
+_BEIJING_OFFSET = 8 * 3600.0  # Beijing days begin at 16:00 UTC of the day before
+_UNIX_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 class WorkingTime:
     """Elapsed working time between two instants: the part of ``[start, end)`` that falls on
     working days of the official calendar (Beijing dates, whole days — make-up working days count,
@@ -255,6 +259,8 @@ class WorkingTime:
     def __init__(self, loader: YearLoader = load_year) -> None:
         self._days = _Days(loader)
         self._prefix: dict[int, list[int]] = {}  # year → working days before each day of year
+        self._anchor: date | None = None  # the first day placed (``position``)
+        self._positions: dict[int, tuple[float, bool]] = {}  # Unix day → (base, working)
 
     @property
     def fallback_years(self) -> set[int]:
@@ -289,17 +295,30 @@ class WorkingTime:
                 total += end - self._before(lo)
         return total
 
+    def position(self, at: datetime) -> float:
+        """Working seconds from this instance's anchor day to ``at`` (negative before it): the
+        working time between two instants is the difference of their positions, so a trace's
+        events are placed once each and every duration is one subtraction."""
+        ts = at.timestamp() + _BEIJING_OFFSET
+        day = int(ts // self.DAY)
+        hit = self._positions.get(day)
+        if hit is None:
+            d = date.fromordinal(_UNIX_ORDINAL + day)
+            if self._anchor is None:
+                self._anchor = d
+            before = (
+                self.working_days(self._anchor, d)
+                if d >= self._anchor
+                else -self.working_days(d, self._anchor)
+            )
+            hit = self._positions[day] = (self.DAY * before, self._days.is_working(d))
+        base, working = hit
+        return base + (ts - day * self.DAY if working else 0.0)
+
     def seconds(self, start: datetime, end: datetime) -> float:
         if end <= start:
             return 0.0
-        start, end = start.astimezone(BEIJING), end.astimezone(BEIJING)
-        d0, d1 = start.date(), end.date()
-        if d0 == d1:
-            return (end - start).total_seconds() if self._days.is_working(d0) else 0.0
-        head = (_end_of(d0) - start).total_seconds() if self._days.is_working(d0) else 0.0
-        midnight = datetime.combine(d1, time.min, tzinfo=BEIJING)
-        tail = (end - midnight).total_seconds() if self._days.is_working(d1) else 0.0
-        return head + self.DAY * self.working_days(d0 + timedelta(days=1), d1) + tail
+        return self.position(end) - self.position(start)
 
 
 # --- holiday files ----------------------------------------------------------------------------
