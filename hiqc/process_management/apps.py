@@ -44,3 +44,7 @@ class ProcessesConfig(AppConfig):
         from hiqc.core.audit_labels import register_audit_labels
 
         register_audit_labels({"processes.guidance": gettext_noop("修订流程操作要求")})
+
+        from .indicators import register_process_indicators
+
+        register_process_indicators()  # every app before this one has registered its case kinds
