@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from hiqc.core.access import role_codes, role_permissions
+from hiqc.core.heldcases import is_held
 from hiqc.organisations.models import User
 from hiqc.organisations.selectors import users_holding_roles_over
 
@@ -27,9 +28,14 @@ def register_involvement_resolver(resolver: Resolver) -> None:
 
 
 def involved_user_ids(complaint: Complaint) -> set[Any]:
-    ids: set[Any] = set(complaint.involved_users.values_list("id", flat=True))
-    if complaint.respondent_user_id:
-        ids.add(complaint.respondent_user_id)
+    """(A complaint held in memory by a batch names its involved users in its fields.)"""
+    if is_held(complaint):
+        ids: set[Any] = set(complaint.fields.get("involved_users", ()))  # type: ignore[attr-defined]
+    else:
+        ids = set(complaint.involved_users.values_list("id", flat=True))
+    respondent = getattr(complaint, "respondent_user_id", None)
+    if respondent:
+        ids.add(respondent)
     for resolver in INVOLVEMENT_RESOLVERS:
         ids |= set(resolver(complaint))
     return ids
