@@ -27,7 +27,7 @@ from .clockmath import CLOCKS, ClockMath
 from .deadlines import DeadlineError, apply_effects, case_clocks, clocks_save, deadline_new
 from .errors import Conflict, Forbidden, HiqcError, ValidationFailed
 from .models import CaseEvent, CaseModel, Deadline
-from .workflow import Clock, NotAllowed
+from .workflow import Clock, Effect, NotAllowed
 
 Source = CaseEvent.Source
 
@@ -282,17 +282,19 @@ class BatchStore(CaseStore):
         source: str = "",
         external: External | None = None,
         declared: Mapping[str, Clock] | None = None,
+        effects: Iterable[Effect] | None = None,
     ) -> Any:
         """The held counterpart of ``case_opened``: ``case`` (with ``status``, ``version``,
         ``org_path``, ``clocks`` and ``events``) enters the workflow's initial state at ``at``,
         the clocks the workflow starts on creation begun then, and its ``create`` event held.
         ``declared`` overrides clock declarations (a clock configured per org unit, or a history
-        a loader wants told with another period)."""
+        a loader wants told with another period); ``effects`` replace the workflow's
+        ``on_create`` (a kind whose service starts a configured clock on creation)."""
         wf = kind.workflow
         case.status, case.version = wf.initial, 1
         clocks = dict(wf.clock_map) if not declared else {**wf.clock_map, **declared}
         case.clocks = self.math.effects(
-            {}, wf.on_create, at, declared=clocks, copy=self.copy,
+            {}, wf.on_create if effects is None else effects, at, declared=clocks, copy=self.copy,
             begin=lambda clock: self.begin(kind, case, clock, at),
         )  # fmt: skip
         case.events.append(

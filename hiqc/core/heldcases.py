@@ -38,7 +38,7 @@ from .clockmath import ClockMath
 from .models import AuditEvent, AuditHead, CaseEvent, Deadline, ProcessVersion
 from .processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
 from .rules import rule_value
-from .workflow import Clock
+from .workflow import Clock, Effect
 
 Source = CaseEvent.Source
 
@@ -184,10 +184,11 @@ class HeldCases(BatchStore):
         source: str = Source.IMPORT,
         external: External | None = None,
         declared: Mapping[str, Clock] | None = None,
+        effects: Iterable[Effect] | None = None,
     ) -> HeldCase:
         """``open`` the case in this store's kind."""
         return self.open(self.kind, case, actor, at, data=data, source=source, external=external,
-                         declared=declared)  # fmt: skip
+                         declared=declared, effects=effects)  # fmt: skip
 
     def execute(
         self,
