@@ -224,7 +224,9 @@ def demo_load(
             "assignee": agent,
         })  # fmt: skip
         key = (unit.path, received.astimezone(BEIJING).date())
-        reply = replies.get(key) or replies.setdefault(key, reply_clock(unit.path, received))
+        reply = replies.get(key) or replies.setdefault(
+            key, reply_clock(unit.path, received, versions=store.versions)
+        )
         store.create(case, who, received, source=SYSTEM, external=DEMO, effects=[Start(REPLY)],
                      declared={REPLY.code: reply})  # fmt: skip
 

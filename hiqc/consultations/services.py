@@ -31,7 +31,7 @@ from hiqc.core.casework import CaseStore, Source, case_opened, case_transition
 from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Forbidden, NotFound, ValidationFailed
 from hiqc.core.heldcases import is_held
-from hiqc.core.processes import process_version_in_force
+from hiqc.core.processes import VersionsInForce, process_version_in_force
 from hiqc.core.workflow import Clock, Start
 from hiqc.customers.enums import Channel
 from hiqc.customers.selectors import access_customer, mobile_hash
@@ -100,10 +100,16 @@ def _number(prefix: str, at: datetime) -> str:
     return f"{prefix}{at.astimezone(BEIJING):%Y%m%d}{secrets.token_hex(3).upper()}"
 
 
-def reply_clock(org_path: str, at: datetime) -> Clock:
+def reply_clock(org_path: str, at: datetime, *, versions: VersionsInForce | None = None) -> Clock:
     """The reply target in force for a unit: the process configuration's ``steps.answer`` target,
-    else the default (1 working day). An internal target, not a legal one (see workflow.py)."""
-    version = process_version_in_force(PROCESS, org_path, at.astimezone(BEIJING).date())
+    else the default (1 working day). An internal target, not a legal one (see workflow.py).
+    ``versions``: the process's versions read once by a batch run."""
+    on = at.astimezone(BEIJING).date()
+    version = (
+        versions.in_force(org_path, on)
+        if versions
+        else process_version_in_force(PROCESS, org_path, on)
+    )
     step = ((version.parameters.get("steps") or {}).get("answer") or {}) if version else {}
     amount, unit = step.get("target_amount"), step.get("target_unit")
     if not isinstance(amount, int) or amount < 1 or unit not in {u.value for u in Unit}:

@@ -35,8 +35,8 @@ from .calendar import BEIJING
 from .casekinds import CaseKind
 from .casework import BatchStore, External, HeldEvent, case_execute
 from .clockmath import ClockMath
-from .models import AuditEvent, AuditHead, CaseEvent, Deadline, ProcessVersion
-from .processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
+from .models import AuditEvent, AuditHead, CaseEvent, Deadline
+from .processes import DEFAULT_WARNING_FRACTIONS, VersionsInForce, version_warning_fractions
 from .rules import rule_value
 from .workflow import Clock, Effect
 
@@ -151,16 +151,20 @@ class HeldCases(BatchStore):
         self.kind = kind
         self.ids = TimeOrderedIds()
         self.memo: dict[Any, Any] = {}
-        self._versions = ProcessVersion.objects.filter(process=kind.label).exists()
+        self.versions = VersionsInForce(kind.label)  # the process configuration, read once
         self._fractions: dict[tuple[str, date, str], tuple[float, ...]] = {}
 
     def fractions(self, org_path: str, at: datetime, clock: str) -> tuple[float, ...]:
-        if not self._versions:
+        """The warning thresholds in force (``warning_fractions_for``), looked up once per org
+        unit, day and clock."""
+        if not self.versions.versions:
             return DEFAULT_WARNING_FRACTIONS
-        key = (org_path, at.astimezone(BEIJING).date(), clock)
+        day = at.astimezone(BEIJING).date()
+        key = (org_path, day, clock)
         hit = self._fractions.get(key)
         if hit is None:
-            hit = self._fractions[key] = warning_fractions_for(self.kind.label, org_path, at, clock)
+            version = self.versions.in_force(org_path, day)
+            hit = self._fractions[key] = version_warning_fractions(version, clock)
         return hit
 
     def _start(self, case: HeldCase, clock: Clock, at: datetime) -> HeldClock:
