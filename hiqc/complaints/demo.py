@@ -248,7 +248,8 @@ def demo_load(
         store.memo[("reference", reference)] = plan.case  # a later repeat may merge into it
         last_by_customer[customer_id] = plan
         _play(plan, rng, causes=causes, approver=approving,
-              earlier=previous if isinstance(previous, _Plan) else None)  # fmt: skip
+              earlier=previous if isinstance(previous, _Plan) and before is fields["repeat_of"]
+              else None)  # fmt: skip
         plans.append(plan)
     # every step of every complaint in time order: a repeat is merged into a case still open then
     timeline = sorted(
