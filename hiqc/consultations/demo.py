@@ -50,7 +50,14 @@ from hiqc.organisations.services import actor_for_user
 
 from .enums import ConsultationStatus as S
 from .models import Consultation, Topic
-from .services import FIRST_CONTACT, KIND, SUGGESTION_KIND, consultation_clean, reply_clock
+from .services import (
+    FIRST_CONTACT,
+    IN_FIRST_CONTACT,
+    KIND,
+    SUGGESTION_KIND,
+    consultation_clean,
+    reply_clock,
+)
 from .workflow import REPLY
 
 PER_CUSTOMER = 1.5
@@ -243,7 +250,7 @@ def demo_load(
         elif roll < FCR_BY_PROVINCE.get(province, 0.75):
             answer = rng.choice(ANSWERS[:-1])
             act("answer", received + handle, {"answer": answer})
-            act("resolve", received + handle, {FIRST_CONTACT: True})
+            act("resolve", received + handle, {FIRST_CONTACT: IN_FIRST_CONTACT})
         else:
             answer = rng.choice(ANSWERS)
             answered = received + timedelta(hours=rng.choice((0.2, 2, 5, 20, 30, 50)))
@@ -270,7 +277,7 @@ def demo_load(
                                              external=DEMO)  # fmt: skip
                 suggestions.append(suggestion)
             else:
-                act("resolve", done, {FIRST_CONTACT: False})
+                act("resolve", done, {})
         cases.append(case)
 
     with transaction.atomic():

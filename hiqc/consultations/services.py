@@ -324,9 +324,10 @@ def consultation_act(
     )
 
 
-# set by ``_act`` on every resolution (never taken from a client's inputs): whether the case was
-# resolved in the contact that brought it (4.1.3(2))
+# Whether the case was resolved in the contact that brought it (4.1.3(2)): ``_act`` sets the input
+# on every action, to a token no client's inputs can carry (a JSON value never is this object).
 FIRST_CONTACT = "first_contact_resolution"
+IN_FIRST_CONTACT = object()
 
 
 def _act(
@@ -340,7 +341,7 @@ def _act(
     source: str = Source.API,
     first_contact: bool = False,
 ) -> Consultation:
-    data = {**(data or {}), FIRST_CONTACT: first_contact}
+    data = {**(data or {}), FIRST_CONTACT: IN_FIRST_CONTACT if first_contact else None}
     case = case_transition(kind=KIND, actor=actor, case_id=consultation_id, action=action,
                            data=data, version=version, at=at or timezone.now(),
                            source=source)  # fmt: skip
@@ -374,7 +375,7 @@ def _prepare(
             raise ValidationFailed(_("缺少必填信息。"), fields={"answer": [_("此项必填。")]})
         updates = {"answer": text, "answered_at": at}
     elif action == "resolve":
-        first_contact = data.get(FIRST_CONTACT) is True
+        first_contact = data.get(FIRST_CONTACT) is IN_FIRST_CONTACT
         record = {"first_contact_resolution": first_contact}
         updates = {"resolved_at": at, "first_contact_resolution": first_contact}
     elif action == "convert_suggestion":
