@@ -480,14 +480,15 @@ def _prepare(
         )  # fmt: skip
         if user is None:
             raise ValidationFailed(_("请选择承办人。"), fields={"assignee": [_("未找到该人员。")]})
-        if user.pk in involved_user_ids(complaint):
+        involved = involved_user_ids(complaint)
+        if user.pk in involved:
             raise ValidationFailed(
                 _("{name} 与投诉事项有直接利害关系，依规须回避，不能承办此投诉（CP-6）。").format(
                     name=user.display_name or user.username
                 ),
                 fields={"assignee": [_("须回避（CP-6）。")]},
             )
-        handlers = _memo(store, ("handlers", complaint.org_unit.path, *sorted(involved_user_ids(complaint))),
+        handlers = _memo(store, ("handlers", complaint.org_unit.path, *sorted(involved)),
                          lambda: eligible_handlers(complaint))  # fmt: skip
         if user not in handlers:
             raise ValidationFailed(
