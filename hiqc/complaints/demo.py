@@ -4,10 +4,15 @@ lines, regulator-forwarded cases, repeats, extensions (a few with head-office ap
 appraisals, withdrawals, merges, late decisions, review requests and archives — plus the open
 cases of the last weeks in the handlers' "my work".
 
-Rows are written in bulk (complaints, clocks via ``deadline_build``, events, decision letters):
-running 12,000 transitions one by one would take minutes. The clocks are computed by the same
-kernel code as live ones. References are deterministic (``TS<date>5<nnnn>``, a range live
-registration does not reach in a day), so a re-run creates nothing.
+Through the engine (ADR 0015, issue 15 §3): each complaint's history is planned as steps (when,
+who, action, inputs) — its province's complaint handler registers, assigns, extends, decides and
+archives; the quality lead approves further extensions and concludes reviews — and all ~12,000
+steps run in time order through the executor on a batch store of held complaints
+(``hiqc.core.heldcases``): the same checks, the domain's ``KIND.prepare`` and the same clock
+computations as a live action. The held complaints are then written in bulk (rows, clocks,
+events) with their decision letters; the run is audited once by ``demo_load``. References are
+deterministic (``TS<date>5<nnnn>``, a range live registration does not reach in a day), so a
+re-run creates nothing.
 """
 
 from __future__ import annotations
@@ -23,13 +28,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hiqc.core.access import Actor
-from hiqc.core.calendar import BEIJING, month_first, years_after
-from hiqc.core.deadlines import deadline_build
-from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.calendar import BEIJING, Unit, compute_due, month_first
+from hiqc.core.casework import External
+from hiqc.core.heldcases import HeldCase, HeldCases, HeldCaseWriter
 from hiqc.core.rules import rule_value
 from hiqc.customers.models import Customer
 from hiqc.organisations.enums import OrgLevel
 from hiqc.organisations.models import BusinessVolume, OrgUnit, User
+from hiqc.organisations.services import actor_for_user
 
 from .enums import (
     DisputeType,
@@ -39,11 +45,10 @@ from .enums import (
     ProductLine,
     RespondentKind,
     Source,
-    Status,
 )
 from .models import Complaint, Letter, RootCause
 from .services import KIND, chinese_date, review_last_day
-from .workflow import DECIDE, INTERNAL_REPLY, REVIEW, REVIEW_REQUEST_DAYS
+from .workflow import REVIEW_REQUEST_DAYS
 
 TARGET = 3000
 PER_CUSTOMER = 0.2  # of the customers in the city pools (at most 1,500 per city)
@@ -125,42 +130,36 @@ def _volumes(rng: random.Random, cities: list[OrgUnit], today: date) -> int:
     return len(rows)
 
 
-Event = tuple[str, str, str, datetime, dict[str, Any]]
+HANDLERS = {
+    "BJ": "complaint_handler_bj",
+    "GD": "complaint_handler_gd",
+    "SC": "complaint_handler_sc",
+}
+Step = tuple[datetime, Actor, str, dict[str, Any]]
 
 
-class _Story:
-    """What happens to one demo complaint, written as clocks, events and a letter."""
+class _Plan:
+    """What happens to one demo complaint: the held complaint and its steps (when, who, action,
+    inputs), each taken only if it falls before now."""
 
-    def __init__(self, c: Complaint, *, now: datetime, actor_name: str) -> None:
-        self.c, self.now, self.actor_name = c, now, actor_name
-        self.events: list[Event] = [
-            ("create", "", Status.REGISTERED, c.received_at, {"channel": c.channel, "source": c.source})
-        ]  # fmt: skip
-        self.deadlines: list[Deadline] = []
-        self.letter_at: datetime | None = None
+    def __init__(self, case: HeldCase, *, now: datetime, who: Actor, assignee: User | None) -> None:
+        self.case, self.now, self.who, self.assignee = case, now, who, assignee
+        self.steps: list[Step] = []
+        self.decided_at: datetime | None = None
+        self.ended_at: datetime | None = None  # withdrawn or merged
+        self.letter = False
 
-    def clock(self, clock: Any, *, at: datetime | None = None, **kwargs: Any) -> Deadline:
-        d = deadline_build(
-            case_type=KIND.label, case_id=str(self.c.pk), org_path=self.c.org_unit.path,
-            clock=clock, at=at or self.c.received_at, **kwargs,
-        )  # fmt: skip
-        self.deadlines.append(d)
-        return d
-
-    def step(self, action: str, to: str, at: datetime, data: dict[str, Any] | None = None) -> bool:
+    def step(self, action: str, at: datetime, data: dict[str, Any] | None = None, *,
+             by: Actor | None = None) -> bool:  # fmt: skip
         if at >= self.now:
             return False
-        self.events.append((action, self.c.status, to, at, data or {}))
-        self.c.status = to
+        self.steps.append((at, by or self.who, action, data or {}))
         return True
 
-    def end_early(self, action: str, to: str, at: datetime, data: dict[str, Any]) -> None:
+    def end_early(self, action: str, at: datetime, data: dict[str, Any]) -> None:
         """Withdrawal or merge: the procedure ends, its clocks are cancelled (CP-4)."""
-        done = self.step(action, to, at, data)
-        for clock in (DECIDE, INTERNAL_REPLY):
-            d = self.clock(clock)
-            if done:
-                d.state, d.closed_at, d.next_warning_at = Deadline.State.CANCELLED, at, None
+        if self.step(action, at, data):
+            self.ended_at = at
 
 
 def demo_load(
@@ -176,7 +175,11 @@ def demo_load(
         return {}
     volumes = _volumes(random.Random(seed * 7 + 5), cities, today)  # own stream: re-runs agree
     causes = {c.code: c for c in RootCause.objects.filter(parent__isnull=False)}
-    handler, approver = users.get("complaint_handler_bj"), users.get("quality_lead")
+    approver = users.get("quality_lead")
+    handlers = [u for u in (users.get(name) for name in HANDLERS.values())
+                if u is not None and u.org_unit is not None]  # fmt: skip
+    actors = {u.pk: actor_for_user(u) for u in handlers}
+    approving = actor_for_user(approver) if approver is not None else actor
     pools = {
         city.code: list(
             Customer.objects.filter(org_unit__path__startswith=city.path)
@@ -200,11 +203,11 @@ def demo_load(
         key=lambda a: a[0],
     )
     existing = dict(Complaint.objects.values_list("reference", "id"))
-    retention = int(rule_value("complaints.retention_years"))
     repeat_window = int(rule_value("complaints.repeat_window_days"))
+    store = HeldCases(KIND, actor)
     seq: dict[date, int] = {}
-    last_by_customer: dict[Any, Complaint] = {}
-    stories: list[_Story] = []
+    last_by_customer: dict[Any, _Plan | Complaint] = {}
+    plans: list[_Plan] = []
     names: dict[Any, str] = {}
     for received, city in arrivals:
         day = received.date()
@@ -220,142 +223,139 @@ def demo_load(
         r = rng.random()
         source = Source.REGULATOR if r < 0.17 else Source.ASSOCIATION if r < 0.2 else Source.DIRECT
         previous = last_by_customer.get(customer_id)
+        before = previous.case if isinstance(previous, _Plan) else previous
         request, facts = REQUESTS[dispute]
-        c = Complaint(
+        fields = dict(
             reference=reference, org_unit=city, complainant_id=customer_id,
-            status=Status.REGISTERED, channel=rng.choice(CHANNELS), source=source,
+            channel=rng.choice(CHANNELS), source=source,
             forwarded_on=(received - timedelta(days=rng.randrange(1, 4))).date()
             if source != Source.DIRECT else None,
             received_at=received,
             respondent_kind=rng.choice(RESPONDENTS), request=request, facts=facts,
             dispute_type=dispute, product_line=_pick(rng, PRODUCTS),
             nature=Nature.SUSPECTED_VIOLATION if rng.random() < 0.06 else Nature.CONTRACT_DISPUTE,
-            repeat_of=previous
-            if previous and (received - previous.received_at).days <= repeat_window else None,
+            repeat_of=before
+            if before and (received - before.received_at).days <= repeat_window else None,
         )  # fmt: skip
-        last_by_customer[customer_id] = c
-        in_bj = (
-            handler is not None
-            and handler.org_unit is not None
-            and city.path.startswith(handler.org_unit.path)
-        )
-        c.assignee = handler if in_bj else None
-        story = _Story(c, now=now, actor_name=handler.username if in_bj and handler else "demo")
         if reference in existing:  # loaded by an earlier run: later repeats point at that row
             last_by_customer[customer_id] = Complaint(
                 pk=existing[reference], reference=reference, received_at=received
             )
             continue
-        _play(story, rng, causes=causes, approver=approver, retention=retention)
-        stories.append(story)
+        handler = next((u for u in handlers if city.path.startswith(u.org_unit.path)), None)  # type: ignore[union-attr]
+        plan = _Plan(store.new(city.path, fields), now=now,
+                     who=actors[handler.pk] if handler else actor, assignee=handler)  # fmt: skip
+        store.memo[("reference", reference)] = plan.case  # a later repeat may merge into it
+        last_by_customer[customer_id] = plan
+        _play(plan, rng, causes=causes, approver=approving,
+              earlier=previous if isinstance(previous, _Plan) and before is fields["repeat_of"]
+              else None)  # fmt: skip
+        plans.append(plan)
+    # every step of every complaint in time order: a repeat is merged into a case still open then
+    timeline = sorted(
+        (at, i, k, p, by, action, data)
+        for i, p in enumerate(plans)
+        for k, (at, by, action, data) in enumerate(
+            [(p.case.received_at, p.who, "create", {}), *p.steps]
+        )
+    )
+    for at, _i, _k, p, by, action, data in timeline:
+        c = p.case
+        external = External("demo", f"{c.reference}:{len(c.events)}")
+        if action == "create":
+            store.create(c, by, c.received_at, external=external,
+                         data={"channel": c.channel, "source": c.source})  # fmt: skip
+        else:
+            store.execute(c, by, action, at, data, external=external)
+    decided = [p for p in plans if p.letter]
     with transaction.atomic():
-        Complaint.objects.bulk_create([s.c for s in stories], batch_size=500)
-        Deadline.objects.bulk_create([d for s in stories for d in s.deadlines], batch_size=500)
-        CaseEvent.objects.bulk_create(
-            [
-                CaseEvent(
-                    case_type=KIND.label, case_id=str(s.c.pk), org_path=s.c.org_unit.path,
-                    activity=a, from_state=f, to_state=t, at=at, actor_id=None,
-                    actor_name=s.actor_name, source=CaseEvent.Source.IMPORT,
-                    source_system="demo", external_id=f"{s.c.reference}:{i}", data=d,
-                )
-                for s in stories
-                for i, (a, f, t, at, d) in enumerate(s.events)
-            ],
-            batch_size=1000,
-        )  # fmt: skip
+        HeldCaseWriter(KIND, audit=False).write([p.case for p in plans], actor=actor)
         Letter.objects.bulk_create(
             [
                 Letter(
-                    complaint=s.c, kind=LetterKind.DECISION, title=str(LetterKind.DECISION.label),
-                    body=_decision_letter(s.c, names[s.c.complainant_id]), issued_by=s.actor_name,
+                    complaint_id=p.case.id, kind=LetterKind.DECISION,
+                    title=str(LetterKind.DECISION.label),
+                    body=_decision_letter(p.case, names[p.case.complainant_id]),
+                    issued_by=p.who.username,
                 )
-                for s in stories
-                if s.letter_at is not None
+                for p in decided
             ],
             batch_size=500,
         )  # fmt: skip
     return {
-        "complaints": len(stories),
+        "complaints": len(plans),
         "business_volumes": volumes,
-        "letters": sum(s.letter_at is not None for s in stories),
+        "letters": len(decided),
     }
 
 
 def _play(
-    story: _Story,
+    plan: _Plan,
     rng: random.Random,
     *,
     causes: Mapping[str, RootCause],
-    approver: User | None,
-    retention: int,
+    approver: Actor,
+    earlier: _Plan | None,
 ) -> None:
-    c, now, who = story.c, story.now, story.actor_name
+    c, now = plan.case, plan.now
     received = c.received_at
     roll = rng.random()
     if roll < 0.02:
-        story.end_early("withdraw", Status.WITHDRAWN, received + timedelta(days=rng.randrange(1, 5)),
-                        {"reason": "投诉人来电撤回"})  # fmt: skip
+        plan.end_early("withdraw", received + timedelta(days=rng.randrange(1, 5)),
+                       {"reason": "投诉人来电撤回"})  # fmt: skip
         return
-    earlier = c.repeat_of
     if roll < 0.05 and earlier is not None and (earlier.decided_at or now) > received:
-        c.merged_into = earlier  # the earlier case is still open: merge the repeat into it (CP-4)
-        story.end_early("merge", Status.MERGED, received + timedelta(hours=rng.randrange(2, 30)),
-                        {"into": earlier.reference})  # fmt: skip
+        at = received + timedelta(hours=rng.randrange(2, 30))
+        if (earlier.decided_at or now) > at and (earlier.ended_at or now) > at:
+            # the earlier case is still open then: merge the repeat into it (CP-4)
+            plan.end_early("merge", at, {"into": earlier.case.reference})
+            return
+    if plan.assignee is None:  # nobody may handle complaints there: left registered
         return
     days = max(1, round(rng.triangular(2, 14, 6)))
-    extended: list[tuple[int, datetime, str, str]] = []
+    extended: list[tuple[int, datetime, str]] = []
     if roll < 0.14:  # complex: extended to 30 days (CP-2)
         days = rng.randrange(16, 30)
         extended.append((30, received + timedelta(days=rng.randrange(8, 14)),
-                         "需调取医院病历并核实就诊记录", who))  # fmt: skip
+                         "需调取医院病历并核实就诊记录"))  # fmt: skip
         if roll < 0.065:  # especially complex: a further 30 days with approval (CP-3)
             days = rng.randrange(31, 56)
             extended.append((60, received + timedelta(days=rng.randrange(24, 29)),
-                             "涉及多家医疗机构，需等待外部鉴定意见",
-                             approver.username if approver else "demo"))  # fmt: skip
+                             "涉及多家医疗机构，需等待外部鉴定意见"))  # fmt: skip
     elif roll < 0.165:
         days = rng.randrange(16, 24)  # late without an extension: a breach of CP-1
-    story.step("assign", Status.INVESTIGATING, received + timedelta(hours=rng.randrange(1, 20)),
-               {"assignee": who})  # fmt: skip
-    happened = [e for e in extended if e[1] < now]
-    for amount, at, reason, _by in happened:
-        story.step("extend" if amount == 30 else "extend_further", Status.INVESTIGATING, at,
-                   {"reason": reason})  # fmt: skip
+    assigned = plan.step("assign", received + timedelta(hours=rng.randrange(1, 20)),
+                         {"assignee": str(plan.assignee.pk)})  # fmt: skip
+    for amount, at, reason in extended:
+        if amount == 30:
+            plan.step("extend", at, {"reason": reason})
+        else:  # a head-office senior's approval (CP-3)
+            plan.step("extend_further", at, {"reason": reason}, by=approver)
     decided = received + timedelta(days=days, hours=rng.randrange(0, 6))
-    closed = decided if decided < now and c.status == Status.INVESTIGATING else None
-    story.clock(DECIDE, extended_to=happened, closed_at=closed)
-    story.clock(INTERNAL_REPLY, closed_at=closed)
-    if closed is None:
+    if not assigned or decided >= now:
         return
     cause = causes.get(rng.choice(CAUSES[c.dispute_type]))
-    c.outcome = rng.choices(OUTCOMES, weights=[30, 25, 35, 10])[0]
-    c.root_cause, c.decided_at = cause, closed
-    c.facts_found = "经调阅投保资料、理赔材料及通话录音，核实了投诉所述情况。"
-    c.basis = "依据保险合同相关条款及《保险法》有关规定。"
-    c.decision_text = "已向投诉人说明处理依据，并按核定结果办理。"
-    story.step("decide", Status.DECIDED, closed,
-               {"outcome": c.outcome, "root_cause": cause.code if cause else ""})  # fmt: skip
-    story.letter_at = closed
+    outcome = rng.choices(OUTCOMES, weights=[30, 25, 35, 10])[0]
+    plan.step("decide", decided, {
+        "outcome": outcome, "root_cause": cause.code if cause else "",
+        "facts_found": "经调阅投保资料、理赔材料及通话录音，核实了投诉所述情况。",
+        "basis": "依据保险合同相关条款及《保险法》有关规定。",
+        "decision_text": "已向投诉人说明处理依据，并按核定结果办理。",
+    })  # fmt: skip
+    plan.decided_at, plan.letter = decided, True
     if rng.random() < 0.03:
-        asked = closed + timedelta(days=rng.randrange(3, 20))
-        if story.step("request_review", Status.UNDER_REVIEW, asked, {"reason": "对处理决定有异议"}):
-            c.review_requested_at = asked
+        asked = decided + timedelta(days=rng.randrange(3, 20))
+        if plan.step("request_review", asked, {"reason": "对处理决定有异议"}):
             concluded = asked + timedelta(days=rng.randrange(5, 25))
-            if story.step("conclude_review", Status.REVIEWED, concluded):
-                c.review_opinion = "经核查，原处理决定符合规定，予以维持。"
-                story.clock(REVIEW, at=asked, closed_at=concluded)
-            else:
-                story.clock(REVIEW, at=asked)
-            return
-    archived = closed + timedelta(days=rng.randrange(31, 45))
-    if story.step("archive", Status.ARCHIVED, archived):
-        c.archived_at = archived
-        local = archived.astimezone(BEIJING).date()
-        c.retain_until = years_after(local, retention)
+            plan.step("conclude_review", concluded,
+                      {"opinion": "经核查，原处理决定符合规定，予以维持。"}, by=approver)  # fmt: skip
+        return
+    # archived once the complainant's 30 days to ask for a review are over (CP-8)
+    ends = compute_due(decided, REVIEW_REQUEST_DAYS, Unit.CALENDAR_DAYS).due_at
+    plan.step("archive", max(decided + timedelta(days=rng.randrange(31, 45)), ends))
 
 
-def _decision_letter(c: Complaint, name: str) -> str:
+def _decision_letter(c: Any, name: str) -> str:
     superior = c.org_unit.parent
     return render_to_string(
         "complaints/letters/decision.txt",
@@ -366,7 +366,7 @@ def _decision_letter(c: Complaint, name: str) -> str:
             "superior_name": superior.name if superior else c.org_unit.name,
             "received": chinese_date(c.received_at),
             "decided": chinese_date(c.decided_at),
-            "outcome": c.get_outcome_display(),
+            "outcome": str(Outcome(c.outcome).label),
             "review_days": REVIEW_REQUEST_DAYS,
             "review_last_day": chinese_date(review_last_day(c)),
         },

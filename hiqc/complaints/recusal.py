@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.lookups import Exact
 
 from hiqc.core.access import Actor, role_codes, role_permissions
+from hiqc.core.heldcases import is_held
 from hiqc.core.mywork import acted_on, held_over, last_of
 from hiqc.organisations.models import User
 from hiqc.organisations.selectors import users_holding_roles_over
@@ -33,9 +34,14 @@ def register_involvement_resolver(resolver: Resolver) -> None:
 
 
 def involved_user_ids(complaint: Complaint) -> set[Any]:
-    ids: set[Any] = set(complaint.involved_users.values_list("id", flat=True))
-    if complaint.respondent_user_id:
-        ids.add(complaint.respondent_user_id)
+    """(A complaint held in memory by a batch names its involved users in its fields.)"""
+    if is_held(complaint):
+        ids: set[Any] = set(complaint.fields.get("involved_users", ()))  # type: ignore[attr-defined]
+    else:
+        ids = set(complaint.involved_users.values_list("id", flat=True))
+    respondent = getattr(complaint, "respondent_user_id", None)
+    if respondent:
+        ids.add(respondent)
     for resolver in INVOLVEMENT_RESOLVERS:
         ids |= set(resolver(complaint))
     return ids

@@ -22,14 +22,14 @@ from django.utils.translation import gettext_lazy
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit, compute_due, years_after
-from hiqc.core.casekinds import CaseKind
-from hiqc.core.casework import case_allowed_actions, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind, Prepared
+from hiqc.core.casework import CaseStore, case_allowed_actions, case_opened, case_transition
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.heldcases import held_events, is_held
 from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.models import CaseEvent, Deadline, Notification
 from hiqc.core.notifications import notify
 from hiqc.core.rules import rule_value
-from hiqc.core.workflow import NotAllowed
 from hiqc.customers.enums import Channel, CustomerKind
 from hiqc.customers.selectors import access_customer
 from hiqc.customers.services import customer_create
@@ -112,6 +112,9 @@ KIND = CaseKind(
     not_for=not_for,  # my work: recusal (CP-6, CP-8) and approvals (CP-3), as _prepare refuses
     url_for=_url,
     blocked=lambda case, action, actor, at: _blocked(case, action, actor, at),
+    prepare=lambda store, case, actor, action, data, at, source: _kind_prepare(
+        store, case, actor, action, data, at
+    ),
 )
 
 
@@ -306,11 +309,17 @@ def complaint_register(
 
 
 def _decide_clock(complaint: Complaint) -> Deadline:
+    if is_held(complaint):
+        return complaint.clocks[DECIDE.code]  # type: ignore[attr-defined]
     return Deadline.objects.get(case_type=KIND.label, case_id=str(complaint.pk), clock=DECIDE.code)
 
 
 def _further_extension_requested(complaint: Complaint) -> bool:
     """A CP-3 request is pending: asked for after the last further extension (if any)."""
+    asked = ("request_further_extension", "extend_further")
+    if is_held(complaint):
+        held = held_events(complaint, asked)
+        return bool(held) and held[-1].activity == "request_further_extension"
     last = (
         CaseEvent.objects.filter(
             case_type=KIND.label,
@@ -401,8 +410,56 @@ def review_window_ends(complaint: Complaint) -> datetime | None:
     return compute_due(complaint.decided_at, REVIEW_REQUEST_DAYS, Unit.CALENDAR_DAYS).due_at
 
 
+def _memo(store: CaseStore, key: Any, compute: Any) -> Any:
+    """What a batch store remembers for its run (``HeldCases.memo``); the database store looks up
+    every time."""
+    memo = getattr(store, "memo", None)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _target(store: CaseStore, reference: str, complaint: Complaint) -> Any:
+    """The complaint to merge into: one the batch holds (``memo[("reference", ref)]``), else the
+    stored one."""
+    memo = getattr(store, "memo", None)
+    held = memo.get(("reference", reference)) if memo is not None else None
+    if held is not None:
+        return held if held.pk != complaint.pk else None
+    return Complaint.objects.filter(reference=reference).exclude(pk=complaint.pk).first()
+
+
+def _kind_prepare(
+    store: CaseStore,
+    complaint: Complaint,
+    actor: Actor,
+    action: str,
+    data: Mapping[str, Any],
+    at: datetime,
+) -> Prepared:
+    """``KIND.prepare``: the domain's checks and field updates, run by the executor for either
+    store; the letter the action requires is issued once the step is written (a held case's
+    letters are its loader's to write)."""
+    updates, record, letter = _prepare(store, actor, complaint, action, data, at)
+    after = None
+    if letter and not is_held(complaint):
+        kind = letter
+
+        def after(case: Any) -> None:
+            letter_issue(actor=actor, complaint=case, kind=kind, data=record, at=at)
+
+    return Prepared(at=at, updates=updates, record=record, after=after)
+
+
 def _prepare(
-    actor: Actor, complaint: Complaint, action: str, data: Mapping[str, Any], at: datetime
+    store: CaseStore,
+    actor: Actor,
+    complaint: Complaint,
+    action: str,
+    data: Mapping[str, Any],
+    at: datetime,
 ) -> tuple[dict[str, Any], dict[str, Any], str | None]:
     """Domain checks before the transition: (field updates, event record, letter kind)."""
     updates: dict[str, Any] = {}
@@ -415,17 +472,25 @@ def _prepare(
         raise _refuse(held[1], complaint, held[0], actor)
     if action in ("assign", "reassign"):
         assignee_id = data.get("assignee")
-        user = User.objects.filter(pk=str(assignee_id)).first() if is_uuid(assignee_id) else None
+        user = (
+            _memo(store, ("user", str(assignee_id)),
+                  lambda: User.objects.filter(pk=str(assignee_id)).first())
+            if is_uuid(assignee_id)
+            else None
+        )  # fmt: skip
         if user is None:
             raise ValidationFailed(_("请选择承办人。"), fields={"assignee": [_("未找到该人员。")]})
-        if user.pk in involved_user_ids(complaint):
+        involved = involved_user_ids(complaint)
+        if user.pk in involved:
             raise ValidationFailed(
                 _("{name} 与投诉事项有直接利害关系，依规须回避，不能承办此投诉（CP-6）。").format(
                     name=user.display_name or user.username
                 ),
                 fields={"assignee": [_("须回避（CP-6）。")]},
             )
-        if user not in eligible_handlers(complaint):
+        handlers = _memo(store, ("handlers", complaint.org_unit.path, *sorted(involved)),
+                         lambda: eligible_handlers(complaint))  # fmt: skip
+        if user not in handlers:
             raise ValidationFailed(
                 _("{name} 无权承办该机构的投诉。").format(name=user.display_name or user.username),
                 fields={"assignee": [_("无承办权限。")]},
@@ -452,11 +517,7 @@ def _prepare(
         record = {"reason": _require_text(data, "reason")["reason"]}
     elif action == "merge":
         into_ref = str(data.get("into") or "").strip()
-        target = (
-            Complaint.objects.filter(reference=into_ref).exclude(pk=complaint.pk).first()
-            if into_ref
-            else None
-        )
+        target = _target(store, into_ref, complaint) if into_ref else None
         if target is None or not actor.can("complaints.view", target.org_unit.path):
             raise ValidationFailed(
                 _("请填写要合并至的在办投诉编号。"), fields={"into": [_("未找到该投诉。")]}
@@ -477,10 +538,11 @@ def _prepare(
         outcome = str(data.get("outcome") or "")
         if outcome not in Outcome.values:
             errors["outcome"] = [_("请选择处理结果。")]
-        cause = (
-            RootCause.objects.filter(code=str(data.get("root_cause") or ""), active=True)
-            .exclude(parent=None)
-            .first()
+        code = str(data.get("root_cause") or "")
+        cause = _memo(
+            store,
+            ("root_cause", code),
+            lambda: RootCause.objects.filter(code=code, active=True).exclude(parent=None).first(),
         )
         if cause is None:
             errors["root_cause"] = [_("请选择具体的根因（二级分类，CP-7）。")]
@@ -503,13 +565,18 @@ def _prepare(
         record = {"reason": reason}
     elif action == "conclude_review":
         opinion = _require_text(data, "opinion")["opinion"]
-        decider = (
-            CaseEvent.objects.filter(
-                case_type=KIND.label, case_id=str(complaint.pk), activity="decide"
+        if is_held(complaint):
+            decided = held_events(complaint, ["decide"])
+            who = decided[-1].actor if decided else None
+            decider = who.user_id if who is not None else None
+        else:
+            decider = (
+                CaseEvent.objects.filter(
+                    case_type=KIND.label, case_id=str(complaint.pk), activity="decide"
+                )
+                .values_list("actor_id", flat=True)
+                .last()
             )
-            .values_list("actor_id", flat=True)
-            .last()
-        )
         if decider is not None and decider == actor.user_id:
             raise Forbidden(_("作出原处理决定的人员不能核查本人的决定（CP-6、CP-8）。"))
         updates["review_opinion"] = opinion
@@ -541,43 +608,13 @@ def complaint_act(
     at: datetime | None = None,
     source: str = CaseEvent.Source.PAGE,
 ) -> Complaint:
-    """Apply one action with its domain checks; returns the updated complaint."""
-    data = dict(data or {})
-    at = at or timezone.now()
-    with transaction.atomic():
-        complaint = access_complaint(actor, complaint_id, for_update=True)
-        stale = version is not None and version != complaint.version
-        updates: dict[str, Any] = {}
-        record: dict[str, Any] | None = None
-        letter_kind: str | None = None
-        try:
-            step = None if stale else WORKFLOW.step(action, from_state=complaint.status)
-        except NotAllowed:
-            step = None
-        if step is not None:  # otherwise the engine answers with its 409
-            require(actor, step.perm, complaint)
-            updates, record, letter_kind = _prepare(actor, complaint, action, data, at)
-        case_transition(
-            kind=KIND,
-            actor=actor,
-            case_id=complaint.pk,
-            action=action,
-            data=data,
-            version=version,
-            at=at,
-            source=source,
-            record=record,
-        )
-        complaint.refresh_from_db()
-        for field, value in updates.items():
-            setattr(complaint, field, value)
-        if updates:
-            complaint.save(update_fields=[*updates, "updated_at"])
-        if letter_kind:
-            letter_issue(
-                actor=actor, complaint=complaint, kind=letter_kind, data=record or {}, at=at
-            )
-    return complaint
+    """Apply one action with its domain checks; returns the updated complaint.
+
+    The domain's checks, field updates and letters are ``KIND.prepare`` (``_kind_prepare``):
+    the engine runs them inside the step, for the database as for a batch of held cases."""
+    return case_transition(kind=KIND, actor=actor, case_id=complaint_id, action=action,
+                           data=dict(data or {}), version=version, at=at or timezone.now(),
+                           source=source)  # type: ignore[return-value]  # fmt: skip
 
 
 # --- letters (CP-2, CP-3, CP-4, CP-8) ----------------------------------------------------------------

@@ -7,16 +7,19 @@ something to show) and a few hundred conversions into suggestions. Cases receive
 three days may still be open; in 朝阳 (agent_bj) and 广州 (agent_gd) most of them are, assigned to
 that agent, so "my work" has something to do — some already past the reply target.
 
-**Bulk path, by design.** Historical consultations are written with ``bulk_create`` together with
-their ``CaseEvent`` rows (create / answer / resolve / convert_suggestion, with the original
-times), not through 30,000 × 3 calls of ``case_transition``: that would take minutes and write
-90,000 audit events for data that is fiction. Rows are validated by the same
-``consultation_clean`` as the capture form. Reply-clock ``Deadline`` rows are written (through
-the kernel's ``apply_effects``) only for the cases left open, which are the ones a clock matters
-for; the demo run as a whole is audited once by ``demo_load``.
+**Through the engine, written in bulk** (ADR 0015, issue 15 §3). Every consultation is opened
+and its history — answer, resolve, convert_suggestion, with the original times and the agent of
+its unit (else ``demo_load``) — runs through the executor on a batch store of held cases
+(``hiqc.core.heldcases``): the same checks, the domain's ``KIND.prepare`` (which sets the answer,
+the resolution time, first-contact resolution) and the same clock computations as a live action,
+not 30,000 × 3 transactions of ``case_transition``. As ``consultation_capture`` does, opening
+starts the reply clock with the target in force for the unit, so every consultation has one
+(stopped when it was answered). The held cases are then written in bulk (rows, clocks, events);
+the demo run as a whole is audited once by ``demo_load``. Rows are validated by the same
+``consultation_clean`` as the capture form.
 
-Suggestions converted from them are written the same way, each a case of its own (its ``create``
-event, and ``adopt`` / ``decline`` for those already decided, by the workflow's own steps).
+Suggestions converted from them are held cases of their own kind, run the same way (opened on
+conversion, then ``adopt`` / ``decline`` for those already decided).
 
 Deterministic and idempotent: case *i* is ``ZXD`` + 6 digits, drawn from its own random stream
 seeded by (seed, i); a re-run creates only the numbers that are missing.
@@ -27,7 +30,7 @@ from __future__ import annotations
 import random
 from bisect import bisect
 from collections.abc import Mapping
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from time import monotonic
 from typing import Any
@@ -37,16 +40,25 @@ from django.utils import timezone
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
-from hiqc.core.deadlines import apply_effects
+from hiqc.core.casework import External
+from hiqc.core.heldcases import HeldCase, HeldCases, HeldCaseWriter
 from hiqc.core.models import CaseEvent
-from hiqc.core.workflow import Start
+from hiqc.core.workflow import Clock, Start
 from hiqc.customers.models import Customer
 from hiqc.customers.selectors import mobile_hash
+from hiqc.organisations.services import actor_for_user
 
 from .enums import ConsultationStatus as S
-from .models import Consultation, Suggestion, Topic
-from .services import KIND, SUGGESTION_KIND, consultation_clean, reply_clock
-from .workflow import REPLY, SUGGESTION
+from .models import Consultation, Topic
+from .services import (
+    FIRST_CONTACT,
+    IN_FIRST_CONTACT,
+    KIND,
+    SUGGESTION_KIND,
+    consultation_clean,
+    reply_clock,
+)
+from .workflow import REPLY
 
 PER_CUSTOMER = 1.5
 MAX_COUNT = 30_000
@@ -95,6 +107,8 @@ SUGGESTIONS = [
     "建议简化住院理赔的材料要求。",
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+SYSTEM = CaseEvent.Source.SYSTEM
+DEMO = External("demo", "")  # the events' source system (no external ids)
 
 
 def _count(customers: int) -> int:
@@ -145,9 +159,11 @@ def demo_load(
     cats = [c for c in CATEGORY_WEIGHT if c in topics]
     cat_cum = list(accumulate(CATEGORY_WEIGHT[c] for c in cats))
 
-    cases: list[Consultation] = []
-    events: list[CaseEvent] = []
-    suggestions: list[Suggestion] = []
+    store, suggestion_store = HeldCases(KIND, actor), HeldCases(SUGGESTION_KIND, actor)
+    actors = {u.pk: actor_for_user(u) for u in agent_paths.values()}
+    replies: dict[tuple[str, date], Clock] = {}  # the reply target in force, by unit and day
+    cases: list[HeldCase] = []
+    suggestions: list[HeldCase] = []
     for i in wanted:
         rng = random.Random(f"hiqc-demo-consultations:{seed}:{i}")
         day = days[bisect(cum, rng.random() * cum[-1])]
@@ -204,141 +220,69 @@ def demo_load(
         province = next((code for p, code in province_of.items() if unit.path.startswith(p)), "")
         agent = next((u for p, u in agent_paths.items() if unit.path.startswith(p)), None)
         handle = timedelta(minutes=rng.randint(3, 15))  # ≤ HANDLE_MAX
-        case = Consultation(
-            number=f"{PREFIX}{i:06d}",
-            org_unit=unit,
-            channel=channel,
-            customer_id=customer_id,
-            contact_name=values.get("contact_name", ""),
-            contact_mobile=values.get("contact_mobile", ""),
-            contact_mobile_hash=mobile_hash(values.get("contact_mobile", "")),
-            topic=topic,
-            question=values["question"],
-            received_at=received,
-            call_id=values["call_id"],
-            recording_ref=values["recording_ref"],
-            status=S.RECEIVED,
-            assignee=agent,
+        who = actors.get(agent.pk, actor) if agent is not None else actor
+        case = store.new(unit.path, {
+            "number": f"{PREFIX}{i:06d}", "org_unit": unit, "channel": channel,
+            "customer_id": customer_id, "contact_name": values.get("contact_name", ""),
+            "contact_mobile": values.get("contact_mobile", ""),
+            "contact_mobile_hash": mobile_hash(values.get("contact_mobile", "")),
+            "topic": topic, "question": values["question"], "received_at": received,
+            "call_id": values["call_id"], "recording_ref": values["recording_ref"],
+            "assignee": agent,
+        })  # fmt: skip
+        key = (unit.path, received.astimezone(BEIJING).date())
+        reply = replies.get(key) or replies.setdefault(
+            key, reply_clock(unit.path, received, versions=store.versions)
         )
-        trail: list[tuple[str, str, str, datetime]] = [("create", "", S.RECEIVED, received)]
+        store.create(case, who, received, source=SYSTEM, external=DEMO, effects=[Start(REPLY)],
+                     declared={REPLY.code: reply})  # fmt: skip
+
+        def act(action: str, at: datetime, data: dict[str, Any], held: HeldCase = case,
+                by: Actor = who) -> None:  # fmt: skip
+            store.execute(held, by, action, at, data, source=SYSTEM, external=DEMO)
+
         age = now - received
         open_chance = 0.7 if agent is not None else 0.25
         roll = rng.random()
         if work_for is not None or (age < timedelta(days=3) and rng.random() < open_chance):
             if rng.random() >= 0.5:  # else still waiting for an answer
-                case.answer, case.answered_at = rng.choice(ANSWERS[-1:]), received + handle
-                case.status = S.ANSWERED
-                trail.append(("answer", S.RECEIVED, S.ANSWERED, case.answered_at))
+                act("answer", received + handle, {"answer": rng.choice(ANSWERS[-1:])})
         elif roll < FCR_BY_PROVINCE.get(province, 0.75):
-            case.answer = rng.choice(ANSWERS[:-1])
-            case.answered_at = case.resolved_at = received + handle
-            case.status, case.first_contact_resolution = S.RESOLVED, True
-            trail += [
-                ("answer", S.RECEIVED, S.ANSWERED, case.answered_at),
-                ("resolve", S.ANSWERED, S.RESOLVED, case.resolved_at),
-            ]
+            answer = rng.choice(ANSWERS[:-1])
+            act("answer", received + handle, {"answer": answer})
+            act("resolve", received + handle, {FIRST_CONTACT: IN_FIRST_CONTACT})
         else:
-            case.answer = rng.choice(ANSWERS)
-            case.answered_at = received + timedelta(hours=rng.choice((0.2, 2, 5, 20, 30, 50)))
-            case.answered_at = min(case.answered_at, now - timedelta(minutes=5))
-            trail.append(("answer", S.RECEIVED, S.ANSWERED, case.answered_at))
-            done = min(case.answered_at + timedelta(hours=rng.randint(1, 72)), now)
+            answer = rng.choice(ANSWERS)
+            answered = received + timedelta(hours=rng.choice((0.2, 2, 5, 20, 30, 50)))
+            answered = min(answered, now - timedelta(minutes=5))
+            act("answer", answered, {"answer": answer})
+            done = min(answered + timedelta(hours=rng.randint(1, 72)), now)
             if rng.random() < CONVERT_SHARE / (1 - FCR_BY_PROVINCE.get(province, 0.75)):
-                case.status = S.CONVERTED_SUGGESTION
-                trail.append(("convert_suggestion", S.ANSWERED, case.status, done))
                 decided = rng.random() < 0.6 and now - done > timedelta(days=14)
-                # a case of its own, as the engine leaves it: created on conversion, then
+                # a case of its own, as the engine leaves it: registered on conversion, then
                 # (perhaps) adopted or declined by the agent who converted it
                 action = rng.choice(("adopt", "decline")) if decided else ""
-                decided_at = done + timedelta(days=10)
-                suggestion = Suggestion(
-                    number=f"JYD{i:06d}",
-                    org_unit=unit,
-                    consultation=case,
-                    customer_id=customer_id,
-                    content=rng.choice(SUGGESTIONS),
-                    status=SUGGESTION.initial,
-                    response="已纳入服务改进评估。" if decided else "",
-                    decided_at=decided_at if decided else None,
-                    decided_by=agent if decided else None,
-                    assignee=agent,
-                )
-                suggestion.created_at = done  # registered on conversion (written back below)
-                strail = [("create", "", suggestion.status, done)]
+                content, number = rng.choice(SUGGESTIONS), f"JYD{i:06d}"
+                act("convert_suggestion", done, {"content": content, "suggestion_number": number})
+                suggestion = suggestion_store.new(unit.path, {
+                    "number": number, "org_unit": unit, "consultation": case,
+                    "customer_id": customer_id, "content": content, "assignee": agent,
+                    "created_at": done,  # registered on conversion
+                })  # fmt: skip
+                suggestion_store.create(suggestion, who, done, source=SYSTEM, external=DEMO,
+                                        data={"consultation_id": str(case.id)})  # fmt: skip
                 if action:
-                    step = SUGGESTION.step(action, from_state=suggestion.status)
-                    strail.append((action, suggestion.status, step.target, decided_at))
-                    suggestion.status = step.target
-                suggestion.version = len(strail)
+                    suggestion_store.execute(suggestion, who, action, done + timedelta(days=10),
+                                             {"response": "已纳入服务改进评估。"}, source=SYSTEM,
+                                             external=DEMO)  # fmt: skip
                 suggestions.append(suggestion)
-                events += [
-                    CaseEvent(
-                        case_type=SUGGESTION_KIND.label,
-                        case_id=str(suggestion.pk),
-                        org_path=unit.path,
-                        activity=activity,
-                        from_state=from_state,
-                        to_state=to_state,
-                        at=at,
-                        actor_id=agent.pk if agent is not None else None,
-                        actor_name=agent.username if agent is not None else "demo_load",
-                        source=CaseEvent.Source.SYSTEM,
-                        source_system="demo",
-                        data={"consultation_id": str(case.pk)} if activity == "create" else {},
-                    )
-                    for activity, from_state, to_state, at in strail
-                ]
             else:
-                case.status, case.resolved_at = S.RESOLVED, done
-                trail.append(("resolve", S.ANSWERED, S.RESOLVED, done))
-        case.version = len(trail)
+                act("resolve", done, {})
         cases.append(case)
-        who = agent.username if agent is not None else "demo_load"
-        events += [
-            CaseEvent(
-                case_type=KIND.label,
-                case_id=str(case.pk),
-                org_path=unit.path,
-                activity=activity,
-                from_state=from_state,
-                to_state=to_state,
-                at=at,
-                actor_id=agent.pk if agent is not None else None,
-                actor_name=who,
-                source=CaseEvent.Source.SYSTEM,
-                source_system="demo",
-            )
-            for activity, from_state, to_state, at in trail
-        ]
 
     with transaction.atomic():
-        Consultation.objects.bulk_create(cases, batch_size=2000)
-        CaseEvent.objects.bulk_create(events, batch_size=5000)
-        registered = {s.pk: s.created_at for s in suggestions}
-        Suggestion.objects.bulk_create(suggestions, batch_size=2000)
-        # auto_now_add stamped the load time; a suggestion was registered when it was converted
-        for suggestion in suggestions:
-            suggestion.created_at = registered[suggestion.pk]
-        Suggestion.objects.bulk_update(suggestions, ["created_at"], batch_size=2000)
-        for case in cases:
-            if case.status in (S.RECEIVED, S.ANSWERED):
-                apply_effects(
-                    case_type=KIND.label,
-                    case_id=str(case.pk),
-                    org_path=case.org_unit.path,
-                    clocks={REPLY.code: reply_clock(case.org_unit.path, case.received_at)},
-                    effects=[Start(REPLY)],
-                    at=case.received_at,
-                )
-                if case.status == S.ANSWERED:
-                    apply_effects(
-                        case_type=KIND.label,
-                        case_id=str(case.pk),
-                        org_path=case.org_unit.path,
-                        clocks={REPLY.code: REPLY},
-                        effects=KIND.workflow.step("answer", from_state=S.RECEIVED).effects,
-                        at=case.answered_at or case.received_at,
-                    )
+        HeldCaseWriter(KIND, source=SYSTEM, audit=False).write(cases, actor=actor)
+        HeldCaseWriter(SUGGESTION_KIND, source=SYSTEM, audit=False).write(suggestions, actor=actor)
     return {  # not "*_created": the demo's own tests compare those keys exactly
         "consultations": len(cases),
         "suggestions": len(suggestions),

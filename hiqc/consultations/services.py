@@ -26,12 +26,13 @@ from hiqc.complaints.services import complaint_register
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, Unit
-from hiqc.core.casekinds import CaseKind
-from hiqc.core.casework import Source, case_allowed_actions, case_opened, case_transition
+from hiqc.core.casekinds import CaseKind, Prepared
+from hiqc.core.casework import CaseStore, Source, case_opened, case_transition
 from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Forbidden, NotFound, ValidationFailed
-from hiqc.core.processes import process_version_in_force
-from hiqc.core.workflow import Clock, NotAllowed, Start
+from hiqc.core.heldcases import is_held
+from hiqc.core.processes import VersionsInForce, process_version_in_force
+from hiqc.core.workflow import Clock, Start
 from hiqc.customers.enums import Channel
 from hiqc.customers.selectors import access_customer, mobile_hash
 from hiqc.customers.validation import is_mobile, normalise_mobile
@@ -78,6 +79,9 @@ KIND = CaseKind(
     view_perm=VIEW,
     work_by_state=WORK_BY_STATE,  # my work: an answered one is its handlers' (workflow.py)
     url_for=_url,
+    prepare=lambda store, case, actor, action, data, at, source: _prepare(
+        store, case, actor, action, data, at, source
+    ),
 )
 SUGGESTION_KIND = CaseKind(
     label=SUGGESTION_PROCESS,
@@ -86,6 +90,9 @@ SUGGESTION_KIND = CaseKind(
     name=gettext_lazy("建议"),
     view_perm=VIEW,
     url_for=lambda case_id: reverse("consultations:suggestion", args=[case_id]),
+    prepare=lambda store, case, actor, action, data, at, source: _suggestion_prepare(
+        case, actor, action, data, at
+    ),
 )
 
 
@@ -93,10 +100,16 @@ def _number(prefix: str, at: datetime) -> str:
     return f"{prefix}{at.astimezone(BEIJING):%Y%m%d}{secrets.token_hex(3).upper()}"
 
 
-def reply_clock(org_path: str, at: datetime) -> Clock:
+def reply_clock(org_path: str, at: datetime, *, versions: VersionsInForce | None = None) -> Clock:
     """The reply target in force for a unit: the process configuration's ``steps.answer`` target,
-    else the default (1 working day). An internal target, not a legal one (see workflow.py)."""
-    version = process_version_in_force(PROCESS, org_path, at.astimezone(BEIJING).date())
+    else the default (1 working day). An internal target, not a legal one (see workflow.py).
+    ``versions``: the process's versions read once by a batch run."""
+    on = at.astimezone(BEIJING).date()
+    version = (
+        versions.in_force(org_path, on)
+        if versions
+        else process_version_in_force(PROCESS, org_path, on)
+    )
     step = ((version.parameters.get("steps") or {}).get("answer") or {}) if version else {}
     amount, unit = step.get("target_amount"), step.get("target_unit")
     if not isinstance(amount, int) or amount < 1 or unit not in {u.value for u in Unit}:
@@ -311,20 +324,10 @@ def consultation_act(
     )
 
 
-def _if_allowed(
-    actor: Actor, consultation_id: Any, action: str, version: int | None
-) -> Consultation | None:
-    """The consultation, locked, if the engine will accept the action (state, version,
-    permission); else None and the engine answers with its own error."""
-    case = access_consultation(actor, consultation_id, for_update=True)
-    if version is not None and version != case.version:
-        return None
-    try:
-        step = CONSULTATION.step(action, from_state=case.status)
-    except NotAllowed:
-        return None
-    require(actor, step.perm, case)
-    return case
+# Whether the case was resolved in the contact that brought it (4.1.3(2)): ``_act`` sets the input
+# on every action, to a token no client's inputs can carry (a JSON value never is this object).
+FIRST_CONTACT = "first_contact_resolution"
+IN_FIRST_CONTACT = object()
 
 
 def _act(
@@ -338,78 +341,90 @@ def _act(
     source: str = Source.API,
     first_contact: bool = False,
 ) -> Consultation:
-    data = dict(data or {})
-    at = at or timezone.now()
+    data = {**(data or {}), FIRST_CONTACT: IN_FIRST_CONTACT if first_contact else None}
+    case = case_transition(kind=KIND, actor=actor, case_id=consultation_id, action=action,
+                           data=data, version=version, at=at or timezone.now(),
+                           source=source)  # fmt: skip
+    assert isinstance(case, Consultation)
+    return case
+
+
+def _prepare(
+    store: CaseStore,
+    case: Any,
+    actor: Actor,
+    action: str,
+    data: Mapping[str, Any],
+    at: datetime,
+    source: str,
+) -> Prepared:
+    """``KIND.prepare``: what an action carries onto the consultation — the answer (answer), the
+    resolution time (resolve), the linked complaint (convert_complaint) or suggestion
+    (convert_suggestion) — run by the engine inside the step, for the database as for held
+    cases. The event keeps codes and numbers only (``_event_record``)."""
     record: dict[str, Any] = {}
-    complaint = None
-    suggestion_number = ""
+    updates: dict[str, Any] = {}
+    after = None
     if action == "answer":
         text = str(data.get("answer") or "").strip()
         if len(text) > ANSWER_MAX:
             raise ValidationFailed(
                 _("答复内容有误。"), fields={"answer": [_("答复内容不能超过 4000 个字。")]}
             )
-        data["answer"] = text
+        if not text:
+            raise ValidationFailed(_("缺少必填信息。"), fields={"answer": [_("此项必填。")]})
+        updates = {"answer": text, "answered_at": at}
     elif action == "resolve":
+        first_contact = data.get(FIRST_CONTACT) is IN_FIRST_CONTACT
         record = {"first_contact_resolution": first_contact}
+        updates = {"resolved_at": at, "first_contact_resolution": first_contact}
     elif action == "convert_suggestion":
-        data["content"] = str(data.get("content") or "").strip()
-        if len(data["content"]) > ANSWER_MAX:
+        content = str(data.get("content") or "").strip()
+        if len(content) > ANSWER_MAX:
             raise ValidationFailed(
                 _("建议内容有误。"), fields={"content": [_("建议内容不能超过 4000 个字。")]}
             )
-        suggestion_number = _number("JY", at)
-        record = {"suggestion_number": suggestion_number}
+        if not content:
+            raise ValidationFailed(_("缺少必填信息。"), fields={"content": [_("此项必填。")]})
+        # a batch names the suggestion it registers itself (a held case of its own)
+        number = str(data.get("suggestion_number") or "") if is_held(case) else ""
+        number = number or _number("JY", at)
+        record = {"suggestion_number": number}
+        if not is_held(case):
+
+            def after(case: Any) -> None:
+                _suggestion_create(actor, case, number, content, at, source)
+
     elif action == "convert_complaint":
         # The complaint is registered first so that the event can name it; a refusal by the engine
         # afterwards rolls the registration back with everything else (one transaction).
-        complete = all(data.get(r) not in (None, "", []) for r in COMPLAINT_INPUTS)
-        current = _if_allowed(actor, consultation_id, action, version) if complete else None
-        if current is not None:
-            complaint = _register_complaint(
-                actor=actor, case=current, data=data, at=at, source=source
-            )
+        if is_held(case):
+            raise ValidationFailed(_("批量处理不能转投诉。"))
+        if all(data.get(r) not in (None, "", []) for r in COMPLAINT_INPUTS):
+            complaint = _register_complaint(actor=actor, case=case, data=data, at=at, source=source)
             record = _event_record(
                 data, complaint_id=str(complaint.pk), complaint_reference=complaint.reference
             )
-    case = case_transition(
-        kind=KIND,
-        actor=actor,
-        case_id=consultation_id,
-        action=action,
-        data=data,
-        version=version,
-        at=at,
-        source=source,
-        record=record,
+            updates = {"complaint": complaint}
+    return Prepared(at=at, updates=updates, record=record, after=after)
+
+
+def _suggestion_create(
+    actor: Actor, case: Consultation, number: str, content: str, at: datetime, source: str
+) -> None:
+    suggestion = Suggestion.objects.create(
+        number=number,
+        org_unit=case.org_unit,
+        consultation=case,
+        customer_id=case.customer_id,
+        content=content,
+        status=SUGGESTION.initial,
+        assignee_id=actor.user_id,  # who converted it follows it up (4.1.3(3) 跟踪)
     )
-    assert isinstance(case, Consultation)
-    if action == "answer":
-        case.answer, case.answered_at = data["answer"], at
-        case.save(update_fields=["answer", "answered_at", "updated_at"])
-    elif action == "resolve":
-        case.resolved_at, case.first_contact_resolution = at, first_contact
-        case.save(update_fields=["resolved_at", "first_contact_resolution", "updated_at"])
-    elif action == "convert_complaint":
-        case.complaint = complaint
-        case.save(update_fields=["complaint", "updated_at"])
-    elif action == "convert_suggestion":
-        suggestion = Suggestion.objects.create(
-            number=suggestion_number,
-            org_unit=case.org_unit,
-            consultation=case,
-            customer_id=case.customer_id,
-            content=data["content"],
-            status=SUGGESTION.initial,
-            assignee_id=actor.user_id,  # who converted it follows it up (4.1.3(3) 跟踪)
-        )
-        # the suggestion is a case of its own; its event keeps the link, never the content
-        case_opened(kind=SUGGESTION_KIND, case=suggestion, actor=actor, at=at, source=source,
-                    data={"consultation_id": str(case.pk)})  # fmt: skip
-        audit_record(
-            actor=actor, action="suggestion.create", subject=suggestion, fields=["content"]
-        )
-    return case
+    # the suggestion is a case of its own; its event keeps the link, never the content
+    case_opened(kind=SUGGESTION_KIND, case=suggestion, actor=actor, at=at, source=source,
+                data={"consultation_id": str(case.pk)})  # fmt: skip
+    audit_record(actor=actor, action="suggestion.create", subject=suggestion, fields=["content"])
 
 
 def _register_complaint(
@@ -456,38 +471,41 @@ def suggestion_decide(
     """Adopt (``adopt``) or decline (``decline``) a suggestion with a response (4.1.3(3): feed
     back and track), through the case engine: a decided suggestion answers 409, as does a stale
     ``version``. The response is free text and stays on the suggestion, not in the event."""
-    at = at or timezone.now()
     action = SUGGESTION_ACTIONS.get(status)
-    response = (response or "").strip()
-    suggestion = access_suggestion(actor, suggestion_id, for_update=True)
-    current = (version is None or version == suggestion.version) and bool(
-        case_allowed_actions(SUGGESTION_KIND, suggestion, actor, now=at)
-    )
-    if current:  # inputs are judged once the engine would take a decision at all
-        errors: dict[str, list[str]] = {}
-        if action is None:
-            errors["status"] = [_("请选择采纳或不采纳。")]
-        if not response:
-            errors["response"] = [_("请填写处理意见。")]
-        if len(response) > ANSWER_MAX:
-            errors["response"] = [_("处理意见不能超过 4000 个字。")]
-        if errors:
-            raise ValidationFailed(_("建议处理信息有误。"), fields=errors)
     case = case_transition(
-        kind=SUGGESTION_KIND, actor=actor, case_id=suggestion.pk, action=action or "adopt",
-        data={"response": response}, version=version, at=at, source=source, record={},
+        kind=SUGGESTION_KIND, actor=actor, case_id=suggestion_id, action=action or "adopt",
+        data={"response": (response or "").strip(), "status": status}, version=version,
+        at=at or timezone.now(), source=source, record={},
     )  # fmt: skip
     assert isinstance(case, Suggestion)
-    case.response, case.decided_at, case.decided_by_id = response, at, actor.user_id
-    case.save(update_fields=["response", "decided_at", "decided_by", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="suggestion.decide",
-        subject=case,
-        fields=["status", "response"],
-        data={"status": case.status},
-    )
     return case
+
+
+def _suggestion_prepare(
+    case: Any, actor: Actor, action: str, data: Mapping[str, Any], at: datetime
+) -> Prepared:
+    """``SUGGESTION_KIND.prepare``: the inputs are judged once the engine would take a decision
+    at all (state, version, permission); the response and who decided when stay on the
+    suggestion, not in the event."""
+    response = str(data.get("response") or "").strip()
+    errors: dict[str, list[str]] = {}
+    if "status" in data and SUGGESTION_ACTIONS.get(data["status"]) != action:
+        errors["status"] = [_("请选择采纳或不采纳。")]
+    if not response:
+        errors["response"] = [_("请填写处理意见。")]
+    if len(response) > ANSWER_MAX:
+        errors["response"] = [_("处理意见不能超过 4000 个字。")]
+    if errors:
+        raise ValidationFailed(_("建议处理信息有误。"), fields=errors)
+    after = None
+    if not is_held(case):
+
+        def after(case: Any) -> None:
+            audit_record(actor=actor, action="suggestion.decide", subject=case,
+                         fields=["status", "response"], data={"status": case.status})  # fmt: skip
+
+    updates = {"response": response, "decided_at": at, "decided_by_id": actor.user_id}
+    return Prepared(at=at, updates=updates, record={}, after=after)
 
 
 # --- topic taxonomy (head-office configuration) -----------------------------------------------------

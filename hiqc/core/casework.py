@@ -27,7 +27,7 @@ from .clockmath import CLOCKS, ClockMath
 from .deadlines import DeadlineError, apply_effects, case_clocks, clocks_save, deadline_new
 from .errors import Conflict, Forbidden, HiqcError, ValidationFailed
 from .models import CaseEvent, CaseModel, Deadline
-from .workflow import Clock, NotAllowed
+from .workflow import Clock, Effect, NotAllowed
 
 Source = CaseEvent.Source
 
@@ -146,6 +146,8 @@ class HeldEvent(NamedTuple):
     source_system: str
     external_id: str
     data: Any
+    actor: Actor | None = None  # who took the step (None: the batch's own actor)
+    source: str = ""  # the event's ``CaseEvent.Source`` ("": the writer's default)
 
 
 class CaseStore:
@@ -226,20 +228,27 @@ class BatchStore(CaseStore):
     def __init__(self, actor: Actor, *, math: ClockMath, begin: Callable[[Any, Clock, datetime], Any],
                  copy: Callable[[Any], Any]) -> None:  # fmt: skip
         self.actor, self.math, self._begin, self._copy = actor, math, begin, copy
-        self._may: dict[tuple[str, str], bool] = {}
+        self._may: dict[tuple[Actor, str, str], bool] = {}
 
     def path(self, case: Any) -> str:
         return case.org_path
 
     def may(self, actor: Actor, perm: str, case: Any) -> bool:
-        return self.may_at(perm, case.org_path)
+        return self.may_for(actor, perm, case.org_path)
 
-    def may_at(self, perm: str, path: str) -> bool:
-        key = (perm, path)
+    def may_for(self, actor: Actor, perm: str, path: str) -> bool:
+        """Whether ``actor`` holds ``perm`` over the org unit at ``path``, looked up once per
+        (actor, permission, org unit) for the run: a batch may replay the steps of several
+        people (a handler decides, an approver approves)."""
+        key = (actor, perm, path)
         hit = self._may.get(key)
         if hit is None:
-            hit = self._may[key] = self.actor.can(perm, path)
+            hit = self._may[key] = actor.can(perm, path)
         return hit
+
+    def may_at(self, perm: str, path: str) -> bool:
+        """``may_for`` the batch's own actor."""
+        return self.may_for(self.actor, perm, path)
 
     def offered_in(self, kind: CaseKind, state: str, path: str) -> list[str]:
         """The actions from ``state`` whose permission the actor holds over the org unit at
@@ -262,6 +271,39 @@ class BatchStore(CaseStore):
     def copy(self, clock: Any) -> Any:
         return self._copy(clock)
 
+    def open(
+        self,
+        kind: CaseKind,
+        case: Any,
+        actor: Actor,
+        at: datetime,
+        *,
+        data: Mapping[str, Any] | None = None,
+        source: str = "",
+        external: External | None = None,
+        declared: Mapping[str, Clock] | None = None,
+        effects: Iterable[Effect] | None = None,
+    ) -> Any:
+        """The held counterpart of ``case_opened``: ``case`` (with ``status``, ``version``,
+        ``org_path``, ``clocks`` and ``events``) enters the workflow's initial state at ``at``,
+        the clocks the workflow starts on creation begun then, and its ``create`` event held.
+        ``declared`` overrides clock declarations (a clock configured per org unit, or a history
+        a loader wants told with another period); ``effects`` replace the workflow's
+        ``on_create`` (a kind whose service starts a configured clock on creation)."""
+        wf = kind.workflow
+        case.status, case.version = wf.initial, 1
+        clocks = dict(wf.clock_map) if not declared else {**wf.clock_map, **declared}
+        case.clocks = self.math.effects(
+            {}, wf.on_create if effects is None else effects, at, declared=clocks, copy=self.copy,
+            begin=lambda clock: self.begin(kind, case, clock, at),
+        )  # fmt: skip
+        case.events.append(
+            HeldEvent(case.id, case.org_path, "create", "", case.status, at,
+                      external.source_system if external else "",
+                      external.external_id if external else "", dict(data or {}), actor, source)
+        )  # fmt: skip
+        return case
+
     def write(self, step: Step) -> None:
         case = step.case
         case.clocks.update(step.clocks)
@@ -270,7 +312,8 @@ class BatchStore(CaseStore):
         case.events.append(
             HeldEvent(case.id, case.org_path, step.action, step.from_state, case.status, step.at,
                       external.source_system if external else "",
-                      external.external_id if external else "", step.record)
+                      external.external_id if external else "", step.record, step.actor,
+                      step.source)
         )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Demo personas: one login per role (plus two outside Beijing, to show scoping).
+"""Demo personas: one login per role (plus four outside Beijing, to show scoping).
 
 =====================  ==========  ======================  =====================================
 username               name        role                    scope (membership over)
@@ -18,6 +18,8 @@ auditor                黄静        审计（只读）            总公司
 admin                  林涛        系统管理员              总公司 · 信息技术部 (Django admin)
 branch_manager_gd      何嘉欣      分公司服务经理          广东分公司 (sees nothing in Beijing)
 agent_gd               梁志文      坐席                    广州中心支公司 (sees nothing in Beijing)
+complaint_handler_gd   罗嘉慧      投诉处理专员            广东分公司 · 客户服务部
+complaint_handler_sc   杨帆        投诉处理专员            四川分公司 · 客户服务部
 =====================  ==========  ======================  =====================================
 
 Every persona's password is ``$HIQC_DEMO_PASSWORD`` (default ``hiqc-demo-2026``). Users are keyed
@@ -66,6 +68,10 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("admin", "林涛", Role.SYSTEM_ADMIN, "HO", "IT", superuser=True),
     Persona("branch_manager_gd", "何嘉欣", Role.BRANCH_MANAGER, "GD"),
     Persona("agent_gd", "梁志文", Role.CONSULTATION_AGENT, "GD-GZ"),
+    # the demo complaints of Guangdong and Sichuan are theirs (assigning one needs an eligible
+    # handler over its unit, CP-6)
+    Persona("complaint_handler_gd", "罗嘉慧", Role.COMPLAINT_HANDLER, "GD", "CS"),
+    Persona("complaint_handler_sc", "杨帆", Role.COMPLAINT_HANDLER, "SC", "CS"),
 )
 
 

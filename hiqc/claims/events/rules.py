@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 from django.utils import timezone
@@ -19,6 +17,8 @@ from hiqc.core.casekinds import CaseKind
 from hiqc.core.casework import BatchStore, External, HeldEvent, case_execute
 from hiqc.core.clockmath import ClockMath
 from hiqc.core.errors import Conflict, NotFound
+from hiqc.core.heldcases import HeldClock as _Clock
+from hiqc.core.heldcases import TimeOrderedIds as _TimeOrderedIds
 from hiqc.core.identifiers import is_uuid
 from hiqc.core.models import ProcessVersion
 from hiqc.core.processes import DEFAULT_WARNING_FRACTIONS, warning_fractions_for
@@ -37,51 +37,6 @@ from ..workflow import FAST_TRACK, HANDLE, WORKFLOW
 from .contract import ClaimEvent, Source, _doc_codes, _not_creatable, _slices
 
 # --- the bulk path: the same rules on claims held in memory ------------------------------------------
-
-
-class _Clock:
-    """A deadline in memory: the attributes ``hiqc.core.deadlines`` computes with."""
-
-    __slots__ = ("amount", "breached_at", "calendar_warnings", "clock", "closed_at", "due_at",
-                 "extensions", "label", "last_day", "max_amount", "next_warning_at", "paused_at",
-                 "pauses", "remaining", "restarts", "rolled_over_from", "source", "started_at",
-                 "state", "unit", "warning_fractions", "warning_level", "warning_times")  # fmt: skip
-    amount: int
-    breached_at: datetime | None
-    calendar_warnings: list[str]
-    clock: str
-    closed_at: datetime | None
-    due_at: datetime
-    extensions: list[dict[str, Any]]
-    label: str
-    last_day: date | None
-    max_amount: int | None
-    next_warning_at: datetime | None
-    paused_at: datetime | None
-    pauses: list[dict[str, Any]]
-    remaining: int | None
-    restarts: int
-    rolled_over_from: date | None
-    source: str
-    started_at: datetime
-    state: str
-    unit: str
-    warning_fractions: list[float]
-    warning_level: int
-    warning_times: list[dict[str, Any]]
-
-    def copy(self) -> _Clock:
-        other = _Clock.__new__(_Clock)
-        for name, value in zip(_Clock.__slots__, _clock_values(self), strict=True):
-            setattr(other, name, value)
-        return other
-
-    def values(self) -> tuple[Any, ...]:
-        """The attributes in ``__slots__`` order."""
-        return _clock_values(self)
-
-
-_clock_values = attrgetter(*_Clock.__slots__)
 
 
 @dataclass
@@ -105,25 +60,6 @@ class _Case:
     documents: dict[str, datetime] = field(default_factory=dict)
     payments: list[tuple[Decimal, str, datetime, str]] = field(default_factory=list)
     events: list[HeldEvent] = field(default_factory=list)
-
-
-class _TimeOrderedIds:
-    """Claim ids in the RFC 9562 version 7 layout (import time in ms, random bits, then a counter):
-    consecutive ids append to the primary-key and case-id indexes instead of landing at random
-    places in them (the call-record import measured half the INSERT cost). Still random UUIDs
-    across imports (ADR 0005)."""
-
-    def __init__(self) -> None:
-        import secrets
-
-        ms = int(time.time() * 1000) & (2**48 - 1)
-        rand_b = 0x8000 | secrets.randbits(14)
-        self.prefix = (ms << 80) | (0x7 << 76) | (secrets.randbits(12) << 64) | (rand_b << 48)
-        self.counter = secrets.randbits(40)
-
-    def next(self) -> uuid.UUID:
-        self.counter += 1
-        return uuid.UUID(int=self.prefix | self.counter)
 
 
 class EventRules:

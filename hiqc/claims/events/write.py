@@ -92,7 +92,7 @@ class BulkWriter:
             claim_rows.append((*map(f.__getitem__, _CLAIM_DATA), *stamp, c.id, c.status,
                                c.version, None, c.number, c.policy_id, channel, c.org_unit_id,
                                c.source_system, c.ref))  # fmt: skip
-            for _cid, path, activity, src, dst, at, system, ext, data in c.events:
+            for _cid, path, activity, src, dst, at, system, ext, data, *_step in c.events:
                 event_rows.append((CASE_TYPE, case_id, path, activity, src, dst, at, system, ext,
                                    data, *recorded))  # fmt: skip
             for d in c.clocks.values():

@@ -52,9 +52,16 @@ def test_demo_consultations_are_realistic_and_a_rerun_adds_nothing(monkeypatch):
     open_mine = [c for c in mine if c.status in ("received", "answered")]
     assert len(open_mine) >= 8
     assert all(c.org_unit.code.startswith("BJ-CY") for c in mine)
-    assert Deadline.objects.filter(case_type="consultations.consultation").count() == len(
-        [c for c in cases if c.status in ("received", "answered")]
+    # every consultation has its reply clock, started on capture as the engine starts it, and
+    # closed by the answer: only those still waiting for one have it open
+    closed = dict(
+        Deadline.objects.filter(case_type="consultations.consultation").values_list(
+            "case_id", "closed_at"
+        )
     )
+    assert set(closed) == {str(c.pk) for c in cases}
+    assert all((closed[str(c.pk)] is None) == (c.status == "received") for c in cases)
+    assert all(c.answered_at == closed[str(c.pk)] for c in cases if c.status != "received")
     suggestions = Suggestion.objects.count()
     # suggestions are cases as the engine leaves them: a create event, then the decision if any
     trail: dict[str, list[tuple[str, str]]] = {}

@@ -121,6 +121,20 @@ def test_a_consultation_resolved_in_a_later_contact_is_never_a_first_contact_res
     assert case.resolved_at is not None
 
 
+def test_a_client_cannot_claim_a_first_contact_resolution_through_its_inputs(
+    actors, org, capture_data
+):
+    # Given an answered consultation; When a later resolve names the flag among its inputs
+    case = _capture(actors, org, {**capture_data, "answer": "需要核实后回电。"})
+    case = services.consultation_act(
+        actor=actors["agent"], consultation_id=case.pk, action="resolve", version=case.version,
+        data={"first_contact_resolution": True},
+    )  # fmt: skip
+    # Then it is still a resolution in a later contact
+    case.refresh_from_db()
+    assert case.first_contact_resolution is False
+
+
 def test_resolved_now_without_an_answer_is_refused_on_the_answer_field(actors, org, capture_data):
     with pytest.raises(ValidationFailed) as exc:
         _capture(actors, org, {**capture_data, "resolved_now": True})
