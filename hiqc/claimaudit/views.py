@@ -22,6 +22,7 @@ from hiqc.claims.services import checklist
 from hiqc.core.access import require
 from hiqc.core.casework import Source, case_actions
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.masking import masked
 
@@ -90,9 +91,8 @@ def round_list_page(request: HiqcRequest) -> HttpResponse:
 def round_detail_page(request: HiqcRequest, round_id: str) -> HttpResponse:
     actor = request.actor
     round_obj = selectors.access_round(actor, round_id)
-    status = request.GET.get("status", "")
-    if status not in ItemStatus.values:
-        status = ""
+    form = ChoiceFilters(request.GET, fields={"status": (_("状态"), ItemStatus.choices)})
+    status = list_filters(form).get("status") or ""  # a bad status is shown at its field
     items = Paginator(selectors.item_list(actor, round_obj, status=status), 50).get_page(
         request.GET.get("page")
     )
@@ -119,6 +119,7 @@ def round_detail_page(request: HiqcRequest, round_id: str) -> HttpResponse:
             "rows": rows,
             "status": status,
             "statuses": ItemStatus.choices,
+            "form": form,
             "stratified": round_obj.method == Method.STRATIFIED,
             "can_complete": any(t.name == "complete" for t in allowed),
             "complete_held": held.get("complete", ""),

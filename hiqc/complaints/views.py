@@ -22,6 +22,7 @@ from hiqc.core.access import require
 from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.crypto import encrypted_fields
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.forms import list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
 from hiqc.core.pagecache import cached_page
@@ -98,8 +99,7 @@ def complaint_list_page(request: HiqcRequest) -> HttpResponse:
     require(actor, "complaints.view")
     units = list(selectors.units_in_view(actor))
     form = ComplaintFilterForm(request.GET or None, units=units)
-    form.is_valid()  # a bad filter is shown beside its field; the valid ones still apply
-    f: dict[str, Any] = getattr(form, "cleaned_data", {})
+    f = list_filters(form)  # a bad filter is shown beside its field; the valid ones still apply
     qs = selectors.complaint_list(
         actor,
         q=f.get("q") or "",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.casework import Source, case_allowed_actions, case_representation
 from hiqc.core.errors import Conflict, ValidationFailed
+from hiqc.core.forms import list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import Deadline
 from hiqc.customers.masking import masked
@@ -154,7 +155,7 @@ def consultation_list_page(request: HiqcRequest) -> HttpResponse:
     units = list(selectors.units_for_viewing(actor))
     categories = selectors.topic_categories(active_only=False)
     form = ConsultationFilterForm(request.GET or None, units=units, categories=categories)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = list_filters(form)  # a bad filter is shown at its field; the valid ones apply
     qs = selectors.consultation_list(
         actor,
         status=filters.get("status") or "",

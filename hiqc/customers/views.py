@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
+from hiqc.core.forms import list_filters
 from hiqc.core.http import HiqcRequest
 
 from . import selectors, services
@@ -23,7 +24,7 @@ def customer_list_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "customers.view")
     form = CustomerSearchForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
+    q = list_filters(form).get("q") or ""  # a bad filter is shown at its field, never ignored
     page = Paginator(selectors.customer_list(actor, q=q), 25).get_page(request.GET.get("page"))
     rows = [
         {

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.casework import case_allowed_actions
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import CaseEvent
 
@@ -78,8 +79,9 @@ def queue_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "qa.inspect")
     qs = selectors.inspection_queue(actor)
-    kind = request.GET.get("kind", "")
-    if kind in Kind.values:
+    form = ChoiceFilters(request.GET, fields={"kind": (_("交互类型"), Kind.choices)})
+    kind = list_filters(form).get("kind") or ""  # a bad kind is shown at its field
+    if kind:
         qs = qs.filter(kind=kind)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     rows = [{"t": t, "reasons": _reasons(t.reasons)} for t in page]
@@ -91,6 +93,7 @@ def queue_page(request: HiqcRequest) -> HttpResponse:
             "rows": rows,
             "kinds": Kind.choices,
             "kind": kind,
+            "form": form,
             "open_disputes": selectors.open_dispute_count(actor),
         },
     )
@@ -298,15 +301,16 @@ def results_page(request: HiqcRequest) -> HttpResponse:
 def disputes_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "qa.inspect")
-    status = request.GET.get("status", DisputeStatus.OPEN)
-    if status not in DisputeStatus.values and status != "all":
-        status = DisputeStatus.OPEN
+    statuses = [*DisputeStatus.choices, ("all", _("全部"))]
+    form = ChoiceFilters(request.GET, fields={"status": (_("状态"), statuses)})
+    # a bad status is shown at its field (and the open ones listed, as when none is chosen)
+    status = list_filters(form).get("status") or DisputeStatus.OPEN
     qs = selectors.dispute_list(actor, status="" if status == "all" else status)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "inspection/disputes.html",
-        {"page": page, "status": status, "statuses": DisputeStatus.choices},
+        {"page": page, "status": status, "statuses": DisputeStatus.choices, "form": form},
     )
 
 

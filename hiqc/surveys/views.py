@@ -19,6 +19,7 @@ from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_actions
 from hiqc.core.errors import Conflict, ValidationFailed
+from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.enums import Channel
 
@@ -119,8 +120,8 @@ def plan_new_page(request: HiqcRequest) -> HttpResponse:
     }, status=status)  # fmt: skip
 
 
-def _period(request: HiqcRequest) -> tuple[str, datetime | None]:
-    key = request.GET.get("period", "all")
+def _period(request: HiqcRequest, key: str | None = None) -> tuple[str, datetime | None]:
+    key = key or request.GET.get("period", "all")
     if key not in PERIODS:
         key = "all"
     days = PERIODS[key]
@@ -132,16 +133,21 @@ def plan_page(request: HiqcRequest, plan_id: Any, status: int = 200) -> HttpResp
     actor = request.actor
     require(actor, VIEW)
     plan = selectors.plan(actor, plan_id)
-    period, start = _period(request)
     units = list(selectors.units_below(actor, plan.org_unit))
-    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
+    filters = ChoiceFilters(request.GET, fields={
+        "period": (_("期间"), [(p, p) for p in PERIODS]),
+        "unit": (_("机构"), [(str(u.pk), u.localized_name) for u in units]),
+    })  # fmt: skip
+    f = list_filters(filters)  # a bad filter is shown at its field; the valid ones still apply
+    period, start = _period(request, f.get("period") or "all")
+    unit = next((u for u in units if str(u.pk) == f.get("unit")), None)
     results = plan_results(plan, start=start, org_path=unit.path if unit else plan.org_unit.path)
     sentiment = request.GET.get("sentiment", "")
     texts = [t for t in results.texts if not sentiment or t.sentiment == sentiment]
     names = selectors.stratum_names(plan)
     return render(request, "surveys/plan.html", {
         "plan": plan, "r": results, "period": period, "periods": list(PERIODS),
-        "units": units, "unit": unit, "sentiment": sentiment, "texts": texts[:50], "text_total": len(texts),
+        "filters": filters, "units": units, "unit": unit, "sentiment": sentiment, "texts": texts[:50], "text_total": len(texts),
         "dimensions": [(d, _(DIMENSION_LABELS[d]), results.breakdowns[d]) for d in DIMENSIONS],
         "quota_rows": [(names.get(k, k or _("全部")), used, quota)
                        for k, used, quota in selectors.quota_progress(plan)],

@@ -58,3 +58,19 @@ def test_the_review_form_flow_ends_in_a_finding_and_results_show_sample_too_smal
     assert Finding.objects.filter(kind="claims.audit_error", case_id=str(item.claim_id)).exists()
     html = client.get(f"/claim-audits/{r.pk}/").content.decode()
     assert "样本不足" in html and "100.0%" in html  # 1 error in 1 review, group below 10
+
+
+def test_a_bad_item_filter_is_shown_at_its_field_not_ignored(personas, org):
+    # Given a round with its sample drawn
+    decided_claims(org["C1"], 5)
+    client = _client(personas, "reviewer")
+    client.post("/claim-audits/", {"name": "抽检", "org_unit_id": str(org["HO"].pk),
+                                   "period_start": "2026-03-01", "period_end": "2026-03-31",
+                                   "method": "simple", "confidence": "95", "margin": "0.05"})  # fmt: skip
+    r = AuditRound.objects.get()
+    number = AuditItem.objects.filter(round=r).select_related("claim").first().claim.number
+    # When its items are filtered by a status that does not exist
+    html = client.get(f"/claim-audits/{r.pk}/?status=bogus").content.decode()
+    # Then the status is refused beside its field, and only it is left out: the items still list
+    assert '<span class="error">' in html.split('name="status"')[1].split("</label>")[0]
+    assert number in html.split('id="item-table"')[1]

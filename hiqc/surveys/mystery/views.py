@@ -21,6 +21,7 @@ from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_actions
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 
 from . import selectors
@@ -211,13 +212,15 @@ def visits_page(request: HiqcRequest) -> HttpResponse:
                 ),
             )
             return redirect("surveys:mystery_visits")
-    state = request.GET.get("status", "")
+    filters = ChoiceFilters(request.GET, fields={"status": (_("状态"), VisitStatus.choices)})
+    state = list_filters(filters).get("status") or ""  # a bad status is shown at its field
     plan = selectors.plan_get(actor, request.GET["plan"]) if request.GET.get("plan") else None
     listed = selectors.visible_visits(actor, status=state, plan_id=plan.pk if plan else None)
     page = Paginator(listed, 25).get_page(request.GET.get("page"))
     ctx: dict[str, Any] = {
         "can_manage": can_manage, "can_shop": can_shop, "page": page, "status": state,
         "plan": plan, "statuses": VisitStatus.choices, "errors": errors, "values": values,
+        "filters": filters,
         "mine": list(selectors.my_visits(actor)) if can_shop else [],
         "mine_done": list(selectors.my_visits(actor, open_only=False)[:10]) if can_shop else [],
     }  # fmt: skip

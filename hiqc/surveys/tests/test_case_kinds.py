@@ -476,3 +476,20 @@ def test_the_my_work_page_shows_the_shopper_their_visit_and_the_visited_branch_n
     client.force_login(personas["branch_manager"])
     html = client.get("/my-work/").content.decode()
     assert url not in html and str(visit) not in html
+
+
+def test_a_bad_plan_page_filter_is_shown_at_its_field_and_the_good_ones_still_apply(
+    actors, personas, org, clock
+):
+    plan = plan_create(actors["quality_lead"], org_unit_id=org["HO"].pk, questionnaire_id=None,
+                       data=plan_fields())  # fmt: skip
+    client = Client()
+    client.force_login(personas["quality_lead"])
+    # When the results are asked for one branch over a period that does not exist
+    html = client.get(
+        f"/surveys/plans/{plan.pk}/", {"period": "7", "unit": str(org["P1"].pk)}
+    ).content.decode()
+    # Then the period is refused beside its field, and the branch still applies
+    assert '<span class="error">' in html.split('name="period"')[1].split("<label")[0]
+    assert f'<option value="{org["P1"].pk}" selected>' in html
+

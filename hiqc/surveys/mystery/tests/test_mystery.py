@@ -485,3 +485,12 @@ def test_the_mystery_indicators_match_the_results_page_and_list_failed_visits_fi
     assert [c.record_id for c in cases_of(codes[0], org["P1"].path, month, end)] == [
         c.record_id for c in behind if c.org_path.startswith(org["P1"].path)
     ]
+
+
+def test_a_bad_visit_filter_is_shown_at_its_field_not_ignored(personas, visits):
+    # When the visits are filtered by a status that does not exist
+    page = login(personas, "quality_lead").get("/surveys/mystery/?status=bogus")
+    # Then the status is refused beside its field, and only it is left out: the visits still list
+    html = page.content.decode()
+    assert '<span class="error">' in html.split('name="status"')[1].split("</label>")[0]
+    assert len(page.context["page"]) == 3
