@@ -68,7 +68,7 @@ def test_a_bad_item_filter_is_shown_at_its_field_not_ignored(personas, org):
                                    "period_start": "2026-03-01", "period_end": "2026-03-31",
                                    "method": "simple", "confidence": "95", "margin": "0.05"})  # fmt: skip
     r = AuditRound.objects.get()
-    number = AuditItem.objects.filter(round=r).select_related("claim").first().claim.number
+    number = AuditItem.objects.filter(round=r).select_related("claim")[0].claim.number
     # When its items are filtered by a status that does not exist
     html = client.get(f"/claim-audits/{r.pk}/?status=bogus").content.decode()
     # Then the status is refused beside its field, and only it is left out: the items still list
