@@ -476,17 +476,9 @@ def suggestion_decide(
     case = case_transition(
         kind=SUGGESTION_KIND, actor=actor, case_id=suggestion.pk, action=action or "adopt",
         data={"response": response}, version=version, at=at, source=source, record={},
+        updates={"response": response, "decided_at": at, "decided_by_id": actor.user_id},
     )  # fmt: skip
     assert isinstance(case, Suggestion)
-    case.response, case.decided_at, case.decided_by_id = response, at, actor.user_id
-    case.save(update_fields=["response", "decided_at", "decided_by", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="suggestion.decide",
-        subject=case,
-        fields=["status", "response"],
-        data={"status": case.status},
-    )
     return case
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -205,12 +205,12 @@ class CaseStore:
         _event(kind=kind, case=case, actor=step.actor, activity=step.action,
                from_state=step.from_state, at=step.at, source=step.source, data=step.record,
                external=step.external)  # fmt: skip
-        audit_record(
+        audit_record(  # the step's one audit record: the domain adds to it, never a second
             actor=step.actor,
             action=f"{kind.label}.{step.action}",
             subject=case,
-            fields=["status"],
-            data={"from": step.from_state, "to": case.status},
+            fields=["status", *step.updates],
+            data={**step.audit, "from": step.from_state, "to": case.status},
         )
         if kind.on_commit is not None:
             callback, action = kind.on_commit, step.action
@@ -290,6 +290,7 @@ class Step:
     updates: dict[str, Any]
     clocks: dict[str, Any]
     current: Mapping[str, Any]
+    audit: Mapping[str, Any] = field(default_factory=dict)
 
 
 def case_execute(
@@ -305,13 +306,19 @@ def case_execute(
     source: str = Source.API,
     external: External | None = None,
     record: Mapping[str, Any] | None = None,
+    updates: Mapping[str, Any] | None = None,
+    audit: Mapping[str, Any] | None = None,
 ) -> Any:
     """The executor: one workflow action on a case the store holds (read through the kind's door
     by the caller, so scope has been checked). In order: the client's version, the step from the
     current state, the permission, the kind's ``prepare`` hook (its own checks and changes), the
     domain guard, the required inputs, the clock effects — then the store writes the new state,
     the updates, the clocks and the event, and the hook's ``after`` runs. A refusal changes
-    nothing and names the state and the actions the actor may take now."""
+    nothing and names the state and the actions the actor may take now.
+
+    ``updates`` are the caller's field changes written with the step (the ``prepare`` hook's
+    come after them); ``audit`` what the step's one audit record keeps beside the state change
+    (values, never personal data). The audit record names every field the step wrote."""
     wf = kind.workflow
 
     def refusal(message: str, code: str) -> Conflict:
@@ -357,8 +364,8 @@ def case_execute(
     store.write(
         Step(kind=kind, case=case, actor=actor, action=action, from_state=from_state, at=at,
              source=source, external=external, record=data if record is None else record,
-             updates=prepared.updates if prepared is not None else {}, clocks=changed,
-             current=current)
+             updates={**(updates or {}), **(prepared.updates if prepared is not None else {})},
+             clocks=changed, current=current, audit=audit or {})
     )  # fmt: skip
     if prepared is not None and prepared.after is not None:
         prepared.after(case)
@@ -380,6 +387,8 @@ def case_transition(
     source: str = Source.API,
     external: External | None = None,
     record: Mapping[str, Any] | None = None,
+    updates: Mapping[str, Any] | None = None,
+    audit: Mapping[str, Any] | None = None,
 ) -> CaseModel:
     """Apply one workflow action in the database: the only code path that writes a case's status.
 
@@ -387,7 +396,8 @@ def case_transition(
     transaction. ``data`` are the action's inputs (checked against the transition's
     ``requires``); ``record`` is what the event keeps of them when that must differ (e.g. free
     text stored encrypted on the case rather than in the event log); by default the event keeps
-    ``data``."""
+    ``data``. ``updates`` (fields written with the step) and ``audit`` (what its audit record
+    adds) let a domain keep everything of one step in its one event and one audit record."""
     at = at or timezone.now()
     try:
         with transaction.atomic():
@@ -396,7 +406,8 @@ def case_transition(
             try:
                 return case_execute(kind=kind, store=DATABASE, actor=actor, case=case,
                                     action=action, data=dict(data or {}), at=at, version=version,
-                                    source=source, external=external, record=record)  # fmt: skip
+                                    source=source, external=external, record=record,
+                                    updates=updates, audit=audit)  # fmt: skip
             except BaseException:
                 case.status, case.version = status, version_before  # rolled back anyway
                 raise

@@ -501,36 +501,27 @@ def dispute_decide(
                 checked = _checked(score.sheet, lines or [])
                 data["lines"] = _line_data(checked)
         now = timezone.now()
-        case_transition(
+        decided = case_transition(
             kind=DISPUTE_KIND, actor=actor, case_id=dispute.pk, action=action, data=data,
             record=record, version=version, at=now, source=source,
+            updates={"decided_by_id": actor.user_id, "decided_at": now,
+                     "decision_note": note[:2000]},
+            audit={"decision": decision, "score": str(score.pk)},
         )  # fmt: skip
-        changed = ["status", "decision_note"]
+        assert isinstance(decided, Dispute)
         if action == "amend":
             total, fatal = compute_total(_specs(score.sheet), checked)
             record["final_total"] = str(total)
             ScoreLine.objects.filter(score=score, revision=2).delete()
             _write_lines(score, checked, revision=2)
-            changed.append("final_total")
-        # the score follows its dispute (its own event, in the same transaction)
+        # the score follows its dispute (its own step: its own event and audit record)
         case_transition(
             kind=SCORE_KIND, actor=actor, case_id=score.pk, action=action, data=data,
-            record=record, at=now, source=source,
+            record=record, at=now, source=source, audit=record,
         )  # fmt: skip
         if action == "amend":
             Score.objects.filter(pk=score.pk).update(final_total=total, final_fatal=fatal)
-        dispute.refresh_from_db()
-        dispute.decided_by_id = actor.user_id
-        dispute.decided_at = now
-        dispute.decision_note = note[:2000]
-        dispute.save(update_fields=["decided_by", "decided_at", "decision_note", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="inspection.dispute_decide",
-            subject=dispute,
-            fields=changed,
-            data={"decision": decision, "score": str(score.pk)},
-        )
+        dispute = decided
         scored_at = score.scored_at
         transaction.on_commit(lambda: qa_indicators_recompute(scored_at))
     return dispute

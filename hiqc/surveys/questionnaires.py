@@ -261,18 +261,17 @@ def questionnaire_publish(
                 raise ValidationFailed(_("问卷定义有误，请按提示修改。"), fields=errors)
         at = at or timezone.now()
         q = case_transition(kind=QUESTIONNAIRE_KIND, actor=actor, case_id=questionnaire.pk,
-                            action="publish", version=version, at=at, source=source)  # fmt: skip
+                            action="publish", version=version, at=at, source=source,
+                            updates={"published_at": at, "published_by": actor.username,
+                                     "assignee": None},
+                            audit={"code": current.code, "version": current.number})  # fmt: skip
         assert isinstance(q, Questionnaire)
-        q.published_at, q.published_by, q.assignee = at, actor.username, None
-        q.save(update_fields=["published_at", "published_by", "assignee", "updated_at"])
         older = Questionnaire.objects.filter(
             code=q.code, status=QuestionnaireStatus.PUBLISHED, number__lt=q.number
         ).values_list("pk", flat=True)
         for pk in list(older):
             case_transition(kind=QUESTIONNAIRE_KIND, actor=actor, case_id=pk, action="retire",
                             at=at, source=source)  # fmt: skip
-        audit_record(actor=actor, action="surveys.questionnaire.publish", subject=q,
-                     data={"code": q.code, "version": q.number})  # fmt: skip
     return q
 
 

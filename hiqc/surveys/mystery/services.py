@@ -496,18 +496,17 @@ def scenario_publish(
         raise ValidationFailed(problem, fields={"items": [_("请添加计分的检查项。")]})
     at = at or timezone.now()
     published = case_transition(kind=SCENARIO_KIND, actor=actor, case_id=scenario.pk,
-                                action="publish", version=version, at=at, source=source)  # fmt: skip
+                                action="publish", version=version, at=at, source=source,
+                                updates={"published_at": at, "published_by": actor.username,
+                                         "assignee": None},
+                                audit={"code": scenario.code, "version": scenario.number})  # fmt: skip
     assert isinstance(published, MysteryScenario)
-    published.published_at, published.published_by, published.assignee = at, actor.username, None
-    published.save(update_fields=["published_at", "published_by", "assignee", "updated_at"])
     older = MysteryScenario.objects.filter(
         code=published.code, status=ScenarioStatus.PUBLISHED, number__lt=published.number
     ).values_list("pk", flat=True)
     for pk in list(older):
         case_transition(kind=SCENARIO_KIND, actor=actor, case_id=pk, action="retire", at=at,
                         source=source)  # fmt: skip
-    audit_record(actor=actor, action="surveys.mystery.scenario_publish", subject=published,
-                 data={"code": published.code, "version": published.number})  # fmt: skip
     return published
 
 
@@ -696,28 +695,23 @@ def visit_record(
     raw_total, total, fatal = weighted_total(specs, clean_lines)
     pass_mark = min(100, int(rule_value("surveys.mystery_pass_mark")))
     passed = not fatal and total >= pass_mark
+    result = {"total": str(total), "fatal": fatal, "passed": passed}
+    scored = {"visited_at": visited_at, "scored_at": now, "raw_total": raw_total, "total": total,
+              "fatal": fatal, "pass_mark": pass_mark, "passed": passed, "evidence": refs,
+              "comment": comment}  # fmt: skip
+    if visit.scenario.kind == ScenarioKind.QUEUE_CALL:
+        scored["phone_number"] = phone_number
+    # the scores and the result are written and audited with the step: one audit record
     done = case_transition(kind=VISIT_KIND, actor=actor, case_id=visit.pk, action="record",
-                           version=version, at=now, source=source,
-                           data={"total": str(total), "fatal": fatal, "passed": passed})  # fmt: skip
+                           version=version, at=now, source=source, data=result,
+                           updates=scored, audit={**result, "lines": len(clean_lines)})  # fmt: skip
     assert isinstance(done, MysteryVisit)
-    visit = done  # the row as the engine left it (status, version)
+    visit = done  # the row as the engine left it
     MysteryScore.objects.bulk_create(
         MysteryScore(visit=visit, item_id=line.item_id, points=line.points,
                      fatal_hit=line.fatal_hit, comment=line.comment)
         for line in clean_lines
     )  # fmt: skip
-    visit.visited_at, visit.scored_at = visited_at, now
-    visit.raw_total, visit.total, visit.fatal = raw_total, total, fatal
-    visit.pass_mark, visit.passed = pass_mark, passed
-    visit.evidence, visit.comment = refs, comment
-    if visit.scenario.kind == ScenarioKind.QUEUE_CALL:
-        visit.phone_number = phone_number
-    visit.save(update_fields=["visited_at", "scored_at", "raw_total", "total", "fatal",
-                              "pass_mark", "passed", "evidence", "comment", "phone_number",
-                              "updated_at"])  # fmt: skip
-    audit_record(actor=actor, action="surveys.mystery.record", subject=visit, at=now,
-                 fields=["lines", "evidence", "comment", "visited_at"],
-                 data={"total": str(total), "fatal": fatal, "passed": visit.passed})  # fmt: skip
     visit_findings_open(visit)
     return visit
 
@@ -792,10 +786,7 @@ def visit_cancel(
     at = at or timezone.now()
     visit = case_transition(kind=VISIT_KIND, actor=actor, case_id=visit_id, action="cancel",
                             version=version, at=at, source=source, data={"reason": reason},
-                            record={"reason_length": len(reason)})  # fmt: skip
+                            record={"reason_length": len(reason)},
+                            updates={"cancelled_at": at, "cancel_reason": reason[:200]})  # fmt: skip
     assert isinstance(visit, MysteryVisit)
-    visit.cancelled_at, visit.cancel_reason = at, reason[:200]
-    visit.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
-    audit_record(actor=actor, action="surveys.mystery.cancel", subject=visit,
-                 fields=["status", "cancel_reason"])  # fmt: skip
     return visit

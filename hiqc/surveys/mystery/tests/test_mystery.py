@@ -137,7 +137,12 @@ def test_a_passing_visit_is_scored_without_a_finding(actors, personas, org, scen
     assert MysteryScore.objects.filter(visit=visit).count() == 4
     assert done.evidence == [{"kind": "photo", "ref": "IMG_0231.jpg", "note": "公示栏"}]
     assert not Finding.objects.filter(case_type=CASE_TYPE).exists()
-    assert AuditEvent.objects.filter(action="surveys.mystery.record").count() == 1
+    # one audit record for the step (the executor's), with the result the domain adds to it
+    (audited,) = AuditEvent.objects.filter(subject_id=str(visit.pk), action__endswith=".record")
+    assert audited.action == f"{CASE_TYPE}.record"
+    assert audited.data == {"total": "100.0", "fatal": False, "passed": True, "lines": 4,
+                            "from": "assigned", "to": "done"}  # fmt: skip
+    assert {"status", "evidence", "comment", "visited_at"} <= set(audited.fields)
     with pytest.raises(Conflict):
         record(actors["quality_lead"], visit, scenario)
 
