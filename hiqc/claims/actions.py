@@ -15,14 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor
-from hiqc.core.calendar import BEIJING, years_after
+from hiqc.core.calendar import BEIJING, clock_skew, years_after
 from hiqc.core.casekinds import Prepared
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
@@ -48,7 +48,7 @@ def money(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | Non
 
 def when(data: Mapping[str, Any], key: str, default: datetime, not_before: datetime) -> datetime:
     """The time given in ``data[key]`` (default: the event's), never before ``not_before`` nor
-    more than five minutes after ``default``."""
+    later than ``default`` by more than the clock skew allowed (``core.calendar.clock_skew``)."""
     raw = data.get(key)
     if raw in (None, ""):
         return default
@@ -58,7 +58,7 @@ def when(data: Mapping[str, Any], key: str, default: datetime, not_before: datet
         raise ValidationFailed(_("时间格式有误。"), fields={key: [_("请输入日期时间。")]}) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=BEIJING)
-    if value > default + timedelta(minutes=5) or value < not_before:
+    if value > default + clock_skew() or value < not_before:
         raise ValidationFailed(
             _("时间须在通知发出之后、不晚于现在。"), fields={key: [_("时间不在有效范围内。")]}
         )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING, Unit, compute_due, years_after
+from hiqc.core.calendar import BEIJING, Unit, clock_skew, compute_due, years_after
 from hiqc.core.casekinds import CaseKind
 from hiqc.core.casework import case_allowed_actions, case_opened, case_transition
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
@@ -178,7 +178,7 @@ def complaint_clean(
     try:
         received = _parse_datetime(received_raw) if received_raw not in (None, "") else now
         assert received is not None
-        if received > now + timedelta(minutes=5):
+        if received > now + clock_skew():
             err("received_at", _("接收时间不能晚于现在。"))
         out["received_at"] = received
     except ValueError:

@@ -438,3 +438,19 @@ def test_archiving_on_29_february_keeps_the_retention_a_valid_date(
     c = decide(actors, c, at + timedelta(days=3))
     c = act(actors, c, "archive", at=datetime(2028, 2, 29, 10, tzinfo=BEIJING), who="handler")
     assert c.retain_until == date(2033, 2, 28)
+
+
+def test_a_receipt_time_a_little_ahead_of_the_server_is_accepted_within_the_clock_skew_setting(
+    actors, org, customer, settings
+):
+    # Given a receipt time four minutes after the server's now (a PC clock running ahead)
+    ahead = (T0 + timedelta(minutes=4)).isoformat()
+    # When the default allowance applies (HIQC_CLOCK_SKEW_SECONDS = 300), it is accepted
+    assert register(actors, org, customer, received_at=ahead).received_at == T0 + timedelta(
+        minutes=4
+    )
+    # and when the setting allows no skew, the same time is refused as in the future
+    settings.HIQC_CLOCK_SKEW_SECONDS = 0
+    with pytest.raises(ValidationFailed) as refused:
+        register(actors, org, customer, received_at=ahead)
+    assert "received_at" in refused.value.fields

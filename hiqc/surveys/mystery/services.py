@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 from hiqc.callcentre.enums import CallQueue
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, clock_skew
 from hiqc.core.casekinds import CaseKind
 from hiqc.core.casework import case_opened, case_transition
 from hiqc.core.deadlines import DeadlineError, deadline_build, deadline_start
@@ -75,7 +75,6 @@ MAX_WEIGHT = 100
 MAX_EVIDENCE = 20
 COMMENT_MAX = 500
 OVERALL_MAX = 4000
-FUTURE_SKEW = timedelta(minutes=5)  # a clock a little ahead of the server is not "the future"
 MAX_AHEAD_DAYS = 366
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 # a reference into the evidence archive: a file name or archive number, no spaces, no URL scheme
@@ -677,7 +676,7 @@ def visit_record(
     earliest = datetime.combine(visit.created_at.astimezone(BEIJING).date(), time.min, BEIJING)
     if visited_at is None:
         errors["visited_at"] = [_("请填写走访或来电的时间。")]
-    elif visited_at > now + FUTURE_SKEW:
+    elif visited_at > now + clock_skew():  # a clock a little ahead is not "the future"
         errors["visited_at"] = [_("走访时间不能晚于现在。")]
     elif visited_at < earliest:
         errors["visited_at"] = [_("走访时间不能早于派发日期。")]
