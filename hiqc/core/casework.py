@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from .access import Actor, object_path, require
 from .audit import audit_record
-from .casekinds import CaseKind
+from .casekinds import CaseKind, Refusal
 from .clockmath import CLOCKS, ClockMath
 from .deadlines import DeadlineError, apply_effects, case_clocks, clocks_save, deadline_new
 from .errors import Conflict, Forbidden, HiqcError, ValidationFailed
@@ -171,8 +171,8 @@ class CaseStore:
 
     def blocked(
         self, kind: CaseKind, case: Any, action: str, actor: Actor, at: datetime
-    ) -> str | None:
-        return kind.blocked_reason(case, action, actor, at)
+    ) -> Refusal | None:
+        return kind.refusal(case, action, actor, at)
 
     def allowed(self, kind: CaseKind, case: Any, actor: Actor, at: datetime) -> list[str]:
         """``allowed_actions``: the state's transitions the actor holds the permission for and
@@ -311,8 +311,9 @@ def case_execute(
 ) -> Any:
     """The executor: one workflow action on a case the store holds (read through the kind's door
     by the caller, so scope has been checked). In order: the client's version, the step from the
-    current state, the permission, the kind's ``prepare`` hook (its own checks and changes), the
-    domain guard, the required inputs, the clock effects — then the store writes the new state,
+    current state, the permission, the domain guard (once; its ``Refusal`` may carry a code of its
+    own), the kind's ``prepare`` hook (its checks of the inputs and its changes), the required
+    inputs, the clock effects — then the store writes the new state,
     the updates, the clocks and the event, and the hook's ``after`` runs. A refusal changes
     nothing and names the state and the actions the actor may take now.
 
@@ -337,12 +338,13 @@ def case_execute(
     except NotAllowed as exc:
         raise refusal(_("当前状态下不能执行该操作。"), "action_not_allowed") from exc
     store.require(actor, step.perm, case)
+    # the guard judges the case's own data, once: a prepare hook may rely on it having passed
+    held = store.blocked(kind, case, action, actor, at)
+    if held is not None:
+        raise refusal(held.problem, held.code)
     prepared = kind.prepare(store, case, actor, action, data, at, source) if kind.prepare else None
     if prepared is not None:
         at = prepared.at
-    reason = store.blocked(kind, case, action, actor, at)
-    if reason is not None:
-        raise refusal(reason, "action_refused")
     missing = {r: [_("此项必填。")] for r in step.requires if data.get(r) in (None, "", [])}
     if missing:
         raise ValidationFailed(_("缺少必填信息。"), fields=missing)
