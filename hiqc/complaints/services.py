@@ -290,11 +290,11 @@ def complaint_register(
         **clean,
     )  # fmt: skip
     complaint.involved_users.set(involved)
-    case_opened(
+    case_opened(  # registered now; its clocks run from the receipt (Start(at_field="received_at"))
         kind=KIND,
         case=complaint,
         actor=actor,
-        at=received,
+        at=now,
         source=source,
         data={"channel": complaint.channel, "source": complaint.source},
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,7 +79,8 @@ def case_opened(
     data: Mapping[str, Any] | None = None,
     external: External | None = None,
 ) -> CaseEvent:
-    """Record a new case: its first event and the clocks its workflow starts on creation."""
+    """Record a new case: its first event and the clocks its workflow starts on creation (at
+    ``at``, or at the case field a ``Start(at_field=…)`` names)."""
     at = at or timezone.now()
     wf = kind.workflow
     apply_effects(
@@ -89,6 +90,7 @@ def case_opened(
         clocks=dict(wf.clock_map),
         effects=wf.on_create,
         at=at,
+        case=case,
     )
     return _event(
         kind=kind,
@@ -195,6 +197,13 @@ class CaseStore:
 
     def copy(self, clock: Any) -> Any:
         return copy.copy(clock)
+
+    def field(self, case: Any, name: str) -> Any:
+        """A field of the case, as a ``Start(at_field=…)`` reads it: the row's attribute, or for
+        a case a batch holds in memory, its ``fields`` (name → value)."""
+        if isinstance(case, models.Model):
+            return getattr(case, name, None)
+        return case.fields.get(name)
 
     def write(self, step: Step) -> None:
         case, kind = step.case, step.kind
@@ -349,11 +358,13 @@ def case_execute(
     if missing:
         raise ValidationFailed(_("缺少必填信息。"), fields=missing)
     current = store.clocks(kind, case, (e.clock for e in step.effects))
+    written = {**(updates or {}), **(prepared.updates if prepared is not None else {})}
     try:
         changed = store.math.effects(
             current, step.effects, at, declared=wf.clock_map, data=data,
             approver=actor.username, copy=store.copy,
-            begin=lambda clock: store.begin(kind, case, clock, at),
+            begin=lambda clock, when: store.begin(kind, case, clock, when),
+            field=lambda name: written[name] if name in written else store.field(case, name),
         )  # fmt: skip
     except DeadlineError as exc:  # e.g. pausing a clock that has already run out
         raise refusal(
@@ -366,8 +377,7 @@ def case_execute(
     store.write(
         Step(kind=kind, case=case, actor=actor, action=action, from_state=from_state, at=at,
              source=source, external=external, record=data if record is None else record,
-             updates={**(updates or {}), **(prepared.updates if prepared is not None else {})},
-             clocks=changed, current=current, audit=audit or {})
+             updates=written, clocks=changed, current=current, audit=audit or {})
     )  # fmt: skip
     if prepared is not None and prepared.after is not None:
         prepared.after(case)

@@ -242,7 +242,8 @@ class EventRules:
         """The clocks after ``effects`` (copies; the case is untouched if a rule refuses)."""
         return self.clocks.effects(
             case.clocks, effects, at, declared=self.clock_defs, approver=self.actor.username,
-            begin=lambda clock: self.start(case, clock, at), copy=_Clock.copy,
+            begin=lambda clock, when: self.start(case, clock, when), copy=_Clock.copy,
+            field=case.fields.get,
         )  # fmt: skip
 
     # -- create: the application checks of claim_register, on the preloaded look-ups -------------
