@@ -22,7 +22,7 @@ from hiqc.claims.services import checklist
 from hiqc.core.access import require
 from hiqc.core.casework import Source, case_actions
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.forms import ChoiceFilters, list_filters
+from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.masking import masked
 
@@ -32,14 +32,6 @@ from .forms import ErrorsForm, ReviewForm, RoundForm
 from .models import AuditItem
 
 AUDIT = "claims.audit"
-
-
-def _version(request: HiqcRequest) -> int | None:
-    """The version the page showed (a stale one answers 409, shown as a message)."""
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 def _form_errors(form: Any, exc: ValidationFailed) -> None:
@@ -143,7 +135,10 @@ def round_next(request: HiqcRequest, round_id: str) -> HttpResponse:
 def round_complete(request: HiqcRequest, round_id: str) -> HttpResponse:
     try:
         services.round_complete(
-            actor=request.actor, round_id=round_id, version=_version(request), source=Source.PAGE
+            actor=request.actor,
+            round_id=round_id,
+            version=posted_version(request.POST),
+            source=Source.PAGE,
         )
         messages.success(request, _("抽检轮次已完成。"))
     except (Conflict, Forbidden) as exc:
@@ -208,7 +203,7 @@ def item_review(request: HiqcRequest, item_id: str) -> HttpResponse:
         try:
             services.item_readjudicate(
                 actor=actor, item_id=item_id, outcome=d["outcome"], amount=d["amount"],
-                reason_code=d["reason_code"], note=d["note"], version=_version(request),
+                reason_code=d["reason_code"], note=d["note"], version=posted_version(request.POST),
                 source=Source.PAGE,
             )  # fmt: skip
             return redirect("claimaudit:item", item_id=item_id)
@@ -233,7 +228,7 @@ def item_errors(request: HiqcRequest, item_id: str) -> HttpResponse:
     types = form.cleaned_data["error_types"] if form.is_valid() else ["?"]
     try:
         item = services.item_record_errors(
-            actor=actor, item_id=item_id, error_types=types, version=_version(request),
+            actor=actor, item_id=item_id, error_types=types, version=posted_version(request.POST),
             source=Source.PAGE,
         )  # fmt: skip
     except (Conflict, ValidationFailed) as exc:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.forms import list_filters
+from hiqc.core.forms import list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
 
@@ -131,14 +131,13 @@ def claim_action(request: HiqcRequest, claim_id: str, action: str) -> HttpRespon
         if k not in ("csrfmiddlewaretoken", "version", "items")
     }
     data["items"] = request.POST.getlist("items")
-    raw = request.POST.get("version", "")
     try:
         services.claim_act(
             actor=request.actor,
             claim_id=claim_id,
             action=action,
             data=data,
-            version=int(raw) if raw.isdigit() else None,
+            version=posted_version(request.POST),
         )
     except (ValidationFailed, Conflict, Forbidden) as exc:
         if isinstance(exc, selectors.ClaimWithheld):

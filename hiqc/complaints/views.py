@@ -22,7 +22,7 @@ from hiqc.core.access import require
 from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.crypto import encrypted_fields
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.forms import list_filters
+from hiqc.core.forms import list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
 from hiqc.core.pagecache import cached_page
@@ -305,8 +305,7 @@ def complaint_action(request: HiqcRequest, complaint_id: str, action: str) -> Ht
         for k, v in request.POST.items()
         if k not in ("csrfmiddlewaretoken", "version")
     }
-    raw_version = request.POST.get("version", "")
-    version = int(raw_version) if raw_version.isdigit() else None
+    version = posted_version(request.POST)
     try:
         services.complaint_act(
             actor=actor, complaint_id=complaint_id, action=action, data=data, version=version

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.casework import Source, case_allowed_actions, case_representation
 from hiqc.core.errors import Conflict, ValidationFailed
-from hiqc.core.forms import list_filters
+from hiqc.core.forms import list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import Deadline
 from hiqc.customers.masking import masked
@@ -236,10 +236,7 @@ def consultation_action_page(
 ) -> HttpResponse:
     actor = request.actor
     case = selectors.access_consultation(actor, consultation_id)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
+    version = posted_version(request.POST)
     data = {
         k: request.POST.get(k, "")
         for k in ("answer", "content", *COMPLAINT_INPUTS)
@@ -289,10 +286,7 @@ def suggestion_detail_page(request: HiqcRequest, suggestion_id: str) -> HttpResp
     form = SuggestionDecideForm(request.POST or None, offered=offered)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
+        version = posted_version(request.POST)
         try:
             services.suggestion_decide(
                 actor=actor,

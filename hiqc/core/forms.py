@@ -86,3 +86,10 @@ class ChoiceFilters(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=label, required=False, choices=[("", _("全部")), *choices]
             )
+
+
+def posted_version(data: Any) -> int | None:
+    """The case version a posted form was rendered with (``version``), or None when it carries
+    none: the engine then answers a stale form with 409 instead of overwriting newer work."""
+    raw = str(data.get("version", "") or "").strip()
+    return int(raw) if raw.isdigit() else None

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.casework import case_allowed_actions
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from hiqc.core.forms import ChoiceFilters, list_filters
+from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import CaseEvent
 
@@ -31,12 +31,6 @@ from .models import Score, ScoringSheet
 REASONS = dict(Reason.choices)
 _ACTION: dict[str, str] = {Decision.UPHOLD.value: "uphold", Decision.AMEND.value: "amend"}
 PAGE = CaseEvent.Source.PAGE
-
-
-def _version(request: HiqcRequest) -> int | None:
-    """The case version the page was rendered with (a stale form gets 409, not an overwrite)."""
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
 
 
 def _reasons(codes: list[str]) -> list[str]:
@@ -170,7 +164,7 @@ def task_page(request: HiqcRequest, task_id: str) -> HttpResponse:
                 task_id=task.pk,
                 lines=lines_from_post(request.POST, sheet) if sheet else [],
                 comment=request.POST.get("comment", ""),
-                version=_version(request),
+                version=posted_version(request.POST),
                 source=PAGE,
             )
             messages.success(request, _("评分已保存：{total} 分。").format(total=score.final_total))
@@ -239,7 +233,7 @@ def dispute_post(request: HiqcRequest, score_id: str) -> HttpResponse:
             actor=request.actor,
             score_id=score_id,
             reason=request.POST.get("reason", ""),
-            version=_version(request),
+            version=posted_version(request.POST),
             source=PAGE,
         )
     except (ValidationFailed, Conflict, Forbidden) as exc:
@@ -333,7 +327,7 @@ def dispute_page(request: HiqcRequest, dispute_id: str) -> HttpResponse:
                 lines=lines_from_post(request.POST, score.sheet)
                 if decision == Decision.AMEND
                 else None,
-                version=_version(request),
+                version=posted_version(request.POST),
                 source=PAGE,
             )
             messages.success(request, _("申诉已裁决。"))

@@ -19,7 +19,7 @@ from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_actions
 from hiqc.core.errors import Conflict, ValidationFailed
-from hiqc.core.forms import ChoiceFilters, list_filters
+from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.enums import Channel
 
@@ -159,21 +159,13 @@ def plan_page(request: HiqcRequest, plan_id: Any, status: int = 200) -> HttpResp
     }, status=status)  # fmt: skip
 
 
-def _version(post: Any) -> int | None:
-    """The version the page was rendered with (a stale one answers 409)."""
-    try:
-        return int(post.get("version", ""))
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 @require_POST
 def plan_status(request: HiqcRequest, plan_id: Any) -> HttpResponse:
     plan = selectors.plan(request.actor, plan_id, MANAGE)
     try:
         plan_set_status(request.actor, plan, request.POST.get("status", ""),
-                        version=_version(request.POST))  # fmt: skip
+                        version=posted_version(request.POST))  # fmt: skip
     except Conflict as exc:
         messages.error(request, exc.message)
         return plan_page(request, plan_id, status=exc.status)  # the page as it is now, 409
@@ -292,7 +284,7 @@ def questionnaire_page(request: HiqcRequest, questionnaire_id: Any) -> HttpRespo
         action = request.POST.get("action")
         try:
             if action == "publish":
-                questionnaire_publish(actor, q, version=_version(request.POST))
+                questionnaire_publish(actor, q, version=posted_version(request.POST))
                 messages.success(request, _("问卷已发布，此版本已冻结。"))
                 return redirect("surveys:questionnaire", q.pk)
             if action == "new_version":

@@ -80,3 +80,14 @@ def test_the_findings_list_shows_a_bad_status_at_its_field_and_applies_the_rule_
     # Then the status is refused beside its field and the rule filter still applies
     assert ERROR.search(page.split('name="status"')[1].split("</label>")[0])
     assert "finding CL-8" in page and "finding CL-1" not in page
+
+
+def test_a_posted_version_is_a_whole_number_or_none():
+    from hiqc.core.forms import posted_version
+
+    assert posted_version({"version": "3"}) == 3
+    assert posted_version({"version": " 3 "}) == 3
+    # none, or not a version: no version check (the engine's own rules still apply)
+    assert [posted_version(d) for d in ({}, {"version": ""}, {"version": "-1"}, {"version": "x"})] == [
+        None, None, None, None
+    ]  # fmt: skip

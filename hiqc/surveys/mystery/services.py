@@ -55,6 +55,7 @@ from hiqc.organisations.services import actor_for_user
 from ..enums import Method, PlanStatus
 from ..models import SurveyPlan
 from ..staff_selectors import head_office_path
+from ..versions import latest_for_update, retire_held, version_publish
 from .models import (
     EvidenceKind,
     MysteryItem,
@@ -228,13 +229,8 @@ def _scenario_blocked(case: CaseModel, action: str, actor: Actor, at: datetime) 
     assert isinstance(case, MysteryScenario)
     if action == "publish":
         return scenario_problems(case)
-    if (
-        action == "retire"
-        and not MysteryScenario.objects.filter(
-            code=case.code, number__gt=case.number, status=ScenarioStatus.PUBLISHED
-        ).exists()
-    ):
-        return _("已发布的版本在发布新版本时自动停用。")
+    if action == "retire":
+        return retire_held(MysteryScenario, case, ScenarioStatus.PUBLISHED)
     return None
 
 
@@ -493,19 +489,10 @@ def scenario_publish(
     problem = scenario_problems(scenario)
     if problem:
         raise ValidationFailed(problem, fields={"items": [_("请添加计分的检查项。")]})
-    at = at or timezone.now()
-    published = case_transition(kind=SCENARIO_KIND, actor=actor, case_id=scenario.pk,
-                                action="publish", version=version, at=at, source=source,
-                                updates={"published_at": at, "published_by": actor.username,
-                                         "assignee": None},
-                                audit={"code": scenario.code, "version": scenario.number})  # fmt: skip
+    published = version_publish(kind=SCENARIO_KIND, actor=actor, draft=scenario,
+                                published=ScenarioStatus.PUBLISHED, version=version,
+                                at=at or timezone.now(), source=source)  # fmt: skip
     assert isinstance(published, MysteryScenario)
-    older = MysteryScenario.objects.filter(
-        code=published.code, status=ScenarioStatus.PUBLISHED, number__lt=published.number
-    ).values_list("pk", flat=True)
-    for pk in list(older):
-        case_transition(kind=SCENARIO_KIND, actor=actor, case_id=pk, action="retire", at=at,
-                        source=source)  # fmt: skip
     return published
 
 
@@ -513,9 +500,7 @@ def scenario_publish(
 def scenario_new_version(actor: Actor, code: str) -> MysteryScenario:
     """A draft n+1 copied from the latest version of ``code`` (the open draft if there is one)."""
     _require_head_office(actor)
-    latest = (
-        MysteryScenario.objects.select_for_update().filter(code=code).order_by("-number").first()
-    )
+    latest = latest_for_update(MysteryScenario, code)
     if latest is None:
         raise NotFound()
     if latest.status == ScenarioStatus.DRAFT:

@@ -21,7 +21,7 @@ from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_actions
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.forms import ChoiceFilters, list_filters
+from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 
 from . import selectors
@@ -42,14 +42,6 @@ from .services import (
 
 PERIODS = {"90": 90, "180": 180, "365": 365, "all": None}
 EVIDENCE_ROWS = 3  # blank evidence rows offered on the scoring form
-
-
-def _version(post: Any) -> int | None:
-    """The version the page was rendered with (a stale one answers 409)."""
-    try:
-        return int(post.get("version", ""))
-    except (TypeError, ValueError):
-        return None
 
 
 def _require_any(actor: Actor, *perms: str) -> None:
@@ -134,7 +126,7 @@ def scenario_page(request: HiqcRequest, scenario_id: Any) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "publish":
-                scenario_publish(actor, scenario.pk, version=_version(request.POST))
+                scenario_publish(actor, scenario.pk, version=posted_version(request.POST))
                 messages.success(request, _("场景已发布，此版本已冻结。"))
                 return redirect("surveys:mystery_scenario", scenario.pk)
             if action == "new_version":
@@ -283,7 +275,7 @@ def visit_page(request: HiqcRequest, visit_id: Any) -> HttpResponse:
                 actor, visit.pk, visited_at=visited_at, lines=lines, evidence=evidence,
                 comment=request.POST.get("comment", ""),
                 phone_number=request.POST.get("phone_number", ""),
-                version=_version(request.POST),
+                version=posted_version(request.POST),
             )  # fmt: skip
         except ValidationFailed as exc:
             errors, error, status = exc.fields, exc.message, 400
@@ -355,7 +347,7 @@ def _visit_render(
 def visit_cancel_view(request: HiqcRequest, visit_id: Any) -> HttpResponse:
     try:
         visit_cancel(request.actor, visit_id, reason=request.POST.get("reason", ""),
-                     version=_version(request.POST))  # fmt: skip
+                     version=posted_version(request.POST))  # fmt: skip
     except ValidationFailed as exc:
         messages.error(request, exc.message)
         return redirect("surveys:mystery_visit", visit_id)
