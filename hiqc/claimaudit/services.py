@@ -28,6 +28,7 @@ from hiqc.core.errors import Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.models import CaseModel
 from hiqc.core.stats import sample_size
+from hiqc.organisations.selectors import unit_in_scope, units_by_id
 
 from . import selectors
 from .enums import CONFIDENCE_LEVELS, ErrorType, ItemStatus, Method, RoundStatus
@@ -147,7 +148,7 @@ def round_create(
     """Sample decided claims of the unit's subtree and period: the sample size follows from the
     wanted margin of error and confidence (finite-population corrected); the draw is seeded."""
     require(actor, AUDIT)  # 403 without the permission; 404 for a unit outside the scope
-    unit = selectors.access_unit(actor, org_unit_id)
+    unit = unit_in_scope(actor, org_unit_id, AUDIT)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name or len(name) > 100:
@@ -196,7 +197,7 @@ def round_create(
     names = selectors.user_names(
         [d.assignee_id for d in frame if d.claim_id not in handlers and d.assignee_id]
     )
-    units = selectors.units_by_id({by_id[c].org_unit_id for c, _s in picked})
+    units = units_by_id({by_id[c].org_unit_id for c, _s in picked})
     items = []
     for claim_id, stratum in picked:
         d = by_id[claim_id]

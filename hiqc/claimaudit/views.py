@@ -25,6 +25,7 @@ from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.masking import masked
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .enums import ErrorType, ItemStatus, Method
@@ -44,7 +45,7 @@ def _form_errors(form: Any, exc: ValidationFailed) -> None:
 def round_list_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, AUDIT)
-    units = list(selectors.units_for_audit(actor))
+    units = list(units_in_scope(actor, AUDIT))
     today = timezone.localdate()
     first = today.replace(day=1)
     last_month_end = first - timedelta(days=1)

@@ -29,6 +29,7 @@ from hiqc.core.pagecache import cached_page
 from hiqc.customers.enums import Channel
 from hiqc.customers.masking import masked
 from hiqc.customers.selectors import customer_list
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .enums import Outcome, Source, Status
@@ -170,7 +171,7 @@ def customer_lookup(request: HiqcRequest) -> HttpResponse:
 def complaint_new_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "complaints.register")
-    units = selectors.units_for_register(actor)
+    units = units_in_scope(actor, "complaints.register")
     form = ComplaintForm(
         request.POST or None, units=units, staff=selectors.staff_for_register(actor)
     )

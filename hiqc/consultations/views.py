@@ -18,6 +18,7 @@ from hiqc.core.forms import list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import Deadline
 from hiqc.customers.masking import masked
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .forms import (
@@ -66,7 +67,7 @@ def consultation_capture_page(request: HiqcRequest) -> HttpResponse:
     """坐席登记咨询: lookup first (autofocus), then the consultation; Enter submits."""
     actor = request.actor
     require(actor, HANDLE)
-    units = list(selectors.units_for_handling(actor))
+    units = list(units_in_scope(actor, HANDLE))
     categories = selectors.topic_categories()
     initial = {"org_unit": next((str(u.pk) for u in units if u.path == actor.home_path), "")}
     form = CaptureForm(request.POST or None, units=units, categories=categories, initial=initial)
@@ -152,7 +153,7 @@ def topic_options_fragment(request: HiqcRequest) -> HttpResponse:
 def consultation_list_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, VIEW)
-    units = list(selectors.units_for_viewing(actor))
+    units = list(units_in_scope(actor, VIEW))
     categories = selectors.topic_categories(active_only=False)
     form = ConsultationFilterForm(request.GET or None, units=units, categories=categories)
     filters = list_filters(form)  # a bad filter is shown at its field; the valid ones apply

@@ -12,6 +12,7 @@ from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.forms import list_filters
 from hiqc.core.http import HiqcRequest
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .enums import RevealableField
@@ -52,7 +53,7 @@ def customer_create_page(request: HiqcRequest) -> HttpResponse:
     """Register a customer in an org unit where the actor holds customers.edit."""
     actor = request.actor
     require(actor, "customers.edit")
-    units = selectors.units_for_customer_edit(actor)
+    units = units_in_scope(actor, "customers.edit")
     form = CustomerForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "org_unit"}

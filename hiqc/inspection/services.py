@@ -33,6 +33,7 @@ from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.core.rules import rule_value
 from hiqc.core.workflow import Clock, Start
+from hiqc.organisations.selectors import unit_in_scope
 
 from . import selectors
 from .enums import Decision, DisputeStatus, Kind, ScoreStatus, TaskStatus
@@ -87,7 +88,7 @@ def sample_draw(
     already sampled is never sampled again, and an agent who already has ``per_agent`` tasks in
     the period gets none."""
     require(actor, "qa.inspect")  # 403 without the permission; 404 for a unit out of scope
-    unit = selectors.access_unit(actor, org_unit_id)
+    unit = unit_in_scope(actor, org_unit_id, selectors.INSPECT)
     require(actor, "qa.inspect", unit)
     kinds = list(kinds or Kind.values)
     errors: dict[str, list[str]] = {}

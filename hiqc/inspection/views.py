@@ -22,6 +22,7 @@ from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import CaseEvent
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .enums import Decision, DisputeStatus, Kind, Reason, TaskStatus
@@ -97,7 +98,7 @@ def queue_page(request: HiqcRequest) -> HttpResponse:
 def sample_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "qa.inspect")
-    units = list(selectors.units_for_sampling(actor))
+    units = list(units_in_scope(actor, selectors.INSPECT))
     today = timezone.localdate()
     first = today.replace(day=1)
     initial = {"period_start": (first - timedelta(days=1)).replace(day=1)}

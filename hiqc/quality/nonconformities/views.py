@@ -22,6 +22,7 @@ from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
 from hiqc.core.mywork import countdown
+from hiqc.organisations.selectors import units_in_scope
 
 from ..case_pages import history, post_case_action
 from ..enums import MANUAL_SOURCES, NCSource, NCStatus
@@ -79,7 +80,7 @@ def nonconformity_new_page(request: HiqcRequest) -> HttpResponse:
             return redirect("quality:nonconformity", nc.pk)
     return render(request, "quality/nonconformity_new.html", {
         "values": values, "errors": errors, "sources": MANUAL_SOURCES,
-        "units": selectors.units_to_open(actor),
+        "units": units_in_scope(actor, OPEN),
     }, status=status)  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from hiqc.core.casework import case_actions
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors
 from .models import EvidenceKind, MysteryScenario, MysteryVisit, ScenarioKind, VisitStatus
@@ -218,7 +219,7 @@ def visits_page(request: HiqcRequest) -> HttpResponse:
     }  # fmt: skip
     if can_manage:
         ctx.update({
-            "scenarios": selectors.published_scenarios(), "units": selectors.units_to_assign(actor),
+            "scenarios": selectors.published_scenarios(), "units": units_in_scope(actor, MANAGE),
             "shoppers": selectors.shoppers(), "plans": selectors.mystery_plans(actor),
         })  # fmt: skip
     return render(request, "surveys/mystery/visits.html", ctx, status=status)
@@ -379,7 +380,7 @@ def results_page(request: HiqcRequest) -> HttpResponse:
     except ValueError:
         depth = 2
     depth = depth if depth in (2, 3, 4) else 2
-    units = list(selectors.units_to_view(actor))
+    units = list(units_in_scope(actor, VIEW))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     org_path = unit.path if unit else ""
     total, rows = selectors.results_by_unit(actor, since=since, kind=kind, org_path=org_path,
