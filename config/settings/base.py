@@ -210,6 +210,10 @@ HIQC_PRODUCT_NAME = _("健康保险服务质量控制平台")
 # (hiqc/core/pagecache.py). 0 = off: it needs a cache every process shares (production's Redis).
 HIQC_PAGE_CACHE_SECONDS = 0
 
+# How far after the server's clock a time given as "now" may lie before it is refused as in the
+# future: the drift of an unsynchronised PC, phone or source system (hiqc.core.calendar.clock_skew).
+HIQC_CLOCK_SKEW_SECONDS = int(os.environ.get("HIQC_CLOCK_SKEW_SECONDS", "300"))
+
 # The first-run page's install token (hiqc.organisations.firstrun), kept outside static files.
 HIQC_FIRST_RUN_TOKEN_FILE = os.environ.get(
     "HIQC_FIRST_RUN_TOKEN_FILE", str(BASE_DIR / "var" / "first-run.token")

@@ -11,6 +11,7 @@ from hiqc.core.errors import NotFound, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.rules import rule_value
 from hiqc.core.schemas import ERRORS
+from hiqc.organisations.selectors import unit_in_scope
 
 from . import selectors, services
 from .enums import ImportSource
@@ -168,7 +169,7 @@ def staffing_forecast(request: HiqcRequest, q: Query[ForecastQuery]):
     actor = request.actor
     require(actor, "calls.view")
     unit = (
-        selectors.access_call_unit(actor, q.org_unit)
+        unit_in_scope(actor, q.org_unit, "calls.view")
         if q.org_unit
         else selectors.default_call_unit(actor)
     )

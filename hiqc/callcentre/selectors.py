@@ -19,7 +19,7 @@ from hiqc.core.indicators import rolled_up
 from hiqc.core.models import IndicatorValue
 from hiqc.core.rules import rule_value
 from hiqc.organisations.models import OrgUnit
-from hiqc.organisations.selectors import active_units, unit_in_scope, units_by_path, units_in_scope
+from hiqc.organisations.selectors import active_units, units_by_path
 
 from .enums import CallQueue
 from .erlang import agents_needed, with_shrinkage
@@ -35,15 +35,6 @@ def call_import_list(actor: Actor) -> QuerySet[CallImport]:
 
 def call_list(actor: Actor) -> QuerySet[CallRecord]:
     return scope(actor, CallRecord.objects.select_related("org_unit"), "calls.view")
-
-
-def units_for_calls(actor: Actor) -> QuerySet[OrgUnit]:
-    """Org units whose call figures the actor may see (the dashboard's selector)."""
-    return units_in_scope(actor, "calls.view")
-
-
-def access_call_unit(actor: Actor, unit_id: Any) -> OrgUnit:
-    return unit_in_scope(actor, unit_id, "calls.view")
 
 
 def default_call_unit(actor: Actor) -> OrgUnit | None:

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
 from hiqc.core.errors import NotFound, ValidationFailed
+from hiqc.core.forms import list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.rules import rule_value
+from hiqc.organisations.selectors import unit_in_scope, units_in_scope
 
 from . import selectors, services
 from .enums import CallQueue, ImportSource
@@ -108,15 +110,13 @@ def dashboard_page(request: HiqcRequest) -> HttpResponse:
     first, the CC-1 staffed-hours check and tomorrow's staffing plan (CC-4)."""
     actor = request.actor
     require(actor, "calls.view")
-    units = selectors.units_for_calls(actor)
+    units = units_in_scope(actor, "calls.view")
     form = DashboardForm(request.GET or None, units=units)
     unit = selectors.default_call_unit(actor)
-    queue, day = "", None
-    if form.is_valid():
-        if form.cleaned_data["org_unit"]:
-            unit = selectors.access_call_unit(actor, form.cleaned_data["org_unit"])
-        queue = form.cleaned_data["queue"] or ""
-        day = form.cleaned_data["day"]
+    f = list_filters(form)  # a bad filter is shown at its field; the valid ones still apply
+    if f.get("org_unit"):
+        unit = unit_in_scope(actor, f["org_unit"], "calls.view")
+    queue, day = f.get("queue") or "", f.get("day")
     if unit is None:
         raise NotFound()
     today = timezone.localdate()

@@ -20,8 +20,7 @@ from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.models import CaseEvent
 from hiqc.core.stats import wilson
 from hiqc.organisations.models import OrgUnit
-from hiqc.organisations.selectors import unit_in_scope, unit_names, units_in_scope
-from hiqc.organisations.selectors import units_by_id as org_units_by_id
+from hiqc.organisations.selectors import unit_names
 
 from .enums import ErrorType, ItemStatus, RoundStatus
 from .models import AuditItem, AuditRound
@@ -34,19 +33,6 @@ MIN_GROUP_N = 10  # below this many reviews a branch or handler shows 样本不�
 
 
 # --- doors and lists ------------------------------------------------------------------------------
-
-
-def access_unit(actor: Actor, org_unit_id: Any) -> OrgUnit:
-    return unit_in_scope(actor, org_unit_id, AUDIT)
-
-
-def units_by_id(ids: Iterable[Any]) -> dict[Any, OrgUnit]:
-    """The units of a drawn sample (already scoped by the round's subtree), by id."""
-    return org_units_by_id(ids)
-
-
-def units_for_audit(actor: Actor) -> QuerySet[OrgUnit]:
-    return units_in_scope(actor, AUDIT)
 
 
 def access_round(actor: Actor, round_id: Any, *, for_update: bool = False) -> AuditRound:

@@ -28,6 +28,7 @@ from hiqc.core.errors import Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.models import CaseModel
 from hiqc.core.stats import sample_size
+from hiqc.organisations.selectors import unit_in_scope, units_by_id
 
 from . import selectors
 from .enums import CONFIDENCE_LEVELS, ErrorType, ItemStatus, Method, RoundStatus
@@ -146,7 +147,7 @@ def round_create(
     """Sample decided claims of the unit's subtree and period: the sample size follows from the
     wanted margin of error and confidence (finite-population corrected); the draw is seeded."""
     require(actor, AUDIT)  # 403 without the permission; 404 for a unit outside the scope
-    unit = selectors.access_unit(actor, org_unit_id)
+    unit = unit_in_scope(actor, org_unit_id, AUDIT)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name or len(name) > 100:
@@ -195,7 +196,7 @@ def round_create(
     names = selectors.user_names(
         [d.assignee_id for d in frame if d.claim_id not in handlers and d.assignee_id]
     )
-    units = selectors.units_by_id({by_id[c].org_unit_id for c, _s in picked})
+    units = units_by_id({by_id[c].org_unit_id for c, _s in picked})
     items = []
     for claim_id, stratum in picked:
         d = by_id[claim_id]
@@ -327,27 +328,18 @@ def item_readjudicate(
     value, reason, text = Decimal(0), "", ""
     if _will_apply(ITEM_KIND, item, "readjudicate", actor, version, now):
         value, reason, text = _review_inputs(item, outcome, amount, reason_code, note)
+    review = {
+        "reviewer_id": actor.user_id, "assignee_id": actor.user_id, "review_outcome": outcome,
+        "review_amount": value, "review_reason": reason, "review_note": text,
+        "readjudicated_at": now,
+    }  # fmt: skip
     case = case_transition(
         kind=ITEM_KIND, actor=actor, case_id=item.pk, action="readjudicate",
         data={"outcome": outcome}, version=version, at=now, source=source, record={},
+        updates=review,  # written and audited (by name) with the step: one audit record
     )  # fmt: skip
     assert isinstance(case, AuditItem)
-    item = case
-    item.reviewer_id = item.assignee_id = actor.user_id
-    item.review_outcome = outcome
-    item.review_amount = value
-    item.review_reason = reason
-    item.review_note = text
-    item.readjudicated_at = now
-    item.save(
-        update_fields=[
-            "reviewer", "assignee", "review_outcome", "review_amount", "review_reason",
-            "review_note", "readjudicated_at", "updated_at",
-        ]
-    )  # fmt: skip
-    audit_record(actor=actor, action="claimaudit.readjudicate", subject=item,
-                 fields=["review_outcome", "review_amount", "review_reason"], at=now)  # fmt: skip
-    return item
+    return case
 
 
 @transaction.atomic
@@ -375,14 +367,11 @@ def item_record_errors(
     case = case_transition(
         kind=ITEM_KIND, actor=actor, case_id=item.pk, action="record_errors",
         data={"error_types": errors}, version=version, at=now, source=source,
-        record={"errors": errors},
+        record={"errors": errors}, audit={"errors": errors},
+        updates={"errors": errors, "has_error": bool(types), "reviewed_at": now},
     )  # fmt: skip
     assert isinstance(case, AuditItem)
     item = case
-    item.errors = errors
-    item.has_error = bool(types)
-    item.reviewed_at = now
-    item.save(update_fields=["errors", "has_error", "reviewed_at", "updated_at"])
     if item.has_error:
         labels = dict(ErrorType.choices)
         finding_record(
@@ -401,8 +390,6 @@ def item_record_errors(
                 "amount_difference": str(item.original_amount - (item.review_amount or 0)),
             },
         )  # fmt: skip
-    audit_record(actor=actor, action="claimaudit.errors", subject=item,
-                 fields=["errors"], data={"errors": item.errors}, at=now)  # fmt: skip
     accuracy_recompute(now)
     return item
 
@@ -420,10 +407,7 @@ def round_complete(
     now = at or timezone.now()
     case = case_transition(
         kind=ROUND_KIND, actor=actor, case_id=round_id, action="complete", version=version,
-        at=now, source=source,
+        at=now, source=source, updates={"completed_at": now},
     )  # fmt: skip
     assert isinstance(case, AuditRound)
-    case.completed_at = now
-    case.save(update_fields=["completed_at", "updated_at"])
-    audit_record(actor=actor, action="claimaudit.round_complete", subject=case, at=at)
     return case

@@ -22,8 +22,10 @@ from hiqc.claims.services import checklist
 from hiqc.core.access import require
 from hiqc.core.casework import Source, case_actions
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.masking import masked
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .enums import ErrorType, ItemStatus, Method
@@ -31,14 +33,6 @@ from .forms import ErrorsForm, ReviewForm, RoundForm
 from .models import AuditItem
 
 AUDIT = "claims.audit"
-
-
-def _version(request: HiqcRequest) -> int | None:
-    """The version the page showed (a stale one answers 409, shown as a message)."""
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 def _form_errors(form: Any, exc: ValidationFailed) -> None:
@@ -51,7 +45,7 @@ def _form_errors(form: Any, exc: ValidationFailed) -> None:
 def round_list_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, AUDIT)
-    units = list(selectors.units_for_audit(actor))
+    units = list(units_in_scope(actor, AUDIT))
     today = timezone.localdate()
     first = today.replace(day=1)
     last_month_end = first - timedelta(days=1)
@@ -90,9 +84,8 @@ def round_list_page(request: HiqcRequest) -> HttpResponse:
 def round_detail_page(request: HiqcRequest, round_id: str) -> HttpResponse:
     actor = request.actor
     round_obj = selectors.access_round(actor, round_id)
-    status = request.GET.get("status", "")
-    if status not in ItemStatus.values:
-        status = ""
+    form = ChoiceFilters(request.GET, fields={"status": (_("状态"), ItemStatus.choices)})
+    status = list_filters(form).get("status") or ""  # a bad status is shown at its field
     items = Paginator(selectors.item_list(actor, round_obj, status=status), 50).get_page(
         request.GET.get("page")
     )
@@ -119,6 +112,7 @@ def round_detail_page(request: HiqcRequest, round_id: str) -> HttpResponse:
             "rows": rows,
             "status": status,
             "statuses": ItemStatus.choices,
+            "form": form,
             "stratified": round_obj.method == Method.STRATIFIED,
             "can_complete": any(t.name == "complete" for t in allowed),
             "complete_held": held.get("complete", ""),
@@ -142,7 +136,10 @@ def round_next(request: HiqcRequest, round_id: str) -> HttpResponse:
 def round_complete(request: HiqcRequest, round_id: str) -> HttpResponse:
     try:
         services.round_complete(
-            actor=request.actor, round_id=round_id, version=_version(request), source=Source.PAGE
+            actor=request.actor,
+            round_id=round_id,
+            version=posted_version(request.POST),
+            source=Source.PAGE,
         )
         messages.success(request, _("抽检轮次已完成。"))
     except (Conflict, Forbidden) as exc:
@@ -207,7 +204,7 @@ def item_review(request: HiqcRequest, item_id: str) -> HttpResponse:
         try:
             services.item_readjudicate(
                 actor=actor, item_id=item_id, outcome=d["outcome"], amount=d["amount"],
-                reason_code=d["reason_code"], note=d["note"], version=_version(request),
+                reason_code=d["reason_code"], note=d["note"], version=posted_version(request.POST),
                 source=Source.PAGE,
             )  # fmt: skip
             return redirect("claimaudit:item", item_id=item_id)
@@ -232,7 +229,7 @@ def item_errors(request: HiqcRequest, item_id: str) -> HttpResponse:
     types = form.cleaned_data["error_types"] if form.is_valid() else ["?"]
     try:
         item = services.item_record_errors(
-            actor=actor, item_id=item_id, error_types=types, version=_version(request),
+            actor=actor, item_id=item_id, error_types=types, version=posted_version(request.POST),
             source=Source.PAGE,
         )  # fmt: skip
     except (Conflict, ValidationFailed) as exc:

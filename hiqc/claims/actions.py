@@ -15,16 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor
-from hiqc.core.calendar import BEIJING, years_after
-from hiqc.core.casekinds import Prepared
-from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.calendar import BEIJING, clock_skew, years_after
+from hiqc.core.casekinds import Prepared, Refusal
+from hiqc.core.errors import Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
 
 from .enums import Outcome, PaymentChannel, ReasonCode
@@ -48,7 +48,7 @@ def money(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | Non
 
 def when(data: Mapping[str, Any], key: str, default: datetime, not_before: datetime) -> datetime:
     """The time given in ``data[key]`` (default: the event's), never before ``not_before`` nor
-    more than five minutes after ``default``."""
+    later than ``default`` by more than the clock skew allowed (``core.calendar.clock_skew``)."""
     raw = data.get(key)
     if raw in (None, ""):
         return default
@@ -58,7 +58,7 @@ def when(data: Mapping[str, Any], key: str, default: datetime, not_before: datet
         raise ValidationFailed(_("时间格式有误。"), fields={key: [_("请输入日期时间。")]}) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=BEIJING)
-    if value > default + timedelta(minutes=5) or value < not_before:
+    if value > default + clock_skew() or value < not_before:
         raise ValidationFailed(
             _("时间须在通知发出之后、不晚于现在。"), fields={key: [_("时间不在有效范围内。")]}
         )
@@ -129,9 +129,6 @@ class ClaimFile(Protocol):
     def reference_taken(self, reference: str) -> bool:
         """Whether a payment with this reference is already on record (any claim)."""
 
-    def refusal(self, message: str, code: str) -> Conflict:
-        """A 409 about this claim naming the actions the actor may take on it now."""
-
     # changes, made once the step has been accepted
     def notice_add(self, notice: HeldNotice) -> None: ...
     def notice_delivered(self, notice: Notice, at: datetime) -> None: ...
@@ -156,29 +153,33 @@ def _pending(notices: Sequence[Notice], attribute: str) -> Notice | None:
     return max(open_, key=lambda n: n.requested_at) if open_ else None
 
 
-def held(file: ClaimFile, action: str) -> tuple[str, str] | None:
-    """(code, reason) when the claim's own data stop ``action`` now; the page offers and the API
-    allows only actions for which this is None."""
+def held(file: ClaimFile, action: str) -> Refusal | None:
+    """Why the claim's own data stop ``action`` now, with the error code (the claims kind's domain
+    guard, run once by the executor before ``prepare``); the page offers and the API allows only
+    actions for which this is None."""
     if action == "notice_delivered":
         if _pending(file.notices(), "delivered_at") is None:
-            return "action_refused", _("没有待送达的补充通知。")
+            return Refusal(_("没有待送达的补充通知。"))
     elif action == "supplement_received":
         pending = _pending(file.notices(), "fulfilled_at")
         if pending is None or pending.delivered_at is None:
-            return "action_refused", _("请先登记补充通知的送达时间（CL-3：自通知到达之日起扣除）。")
+            return Refusal(_("请先登记补充通知的送达时间（CL-3：自通知到达之日起扣除）。"))
     elif action == "documents_complete":
         missing = missing_required(file)
         if missing:
             names = file.checklist()
-            return "documents_missing", _(
-                "资料尚不齐全：{names}。请先一次性告知补充（CL-1）。"
-            ).format(names="、".join(names[c][0] for c in missing))
+            return Refusal(
+                _("资料尚不齐全：{names}。请先一次性告知补充（CL-1）。").format(
+                    names="、".join(names[c][0] for c in missing)
+                ),
+                "documents_missing",
+            )
     elif action == "send_refusal_notice" and file.outcome != Outcome.REFUSE:
-        return "action_refused", _("只有拒赔案件需要发出拒赔通知书。")
+        return Refusal(_("只有拒赔案件需要发出拒赔通知书。"))
     elif action == "agree_amount" and file.outcome not in (Outcome.APPROVE, Outcome.PARTIAL):
-        return "action_refused", _("拒赔案件没有赔付金额。")
+        return Refusal(_("拒赔案件没有赔付金额。"))
     elif action == "request_human_review" and not file.decided_automatically:
-        return "action_refused", _("该案件不是系统自动核定的，无需申请人工复核（CL-10）。")
+        return Refusal(_("该案件不是系统自动核定的，无需申请人工复核（CL-10）。"))
     return None
 
 
@@ -233,10 +234,8 @@ def prepare(
 ) -> Prepared:
     """The domain's checks of ``action`` on the claim (raising with the problem and the field)
     and what it changes: the claims kind's ``prepare`` hook, run by the engine's executor on
-    every store (``after`` makes its changes through ``file``)."""
-    reason = held(file, action)
-    if reason is not None:
-        raise file.refusal(reason[1], reason[0])
+    every store (``after`` makes its changes through ``file``). The domain guard (``held``) has
+    passed: the executor runs it once, before this hook."""
     out = Prepared(at=at, record={})
     change: Callable[[ClaimFile], None] | None = None
     if action == "request_supplement":

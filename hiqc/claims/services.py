@@ -25,16 +25,15 @@ from django.utils.translation import gettext_lazy
 from hiqc.core.access import Actor, object_path, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casekinds import CaseKind, Prepared
+from hiqc.core.casekinds import CaseKind, Prepared, Refusal
 from hiqc.core.casework import (
     CaseStore,
     External,
-    case_allowed_actions,
     case_opened,
     case_transition,
 )
 from hiqc.core.deadlines import deadline_start
-from hiqc.core.errors import Conflict, NotFound, ValidationFailed
+from hiqc.core.errors import NotFound, ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.identifiers import create_numbered, is_uuid
 from hiqc.core.models import BREACH_LEVEL, CaseEvent, Deadline
@@ -481,9 +480,6 @@ class StoredClaim:
     def reference_taken(self, reference: str) -> bool:
         return Payment.objects.filter(reference=reference).exists()
 
-    def refusal(self, message: str, code: str) -> Conflict:
-        return _refuse(message, self.claim, code, self.actor)
-
     def notice_add(self, notice: HeldNotice) -> None:
         SupplementRequest.objects.create(
             claim=self.claim, items=notice.items, requested_at=notice.requested_at,
@@ -521,18 +517,9 @@ class StoredClaim:
 # --- actions ----------------------------------------------------------------------------------------
 
 
-def _refuse(message: str, claim: Claim, code: str, actor: Actor) -> Conflict:
-    """409 with the actions ``actor`` may take on the claim now (permission, scope, state and
-    the domain guard: never an action the caller could not perform)."""
-    allowed = case_allowed_actions(KIND, claim, actor)
-    return Conflict(
-        message, code=code, state=claim.status, version=claim.version, allowed_actions=allowed
-    )
-
-
-def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
-    reason = held(StoredClaim(case, actor), action)
-    return None if reason is None else reason[1]
+def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> Refusal | None:
+    """The claims guard (CL-1 documents, notices, outcomes), with its own error codes."""
+    return held(StoredClaim(case, actor), action)
 
 
 def _prepare(

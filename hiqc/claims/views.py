@@ -18,12 +18,13 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.forms import list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
-from hiqc.policies.enums import ClaimType
 
 from . import selectors, services
 from .enums import Outcome, PaymentChannel, ReasonCode, Status
+from .forms import ClaimFilterForm
 from .workflow import WORKFLOW
 
 ACTION_INPUTS: dict[str, list[tuple[str, str, str]]] = {
@@ -45,8 +46,14 @@ ACTION_INPUTS: dict[str, list[tuple[str, str, str]]] = {
 def claim_list_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "claims.view")
-    f = {k: request.GET.get(k, "").strip()[:60] for k in ("q", "status", "claim_type")}
-    qs = selectors.claim_list(actor, q=f["q"], status=f["status"], claim_type=f["claim_type"])
+    form = ClaimFilterForm(request.GET or None)
+    f = list_filters(form)  # a bad filter is shown at its field; the valid ones still apply
+    qs = selectors.claim_list(
+        actor,
+        q=f.get("q") or "",
+        status=f.get("status") or "",
+        claim_type=f.get("claim_type") or "",
+    )
     page = Paginator(qs.select_related("assignee"), 25).get_page(request.GET.get("page"))
     now = timezone.now()
     clocks = selectors.open_clocks([c.pk for c in page])
@@ -60,9 +67,7 @@ def claim_list_page(request: HiqcRequest) -> HttpResponse:
         {
             "rows": rows,
             "page": page,
-            "f": f,
-            "statuses": Status.choices,
-            "claim_types": ClaimType.choices,
+            "form": form,
         },
     )
 
@@ -126,14 +131,13 @@ def claim_action(request: HiqcRequest, claim_id: str, action: str) -> HttpRespon
         if k not in ("csrfmiddlewaretoken", "version", "items")
     }
     data["items"] = request.POST.getlist("items")
-    raw = request.POST.get("version", "")
     try:
         services.claim_act(
             actor=request.actor,
             claim_id=claim_id,
             action=action,
             data=data,
-            version=int(raw) if raw.isdigit() else None,
+            version=posted_version(request.POST),
         )
     except (ValidationFailed, Conflict, Forbidden) as exc:
         if isinstance(exc, selectors.ClaimWithheld):

@@ -75,7 +75,9 @@ WORKFLOW = Workflow.build(
     initial=S.RECEIVED,
     final=[S.CLOSED, S.WITHDRAWN],
     clocks=[DECIDE, ADVANCE, NOTICE, REFUSAL_NOTICE, PAYMENT, FAST_TRACK],
-    on_create=[Start(DECIDE), Start(ADVANCE), Start(NOTICE)],
+    # from the claim's receipt (an imported claim's is the source system's, not the import's)
+    on_create=[Start(DECIDE, at_field="received_at"), Start(ADVANCE, at_field="received_at"),
+               Start(NOTICE, at_field="received_at")],
     transitions=[
         T("start_review", S.RECEIVED, S.REVIEW, perm=HANDLE, label=gettext_noop("开始审核资料")),
         T("request_supplement", S.REVIEW, S.AWAITING_SUPPLEMENT, perm=HANDLE,

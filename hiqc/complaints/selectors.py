@@ -87,10 +87,6 @@ def access_letter(actor: Actor, letter_id: Any) -> Letter:
     return get_in_scope(actor, Letter.objects.select_related("complaint"), letter_id, VIEW)
 
 
-def units_for_register(actor: Actor) -> QuerySet[OrgUnit]:
-    return units_in_scope(actor, "complaints.register")
-
-
 def decide_deadlines(complaint_ids: list[Any]) -> dict[str, Deadline]:
     """The decision clock of each listed complaint (one query for a page of rows)."""
     rows = Deadline.objects.filter(

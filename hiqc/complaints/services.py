@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING, Unit, compute_due, years_after
-from hiqc.core.casekinds import CaseKind, Prepared
+from hiqc.core.calendar import BEIJING, Unit, clock_skew, compute_due, years_after
+from hiqc.core.casekinds import CaseKind, Prepared, Refusal
 from hiqc.core.casework import CaseStore, case_allowed_actions, case_opened, case_transition
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.heldcases import held_events, is_held
@@ -181,7 +181,7 @@ def complaint_clean(
     try:
         received = _parse_datetime(received_raw) if received_raw not in (None, "") else now
         assert received is not None
-        if received > now + timedelta(minutes=5):
+        if received > now + clock_skew():
             err("received_at", _("接收时间不能晚于现在。"))
         out["received_at"] = received
     except ValueError:
@@ -293,11 +293,11 @@ def complaint_register(
         **clean,
     )  # fmt: skip
     complaint.involved_users.set(involved)
-    case_opened(
+    case_opened(  # registered now; its clocks run from the receipt (Start(at_field="received_at"))
         kind=KIND,
         case=complaint,
         actor=actor,
-        at=received,
+        at=now,
         source=source,
         data={"channel": complaint.channel, "source": complaint.source},
     )
@@ -333,41 +333,39 @@ def _further_extension_requested(complaint: Complaint) -> bool:
     return last == "request_further_extension"
 
 
-def _held(complaint: Complaint, action: str, actor: Actor, at: datetime) -> tuple[str, str] | None:
-    """(code, reason) when the complaint's own data stop ``action`` now (the clocks of CP-1 to
-    CP-3); the page offers and the API allows only actions for which this is None."""
+def _blocked(complaint: Any, action: str, actor: Actor, at: datetime) -> Refusal | None:
+    """Why the complaint's own data stop ``action`` now (the clocks of CP-1 to CP-3), with the
+    error code: the complaints kind's domain guard, run once by the executor. The page offers and
+    the API allows only actions for which this is None."""
     if action not in ("extend", "request_further_extension", "extend_further", "start_appraisal",
                       "new_facts"):  # fmt: skip
         return None
     clock = _decide_clock(complaint)
     over = clock.state == Deadline.State.BREACHED or at >= clock.due_at
     if action == "new_facts" and over:
-        return "deadline_passed", _(
-            "处理期限已届满（超时已记录），不能以新事实重新计时；请尽快作出决定。"
+        return Refusal(
+            _("处理期限已届满（超时已记录），不能以新事实重新计时；请尽快作出决定。"),
+            "deadline_passed",
         )
     if action == "start_appraisal" and (clock.state != Deadline.State.RUNNING or over):
-        return "deadline_passed", _("处理期限已届满，不能再中止计时。")
+        return Refusal(_("处理期限已届满，不能再中止计时。"), "deadline_passed")
     if action in ("extend", "request_further_extension", "extend_further") and over:
-        return "deadline_passed", _("法定处理期限已届满，不能再延期。")
+        return Refusal(_("法定处理期限已届满，不能再延期。"), "deadline_passed")
     if action == "extend" and clock.amount != DECIDE.amount:
-        return "action_refused", _(
-            "已延期过一次；再次延期须经总公司高级管理人员批准（CP-3），请用“申请再延期”。"
+        return Refusal(
+            _("已延期过一次；再次延期须经总公司高级管理人员批准（CP-3），请用“申请再延期”。"),
+            "action_refused",
         )
     if action in ("request_further_extension", "extend_further"):
         if clock.amount == SECOND_EXTENSION_DAYS:
-            return "action_refused", _("已再延期至60日，不能再延期（CP-3）。")
+            return Refusal(_("已再延期至60日，不能再延期（CP-3）。"), "action_refused")
         if clock.amount != FIRST_EXTENSION_DAYS:
-            return "action_refused", _("须先延期至30日（CP-2），才能申请再延期（CP-3）。")
+            return Refusal(_("须先延期至30日（CP-2），才能申请再延期（CP-3）。"), "action_refused")
     if action == "request_further_extension" and _further_extension_requested(complaint):
-        return "action_refused", _("已申请再延期，等待总公司批准。")
+        return Refusal(_("已申请再延期，等待总公司批准。"), "action_refused")
     if action == "extend_further" and not actor.can_globally(APPROVE):
-        return "action_refused", _("再次延期须由总公司高级管理人员批准（CP-3）。")
+        return Refusal(_("再次延期须由总公司高级管理人员批准（CP-3）。"), "action_refused")
     return None
-
-
-def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
-    held = _held(case, action, actor, at)
-    return None if held is None else held[1]
 
 
 def _refuse(message: str, complaint: Complaint, code: str, actor: Actor) -> Conflict:
@@ -467,9 +465,6 @@ def _prepare(
     letter: str | None = None
     if actor.user_id is not None and actor.user_id in involved_user_ids(complaint):
         raise Forbidden(_("您与投诉事项有直接利害关系，依规须回避，不能办理此投诉（CP-6）。"))
-    held = _held(complaint, action, actor, at)
-    if held is not None:
-        raise _refuse(held[1], complaint, held[0], actor)
     if action in ("assign", "reassign"):
         assignee_id = data.get("assignee")
         user = (

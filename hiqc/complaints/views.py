@@ -22,12 +22,14 @@ from hiqc.core.access import require
 from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.crypto import encrypted_fields
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.forms import list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
 from hiqc.core.pagecache import cached_page
 from hiqc.customers.enums import Channel
 from hiqc.customers.masking import masked
 from hiqc.customers.selectors import customer_list
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .enums import Outcome, Source, Status
@@ -98,8 +100,7 @@ def complaint_list_page(request: HiqcRequest) -> HttpResponse:
     require(actor, "complaints.view")
     units = list(selectors.units_in_view(actor))
     form = ComplaintFilterForm(request.GET or None, units=units)
-    form.is_valid()  # a bad filter is shown beside its field; the valid ones still apply
-    f: dict[str, Any] = getattr(form, "cleaned_data", {})
+    f = list_filters(form)  # a bad filter is shown beside its field; the valid ones still apply
     qs = selectors.complaint_list(
         actor,
         q=f.get("q") or "",
@@ -170,7 +171,7 @@ def customer_lookup(request: HiqcRequest) -> HttpResponse:
 def complaint_new_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "complaints.register")
-    units = selectors.units_for_register(actor)
+    units = units_in_scope(actor, "complaints.register")
     form = ComplaintForm(
         request.POST or None, units=units, staff=selectors.staff_for_register(actor)
     )
@@ -305,8 +306,7 @@ def complaint_action(request: HiqcRequest, complaint_id: str, action: str) -> Ht
         for k, v in request.POST.items()
         if k not in ("csrfmiddlewaretoken", "version")
     }
-    raw_version = request.POST.get("version", "")
-    version = int(raw_version) if raw_version.isdigit() else None
+    version = posted_version(request.POST)
     try:
         services.complaint_act(
             actor=actor, complaint_id=complaint_id, action=action, data=data, version=version

@@ -70,7 +70,8 @@ WORKFLOW = Workflow.build(
     initial=S.REGISTERED,
     final=[S.WITHDRAWN, S.MERGED, S.ARCHIVED],
     clocks=[DECIDE, INTERNAL_REPLY, REVIEW],
-    on_create=[Start(DECIDE), Start(INTERNAL_REPLY)],
+    # both run from the receipt (CP-1), which may precede the registration
+    on_create=[Start(DECIDE, at_field="received_at"), Start(INTERNAL_REPLY, at_field="received_at")],
     transitions=[
         T("assign", S.REGISTERED, S.INVESTIGATING, perm=HANDLE, label=gettext_noop("分派承办人"),
           requires=["assignee"]),

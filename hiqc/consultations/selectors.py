@@ -15,11 +15,9 @@ from hiqc.core.calendar import BEIJING
 from hiqc.customers.models import Customer
 from hiqc.customers.selectors import id_number_hash, mobile_hash
 from hiqc.customers.validation import is_mobile, normalise_id_number, normalise_mobile
-from hiqc.organisations.models import OrgUnit
-from hiqc.organisations.selectors import units_in_scope
 
 from .models import Consultation, Suggestion, Topic, TopicCategory
-from .workflow import HANDLE, VIEW
+from .workflow import VIEW
 
 HISTORY_SIZE = 5
 
@@ -127,15 +125,6 @@ def access_suggestion(actor: Actor, suggestion_id: Any, *, for_update: bool = Fa
         VIEW,
         for_update=for_update,
     )
-
-
-def units_for_handling(actor: Actor) -> QuerySet[OrgUnit]:
-    """Active org units where the actor may record consultations."""
-    return units_in_scope(actor, HANDLE)
-
-
-def units_for_viewing(actor: Actor) -> QuerySet[OrgUnit]:
-    return units_in_scope(actor, VIEW)
 
 
 def customer_lookup(actor: Actor, q: str) -> list[Customer]:

@@ -497,15 +497,9 @@ def _suggestion_prepare(
         errors["response"] = [_("处理意见不能超过 4000 个字。")]
     if errors:
         raise ValidationFailed(_("建议处理信息有误。"), fields=errors)
-    after = None
-    if not is_held(case):
-
-        def after(case: Any) -> None:
-            audit_record(actor=actor, action="suggestion.decide", subject=case,
-                         fields=["status", "response"], data={"status": case.status})  # fmt: skip
-
+    # the executor's one audit record names the fields the step wrote (no second record here)
     updates = {"response": response, "decided_at": at, "decided_by_id": actor.user_id}
-    return Prepared(at=at, updates=updates, record={}, after=after)
+    return Prepared(at=at, updates=updates, record={})
 
 
 # --- topic taxonomy (head-office configuration) -----------------------------------------------------

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.casework import Source, case_allowed_actions, case_representation
 from hiqc.core.errors import Conflict, ValidationFailed
+from hiqc.core.forms import list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import Deadline
 from hiqc.customers.masking import masked
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .forms import (
@@ -65,7 +67,7 @@ def consultation_capture_page(request: HiqcRequest) -> HttpResponse:
     """坐席登记咨询: lookup first (autofocus), then the consultation; Enter submits."""
     actor = request.actor
     require(actor, HANDLE)
-    units = list(selectors.units_for_handling(actor))
+    units = list(units_in_scope(actor, HANDLE))
     categories = selectors.topic_categories()
     initial = {"org_unit": next((str(u.pk) for u in units if u.path == actor.home_path), "")}
     form = CaptureForm(request.POST or None, units=units, categories=categories, initial=initial)
@@ -151,10 +153,10 @@ def topic_options_fragment(request: HiqcRequest) -> HttpResponse:
 def consultation_list_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, VIEW)
-    units = list(selectors.units_for_viewing(actor))
+    units = list(units_in_scope(actor, VIEW))
     categories = selectors.topic_categories(active_only=False)
     form = ConsultationFilterForm(request.GET or None, units=units, categories=categories)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = list_filters(form)  # a bad filter is shown at its field; the valid ones apply
     qs = selectors.consultation_list(
         actor,
         status=filters.get("status") or "",
@@ -235,10 +237,7 @@ def consultation_action_page(
 ) -> HttpResponse:
     actor = request.actor
     case = selectors.access_consultation(actor, consultation_id)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
+    version = posted_version(request.POST)
     data = {
         k: request.POST.get(k, "")
         for k in ("answer", "content", *COMPLAINT_INPUTS)
@@ -288,10 +287,7 @@ def suggestion_detail_page(request: HiqcRequest, suggestion_id: str) -> HttpResp
     form = SuggestionDecideForm(request.POST or None, offered=offered)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
+        version = posted_version(request.POST)
         try:
             services.suggestion_decide(
                 actor=actor,

@@ -168,6 +168,24 @@ class Due:
     warnings: tuple[str, ...] = ()
 
 
+# A time given as "now" by a browser, a phone or another system whose clock runs a little ahead of
+# the server's is not "in the future": times up to this many seconds after the server's now are
+# accepted. Servers keep time by NTP within milliseconds, but office PCs, phones and legacy systems
+# drift by minutes when they are not synchronised; five minutes is the usual allowance for such
+# clocks (Kerberos' default maximum skew, RFC 4120 §1.7 — "typically on the order of 5 minutes").
+# A setting with this default (DESIGN: every number is a setting with a default); 0 accepts no time
+# after now.
+DEFAULT_CLOCK_SKEW_SECONDS = 300
+
+
+def clock_skew() -> timedelta:
+    """How far after the server's now a time given as "now" may lie (``HIQC_CLOCK_SKEW_SECONDS``)."""
+    from django.conf import settings
+
+    seconds = getattr(settings, "HIQC_CLOCK_SKEW_SECONDS", DEFAULT_CLOCK_SKEW_SECONDS)
+    return timedelta(seconds=max(0, int(seconds)))
+
+
 def month_first(day: date, shift: int = 0) -> date:
     """The first day of the month ``shift`` months after ``day``'s (negative: before).
 

@@ -22,6 +22,16 @@ from .models import CaseModel
 from .workflow import Clock, Workflow
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """What a domain guard (``CaseKind.blocked``) may return instead of a bare reason: the
+    reason and the error code the 409 carries (e.g. ``documents_missing``), so a guard with a
+    code of its own is still checked once, by the executor."""
+
+    problem: str
+    code: str = "action_refused"
+
+
 @dataclass
 class Prepared:
     """What a kind's ``prepare`` hook returns for an action it accepts: the effective time ``at``
@@ -60,18 +70,24 @@ class CaseKind:
     not_for: Callable[[Actor], Q] | None = None
     url_for: Callable[[str], str] | None = None  # the case page (notifications link to it)
     # Domain guard: why ``action`` cannot be taken on this case now, judged from the case's own
-    # data (not from the inputs), or None. The engine refuses a blocked action with 409 and leaves
-    # it out of ``allowed_actions`` and the page's action forms, so what is offered succeeds.
-    blocked: Callable[[CaseModel, str, Actor, datetime], str | None] | None = None
+    # data (not from the inputs), or None: a reason (409 ``action_refused``) or a ``Refusal``
+    # with a code of its own. The engine refuses a blocked action with 409 and leaves it out of
+    # ``allowed_actions`` and the page's action forms, so what is offered succeeds.
+    blocked: Callable[[CaseModel, str, Actor, datetime], str | Refusal | None] | None = None
     # The domain's own checks and changes for an action, run by the executor after the
-    # permission check: (store, case, actor, action, data, at, source) → ``Prepared``; raises
-    # with the problem (and the field) to refuse.
+    # permission check and the domain guard: (store, case, actor, action, data, at, source) →
+    # ``Prepared``; raises with the problem (and the field) to refuse.
     prepare: Callable[..., Prepared] | None = None
+
+    def refusal(self, case: CaseModel, action: str, actor: Actor, at: datetime) -> Refusal | None:
+        """The domain guard's answer as a ``Refusal`` (None: not blocked)."""
+        return as_refusal(None if self.blocked is None else self.blocked(case, action, actor, at))
 
     def blocked_reason(
         self, case: CaseModel, action: str, actor: Actor, at: datetime
     ) -> str | None:
-        return None if self.blocked is None else self.blocked(case, action, actor, at)
+        refusal = self.refusal(case, action, actor, at)
+        return None if refusal is None else refusal.problem
 
     @property
     def model(self) -> type[CaseModel]:
@@ -94,6 +110,11 @@ class CaseKind:
                 perms = [t.perm for t in wf.transitions if state in t.sources]
                 out[state] = tuple(dict.fromkeys(perms))
         return out
+
+
+def as_refusal(answer: str | Refusal | None) -> Refusal | None:
+    """A guard's answer as a ``Refusal``: a bare reason is refused as ``action_refused``."""
+    return Refusal(answer) if isinstance(answer, str) else answer
 
 
 CASE_KINDS: dict[str, CaseKind] = {}

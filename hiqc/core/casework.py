@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import Actor, object_path, require
 from .audit import audit_record
-from .casekinds import CaseKind
+from .casekinds import CaseKind, Refusal
 from .clockmath import CLOCKS, ClockMath
 from .deadlines import DeadlineError, apply_effects, case_clocks, clocks_save, deadline_new
 from .errors import Conflict, Forbidden, HiqcError, ValidationFailed
@@ -79,7 +79,8 @@ def case_opened(
     data: Mapping[str, Any] | None = None,
     external: External | None = None,
 ) -> CaseEvent:
-    """Record a new case: its first event and the clocks its workflow starts on creation."""
+    """Record a new case: its first event and the clocks its workflow starts on creation (at
+    ``at``, or at the case field a ``Start(at_field=…)`` names)."""
     at = at or timezone.now()
     wf = kind.workflow
     apply_effects(
@@ -89,6 +90,7 @@ def case_opened(
         clocks=dict(wf.clock_map),
         effects=wf.on_create,
         at=at,
+        case=case,
     )
     return _event(
         kind=kind,
@@ -173,8 +175,8 @@ class CaseStore:
 
     def blocked(
         self, kind: CaseKind, case: Any, action: str, actor: Actor, at: datetime
-    ) -> str | None:
-        return kind.blocked_reason(case, action, actor, at)
+    ) -> Refusal | None:
+        return kind.refusal(case, action, actor, at)
 
     def allowed(self, kind: CaseKind, case: Any, actor: Actor, at: datetime) -> list[str]:
         """``allowed_actions``: the state's transitions the actor holds the permission for and
@@ -198,6 +200,13 @@ class CaseStore:
     def copy(self, clock: Any) -> Any:
         return copy.copy(clock)
 
+    def field(self, case: Any, name: str) -> Any:
+        """A field of the case, as a ``Start(at_field=…)`` reads it: the row's attribute, or for
+        a case a batch holds in memory, its ``fields`` (name → value)."""
+        if isinstance(case, models.Model):
+            return getattr(case, name, None)
+        return case.fields.get(name)
+
     def write(self, step: Step) -> None:
         case, kind = step.case, step.kind
         for name, value in step.updates.items():
@@ -207,12 +216,12 @@ class CaseStore:
         _event(kind=kind, case=case, actor=step.actor, activity=step.action,
                from_state=step.from_state, at=step.at, source=step.source, data=step.record,
                external=step.external)  # fmt: skip
-        audit_record(
+        audit_record(  # the step's one audit record: the domain adds to it, never a second
             actor=step.actor,
             action=f"{kind.label}.{step.action}",
             subject=case,
-            fields=["status"],
-            data={"from": step.from_state, "to": case.status},
+            fields=["status", *step.updates],
+            data={**step.audit, "from": step.from_state, "to": case.status},
         )
         if kind.on_commit is not None:
             callback, action = kind.on_commit, step.action
@@ -295,7 +304,8 @@ class BatchStore(CaseStore):
         clocks = dict(wf.clock_map) if not declared else {**wf.clock_map, **declared}
         case.clocks = self.math.effects(
             {}, wf.on_create if effects is None else effects, at, declared=clocks, copy=self.copy,
-            begin=lambda clock: self.begin(kind, case, clock, at),
+            begin=lambda clock, when: self.begin(kind, case, clock, when),
+            field=lambda name: self.field(case, name),
         )  # fmt: skip
         case.events.append(
             HeldEvent(case.id, case.org_path, "create", "", case.status, at,
@@ -333,6 +343,7 @@ class Step:
     updates: dict[str, Any]
     clocks: dict[str, Any]
     current: Mapping[str, Any]
+    audit: Mapping[str, Any] = field(default_factory=dict)
 
 
 def case_execute(
@@ -348,13 +359,20 @@ def case_execute(
     source: str = Source.API,
     external: External | None = None,
     record: Mapping[str, Any] | None = None,
+    updates: Mapping[str, Any] | None = None,
+    audit: Mapping[str, Any] | None = None,
 ) -> Any:
     """The executor: one workflow action on a case the store holds (read through the kind's door
     by the caller, so scope has been checked). In order: the client's version, the step from the
-    current state, the permission, the kind's ``prepare`` hook (its own checks and changes), the
-    domain guard, the required inputs, the clock effects — then the store writes the new state,
+    current state, the permission, the domain guard (once; its ``Refusal`` may carry a code of its
+    own), the kind's ``prepare`` hook (its checks of the inputs and its changes), the required
+    inputs, the clock effects — then the store writes the new state,
     the updates, the clocks and the event, and the hook's ``after`` runs. A refusal changes
-    nothing and names the state and the actions the actor may take now."""
+    nothing and names the state and the actions the actor may take now.
+
+    ``updates`` are the caller's field changes written with the step (the ``prepare`` hook's
+    come after them); ``audit`` what the step's one audit record keeps beside the state change
+    (values, never personal data). The audit record names every field the step wrote."""
     wf = kind.workflow
 
     def refusal(message: str, code: str) -> Conflict:
@@ -373,21 +391,24 @@ def case_execute(
     except NotAllowed as exc:
         raise refusal(_("当前状态下不能执行该操作。"), "action_not_allowed") from exc
     store.require(actor, step.perm, case)
+    # the guard judges the case's own data, once: a prepare hook may rely on it having passed
+    held = store.blocked(kind, case, action, actor, at)
+    if held is not None:
+        raise refusal(held.problem, held.code)
     prepared = kind.prepare(store, case, actor, action, data, at, source) if kind.prepare else None
     if prepared is not None:
         at = prepared.at
-    reason = store.blocked(kind, case, action, actor, at)
-    if reason is not None:
-        raise refusal(reason, "action_refused")
     missing = {r: [_("此项必填。")] for r in step.requires if data.get(r) in (None, "", [])}
     if missing:
         raise ValidationFailed(_("缺少必填信息。"), fields=missing)
     current = store.clocks(kind, case, (e.clock for e in step.effects))
+    written = {**(updates or {}), **(prepared.updates if prepared is not None else {})}
     try:
         changed = store.math.effects(
             current, step.effects, at, declared=wf.clock_map, data=data,
             approver=actor.username, copy=store.copy,
-            begin=lambda clock: store.begin(kind, case, clock, at),
+            begin=lambda clock, when: store.begin(kind, case, clock, when),
+            field=lambda name: written[name] if name in written else store.field(case, name),
         )  # fmt: skip
     except DeadlineError as exc:  # e.g. pausing a clock that has already run out
         raise refusal(
@@ -400,8 +421,7 @@ def case_execute(
     store.write(
         Step(kind=kind, case=case, actor=actor, action=action, from_state=from_state, at=at,
              source=source, external=external, record=data if record is None else record,
-             updates=prepared.updates if prepared is not None else {}, clocks=changed,
-             current=current)
+             updates=written, clocks=changed, current=current, audit=audit or {})
     )  # fmt: skip
     if prepared is not None and prepared.after is not None:
         prepared.after(case)
@@ -423,6 +443,8 @@ def case_transition(
     source: str = Source.API,
     external: External | None = None,
     record: Mapping[str, Any] | None = None,
+    updates: Mapping[str, Any] | None = None,
+    audit: Mapping[str, Any] | None = None,
 ) -> CaseModel:
     """Apply one workflow action in the database: the only code path that writes a case's status.
 
@@ -430,7 +452,8 @@ def case_transition(
     transaction. ``data`` are the action's inputs (checked against the transition's
     ``requires``); ``record`` is what the event keeps of them when that must differ (e.g. free
     text stored encrypted on the case rather than in the event log); by default the event keeps
-    ``data``."""
+    ``data``. ``updates`` (fields written with the step) and ``audit`` (what its audit record
+    adds) let a domain keep everything of one step in its one event and one audit record."""
     at = at or timezone.now()
     try:
         with transaction.atomic():
@@ -439,7 +462,8 @@ def case_transition(
             try:
                 return case_execute(kind=kind, store=DATABASE, actor=actor, case=case,
                                     action=action, data=dict(data or {}), at=at, version=version,
-                                    source=source, external=external, record=record)  # fmt: skip
+                                    source=source, external=external, record=record,
+                                    updates=updates, audit=audit)  # fmt: skip
             except BaseException:
                 case.status, case.version = status, version_before  # rolled back anyway
                 raise

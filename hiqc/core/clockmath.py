@@ -63,6 +63,16 @@ class ClockRow(Protocol):
 R = TypeVar("R", bound=ClockRow)
 
 
+def field_time(value: Any, at: datetime) -> datetime:
+    """When a clock started at a case field begins: the field's time, a date's 00:00 Beijing
+    time, or ``at`` when the field is empty."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time.min, BEIJING)
+    return at
+
+
 class ClockMath:
     """The computations; ``rollover`` fixes the calendar-day roll-over rule for the run (by
     default the rule in force is read for each period)."""
@@ -254,12 +264,14 @@ class ClockMath:
         at: datetime,
         *,
         declared: Mapping[str, Clock],
-        begin: Callable[[Clock], R],
+        begin: Callable[[Clock, datetime], R],
         copy: Callable[[R], R],
         data: Mapping[str, Any] | None = None,
         approver: str = "",
+        field: Callable[[str], Any] | None = None,
     ) -> dict[str, R]:
-        """A transition's clock effects, in order: the clocks they start (made by ``begin``) and
+        """A transition's clock effects, in order: the clocks they start (made by ``begin`` at
+        ``at``, or at the case field a ``Start(at_field=…)`` names, read with ``field``) and
         change (``copy``-ed first), by code; ``current`` (the case's clocks by code) is left
         untouched, so a refused transition changes nothing. An effect that does not apply to the
         clock as it stands raises ``DeadlineError``, unless the workflow declares it optional:
@@ -271,7 +283,10 @@ class ClockMath:
                 if effect.kind == "start":
                     if clock is not None:
                         raise DeadlineError(f"clock {effect.clock} already started for this case")
-                    out[effect.clock] = begin(declared[effect.clock])
+                    when = (
+                        field_time(field(effect.at_field), at) if effect.at_field and field else at
+                    )
+                    out[effect.clock] = begin(declared[effect.clock], when)
                     continue
                 if clock is None:
                     raise DeadlineError(f"no clock {effect.clock}")

@@ -128,14 +128,17 @@ def apply_effects(
     at: datetime,
     data: dict[str, Any] | None = None,
     approver: str = "",
+    case: Any = None,
 ) -> list[Deadline]:
     """Apply clock effects to a case's clocks (in the caller's transaction): read and locked in
-    one query, changed by ``ClockMath.effects`` (as every store does) and saved."""
+    one query, changed by ``ClockMath.effects`` (as every store does) and saved. ``case``: where
+    a ``Start(at_field=…)`` reads its time."""
     effects = list(effects)
     current = case_clocks(case_type, case_id, (e.clock for e in effects))
     changed = CLOCKS.effects(
         current, effects, at, declared=clocks, data=data, approver=approver, copy=copy.copy,
-        begin=lambda clock: deadline_new(case_type=case_type, case_id=case_id, org_path=org_path, clock=clock, at=at),
+        begin=lambda clock, when: deadline_new(case_type=case_type, case_id=case_id, org_path=org_path, clock=clock, at=when),
+        field=None if case is None else lambda name: getattr(case, name, None),
     )  # fmt: skip
     clocks_save(changed, current)
     return list(changed.values())

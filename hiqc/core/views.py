@@ -3,7 +3,8 @@ selector or service, render."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -16,13 +17,13 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from huey.contrib.djhuey import HUEY
 
 from .access import require
 from .errors import ValidationFailed
+from .forms import AuditFilterForm, FindingFilterForm, list_filters
 from .http import HiqcRequest
 from .jobs import failing_jobs
 from .selectors import audit_actions, audit_event_list, last_job_run, rule_list
@@ -47,8 +48,7 @@ def home(request: HiqcRequest) -> HttpResponse:
     return render(request, "core/home.html", {"summary": home_summary(request.actor)})
 
 
-def _day(value: str, *, end: bool = False) -> datetime | None:
-    d = parse_date(value or "")
+def _day(d: date | None, *, end: bool = False) -> datetime | None:
     if d is None:
         return None
     moment = datetime.combine(d, time.min)
@@ -57,21 +57,26 @@ def _day(value: str, *, end: bool = False) -> datetime | None:
     return timezone.make_aware(moment)
 
 
-AUDIT_FILTERS = ("action", "actor_name", "subject_type", "subject_id", "since", "until")
-
-
-def _audit_filters(request: HiqcRequest) -> dict:
-    f = {k: request.GET.get(k, "").strip()[:100] for k in AUDIT_FILTERS}
-    return {**f, "since": _day(f["since"]), "until": _day(f["until"], end=True)}
+def _audit_filters(request: HiqcRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
+    """The valid filters (an impossible date is refused at its field, the others apply)."""
+    form = AuditFilterForm(request.GET or None)
+    f = list_filters(form)
+    text = {k: f.get(k) or "" for k in ("action", "actor_name", "subject_type", "subject_id")}
+    return form, {
+        **text,
+        "since": _day(f.get("since")),
+        "until": _day(f.get("until"), end=True),
+    }
 
 
 @login_required
 def audit_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "audit.view")
-    events = audit_event_list(actor, **_audit_filters(request))
+    form, filters = _audit_filters(request)
+    events = audit_event_list(actor, **filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    shown = {k: request.GET.get(k, "").strip() for k in AUDIT_FILTERS}
+    shown = {k: request.GET.get(k, "").strip() for k in form.fields}
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -80,6 +85,7 @@ def audit_page(request: HiqcRequest) -> HttpResponse:
         {
             "page": page,
             "filters": shown,
+            "form": form,
             "actions": audit_actions(actor),
             "query": query.urlencode(),
         },
@@ -120,7 +126,7 @@ def audit_export(request: HiqcRequest) -> HttpResponse:
     """The filtered audit log as an Excel workbook (at most 50,000 rows); the export is audited."""
     actor = request.actor
     require(actor, "audit.view")
-    body = audit_log_export(actor=actor, filters=_audit_filters(request))
+    body = audit_log_export(actor=actor, filters=_audit_filters(request)[1])
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -190,7 +196,9 @@ def findings_page(request: HiqcRequest) -> HttpResponse:
 
     actor = request.actor
     require(actor, "findings.view")
-    f = {k: request.GET.get(k, "").strip()[:40] for k in ("rule", "kind", "status")}
+    form = FindingFilterForm(request.GET or None, statuses=Finding.Status.choices)
+    valid = list_filters(form)  # a bad filter is shown at its field; the valid ones still apply
+    f = {k: valid.get(k) or "" for k in ("rule", "kind", "status")}
     page = Paginator(finding_list(actor, **f), 50).get_page(request.GET.get("page"))
     kinds = sorted(
         {(k, finding_kind_label(k)) for k in finding_kinds_in_use(actor)}, key=lambda kv: kv[1]
@@ -198,5 +206,5 @@ def findings_page(request: HiqcRequest) -> HttpResponse:
     return render(
         request,
         "core/findings.html",
-        {"page": page, "f": f, "statuses": Finding.Status.choices, "kinds": kinds},
+        {"page": page, "f": f, "form": form, "statuses": Finding.Status.choices, "kinds": kinds},
     )

@@ -66,6 +66,10 @@ class Effect:
     # when the clock is absent or not in a state the effect applies to (a breached clock cannot
     # be paused, a clock already stopped cannot stop again), skip instead of refusing the step
     optional: bool = False
+    # start: begin the clock at the time held in this field of the case (a date: its 00:00
+    # Beijing time) instead of the step's — e.g. a complaint's 15 days run from its receipt
+    # (CP-1), not from when it was registered. An empty field: the step's time.
+    at_field: str = ""
 
     KINDS = frozenset({"start", "pause", "resume", "extend", "restart", "stop", "cancel"})
 
@@ -82,8 +86,8 @@ EFFECT_LABELS = {
 }
 
 
-def Start(clock: Clock, *, optional: bool = False) -> Effect:
-    return Effect("start", clock.code, optional=optional)
+def Start(clock: Clock, *, optional: bool = False, at_field: str = "") -> Effect:
+    return Effect("start", clock.code, optional=optional, at_field=at_field)
 
 
 def Pause(clock: Clock, *, optional: bool = False) -> Effect:
@@ -215,6 +219,8 @@ class Workflow:
             for e in effects:
                 if e.kind not in Effect.KINDS:
                     problems.append(f"{owner}: unknown effect {e.kind!r}")
+                if e.at_field and e.kind != "start":
+                    problems.append(f"{owner}: only a start takes at_field ({e.kind} {e.clock!r})")
                 if e.clock not in clocks:
                     problems.append(f"{owner}: effect on undeclared clock {e.clock!r}")
                 elif e.kind == "extend":

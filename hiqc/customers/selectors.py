@@ -6,8 +6,6 @@ from django.db.models import QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.crypto import keyed_hash
-from hiqc.organisations.models import OrgUnit
-from hiqc.organisations.selectors import units_in_scope
 
 from .models import Customer, RevealRecord
 from .validation import is_mobile, normalise_id_number, normalise_mobile
@@ -56,8 +54,3 @@ def reveal_list(actor: Actor, *, customer_id: Any = None) -> QuerySet[RevealReco
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     return qs
-
-
-def units_for_customer_edit(actor: Actor) -> QuerySet[OrgUnit]:
-    """Org units where the actor may register customers."""
-    return units_in_scope(actor, "customers.edit")

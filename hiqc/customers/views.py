@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
+from hiqc.core.forms import list_filters
 from hiqc.core.http import HiqcRequest
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .enums import RevealableField
@@ -23,7 +25,7 @@ def customer_list_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "customers.view")
     form = CustomerSearchForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
+    q = list_filters(form).get("q") or ""  # a bad filter is shown at its field, never ignored
     page = Paginator(selectors.customer_list(actor, q=q), 25).get_page(request.GET.get("page"))
     rows = [
         {
@@ -51,7 +53,7 @@ def customer_create_page(request: HiqcRequest) -> HttpResponse:
     """Register a customer in an org unit where the actor holds customers.edit."""
     actor = request.actor
     require(actor, "customers.edit")
-    units = selectors.units_for_customer_edit(actor)
+    units = units_in_scope(actor, "customers.edit")
     form = CustomerForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "org_unit"}

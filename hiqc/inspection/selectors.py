@@ -25,7 +25,7 @@ from hiqc.core.errors import NotFound
 from hiqc.core.models import Deadline
 from hiqc.customers.masking import masked
 from hiqc.organisations.models import Membership, OrgUnit, User
-from hiqc.organisations.selectors import unit_in_scope, units_in_scope, units_with_ids
+from hiqc.organisations.selectors import units_with_ids
 
 from .enums import DisputeStatus, Kind, Reason, ScoreStatus, TaskStatus
 from .models import AgentAlias, Dispute, InspectionTask, Sample, Score, ScoringSheet
@@ -96,10 +96,6 @@ def access_dispute(actor: Actor, dispute_id: Any, *, for_update: bool = False) -
         INSPECT,
         for_update=for_update,
     )
-
-
-def access_unit(actor: Actor, org_unit_id: Any, perm: str = INSPECT) -> OrgUnit:
-    return unit_in_scope(actor, org_unit_id, perm)
 
 
 # --- lists ----------------------------------------------------------------------------------------
@@ -176,10 +172,6 @@ def open_dispute_count(actor: Actor) -> int:
 
 def sample_list(actor: Actor) -> QuerySet[Sample]:
     return scope(actor, Sample.objects.select_related("org_unit"), INSPECT).order_by("-created_at")
-
-
-def units_for_sampling(actor: Actor) -> QuerySet[OrgUnit]:
-    return units_in_scope(actor, INSPECT)
 
 
 # --- sheets ---------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.core.rules import rule_value
 from hiqc.core.workflow import Clock, Start
+from hiqc.organisations.selectors import unit_in_scope
 
 from . import selectors
 from .enums import Decision, DisputeStatus, Kind, ScoreStatus, TaskStatus
@@ -88,7 +89,7 @@ def sample_draw(
     already sampled is never sampled again, and an agent who already has ``per_agent`` tasks in
     the period gets none."""
     require(actor, "qa.inspect")  # 403 without the permission; 404 for a unit out of scope
-    unit = selectors.access_unit(actor, org_unit_id)
+    unit = unit_in_scope(actor, org_unit_id, selectors.INSPECT)
     require(actor, "qa.inspect", unit)
     kinds = list(kinds or Kind.values)
     errors: dict[str, list[str]] = {}
@@ -535,36 +536,27 @@ def dispute_decide(
                 checked = _checked(score.sheet, lines or [])
                 data["lines"] = _line_data(checked)
         now = at or timezone.now()
-        case_transition(
+        decided = case_transition(
             kind=DISPUTE_KIND, actor=actor, case_id=dispute.pk, action=action, data=data,
             record=record, version=version, at=now, source=source,
+            updates={"decided_by_id": actor.user_id, "decided_at": now,
+                     "decision_note": note[:2000]},
+            audit={"decision": decision, "score": str(score.pk)},
         )  # fmt: skip
-        changed = ["status", "decision_note"]
+        assert isinstance(decided, Dispute)
         if action == "amend":
             total, fatal = compute_total(_specs(score.sheet), checked)
             record["final_total"] = str(total)
             ScoreLine.objects.filter(score=score, revision=2).delete()
             _write_lines(score, checked, revision=2)
-            changed.append("final_total")
-        # the score follows its dispute (its own event, in the same transaction)
+        # the score follows its dispute (its own step: its own event and audit record)
         case_transition(
             kind=SCORE_KIND, actor=actor, case_id=score.pk, action=action, data=data,
-            record=record, at=now, source=source,
+            record=record, at=now, source=source, audit=record,
         )  # fmt: skip
         if action == "amend":
             Score.objects.filter(pk=score.pk).update(final_total=total, final_fatal=fatal)
-        dispute.refresh_from_db()
-        dispute.decided_by_id = actor.user_id
-        dispute.decided_at = now
-        dispute.decision_note = note[:2000]
-        dispute.save(update_fields=["decided_by", "decided_at", "decision_note", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="inspection.dispute_decide",
-            subject=dispute,
-            fields=changed,
-            data={"decision": decision, "score": str(score.pk)},
-        )
+        dispute = decided
         _recompute_on_commit(score.scored_at)
     return dispute
 

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.casework import case_allowed_actions
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.models import CaseEvent
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .enums import Decision, DisputeStatus, Kind, Reason, TaskStatus
@@ -30,12 +32,6 @@ from .models import Score, ScoringSheet
 REASONS = dict(Reason.choices)
 _ACTION: dict[str, str] = {Decision.UPHOLD.value: "uphold", Decision.AMEND.value: "amend"}
 PAGE = CaseEvent.Source.PAGE
-
-
-def _version(request: HiqcRequest) -> int | None:
-    """The case version the page was rendered with (a stale form gets 409, not an overwrite)."""
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
 
 
 def _reasons(codes: list[str]) -> list[str]:
@@ -78,8 +74,9 @@ def queue_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "qa.inspect")
     qs = selectors.inspection_queue(actor)
-    kind = request.GET.get("kind", "")
-    if kind in Kind.values:
+    form = ChoiceFilters(request.GET, fields={"kind": (_("交互类型"), Kind.choices)})
+    kind = list_filters(form).get("kind") or ""  # a bad kind is shown at its field
+    if kind:
         qs = qs.filter(kind=kind)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     rows = [{"t": t, "reasons": _reasons(t.reasons)} for t in page]
@@ -91,6 +88,7 @@ def queue_page(request: HiqcRequest) -> HttpResponse:
             "rows": rows,
             "kinds": Kind.choices,
             "kind": kind,
+            "form": form,
             "open_disputes": selectors.open_dispute_count(actor),
         },
     )
@@ -100,7 +98,7 @@ def queue_page(request: HiqcRequest) -> HttpResponse:
 def sample_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "qa.inspect")
-    units = list(selectors.units_for_sampling(actor))
+    units = list(units_in_scope(actor, selectors.INSPECT))
     today = timezone.localdate()
     first = today.replace(day=1)
     initial = {"period_start": (first - timedelta(days=1)).replace(day=1)}
@@ -167,7 +165,7 @@ def task_page(request: HiqcRequest, task_id: str) -> HttpResponse:
                 task_id=task.pk,
                 lines=lines_from_post(request.POST, sheet) if sheet else [],
                 comment=request.POST.get("comment", ""),
-                version=_version(request),
+                version=posted_version(request.POST),
                 source=PAGE,
             )
             messages.success(request, _("评分已保存：{total} 分。").format(total=score.final_total))
@@ -236,7 +234,7 @@ def dispute_post(request: HiqcRequest, score_id: str) -> HttpResponse:
             actor=request.actor,
             score_id=score_id,
             reason=request.POST.get("reason", ""),
-            version=_version(request),
+            version=posted_version(request.POST),
             source=PAGE,
         )
     except (ValidationFailed, Conflict, Forbidden) as exc:
@@ -298,15 +296,16 @@ def results_page(request: HiqcRequest) -> HttpResponse:
 def disputes_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "qa.inspect")
-    status = request.GET.get("status", DisputeStatus.OPEN)
-    if status not in DisputeStatus.values and status != "all":
-        status = DisputeStatus.OPEN
+    statuses = [*DisputeStatus.choices, ("all", _("全部"))]
+    form = ChoiceFilters(request.GET, fields={"status": (_("状态"), statuses)})
+    # a bad status is shown at its field (and the open ones listed, as when none is chosen)
+    status = list_filters(form).get("status") or DisputeStatus.OPEN
     qs = selectors.dispute_list(actor, status="" if status == "all" else status)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "inspection/disputes.html",
-        {"page": page, "status": status, "statuses": DisputeStatus.choices},
+        {"page": page, "status": status, "statuses": DisputeStatus.choices, "form": form},
     )
 
 
@@ -329,7 +328,7 @@ def dispute_page(request: HiqcRequest, dispute_id: str) -> HttpResponse:
                 lines=lines_from_post(request.POST, score.sheet)
                 if decision == Decision.AMEND
                 else None,
-                version=_version(request),
+                version=posted_version(request.POST),
                 source=PAGE,
             )
             messages.success(request, _("申诉已裁决。"))

@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
+from hiqc.core.forms import list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.masking import masked
 
@@ -24,9 +25,8 @@ def policy_list_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, "policies.view")
     form = PolicySearchForm(request.GET or None)
-    number = status = ""
-    if form.is_valid():
-        number, status = form.cleaned_data["number"], form.cleaned_data["status"]
+    f = list_filters(form)  # a bad filter is shown at its field; the valid ones still apply
+    number, status = f.get("number") or "", f.get("status") or ""
     page = Paginator(
         selectors.policy_list(actor, number=number, status=status).order_by(
             "-start_date", "number"

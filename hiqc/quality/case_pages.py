@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from hiqc.core.casekinds import CaseKind
 from hiqc.core.casework import RefusedAction, case_events
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.forms import posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.core.workflow import Workflow
 
@@ -26,9 +27,8 @@ def post_case_action(
     template: str, url_name: str,
 ) -> HttpResponse:  # fmt: skip
     data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
-    raw = request.POST.get("version", "")
     try:
-        apply(data=data, version=int(raw) if raw.isdigit() else None)
+        apply(data=data, version=posted_version(request.POST))
     except (ValidationFailed, Conflict, Forbidden) as exc:
         return render(request, template, context(request, reload(), RefusedAction(action, exc, data)),
                       status=exc.status)  # fmt: skip

@@ -18,16 +18,15 @@ from hiqc.organisations.selectors import unit_in_scope, units_in_scope
 VIEW = "indicators.view"
 
 
-def units(actor: Actor) -> QuerySet[OrgUnit]:
-    return units_in_scope(actor, VIEW)
-
-
 def chosen_unit(actor: Actor, unit_id: Any) -> OrgUnit:
     """The unit asked for (in scope), else the actor's first unit holding indicators.view."""
     if unit_id:
         return unit_in_scope(actor, unit_id, VIEW)
     first = actor.paths_for(VIEW)[0]
-    found = units(actor).filter(path=first).first() or units(actor).first()
+    found = (
+        units_in_scope(actor, VIEW).filter(path=first).first()
+        or units_in_scope(actor, VIEW).first()
+    )
     if found is None:
         from hiqc.core.errors import NotFound
 
@@ -36,14 +35,14 @@ def chosen_unit(actor: Actor, unit_id: Any) -> OrgUnit:
 
 
 def children(actor: Actor, unit: OrgUnit) -> QuerySet[OrgUnit]:
-    return units(actor).filter(parent=unit)
+    return units_in_scope(actor, VIEW).filter(parent=unit)
 
 
 def ancestors(actor: Actor, unit: OrgUnit) -> list[OrgUnit]:
     """The units above ``unit`` that the actor may also view, root first (the breadcrumb)."""
     parts = [p for p in unit.path.split("/") if p]
     paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1)]
-    return list(units(actor).filter(path__in=paths).order_by("path"))
+    return list(units_in_scope(actor, VIEW).filter(path__in=paths).order_by("path"))
 
 
 def targets(org_path: str) -> dict[str, Target]:

@@ -20,6 +20,7 @@ from hiqc.core.http import HiqcRequest
 from hiqc.core.indicator_cases import cases_behind, period_bounds, supported
 from hiqc.core.indicators import INDICATORS
 from hiqc.core.pagecache import cached_page
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors
 from .monitoring import (
@@ -66,7 +67,7 @@ def overview_page(request: HiqcRequest) -> HttpResponse:
             for child in children]  # fmt: skip
     main = tiles(unit.path, granularity=granularity, periods=count, now=now)
     return render(request, "quality/overview.html", {
-        "unit": unit, "units": selectors.units(actor), "granularity": granularity,
+        "unit": unit, "units": units_in_scope(actor, selectors.VIEW), "granularity": granularity,
         "tiles": main, "children": rows, "ancestors": selectors.ancestors(actor, unit),
         "spark": {t.indicator.code: t.spark for t in main}, "asof": asof, "periods": periods,
     })  # fmt: skip
@@ -129,7 +130,7 @@ def indicator_page(request: HiqcRequest, code: str) -> HttpResponse:
     }  # fmt: skip
     target = selectors.targets(unit.path).get(code)
     return render(request, "quality/indicator.html", {
-        "i": indicator, "unit": unit, "units": selectors.units(actor), "granularity": granularity,
+        "i": indicator, "unit": unit, "units": units_in_scope(actor, selectors.VIEW), "granularity": granularity,
         "chart": chart, "plot": plot, "data": data, "rules": {k: _(v) for k, v in WE_RULES.items()},
         "has_cases": supported(code), "owner": selectors.owner_label(indicator),
         "target": target, "target_text": _target_text(indicator, target),
@@ -278,11 +279,11 @@ def targets_page(request: HiqcRequest) -> HttpResponse:
         else:
             messages.success(request, _("已设定目标。"))
             return redirect("quality:targets")
-    units = {u.path: u.localized_name for u in selectors.units(actor)}
+    units = {u.path: u.localized_name for u in units_in_scope(actor, selectors.VIEW)}
     rows = [(t, INDICATORS.get(t.code), units.get(t.org_path, _("全部机构") if not t.org_path else t.org_path))
             for t in selectors.target_rows(actor)]  # fmt: skip
     return render(request, "quality/targets.html", {
         "rows": rows, "can_manage": actor.can(MANAGE), "errors": errors, "values": values,
         "indicators": list(INDICATORS.values()),
-        "units": selectors.units(actor), "kinds": IndicatorTarget.SourceKind.choices,
+        "units": units_in_scope(actor, selectors.VIEW), "kinds": IndicatorTarget.SourceKind.choices,
     }, status=status)  # fmt: skip

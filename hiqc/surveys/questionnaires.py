@@ -22,13 +22,14 @@ from django.utils.translation import gettext_lazy
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.casekinds import CaseKind
-from hiqc.core.casework import case_opened, case_transition
+from hiqc.core.casework import case_opened
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.models import CaseEvent, CaseModel
 
 from .enums import QuestionKind, QuestionnaireStatus
 from .models import Question, Questionnaire
 from .staff_selectors import access_questionnaire, head_office_path
+from .versions import latest_for_update, retire_held, version_publish
 from .workflow import QUESTIONNAIRE_WORK_BY_STATE, QUESTIONNAIRE_WORKFLOW
 
 MANAGE = "surveys.manage"
@@ -206,13 +207,8 @@ def _blocked(case: CaseModel, action: str, actor: Actor, at: datetime) -> str | 
             return _("问卷定义有误：{problems}").format(
                 problems="；".join(m for msgs in problems.values() for m in msgs)
             )
-    if (
-        action == "retire"
-        and not Questionnaire.objects.filter(
-            code=case.code, number__gt=case.number, status=QuestionnaireStatus.PUBLISHED
-        ).exists()
-    ):
-        return _("已发布的版本在发布新版本时自动停用。")
+    if action == "retire":
+        return retire_held(Questionnaire, case, QuestionnaireStatus.PUBLISHED)
     return None
 
 
@@ -259,20 +255,10 @@ def questionnaire_publish(
             errors = publish_problems(current)
             if errors:
                 raise ValidationFailed(_("问卷定义有误，请按提示修改。"), fields=errors)
-        at = at or timezone.now()
-        q = case_transition(kind=QUESTIONNAIRE_KIND, actor=actor, case_id=questionnaire.pk,
-                            action="publish", version=version, at=at, source=source)  # fmt: skip
+        q = version_publish(kind=QUESTIONNAIRE_KIND, actor=actor, draft=current,
+                            published=QuestionnaireStatus.PUBLISHED, version=version,
+                            at=at or timezone.now(), source=source)  # fmt: skip
         assert isinstance(q, Questionnaire)
-        q.published_at, q.published_by, q.assignee = at, actor.username, None
-        q.save(update_fields=["published_at", "published_by", "assignee", "updated_at"])
-        older = Questionnaire.objects.filter(
-            code=q.code, status=QuestionnaireStatus.PUBLISHED, number__lt=q.number
-        ).values_list("pk", flat=True)
-        for pk in list(older):
-            case_transition(kind=QUESTIONNAIRE_KIND, actor=actor, case_id=pk, action="retire",
-                            at=at, source=source)  # fmt: skip
-        audit_record(actor=actor, action="surveys.questionnaire.publish", subject=q,
-                     data={"code": q.code, "version": q.number})  # fmt: skip
     return q
 
 
@@ -280,9 +266,7 @@ def questionnaire_new_version(actor: Actor, code: str) -> Questionnaire:
     """A draft n+1 copied from the latest version of ``code`` (head-office managers)."""
     require(actor, MANAGE, path=head_office_path())
     with transaction.atomic():
-        latest = (
-            Questionnaire.objects.select_for_update().filter(code=code).order_by("-number").first()
-        )
+        latest = latest_for_update(Questionnaire, code)
         if latest is None:
             raise ValidationFailed(_("没有该编码的问卷。"), fields={"code": [_("编码不存在。")]})
         if latest.status == QuestionnaireStatus.DRAFT:

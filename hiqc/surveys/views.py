@@ -19,6 +19,7 @@ from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_actions
 from hiqc.core.errors import Conflict, ValidationFailed
+from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.customers.enums import Channel
 
@@ -119,8 +120,8 @@ def plan_new_page(request: HiqcRequest) -> HttpResponse:
     }, status=status)  # fmt: skip
 
 
-def _period(request: HiqcRequest) -> tuple[str, datetime | None]:
-    key = request.GET.get("period", "all")
+def _period(request: HiqcRequest, key: str | None = None) -> tuple[str, datetime | None]:
+    key = key or request.GET.get("period", "all")
     if key not in PERIODS:
         key = "all"
     days = PERIODS[key]
@@ -132,16 +133,21 @@ def plan_page(request: HiqcRequest, plan_id: Any, status: int = 200) -> HttpResp
     actor = request.actor
     require(actor, VIEW)
     plan = selectors.plan(actor, plan_id)
-    period, start = _period(request)
     units = list(selectors.units_below(actor, plan.org_unit))
-    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
+    filters = ChoiceFilters(request.GET, fields={
+        "period": (_("期间"), [(p, p) for p in PERIODS]),
+        "unit": (_("机构"), [(str(u.pk), u.localized_name) for u in units]),
+    })  # fmt: skip
+    f = list_filters(filters)  # a bad filter is shown at its field; the valid ones still apply
+    period, start = _period(request, f.get("period") or "all")
+    unit = next((u for u in units if str(u.pk) == f.get("unit")), None)
     results = plan_results(plan, start=start, org_path=unit.path if unit else plan.org_unit.path)
     sentiment = request.GET.get("sentiment", "")
     texts = [t for t in results.texts if not sentiment or t.sentiment == sentiment]
     names = selectors.stratum_names(plan)
     return render(request, "surveys/plan.html", {
         "plan": plan, "r": results, "period": period, "periods": list(PERIODS),
-        "units": units, "unit": unit, "sentiment": sentiment, "texts": texts[:50], "text_total": len(texts),
+        "filters": filters, "units": units, "unit": unit, "sentiment": sentiment, "texts": texts[:50], "text_total": len(texts),
         "dimensions": [(d, _(DIMENSION_LABELS[d]), results.breakdowns[d]) for d in DIMENSIONS],
         "quota_rows": [(names.get(k, k or _("全部")), used, quota)
                        for k, used, quota in selectors.quota_progress(plan)],
@@ -153,21 +159,13 @@ def plan_page(request: HiqcRequest, plan_id: Any, status: int = 200) -> HttpResp
     }, status=status)  # fmt: skip
 
 
-def _version(post: Any) -> int | None:
-    """The version the page was rendered with (a stale one answers 409)."""
-    try:
-        return int(post.get("version", ""))
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 @require_POST
 def plan_status(request: HiqcRequest, plan_id: Any) -> HttpResponse:
     plan = selectors.plan(request.actor, plan_id, MANAGE)
     try:
         plan_set_status(request.actor, plan, request.POST.get("status", ""),
-                        version=_version(request.POST))  # fmt: skip
+                        version=posted_version(request.POST))  # fmt: skip
     except Conflict as exc:
         messages.error(request, exc.message)
         return plan_page(request, plan_id, status=exc.status)  # the page as it is now, 409
@@ -286,7 +284,7 @@ def questionnaire_page(request: HiqcRequest, questionnaire_id: Any) -> HttpRespo
         action = request.POST.get("action")
         try:
             if action == "publish":
-                questionnaire_publish(actor, q, version=_version(request.POST))
+                questionnaire_publish(actor, q, version=posted_version(request.POST))
                 messages.success(request, _("问卷已发布，此版本已冻结。"))
                 return redirect("surveys:questionnaire", q.pk)
             if action == "new_version":

@@ -265,3 +265,16 @@ def test_a_nul_byte_past_the_first_megabyte_does_not_break_the_import(personas):
     assert response.status_code == 200, response.content
     assert response.json()["inserted"] == 12_001
     assert CallRecord.objects.get(call_id="NUL-1").agent == "ag\ufffdent"
+
+
+def test_a_bad_dashboard_filter_is_shown_at_its_field_and_the_good_ones_still_apply(personas, org):
+    # When the dashboard is asked for one outlet on an impossible day
+    html = (
+        client_for(personas, "branch_manager")
+        .get("/callcentre/", {"org_unit": str(org["O1"].pk), "day": "2026-13-45"})
+        .content.decode()
+    )
+    # Then the day is refused beside its field, and the outlet still applies (it once reset
+    # every filter to the reader's own branch)
+    assert '<span class="error">' in html.split('name="day"')[1].split("</label>")[0]
+    assert f'<option value="{org["O1"].pk}" selected>' in html

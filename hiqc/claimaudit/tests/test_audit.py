@@ -18,6 +18,7 @@ from hiqc.claimaudit.services import (
     round_complete,
     round_create,
 )
+from hiqc.claimaudit.workflow import ROUND_LABEL
 from hiqc.core.calendar import BEIJING
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.indicators import rolled_up
@@ -240,3 +241,24 @@ def test_rounds_are_kept_with_their_design(actors, org):
     r = new_round(actors, org, confidence=99, expected_rate="0.1")
     r = AuditRound.objects.get(pk=r.pk)
     assert (r.confidence, r.expected_rate, r.margin) == (99, Decimal("0.1"), Decimal("0.1"))
+
+
+def test_each_step_of_a_review_and_of_the_round_writes_one_audit_record(actors, org):
+    # Given a round with one sampled claim
+    decided_claims(org["C1"], 1)
+    r = new_round(actors, org)
+    item = AuditItem.objects.select_related("claim").get(round=r)
+    # When it is re-adjudicated, its errors recorded and the round completed
+    review(actors, item, outcome="refuse", errors=["wrong_refusal"])
+    done = round_complete(actor=actors["quality_lead"], round_id=r.pk)
+    # Then each step has exactly one audit record, the executor's, keeping what the domain added
+    steps = AuditEvent.objects.filter(subject_id=str(item.pk)).order_by("seq")
+    readjudicate, errors = steps
+    assert readjudicate.action.endswith(".readjudicate") and errors.action.endswith(
+        ".record_errors"
+    )
+    assert {"review_outcome", "review_amount", "review_reason"} <= set(readjudicate.fields)
+    assert errors.data["errors"] == ["wrong_refusal"] and "errors" in errors.fields
+    (complete,) = AuditEvent.objects.filter(subject_id=str(r.pk), action__endswith="complete")
+    assert complete.action == f"{ROUND_LABEL}.complete"
+    assert "completed_at" in complete.fields and done.completed_at is not None

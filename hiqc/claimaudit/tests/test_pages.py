@@ -20,6 +20,16 @@ def _client(personas, name):
     return client
 
 
+def _reviewer_with_a_round(personas, org):
+    """A reviewer's client and a simple round drawn on the page from 5 decided claims."""
+    decided_claims(org["C1"], 5)
+    client = _client(personas, "reviewer")
+    client.post("/claim-audits/", {"name": "抽检", "org_unit_id": str(org["HO"].pk),
+                                   "period_start": "2026-03-01", "period_end": "2026-03-31",
+                                   "method": "simple", "confidence": "95", "margin": "0.05"})  # fmt: skip
+    return client, AuditRound.objects.get()
+
+
 def test_a_round_is_created_on_the_page_and_bad_settings_come_back_by_field(personas, org):
     decided_claims(org["C1"], 30)
     client = _client(personas, "quality_lead")
@@ -37,12 +47,7 @@ def test_a_round_is_created_on_the_page_and_bad_settings_come_back_by_field(pers
 
 
 def test_the_review_form_flow_ends_in_a_finding_and_results_show_sample_too_small(personas, org):
-    decided_claims(org["C1"], 5)
-    client = _client(personas, "reviewer")
-    client.post("/claim-audits/", {"name": "抽检", "org_unit_id": str(org["HO"].pk),
-                                   "period_start": "2026-03-01", "period_end": "2026-03-31",
-                                   "method": "simple", "confidence": "95", "margin": "0.05"})  # fmt: skip
-    r = AuditRound.objects.get()
+    client, r = _reviewer_with_a_round(personas, org)
     nxt = client.get(f"/claim-audits/{r.pk}/next/")
     item = AuditItem.objects.get(pk=nxt["Location"].split("/")[-2])
     assert 'id="review-form"' in client.get(nxt["Location"]).content.decode()
@@ -58,3 +63,14 @@ def test_the_review_form_flow_ends_in_a_finding_and_results_show_sample_too_smal
     assert Finding.objects.filter(kind="claims.audit_error", case_id=str(item.claim_id)).exists()
     html = client.get(f"/claim-audits/{r.pk}/").content.decode()
     assert "样本不足" in html and "100.0%" in html  # 1 error in 1 review, group below 10
+
+
+def test_a_bad_item_filter_is_shown_at_its_field_not_ignored(personas, org):
+    # Given a round with its sample drawn
+    client, r = _reviewer_with_a_round(personas, org)
+    number = AuditItem.objects.filter(round=r).select_related("claim")[0].claim.number
+    # When its items are filtered by a status that does not exist
+    html = client.get(f"/claim-audits/{r.pk}/?status=bogus").content.decode()
+    # Then the status is refused beside its field, and only it is left out: the items still list
+    assert '<span class="error">' in html.split('name="status"')[1].split("</label>")[0]
+    assert number in html.split('id="item-table"')[1]

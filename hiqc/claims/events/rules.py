@@ -9,14 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casekinds import CaseKind
+from hiqc.core.casekinds import CaseKind, Refusal
 from hiqc.core.casework import BatchStore, External, HeldEvent, case_execute
 from hiqc.core.clockmath import ClockMath
-from hiqc.core.errors import Conflict, NotFound
+from hiqc.core.errors import NotFound
 from hiqc.core.heldcases import HeldClock as _Clock
 from hiqc.core.heldcases import TimeOrderedIds as _TimeOrderedIds
 from hiqc.core.identifiers import is_uuid
@@ -180,7 +178,8 @@ class EventRules:
         """The clocks after ``effects`` (copies; the case is untouched if a rule refuses)."""
         return self.clocks.effects(
             case.clocks, effects, at, declared=self.clock_defs, approver=self.actor.username,
-            begin=lambda clock: self.start(case, clock, at), copy=_Clock.copy,
+            begin=lambda clock, when: self.start(case, clock, when), copy=_Clock.copy,
+            field=case.fields.get,
         )  # fmt: skip
 
     # -- create: the application checks of claim_register, on the preloaded look-ups -------------
@@ -252,11 +251,6 @@ class EventRules:
             raise
         case.last_at = case.events[-1].at
 
-    def refusal(self, message: str, case: _Case, code: str = "action_refused") -> Conflict:
-        return Conflict(message, code=code, state=case.status, version=case.version,
-                        allowed_actions=self.store.allowed(KIND, case, self.actor,
-                                                           case.last_at or timezone.now()))  # fmt: skip
-
 
 _POLICY = ("pk", "number", "product_id", "product__claim_types", "product__term_years",
            "org_unit_id", "org_unit__path", "start_date", "end_date", "status", "holder_id")  # fmt: skip
@@ -305,9 +299,8 @@ class _ClaimBatch(BatchStore):
 
     def blocked(
         self, kind: CaseKind, case: Any, action: str, actor: Actor, at: datetime
-    ) -> str | None:
-        reason = held(self.claim_file(case), action)
-        return None if reason is None else reason[1]
+    ) -> Refusal | None:
+        return held(self.claim_file(case), action)
 
 
 class _HeldFile:
@@ -371,9 +364,6 @@ class _HeldFile:
 
     def reference_taken(self, reference: str) -> bool:
         return reference in self.rules.paid_refs
-
-    def refusal(self, message: str, code: str) -> Conflict:
-        return self.rules.refusal(message, self.case, code)
 
     def notice_add(self, notice: HeldNotice) -> None:
         self.case.supplements.append(notice)

@@ -106,3 +106,17 @@ def test_the_claim_page_offers_empty_forms_when_nothing_was_refused(actors, pers
     form = _form(html, "decide")
     assert 'id="action-error"' not in html and " open>" not in form
     assert 'name="amount_approved" value=""' in form and 'class="error"' not in form
+
+
+def test_a_bad_list_filter_is_shown_at_its_field_and_the_good_ones_still_apply(
+    actors, personas, policy
+):
+    # Given one registered claim, listed
+    claim = register(actors, policy)
+    client = _client(personas)
+    assert claim.number in client.get("/claims/").content.decode()
+    # When the list is filtered by a status that does not exist and a number that matches nothing
+    page = client.get("/claims/?status=bogus&q=NOPE").content.decode()
+    # Then the status is refused beside its field, and the number filter still applies
+    assert re.search(r'<span class="error">[^<]+</span>', page.split('name="status"')[1])
+    assert claim.number not in page.split('id="claim-table"')[1]

@@ -291,3 +291,34 @@ def test_a_closed_claims_file_is_kept_as_long_as_the_retention_rule_in_force_say
     c = act(actors, c, "send_refusal_notice", at=T0 + timedelta(days=6))
     c = act(actors, c, "close", at=T0 + timedelta(days=7))
     assert c.retain_until == date(2033, 12, 31)  # 7 years after the policy ends
+
+
+def test_the_claims_guard_runs_once_per_step_and_refuses_with_its_own_code(
+    actors, policy, monkeypatch
+):
+    from hiqc.claims import services
+
+    calls: list[str] = []
+    guard = services.held
+
+    def counted(file, action):
+        calls.append(action)
+        return guard(file, action)
+
+    monkeypatch.setattr(services, "held", counted)
+    c = act(actors, register(actors, policy), "start_review", at=T0)
+    # Given a claim under review with documents missing
+    calls.clear()
+    # When it is declared complete, Then the guard refuses it once, with the CL-1 code
+    with pytest.raises(Conflict) as refused:
+        act(actors, c, "documents_complete", at=T0)
+    assert refused.value.code == "documents_missing"
+    assert "documents_complete" not in refused.value.allowed_actions
+    # (after the step's one check, the 409's list of allowed actions asks it of each action)
+    assert calls[0] == "documents_complete" and calls.count("documents_complete") == 2
+    # And once the documents are in, the accepted step asks the guard once
+    for code in ("form", "id", "invoice", "discharge"):
+        c.documents.create(requirement_code=code, name=code, received_at=T0)
+    calls.clear()
+    act(actors, c, "documents_complete", at=T0)
+    assert calls == ["documents_complete"]

@@ -438,3 +438,35 @@ def test_archiving_on_29_february_keeps_the_retention_a_valid_date(
     c = decide(actors, c, at + timedelta(days=3))
     c = act(actors, c, "archive", at=datetime(2028, 2, 29, 10, tzinfo=BEIJING), who="handler")
     assert c.retain_until == date(2033, 2, 28)
+
+
+def test_a_receipt_time_a_little_ahead_of_the_server_is_accepted_within_the_clock_skew_setting(
+    actors, org, customer, settings
+):
+    # Given a receipt time four minutes after the server's now (a PC clock running ahead)
+    ahead = (T0 + timedelta(minutes=4)).isoformat()
+    # When the default allowance applies (HIQC_CLOCK_SKEW_SECONDS = 300), it is accepted
+    assert register(actors, org, customer, received_at=ahead).received_at == T0 + timedelta(
+        minutes=4
+    )
+    # and when the setting allows no skew, the same time is refused as in the future
+    settings.HIQC_CLOCK_SKEW_SECONDS = 0
+    with pytest.raises(ValidationFailed) as refused:
+        register(actors, org, customer, received_at=ahead)
+    assert "received_at" in refused.value.fields
+
+
+def test_a_complaint_registered_days_after_its_receipt_has_its_clocks_run_from_the_receipt(
+    actors, org, customer
+):
+    # Given a letter received on Monday and registered on Thursday
+    received = T0 - timedelta(days=3)
+    complaint = register(actors, org, customer, received_at=received.isoformat())
+    # Then the 15 days (CP-1) and the internal reply target run from the receipt
+    clocks = Deadline.objects.filter(case_type=KIND.label, case_id=str(complaint.pk))
+    assert {d.clock: d.started_at for d in clocks} == {
+        "complaints.decide": received, "complaints.internal_reply": received
+    }  # fmt: skip
+    # and the registration is recorded when it happened
+    created = CaseEvent.objects.get(case_type=KIND.label, case_id=str(complaint.pk))
+    assert (created.activity, created.at) == ("create", T0)

@@ -17,7 +17,7 @@ from hiqc.consultations.workflow import HANDLE, SUGGESTION
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_allowed_actions
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from hiqc.core.models import CaseEvent
+from hiqc.core.models import AuditEvent, CaseEvent
 from hiqc.core.mywork import my_work
 from hiqc.core.workflow import NotAllowed
 
@@ -95,6 +95,9 @@ def test_the_decision_is_an_event_that_keeps_no_free_text(actors, suggestion, st
     assert (decided.status, decided.version, decided.response) == (status, 2, "纳入改进评估。")
     assert _events(suggestion)[1] == (action, "registered", status, {})
     assert CONTENT not in str(_events(suggestion))
+    # one audit record for the step (the executor's), naming the response, never its text
+    (audited,) = AuditEvent.objects.filter(subject_id=str(suggestion.pk), action__endswith=action)
+    assert "response" in audited.fields and "纳入改进评估" not in str(audited.data)
 
 
 def test_a_decision_needs_a_choice_and_a_response(actors, suggestion):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 
 from hiqc.consultations.models import Consultation, Suggestion
@@ -175,3 +177,18 @@ def test_a_conversion_with_a_missing_request_shows_the_error_on_the_form(
     )
     assert response.status_code == 422
     assert "此项必填。" in response.content.decode()
+
+
+def test_a_bad_list_filter_is_shown_at_its_field_and_the_good_ones_still_apply(
+    personas, org, capture_data
+):
+    # Given one received consultation, listed
+    client = _as(personas, "agent")
+    client.post("/consultations/new/", _form(org, capture_data))
+    number = Consultation.objects.get().number
+    assert number in client.get("/consultations/").content.decode()
+    # When the list is filtered by an impossible date and a status it is not in
+    page = client.get("/consultations/?date_from=2026-13-45&status=resolved").content.decode()
+    # Then the date is refused beside its field, and the status filter still applies
+    assert re.search(r'<span class="error">[^<]+</span>', page.split('name="date_from"')[1])
+    assert number not in page

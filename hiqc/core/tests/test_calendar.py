@@ -179,3 +179,14 @@ def test_years_after_keeps_the_day_and_turns_29_february_into_28():
     assert years_after(date(2028, 2, 29), 1) == date(2029, 2, 28)
     assert years_after(date(2028, 2, 29), 4) == date(2032, 2, 29)
     assert years_after(date(2028, 2, 29), -1) == date(2027, 2, 28)
+
+
+def test_the_clock_skew_is_a_setting_with_a_five_minute_default(settings):
+    from hiqc.core.calendar import DEFAULT_CLOCK_SKEW_SECONDS, clock_skew
+
+    del settings.HIQC_CLOCK_SKEW_SECONDS
+    assert clock_skew() == timedelta(seconds=DEFAULT_CLOCK_SKEW_SECONDS) == timedelta(minutes=5)
+    settings.HIQC_CLOCK_SKEW_SECONDS = 60
+    assert clock_skew() == timedelta(minutes=1)
+    settings.HIQC_CLOCK_SKEW_SECONDS = -5  # never a negative allowance
+    assert clock_skew() == timedelta(0)

@@ -9,6 +9,7 @@ import pytest
 from hiqc.core.calendar import Unit
 from hiqc.core.workflow import (
     Clock,
+    Effect,
     Extend,
     NotAllowed,
     Pause,
@@ -117,3 +118,36 @@ def test_flowchart_shows_states_steps_owners_targets_and_clock_effects():
     assert "投诉处理专员" in chart and "10 个工作日" in chart
     assert "暂停计时：决定" in chart and "停止计时：决定" in chart
     assert "stop" not in chart and "pause" not in chart  # effects by their names, not codes
+
+
+def test_a_start_at_a_case_field_begins_the_clock_at_that_fields_time_not_the_steps():
+    from datetime import date, datetime
+    from types import SimpleNamespace
+
+    from hiqc.core.calendar import BEIJING
+    from hiqc.core.clockmath import CLOCKS
+
+    step_at = datetime(2026, 3, 5, 9, 0, tzinfo=BEIJING)
+    received = datetime(2026, 3, 2, 16, 30, tzinfo=BEIJING)
+
+    def started(effect: Any, fields: dict[str, Any]) -> Any:
+        out = CLOCKS.effects({}, [effect], step_at, declared={DECIDE.code: DECIDE},
+                             begin=lambda clock, when: SimpleNamespace(started_at=when),
+                             copy=lambda c: c, field=fields.get)  # fmt: skip
+        return out[DECIDE.code].started_at
+
+    # a datetime field: its time; a date field: that day's 00:00 Beijing; empty: the step's time
+    assert started(Start(DECIDE, at_field="received_at"), {"received_at": received}) == received
+    assert started(Start(DECIDE, at_field="day"), {"day": date(2026, 3, 1)}) == datetime(
+        2026, 3, 1, tzinfo=BEIJING
+    )
+    assert started(Start(DECIDE, at_field="received_at"), {}) == step_at
+    assert started(Start(DECIDE), {"received_at": received}) == step_at
+
+
+def test_only_a_start_may_name_a_field_to_begin_at():
+    bad = T("appraise", "open", "waiting", perm="p",
+            effects=[Effect("pause", DECIDE.code, at_field="received_at")])  # fmt: skip
+    with pytest.raises(WorkflowError, match="only a start takes at_field"):
+        probe(transitions=[T("assign", "new", "open", perm="p"), bad,
+                           T("d", "waiting", "done", perm="p")])  # fmt: skip

@@ -60,3 +60,13 @@ def test_the_register_button_shows_only_to_those_who_may_register(personas):
     assert (
         'href="/customers/new/"' not in _as(personas, "auditor").get("/customers/").content.decode()
     )
+
+
+def test_a_bad_list_filter_is_shown_at_its_field_not_ignored(personas, org):
+    # Given one registered customer
+    client = _as(personas, "agent")
+    client.post("/customers/new/", {**FORM, "org_unit": str(org["C1"].pk)})
+    # When the list is searched with a text longer than a search may be
+    page = client.get("/customers/?q=" + "钱" * 61).content.decode()
+    # Then the search is refused beside its field (it once listed everyone without a word)
+    assert '<span class="error">' in page.split('name="q"')[1].split("</form>")[0]

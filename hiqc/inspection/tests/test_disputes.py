@@ -114,7 +114,12 @@ def test_upholding_keeps_the_score_and_is_audited(actors, score):
         "upheld",
         Decimal("90.0"),
     )
-    assert AuditEvent.objects.filter(action="inspection.dispute_decide").count() == 1
+    # one audit record for the step, the executor's, with what the domain adds to it
+    (record,) = AuditEvent.objects.filter(subject_id=str(dispute.pk), action__endswith=".uphold")
+    assert record.action == "inspection.dispute.uphold"
+    assert record.data == {"decision": "uphold", "score": str(score.pk), "from": "open",
+                           "to": "upheld"}  # fmt: skip
+    assert {"status", "decision_note"} <= set(record.fields)
     with pytest.raises(Conflict):
         services.dispute_decide(
             actor=actors["quality_lead"], dispute_id=dispute.pk, decision="amend", note="x"

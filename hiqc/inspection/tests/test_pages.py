@@ -244,3 +244,16 @@ def test_my_work_shows_the_agent_their_open_window_by_the_interactions_reference
     assert f"/inspection/scores/{task.score.pk}/" not in (
         login(personas, "supervisor").get("/my-work/").content.decode()
     )
+
+
+def test_a_bad_queue_filter_is_shown_at_its_field_not_ignored(personas, tasks):
+    # When the queue is filtered by an interaction type that does not exist
+    body = login(personas, "supervisor").get("/inspection/queue/?kind=bogus").content.decode()
+    # Then the type is refused beside its field, and only it is left out: the queue still lists
+    assert '<span class="error">' in body.split('name="kind"')[1].split("</label>")[0]
+    assert tasks[0].label in body
+
+
+def test_a_bad_dispute_filter_is_shown_at_its_field_not_ignored(personas, org):
+    body = login(personas, "supervisor").get("/inspection/disputes/?status=bogus").content.decode()
+    assert '<span class="error">' in body.split('name="status"')[1].split("</label>")[0]

@@ -60,3 +60,12 @@ def test_navigation_shows_the_policy_links_by_permission(personas):
     assert 'href="/policies/"' in claims and 'href="/policies/import/"' not in claims
     quality = client(personas, "quality_lead").get("/").content.decode()
     assert 'href="/policies/import/"' in quality
+
+
+def test_a_bad_list_filter_is_shown_at_its_field_and_the_good_ones_still_apply(personas, policy):
+    c = client(personas, "claims")
+    # When the list is searched by a number that matches nothing and a status that does not exist
+    html = c.get("/policies/?number=X&status=bogus").content.decode()
+    # Then the status is refused beside its field, and the number filter still applies
+    assert '<span class="error">' in html.split('name="status"')[1].split("</form>")[0]
+    assert "P-2026-0001" not in html

@@ -9,10 +9,8 @@ from django.db.models import QuerySet
 from hiqc.core.access import Actor, scope
 from hiqc.core.casework import case_deadlines
 from hiqc.core.models import Deadline
-from hiqc.organisations.models import OrgUnit
-from hiqc.organisations.selectors import units_in_scope
 
-from ..workflow import OPEN, VIEW
+from ..workflow import VIEW
 from .models import Nonconformity
 
 
@@ -31,10 +29,6 @@ def open_clocks(ids: list[Any]) -> dict[str, list[Deadline]]:
                                      case_id__in=[str(i) for i in ids], closed_at=None):  # fmt: skip
         out.setdefault(d.case_id, []).append(d)
     return out
-
-
-def units_to_open(actor: Actor) -> QuerySet[OrgUnit]:
-    return units_in_scope(actor, OPEN)
 
 
 def deadlines(kind: Any, nc: Nonconformity) -> list[Deadline]:

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import ValidationFailed
+from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
 from hiqc.core.mywork import countdown
+from hiqc.organisations.selectors import units_in_scope
 
 from ..case_pages import history, post_case_action
 from ..enums import MANUAL_SOURCES, NCSource, NCStatus
@@ -40,9 +42,11 @@ ACTION_INPUTS = {
 def nonconformities_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, VIEW)
-    status, source = request.GET.get("status", ""), request.GET.get("source", "")
-    qs = selectors.nonconformities(actor, status=status if status in NCStatus.values else "",
-                                   source=source if source in NCSource.values else "")  # fmt: skip
+    form = ChoiceFilters(request.GET, fields={"status": (_("状态"), NCStatus.choices),
+                                              "source": (_("来源"), NCSource.choices)})  # fmt: skip
+    f = list_filters(form)  # a bad filter is shown at its field; the valid ones still apply
+    status, source = f.get("status") or "", f.get("source") or ""
+    qs = selectors.nonconformities(actor, status=status, source=source)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     now = timezone.now()
     clocks = selectors.open_clocks([n.pk for n in page])
@@ -51,7 +55,7 @@ def nonconformities_page(request: HiqcRequest) -> HttpResponse:
     return render(request, "quality/nonconformities.html", {
         "page": page, "rows": rows, "status": status, "source": source,
         "statuses": NCStatus.choices, "sources": NCSource.choices,
-        "can_open": actor.can(OPEN),
+        "can_open": actor.can(OPEN), "form": form,
     })  # fmt: skip
 
 
@@ -76,7 +80,7 @@ def nonconformity_new_page(request: HiqcRequest) -> HttpResponse:
             return redirect("quality:nonconformity", nc.pk)
     return render(request, "quality/nonconformity_new.html", {
         "values": values, "errors": errors, "sources": MANUAL_SOURCES,
-        "units": selectors.units_to_open(actor),
+        "units": units_in_scope(actor, OPEN),
     }, status=status)  # fmt: skip
 
 

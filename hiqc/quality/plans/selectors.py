@@ -7,8 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
-from hiqc.organisations.models import OrgUnit, User
-from hiqc.organisations.selectors import units_in_scope
+from hiqc.organisations.models import User
 
 from ..enums import NCStatus
 from ..nonconformities.models import Nonconformity
@@ -37,10 +36,6 @@ def open_nonconformities(actor: Actor) -> QuerySet[Nonconformity]:
     return scope(actor, Nonconformity.objects.exclude(
         status__in=[NCStatus.CLOSED, NCStatus.CANCELLED]).select_related("org_unit"), HANDLE
     ).order_by("-opened_at")[:200]  # fmt: skip
-
-
-def units(actor: Actor) -> QuerySet[OrgUnit]:
-    return units_in_scope(actor, HANDLE)
 
 
 def owners(plan: ImprovementPlan) -> QuerySet[User]:

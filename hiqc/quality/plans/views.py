@@ -21,6 +21,7 @@ from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
+from hiqc.organisations.selectors import units_in_scope
 
 from ..case_pages import history, post_case_action
 from ..enums import ActOutcome, PlanStatus
@@ -85,7 +86,7 @@ def plan_new_page(request: HiqcRequest) -> HttpResponse:
             messages.success(request, _("已制定改进计划 {n}。").format(n=plan.number))
             return redirect("quality:plan", plan.pk)
     return render(request, "quality/plan_new.html", {
-        "values": values, "errors": errors, "units": selectors.units(actor),
+        "values": values, "errors": errors, "units": units_in_scope(actor, HANDLE),
         "indicators": [i for i in INDICATORS.values()],
         "open_ncs": selectors.open_nonconformities(actor),
     }, status=status)  # fmt: skip

@@ -19,8 +19,8 @@ from hiqc.core.access import Actor, get_in_scope, role_codes, role_permissions, 
 from hiqc.core.errors import NotFound
 from hiqc.core.models import Finding
 from hiqc.organisations.enums import OrgLevel
-from hiqc.organisations.models import PATH_SEGMENT, OrgUnit, User
-from hiqc.organisations.selectors import unit_names, units_in_scope
+from hiqc.organisations.models import PATH_SEGMENT, User
+from hiqc.organisations.selectors import unit_names
 
 from ..enums import Method, PlanStatus
 from ..models import SurveyPlan
@@ -147,10 +147,6 @@ def visit_findings(visit: MysteryVisit) -> list[Finding]:
 # --- the assignment form --------------------------------------------------------------------------
 
 
-def units_to_assign(actor: Actor) -> QuerySet[OrgUnit]:
-    return units_in_scope(actor, MANAGE)
-
-
 def shoppers() -> QuerySet[User]:
     """Active users holding a role that grants ``surveys.shop`` (the service checks the scope
     over the unit chosen)."""
@@ -176,10 +172,6 @@ def plan_get(actor: Actor, plan_id: Any) -> SurveyPlan | None:
         return get_in_scope(actor, SurveyPlan.objects.all(), plan_id, VIEW)
     except NotFound:
         return None
-
-
-def units_to_view(actor: Actor) -> QuerySet[OrgUnit]:
-    return units_in_scope(actor, VIEW)
 
 
 # --- results --------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 from hiqc.callcentre.enums import CallQueue
 from hiqc.core.access import Actor, get_in_scope, require
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, clock_skew
 from hiqc.core.casekinds import CaseKind
 from hiqc.core.casework import case_opened, case_transition
 from hiqc.core.deadlines import DeadlineError, deadline_build, deadline_start
@@ -55,6 +55,7 @@ from hiqc.organisations.services import actor_for_user
 from ..enums import Method, PlanStatus
 from ..models import SurveyPlan
 from ..staff_selectors import head_office_path
+from ..versions import latest_for_update, retire_held, version_publish
 from .models import (
     EvidenceKind,
     MysteryItem,
@@ -75,7 +76,6 @@ MAX_WEIGHT = 100
 MAX_EVIDENCE = 20
 COMMENT_MAX = 500
 OVERALL_MAX = 4000
-FUTURE_SKEW = timedelta(minutes=5)  # a clock a little ahead of the server is not "the future"
 MAX_AHEAD_DAYS = 366
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 # a reference into the evidence archive: a file name or archive number, no spaces, no URL scheme
@@ -229,13 +229,8 @@ def _scenario_blocked(case: CaseModel, action: str, actor: Actor, at: datetime) 
     assert isinstance(case, MysteryScenario)
     if action == "publish":
         return scenario_problems(case)
-    if (
-        action == "retire"
-        and not MysteryScenario.objects.filter(
-            code=case.code, number__gt=case.number, status=ScenarioStatus.PUBLISHED
-        ).exists()
-    ):
-        return _("已发布的版本在发布新版本时自动停用。")
+    if action == "retire":
+        return retire_held(MysteryScenario, case, ScenarioStatus.PUBLISHED)
     return None
 
 
@@ -494,20 +489,10 @@ def scenario_publish(
     problem = scenario_problems(scenario)
     if problem:
         raise ValidationFailed(problem, fields={"items": [_("请添加计分的检查项。")]})
-    at = at or timezone.now()
-    published = case_transition(kind=SCENARIO_KIND, actor=actor, case_id=scenario.pk,
-                                action="publish", version=version, at=at, source=source)  # fmt: skip
+    published = version_publish(kind=SCENARIO_KIND, actor=actor, draft=scenario,
+                                published=ScenarioStatus.PUBLISHED, version=version,
+                                at=at or timezone.now(), source=source)  # fmt: skip
     assert isinstance(published, MysteryScenario)
-    published.published_at, published.published_by, published.assignee = at, actor.username, None
-    published.save(update_fields=["published_at", "published_by", "assignee", "updated_at"])
-    older = MysteryScenario.objects.filter(
-        code=published.code, status=ScenarioStatus.PUBLISHED, number__lt=published.number
-    ).values_list("pk", flat=True)
-    for pk in list(older):
-        case_transition(kind=SCENARIO_KIND, actor=actor, case_id=pk, action="retire", at=at,
-                        source=source)  # fmt: skip
-    audit_record(actor=actor, action="surveys.mystery.scenario_publish", subject=published,
-                 data={"code": published.code, "version": published.number})  # fmt: skip
     return published
 
 
@@ -515,9 +500,7 @@ def scenario_publish(
 def scenario_new_version(actor: Actor, code: str) -> MysteryScenario:
     """A draft n+1 copied from the latest version of ``code`` (the open draft if there is one)."""
     _require_head_office(actor)
-    latest = (
-        MysteryScenario.objects.select_for_update().filter(code=code).order_by("-number").first()
-    )
+    latest = latest_for_update(MysteryScenario, code)
     if latest is None:
         raise NotFound()
     if latest.status == ScenarioStatus.DRAFT:
@@ -678,7 +661,7 @@ def visit_record(
     earliest = datetime.combine(_assigned_at(visit).astimezone(BEIJING).date(), time.min, BEIJING)
     if visited_at is None:
         errors["visited_at"] = [_("请填写走访或来电的时间。")]
-    elif visited_at > now + FUTURE_SKEW:
+    elif visited_at > now + clock_skew():  # a clock a little ahead is not "the future"
         errors["visited_at"] = [_("走访时间不能晚于现在。")]
     elif visited_at < earliest:
         errors["visited_at"] = [_("走访时间不能早于派发日期。")]
@@ -696,28 +679,23 @@ def visit_record(
     raw_total, total, fatal = weighted_total(specs, clean_lines)
     pass_mark = min(100, int(rule_value("surveys.mystery_pass_mark")))
     passed = not fatal and total >= pass_mark
+    result = {"total": str(total), "fatal": fatal, "passed": passed}
+    scored = {"visited_at": visited_at, "scored_at": now, "raw_total": raw_total, "total": total,
+              "fatal": fatal, "pass_mark": pass_mark, "passed": passed, "evidence": refs,
+              "comment": comment}  # fmt: skip
+    if visit.scenario.kind == ScenarioKind.QUEUE_CALL:
+        scored["phone_number"] = phone_number
+    # the scores and the result are written and audited with the step: one audit record
     done = case_transition(kind=VISIT_KIND, actor=actor, case_id=visit.pk, action="record",
-                           version=version, at=now, source=source,
-                           data={"total": str(total), "fatal": fatal, "passed": passed})  # fmt: skip
+                           version=version, at=now, source=source, data=result,
+                           updates=scored, audit={**result, "lines": len(clean_lines)})  # fmt: skip
     assert isinstance(done, MysteryVisit)
-    visit = done  # the row as the engine left it (status, version)
+    visit = done  # the row as the engine left it
     MysteryScore.objects.bulk_create(
         MysteryScore(visit=visit, item_id=line.item_id, points=line.points,
                      fatal_hit=line.fatal_hit, comment=line.comment)
         for line in clean_lines
     )  # fmt: skip
-    visit.visited_at, visit.scored_at = visited_at, now
-    visit.raw_total, visit.total, visit.fatal = raw_total, total, fatal
-    visit.pass_mark, visit.passed = pass_mark, passed
-    visit.evidence, visit.comment = refs, comment
-    if visit.scenario.kind == ScenarioKind.QUEUE_CALL:
-        visit.phone_number = phone_number
-    visit.save(update_fields=["visited_at", "scored_at", "raw_total", "total", "fatal",
-                              "pass_mark", "passed", "evidence", "comment", "phone_number",
-                              "updated_at"])  # fmt: skip
-    audit_record(actor=actor, action="surveys.mystery.record", subject=visit, at=now,
-                 fields=["lines", "evidence", "comment", "visited_at"],
-                 data={"total": str(total), "fatal": fatal, "passed": visit.passed})  # fmt: skip
     visit_findings_open(visit)
     return visit
 
@@ -807,10 +785,7 @@ def visit_cancel(
     at = at or timezone.now()
     visit = case_transition(kind=VISIT_KIND, actor=actor, case_id=visit_id, action="cancel",
                             version=version, at=at, source=source, data={"reason": reason},
-                            record={"reason_length": len(reason)})  # fmt: skip
+                            record={"reason_length": len(reason)},
+                            updates={"cancelled_at": at, "cancel_reason": reason[:200]})  # fmt: skip
     assert isinstance(visit, MysteryVisit)
-    visit.cancelled_at, visit.cancel_reason = at, reason[:200]
-    visit.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
-    audit_record(actor=actor, action="surveys.mystery.cancel", subject=visit,
-                 fields=["status", "cancel_reason"])  # fmt: skip
     return visit

@@ -21,7 +21,9 @@ from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_actions
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
+from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
+from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors
 from .models import EvidenceKind, MysteryScenario, MysteryVisit, ScenarioKind, VisitStatus
@@ -41,14 +43,6 @@ from .services import (
 
 PERIODS = {"90": 90, "180": 180, "365": 365, "all": None}
 EVIDENCE_ROWS = 3  # blank evidence rows offered on the scoring form
-
-
-def _version(post: Any) -> int | None:
-    """The version the page was rendered with (a stale one answers 409)."""
-    try:
-        return int(post.get("version", ""))
-    except (TypeError, ValueError):
-        return None
 
 
 def _require_any(actor: Actor, *perms: str) -> None:
@@ -133,7 +127,7 @@ def scenario_page(request: HiqcRequest, scenario_id: Any) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "publish":
-                scenario_publish(actor, scenario.pk, version=_version(request.POST))
+                scenario_publish(actor, scenario.pk, version=posted_version(request.POST))
                 messages.success(request, _("场景已发布，此版本已冻结。"))
                 return redirect("surveys:mystery_scenario", scenario.pk)
             if action == "new_version":
@@ -211,19 +205,21 @@ def visits_page(request: HiqcRequest) -> HttpResponse:
                 ),
             )
             return redirect("surveys:mystery_visits")
-    state = request.GET.get("status", "")
+    filters = ChoiceFilters(request.GET, fields={"status": (_("状态"), VisitStatus.choices)})
+    state = list_filters(filters).get("status") or ""  # a bad status is shown at its field
     plan = selectors.plan_get(actor, request.GET["plan"]) if request.GET.get("plan") else None
     listed = selectors.visible_visits(actor, status=state, plan_id=plan.pk if plan else None)
     page = Paginator(listed, 25).get_page(request.GET.get("page"))
     ctx: dict[str, Any] = {
         "can_manage": can_manage, "can_shop": can_shop, "page": page, "status": state,
         "plan": plan, "statuses": VisitStatus.choices, "errors": errors, "values": values,
+        "filters": filters,
         "mine": list(selectors.my_visits(actor)) if can_shop else [],
         "mine_done": list(selectors.my_visits(actor, open_only=False)[:10]) if can_shop else [],
     }  # fmt: skip
     if can_manage:
         ctx.update({
-            "scenarios": selectors.published_scenarios(), "units": selectors.units_to_assign(actor),
+            "scenarios": selectors.published_scenarios(), "units": units_in_scope(actor, MANAGE),
             "shoppers": selectors.shoppers(), "plans": selectors.mystery_plans(actor),
         })  # fmt: skip
     return render(request, "surveys/mystery/visits.html", ctx, status=status)
@@ -280,7 +276,7 @@ def visit_page(request: HiqcRequest, visit_id: Any) -> HttpResponse:
                 actor, visit.pk, visited_at=visited_at, lines=lines, evidence=evidence,
                 comment=request.POST.get("comment", ""),
                 phone_number=request.POST.get("phone_number", ""),
-                version=_version(request.POST),
+                version=posted_version(request.POST),
             )  # fmt: skip
         except ValidationFailed as exc:
             errors, error, status = exc.fields, exc.message, 400
@@ -352,7 +348,7 @@ def _visit_render(
 def visit_cancel_view(request: HiqcRequest, visit_id: Any) -> HttpResponse:
     try:
         visit_cancel(request.actor, visit_id, reason=request.POST.get("reason", ""),
-                     version=_version(request.POST))  # fmt: skip
+                     version=posted_version(request.POST))  # fmt: skip
     except ValidationFailed as exc:
         messages.error(request, exc.message)
         return redirect("surveys:mystery_visit", visit_id)
@@ -384,7 +380,7 @@ def results_page(request: HiqcRequest) -> HttpResponse:
     except ValueError:
         depth = 2
     depth = depth if depth in (2, 3, 4) else 2
-    units = list(selectors.units_to_view(actor))
+    units = list(units_in_scope(actor, VIEW))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     org_path = unit.path if unit else ""
     total, rows = selectors.results_by_unit(actor, since=since, kind=kind, org_path=org_path,

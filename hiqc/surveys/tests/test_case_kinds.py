@@ -18,7 +18,7 @@ from hiqc.core.casekinds import CASE_KINDS
 from hiqc.core.casework import case_allowed_actions, case_events
 from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from hiqc.core.models import Deadline, Notification
+from hiqc.core.models import AuditEvent, Deadline, Notification
 from hiqc.core.mywork import my_work
 from hiqc.organisations.enums import Role
 from hiqc.organisations.models import Membership, User
@@ -476,3 +476,44 @@ def test_the_my_work_page_shows_the_shopper_their_visit_and_the_visited_branch_n
     client.force_login(personas["branch_manager"])
     html = client.get("/my-work/").content.decode()
     assert url not in html and str(visit) not in html
+
+
+def test_a_bad_plan_page_filter_is_shown_at_its_field_and_the_good_ones_still_apply(
+    actors, personas, org, clock
+):
+    plan = plan_create(actors["quality_lead"], org_unit_id=org["HO"].pk, questionnaire_id=None,
+                       data=plan_fields())  # fmt: skip
+    client = Client()
+    client.force_login(personas["quality_lead"])
+    # When the results are asked for one branch over a period that does not exist
+    html = client.get(
+        f"/surveys/plans/{plan.pk}/", {"period": "7", "unit": str(org["P1"].pk)}
+    ).content.decode()
+    # Then the period is refused beside its field, and the branch still applies
+    assert '<span class="error">' in html.split('name="period"')[1].split("<label")[0]
+    assert f'<option value="{org["P1"].pk}" selected>' in html
+
+
+def _step_records(case, action):
+    return list(AuditEvent.objects.filter(subject_id=str(case.pk), action__endswith=f".{action}"))
+
+
+def test_publishing_and_cancelling_write_one_audit_record_per_step(actors, personas, org, scenario):
+    lead = actors["quality_lead"]
+    # a questionnaire published: one record, with its code and version
+    q = questionnaire_create(lead, code="csat", title="满意度")
+    question_add(lead, q, code="overall", kind=QuestionKind.SCALE, text="总体满意度", overall=True)
+    q = questionnaire_publish(lead, q)
+    (published,) = _step_records(q, "publish")
+    assert published.action == "surveys.questionnaire.publish"  # the executor's: kind.action
+    assert (published.data["code"], published.data["version"]) == ("csat", 1)
+    assert {"status", "published_at", "published_by"} <= set(published.fields)
+    # a scenario published (the fixture's): the same
+    (published,) = _step_records(scenario, "publish")
+    assert published.action == f"{SCENARIO_KIND.label}.publish"
+    assert (published.data["code"], published.data["version"]) == ("counter", 1)
+    # a visit cancelled: one record naming the reason's field, never its text
+    visit = assign(actors, personas, org, scenario, planned=T0.date())
+    visit_cancel(lead, visit.pk, reason="网点装修")
+    (cancelled,) = _step_records(visit, "cancel")
+    assert "cancel_reason" in cancelled.fields and "网点装修" not in str(cancelled.data)

@@ -183,3 +183,19 @@ def test_a_median_over_its_target_opens_a_nonconformity_and_has_its_own_page(
     client.force_login(personas["quality_lead"])
     page = client.get(f"/quality/indicators/test.median_days/?unit={org['C1'].pk}")
     assert page.status_code == 200 and "测试中位天数" in page.content.decode()
+
+
+def test_a_bad_list_filter_is_shown_at_its_field_and_the_good_ones_still_apply(
+    client, personas, actors, org
+):
+    # Given one nonconformity from remote monitoring, listed
+    nc = nonconformity_open(actor=actors["quality_lead"], org_unit_id=org["C1"].pk, data={
+        "source": "remote", "title": "录音抽查", "description": "远程监测发现",
+    })  # fmt: skip
+    client.force_login(personas["quality_lead"])
+    assert nc.number in client.get("/quality/nonconformities/").content.decode()
+    # When the list is filtered by a status that does not exist and another source
+    html = client.get("/quality/nonconformities/?status=bogus&source=audit").content.decode()
+    # Then the status is refused beside its field, and the source filter still applies
+    assert '<span class="error">' in html.split('name="status"')[1].split("<label")[0]
+    assert nc.number not in html.split('id="nc-table"')[1]

@@ -137,7 +137,12 @@ def test_a_passing_visit_is_scored_without_a_finding(actors, personas, org, scen
     assert MysteryScore.objects.filter(visit=visit).count() == 4
     assert done.evidence == [{"kind": "photo", "ref": "IMG_0231.jpg", "note": "公示栏"}]
     assert not Finding.objects.filter(case_type=CASE_TYPE).exists()
-    assert AuditEvent.objects.filter(action="surveys.mystery.record").count() == 1
+    # one audit record for the step (the executor's), with the result the domain adds to it
+    (audited,) = AuditEvent.objects.filter(subject_id=str(visit.pk), action__endswith=".record")
+    assert audited.action == f"{CASE_TYPE}.record"
+    assert audited.data == {"total": "100.0", "fatal": False, "passed": True, "lines": 4,
+                            "from": "assigned", "to": "done"}  # fmt: skip
+    assert {"status", "evidence", "comment", "visited_at"} <= set(audited.fields)
     with pytest.raises(Conflict):
         record(actors["quality_lead"], visit, scenario)
 
@@ -506,3 +511,12 @@ def test_the_mystery_indicators_match_the_results_page_and_list_failed_visits_fi
     assert [c.record_id for c in cases_of(codes[0], org["P1"].path, month, end)] == [
         c.record_id for c in behind if c.org_path.startswith(org["P1"].path)
     ]
+
+
+def test_a_bad_visit_filter_is_shown_at_its_field_not_ignored(personas, visits):
+    # When the visits are filtered by a status that does not exist
+    page = login(personas, "quality_lead").get("/surveys/mystery/?status=bogus")
+    # Then the status is refused beside its field, and only it is left out: the visits still list
+    html = page.content.decode()
+    assert '<span class="error">' in html.split('name="status"')[1].split("</label>")[0]
+    assert len(page.context["page"]) == 3
