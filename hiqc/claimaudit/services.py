@@ -23,7 +23,13 @@ from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casekinds import CaseKind
-from hiqc.core.casework import Source, case_allowed_actions, case_opened, case_transition
+from hiqc.core.casework import (
+    Source,
+    case_allowed_actions,
+    case_opened,
+    case_transition,
+    cases_opened,
+)
 from hiqc.core.errors import Forbidden, ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.models import CaseModel
@@ -213,10 +219,9 @@ def round_create(
             )
         )  # fmt: skip
     AuditItem.objects.bulk_create(items, batch_size=500)
-    # each sampled claim is a case: its first event (never the original decision)
-    for item in items:
-        case_opened(kind=ITEM_KIND, case=item, actor=actor, at=opened,
-                    data={"round": str(round_obj.pk), "stratum": item.stratum})  # fmt: skip
+    # each sampled claim is a case: its first event (never the original decision), in one write
+    cases_opened(kind=ITEM_KIND, cases=items, actor=actor, at=opened,
+                 data=lambda item: {"round": str(round_obj.pk), "stratum": item.stratum})  # fmt: skip
     audit_record(
         actor=actor,
         action="claimaudit.round_create",

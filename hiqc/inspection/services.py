@@ -28,7 +28,7 @@ from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, compute_due
 from hiqc.core.casekinds import CaseKind
-from hiqc.core.casework import case_opened, case_transition
+from hiqc.core.casework import case_opened, case_transition, cases_opened
 from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent, Deadline
@@ -166,11 +166,11 @@ def sample_draw(
         batch_size=500,
     )
     units = {str(u.pk): u for u in selectors.units_of({t.org_unit_id for t in tasks})}
-    now = timezone.now()
-    for task in tasks:  # each task opens as a case: its first event in the one log
+    for task in tasks:
         task.org_unit = units[str(task.org_unit_id)]
-        case_opened(kind=TASK_KIND, case=task, actor=actor, at=now, source=source,
-                    data={"sample": str(sample.pk), "reasons": list(task.reasons)})  # fmt: skip
+    # each task opens as a case: its first event in the one log, all in one write
+    cases_opened(kind=TASK_KIND, cases=tasks, actor=actor, at=timezone.now(), source=source,
+                 data=lambda task: {"sample": str(sample.pk), "reasons": list(task.reasons)})  # fmt: skip
     audit_record(
         actor=actor,
         action="inspection.sample",

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from hiqc.claimaudit import selectors
 from hiqc.claimaudit.models import AuditItem, AuditRound
@@ -22,7 +24,7 @@ from hiqc.claimaudit.workflow import ROUND_LABEL
 from hiqc.core.calendar import BEIJING
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.indicators import rolled_up
-from hiqc.core.models import AuditEvent, Finding, IndicatorValue
+from hiqc.core.models import AuditEvent, CaseEvent, Finding, IndicatorValue
 
 from .factories import decided_claims
 
@@ -262,3 +264,18 @@ def test_each_step_of_a_review_and_of_the_round_writes_one_audit_record(actors, 
     (complete,) = AuditEvent.objects.filter(subject_id=str(r.pk), action__endswith="complete")
     assert complete.action == f"{ROUND_LABEL}.complete"
     assert "completed_at" in complete.fields and done.completed_at is not None
+
+
+def test_a_round_opens_every_sampled_claim_as_a_case_in_one_write(actors, org):
+    # Given decided claims to sample from
+    decided_claims(org["C1"], 30)
+    # When a round is drawn
+    with CaptureQueriesContext(connection) as queries:
+        round_obj = new_round(actors, org)
+    # Then each sampled claim has its create event, and the events were written together
+    items = [str(pk) for pk in round_obj.items.values_list("pk", flat=True)]
+    created = CaseEvent.objects.filter(case_type="claimaudit.audititem", activity="create")
+    assert sorted(created.values_list("case_id", flat=True)) == sorted(items)
+    inserts = [q for q in queries.captured_queries
+               if q["sql"].startswith('INSERT INTO "core_caseevent"')]  # fmt: skip
+    assert len(items) > 2 and len(inserts) == 2  # the round's own event, then the items' in one
