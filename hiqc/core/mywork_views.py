@@ -6,8 +6,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .casekinds import CASE_KINDS
+from .forms import ChoiceFilters
 from .http import HiqcRequest
 from .models import Deadline
 from .mywork import countdown, my_work, open_states, status_codes
@@ -26,6 +28,15 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
         k: request.GET.get(k, "").strip()[:100]
         for k in ("case_type", "status", "org_path", "clock_state")
     }
+    # a value no option has (a stale bookmark, a hand-edited address) is shown at its field and
+    # that filter left out; the others still apply
+    form = ChoiceFilters(request.GET, fields={
+        "case_type": (_("案件类型"), [(k.label, k.name or k.label) for k in CASE_KINDS.values()]),
+        "clock_state": (_("时限状态"), Deadline.State.choices),
+    })  # fmt: skip
+    form.is_valid()
+    for name in ("case_type", "clock_state"):
+        f[name] = getattr(form, "cleaned_data", {}).get(name) or ""
     mine_only = request.GET.get("mine") == "1"
     kinds = [k for k in CASE_KINDS.values() if not f["case_type"] or k.label == f["case_type"]]
     codes = status_codes(kinds, f["status"])
@@ -56,6 +67,7 @@ def my_work_page(request: HiqcRequest) -> HttpResponse:
             "statuses": statuses,
             "selected_statuses": codes,
             "filters": f,
+            "form": form,
             "mine": mine_only,
             "kinds": CASE_KINDS.values(),
             "clock_states": Deadline.State.choices,

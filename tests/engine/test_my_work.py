@@ -92,6 +92,18 @@ def test_the_page_shows_countdowns_and_the_source_of_each_clock(personas, cases)
     assert "已决定" not in html
 
 
+def test_an_unknown_case_type_is_shown_at_its_field_and_the_other_filters_still_apply(
+    personas, cases
+):
+    client = Client()
+    client.force_login(personas["agent"])
+    html = client.get(
+        "/my-work/", {"case_type": "no.such", "clock_state": "bogus"}
+    ).content.decode()
+    assert html.count('class="error"') == 2  # each bad filter said at its own field
+    assert "早立案" in html  # and the list is the unfiltered one, not empty
+
+
 def test_filter_by_org_unit_keeps_that_subtree(actors, cases, org):
     assert titles(my_work(actors["agent"], org_path=org["C2"].path)) == ["上海案件"]
 
