@@ -47,7 +47,12 @@ def mine(
     def label(activity: str) -> str:
         return labels.get(activity, activity)
 
-    top = pm.bottlenecks[0].activity if pm.bottlenecks else None
+    # the wait before a step that resumes a clock ran while the clock was suspended: the time the
+    # customer or a third party took (supplementing documents, an appraisal), not the insurer's
+    resuming = {t.name for t in kind.workflow.transitions
+                if any(e.kind == "resume" for e in t.effects)}  # fmt: skip
+    own = [w for w in pm.bottlenecks if w.activity not in resuming]
+    top = own[0].activity if own else None
     branches = []
     if top is not None:
         waits = waiting_by_branch(traces, top, branch_of(path), worktime=worktime)
@@ -85,7 +90,8 @@ def mine(
         ],
         "bottlenecks": [
             {"activity": w.activity, "label": label(w.activity), "count": w.calendar.count,
-             "calendar": _duration(w.calendar), "working": _duration(w.working)}
+             "calendar": _duration(w.calendar), "working": _duration(w.working),
+             "suspended": w.activity in resuming}
             for w in pm.bottlenecks
         ],
         "top_step": {"activity": top, "label": label(top), "branches": branches} if top else None,

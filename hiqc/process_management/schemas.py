@@ -53,6 +53,10 @@ class WaitingOut(Schema):
     activity: str
     label: str
     count: int
+    suspended: bool = Field(
+        description="the wait ran while the step's clock was suspended (the customer's or a "
+        "third party's time): left out when the slowest step is chosen"
+    )
     calendar: DurationOut
     working: DurationOut
 
@@ -89,7 +93,8 @@ class BranchOut(Schema):
 
 
 class TopStepOut(Schema):
-    """The slowest step (the first bottleneck) compared across the units directly below."""
+    """The slowest of the insurer's own steps (the first bottleneck not waiting on the customer)
+    compared across the units directly below."""
 
     activity: str
     label: str

@@ -15,11 +15,13 @@ T0 = datetime(2026, 11, 2, 9, tzinfo=BEIJING)  # a Monday
 P1, P2, P3, OLD = (f"00000000-0000-4000-8000-00000000000{i}" for i in range(1, 5))
 
 
-def log(case_id: str, org_path: str, *moves: tuple[str, str, str, float]) -> None:
+def log(
+    case_id: str, org_path: str, *moves: tuple[str, str, str, float], case_type: str = PLAN
+) -> None:
     """moves: (activity, from, to, hours after T0)."""
     for activity, source, target, hours in moves:
         CaseEvent.objects.create(
-            case_type=PLAN, case_id=case_id, org_path=org_path, activity=activity,
+            case_type=case_type, case_id=case_id, org_path=org_path, activity=activity,
             from_state=source, to_state=target, at=T0 + timedelta(hours=hours),
             actor_name="t", source=CaseEvent.Source.PAGE,
         )  # fmt: skip

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.test import Client
 
-from .conftest import PLAN
+from .conftest import PLAN, log
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,24 @@ def test_a_period_ending_before_it_begins_names_the_from_field(personas):
     answer = client_for(personas["quality_lead"]).get(url)
     assert answer.status_code == 422
     assert "from" in answer.json()["fields"]
+
+
+def test_the_slowest_own_step_leaves_out_the_customers_time_while_the_clock_is_suspended(
+    personas, org
+):
+    # Given claims whose longest wait is for the customer's supplement (the clock suspended)
+    c1 = org["C1"].path
+    for i in range(3):
+        log(f"00000000-0000-4000-8000-00000000010{i}", c1, ("create", "", "received", 0),
+            ("start_review", "received", "review", 2),
+            ("request_supplement", "review", "awaiting_supplement", 3),
+            ("supplement_received", "awaiting_supplement", "review", 300),
+            ("documents_complete", "review", "adjudication", 310), case_type="claims.claim")  # fmt: skip
+    body = (
+        client_for(personas["quality_lead"])
+        .get("/api/v1/processes/claims.claim/mining?from=2026-11-01&to=2026-11-30")
+        .json()
+    )
+    first = body["bottlenecks"][0]
+    assert first["activity"] == "supplement_received" and first["suspended"] is True
+    assert body["top_step"]["activity"] == "documents_complete"
