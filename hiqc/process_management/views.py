@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from hiqc.core.casekinds import CaseKind, case_url
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
+from hiqc.core.selectors import process_versions
 from hiqc.organisations.selectors import units_by_path, units_in_scope
 
 from . import selectors, services
 from .conformance import replay
+from .effects import MIN_CASES, MIN_DAYS, WINDOW_DAYS, compare, windows
 from .forms import GuidanceForm, MiningFilterForm
 from .handbook import handbook
 from .mining import END, START, Trace, directly_follows
@@ -302,3 +304,33 @@ def handbook_pdf(request: HiqcRequest, code: str) -> HttpResponse:
     name = f"handbook-{kind.label}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- process changes and their measured effect (2.2.2(2)(3)) ----------------------------------------
+
+
+@login_required
+def changes_page(request: HiqcRequest, code: str) -> HttpResponse:
+    """Each version of the process in the actor's scope, with the cases before and after it took
+    effect compared (``effects.compare``)."""
+    actor = request.actor
+    kind = selectors.access_process(actor, code)
+    today = timezone.localdate()
+    own = selectors.subtree_path(actor, None)
+    changes = []
+    for version in process_versions(kind.label):
+        if version.org_path and not actor.can(VIEW, version.org_path):
+            continue  # another branch's version: not shown, not even its existence
+        path = version.org_path or own
+        periods = windows(version.effective_from, today)
+        effect = None
+        if periods is not None:
+            before, after = (list(selectors.traces(actor, kind, p, path)) for p in periods)
+            effect = compare(kind, before, after, path=path, periods=periods)
+        changes.append({"version": version, "effect": effect})
+    return render(
+        request,
+        "process_management/changes.html",
+        {"kind": kind, "name": str(kind.name) or kind.label, "changes": changes,
+         "min_days": MIN_DAYS, "window_days": WINDOW_DAYS, "min_cases": MIN_CASES},
+    )  # fmt: skip
