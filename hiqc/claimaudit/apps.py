@@ -36,8 +36,8 @@ class ClaimAuditConfig(AppConfig):
             }
         )
 
-        from hiqc.claims.selectors import register_list_guard, register_read_guard
         from hiqc.core.casekinds import register_case_kind
+        from hiqc.core.readguards import register_list_guard, register_read_guard
 
         from . import indicators  # noqa: F401  (declares claims.accuracy_rate)
         from .selectors import blind_pending_claim_ids, claim_read_guard
@@ -45,5 +45,6 @@ class ClaimAuditConfig(AppConfig):
 
         register_case_kind(ROUND_KIND)  # rounds and sampled claims: workflow.py
         register_case_kind(ITEM_KIND)
-        register_read_guard(claim_read_guard)  # blind re-adjudication (standard 5.1.2(3))
-        register_list_guard(blind_pending_claim_ids)  # …and its decision hidden in claim lists
+        # blind re-adjudication (standard 5.1.2(3)), and the decision hidden in claim lists
+        register_read_guard("claims.claim", claim_read_guard)
+        register_list_guard("claims.claim", blind_pending_claim_ids)

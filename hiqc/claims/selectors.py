@@ -1,23 +1,23 @@
 """Reads of claims, always through the actor's scope (DESIGN rule 2).
 
-Beyond the scope, other apps may withhold a claim from an actor for a while through a read guard
-(``register_read_guard``): the claims audit keeps a claim's decision from a reviewer who still has
-to re-adjudicate it blind. The doors below ask every guard; claims import nothing from them.
+Beyond the scope, other apps may withhold a claim from an actor for a while through the kernel's
+read guards (``hiqc.core.readguards``, label ``claims.claim``): the claims audit keeps a claim's
+decision from a reviewer who still has to re-adjudicate it blind. The doors below ask every guard;
+claims import nothing from the guarding apps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.db.models import BooleanField, Case, QuerySet, Value, When
-from django.utils.functional import Promise
 
 from hiqc.core.access import Actor, get_in_scope, scope
-from hiqc.core.errors import Forbidden
 from hiqc.core.identifiers import is_uuid
 from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.readguards import Withheld, read_guarded, withheld_ids
 
 from .models import Claim, ClaimDocument, ClaimLetter
 
@@ -25,50 +25,14 @@ VIEW = "claims.view"
 CASE_TYPE = "claims.claim"
 
 
-class ClaimWithheld(Forbidden):
-    """403: the actor may see this claim in general, but not now. ``url`` and ``link_label``
-    name where they should go instead (pages show the link; the API keeps {code, message})."""
+class ClaimWithheld(Withheld):
+    """403: the actor may see this claim in general, but not now (a read guard's refusal)."""
 
     code = "claim_withheld"
 
-    def __init__(
-        self,
-        message: str | Promise,
-        *,
-        code: str | None = None,
-        url: str = "",
-        link_label: str | Promise = "",
-    ) -> None:
-        super().__init__(message, code=code)
-        self.url, self.link_label = url, str(link_label)
-
-
-ReadGuard = Callable[[Actor, Claim], None]  # raises ClaimWithheld to refuse
-_READ_GUARDS: list[ReadGuard] = []
-
-
-def register_read_guard(guard: ReadGuard) -> None:
-    """Let another app withhold claims from some actors (call from its AppConfig.ready)."""
-    if guard not in _READ_GUARDS:
-        _READ_GUARDS.append(guard)
-
-
-ListGuard = Callable[[Actor], set[str]]  # ids of the claims whose decision lists must not show
-_LIST_GUARDS: list[ListGuard] = []
-
-
-def register_list_guard(guard: ListGuard) -> None:
-    """Let another app hide the decision (outcome, amount, date) of some claims from some actors
-    in claim lists (call from its AppConfig.ready)."""
-    if guard not in _LIST_GUARDS:
-        _LIST_GUARDS.append(guard)
-
 
 def _guarded(actor: Actor, claim: Claim) -> Claim:
-    if actor.user_id is not None:  # system actors (online claims, jobs, imports) are not guarded
-        for guard in _READ_GUARDS:
-            guard(actor, claim)
-    return claim
+    return read_guarded(CASE_TYPE, actor, claim)  # system actors are never guarded
 
 
 def access_claim(actor: Actor, claim_id: Any, *, for_update: bool = False) -> Claim:
@@ -123,7 +87,7 @@ def claim_list(
         qs = qs.filter(received_at__date__gte=received_from)
     if received_to:
         qs = qs.filter(received_at__date__lte=received_to)
-    withheld = set().union(*(guard(actor) for guard in _LIST_GUARDS)) if actor.user_id else set()
+    withheld = withheld_ids(CASE_TYPE, actor)
     if withheld:  # rows keep the claim, without its decision (ClaimRow reads decision_withheld)
         qs = qs.annotate(decision_withheld=Case(When(pk__in=withheld, then=Value(True)),
                                                 default=Value(False), output_field=BooleanField()))  # fmt: skip
