@@ -53,24 +53,9 @@ def _event(
     source: str,
     data: Mapping[str, Any],
     external: External | None,
+    save: bool = True,
 ) -> CaseEvent:
-    return _event_row(kind=kind, case=case, actor=actor, activity=activity, from_state=from_state,
-                      at=at, source=source, data=data, external=external, save=True)  # fmt: skip
-
-
-def _event_row(
-    *,
-    kind: CaseKind,
-    case: CaseModel,
-    actor: Actor,
-    activity: str,
-    from_state: str,
-    at: datetime,
-    source: str,
-    data: Mapping[str, Any],
-    external: External | None,
-    save: bool = False,
-) -> CaseEvent:
+    """The case's event row, saved (or, ``save=False``, built for a bulk write)."""
     return (CaseEvent.objects.create if save else CaseEvent)(
         case_type=kind.label,
         case_id=str(case.pk),
@@ -144,8 +129,8 @@ def cases_opened(
                           at=at, case=case)  # fmt: skip
     CaseEvent.objects.bulk_create(
         [
-            _event_row(kind=kind, case=case, actor=actor, activity="create", from_state="", at=at,
-                       source=source, data=data(case) if data else {}, external=None)
+            _event(kind=kind, case=case, actor=actor, activity="create", from_state="", at=at,
+                   source=source, data=data(case) if data else {}, external=None, save=False)
             for case in cases
         ],
         batch_size=1000,
