@@ -3,6 +3,8 @@ imports are never held back."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from hiqc.core.access import Actor
@@ -15,6 +17,7 @@ from hiqc.core.readguards import (
 )
 
 LABEL = "probe.guarded"
+PERSON = uuid.UUID("00000000-0000-4000-8000-000000000001")
 
 
 def _refuse_odd(actor: Actor, record: int) -> None:
@@ -32,7 +35,7 @@ register_read_guard(LABEL, _refuse_odd)  # registering twice keeps one
 
 
 def test_a_guarded_record_is_withheld_from_a_person_and_says_where_to_go():
-    person = Actor(user_id="00000000-0000-4000-8000-000000000001", username="p")
+    person = Actor(user_id=PERSON, username="p")
     assert read_guarded(LABEL, person, 2) == 2
     with pytest.raises(Withheld) as refused:
         read_guarded(LABEL, person, 3)
@@ -43,5 +46,5 @@ def test_a_guarded_record_is_withheld_from_a_person_and_says_where_to_go():
 def test_system_actors_and_unguarded_kinds_are_never_held_back():
     assert read_guarded(LABEL, Actor.system("job"), 3) == 3
     assert withheld_ids(LABEL, Actor.system("job")) == set()
-    person = Actor(user_id="00000000-0000-4000-8000-000000000001", username="p")
+    person = Actor(user_id=PERSON, username="p")
     assert read_guarded("probe.other", person, 3) == 3
