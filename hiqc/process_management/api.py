@@ -13,7 +13,7 @@ from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, IsoDate
 
 from . import selectors
-from .results import mine
+from .results import mine, relabel
 from .schemas import MiningOut, ProcessOut
 
 router = Router(tags=["processes"])
@@ -64,6 +64,6 @@ def process_mining(request: HiqcRequest, code: str, q: Query[MiningQuery]):
     if q.from_ is None and q.to is None:
         snapshot = selectors.snapshot_for(actor, kind, path, period)
         if snapshot is not None:
-            return snapshot.result
+            return relabel(kind, snapshot.result)
     traces = selectors.traces(actor, kind, period, path)
     return mine(kind, traces, path=path, period=period, at=timezone.now())

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from hiqc.core.calendar import WorkingTime
 from hiqc.core.casekinds import CaseKind
 
@@ -33,6 +35,31 @@ def branch_of(root: str) -> Callable[[str], str | None]:
     return branch
 
 
+def relabel(kind: CaseKind, result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` with every label in the active language: a snapshot is computed once, at night,
+    and read in Chinese or English (codes are kept, labels are derived from them)."""
+    labels = activity_labels(kind)
+    states = kind.workflow.states
+
+    def label(activity: str) -> str:
+        return labels.get(activity, activity)
+
+    for row in (*result["nodes"], *result["bottlenecks"], *result["rework"]):
+        row["label"] = label(row["activity"])
+    for edge in result["edges"]:
+        edge["source_label"], edge["target_label"] = label(edge["source"]), label(edge["target"])
+    for variant in result["variants"]:
+        variant["labels"] = [label(a) for a in variant["activities"]]
+    if result["top_step"]:
+        result["top_step"]["label"] = label(result["top_step"]["activity"])
+    for d in result["conformance"]["deviations"]:
+        d["label"] = label(d["activity"])
+        d["replay_state_label"] = (
+            _(states[d["replay_state"]]) if d["replay_state"] in states else ""
+        )
+    return result
+
+
 def mine(
     kind: CaseKind, traces: Iterable[Trace], *, path: str, period: Period, at: datetime,
     rank: str = "mean",
@@ -42,11 +69,6 @@ def mine(
     worktime = WorkingTime()
     pm = discover(traces, worktime=worktime, rank_by=rank)
     fit = conformance(kind.workflow, traces)
-    labels = activity_labels(kind)
-
-    def label(activity: str) -> str:
-        return labels.get(activity, activity)
-
     # the wait before a step that resumes a clock ran while the clock was suspended: the time the
     # customer or a third party took (supplementing documents, an appraisal), not the insurer's
     resuming = {t.name for t in kind.workflow.transitions
@@ -62,7 +84,7 @@ def mine(
              "working": _duration(w.working)}
             for p, w in slowest
         ]  # fmt: skip
-    return {
+    result = {
         "code": kind.label,
         "org_unit_path": path,
         "period_from": period.first.isoformat(),
@@ -72,31 +94,31 @@ def mine(
         "cases": pm.cases,
         "events": pm.events,
         "nodes": [
-            {"activity": n.activity, "label": label(n.activity), "frequency": n.frequency,
+            {"activity": n.activity, "label": "", "frequency": n.frequency,
              "cases": n.cases}
             for n in pm.nodes
         ],
         "edges": [
-            {"source": e.source, "target": e.target, "source_label": label(e.source),
-             "target_label": label(e.target), "frequency": e.frequency, "cases": e.cases,
+            {"source": e.source, "target": e.target, "source_label": "",
+             "target_label": "", "frequency": e.frequency, "cases": e.cases,
              "calendar": _duration(e.calendar), "working": _duration(e.working)}
             for e in pm.edges
         ],
         "variants": [
-            {"activities": list(v.activities), "labels": [label(a) for a in v.activities],
+            {"activities": list(v.activities), "labels": [],
              "cases": v.cases, "share": v.share, "calendar": _duration(v.calendar),
              "working": _duration(v.working)}
             for v in pm.variants[:VARIANTS_KEPT]
         ],
         "bottlenecks": [
-            {"activity": w.activity, "label": label(w.activity), "count": w.calendar.count,
+            {"activity": w.activity, "label": "", "count": w.calendar.count,
              "calendar": _duration(w.calendar), "working": _duration(w.working),
              "suspended": w.activity in resuming}
             for w in pm.bottlenecks
         ],
-        "top_step": {"activity": top, "label": label(top), "branches": branches} if top else None,
+        "top_step": {"activity": top, "label": "", "branches": branches} if top else None,
         "rework": [
-            {"activity": r.activity, "label": label(r.activity), "cases": r.cases,
+            {"activity": r.activity, "label": "", "cases": r.cases,
              "repeats": r.repeats}
             for r in pm.rework
         ],
@@ -106,12 +128,13 @@ def mine(
             "fitting_cases": fit.fitting_cases,
             "cases": fit.cases,
             "deviations": [
-                {"activity": g.activity, "label": label(g.activity), "kind": g.kind,
+                {"activity": g.activity, "label": "", "kind": g.kind,
                  "replay_state": g.replay_state,
-                 "replay_state_label": str(kind.workflow.states.get(g.replay_state, "")),
+                 "replay_state_label": "",
                  "count": g.count, "cases": len(g.case_ids)}
                 for g in fit.groups
             ],
         },
         "fallback_years": sorted(pm.fallback_years),
     }  # fmt: skip
+    return relabel(kind, result)  # the labels, in the active language

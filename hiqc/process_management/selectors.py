@@ -42,8 +42,9 @@ def access_process(actor: Actor, code: str) -> CaseKind:
 
 
 def activity_labels(kind: CaseKind) -> dict[str, str]:
-    """Activity code → its label: the workflow's transition labels, creation, start and end."""
-    labels = {t.name: str(t.label) for t in kind.workflow.transitions}
+    """Activity code → its label in the active language: the workflow's transition labels
+    (catalogue msgids), creation, start and end."""
+    labels = {t.name: _(str(t.label)) for t in kind.workflow.transitions}
     labels.setdefault(CREATE, _("创建"))
     return {**labels, START: _("开始"), END: _("结束")}
 

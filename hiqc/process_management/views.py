@@ -30,7 +30,7 @@ from .effects import MIN_CASES, MIN_DAYS, WINDOW_DAYS, compare, windows
 from .forms import GuidanceForm, MiningFilterForm
 from .handbook import handbook
 from .mining import END, START, Trace, directly_follows
-from .results import mine
+from .results import mine, relabel
 from .selectors import VIEW, Period
 from .templatetags.process_format import duration
 
@@ -139,7 +139,7 @@ def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
     if not f.explicit and f.rank == "mean":
         snapshot = selectors.snapshot_for(request.actor, f.kind, f.path, f.period)
     if snapshot is not None:
-        result = snapshot.result
+        result = relabel(f.kind, snapshot.result)
     else:
         result = mine(f.kind, _traces(request, f), path=f.path, period=f.period,
                       at=timezone.now(), rank=f.rank)  # fmt: skip

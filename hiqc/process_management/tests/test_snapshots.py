@@ -78,3 +78,16 @@ def test_a_unit_without_cases_of_a_process_gets_no_snapshot(org, plans):
     paths = set(MiningSnapshot.objects.filter(process=PLAN).values_list("org_path", flat=True))
     assert org["C2"].path not in paths and org["P2"].path in paths
     assert P1  # the fixture's first plan is under C1
+
+
+def test_a_nightly_snapshot_reads_in_the_readers_language(personas, plans):
+    with time_machine.travel(NIGHT, tick=False):
+        snapshots_refresh()
+        client = client_for(personas["quality_lead"])
+        zh = client.get(f"/api/v1/processes/{PLAN}/mining").json()
+        en = client.get(f"/api/v1/processes/{PLAN}/mining", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert zh["computed_at"] == en["computed_at"]  # the same snapshot
+    zh_labels = {n["activity"]: n["label"] for n in zh["nodes"]}
+    en_labels = {n["activity"]: n["label"] for n in en["nodes"]}
+    assert zh_labels["create"] == "创建" and en_labels["create"] == "Created"
+    assert not any("\u4e00" <= ch <= "\u9fff" for label in en_labels.values() for ch in label)
