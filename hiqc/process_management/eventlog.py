@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from hiqc.core.bulkwrite import Table, rendered, store
 from hiqc.core.calendar import WorkingTime
@@ -125,11 +125,12 @@ def _write(items: Iterable[tuple[str, Trace, int]]) -> int:
     return written
 
 
-def _events(qs):  # type: ignore[no-untyped-def]
+def _events(qs: QuerySet[CaseEvent]) -> Iterator[tuple]:
     return (
         qs.order_by("case_type", "case_id", "at", "id")
-        .values_list("id", "case_type", "case_id", "org_path", "activity", "at", "from_state",
-                     "to_state")  # fmt: skip
+        .values_list(
+            "id", "case_type", "case_id", "org_path", "activity", "at", "from_state", "to_state"
+        )
         .iterator(chunk_size=20000)
     )
 

@@ -154,7 +154,7 @@ def mine_sql(
                             ("count(*)",), ("calendar", "working"))  # fmt: skip
     by_rank = RANKINGS[rank]
     waiting = []
-    for (activity,), (_c, (cal, work)) in waiting_rows.items():
+    for (activity,), (_n, (cal, work)) in waiting_rows.items():
         if cal is not None and work is not None:
             waiting.append(Waiting(activity, cal, work))
     waiting.sort(key=lambda w: (-by_rank(w), w.activity))

@@ -92,6 +92,9 @@ class MiningEdge(models.Model):
             models.Index(fields=["case_type", "case_id"], name="pm_edge_case"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_type} {self.case_id}: {self.source} → {self.target}"
+
 
 class MiningTrace(models.Model):
     """One case of the event log as the mining reads it: its unit, start and end, variant (the
@@ -125,3 +128,6 @@ class MiningTrace(models.Model):
             models.Index(fields=["last_event"], name="pm_trace_last_event"),
             models.Index(fields=["case_type", "moved"], name="pm_trace_moved"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_type} {self.case_id}"
