@@ -13,6 +13,7 @@ from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, IsoDate
 
 from . import selectors
+from .mining_sql import mine_sql
 from .results import mine, relabel
 from .schemas import MiningOut, ProcessOut
 
@@ -65,5 +66,8 @@ def process_mining(request: HiqcRequest, code: str, q: Query[MiningQuery]):
         snapshot = selectors.snapshot_for(actor, kind, path, period)
         if snapshot is not None:
             return relabel(kind, snapshot.result)
+    fast = mine_sql(actor, kind, period, path, at=timezone.now())
+    if fast is not None:
+        return fast
     traces = selectors.traces(actor, kind, period, path)
     return mine(kind, traces, path=path, period=period, at=timezone.now())

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from huey import crontab
 
 from hiqc.core.manifest import Manifest, NavLink, Periodic, daily_beijing
 from hiqc.organisations.enums import Role
@@ -32,6 +33,14 @@ class ProcessesConfig(AppConfig):
                 "Recompute every process's mining figures for the last twelve months, per unit "
                 "down to city level (the process pages' default view; issue 16).",
                 _("流程分析快照"),
+            ),
+            Periodic(
+                "process_management.mining_tables",
+                "hiqc.process_management.tasks.mining_tables_job",
+                crontab(minute="*/10"),
+                "Bring the mining tables up to the event log: the cases with new events get their "
+                "directly-follows and trace rows replaced (issue 16).",
+                _("流程挖掘表更新"),
             ),
         ),
         nav_sections=(("ch2", _("服务流程管理（第2章）"), "ch4"),),

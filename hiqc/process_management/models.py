@@ -60,3 +60,74 @@ class MiningSnapshot(BaseModel):
         ]
         verbose_name = _("流程分析快照")
         verbose_name_plural = _("流程分析快照")
+
+
+class MiningEdge(models.Model):
+    """One move of a case in the event log as the mining reads it (issue 16): the directly-follows
+    pair that ends at the event (``START`` → the first event, the last → ``END``), with its
+    calendar and working seconds, the occurrence of the target activity in the case (0: first
+    time) and the conformance deviation of the move (replayed at maintenance). Maintained from
+    the event log by ``eventlog`` so the graph is a plain GROUP BY; never edited by hand."""
+
+    id = models.BigAutoField(primary_key=True)
+    case_type = models.CharField(max_length=60)
+    case_id = models.CharField(max_length=64)
+    org_path = models.CharField(max_length=255)  # the case's (its latest event's) unit
+    started_at = models.DateTimeField()  # the case's first event
+    source = models.CharField(max_length=60)
+    target = models.CharField(max_length=60)
+    calendar = models.FloatField(null=True)  # seconds; null on START and END rows
+    working = models.FloatField(null=True)
+    occurrence = models.PositiveIntegerField(default=0)  # of the target activity in the case
+    first_pair = models.BooleanField(default=True)  # the case's first move on this edge
+    deviation = models.CharField(max_length=20, blank=True)
+    replay_state = models.CharField(max_length=60, blank=True)
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        db_table = "process_management_edge"
+        indexes = [
+            models.Index(fields=["case_type", "started_at"], name="pm_edge_type_start"),
+            models.Index(fields=["case_type", "case_id"], name="pm_edge_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_type} {self.case_id}: {self.source} → {self.target}"
+
+
+class MiningTrace(models.Model):
+    """One case of the event log as the mining reads it: its unit, start and end, variant (the
+    activities joined by ``>``), events, duration and conformance (moves, fitting moves);
+    ``last_event`` is the highest event id read (the maintenance's high-water mark) and
+    ``moved`` says the case's events are not all at one unit (a subtree query then mines live)."""
+
+    id = models.BigAutoField(primary_key=True)
+    case_type = models.CharField(max_length=60)
+    case_id = models.CharField(max_length=64)
+    org_path = models.CharField(max_length=255)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    variant = models.TextField()
+    events = models.PositiveIntegerField()
+    calendar = models.FloatField()
+    working = models.FloatField()
+    moves = models.PositiveIntegerField()
+    fitting = models.PositiveIntegerField()
+    repeats = models.PositiveIntegerField()  # moves repeating an activity done before
+    moved = models.BooleanField(default=False)
+    last_event = models.BigIntegerField()
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        db_table = "process_management_trace"
+        indexes = [
+            models.Index(fields=["case_type", "started_at"], name="pm_trace_type_start"),
+            models.Index(fields=["case_type", "case_id"], name="pm_trace_case"),
+            models.Index(fields=["last_event"], name="pm_trace_last_event"),
+            models.Index(fields=["case_type", "moved"], name="pm_trace_moved"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_type} {self.case_id}"

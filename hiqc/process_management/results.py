@@ -21,7 +21,7 @@ VARIANTS_KEPT = 50
 BRANCHES_KEPT = 30
 
 
-def _duration(stats: Stats | None) -> dict[str, float] | None:
+def duration_dict(stats: Stats | None) -> dict[str, float] | None:
     return None if stats is None else {"mean": stats.mean, "median": stats.median, "p90": stats.p90}
 
 
@@ -80,8 +80,8 @@ def mine(
         waits = waiting_by_branch(traces, top, branch_of(path), worktime=worktime)
         slowest = sorted(waits.items(), key=lambda pw: -pw[1].calendar.mean)[:BRANCHES_KEPT]
         branches = [
-            {"org_path": p, "count": w.calendar.count, "calendar": _duration(w.calendar),
-             "working": _duration(w.working)}
+            {"org_path": p, "count": w.calendar.count, "calendar": duration_dict(w.calendar),
+             "working": duration_dict(w.working)}
             for p, w in slowest
         ]  # fmt: skip
     result = {
@@ -101,18 +101,18 @@ def mine(
         "edges": [
             {"source": e.source, "target": e.target, "source_label": "",
              "target_label": "", "frequency": e.frequency, "cases": e.cases,
-             "calendar": _duration(e.calendar), "working": _duration(e.working)}
+             "calendar": duration_dict(e.calendar), "working": duration_dict(e.working)}
             for e in pm.edges
         ],
         "variants": [
             {"activities": list(v.activities), "labels": [],
-             "cases": v.cases, "share": v.share, "calendar": _duration(v.calendar),
-             "working": _duration(v.working)}
+             "cases": v.cases, "share": v.share, "calendar": duration_dict(v.calendar),
+             "working": duration_dict(v.working)}
             for v in pm.variants[:VARIANTS_KEPT]
         ],
         "bottlenecks": [
             {"activity": w.activity, "label": "", "count": w.calendar.count,
-             "calendar": _duration(w.calendar), "working": _duration(w.working),
+             "calendar": duration_dict(w.calendar), "working": duration_dict(w.working),
              "suspended": w.activity in resuming}
             for w in pm.bottlenecks
         ],

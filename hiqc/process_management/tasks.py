@@ -8,3 +8,10 @@ def snapshots_job() -> dict:
     from .services import snapshots_refresh
 
     return snapshots_refresh()
+
+
+def mining_tables_job() -> dict:
+    """Every ten minutes: the mining tables follow the event log (``eventlog.refresh``)."""
+    from .eventlog import refresh
+
+    return refresh()

@@ -30,6 +30,7 @@ from .effects import MIN_CASES, MIN_DAYS, WINDOW_DAYS, compare, windows
 from .forms import GuidanceForm, MiningFilterForm
 from .handbook import handbook
 from .mining import END, START, Trace, directly_follows
+from .mining_sql import mine_sql
 from .results import mine, relabel
 from .selectors import VIEW, Period
 from .templatetags.process_format import duration
@@ -141,8 +142,9 @@ def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
     if snapshot is not None:
         result = relabel(f.kind, snapshot.result)
     else:
-        result = mine(f.kind, _traces(request, f), path=f.path, period=f.period,
-                      at=timezone.now(), rank=f.rank)  # fmt: skip
+        result = mine_sql(request.actor, f.kind, f.period, f.path, at=timezone.now(),
+                          rank=f.rank) or mine(f.kind, _traces(request, f), path=f.path,
+                                               period=f.period, at=timezone.now(), rank=f.rank)  # fmt: skip
     top = result["top_step"]
     if top:
         names = units_by_path(b["org_path"] for b in top["branches"])
