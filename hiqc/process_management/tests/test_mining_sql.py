@@ -3,13 +3,16 @@ same result, figure for figure, as ``results.mine`` over the traces read from th
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from hiqc.core.access import Actor
+from hiqc.core.models import CaseEvent
 from hiqc.process_management import eventlog, selectors
 from hiqc.process_management.mining_sql import mine_sql
 from hiqc.process_management.models import MiningTrace
@@ -74,20 +77,38 @@ def test_the_database_mining_equals_the_python_mining_over_a_subtree(org, more):
 
 
 def test_the_refresh_replaces_the_rows_of_cases_with_new_events(org, more):
-    # Given tables rebuilt, then new events: one case goes on, another is new
+    # Given tables rebuilt, then (an hour later) new events: one case goes on, another is new
     eventlog.rebuild()
-    log(P5, org["C1"].path, ("check", "do", "check", 200))
-    log("new-case", org["C2"].path, ("create", "", "plan", 5))
-    assert not eventlog.current()
-    assert both("")[1] is None  # stale tables do not answer: the caller mines live
-    # When the refresh runs
-    assert eventlog.refresh() == {"cases": 2}
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        log(P5, org["C1"].path, ("check", "do", "check", 200))
+        log("new-case", org["C2"].path, ("create", "", "plan", 5))
+        assert not eventlog.current()
+        assert both("")[1] is None  # stale tables do not answer: the caller mines live
+        # When the refresh runs
+        assert eventlog.refresh() == {"cases": 2}
     # Then the tables are current, one row per case, and agree with the Python path
     assert eventlog.current()
     assert MiningTrace.objects.filter(case_id=P5).count() == 1
     live, sql = both("")
     assert rounded(sql) == rounded(live)
-    assert eventlog.refresh() == {"cases": 0}
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert eventlog.refresh() == {"cases": 0}  # nothing new, nothing lately
+
+
+def test_an_event_committed_after_the_mark_passed_its_id_is_still_read(org, more):
+    # Given current tables, and an event whose id the mark has passed (its transaction committed
+    # after a later one had been read) — recorded a few minutes ago
+    eventlog.rebuild()
+    log(P5, org["C1"].path, ("check", "do", "check", 200))
+    late = CaseEvent.objects.filter(case_id=P5).order_by("-id").first()
+    assert late is not None
+    MiningTrace.objects.filter(case_id=P6).update(last_event=late.id + 1000)
+    assert eventlog.current()  # by ids alone, nothing is missing
+    # When the next refresh runs, within half an hour
+    eventlog.refresh()
+    # Then the case is read again with its late event
+    live, sql = both("")
+    assert rounded(sql) == rounded(live)
 
 
 def test_a_subtree_with_cases_that_moved_between_units_is_mined_live(org, more):
