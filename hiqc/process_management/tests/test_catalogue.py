@@ -89,9 +89,7 @@ def test_the_versions_in_force_are_listed_per_unit_with_a_version_of_its_own(per
     assert "北京分公司" in page and "上海分公司" in page
 
 
-def test_a_needs_analysis_is_recorded_for_a_version_citing_a_case_through_its_door(
-    personas, org
-):
+def test_a_needs_analysis_is_recorded_for_a_version_citing_a_case_through_its_door(personas, org):
     v = version()
     case = nonconformity(org["C1"])
     client = client_for(personas["quality_lead"])
@@ -133,9 +131,11 @@ def test_evidence_the_reader_may_not_open_is_counted_never_named(personas, org):
                                  added_by="t")  # fmt: skip
     page = client_for(personas["branch_manager"]).get(URL).content.decode()
     assert str(case.pk) not in page and "另有 1 件依据" in page
-    body = client_for(personas["branch_manager"]).get(
-        f"/api/v1/processes/{PLAN}/needs-analyses"
-    ).json()
+    body = (
+        client_for(personas["branch_manager"])
+        .get(f"/api/v1/processes/{PLAN}/needs-analyses")
+        .json()
+    )
     assert body[0]["evidence"] == [] and body[0]["hidden"] == 1
 
 
