@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -44,7 +45,7 @@ def nonconformity(unit, n: int = 1):
     )  # fmt: skip
 
 
-def profile(client: Client, **data) -> object:
+def profile(client: Client, **data: str) -> Any:
     return client.post(URL, {"form": "profile", "owner_role": "quality_lead",
                              "customers": "各分支机构", "channels": "线上、柜面",
                              "note": "首次登记目录", **data})  # fmt: skip

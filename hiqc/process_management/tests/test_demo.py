@@ -4,7 +4,7 @@ kernel; a rerun adds nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -49,9 +49,7 @@ def _load(org) -> dict[str, int]:
     "moment", ["2026-12-31 23:30", "2027-01-01 00:30", "2028-02-29 09:00", "2027-03-31 18:00"]
 )
 def test_the_demo_fills_the_catalogue_and_the_needs_analysis_and_a_rerun_adds_nothing(org, moment):
-    with time_machine.travel(
-        timezone.datetime.fromisoformat(moment).replace(tzinfo=BEIJING), tick=False
-    ):
+    with time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=BEIJING), tick=False):
         case_id = _nonconformity(org["C1"])
         first = _load(org)
         assert first == {"profiles": 3, "versions": 1, "guidance": 1, "needs_analyses": 1,
