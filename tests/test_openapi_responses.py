@@ -85,6 +85,7 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/nonconformities/{nc_id}": ("/api/v1/nonconformities", _field("id")),
     "/api/v1/improvement-plans/{plan_id}": ("/api/v1/improvement-plans", _field("id")),
     "/api/v1/processes/{code}/mining": ("/api/v1/processes", _field("code")),
+    "/api/v1/processes/{code}/needs-analyses": ("/api/v1/processes", _field("code")),
 }
 
 

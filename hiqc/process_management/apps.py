@@ -52,7 +52,14 @@ class ProcessesConfig(AppConfig):
 
         from hiqc.core.audit_labels import register_audit_labels
 
-        register_audit_labels({"processes.guidance": gettext_noop("修订流程操作要求")})
+        register_audit_labels(
+            {
+                "processes.guidance": gettext_noop("修订流程操作要求"),
+                "processes.profile": gettext_noop("修订流程目录信息"),
+                "processes.needs": gettext_noop("添加流程需求分析"),
+                "processes.needs_evidence": gettext_noop("添加需求分析依据"),
+            }
+        )
 
         from .indicators import register_process_indicators
 

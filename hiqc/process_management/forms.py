@@ -49,3 +49,62 @@ class GuidanceForm(forms.Form):
         label=_("所需单证"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     note = forms.CharField(label=_("修订说明"), max_length=255)
+
+
+class ProfileForm(forms.Form):
+    """A process's catalogue facts (2.1.1)."""
+
+    owner_role = forms.ChoiceField(label=_("流程负责角色"), required=False)
+    customers = forms.CharField(
+        label=_("服务对象"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    channels = forms.CharField(
+        label=_("服务渠道"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(label=_("修订说明"), max_length=255)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from hiqc.core.access import role_codes, role_label
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner_role"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—")] + [(r, role_label(r)) for r in sorted(role_codes())]
+
+
+class AnalysisForm(forms.Form):
+    """A needs analysis (2.1.2(1)) for one version of the process."""
+
+    version = forms.ChoiceField(label=_("流程版本"))
+    summary = forms.CharField(label=_("分析摘要"), widget=forms.Textarea(attrs={"rows": 3}))
+    needs = forms.CharField(label=_("识别的客户需求"), widget=forms.Textarea(attrs={"rows": 3}))
+    other_evidence = forms.CharField(
+        label=_("其他依据（如满意度调查意见）"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, versions: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["version"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (str(v.pk), _("第 {n} 版（{d} 起，{p}）").format(
+                n=v.number, d=v.effective_from.isoformat(), p=v.org_path or _("全公司")))
+            for v in versions
+        ]  # fmt: skip
+
+
+class EvidenceForm(forms.Form):
+    """Link one case (any registered kind) to a needs analysis as its evidence."""
+
+    analysis = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    case_type = forms.ChoiceField(label=_("案件类型"))
+    case_id = forms.CharField(label=_("案件 ID"), max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from hiqc.core.casekinds import CASE_KINDS
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["case_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(k.label, str(k.name) or k.label) for k in CASE_KINDS.values()]

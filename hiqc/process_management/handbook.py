@@ -18,7 +18,7 @@ from hiqc.core.processes import flowchart_config, process_version_in_force
 from hiqc.core.selectors import process_versions
 from hiqc.core.workflow import EFFECT_LABELS
 
-from .models import StepGuidance
+from .models import ProcessProfile, StepGuidance
 from .selectors import guidance_history, guidance_in_force
 
 UNIT_LABELS = {Unit.CALENDAR_DAYS: "自然日", Unit.WORKING_DAYS: "工作日", Unit.HOURS: "小时"}
@@ -49,6 +49,8 @@ class Handbook:
     clocks: list[dict[str, Any]]
     versions: list[ProcessVersion]
     revisions: list[StepGuidance] = field(default_factory=list)
+    profile: ProcessProfile | None = None  # the catalogue's facts (2.1.1)
+    owner: str = ""  # the profile's owner role, by name
 
 
 def _unit(unit: str) -> str:
@@ -61,6 +63,7 @@ def handbook(kind: CaseKind, on: date) -> Handbook:
     version = process_version_in_force(kind.label, "", on)
     params = (version.parameters.get("steps") or {}) if version else {}
     guidance = guidance_in_force(kind.label)
+    profile = ProcessProfile.objects.filter(process=kind.label).first()  # the latest revision
     clocks = wf.clock_map
     holders: dict[str, list[str]] = {}
     for role in sorted(role_codes()):
@@ -98,4 +101,6 @@ def handbook(kind: CaseKind, on: date) -> Handbook:
         clocks=clock_rows,
         versions=[v for v in process_versions(kind.label)],
         revisions=guidance_history(kind.label),
+        profile=profile,
+        owner=str(role_label(profile.owner_role)) if profile and profile.owner_role else "",
     )

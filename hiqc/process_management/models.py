@@ -131,3 +131,79 @@ class MiningTrace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_type} {self.case_id}"
+
+
+FACT_MAX = 1000
+NEEDS_MAX = 4000
+
+
+class ProcessProfile(BaseModel):
+    """A process's catalogue facts (standard 2.1.1): the role that owns it, the customers it
+    serves and the channels it is reached by, as the process owner wrote them. An edit is a new
+    row (``number`` + 1), as the handbook's requirements are: the latest is in force."""
+
+    process = models.CharField(_("流程"), max_length=60)
+    number = models.PositiveIntegerField(_("修订号"))
+    owner_role = models.CharField(_("流程负责角色"), max_length=40, blank=True)
+    customers = models.TextField(_("服务对象"), max_length=FACT_MAX, blank=True)
+    channels = models.TextField(_("服务渠道"), max_length=FACT_MAX, blank=True)
+    note = models.CharField(_("修订说明"), max_length=255)
+    edited_by = models.CharField(_("修订人"), max_length=150)
+
+    unscoped: ClassVar[str | None] = "the process catalogue is for everyone to follow"
+
+    class Meta:
+        ordering = ("process", "-number")
+        constraints = [
+            models.UniqueConstraint(fields=["process", "number"], name="process_profile_unique")
+        ]
+        verbose_name = _("流程目录信息")
+        verbose_name_plural = _("流程目录信息")
+
+
+class NeedsAnalysis(BaseModel):
+    """The customer-needs analysis behind one process version (standard 2.1.2(1)): what was
+    found and the evidence it rests on — cases of any kind linked (``NeedsEvidence``), never
+    copied, and references to sources that are not cases (survey comments) as text."""
+
+    process = models.CharField(_("流程"), max_length=60)
+    version = models.ForeignKey(
+        "core.ProcessVersion", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("流程版本"),
+    )  # fmt: skip
+    summary = models.TextField(_("分析摘要"), max_length=NEEDS_MAX)
+    needs = models.TextField(_("识别的客户需求"), max_length=NEEDS_MAX)
+    other_evidence = models.TextField(_("其他依据"), max_length=NEEDS_MAX, blank=True)
+    created_by = models.CharField(_("分析人"), max_length=150)
+
+    unscoped: ClassVar[str | None] = "the needs behind a published process are for everyone"
+
+    class Meta:
+        ordering = ("process", "-created_at")
+        verbose_name = _("需求分析")
+        verbose_name_plural = _("需求分析")
+
+
+class NeedsEvidence(BaseModel):
+    """One case cited by a needs analysis: a link (case type + id), checked through the case
+    kind's door when added and when shown."""
+
+    analysis = models.ForeignKey(
+        NeedsAnalysis, on_delete=models.CASCADE, related_name="evidence",
+        verbose_name=_("需求分析"),
+    )  # fmt: skip
+    case_type = models.CharField(_("案件类型"), max_length=60)
+    case_id = models.CharField(_("案件编号"), max_length=64)
+    added_by = models.CharField(_("添加人"), max_length=150)
+
+    unscoped: ClassVar[str | None] = "a link only; the case is shown through its kind's door"
+
+    class Meta:
+        ordering = ("analysis", "case_type", "created_at")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["analysis", "case_type", "case_id"], name="needs_evidence_unique"
+            )
+        ]
+        verbose_name = _("需求分析依据")
+        verbose_name_plural = _("需求分析依据")

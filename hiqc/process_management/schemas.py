@@ -1,8 +1,16 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from uuid import UUID
 
 from ninja import Field, Schema
+
+
+class VersionInForceOut(Schema):
+    org_path: str
+    unit: str
+    version: int | None
+    effective_from: date | None
 
 
 class ProcessOut(Schema):
@@ -12,6 +20,14 @@ class ProcessOut(Schema):
     initial: str
     final: list[str]
     steps: list[dict[str, str | list[str]]]
+    owner_role: str = Field("", description="the role owning the process (2.1.1), '' if not set")
+    customers: str = ""
+    channels: str = ""
+    versions_in_force: list[VersionInForceOut] = Field(
+        default_factory=list,
+        description="the version in force today for the whole insurer ('' path) and each unit "
+        "with a version of its own (null: none published)",
+    )
 
 
 class DurationOut(Schema):
@@ -121,3 +137,38 @@ class MiningOut(Schema):
     fallback_years: list[int] = Field(
         description="years whose holidays are not loaded: working time counts Mon–Fri there"
     )
+
+
+class EvidenceIn(Schema):
+    case_type: str = Field(description="a registered case kind, e.g. complaints.complaint")
+    case_id: str
+
+
+class NeedsAnalysisIn(Schema):
+    version: UUID = Field(description="the id of a published version of the process")
+    summary: str
+    needs: str
+    other_evidence: str = Field("", description="sources that are not cases (survey comments)")
+    evidence: list[EvidenceIn] = Field(default_factory=list)
+
+
+class EvidenceOut(Schema):
+    case_type: str
+    case_id: str
+    url: str
+
+
+class NeedsAnalysisOut(Schema):
+    id: UUID
+    process: str
+    version: UUID
+    version_number: int
+    summary: str
+    needs: str
+    other_evidence: str
+    evidence: list[EvidenceOut] = Field(
+        description="the cases cited that the caller may open (others are counted in hidden)"
+    )
+    hidden: int
+    created_by: str
+    created_at: datetime

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<str:code>/cases/", views.cases_page, name="cases"),
     path("<str:code>/handbook/", views.handbook_page, name="handbook"),
     path("<str:code>/changes/", views.changes_page, name="changes"),
+    path("<str:code>/needs/", views.needs_page, name="needs"),
     path("<str:code>/handbook.pdf", views.handbook_pdf, name="handbook_pdf"),
 ]

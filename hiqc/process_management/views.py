@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiqc.core.casekinds import CaseKind, case_url
-from hiqc.core.errors import ValidationFailed
+from hiqc.core.errors import Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.selectors import process_versions
 from hiqc.organisations.selectors import units_by_path, units_in_scope
@@ -41,10 +41,14 @@ VARIANTS_SHOWN = 20
 
 @login_required
 def process_list_page(request: HiqcRequest) -> HttpResponse:
+    from .catalogue import owner_label, profiles_in_force
+
     kinds = selectors.process_list(request.actor)
+    profiles = profiles_in_force()
     rows = [
         {"kind": k, "name": str(k.name) or k.label, "states": len(k.workflow.states),
-         "steps": len(k.workflow.transitions), "clocks": len(k.workflow.clocks)}
+         "steps": len(k.workflow.transitions), "clocks": len(k.workflow.clocks),
+         "profile": profiles.get(k.label), "owner": owner_label(profiles.get(k.label))}
         for k in kinds
     ]  # fmt: skip
     return render(request, "process_management/list.html", {"rows": rows})
@@ -335,4 +339,98 @@ def changes_page(request: HiqcRequest, code: str) -> HttpResponse:
         "process_management/changes.html",
         {"kind": kind, "name": str(kind.name) or kind.label, "changes": changes,
          "min_days": MIN_DAYS, "window_days": WINDOW_DAYS, "min_cases": MIN_CASES},
+    )  # fmt: skip
+
+
+# --- the catalogue's facts and the needs analysis (2.1.1–2.1.2(1)) ---------------------------------
+
+
+def _apply_errors(form: Any, exc: ValidationFailed) -> None:
+    for name, problems in exc.fields.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+    if not exc.fields:
+        form.add_error(None, str(exc))
+
+
+@login_required
+def needs_page(request: HiqcRequest, code: str) -> HttpResponse:
+    """The process's catalogue facts, versions in force per unit and the needs analysis behind
+    each version with its evidence; process owners (``process.manage`` at head office) edit them
+    here — a bad entry is shown at its field and saves nothing."""
+    from . import catalogue
+    from .forms import AnalysisForm, EvidenceForm, ProfileForm
+
+    actor = request.actor
+    kind = selectors.access_process(actor, code)
+    can_edit = actor.can_globally(services.MANAGE)
+    versions = process_versions(kind.label)
+    profile = catalogue.profile_in_force(kind.label)
+    profile_form = ProfileForm(initial={
+        "owner_role": profile.owner_role if profile else "",
+        "customers": profile.customers if profile else "",
+        "channels": profile.channels if profile else "",
+    })  # fmt: skip
+    analysis_form = AnalysisForm(versions=versions)
+    evidence_form: EvidenceForm | None = None
+    evidence_for = ""
+    status = 200
+    if request.method == "POST" and can_edit:
+        what = request.POST.get("form", "")
+        try:
+            if what == "profile":
+                profile_form = ProfileForm(request.POST)
+                if profile_form.is_valid():
+                    services.profile_save(actor=actor, process=kind.label,
+                                          **profile_form.cleaned_data)  # fmt: skip
+                    messages.success(request, _("已保存流程目录信息。"))
+                    return redirect(request.path)
+            elif what == "analysis":
+                analysis_form = AnalysisForm(request.POST, versions=versions)
+                if analysis_form.is_valid():
+                    data = analysis_form.cleaned_data
+                    services.analysis_create(
+                        actor=actor, process=kind.label, version_id=data["version"],
+                        summary=data["summary"], needs=data["needs"],
+                        other_evidence=data["other_evidence"],
+                    )  # fmt: skip
+                    messages.success(request, _("已添加需求分析。"))
+                    return redirect(request.path)
+            elif what == "evidence":
+                evidence_form = EvidenceForm(request.POST)
+                evidence_for = request.POST.get("analysis", "")
+                analysis = catalogue.analysis_for(kind.label, evidence_for)
+                if evidence_form.is_valid():
+                    data = evidence_form.cleaned_data
+                    services.evidence_add(actor=actor, analysis=analysis,
+                                          case_type=data["case_type"], case_id=data["case_id"])  # fmt: skip
+                    messages.success(request, _("已添加依据。"))
+                    return redirect(f"{request.path}#analysis-{analysis.pk}")
+        except ValidationFailed as exc:
+            form = {"profile": profile_form, "analysis": analysis_form}.get(what, evidence_form)
+            _apply_errors(form, exc)
+        status = 422
+    elif request.method == "POST":
+        raise Forbidden(_("维护流程目录与需求分析需要总公司的“发布流程版本”权限。"))
+    rows = []
+    for analysis, evidence in catalogue.analyses(actor, kind.label):
+        form = None
+        if can_edit:
+            failed = evidence_form is not None and evidence_for == str(analysis.pk)
+            form = (
+                evidence_form if failed
+                else EvidenceForm(initial={"analysis": analysis.pk}, auto_id=f"ev{analysis.pk}_%s")
+            )  # fmt: skip
+        rows.append({"a": analysis, "evidence": evidence, "form": form,
+                     "hidden": sum(1 for e in evidence if not e.visible)})  # fmt: skip
+    return render(
+        request,
+        "process_management/needs.html",
+        {"kind": kind, "name": str(kind.name) or kind.label, "profile": profile,
+         "owner": catalogue.owner_label(profile),
+         "history": catalogue.profile_history(kind.label),
+         "in_force": catalogue.versions_in_force(actor, kind.label, timezone.localdate()),
+         "analyses": rows, "can_edit": can_edit, "profile_form": profile_form,
+         "analysis_form": analysis_form if versions else None},
+        status=status,
     )  # fmt: skip

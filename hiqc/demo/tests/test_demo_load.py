@@ -193,3 +193,13 @@ def test_the_demo_history_fills_nobody_s_inbox_but_what_follows_still_notifies(
         raised = deadlines_sweep()
     assert raised["warnings"] + raised["breaches"] >= 1
     assert Notification.objects.exists()
+
+
+def test_the_process_demo_tells_the_claims_demo_s_story():
+    """The process-management demo imports no domain: its copy of the claims demo's slow city
+    and improvement date must stay the claims demo's."""
+    from hiqc.claims import demo as claims_demo
+    from hiqc.process_management import demo as process_demo
+
+    assert process_demo.SLOW_CITY == claims_demo.SLOW_CITY
+    assert process_demo.IMPROVED_DAYS == claims_demo.IMPROVED_DAYS
