@@ -60,3 +60,13 @@ class MiningSnapshot(BaseModel):
         ]
         verbose_name = _("流程分析快照")
         verbose_name_plural = _("流程分析快照")
+
+
+from .supervision.models import (  # noqa: E402  Django finds the supervision models here
+    SupervisionFinding,
+    SupervisionPlan,
+    SupervisionVisit,
+)
+
+__all__ = ["MiningSnapshot", "StepGuidance", "SupervisionFinding", "SupervisionPlan",
+           "SupervisionVisit"]  # fmt: skip
