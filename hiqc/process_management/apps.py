@@ -14,7 +14,10 @@ class ProcessesConfig(AppConfig):
     verbose_name = "服务流程管理"
     manifest = Manifest(
         urls=(("process-management/", "hiqc.process_management.urls"),),
-        api_routers=("hiqc.process_management.api.router",),
+        api_routers=(
+            "hiqc.process_management.api.router",
+            "hiqc.process_management.supervision.api.router",
+        ),
         permissions={
             "processes.view": _("查看流程分析（流程挖掘、瓶颈与符合性）"),
             "processes.supervise": _("流程监督（制定监督计划、录入监督检查、登记与验证监督发现）"),
