@@ -99,7 +99,7 @@ class SupervisionVisit(CaseModel):
 
     scope_path: ClassVar[str] = "org_unit__path"
 
-    class Meta(CaseModel.Meta):
+    class Meta:
         app_label = "process_management"
         ordering = ("-planned_date", "-created_at")
         verbose_name = _("监督检查")

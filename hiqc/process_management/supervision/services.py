@@ -183,6 +183,7 @@ def visit_plan(*, actor: Actor, plan_id: Any, data: Mapping[str, Any]) -> Superv
     if day is None:
         errors["planned_date"] = [_("请填写计划日期（年-月-日）。")]
     _fail(errors)
+    assert unit is not None and day is not None
     with transaction.atomic():
         visit = SupervisionVisit.objects.create(
             plan=plan, org_unit=unit, planned_date=day, status=VisitStatus.PLANNED
