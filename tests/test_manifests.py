@@ -248,6 +248,17 @@ PROCESS_VIEWERS = (
 )  # fmt: skip
 ROLE_PERMISSIONS_ADDED = {role: {"processes.view"} for role in PROCESS_VIEWERS}  # chapter 2
 PERMISSION_LABELS_ADDED = {"processes.view": "查看流程分析（流程挖掘、瓶颈与符合性）"}
+# supervision (issue 16 §6): plans, visits and findings; findings answered by the owning unit
+SUPERVISORS = ("quality_lead", "compliance_officer", "branch_manager")
+FINDING_HANDLERS = ("branch_manager", "call_centre_supervisor")
+for _role in SUPERVISORS:
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED[_role] | {"processes.supervise"}
+for _role in FINDING_HANDLERS:
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED[_role] | {"processes.findings.handle"}
+PERMISSION_LABELS_ADDED |= {
+    "processes.supervise": "流程监督（制定监督计划、录入监督检查、登记与验证监督发现）",
+    "processes.findings.handle": "答复本机构的监督发现",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

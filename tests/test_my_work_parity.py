@@ -67,6 +67,11 @@ EXCUSED: dict[tuple[str, str], tuple[Excuse, str]] = {
         "An open round is its auditors' work while claims are left to review: completing it is "
         "held back until then (the domain guard), and its page leads to the claims left.",
     ),
+    ("process_management.supervisionfinding", "open"): (
+        lambda case, allowed, in_work: not in_work and allowed == ["close"],
+        "Closing an open supervision finding is a supervisor's right, not work waiting for them: "
+        "the owning unit must answer it (process_management/supervision/workflow.py).",
+    ),
     **{
         (label, state): (
             lambda case, allowed, in_work: not in_work and allowed == ["cancel"],

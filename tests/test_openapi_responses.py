@@ -86,6 +86,9 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/improvement-plans/{plan_id}": ("/api/v1/improvement-plans", _field("id")),
     "/api/v1/processes/{code}/mining": ("/api/v1/processes", _field("code")),
     "/api/v1/processes/{code}/needs-analyses": ("/api/v1/processes", _field("code")),
+    "/api/v1/supervision/plans/{plan_id}": ("/api/v1/supervision/plans", _field("id")),
+    "/api/v1/supervision/findings/{finding_id}": ("/api/v1/supervision/findings", _field("id")),
+    "/api/v1/supervision/visits/{visit_id}": ("/api/v1/supervision/findings", _field("visit_id")),
 }
 
 

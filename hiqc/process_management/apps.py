@@ -15,13 +15,24 @@ class ProcessesConfig(AppConfig):
     verbose_name = "服务流程管理"
     manifest = Manifest(
         urls=(("process-management/", "hiqc.process_management.urls"),),
-        api_routers=("hiqc.process_management.api.router",),
-        permissions={"processes.view": _("查看流程分析（流程挖掘、瓶颈与符合性）")},
+        api_routers=(
+            "hiqc.process_management.api.router",
+            "hiqc.process_management.supervision.api.router",
+        ),
+        permissions={
+            "processes.view": _("查看流程分析（流程挖掘、瓶颈与符合性）"),
+            "processes.supervise": _("流程监督（制定监督计划、录入监督检查、登记与验证监督发现）"),
+            "processes.findings.handle": _("答复本机构的监督发现"),
+        },
         roles={
-            Role.QUALITY_LEAD: ("processes.view",),
-            Role.BRANCH_MANAGER: ("processes.view",),
-            Role.CALL_CENTRE_SUPERVISOR: ("processes.view",),
-            Role.COMPLIANCE_OFFICER: ("processes.view",),
+            Role.QUALITY_LEAD: ("processes.view", "processes.supervise"),
+            Role.BRANCH_MANAGER: (
+                "processes.view",
+                "processes.supervise",
+                "processes.findings.handle",
+            ),
+            Role.CALL_CENTRE_SUPERVISOR: ("processes.view", "processes.findings.handle"),
+            Role.COMPLIANCE_OFFICER: ("processes.view", "processes.supervise"),
             Role.RISK_MANAGER: ("processes.view",),
             Role.AUDITOR: ("processes.view",),
         },
@@ -44,7 +55,13 @@ class ProcessesConfig(AppConfig):
             ),
         ),
         nav_sections=(("ch2", _("服务流程管理（第2章）"), "ch4"),),
-        nav=(NavLink("ch2", "process_management:list", _("流程分析"), "processes.view"),),
+        nav=(
+            NavLink("ch2", "process_management:list", _("流程分析"), "processes.view"),
+            NavLink("ch2", "process_management:supervision_plans", _("流程监督"), "processes.view"),
+            NavLink(
+                "ch2", "process_management:supervision_findings", _("监督发现"), "processes.view"
+            ),
+        ),
     )
 
     def ready(self) -> None:
@@ -61,6 +78,12 @@ class ProcessesConfig(AppConfig):
             }
         )
 
+        from hiqc.core.casekinds import register_case_kind
+
         from .indicators import register_process_indicators
+        from .supervision.services import FINDING_KIND, VISIT_KIND
+
+        register_case_kind(VISIT_KIND)
+        register_case_kind(FINDING_KIND)
 
         register_process_indicators()  # every app before this one has registered its case kinds

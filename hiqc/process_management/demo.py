@@ -4,7 +4,8 @@ claims process version of its own with the handbook's requirements for the step;
 analysis behind that version, citing complaints and nonconformities of the demo through the
 kernel (case kinds and the event log — this app imports no domain, not even its demo).
 
-Idempotent: each piece is written only when missing. Dates derive from "now" in Beijing."""
+Then the supervision demo (``supervision/demo.py``). Idempotent: each piece is written only when
+missing. Dates derive from "now" in Beijing."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from hiqc.organisations.models import OrgUnit, User
 
 from .models import NeedsAnalysis, ProcessProfile, StepGuidance
 from .services import analysis_create, guidance_save, profile_save
+from .supervision.demo import demo_load as supervision_demo_load
 
 CLAIMS = "claims.claim"
 # The claims demo's story (hiqc.claims.demo; pinned equal by hiqc/demo/tests): 成都 reviews
@@ -46,6 +48,12 @@ PROFILES = {
 def demo_load(
     *, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User], actor: Actor
 ) -> dict[str, int]:
+    counts = _catalogue(org_units, actor)
+    counts.update(supervision_demo_load(seed=seed, org_units=org_units, users=users, actor=actor))
+    return counts
+
+
+def _catalogue(org_units: Mapping[str, OrgUnit], actor: Actor) -> dict[str, int]:
     counts = {"profiles": 0, "versions": 0, "guidance": 0, "needs_analyses": 0, "evidence": 0}
     for process, (role, customers, channels, note) in PROFILES.items():
         if process in CASE_KINDS and not ProcessProfile.objects.filter(process=process).exists():

@@ -207,3 +207,13 @@ class NeedsEvidence(BaseModel):
         ]
         verbose_name = _("需求分析依据")
         verbose_name_plural = _("需求分析依据")
+
+
+from .supervision.models import (  # noqa: E402  Django finds the supervision models here
+    SupervisionFinding,
+    SupervisionPlan,
+    SupervisionVisit,
+)
+
+__all__ = ["MiningSnapshot", "StepGuidance", "SupervisionFinding", "SupervisionPlan",
+           "SupervisionVisit"]  # fmt: skip

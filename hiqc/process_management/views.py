@@ -172,6 +172,8 @@ def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
         "computed_at": datetime.fromisoformat(result["computed_at"]),
         "graph": _graph(result),
         "variants": list(enumerate(result["variants"][:VARIANTS_SHOWN])),
+        # supervision (issue 16 §6): a deviation group opens a prefilled finding form
+        "can_supervise": request.actor.can("processes.supervise"),
     }
     return render(request, "process_management/mining.html", context)
 
