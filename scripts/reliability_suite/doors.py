@@ -40,14 +40,27 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/surveys/plans/{{plan_id}}": ("surveys.SurveyPlan", "org_unit__path"),
     f"{API}/nonconformities/{{nc_id}}": ("quality.Nonconformity", "org_unit__path"),
     f"{API}/improvement-plans/{{plan_id}}": ("quality.ImprovementPlan", "org_unit__path"),
-}
+    f"{API}/supervision/plans/{{plan_id}}": (
+        "process_management.SupervisionPlan", "org_unit__path"),
+    f"{API}/supervision/visits/{{visit_id}}": (
+        "process_management.SupervisionVisit", "org_unit__path"),
+    f"{API}/supervision/findings/{{finding_id}}": (
+        "process_management.SupervisionFinding", "org_unit__path"),
+}  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
+# A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
+# parameter (the mining, as the indicators'); the catalogue's needs analyses are one for the whole
+# insurer, with no branch object to probe.
+PROCESS_PREFIX = f"{API}/processes/{{code}}"
+PROCESS_PROBED = "claims.claim"
 CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action names are used)
     "complaints.Complaint": "complaints.complaint",
     "consultations.Consultation": "consultations.consultation",
     "claims.Claim": "claims.claim",
     "quality.Nonconformity": "quality.nonconformity",
     "quality.ImprovementPlan": "quality.improvementplan",
+    "process_management.SupervisionVisit": "process_management.supervisionvisit",
+    "process_management.SupervisionFinding": "process_management.supervisionfinding",
 }
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}
@@ -107,7 +120,7 @@ def run(ctx: Any, part: PartResult) -> None:
         op = result.ok()
         if "{" not in op.path:
             continue
-        if op.path.startswith(INDICATOR_PREFIX + "/"):
+        if op.path.startswith((INDICATOR_PREFIX + "/", PROCESS_PREFIX + "/")):
             ops.append((op, None))
             continue
         door = door_for(op.path)
@@ -136,13 +149,18 @@ def run(ctx: Any, part: PartResult) -> None:
             case = examples[op.label]
             path_params = dict(case.path_parameters or {})
             query = dict(case.query or {})
-            if door is None:  # indicators: the door is ?org_unit=
+            process = door is None and template.startswith(PROCESS_PREFIX + "/")
+            if process and not template.endswith("/mining"):
+                skipped.append(f"{name} {method} {template}: one for the whole insurer")
+                continue
+            if door is None:  # indicators and process mining: the door is ?org_unit=
                 ind = prepared["indicator"].get(code)
                 if ind is None:
                     skipped.append(f"{name} {method} {template}: no indicator figures elsewhere")
                     continue
-                path_params["code"] = ind["code"]
-                if "period" in query or template.endswith("/cases"):
+                mining = template.startswith(PROCESS_PREFIX + "/")
+                path_params["code"] = PROCESS_PROBED if mining else ind["code"]
+                if not mining and ("period" in query or template.endswith("/cases")):
                     query["period"] = ind["period"]
                 for key in ("from", "to", "granularity"):
                     query.pop(key, None)
