@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from django.test import Client
 
 from hiqc.core.calendar import BEIJING
 from hiqc.core.models import CaseEvent
@@ -41,3 +42,10 @@ def plans(org):
     # an imported sequence the design does not allow: checked without ever starting
     log(P3, p2, ("create", "", "plan", 0), ("check", "do", "check", 5))
     log(OLD, c1, ("create", "", "plan", -24 * 400), ("start", "plan", "do", -24 * 399))
+
+
+def client_for(user) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client

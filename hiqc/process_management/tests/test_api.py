@@ -5,17 +5,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.test import Client
 
-from .conftest import PLAN, log
+from .conftest import PLAN, client_for, log
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_every_process_is_listed_with_its_code_and_steps(personas):

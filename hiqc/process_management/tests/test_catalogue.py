@@ -16,17 +16,11 @@ from hiqc.core.casekinds import CASE_KINDS
 from hiqc.core.models import AuditEvent, ProcessVersion
 from hiqc.process_management.models import NeedsAnalysis, NeedsEvidence, ProcessProfile
 
-from .conftest import PLAN
+from .conftest import PLAN, client_for
 
 pytestmark = pytest.mark.django_db
 NC = "quality.nonconformity"
 URL = f"/process-management/{PLAN}/needs/"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def version(org_path: str = "", number: int = 1, on: date = date(2026, 1, 1)) -> ProcessVersion:

@@ -4,22 +4,15 @@ owner's operating requirements; revised with history; printed as a PDF."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from hiqc.core.models import AuditEvent
 from hiqc.process_management.models import StepGuidance
 
-from .conftest import PLAN
+from .conftest import PLAN, client_for
 
 pytestmark = pytest.mark.django_db
 COMPLAINT = "complaints.complaint"
 URL = f"/process-management/{PLAN}/handbook/"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_handbook_shows_every_step_its_responsible_roles_and_each_clock_with_its_source(

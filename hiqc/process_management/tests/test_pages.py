@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from .conftest import P1, P2, P3, PLAN
+from .conftest import P1, P2, P3, PLAN, client_for
 
 pytestmark = pytest.mark.django_db
 NOV = "start=2026-11-01&end=2026-11-30"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_catalogue_lists_every_process_with_a_link_to_its_analysis(personas):

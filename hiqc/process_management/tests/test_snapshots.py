@@ -7,7 +7,6 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.test import Client
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
@@ -16,16 +15,10 @@ from hiqc.process_management.models import MiningSnapshot
 from hiqc.process_management.results import mine
 from hiqc.process_management.services import snapshots_refresh
 
-from .conftest import P1, PLAN, log
+from .conftest import P1, PLAN, client_for, log
 
 pytestmark = pytest.mark.django_db
 NIGHT = datetime(2026, 12, 6, 3, 30, tzinfo=BEIJING)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize(

@@ -5,19 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
 
 from hiqc.organisations.enums import Role
 from hiqc.organisations.models import Membership, User
+from hiqc.process_management.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/supervision"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client, url, body):
