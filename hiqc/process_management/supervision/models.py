@@ -81,6 +81,7 @@ class SupervisionPlan(BaseModel):
 
 
 class SupervisionVisit(CaseModel):
+    status = models.CharField(_("状态"), max_length=40, db_index=True, choices=VisitStatus.choices)
     plan = models.ForeignKey(
         SupervisionPlan, verbose_name=_("监督计划"), on_delete=models.PROTECT,
         related_name="visits",
@@ -110,6 +111,9 @@ class SupervisionVisit(CaseModel):
 
 
 class SupervisionFinding(CaseModel):
+    status = models.CharField(
+        _("状态"), max_length=40, db_index=True, choices=FindingStatus.choices
+    )
     process = models.CharField(_("流程"), max_length=60)
     org_unit = models.ForeignKey(
         "organisations.OrgUnit", verbose_name=_("责任机构"), on_delete=models.PROTECT,

@@ -349,6 +349,10 @@ def test_the_supervision_pages_render_for_a_supervisor(client, personas, actors,
     finding = SupervisionFinding.objects.get()
     page = client.get(reverse("process_management:supervision_finding", args=[finding.pk]))
     assert page.status_code == 200 and "公示缺失" in page.content.decode()
+    # and each page names the state in words (待整改答复, 已完成), not an empty badge
+    assert '<span class="chip">待整改答复</span>' in page.content.decode()
+    done = client.get(reverse("process_management:supervision_visit", args=[visit.pk]))
+    assert f'<span class="chip">{VisitStatus.DONE.label}</span>' in done.content.decode()
 
 
 def test_a_bad_checklist_post_keeps_what_was_typed_and_names_the_row(client, personas, actors, org):
