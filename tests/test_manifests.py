@@ -259,6 +259,15 @@ PERMISSION_LABELS_ADDED |= {
     "processes.supervise": "流程监督（制定监督计划、录入监督检查、登记与验证监督发现）",
     "processes.findings.handle": "答复本机构的监督发现",
 }
+# chapter 3 (issue 17): the product manager role, product design and the catalogue it maintains
+ROLE_PERMISSIONS_BEFORE["product_manager"] = set()
+ROLE_PERMISSIONS_ADDED["product_manager"] = {
+    "org.view", "rules.view", "indicators.view", "policies.view", "policies.manage",
+    "products.view",
+}  # fmt: skip
+for _role in ("quality_lead", "compliance_officer", "risk_manager", "auditor"):
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | {"products.view"}
+PERMISSION_LABELS_ADDED |= {"products.view": "查看产品研发、适应性评价与产品监测"}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "hiqc.surveys",
     "hiqc.quality",
     "hiqc.process_management",
+    "hiqc.products",
     "hiqc.demo",
 ]
 

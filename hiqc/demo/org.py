@@ -152,6 +152,7 @@ HEAD_OFFICE_DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     ("CL", "理赔部", "Claims Department"),
     ("CO", "合规部", "Compliance Department"),
     ("RM", "风险管理部", "Risk Management Department"),
+    ("PD", "产品开发部", "Product Development Department"),
     ("IT", "信息技术部", "Information Technology Department"),
 )
 PROVINCE_DEPARTMENTS: tuple[tuple[str, str, str], ...] = (

@@ -62,6 +62,7 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("cc_supervisor", "孙丽娟", Role.CALL_CENTRE_SUPERVISOR, "HO", "CS"),
     Persona("compliance", "周志强", Role.COMPLIANCE_OFFICER, "HO", "CO"),
     Persona("risk", "吴海涛", Role.RISK_MANAGER, "HO", "RM"),
+    Persona("product_manager", "许婉清", Role.PRODUCT_MANAGER, "HO", "PD"),
     Persona("trainer", "郑雪梅", Role.TRAINER, "HO", "QM"),
     Persona("facility_bj", "马志远", Role.FACILITY_ADMIN, "BJ-CY"),
     Persona("auditor", "黄静", Role.AUDITOR, "HO"),

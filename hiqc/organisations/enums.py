@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     CALL_CENTRE_SUPERVISOR = "call_centre_supervisor", _("呼叫中心主管")
     COMPLIANCE_OFFICER = "compliance_officer", _("合规负责人")
     RISK_MANAGER = "risk_manager", _("风险管理")
+    PRODUCT_MANAGER = "product_manager", _("产品经理")
     TRAINER = "trainer", _("培训管理员")
     FACILITY_ADMIN = "facility_admin", _("设施管理员")
     AUDITOR = "auditor", _("审计（只读）")

@@ -45,6 +45,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "findings.view",
     ),
     Role.RISK_MANAGER: ("org.view", "rules.view", "indicators.view", "findings.view"),
+    Role.PRODUCT_MANAGER: ("org.view", "rules.view", "indicators.view"),
     Role.TRAINER: ("org.view",),
     Role.FACILITY_ADMIN: ("org.view",),
     Role.AUDITOR: ("org.view", "audit.view", "rules.view", "indicators.view", "findings.view"),

@@ -26,6 +26,7 @@ class PoliciesConfig(AppConfig):
             Role.CALL_CENTRE_SUPERVISOR: ("policies.view",),
             Role.COMPLIANCE_OFFICER: ("policies.view",),
             Role.RISK_MANAGER: ("policies.view",),
+            Role.PRODUCT_MANAGER: ("policies.view", "policies.manage"),
             Role.AUDITOR: ("policies.view",),
             Role.SYSTEM_ADMIN: ("policies.manage",),
         },

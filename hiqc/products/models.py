@@ -1,0 +1,1 @@
+"""Product design records (standard chapter 3; issue 17)."""
