@@ -250,7 +250,10 @@ def version_edit_page(request: HiqcRequest, code: str, number: int) -> HttpRespo
     if data is not None:
         if terms_form.is_valid() and all(s.is_valid() for s in sets.values()):
             terms, checklists = _posted_terms(terms_form, sets, errors)
-            if not errors:
+            if errors:  # the rows' own problems; the terms are still checked, not saved
+                _clean, problems = catalogue.terms_check(terms)
+                errors.update(_field_errors(terms_form, ValidationFailed("", fields=problems)))
+            else:
                 try:
                     catalogue.version_save(request.actor, version, terms, checklists)
                 except ValidationFailed as exc:
@@ -306,7 +309,7 @@ def _posted_terms(
     labels = dict(ClaimType.choices)
     for r in _kept(sets["documents"], "code", "name"):
         claim_type = r.get("claim_type") or ""
-        if claim_type not in checklists:
+        if claim_type not in checklists:  # not covered: said here, with the covered ones
             errors.setdefault("documents", []).append(
                 _("材料“{name}”：请选择本版本承保的理赔类型（{types}）。").format(
                     name=r.get("name") or r.get("code"),

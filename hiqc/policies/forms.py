@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,14 +33,14 @@ class ProductCreateForm(forms.Form):
 
 
 class VersionTermsForm(forms.Form):
-    """A draft's single-valued terms; the catalogue checks them again (ranges, choices)."""
+    """A draft's single-valued terms: their types here, their ranges in the catalogue (so every
+    problem of a post is shown at once)."""
 
-    term_years = forms.IntegerField(label=_("保险期间（年）"), min_value=1, max_value=100)
+    term_years = forms.IntegerField(label=_("保险期间（年）"))
     premium_basis = forms.ChoiceField(label=_("费率基础"), choices=PremiumBasis.choices)
     net_premium_yuan = forms.DecimalField(
         label=_("参考年净保费（元）"),
         required=False,
-        min_value=Decimal("0.01"),
         max_digits=12,
         decimal_places=2,
         help_text=_("健康管理服务成本占比的分母（PR-1）"),
