@@ -45,7 +45,7 @@ class VersionTermsForm(forms.Form):
         decimal_places=2,
         help_text=_("健康管理服务成本占比的分母（PR-1）"),
     )
-    waiting_period_days = forms.IntegerField(label=_("等待期（天）"), min_value=0, max_value=730)
+    waiting_period_days = forms.IntegerField(label=_("等待期（天）"))
     renewal = forms.ChoiceField(label=_("续保条件"), choices=Renewal.choices)
     claim_types = forms.MultipleChoiceField(
         label=_("可理赔类型"),

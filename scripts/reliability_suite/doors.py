@@ -53,6 +53,10 @@ INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # insurer, with no branch object to probe.
 PROCESS_PREFIX = f"{API}/processes/{{code}}"
 PROCESS_PROBED = "claims.claim"
+# The product catalogue is the insurer's, the same for every branch (ADR 0019): its paths carry a
+# product code, not a branch object, so there is nothing of another branch to probe; its writes
+# need ``policies.manage`` at head office (a branch persona gets 403 whatever the code).
+CATALOGUE_PREFIX = f"{API}/products/{{code}}"
 CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action names are used)
     "complaints.Complaint": "complaints.complaint",
     "consultations.Consultation": "consultations.consultation",
@@ -79,6 +83,10 @@ def door_for(template: str) -> tuple[str, str, str] | None:
 
 def door_specs() -> list[list[str]]:
     return [[prefix, label, lookup] for prefix, (label, lookup) in DOORS.items()]
+
+
+def _catalogue(template: str) -> bool:
+    return template == CATALOGUE_PREFIX or template.startswith(CATALOGUE_PREFIX + "/")
 
 
 def _id_param(prefix: str) -> str:
@@ -120,7 +128,9 @@ def run(ctx: Any, part: PartResult) -> None:
         op = result.ok()
         if "{" not in op.path:
             continue
-        if op.path.startswith((INDICATOR_PREFIX + "/", PROCESS_PREFIX + "/")):
+        if op.path.startswith((INDICATOR_PREFIX + "/", PROCESS_PREFIX + "/")) or _catalogue(
+            op.path
+        ):
             ops.append((op, None))
             continue
         door = door_for(op.path)
@@ -150,7 +160,7 @@ def run(ctx: Any, part: PartResult) -> None:
             path_params = dict(case.path_parameters or {})
             query = dict(case.query or {})
             process = door is None and template.startswith(PROCESS_PREFIX + "/")
-            if process and not template.endswith("/mining"):
+            if (process and not template.endswith("/mining")) or _catalogue(template):
                 skipped.append(f"{name} {method} {template}: one for the whole insurer")
                 continue
             if door is None:  # indicators and process mining: the door is ?org_unit=
