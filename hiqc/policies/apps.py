@@ -34,7 +34,7 @@ class PoliciesConfig(AppConfig):
             NavLink("ch5", "policies:list", _("保单查询"), "policies.view"),
             NavLink("ch5", "policies:products", _("产品目录"), "policies.view"),
             NavLink("ch5", "policies:import", _("保单导入"), "policies.manage"),
-            NavLink("ch3", "policies:products", _("产品目录"), "policies.view"),
+            NavLink("ch3", "policies:catalogue", _("产品目录"), "policies.view"),
         ),
     )
 

@@ -108,18 +108,26 @@ def _services(view: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @login_required
-def product_detail_page(
-    request: HiqcRequest, code: str, publish_form: PublishForm | None = None, status: int = 200
-) -> HttpResponse:
+def product_detail_page(request: HiqcRequest, code: str) -> HttpResponse:
     """A product: identity, versions, the terms of the version shown (``?v=``; by default the
     one in force, else the latest), a comparison of two versions (``?base=&other=``)."""
+    return _detail(request, code, wanted=request.GET.get("v", ""))
+
+
+def _detail(
+    request: HiqcRequest,
+    code: str,
+    *,
+    wanted: str,
+    publish_form: PublishForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     require(request.actor, VIEW)
     product = _product(code)
     today = timezone.localdate()
     versions = selectors.product_versions(product)
     views = [selectors.version_view(v, versions, today) for v in versions]
     shown = None
-    wanted = request.GET.get("v", "")
     if wanted.isdigit():
         shown = next((v for v in views if v["number"] == int(wanted)), None)
     if shown is None:
@@ -346,9 +354,7 @@ def version_publish(request: HiqcRequest, code: str, number: int) -> HttpRespons
         else:
             messages.success(request, _("第{n}版已发布。").format(n=number))
             return redirect(f"{_product_url(code)}?v={number}")
-    request.GET = request.GET.copy()
-    request.GET["v"] = str(number)
-    return product_detail_page(request, code, publish_form=form, status=422)
+    return _detail(request, code, wanted=str(number), publish_form=form, status=422)
 
 
 def _label(field: str) -> str:

@@ -6,6 +6,9 @@ app_name = "policies"
 urlpatterns = [
     path("", views.policy_list_page, name="list"),
     path("products/", catalogue_views.product_list_page, name="products"),
+    # the same page, named again for its second menu entry, under 产品设计（第3章） (the menu
+    # lists a page once per name)
+    path("products/", catalogue_views.product_list_page, name="catalogue"),
     path("products/new/", catalogue_views.product_new_page, name="product_new"),
     path("products/import/", catalogue_views.product_import_page, name="product_import"),
     path(

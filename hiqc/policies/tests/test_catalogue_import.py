@@ -22,6 +22,18 @@ HEADER = ",".join(COLUMNS) + "\n"
 SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "samples" / "products.csv"
 
 
+def product(code: str) -> Product:
+    found = selectors.product_get(code)
+    assert found is not None, code
+    return found
+
+
+def version(code: str, number: int) -> ProductVersion:
+    found = selectors.version_get(product(code), number)
+    assert found is not None, (code, number)
+    return found
+
+
 def run(actor, text: str | bytes):
     data = text.encode() if isinstance(text, str) else text
     return catalogue_import(actor=actor, source=io.BytesIO(data), origin="test")
@@ -34,8 +46,7 @@ def test_the_sample_file_imports_a_published_version_and_a_draft(actors):
     assert report.rejected == []
     assert (report.products_created, report.versions_created, report.versions_published) == (
         2, 2, 1)  # fmt: skip
-    med = selectors.product_get("MED-2027")
-    v1 = selectors.version_get(med, 1)
+    v1 = version("MED-2027", 1)
     assert v1.is_published and v1.premium_basis == "age_banded" and v1.renewal == "non_guaranteed"
     assert v1.claim_types == ["medical_reimbursement", "hospital_cash"]
     assert v1.health_services == [{"name": "在线问诊", "cost_yuan": "18.00"},
@@ -43,7 +54,7 @@ def test_the_sample_file_imports_a_published_version_and_a_draft(actors):
     assert [d.code for d in selectors.checklist(v1, "medical_reimbursement")] == [
         "form", "invoice", "records"]  # fmt: skip
     assert not selectors.checklist(v1, "medical_reimbursement")[2].required
-    ci = selectors.version_draft_of(selectors.product_get("CI-2027"))
+    ci = selectors.version_draft_of(product("CI-2027"))
     assert ci is not None and [d.name for d in ci.documents.all()][-1] == "病理报告"
 
 
@@ -63,7 +74,8 @@ def test_re_running_the_same_file_changes_nothing(actors):
     # And each run left one audit event with counts only
     events = AuditEvent.objects.filter(action="products.catalogue.import").order_by("seq")
     assert events.count() == 2
-    assert events.last().data["unchanged"] == 2 and "MED-2027" not in str(events.last().data)
+    last = events.last()
+    assert last is not None and last.data["unchanged"] == 2 and "MED-2027" not in str(last.data)
 
 
 def test_a_row_differing_from_a_published_version_is_refused_and_good_rows_are_kept(actors):
@@ -76,7 +88,7 @@ def test_a_row_differing_from_a_published_version_is_refused_and_good_rows_are_k
     report = run(pm, text)
     assert [(r.line, r.field) for r in report.rejected] == [(2, "version")]
     assert "已发布的版本不可修改" in report.rejected[0].problem
-    assert report.products_created == 1 and selectors.product_get("NEW-1") is not None
+    assert report.products_created == 1 and product("NEW-1") is not None
 
 
 def test_bad_rows_are_reported_by_line_and_field(actors):
@@ -123,20 +135,20 @@ def _workbook(rows: list[list[object]]) -> bytes:
 def test_an_excel_workbook_is_read_like_the_csv(actors):
     from datetime import datetime
 
-    header = list(COLUMNS)
-    row = dict.fromkeys(COLUMNS, None)
+    header: list[object] = list(COLUMNS)
+    row: dict[str, object] = dict.fromkeys(COLUMNS, None)
     row.update(code="XL-1", name="表格产品", line="医疗保险", version=1,
                effective_from=datetime(2026, 3, 1), net_premium_yuan=250.0, term_years=1,
                coverage="住院", claim_types="医疗费用报销", documents="a:申请书",
                sum_insured_options="1000000")  # fmt: skip
-    data = _workbook([header, [row[c] for c in COLUMNS], [None] * 3])
+    data = _workbook([list(header), [row[c] for c in COLUMNS], [None] * 3])
     # The kernel's reader turns numbers and dates into the text a person sees
     lines = list(xlsx_rows(io.BytesIO(data)))
     assert lines[1][0] == 2 and "2026-03-01" in lines[1][1] and "250" in lines[1][1]
     assert [n for n, _ in table_rows(io.BytesIO(data))] == [1, 2]
     report = run(actors["product_manager"], data)
     assert report.rejected == [] and report.versions_published == 1
-    v = selectors.version_get(selectors.product_get("XL-1"), 1)
+    v = version("XL-1", 1)
     assert str(v.effective_from) == "2026-03-01" and v.sum_insured_options == [1_000_000]
     assert run(actors["product_manager"], data).unchanged == 1
 
@@ -150,4 +162,4 @@ def test_a_broken_workbook_is_named_as_such(actors):
 def test_a_gb18030_csv_is_read(actors):
     text = HEADER + "GB-1,国标产品,医疗保险,,,,,,,,,,住院,,医疗费用报销,a:申请书,\n"
     report = run(actors["product_manager"], text.encode("gb18030"))
-    assert report.rejected == [] and selectors.product_get("GB-1").name == "国标产品"
+    assert report.rejected == [] and product("GB-1").name == "国标产品"

@@ -13,7 +13,7 @@ from django.test import Client
 from hiqc.policies import catalogue, selectors
 
 from .test_catalogue import published
-from .test_catalogue_import import SAMPLE
+from .test_catalogue_import import SAMPLE, product, version
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,8 @@ def client(personas, name: str) -> Client:
     return c
 
 
-def rows(prefix: str, items: list[dict], initial: int = 0) -> dict[str, str]:
-    data = {
+def rows(prefix: str, items: list[dict], initial: int = 0) -> dict[str, object]:
+    data: dict[str, object] = {
         f"{prefix}-TOTAL_FORMS": str(len(items)),
         f"{prefix}-INITIAL_FORMS": str(initial),
         f"{prefix}-MIN_NUM_FORMS": "0",
@@ -36,8 +36,8 @@ def rows(prefix: str, items: list[dict], initial: int = 0) -> dict[str, str]:
     return data
 
 
-def draft_form(**changes) -> dict[str, str]:
-    data = {
+def draft_form(**changes) -> dict[str, object]:
+    data: dict[str, object] = {
         "term_years": "1", "premium_basis": "age_banded", "net_premium_yuan": "300",
         "waiting_period_days": "30", "renewal": "guaranteed",
         "claim_types": ["medical_reimbursement"], "change_summary": "首版",
@@ -96,7 +96,7 @@ def test_a_product_is_created_its_draft_edited_with_rows_and_published(personas)
     # And the draft is filled in with rows (the blank row is left out)
     r = c.post("/policies/products/MED-P/versions/1/", draft_form())
     assert r.status_code == 302, r.content.decode()[-3000:]
-    v1 = selectors.version_get(selectors.product_get("MED-P"), 1)
+    v1 = version("MED-P", 1)
     assert [x["name"] for x in v1.coverage] == ["住院医疗费用"]
     assert v1.sum_insured_options == [2_000_000, 4_000_000]
     assert [(d.code, d.required) for d in v1.documents.all()] == [
@@ -129,7 +129,7 @@ def test_draft_errors_are_shown_at_their_fields_and_nothing_is_saved(personas, a
         **rows("services", [{"name": "体检", "cost_yuan": ""}])))  # fmt: skip
     assert r.status_code == 422
     assert "健康管理服务须有名称" in r.content.decode().split('id="section-services"')[1]
-    assert selectors.version_get(selectors.product_get("MED-E"), 1).coverage == []
+    assert version("MED-E", 1).coverage == []
 
 
 def test_publishing_an_incomplete_draft_says_what_is_missing(personas, actors):
@@ -161,9 +161,7 @@ def test_a_new_version_is_compared_with_the_one_in_force_and_pr1_is_flagged(pers
     )
     # And the draft can be discarded
     r = c.post("/policies/products/MED-V/versions/2/discard/")
-    assert (
-        r.status_code == 302 and selectors.version_draft_of(selectors.product_get("MED-V")) is None
-    )
+    assert r.status_code == 302 and selectors.version_draft_of(product("MED-V")) is None
 
 
 def test_the_upload_page_imports_a_file_and_lists_bad_rows(personas):
@@ -176,5 +174,10 @@ def test_the_upload_page_imports_a_file_and_lists_bad_rows(personas):
     assert 'id="n-published">1<' in html and 'id="n-rejected">1<' in html and "火星保险" in html
     template = c.get("/policies/products/import/template.csv")
     assert template.status_code == 200 and "MED-2027" in template.content.decode("utf-8-sig")
-    assert selectors.product_get("MED-2027") is not None
-    assert selectors.version_in_force(selectors.product_get("MED-2027"), date(2027, 1, 1))
+    assert selectors.version_in_force(product("MED-2027"), date(2027, 1, 1))
+
+
+def test_the_catalogue_is_in_the_menu_under_claims_and_product_design(personas):
+    html = client(personas, "product_manager").get("/").content.decode()
+    assert html.count('href="/policies/products/"') == 2 and "产品设计（第3章）" in html
+    assert 'href="/policies/products/"' not in client(personas, "trainer").get("/").content.decode()
