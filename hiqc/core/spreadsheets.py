@@ -69,17 +69,25 @@ def xlsx_rows(source: Any) -> Iterator[tuple[int, list[str]]]:
     data = source if isinstance(source, bytes) else source.read(MAX_WORKBOOK_BYTES + 1)
     if len(data) > MAX_WORKBOOK_BYTES:
         raise UnreadableText(_("Excel 工作簿超过 50 MB，请拆分后再上传。"))
+    broken = _("无法读取 Excel 工作簿（.xlsx）：文件已损坏，或是其他压缩文件。")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise UnreadableText(
-            _("无法读取 Excel 工作簿（.xlsx）：文件已损坏，或是其他压缩文件。")
-        ) from exc
+        raise UnreadableText(broken) from exc
+    except Exception as exc:  # a malformed part of the zip: openpyxl may raise anything
+        raise UnreadableText(broken) from exc
     try:
-        if not workbook.worksheets:
-            return
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        sheets = workbook.worksheets
+        rows = iter(sheets[0].iter_rows(values_only=True)) if sheets else iter(())
+        number = 0
+        while True:
+            try:  # the sheet's XML is parsed lazily, row by row
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise UnreadableText(broken) from exc
+            number += 1
             cells = [cell_text(v) for v in values]
             while cells and not cells[-1].strip():
                 cells.pop()
