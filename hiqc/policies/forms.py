@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -58,26 +60,36 @@ class VersionTermsForm(forms.Form):
     )
 
 
-class CoverageRowForm(forms.Form):
+class RowForm(forms.Form):
+    """A row of a table of inputs: the column header is the visible label, so each input
+    carries its label for screen readers."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label or ""))
+
+
+class CoverageRowForm(RowForm):
     code = forms.CharField(label=_("责任代码"), required=False, max_length=40)
     name = forms.CharField(label=_("责任名称"), required=False, max_length=100)
     description = forms.CharField(label=_("责任说明"), required=False, max_length=2000)
 
 
-class SumInsuredRowForm(forms.Form):
+class SumInsuredRowForm(RowForm):
     amount = forms.IntegerField(
         label=_("保险金额（元）"), required=False, min_value=1, max_value=10**12
     )
 
 
-class HealthServiceRowForm(forms.Form):
+class HealthServiceRowForm(RowForm):
     name = forms.CharField(label=_("服务名称"), required=False, max_length=100)
     cost_yuan = forms.DecimalField(
         label=_("年成本（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
 
 
-class DocumentRowForm(forms.Form):
+class DocumentRowForm(RowForm):
     claim_type = forms.ChoiceField(
         label=_("理赔类型"), required=False, choices=[("", "—"), *ClaimType.choices]
     )
@@ -86,10 +98,17 @@ class DocumentRowForm(forms.Form):
     required = forms.BooleanField(label=_("必需"), required=False)
 
 
+class RowFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = str(_("删除"))
+
+
 def _rows(form_class: type[forms.Form]) -> type[forms.BaseFormSet]:
     """Repeatable rows without script: the rows there are plus two blank ones; a blank row or
     one marked 删除 is left out."""
-    return forms.formset_factory(form_class, extra=2, can_delete=True)
+    return forms.formset_factory(form_class, formset=RowFormSet, extra=2, can_delete=True)
 
 
 CoverageRows = _rows(CoverageRowForm)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import PASSWORD
+from tests.browser.axe import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +34,7 @@ def test_a_product_is_created_its_draft_edited_and_published(
     page.select_option("#id_line", "medical")
     page.locator("#product-new-form button[type=submit]").click()
     expect(page.locator("h1")).to_contain_text("第1版草稿")
+    assert serious_violations(page) == []  # every input of the rows has its label
 
     # The draft is filled in, with a bad waiting period first
     page.fill("#id_net_premium_yuan", "300")
@@ -60,6 +62,7 @@ def test_a_product_is_created_its_draft_edited_and_published(
     expect(page.locator("#version-table")).to_contain_text("生效中")
     expect(page.locator("#version-table")).to_contain_text("2026-01-01")
     shot(page, "catalogue-product-zh")
+    assert serious_violations(page) == []
 
     # And the catalogue lists it with its version in force
     page.goto(f"{base}/policies/products/?line=medical")
