@@ -397,7 +397,8 @@ def version_save(
     errors: dict[str, list[str]] = {}
     with transaction.atomic():
         try:
-            version = version_update(actor, version, terms)
+            if terms:
+                version = version_update(actor, version, terms)
         except ValidationFailed as exc:
             errors.update(exc.fields)
         if not errors:

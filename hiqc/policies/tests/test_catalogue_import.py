@@ -163,3 +163,21 @@ def test_a_gb18030_csv_is_read(actors):
     text = HEADER + "GB-1,国标产品,医疗保险,,,,,,,,,,住院,,医疗费用报销,a:申请书,\n"
     report = run(actors["product_manager"], text.encode("gb18030"))
     assert report.rejected == [] and product("GB-1").name == "国标产品"
+
+
+def test_a_file_with_two_versions_of_a_product_publishes_both_and_re_runs_unchanged(actors):
+    pm = actors["product_manager"]
+    text = HEADER + (
+        "TWO,双版本,医疗保险,,1,2026-01-01,,,300,,,,住院,,医疗费用报销,a:申请书,首版\n"
+        "TWO,双版本,医疗保险,,2,2026-07-01,,,320,,,,住院;门诊,,医疗费用报销,a:申请书,提价\n"
+        "TWO,双版本,医疗保险,,,,,,330,,,,住院;门诊,,医疗费用报销,a:申请书,草稿\n"
+    )
+    first = run(pm, text)
+    assert first.rejected == []
+    assert (first.versions_created, first.versions_published) == (3, 2)
+    assert version("TWO", 2).net_premium_yuan == 320 and version("TWO", 3).effective_from is None
+    again = run(pm, text)
+    assert (again.unchanged, again.versions_created, again.versions_updated) == (3, 0, 0)
+    # A later date for the draft row publishes it (found as the draft, blank number)
+    third = run(pm, text.replace("医疗保险,,,,,,330,", "医疗保险,,,2027-01-01,,,330,"))
+    assert third.versions_published == 1 and version("TWO", 3).is_published
