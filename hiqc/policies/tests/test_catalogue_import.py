@@ -181,3 +181,18 @@ def test_a_file_with_two_versions_of_a_product_publishes_both_and_re_runs_unchan
     # A later date for the draft row publishes it (found as the draft, blank number)
     third = run(pm, text.replace("医疗保险,,,,,,330,", "医疗保险,,,2027-01-01,,,330,"))
     assert third.versions_published == 1 and version("TWO", 3).is_published
+
+
+def test_the_command_imports_a_file_as_the_system_and_says_what_it_did(tmp_path):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("import_products", str(SAMPLE), stdout=out)
+    assert "products created 2" in out.getvalue() and "published 1" in out.getvalue()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "Z-1,产品,火星保险,,,,,,,,,,责任,,医疗费用报销,a:申请书,\n")
+    out = io.StringIO()
+    call_command("import_products", str(bad), stdout=out)
+    assert "rejected 1" in out.getvalue() and "line 2 line" in out.getvalue()
+    event = AuditEvent.objects.filter(action="products.catalogue.import").order_by("seq").first()
+    assert event is not None and event.actor_name == "import_products"
