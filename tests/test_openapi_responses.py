@@ -388,18 +388,18 @@ def test_the_events_import_reads_its_documented_media_type_and_answers_as_docume
     beijing = OrgUnit.objects.get(code="BJ").path  # the claims handler's scope
     policy = next(
         p
-        for p in Policy.objects.select_related("product").filter(
+        for p in Policy.objects.select_related("product_version").filter(
             org_unit__path__startswith=beijing,
             status=PolicyStatus.IN_FORCE,
             start_date__lte=incident,
             end_date__gte=incident,
         )
-        if p.product.claim_types
+        if p.product_version.claim_types
     )
-    claim_type = policy.product.claim_types[0]
+    claim_type = policy.product_version.claim_types[0]
     documents = list(
         DocumentRequirement.objects.filter(
-            product=policy.product, claim_type=claim_type
+            version=policy.product_version, claim_type=claim_type
         ).values_list("code", flat=True)[:2]
     )
     handler = Client(HTTP_AUTHORIZATION=f"Bearer {_token('claims_handler_bj')}")
