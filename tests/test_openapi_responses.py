@@ -70,6 +70,8 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/complaints/{complaint_id}": ("/api/v1/complaints", _field("id")),
     "/api/v1/complaint-letters/{letter_id}": ("/api/v1/complaints/{complaint_id}", _letters),
     "/api/v1/policies/{policy_id}": ("/api/v1/policies", _field("id")),
+    "/api/v1/products/{code}": ("/api/v1/products", _field("code")),
+    "/api/v1/products/{code}/compare": ("/api/v1/products", _field("code")),
     "/api/v1/claims/{claim_id}": ("/api/v1/claims", _field("id")),
     "/api/v1/online-claims/claims/{claim_id}": ("/api/v1/online-claims/claims", _field("id")),
     "/api/v1/claim-audits/rounds/{round_id}": ("/api/v1/claim-audits/rounds", _field("id")),
@@ -105,6 +107,7 @@ def _query() -> dict[str, dict[str, str]]:
         },
         "/api/v1/indicators/{code}/cases": {"period": last_month},
         "/api/v1/audit-events": {"limit": "200"},
+        "/api/v1/products/{code}/compare": {"base": "1", "other": "1"},
     }
 
 

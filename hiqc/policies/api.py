@@ -22,7 +22,7 @@ from .schemas import (
     ProductOut,
     PublishIn,
     TermsIn,
-    VersionChangeOut,
+    VersionComparisonOut,
     VersionDraftIn,
     VersionOut,
 )
@@ -138,7 +138,7 @@ def get_product(request: HiqcRequest, code: str):
     return _detail(_product(code))
 
 
-@router.get("/products/{code}/compare", response={200: list[VersionChangeOut], **ERRORS})
+@router.get("/products/{code}/compare", response={200: VersionComparisonOut, **ERRORS})
 def compare_versions(request: HiqcRequest, code: str, base: int, other: int):
     """What changed from version `base` to version `other`, field by field (lists: items added,
     removed, changed; the checklist per claim type). Needs `policies.view`."""
@@ -147,7 +147,7 @@ def compare_versions(request: HiqcRequest, code: str, base: int, other: int):
     a, b = selectors.version_get(product, base), selectors.version_get(product, other)
     if a is None or b is None:
         raise NotFound()
-    return selectors.version_compare(a, b)
+    return {"base": base, "other": other, "changes": selectors.version_compare(a, b)}
 
 
 @router.post("/products/{code}/versions", response={201: VersionOut, **ERRORS})

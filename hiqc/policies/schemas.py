@@ -186,6 +186,12 @@ class VersionChangeOut(Schema):
     changed: list[str]
 
 
+class VersionComparisonOut(Schema):
+    base: int
+    other: int
+    changes: list[VersionChangeOut]
+
+
 class CatalogueRejectedRowOut(Schema):
     line: int
     field: str

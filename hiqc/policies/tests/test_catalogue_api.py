@@ -100,7 +100,7 @@ def test_a_draft_is_changed_then_published_and_then_frozen(personas):
     r = post(pm, "/api/v1/products/MED-API/versions/2", {"term_years": 2}, "patch")
     assert r.status_code == 422 and "version" in r.json()["fields"]
     # And the comparison names what changed
-    changes = pm.get("/api/v1/products/MED-API/compare?base=1&other=2").json()
+    changes = pm.get("/api/v1/products/MED-API/compare?base=1&other=2").json()["changes"]
     by_field = {c["field"]: c for c in changes}
     assert by_field["net_premium_yuan"]["before"] == "300.00"
     assert by_field["waiting_period_days"]["after"] == "60"
