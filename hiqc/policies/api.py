@@ -45,13 +45,11 @@ def list_products(request: HiqcRequest, active_only: bool = False, line: str = "
 def _terms(payload: TermsIn) -> tuple[dict[str, Any], dict[str, list] | None]:
     """(terms, checklists) of a payload: only the fields it sets."""
     data = payload.dict(exclude_unset=True)
-    terms = {k: data[k] for k in TERM_FIELDS if k in data}
-    if terms.get("net_premium_yuan") is not None:
-        terms["net_premium_yuan"] = str(terms["net_premium_yuan"])
-    if "health_services" in terms:
-        terms["health_services"] = [
-            {"name": s["name"], "cost_yuan": str(s["cost_yuan"])} for s in terms["health_services"]
-        ]
+    terms = {
+        k: data[k]
+        for k in TERM_FIELDS
+        if k in data and (data[k] is not None or k == "net_premium_yuan")
+    }
     checklists = None
     if data.get("checklists") is not None:
         checklists = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 from django.utils import timezone
@@ -90,9 +91,17 @@ class CoverageIO(Schema):
     description: str = Field("", max_length=2000)
 
 
-class HealthServiceIO(Schema):
+MONEY = r"^\d{1,10}(\.\d{1,2})?$"  # yuan as a decimal string, at most 2 decimals
+
+
+class HealthServiceIn(Schema):
     name: str = Field(..., max_length=100)
-    cost_yuan: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
+    cost_yuan: str = Field(..., pattern=MONEY, description='annual cost in yuan, e.g. "12.00"')
+
+
+class HealthServiceOut(Schema):
+    name: str
+    cost_yuan: str
 
 
 class ChecklistIn(Schema):
@@ -101,18 +110,23 @@ class ChecklistIn(Schema):
 
 
 class TermsIn(Schema):
-    """A version's terms; a field left out is left as it is (a new draft copies the latest
-    published version's terms, a first version starts from the defaults). ``checklists``
-    replaces the checklist of each claim type it names."""
+    """A version's terms; a field left out (or null) is left as it is (a new draft copies the
+    latest published version's terms, a first version starts from the defaults) — except
+    `net_premium_yuan`, which null clears. `checklists` replaces the checklist of each claim type
+    it names."""
 
     coverage: list[CoverageIO] | None = Field(None, max_length=100)
-    sum_insured_options: list[int] | None = Field(None, max_length=50)
+    sum_insured_options: list[Annotated[int, Field(ge=1, le=10**12)]] | None = Field(
+        None, max_length=50
+    )
     term_years: int | None = None
     premium_basis: str | None = Field(None, max_length=20)
-    net_premium_yuan: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    net_premium_yuan: str | None = Field(
+        None, pattern=MONEY, description='reference annual net premium in yuan, e.g. "240.00"'
+    )
     waiting_period_days: int | None = None
     renewal: str | None = Field(None, max_length=20)
-    health_services: list[HealthServiceIO] | None = Field(None, max_length=50)
+    health_services: list[HealthServiceIn] | None = Field(None, max_length=50)
     claim_types: list[str] | None = Field(None, max_length=10)
     change_summary: str | None = Field(None, max_length=4000)
     checklists: list[ChecklistIn] | None = Field(None, max_length=10)
@@ -153,7 +167,7 @@ class VersionOut(Schema):
     net_premium_yuan: Decimal | None
     waiting_period_days: int
     renewal: str
-    health_services: list[HealthServiceIO]
+    health_services: list[HealthServiceOut]
     health_service_cost_yuan: Decimal
     health_service_share: Decimal | None
     claim_types: list[str]
