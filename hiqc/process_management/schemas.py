@@ -108,6 +108,23 @@ class BranchOut(Schema):
     working: DurationOut
 
 
+class HotspotOut(Schema):
+    """A step slow at one unit against the same step elsewhere in the subtree (a located
+    bottleneck): units at city level, or directly below a chosen city or outlet."""
+
+    activity: str
+    label: str
+    org_path: str = Field(description="the unit compared")
+    count: int
+    calendar: DurationOut = Field(description="the waiting before the step at the unit")
+    working: DurationOut
+    others_count: int = Field(description="waits before the same step in the rest of the subtree")
+    others_mean: float = Field(description="their mean, calendar seconds")
+    excess: float = Field(
+        description="case-seconds: the unit's total waiting − its count × others_mean; most first"
+    )
+
+
 class TopStepOut(Schema):
     """The slowest of the insurer's own steps (the first bottleneck not waiting on the customer)
     compared across the units directly below."""
@@ -130,6 +147,9 @@ class MiningOut(Schema):
     edges: list[EdgeOut]
     variants: list[VariantOut]
     bottlenecks: list[WaitingOut]
+    hotspots: list[HotspotOut] = Field(
+        default_factory=list, description="located bottlenecks, most excess waiting first"
+    )
     rework: list[ReworkOut]
     top_step: TopStepOut | None
     rework_rate: float | None

@@ -81,7 +81,7 @@ def _filters(request: HiqcRequest, code: str) -> Filters:
         period = selectors.mining_period(None, None, today)
     path = selectors.subtree_path(actor, f.get("unit") or None)
     query = request.GET.copy()
-    for key in ("edge", "step", "variant", "deviation", "rework", "page"):
+    for key in ("edge", "step", "variant", "deviation", "rework", "hotspot", "refused", "page"):
         query.pop(key, None)
     explicit = bool(f.get("start") or f.get("end"))
     return Filters(
@@ -150,11 +150,14 @@ def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
                           rank=f.rank) or mine(f.kind, _traces(request, f), path=f.path,
                                                period=f.period, at=timezone.now(), rank=f.rank)  # fmt: skip
     top = result["top_step"]
-    if top:
-        names = units_by_path(b["org_path"] for b in top["branches"])
-        for b in top["branches"]:
-            unit = names.get(b["org_path"])
-            b["name"] = unit.localized_name if unit else b["org_path"]
+    located = result["hotspots"]
+    names = units_by_path([*(b["org_path"] for b in (top["branches"] if top else ())),
+                           *(h["org_path"] for h in located)])  # fmt: skip
+    for row in [*(top["branches"] if top else ()), *located]:
+        unit = names.get(row["org_path"])
+        row["name"] = unit.localized_name if unit else row["org_path"]
+    for h in located:
+        h["key"] = f"{h['activity']}|{h['org_path']}"
     for d in result["conformance"]["deviations"]:
         d["key"] = f"{d['activity']}|{d['kind']}|{d['replay_state']}"
     live = f"start={f.period.first.isoformat()}&end={f.period.last.isoformat()}"
@@ -192,6 +195,16 @@ def _drill(f: Filters, traces: list[Trace], request: HiqcRequest) -> tuple[str, 
         step = g["step"]
         picked = [t for t in traces if step in t.activities[1:]]
         return _("在 {a} 之前等待的案件").format(a=labels.get(step, step)), picked
+    if "hotspot" in g:  # a step's waits at one unit (a located bottleneck)
+        step, _sep, unit = g["hotspot"].partition("|")
+        picked = [t for t in traces if unit and t.org_path.startswith(unit)
+                  and step in t.activities[1:]]  # fmt: skip
+        # a unit is named only within the chosen subtree (in the reader's scope)
+        names = units_by_path([unit]) if unit.startswith(f.path) else {}
+        name = names[unit].localized_name if unit in names else unit
+        return _("在 {unit} 于 {a} 之前等待的案件").format(
+            unit=name, a=labels.get(step, step)
+        ), picked
     if "rework" in g:
         step = g["rework"]
         picked = [t for t in traces if t.activities.count(step) > 1]

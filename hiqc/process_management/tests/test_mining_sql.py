@@ -65,6 +65,7 @@ def test_the_database_mining_equals_the_python_mining_over_the_whole_insurer(mor
     # Then every figure is the same: graph, P90, working time, variants, conformance, rework
     assert sql is not None
     assert live["cases"] == 6 and live["rework"] and live["conformance"]["deviations"]
+    assert live["hotspots"]  # the located bottlenecks too
     assert rounded(sql) == rounded(live)
 
 
