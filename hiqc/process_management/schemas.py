@@ -134,6 +134,21 @@ class TopStepOut(Schema):
     branches: list[BranchOut]
 
 
+class RefusedMoveOut(Schema):
+    """Imported events the design did not allow from the case's state (refused by the events
+    door, so not in the event log), grouped by the action tried and the state the case was in."""
+
+    action: str
+    label: str
+    from_state: str
+    from_state_label: str
+    to_state: str = Field(description="where the design's step would have taken the case")
+    to_state_label: str
+    count: int
+    cases: int
+    key: str = Field(description="action|from_state: the drill-down's `refused=`")
+
+
 class MiningOut(Schema):
     code: str
     org_unit_path: str
@@ -154,6 +169,10 @@ class MiningOut(Schema):
     top_step: TopStepOut | None
     rework_rate: float | None
     conformance: ConformanceOut
+    refused_imports: list[RefusedMoveOut] = Field(
+        default_factory=list,
+        description="imported events the design refused in the period, most frequent first",
+    )
     fallback_years: list[int] = Field(
         description="years whose holidays are not loaded: working time counts Mon–Fri there"
     )

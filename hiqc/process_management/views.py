@@ -160,6 +160,19 @@ def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
         h["key"] = f"{h['activity']}|{h['org_path']}"
     for d in result["conformance"]["deviations"]:
         d["key"] = f"{d['activity']}|{d['kind']}|{d['replay_state']}"
+    # imported moves the design refused: read live (they are few), never from the snapshot
+    moves = selectors.refused_moves(
+        selectors.refused_imports(request.actor, f.kind, f.period, f.path)
+    )
+    refused = selectors.refused_dicts(f.kind, moves)
+    owners = units_by_path({p for m in moves for p in m.org_paths})
+    for row, move in zip(refused, moves, strict=True):
+        # a finding from it goes to the unit of its cases when they share one, else the chosen
+        only = next(iter(move.org_paths)) if len(move.org_paths) == 1 else ""
+        row["org_unit"] = str(owners[only].pk) if only in owners else f.unit
+        row["title"] = _("导入数据违背流程设计：{state}时“{a}”").format(
+            state=row["from_state_label"], a=row["label"]
+        )
     live = f"start={f.period.first.isoformat()}&end={f.period.last.isoformat()}"
     if f.unit:
         live += f"&unit={f.unit}"
@@ -175,6 +188,7 @@ def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
         "computed_at": datetime.fromisoformat(result["computed_at"]),
         "graph": _graph(result),
         "variants": list(enumerate(result["variants"][:VARIANTS_SHOWN])),
+        "refused": refused,
         # supervision (issue 16 §6): a deviation group opens a prefilled finding form
         "can_supervise": request.actor.can("processes.supervise"),
     }
@@ -229,6 +243,8 @@ def _drill(f: Filters, traces: list[Trace], request: HiqcRequest) -> tuple[str, 
 @login_required
 def cases_page(request: HiqcRequest, code: str) -> HttpResponse:
     f = _filters(request, code)
+    if "refused" in request.GET:
+        return _refused_page(request, f)
     title, picked = _drill(f, _traces(request, f), request)
     page = Paginator(picked, CASES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
@@ -241,6 +257,26 @@ def cases_page(request: HiqcRequest, code: str) -> HttpResponse:
         "process_management/cases.html",
         {"kind": f.kind, "name": str(f.kind.name) or f.kind.label, "title": title,
          "page": page, "rows": rows, "filters": f.query, "period": f.period},
+    )  # fmt: skip
+
+
+def _refused_page(request: HiqcRequest, f: Filters) -> HttpResponse:
+    """The imported events of one refused move (action|from-state): each attempt with its case
+    (linked to the case's own page, which checks scope again), time, source and line."""
+    key = request.GET["refused"]
+    rows = selectors.refused_imports(request.actor, f.kind, f.period, f.path, key=key)
+    action, _sep, state = key.partition("|")
+    labels, states = selectors.activity_labels(f.kind), f.kind.workflow.states
+    title = _("导入数据中违背设计的流转：{state}时“{a}”").format(
+        state=_(str(states[state])) if state in states else state, a=labels.get(action, action)
+    )
+    page = Paginator(rows, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "process_management/refused.html",
+        {"kind": f.kind, "name": str(f.kind.name) or f.kind.label, "title": title,
+         "page": page, "filters": f.query, "period": f.period,
+         "rows": [{"f": x, "url": case_url(f.kind.label, x.case_id)} for x in page]},
     )  # fmt: skip
 
 
