@@ -299,7 +299,8 @@ def cases_on_edge(traces: Iterable[Trace], source: str, target: str) -> list[str
 
 @dataclass(frozen=True)
 class Hotspot:
-    """A step slow at one unit compared with the same step elsewhere (issue 16 §3, §9).
+    """A step slow at one unit compared with the same step elsewhere (issue 16 §3, §9): its
+    mean waiting at least ``MIN_RATIO`` times the rest's.
 
     ``excess`` = the unit's total waiting before the step − its count × the mean waiting before
     the same step in the rest of the subtree (``others_mean``): the case-seconds lost there
@@ -315,18 +316,29 @@ class Hotspot:
     excess: float  # case-seconds
 
 
+# A unit is a located bottleneck of a step only when its mean waiting is at least this many times
+# the rest's: below it, a long tail's noise (a few very slow cases among hundreds) would be named
+# the top bottleneck of a subtree where no unit stands out (the claims dashboard's rule for its
+# slow spots, on medians, is the same 1.5).
+MIN_RATIO = 1.5
+# …and only over at least this many waits at the unit (fewer say little about a unit).
+MIN_WAITS = 20
+
+
 def excess_waiting(
-    activity: str, unit: str, here: Stats, working: Stats, everywhere: Stats
-) -> Hotspot | None:
+    activity: str, unit: str, here: Stats, working: Stats, everywhere: Stats,
+    min_waits: int | None = None,
+) -> Hotspot | None:  # fmt: skip
     """The hotspot of ``activity`` at ``unit`` (its waiting ``here``) against the subtree's
     waiting before the same step (``everywhere``, the unit included); None when no other unit's
-    case took the step, or when the unit is not slower than the rest."""
+    case took the step, when the unit has fewer than ``min_waits`` (``MIN_WAITS``) waits, or
+    when it is not clearly slower than the rest (``MIN_RATIO``)."""
     others = everywhere.count - here.count
-    if others <= 0:
+    if others <= 0 or here.count < (MIN_WAITS if min_waits is None else min_waits):
         return None
     others_mean = (everywhere.total - here.total) / others
     excess = here.total - here.count * others_mean
-    if excess <= 0:
+    if excess <= 0 or here.mean < MIN_RATIO * others_mean:
         return None
     return Hotspot(activity, unit, here, working, others, others_mean, excess)
 
@@ -337,6 +349,7 @@ def hotspots(
     *,
     worktime: WorkingTime | None = None,
     leave_out: Collection[str] = (),
+    min_waits: int | None = None,
 ) -> list[Hotspot]:
     """The (step, unit) pairs whose waiting exceeds the same step's elsewhere, most excess first.
     ``unit_of(trace.org_path)`` names the unit a case is compared at (None: at none — its waits
@@ -364,7 +377,7 @@ def hotspots(
     for (activity, unit), values in cal.items():
         here, w, total = Stats.of(values), Stats.of(work[(activity, unit)]), pooled[activity]
         assert here is not None and w is not None and total is not None
-        spot = excess_waiting(activity, unit, here, w, total)
+        spot = excess_waiting(activity, unit, here, w, total, min_waits)
         if spot is not None:
             out.append(spot)
     out.sort(key=lambda h: (-h.excess, h.activity, h.unit))

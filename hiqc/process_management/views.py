@@ -29,7 +29,7 @@ from .conformance import replay
 from .effects import MIN_CASES, MIN_DAYS, WINDOW_DAYS, compare, windows
 from .forms import GuidanceForm, MiningFilterForm
 from .handbook import handbook
-from .mining import END, START, Trace, directly_follows
+from .mining import END, MIN_RATIO, MIN_WAITS, START, Trace, directly_follows
 from .mining_sql import mine_sql
 from .results import mine, relabel
 from .selectors import VIEW, Period
@@ -189,6 +189,8 @@ def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
         "graph": _graph(result),
         "variants": list(enumerate(result["variants"][:VARIANTS_SHOWN])),
         "refused": refused,
+        "min_ratio": MIN_RATIO,
+        "min_waits": MIN_WAITS,
         # supervision (issue 16 §6): a deviation group opens a prefilled finding form
         "can_supervise": request.actor.can("processes.supervise"),
     }

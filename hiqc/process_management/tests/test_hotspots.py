@@ -105,7 +105,7 @@ def test_the_head_office_page_names_the_slow_citys_document_review_as_the_top_bo
     top = result["hotspots"][0]
     assert (top["activity"], top["org_path"], top["count"]) == (REVIEW, slow.path, PER_CITY)
     assert top["calendar"]["mean"] > 4 * DAY and top["others_mean"] < 2 * DAY
-    assert top["excess"] > 3 * result["hotspots"][1]["excess"]
+    assert all(3 * h["excess"] < top["excess"] for h in result["hotspots"][1:])
     # And the page says so, with the figures beside it, linked to the cases behind it
     client = client_for(personas["quality_lead"])
     page = client.get(f"/process-management/{CLAIM}/?{PERIOD}").content.decode()
