@@ -67,6 +67,10 @@ def _claim(case_id: str, path: str, start: datetime, rng: random.Random, *, slow
 
 @pytest.fixture
 def claims_log(org) -> OrgUnit:
+    return build_claims_log(org)
+
+
+def build_claims_log(org) -> OrgUnit:
     """Ten cities (the fixture's two and eight more), one of them slow at document review;
     returns the slow one (picked at random: the pages must find it from the data)."""
     cities = [org["C1"], org["C2"]]
