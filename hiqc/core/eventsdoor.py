@@ -613,8 +613,9 @@ def case_events_import(
     apply). An impossible or out-of-order event is rejected with its line, the case, the action,
     the case's state and what may be done now, the problem and the fields; the other lines still
     apply. An action the design does not allow from the case's state is also recorded as an
-    out-of-design finding (once per event id). ``bulk=False``: one transaction per line; ``bulk=True``: cases held in memory on the
-    kind's ``BatchStore`` and written in batches (``options`` go to the kind's batch)."""
+    out-of-design finding (once per event id). ``bulk=False``: one transaction per line;
+    ``bulk=True``: cases held in memory on the kind's ``BatchStore`` and written in batches
+    (``options`` go to the kind's batch)."""
     door = EVENT_DOORS.get(kind.label, DEFAULT_DOOR)
     if door.perm:
         require(actor, door.perm)
