@@ -61,20 +61,18 @@ def png(text: str = "doc", size: int = 64) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def pm_users(org):
-    """product_manager@HO, and pm_branch@P1 (a product manager over a branch only)."""
-    users = {}
-    for username, unit in (("product_manager", "HO"), ("pm_branch", "P1")):
-        user = User.objects.create_user(username=username, password=PASSWORD, org_unit=org[unit],
-                                        display_name=username)  # fmt: skip
-        Membership.objects.create(user=user, role=Role.PRODUCT_MANAGER, org_unit=org[unit])
-        users[username] = user
-    return users
+def pm_users(org, personas):
+    """product_manager@HO (the shared persona), and pm_branch@P1 (a product manager over a branch
+    only)."""
+    user = User.objects.create_user(username="pm_branch", password=PASSWORD, org_unit=org["P1"],
+                                    display_name="pm_branch")  # fmt: skip
+    Membership.objects.create(user=user, role=Role.PRODUCT_MANAGER, org_unit=org["P1"])
+    return {"product_manager": personas["product_manager"], "pm_branch": user}
 
 
 @pytest.fixture
-def pm(pm_users):
-    return actor_for_user(pm_users["product_manager"])
+def pm(actors):
+    return actors["product_manager"]
 
 
 @pytest.fixture

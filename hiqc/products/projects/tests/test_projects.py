@@ -354,3 +354,40 @@ def test_a_project_outside_scope_is_the_same_as_a_missing_one(pm, actors, produc
     assert access_project(actors["auditor"], project.pk).pk == project.pk
     with pytest.raises(Forbidden):
         act(actors["auditor"], project, "record_needs", needs_analysis="x")
+
+
+def test_a_policy_sold_under_v1_keeps_v1_after_the_project_launches_v2(pm, actors, org, product):
+    import io
+
+    from hiqc.policies.services import policies_import
+    from hiqc.policies.tests.factories import csv_bytes, person, row
+
+    # Given an update project that adds a claim document, launched in force 10 days from now
+    project = to_gate(open_update(pm), Gate.DESIGN, pm=pm, actors=actors, filled=True)
+    catalogue.version_set_checklist(pm, project.product_version, "medical_reimbursement",
+                                    [("INVOICE", "医疗费用发票", True), ("LIST", "费用清单", True)])  # fmt: skip
+    project = act(pm, project, "pass_design")
+    for gate in (Gate.RISK, Gate.COMPLIANCE, Gate.TESTING):
+        fill(project, gate, pm=pm, actors=actors)
+        who, data = SIGN[gate]
+        project = act(pm if who == "pm" else actors[who], project, f"pass_{gate}", **data)
+    today = timezone.localdate()
+    act(pm, project, "launch", effective_from=(today + timedelta(days=10)).isoformat())
+    # When policies starting before and after that day are imported
+    person(actors["agent"], org["C1"], "王建国", 1)
+    day = lambda n: (today + timedelta(days=n)).isoformat()  # noqa: E731
+    data = csv_bytes([
+        row("P-OLD", product=CODE, start_date=day(-5), end_date=day(355)),
+        row("P-NEW", product=CODE, start_date=day(15), end_date=day(375)),
+    ])  # fmt: skip
+    report = policies_import(actor=actors["quality_lead"], source=io.BytesIO(data))
+    assert report.created == 2, report.rejected
+    # Then the one sold under v1 keeps v1's checklist
+    old = policy_selectors.policy_by_number(actors["quality_lead"], "P-OLD")
+    new = policy_selectors.policy_by_number(actors["quality_lead"], "P-NEW")
+    assert (old.product_version.number, new.product_version.number) == (1, 2)
+    assert [d.code for d in policy_selectors.checklist(old.product_version,
+                                                       "medical_reimbursement")] == ["INVOICE"]  # fmt: skip
+    assert [d.code for d in policy_selectors.checklist(new.product_version,
+                                                       "medical_reimbursement")] == [
+        "INVOICE", "LIST"]  # fmt: skip
