@@ -359,7 +359,8 @@ def _design(actor: Actor, project: ProductProject, data: Mapping[str, Any]) -> d
     if terms:
         catalogue.version_update(actor, version, terms)
     for claim_type, items in _checklists(data).items():
-        catalogue.version_set_checklist(actor, version, claim_type, items)
+        if claim_type in (version.claim_types or []):  # a form lists every type; set the covered
+            catalogue.version_set_checklist(actor, version, claim_type, items)
     return {"design_summary": summary} if "design_summary" in data else {}
 
 

@@ -118,6 +118,7 @@ def _design_values(version: Any) -> dict[str, Any]:
         "renewal": version.renewal or "",
         "health_services": _lines(version.health_services, "name", "cost_yuan"),
         "claim_types": list(version.claim_types or []), "change_summary": version.change_summary,
+        "claim_type_labels": [dict(ClaimType.choices).get(t, t) for t in version.claim_types or []],
         "checklists": checklists,
     }  # fmt: skip
 
