@@ -18,7 +18,9 @@ class ProductsConfig(AppConfig):
         api_routers=("hiqc.products.api.router", "hiqc.products.projects.api.router"),
         permissions={
             "products.view": _("查看产品研发、适应性评价与产品监测"),
-            "products.develop": _("产品研发（立项、录入各阶段资料，签批需求分析、产品设计、产品测试）"),
+            "products.develop": _(
+                "产品研发（立项、录入各阶段资料，签批需求分析、产品设计、产品测试）"
+            ),
             "products.signoff.risk": _("签批产品研发的风险评估阶段"),
             "products.signoff.compliance": _("产品合规审查（答复审查清单并签批合规审查阶段）"),
             "products.launch": _("批准产品上线（发布产品版本）"),

@@ -14,6 +14,5 @@ def demo_load(
     *, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User], actor: Actor
 ) -> dict[str, int]:
     counts: dict[str, int] = {}
-    counts.update(projects_demo.demo_load(seed=seed, org_units=org_units, users=users,
-                                          actor=actor))  # fmt: skip
+    counts.update(projects_demo.demo_load(seed=seed, org_units=org_units, users=users, actor=actor))
     return counts

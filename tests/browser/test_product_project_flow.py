@@ -26,16 +26,18 @@ def sign_in(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
-def test_a_project_goes_from_needs_analysis_to_launch(live_server, browser_page, org, personas,
-                                                      shot, tmp_path: Path):  # fmt: skip
+def test_a_project_goes_from_needs_analysis_to_launch(
+    live_server, browser_page, org, personas, shot, tmp_path: Path
+):
     from playwright.sync_api import expect
 
     from hiqc.policies import selectors
     from hiqc.policies.tests.factories import catalogue_product
     from hiqc.products.projects import checklist
 
-    catalogue_product(code=CODE, name="浏览器医疗险",
-                      documents=[("claim_form", "理赔申请书", True)])  # fmt: skip
+    catalogue_product(
+        code=CODE, name="浏览器医疗险", documents=[("claim_form", "理赔申请书", True)]
+    )
     files = []
     for i in range(4):
         from PIL import Image

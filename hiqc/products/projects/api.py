@@ -127,23 +127,35 @@ class ProductProjectCaseOut(Schema):
 
 def _row(p) -> dict:
     return {
-        "id": p.pk, "number": p.number, "kind": p.kind, "title": p.title, "status": p.status,
-        "product_code": p.product.code, "product_name": p.product.name,
-        "version_number": p.product_version.number if p.product_version_id else None, "owner": p.owner,
-        "opened_at": p.opened_at, "effective_from": p.effective_from,
-    }  # fmt: skip
+        "id": p.pk,
+        "number": p.number,
+        "kind": p.kind,
+        "title": p.title,
+        "status": p.status,
+        "product_code": p.product.code,
+        "product_name": p.product.name,
+        "version_number": p.product_version.number if p.product_version_id else None,
+        "owner": p.owner,
+        "opened_at": p.opened_at,
+        "effective_from": p.effective_from,
+    }
 
 
 def _case(request: HiqcRequest, project) -> dict:
     detail = {
-        **_row(project), "reason": project.reason, "org_unit_id": project.org_unit_id,
-        "needs_analysis": project.needs_analysis, "design_summary": project.design_summary,
-        "risks": project.risks, "compliance_opinion": project.compliance_opinion,
-        "test_result": project.test_result, "test_passed": project.test_passed,
+        **_row(project),
+        "reason": project.reason,
+        "org_unit_id": project.org_unit_id,
+        "needs_analysis": project.needs_analysis,
+        "design_summary": project.design_summary,
+        "risks": project.risks,
+        "compliance_opinion": project.compliance_opinion,
+        "test_result": project.test_result,
+        "test_passed": project.test_passed,
         "launched_at": project.launched_at,
         "rejections": [{k: str(v) for k, v in r.items()} for r in project.rejections],
         "cancel_reason": project.cancel_reason,
-    }  # fmt: skip
+    }
     return {
         **case_representation(KIND, project, request.actor),
         "project": detail,
@@ -167,8 +179,10 @@ def list_projects(request: HiqcRequest, gate: str = "", kind: str = "", product:
         errors["kind"] = [_("未知的项目类型。")]
     if errors:
         raise ValidationFailed(_("筛选条件有误。"), fields=errors)
-    return [_row(p) for p in selectors.projects(request.actor, gate=gate, kind=kind,
-                                                 product=product[:40])]  # fmt: skip
+    return [
+        _row(p)
+        for p in selectors.projects(request.actor, gate=gate, kind=kind, product=product[:40])
+    ]
 
 
 @router.post("/product-projects", response={201: ProductProjectCaseOut, **ERRORS})
@@ -188,8 +202,10 @@ def get_project(request: HiqcRequest, project_id: UUID):
     return _case(request, access_project(request.actor, project_id))
 
 
-@router.post("/product-projects/{project_id}/actions/{action}",
-             response={200: ProductProjectCaseOut, **CASE_ERRORS})  # fmt: skip
+@router.post(
+    "/product-projects/{project_id}/actions/{action}",
+    response={200: ProductProjectCaseOut, **CASE_ERRORS},
+)
 def project_action(request: HiqcRequest, project_id: UUID, action: str, payload: CaseActionIn):
     """A gate action at `version` (409 when stale, not allowed now, or the gate lacks inputs —
     the message says what; 403 for the wrong role; 422 with field errors for bad inputs):
@@ -203,17 +219,28 @@ def project_action(request: HiqcRequest, project_id: UUID, action: str, payload:
     * `pass_needs`, `pass_design`, `pass_risk`, `pass_compliance` {opinion}, `pass_testing`,
       `launch` {effective_from: YYYY-MM-DD} — the sign-offs;
     * `reject_design` … `reject_launch` {reason} — back to the gate before; `cancel` {reason}."""
-    project_act(actor=request.actor, project_id=project_id, action=action[:60],
-                data=payload.data, version=payload.version, source=Source.API)  # fmt: skip
+    project_act(
+        actor=request.actor,
+        project_id=project_id,
+        action=action[:60],
+        data=payload.data,
+        version=payload.version,
+        source=Source.API,
+    )
     return _case(request, access_project(request.actor, project_id))
 
 
-@router.post("/product-projects/{project_id}/attachments",
-             response={201: AttachmentOut, **ERRORS})  # fmt: skip
-def upload_attachment(request: HiqcRequest, project_id: UUID, gate: Form[str],
-                      file: File[UploadedFile], name: Form[str] = ""):  # fmt: skip
+@router.post("/product-projects/{project_id}/attachments", response={201: AttachmentOut, **ERRORS})
+def upload_attachment(
+    request: HiqcRequest,
+    project_id: UUID,
+    gate: Form[str],
+    file: File[UploadedFile],
+    name: Form[str] = "",
+):
     """A file for the project's current `gate`: PDF, JPEG or PNG by content (anything else,
     a damaged file or a PDF with active content is refused with 422), at most 10 MB."""
-    doc = attachment_add(actor=request.actor, project_id=project_id, gate=gate, upload=file,
-                         name=name)  # fmt: skip
+    doc = attachment_add(
+        actor=request.actor, project_id=project_id, gate=gate, upload=file, name=name
+    )
     return Status(201, doc)

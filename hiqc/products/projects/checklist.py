@@ -25,7 +25,11 @@ from django.utils.translation import gettext_noop
 PR1_LIMIT = Decimal("0.20")
 PR2_MIN_YEARS = 5
 PASS, FAIL, NA = "pass", "fail", "na"
-RESULT_LABELS = {PASS: gettext_noop("通过"), FAIL: gettext_noop("不通过"), NA: gettext_noop("不适用")}
+RESULT_LABELS = {
+    PASS: gettext_noop("通过"),
+    FAIL: gettext_noop("不通过"),
+    NA: gettext_noop("不适用"),
+}
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,12 @@ def check_pr1(version: Any) -> Outcome:
     cost = Decimal(version.health_service_cost_yuan or 0)
     net = version.net_premium_yuan
     if net is None or Decimal(net) <= 0:
-        return Outcome(FAIL, _("未填写参考年度净保费，无法核对健康管理服务成本占比（健康管理服务成本 {cost} 元）。").format(cost=_yuan(cost)))
+        return Outcome(
+            FAIL,
+            _(
+                "未填写参考年度净保费，无法核对健康管理服务成本占比（健康管理服务成本 {cost} 元）。"
+            ).format(cost=_yuan(cost)),
+        )
     share = cost / Decimal(net)
     percent = (share * 100).quantize(Decimal("0.01"))
     figures = _("健康管理服务成本 {cost} 元，净保费 {net} 元，占比 {percent}%（上限 20%）").format(
@@ -84,26 +93,58 @@ def check_terms(version: Any) -> Outcome:
     problems = version_problems(version)
     if not problems:
         return Outcome(PASS, _("产品条款完整。"))
-    return Outcome(FAIL, "；".join(f"{field}：{'、'.join(map(str, msgs))}"
-                                  for field, msgs in problems.items()))  # fmt: skip
+    return Outcome(
+        FAIL, "；".join(f"{field}：{'、'.join(map(str, msgs))}" for field, msgs in problems.items())
+    )
 
 
 ITEMS: tuple[Item, ...] = (
-    Item("PR-1", gettext_noop("健康管理服务成本不超过净保费的 20%"), "PR-1",
-         gettext_noop("《健康保险管理办法》（2019）"), check_pr1),
-    Item("PR-2", gettext_noop("长期护理保险的保险期间不少于 5 年"), "PR-2",
-         gettext_noop("《健康保险管理办法》（2019）"), check_pr2),
-    Item("TERMS", gettext_noop("产品方案要素齐全（保险责任、保险金额、保险期间、保险费用等）"),
-         "3.1.2 (2)", gettext_noop("标准 3.1.2 (2) 产品设计"), check_terms),
-    Item("LAW", gettext_noop("条款、费率符合法律法规、行业规范及公司内部管理规定"), "3.1.1 (3)",
-         gettext_noop("标准 3.1.1 (3) 合规性")),
-    Item("DISCLOSURE", gettext_noop("宣传材料与条款一致，责任免除与等待期以显著方式提示"),
-         "3.2.2 (3)", gettext_noop("标准 3.2.2 (3) 合规性评估")),
-    Item("PI-1", gettext_noop("投保环节收集健康信息取得单独同意"), "PI-1",
-         gettext_noop("《个人信息保护法》第 28–29 条")),
-    Item("PR-3", gettext_noop("销售、核保、理赔人员已安排健康保险专业培训"), "PR-3",
-         gettext_noop("《健康保险管理办法》（2019）")),
-)  # fmt: skip
+    Item(
+        "PR-1",
+        gettext_noop("健康管理服务成本不超过净保费的 20%"),
+        "PR-1",
+        gettext_noop("《健康保险管理办法》（2019）"),
+        check_pr1,
+    ),
+    Item(
+        "PR-2",
+        gettext_noop("长期护理保险的保险期间不少于 5 年"),
+        "PR-2",
+        gettext_noop("《健康保险管理办法》（2019）"),
+        check_pr2,
+    ),
+    Item(
+        "TERMS",
+        gettext_noop("产品方案要素齐全（保险责任、保险金额、保险期间、保险费用等）"),
+        "3.1.2 (2)",
+        gettext_noop("标准 3.1.2 (2) 产品设计"),
+        check_terms,
+    ),
+    Item(
+        "LAW",
+        gettext_noop("条款、费率符合法律法规、行业规范及公司内部管理规定"),
+        "3.1.1 (3)",
+        gettext_noop("标准 3.1.1 (3) 合规性"),
+    ),
+    Item(
+        "DISCLOSURE",
+        gettext_noop("宣传材料与条款一致，责任免除与等待期以显著方式提示"),
+        "3.2.2 (3)",
+        gettext_noop("标准 3.2.2 (3) 合规性评估"),
+    ),
+    Item(
+        "PI-1",
+        gettext_noop("投保环节收集健康信息取得单独同意"),
+        "PI-1",
+        gettext_noop("《个人信息保护法》第 28–29 条"),
+    ),
+    Item(
+        "PR-3",
+        gettext_noop("销售、核保、理赔人员已安排健康保险专业培训"),
+        "PR-3",
+        gettext_noop("《健康保险管理办法》（2019）"),
+    ),
+)
 BY_CODE: Mapping[str, Item] = {i.code: i for i in ITEMS}
 MANUAL: tuple[Item, ...] = tuple(i for i in ITEMS if not i.auto)
 
@@ -114,18 +155,28 @@ def evaluate(version: Any, answers: Mapping[str, Mapping[str, Any]]) -> list[dic
     rows = []
     for item in ITEMS:
         if item.check is not None:
-            outcome = item.check(version) if version is not None else Outcome(FAIL, _("没有草稿版本。"))
+            outcome = (
+                item.check(version) if version is not None else Outcome(FAIL, _("没有草稿版本。"))
+            )
             result, detail, note, attachment = outcome.result, outcome.detail, "", ""
         else:
             answer = answers.get(item.code) or {}
             result, detail = str(answer.get("result") or ""), ""
             note, attachment = str(answer.get("note") or ""), str(answer.get("attachment") or "")
-        rows.append({
-            "code": item.code, "title": _(item.title), "citation": item.citation,
-            "source": _(item.source), "auto": item.auto, "result": result,
-            "result_label": _(RESULT_LABELS[result]) if result in RESULT_LABELS else "",
-            "detail": detail, "note": note, "attachment": attachment,
-        })  # fmt: skip
+        rows.append(
+            {
+                "code": item.code,
+                "title": _(item.title),
+                "citation": item.citation,
+                "source": _(item.source),
+                "auto": item.auto,
+                "result": result,
+                "result_label": _(RESULT_LABELS[result]) if result in RESULT_LABELS else "",
+                "detail": detail,
+                "note": note,
+                "attachment": attachment,
+            }
+        )
     return rows
 
 

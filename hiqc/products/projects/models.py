@@ -43,8 +43,13 @@ class Gate(models.TextChoices):
 
 
 GATES: tuple[str, ...] = (
-    Gate.NEEDS, Gate.DESIGN, Gate.RISK, Gate.COMPLIANCE, Gate.TESTING, Gate.LAUNCH,
-)  # fmt: skip
+    Gate.NEEDS,
+    Gate.DESIGN,
+    Gate.RISK,
+    Gate.COMPLIANCE,
+    Gate.TESTING,
+    Gate.LAUNCH,
+)
 
 
 class ProductProject(CaseModel):
@@ -56,14 +61,20 @@ class ProductProject(CaseModel):
         "policies.Product", verbose_name=_("产品"), on_delete=models.PROTECT, related_name="+"
     )
     product_version = models.ForeignKey(
-        "policies.ProductVersion", verbose_name=_("产品版本（草稿）"), on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
-    )  # fmt: skip
+        "policies.ProductVersion",
+        verbose_name=_("产品版本（草稿）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     reason = models.TextField(_("立项原因与背景"))
     org_unit = models.ForeignKey(
-        "organisations.OrgUnit", verbose_name=_("负责机构"), on_delete=models.PROTECT,
+        "organisations.OrgUnit",
+        verbose_name=_("负责机构"),
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     owner = models.CharField(_("项目负责人"), max_length=150)
     opened_at = models.DateTimeField(_("立项时间"))
     # 需求分析 (3.1.2 (1))
@@ -101,9 +112,11 @@ class ProductProject(CaseModel):
 
 class ProjectAttachment(BaseModel):
     project = models.ForeignKey(
-        ProductProject, verbose_name=_("产品研发项目"), on_delete=models.CASCADE,
+        ProductProject,
+        verbose_name=_("产品研发项目"),
+        on_delete=models.CASCADE,
         related_name="attachments",
-    )  # fmt: skip
+    )
     gate = models.CharField(_("阶段"), max_length=20, choices=Gate.choices)
     name = models.CharField(_("说明"), max_length=200)
     file = models.FileField(_("文件"), upload_to="products/%Y/%m/")

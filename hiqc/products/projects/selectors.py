@@ -14,12 +14,14 @@ from .models import ProductProject
 from .workflow import PROCESS, VIEW
 
 
-def projects(actor: Actor, *, gate: str = "", kind: str = "", product: str = ""
-             ) -> QuerySet[ProductProject]:  # fmt: skip
+def projects(
+    actor: Actor, *, gate: str = "", kind: str = "", product: str = ""
+) -> QuerySet[ProductProject]:
     """The projects the actor may see (products.view over their unit), newest first, filtered
     by gate (state), kind and product code."""
-    qs = scope(actor, ProductProject.objects.select_related("org_unit", "product", "product_version"),
-               VIEW)  # fmt: skip
+    qs = scope(
+        actor, ProductProject.objects.select_related("org_unit", "product", "product_version"), VIEW
+    )
     if gate:
         qs = qs.filter(status=gate)
     if kind:
@@ -31,8 +33,9 @@ def projects(actor: Actor, *, gate: str = "", kind: str = "", product: str = ""
 
 def open_clocks(ids: list[Any]) -> dict[str, list[Deadline]]:
     out: dict[str, list[Deadline]] = {}
-    rows = Deadline.objects.filter(case_type=PROCESS, case_id__in=[str(i) for i in ids],
-                                   state=Deadline.State.RUNNING).order_by("due_at")  # fmt: skip
+    rows = Deadline.objects.filter(
+        case_type=PROCESS, case_id__in=[str(i) for i in ids], state=Deadline.State.RUNNING
+    ).order_by("due_at")
     for d in rows:
         out.setdefault(d.case_id, []).append(d)
     return out

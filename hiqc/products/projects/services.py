@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -61,7 +61,7 @@ MAX_ATTACHMENT_BYTES = 10 * MB
 MAX_ATTACHMENTS = 30  # per project
 RISKS_MAX = 30
 ATTACHMENT_GATES = {Gate.NEEDS, Gate.DESIGN, Gate.RISK, Gate.COMPLIANCE, Gate.TESTING}
-ATTACHMENT_NAMES = {
+ATTACHMENT_NAMES: dict[str, Any] = {
     Gate.NEEDS: gettext_lazy("市场调研 / 需求分析报告"),
     Gate.DESIGN: gettext_lazy("产品设计文档"),
     Gate.RISK: gettext_lazy("风险评估报告"),
@@ -113,8 +113,11 @@ def gate_problems(project: ProductProject, gate: str | None = None) -> list[str]
             out.append(_("没有草稿版本"))
         else:
             for field, msgs in catalogue.version_problems(version).items():
-                out.append(_("产品条款不完整（{field}：{msgs}）").format(
-                    field=field, msgs="、".join(map(str, msgs))))  # fmt: skip
+                out.append(
+                    _("产品条款不完整（{field}：{msgs}）").format(
+                        field=field, msgs="、".join(map(str, msgs))
+                    )
+                )
     elif gate == Gate.RISK:
         if not project.risks:
             out.append(_("缺少风险评估（至少一项风险及其控制措施）"))
@@ -142,19 +145,25 @@ def gates_of(project: ProductProject) -> list[dict[str, Any]]:
     current = GATES.index(project.status) if project.status in GATES else None
     out = []
     for i, gate in enumerate(GATES):
-        if project.status == Gate.LAUNCHED or (current is not None and i < current) or (
-            project.status == Gate.CANCELLED and gate in project.signoffs
+        if (
+            project.status == Gate.LAUNCHED
+            or (current is not None and i < current)
+            or (project.status == Gate.CANCELLED and gate in project.signoffs)
         ):
             state = "done"
         elif current == i:
             state = "current"
         else:
             state = "waiting"
-        out.append({
-            "gate": gate, "label": str(Gate(gate).label), "state": state,
-            "problems": gate_problems(project) if state == "current" else [],
-            "signoff": project.signoffs.get(gate),
-        })  # fmt: skip
+        out.append(
+            {
+                "gate": gate,
+                "label": str(Gate(gate).label),
+                "state": state,
+                "problems": gate_problems(project) if state == "current" else [],
+                "signoff": project.signoffs.get(gate),
+            }
+        )
     return out
 
 
@@ -177,8 +186,9 @@ def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> Refusal | No
     ):
         code = "compliance_check_failed"
     label = Gate(case.status).label
-    return Refusal(_("{gate}不能签批：{problems}。").format(gate=label, problems="；".join(found)),
-                   code)  # fmt: skip
+    return Refusal(
+        _("{gate}不能签批：{problems}。").format(gate=label, problems="；".join(found)), code
+    )
 
 
 # --- the gates' inputs -------------------------------------------------------------------------
@@ -189,8 +199,14 @@ def _fail(errors: dict[str, list[str]]) -> None:
         raise ValidationFailed(_("信息有误，请按提示修改。"), fields=errors)
 
 
-def _text(data: Mapping[str, Any], name: str, errors: dict[str, list[str]], *, required: str = "",
-          limit: int = TEXT_MAX) -> str:  # fmt: skip
+def _text(
+    data: Mapping[str, Any],
+    name: str,
+    errors: dict[str, list[str]],
+    *,
+    required: str = "",
+    limit: int = TEXT_MAX,
+) -> str:
     value = str(data.get(name) or "").strip()
     if not value and required:
         errors[name] = [required]
@@ -212,8 +228,12 @@ def _risks(data: Mapping[str, Any], errors: dict[str, list[str]]) -> list[dict[s
     elif isinstance(raw, list):
         for r in raw:
             if isinstance(r, Mapping):
-                rows.append({"risk": str(r.get("risk") or "").strip(),
-                             "control": str(r.get("control") or "").strip()})  # fmt: skip
+                rows.append(
+                    {
+                        "risk": str(r.get("risk") or "").strip(),
+                        "control": str(r.get("control") or "").strip(),
+                    }
+                )
             else:
                 errors["risks"] = [_("每项风险须包含 risk 与 control。")]
                 return []
@@ -226,7 +246,9 @@ def _risks(data: Mapping[str, Any], errors: dict[str, list[str]]) -> list[dict[s
             if not r["risk"]:
                 errors["risks"] = [_("第 {i} 项缺少风险描述。").format(i=i)]
             elif not r["control"]:
-                errors["risks"] = [_("第 {i} 项风险“{risk}”缺少控制措施。").format(i=i, risk=r["risk"][:40])]
+                errors["risks"] = [
+                    _("第 {i} 项风险“{risk}”缺少控制措施。").format(i=i, risk=r["risk"][:40])
+                ]
             elif len(r["risk"]) > 500 or len(r["control"]) > 1000:
                 errors["risks"] = [_("第 {i} 项过长。").format(i=i)]
             if "risks" in errors:
@@ -234,8 +256,9 @@ def _risks(data: Mapping[str, Any], errors: dict[str, list[str]]) -> list[dict[s
     return rows
 
 
-def _answers(project: ProductProject, data: Mapping[str, Any], errors: dict[str, list[str]]
-             ) -> dict[str, dict[str, str]]:  # fmt: skip
+def _answers(
+    project: ProductProject, data: Mapping[str, Any], errors: dict[str, list[str]]
+) -> dict[str, dict[str, str]]:
     """The reviewer's answers to the manual items: ``result_<code>`` pass / fail, ``note_<code>``
     (required when failing) and ``attachment_<code>`` (an attachment of the compliance gate)."""
     answers = {k: dict(v) for k, v in project.checklist_answers.items()}
@@ -257,8 +280,12 @@ def _answers(project: ProductProject, data: Mapping[str, Any], errors: dict[str,
         if attachment and attachment not in evidence:
             errors[f"attachment_{item.code}"] = [_("请选择本项目合规审查阶段上传的附件。")]
         answers[item.code] = {"result": result, "note": note, "attachment": attachment}
-    unknown = [k[len("result_"):] for k in data if str(k).startswith("result_")
-               and k[len("result_"):] not in {i.code for i in checklist.MANUAL}]  # fmt: skip
+    unknown = [
+        k[len("result_") :]
+        for k in data
+        if str(k).startswith("result_")
+        and k[len("result_") :] not in {i.code for i in checklist.MANUAL}
+    ]
     for code in unknown:
         errors[f"result_{code}"] = [_("没有这个人工审查项（自动检查项由系统计算）。")]
     if not given and not unknown:
@@ -275,6 +302,7 @@ def terms_from_form(data: Mapping[str, Any]) -> dict[str, Any]:
     ``health_services`` one per line ``名称 | 成本（元）``, ``sum_insured_options`` separated by
     commas, ``claim_types`` a list. Only the fields given are changed."""
     terms: dict[str, Any] = {}
+    raw: Any
     for name in ("term_years", "waiting_period_days"):
         if name in data:
             raw = str(data.get(name) or "").strip()
@@ -283,11 +311,11 @@ def terms_from_form(data: Mapping[str, Any]) -> dict[str, Any]:
         if name in data:
             terms[name] = str(data.get(name) or "").strip()
     if "net_premium_yuan" in data:
-        raw = str(data.get("net_premium_yuan") or "").strip()
+        premium = str(data.get("net_premium_yuan") or "").strip()
         try:
-            terms["net_premium_yuan"] = Decimal(raw) if raw else None
+            terms["net_premium_yuan"] = Decimal(premium) if premium else None
         except InvalidOperation:
-            terms["net_premium_yuan"] = raw
+            terms["net_premium_yuan"] = premium
     if "sum_insured_options" in data:
         raw = data.get("sum_insured_options")
         if isinstance(raw, str):
@@ -305,8 +333,13 @@ def terms_from_form(data: Mapping[str, Any]) -> dict[str, Any]:
             for line in raw.splitlines():
                 if line.strip():
                     parts = [p.strip() for p in line.split("|")]
-                    rows.append({"code": parts[0], "name": parts[1] if len(parts) > 1 else "",
-                                 "description": parts[2] if len(parts) > 2 else ""})  # fmt: skip
+                    rows.append(
+                        {
+                            "code": parts[0],
+                            "name": parts[1] if len(parts) > 1 else "",
+                            "description": parts[2] if len(parts) > 2 else "",
+                        }
+                    )
             terms["coverage"] = rows
         else:
             terms["coverage"] = raw
@@ -354,7 +387,9 @@ def _design(actor: Actor, project: ProductProject, data: Mapping[str, Any]) -> d
     _fail(errors)
     version = _version(project)
     if version is None or version.effective_from is not None:
-        raise ValidationFailed(_("没有可修改的草稿版本。"), fields={"version": [_("没有草稿版本。")]})
+        raise ValidationFailed(
+            _("没有可修改的草稿版本。"), fields={"version": [_("没有草稿版本。")]}
+        )
     terms = terms_from_form(data)
     if terms:
         catalogue.version_update(actor, version, terms)
@@ -371,11 +406,14 @@ def _effective_from(data: Mapping[str, Any], at: datetime) -> date:
     except ValueError:
         day = None
     if day is None:
-        raise ValidationFailed(_("请填写生效日期（年-月-日）。"),
-                               fields={"effective_from": [_("请填写生效日期（年-月-日）。")]})  # fmt: skip
+        raise ValidationFailed(
+            _("请填写生效日期（年-月-日）。"),
+            fields={"effective_from": [_("请填写生效日期（年-月-日）。")]},
+        )
     if day < at.astimezone(BEIJING).date():
-        raise ValidationFailed(_("生效日期不能早于今天。"),
-                               fields={"effective_from": [_("生效日期不能早于今天。")]})  # fmt: skip
+        raise ValidationFailed(
+            _("生效日期不能早于今天。"), fields={"effective_from": [_("生效日期不能早于今天。")]}
+        )
     return day
 
 
@@ -388,18 +426,26 @@ def _publisher(actor: Actor) -> Actor:
     return Actor.system(f"{actor.username}（产品上线）")
 
 
-def _prepare(store: Any, case: Any, actor: Actor, action: str, data: Mapping[str, Any],
-             at: datetime, source: str) -> Prepared:  # fmt: skip
+def _prepare(
+    store: Any,
+    case: Any,
+    actor: Actor,
+    action: str,
+    data: Mapping[str, Any],
+    at: datetime,
+    source: str,
+) -> Prepared:
     """The gate actions' own checks and changes (run by the engine after the permission and
     the guard)."""
     errors: dict[str, list[str]] = {}
     updates: dict[str, Any] = {}
     record: dict[str, Any] = {}
-    after = None
+    after: Callable[[Any], None] | None = None
     stamp = {"by": actor.username, "at": at.isoformat()}
     if action == "record_needs":
-        updates["needs_analysis"] = _text(data, "needs_analysis", errors,
-                                          required=_("请填写市场调研与需求分析。"))  # fmt: skip
+        updates["needs_analysis"] = _text(
+            data, "needs_analysis", errors, required=_("请填写市场调研与需求分析。")
+        )
         record = {"needs_analysis": len(updates["needs_analysis"])}
     elif action == "record_design":
         updates = _design(actor, case, data)
@@ -411,8 +457,7 @@ def _prepare(store: Any, case: Any, actor: Actor, action: str, data: Mapping[str
         updates["checklist_answers"] = _answers(case, data, errors)
         record = {"answers": {k: v["result"] for k, v in updates["checklist_answers"].items()}}
     elif action == "record_testing":
-        updates["test_result"] = _text(data, "test_result", errors,
-                                       required=_("请填写测试结果。"))  # fmt: skip
+        updates["test_result"] = _text(data, "test_result", errors, required=_("请填写测试结果。"))
         passed = str(data.get("test_passed") or "").strip().lower()
         if passed not in ("true", "1", "on", "yes", "false", "0", "no", "off", ""):
             errors["test_passed"] = [_("请说明测试是否通过。")]
@@ -425,21 +470,31 @@ def _prepare(store: Any, case: Any, actor: Actor, action: str, data: Mapping[str
         if gate == Gate.COMPLIANCE:
             opinion = _text(data, "opinion", errors)
             updates["compliance_opinion"] = opinion
-            record["checklist"] = {r["code"]: r["result"] for r in
-                                   checklist.evaluate(_version(case), case.checklist_answers)}  # fmt: skip
+            record["checklist"] = {
+                r["code"]: r["result"]
+                for r in checklist.evaluate(_version(case), case.checklist_answers)
+            }
         if action == "launch":
             day = _effective_from(data, at)
             updates.update(effective_from=day, launched_at=at)
             record["effective_from"] = day.isoformat()
             version = _version(case)
 
-            def after(_case: Any, version: Any = version, day: date = day) -> None:
+            def publish(_case: Any, version: Any = version, day: date = day) -> None:
                 catalogue.version_publish(_publisher(actor), version, effective_from=day)
+
+            after = publish
     elif action.startswith("reject_"):
         reason = _text(data, "reason", errors, limit=2000)
-        updates["rejections"] = [*case.rejections, {
-            "gate": case.status, "to": PREVIOUS.get(case.status, ""), "reason": reason, **stamp,
-        }]  # fmt: skip
+        updates["rejections"] = [
+            *case.rejections,
+            {
+                "gate": case.status,
+                "to": PREVIOUS.get(case.status, ""),
+                "reason": reason,
+                **stamp,
+            },
+        ]
         record = {"gate": case.status, "reason": reason}
     elif action == "cancel":
         reason = _text(data, "reason", errors, limit=2000)
@@ -449,16 +504,26 @@ def _prepare(store: Any, case: Any, actor: Actor, action: str, data: Mapping[str
         if version is not None and version.effective_from is None:
             updates["product_version"] = None  # the draft goes; the project keeps its product
 
-            def after(_case: Any, version: Any = version) -> None:
+            def discard(_case: Any, version: Any = version) -> None:
                 catalogue.version_discard(_publisher(actor), version)
+
+            after = discard
+
     _fail(errors)
     return Prepared(at=at, updates=updates, record=record, after=after)
 
 
 KIND = CaseKind(
-    label=PROCESS, workflow=PROJECT, access=access_project, name=gettext_lazy("产品研发项目"),
-    view_perm=VIEW, work_by_state=WORK_BY_STATE, url_for=_url, blocked=_blocked, prepare=_prepare,
-)  # fmt: skip
+    label=PROCESS,
+    workflow=PROJECT,
+    access=access_project,
+    name=gettext_lazy("产品研发项目"),
+    view_perm=VIEW,
+    work_by_state=WORK_BY_STATE,
+    url_for=_url,
+    blocked=_blocked,
+    prepare=_prepare,
+)
 
 
 # --- opening -----------------------------------------------------------------------------------
@@ -503,37 +568,77 @@ def project_open(*, actor: Actor, data: Mapping[str, Any]) -> ProductProject:
     with transaction.atomic():
         if kind == ProjectKind.NEW:
             product = catalogue.product_create(
-                actor, code=str(data.get("code")).strip(), name=str(data.get("name")).strip(),
-                line=str(data.get("line")), description=str(data.get("description") or "").strip(),
-            )  # fmt: skip
+                actor,
+                code=str(data.get("code")).strip(),
+                name=str(data.get("name")).strip(),
+                line=str(data.get("line")),
+                description=str(data.get("description") or "").strip(),
+            )
             version = catalogue.version_draft(actor, product)
         else:
             assert product is not None
             try:
                 version = catalogue.version_draft(actor, product)
             except ValidationFailed as exc:
-                raise ValidationFailed(exc.message, fields={
-                    "product": [m for msgs in (exc.fields or {}).values() for m in msgs]
-                    or [exc.message]}) from exc  # fmt: skip
+                raise ValidationFailed(
+                    exc.message,
+                    fields={
+                        "product": [m for msgs in (exc.fields or {}).values() for m in msgs]
+                        or [exc.message]
+                    },
+                ) from exc
         unit = head_office(actor)
         project = create_numbered(
-            ProductProject, field="number", letters="YF", at=at, digits=4, kind=kind,
-            title=title, product=product, product_version=version, reason=reason, org_unit=unit,
-            owner=actor.username, opened_at=at, status=Gate.NEEDS,
+            ProductProject,
+            field="number",
+            letters="YF",
+            at=at,
+            digits=4,
+            kind=kind,
+            title=title,
+            product=product,
+            product_version=version,
+            reason=reason,
+            org_unit=unit,
+            owner=actor.username,
+            opened_at=at,
+            status=Gate.NEEDS,
             assignee_id=actor.user_id,
-        )  # fmt: skip
-        case_opened(kind=KIND, case=project, actor=actor, at=at,
-                    source=Source.SYSTEM if actor.is_system else Source.PAGE,
-                    data={"kind": kind, "product": product.code,
-                          "version": getattr(version, "number", None)})  # fmt: skip
+        )
+        case_opened(
+            kind=KIND,
+            case=project,
+            actor=actor,
+            at=at,
+            source=Source.SYSTEM if actor.is_system else Source.PAGE,
+            data={
+                "kind": kind,
+                "product": product.code,
+                "version": getattr(version, "number", None),
+            },
+        )
     return project
 
 
-def project_act(*, actor: Actor, project_id: Any, action: str, data: Mapping[str, Any],
-                version: int | None = None, source: str = Source.PAGE) -> ProductProject:  # fmt: skip
+def project_act(
+    *,
+    actor: Actor,
+    project_id: Any,
+    action: str,
+    data: Mapping[str, Any],
+    version: int | None = None,
+    source: str = Source.PAGE,
+) -> ProductProject:
     """One gate action through the engine (see ``workflow``)."""
-    project = case_transition(kind=KIND, actor=actor, case_id=project_id, action=action,
-                              data=dict(data), version=version, source=source)  # fmt: skip
+    project = case_transition(
+        kind=KIND,
+        actor=actor,
+        case_id=project_id,
+        action=action,
+        data=dict(data),
+        version=version,
+        source=source,
+    )
     assert isinstance(project, ProductProject)
     return project
 
@@ -553,8 +658,9 @@ def _digest(upload: UploadedFile, limit: int) -> tuple[str, int]:
     return sha.hexdigest(), size
 
 
-def attachment_add(*, actor: Actor, project_id: Any, gate: str, upload: UploadedFile | None,
-                   name: str = "") -> ProjectAttachment:  # fmt: skip
+def attachment_add(
+    *, actor: Actor, project_id: Any, gate: str, upload: UploadedFile | None, name: str = ""
+) -> ProjectAttachment:
     """A file for the project's current gate, by the gate's recorder (the compliance officer
     for the compliance evidence, the product manager otherwise). The type is read from the
     content (PDF, JPEG or PNG, parsed whole); the stored name is generated."""
@@ -564,9 +670,10 @@ def attachment_add(*, actor: Actor, project_id: Any, gate: str, upload: Uploaded
         raise ValidationFailed(_("该阶段不接收附件。"), fields={"gate": [_("请选择阶段。")]})
     require(actor, RECORDER[gate], project)
     if project.status != gate:
-        raise ValidationFailed(_("只能为项目当前所处的阶段上传附件。"),
-                               fields={"gate": [_("项目当前处于{gate}。").format(
-                                   gate=project.get_status_display())]})  # fmt: skip
+        raise ValidationFailed(
+            _("只能为项目当前所处的阶段上传附件。"),
+            fields={"gate": [_("项目当前处于{gate}。").format(gate=project.get_status_display())]},
+        )
     errors: dict[str, list[str]] = {}
     label = _text({"name": name}, "name", errors, limit=200) or str(ATTACHMENT_NAMES[gate])
     if upload is None:
@@ -575,43 +682,69 @@ def attachment_add(*, actor: Actor, project_id: Any, gate: str, upload: Uploaded
     assert upload is not None
     sha256, size = _digest(upload, MAX_ATTACHMENT_BYTES)
     if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed(_("文件过大：每个文件不超过 {n} MB。").format(n=MAX_ATTACHMENT_BYTES // MB),
-                               code="file_too_large",
-                               fields={"file": [_("文件不超过 {n} MB。").format(n=MAX_ATTACHMENT_BYTES // MB)]})  # fmt: skip
+        raise ValidationFailed(
+            _("文件过大：每个文件不超过 {n} MB。").format(n=MAX_ATTACHMENT_BYTES // MB),
+            code="file_too_large",
+            fields={"file": [_("文件不超过 {n} MB。").format(n=MAX_ATTACHMENT_BYTES // MB)]},
+        )
     if size == 0:
         raise ValidationFailed(_("文件为空。"), fields={"file": [_("文件为空。")]})
     try:
         kind = inspect_document(upload.read(MAX_ATTACHMENT_BYTES + 1))
     except FileRefused as exc:
-        message = _("只接受 PDF 文件或 JPEG、PNG 图片。") if exc.code == "file_type" else exc.message
+        message = (
+            _("只接受 PDF 文件或 JPEG、PNG 图片。") if exc.code == "file_type" else exc.message
+        )
         raise ValidationFailed(message, code=exc.code, fields={"file": [exc.message]}) from exc
     upload.seek(0)
     if ProjectAttachment.objects.filter(project=project, sha256=sha256).exists():
-        raise ValidationFailed(_("该文件已经上传过。"), code="duplicate",
-                               fields={"file": [_("重复的文件。")]})  # fmt: skip
+        raise ValidationFailed(
+            _("该文件已经上传过。"), code="duplicate", fields={"file": [_("重复的文件。")]}
+        )
     if ProjectAttachment.objects.filter(project=project).count() >= MAX_ATTACHMENTS:
-        raise ValidationFailed(_("该项目的附件已达上限。"), code="too_many_files",
-                               fields={"file": [_("附件已达上限。")]})  # fmt: skip
+        raise ValidationFailed(
+            _("该项目的附件已达上限。"),
+            code="too_many_files",
+            fields={"file": [_("附件已达上限。")]},
+        )
     with transaction.atomic():
-        doc = ProjectAttachment(project=project, gate=gate, name=label, uploaded_by=actor.username,
-                                content_type=kind.content_type, size=size, sha256=sha256)  # fmt: skip
+        doc = ProjectAttachment(
+            project=project,
+            gate=gate,
+            name=label,
+            uploaded_by=actor.username,
+            content_type=kind.content_type,
+            size=size,
+            sha256=sha256,
+        )
         doc.file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
         doc.save(force_insert=True)
-        audit_record(actor=actor, action="products.project.attachment", subject=doc,
-                     data={"project": project.number, "gate": gate, "size": size,
-                           "content_type": kind.content_type})  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="products.project.attachment",
+            subject=doc,
+            data={
+                "project": project.number,
+                "gate": gate,
+                "size": size,
+                "content_type": kind.content_type,
+            },
+        )
     return doc
 
 
 def attachment_open(*, actor: Actor, attachment_id: Any) -> ProjectAttachment:
     """An attachment for those who may see the project; every opening is audited."""
     doc = access_attachment(actor, attachment_id)
-    audit_record(actor=actor, action="products.project.attachment_open", subject=doc,
-                 data={"project": doc.project.number, "gate": doc.gate})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="products.project.attachment_open",
+        subject=doc,
+        data={"project": doc.project.number, "gate": doc.gate},
+    )
     return doc
 
 
 def project_attachments(project: ProductProject) -> list[ProjectAttachment]:
     """The project's attachments (read through a door already: the caller holds the project)."""
     return list(ProjectAttachment.objects.filter(project_id=project.pk).order_by("created_at"))
-

@@ -50,23 +50,40 @@ def projects_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, VIEW)
     products = selectors.product_choices()
-    form = ChoiceFilters(request.GET, fields={
-        "gate": (_("阶段"), Gate.choices), "kind": (_("项目类型"), ProjectKind.choices),
-        "product": (_("产品"), products),
-    })  # fmt: skip
+    form = ChoiceFilters(
+        request.GET,
+        fields={
+            "gate": (_("阶段"), Gate.choices),
+            "kind": (_("项目类型"), ProjectKind.choices),
+            "product": (_("产品"), products),
+        },
+    )
     f = list_filters(form)
     gate, kind, product = f.get("gate") or "", f.get("kind") or "", f.get("product") or ""
     qs = selectors.projects(actor, gate=gate, kind=kind, product=product)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     now = timezone.now()
     clocks = selectors.open_clocks([p.pk for p in page])
-    rows = [{"p": p, "clocks": [{"d": d, "left": countdown(d, now)}
-                                for d in clocks.get(str(p.pk), [])]} for p in page]  # fmt: skip
-    return render(request, T + "list.html", {
-        "page": page, "rows": rows, "form": form, "gate": gate, "kind": kind, "product": product,
-        "gates": Gate.choices, "kinds": ProjectKind.choices, "products": products,
-        "can_open": actor.can(DEVELOP),
-    })  # fmt: skip
+    rows = [
+        {"p": p, "clocks": [{"d": d, "left": countdown(d, now)} for d in clocks.get(str(p.pk), [])]}
+        for p in page
+    ]
+    return render(
+        request,
+        T + "list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "gate": gate,
+            "kind": kind,
+            "product": product,
+            "gates": Gate.choices,
+            "kinds": ProjectKind.choices,
+            "products": products,
+            "can_open": actor.can(DEVELOP),
+        },
+    )
 
 
 @login_required
@@ -74,8 +91,9 @@ def project_new_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, DEVELOP)
     errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {k: request.GET.get(k, "")[:2000] for k in
-                              ("product", "kind", "reason", "title")}  # fmt: skip
+    values: dict[str, Any] = {
+        k: request.GET.get(k, "")[:2000] for k in ("product", "kind", "reason", "title")
+    }
     if values["product"] and not values["kind"]:
         values["kind"] = ProjectKind.UPDATE
     status = 200
@@ -89,10 +107,18 @@ def project_new_page(request: HiqcRequest) -> HttpResponse:
         else:
             messages.success(request, _("已立项：{n}。").format(n=project.number))
             return redirect("products:project", project.pk)
-    return render(request, T + "new.html", {
-        "values": values, "errors": errors, "kinds": ProjectKind.choices,
-        "lines": ProductLine.choices, "products": selectors.product_choices(),
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        T + "new.html",
+        {
+            "values": values,
+            "errors": errors,
+            "kinds": ProjectKind.choices,
+            "lines": ProductLine.choices,
+            "products": selectors.product_choices(),
+        },
+        status=status,
+    )
 
 
 def _lines(rows: Any, *keys: str) -> str:
@@ -110,21 +136,29 @@ def _design_values(version: Any) -> dict[str, Any]:
     return {
         "coverage": _lines(version.coverage, "code", "name", "description"),
         "sum_insured_options": ", ".join(str(v) for v in version.sum_insured_options or []),
-        "term_years": version.term_years or "", "premium_basis": version.premium_basis or "",
-        "net_premium_yuan": version.net_premium_yuan if version.net_premium_yuan is not None
+        "term_years": version.term_years or "",
+        "premium_basis": version.premium_basis or "",
+        "net_premium_yuan": version.net_premium_yuan
+        if version.net_premium_yuan is not None
         else "",
         "waiting_period_days": version.waiting_period_days
-        if version.waiting_period_days is not None else "",
+        if version.waiting_period_days is not None
+        else "",
         "renewal": version.renewal or "",
         "health_services": _lines(version.health_services, "name", "cost_yuan"),
-        "claim_types": list(version.claim_types or []), "change_summary": version.change_summary,
+        "claim_types": list(version.claim_types or []),
+        "change_summary": version.change_summary,
         "claim_type_labels": [dict(ClaimType.choices).get(t, t) for t in version.claim_types or []],
         "checklists": checklists,
-    }  # fmt: skip
+    }
 
 
-def _context(request: HiqcRequest, project: Any, refused: RefusedAction | None = None,
-             upload_errors: dict[str, list[str]] | None = None) -> dict[str, Any]:  # fmt: skip
+def _context(
+    request: HiqcRequest,
+    project: Any,
+    refused: RefusedAction | None = None,
+    upload_errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
     actor = request.actor
     now = timezone.now()
     forms = case_action_forms(KIND, project, actor, {}, refused=refused)
@@ -141,8 +175,7 @@ def _context(request: HiqcRequest, project: Any, refused: RefusedAction | None =
     by_gate: dict[str, list[Any]] = {}
     for a in attachments:
         by_gate.setdefault(a.gate, []).append(a)
-    clocks = {d.clock: {"d": d, "left": countdown(d, now)}
-              for d in case_deadlines(KIND, project)}  # fmt: skip
+    clocks = {d.clock: {"d": d, "left": countdown(d, now)} for d in case_deadlines(KIND, project)}
     gates = gates_of(project)
     for g in gates:
         g["attachments"] = by_gate.get(g["gate"], [])
@@ -151,36 +184,58 @@ def _context(request: HiqcRequest, project: Any, refused: RefusedAction | None =
     rows = checklist.evaluate(version, project.checklist_answers)
     for r in rows:
         code = r["code"]
-        r["errors"] = [m for k in ("result", "note", "attachment")
-                       for m in fields.get(f"{k}_{code}", [])]  # fmt: skip
+        r["errors"] = [
+            m for k in ("result", "note", "attachment") for m in fields.get(f"{k}_{code}", [])
+        ]
         if refused is not None and refused.action == "record_compliance":
-            r["result"] = submitted.get(f"result_{code}", r["result"]) if not r["auto"] else r["result"]
+            r["result"] = (
+                submitted.get(f"result_{code}", r["result"]) if not r["auto"] else r["result"]
+            )
             r["note"] = submitted.get(f"note_{code}", r["note"])
     docs = design.get("checklists", {})
     design["claim_checklists"] = [
-        {"value": v, "label": label, "text": submitted.get(f"checklist_{v}", docs.get(v, ""))
-         if refused is not None and refused.action == "record_design" else docs.get(v, "")}
+        {
+            "value": v,
+            "label": label,
+            "text": submitted.get(f"checklist_{v}", docs.get(v, ""))
+            if refused is not None and refused.action == "record_design"
+            else docs.get(v, ""),
+        }
         for v, label in ClaimType.choices
-    ]  # fmt: skip
+    ]
     gate = project.status
-    can_upload = (gate in ATTACHMENT_GATES and actor.can(RECORDER[gate], project.org_unit.path))
+    can_upload = gate in ATTACHMENT_GATES and actor.can(RECORDER[gate], project.org_unit.path)
     return {
-        **forms, "p": project, "version": version, "gates": gates, "allowed": allowed,
-        "submitted": submitted, "fields": fields, "design": design,
+        **forms,
+        "p": project,
+        "version": version,
+        "gates": gates,
+        "allowed": allowed,
+        "submitted": submitted,
+        "fields": fields,
+        "design": design,
         "checklist": rows,
         "compliance_files": by_gate.get(Gate.COMPLIANCE, []),
         "risks_text": "\n".join(f"{r['risk']} | {r['control']}" for r in project.risks),
-        "premium_bases": PremiumBasis.choices, "renewals": Renewal.choices,
-        "claim_types": ClaimType.choices, "results": [
-            (checklist.PASS, _("通过")), (checklist.FAIL, _("不通过"))],
-        "can_upload": can_upload, "upload_errors": upload_errors or {},
+        "premium_bases": PremiumBasis.choices,
+        "renewals": Renewal.choices,
+        "claim_types": ClaimType.choices,
+        "results": [(checklist.PASS, _("通过")), (checklist.FAIL, _("不通过"))],
+        "can_upload": can_upload,
+        "upload_errors": upload_errors or {},
         "pass_action": "launch" if gate == Gate.LAUNCH else f"pass_{gate}",
-        "reject_action": f"reject_{gate}", "record_action": f"record_{gate}",
+        "reject_action": f"reject_{gate}",
+        "record_action": f"record_{gate}",
         "today": timezone.localdate().isoformat(),
-        "events": [{"e": e, "label": _(ACTION_LABELS.get(e.activity, e.activity)),
-                    "to": dict(Gate.choices).get(e.to_state, e.to_state)}
-                   for e in case_events(KIND, project)],  # fmt: skip
-    }  # fmt: skip
+        "events": [
+            {
+                "e": e,
+                "label": _(ACTION_LABELS.get(e.activity, e.activity)),
+                "to": dict(Gate.choices).get(e.to_state, e.to_state),
+            }
+            for e in case_events(KIND, project)
+        ],
+    }
 
 
 @login_required
@@ -207,11 +262,15 @@ def project_action(request: HiqcRequest, project_id: str, action: str) -> HttpRe
     if action == "record_design" and "claim_types" not in data:
         data["claim_types"] = []
     try:
-        project_act(actor=actor, project_id=project_id, action=action[:60], data=data,
-                    version=posted_version(request.POST))  # fmt: skip
+        project_act(
+            actor=actor,
+            project_id=project_id,
+            action=action[:60],
+            data=data,
+            version=posted_version(request.POST),
+        )
     except (ValidationFailed, Conflict, Forbidden) as exc:
-        ctx = _context(request, access_project(actor, project_id),
-                       RefusedAction(action, exc, data))  # fmt: skip
+        ctx = _context(request, access_project(actor, project_id), RefusedAction(action, exc, data))
         return render(request, T + "project.html", ctx, status=exc.status)
     label = next((_(t.label) for t in PROJECT.transitions if t.name == action), action)
     messages.success(request, _("已完成：{action}。").format(action=label))
@@ -223,12 +282,20 @@ def project_action(request: HiqcRequest, project_id: str, action: str) -> HttpRe
 def attachment_upload(request: HiqcRequest, project_id: str) -> HttpResponse:
     actor = request.actor
     try:
-        attachment_add(actor=actor, project_id=project_id, gate=request.POST.get("gate", ""),
-                       upload=request.FILES.get("file"), name=request.POST.get("name", ""))  # fmt: skip
+        attachment_add(
+            actor=actor,
+            project_id=project_id,
+            gate=request.POST.get("gate", ""),
+            upload=request.FILES.get("file"),
+            name=request.POST.get("name", ""),
+        )
     except (ValidationFailed, Forbidden) as exc:
         messages.error(request, exc.message)
-        ctx = _context(request, access_project(actor, project_id),
-                       upload_errors=getattr(exc, "fields", None) or {})  # fmt: skip
+        ctx = _context(
+            request,
+            access_project(actor, project_id),
+            upload_errors=getattr(exc, "fields", None) or {},
+        )
         return render(request, T + "project.html", ctx, status=exc.status)
     messages.success(request, _("已上传附件。"))
     return redirect("products:project", project_id)
@@ -240,9 +307,9 @@ def attachment_file(request: HiqcRequest, attachment_id: str) -> FileResponse:
     download under a generated name."""
     doc = attachment_open(actor=request.actor, attachment_id=attachment_id)
     ext = doc.file.name.rsplit(".", 1)[-1] if "." in doc.file.name else "bin"
-    return FileResponse(doc.file.open("rb"), as_attachment=True,
-                        filename=f"{doc.project.number}-{doc.gate}-{str(doc.pk)[:8]}.{ext}",
-                        content_type=doc.content_type)  # fmt: skip
-
-
-
+    return FileResponse(
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=f"{doc.project.number}-{doc.gate}-{str(doc.pk)[:8]}.{ext}",
+        content_type=doc.content_type,
+    )

@@ -50,7 +50,7 @@ def _clock(gate: str, label: str, days: int) -> Clock:
     )
 
 
-CLOCKS = {
+CLOCKS: dict[str, Clock] = {
     G.NEEDS: _clock(G.NEEDS, "需求分析办理时限（内部目标）", 20),
     G.DESIGN: _clock(G.DESIGN, "产品设计办理时限（内部目标）", 20),
     G.RISK: _clock(G.RISK, "风险评估办理时限（内部目标）", 10),
@@ -58,28 +58,46 @@ CLOCKS = {
     G.TESTING: _clock(G.TESTING, "产品测试办理时限（内部目标）", 15),
     G.LAUNCH: _clock(G.LAUNCH, "产品上线办理时限（内部目标）", 10),
 }
-SIGNER = {
-    G.NEEDS: DEVELOP, G.DESIGN: DEVELOP, G.RISK: SIGN_RISK, G.COMPLIANCE: SIGN_COMPLIANCE,
-    G.TESTING: DEVELOP, G.LAUNCH: LAUNCH,
-}  # fmt: skip
-RECORDER = {
-    G.NEEDS: DEVELOP, G.DESIGN: DEVELOP, G.RISK: DEVELOP, G.COMPLIANCE: SIGN_COMPLIANCE,
+SIGNER: dict[str, str] = {
+    G.NEEDS: DEVELOP,
+    G.DESIGN: DEVELOP,
+    G.RISK: SIGN_RISK,
+    G.COMPLIANCE: SIGN_COMPLIANCE,
     G.TESTING: DEVELOP,
-}  # fmt: skip
-NEXT = {G.NEEDS: G.DESIGN, G.DESIGN: G.RISK, G.RISK: G.COMPLIANCE, G.COMPLIANCE: G.TESTING,
-        G.TESTING: G.LAUNCH, G.LAUNCH: G.LAUNCHED}  # fmt: skip
-PREVIOUS = {G.DESIGN: G.NEEDS, G.RISK: G.DESIGN, G.COMPLIANCE: G.RISK, G.TESTING: G.COMPLIANCE,
-            G.LAUNCH: G.TESTING}  # fmt: skip
+    G.LAUNCH: LAUNCH,
+}
+RECORDER: dict[str, str] = {
+    G.NEEDS: DEVELOP,
+    G.DESIGN: DEVELOP,
+    G.RISK: DEVELOP,
+    G.COMPLIANCE: SIGN_COMPLIANCE,
+    G.TESTING: DEVELOP,
+}
+NEXT: dict[str, str] = {
+    G.NEEDS: G.DESIGN,
+    G.DESIGN: G.RISK,
+    G.RISK: G.COMPLIANCE,
+    G.COMPLIANCE: G.TESTING,
+    G.TESTING: G.LAUNCH,
+    G.LAUNCH: G.LAUNCHED,
+}
+PREVIOUS: dict[str, str] = {
+    G.DESIGN: G.NEEDS,
+    G.RISK: G.DESIGN,
+    G.COMPLIANCE: G.RISK,
+    G.TESTING: G.COMPLIANCE,
+    G.LAUNCH: G.TESTING,
+}
 OPEN = (G.NEEDS, G.DESIGN, G.RISK, G.COMPLIANCE, G.TESTING, G.LAUNCH)
 
-RECORD_LABELS = {
+RECORD_LABELS: dict[str, str] = {
     G.NEEDS: gettext_noop("录入需求分析"),
     G.DESIGN: gettext_noop("修改产品方案"),
     G.RISK: gettext_noop("录入风险评估"),
     G.COMPLIANCE: gettext_noop("答复合规审查清单"),
     G.TESTING: gettext_noop("录入测试结果"),
 }
-PASS_LABELS = {
+PASS_LABELS: dict[str, str] = {
     G.NEEDS: gettext_noop("需求分析签批通过"),
     G.DESIGN: gettext_noop("产品设计签批通过"),
     G.RISK: gettext_noop("风险评估签批通过"),
@@ -87,7 +105,7 @@ PASS_LABELS = {
     G.TESTING: gettext_noop("产品测试签批通过"),
     G.LAUNCH: gettext_noop("批准上线"),
 }
-REJECT_LABELS = {
+REJECT_LABELS: dict[str, str] = {
     G.DESIGN: gettext_noop("退回需求分析"),
     G.RISK: gettext_noop("退回产品设计"),
     G.COMPLIANCE: gettext_noop("退回风险评估"),
@@ -112,14 +130,39 @@ def _transitions() -> list:
         requires = ["effective_from"] if gate == G.LAUNCH else []
         if gate == G.COMPLIANCE:
             requires = ["opinion"]
-        out.append(T(pass_action(gate), gate, after, perm=SIGNER[gate], label=PASS_LABELS[gate],
-                     requires=requires, effects=effects))  # fmt: skip
+        out.append(
+            T(
+                pass_action(gate),
+                gate,
+                after,
+                perm=SIGNER[gate],
+                label=PASS_LABELS[gate],
+                requires=requires,
+                effects=effects,
+            )
+        )
     for gate, before in PREVIOUS.items():
-        out.append(T(f"reject_{gate}", gate, before, perm=SIGNER[gate],
-                     label=REJECT_LABELS[gate], requires=["reason"]))  # fmt: skip
-    out.append(T("cancel", list(OPEN), G.CANCELLED, perm=DEVELOP, label=gettext_noop("取消项目"),
-                 requires=["reason"],
-                 effects=[Cancel(c, optional=True) for c in CLOCKS.values()]))  # fmt: skip
+        out.append(
+            T(
+                f"reject_{gate}",
+                gate,
+                before,
+                perm=SIGNER[gate],
+                label=REJECT_LABELS[gate],
+                requires=["reason"],
+            )
+        )
+    out.append(
+        T(
+            "cancel",
+            list(OPEN),
+            G.CANCELLED,
+            perm=DEVELOP,
+            label=gettext_noop("取消项目"),
+            requires=["reason"],
+            effects=[Cancel(c, optional=True) for c in CLOCKS.values()],
+        )
+    )
     return out
 
 

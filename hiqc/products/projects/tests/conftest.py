@@ -12,14 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from conftest import PASSWORD
 from hiqc.core.access import Actor
 from hiqc.organisations.enums import Role
 from hiqc.organisations.models import Membership, User
-from hiqc.organisations.services import actor_for_user
 from hiqc.policies import catalogue
 from hiqc.policies.models import PremiumBasis, Renewal
-
-from conftest import PASSWORD
 
 CODE = "MED-T01"
 
@@ -44,8 +42,9 @@ def terms(**over):
 def complete(version, **over):
     system = Actor.system("test")
     catalogue.version_update(system, version, terms(**over))
-    catalogue.version_set_checklist(system, version, "medical_reimbursement",
-                                    [("INVOICE", "医疗费用发票", True)])  # fmt: skip
+    catalogue.version_set_checklist(
+        system, version, "medical_reimbursement", [("INVOICE", "医疗费用发票", True)]
+    )
     version.refresh_from_db()
     return version
 
@@ -64,8 +63,9 @@ def png(text: str = "doc", size: int = 64) -> SimpleUploadedFile:
 def pm_users(org, personas):
     """product_manager@HO (the shared persona), and pm_branch@P1 (a product manager over a branch
     only)."""
-    user = User.objects.create_user(username="pm_branch", password=PASSWORD, org_unit=org["P1"],
-                                    display_name="pm_branch")  # fmt: skip
+    user = User.objects.create_user(
+        username="pm_branch", password=PASSWORD, org_unit=org["P1"], display_name="pm_branch"
+    )
     Membership.objects.create(user=user, role=Role.PRODUCT_MANAGER, org_unit=org["P1"])
     return {"product_manager": personas["product_manager"], "pm_branch": user}
 

@@ -20,8 +20,9 @@ def post(client, url, body):
 
 
 def opened(client):
-    response = post(client, API, {"kind": "update", "product": CODE, "title": "更新",
-                                  "reason": "投诉率上升"})  # fmt: skip
+    response = post(
+        client, API, {"kind": "update", "product": CODE, "title": "更新", "reason": "投诉率上升"}
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -43,20 +44,27 @@ def test_a_project_is_opened_and_its_first_gate_signed_through_the_api(personas,
     # When the inputs are given (a text and a file)
     bad = post(pm, f"{url}/actions/record_needs", {"version": body["version"], "data": {}})
     assert bad.status_code == 422 and "needs_analysis" in bad.json()["fields"]
-    done = post(pm, f"{url}/actions/record_needs",
-                {"version": body["version"], "data": {"needs_analysis": "调研结论"}})  # fmt: skip
+    done = post(
+        pm,
+        f"{url}/actions/record_needs",
+        {"version": body["version"], "data": {"needs_analysis": "调研结论"}},
+    )
     assert done.status_code == 200
     upload = pm.post(f"{url}/attachments", {"gate": "needs", "file": png()})
     assert upload.status_code == 201, upload.content
     assert upload.json()["content_type"] == "image/png"
-    wrong = pm.post(f"{url}/attachments", {"gate": "needs", "file": png("x.txt").__class__(
-        "x.txt", b"just text", content_type="text/plain")})  # fmt: skip
+    wrong = pm.post(
+        f"{url}/attachments",
+        {
+            "gate": "needs",
+            "file": png("x.txt").__class__("x.txt", b"just text", content_type="text/plain"),
+        },
+    )
     assert wrong.status_code == 422 and "file" in wrong.json()["fields"]
     # Then the sign-off passes; a stale version is refused
     stale = post(pm, f"{url}/actions/pass_needs", {"version": 1, "data": {}})
     assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
-    passed = post(pm, f"{url}/actions/pass_needs",
-                  {"version": done.json()["version"], "data": {}})  # fmt: skip
+    passed = post(pm, f"{url}/actions/pass_needs", {"version": done.json()["version"], "data": {}})
     assert passed.status_code == 200 and passed.json()["status"] == "design"
     assert passed.json()["gates"][0]["signoff"]["by"] == "product_manager"
 
@@ -82,8 +90,18 @@ def test_the_wrong_role_is_refused_and_another_branch_sees_nothing(personas, pro
 def test_list_filters_and_field_errors(personas, product):
     pm = client_for(personas["product_manager"])
     opened(pm)
-    new = post(pm, API, {"kind": "new", "title": "新品", "reason": "需求", "code": "NEW-1",
-                         "name": "新品医疗险", "line": "medical"})  # fmt: skip
+    new = post(
+        pm,
+        API,
+        {
+            "kind": "new",
+            "title": "新品",
+            "reason": "需求",
+            "code": "NEW-1",
+            "name": "新品医疗险",
+            "line": "medical",
+        },
+    )
     assert new.status_code == 201
     assert pm.get(API).json()["count"] == 2
     assert [p["kind"] for p in pm.get(f"{API}?kind=new").json()["items"]] == ["new"]
@@ -107,18 +125,29 @@ def test_the_design_is_edited_through_the_action_with_the_catalogues_field_error
     body = opened(pm)
     url = f"{API}/{body['id']}"
     actor = actor_for_user(personas["product_manager"])
-    project_act(actor=actor, project_id=body["id"], action="record_needs",
-                data={"needs_analysis": "调研"})  # fmt: skip
+    project_act(
+        actor=actor, project_id=body["id"], action="record_needs", data={"needs_analysis": "调研"}
+    )
     attachment_add(actor=actor, project_id=body["id"], gate="needs", upload=png())
     project = project_act(actor=actor, project_id=body["id"], action="pass_needs", data={})
     complete(project.product_version)
-    bad = post(pm, f"{url}/actions/record_design",
-               {"data": {"term_years": "abc", "net_premium_yuan": "-1"}})  # fmt: skip
+    bad = post(
+        pm,
+        f"{url}/actions/record_design",
+        {"data": {"term_years": "abc", "net_premium_yuan": "-1"}},
+    )
     assert bad.status_code == 422
     assert {"term_years", "net_premium_yuan"} <= set(bad.json()["fields"])
-    good = post(pm, f"{url}/actions/record_design", {"data": {
-        "net_premium_yuan": "500", "health_services": [{"name": "问诊", "cost_yuan": "100"}],
-    }})  # fmt: skip
+    good = post(
+        pm,
+        f"{url}/actions/record_design",
+        {
+            "data": {
+                "net_premium_yuan": "500",
+                "health_services": [{"name": "问诊", "cost_yuan": "100"}],
+            }
+        },
+    )
     assert good.status_code == 200, good.content
     pr1 = next(r for r in good.json()["checklist"] if r["code"] == "PR-1")
     assert pr1["result"] == "pass" and "20.00%" in pr1["detail"]

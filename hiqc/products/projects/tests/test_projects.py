@@ -33,8 +33,7 @@ pytestmark = pytest.mark.django_db
 
 
 def open_update(pm, **over):
-    data = {"kind": "update", "product": CODE, "title": "测试医疗险更新",
-            "reason": "投诉率上升"}  # fmt: skip
+    data = {"kind": "update", "product": CODE, "title": "测试医疗险更新", "reason": "投诉率上升"}
     return project_open(actor=pm, data={**data, **over})
 
 
@@ -59,13 +58,23 @@ def fill(project, gate, *, pm, actors, **design):
     elif gate == Gate.COMPLIANCE:
         answer_all(actors["compliance"], project)
     elif gate == Gate.TESTING:
-        act(pm, project, "record_testing", test_result="核保、出单、理赔全流程通过",
-            test_passed="true")  # fmt: skip
+        act(
+            pm,
+            project,
+            "record_testing",
+            test_result="核保、出单、理赔全流程通过",
+            test_passed="true",
+        )
         attachment_add(actor=pm, project_id=project.pk, gate=gate, upload=png("test"))
 
 
-SIGN = {Gate.NEEDS: ("pm", {}), Gate.DESIGN: ("pm", {}), Gate.RISK: ("risk", {}),
-        Gate.COMPLIANCE: ("compliance", {"opinion": "符合规定"}), Gate.TESTING: ("pm", {})}  # fmt: skip
+SIGN = {
+    Gate.NEEDS: ("pm", {}),
+    Gate.DESIGN: ("pm", {}),
+    Gate.RISK: ("risk", {}),
+    Gate.COMPLIANCE: ("compliance", {"opinion": "符合规定"}),
+    Gate.TESTING: ("pm", {}),
+}
 
 
 def to_gate(project, gate, *, pm, actors, filled=False, **design):
@@ -92,8 +101,11 @@ def answer_all(compliance, project, result="pass"):
 
 def test_a_project_moves_through_the_six_gates_in_order_with_their_signers():
     # Given the workflow; Then the sign-offs go gate by gate, each by its role
-    passes = [(t.sources, t.target, t.perm) for t in PROJECT.transitions
-              if t.name.startswith("pass_") or t.name == "launch"]  # fmt: skip
+    passes = [
+        (t.sources, t.target, t.perm)
+        for t in PROJECT.transitions
+        if t.name.startswith("pass_") or t.name == "launch"
+    ]
     assert passes == [
         (("needs",), "design", "products.develop"),
         (("design",), "risk", "products.develop"),
@@ -111,15 +123,23 @@ def test_a_project_moves_through_the_six_gates_in_order_with_their_signers():
 
 def test_a_new_product_project_creates_the_product_and_its_first_draft(pm, org):
     # When a product manager opens a new-product project
-    project = project_open(actor=pm, data={
-        "kind": "new", "title": "长期护理新品", "reason": "老龄客户需求", "code": "LTC-N1",
-        "name": "长期护理保险（新）", "line": "long_term_care",
-    })  # fmt: skip
+    project = project_open(
+        actor=pm,
+        data={
+            "kind": "new",
+            "title": "长期护理新品",
+            "reason": "老龄客户需求",
+            "code": "LTC-N1",
+            "name": "长期护理保险（新）",
+            "line": "long_term_care",
+        },
+    )
     # Then the product and a draft version 1 exist; the project is at 需求分析, at head office,
     # with its first gate's clock running
     assert project.status == Gate.NEEDS and project.org_unit == org["HO"]
-    assert project.product.code == "LTC-N1" and project.product_version.number == 1
-    assert project.product_version.effective_from is None and project.number.startswith("YF")
+    draft = project.product_version
+    assert draft is not None and project.product.code == "LTC-N1" and draft.number == 1
+    assert draft.effective_from is None and project.number.startswith("YF")
     clock = Deadline.objects.get(case_type=PROCESS, case_id=str(project.pk))
     assert clock.clock == "products.gate_needs" and clock.unit == "working_days"
 
@@ -127,13 +147,16 @@ def test_a_new_product_project_creates_the_product_and_its_first_draft(pm, org):
 def test_an_update_project_drafts_the_next_version_from_the_current_one(pm, product):
     project = open_update(pm)
     assert project.kind == "update" and project.product_version.number == 2
-    assert project.product_version.term_years == 1 and project.product_version.effective_from is None
+    assert (
+        project.product_version.term_years == 1 and project.product_version.effective_from is None
+    )
 
 
 def test_bad_opening_input_is_named_at_its_field(pm, product):
     with pytest.raises(ValidationFailed) as exc:
-        project_open(actor=pm, data={"kind": "update", "product": "NOPE", "title": "",
-                                     "reason": ""})  # fmt: skip
+        project_open(
+            actor=pm, data={"kind": "update", "product": "NOPE", "title": "", "reason": ""}
+        )
     assert set(exc.value.fields) == {"product", "title", "reason"}
     with pytest.raises(ValidationFailed) as exc:
         project_open(actor=pm, data={"kind": "new", "title": "t", "reason": "r"})
@@ -233,10 +256,12 @@ def test_cancelling_a_project_discards_its_draft(pm, product):
 def version(cost, net, *, line="medical", term=1):
     services = [{"name": "s", "cost_yuan": str(cost)}]
     return SimpleNamespace(
-        health_service_cost_yuan=Decimal(str(cost)), health_services=services,
+        health_service_cost_yuan=Decimal(str(cost)),
+        health_services=services,
         net_premium_yuan=None if net is None else Decimal(str(net)),
-        product=SimpleNamespace(line=line), term_years=term,
-    )  # fmt: skip
+        product=SimpleNamespace(line=line),
+        term_years=term,
+    )
 
 
 def test_pr1_health_services_at_exactly_twenty_percent_pass():
@@ -263,9 +288,14 @@ def test_pr2_long_term_care_needs_a_term_of_five_years():
 
 def test_a_failing_automatic_check_blocks_the_compliance_gate_and_says_why(pm, actors, product):
     # Given a design whose health services cost 20.01% of the net premium
-    project = to_gate(open_update(pm), Gate.COMPLIANCE, pm=pm, actors=actors,
-                      net_premium_yuan=Decimal("1000"),
-                      health_services=[{"name": "在线问诊", "cost_yuan": "200.10"}])  # fmt: skip
+    project = to_gate(
+        open_update(pm),
+        Gate.COMPLIANCE,
+        pm=pm,
+        actors=actors,
+        net_premium_yuan=Decimal("1000"),
+        health_services=[{"name": "在线问诊", "cost_yuan": "200.10"}],
+    )
     answer_all(actors["compliance"], project)
     # When the compliance officer signs (every manual item answered)
     with pytest.raises(Conflict) as exc:
@@ -276,9 +306,14 @@ def test_a_failing_automatic_check_blocks_the_compliance_gate_and_says_why(pm, a
 
 
 def test_the_compliance_gate_passes_at_exactly_twenty_percent_once_answered(pm, actors, product):
-    project = to_gate(open_update(pm), Gate.COMPLIANCE, pm=pm, actors=actors,
-                      net_premium_yuan=Decimal("1000"),
-                      health_services=[{"name": "在线问诊", "cost_yuan": "200.00"}])  # fmt: skip
+    project = to_gate(
+        open_update(pm),
+        Gate.COMPLIANCE,
+        pm=pm,
+        actors=actors,
+        net_premium_yuan=Decimal("1000"),
+        health_services=[{"name": "在线问诊", "cost_yuan": "200.00"}],
+    )
     with pytest.raises(Conflict) as exc:  # the manual items are not answered yet
         act(actors["compliance"], project, "pass_compliance", opinion="同意")
     assert "尚未答复" in exc.value.message
@@ -299,9 +334,9 @@ def test_a_failed_manual_item_needs_a_note_and_blocks_the_gate(pm, actors, produ
         act(actors["compliance"], project, "record_compliance", **{"result_PR-1": "pass"})
     assert "result_PR-1" in exc.value.fields  # automatic items are computed, not answered
     answer_all(actors["compliance"], project, result="fail")
-    with pytest.raises(Conflict) as exc:
+    with pytest.raises(Conflict) as refused:
         act(actors["compliance"], project, "pass_compliance", opinion="不同意")
-    assert "LAW 审查不通过" in exc.value.message
+    assert "LAW 审查不通过" in refused.value.message
 
 
 # --- launch --------------------------------------------------------------------------------------
@@ -311,8 +346,12 @@ def test_launch_publishes_the_draft_version_in_force_from_its_date(pm, actors, p
     project = to_gate(open_update(pm), Gate.LAUNCH, pm=pm, actors=actors)
     today = timezone.localdate()
     with pytest.raises(ValidationFailed) as exc:
-        act(actors["quality_lead"], project, "launch",
-            effective_from=(today - timedelta(days=1)).isoformat())  # fmt: skip
+        act(
+            actors["quality_lead"],
+            project,
+            "launch",
+            effective_from=(today - timedelta(days=1)).isoformat(),
+        )
     assert "effective_from" in exc.value.fields
     start = today + timedelta(days=10)
     # When the quality lead (who does not maintain the catalogue) approves the launch
@@ -321,8 +360,10 @@ def test_launch_publishes_the_draft_version_in_force_from_its_date(pm, actors, p
     assert project.status == Gate.LAUNCHED and project.effective_from == start
     v2 = type(project.product_version).objects.get(pk=project.product_version_id)
     assert v2.effective_from == start and v2.number == 2
-    assert policy_selectors.version_in_force(product, start).number == 2
-    assert policy_selectors.version_in_force(product, today).number == 1
+    in_force = policy_selectors.version_in_force(product, start)
+    before = policy_selectors.version_in_force(product, today)
+    assert in_force is not None and before is not None
+    assert (in_force.number, before.number) == (2, 1)
 
 
 def test_every_attachment_is_a_real_checked_file(pm, product):
@@ -364,8 +405,12 @@ def test_a_policy_sold_under_v1_keeps_v1_after_the_project_launches_v2(pm, actor
 
     # Given an update project that adds a claim document, launched in force 10 days from now
     project = to_gate(open_update(pm), Gate.DESIGN, pm=pm, actors=actors, filled=True)
-    catalogue.version_set_checklist(pm, project.product_version, "medical_reimbursement",
-                                    [("INVOICE", "医疗费用发票", True), ("LIST", "费用清单", True)])  # fmt: skip
+    catalogue.version_set_checklist(
+        pm,
+        project.product_version,
+        "medical_reimbursement",
+        [("INVOICE", "医疗费用发票", True), ("LIST", "费用清单", True)],
+    )
     project = act(pm, project, "pass_design")
     for gate in (Gate.RISK, Gate.COMPLIANCE, Gate.TESTING):
         fill(project, gate, pm=pm, actors=actors)
@@ -376,18 +421,22 @@ def test_a_policy_sold_under_v1_keeps_v1_after_the_project_launches_v2(pm, actor
     # When policies starting before and after that day are imported
     person(actors["agent"], org["C1"], "王建国", 1)
     day = lambda n: (today + timedelta(days=n)).isoformat()  # noqa: E731
-    data = csv_bytes([
-        row("P-OLD", product=CODE, start_date=day(-5), end_date=day(355)),
-        row("P-NEW", product=CODE, start_date=day(15), end_date=day(375)),
-    ])  # fmt: skip
-    report = policies_import(actor=actors["quality_lead"], source=io.BytesIO(data))
+    body = csv_bytes(
+        [
+            row("P-OLD", product=CODE, start_date=day(-5), end_date=day(355)),
+            row("P-NEW", product=CODE, start_date=day(15), end_date=day(375)),
+        ]
+    )
+    report = policies_import(actor=actors["quality_lead"], source=io.BytesIO(body))
     assert report.created == 2, report.rejected
     # Then the one sold under v1 keeps v1's checklist
     old = policy_selectors.policy_by_number(actors["quality_lead"], "P-OLD")
     new = policy_selectors.policy_by_number(actors["quality_lead"], "P-NEW")
+    assert old is not None and new is not None
     assert (old.product_version.number, new.product_version.number) == (1, 2)
-    assert [d.code for d in policy_selectors.checklist(old.product_version,
-                                                       "medical_reimbursement")] == ["INVOICE"]  # fmt: skip
-    assert [d.code for d in policy_selectors.checklist(new.product_version,
-                                                       "medical_reimbursement")] == [
-        "INVOICE", "LIST"]  # fmt: skip
+    assert [
+        d.code for d in policy_selectors.checklist(old.product_version, "medical_reimbursement")
+    ] == ["INVOICE"]
+    assert [
+        d.code for d in policy_selectors.checklist(new.product_version, "medical_reimbursement")
+    ] == ["INVOICE", "LIST"]
