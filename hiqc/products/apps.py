@@ -45,9 +45,29 @@ class ProductsConfig(AppConfig):
         from .projects.services import KIND
 
         register_case_kind(KIND)
+        _register_upload_limits()
         register_audit_labels(
             {
                 "products.project.attachment": gettext_noop("上传产品研发项目附件"),
                 "products.project.attachment_open": gettext_noop("查看产品研发项目附件"),
             }
         )
+
+
+def _register_upload_limits() -> None:
+    """The project attachment doors (page and API) refuse a body larger than one file of the
+    attachment limit before reading it (``hiqc.core.bodylimit``)."""
+    from django.utils.translation import gettext as _
+
+    from hiqc.core.bodylimit import body_limit_register
+
+    from .projects.services import MAX_ATTACHMENT_BYTES, MB
+
+    def limit() -> int:
+        return MAX_ATTACHMENT_BYTES + 64 * 1024  # one file and the form's other fields
+
+    def hint() -> str:
+        return _("每个文件不超过 {n} MB。").format(n=MAX_ATTACHMENT_BYTES // MB)
+
+    body_limit_register("products:attachment_upload", limit, hint=hint)
+    body_limit_register("api:product_project_attachment_upload", limit, hint=hint)

@@ -230,7 +230,11 @@ def project_action(request: HiqcRequest, project_id: UUID, action: str, payload:
     return _case(request, access_project(request.actor, project_id))
 
 
-@router.post("/product-projects/{project_id}/attachments", response={201: AttachmentOut, **ERRORS})
+@router.post(
+    "/product-projects/{project_id}/attachments",
+    response={201: AttachmentOut, **ERRORS, 413: ErrorOut},
+    url_name="product_project_attachment_upload",  # its body limit is registered under this name
+)
 def upload_attachment(
     request: HiqcRequest,
     project_id: UUID,

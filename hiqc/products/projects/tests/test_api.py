@@ -151,3 +151,12 @@ def test_the_design_is_edited_through_the_action_with_the_catalogues_field_error
     assert good.status_code == 200, good.content
     pr1 = next(r for r in good.json()["checklist"] if r["code"] == "PR-1")
     assert pr1["result"] == "pass" and "20.00%" in pr1["detail"]
+
+
+def test_a_body_too_large_for_an_attachment_is_refused_before_it_is_read(personas, product):
+    pm = client_for(personas["product_manager"])
+    body = opened(pm)
+    big = png("big").__class__("big.pdf", b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024),
+                               content_type="application/pdf")  # fmt: skip
+    response = pm.post(f"{API}/{body['id']}/attachments", {"gate": "needs", "file": big})
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
