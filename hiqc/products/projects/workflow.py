@@ -176,9 +176,9 @@ PROJECT = Workflow.build(
     transitions=_transitions(),
 )
 
-# Who must act: the gate's signer (the recorder's work is the same person's at every gate but
-# 合规审查, where the compliance officer both answers the checklist and signs).
-WORK_BY_STATE: dict[str, tuple[str, ...]] = {gate: (SIGNER[gate],) for gate in OPEN}
+# Who must act: everyone who may act on the gate now (the engine's default: the holders of the
+# permissions of the state's actions, over head office) — the recorder and the signer.
+WORK_BY_STATE: dict[str, tuple[str, ...]] = {}
 
 ACTION_LABELS = {
     "create": gettext_noop("立项"),
