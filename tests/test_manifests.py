@@ -268,6 +268,17 @@ ROLE_PERMISSIONS_ADDED["product_manager"] = {
 for _role in ("quality_lead", "compliance_officer", "risk_manager", "auditor"):
     ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | {"products.view"}
 PERMISSION_LABELS_ADDED |= {"products.view": "查看产品研发、适应性评价与产品监测"}
+# R&D projects (issue 17 §2): who develops, who signs the risk and compliance gates, who launches
+ROLE_PERMISSIONS_ADDED["product_manager"] |= {"products.develop", "products.launch"}
+ROLE_PERMISSIONS_ADDED["quality_lead"] |= {"products.launch"}
+ROLE_PERMISSIONS_ADDED["risk_manager"] |= {"products.signoff.risk"}
+ROLE_PERMISSIONS_ADDED["compliance_officer"] |= {"products.signoff.compliance"}
+PERMISSION_LABELS_ADDED |= {
+    "products.develop": "产品研发（立项、录入各阶段资料，签批需求分析、产品设计、产品测试）",
+    "products.signoff.risk": "签批产品研发的风险评估阶段",
+    "products.signoff.compliance": "产品合规审查（答复审查清单并签批合规审查阶段）",
+    "products.launch": "批准产品上线（发布产品版本）",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

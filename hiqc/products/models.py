@@ -1,1 +1,4 @@
-"""Product design records (standard chapter 3; issue 17)."""
+"""Product design records (standard chapter 3; issue 17). Each sub-package's models are imported
+here so that Django finds them under the ``products`` label."""
+
+from .projects.models import ProductProject, ProjectAttachment  # noqa: F401

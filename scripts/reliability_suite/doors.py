@@ -46,6 +46,7 @@ DOORS: dict[str, tuple[str, str]] = {
         "process_management.SupervisionVisit", "org_unit__path"),
     f"{API}/supervision/findings/{{finding_id}}": (
         "process_management.SupervisionFinding", "org_unit__path"),
+    f"{API}/product-projects/{{project_id}}": ("products.ProductProject", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -65,6 +66,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "quality.ImprovementPlan": "quality.improvementplan",
     "process_management.SupervisionVisit": "process_management.supervisionvisit",
     "process_management.SupervisionFinding": "process_management.supervisionfinding",
+    "products.ProductProject": "products.productproject",
 }
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}
