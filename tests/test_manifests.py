@@ -268,6 +268,18 @@ ROLE_PERMISSIONS_ADDED["product_manager"] = {
 for _role in ("quality_lead", "compliance_officer", "risk_manager", "auditor"):
     ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | {"products.view"}
 PERMISSION_LABELS_ADDED |= {"products.view": "查看产品研发、适应性评价与产品监测"}
+# issue 17 §4: organising adaptability evaluations and being named an expert in one; a branch
+# manager reads the product figures of their subtree and may be an expert
+for _role in ("quality_lead", "product_manager"):
+    ROLE_PERMISSIONS_ADDED[_role] |= {"products.evaluate", "products.evaluation.score"}
+for _role in ("compliance_officer", "risk_manager"):
+    ROLE_PERMISSIONS_ADDED[_role] |= {"products.evaluation.score"}
+ROLE_PERMISSIONS_ADDED["branch_manager"] = ROLE_PERMISSIONS_ADDED.get("branch_manager", set()) | {
+    "products.view", "products.evaluation.score"}  # fmt: skip
+PERMISSION_LABELS_ADDED |= {
+    "products.evaluate": "组织产品适应性评价",
+    "products.evaluation.score": "担任产品适应性评价专家",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

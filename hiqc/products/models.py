@@ -1,1 +1,8 @@
 """Product design records (standard chapter 3; issue 17)."""
+
+from .evaluation.models import (  # noqa: F401
+    EvaluationCriterion,
+    EvaluationExpert,
+    EvaluationRound,
+    ExpertScore,
+)
