@@ -28,6 +28,7 @@ from .services import (
     round_create,
     scores_save,
     scores_visible,
+    visible_scores,
 )
 from .workflow import VIEW
 
@@ -131,12 +132,9 @@ class ScoresIn(Schema):
 def _round(request: HiqcRequest, rnd) -> dict:
     actor = request.actor
     visible = scores_visible(rnd)
-    all_scores: list[dict] = []
-    if visible:
-        for e in rnd.experts.select_related("user").prefetch_related("scores__product"):
-            all_scores += [{"criterion": str(s.criterion_id), "product": s.product.code,
-                            "score": s.score, "comment": s.comment, "expert": e.user.username}
-                           for s in e.scores.all()]  # fmt: skip
+    all_scores = [{"criterion": str(s.criterion_id), "product": s.product.code,
+                   "score": s.score, "comment": s.comment, "expert": s.expert.user.username}
+                  for s in visible_scores(rnd)]  # fmt: skip
     results = rnd.results if rnd.results else (compute_results(rnd) if visible else None)
     return {
         **case_representation(ROUND_KIND, rnd, actor),

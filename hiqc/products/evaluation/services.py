@@ -18,9 +18,10 @@ Scores:
   ``worst`` scores 0, ``best`` 100, clamped — so the direction is the band's;
 * an expert criterion: the mean of the experts' scores; its dispersion is the sample standard
   deviation and the range; a score is an **outlier** when at least three experts scored and it
-  lies more than ``max(2 × SD of the others, 15 points)`` from the mean of the other experts'
-  scores (leave-one-out; the 15-point floor keeps a small disagreement among agreeing experts
-  from being flagged);
+  lies more than ``max(2 × 1.4826 × MAD, 15 points)`` from the median of the scores (MAD: the
+  median absolute deviation from that median, scaled to estimate an SD — a robust rule, so one
+  far score cannot hide itself by inflating the spread; the 15-point floor keeps a small
+  disagreement among otherwise agreeing experts from being flagged);
 * a dimension's score is the weighted mean of its criteria's scores; the overall score the
   weighted mean of all criteria's scores. A criterion without a score (no data, no expert
   score) is left out and the weights of the others are scaled up; the card says which.
@@ -65,6 +66,7 @@ from .models import (
 from .workflow import EVALUATE, ROUND, ROUND_PROCESS, SCORE, VIEW
 
 OUTLIER_SD = 2.0
+MAD_TO_SD = 1.4826  # MAD × 1.4826 estimates σ for normally distributed scores
 OUTLIER_MIN_POINTS = 15.0
 OUTLIER_MIN_EXPERTS = 3
 COMMENT_MAX = 500
@@ -402,6 +404,15 @@ def scores_save(*, actor: Actor, round_id: Any, scores: Sequence[Mapping[str, An
     return expert
 
 
+def visible_scores(rnd: EvaluationRound) -> list[ExpertScore]:
+    """Every expert's scores, once ``scores_visible`` — before, none (blind scoring)."""
+    if not scores_visible(rnd):
+        return []
+    return list(ExpertScore.objects.filter(expert__round=rnd)
+                .select_related("expert__user", "product", "criterion")
+                .order_by("criterion__position", "product__code", "expert__created_at"))  # fmt: skip
+
+
 def my_scores(actor: Actor, rnd: EvaluationRound) -> dict[tuple[str, str], ExpertScore]:
     """The actor's own scores by (criterion id, product code)."""
     expert = expert_of(actor, rnd)
@@ -429,18 +440,17 @@ def display_value(code: str, value: float | None) -> float | None:
 
 
 def dispersion(scores: Mapping[str, float]) -> dict[str, Any]:
-    """Mean, sample SD, range and the outliers (leave-one-out rule, module docstring) of one
-    criterion's expert scores for one product, by expert username."""
+    """Mean, sample SD, range and the outliers (the median/MAD rule of the module docstring) of
+    one criterion's expert scores for one product, by expert username."""
     values = list(scores.values())
     if not values:
         return {"n": 0, "mean": None, "sd": None, "min": None, "max": None, "outliers": []}
     outliers = []
     if len(values) >= OUTLIER_MIN_EXPERTS:
-        for name, x in scores.items():
-            others = [v for n, v in scores.items() if n != name]
-            limit = max(OUTLIER_SD * statistics.stdev(others), OUTLIER_MIN_POINTS)
-            if abs(x - statistics.fmean(others)) > limit:
-                outliers.append(name)
+        median = statistics.median(values)
+        mad = statistics.median(abs(v - median) for v in values)
+        limit = max(OUTLIER_SD * MAD_TO_SD * mad, OUTLIER_MIN_POINTS)
+        outliers = [name for name, x in scores.items() if abs(x - median) > limit]
     return {
         "n": len(values), "mean": statistics.fmean(values),
         "sd": statistics.stdev(values) if len(values) > 1 else 0.0,

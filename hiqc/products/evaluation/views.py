@@ -36,6 +36,7 @@ from .services import (
     round_create,
     scores_save,
     scores_visible,
+    visible_scores,
 )
 from .workflow import EVALUATE, ROUND, ROUND_ACTION_LABELS, VIEW
 
@@ -120,6 +121,7 @@ def _round_context(request: HiqcRequest, rnd: Any, refused: RefusedAction | None
         "can_score": expert is not None and expert.submitted_at is None
         and rnd.status == RoundStatus.SCORING,
         "form": form, "score_errors": score_errors or {}, "cards": cards,
+        "all_scores": visible_scores(rnd),
         "events": [{"e": e, "label": _(ROUND_ACTION_LABELS.get(e.activity, e.activity))}
                    for e in case_events(ROUND_KIND, rnd)],
     }  # fmt: skip
