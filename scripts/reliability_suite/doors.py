@@ -46,6 +46,7 @@ DOORS: dict[str, tuple[str, str]] = {
         "process_management.SupervisionVisit", "org_unit__path"),
     f"{API}/supervision/findings/{{finding_id}}": (
         "process_management.SupervisionFinding", "org_unit__path"),
+    f"{API}/product-evaluations/{{round_id}}": ("products.EvaluationRound", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -53,6 +54,10 @@ INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # insurer, with no branch object to probe.
 PROCESS_PREFIX = f"{API}/processes/{{code}}"
 PROCESS_PROBED = "claims.claim"
+# A product's figures: the catalogue is shared, the door is the ``org_unit`` query parameter (the
+# reference product the suite loads is probed).
+PRODUCT_FIGURES = f"{API}/products/{{code}}/figures"
+PRODUCT_PROBED = "REL-MED"
 CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action names are used)
     "complaints.Complaint": "complaints.complaint",
     "consultations.Consultation": "consultations.consultation",
@@ -61,6 +66,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "quality.ImprovementPlan": "quality.improvementplan",
     "process_management.SupervisionVisit": "process_management.supervisionvisit",
     "process_management.SupervisionFinding": "process_management.supervisionfinding",
+    "products.EvaluationRound": "products.evaluationround",
 }
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}
@@ -120,7 +126,9 @@ def run(ctx: Any, part: PartResult) -> None:
         op = result.ok()
         if "{" not in op.path:
             continue
-        if op.path.startswith((INDICATOR_PREFIX + "/", PROCESS_PREFIX + "/")):
+        if op.path.startswith((INDICATOR_PREFIX + "/", PROCESS_PREFIX + "/")) or (
+            op.path == PRODUCT_FIGURES
+        ):
             ops.append((op, None))
             continue
         door = door_for(op.path)
@@ -159,8 +167,15 @@ def run(ctx: Any, part: PartResult) -> None:
                     skipped.append(f"{name} {method} {template}: no indicator figures elsewhere")
                     continue
                 mining = template.startswith(PROCESS_PREFIX + "/")
-                path_params["code"] = PROCESS_PROBED if mining else ind["code"]
-                if not mining and ("period" in query or template.endswith("/cases")):
+                figures = template == PRODUCT_FIGURES
+                path_params["code"] = (
+                    PROCESS_PROBED if mining else PRODUCT_PROBED if figures else ind["code"]
+                )
+                if (
+                    not mining
+                    and not figures
+                    and ("period" in query or template.endswith("/cases"))
+                ):
                     query["period"] = ind["period"]
                 for key in ("from", "to", "granularity"):
                     query.pop(key, None)

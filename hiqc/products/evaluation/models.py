@@ -45,9 +45,7 @@ class CriterionKind(models.TextChoices):
 
 
 class EvaluationRound(CaseModel):
-    status = models.CharField(
-        _("状态"), max_length=40, db_index=True, choices=RoundStatus.choices
-    )
+    status = models.CharField(_("状态"), max_length=40, db_index=True, choices=RoundStatus.choices)
     title = models.CharField(_("名称"), max_length=120)
     line = models.CharField(_("险种"), max_length=30, choices=ProductLine.choices)
     products = models.ManyToManyField(

@@ -44,7 +44,9 @@ def product_history(actor: Actor, code: str) -> list[tuple[EvaluationRound, dict
     return [(r, r.results.get("products", {}).get(code, {})) for r in rounds]
 
 
-def line_comparison(actor: Actor, line: str) -> list[tuple[Product, EvaluationRound, dict[str, Any]]]:
+def line_comparison(
+    actor: Actor, line: str
+) -> list[tuple[Product, EvaluationRound, dict[str, Any]]]:
     """Each product of the line with its latest closed result the actor may see."""
     out = []
     latest: dict[str, tuple[EvaluationRound, dict[str, Any]]] = {}

@@ -196,7 +196,7 @@ def _criteria(raw: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     if not isinstance(raw, Sequence) or isinstance(raw, str) or len(raw) > CRITERIA_MAX:
         errors["criteria"] = [_("评价指标最多 {n} 项。").format(n=CRITERIA_MAX)]
         return []
-    out = []
+    out: list[dict[str, Any]] = []
     for i, item in enumerate(raw):
         item = dict(item)
         key = f"criteria.{i}"
@@ -228,9 +228,9 @@ def _criteria(raw: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
             figure, worst, best = "", None, None
         out.append({"name": name, "dimension": item.get("dimension"), "weight": weight,
                     "kind": kind, "figure": figure, "worst": worst, "best": best})  # fmt: skip
-    if out and not any(k.startswith("criteria.") for k in errors):
-        if sum(c["weight"] for c in out) != 100:
-            errors["criteria"] = [_("各评价指标权重之和须为 100。")]
+    clean = not any(k.startswith("criteria.") for k in errors)
+    if out and clean and sum(c["weight"] for c in out) != 100:
+        errors["criteria"] = [_("各评价指标权重之和须为 100。")]
     return out
 
 

@@ -109,7 +109,9 @@ def _round_context(request: HiqcRequest, rnd: Any, refused: RefusedAction | None
             rows = []
             for c in criteria:
                 cell = r.get("criteria", {}).get(str(c.pk), {})
-                shown = _fmt(c.figure, cell.get("value")) if c.kind == CriterionKind.COMPUTED else ""
+                shown = (
+                    _fmt(c.figure, cell.get("value")) if c.kind == CriterionKind.COMPUTED else ""
+                )
                 rows.append({"c": c, "cell": cell, "shown": shown})
             cards.append({"p": p, "r": r, "rows": rows,
                           "dims": [(label, r.get("dimensions", {}).get(d))

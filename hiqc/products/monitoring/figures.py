@@ -257,21 +257,21 @@ def drill(actor: Actor, root: OrgUnit, product_id: uuid.UUID, code: str, start: 
         else:
             claims = claims.filter(payments__paid_at__gte=start,
                                    payments__paid_at__lt=end).distinct()  # fmt: skip
-        qs = scope(actor, claims.select_related("policy"), "claims.view")
-        return [Record(c.number, c.received_at,
-                       c.get_status_display(), reverse("claims:detail", args=[c.pk]))
-                for c in qs.order_by("-received_at")[:DRILL_LIMIT]]  # fmt: skip
+        kq = scope(actor, claims.select_related("policy"), "claims.view")
+        return [Record(k.number, k.received_at,
+                       k.get_status_display(), reverse("claims:detail", args=[k.pk]))
+                for k in kq.order_by("-received_at")[:DRILL_LIMIT]]  # fmt: skip
     if code == "consultations_per_10k":
-        qs = scope(actor, Consultation.objects.filter(
+        zq = scope(actor, Consultation.objects.filter(
             org_unit__path__startswith=path, received_at__gte=start, received_at__lt=end,
             customer__policies_held__product_id=product_id).distinct(), "consultations.view")  # fmt: skip
-        return [Record(c.number, c.received_at, "",
-                       reverse("consultations:detail", args=[c.pk]))
-                for c in qs.order_by("-received_at")[:DRILL_LIMIT]]  # fmt: skip
+        return [Record(z.number, z.received_at, "",
+                       reverse("consultations:detail", args=[z.pk]))
+                for z in zq.order_by("-received_at")[:DRILL_LIMIT]]  # fmt: skip
     if code == "lapse_rate":
-        qs = scope(actor, policies_in_force(path, start, end).filter(
+        pq = scope(actor, policies_in_force(path, start, end).filter(
             product_id=product_id, status__in=LAPSED), "policies.view")  # fmt: skip
         return [Record(p.number, p.start_date, p.get_status_display(),
                        reverse("policies:detail", args=[p.pk]))
-                for p in qs.order_by("number")[:DRILL_LIMIT]]  # fmt: skip
+                for p in pq.order_by("number")[:DRILL_LIMIT]]  # fmt: skip
     return []

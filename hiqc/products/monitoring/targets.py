@@ -78,6 +78,9 @@ def crosses(fig: Figure, target: Target | None) -> bool:
 def reason(fig: Figure, target: Target, product_name: Any) -> str:
     """The text the update project is opened with."""
     return str(_("{product}：{figure} {value}，目标 {target}（{source}）")).format(
-        product=product_name, figure=fig.spec.label, value=fig.shown(), target=target.shown(),
+        product=product_name,
+        figure=fig.spec.label,
+        value=fig.shown(),
+        target=target.shown(),
         source=target.source,
     )

@@ -21,6 +21,10 @@ T = "products/monitoring/"
 CODES = list(SPECS)
 
 
+def _scaled(value: float | None, scale: float) -> float | None:
+    return None if value is None else value * scale
+
+
 @login_required
 def overview_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
@@ -50,8 +54,7 @@ def product_page(request: HiqcRequest, code: str) -> HttpResponse:
     data: dict[str, Any] = {
         **chart, "unit": SPECS[figure].unit, "target_value": goal.value * scale,
         "trend_labels": [label for label, _f in months],
-        "trend_values": [None if f[figure].value is None else f[figure].value * scale
-                         for _l, f in months],
+        "trend_values": [_scaled(f[figure].value, scale) for _l, f in months],
         "names": {"value": str(SPECS[figure].label), "centre": _("中心线"),
                   "limits": _("控制限"), "target": _("目标"), "signal": _("判异")},
     }  # fmt: skip

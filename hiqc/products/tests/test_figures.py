@@ -31,7 +31,7 @@ def scene(org, system_actor):
     h1, h2, h3, h4, loner = (f.customer(system_actor, u) for u in (c1, c1, c1, c2, c1))
     a1 = f.policy(a, c1, h1, start=date(2026, 6, 1), end=date(2027, 5, 31))
     a2 = f.policy(a, c1, h2, premium="2000.00")
-    a3 = f.policy(a, c1, h3, status="surrendered")
+    f.policy(a, c1, h3, status="surrendered")
     a4 = f.policy(a, c2, h4, premium="3000.00", start=date(2026, 6, 10), end=date(2027, 6, 9))
     f.policy(a, c1, h3, start=date(2025, 1, 1), end=date(2025, 12, 31), premium="500.00")
     f.complaint(c1, h1, a1.number)
@@ -91,9 +91,7 @@ def test_a_product_without_data_has_no_value_rather_than_zero(scene, org):
     assert all(value is None for _n, _d, value in got.values())
 
 
-def test_drill_down_lists_the_records_behind_the_numerator_in_the_callers_scope(
-    scene, org, actors
-):
+def test_drill_down_lists_the_records_behind_the_numerator_in_the_callers_scope(scene, org, actors):
     # given the quality lead (head office) and the branch manager of P1
     refused = drill(actors["quality_lead"], org["HO"], scene["a"].pk, "refusal_rate", *JUNE)
     assert [r.label for r in refused] == [scene["k1"].number]

@@ -1,0 +1,84 @@
+"""Demo data of the adaptability evaluation and the product monitoring (issue 17 §7).
+
+``evaluation_demo_load`` (called by the product demo, ``hiqc/products/demo.py``):
+
+* links the demo complaints to their complainants' policies (``policy_ref``, through the
+  complaints' own ``link_policy_refs``): the complaints demo loads before the policies and names
+  none, so without this no product has a complaint rate;
+* one closed evaluation round of the medical line over the last twelve months, organised by the
+  product manager, scored by three experts (product manager, compliance officer, risk manager)
+  with the default criteria; one expert's score on one criterion is an outlier.
+
+Idempotent: the round is recognised by its title; the complaint links only fill empty ones.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from hiqc.complaints.demo import link_policy_refs
+from hiqc.core.access import Actor
+from hiqc.organisations.services import actor_for_user
+from hiqc.policies.models import Policy, Product
+
+from .models import CriterionKind, EvaluationRound
+from .services import round_act, round_create, scores_save
+
+TITLE = "医疗险产品适应性评价（演示）"
+EXPERTS = ("product_manager", "compliance", "risk")
+LINE = "medical"
+
+
+def _policy_numbers() -> dict[Any, dict[str, str]]:
+    """customer id → line → the number of one policy they hold of that line (the first)."""
+    out: dict[Any, dict[str, str]] = {}
+    for holder, line, number in Policy.objects.order_by("number").values_list(
+        "holder_id", "product__line", "number"
+    ):
+        out.setdefault(holder, {}).setdefault(line, number)
+    return out
+
+
+def evaluation_demo_load(
+    *, seed: int, org_units: Mapping[str, Any], users: Mapping[str, Any], actor: Actor
+) -> dict[str, int]:
+    linked = link_policy_refs(_policy_numbers())
+    counts = {"complaint_policy_refs": linked}
+    if EvaluationRound.objects.filter(title=TITLE).exists():
+        return counts
+    if any(users.get(name) is None for name in EXPERTS) or "HO" not in org_units:
+        return counts
+    people = {name: users[name] for name in EXPERTS}
+    products = list(Product.objects.filter(line=LINE).order_by("code")[:3])
+    if not products:
+        return counts
+    organiser = actor_for_user(people["product_manager"])
+    today = timezone.localdate()
+    rnd = round_create(actor=organiser, data={
+        "title": TITLE, "line": LINE, "products": [p.code for p in products],
+        "org_unit": str(org_units["HO"].pk), "experts": list(EXPERTS),
+        "period_start": (today - timedelta(days=365)).isoformat(),
+        "period_end": today.isoformat(),
+    })  # fmt: skip
+    round_act(actor=organiser, round_id=rnd.pk, action="open")
+    rng = random.Random(f"hiqc-demo-evaluation:{seed}")
+    criteria = list(rnd.criteria.filter(kind=CriterionKind.EXPERT).order_by("position"))
+    for i, name in enumerate(EXPERTS):
+        scores = []
+        for c in criteria:
+            for p in products:
+                score = rng.randint(68, 88)
+                if name == "risk" and c.position == criteria[0].position and p == products[0]:
+                    score = 40  # the risk manager disagrees: an outlier the round page flags
+                scores.append({"criterion": str(c.pk), "product": p.code, "score": score,
+                               "comment": "" if i else "依据上年度经营与客户反馈评定"})  # fmt: skip
+        scores_save(actor=actor_for_user(people[name]), round_id=rnd.pk, scores=scores,
+                    submit=True)  # fmt: skip
+    round_act(actor=organiser, round_id=rnd.pk, action="close")
+    counts.update(evaluation_rounds=1, expert_scores=len(EXPERTS) * len(criteria) * len(products))
+    return counts
