@@ -4,7 +4,8 @@ Personas (username → role @ unit):
   quality_lead@HO, admin@HO (system_admin), auditor@HO,
   branch_manager@P1 (province 1), agent@C1 (city 1 under P1), handler@C1 (complaint_handler),
   claims@C1 (claims_handler), reviewer@HO (claims_reviewer), supervisor@P1 (call-centre),
-  compliance@HO, risk@HO, trainer@HO, facility@C1, nobody (no membership), outsider_agent@P2.
+  compliance@HO, risk@HO, product_manager@HO, trainer@HO, facility@C1, nobody (no membership),
+  outsider_agent@P2.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ PERSONAS: dict[str, tuple[str | None, str]] = {
     "supervisor": (Role.CALL_CENTRE_SUPERVISOR, "P1"),
     "compliance": (Role.COMPLIANCE_OFFICER, "HO"),
     "risk": (Role.RISK_MANAGER, "HO"),
+    "product_manager": (Role.PRODUCT_MANAGER, "HO"),
     "trainer": (Role.TRAINER, "HO"),
     "facility": (Role.FACILITY_ADMIN, "C1"),
     "nobody": (None, "C1"),

@@ -289,22 +289,23 @@ def setup_reference_data() -> None:
     from hiqc.customers.models import Customer
     from hiqc.demo.org import load_org_tree
     from hiqc.organisations.models import OrgUnit
-    from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured, Product
+    from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured
+    from hiqc.policies.tests.factories import catalogue_product
 
     with transaction.atomic():
         load_org_tree()
         units = list(OrgUnit.objects.filter(children__isnull=True).order_by("path"))
-        product = Product.objects.create(code="BENCH-MED", name="住院医疗保险", line="medical",
+        product = catalogue_product(code="BENCH-MED", name="住院医疗保险", line="medical",
                                          claim_types=["medical_reimbursement"], term_years=1)  # fmt: skip
         for n, code in enumerate((*DOCS, "records")):
-            DocumentRequirement.objects.create(product=product, claim_type="medical_reimbursement",
+            DocumentRequirement.objects.create(version=product.v1, claim_type="medical_reimbursement",
                                                code=code, name=code, position=n,
                                                required=code != "records")  # fmt: skip
         people = Customer.objects.bulk_create(
             Customer(org_unit=units[i % len(units)], name=f"客户{i}") for i in range(POLICIES)
         )
         policies = Policy.objects.bulk_create(
-            Policy(number=f"BP-{i:06d}", product=product, holder=people[i],
+            Policy(number=f"BP-{i:06d}", product=product, product_version=product.v1, holder=people[i],
                    org_unit=units[i % len(units)], start_date=date(2025, 1, 1),
                    end_date=date(2027, 12, 31), premium_yuan=Decimal("1200"))
             for i in range(POLICIES)

@@ -239,7 +239,8 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
     from hiqc.inspection.models import InspectionTask, Score, ScoringSheet
     from hiqc.organisations.enums import OrgLevel
     from hiqc.organisations.models import BusinessVolume
-    from hiqc.policies.models import Policy, PolicyInsured, Product
+    from hiqc.policies.models import Policy, PolicyInsured
+    from hiqc.policies.tests.factories import catalogue_product
     from hiqc.surveys.models import Invitation, Questionnaire, SurveyPlan, SurveyResponse
     from hiqc.surveys.mystery.models import MysteryScenario, MysteryVisit
 
@@ -267,7 +268,7 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
             for i in range(3)
         ]
         scorer = user_model.objects.create(username="bench_scorer", org_unit=head)
-        product = Product.objects.create(code="BENCH-MED", name="住院医疗", line="medical",
+        product = catalogue_product(code="BENCH-MED", name="住院医疗", line="medical",
                                          claim_types=["medical_reimbursement"])  # fmt: skip
         topic = Topic.objects.order_by("code").first()
         sheet = ScoringSheet.objects.order_by("code").first()

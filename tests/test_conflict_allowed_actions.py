@@ -26,7 +26,8 @@ from hiqc.core.casework import case_allowed_actions, case_opened, case_transitio
 from hiqc.core.errors import Conflict
 from hiqc.core.workflow import Pause, Resume, Start, Stop, T, Workflow
 from hiqc.customers.services import customer_create
-from hiqc.policies.models import Policy, PolicyInsured, Product
+from hiqc.policies.models import Policy, PolicyInsured
+from hiqc.policies.tests.factories import catalogue_product
 from hiqc.quality.nonconformities.services import nonconformity_open
 from tests.engine.models import ProbeCase
 from tests.engine.probe import DECIDE, PERM, STATES, access_probe
@@ -134,7 +135,7 @@ def test_over_the_api_a_branch_manager_is_not_offered_cancelling_a_nonconformity
 
 @pytest.fixture
 def shanghai_policy(actors, org):
-    product = Product.objects.create(
+    product = catalogue_product(
         code="MED-SH", name="住院医疗保险", line="medical",
         claim_types=["medical_reimbursement"], term_years=1,
     )  # fmt: skip
@@ -142,7 +143,7 @@ def shanghai_policy(actors, org):
         actor=actors["outsider_agent"], org_unit_id=org["P2"].pk, data={"name": "孙八"}
     )
     policy = Policy.objects.create(
-        number="SH-0001", product=product, holder=holder, org_unit=org["P2"],
+        number="SH-0001", product=product, product_version=product.v1, holder=holder, org_unit=org["P2"],
         start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal("900"),
     )  # fmt: skip
     PolicyInsured.objects.create(policy=policy, customer=holder)

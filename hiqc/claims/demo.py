@@ -150,9 +150,9 @@ def demo_load(
         for p in Policy.objects.filter(
             end_date__gte=first_day, start_date__lt=today, status=PolicyStatus.IN_FORCE
         )
-        .select_related("product", "org_unit")
+        .select_related("product_version", "org_unit")
         .order_by("number")
-        if p.product.claim_types
+        if p.product_version.claim_types
     ]
     if not policies:
         return {}
@@ -163,11 +163,11 @@ def demo_load(
         insured.setdefault(policy_id, customer_id)
     policies = [p for p in policies if p.pk in insured]
     checklists: dict[tuple[Any, str], list[str]] = {}
-    for product_id, claim_type, code, required in DocumentRequirement.objects.order_by(
+    for version_id, claim_type, code, required in DocumentRequirement.objects.order_by(
         "position", "code"
-    ).values_list("product_id", "claim_type", "code", "required"):
+    ).values_list("version_id", "claim_type", "code", "required"):
         if required:
-            checklists.setdefault((product_id, claim_type), []).append(code)
+            checklists.setdefault((version_id, claim_type), []).append(code)
     slow = org_units.get(SLOW_CITY)
     rng = random.Random(seed * 11 + 5)
     target = min(TARGET, round(len(policies) * PER_POLICY))
@@ -182,8 +182,9 @@ def demo_load(
         lo = max(policy.start_date, first_day)
         hi = min(policy.end_date, today - timedelta(days=1))
         span = (hi - lo).days
-        weights = [TYPE_WEIGHT[t] for t in policy.product.claim_types]
-        claim_type = rng.choices(policy.product.claim_types, weights=weights)[0]
+        covered = policy.product_version.claim_types
+        weights = [TYPE_WEIGHT[t] for t in covered]
+        claim_type = rng.choices(covered, weights=weights)[0]
         story_seed = rng.random()
         if span < 0:
             continue
@@ -210,7 +211,7 @@ def demo_load(
         story = _Story(
             ref=ref, now=now, received=received, amount=amount, small=amount <= small_limit,
             big=claim_type in (ClaimType.CRITICAL_ILLNESS, ClaimType.DISABILITY),
-            required=checklists.get((policy.product_id, claim_type), []),
+            required=checklists.get((policy.product_version_id, claim_type), []),
         )  # fmt: skip
         # the claim as the core system registered it (its channel there stays its own)
         story.events.append(("create", received, {

@@ -176,7 +176,7 @@ class StoredLookups:
     """``ApplicationLookups`` in the database."""
 
     def policy(self, ref: str, *, by_pk: bool) -> PolicyFacts | None:
-        qs = Policy.objects.select_related("product", "org_unit")
+        qs = Policy.objects.select_related("product_version", "org_unit")
         try:
             p = qs.filter(**{"pk" if by_pk else "number": ref}).first()
         except (ValueError, TypeError, DjangoValidationError):
@@ -184,7 +184,7 @@ class StoredLookups:
         if p is None:
             return None
         return PolicyFacts(row=p, pk=p.pk, path=p.org_unit.path,
-                           claim_types=p.product.claim_types or [], start_date=p.start_date,
+                           claim_types=p.product_version.claim_types or [], start_date=p.start_date,
                            end_date=p.end_date, status=p.status, holder_id=p.holder_id)  # fmt: skip
 
     def insured_ids(self, policy: PolicyFacts) -> set[Any]:
@@ -392,12 +392,13 @@ def claim_document_open(*, actor: Actor, document_id: Any) -> ClaimDocument:
 
 
 def checklist(claim: Claim) -> list[dict[str, Any]]:
-    """The product's documents for the claim type, each with whether it has been received."""
+    """The documents of the policy's product version for the claim type (ADR 0019), each with
+    whether it has been received."""
     received = set(claim.documents.values_list("requirement_code", flat=True))
     return [
         {"code": r.code, "name": r.name, "required": r.required, "received": r.code in received}
         for r in DocumentRequirement.objects.filter(
-            product_id=claim.policy.product_id, claim_type=claim.claim_type
+            version_id=claim.policy.product_version_id, claim_type=claim.claim_type
         ).order_by("position", "code")
     ]
 
@@ -442,7 +443,7 @@ class StoredClaim:
 
     @property
     def term_years(self) -> int:
-        return self.claim.policy.product.term_years
+        return self.claim.policy.product_version.term_years
 
     @property
     def policy_end(self) -> date:
@@ -453,7 +454,8 @@ class StoredClaim:
             self._checklist = {
                 r.code: (r.name, r.required)
                 for r in DocumentRequirement.objects.filter(
-                    product_id=self.claim.policy.product_id, claim_type=self.claim.claim_type
+                    version_id=self.claim.policy.product_version_id,
+                    claim_type=self.claim.claim_type,
                 ).order_by("position", "code")
             }
         return self._checklist

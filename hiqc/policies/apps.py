@@ -45,6 +45,12 @@ class PoliciesConfig(AppConfig):
         register_audit_labels(
             {
                 "policies.import": gettext_noop("导入保单"),
+                "products.catalogue.create": gettext_noop("新建产品"),
+                "products.catalogue.draft": gettext_noop("新建产品版本草稿"),
+                "products.catalogue.update": gettext_noop("修改产品版本草稿"),
+                "products.catalogue.checklist": gettext_noop("修改理赔材料清单"),
+                "products.catalogue.discard": gettext_noop("放弃产品版本草稿"),
+                "products.catalogue.publish": gettext_noop("发布产品版本"),
             }
         )
         register_system_actors(

@@ -36,8 +36,8 @@ from hiqc.core.access import Actor
 from hiqc.core.calendar import years_after
 from hiqc.customers.models import Customer
 
-from .enums import ClaimType, PolicyStatus, ProductLine, Relation
-from .models import DocumentRequirement, Product
+from .enums import ClaimType, PolicyStatus, ProductLine, Relation, Renewal
+from .models import DocumentRequirement, Product, ProductVersion
 from .selectors import existing_numbers
 from .services import NewPolicy, policies_bulk_create
 
@@ -117,27 +117,36 @@ class ProductSpec:
     covers: tuple[tuple[str, str], ...]  # (claim type, checklist key)
     premium: tuple[int, int]  # yearly premium at age 30 and at age 60, yuan
     ages: tuple[int, int]  # insurable ages
+    sums: tuple[int, ...] = ()  # sum insured options, yuan
+    services: tuple[tuple[str, str], ...] = ()  # health-management services: (name, cost yuan)
 
 
 PRODUCTS: tuple[ProductSpec, ...] = (
     ProductSpec("MED-BW01", "百万医疗险", ProductLine.MEDICAL, 1,
-                ((MED, "medical"),), (320, 1_650), (0, 70)),
+                ((MED, "medical"),), (320, 1_650), (0, 70), (2_000_000, 3_000_000),
+                (("在线问诊", "12.00"), ("住院就医绿色通道", "18.00"))),
     ProductSpec("MED-ZD02", "中端住院医疗保险", ProductLine.MEDICAL, 1,
-                ((MED, "medical"), (HC, "hospital_cash")), (1_900, 6_800), (0, 65)),
+                ((MED, "medical"), (HC, "hospital_cash")), (1_900, 6_800), (0, 65),
+                (500_000, 1_000_000), (("年度体检", "160.00"), ("专科医生预约", "60.00"))),
     ProductSpec("MED-HM03", "城市惠民保", ProductLine.MEDICAL, 1,
-                ((MED, "medical"),), (89, 89), (0, 100)),
+                ((MED, "medical"),), (89, 89), (0, 100), (1_500_000,),
+                (("慢病用药指导", "8.00"),)),
     ProductSpec("HC-JT01", "住院津贴保险", ProductLine.MEDICAL, 1,
-                ((HC, "hospital_cash"),), (160, 420), (0, 65)),
+                ((HC, "hospital_cash"),), (160, 420), (0, 65), (36_500, 73_000)),
     ProductSpec("CI-ZJ20", "重大疾病保险（20年期）", ProductLine.CRITICAL_ILLNESS, 20,
-                ((CI, "critical_illness"),), (4_200, 14_500), (0, 55)),
+                ((CI, "critical_illness"),), (4_200, 14_500), (0, 55),
+                (300_000, 500_000, 800_000), (("重疾二次诊疗意见", "150.00"),
+                                              ("健康档案与随访", "200.00"))),
     ProductSpec("CI-SE20", "少儿重大疾病保险", ProductLine.CRITICAL_ILLNESS, 20,
-                ((CI, "critical_illness"),), (1_600, 1_600), (0, 17)),
+                ((CI, "critical_illness"),), (1_600, 1_600), (0, 17), (300_000, 500_000)),
     ProductSpec("LTC-HL30", "长期护理保险", ProductLine.LONG_TERM_CARE, 30,
-                ((CARE, "care"),), (2_600, 7_800), (18, 70)),
+                ((CARE, "care"),), (2_600, 7_800), (18, 70), (100_000, 200_000),
+                (("居家护理指导", "120.00"),)),
     ProductSpec("DI-SN05", "失能收入损失保险", ProductLine.DISABILITY_INCOME, 5,
-                ((DIS, "disability"),), (1_100, 2_900), (18, 55)),
+                ((DIS, "disability"),), (1_100, 2_900), (18, 55), (120_000, 240_000)),
     ProductSpec("MA-YW01", "医疗意外保险", ProductLine.MEDICAL_ACCIDENT, 1,
-                ((MED, "accident_medical"), (DIS, "accident_disability")), (60, 180), (0, 80)),
+                ((MED, "accident_medical"), (DIS, "accident_disability")), (60, 180), (0, 80),
+                (100_000, 200_000)),
 )  # fmt: skip
 _BY_CODE = {p.code: p for p in PRODUCTS}
 # What an adult buys for themselves: (product code, weight) by age band.
@@ -172,29 +181,53 @@ def _age(born: date | None, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _load_products() -> tuple[dict[str, Product], int, int]:
+def _load_products(today: date) -> tuple[dict[str, Product], dict[str, uuid.UUID], int, int]:
+    """The catalogue: each product with version 1, in force since 1 January seven years back
+    (before every demo policy), and its checklist per claim type."""
     existing = {p.code: p for p in Product.objects.all()}
     new = [
-        Product(
-            code=s.code,
-            name=s.name,
-            line=s.line,
-            claim_types=[t for t, _k in s.covers],
-            term_years=s.term_years,
-        )
-        for s in PRODUCTS
-        if s.code not in existing
+        Product(code=s.code, name=s.name, line=s.line) for s in PRODUCTS if s.code not in existing
     ]
     Product.objects.bulk_create(new)
     existing.update({p.code: p for p in new})
+    versions = {
+        code: pk
+        for code, pk in ProductVersion.objects.filter(
+            product__code__in=_BY_CODE, number=1
+        ).values_list("product__code", "id")
+    }
+    since = date(today.year - 7, 1, 1)
+    fresh = [
+        ProductVersion(
+            product=existing[s.code],
+            number=1,
+            coverage=[
+                {"code": t, "name": str(ClaimType(t).label), "description": ""}
+                for t, _k in s.covers
+            ],
+            sum_insured_options=list(s.sums),
+            term_years=s.term_years,
+            net_premium_yuan=Decimal(s.premium[0]) * Decimal("0.75"),
+            waiting_period_days=0 if s.line == ProductLine.MEDICAL_ACCIDENT else 30,
+            renewal=Renewal.NON_GUARANTEED if s.term_years == 1 else Renewal.NONE,
+            health_services=[{"name": n, "cost_yuan": c} for n, c in s.services],
+            claim_types=[t for t, _k in s.covers],
+            effective_from=since,
+            published_at=timezone.now(),
+        )
+        for s in PRODUCTS
+        if s.code not in versions
+    ]
+    ProductVersion.objects.bulk_create(fresh)
+    versions.update({v.product.code: v.pk for v in fresh})
     have = set(
-        DocumentRequirement.objects.filter(product__code__in=_BY_CODE).values_list(
-            "product__code", "claim_type", "code"
+        DocumentRequirement.objects.filter(version_id__in=versions.values()).values_list(
+            "version__product__code", "claim_type", "code"
         )
     )
     documents = [
         DocumentRequirement(
-            product=existing[s.code],
+            version_id=versions[s.code],
             claim_type=claim_type,
             code=code,
             name=DOCUMENTS[code],
@@ -207,7 +240,7 @@ def _load_products() -> tuple[dict[str, Product], int, int]:
         if (s.code, claim_type, code) not in have
     ]
     DocumentRequirement.objects.bulk_create(documents)
-    return existing, len(new), len(documents)
+    return existing, versions, len(new), len(documents)
 
 
 def _premium(spec: ProductSpec, age: int, rng: random.Random) -> Decimal:
@@ -222,8 +255,11 @@ def _number(holder_hash: str, slot: int) -> str:
 
 
 class _Builder:
-    def __init__(self, products: Mapping[str, Product], today: date) -> None:
+    def __init__(
+        self, products: Mapping[str, Product], versions: Mapping[str, uuid.UUID], today: date
+    ) -> None:
         self.products = products
+        self.versions = versions
         self.today = today
         self.rows: list[NewPolicy] = []
 
@@ -249,6 +285,7 @@ class _Builder:
                 NewPolicy(
                     number=_number(holder.hash, slot + used),
                     product_id=self.products[code].pk,
+                    product_version_id=self.versions[code],
                     holder_id=holder.id,
                     org_unit_id=holder.unit_id,
                     start_date=start,
@@ -298,7 +335,7 @@ def demo_load(
     started = time.perf_counter()
     today = timezone.localdate()
     with transaction.atomic():
-        products, products_created, documents_created = _load_products()
+        products, versions, products_created, documents_created = _load_products(today)
     people = [
         _Person(pk, hashed, unit_id, _age(born, today), gender)
         for pk, hashed, unit_id, born, gender in Customer.objects.exclude(id_number_hash="")
@@ -343,7 +380,7 @@ def demo_load(
                 if olds:
                     elder[p.id] = rng.choice(olds)
 
-    builder = _Builder(products, today)
+    builder = _Builder(products, versions, today)
     for p in people:
         if p.age < 18:
             continue

@@ -33,3 +33,15 @@ class Relation(models.TextChoices):
     CHILD = "child", _("子女")
     PARENT = "parent", _("父母")
     OTHER = "other", _("其他")
+
+
+class PremiumBasis(models.TextChoices):
+    AGE_BANDED = "age_banded", _("按年龄分档费率")
+    LEVEL = "level", _("均衡费率")
+    FLAT = "flat", _("统一费率")
+
+
+class Renewal(models.TextChoices):
+    NONE = "none", _("不可续保")
+    NON_GUARANTEED = "non_guaranteed", _("非保证续保")
+    GUARANTEED = "guaranteed", _("保证续保")

@@ -104,10 +104,28 @@ class Person:
 
 
 @dataclass(frozen=True)
+class ProductRef:
+    """A product as the importer resolves it: its id and its published versions by date in
+    force, so a policy gets the version in force on its start date (ADR 0019)."""
+
+    id: uuid.UUID
+    versions: tuple[tuple[date, uuid.UUID], ...]  # (effective_from, version id), ascending
+
+    def version_on(self, day: date) -> uuid.UUID | None:
+        found = None
+        for effective_from, version_id in self.versions:
+            if effective_from > day:
+                break
+            found = version_id
+        return found
+
+
+@dataclass(frozen=True)
 class CheckedPolicy:
     line: int
     number: str
     product_id: uuid.UUID
+    product_version_id: uuid.UUID
     org_unit_id: uuid.UUID
     holder_hash: str
     holder_masked: str
@@ -179,7 +197,7 @@ class PolicyChecker:
         self,
         *,
         units: Mapping[str, UnitRef],
-        products: Mapping[str, uuid.UUID],
+        products: Mapping[str, ProductRef],
         may_import: Callable[[str], bool],
     ) -> None:
         self._units = units
@@ -206,8 +224,8 @@ class PolicyChecker:
         if first is not None:
             return Rejection(line, "number", _("保单号与本文件第 {line} 行重复").format(line=first))
         product_code = (get("product") or "").strip()
-        product_id = self._products.get(product_code)
-        if product_id is None:
+        product = self._products.get(product_code)
+        if product is None:
             return Rejection(
                 line, "product", _("未知产品代码：{value}").format(value=product_code[:40])
             )
@@ -277,6 +295,15 @@ class PolicyChecker:
             return Rejection(line, "end_date", _("满期日早于生效日"))
         if end.year - start.year > MAX_TERM_YEARS:
             return Rejection(line, "end_date", _("保险期间超过 100 年"))
+        version_id = product.version_on(start)
+        if version_id is None:
+            return Rejection(
+                line,
+                "product",
+                _("产品 {code} 在生效日 {day} 没有已生效的版本").format(
+                    code=product_code, day=start.isoformat()
+                ),
+            )
         value = (get("premium_yuan") or "").strip().replace(",", "")
         try:
             premium = Decimal(value)
@@ -295,7 +322,8 @@ class PolicyChecker:
         return CheckedPolicy(
             line=line,
             number=number,
-            product_id=product_id,
+            product_id=product.id,
+            product_version_id=version_id,
             org_unit_id=unit.id,
             holder_hash=self._hash(holder),
             holder_masked=masked("id_number", holder),

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from django.utils import timezone
 from ninja import Schema
 
 from hiqc.customers.masking import masked
@@ -25,14 +26,24 @@ class ChecklistOut(Schema):
     documents: list[ChecklistDocumentOut]
 
 
+def _current(product):
+    """The version in force today (None before the first is published)."""
+    from .selectors import version_in_force
+
+    return version_in_force(product, timezone.localdate())
+
+
 class ProductOut(Schema):
+    """A product with the terms of its version in force today (``version``: its number)."""
+
     id: UUID
     code: str
     name: str
     line: str
     line_label: str
-    term_years: int
     active: bool
+    version: int | None
+    term_years: int | None
     claim_types: list[str]
     checklists: list[ChecklistOut]
 
@@ -41,10 +52,28 @@ class ProductOut(Schema):
         return str(obj.get_line_display())
 
     @staticmethod
+    def resolve_version(obj) -> int | None:
+        v = _current(obj)
+        return v.number if v else None
+
+    @staticmethod
+    def resolve_term_years(obj) -> int | None:
+        v = _current(obj)
+        return v.term_years if v else None
+
+    @staticmethod
+    def resolve_claim_types(obj) -> list[str]:
+        v = _current(obj)
+        return list(v.claim_types or []) if v else []
+
+    @staticmethod
     def resolve_checklists(obj) -> list[dict]:
+        v = _current(obj)
+        if v is None:
+            return []
         labels = dict(ClaimType.choices)
-        by_type: dict[str, list[dict]] = {t: [] for t in obj.claim_types or []}
-        for d in obj.documents.all():
+        by_type: dict[str, list[dict]] = {t: [] for t in v.claim_types or []}
+        for d in sorted(v.documents.all(), key=lambda d: (d.claim_type, d.position, d.code)):
             by_type.setdefault(d.claim_type, []).append(
                 {"code": d.code, "name": d.name, "required": d.required}
             )

@@ -8,45 +8,106 @@ intake asks with ``claims.handle``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
 
-from .models import DocumentRequirement, Policy, PolicyInsured, Product
+from .ingest import ProductRef
+from .models import DocumentRequirement, Policy, PolicyInsured, Product, ProductVersion
 
 VIEW = "policies.view"
 
 
 def product_list(*, active_only: bool = False) -> QuerySet[Product]:
-    """The catalogue, each product with its checklist items prefetched (``product.documents``)."""
+    """The catalogue, each product with its versions and their checklist items prefetched
+    (``product.versions``, ``version.documents``); ``current_version`` picks today's."""
     qs = Product.objects.prefetch_related(
         Prefetch(
-            "documents",
-            queryset=DocumentRequirement.objects.order_by("claim_type", "position", "code"),
+            "versions",
+            queryset=ProductVersion.objects.order_by("number").prefetch_related(
+                Prefetch(
+                    "documents",
+                    queryset=DocumentRequirement.objects.order_by("claim_type", "position", "code"),
+                )
+            ),
         )
     )
     return qs.filter(active=True) if active_only else qs
 
 
 def product_get(code: str) -> Product | None:
+    code = (code or "").replace("\x00", "")
     return product_list().filter(code=code).first()
 
 
-def checklist(product: Product, claim_type: str) -> list[DocumentRequirement]:
-    """The product's document checklist for one claim type, in order (CL-1 works through it)."""
-    return [d for d in product.documents.all() if d.claim_type == claim_type]
+def product_versions(product: Product) -> list[ProductVersion]:
+    """The product's versions by number (prefetched by ``product_list``)."""
+    return sorted(product.versions.all(), key=lambda v: v.number)
 
 
-def checklists(product: Product) -> list[tuple[str, list[DocumentRequirement]]]:
-    """(claim type, items) for every claim type the product covers, in the product's order;
-    items prefetched by ``product_list``."""
-    return [(t, checklist(product, t)) for t in product.claim_types or []]
+def version_state(version: ProductVersion, versions: list[ProductVersion], on: date) -> str:
+    """draft | scheduled | in_force | superseded, derived from the published dates (ADR 0019)."""
+    if version.effective_from is None:
+        return "draft"
+    if version.effective_from > on:
+        return "scheduled"
+    later = [
+        v.effective_from
+        for v in versions
+        if v.effective_from is not None and version.effective_from < v.effective_from <= on
+    ]
+    return "superseded" if later else "in_force"
+
+
+def version_in_force(product: Product, on: date) -> ProductVersion | None:
+    """The published version with the latest date in force on or before ``on``."""
+    published = [
+        v for v in product_versions(product) if v.effective_from and v.effective_from <= on
+    ]
+    return max(published, key=lambda v: v.effective_from) if published else None  # type: ignore[arg-type,return-value]
+
+
+def versions_in_force(on: date) -> dict[str, ProductVersion]:
+    """Product code → the version in force on ``on``, for every product (importers)."""
+    return {p.code: v for p in product_list() if (v := version_in_force(p, on)) is not None}
+
+
+def product_refs() -> dict[str, ProductRef]:
+    """Product code → id and published versions by date in force (the policy importer's map)."""
+    versions: dict[Any, list[tuple[date, Any]]] = {}
+    for product_id, day, version_id in (
+        ProductVersion.objects.filter(effective_from__isnull=False)
+        .order_by("effective_from")
+        .values_list("product_id", "effective_from", "id")
+    ):
+        if day is not None:
+            versions.setdefault(product_id, []).append((day, version_id))
+    return {
+        code: ProductRef(pk, tuple(versions.get(pk, ())))
+        for code, pk in Product.objects.values_list("code", "id")
+    }
+
+
+def checklist(version: ProductVersion, claim_type: str) -> list[DocumentRequirement]:
+    """A version's document checklist for one claim type, in order (CL-1 works through it)."""
+    return sorted(
+        (d for d in version.documents.all() if d.claim_type == claim_type),
+        key=lambda d: (d.position, d.code),
+    )
+
+
+def checklists(version: ProductVersion) -> list[tuple[str, list[DocumentRequirement]]]:
+    """(claim type, items) for every claim type the version covers, in the version's order."""
+    return [(t, checklist(version, t)) for t in version.claim_types or []]
 
 
 def _policies() -> QuerySet[Policy]:
-    return Policy.objects.select_related("product", "holder", "org_unit").prefetch_related(
+    return Policy.objects.select_related(
+        "product", "product_version", "holder", "org_unit"
+    ).prefetch_related(
         Prefetch(
             "insured",
             queryset=PolicyInsured.objects.select_related("customer").order_by("created_at"),

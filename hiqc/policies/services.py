@@ -40,7 +40,8 @@ from hiqc.customers.models import Customer
 from hiqc.organisations.selectors import unit_codes
 
 from .ingest import CheckedPolicy, FileProblem, PolicyChecker, Rejection, UnitRef, read_rows
-from .models import Policy, PolicyInsured, Product
+from .models import Policy, PolicyInsured
+from .selectors import product_refs
 
 MANAGE = "policies.manage"
 BATCH_ROWS = 5_000
@@ -54,6 +55,7 @@ class NewPolicy:
 
     number: str
     product_id: uuid.UUID
+    product_version_id: uuid.UUID
     holder_id: uuid.UUID
     org_unit_id: uuid.UUID
     start_date: date
@@ -97,6 +99,7 @@ def policies_bulk_create(rows: Sequence[NewPolicy], *, batch_size: int = BATCH_R
         policy = Policy(
             number=r.number,
             product_id=r.product_id,
+            product_version_id=r.product_version_id,
             holder_id=r.holder_id,
             org_unit_id=r.org_unit_id,
             start_date=r.start_date,
@@ -175,6 +178,7 @@ def _apply(batch: list[CheckedPolicy], customers: _Customers, report: PolicyImpo
                     NewPolicy(
                         number=c.number,
                         product_id=c.product_id,
+                        product_version_id=c.product_version_id,
                         holder_id=holder_id,
                         org_unit_id=c.org_unit_id,
                         start_date=c.start_date,
@@ -251,7 +255,7 @@ def policies_import(
     require(actor, MANAGE)
     started = time.perf_counter()
     units = {code: UnitRef(pk, path) for code, (pk, path) in unit_codes(active=True).items()}
-    products = dict(Product.objects.values_list("code", "id"))
+    products = product_refs()
     checker = PolicyChecker(
         units=units, products=products, may_import=lambda path: actor.can(MANAGE, path)
     )

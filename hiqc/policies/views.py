@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
@@ -65,17 +66,19 @@ def policy_detail_page(request: HiqcRequest, policy_id: str) -> HttpResponse:
             "policy": policy,
             "holder_id_number": masked("id_number", policy.holder.id_number),
             "insured": insured,
-            "checklists": _checklists(policy.product),
+            "checklists": _checklists(policy.product_version),
             "can_see_customers": actor.can("customers.view", policy.org_unit.path),
         },
     )
 
 
-def _checklists(product) -> list[dict]:
+def _checklists(version) -> list[dict]:
+    if version is None:
+        return []
     labels = dict(ClaimType.choices)
     return [
         {"claim_type": t, "label": labels.get(t, t), "documents": docs}
-        for t, docs in selectors.checklists(product)
+        for t, docs in selectors.checklists(version)
     ]
 
 
@@ -83,7 +86,11 @@ def _checklists(product) -> list[dict]:
 def product_list_page(request: HiqcRequest) -> HttpResponse:
     """The product catalogue: line, term, claim types and per claim type the checklist (CL-1)."""
     require(request.actor, "policies.view")
-    products = [{"product": p, "checklists": _checklists(p)} for p in selectors.product_list()]
+    today = timezone.localdate()
+    products = []
+    for p in selectors.product_list():
+        version = selectors.version_in_force(p, today)
+        products.append({"product": p, "version": version, "checklists": _checklists(version)})
     return render(request, "policies/products.html", {"products": products})
 
 

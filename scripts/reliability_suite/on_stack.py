@@ -193,29 +193,18 @@ def _reference(count: int) -> dict[str, Any]:
 
     from hiqc.customers.models import Customer
     from hiqc.organisations.models import OrgUnit
-    from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured, Product
+    from hiqc.policies.models import Policy, PolicyInsured, Product
+    from hiqc.policies.tests.factories import catalogue_product
 
     with transaction.atomic():
         units = list(OrgUnit.objects.filter(children__isnull=True, level__gte=3).order_by("path"))
-        product, created = Product.objects.get_or_create(
-            code="REL-MED",
-            defaults={
-                "name": "可靠性测试住院医疗保险",
-                "line": "medical",
-                "claim_types": ["medical_reimbursement"],
-                "term_years": 1,
-            },
-        )
-        if created:
-            for n, code in enumerate((*DOCS, "records")):
-                DocumentRequirement.objects.create(
-                    product=product,
-                    claim_type="medical_reimbursement",
-                    code=code,
-                    name=code,
-                    position=n,
-                    required=code != "records",
-                )
+        product = Product.objects.filter(code="REL-MED").first()
+        if product is None:
+            product = catalogue_product(
+                code="REL-MED",
+                name="可靠性测试住院医疗保险",
+                documents=[(code, code, code != "records") for code in (*DOCS, "records")],
+            )
             people = Customer.objects.bulk_create(
                 Customer(org_unit=units[i % len(units)], name=f"可靠性客户{i}")
                 for i in range(count)
@@ -224,6 +213,7 @@ def _reference(count: int) -> dict[str, Any]:
                 Policy(
                     number=f"RP-{i:06d}",
                     product=product,
+                    product_version=product.v1,
                     holder=people[i],
                     org_unit=units[i % len(units)],
                     start_date=date(2020, 1, 1),

@@ -4,29 +4,31 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from hiqc.claims.models import Claim, ClaimDocument
 from hiqc.core.calendar import BEIJING
 from hiqc.core.models import CaseEvent
 from hiqc.customers.models import Customer
-from hiqc.policies.models import DocumentRequirement, Policy, Product
+from hiqc.policies.models import Policy, Product
+from hiqc.policies.tests.factories import catalogue_product
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=BEIJING)
 
 
 def make_policy(unit) -> Policy:
-    product, _ = Product.objects.get_or_create(
-        code="MED-A", defaults={"name": "住院医疗保险", "line": "medical",
-                                "claim_types": ["medical_reimbursement"]},
-    )  # fmt: skip
-    for i, (code, name) in enumerate([("form", "理赔申请书"), ("invoice", "医疗费用发票")]):
-        DocumentRequirement.objects.get_or_create(
-            product=product, claim_type="medical_reimbursement", code=code,
-            defaults={"name": name, "position": i},
-        )  # fmt: skip
+    product: Any = Product.objects.filter(code="MED-A").first()
+    if product is None:
+        product = catalogue_product(
+            code="MED-A",
+            name="住院医疗保险",
+            documents=[("form", "理赔申请书", True), ("invoice", "医疗费用发票", True)],
+        )
+    version = product.versions.get()
     holder = Customer.objects.create(org_unit=unit, name="王五")
     return Policy.objects.create(
-        number=f"P-{unit.code}-{Policy.objects.count() + 1}", product=product, holder=holder,
+        number=f"P-{unit.code}-{Policy.objects.count() + 1}", product=product,
+        product_version=version, holder=holder,
         org_unit=unit, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
         premium_yuan=Decimal("1200"),
     )  # fmt: skip

@@ -46,7 +46,7 @@ class _Case:
     org_unit_id: uuid.UUID
     org_path: str
     policy_id: uuid.UUID
-    product_id: uuid.UUID
+    version_id: uuid.UUID  # the product version the policy was sold under (ADR 0019)
     policy_end: date
     term_years: int
     fields: dict[str, Any]
@@ -79,7 +79,7 @@ class EventRules:
         self.units = unit_codes()
         self.checklists: dict[tuple[uuid.UUID, str], dict[str, tuple[str, bool]]] = {}
         for r in DocumentRequirement.objects.order_by("position", "code"):
-            self.checklists.setdefault((r.product_id, r.claim_type), {})[r.code] = (
+            self.checklists.setdefault((r.version_id, r.claim_type), {})[r.code] = (
                 r.name, r.required
             )  # fmt: skip
         self.policies: dict[str, PolicyFacts] = {}  # by number
@@ -108,7 +108,7 @@ class EventRules:
                 loaded = []
                 for p in Policy.objects.filter(**{key: part}).values(*_POLICY):
                     facts = PolicyFacts(row=p, pk=p["pk"], path=p["org_unit__path"],
-                                        claim_types=p["product__claim_types"] or [],
+                                        claim_types=p["product_version__claim_types"] or [],
                                         start_date=p["start_date"], end_date=p["end_date"],
                                         status=p["status"], holder_id=p["holder_id"])  # fmt: skip
                     self.policies[p["number"]] = self.policy_ids[str(p["pk"])] = facts
@@ -202,13 +202,13 @@ class EventRules:
             clean["diagnosis_code"],
             clean["diagnosis_text"],
         )
-        checklist = self.checklists.get((policy["product_id"], claim_type), {})
+        checklist = self.checklists.get((policy["product_version_id"], claim_type), {})
         docs = _doc_codes(data, checklist)
         case = _Case(
             id=self._ids.next(), ref=ev.case, source_system=ev.source_system, number="",
             org_unit_id=unit_id, org_path=path, policy_id=policy["pk"],
-            product_id=policy["product_id"], policy_end=policy["end_date"],
-            term_years=policy["product__term_years"],
+            version_id=policy["product_version_id"], policy_end=policy["end_date"],
+            term_years=policy["product_version__term_years"],
             fields={"claim_type": claim_type, "incident_date": incident, "diagnosis_code": code,
                     "diagnosis_text": text, "amount_claimed": amount, "received_at": ev.at,
                     "small_claim": amount <= self.small, "insured_id": insured,
@@ -237,7 +237,7 @@ class EventRules:
 
     def act(self, case: _Case, ev: ClaimEvent) -> None:
         """(The kernel's door has checked the order of the events.)"""
-        checklist = self.checklists.get((case.product_id, case.fields["claim_type"]), {})
+        checklist = self.checklists.get((case.version_id, case.fields["claim_type"]), {})
         docs = {c: ev.at for c in _doc_codes(ev.data, checklist) if c not in case.documents}
         before = case.documents
         if docs:  # what the core system has received by then (CL-1 works on it)
@@ -252,7 +252,8 @@ class EventRules:
         case.last_at = case.events[-1].at
 
 
-_POLICY = ("pk", "number", "product_id", "product__claim_types", "product__term_years",
+_POLICY = ("pk", "number", "product_version_id", "product_version__claim_types",
+           "product_version__term_years",
            "org_unit_id", "org_unit__path", "start_date", "end_date", "status", "holder_id")  # fmt: skip
 
 
@@ -348,7 +349,7 @@ class _HeldFile:
         return self.case.policy_end
 
     def checklist(self) -> dict[str, tuple[str, bool]]:
-        return self.rules.checklists.get((self.case.product_id, self.case.fields["claim_type"]), {})
+        return self.rules.checklists.get((self.case.version_id, self.case.fields["claim_type"]), {})
 
     def documents(self) -> dict[str, datetime]:
         return self.case.documents

@@ -41,7 +41,7 @@ def _record_documents(claim: Claim, data: Mapping[str, Any], at: datetime) -> No
     names = {
         r.code: r.name
         for r in DocumentRequirement.objects.filter(
-            product_id=claim.policy.product_id, claim_type=claim.claim_type
+            version_id=claim.policy.product_version_id, claim_type=claim.claim_type
         )
     }
     codes = _doc_codes(data, names)

@@ -101,7 +101,7 @@ class BulkWriter:
                 notices.rows.append((new_id(), c.id, s.items, s.requested_at, s.delivered_at,
                                      s.fulfilled_at, s.first, s.override_reason, s.override_by,
                                      s.requested_by, *stamp))  # fmt: skip
-            checklist = checklists.get((c.product_id, f["claim_type"]), {})
+            checklist = checklists.get((c.version_id, f["claim_type"]), {})
             for code, at in c.documents.items():
                 name = checklist[code][0] if code in checklist else code
                 documents.rows.append((new_id(), c.id, code, name, at, "", "", 0, "", *stamp))

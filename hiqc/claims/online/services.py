@@ -401,7 +401,7 @@ def insured_choices(session: OnlineSession) -> list[dict[str, Any]]:
 
 
 def claim_type_choices(session: OnlineSession) -> list[tuple[str, str]]:
-    covered = set(session.policy.product.claim_types or [])
+    covered = set(session.policy.product_version.claim_types or [])
     return [(v, str(label)) for v, label in ClaimType.choices if v in covered]
 
 

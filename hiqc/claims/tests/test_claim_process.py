@@ -15,7 +15,8 @@ from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.models import CaseEvent, Deadline, Finding
 from hiqc.customers.services import customer_create
-from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured, Product
+from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured
+from hiqc.policies.tests.factories import catalogue_product
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=BEIJING)  # Monday
@@ -23,7 +24,7 @@ T0 = datetime(2026, 3, 2, 10, 0, tzinfo=BEIJING)  # Monday
 
 @pytest.fixture
 def policy(actors, org):
-    product = Product.objects.create(
+    product = catalogue_product(
         code="MED-1", name="住院医疗保险", line="medical",
         claim_types=["medical_reimbursement", "hospital_cash"], term_years=1,
     )  # fmt: skip
@@ -37,12 +38,12 @@ def policy(actors, org):
         ]
     ):
         DocumentRequirement.objects.create(
-            product=product, claim_type="medical_reimbursement", code=code, name=name,
+            version=product.v1, claim_type="medical_reimbursement", code=code, name=name,
             position=i, required=code != "records",  # asked for only when the case needs it
         )  # fmt: skip
     holder = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "王五"})
     policy = Policy.objects.create(
-        number="P-0001", product=product, holder=holder, org_unit=org["C1"],
+        number="P-0001", product=product, product_version=product.v1, holder=holder, org_unit=org["C1"],
         start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal("1200"),
     )  # fmt: skip
     PolicyInsured.objects.create(policy=policy, customer=holder)

@@ -19,7 +19,8 @@ from hiqc.core.calendar import BEIJING
 from hiqc.core.deadlines import deadline_build
 from hiqc.core.models import CaseEvent, Deadline, IndicatorValue
 from hiqc.customers.services import customer_create
-from hiqc.policies.models import Policy, Product
+from hiqc.policies.models import Policy
+from hiqc.policies.tests.factories import catalogue_product
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=BEIJING)
@@ -31,14 +32,14 @@ URL = "/claims/timeliness/"
 def claims(actors, org):
     """Six paid claims in C1 (Beijing) reviewed in a day, six in C2 (Shanghai) reviewed in eight,
     and one open claim in C2 whose decision clock has run out."""
-    product = Product.objects.create(code="MED-1", name="住院医疗保险", line="medical",
+    product = catalogue_product(code="MED-1", name="住院医疗保险", line="medical",
                                      claim_types=["medical_reimbursement"])  # fmt: skip
     out = []
     for unit, review_days in ((org["C1"], 1), (org["C2"], 8)):
         holder = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk,
                                  data={"name": "王五"})  # fmt: skip
         policy = Policy.objects.create(
-            number=f"P-{unit.code}", product=product, holder=holder, org_unit=unit,
+            number=f"P-{unit.code}", product=product, product_version=product.v1, holder=holder, org_unit=unit,
             start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal(900),
         )  # fmt: skip
         for i in range(6):
@@ -157,11 +158,11 @@ def test_step_medians_by_branch_and_the_slow_spots_are_those_of_the_hand_made_cl
 def test_days_to_payment_count_the_first_benefit_payment_of_the_claims_first_paid_in_the_period(
     actors, org
 ):
-    product = Product.objects.create(code="MED-P", name="医疗", line="medical",
+    product = catalogue_product(code="MED-P", name="医疗", line="medical",
                                      claim_types=["medical_reimbursement"])  # fmt: skip
     holder = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "赵六"})
     policy = Policy.objects.create(
-        number="P-PAY", product=product, holder=holder, org_unit=org["C1"],
+        number="P-PAY", product=product, product_version=product.v1, holder=holder, org_unit=org["C1"],
         start_date=date(2025, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal(900),
     )  # fmt: skip
     at = partial(datetime, tzinfo=BEIJING)
@@ -199,15 +200,15 @@ def test_days_to_payment_count_the_first_benefit_payment_of_the_claims_first_pai
 @pytest.fixture
 def scored(actors, org, personas):
     """Six claims with decision and payment clocks, and audit / survey rows (see the test)."""
-    med = Product.objects.create(code="MED-S", name="住院医疗", line="medical",
+    med = catalogue_product(code="MED-S", name="住院医疗", line="medical",
                                  claim_types=["medical_reimbursement"])  # fmt: skip
-    ci = Product.objects.create(code="CI-S", name="重大疾病", line="critical_illness",
+    ci = catalogue_product(code="CI-S", name="重大疾病", line="critical_illness",
                                 claim_types=["critical_illness"])  # fmt: skip
     holder = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "钱七"})
     policies = {}
     for p in (med, ci):
         policies[p.code] = Policy.objects.create(
-            number=f"P-{p.code}", product=p, holder=holder, org_unit=org["C1"],
+            number=f"P-{p.code}", product=p, product_version=p.v1, holder=holder, org_unit=org["C1"],
             start_date=date(2025, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal(900),
         )  # fmt: skip
     alice, bob = personas["claims"], personas["reviewer"]

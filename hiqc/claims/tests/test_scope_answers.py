@@ -22,7 +22,8 @@ from hiqc.claims.models import Claim
 from hiqc.core.calendar import BEIJING
 from hiqc.core.models import CaseEvent
 from hiqc.customers.services import customer_create
-from hiqc.policies.models import Policy, PolicyInsured, Product
+from hiqc.policies.models import Policy, PolicyInsured
+from hiqc.policies.tests.factories import catalogue_product
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=BEIJING)
@@ -33,7 +34,7 @@ NOT_CREATABLE = "不能立案：案号或所属机构不在您的权限范围内
 
 @pytest.fixture
 def product():
-    return Product.objects.create(
+    return catalogue_product(
         code="MED-1", name="住院医疗保险", line="medical",
         claim_types=["medical_reimbursement"], term_years=1,
     )  # fmt: skip
@@ -44,7 +45,7 @@ def beijing(actors, org, product):
     """The Beijing claims handler's own policy (朝阳, C1), one insured person."""
     holder = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "王五"})
     policy = Policy.objects.create(
-        number="BJ-0001", product=product, holder=holder, org_unit=org["C1"],
+        number="BJ-0001", product=product, product_version=product.v1, holder=holder, org_unit=org["C1"],
         start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal("1200"),
     )  # fmt: skip
     PolicyInsured.objects.create(policy=policy, customer=holder)
@@ -62,7 +63,7 @@ def shanghai_people(actors, org):
 def make_shanghai_policy(org, product, people) -> Policy:
     """A Shanghai policy with two insured persons (what a leak would tell a Beijing user)."""
     policy = Policy.objects.create(
-        number="SH-0001", product=product, holder=people[0], org_unit=org["P2"],
+        number="SH-0001", product=product, product_version=product.v1, holder=people[0], org_unit=org["P2"],
         start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal("900"),
     )  # fmt: skip
     for person in people:

@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_businessvolume'),
+        ("organisations", "0002_businessvolume"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('quality_lead', '质量管理负责人'), ('branch_manager', '分公司服务经理'), ('consultation_agent', '坐席'), ('complaint_handler', '投诉处理专员'), ('claims_handler', '理赔专员'), ('claims_reviewer', '理赔审核'), ('call_centre_supervisor', '呼叫中心主管'), ('compliance_officer', '合规负责人'), ('risk_manager', '风险管理'), ('product_manager', '产品经理'), ('trainer', '培训管理员'), ('facility_admin', '设施管理员'), ('auditor', '审计（只读）'), ('system_admin', '系统管理员')], max_length=40, verbose_name='角色'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("quality_lead", "质量管理负责人"),
+                    ("branch_manager", "分公司服务经理"),
+                    ("consultation_agent", "坐席"),
+                    ("complaint_handler", "投诉处理专员"),
+                    ("claims_handler", "理赔专员"),
+                    ("claims_reviewer", "理赔审核"),
+                    ("call_centre_supervisor", "呼叫中心主管"),
+                    ("compliance_officer", "合规负责人"),
+                    ("risk_manager", "风险管理"),
+                    ("product_manager", "产品经理"),
+                    ("trainer", "培训管理员"),
+                    ("facility_admin", "设施管理员"),
+                    ("auditor", "审计（只读）"),
+                    ("system_admin", "系统管理员"),
+                ],
+                max_length=40,
+                verbose_name="角色",
+            ),
         ),
     ]

@@ -3,12 +3,14 @@ customers get a policy in their own unit; a re-run creates nothing; no customers
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from hiqc.core.access import Actor
 from hiqc.policies.demo import demo_load
 from hiqc.policies.enums import ClaimType, ProductLine
-from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured, Product
+from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured, Product, ProductVersion
 
 from .factories import person
 
@@ -23,11 +25,15 @@ def test_given_no_customers_the_demo_still_builds_the_catalogue(org):
     counts = run()
     assert counts["policies"] == 0
     assert {p.line for p in Product.objects.all()} == set(ProductLine.values)
-    covered = {t for p in Product.objects.all() for t in p.claim_types}
+    versions = ProductVersion.objects.all()
+    assert {v.number for v in versions} == {1}
+    assert all(v.is_published and v.health_service_share is not None for v in versions)
+    assert all((v.health_service_share or 0) <= Decimal("0.2") for v in versions)  # PR-1
+    covered = {t for v in versions for t in v.claim_types}
     assert covered == set(ClaimType.values)
-    for p in Product.objects.all():
-        for claim_type in p.claim_types:
-            items = DocumentRequirement.objects.filter(product=p, claim_type=claim_type)
+    for v in versions:
+        for claim_type in v.claim_types:
+            items = DocumentRequirement.objects.filter(version=v, claim_type=claim_type)
             assert items.filter(code="claim_form", required=True).exists()
             assert items.filter(required=False).exists()
     assert DocumentRequirement.objects.filter(name="病理报告").exists()

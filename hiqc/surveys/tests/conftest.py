@@ -10,7 +10,8 @@ import pytest
 from hiqc.claims.models import Claim, Payment
 from hiqc.core.calendar import BEIJING
 from hiqc.customers.services import customer_create
-from hiqc.policies.models import Policy, Product
+from hiqc.policies.models import Policy
+from hiqc.policies.tests.factories import catalogue_product
 from hiqc.surveys.enums import QuestionKind
 from hiqc.surveys.models import Questionnaire
 from hiqc.surveys.questionnaires import question_add, questionnaire_create, questionnaire_publish
@@ -40,14 +41,14 @@ def questionnaire(actors):
 @pytest.fixture
 def paid_claims(actors, org):
     """Ten claims paid on T0 + i hours at C1, each with its own claimant (mobile on file)."""
-    product = Product.objects.create(code="MED-1", name="住院医疗保险", line="medical",
+    product = catalogue_product(code="MED-1", name="住院医疗保险", line="medical",
                                      claim_types=["medical_reimbursement"], term_years=1)  # fmt: skip
     claims = []
     for i in range(10):
         person = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk,
                                  data={"name": f"客户{i}", "mobile": f"1380000{i:04d}"})  # fmt: skip
         policy = Policy.objects.create(
-            number=f"P-{i:04d}", product=product, holder=person, org_unit=org["C1"],
+            number=f"P-{i:04d}", product=product, product_version=product.v1, holder=person, org_unit=org["C1"],
             start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal(1200),
         )  # fmt: skip
         claim = Claim.objects.create(

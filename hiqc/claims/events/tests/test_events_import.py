@@ -19,7 +19,8 @@ from hiqc.claims.models import Claim
 from hiqc.core.calendar import BEIJING
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.customers.services import customer_create
-from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured, Product
+from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured
+from hiqc.policies.tests.factories import catalogue_product
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=BEIJING)  # Monday
@@ -29,7 +30,7 @@ DOCS = ["form", "id", "invoice", "discharge"]
 
 @pytest.fixture
 def policy(actors, org):
-    product = Product.objects.create(
+    product = catalogue_product(
         code="MED-1", name="住院医疗保险", line="medical",
         claim_types=["medical_reimbursement", "hospital_cash"], term_years=1,
     )  # fmt: skip
@@ -38,12 +39,12 @@ def policy(actors, org):
          ("discharge", "出院小结"), ("records", "门诊病历")]
     ):  # fmt: skip
         DocumentRequirement.objects.create(
-            product=product, claim_type="medical_reimbursement", code=code, name=name,
+            version=product.v1, claim_type="medical_reimbursement", code=code, name=name,
             position=i, required=code != "records",
         )  # fmt: skip
     holder = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk, data={"name": "王五"})
     policy = Policy.objects.create(
-        number="P-0001", product=product, holder=holder, org_unit=org["C1"],
+        number="P-0001", product=product, product_version=product.v1, holder=holder, org_unit=org["C1"],
         start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal("1200"),
     )  # fmt: skip
     PolicyInsured.objects.create(policy=policy, customer=holder)

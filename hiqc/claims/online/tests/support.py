@@ -15,7 +15,8 @@ from hiqc.claims.online import services as online
 from hiqc.core.tests import hostile
 from hiqc.customers.services import customer_create
 from hiqc.customers.validation import resident_id_check_digit
-from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured, Product
+from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured
+from hiqc.policies.tests.factories import catalogue_product
 
 
 def rid(first17: str) -> str:
@@ -45,7 +46,7 @@ def _online_defaults(settings, tmp_path, monkeypatch):
 
 @pytest.fixture
 def family(actors, org):
-    product = Product.objects.create(
+    product = catalogue_product(
         code="MED-ONLINE", name="百万医疗保险", line="medical",
         claim_types=["medical_reimbursement", "hospital_cash"], term_years=1,
     )  # fmt: skip
@@ -58,7 +59,7 @@ def family(actors, org):
         ]
     ):
         DocumentRequirement.objects.create(
-            product=product, claim_type="medical_reimbursement", code=code, name=name,
+            version=product.v1, claim_type="medical_reimbursement", code=code, name=name,
             position=i, required=required,
         )  # fmt: skip
     holder = customer_create(
@@ -71,7 +72,7 @@ def family(actors, org):
         data={"name": "王小五", "id_number": CHILD_ID, "mobile": "13900139000"},
     )  # fmt: skip
     policy = Policy.objects.create(
-        number="OL-0001", product=product, holder=holder, org_unit=org["C1"],
+        number="OL-0001", product=product, product_version=product.v1, holder=holder, org_unit=org["C1"],
         start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal("800"),
     )  # fmt: skip
     PolicyInsured.objects.create(policy=policy, customer=holder, relation="self")
@@ -81,7 +82,7 @@ def family(actors, org):
         data={"name": "赵六", "id_number": OTHER_ID, "email": "zhao@example.cn"},
     )  # fmt: skip
     other_policy = Policy.objects.create(
-        number="OL-0002", product=product, holder=other, org_unit=org["C1"],
+        number="OL-0002", product=product, product_version=product.v1, holder=other, org_unit=org["C1"],
         start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), premium_yuan=Decimal("800"),
     )  # fmt: skip
     PolicyInsured.objects.create(policy=other_policy, customer=other)
