@@ -10,11 +10,14 @@ once; each figure is a numerator, a denominator and their value (None when the d
 * ``refusal_rate`` — claims decided in the period with the outcome 拒赔 ÷ claims decided.
 * ``on_time_rate`` — the claims' decision and payment clocks closed in the period on time ÷
   closed (the claims timeliness query, ``hiqc.claims.timeliness.product_clock_outcomes``).
-* ``payout_ratio`` — claim payments made in the period ÷ premium of the product's policies that
-  started in the period (written premium).
-* ``consultations_per_10k`` — consultations received in the period from customers who hold a
-  policy of the product ÷ policies in force × 10,000 (a consultation names a customer and a
-  topic, never a policy: a customer holding two products counts for both).
+* ``payout_ratio`` — claim payments made in the period ÷ the earned premium, approximated as the
+  annual premium of the product's policies in force in the period × the period's length in
+  years (a policy covering part of the period counts in full: a slight overstatement of the
+  premium in the months a product's book grows or shrinks fast).
+* ``consultations_per_10k`` — consultations about products (topic category 产品咨询) received in
+  the period from customers who hold a policy of the product ÷ policies in force × 10,000 (a
+  consultation names a customer and a topic, never a policy: a customer holding two products
+  counts for both).
 * ``lapse_rate`` — policies in force in the period now 失效 or 退保 ÷ policies in force in the
   period (a policy's status carries no date, so the period selects policies by their cover).
 
@@ -52,6 +55,7 @@ from hiqc.policies.models import Policy
 LOWER, HIGHER = "lower_better", "higher_better"
 PER_10K, RATIO = "per_10k", "ratio"
 LAPSED = (PolicyStatus.LAPSED, PolicyStatus.SURRENDERED)
+PRODUCT_TOPICS = "product"  # the consultation topic category 产品咨询
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ SPECS: dict[str, FigureSpec] = {
         FigureSpec("on_time_rate", _("理赔时效达标率"), RATIO, HIGHER, _("按时完成的时限"),
                    _("已结束的时限")),
         FigureSpec("payout_ratio", _("赔付率"), RATIO, HIGHER, _("赔款支付（元）"),
-                   _("新单保费（元）")),
+                   _("已赚保费（元，估算）")),
         FigureSpec("consultations_per_10k", _("万单咨询量"), PER_10K, LOWER, _("咨询件数"),
                    _("有效保单数")),
         FigureSpec("lapse_rate", _("退保失效率"), RATIO, LOWER, _("失效或退保保单数"),
@@ -139,11 +143,12 @@ def figures(root: OrgUnit, start: datetime, end: datetime,
     """Every figure of every product with data in the period over ``root``'s subtree (a product
     missing from the answer had no policy, claim or complaint there)."""
     path = root.path
-    d0, _d1 = _days(start, end)
+    d0, d1 = _days(start, end)
+    years = (d1 - d0).days / 365
     policies = _by(_products(policies_in_force(path, start, end), "product_id", product_ids)
                    .values("product_id").order_by()
                    .annotate(n=Count("id"), lapsed=Count("id", filter=Q(status__in=LAPSED)),
-                             premium=Sum("premium_yuan", filter=Q(start_date__gte=d0))),
+                             premium=Sum("premium_yuan")),
                    "product_id")  # fmt: skip
     product_of = Policy.objects.filter(number=OuterRef("policy_ref")).values("product_id")[:1]
     complaints = _by(Complaint.objects.filter(org_unit__path__startswith=path,
@@ -167,7 +172,9 @@ def figures(root: OrgUnit, start: datetime, end: datetime,
     field = "customer__policies_held__product_id"
     asked = _by(_products(Consultation.objects.filter(org_unit__path__startswith=path,
                                                       received_at__gte=start,
-                                                      received_at__lt=end), field, product_ids)
+                                                      received_at__lt=end,
+                                                      topic__category__code=PRODUCT_TOPICS),
+                          field, product_ids)
                 .values(field).order_by().annotate(n=Count("id", distinct=True)), field)  # fmt: skip
     clocks = product_clock_outcomes(root, start, end)
     ids = set(policies) | set(complaints) | set(decided) | set(paid) | set(clocks)
@@ -186,7 +193,7 @@ def figures(root: OrgUnit, start: datetime, end: datetime,
             "on_time_rate": Figure("on_time_rate", met, closed),
             "payout_ratio": Figure("payout_ratio",
                                    float(paid.get(pid, {}).get("s") or Decimal(0)),
-                                   float(pol.get("premium") or Decimal(0))),
+                                   float(pol.get("premium") or Decimal(0)) * years),
             "consultations_per_10k": Figure("consultations_per_10k",
                                             asked.get(pid, {}).get("n", 0), n_pol),
             "lapse_rate": Figure("lapse_rate", pol.get("lapsed", 0), n_pol),
@@ -264,6 +271,7 @@ def drill(actor: Actor, root: OrgUnit, product_id: uuid.UUID, code: str, start: 
     if code == "consultations_per_10k":
         zq = scope(actor, Consultation.objects.filter(
             org_unit__path__startswith=path, received_at__gte=start, received_at__lt=end,
+            topic__category__code=PRODUCT_TOPICS,
             customer__policies_held__product_id=product_id).distinct(), "consultations.view")  # fmt: skip
         return [Record(z.number, z.received_at, "",
                        reverse("consultations:detail", args=[z.pk]))

@@ -32,7 +32,7 @@ TARGET_RULES: dict[str, Rule] = {
     "payout_ratio": Rule("products.target.payout_ratio_percent", 30, "percent",
                          _("产品监测目标：赔付率下限"),
                          _P + "赔付率过低提示产品保障价值不足，低于时提示发起产品更新", "P"),
-    "consultations_per_10k": Rule("products.target.consultations_per_10k", 2000, "count",
+    "consultations_per_10k": Rule("products.target.consultations_per_10k", 3000, "count",
                                   _("产品监测目标：万单咨询量上限（件/万单）"),
                                   _P + "超过时提示条款或服务说明不清", "P"),
     "lapse_rate": Rule("products.target.lapse_rate_percent", 15, "percent",

@@ -13,15 +13,26 @@ from hiqc.complaints.models import Complaint
 from hiqc.consultations.models import Consultation, Topic, TopicCategory
 from hiqc.core.calendar import BEIJING
 from hiqc.core.models import Deadline
-from hiqc.policies.models import Policy, Product
-from hiqc.policies.tests.factories import person
+from hiqc.policies.models import Policy, Product, ProductVersion
+from hiqc.policies.tests.factories import catalogue_product, person
 
 _seq = count(1)
 T = datetime(2026, 6, 15, 10, tzinfo=BEIJING)  # inside the figures' period (2026-06)
 
 
 def product(code: str = "MED-A", line: str = "medical", name: str = "测试医疗险") -> Product:
-    return Product.objects.create(code=code, name=name, line=line)
+    """A product with version 1 in force (``product.v1``)."""
+    return catalogue_product(code=code, name=name, line=line)
+
+
+def version2(prod: Product) -> ProductVersion:
+    """A second published version of ``prod``."""
+    v1 = prod.v1  # type: ignore[attr-defined]
+    return ProductVersion.objects.create(
+        product=prod, number=2, claim_types=v1.claim_types, term_years=1,
+        coverage=v1.coverage, net_premium_yuan=v1.net_premium_yuan,
+        effective_from=date(2026, 3, 1), published_at=v1.published_at,
+    )  # fmt: skip
 
 
 def customer(actor: Any, unit: Any) -> Any:
@@ -31,9 +42,10 @@ def customer(actor: Any, unit: Any) -> Any:
 
 def policy(prod: Product, unit: Any, holder: Any, *, status: str = "in_force",
            start: date = date(2026, 1, 1), end: date = date(2026, 12, 31),
-           premium: str = "1000.00") -> Policy:  # fmt: skip
+           premium: str = "1000.00", version: ProductVersion | None = None) -> Policy:  # fmt: skip
     return Policy.objects.create(
         number=f"PL{next(_seq):06d}", product=prod, holder=holder, org_unit=unit,
+        product_version=version or prod.v1,  # type: ignore[attr-defined]
         start_date=start, end_date=end, premium_yuan=Decimal(premium), status=status,
     )  # fmt: skip
 
@@ -71,10 +83,17 @@ def clock(c: Claim, state: str, clock_code: str = "claims.decide", at: datetime 
     )  # fmt: skip
 
 
-def consultation(unit: Any, cust: Any, at: datetime = T) -> Consultation:
-    cat, _c = TopicCategory.objects.get_or_create(code="claims", defaults={"name": "理赔咨询"})
-    topic, _t = Topic.objects.get_or_create(code="claims-progress",
-                                            defaults={"name": "理赔进度", "category": cat})  # fmt: skip
+def consultation(unit: Any, cust: Any, at: datetime = T, *, about_product: bool = True
+                 ) -> Consultation:  # fmt: skip
+    cat, _c = TopicCategory.objects.get_or_create(code="product", defaults={"name": "产品咨询"})
+    topic, _t = Topic.objects.get_or_create(code="product.coverage",
+                                            defaults={"name": "保障范围与责任", "category": cat})  # fmt: skip
+    if not about_product:
+        other, _o = TopicCategory.objects.get_or_create(
+            code="claims", defaults={"name": "理赔咨询"}
+        )
+        topic, _t = Topic.objects.get_or_create(code="claims.progress",
+                                                defaults={"name": "理赔进度", "category": other})  # fmt: skip
     return Consultation.objects.create(
         number=f"ZX{next(_seq):08d}", org_unit=unit, channel="phone", customer=cust, topic=topic,
         question="q", received_at=at,
