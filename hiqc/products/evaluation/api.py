@@ -36,7 +36,7 @@ router = Router(tags=["product-evaluations"])
 CASE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 
 
-class CriterionIn(Schema):
+class EvaluationCriterionIn(Schema):
     name: str
     dimension: str
     weight: int
@@ -46,7 +46,7 @@ class CriterionIn(Schema):
     best: float | None = None
 
 
-class RoundIn(Schema):
+class EvaluationRoundIn(Schema):
     title: str
     line: str
     products: list[str]
@@ -54,10 +54,10 @@ class RoundIn(Schema):
     period_start: date
     period_end: date
     experts: list[str] = []
-    criteria: list[CriterionIn] = []
+    criteria: list[EvaluationCriterionIn] = []
 
 
-class CriterionOut(Schema):
+class EvaluationCriterionOut(Schema):
     id: UUID
     position: int
     dimension: str
@@ -69,12 +69,12 @@ class CriterionOut(Schema):
     best: float | None
 
 
-class ExpertOut(Schema):
+class EvaluationExpertOut(Schema):
     username: str
     submitted: bool
 
 
-class RoundListOut(Schema):
+class EvaluationRoundListOut(Schema):
     id: UUID
     title: str
     line: str
@@ -87,7 +87,7 @@ class RoundListOut(Schema):
     closed_at: datetime | None
 
 
-class ScoreOut(Schema):
+class EvaluationScoreOut(Schema):
     criterion: str
     product: str
     score: int
@@ -95,7 +95,7 @@ class ScoreOut(Schema):
     expert: str = ""
 
 
-class RoundOut(Schema):
+class EvaluationRoundOut(Schema):
     id: UUID
     status: str
     status_label: str
@@ -109,23 +109,23 @@ class RoundOut(Schema):
     period_start: date
     period_end: date
     organiser: str
-    criteria: list[CriterionOut]
-    experts: list[ExpertOut]
+    criteria: list[EvaluationCriterionOut]
+    experts: list[EvaluationExpertOut]
     scores_visible: bool
-    my_scores: list[ScoreOut]
-    scores: list[ScoreOut]
+    my_scores: list[EvaluationScoreOut]
+    scores: list[EvaluationScoreOut]
     results: dict[str, Any] | None
 
 
-class ScoreIn(Schema):
+class EvaluationScoreIn(Schema):
     criterion: UUID
     product: str
     score: int | None = None
     comment: str = ""
 
 
-class ScoresIn(Schema):
-    scores: list[ScoreIn]
+class EvaluationScoresIn(Schema):
+    scores: list[EvaluationScoreIn]
     submit: bool = False
 
 
@@ -151,7 +151,7 @@ def _round(request: HiqcRequest, rnd) -> dict:
     }  # fmt: skip
 
 
-@router.get("/product-evaluations", response={200: list[RoundListOut], **ERRORS})
+@router.get("/product-evaluations", response={200: list[EvaluationRoundListOut], **ERRORS})
 @paginate
 def list_rounds(request: HiqcRequest, product: str = "", line: str = "", status: str = ""):
     """Rounds in the caller's scope (products.view) and those naming the caller as an expert;
@@ -161,8 +161,8 @@ def list_rounds(request: HiqcRequest, product: str = "", line: str = "", status:
     return selectors.round_list(actor, product=product[:40], line=line[:30], status=status[:20])
 
 
-@router.post("/product-evaluations", response={201: RoundOut, **ERRORS})
-def create_round(request: HiqcRequest, payload: RoundIn):
+@router.post("/product-evaluations", response={201: EvaluationRoundOut, **ERRORS})
+def create_round(request: HiqcRequest, payload: EvaluationRoundIn):
     """A draft round (products.evaluate): products of one line, the data period, the experts
     (usernames holding products.evaluation.score) and the weighted criteria (default set when
     empty; weights must sum to 100)."""
@@ -172,13 +172,13 @@ def create_round(request: HiqcRequest, payload: RoundIn):
     return Status(201, _round(request, access_round(request.actor, rnd.pk)))
 
 
-@router.get("/product-evaluations/{round_id}", response={200: RoundOut, **ERRORS})
+@router.get("/product-evaluations/{round_id}", response={200: EvaluationRoundOut, **ERRORS})
 def get_round(request: HiqcRequest, round_id: UUID):
     return _round(request, access_round(request.actor, round_id))
 
 
 @router.post("/product-evaluations/{round_id}/actions/{action}",
-             response={200: RoundOut, **CASE_ERRORS})  # fmt: skip
+             response={200: EvaluationRoundOut, **CASE_ERRORS})  # fmt: skip
 def round_action(request: HiqcRequest, round_id: UUID, action: str, payload: CaseActionIn):
     """open (draft → scoring) or close (scoring → closed, results frozen) at `version`: 409
     when stale or not allowed now."""
@@ -187,8 +187,10 @@ def round_action(request: HiqcRequest, round_id: UUID, action: str, payload: Cas
     return _round(request, access_round(request.actor, round_id))
 
 
-@router.post("/product-evaluations/{round_id}/scores", response={200: RoundOut, **CASE_ERRORS})
-def save_scores(request: HiqcRequest, round_id: UUID, payload: ScoresIn):
+@router.post(
+    "/product-evaluations/{round_id}/scores", response={200: EvaluationRoundOut, **CASE_ERRORS}
+)
+def save_scores(request: HiqcRequest, round_id: UUID, payload: EvaluationScoresIn):
     """The caller's own expert scores (0–100) per expert criterion and product; `submit` ends
     their scoring (every criterion of every product scored). Only experts named in the round."""
     scores_save(actor=request.actor, round_id=round_id,

@@ -12,7 +12,10 @@
   (10 per 10,000 policies);
 * one closed evaluation round of the medical line over the last twelve months, organised by the
   product manager, scored by three experts (product manager, compliance officer, risk manager)
-  with the default criteria; one expert's score on one criterion is an outlier.
+  with the default criteria; one expert's score on one criterion is an outlier;
+* one round of the critical-illness line in scoring: the product manager has submitted, the
+  compliance officer has saved part of their scores, the risk manager has not begun (blind: each
+  sees only their own).
 
 Idempotent: the round is recognised by its title; the complaint links only fill empty ones.
 """
@@ -36,6 +39,8 @@ from .models import CriterionKind, EvaluationRound
 from .services import round_act, round_create, scores_save
 
 TITLE = "医疗险产品适应性评价（演示）"
+OPEN_TITLE = "重疾险产品适应性评价（演示，评分中）"
+OPEN_LINE = "critical_illness"
 PROBLEM = "MED-HM03"  # 城市惠民保: its complaint rate crosses the target
 OTHERS_NAMED = 200  # one policy in this many of the other products is named by its complaints
 EXPERTS = ("product_manager", "compliance", "risk")
@@ -60,11 +65,13 @@ def evaluation_demo_load(
 ) -> dict[str, int]:
     linked = link_policy_refs(_policy_numbers())
     counts = {"complaint_policy_refs": linked}
-    if EvaluationRound.objects.filter(title=TITLE).exists():
-        return counts
     if any(users.get(name) is None for name in EXPERTS) or "HO" not in org_units:
         return counts
     people = {name: users[name] for name in EXPERTS}
+    if not EvaluationRound.objects.filter(title=OPEN_TITLE).exists():
+        counts.update(_open_round(seed, org_units, people))
+    if EvaluationRound.objects.filter(title=TITLE).exists():
+        return counts
     products = list(Product.objects.filter(line=LINE).order_by("code")[:3])
     if not products:
         return counts
@@ -93,3 +100,27 @@ def evaluation_demo_load(
     round_act(actor=organiser, round_id=rnd.pk, action="close")
     counts.update(evaluation_rounds=1, expert_scores=len(EXPERTS) * len(criteria) * len(products))
     return counts
+
+
+def _open_round(seed: int, org_units: Mapping[str, Any], people: Mapping[str, Any]
+                ) -> dict[str, int]:  # fmt: skip
+    products = list(Product.objects.filter(line=OPEN_LINE).order_by("code")[:2])
+    if not products:
+        return {}
+    organiser = actor_for_user(people["product_manager"])
+    today = timezone.localdate()
+    rnd = round_create(actor=organiser, data={
+        "title": OPEN_TITLE, "line": OPEN_LINE, "products": [p.code for p in products],
+        "org_unit": str(org_units["HO"].pk), "experts": list(EXPERTS),
+        "period_start": (today - timedelta(days=365)).isoformat(),
+        "period_end": today.isoformat(),
+    })  # fmt: skip
+    round_act(actor=organiser, round_id=rnd.pk, action="open")
+    rng = random.Random(f"hiqc-demo-evaluation-open:{seed}")
+    criteria = list(rnd.criteria.filter(kind=CriterionKind.EXPERT).order_by("position"))
+    every = [{"criterion": str(c.pk), "product": p.code, "score": rng.randint(65, 90)}
+             for c in criteria for p in products]  # fmt: skip
+    scores_save(actor=organiser, round_id=rnd.pk, scores=every, submit=True)
+    scores_save(actor=actor_for_user(people["compliance"]), round_id=rnd.pk,
+                scores=every[: len(every) // 2])  # fmt: skip
+    return {"evaluation_rounds_open": 1}

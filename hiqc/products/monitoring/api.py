@@ -19,7 +19,7 @@ from .selectors import product_figures
 router = Router(tags=["products"])
 
 
-class FigureOut(Schema):
+class ProductFigureOut(Schema):
     code: str
     label: str
     unit: str
@@ -32,23 +32,23 @@ class FigureOut(Schema):
     crosses: bool
 
 
-class FiguresQuery(Schema):
+class ProductFiguresQuery(Schema):
     from_: Annotated[IsoDate | None, Field(alias="from")] = None
     to: IsoDate | None = None
     org_unit: UUID | None = None
 
 
-class FiguresOut(Schema):
+class ProductFiguresOut(Schema):
     product: str
     name: str
     org_unit_id: UUID
     period_from: date
     period_to: date
-    figures: list[FigureOut]
+    figures: list[ProductFigureOut]
 
 
-@router.get("/products/{code}/figures", response={200: FiguresOut, **ERRORS})
-def get_figures(request: HiqcRequest, code: str, q: Query[FiguresQuery]):
+@router.get("/products/{code}/figures", response={200: ProductFiguresOut, **ERRORS})
+def get_figures(request: HiqcRequest, code: str, q: Query[ProductFiguresQuery]):
     """Figures of every version of product `code` over [`from`, `to`] (Beijing days; default the
     last twelve months) and the subtree of `org_unit` (default the caller's own scope), each
     with numerator, denominator, value, target and whether it crosses it."""
