@@ -70,6 +70,8 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/complaints/{complaint_id}": ("/api/v1/complaints", _field("id")),
     "/api/v1/complaint-letters/{letter_id}": ("/api/v1/complaints/{complaint_id}", _letters),
     "/api/v1/policies/{policy_id}": ("/api/v1/policies", _field("id")),
+    "/api/v1/products/{code}": ("/api/v1/products", _field("code")),
+    "/api/v1/products/{code}/compare": ("/api/v1/products", _field("code")),
     "/api/v1/claims/{claim_id}": ("/api/v1/claims", _field("id")),
     "/api/v1/online-claims/claims/{claim_id}": ("/api/v1/online-claims/claims", _field("id")),
     "/api/v1/claim-audits/rounds/{round_id}": ("/api/v1/claim-audits/rounds", _field("id")),
@@ -107,6 +109,7 @@ def _query() -> dict[str, dict[str, str]]:
         },
         "/api/v1/indicators/{code}/cases": {"period": last_month},
         "/api/v1/audit-events": {"limit": "200"},
+        "/api/v1/products/{code}/compare": {"base": "1", "other": "1"},
     }
 
 
@@ -390,18 +393,18 @@ def test_the_events_import_reads_its_documented_media_type_and_answers_as_docume
     beijing = OrgUnit.objects.get(code="BJ").path  # the claims handler's scope
     policy = next(
         p
-        for p in Policy.objects.select_related("product").filter(
+        for p in Policy.objects.select_related("product_version").filter(
             org_unit__path__startswith=beijing,
             status=PolicyStatus.IN_FORCE,
             start_date__lte=incident,
             end_date__gte=incident,
         )
-        if p.product.claim_types
+        if p.product_version.claim_types
     )
-    claim_type = policy.product.claim_types[0]
+    claim_type = policy.product_version.claim_types[0]
     documents = list(
         DocumentRequirement.objects.filter(
-            product=policy.product, claim_type=claim_type
+            version=policy.product_version, claim_type=claim_type
         ).values_list("code", flat=True)[:2]
     )
     handler = Client(HTTP_AUTHORIZATION=f"Bearer {_token('claims_handler_bj')}")

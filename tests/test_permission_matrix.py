@@ -25,6 +25,7 @@ ORG_VIEW = {
     "risk",
     "trainer",
     "facility",
+    "product_manager",
 }
 CUSTOMER_VIEW = {
     "quality_lead",
@@ -43,9 +44,14 @@ CUSTOMER_IN_SCOPE = CUSTOMER_VIEW - {"outsider_agent"}
 CUSTOMER_EDIT = {"branch_manager", "agent", "handler", "claims", "outsider_agent"}
 REVEAL_IN_SCOPE = {"agent", "handler", "claims", "reviewer"}
 AUDIT_VIEW = {"quality_lead", "auditor", "compliance"}
-RULES_VIEW = {"quality_lead", "admin", "auditor", "branch_manager", "compliance", "risk"}
+RULES_VIEW = {
+    "quality_lead", "admin", "auditor", "branch_manager", "compliance", "risk", "product_manager"
+}  # fmt: skip
 ORG_MANAGE = {"admin"}
-INDICATORS_VIEW = {"quality_lead", "branch_manager", "supervisor", "compliance", "risk", "auditor"}
+INDICATORS_VIEW = {
+    "quality_lead", "branch_manager", "supervisor", "compliance", "risk", "auditor",
+    "product_manager",
+}  # fmt: skip
 CALLS_VIEW = {"quality_lead", "branch_manager", "supervisor", "compliance", "risk", "auditor"}
 CALLS_IMPORT = {"quality_lead", "supervisor"}
 ONE_CALL = {  # one call record as a JSON object (a one-line JSON-lines import), unit C1
@@ -108,8 +114,9 @@ POLICIES_VIEW = {
     "risk",
     "auditor",
     "outsider_agent",
+    "product_manager",
 }
-POLICIES_MANAGE = {"quality_lead", "admin"}
+POLICIES_MANAGE = {"quality_lead", "admin", "product_manager"}
 QA_VIEW = {"quality_lead", "branch_manager", "supervisor", "compliance", "trainer", "auditor"}
 QA_INSPECT = {"quality_lead", "supervisor"}
 QA_DISPUTE = {"agent", "handler", "outsider_agent"}

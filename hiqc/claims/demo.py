@@ -27,6 +27,12 @@ channel is ``core_system``, and no letters are issued (the core system sent its 
 Only policies in force are claimed on: the application check asks a reason — and records a
 finding — for a claim on a policy that no longer is. Idempotent: a claim whose core number is
 already imported is not sent again. Indicator rows (month granularity) are computed at the end.
+
+**One deliberately non-conforming sequence** (issue 16 §9): the feed reports, for one recent
+claim, a payment while the claim is still in document review — a move the designed process does
+not allow. The events door refuses that line (the demo's one rejection) and records it as an
+out-of-design finding, which the claims process's conformance view lists under
+导入数据中违背设计的流转. Sent once: not again when such a finding exists.
 """
 
 from __future__ import annotations
@@ -44,7 +50,8 @@ from django.utils import timezone
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
-from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.findings import OUT_OF_DESIGN
+from hiqc.core.models import CaseEvent, Deadline, Finding
 from hiqc.core.rules import rule_value
 from hiqc.organisations.models import OrgUnit, User
 from hiqc.policies.enums import ClaimType, PolicyStatus
@@ -225,6 +232,9 @@ def demo_load(
         # notice will ask for
         story.events[0][2]["documents"] = [c for c in story.required if c not in story.asked]
         stories.append(story)
+    off_design = 0
+    if not Finding.objects.filter(kind=OUT_OF_DESIGN, case_type=CASE_TYPE).exists():
+        off_design = _off_design(stories)
     before = _created()
     report = claim_events_import_bulk(actor=Actor.system(IMPORTER), lines=_lines(stories))
     rows = claims_indicators_compute(
@@ -233,7 +243,8 @@ def demo_load(
     ) if stories else 0  # fmt: skip
     return {
         **{k: v - before[k] for k, v in _created().items()},
-        "rejected": report.rejected_total,
+        "rejected": report.rejected_total - off_design,
+        "off_design_sent": off_design,
         "indicator_rows": rows,
         "milliseconds": round((clock_time.perf_counter() - started) * 1000),
     }
@@ -249,6 +260,21 @@ def _created() -> dict[str, int]:
         "supplements": SupplementRequest.objects.count(),
         "payments": Payment.objects.count(),
     }
+
+
+def _off_design(stories: Sequence[_Story]) -> int:
+    """Adds to the most recent story reviewed to the end a payment reported halfway through its
+    document review (the core system paying before the decision): 1 if added."""
+    for story in sorted(stories, key=lambda s: (s.received, s.ref), reverse=True):
+        actions = [action for action, _at, _data in story.events]
+        if "start_review" in actions and "documents_complete" in actions:
+            begun = story.events[actions.index("start_review")][1]
+            ended = story.events[actions.index("documents_complete")][1]
+            data = {"channel": PaymentChannel.BANK_TRANSFER, "reference": f"DEMO-{story.ref}-X"}
+            # last in the story's list (its event id follows the others'), in time order in the feed
+            story.events.append(("pay", begun + (ended - begun) / 2, data))
+            return 1
+    return 0
 
 
 def _lines(stories: Sequence[_Story]) -> Iterator[str]:

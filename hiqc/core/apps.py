@@ -43,8 +43,9 @@ class CoreConfig(AppConfig):
         # Backups with verified restore (6.2.2(4), ADR 0014): the retention rule and the page.
         from django.utils.translation import gettext_noop
 
-        from .audit_labels import register_audit_labels
+        from .audit_labels import register_audit_labels, register_finding_kinds
         from .backup import RETENTION
+        from .findings import OUT_OF_DESIGN
         from .rules import register_rules
 
         register_rules(RETENTION)
@@ -58,6 +59,8 @@ class CoreConfig(AppConfig):
             lambda: MAX_UPLOAD_BYTES + 64 * 1024,
             hint=lambda: str(_("节假日文件不超过 256 KB。")),
         )
+        # an imported event the designed workflow refused (issue 16 §4; findings.py)
+        register_finding_kinds({OUT_OF_DESIGN: gettext_noop("导入的事件违背流程设计")})
         register_audit_labels(
             {
                 "backup.create": gettext_noop("数据库备份"),

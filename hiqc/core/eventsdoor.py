@@ -7,7 +7,10 @@ for every kind: parsing, scope first, idempotency by (source system, external id
 detection, the report (per-line rejections with line, case, action, state, allowed actions,
 problem and fields) and the run's audit record; on the single path each line is its own
 transaction (``case_transition``), on the bulk path cases are held in a ``BatchStore`` and the
-kind writes them in batches.
+kind writes them in batches. A line the designed workflow does not allow from the case's state is
+refused like any other and also recorded, once, as a compliance finding on the case
+(``findings.out_of_design_record``): what moved outside the design, for the process's
+conformance (issue 16 §4), though it never reached the event log.
 
 A kind declares the rest in an ``EventsDoor`` (``register_events_door``): what a line calls the
 case (``ref``), how a reference is looked up (``lookup``, ``stored``), which cases the importer may
@@ -30,11 +33,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import ROOT_PATH, Actor, require
+from .access import ROOT_PATH, Actor, object_path, require
 from .audit import audit_record
 from .calendar import BEIJING
 from .casework import BatchStore, External, case_allowed_actions, case_transition
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .findings import out_of_design_record
 from .models import CaseEvent
 
 Source = CaseEvent.Source
@@ -86,7 +90,7 @@ class EventLine:
 
 class EventsBatch(Protocol):
     """A kind's cases held in memory by one bulk run (``bulk=True``) in its ``store``: a held case
-    has ``status``, ``version``, ``org_path`` and ``last_at`` (its last event's time)."""
+    has ``id``, ``status``, ``version``, ``org_path`` and ``last_at`` (its last event's time)."""
 
     store: BatchStore
 
@@ -356,12 +360,35 @@ def _seen_by(kind: Any, door: EventsDoor, actor: Actor, ev: EventLine) -> tuple[
     return case.status, case_allowed_actions(kind, case, actor)
 
 
+# A line whose action the designed workflow does not allow from the case's state is refused like
+# any other, and recorded as a compliance finding (``out_of_design_record``): the design's
+# deviations that never reached the event log, shown by the process's conformance (issue 16 §4).
+# Attempt = (case id, case's org path, case's state) of a case the importer may see.
+Attempt = tuple[Any, str, str]
+
+
+def _out_of_design(kind: Any, ev: EventLine, exc: Exception, attempt: Attempt | None) -> None:
+    if attempt is None or not isinstance(exc, Conflict) or exc.code != "action_not_allowed":
+        return
+    case_id, org_path, state = attempt
+    allowed = any(t.name == ev.action and state in t.sources for t in kind.workflow.transitions)
+    if case_id is None or allowed:  # refused for another reason than the design
+        return
+    out_of_design_record(kind=kind, case_id=str(case_id), org_path=org_path, from_state=state,
+                         action=ev.action, at=ev.at, source_system=ev.source_system,
+                         external_id=ev.external_id, line=ev.line)  # fmt: skip
+
+
 # --- the single path: one transaction per line ------------------------------------------------------
 
 
-def _apply_one(kind: Any, door: EventsDoor, actor: Actor, ev: EventLine, id_taken: bool) -> None:
+def _apply_one(
+    kind: Any, door: EventsDoor, actor: Actor, ev: EventLine, id_taken: bool,
+    attempt: list[Attempt],
+) -> None:  # fmt: skip
     """One event in the database (inside the caller's transaction): scope first, then the
-    create or the action with its out-of-order check."""
+    create or the action with its out-of-order check. ``attempt`` receives the case the action
+    was tried on (the importer may see it)."""
     external = External(ev.source_system, ev.external_id)
     pk = door.lookup(kind, ev.source_system, ev.case)
     if ev.action == "create":
@@ -388,6 +415,7 @@ def _apply_one(kind: Any, door: EventsDoor, actor: Actor, ev: EventLine, id_take
         raise out_of_order(ev.at, last, case.status, case_allowed_actions(kind, case, actor))
     if door.before is not None:
         door.before(actor, case, ev)
+    attempt.append((case.pk, object_path(case), case.status))
     case_transition(kind=kind, actor=actor, case_id=case.pk, action=ev.action, data=ev.data,
                     at=ev.at, source=Source.IMPORT, external=external)  # fmt: skip
 
@@ -396,9 +424,10 @@ def _apply_single(
     kind: Any, door: EventsDoor, actor: Actor, ev: EventLine, report: ImportReport,
     *, id_taken: bool = False,
 ) -> bool:  # fmt: skip
+    attempt: list[Attempt] = []
     try:
         with transaction.atomic():
-            _apply_one(kind, door, actor, ev, id_taken)
+            _apply_one(kind, door, actor, ev, id_taken, attempt)
     except Conflict as exc:
         if exc.code == "duplicate_event":  # the same id raced in from another import
             if _logged(kind, door, actor, ev):
@@ -407,6 +436,7 @@ def _apply_single(
                 report.reject(_rejection(door, ev, NotFound()))
             return False
         report.reject(_rejection(door, ev, exc))
+        _out_of_design(kind, ev, exc, attempt[0] if attempt else None)  # after the rollback
         return False
     except NotFound as exc:
         report.reject(_rejection(door, ev, exc))
@@ -475,7 +505,8 @@ def _bulk(kind: Any, door: EventsDoor, actor: Actor, lines: Iterable[str | bytes
         return batch.store.allowed(kind, case, actor, case.last_at or timezone.now())
 
     live: dict[tuple[str, str], Any] = {}
-    done: dict[tuple[str, str], tuple[str, datetime | None, str]] = {}  # state, last at, org path
+    # state, last at, org path, id
+    done: dict[tuple[str, str], tuple[str, datetime | None, str, Any]] = {}
     stored: set[tuple[str, str]] = set()
     seen: set[tuple[str, str]] = set()
     actions = importable_actions(kind, door, actor)
@@ -506,12 +537,13 @@ def _bulk(kind: Any, door: EventsDoor, actor: Actor, lines: Iterable[str | bytes
                         seen.add(key)
                     continue
                 case = live.get(ckey)
+                attempt: Attempt | None = None
                 try:
                     if ev.action == "create":
                         if case is not None:
                             raise _exists(door, case.status, offered(case))
                         if ckey in done:
-                            state, _last, path = done[ckey]
+                            state, _last, path, _id = done[ckey]
                             raise _exists(door, state, batch.store.offered_in(kind, state, path))
                         case = live[ckey] = batch.create(ev)
                     elif id_taken:
@@ -519,16 +551,18 @@ def _bulk(kind: Any, door: EventsDoor, actor: Actor, lines: Iterable[str | bytes
                     elif case is None:
                         if ckey not in done:
                             raise NotFound()
-                        state, last_at, path = done[ckey]
+                        state, last_at, path, done_id = done[ckey]
                         allowed = batch.store.offered_in(kind, state, path)
                         if last_at is not None and ev.at < last_at:
                             raise out_of_order(ev.at, last_at, state, allowed)
+                        attempt = (done_id, path, state)
                         raise Conflict(_("当前状态下不能执行该操作。"), code="action_not_allowed",
                                        state=state, allowed_actions=allowed)  # fmt: skip
                     else:
                         if case.last_at is not None and ev.at < case.last_at:
                             raise out_of_order(ev.at, case.last_at, case.status,
                                                offered(case))  # fmt: skip
+                        attempt = (getattr(case, "id", None), case.org_path, case.status)
                         batch.act(case, ev)
                 except (Conflict, ValidationFailed, NotFound, Forbidden) as exc:
                     report.reject(
@@ -536,12 +570,14 @@ def _bulk(kind: Any, door: EventsDoor, actor: Actor, lines: Iterable[str | bytes
                         if case is not None
                         else _rejection(door, ev, exc)
                     )
+                    _out_of_design(kind, ev, exc, attempt)
                     continue
                 seen.add(key)
                 report.applied += 1
                 if case.status in final:
                     finished.append(live.pop(ckey))
-                    done[ckey] = (case.status, case.last_at, case.org_path)
+                    done[ckey] = (case.status, case.last_at, case.org_path,
+                                  getattr(case, "id", None))  # fmt: skip
             batch.add(finished)
             if batch.pending >= flush_cases:
                 batch.flush()
@@ -576,8 +612,10 @@ def case_events_import(
     duplicate: the line is checked as new and refused as for an unknown case where it would
     apply). An impossible or out-of-order event is rejected with its line, the case, the action,
     the case's state and what may be done now, the problem and the fields; the other lines still
-    apply. ``bulk=False``: one transaction per line; ``bulk=True``: cases held in memory on the
-    kind's ``BatchStore`` and written in batches (``options`` go to the kind's batch)."""
+    apply. An action the design does not allow from the case's state is also recorded as an
+    out-of-design finding (once per event id). ``bulk=False``: one transaction per line;
+    ``bulk=True``: cases held in memory on the kind's ``BatchStore`` and written in batches
+    (``options`` go to the kind's batch)."""
     door = EVENT_DOORS.get(kind.label, DEFAULT_DOOR)
     if door.perm:
         require(actor, door.perm)

@@ -121,7 +121,12 @@ def text_stream(source: Any, on_bytes: Callable[[int], None] | None) -> io.TextI
     """Decoded in C, line by line, in the encoding ``text_encoding`` reads from the first
     megabyte (``UnreadableText`` when it is none the imports read). Undecodable bytes become
     U+FFFD, and a row holding one is rejected by the checker."""
-    buffered = io.BufferedReader(RawStream(source, on_bytes), buffer_size=HEAD_BYTES)
+    return text_of(io.BufferedReader(RawStream(source, on_bytes), buffer_size=HEAD_BYTES))
+
+
+def text_of(buffered: Any) -> io.TextIOWrapper:
+    """``text_stream`` over a buffered byte stream whose head may already have been peeked at
+    (``hiqc.core.spreadsheets`` peeks to tell a workbook from a CSV)."""
     encoding = text_encoding(buffered.peek(HEAD_BYTES)[:HEAD_BYTES])
     return _NoNul(buffered, encoding=encoding, errors="replace", newline="")
 

@@ -34,6 +34,7 @@ class PoliciesConfig(AppConfig):
             NavLink("ch5", "policies:list", _("保单查询"), "policies.view"),
             NavLink("ch5", "policies:products", _("产品目录"), "policies.view"),
             NavLink("ch5", "policies:import", _("保单导入"), "policies.manage"),
+            NavLink("ch3", "policies:catalogue", _("产品目录"), "policies.view"),
         ),
     )
 
@@ -51,10 +52,12 @@ class PoliciesConfig(AppConfig):
                 "products.catalogue.checklist": gettext_noop("修改理赔材料清单"),
                 "products.catalogue.discard": gettext_noop("放弃产品版本草稿"),
                 "products.catalogue.publish": gettext_noop("发布产品版本"),
+                "products.catalogue.import": gettext_noop("导入产品目录"),
             }
         )
         register_system_actors(
             {
                 "import_policies": gettext_noop("命令行（导入保单）"),
+                "import_products": gettext_noop("命令行（导入产品目录）"),
             }
         )

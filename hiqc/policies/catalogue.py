@@ -53,6 +53,12 @@ def _require(actor: Actor) -> None:
         raise Forbidden(_("维护产品目录需要总公司层级的产品目录维护权限。"))
 
 
+def require_manage(actor: Actor) -> None:
+    """``Forbidden`` unless the actor maintains the catalogue (``policies.manage`` at head
+    office): the import and the pages ask before they read a file or show a form."""
+    _require(actor)
+
+
 def _invalid(fields: Mapping[str, Sequence[str]]) -> ValidationFailed:
     return ValidationFailed(_("产品信息有误，请按提示修改。"), fields=fields)
 
@@ -283,27 +289,7 @@ def version_set_checklist(
     _frozen(version)
     if claim_type not in (version.claim_types or []):
         raise _invalid({"claim_type": [_("该版本不承保此理赔类型。")]})
-    errors: list[str] = []
-    seen: set[str] = set()
-    rows = []
-    for i, (code, name, required) in enumerate(items):
-        code, name = (code or "").strip(), (name or "").strip()
-        if not code or not name or len(code) > CODE_MAX or len(name) > 100:
-            errors.append(_("第{n}项材料须有代码（≤40字符）和名称（≤100字符）。").format(n=i + 1))
-        elif code in seen:
-            errors.append(_("第{n}项材料代码重复：{code}").format(n=i + 1, code=code))
-        else:
-            seen.add(code)
-            rows.append(
-                DocumentRequirement(
-                    version=version,
-                    claim_type=claim_type,
-                    code=code,
-                    name=name,
-                    required=bool(required),
-                    position=i,
-                )
-            )
+    rows, errors = _checklist_rows(version, claim_type, items)
     if errors:
         raise _invalid({"documents": errors})
     version.documents.filter(claim_type=claim_type).delete()
@@ -383,4 +369,148 @@ def version_publish(
             "effective_from": effective_from.isoformat(),
         },
     )
+    return version
+
+
+def terms_check(terms: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The checked terms and the errors by field, without saving (the import compares a row
+    with a published version through it)."""
+    return _clean_terms(terms)
+
+
+Checklists = Mapping[str, Sequence[tuple[str, str, bool]]]
+
+
+def version_save(
+    actor: Actor,
+    version: ProductVersion,
+    terms: Mapping[str, Any],
+    checklists: Checklists | None = None,
+) -> ProductVersion:
+    """A draft's terms and, per claim type given, its document checklist, in one transaction:
+    every bad field of either is reported at once (checklist problems under ``documents``, each
+    prefixed with its claim type) and nothing is saved then. A claim type not in ``checklists``
+    keeps its items (the pages pass every claim type, the API only those it changes)."""
+    _require(actor)
+    _frozen(version)
+    labels = dict(ClaimType.choices)
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        try:
+            if terms:
+                version = version_update(actor, version, terms)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+        if not errors:
+            covered = version.claim_types or []
+        elif "claim_types" in errors:  # nothing to check the checklists' claim types against
+            covered = list(checklists or {})
+        else:
+            covered = terms.get("claim_types", version.claim_types) or []
+        for claim_type, items in (checklists or {}).items():
+            label = str(labels.get(claim_type, claim_type))
+            if claim_type not in covered:
+                if items:
+                    errors.setdefault("documents", []).append(
+                        _("{type}：该版本不承保此理赔类型，不能配置材料。").format(type=label)
+                    )
+                continue
+            if errors:  # check only: the transaction is rolled back anyway
+                _rows, problems = _checklist_rows(version, claim_type, items)
+                errors.setdefault("documents", []).extend(f"{label}：{p}" for p in problems)
+                continue
+            try:
+                version_set_checklist(actor, version, claim_type, items)
+            except ValidationFailed as exc:
+                for p in exc.fields.get("documents", []):
+                    errors.setdefault("documents", []).append(f"{label}：{p}")
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        version.refresh_from_db()
+        raise _invalid(errors)
+    return version
+
+
+def _checklist_rows(
+    version: ProductVersion, claim_type: str, items: Sequence[tuple[str, str, bool]]
+) -> tuple[list[DocumentRequirement], list[str]]:
+    """The rows of one claim type's checklist and the problems of its items (in order)."""
+    errors: list[str] = []
+    seen: set[str] = set()
+    rows = []
+    for i, (code, name, required) in enumerate(items):
+        code, name = (code or "").strip(), (name or "").strip()
+        if not code or not name or len(code) > CODE_MAX or len(name) > 100:
+            errors.append(_("第{n}项材料须有代码（≤40字符）和名称（≤100字符）。").format(n=i + 1))
+        elif code in seen:
+            errors.append(_("第{n}项材料代码重复：{code}").format(n=i + 1, code=code))
+        else:
+            seen.add(code)
+            rows.append(
+                DocumentRequirement(
+                    version=version,
+                    claim_type=claim_type,
+                    code=code,
+                    name=name,
+                    required=bool(required),
+                    position=i,
+                )
+            )
+    return rows, errors
+
+
+def product_create_with_version(
+    actor: Actor,
+    *,
+    code: str,
+    name: str,
+    line: str,
+    description: str = "",
+    terms: Mapping[str, Any] | None = None,
+    checklists: Checklists | None = None,
+    effective_from: date | None = None,
+) -> ProductVersion:
+    """A product and its first version in one transaction (the API's ``POST /products``): the
+    draft's terms and checklists, published from ``effective_from`` when given. Any problem —
+    of the product, the terms, the checklist or what stops publishing — is reported by field,
+    and then nothing is created."""
+    _require(actor)
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        try:
+            product = product_create(
+                actor, code=code, name=name, line=line, description=description
+            )
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+            _, term_errors = _clean_terms(terms or {})
+            for key, messages in term_errors.items():
+                errors.setdefault(key, []).extend(messages)
+            transaction.set_rollback(True)
+            raise _invalid(errors) from None
+        version = version_draft(actor, product)
+        version = version_save(actor, version, terms or {}, checklists)
+        if effective_from is not None:
+            version = version_publish(actor, version, effective_from=effective_from)
+    return version
+
+
+def version_draft_with_terms(
+    actor: Actor,
+    product: Product,
+    *,
+    based_on: ProductVersion | None = None,
+    terms: Mapping[str, Any] | None = None,
+    checklists: Checklists | None = None,
+    effective_from: date | None = None,
+) -> ProductVersion:
+    """A new draft (``version_draft``) with ``terms`` and ``checklists`` changed, published from
+    ``effective_from`` when given: one transaction, every problem by field (the API's
+    ``POST /products/{code}/versions``)."""
+    with transaction.atomic():
+        version = version_draft(actor, product, based_on=based_on)
+        version = version_save(actor, version, terms or {}, checklists)
+        if effective_from is not None:
+            version = version_publish(actor, version, effective_from=effective_from)
     return version

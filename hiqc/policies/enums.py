@@ -45,3 +45,12 @@ class Renewal(models.TextChoices):
     NONE = "none", _("不可续保")
     NON_GUARANTEED = "non_guaranteed", _("非保证续保")
     GUARANTEED = "guaranteed", _("保证续保")
+
+
+# A product version's derived state (ADR 0019; ``selectors.version_state``).
+VERSION_STATES = {
+    "draft": _("草稿"),
+    "scheduled": _("待生效"),
+    "in_force": _("生效中"),
+    "superseded": _("已停用"),
+}

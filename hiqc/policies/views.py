@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from hiqc.core.access import require
 from hiqc.core.errors import ValidationFailed
@@ -80,18 +79,6 @@ def _checklists(version) -> list[dict]:
         {"claim_type": t, "label": labels.get(t, t), "documents": docs}
         for t, docs in selectors.checklists(version)
     ]
-
-
-@login_required
-def product_list_page(request: HiqcRequest) -> HttpResponse:
-    """The product catalogue: line, term, claim types and per claim type the checklist (CL-1)."""
-    require(request.actor, "policies.view")
-    today = timezone.localdate()
-    products = []
-    for p in selectors.product_list():
-        version = selectors.version_in_force(p, today)
-        products.append({"product": p, "version": version, "checklists": _checklists(version)})
-    return render(request, "policies/products.html", {"products": products})
 
 
 @login_required

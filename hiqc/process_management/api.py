@@ -73,21 +73,26 @@ def process_mining(request: HiqcRequest, code: str, q: Query[MiningQuery]):
     """The discovered process (2.2.2(1)) of the cases that started in the period (Beijing days,
     both included; default the last twelve months) within the org subtree: directly-follows
     `nodes` and `edges` with frequencies and durations (seconds, calendar and working time),
-    `variants`, `bottlenecks` (slowest wait first), rework, and conformance to the design.
-    Without `from` and `to` the answer may be the nightly figures: `computed_at` says when."""
+    `variants`, `bottlenecks` (slowest wait first), `hotspots` (a step slow at one unit against
+    the same step elsewhere, most excess waiting first), rework, conformance to the design, and
+    `refused_imports` (imported events the design refused, never in the log). Without `from` and `to` the answer may be the nightly figures: `computed_at` says when."""
     actor = request.actor
     kind = selectors.access_process(actor, code)
     period = selectors.mining_period(q.from_, q.to, timezone.localdate())
     path = selectors.subtree_path(actor, q.org_unit)
+    result = None
     if q.from_ is None and q.to is None:
         snapshot = selectors.snapshot_for(actor, kind, path, period)
         if snapshot is not None:
-            return relabel(kind, snapshot.result)
-    fast = mine_sql(actor, kind, period, path, at=timezone.now())
-    if fast is not None:
-        return fast
-    traces = selectors.traces(actor, kind, period, path)
-    return mine(kind, traces, path=path, period=period, at=timezone.now())
+            result = relabel(kind, snapshot.result)
+    if result is None:
+        result = mine_sql(actor, kind, period, path, at=timezone.now())
+    if result is None:
+        traces = selectors.traces(actor, kind, period, path)
+        result = mine(kind, traces, path=path, period=period, at=timezone.now())
+    # imported moves the design refused: never in the event log, read live (issue 16 §4)
+    moves = selectors.refused_moves(selectors.refused_imports(actor, kind, period, path))
+    return {**result, "refused_imports": selectors.refused_dicts(kind, moves)}
 
 
 def _analysis(request: HiqcRequest, analysis, evidence) -> dict:

@@ -11,7 +11,9 @@ whether the traces were read from ``core_caseevent`` or built by hand in a test:
 * **variants**: the distinct activity sequences, each with its cases, share and case duration;
 * **rework**: activities done more than once in a case, and the cases that repeat any step;
 * **bottlenecks**: per activity, the waiting time before it (from the case's previous event),
-  ranked; and the same step compared across branches.
+  ranked; and the same step compared across branches;
+* **located bottlenecks** (``hotspots``): per (step, unit), the waiting there in excess of the
+  same step's waiting at the other units, in case-seconds — where a step is slow, not only which.
 
 Medians and percentiles are *continuous* (linear interpolation between the two nearest ranks) —
 PostgreSQL's ``percentile_cont`` and DuckDB's ``quantile_cont``/``median`` — so a figure here can
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
@@ -292,4 +294,91 @@ def cases_on_edge(traces: Iterable[Trace], source: str, target: str) -> list[str
             continue
         if (source, target) in directly_follows(acts):
             out.append(trace.case_id)
+    return out
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    """A step slow at one unit compared with the same step elsewhere (issue 16 §3, §9): its
+    mean waiting at least ``MIN_RATIO`` times the rest's.
+
+    ``excess`` = the unit's total waiting before the step − its count × the mean waiting before
+    the same step in the rest of the subtree (``others_mean``): the case-seconds lost there
+    beyond what the step takes elsewhere. Sums and counts only, so the database computes the
+    same figure from its aggregates (``mining_sql``)."""
+
+    activity: str
+    unit: str  # the org path of the unit compared
+    calendar: Stats  # the waiting before the step at the unit
+    working: Stats
+    others_count: int
+    others_mean: float  # calendar seconds
+    excess: float  # case-seconds
+
+
+# A unit is a located bottleneck of a step only when its mean waiting is at least this many times
+# the rest's: below it, a long tail's noise (a few very slow cases among hundreds) would be named
+# the top bottleneck of a subtree where no unit stands out (the claims dashboard's rule for its
+# slow spots, on medians, is the same 1.5).
+MIN_RATIO = 1.5
+# …and only over at least this many waits at the unit (fewer say little about a unit).
+MIN_WAITS = 20
+
+
+def excess_waiting(
+    activity: str, unit: str, here: Stats, working: Stats, everywhere: Stats,
+    min_waits: int | None = None,
+) -> Hotspot | None:  # fmt: skip
+    """The hotspot of ``activity`` at ``unit`` (its waiting ``here``) against the subtree's
+    waiting before the same step (``everywhere``, the unit included); None when no other unit's
+    case took the step, when the unit has fewer than ``min_waits`` (``MIN_WAITS``) waits, or
+    when it is not clearly slower than the rest (``MIN_RATIO``)."""
+    others = everywhere.count - here.count
+    if others <= 0 or here.count < (MIN_WAITS if min_waits is None else min_waits):
+        return None
+    others_mean = (everywhere.total - here.total) / others
+    excess = here.total - here.count * others_mean
+    if excess <= 0 or here.mean < MIN_RATIO * others_mean:
+        return None
+    return Hotspot(activity, unit, here, working, others, others_mean, excess)
+
+
+def hotspots(
+    traces: Iterable[Trace],
+    unit_of: Callable[[str], str | None],
+    *,
+    worktime: WorkingTime | None = None,
+    leave_out: Collection[str] = (),
+    min_waits: int | None = None,
+) -> list[Hotspot]:
+    """The (step, unit) pairs whose waiting exceeds the same step's elsewhere, most excess first.
+    ``unit_of(trace.org_path)`` names the unit a case is compared at (None: at none — its waits
+    still count in "elsewhere"); steps in ``leave_out`` (the customer's time) are not ranked."""
+    worktime = worktime or WorkingTime()
+    everywhere: defaultdict[str, list[float]] = defaultdict(list)
+    cal: defaultdict[tuple[str, str], list[float]] = defaultdict(list)
+    work: defaultdict[tuple[str, str], list[float]] = defaultdict(list)
+    for trace in traces:
+        events = trace.events
+        unit = unit_of(trace.org_path)
+        stamps = [e.at.timestamp() for e in events]
+        places = [worktime.position(e.at) for e in events] if unit is not None else []
+        for i in range(1, len(events)):
+            activity = events[i].activity
+            if activity in leave_out:
+                continue
+            waited = stamps[i] - stamps[i - 1]
+            everywhere[activity].append(waited)
+            if unit is not None:
+                cal[(activity, unit)].append(waited)
+                work[(activity, unit)].append(max(0.0, places[i] - places[i - 1]))
+    pooled = {a: Stats.of(v) for a, v in everywhere.items()}
+    out = []
+    for (activity, unit), values in cal.items():
+        here, w, total = Stats.of(values), Stats.of(work[(activity, unit)]), pooled[activity]
+        assert here is not None and w is not None and total is not None
+        spot = excess_waiting(activity, unit, here, w, total, min_waits)
+        if spot is not None:
+            out.append(spot)
+    out.sort(key=lambda h: (-h.excess, h.activity, h.unit))
     return out

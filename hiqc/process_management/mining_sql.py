@@ -24,9 +24,17 @@ from hiqc.core.errors import NotFound
 
 from . import eventlog
 from .conformance import ProcessFit
-from .mining import RANKINGS, Stats, Waiting
+from .mining import RANKINGS, Stats, Waiting, excess_waiting
 from .models import MiningEdge, MiningTrace
-from .results import BRANCHES_KEPT, VARIANTS_KEPT, duration_dict, relabel
+from .results import (
+    BRANCHES_KEPT,
+    HOTSPOTS_KEPT,
+    VARIANTS_KEPT,
+    duration_dict,
+    hotspot_dict,
+    hotspot_width,
+    relabel,
+)
 from .selectors import VIEW, Period, activity_labels
 
 EDGE = MiningEdge._meta.db_table
@@ -187,6 +195,21 @@ def mine_sql(
              "working": duration_dict(st[1])}
             for (p,), (_c, st) in slowest[:BRANCHES_KEPT]
         ]  # fmt: skip
+    width = hotspot_width(path)
+    per_unit = _grouped(
+        EDGE, ("target", f"substr(org_path, 1, {width})"),
+        where + f" AND calendar IS NOT NULL AND length(org_path) >= {width}", params,
+        ("count(*)",), ("calendar", "working"),
+    )  # fmt: skip
+    pooled = {w.activity: w.calendar for w in waiting}
+    located = []
+    for (activity, unit), (_n, (cal, work)) in per_unit.items():
+        if activity in resuming or cal is None or work is None or activity not in pooled:
+            continue
+        spot = excess_waiting(activity, unit, cal, work, pooled[activity])
+        if spot is not None:
+            located.append(spot)
+    located.sort(key=lambda h: (-h.excess, h.activity, h.unit))
     return relabel(
         kind,
         {
@@ -237,6 +260,7 @@ def mine_sql(
                 }
                 for w in waiting
             ],
+            "hotspots": [hotspot_dict(h) for h in located[:HOTSPOTS_KEPT]],
             "top_step": {"activity": top, "label": label(top), "branches": branches}
             if top
             else None,

@@ -1,6 +1,7 @@
 """One shape for a process's mining result — what the API answers, the page shows and the
-nightly snapshot keeps (JSON): the directly-follows graph, variants, bottlenecks and the top
-step compared across the units below, rework and conformance. Durations in seconds."""
+nightly snapshot keeps (JSON): the directly-follows graph, variants, bottlenecks, the located
+bottlenecks (a step slow at one unit against the same step elsewhere) and the top step compared
+across the units below, rework and conformance. Durations in seconds."""
 
 from __future__ import annotations
 
@@ -14,11 +15,17 @@ from hiqc.core.calendar import WorkingTime
 from hiqc.core.casekinds import CaseKind
 
 from .conformance import conformance
-from .mining import Stats, Trace, discover, waiting_by_branch
+from .mining import Hotspot, Stats, Trace, discover, hotspots, waiting_by_branch
 from .selectors import Period, activity_labels
 
 VARIANTS_KEPT = 50
 BRANCHES_KEPT = 30
+HOTSPOTS_KEPT = 10
+# The located bottlenecks compare units at city level (中心支公司, the units that run the service
+# and hold its staff), or the units directly below the chosen one when it is a city or below: a
+# province's figure only averages its cities, and comparing nested units counts a case twice.
+HOTSPOT_LEVEL = 3
+SEGMENT = 5  # one org path segment: four digits and a slash
 
 
 def duration_dict(stats: Stats | None) -> dict[str, float] | None:
@@ -27,12 +34,32 @@ def duration_dict(stats: Stats | None) -> dict[str, float] | None:
 
 def branch_of(root: str) -> Callable[[str], str | None]:
     """The unit directly below ``root`` that a case's org path falls in (None: ``root`` itself)."""
-    width = len(root) + 5  # one path segment: four digits and a slash
+    return _prefix(root, len(root) + SEGMENT)
 
-    def branch(path: str) -> str | None:
+
+def hotspot_width(root: str) -> int:
+    """The length of the org paths of the units the located bottlenecks compare below ``root``."""
+    return max(len(root) + SEGMENT, HOTSPOT_LEVEL * SEGMENT)
+
+
+def hotspot_unit_of(root: str) -> Callable[[str], str | None]:
+    """The unit at the compared level (``hotspot_width``) that a case's org path falls in."""
+    return _prefix(root, hotspot_width(root))
+
+
+def _prefix(root: str, width: int) -> Callable[[str], str | None]:
+    def unit(path: str) -> str | None:
         return path[:width] if len(path) >= width and path.startswith(root) else None
 
-    return branch
+    return unit
+
+
+def hotspot_dict(h: Hotspot) -> dict[str, Any]:
+    return {
+        "activity": h.activity, "label": "", "org_path": h.unit, "count": h.calendar.count,
+        "calendar": duration_dict(h.calendar), "working": duration_dict(h.working),
+        "others_count": h.others_count, "others_mean": h.others_mean, "excess": h.excess,
+    }  # fmt: skip
 
 
 def relabel(kind: CaseKind, result: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +71,8 @@ def relabel(kind: CaseKind, result: dict[str, Any]) -> dict[str, Any]:
     def label(activity: str) -> str:
         return labels.get(activity, activity)
 
-    for row in (*result["nodes"], *result["bottlenecks"], *result["rework"]):
+    result.setdefault("hotspots", [])  # a snapshot computed before they were
+    for row in (*result["nodes"], *result["bottlenecks"], *result["rework"], *result["hotspots"]):
         row["label"] = label(row["activity"])
     for edge in result["edges"]:
         edge["source_label"], edge["target_label"] = label(edge["source"]), label(edge["target"])
@@ -75,6 +103,7 @@ def mine(
                 if any(e.kind == "resume" for e in t.effects)}  # fmt: skip
     own = [w for w in pm.bottlenecks if w.activity not in resuming]
     top = own[0].activity if own else None
+    located = hotspots(traces, hotspot_unit_of(path), worktime=worktime, leave_out=resuming)
     branches = []
     if top is not None:
         waits = waiting_by_branch(traces, top, branch_of(path), worktime=worktime)
@@ -116,6 +145,7 @@ def mine(
              "suspended": w.activity in resuming}
             for w in pm.bottlenecks
         ],
+        "hotspots": [hotspot_dict(h) for h in located[:HOTSPOTS_KEPT]],
         "top_step": {"activity": top, "label": "", "branches": branches} if top else None,
         "rework": [
             {"activity": r.activity, "label": "", "cases": r.cases,

@@ -108,6 +108,23 @@ class BranchOut(Schema):
     working: DurationOut
 
 
+class HotspotOut(Schema):
+    """A step slow at one unit against the same step elsewhere in the subtree (a located
+    bottleneck): units at city level, or directly below a chosen city or outlet."""
+
+    activity: str
+    label: str
+    org_path: str = Field(description="the unit compared")
+    count: int
+    calendar: DurationOut = Field(description="the waiting before the step at the unit")
+    working: DurationOut
+    others_count: int = Field(description="waits before the same step in the rest of the subtree")
+    others_mean: float = Field(description="their mean, calendar seconds")
+    excess: float = Field(
+        description="case-seconds: the unit's total waiting − its count × others_mean; most first"
+    )
+
+
 class TopStepOut(Schema):
     """The slowest of the insurer's own steps (the first bottleneck not waiting on the customer)
     compared across the units directly below."""
@@ -115,6 +132,21 @@ class TopStepOut(Schema):
     activity: str
     label: str
     branches: list[BranchOut]
+
+
+class RefusedMoveOut(Schema):
+    """Imported events the design did not allow from the case's state (refused by the events
+    door, so not in the event log), grouped by the action tried and the state the case was in."""
+
+    action: str
+    label: str
+    from_state: str
+    from_state_label: str
+    to_state: str = Field(description="where the design's step would have taken the case")
+    to_state_label: str
+    count: int
+    cases: int
+    key: str = Field(description="action|from_state: the drill-down's `refused=`")
 
 
 class MiningOut(Schema):
@@ -130,10 +162,17 @@ class MiningOut(Schema):
     edges: list[EdgeOut]
     variants: list[VariantOut]
     bottlenecks: list[WaitingOut]
+    hotspots: list[HotspotOut] = Field(
+        default_factory=list, description="located bottlenecks, most excess waiting first"
+    )
     rework: list[ReworkOut]
     top_step: TopStepOut | None
     rework_rate: float | None
     conformance: ConformanceOut
+    refused_imports: list[RefusedMoveOut] = Field(
+        default_factory=list,
+        description="imported events the design refused in the period, most frequent first",
+    )
     fallback_years: list[int] = Field(
         description="years whose holidays are not loaded: working time counts Mon–Fri there"
     )

@@ -15,7 +15,8 @@ from hiqc.core.access import Actor, require, scope
 from hiqc.core.calendar import BEIJING, month_first
 from hiqc.core.casekinds import CASE_KINDS, CaseKind
 from hiqc.core.errors import NotFound, ValidationFailed
-from hiqc.core.models import CaseEvent
+from hiqc.core.findings import OUT_OF_DESIGN
+from hiqc.core.models import CaseEvent, Finding
 from hiqc.core.selectors import org_unit_path_in_scope
 
 from .conformance import CREATE
@@ -113,6 +114,80 @@ def traces(actor: Actor, kind: CaseKind, period: Period, org_path: str) -> Itera
         batch.append(Event(activity, at, from_state, to_state, org))
     if batch and case_id is not None:
         yield Trace(case_id, path, tuple(batch))
+
+
+# --- imported moves the design refused (2.2, 2.3.1; issue 16 §4) --------------------------------
+
+
+def refused_imports(
+    actor: Actor, kind: CaseKind, period: Period, org_path: str, *, key: str = ""
+) -> list[Finding]:
+    """The events another system reported on the process's cases that the design did not allow
+    from where the case was (refused by the events door, so never in the event log; recorded as
+    ``process.out_of_design`` findings), tried in the period within the subtree, in the actor's
+    scope, oldest first; ``key`` ("action|from_state") keeps one kind of move."""
+    rows = scope(actor, Finding.objects.filter(kind=OUT_OF_DESIGN, case_type=kind.label), VIEW)
+    rows = rows.filter(created_at__gte=period.start, created_at__lt=period.end)
+    if org_path:
+        rows = rows.filter(org_path__startswith=org_path)
+    found = list(rows.order_by("created_at", "id"))
+    if key:
+        found = [f for f in found if refused_key(f) == key]
+    return found
+
+
+def refused_key(finding: Finding) -> str:
+    data = finding.data or {}
+    return f"{data.get('action', '')}|{data.get('from_state', '')}"
+
+
+@dataclass(frozen=True)
+class RefusedMove:
+    """One kind of refused move (the action tried, from the state the case was in)."""
+
+    action: str
+    from_state: str
+    to_state: str  # where the design's step would have taken it ("" for no such step)
+    count: int
+    case_ids: tuple[str, ...]
+    org_paths: frozenset[str]
+
+    @property
+    def key(self) -> str:
+        return f"{self.action}|{self.from_state}"
+
+
+def refused_moves(findings: list[Finding]) -> list[RefusedMove]:
+    """The refused moves grouped by (action, from-state), most frequent first."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(refused_key(f), []).append(f)
+    out = []
+    for rows in groups.values():
+        data = rows[0].data or {}
+        out.append(RefusedMove(
+            str(data.get("action", "")), str(data.get("from_state", "")),
+            str(data.get("to_state", "")), len(rows),
+            tuple(dict.fromkeys(f.case_id for f in rows)), frozenset(f.org_path for f in rows),
+        ))  # fmt: skip
+    out.sort(key=lambda m: (-m.count, m.action, m.from_state))
+    return out
+
+
+def refused_dicts(kind: CaseKind, moves: list[RefusedMove]) -> list[dict[str, Any]]:
+    """The refused moves as the page and the API show them, labels in the active language."""
+    labels, states = activity_labels(kind), kind.workflow.states
+
+    def state(code: str) -> str:
+        return _(str(states[code])) if code in states else code
+
+    return [
+        {"action": m.action, "label": labels.get(m.action, m.action), "from_state": m.from_state,
+         "from_state_label": state(m.from_state), "to_state": m.to_state,
+         "to_state_label": state(m.to_state), "count": m.count, "cases": len(m.case_ids),
+         "key": m.key}
+        for m in moves
+    ]  # fmt: skip
 
 
 # --- the handbook (2.1.2(2)(3)) -------------------------------------------------------------------

@@ -29,7 +29,7 @@ from .conformance import replay
 from .effects import MIN_CASES, MIN_DAYS, WINDOW_DAYS, compare, windows
 from .forms import GuidanceForm, MiningFilterForm
 from .handbook import handbook
-from .mining import END, START, Trace, directly_follows
+from .mining import END, MIN_RATIO, MIN_WAITS, START, Trace, directly_follows
 from .mining_sql import mine_sql
 from .results import mine, relabel
 from .selectors import VIEW, Period
@@ -81,7 +81,7 @@ def _filters(request: HiqcRequest, code: str) -> Filters:
         period = selectors.mining_period(None, None, today)
     path = selectors.subtree_path(actor, f.get("unit") or None)
     query = request.GET.copy()
-    for key in ("edge", "step", "variant", "deviation", "rework", "page"):
+    for key in ("edge", "step", "variant", "deviation", "rework", "hotspot", "refused", "page"):
         query.pop(key, None)
     explicit = bool(f.get("start") or f.get("end"))
     return Filters(
@@ -150,13 +150,29 @@ def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
                           rank=f.rank) or mine(f.kind, _traces(request, f), path=f.path,
                                                period=f.period, at=timezone.now(), rank=f.rank)  # fmt: skip
     top = result["top_step"]
-    if top:
-        names = units_by_path(b["org_path"] for b in top["branches"])
-        for b in top["branches"]:
-            unit = names.get(b["org_path"])
-            b["name"] = unit.localized_name if unit else b["org_path"]
+    located = result["hotspots"]
+    names = units_by_path([*(b["org_path"] for b in (top["branches"] if top else ())),
+                           *(h["org_path"] for h in located)])  # fmt: skip
+    for row in [*(top["branches"] if top else ()), *located]:
+        unit = names.get(row["org_path"])
+        row["name"] = unit.localized_name if unit else row["org_path"]
+    for h in located:
+        h["key"] = f"{h['activity']}|{h['org_path']}"
     for d in result["conformance"]["deviations"]:
         d["key"] = f"{d['activity']}|{d['kind']}|{d['replay_state']}"
+    # imported moves the design refused: read live (they are few), never from the snapshot
+    moves = selectors.refused_moves(
+        selectors.refused_imports(request.actor, f.kind, f.period, f.path)
+    )
+    refused = selectors.refused_dicts(f.kind, moves)
+    owners = units_by_path({p for m in moves for p in m.org_paths})
+    for row, move in zip(refused, moves, strict=True):
+        # a finding from it goes to the unit of its cases when they share one, else the chosen
+        only = next(iter(move.org_paths)) if len(move.org_paths) == 1 else ""
+        row["org_unit"] = str(owners[only].pk) if only in owners else f.unit
+        row["title"] = _("导入数据违背流程设计：{state}时“{a}”").format(
+            state=row["from_state_label"], a=row["label"]
+        )
     live = f"start={f.period.first.isoformat()}&end={f.period.last.isoformat()}"
     if f.unit:
         live += f"&unit={f.unit}"
@@ -172,6 +188,9 @@ def mining_page(request: HiqcRequest, code: str) -> HttpResponse:
         "computed_at": datetime.fromisoformat(result["computed_at"]),
         "graph": _graph(result),
         "variants": list(enumerate(result["variants"][:VARIANTS_SHOWN])),
+        "refused": refused,
+        "min_ratio": MIN_RATIO,
+        "min_waits": MIN_WAITS,
         # supervision (issue 16 §6): a deviation group opens a prefilled finding form
         "can_supervise": request.actor.can("processes.supervise"),
     }
@@ -192,6 +211,16 @@ def _drill(f: Filters, traces: list[Trace], request: HiqcRequest) -> tuple[str, 
         step = g["step"]
         picked = [t for t in traces if step in t.activities[1:]]
         return _("在 {a} 之前等待的案件").format(a=labels.get(step, step)), picked
+    if "hotspot" in g:  # a step's waits at one unit (a located bottleneck)
+        step, _sep, unit = g["hotspot"].partition("|")
+        picked = [t for t in traces if unit and t.org_path.startswith(unit)
+                  and step in t.activities[1:]]  # fmt: skip
+        # a unit is named only within the chosen subtree (in the reader's scope)
+        names = units_by_path([unit]) if unit.startswith(f.path) else {}
+        name = names[unit].localized_name if unit in names else unit
+        return _("在 {unit} 于 {a} 之前等待的案件").format(
+            unit=name, a=labels.get(step, step)
+        ), picked
     if "rework" in g:
         step = g["rework"]
         picked = [t for t in traces if t.activities.count(step) > 1]
@@ -216,6 +245,8 @@ def _drill(f: Filters, traces: list[Trace], request: HiqcRequest) -> tuple[str, 
 @login_required
 def cases_page(request: HiqcRequest, code: str) -> HttpResponse:
     f = _filters(request, code)
+    if "refused" in request.GET:
+        return _refused_page(request, f)
     title, picked = _drill(f, _traces(request, f), request)
     page = Paginator(picked, CASES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
@@ -228,6 +259,26 @@ def cases_page(request: HiqcRequest, code: str) -> HttpResponse:
         "process_management/cases.html",
         {"kind": f.kind, "name": str(f.kind.name) or f.kind.label, "title": title,
          "page": page, "rows": rows, "filters": f.query, "period": f.period},
+    )  # fmt: skip
+
+
+def _refused_page(request: HiqcRequest, f: Filters) -> HttpResponse:
+    """The imported events of one refused move (action|from-state): each attempt with its case
+    (linked to the case's own page, which checks scope again), time, source and line."""
+    key = request.GET["refused"]
+    rows = selectors.refused_imports(request.actor, f.kind, f.period, f.path, key=key)
+    action, _sep, state = key.partition("|")
+    labels, states = selectors.activity_labels(f.kind), f.kind.workflow.states
+    title = _("导入数据中违背设计的流转：{state}时“{a}”").format(
+        state=_(str(states[state])) if state in states else state, a=labels.get(action, action)
+    )
+    page = Paginator(rows, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "process_management/refused.html",
+        {"kind": f.kind, "name": str(f.kind.name) or f.kind.label, "title": title,
+         "page": page, "filters": f.query, "period": f.period,
+         "rows": [{"f": x, "url": case_url(f.kind.label, x.case_id)} for x in page]},
     )  # fmt: skip
 
 

@@ -54,8 +54,12 @@ INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # insurer, with no branch object to probe.
 PROCESS_PREFIX = f"{API}/processes/{{code}}"
 PROCESS_PROBED = "claims.claim"
-# A product's figures: the catalogue is shared, the door is the ``org_unit`` query parameter (the
-# reference product the suite loads is probed).
+# The product catalogue is the insurer's, the same for every branch (ADR 0019): its paths carry a
+# product code, not a branch object, so there is nothing of another branch to probe; its writes
+# need ``policies.manage`` at head office (a branch persona gets 403 whatever the code).
+CATALOGUE_PREFIX = f"{API}/products/{{code}}"
+# ... except a product's figures, which are read over an org subtree: their door is the
+# ``org_unit`` query parameter (the reference product the suite loads is probed).
 PRODUCT_FIGURES = f"{API}/products/{{code}}/figures"
 PRODUCT_PROBED = "REL-MED"
 CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action names are used)
@@ -85,6 +89,10 @@ def door_for(template: str) -> tuple[str, str, str] | None:
 
 def door_specs() -> list[list[str]]:
     return [[prefix, label, lookup] for prefix, (label, lookup) in DOORS.items()]
+
+
+def _catalogue(template: str) -> bool:
+    return template == CATALOGUE_PREFIX or template.startswith(CATALOGUE_PREFIX + "/")
 
 
 def _id_param(prefix: str) -> str:
@@ -126,8 +134,8 @@ def run(ctx: Any, part: PartResult) -> None:
         op = result.ok()
         if "{" not in op.path:
             continue
-        if op.path.startswith((INDICATOR_PREFIX + "/", PROCESS_PREFIX + "/")) or (
-            op.path == PRODUCT_FIGURES
+        if op.path.startswith((INDICATOR_PREFIX + "/", PROCESS_PREFIX + "/")) or _catalogue(
+            op.path
         ):
             ops.append((op, None))
             continue
@@ -158,7 +166,10 @@ def run(ctx: Any, part: PartResult) -> None:
             path_params = dict(case.path_parameters or {})
             query = dict(case.query or {})
             process = door is None and template.startswith(PROCESS_PREFIX + "/")
-            if process and not template.endswith("/mining"):
+            figures = template == PRODUCT_FIGURES
+            if (process and not template.endswith("/mining")) or (
+                _catalogue(template) and not figures
+            ):
                 skipped.append(f"{name} {method} {template}: one for the whole insurer")
                 continue
             if door is None:  # indicators and process mining: the door is ?org_unit=
@@ -167,7 +178,6 @@ def run(ctx: Any, part: PartResult) -> None:
                     skipped.append(f"{name} {method} {template}: no indicator figures elsewhere")
                     continue
                 mining = template.startswith(PROCESS_PREFIX + "/")
-                figures = template == PRODUCT_FIGURES
                 path_params["code"] = (
                     PROCESS_PROBED if mining else PRODUCT_PROBED if figures else ind["code"]
                 )

@@ -11,6 +11,7 @@ import time_machine
 from conftest import PASSWORD
 from hiqc.core.calendar import BEIJING
 from hiqc.core.models import CaseEvent
+from hiqc.process_management.tests.test_hotspots import build_claims_log
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PLAN = "quality.improvementplan"
@@ -55,4 +56,45 @@ def test_open_a_process_see_its_bottleneck_and_drill_to_the_cases(
         rows = page.locator("#case-table tbody tr")
         assert rows.count() == 3
         shot(page, "process-analysis-cases-zh")
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def test_the_claims_process_names_where_it_is_slow_and_a_refused_import_opens_a_finding(
+    live_server, personas, org, browser_page, shot
+):
+    """Issue 16's browser test on a demo-shaped claims log: the located bottleneck on top, its
+    cases, and a supervision finding from an imported move the design refused."""
+    from hiqc.core.casekinds import CASE_KINDS
+    from hiqc.core.findings import out_of_design_record
+
+    slow = build_claims_log(org)
+    claim = "00000000-0000-4000-9000-000000000001"
+    out_of_design_record(kind=CASE_KINDS["claims.claim"], case_id=claim, org_path=slow.path,
+                         from_state="review", action="pay", at=datetime(2026, 9, 1, tzinfo=BEIJING),
+                         source_system="CORE", external_id="HX-1:7", line=7)  # fmt: skip
+    page, base = browser_page, live_server.url
+    with time_machine.travel(datetime(2026, 12, 6, 10, tzinfo=BEIJING), tick=True):
+        page.goto(f"{base}/accounts/login/")
+        page.fill("#id_username", "quality_lead")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit].primary")
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/process-management/claims.claim/?start=2026-06-01&end=2026-11-30")
+        page.wait_for_selector("#process-graph canvas", timeout=15000)
+        headline = page.locator("#top-bottleneck")
+        assert f"资料齐全，进入核定 @ {slow.name}" in (headline.text_content() or "")
+        shot(page, "process-analysis-claims-zh")
+        headline.locator("a").click()
+        page.wait_for_selector("#case-table")
+        assert page.locator("#case-table tbody tr").count() == 24
+        page.go_back()
+        row = page.locator("#refused tbody tr").first
+        assert "支付赔款" in (row.text_content() or "")
+        row.locator("a.button").click()
+        page.wait_for_selector("#f-desc")
+        assert page.input_value("#f-dev") == "pay|refused_import|review"
+        page.fill("#f-desc", "核心系统在资料审核中报送了支付，需核实。")
+        page.locator("#f-desc").evaluate("e => e.form.requestSubmit()")
+        page.wait_for_url("**/supervision/findings/*/")
+        assert "导入数据违背流程设计" in (page.text_content("h1") or "")
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]

@@ -195,3 +195,41 @@ def test_a_resent_event_id_of_another_branchs_case_is_not_counted_as_a_duplicate
     missing = json.loads(_import(agent, unknown))["rejected"][0]
     assert entry["problem"] == missing["problem"] and entry["fields"] == missing["fields"]
     assert not CaseEvent.objects.filter(case_id=str(case.pk), source="import").exists()
+
+
+# --- what moved outside the design (issue 16 §4) ------------------------------------------------------
+
+
+def test_an_imported_event_the_design_refuses_is_recorded_once_as_an_out_of_design_finding(
+    agent, case
+):
+    from hiqc.core.findings import OUT_OF_DESIGN
+    from hiqc.core.models import Finding
+
+    at = case.created_at + HOUR
+    # Given a feed whose second line resumes a case that was never waiting (the design has no
+    # such move from "open"), and whose third decides without the decision (refused, but not
+    # by the design)
+    items = (_event(case.pk, "d1", at),
+             _event(case.pk, "d2", at + HOUR, action="resume"),
+             _event(case.pk, "d3", at + 2 * HOUR, action="decide"))  # fmt: skip
+    # When it is imported twice
+    first = json.loads(_import(agent, *items))
+    again = json.loads(_import(agent, *items))
+    # Then the out-of-design line is refused by row, as before, both times …
+    assert first["applied"] == 1 and [r["line"] for r in first["rejected"]] == [2, 3]
+    assert first["rejected"][0]["state"] == "open"
+    assert [r["line"] for r in again["rejected"]] == [2, 3]
+    # … never reaches the event log, and is recorded once: on the case, where it was, with the
+    # state it was in, the move tried and the line's source and time
+    assert not CaseEvent.objects.filter(external_id="d2").exists()
+    (finding,) = Finding.objects.filter(kind=OUT_OF_DESIGN)
+    assert (finding.case_type, finding.case_id, finding.org_path) == (
+        "engine.probecase",
+        str(case.pk),
+        case.org_unit.path,
+    )
+    assert finding.created_at == at + HOUR and finding.rule == "2.3.1"
+    assert finding.data == {"action": "resume", "from_state": "open", "to_state": "open",
+                            "source": "import", "source_system": "core", "external_id": "d2",
+                            "line": 2}  # fmt: skip

@@ -17,7 +17,8 @@ from hiqc.claims.workflow import DECIDE
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.deadlines import deadline_build
-from hiqc.core.models import CaseEvent, Deadline, IndicatorValue
+from hiqc.core.findings import OUT_OF_DESIGN
+from hiqc.core.models import CaseEvent, Deadline, Finding, IndicatorValue
 from hiqc.policies.demo import demo_load as policies_demo_load
 from hiqc.policies.tests.factories import person
 
@@ -49,6 +50,7 @@ def test_the_demo_writes_claims_with_clocks_and_events_and_a_rerun_adds_nothing(
         policies_demo_load(seed=7, org_units={}, users={}, actor=Actor.system("demo"))
     first = _load(org, personas)
     assert first["claims"] > 40 and first["rejected"] == 0
+    assert first["off_design_sent"] == 1  # the one deliberately non-conforming line (below)
     claims = Claim.objects.all()
     assert claims.count() == first["claims"]
     small = claims.filter(amount_claimed__lte=Decimal(3000)).count()
@@ -92,6 +94,16 @@ def test_the_demo_writes_claims_with_clocks_and_events_and_a_rerun_adds_nothing(
         result = timeliness.timeliness(org["HO"], start, end)
     assert result.slow_spots and result.slow_spots[0].step == "review"
     assert result.slow_spots[0].branch.unit in (org["P2"], org["C2"])
+    # the one non-conforming line (a payment reported during document review) was refused and
+    # recorded as out of design, and the claims process's conformance view lists it
+    (refused,) = Finding.objects.filter(kind=OUT_OF_DESIGN, case_type="claims.claim")
+    assert (refused.data["action"], refused.data["from_state"]) == ("pay", "review")
+    assert not CaseEvent.objects.filter(external_id=refused.data["external_id"]).exists()
+    with time_machine.travel(NOW, tick=False):
+        page = client.get("/process-management/claims.claim/").content.decode()
+    section = page.split('id="refused"', 1)[1].split("</table>", 1)[0]
+    assert "支付赔款" in section and "资料审核中" in section
     again = _load(org, personas)
-    assert again["claims"] == 0
+    assert again["claims"] == 0 and again["off_design_sent"] == 0
     assert Claim.objects.count() == first["claims"]
+    assert Finding.objects.filter(kind=OUT_OF_DESIGN).count() == 1

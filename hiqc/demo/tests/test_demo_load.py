@@ -61,7 +61,9 @@ def _assert_tree() -> None:
     provinces = OrgUnit.objects.filter(level=OrgLevel.PROVINCE).values_list("name", flat=True)
     assert set(provinces) == {"北京分公司", "广东分公司", "四川分公司"}
     ho_depts = set(Department.objects.filter(org_unit=ho).values_list("name", flat=True))
-    assert ho_depts == {"质量管理部", "客户服务部", "理赔部", "合规部", "风险管理部", "信息技术部"}
+    assert ho_depts == {
+        "质量管理部", "客户服务部", "理赔部", "合规部", "风险管理部", "产品开发部", "信息技术部"
+    }  # fmt: skip
     for province in OrgUnit.objects.filter(level=OrgLevel.PROVINCE):
         names = set(province.departments.values_list("name", flat=True))
         assert names == {"客户服务部", "理赔部"}

@@ -105,8 +105,11 @@ def test_an_update_drafts_from_the_version_in_force_and_must_start_later(actors)
     assert "effective_from" in err.value.fields
     catalogue.version_publish(pm, v2, effective_from=date(2026, 7, 1))
     product = selectors.product_get("MED-V")
-    assert selectors.version_in_force(product, date(2026, 6, 30)).number == 1
-    assert selectors.version_in_force(product, date(2026, 7, 1)).number == 2
+    assert product is not None
+    before, after = (
+        selectors.version_in_force(product, date(2026, m, d)) for m, d in ((6, 30), (7, 1))
+    )
+    assert before is not None and after is not None and (before.number, after.number) == (1, 2)
     versions = selectors.product_versions(product)
     assert [selectors.version_state(v, versions, date(2026, 7, 1)) for v in versions] == [
         "superseded",
@@ -135,6 +138,7 @@ def test_a_policy_sold_under_v1_keeps_v1s_checklist_after_v2_is_in_force(actors,
     assert [(r.line, r.field) for r in report.rejected] == [(4, "product")]  # before v1
     old = selectors.policy_by_number(actors["quality_lead"], "P-OLD")
     new = selectors.policy_by_number(actors["quality_lead"], "P-NEW")
+    assert old is not None and new is not None
     assert (old.product_version.number, new.product_version.number) == (1, 2)
     assert [d.code for d in selectors.checklist(old.product_version, "medical_reimbursement")] == [
         "form"

@@ -37,7 +37,10 @@ def test_the_detail_page_masks_id_numbers_and_shows_the_checklist(personas, poli
 
 def test_the_catalogue_page_shows_lines_claim_types_and_checklists(personas, policy):
     html = client(personas, "auditor").get("/policies/products/").content.decode()
-    for text in ("MED-T1", "医疗保险", "住院津贴", "理赔申请书", "视情况提供"):
+    for text in ("MED-T1", "医疗保险", "住院津贴", "生效中"):
+        assert text in html
+    html = client(personas, "auditor").get("/policies/products/MED-T1/").content.decode()
+    for text in ("住院津贴", "理赔申请书", "视情况提供"):
         assert text in html
 
 

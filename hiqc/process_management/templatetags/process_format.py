@@ -17,3 +17,12 @@ def duration(seconds: float | None) -> str:
     if seconds < 48 * 3600:
         return _("{n} 小时").format(n=f"{seconds / 3600:.1f}")
     return _("{n} 天").format(n=f"{seconds / 86400:.1f}")
+
+
+@register.filter
+def case_days(seconds: float | None) -> str:
+    """Case-seconds as case-days (one decimal under ten, else whole)."""
+    if seconds is None or seconds == "":
+        return "—"
+    days = float(seconds) / 86400
+    return f"{days:.1f}" if days < 10 else f"{days:,.0f}"

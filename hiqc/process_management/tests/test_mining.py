@@ -12,6 +12,7 @@ from hiqc.process_management.mining import (
     Trace,
     cases_on_edge,
     discover,
+    hotspots,
     quantile_cont,
     waiting_by_branch,
 )
@@ -124,6 +125,46 @@ def test_the_same_step_is_compared_across_branches():
     assert set(waits) == {"0002", "0003"}
     assert waits["0002"].calendar.mean == 3 * H
     assert waits["0003"].calendar.median == 30 * H
+
+
+def test_a_step_slow_at_one_unit_against_the_same_step_elsewhere_is_the_located_bottleneck():
+    # Given a decision that takes 20 h everywhere, and a review that takes 2 h at A and B but
+    # 30 h at C
+    a, b, c = "0001/0002/0005/", "0001/0002/0006/", "0001/0003/0007/"
+    log = []
+    for unit, review in ((a, 2), (b, 2), (c, 30)):
+        for n in range(2):
+            log.append(trace(f"{unit}{n}", ("create", 0), ("review", review),
+                             ("decide", review + 20), org_path=unit))  # fmt: skip
+    log.append(trace("ho", ("create", 0), ("review", 2), org_path="0001/"))  # at no compared unit
+
+    def city(path: str) -> str | None:
+        return path[:15] if len(path) >= 15 else None
+
+    # When the bottlenecks are ranked per step, the decision is the slowest wait overall
+    assert discover(log, worktime=mon_fri()).bottlenecks[0].activity == "decide"
+    # Then located per unit, the review at C comes first: 2 × (30 h − 2 h elsewhere)
+    spots = hotspots(log, city, worktime=mon_fri(), min_waits=2)
+    top = spots[0]
+    assert (top.activity, top.unit, top.calendar.count) == ("review", c, 2)
+    assert top.others_count == 5 and top.others_mean == 2 * H  # the head-office case counts too
+    assert top.excess == 2 * (30 - 2) * H
+    # and a unit no slower than the rest is not a bottleneck, nor a step left out
+    assert {(h.activity, h.unit) for h in spots} == {("review", c)}
+    assert hotspots(log, city, worktime=mon_fri(), leave_out={"review"}, min_waits=2) == []
+    # nor a unit with fewer waits than asked for
+    assert hotspots(log, city, worktime=mon_fri(), min_waits=3) == []
+
+
+def test_a_unit_only_somewhat_slower_than_the_rest_is_not_a_located_bottleneck():
+    # Given a review of 2 h at A and 2.8 h at B (1.4 times A's: excess, but not clearly slower)
+    a, b = "0001/0002/0005/", "0001/0002/0006/"
+    log = [trace(f"{unit}{n}", ("create", 0), ("review", review), org_path=unit)
+           for unit, review in ((a, 2), (b, 2.8)) for n in range(50)]  # fmt: skip
+    # Then no unit is named; a little over 3 h (1.5 times) B is
+    assert hotspots(log, lambda p: p[:15], worktime=mon_fri()) == []
+    log += [trace("b-slow", ("create", 0), ("review", 3 * 51 - 2.8 * 50 + 1), org_path=b)]
+    assert [h.unit for h in hotspots(log, lambda p: p[:15], worktime=mon_fri())] == [b]
 
 
 def test_every_number_drills_down_to_its_cases():

@@ -37,6 +37,12 @@ def rounded(value: Any) -> Any:
     return value
 
 
+@pytest.fixture(autouse=True)
+def _every_unit_compared(monkeypatch):
+    """The hand-built logs are small: every unit's waits are compared, however few."""
+    monkeypatch.setattr("hiqc.process_management.mining.MIN_WAITS", 1)
+
+
 @pytest.fixture
 def more(org, plans):
     c1, c2 = org["C1"].path, org["C2"].path
@@ -65,6 +71,7 @@ def test_the_database_mining_equals_the_python_mining_over_the_whole_insurer(mor
     # Then every figure is the same: graph, P90, working time, variants, conformance, rework
     assert sql is not None
     assert live["cases"] == 6 and live["rework"] and live["conformance"]["deviations"]
+    assert live["hotspots"]  # the located bottlenecks too
     assert rounded(sql) == rounded(live)
 
 

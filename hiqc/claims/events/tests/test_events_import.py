@@ -145,6 +145,39 @@ def test_given_events_already_imported_when_sent_again_then_they_are_duplicates_
 
 
 @pytest.mark.parametrize("bulk", [False, True], ids=["single", "bulk"])
+def test_given_events_the_design_does_not_allow_when_imported_then_each_is_recorded_once_as_out_of_design(
+    actors, policy, bulk
+):
+    from hiqc.core.findings import OUT_OF_DESIGN
+    from hiqc.core.models import Finding
+
+    # Given the story (line 6 decides C-1 still in review) and one more line reviewing the
+    # documents of C-2 after it was closed (line 22)
+    s = story()
+    s.ev("C-2", "documents_complete", T0 + timedelta(days=4))
+    # When it is imported, and imported again
+    first = run(actors["claims"], s.lines, bulk=bulk)
+    again = run(actors["claims"], s.lines, bulk=bulk)
+    # Then both lines are refused by row each time, and recorded once each on their claims,
+    # with the state they were in; the out-of-order line and the unknown claim are not
+    assert {r["line"] for r in first.rejected} == {r["line"] for r in again.rejected} == {
+        6, 11, 21, 22,
+    }  # fmt: skip
+    claims = dict(Claim.objects.values_list("external_ref", "pk"))
+    recorded = {
+        (f.case_id, f.data["action"], f.data["from_state"], f.data["line"], f.created_at)
+        for f in Finding.objects.filter(kind=OUT_OF_DESIGN, case_type="claims.claim")
+    }
+    assert recorded == {
+        (str(claims["C-1"]), "decide", "review", 6, T0 + timedelta(days=13)),
+        (str(claims["C-2"]), "documents_complete", "closed", 22, T0 + timedelta(days=4)),
+    }
+    assert set(Finding.objects.filter(kind=OUT_OF_DESIGN).values_list("org_path", flat=True)) == {
+        policy.org_unit.path
+    }
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["single", "bulk"])
 def test_given_a_create_then_decide_from_the_core_system_then_the_clocks_run_from_its_times(
     actors, policy, bulk
 ):
