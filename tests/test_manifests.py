@@ -279,6 +279,18 @@ PERMISSION_LABELS_ADDED |= {
     "products.signoff.compliance": "产品合规审查（答复审查清单并签批合规审查阶段）",
     "products.launch": "批准产品上线（发布产品版本）",
 }
+# issue 17 §4: organising adaptability evaluations and being named an expert in one; a branch
+# manager reads the product figures of their subtree and may be an expert
+for _role in ("quality_lead", "product_manager"):
+    ROLE_PERMISSIONS_ADDED[_role] |= {"products.evaluate", "products.evaluation.score"}
+for _role in ("compliance_officer", "risk_manager"):
+    ROLE_PERMISSIONS_ADDED[_role] |= {"products.evaluation.score"}
+ROLE_PERMISSIONS_ADDED["branch_manager"] = ROLE_PERMISSIONS_ADDED.get("branch_manager", set()) | {
+    "products.view", "products.evaluation.score"}  # fmt: skip
+PERMISSION_LABELS_ADDED |= {
+    "products.evaluate": "组织产品适应性评价",
+    "products.evaluation.score": "担任产品适应性评价专家",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

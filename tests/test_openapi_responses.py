@@ -92,6 +92,8 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/supervision/findings/{finding_id}": ("/api/v1/supervision/findings", _field("id")),
     "/api/v1/supervision/visits/{visit_id}": ("/api/v1/supervision/findings", _field("visit_id")),
     "/api/v1/product-projects/{project_id}": ("/api/v1/product-projects", _field("id")),
+    "/api/v1/product-evaluations/{round_id}": ("/api/v1/product-evaluations", _field("id")),
+    "/api/v1/products/{code}/figures": ("/api/v1/products", _field("code")),
 }
 
 

@@ -40,8 +40,10 @@ INSTALLED_APPS = [
     "hiqc.inspection",
     "hiqc.surveys",
     "hiqc.quality",
-    "hiqc.process_management",
     "hiqc.products",
+    # after every app with a case kind: its ready() declares the per-process indicators of the
+    # case kinds registered before it (issue 16 §5)
+    "hiqc.process_management",
     "hiqc.demo",
 ]
 

@@ -502,6 +502,19 @@ def _clock_outcomes(root: OrgUnit, start: datetime, end: datetime) -> list[_Outc
     ]
 
 
+def product_clock_outcomes(
+    root: OrgUnit, start: datetime, end: datetime
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """Per product: (met, closed) of the decision and payment clocks closed in the period over
+    ``root``'s subtree — the claims on-time rate by product that the product monitoring reads
+    (standard 3.3.3; issue 17): the same grouped query as the quality score."""
+    out: dict[uuid.UUID, tuple[int, int]] = {}
+    for o in _clock_outcomes(root, start, end):
+        met, closed = out.get(o.product_id, (0, 0))
+        out[o.product_id] = (met + o.met, closed + o.closed)
+    return out
+
+
 def quality_scores(root: OrgUnit, start: datetime, end: datetime) -> dict[str, list[Score]]:
     """The score by branch, team (the claim's own handling unit), product and handler."""
     outcomes = _clock_outcomes(root, start, end)

@@ -54,7 +54,7 @@ class ProcessesConfig(AppConfig):
                 _("流程挖掘表更新"),
             ),
         ),
-        nav_sections=(("ch2", _("服务流程管理（第2章）"), "ch4"),),
+        nav_sections=(("ch2", _("服务流程管理（第2章）"), "ch3"),),
         nav=(
             NavLink("ch2", "process_management:list", _("流程分析"), "processes.view"),
             NavLink("ch2", "process_management:supervision_plans", _("流程监督"), "processes.view"),

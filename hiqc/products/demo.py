@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from hiqc.core.access import Actor
 from hiqc.organisations.models import OrgUnit, User
 
+from .evaluation.demo import evaluation_demo_load
 from .projects import demo as projects_demo
 
 
@@ -15,4 +16,5 @@ def demo_load(
 ) -> dict[str, int]:
     counts: dict[str, int] = {}
     counts.update(projects_demo.demo_load(seed=seed, org_units=org_units, users=users, actor=actor))
+    counts.update(evaluation_demo_load(seed=seed, org_units=org_units, users=users, actor=actor))
     return counts

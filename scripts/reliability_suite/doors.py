@@ -47,6 +47,7 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/supervision/findings/{{finding_id}}": (
         "process_management.SupervisionFinding", "org_unit__path"),
     f"{API}/product-projects/{{project_id}}": ("products.ProductProject", "org_unit__path"),
+    f"{API}/product-evaluations/{{round_id}}": ("products.EvaluationRound", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -58,6 +59,10 @@ PROCESS_PROBED = "claims.claim"
 # product code, not a branch object, so there is nothing of another branch to probe; its writes
 # need ``policies.manage`` at head office (a branch persona gets 403 whatever the code).
 CATALOGUE_PREFIX = f"{API}/products/{{code}}"
+# ... except a product's figures, which are read over an org subtree: their door is the
+# ``org_unit`` query parameter (the reference product the suite loads is probed).
+PRODUCT_FIGURES = f"{API}/products/{{code}}/figures"
+PRODUCT_PROBED = "REL-MED"
 CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action names are used)
     "complaints.Complaint": "complaints.complaint",
     "consultations.Consultation": "consultations.consultation",
@@ -67,6 +72,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "process_management.SupervisionVisit": "process_management.supervisionvisit",
     "process_management.SupervisionFinding": "process_management.supervisionfinding",
     "products.ProductProject": "products.productproject",
+    "products.EvaluationRound": "products.evaluationround",
 }
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}
@@ -162,7 +168,10 @@ def run(ctx: Any, part: PartResult) -> None:
             path_params = dict(case.path_parameters or {})
             query = dict(case.query or {})
             process = door is None and template.startswith(PROCESS_PREFIX + "/")
-            if (process and not template.endswith("/mining")) or _catalogue(template):
+            figures = template == PRODUCT_FIGURES
+            if (process and not template.endswith("/mining")) or (
+                _catalogue(template) and not figures
+            ):
                 skipped.append(f"{name} {method} {template}: one for the whole insurer")
                 continue
             if door is None:  # indicators and process mining: the door is ?org_unit=
@@ -171,8 +180,14 @@ def run(ctx: Any, part: PartResult) -> None:
                     skipped.append(f"{name} {method} {template}: no indicator figures elsewhere")
                     continue
                 mining = template.startswith(PROCESS_PREFIX + "/")
-                path_params["code"] = PROCESS_PROBED if mining else ind["code"]
-                if not mining and ("period" in query or template.endswith("/cases")):
+                path_params["code"] = (
+                    PROCESS_PROBED if mining else PRODUCT_PROBED if figures else ind["code"]
+                )
+                if (
+                    not mining
+                    and not figures
+                    and ("period" in query or template.endswith("/cases"))
+                ):
                     query["period"] = ind["period"]
                 for key in ("from", "to", "granularity"):
                     query.pop(key, None)

@@ -1,0 +1,285 @@
+"""Product figures from HIQC's own data (standard 3.2.2, 3.3.3; issue 17 §4, §5).
+
+Per product (every version sold under it: the figures read ``Policy.product``), over a period
+``[start, end)`` and an org subtree (``root``). One grouped query per figure for all products at
+once; each figure is a numerator, a denominator and their value (None when the denominator is 0).
+
+* ``complaints_per_10k`` — complaints received in the period (merged ones left out) whose
+  ``policy_ref`` is the number of a policy of the product ÷ policies in force in the period ×
+  10,000. A complaint without a policy number is nobody's product.
+* ``refusal_rate`` — claims decided in the period with the outcome 拒赔 ÷ claims decided.
+* ``on_time_rate`` — the claims' decision and payment clocks closed in the period on time ÷
+  closed (the claims timeliness query, ``hiqc.claims.timeliness.product_clock_outcomes``).
+* ``payout_ratio`` — claim payments made in the period ÷ the earned premium, approximated as the
+  annual premium of the product's policies in force in the period × the period's length in
+  years (a policy covering part of the period counts in full: a slight overstatement of the
+  premium in the months a product's book grows or shrinks fast).
+* ``consultations_per_10k`` — consultations about products (topic category 产品咨询) received in
+  the period from customers who hold a policy of the product ÷ policies in force × 10,000 (a
+  consultation names a customer and a topic, never a policy: a customer holding two products
+  counts for both).
+* ``lapse_rate`` — policies in force in the period now 失效 or 退保 ÷ policies in force in the
+  period (a policy's status carries no date, so the period selects policies by their cover).
+
+"In force in the period": cover overlapping it (``start_date`` before its end, ``end_date`` on
+or after its first day). Satisfaction is not here: answers carry a product code but live in the
+surveys domain, which this app may not import, and the kernel's indicator rows have no product
+dimension — the adaptability evaluation scores satisfaction as an expert criterion.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, UUIDField
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.claims.enums import Outcome
+from hiqc.claims.models import Claim, Payment
+from hiqc.claims.timeliness import product_clock_outcomes
+from hiqc.complaints.models import Complaint
+from hiqc.consultations.models import Consultation
+from hiqc.core.access import Actor, scope
+from hiqc.core.calendar import BEIJING, month_first
+from hiqc.core.models import Deadline
+from hiqc.organisations.models import OrgUnit
+from hiqc.policies.enums import PolicyStatus
+from hiqc.policies.models import Policy
+
+LOWER, HIGHER = "lower_better", "higher_better"
+PER_10K, RATIO = "per_10k", "ratio"
+LAPSED = (PolicyStatus.LAPSED, PolicyStatus.SURRENDERED)
+PRODUCT_TOPICS = "product"  # the consultation topic category 产品咨询
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    code: str
+    label: Any
+    unit: str  # per_10k | ratio
+    direction: str  # lower_better | higher_better
+    numerator: Any
+    denominator: Any
+
+
+SPECS: dict[str, FigureSpec] = {
+    s.code: s
+    for s in (
+        FigureSpec("complaints_per_10k", _("万单投诉量"), PER_10K, LOWER, _("投诉件数"),
+                   _("有效保单数")),
+        FigureSpec("refusal_rate", _("拒赔率"), RATIO, LOWER, _("拒赔件数"), _("核定件数")),
+        FigureSpec("on_time_rate", _("理赔时效达标率"), RATIO, HIGHER, _("按时完成的时限"),
+                   _("已结束的时限")),
+        FigureSpec("payout_ratio", _("赔付率"), RATIO, HIGHER, _("赔款支付（元）"),
+                   _("已赚保费（元，估算）")),
+        FigureSpec("consultations_per_10k", _("万单咨询量"), PER_10K, LOWER, _("咨询件数"),
+                   _("有效保单数")),
+        FigureSpec("lapse_rate", _("退保失效率"), RATIO, LOWER, _("失效或退保保单数"),
+                   _("有效保单数")),
+    )
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    numerator: float
+    denominator: float
+
+    @property
+    def spec(self) -> FigureSpec:
+        return SPECS[self.code]
+
+    @property
+    def value(self) -> float | None:
+        if not self.denominator:
+            return None
+        scale = 10000 if self.spec.unit == PER_10K else 1
+        return self.numerator / self.denominator * scale
+
+    def shown(self) -> str:
+        v = self.value
+        if v is None:
+            return "—"
+        return f"{v:.1f}" if self.spec.unit == PER_10K else f"{100 * v:.1f}%"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "numerator": self.numerator,
+                "denominator": self.denominator, "value": self.value}  # fmt: skip
+
+
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Beijing days ``[start, end]`` (end inclusive) as aware datetimes ``[from, to)``."""
+    return (datetime.combine(start, datetime.min.time(), BEIJING),
+            datetime.combine(end + timedelta(days=1), datetime.min.time(), BEIJING))  # fmt: skip
+
+
+def _days(start: datetime, end: datetime) -> tuple[date, date]:
+    return start.astimezone(BEIJING).date(), end.astimezone(BEIJING).date()
+
+
+def _by(rows: Iterable[dict[str, Any]], key: str) -> dict[Any, dict[str, Any]]:
+    return {r[key]: r for r in rows if r[key] is not None}
+
+
+def _products(qs: QuerySet[Any], field: str, ids: list[uuid.UUID] | None) -> QuerySet[Any]:
+    return qs if ids is None else qs.filter(**{f"{field}__in": ids})
+
+
+def policies_in_force(root: str, start: datetime, end: datetime) -> QuerySet[Policy]:
+    d0, d1 = _days(start, end)
+    return Policy.objects.filter(org_unit__path__startswith=root, start_date__lt=d1,
+                                 end_date__gte=d0)  # fmt: skip
+
+
+def figures(root: OrgUnit, start: datetime, end: datetime,
+            product_ids: list[uuid.UUID] | None = None) -> dict[uuid.UUID, dict[str, Figure]]:  # fmt: skip
+    """Every figure of every product with data in the period over ``root``'s subtree (a product
+    missing from the answer had no policy, claim or complaint there)."""
+    path = root.path
+    d0, d1 = _days(start, end)
+    years = (d1 - d0).days / 365
+    policies = _by(_products(policies_in_force(path, start, end), "product_id", product_ids)
+                   .values("product_id").order_by()
+                   .annotate(n=Count("id"), lapsed=Count("id", filter=Q(status__in=LAPSED)),
+                             premium=Sum("premium_yuan")),
+                   "product_id")  # fmt: skip
+    product_of = Policy.objects.filter(number=OuterRef("policy_ref")).values("product_id")[:1]
+    complaints = _by(Complaint.objects.filter(org_unit__path__startswith=path,
+                                              received_at__gte=start, received_at__lt=end,
+                                              merged_into__isnull=True)
+                     .exclude(policy_ref="").annotate(pid=Subquery(product_of, output_field=UUIDField()))
+                     .values("pid").order_by().annotate(n=Count("id")), "pid")  # fmt: skip
+    if product_ids is not None:
+        complaints = {k: v for k, v in complaints.items() if k in product_ids}
+    decided = _by(_products(Claim.objects.filter(org_unit__path__startswith=path,
+                                                 decided_at__gte=start, decided_at__lt=end)
+                            .exclude(outcome=""), "policy__product_id", product_ids)
+                  .values("policy__product_id").order_by()
+                  .annotate(n=Count("id"), refused=Count("id", filter=Q(outcome=Outcome.REFUSE))),
+                  "policy__product_id")  # fmt: skip
+    paid = _by(_products(Payment.objects.filter(claim__org_unit__path__startswith=path,
+                                                paid_at__gte=start, paid_at__lt=end),
+                         "claim__policy__product_id", product_ids)
+               .values("claim__policy__product_id").order_by().annotate(s=Sum("amount")),
+               "claim__policy__product_id")  # fmt: skip
+    field = "customer__policies_held__product_id"
+    asked = _by(_products(Consultation.objects.filter(org_unit__path__startswith=path,
+                                                      received_at__gte=start,
+                                                      received_at__lt=end,
+                                                      topic__category__code=PRODUCT_TOPICS),
+                          field, product_ids)
+                .values(field).order_by().annotate(n=Count("id", distinct=True)), field)  # fmt: skip
+    clocks = product_clock_outcomes(root, start, end)
+    ids = set(policies) | set(complaints) | set(decided) | set(paid) | set(clocks)
+    if product_ids is not None:
+        ids = (ids | set(product_ids)) & set(product_ids)
+    out: dict[uuid.UUID, dict[str, Figure]] = {}
+    for pid in ids:
+        pol = policies.get(pid, {})
+        n_pol = pol.get("n", 0)
+        met, closed = clocks.get(pid, (0, 0))
+        d = decided.get(pid, {})
+        out[pid] = {
+            "complaints_per_10k": Figure("complaints_per_10k",
+                                         complaints.get(pid, {}).get("n", 0), n_pol),
+            "refusal_rate": Figure("refusal_rate", d.get("refused", 0), d.get("n", 0)),
+            "on_time_rate": Figure("on_time_rate", met, closed),
+            "payout_ratio": Figure("payout_ratio",
+                                   float(paid.get(pid, {}).get("s") or Decimal(0)),
+                                   float(pol.get("premium") or Decimal(0)) * years),
+            "consultations_per_10k": Figure("consultations_per_10k",
+                                            asked.get(pid, {}).get("n", 0), n_pol),
+            "lapse_rate": Figure("lapse_rate", pol.get("lapsed", 0), n_pol),
+        }  # fmt: skip
+    return out
+
+
+def empty(product_id: uuid.UUID) -> dict[str, Figure]:
+    return {code: Figure(code, 0, 0) for code in SPECS}
+
+
+def month_windows(today: date, months: int = 12) -> list[tuple[str, datetime, datetime]]:
+    """The last ``months`` calendar months up to and including the current one (Beijing)."""
+    first = month_first(today)
+    out = []
+    for shift in range(-(months - 1), 1):
+        m0, m1 = month_first(first, shift), month_first(first, shift + 1)
+        start, _e = bounds(m0, m0)
+        end, _e2 = bounds(m1, m1)
+        out.append((f"{m0:%Y-%m}", start, end))
+    return out
+
+
+def monthly(root: OrgUnit, product_id: uuid.UUID, today: date, months: int = 12
+            ) -> list[tuple[str, dict[str, Figure]]]:  # fmt: skip
+    """The figures of one product month by month (one grouped query per figure and month)."""
+    return [(label, figures(root, start, end, [product_id]).get(product_id) or empty(product_id))
+            for label, start, end in month_windows(today, months)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Record:
+    label: str
+    at: Any
+    detail: str
+    url: str
+
+
+DRILL_LIMIT = 200
+
+
+def drill(actor: Actor, root: OrgUnit, product_id: uuid.UUID, code: str, start: datetime,
+          end: datetime) -> list[Record]:  # fmt: skip
+    """The records behind a figure's numerator, each in the caller's scope of its own domain
+    (``complaints.view``, ``claims.view``, ``consultations.view``, ``policies.view``) and linked
+    to its page; at most ``DRILL_LIMIT``."""
+    path = root.path
+    if code == "complaints_per_10k":
+        numbers = Policy.objects.filter(product_id=product_id).values("number")
+        qs = scope(actor, Complaint.objects.filter(
+            org_unit__path__startswith=path, received_at__gte=start, received_at__lt=end,
+            merged_into__isnull=True, policy_ref__in=numbers), "complaints.view")  # fmt: skip
+        return [Record(c.reference, c.received_at, c.policy_ref,
+                       reverse("complaints:detail", args=[c.pk]))
+                for c in qs.order_by("-received_at")[:DRILL_LIMIT]]  # fmt: skip
+    if code in ("refusal_rate", "on_time_rate", "payout_ratio"):
+        claims = Claim.objects.filter(org_unit__path__startswith=path,
+                                      policy__product_id=product_id)  # fmt: skip
+        if code == "refusal_rate":
+            claims = claims.filter(decided_at__gte=start, decided_at__lt=end,
+                                   outcome=Outcome.REFUSE)  # fmt: skip
+        elif code == "on_time_rate":  # the clocks closed late: what pulls the rate down
+            late = Deadline.objects.filter(
+                case_type="claims.claim", clock__in=("claims.decide", "claims.payment"),
+                state=Deadline.State.BREACHED, closed_at__gte=start, closed_at__lt=end,
+                org_path__startswith=path).values_list("case_id", flat=True)  # fmt: skip
+            claims = claims.filter(pk__in=[uuid.UUID(x) for x in late[:5000]])
+        else:
+            claims = claims.filter(payments__paid_at__gte=start,
+                                   payments__paid_at__lt=end).distinct()  # fmt: skip
+        kq = scope(actor, claims.select_related("policy"), "claims.view")
+        return [Record(k.number, k.received_at,
+                       k.get_status_display(), reverse("claims:detail", args=[k.pk]))
+                for k in kq.order_by("-received_at")[:DRILL_LIMIT]]  # fmt: skip
+    if code == "consultations_per_10k":
+        zq = scope(actor, Consultation.objects.filter(
+            org_unit__path__startswith=path, received_at__gte=start, received_at__lt=end,
+            topic__category__code=PRODUCT_TOPICS,
+            customer__policies_held__product_id=product_id).distinct(), "consultations.view")  # fmt: skip
+        return [Record(z.number, z.received_at, "",
+                       reverse("consultations:detail", args=[z.pk]))
+                for z in zq.order_by("-received_at")[:DRILL_LIMIT]]  # fmt: skip
+    if code == "lapse_rate":
+        pq = scope(actor, policies_in_force(path, start, end).filter(
+            product_id=product_id, status__in=LAPSED), "policies.view")  # fmt: skip
+        return [Record(p.number, p.start_date, p.get_status_display(),
+                       reverse("policies:detail", args=[p.pk]))
+                for p in pq.order_by("number")[:DRILL_LIMIT]]  # fmt: skip
+    return []
