@@ -268,6 +268,28 @@ ROLE_PERMISSIONS_ADDED["product_manager"] = {
 for _role in ("quality_lead", "compliance_officer", "risk_manager", "auditor"):
     ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | {"products.view"}
 PERMISSION_LABELS_ADDED |= {"products.view": "查看产品研发、适应性评价与产品监测"}
+# chapter 7 (issue 18 §1–§3): training, exams and the certificates that gate the work
+_PEOPLE = {
+    "trainer": {"training.view", "training.manage", "exams.manage", "certificates.view",
+                "certificates.manage"},
+    "quality_lead": {"training.view", "training.manage", "exams.manage", "certificates.view",
+                     "certificates.manage"},
+    "branch_manager": {"training.view", "certificates.view"},
+    "call_centre_supervisor": {"training.view", "certificates.view"},
+    "auditor": {"training.view", "certificates.view"},
+    **{r: {"exams.take"} for r in ("consultation_agent", "complaint_handler", "claims_handler",
+                                   "claims_reviewer")},
+}  # fmt: skip
+for _role, _perms in _PEOPLE.items():
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "training.view": "查看培训计划、课程、场次与出勤",
+    "training.manage": "制定培训计划、课程与场次，登记报名与出勤，上传培训资料",
+    "exams.take": "参加在线考试",
+    "exams.manage": "维护题库、设置考试、人工评阅简答题",
+    "certificates.view": "查看资格证书",
+    "certificates.manage": "登记资格证书",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

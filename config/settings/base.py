@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "hiqc.quality",
     "hiqc.process_management",
     "hiqc.products",
+    "hiqc.people",
     "hiqc.demo",
 ]
 
