@@ -24,7 +24,7 @@ EXPIRING_DAYS = 30
 
 def plans(actor: Actor, *, year: int | None = None) -> QuerySet[TrainingPlan]:
     qs = scope(actor, TrainingPlan.objects.select_related("org_unit"), TRAINING_VIEW)
-    qs = qs.annotate(n_courses=Count("courses"))
+    qs = qs.annotate(n_courses=Count("courses")).order_by("-year", "title")
     return qs.filter(year=year) if year else qs
 
 
@@ -35,7 +35,7 @@ def courses(actor: Actor, *, plan: TrainingPlan | None = None) -> QuerySet[Cours
 
 def sessions(actor: Actor, *, course: Course | None = None) -> QuerySet[Session]:
     qs = scope(actor, Session.objects.select_related("course", "course__plan__org_unit"),
-               TRAINING_VIEW).annotate(n_enrolled=Count("enrolments"))  # fmt: skip
+               TRAINING_VIEW).annotate(n_enrolled=Count("enrolments")).order_by("starts_at")  # fmt: skip
     return qs.filter(course=course) if course is not None else qs
 
 
