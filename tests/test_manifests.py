@@ -419,11 +419,11 @@ def test_an_app_may_declare_a_navigation_section_of_its_own(monkeypatch):
     from hiqc.core import navigation
 
     monkeypatch.setattr(navigation, "SECTIONS", list(navigation.SECTIONS))
-    navigation.register_section("ch7", "第7章", before="ch10")
+    navigation.register_section("ch8", "第8章", before="ch10")
     keys = [k for k, _t in navigation.SECTIONS]
-    assert keys.index("ch7") == keys.index("ch10") - 1
+    assert keys.index("ch8") == keys.index("ch10") - 1
     with pytest.raises(ValueError, match="declared twice"):
-        navigation.register_section("ch7", "again")
+        navigation.register_section("ch8", "again")
 
 
 # --- the kernel names no domain app ------------------------------------------------------------

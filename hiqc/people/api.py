@@ -41,14 +41,14 @@ router = Router(tags=["people"])
 CONFLICT_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 
 
-class PlanIn(Schema):
+class TrainingPlanIn(Schema):
     year: int
     org_unit: UUID
     title: str
     note: str = ""
 
 
-class PlanOut(Schema):
+class TrainingPlanOut(Schema):
     id: UUID
     year: int
     org_unit_id: UUID
@@ -57,7 +57,7 @@ class PlanOut(Schema):
     created_by: str
 
 
-class CourseIn(Schema):
+class TrainingCourseIn(Schema):
     title: str
     content: str
     form: str
@@ -65,7 +65,7 @@ class CourseIn(Schema):
     description: str = ""
 
 
-class CourseOut(Schema):
+class TrainingCourseOut(Schema):
     id: UUID
     plan_id: UUID
     title: str
@@ -75,7 +75,7 @@ class CourseOut(Schema):
     description: str
 
 
-class SessionIn(Schema):
+class TrainingSessionIn(Schema):
     trainer: str
     place: str
     starts_at: datetime
@@ -83,7 +83,7 @@ class SessionIn(Schema):
     capacity: int
 
 
-class SessionOut(Schema):
+class TrainingSessionOut(Schema):
     id: UUID
     course_id: UUID
     trainer: str
@@ -93,11 +93,11 @@ class SessionOut(Schema):
     capacity: int
 
 
-class EnrolIn(Schema):
+class TrainingEnrolIn(Schema):
     user: UUID
 
 
-class EnrolmentOut(Schema):
+class TrainingEnrolmentOut(Schema):
     id: UUID
     session_id: UUID
     user_id: UUID
@@ -133,7 +133,7 @@ class ExamOut(Schema):
     validity_months: int
 
 
-class QuestionIn(Schema):
+class ExamQuestionIn(Schema):
     org_unit: UUID
     topic: str
     kind: str
@@ -144,7 +144,7 @@ class QuestionIn(Schema):
     points: int = 1
 
 
-class QuestionOut(Schema):
+class ExamQuestionOut(Schema):
     id: UUID
     org_unit_id: UUID
     topic: str
@@ -155,7 +155,7 @@ class QuestionOut(Schema):
     points: int
 
 
-class PaperItemOut(Schema):
+class ExamPaperItemOut(Schema):
     id: UUID
     kind: str
     text: str
@@ -163,7 +163,7 @@ class PaperItemOut(Schema):
     points: int
 
 
-class AttemptOut(Schema):
+class ExamAttemptOut(Schema):
     id: UUID
     exam_id: UUID
     started_at: datetime
@@ -175,11 +175,11 @@ class AttemptOut(Schema):
     passed: bool | None
 
 
-class AttemptPaperOut(AttemptOut):
-    paper: list[PaperItemOut]
+class ExamAttemptPaperOut(ExamAttemptOut):
+    paper: list[ExamPaperItemOut]
 
 
-class AnswersIn(Schema):
+class ExamAnswersIn(Schema):
     answers: dict[str, Any]
 
 
@@ -203,7 +203,7 @@ class CertificateOut(Schema):
 # --- training ------------------------------------------------------------------------------------
 
 
-@router.get("/training/plans", response={200: list[PlanOut], **ERRORS})
+@router.get("/training/plans", response={200: list[TrainingPlanOut], **ERRORS})
 @paginate
 def list_plans(request: HiqcRequest, year: int | None = None):
     """Training plans in the caller's scope (training.view)."""
@@ -211,25 +211,25 @@ def list_plans(request: HiqcRequest, year: int | None = None):
     return selectors.plans(request.actor, year=year)
 
 
-@router.post("/training/plans", response={201: PlanOut, **ERRORS})
-def create_plan(request: HiqcRequest, payload: PlanIn):
+@router.post("/training/plans", response={201: TrainingPlanOut, **ERRORS})
+def create_plan(request: HiqcRequest, payload: TrainingPlanIn):
     """A unit's plan for a year (training.manage over the unit)."""
     return Status(201, plan_create(actor=request.actor, data=payload.dict()))
 
 
-@router.get("/training/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+@router.get("/training/plans/{plan_id}", response={200: TrainingPlanOut, **ERRORS})
 def get_plan(request: HiqcRequest, plan_id: UUID):
     return access_plan(request.actor, plan_id)
 
 
-@router.get("/training/plans/{plan_id}/courses", response={200: list[CourseOut], **ERRORS})
+@router.get("/training/plans/{plan_id}/courses", response={200: list[TrainingCourseOut], **ERRORS})
 def list_plan_courses(request: HiqcRequest, plan_id: UUID):
     plan = access_plan(request.actor, plan_id)
     return list(selectors.courses(request.actor, plan=plan))
 
 
-@router.post("/training/plans/{plan_id}/courses", response={201: CourseOut, **ERRORS})
-def create_course(request: HiqcRequest, plan_id: UUID, payload: CourseIn):
+@router.post("/training/plans/{plan_id}/courses", response={201: TrainingCourseOut, **ERRORS})
+def create_course(request: HiqcRequest, plan_id: UUID, payload: TrainingCourseIn):
     """A course: one content of 7.1.2 (`culture`, `business`, `service`, `teamwork`) in one form
     of 7.1.3 (`classroom`, `online`, `drill`, `sharing`)."""
     data = payload.dict()
@@ -237,40 +237,40 @@ def create_course(request: HiqcRequest, plan_id: UUID, payload: CourseIn):
     return Status(201, course_create(actor=request.actor, plan_id=plan_id, data=data))
 
 
-@router.get("/training/courses", response={200: list[CourseOut], **ERRORS})
+@router.get("/training/courses", response={200: list[TrainingCourseOut], **ERRORS})
 @paginate
 def list_courses(request: HiqcRequest):
     require(request.actor, TRAINING_VIEW)
     return selectors.courses(request.actor)
 
 
-@router.get("/training/courses/{course_id}", response={200: CourseOut, **ERRORS})
+@router.get("/training/courses/{course_id}", response={200: TrainingCourseOut, **ERRORS})
 def get_course(request: HiqcRequest, course_id: UUID):
     return access_course(request.actor, course_id)
 
 
-@router.post("/training/courses/{course_id}/sessions", response={201: SessionOut, **ERRORS})
-def create_session(request: HiqcRequest, course_id: UUID, payload: SessionIn):
+@router.post("/training/courses/{course_id}/sessions", response={201: TrainingSessionOut, **ERRORS})
+def create_session(request: HiqcRequest, course_id: UUID, payload: TrainingSessionIn):
     data = payload.dict()
     data["capacity"] = str(data["capacity"])
     return Status(201, session_create(actor=request.actor, course_id=course_id, data=data))
 
 
-@router.get("/training/sessions", response={200: list[SessionOut], **ERRORS})
+@router.get("/training/sessions", response={200: list[TrainingSessionOut], **ERRORS})
 @paginate
 def list_sessions(request: HiqcRequest):
     require(request.actor, TRAINING_VIEW)
     return selectors.sessions(request.actor)
 
 
-@router.get("/training/sessions/{session_id}", response={200: SessionOut, **ERRORS})
+@router.get("/training/sessions/{session_id}", response={200: TrainingSessionOut, **ERRORS})
 def get_session(request: HiqcRequest, session_id: UUID):
     return access_session(request.actor, session_id)
 
 
 @router.post("/training/sessions/{session_id}/enrolments",
-             response={201: EnrolmentOut, **CONFLICT_ERRORS})  # fmt: skip
-def create_enrolment(request: HiqcRequest, session_id: UUID, payload: EnrolIn):
+             response={201: TrainingEnrolmentOut, **CONFLICT_ERRORS})  # fmt: skip
+def create_enrolment(request: HiqcRequest, session_id: UUID, payload: TrainingEnrolIn):
     """Enrol a person of the plan's unit; 409 `full` when no place is left."""
     return Status(201, enrol(actor=request.actor, session_id=session_id,
                              data={"user": str(payload.user)}))  # fmt: skip
@@ -294,8 +294,8 @@ def create_exam(request: HiqcRequest, payload: ExamIn):
     return Status(201, exam_create(actor=request.actor, data=data))
 
 
-@router.post("/exams/questions", response={201: QuestionOut, **ERRORS})
-def create_question(request: HiqcRequest, payload: QuestionIn):
+@router.post("/exams/questions", response={201: ExamQuestionOut, **ERRORS})
+def create_question(request: HiqcRequest, payload: ExamQuestionIn):
     """A bank item: `single`, `multiple`, `true_false` (answer [0] 正确 or [1] 错误) or `short`
     (marked by a person); `answer` holds the right options' indices."""
     data = payload.dict()
@@ -310,24 +310,24 @@ def get_exam(request: HiqcRequest, exam_id: UUID):
 
 def _attempt(attempt) -> dict:
     items = selectors.paper(attempt)
-    return {**{f: getattr(attempt, f) for f in AttemptOut.model_fields if f != "exam_id"},
+    return {**{f: getattr(attempt, f) for f in ExamAttemptOut.model_fields if f != "exam_id"},
             "exam_id": attempt.exam_id, "paper": items}  # fmt: skip
 
 
-@router.post("/exams/{exam_id}/attempts", response={201: AttemptPaperOut, **CONFLICT_ERRORS})
+@router.post("/exams/{exam_id}/attempts", response={201: ExamAttemptPaperOut, **CONFLICT_ERRORS})
 def start_attempt(request: HiqcRequest, exam_id: UUID):
     """Start (or resume) the caller's attempt: the paper drawn for them, without the answers."""
     return Status(201, _attempt(attempt_start(actor=request.actor, exam_id=exam_id)))
 
 
-@router.get("/exams/attempts/{attempt_id}", response={200: AttemptPaperOut, **ERRORS})
+@router.get("/exams/attempts/{attempt_id}", response={200: ExamAttemptPaperOut, **ERRORS})
 def get_attempt(request: HiqcRequest, attempt_id: UUID):
     return _attempt(access_attempt(request.actor, attempt_id))
 
 
 @router.post("/exams/attempts/{attempt_id}/submit",
-             response={200: AttemptOut, **CONFLICT_ERRORS})  # fmt: skip
-def submit_attempt(request: HiqcRequest, attempt_id: UUID, payload: AnswersIn):
+             response={200: ExamAttemptOut, **CONFLICT_ERRORS})  # fmt: skip
+def submit_attempt(request: HiqcRequest, attempt_id: UUID, payload: ExamAnswersIn):
     """`answers`: question id → chosen option indices (a list), or the text of a short answer."""
     return attempt_submit(actor=request.actor, attempt_id=attempt_id, answers=payload.answers)
 
