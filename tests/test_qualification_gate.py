@@ -56,7 +56,9 @@ def test_every_gated_kind_has_its_check_registered_in_the_kernel():
         assert ASSIGNMENT_CHECKS[label], label
 
 
-def test_by_default_no_gate_is_on_and_anyone_eligible_may_be_assigned(actors, org, personas, customer):
+def test_by_default_no_gate_is_on_and_anyone_eligible_may_be_assigned(
+    actors, org, personas, customer
+):
     complaint = _complaint(actors, org, customer)
     assigned = _assign(actors, complaint, personas["handler"], T0 + timedelta(hours=1))
     assert assigned.assignee_id == personas["handler"].pk
@@ -101,11 +103,15 @@ def test_assignment_is_allowed_with_a_current_certificate_and_refused_again_afte
         _assign(actors, third, personas["handler"], datetime(2026, 4, 1, 0, 30, tzinfo=BEIJING))
 
 
-def test_a_certificate_of_another_qualification_does_not_open_the_gate(actors, org, personas, customer):
+def test_a_certificate_of_another_qualification_does_not_open_the_gate(
+    actors, org, personas, customer
+):
     _gate_on(actors)
     certificate_issue(actor=actors["trainer"], data={
         "user": str(personas["handler"].pk), "qualification": Qualification.CLAIMS_SPECIALIST,
         "issued_on": date(2026, 1, 1), "expires_on": date(2027, 12, 31),
     })  # fmt: skip
     with pytest.raises(ValidationFailed, match="投诉处理上岗资格"):
-        _assign(actors, _complaint(actors, org, customer), personas["handler"], T0 + timedelta(hours=1))
+        _assign(
+            actors, _complaint(actors, org, customer), personas["handler"], T0 + timedelta(hours=1)
+        )

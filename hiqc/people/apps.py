@@ -28,15 +28,25 @@ class PeopleConfig(AppConfig):
             "certificates.manage": _("登记资格证书"),
         },
         roles={
-            Role.TRAINER: ("training.view", "training.manage", "exams.manage",
-                           "certificates.view", "certificates.manage"),
-            Role.QUALITY_LEAD: ("training.view", "training.manage", "exams.manage",
-                                "certificates.view", "certificates.manage"),
+            Role.TRAINER: (
+                "training.view",
+                "training.manage",
+                "exams.manage",
+                "certificates.view",
+                "certificates.manage",
+            ),
+            Role.QUALITY_LEAD: (
+                "training.view",
+                "training.manage",
+                "exams.manage",
+                "certificates.view",
+                "certificates.manage",
+            ),
             Role.BRANCH_MANAGER: ("training.view", "certificates.view"),
             Role.CALL_CENTRE_SUPERVISOR: ("training.view", "certificates.view"),
             Role.AUDITOR: ("training.view", "certificates.view"),
             **{role: ("exams.take",) for role in STAFF},
-        },  # fmt: skip
+        },
         nav_sections=(("ch7", _("人员培训与资格（第7章）"), "ch10"),),
         nav=(
             NavLink("ch7", "people:plans", _("培训计划"), "training.view"),

@@ -70,9 +70,9 @@ def qualification_refusal(case_type: str, user_id: Any, at: datetime) -> str | N
         return None
     user = User.objects.filter(pk=user_id).only("username", "display_name").first()
     name = (user.display_name or user.username) if user is not None else str(user_id)
-    return _("{name} 未持有有效的“{qualification}”，不能承办此类案件（须先通过考试取得资格或续期）。").format(
-        name=name, qualification=Qualification(needed).label
-    )
+    return _(
+        "{name} 未持有有效的“{qualification}”，不能承办此类案件（须先通过考试取得资格或续期）。"
+    ).format(name=name, qualification=Qualification(needed).label)
 
 
 def register_gate() -> None:

@@ -225,6 +225,7 @@ def course_create(*, actor: Actor, plan_id: Any, data: Mapping[str, Any]) -> Cou
     hours = _hours(data, "hours", errors, required=True)
     description = _text(data, "description", errors, required=False, limit=2000)
     _fail(errors)
+    assert hours is not None
     with transaction.atomic():
         course = Course.objects.create(plan=plan, title=title, content=content, form=form,
                                        hours=hours, description=description)  # fmt: skip
@@ -269,7 +270,9 @@ def session_create(*, actor: Actor, course_id: Any, data: Mapping[str, Any]) -> 
     return session
 
 
-def _user_in_scope(actor: Actor, user_id: Any, perm: str, errors: Errors, field: str) -> User | None:
+def _user_in_scope(
+    actor: Actor, user_id: Any, perm: str, errors: Errors, field: str
+) -> User | None:
     user = (User.objects.select_related("org_unit").filter(pk=user_id, is_active=True).first()
             if _is_uuid(user_id) else None)  # fmt: skip
     if user is None or user.org_unit is None or not actor.can(perm, user.org_unit.path):
@@ -286,7 +289,7 @@ def enrol(*, actor: Actor, session_id: Any, data: Mapping[str, Any]) -> Enrolmen
         Session.objects.select_for_update().filter(pk=session.pk).first()  # one enrolment at a time
         errors: Errors = {}
         user = _user_in_scope(actor, data.get("user"), TRAINING_MANAGE, errors, "user")
-        if user is not None and not (user.org_unit.path.startswith(
+        if user is not None and user.org_unit is not None and not (user.org_unit.path.startswith(
                 session.course.plan.org_unit.path)):  # fmt: skip
             errors["user"] = [_("该人员不属于培训计划的机构。")]
         _fail(errors)
@@ -348,7 +351,9 @@ def material_upload(*, actor: Actor, course_id: Any, name: str, upload: IO[bytes
     try:
         kind = inspect_document(upload.read(MATERIAL_MAX_BYTES + 1))
     except FileRefused as exc:
-        message = _("只接受 JPEG、PNG 图片或 PDF 文件。") if exc.code == "file_type" else exc.message
+        message = (
+            _("只接受 JPEG、PNG 图片或 PDF 文件。") if exc.code == "file_type" else exc.message
+        )
         raise ValidationFailed(message, code=exc.code, fields={"file": [exc.message]}) from exc
     upload.seek(0)
     digest = sha.hexdigest()
@@ -358,7 +363,7 @@ def material_upload(*, actor: Actor, course_id: Any, name: str, upload: IO[bytes
     with transaction.atomic():
         material = Material(course=course, name=title, content_type=kind.content_type, size=size,
                             sha256=digest)  # fmt: skip
-        material.file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)  # type: ignore[arg-type]
+        material.file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
         material.save(force_insert=True)
         audit_record(actor=actor, action="people.material.upload", subject=material,
                      data={"course": str(course.pk), "size": size,
@@ -443,7 +448,8 @@ def exam_create(*, actor: Actor, data: Mapping[str, Any]) -> Exam:
             have = len(available.get(d, []))
             if n > have:
                 errors[("easy", "medium", "hard")[d - 1]] = [
-                    _("题库中该难度只有 {n} 道可用题。").format(n=have)]
+                    _("题库中该难度只有 {n} 道可用题。").format(n=have)
+                ]
     _fail(errors)
     assert unit is not None
     with transaction.atomic():
@@ -503,6 +509,8 @@ def attempt_start(*, actor: Actor, exam_id: Any, seed: int | None = None) -> Att
                            code="attempts_used")  # fmt: skip
         seed = secrets.randbits(48) if seed is None else seed
         questions = paper_draw(exam, seed)
+        if user.org_unit is None:
+            raise Forbidden(_("您的账户未归属任何机构，不能参加考试。"))
         points = dict(Question.objects.filter(pk__in=questions).values_list("pk", "points"))
         attempt = Attempt.objects.create(
             exam=exam, user=user, org_unit=user.org_unit, seed=seed, questions=questions,
@@ -657,7 +665,8 @@ def certificate_issue(*, actor: Actor, data: Mapping[str, Any]) -> Certificate:
     if issued and expires and expires < issued:
         errors["expires_on"] = [_("有效期至不能早于取得日期。")]
     _fail(errors)
-    assert user is not None and issued is not None and expires is not None
+    assert user is not None and user.org_unit is not None
+    assert issued is not None and expires is not None
     with transaction.atomic():
         cert = Certificate.objects.create(
             user=user, org_unit=user.org_unit, qualification=qualification, issued_on=issued,

@@ -87,7 +87,8 @@ def plans_page(request: HiqcRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         plan, errors, values, status = _post(
-            request, lambda d: plan_create(actor=actor, data=d), _("已制定培训计划。"))
+            request, lambda d: plan_create(actor=actor, data=d), _("已制定培训计划。")
+        )
         if plan is not None:
             return redirect("people:plan", plan.pk)
     raw_year = request.GET.get("year", "")
@@ -133,7 +134,7 @@ def course_page(request: HiqcRequest, course_id: str) -> HttpResponse:
         material, errors, values, status = _post(
             request, lambda d: material_upload(actor=actor, course_id=course.pk,
                                                name=d.get("name", ""),
-                                               upload=request.FILES["file"]),
+                                               upload=request.FILES["file"]),  # type: ignore[arg-type]
             _("已上传资料。"))  # fmt: skip
         if material is not None:
             return redirect("people:course", course.pk)
@@ -195,7 +196,7 @@ def exams_page(request: HiqcRequest) -> HttpResponse:
     return render(request, T + "exams.html", {
         "exams": exams_open_to(actor).filter(active=True),
         "attempts": selectors.my_attempts(actor)[:50],
-        "certificates": selectors.certificates(actor).filter(user_id=actor.user_id),
+        "certificates": selectors.certificates(actor).filter(user_id=str(actor.user_id)),
     })  # fmt: skip
 
 
@@ -257,9 +258,12 @@ def bank_page(request: HiqcRequest) -> HttpResponse:
     values: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        write: Callable[[dict[str, Any]], Any] = (
-            (lambda d: exam_create(actor=actor, data=d)) if request.POST.get("form") == "exam"
-            else (lambda d: question_create(actor=actor, data=d)))  # fmt: skip
+
+        def write(d: dict[str, Any]) -> Any:
+            if request.POST.get("form") == "exam":
+                return exam_create(actor=actor, data=d)
+            return question_create(actor=actor, data=d)
+
         done, errors, values, status = _post(request, write, _("已保存。"))
         if done is not None:
             return redirect("people:bank")
@@ -286,7 +290,8 @@ def certificates_page(request: HiqcRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         done, errors, values, status = _post(
-            request, lambda d: certificate_issue(actor=actor, data=d), _("已登记证书。"))
+            request, lambda d: certificate_issue(actor=actor, data=d), _("已登记证书。")
+        )
         if done is not None:
             return redirect("people:certificates")
     qualification = request.GET.get("qualification", "")

@@ -69,7 +69,9 @@ def test_another_units_plan_is_the_same_404_as_a_missing_one(actors, plan):
 
 
 def test_a_session_takes_no_more_people_than_its_capacity(actors, session, personas):
-    enrol(actor=actors["trainer"], session_id=session.pk, data={"user": str(personas["handler"].pk)})
+    enrol(
+        actor=actors["trainer"], session_id=session.pk, data={"user": str(personas["handler"].pk)}
+    )
     with pytest.raises(Conflict, match="满员"):
         enrol(actor=actors["trainer"], session_id=session.pk,
               data={"user": str(personas["agent"].pk)})  # fmt: skip
