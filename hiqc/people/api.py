@@ -61,7 +61,7 @@ class TrainingCourseIn(Schema):
     title: str
     content: str
     form: str
-    hours: Decimal
+    hours: float  # a JSON number; checked (0–999, one decimal) by the service
     description: str = ""
 
 
@@ -233,7 +233,7 @@ def create_course(request: HiqcRequest, plan_id: UUID, payload: TrainingCourseIn
     """A course: one content of 7.1.2 (`culture`, `business`, `service`, `teamwork`) in one form
     of 7.1.3 (`classroom`, `online`, `drill`, `sharing`)."""
     data = payload.dict()
-    data["hours"] = str(data["hours"])
+    data["hours"] = format(data["hours"], "g")
     return Status(201, course_create(actor=request.actor, plan_id=plan_id, data=data))
 
 

@@ -119,3 +119,38 @@ def people_under(path: str, *, limit: int = 500) -> list[Any]:
 
     return list(User.objects.filter(org_unit__path__startswith=path, is_active=True)
                 .order_by("username")[:limit])  # fmt: skip
+
+
+def item_statistics(actor: Actor, *, min_takers: int = 5) -> list[dict[str, Any]]:
+    """Per bank item, over the marked attempts in scope (exams.manage): how many took it, its
+    difficulty index ``p`` (the mean share of its points scored) and, from ``min_takers`` takers
+    on, its discrimination ``d``: the mean of that share among the best 27 % of papers (by the
+    paper's score ratio) minus the worst 27 %. An item nearly everyone or nearly no one gets
+    right (p > 0.95 or p < 0.2), or that the weaker do as well on as the stronger (d < 0.2), is
+    flagged for review."""
+    marked = scope(actor, Attempt.objects.all(), EXAMS_MANAGE).filter(
+        marked_at__isnull=False, max_score__gt=0
+    )
+    rows = list(marked.values_list("questions", "marks", "score", "max_score"))
+    ids = {q for qs, *_rest in rows for q in qs}
+    items = {str(q.pk): q for q in Question.objects.filter(pk__in=ids)}
+    taken: dict[str, list[tuple[float, float]]] = {}
+    for qs, marks, score, max_score in rows:
+        ratio = (score or 0) / max_score
+        for q in qs:
+            if q in items:
+                share = int(marks.get(q, 0)) / max(items[q].points, 1)
+                taken.setdefault(q, []).append((ratio, share))
+    out = []
+    for q, pairs in taken.items():
+        n = len(pairs)
+        p = sum(s for _r, s in pairs) / n
+        d = None
+        if n >= min_takers:
+            ordered = sorted(pairs)
+            k = max(1, round(0.27 * n))
+            d = sum(s for _r, s in ordered[-k:]) / k - sum(s for _r, s in ordered[:k]) / k
+        flagged = p > 0.95 or p < 0.2 or (d is not None and d < 0.2)
+        out.append({"question": items[q], "n": n, "p": round(p, 2),
+                    "d": None if d is None else round(d, 2), "flagged": flagged})  # fmt: skip
+    return sorted(out, key=lambda r: (not r["flagged"], r["question"].topic, -r["n"]))

@@ -275,6 +275,7 @@ def bank_page(request: HiqcRequest) -> HttpResponse:
         "units": units_in_scope(actor, EXAMS_MANAGE), "kinds": QuestionKind.choices,
         "difficulties": Difficulty.choices, "qualifications": Qualification.choices,
         "exams": exams_open_to(actor), "to_mark": selectors.attempts_to_mark(actor)[:50],
+        "statistics": selectors.item_statistics(actor)[:100],
     }, status=status)  # fmt: skip
 
 

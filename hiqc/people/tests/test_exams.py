@@ -145,3 +145,32 @@ def test_a_choice_item_needs_options_and_a_valid_answer(actors, org):
 ])  # fmt: skip
 def test_validity_runs_in_calendar_months_ending_on_a_short_month_last_day(start, months, end):
     assert add_months(start, months) == end
+
+
+def test_item_statistics_find_the_question_that_does_not_separate_strong_from_weak(
+    actors, exam, personas, org
+):
+    """Given ten marked papers of the same five items where item A is right on every paper and
+    item B is right only on the strongest papers, then A is flagged (too easy, no
+    discrimination) and B shows a high discrimination."""
+    from hiqc.people.models import Attempt
+    from hiqc.people.selectors import item_statistics
+
+    a, b, c, d, e = paper_draw(exam, 5)
+    for n in range(10):  # paper n scores n of the three other items' points, plus A, plus B if n>=7
+        marks = {a: 2, b: 2 if n >= 7 else 0, c: 2 if n >= 3 else 0, d: 2 if n >= 5 else 0,
+                 e: 2 if n >= 8 else 0}  # fmt: skip
+        Attempt.objects.create(
+            exam=exam, user=personas["handler"], org_unit=org["C1"], seed=n,
+            questions=[a, b, c, d, e], started_at=T0, due_at=T0, submitted_at=T0, marks=marks,
+            max_score=10, score=sum(marks.values()), marked_at=T0, passed=False,
+        )  # fmt: skip
+    stats = {str(r["question"].pk): r for r in item_statistics(actors["trainer"])}
+    assert (stats[a]["n"], stats[a]["p"], stats[a]["d"], stats[a]["flagged"]) == (
+        10,
+        1.0,
+        0.0,
+        True,
+    )
+    assert (stats[b]["p"], stats[b]["d"], stats[b]["flagged"]) == (0.3, 1.0, False)
+    assert item_statistics(actors["outsider_agent"]) == []
