@@ -493,6 +493,12 @@ def test_import_contracts_name_every_app():
     assert set(processes["forbidden_modules"]) == _apps() - {
         "hiqc.core", "hiqc.organisations", "hiqc.process_management"
     }  # fmt: skip
+    people = contracts[
+        "People reads the domains only through the kernel (case kinds, the assignment checks)"
+    ]
+    assert set(people["forbidden_modules"]) == _apps() - {
+        "hiqc.core", "hiqc.organisations", "hiqc.people"
+    }  # fmt: skip
     layers = next(c for c in contracts.values() if c["type"] == "layers")
     layered = {m.strip() for layer in layers["layers"] for m in re.split(r"[|:]", layer)}
     assert layered == _apps()
@@ -542,6 +548,7 @@ def test_import_linter_fails_on_planted_violations_and_passes_without_them(tmp_p
         "complaints/plant.py": "import hiqc.callcentre.enums",  # complaints
         "quality/plant.py": "import hiqc.claims.selectors",  # quality
         "process_management/plant.py": "import hiqc.claims.models",  # process management
+        "people/plant.py": "import hiqc.complaints.models",  # people
         "inspection/plant.py": "import hiqc.demo.org",  # the demo generator
         "claims/reader.py": "import hiqc.policies.demo",  # demo modules
         "surveys/reader.py": "import hiqc.surveys.mystery.demo",  # … a sub-domain's too

@@ -291,6 +291,28 @@ PERMISSION_LABELS_ADDED |= {
     "products.evaluate": "组织产品适应性评价",
     "products.evaluation.score": "担任产品适应性评价专家",
 }
+# chapter 7 (issue 18 §1–§3): training, exams and the certificates that gate the work
+_PEOPLE = {
+    "trainer": {"training.view", "training.manage", "exams.manage", "certificates.view",
+                "certificates.manage"},
+    "quality_lead": {"training.view", "training.manage", "exams.manage", "certificates.view",
+                     "certificates.manage"},
+    "branch_manager": {"training.view", "certificates.view"},
+    "call_centre_supervisor": {"training.view", "certificates.view"},
+    "auditor": {"training.view", "certificates.view"},
+    **{r: {"exams.take"} for r in ("consultation_agent", "complaint_handler", "claims_handler",
+                                   "claims_reviewer")},
+}  # fmt: skip
+for _role, _perms in _PEOPLE.items():
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "training.view": "查看培训计划、课程、场次与出勤",
+    "training.manage": "制定培训计划、课程与场次，登记报名与出勤，上传培训资料",
+    "exams.take": "参加在线考试",
+    "exams.manage": "维护题库、设置考试、人工评阅简答题",
+    "certificates.view": "查看资格证书",
+    "certificates.manage": "登记资格证书",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():
@@ -420,11 +442,11 @@ def test_an_app_may_declare_a_navigation_section_of_its_own(monkeypatch):
     from hiqc.core import navigation
 
     monkeypatch.setattr(navigation, "SECTIONS", list(navigation.SECTIONS))
-    navigation.register_section("ch7", "第7章", before="ch10")
+    navigation.register_section("ch8", "第8章", before="ch10")
     keys = [k for k, _t in navigation.SECTIONS]
-    assert keys.index("ch7") == keys.index("ch10") - 1
+    assert keys.index("ch8") == keys.index("ch10") - 1
     with pytest.raises(ValueError, match="declared twice"):
-        navigation.register_section("ch7", "again")
+        navigation.register_section("ch8", "again")
 
 
 # --- the kernel names no domain app ------------------------------------------------------------

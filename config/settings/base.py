@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "hiqc.surveys",
     "hiqc.quality",
     "hiqc.products",
+    "hiqc.people",
     # after every app with a case kind: its ready() declares the per-process indicators of the
     # case kinds registered before it (issue 16 §5)
     "hiqc.process_management",

@@ -142,3 +142,29 @@ def window_codes() -> set[str]:
     """The codes of the clocks declared ``window=True`` by a registered case kind (a right granted
     to someone, not an obligation: its end is no breach)."""
     return {c.code for k in CASE_KINDS.values() for c in k.workflow.clocks if c.window}
+
+
+# Who may be assigned a case of a kind (issue 18 §3; standard 4.1.2, 4.2.2, 8.2.6). A check is
+# (case type, user id, at) → the reason the person may not handle a case of that type now, or
+# None. The app that keeps qualifications (``hiqc.people``) registers its checks from
+# ``AppConfig.ready``; the kernel imports it not. The engine asks ``assignment_refusal`` in one
+# place (``hiqc.core.casework``), wherever a step or a new case names an assignee.
+AssignmentCheck = Callable[[str, Any, datetime], str | None]
+ASSIGNMENT_CHECKS: dict[str, list[AssignmentCheck]] = {}
+
+
+def register_assignment_check(case_type: str, check: AssignmentCheck) -> None:
+    """Add a check on who may be assigned cases of ``case_type`` (call from AppConfig.ready)."""
+    checks = ASSIGNMENT_CHECKS.setdefault(case_type, [])
+    if check not in checks:
+        checks.append(check)
+
+
+def assignment_refusal(case_type: str, user_id: Any, at: datetime) -> str | None:
+    """The first registered check's reason why ``user_id`` may not be assigned a case of
+    ``case_type`` at ``at`` (None: nothing stands in the way)."""
+    for check in ASSIGNMENT_CHECKS.get(case_type, ()):
+        reason = check(case_type, user_id, at)
+        if reason:
+            return reason
+    return None

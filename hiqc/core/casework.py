@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from .access import Actor, object_path, require
 from .audit import audit_record
-from .casekinds import CaseKind, Refusal
+from .casekinds import CaseKind, Refusal, assignment_refusal
 from .clockmath import CLOCKS, ClockMath
 from .deadlines import DeadlineError, apply_effects, case_clocks, clocks_save, deadline_new
 from .errors import Conflict, Forbidden, HiqcError, ValidationFailed
@@ -86,6 +86,7 @@ def case_opened(
     """Record a new case: its first event and the clocks its workflow starts on creation (at
     ``at``, or at the case field a ``Start(at_field=…)`` names)."""
     at = at or timezone.now()
+    assignment_check(kind, getattr(case, "assignee_id", None), at)
     wf = kind.workflow
     apply_effects(
         case_type=kind.label,
@@ -378,6 +379,24 @@ class Step:
     audit: Mapping[str, Any] = field(default_factory=dict)
 
 
+def _assignee_in(written: Mapping[str, Any]) -> Any:
+    """The id of the person a step assigns the case to (None: the step assigns nobody)."""
+    value = written.get("assignee", written.get("assignee_id"))
+    return getattr(value, "pk", value)
+
+
+def assignment_check(kind: CaseKind, user_id: Any, at: datetime) -> None:
+    """The one place the engine refuses an assignment (issue 18 §3; 4.1.2, 4.2.2, 8.2.6): a case
+    of ``kind`` goes to ``user_id`` only if every check registered for the kind lets them (e.g.
+    a current certificate of the qualification the kind's rule names); refused as 422 on the
+    ``assignee`` field, naming what is missing."""
+    if user_id is None:
+        return
+    problem = assignment_refusal(kind.label, user_id, at)
+    if problem:
+        raise ValidationFailed(problem, code="not_qualified", fields={"assignee": [problem]})
+
+
 def case_execute(
     *,
     kind: CaseKind,
@@ -435,6 +454,9 @@ def case_execute(
         raise ValidationFailed(_("缺少必填信息。"), fields=missing)
     current = store.clocks(kind, case, (e.clock for e in step.effects))
     written = {**(updates or {}), **(prepared.updates if prepared is not None else {})}
+    assignee = _assignee_in(written)
+    if assignee is not None and str(assignee) != str(store.field(case, "assignee_id") or ""):
+        assignment_check(kind, assignee, at)
     try:
         changed = store.math.effects(
             current, step.effects, at, declared=wf.clock_map, data=data,

@@ -48,6 +48,13 @@ DOORS: dict[str, tuple[str, str]] = {
         "process_management.SupervisionFinding", "org_unit__path"),
     f"{API}/product-projects/{{project_id}}": ("products.ProductProject", "org_unit__path"),
     f"{API}/product-evaluations/{{round_id}}": ("products.EvaluationRound", "org_unit__path"),
+    f"{API}/training/plans/{{plan_id}}": ("people.TrainingPlan", "org_unit__path"),
+    f"{API}/training/courses/{{course_id}}": ("people.Course", "plan__org_unit__path"),
+    f"{API}/training/sessions/{{session_id}}": (
+        "people.Session", "course__plan__org_unit__path"),
+    f"{API}/exams/{{exam_id}}": ("people.Exam", "org_unit__path"),
+    f"{API}/exams/attempts/{{attempt_id}}": ("people.Attempt", "org_unit__path"),
+    f"{API}/certificates/{{certificate_id}}": ("people.Certificate", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query

@@ -1,0 +1,61 @@
+"""The people app's code lists (standard 7.1.2, 7.1.3; issue 18 §1–§3)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Content(models.TextChoices):
+    """What training covers (7.1.2)."""
+
+    CULTURE = "culture", _("企业文化与价值观")
+    BUSINESS = "business", _("业务知识（含产品与法律法规）")
+    SERVICE = "service", _("服务技能（含投诉处理）")
+    TEAMWORK = "teamwork", _("团队协作与领导力")
+
+
+class Form(models.TextChoices):
+    """How training is given (7.1.3)."""
+
+    CLASSROOM = "classroom", _("课堂讲授")
+    ONLINE = "online", _("在线学习")
+    DRILL = "drill", _("实操演练")
+    SHARING = "sharing", _("经验分享")
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("单选题")
+    MULTIPLE = "multiple", _("多选题")
+    TRUE_FALSE = "true_false", _("判断题")
+    SHORT = "short", _("简答题（人工评分）")
+
+
+class Difficulty(models.IntegerChoices):
+    EASY = 1, _("容易")
+    MEDIUM = 2, _("中等")
+    HARD = 3, _("困难")
+
+
+class Qualification(models.TextChoices):
+    """The qualifications that gate work (4.1.2, 4.2.2, 5.3.3, 8.2.6). A code list, not a table:
+    the rules that say which one a case kind needs offer them as choices (ADR 0020)."""
+
+    COMPLAINT_HANDLER = "complaint_handler", _("投诉处理上岗资格")
+    CLAIMS_SPECIALIST = "claims_specialist", _("理赔专员资格")
+    INSPECTOR = "inspector", _("质检员资格")
+    CONSULTATION_AGENT = "consultation_agent", _("咨询坐席上岗资格")
+
+
+class CertificateSource(models.TextChoices):
+    EXAM = "exam", _("考试合格")
+    GRANTED = "granted", _("培训管理员认定")
+
+
+# permissions (declared in the app's manifest)
+TRAINING_VIEW = "training.view"
+TRAINING_MANAGE = "training.manage"
+EXAMS_TAKE = "exams.take"
+EXAMS_MANAGE = "exams.manage"
+CERTIFICATES_VIEW = "certificates.view"
+CERTIFICATES_MANAGE = "certificates.manage"

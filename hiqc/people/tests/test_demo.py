@@ -1,0 +1,56 @@
+"""The people demo (issue 18 §9): a plan for this year covering every content and form, a bank
+and its exam, certificates with one due for renewal and one lapsed — dated from today, whatever
+today is; a rerun adds nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from hiqc.core.access import Actor
+from hiqc.core.calendar import BEIJING
+from hiqc.organisations.models import User
+from hiqc.people import demo, selectors
+from hiqc.people.models import Certificate, Exam, Session, TrainingPlan
+from hiqc.people.services import paper_draw
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(org):
+    return {name: User.objects.create_user(username=name, password="x" * 20, org_unit=org["C1"],
+                                           display_name=name)
+            for name in {u for u, *_r in demo.CERTIFICATES} | set(demo.ATTENDEES)}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "moment", ["2026-12-31 23:30", "2027-01-01 00:30", "2028-02-29 09:00", "2027-03-31 18:00"]
+)
+def test_the_demo_trains_examines_and_certifies_from_today_and_a_rerun_adds_nothing(
+    org, staff, moment
+):
+    with time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=BEIJING), tick=False):
+        load = lambda: demo.demo_load(seed=1, org_units={"HO": org["HO"]}, users=staff,  # noqa: E731
+                                      actor=Actor.system("demo"))  # fmt: skip
+        first = load()
+        assert first == {"training_plans": 1, "courses": 4, "sessions": 8, "questions": 11,
+                         "exams": 1, "certificates": 6}  # fmt: skip
+        assert load() == {}
+        today = timezone.now().astimezone(BEIJING).date()
+        plan = TrainingPlan.objects.get()
+        assert plan.year == today.year
+        cover = selectors.coverage(plan)
+        assert all(ok for _v, _l, ok in cover["contents"] + cover["forms"])
+        system = Actor.system("t")
+        due = {c.user.username for c in selectors.expiring(system, today)}
+        assert due == {"complaint_handler_gd", "agent_gd"}
+        lapsed = Certificate.objects.get(user__username="complaint_handler_sc")
+        assert lapsed.expires_on == today - timedelta(days=1)
+        assert len(paper_draw(Exam.objects.get(), 3)) == 7
+        held = Session.objects.filter(starts_at__lt=timezone.now()).earliest("starts_at")
+        hours = selectors.training_hours(system, held.starts_at.astimezone(BEIJING).year)
+        assert hours and all(row["hours"] > 0 for row in hours)
