@@ -78,13 +78,16 @@ def test_the_wrong_role_is_refused_and_another_branch_sees_nothing(personas, pro
     assert compliance.get(url).status_code == 200
     refused = post(compliance, f"{url}/actions/pass_needs", {"data": {}})
     assert refused.status_code == 403
-    # A branch manager: the same 404 as a missing project, and an empty list... or 403
+    # A branch manager (products.view over a province): the same 404 as a missing project, and
+    # an empty list; an agent (no products.view) is refused the list
     branch = client_for(personas["branch_manager"])
     missing = branch.get(f"{API}/00000000-0000-4000-8000-000000000000")
     theirs = branch.get(url)
     assert theirs.status_code == missing.status_code
     assert theirs.content == missing.content
-    assert branch.get(API).status_code == 403
+    listed = branch.get(API)
+    assert listed.status_code == 200 and body["id"] not in listed.content.decode()
+    assert client_for(personas["agent"]).get(API).status_code == 403
 
 
 def test_list_filters_and_field_errors(personas, product):
