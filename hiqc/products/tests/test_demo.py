@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from hiqc.complaints.models import Complaint
+from hiqc.products import demo
 from hiqc.products.evaluation.demo import PROBLEM, TITLE, evaluation_demo_load
 from hiqc.products.evaluation.models import EvaluationRound
+from hiqc.products.projects.models import ProductProject
 
 from . import factories as f
 
@@ -39,3 +41,24 @@ def test_the_demo_closes_one_round_scored_by_three_experts_and_links_complaints(
     outliers = [cell["outliers"] for cell in rnd.results["products"][PROBLEM]["criteria"].values()
                 if cell.get("outliers")]  # fmt: skip
     assert ["risk"] in outliers
+
+
+def test_the_product_whose_complaint_rate_crosses_its_target_gets_an_update_project(
+    org, personas, system_actor
+):
+    # given the evaluation demo has linked the problem product's complaint to its one policy
+    # (1 complaint per 1 policy in force = 10,000 per 10k, far above the target)
+    problem = f.product(PROBLEM, name="城市惠民保")
+    holder = f.customer(system_actor, org["C1"])
+    f.policy(problem, org["C1"], holder)
+    f.complaint(org["C1"], holder)
+    evaluation_demo_load(seed=1, org_units=org, users=personas, actor=system_actor)
+    # when the products demo loads, twice
+    counts = demo.demo_load(seed=1, org_units=org, users=personas, actor=system_actor)
+    again = demo.demo_load(seed=1, org_units=org, users=personas, actor=system_actor)
+    # then one update project of that product carries the monitoring banner's reason, at 需求分析
+    assert counts["complaint_driven_projects"] == 1
+    assert not any(again.values())
+    project = ProductProject.objects.get(product__code=PROBLEM)
+    assert project.kind == "update" and project.status == "needs"
+    assert "万单投诉量" in project.reason
