@@ -78,6 +78,9 @@ class CaseKind:
     # permission check and the domain guard: (store, case, actor, action, data, at, source) →
     # ``Prepared``; raises with the problem (and the field) to refuse.
     prepare: Callable[..., Prepared] | None = None
+    # True: cases of this kind are improvement plans (standard 10.2) a process version may be
+    # published under (issue 16 §7; ``hiqc.core.plan_links``).
+    improves_processes: bool = False
 
     def refusal(self, case: CaseModel, action: str, actor: Actor, at: datetime) -> Refusal | None:
         """The domain guard's answer as a ``Refusal`` (None: not blocked)."""

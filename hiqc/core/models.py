@@ -443,6 +443,9 @@ class ProcessVersion(BaseModel):
     parameters = models.JSONField(_("参数"), default=dict)
     note = models.CharField(_("变更说明"), max_length=255)
     published_by = models.CharField(_("发布人"), max_length=150)
+    # The improvement plan (a case of a kind registered ``improves_processes``) this version
+    # implements (issue 16 §7): its case identity, checked through the kind's door when published.
+    improvement_plan_id = models.UUIDField(_("关联改进计划"), null=True, blank=True, db_index=True)
 
     unscoped: ClassVar[str | None] = "published process definitions are for everyone to follow"
 

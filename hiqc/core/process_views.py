@@ -26,6 +26,7 @@ from .errors import Forbidden, ValidationFailed
 from .forms import UNIT_CHOICES
 from .http import HiqcRequest
 from .models import ProcessVersion
+from .plan_links import plan_choices, plan_refs
 from .processes import (
     DEFAULT_WARNING_FRACTIONS,
     MAX_TARGET_AMOUNT,
@@ -44,7 +45,7 @@ MERMAID_CSP = (
     "frame-ancestors 'none'"
 )
 THRESHOLD_SLOTS = 3  # inputs offered per threshold list (more when a version has more)
-GENERAL_FIELDS = ("org_path", "effective_from", "note")
+GENERAL_FIELDS = ("org_path", "effective_from", "note", "improvement_plan")
 
 Values = dict[str, Any]  # input name → str, or list[str] for the threshold lists
 
@@ -219,6 +220,15 @@ def _scope_options(actor: Actor, current: str) -> list[tuple[str, str]]:
     return options
 
 
+def _version_rows(actor: Actor, versions: list[ProcessVersion]) -> list[dict[str, Any]]:
+    """Each version with the improvement plan it implements, as the actor may see it (16 §7)."""
+    refs = plan_refs(actor, {str(v.improvement_plan_id) for v in versions if v.improvement_plan_id})
+    return [
+        {"v": v, "plan": refs.get(str(v.improvement_plan_id)) if v.improvement_plan_id else None}
+        for v in versions
+    ]
+
+
 def _today() -> Any:
     return timezone.now().astimezone(BEIJING).date()
 
@@ -256,6 +266,7 @@ def process_page(request: HiqcRequest) -> HttpResponse:
                     effective_from=day,
                     parameters=parameters_from_values(values, selected.workflow),
                     note=posted["note"],
+                    improvement_plan_id=posted["improvement_plan"] or None,
                 )
                 messages.success(request, _("已发布第 {n} 版。").format(n=version.number))
                 return redirect(f"{request.path}?process={selected.label}&version={version.pk}")
@@ -263,7 +274,8 @@ def process_page(request: HiqcRequest) -> HttpResponse:
                 errors, form_error = exc.fields, exc.message
     else:
         values = values_from_parameters(shown.parameters if shown else {}, selected.workflow)
-        posted = {"org_path": shown.org_path if shown else "", "effective_from": "", "note": ""}
+        posted = {"org_path": shown.org_path if shown else "", "effective_from": "", "note": "",
+                  "improvement_plan": request.GET.get("plan", "")}  # fmt: skip
     chart = selected.workflow.flowchart(flowchart_config(shown, role_label)) if selected else ""
     can_publish = actor.can("process.manage")
     shown_parameters = shown.parameters if shown else {}
@@ -276,6 +288,7 @@ def process_page(request: HiqcRequest) -> HttpResponse:
             "kinds": kinds,
             "selected": selected,
             "versions": versions,
+            "version_rows": _version_rows(actor, versions),
             "shown": shown,
             "in_force": in_force,
             "chart": chart,
@@ -302,6 +315,7 @@ def process_page(request: HiqcRequest) -> HttpResponse:
             "scope_options": _scope_options(actor, posted.get("org_path", ""))
             if can_publish and selected
             else [],
+            "plan_options": plan_choices(actor) if can_publish and selected else [],
             "editor": editor_rows(selected.workflow, values, errors)
             if can_publish and selected
             else None,

@@ -22,7 +22,7 @@ from .audit import audit_record, verify_chain
 from .calendar import clear_year_cache, parse_holiday_file
 from .casekinds import CASE_KINDS
 from .crypto import PREFIX, decrypt, encrypt, encrypted_fields, keyring
-from .errors import Forbidden, ValidationFailed
+from .errors import Forbidden, NotFound, ValidationFailed
 from .models import (
     CalendarDay,
     CalendarYear,
@@ -32,6 +32,8 @@ from .models import (
     ProcessVersion,
     RuleOverride,
 )
+from .plan_links import plan_check
+from .plan_links import refusal as plan_refusal
 from .processes import validate_parameters
 from .rules import RULES
 
@@ -200,10 +202,19 @@ def notification_preferences_set(*, actor: Actor, email_kinds: set[str]) -> None
 
 @transaction.atomic
 def process_version_publish(
-    *, actor: Actor, process: str, org_path: str, effective_from: date, parameters: dict, note: str
+    *,
+    actor: Actor,
+    process: str,
+    org_path: str,
+    effective_from: date,
+    parameters: dict,
+    note: str,
+    improvement_plan_id: str | None = None,
 ) -> ProcessVersion:
     """Publish the next version of a process's parameters for an org subtree ("" = everywhere).
-    Running clocks keep the thresholds they started with."""
+    Running clocks keep the thresholds they started with. ``improvement_plan_id`` links the
+    version to the improvement plan it implements (issue 16 §7; 2.2.2(3)): a plan the publisher
+    may see, else a field error — the same for a plan of another unit as for none at all."""
     allowed = (
         actor.can_globally("process.manage")
         if not org_path
@@ -222,6 +233,12 @@ def process_version_publish(
     )
     if len((note or "").strip()) < 4:
         errors["note"] = [_("请说明本次变更（至少 4 个字）。")]
+    plan_id = None
+    if improvement_plan_id and str(improvement_plan_id).strip():
+        try:
+            plan_id = plan_check(actor, improvement_plan_id)
+        except NotFound:
+            errors["improvement_plan"] = [plan_refusal()]
     if errors:
         raise ValidationFailed(_("流程版本有误。"), fields=errors)
     last = (
@@ -238,6 +255,7 @@ def process_version_publish(
         parameters=parameters,
         note=note.strip(),
         published_by=actor.username,
+        improvement_plan_id=plan_id,
     )
     audit_record(
         actor=actor,
@@ -249,6 +267,7 @@ def process_version_publish(
             "process": process,
             "number": version.number,
             "effective_from": effective_from.isoformat(),
+            **({"improvement_plan": str(plan_id)} if plan_id else {}),
         },
     )
     return version

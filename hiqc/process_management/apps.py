@@ -68,6 +68,11 @@ class ProcessesConfig(AppConfig):
         from django.utils.translation import gettext_noop
 
         from hiqc.core.audit_labels import register_audit_labels
+        from hiqc.core.plan_links import register_effect_reader
+
+        from .effects import version_effect
+
+        register_effect_reader(version_effect)
 
         register_audit_labels(
             {

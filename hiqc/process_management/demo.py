@@ -20,6 +20,7 @@ from hiqc.core.calendar import BEIJING
 from hiqc.core.casekinds import CASE_KINDS
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.models import CaseEvent, ProcessVersion
+from hiqc.core.plan_links import plans_at_unit
 from hiqc.core.services import process_version_publish
 from hiqc.organisations.models import OrgUnit, User
 
@@ -72,6 +73,9 @@ def _catalogue(org_units: Mapping[str, OrgUnit], actor: Actor) -> dict[str, int]
             note="演示：单证审核操作要求",
         )  # fmt: skip
         counts["guidance"] += 1
+    # the change implements 成都's document-review improvement plan (the quality demo runs
+    # first), linked by the plan's case identity (issue 16 §7)
+    plan_id = next(iter(plans_at_unit(unit.path)), None)
     version = ProcessVersion.objects.filter(process=CLAIMS, org_path=unit.path).first()
     if version is None:
         today = timezone.now().astimezone(BEIJING).date()
@@ -81,8 +85,13 @@ def _catalogue(org_units: Mapping[str, OrgUnit], actor: Actor) -> dict[str, int]
             parameters={"steps": {REVIEW_STEP: {
                 "owner_role": "claims_reviewer", "target_amount": 2, "target_unit": "working_days"}}},
             note="演示：成都单证审核改进（一次性告知、2 个工作日内审核）",
+            improvement_plan_id=plan_id,
         )  # fmt: skip
         counts["versions"] += 1
+    elif plan_id and version.improvement_plan_id is None:  # loaded before versions were linked
+        counts["plan_links"] = ProcessVersion.objects.filter(
+            pk=version.pk, improvement_plan_id__isnull=True
+        ).update(improvement_plan_id=plan_id)
     if not NeedsAnalysis.objects.filter(process=CLAIMS).exists():
         evidence = _evidence(unit.path)
         try:

@@ -23,14 +23,20 @@ from itertools import pairwise
 from statistics import median
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from hiqc.core.casekinds import CaseKind
+from hiqc.core.access import Actor
+from hiqc.core.casekinds import CASE_KINDS, CaseKind
+from hiqc.core.models import ProcessVersion
+from hiqc.core.plan_links import ChangeEffect
 from hiqc.core.stats import fisher_exact, mann_whitney, two_proportion_z
 
 from .mining import Trace
 from .results import mine
-from .selectors import Period
+from .selectors import VIEW, Period, subtree_path, traces
 
 WINDOW_DAYS = 90
 MIN_DAYS = 14  # a change younger than this is not compared yet
@@ -133,3 +139,61 @@ def compare(
         "step_label": base["top_step"]["label"] if base["top_step"] else "",
         "rows": rows,
     }
+
+
+def measure(actor: Actor, kind: CaseKind, version: ProcessVersion, today: date
+            ) -> dict[str, Any] | None:  # fmt: skip
+    """The comparison of ``version`` over the cases the actor may see (its subtree, or the
+    actor's own for a version for everywhere), or None while it is too young."""
+    path = version.org_path or subtree_path(actor, None)
+    periods = windows(version.effective_from, today)
+    if periods is None:
+        return None
+    before, after = (list(traces(actor, kind, p, path)) for p in periods)
+    return compare(kind, before, after, path=path, periods=periods)
+
+
+def _metric(metric: str, step_label: str) -> str:
+    if metric == "cycle_days":
+        return _("处理周期（天，中位）")
+    if metric == "rework_rate":
+        return _("返工率")
+    return _("{step}之前的等待（天，中位）").format(step=step_label)
+
+
+def _value(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+VERDICT_LABELS = {
+    "improved": gettext_noop("已改善"),
+    "worse": gettext_noop("变差"),
+    "no_change": gettext_noop("无显著变化"),
+    "insufficient": gettext_noop("数据不足"),
+}
+
+
+def summary_line(row: Comparison, step_label: str) -> str:
+    """One metric of a comparison in one line: "处理周期（天，中位）：12.00 → 8.00（已改善，p = 0.0001）"."""
+    verdict = _(VERDICT_LABELS[row.verdict])
+    tail = verdict if row.p_value is None else f"{verdict}，p = {row.p_value:.4f}"
+    return _("{metric}：{before} → {after}（{tail}）").format(
+        metric=_metric(row.metric, step_label), before=_value(row.before),
+        after=_value(row.after), tail=tail,
+    )  # fmt: skip
+
+
+def version_effect(actor: Actor, version: ProcessVersion) -> ChangeEffect | None:
+    """The kernel's effect reader (``hiqc.core.plan_links``; issue 16 §7): the measured effect
+    of ``version`` as the actor may see it, or None when the actor may not see the process
+    analysis of the version's unit — then no numbers leave this app."""
+    kind = CASE_KINDS.get(version.process)
+    if kind is None or not actor.paths_for(VIEW):
+        return None
+    if version.org_path and not actor.can(VIEW, version.org_path):
+        return None
+    url = reverse("process_management:changes", args=[kind.label]) + f"#version-{version.pk}"
+    effect = measure(actor, kind, version, timezone.localdate())
+    if effect is None:
+        return ChangeEffect(url, [], _("生效不足 {n} 天，暂不比较。").format(n=MIN_DAYS))
+    return ChangeEffect(url, [summary_line(r, effect["step_label"]) for r in effect["rows"]])

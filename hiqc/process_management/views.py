@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from hiqc.core.casekinds import CaseKind, case_url
 from hiqc.core.errors import Forbidden, ValidationFailed
 from hiqc.core.http import HiqcRequest
+from hiqc.core.plan_links import plan_refs
 from hiqc.core.selectors import process_versions
 from hiqc.organisations.selectors import units_by_path, units_in_scope
 
 from . import selectors, services
 from .conformance import replay
-from .effects import MIN_CASES, MIN_DAYS, WINDOW_DAYS, compare, windows
+from .effects import MIN_CASES, MIN_DAYS, WINDOW_DAYS, measure
 from .forms import GuidanceForm, MiningFilterForm
 from .handbook import handbook
 from .mining import END, MIN_RATIO, MIN_WAITS, START, Trace, directly_follows
@@ -375,18 +376,19 @@ def changes_page(request: HiqcRequest, code: str) -> HttpResponse:
     actor = request.actor
     kind = selectors.access_process(actor, code)
     today = timezone.localdate()
-    own = selectors.subtree_path(actor, None)
-    changes = []
-    for version in process_versions(kind.label):
-        if version.org_path and not actor.can(VIEW, version.org_path):
-            continue  # another branch's version: not shown, not even its existence
-        path = version.org_path or own
-        periods = windows(version.effective_from, today)
-        effect = None
-        if periods is not None:
-            before, after = (list(selectors.traces(actor, kind, p, path)) for p in periods)
-            effect = compare(kind, before, after, path=path, periods=periods)
-        changes.append({"version": version, "effect": effect})
+    versions = [
+        v for v in process_versions(kind.label)
+        # another branch's version: not shown, not even its existence
+        if not v.org_path or actor.can(VIEW, v.org_path)
+    ]  # fmt: skip
+    plans = plan_refs(
+        actor, {str(v.improvement_plan_id) for v in versions if v.improvement_plan_id}
+    )
+    changes = [
+        {"version": v, "effect": measure(actor, kind, v, today),
+         "plan": plans.get(str(v.improvement_plan_id)) if v.improvement_plan_id else None}
+        for v in versions
+    ]  # fmt: skip
     return render(
         request,
         "process_management/changes.html",

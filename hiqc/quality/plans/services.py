@@ -49,7 +49,8 @@ def _url(case_id: str) -> str:
 
 PLAN_KIND = CaseKind(label=PLAN_PROCESS, workflow=IMPROVEMENT, access=access_plan,
                      name=gettext_lazy("改进计划"), view_perm=VIEW,
-                     work_by_state=PLAN_WORK_BY_STATE, url_for=_url)  # fmt: skip
+                     work_by_state=PLAN_WORK_BY_STATE, url_for=_url,
+                     improves_processes=True)  # fmt: skip
 
 
 def _date(data: Mapping[str, Any], name: str, errors: dict[str, list[str]]) -> date | None:

@@ -21,6 +21,7 @@ from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
+from hiqc.core.plan_links import linked_changes
 from hiqc.organisations.selectors import units_in_scope
 
 from ..case_pages import history, post_case_action
@@ -126,6 +127,7 @@ def _context(
         "today": timezone.now().astimezone(BEIJING).date(),
         "events": history(PLAN_KIND, plan, PLAN_ACTION_LABELS, states),
         "can_work": request.actor.can(HANDLE, plan.org_unit.path),
+        "changes": linked_changes(request.actor, plan.pk),
     }  # fmt: skip
 
 
