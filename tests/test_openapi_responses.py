@@ -94,6 +94,13 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/product-projects/{project_id}": ("/api/v1/product-projects", _field("id")),
     "/api/v1/product-evaluations/{round_id}": ("/api/v1/product-evaluations", _field("id")),
     "/api/v1/products/{code}/figures": ("/api/v1/products", _field("code")),
+    "/api/v1/training/plans/{plan_id}": ("/api/v1/training/plans", _field("id")),
+    "/api/v1/training/plans/{plan_id}/courses": ("/api/v1/training/plans", _field("id")),
+    "/api/v1/training/courses/{course_id}": ("/api/v1/training/courses", _field("id")),
+    "/api/v1/training/sessions/{session_id}": ("/api/v1/training/sessions", _field("id")),
+    "/api/v1/exams/{exam_id}": ("/api/v1/exams", _field("id")),
+    "/api/v1/exams/attempts/{attempt_id}": ("/api/v1/exams/attempts", _field("id")),
+    "/api/v1/certificates/{certificate_id}": ("/api/v1/certificates", _field("id")),
 }
 
 

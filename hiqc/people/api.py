@@ -303,6 +303,15 @@ def create_question(request: HiqcRequest, payload: ExamQuestionIn):
     return Status(201, question_create(actor=request.actor, data=data))
 
 
+@router.get("/exams/attempts", response={200: list[ExamAttemptOut], **ERRORS})
+@paginate
+def list_attempts(request: HiqcRequest):
+    """The caller's own exam attempts and, for a marker (exams.manage), those in scope."""
+    if not (request.actor.can(EXAMS_TAKE) or request.actor.can(EXAMS_MANAGE)):
+        require(request.actor, EXAMS_TAKE)
+    return selectors.attempts(request.actor)
+
+
 @router.get("/exams/{exam_id}", response={200: ExamOut, **ERRORS})
 def get_exam(request: HiqcRequest, exam_id: UUID):
     return access_exam(request.actor, exam_id)

@@ -78,6 +78,15 @@ def my_attempts(actor: Actor) -> QuerySet[Attempt]:
     return Attempt.objects.select_related("exam").filter(user_id=actor.user_id)
 
 
+def attempts(actor: Actor) -> QuerySet[Attempt]:
+    """One's own attempts and, for a marker, those in the scope of ``exams.manage``."""
+    qs = Attempt.objects.select_related("exam")
+    mine = qs.filter(user_id=actor.user_id) if actor.user_id is not None else qs.none()
+    if actor.can(EXAMS_MANAGE):
+        return (scope(actor, qs, EXAMS_MANAGE) | mine).distinct().order_by("-started_at")
+    return mine.order_by("-started_at")
+
+
 def attempts_to_mark(actor: Actor) -> QuerySet[Attempt]:
     qs = scope(actor, Attempt.objects.select_related("exam", "user"), EXAMS_MANAGE)
     return qs.filter(submitted_at__isnull=False, marked_at__isnull=True).order_by("submitted_at")

@@ -38,7 +38,7 @@ def test_the_demo_trains_examines_and_certifies_from_today_and_a_rerun_adds_noth
                                       actor=Actor.system("demo"))  # fmt: skip
         first = load()
         assert first == {"training_plans": 1, "courses": 4, "sessions": 8, "questions": 11,
-                         "exams": 1, "certificates": 6}  # fmt: skip
+                         "exams": 1, "attempts": 0, "certificates": 6}  # fmt: skip
         assert load() == {}
         today = timezone.now().astimezone(BEIJING).date()
         plan = TrainingPlan.objects.get()
