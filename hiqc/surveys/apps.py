@@ -83,13 +83,17 @@ class SurveysConfig(AppConfig):
         )
 
         from hiqc.core.casekinds import register_case_kind
+        from hiqc.core.productfigures import register_product_figure
 
-        from . import indicators  # noqa: F401  (declares the satisfaction indicators)
+        from . import indicators  # the satisfaction indicators, and satisfaction by product
         from .mystery.services import SCENARIO_KIND, VISIT_KIND
         from .questionnaires import QUESTIONNAIRE_KIND
         from .rules import register_rules
         from .services import PLAN_KIND
 
+        register_product_figure(
+            "satisfaction", gettext_noop("客户满意度"), indicators.satisfaction_by_product
+        )
         register_rules()
         for kind in (PLAN_KIND, QUESTIONNAIRE_KIND, SCENARIO_KIND, VISIT_KIND):
             register_case_kind(kind)

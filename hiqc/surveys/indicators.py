@@ -249,3 +249,25 @@ INDICATORS = (
 
 for _indicator in INDICATORS:
     register_indicator(_indicator)
+
+
+# --- satisfaction by product (issue 17 §4, §5): the kernel's per-product figure registry ---------
+
+
+def satisfaction_by_product(start: datetime, end: datetime, root_path: str,
+                            product_codes: list[str] | None) -> dict[str, tuple[float, float]]:  # fmt: skip
+    """{product code: (satisfied, answered)} — the CSAT definition (4 or 5 on the 1–5 overall
+    question ÷ the submitted answers to it) by the invitation's product code, for the answers
+    submitted in ``[start, end)`` under ``root_path`` (the surveyed case's unit): one grouped
+    query. Answers whose invitation names no product are nobody's."""
+    answers = SurveyResponse.objects.filter(
+        submitted_at__gte=start, submitted_at__lt=end, org_path__startswith=root_path,
+        satisfaction__isnull=False,
+    ).exclude(invitation__product_code="")  # fmt: skip
+    if product_codes is not None:
+        answers = answers.filter(invitation__product_code__in=product_codes)
+    rows = (
+        answers.values("invitation__product_code").order_by()
+        .annotate(satisfied=Count("pk", filter=Q(satisfaction__gte=SATISFIED)), n=Count("pk"))
+    )  # fmt: skip
+    return {r["invitation__product_code"]: (float(r["satisfied"]), float(r["n"])) for r in rows}

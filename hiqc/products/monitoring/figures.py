@@ -22,9 +22,13 @@ once; each figure is a numerator, a denominator and their value (None when the d
   period (a policy's status carries no date, so the period selects policies by their cover).
 
 "In force in the period": cover overlapping it (``start_date`` before its end, ``end_date`` on
-or after its first day). Satisfaction is not here: answers carry a product code but live in the
-surveys domain, which this app may not import, and the kernel's indicator rows have no product
-dimension — the adaptability evaluation scores satisfaction as an expert criterion.
+or after its first day).
+
+* ``satisfaction`` — survey answers submitted in the period satisfied (4 or 5 on the 1–5 overall
+  question) ÷ answers to that question, by the invitation's product code and the surveyed case's
+  unit: the CSAT definition, computed by ``hiqc.surveys`` (which this app may not import) and
+  read through the kernel's per-product figure registry (``hiqc.core.productfigures``). An
+  answer is a survey record with no page of its own per product: no drill-down.
 """
 
 from __future__ import annotations
@@ -48,9 +52,10 @@ from hiqc.consultations.models import Consultation
 from hiqc.core.access import Actor, scope
 from hiqc.core.calendar import BEIJING, month_first
 from hiqc.core.models import Deadline
+from hiqc.core.productfigures import product_figure
 from hiqc.organisations.models import OrgUnit
 from hiqc.policies.enums import PolicyStatus
-from hiqc.policies.models import Policy
+from hiqc.policies.models import Policy, Product
 
 LOWER, HIGHER = "lower_better", "higher_better"
 PER_10K, RATIO = "per_10k", "ratio"
@@ -66,6 +71,7 @@ class FigureSpec:
     direction: str  # lower_better | higher_better
     numerator: Any
     denominator: Any
+    drill: bool = True  # the records behind the numerator have a page (``drill``)
 
 
 SPECS: dict[str, FigureSpec] = {
@@ -82,6 +88,8 @@ SPECS: dict[str, FigureSpec] = {
                    _("有效保单数")),
         FigureSpec("lapse_rate", _("退保失效率"), RATIO, LOWER, _("失效或退保保单数"),
                    _("有效保单数")),
+        FigureSpec("satisfaction", _("客户满意度"), RATIO, HIGHER, _("满意答卷数（4–5 分）"),
+                   _("回答总体满意度题的答卷数"), drill=False),
     )
 }  # fmt: skip
 
@@ -177,7 +185,8 @@ def figures(root: OrgUnit, start: datetime, end: datetime,
                           field, product_ids)
                 .values(field).order_by().annotate(n=Count("id", distinct=True)), field)  # fmt: skip
     clocks = product_clock_outcomes(root, start, end)
-    ids = set(policies) | set(complaints) | set(decided) | set(paid) | set(clocks)
+    satisfied = _satisfaction(path, start, end, product_ids)
+    ids = set(policies) | set(complaints) | set(decided) | set(paid) | set(clocks) | set(satisfied)
     if product_ids is not None:
         ids = (ids | set(product_ids)) & set(product_ids)
     out: dict[uuid.UUID, dict[str, Figure]] = {}
@@ -197,8 +206,21 @@ def figures(root: OrgUnit, start: datetime, end: datetime,
             "consultations_per_10k": Figure("consultations_per_10k",
                                             asked.get(pid, {}).get("n", 0), n_pol),
             "lapse_rate": Figure("lapse_rate", pol.get("lapsed", 0), n_pol),
+            "satisfaction": Figure("satisfaction", *satisfied.get(pid, (0, 0))),
         }  # fmt: skip
     return out
+
+
+def _satisfaction(path: str, start: datetime, end: datetime, product_ids: list[uuid.UUID] | None
+                  ) -> dict[uuid.UUID, tuple[float, float]]:  # fmt: skip
+    """The surveys' satisfaction by product (through the kernel, by product code) keyed by id."""
+    if product_ids is None:
+        by_code = product_figure("satisfaction", start, end, path)
+        code_of = dict(Product.objects.filter(code__in=list(by_code)).values_list("pk", "code"))
+    else:
+        code_of = dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "code"))
+        by_code = product_figure("satisfaction", start, end, path, list(code_of.values()))
+    return {pid: by_code[code] for pid, code in code_of.items() if code in by_code}
 
 
 def empty(product_id: uuid.UUID) -> dict[str, Figure]:

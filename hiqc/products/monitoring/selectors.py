@@ -155,7 +155,7 @@ def series(root: OrgUnit, product: Product, today: date | None = None
 
 def records(actor: Actor, root: OrgUnit, product: Product, code: str,
             today: date | None = None) -> list[Any]:  # fmt: skip
-    if code not in SPECS:
+    if code not in SPECS or not SPECS[code].drill:
         raise NotFound()
     return drill(actor, root, product.pk, code, *window(today))
 

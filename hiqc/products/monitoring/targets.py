@@ -37,6 +37,9 @@ TARGET_RULES: dict[str, Rule] = {
                                   _P + "超过时提示条款或服务说明不清", "P"),
     "lapse_rate": Rule("products.target.lapse_rate_percent", 15, "percent",
                        _("产品监测目标：退保失效率上限"), _P + "超过时提示发起产品更新", "P"),
+    "satisfaction": Rule("products.target.satisfaction_percent", 80, "percent",
+                         _("产品监测目标：客户满意度下限"),
+                         _P + "满意度调查中满意（4–5 分）答卷占比低于时提示发起产品更新", "P"),
 }  # fmt: skip
 
 
