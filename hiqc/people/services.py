@@ -497,7 +497,11 @@ def attempt_start(*, actor: Actor, exam_id: Any, seed: int | None = None) -> Att
     require(actor, EXAMS_TAKE)
     now = timezone.now()
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("org_unit").get(pk=actor.user_id)
+        user = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("org_unit")
+            .get(pk=actor.user_id)
+        )
         mine = Attempt.objects.filter(exam=exam, user=user)
         current = mine.filter(submitted_at__isnull=True, due_at__gt=now).first()
         if current is not None:
@@ -540,7 +544,11 @@ def attempt_submit(*, actor: Actor, attempt_id: Any, answers: Mapping[str, Any])
     now = timezone.now()
     with transaction.atomic():
         attempt = access_attempt(actor, attempt_id)
-        attempt = Attempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("exam")
+            .get(pk=attempt.pk)
+        )
         if attempt.user_id != actor.user_id:
             raise Forbidden(_("只能提交本人的试卷。"))
         if attempt.submitted_at is not None:
@@ -582,7 +590,11 @@ def attempt_mark(*, actor: Actor, attempt_id: Any, data: Mapping[str, Any]) -> A
     with transaction.atomic():
         attempt = access_attempt(actor, attempt_id)
         require(actor, EXAMS_MANAGE, attempt)
-        attempt = Attempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("exam")
+            .get(pk=attempt.pk)
+        )
         if attempt.user_id == actor.user_id:
             raise Forbidden(_("不能为本人的试卷评分。"))
         if attempt.submitted_at is None or attempt.marked_at is not None:
