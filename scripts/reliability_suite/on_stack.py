@@ -135,10 +135,19 @@ def _clone_into_branches(template: Any, branches: dict[str, Any]) -> None:
 
     if template is None:
         return
-    for branch in branches.values():
+    unique = [  # a unique text field (a case number): each copy gets its own
+        f.name
+        for f in template._meta.fields
+        if f.unique and not f.primary_key and f.get_internal_type() == "CharField"
+    ]
+    for code, branch in branches.items():
         copy = type(template).objects.get(pk=template.pk)
         copy.pk = uuid.uuid4()
         copy.org_unit_id = branch["id"]
+        for name in unique:
+            setattr(
+                copy, name, f"{getattr(copy, name)}-{code}"[: copy._meta.get_field(name).max_length]
+            )
         copy._state.adding = True
         copy.save(force_insert=True)
 
