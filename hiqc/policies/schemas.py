@@ -29,10 +29,13 @@ class ChecklistOut(Schema):
 
 
 def _current(product):
-    """The version in force today (None before the first is published)."""
+    """The version in force today (None before the first is published), found once per product
+    for the four fields that read it."""
     from .selectors import version_in_force
 
-    return version_in_force(product, timezone.localdate())
+    if not hasattr(product, "_in_force_today"):
+        product._in_force_today = version_in_force(product, timezone.localdate())
+    return product._in_force_today
 
 
 class ProductOut(Schema):
