@@ -1,5 +1,8 @@
-"""Demo claims (issue 5 §11): ~50,000 claims over the last 12 months on the demo policies in force
-(from ``hiqc/policies/demo.py``, which runs first), scaled down with the number of policies.
+"""Demo claims (issue 5 §11): claims over the last 12 months on the demo policies in force (from
+``hiqc/policies/demo.py``, which runs first), as many as each policy's premium pays for at its
+product's loss ratio (``LOSS_RATIO``; at most 50,000) — medical products claim often and small,
+critical-illness and disability cover rarely and large, so the products' payout ratios are those
+of a real book (issue 17 §5).
 
 The mix is realistic: medical reimbursement dominates and most amounts are small (≤ 3,000 yuan,
 the CL-11 fast track); critical illness, disability and care claims are few and large. About one
@@ -40,10 +43,13 @@ from __future__ import annotations
 import json
 import random
 import time as clock_time
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from django.utils import timezone
@@ -64,7 +70,23 @@ from .models import Claim, Payment, SupplementRequest
 from .services import CASE_TYPE
 
 TARGET = 50_000
-PER_POLICY = 2.0  # claims over the year per demo policy in force (~26,000 with 20,000 customers)
+# The loss ratio each demo product runs at (claims paid ÷ premium): a policy's yearly claim
+# frequency is its premium × this ratio ÷ the mean amount of a claim of its product's types, so
+# the payout ratio the product monitoring computes (issue 17 §5) comes out near these figures for
+# the products with many claims (城市惠民保 near break-even); a product with a handful of claims a
+# year (医疗意外, 少儿重疾) reads whatever its few large claims make it.
+LOSS_RATIO = {
+    "MED-BW01": 0.58, "MED-ZD02": 0.72, "MED-HM03": 0.92, "HC-JT01": 0.52, "CI-ZJ20": 0.48,
+    "CI-SE20": 0.38, "LTC-HL30": 0.62, "DI-SN05": 0.42, "MA-YW01": 0.22,
+}  # fmt: skip
+DEFAULT_LOSS_RATIO = 0.6  # a product the demo catalogue does not name
+# What is claimed is not what is paid within the demo year: partial approvals, refusals and claims
+# still open pay about three quarters of it, and a renewed one-year policy's predecessor earns
+# premium in the year that no demo claim is drawn on (claims go to policies in force). Measured
+# on the demo (payout ratio ÷ loss ratio: 0.74–0.83 for multi-year products, 0.45–0.53 for
+# one-year ones), the frequencies are raised by these factors so the ratios land near the table.
+CLAIMED_PER_PAID = {1: 1.9}  # by term in years; other terms:
+CLAIMED_PER_PAID_DEFAULT = 1.27
 DAYS = 365
 SLOW_CITY = "SC-CD"  # the branch whose document review is slow
 IMPROVED_DAYS = 90  # …until its improvement plan took effect, this many days before the demo's end
@@ -120,6 +142,27 @@ def _amount(rng: random.Random, claim_type: str) -> Decimal:
     return Decimal(str(round(value, 2))).quantize(Decimal("0.01"))
 
 
+@cache
+def _mean_amount(claim_type: str) -> float:
+    """The mean amount claimed for ``claim_type`` (4,000 draws of ``_amount``, fixed seed)."""
+    rng = random.Random(f"mean:{claim_type}")
+    return sum(float(_amount(rng, claim_type)) for _i in range(4000)) / 4000
+
+
+def _expected_claims(policy: Policy, first_day: date, today: date) -> float:
+    """Claims the demo expects on ``policy`` over its cover within the demo year: its yearly
+    premium × its product's loss ratio × ``CLAIMED_PER_PAID`` ÷ the mean claim of its covered
+    types (weighted as the types are drawn), times the share of the year it was in force."""
+    covered = policy.product_version.claim_types
+    weights = [TYPE_WEIGHT[t] for t in covered]
+    mean = sum(w * _mean_amount(t) for w, t in zip(weights, covered, strict=True)) / sum(weights)
+    ratio = LOSS_RATIO.get(policy.product_version.product.code, DEFAULT_LOSS_RATIO)
+    lo, hi = max(policy.start_date, first_day), min(policy.end_date, today - timedelta(days=1))
+    years = max(0, (hi - lo).days + 1) / 365
+    scale = CLAIMED_PER_PAID.get(policy.product_version.term_years, CLAIMED_PER_PAID_DEFAULT)
+    return float(policy.premium_yuan) * ratio * scale / mean * years
+
+
 @dataclass
 class _Story:
     """One claim as the core claims system reports it: its events, in order, up to ``now``."""
@@ -157,7 +200,7 @@ def demo_load(
         for p in Policy.objects.filter(
             end_date__gte=first_day, start_date__lt=today, status=PolicyStatus.IN_FORCE
         )
-        .select_related("product_version", "org_unit")
+        .select_related("product_version__product", "org_unit")
         .order_by("number")
         if p.product_version.claim_types
     ]
@@ -177,7 +220,8 @@ def demo_load(
             checklists.setdefault((version_id, claim_type), []).append(code)
     slow = org_units.get(SLOW_CITY)
     rng = random.Random(seed * 11 + 5)
-    target = min(TARGET, round(len(policies) * PER_POLICY))
+    cumulative = list(accumulate(_expected_claims(p, first_day, today) for p in policies))
+    target = min(TARGET, round(cumulative[-1])) if cumulative else 0
     small_limit = Decimal(int(rule_value("claims.small_claim_yuan")))
     existing = set(
         Claim.objects.filter(source_system=SOURCE_SYSTEM).values_list("external_ref", flat=True)
@@ -185,7 +229,8 @@ def demo_load(
     seq: dict[date, int] = {}
     stories: list[_Story] = []
     for _i in range(target):
-        policy = rng.choice(policies)
+        policy = policies[min(len(policies) - 1,
+                              bisect_right(cumulative, rng.random() * cumulative[-1]))]  # fmt: skip
         lo = max(policy.start_date, first_day)
         hi = min(policy.end_date, today - timedelta(days=1))
         span = (hi - lo).days

@@ -19,10 +19,11 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.case_pages import post_case_action
 from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.crypto import encrypted_fields
-from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.forms import list_filters, posted_version
+from hiqc.core.errors import ValidationFailed
+from hiqc.core.forms import list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
 from hiqc.core.pagecache import cached_page
@@ -301,23 +302,13 @@ def complaint_action(request: HiqcRequest, complaint_id: str, action: str) -> Ht
     """Apply one action; a refused one re-renders the page with the form as the user filled it
     in, its field errors beside the fields, and the service's status (422, 409 or 403)."""
     actor = request.actor
-    data = {
-        k: str(v).strip()
-        for k, v in request.POST.items()
-        if k not in ("csrfmiddlewaretoken", "version")
-    }
-    version = posted_version(request.POST)
-    try:
-        services.complaint_act(
-            actor=actor, complaint_id=complaint_id, action=action, data=data, version=version
-        )
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        complaint = selectors.access_complaint(actor, complaint_id)
-        context = _detail_context(request, complaint, RefusedAction(action, exc, data))
-        return render(request, "complaints/detail.html", context, status=exc.status)
-    label = next((_(t.label) for t in WORKFLOW.transitions if t.name == action), action)
-    messages.success(request, _("已完成：{action}。").format(action=label))
-    return redirect("complaints:detail", complaint_id=complaint_id)
+    return post_case_action(
+        request, case_id=complaint_id, action=action, workflow=WORKFLOW,
+        apply=lambda **kw: services.complaint_act(actor=actor, complaint_id=complaint_id,
+                                                  action=action, **kw),
+        reload=lambda: selectors.access_complaint(actor, complaint_id), context=_detail_context,
+        template="complaints/detail.html", url_name="complaints:detail",
+    )  # fmt: skip
 
 
 @login_required

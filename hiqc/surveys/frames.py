@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import OuterRef, Subquery
+
 from hiqc.claims.enums import Outcome, PaymentKind
 from hiqc.claims.models import Claim, Payment
 from hiqc.complaints.models import Complaint
@@ -67,14 +69,18 @@ def _claims_refused(path: str, start: datetime, end: datetime) -> Iterator[Candi
 
 
 def _complaints_decided(path: str, start: datetime, end: datetime) -> Iterator[Candidate]:
+    """A complaint's product is that of the policy it names (``policy_ref``); a complaint naming
+    none is about no product in particular (its product line is not a product)."""
+    product = Policy.objects.filter(number=OuterRef("policy_ref")).values("product__code")[:1]
     rows = Complaint.objects.filter(
         decided_at__gte=start, decided_at__lt=end, org_unit__path__startswith=path,
         complainant__isnull=False,
-    ).values_list("pk", "reference", "decided_at", "complainant_id", "org_unit_id",
-                  "org_unit__path", "channel", "product_line", "assignee_id")  # fmt: skip
-    for pk, number, at, customer, unit, upath, channel, line, handler in rows:
+    ).annotate(product=Subquery(product)).values_list(
+        "pk", "reference", "decided_at", "complainant_id", "org_unit_id", "org_unit__path",
+        "channel", "product", "assignee_id")  # fmt: skip
+    for pk, number, at, customer, unit, upath, channel, code, handler in rows:
         yield Candidate("complaints.complaint", str(pk), number, at, customer, unit, upath,
-                        channel, line, handler)  # fmt: skip
+                        channel, code or "", handler)  # fmt: skip
 
 
 def _consultations_closed(path: str, start: datetime, end: datetime) -> Iterator[Candidate]:

@@ -3,13 +3,14 @@ and events, a slow-review branch the dashboard finds by itself, and a re-run tha
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.test import Client
 
+from hiqc.claims import demo as claims_demo
 from hiqc.claims import timeliness
 from hiqc.claims.demo import IMPORTER, SLOW_CITY, SOURCE_SYSTEM, demo_load
 from hiqc.claims.models import Claim, Payment, SupplementRequest
@@ -20,6 +21,7 @@ from hiqc.core.deadlines import deadline_build
 from hiqc.core.findings import OUT_OF_DESIGN
 from hiqc.core.models import CaseEvent, Deadline, Finding, IndicatorValue
 from hiqc.policies.demo import demo_load as policies_demo_load
+from hiqc.policies.models import Policy, Product, ProductVersion
 from hiqc.policies.tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +41,35 @@ def test_given_no_policies_the_demo_creates_nothing(org, personas):
     assert _load(org, personas) == {}
 
 
+def test_a_policys_expected_claims_are_its_premium_at_the_loss_ratio_over_the_mean_claim():
+    # given a 百万医疗 policy of 800 yuan a year in force for the whole demo year
+    version = ProductVersion(product=Product(code="MED-BW01"), term_years=1,
+                             claim_types=["medical_reimbursement"])  # fmt: skip
+    policy = Policy(product_version=version, premium_yuan=Decimal(800),
+                    start_date=date(2025, 1, 1), end_date=date(2027, 1, 1))  # fmt: skip
+    first_day, today = date(2025, 6, 1), date(2026, 6, 1)
+    # when the demo weighs it, then it expects premium × 58 % × 1.9 (claimed per paid) ÷ the mean
+    # medical claim
+    expected = (800 * claims_demo.LOSS_RATIO["MED-BW01"] * claims_demo.CLAIMED_PER_PAID[1]
+                / claims_demo._mean_amount("medical_reimbursement"))  # fmt: skip
+    assert claims_demo._expected_claims(policy, first_day, today) == pytest.approx(expected)
+    assert 0.2 < expected < 0.6  # a medical policy claims about once in two to five years
+    # and a policy in force for half the year expects half as many
+    policy.start_date = date(2025, 12, 1)
+    half = claims_demo._expected_claims(policy, first_day, today)
+    assert half == pytest.approx(expected * 182 / 365)
+    # a critical-illness policy of the same premium expects a hundred times fewer
+    version.claim_types, version.product.code = ["critical_illness"], "CI-ZJ20"
+    policy.start_date = date(2025, 1, 1)
+    assert claims_demo._expected_claims(policy, first_day, today) < expected / 100
+
+
 def test_the_demo_writes_claims_with_clocks_and_events_and_a_rerun_adds_nothing(
-    actors, org, personas
+    actors, org, personas, monkeypatch
 ):
+    # a book five times as claim-prone as the demo's, so sixty customers give enough claims
+    monkeypatch.setattr(claims_demo, "LOSS_RATIO",
+                        {k: 5 * v for k, v in claims_demo.LOSS_RATIO.items()})  # fmt: skip
     for i in range(60):  # enough claims per branch for the dashboard (in-force policies only)
         unit = org[("C1", "O1", "C2")[i % 3]]
         person(actors["agent"] if unit != org["C2"] else actors["outsider_agent"], unit, f"客户{i}", i,

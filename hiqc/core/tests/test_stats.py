@@ -21,6 +21,7 @@ from hiqc.core.stats import (
     nps,
     nps_interval,
     p_chart,
+    poisson_interval,
     sample_size,
     sample_size_for_mean,
     t_cdf,
@@ -472,3 +473,25 @@ def test_funnel_limits_bracket_the_target_and_narrow_as_n_grows(p0, n):
     if n * min(p0, 1 - p0) >= 1:  # below one expected event the limits say little
         big_low, big_high = funnel_limits(p0, 4 * n, 95)
         assert big_high - big_low <= high - low + 1e-12
+
+
+def test_poisson_interval_known_values():
+    # Ulm (1990) / the exact chi-square limits: 0 events -> (0, 3.689), 1 -> (0.0253, 5.572)
+    assert poisson_interval(0) == (0.0, pytest.approx(3.688879, abs=1e-6))
+    assert poisson_interval(1) == pytest.approx((0.025318, 5.571643), abs=1e-6)
+
+
+def test_poisson_interval_matches_scipy_chi_square_limits():
+    for k in (1, 2, 5, 10, 37, 200, 5000):
+        for confidence in (90, 95, 99):
+            alpha = 1 - confidence / 100
+            expected = (
+                sps.chi2.ppf(alpha / 2, 2 * k) / 2,
+                sps.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2,
+            )
+            assert poisson_interval(k, confidence) == pytest.approx(expected, rel=1e-9)
+
+
+def test_poisson_interval_refuses_a_negative_count():
+    with pytest.raises(ValueError, match="negative"):
+        poisson_interval(-1)

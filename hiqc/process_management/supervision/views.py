@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.case_pages import post_case_action
 from hiqc.core.casekinds import case_url
 from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines, case_events
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
@@ -233,17 +234,12 @@ def finding_page(request: HiqcRequest, finding_id: str) -> HttpResponse:
 @require_POST
 def finding_action(request: HiqcRequest, finding_id: str, action: str) -> HttpResponse:
     actor = request.actor
-    data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
-    try:
-        finding_act(actor=actor, finding_id=finding_id, action=action, data=data,
-                    version=posted_version(request.POST))  # fmt: skip
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        ctx = _finding_context(request, access_finding(actor, finding_id),
-                               RefusedAction(action, exc, data))  # fmt: skip
-        return render(request, T + "finding.html", ctx, status=exc.status)
-    label = next((_(t.label) for t in FINDING.transitions if t.name == action), action)
-    messages.success(request, _("已完成：{action}。").format(action=label))
-    return redirect("process_management:supervision_finding", finding_id)
+    return post_case_action(
+        request, case_id=finding_id, action=action, workflow=FINDING,
+        apply=lambda **kw: finding_act(actor=actor, finding_id=finding_id, action=action, **kw),
+        reload=lambda: access_finding(actor, finding_id), context=_finding_context,
+        template=T + "finding.html", url_name="process_management:supervision_finding",
+    )  # fmt: skip
 
 
 @login_required

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.case_pages import post_case_action
 from hiqc.core.casework import RefusedAction, case_action_forms, case_events
-from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from hiqc.core.forms import posted_version
+from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.organisations.selectors import units_in_scope
 from hiqc.policies.enums import ProductLine
@@ -139,17 +139,12 @@ def round_page(request: HiqcRequest, round_id: str) -> HttpResponse:
 @require_POST
 def round_action(request: HiqcRequest, round_id: str, action: str) -> HttpResponse:
     actor = request.actor
-    data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
-    try:
-        round_act(actor=actor, round_id=round_id, action=action, data=data,
-                  version=posted_version(request.POST))  # fmt: skip
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        ctx = _round_context(request, access_round(actor, round_id),
-                             RefusedAction(action, exc, data))  # fmt: skip
-        return render(request, T + "round.html", ctx, status=exc.status)
-    label = next((_(t.label) for t in ROUND.transitions if t.name == action), action)
-    messages.success(request, _("已完成：{action}。").format(action=label))
-    return redirect("products:evaluation", round_id)
+    return post_case_action(
+        request, case_id=round_id, action=action, workflow=ROUND,
+        apply=lambda **kw: round_act(actor=actor, round_id=round_id, action=action, **kw),
+        reload=lambda: access_round(actor, round_id), context=_round_context,
+        template=T + "round.html", url_name="products:evaluation",
+    )  # fmt: skip
 
 
 @login_required

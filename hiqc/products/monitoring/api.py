@@ -27,8 +27,18 @@ class ProductFigureOut(Schema):
     numerator: float
     denominator: float
     value: float | None
+    sample: float = Field(
+        description="cases the figure rests on (its denominator; for the payout ratio the claims paid)"
+    )
+    interval_low: float | None = Field(
+        description="95 % interval, lower bound (Wilson for a share, exact Poisson for a rate per 10,000); none for the payout ratio"
+    )
+    interval_high: float | None = Field(description="95 % interval, upper bound")
     target: float | None
     target_source: str
+    verdict: str = Field(
+        description="crosses: worse than the target beyond chance; watch: worse on too little evidence (fewer cases than products.monitoring.min_sample, or the interval reaches the target); empty otherwise"
+    )
     crosses: bool
 
 
@@ -51,5 +61,6 @@ class ProductFiguresOut(Schema):
 def get_figures(request: HiqcRequest, code: str, q: Query[ProductFiguresQuery]):
     """Figures of every version of product `code` over [`from`, `to`] (Beijing days; default the
     last twelve months) and the subtree of `org_unit` (default the caller's own scope), each
-    with numerator, denominator, value, target and whether it crosses it."""
+    with numerator, denominator, value, its 95 % interval, target and verdict (`crosses` only
+    beyond chance and with enough cases)."""
     return product_figures(request.actor, code[:40], q.org_unit, q.from_, q.to)

@@ -10,10 +10,10 @@ once; each figure is a numerator, a denominator and their value (None when the d
 * ``refusal_rate`` — claims decided in the period with the outcome 拒赔 ÷ claims decided.
 * ``on_time_rate`` — the claims' decision and payment clocks closed in the period on time ÷
   closed (the claims timeliness query, ``hiqc.claims.timeliness.product_clock_outcomes``).
-* ``payout_ratio`` — claim payments made in the period ÷ the earned premium, approximated as the
-  annual premium of the product's policies in force in the period × the period's length in
-  years (a policy covering part of the period counts in full: a slight overstatement of the
-  premium in the months a product's book grows or shrinks fast).
+* ``payout_ratio`` — claim payments made in the period ÷ the premium earned in it: each policy's
+  annual premium × the days of its cover inside the period ÷ 365 (a renewed policy and its
+  predecessor each earn their own days; a lapse carries no date, so a lapsed policy earns to the
+  end of its cover — a slight overstatement).
 * ``consultations_per_10k`` — consultations about products (topic category 产品咨询) received in
   the period from customers who hold a policy of the product ÷ policies in force × 10,000 (a
   consultation names a customer and a topic, never a policy: a customer holding two products
@@ -53,6 +53,7 @@ from hiqc.core.access import Actor, scope
 from hiqc.core.calendar import BEIJING, month_first
 from hiqc.core.models import Deadline
 from hiqc.core.productfigures import product_figure
+from hiqc.core.stats import poisson_interval, wilson
 from hiqc.organisations.models import OrgUnit
 from hiqc.policies.enums import PolicyStatus
 from hiqc.policies.models import Policy, Product
@@ -99,10 +100,28 @@ class Figure:
     code: str
     numerator: float
     denominator: float
+    size: float | None = None  # the cases the figure rests on, when not its denominator
 
     @property
     def spec(self) -> FigureSpec:
         return SPECS[self.code]
+
+    @property
+    def sample(self) -> float:
+        """How many cases the figure rests on: its denominator, or for the payout ratio (a ratio
+        of money, swayed by a few large claims) the claims paid in the period."""
+        return self.denominator if self.size is None else self.size
+
+    def interval(self, confidence: float = 95) -> tuple[float, float] | None:
+        """The figure's 95 % interval in its own unit: Wilson for a share of counts, the exact
+        Poisson interval of the numerator over the exposure for a rate per 10,000 policies; none
+        for the payout ratio (money over money) or without a denominator."""
+        if not self.denominator or self.size is not None:
+            return None
+        if self.spec.unit == PER_10K:
+            low, high = poisson_interval(int(self.numerator), confidence)
+            return (low / self.denominator * 10000, high / self.denominator * 10000)
+        return wilson(int(self.numerator), int(self.denominator), confidence)
 
     @property
     def value(self) -> float | None:
@@ -116,6 +135,14 @@ class Figure:
         if v is None:
             return "—"
         return f"{v:.1f}" if self.spec.unit == PER_10K else f"{100 * v:.1f}%"
+
+    def interval_shown(self) -> str:
+        interval = self.interval()
+        if interval is None:
+            return ""
+        if self.spec.unit == PER_10K:
+            return f"{interval[0]:.1f}–{interval[1]:.1f}"
+        return f"{100 * interval[0]:.1f}%–{100 * interval[1]:.1f}%"
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "numerator": self.numerator,
@@ -152,12 +179,11 @@ def figures(root: OrgUnit, start: datetime, end: datetime,
     missing from the answer had no policy, claim or complaint there)."""
     path = root.path
     d0, d1 = _days(start, end)
-    years = (d1 - d0).days / 365
-    policies = _by(_products(policies_in_force(path, start, end), "product_id", product_ids)
-                   .values("product_id").order_by()
-                   .annotate(n=Count("id"), lapsed=Count("id", filter=Q(status__in=LAPSED)),
-                             premium=Sum("premium_yuan")),
+    in_force = _products(policies_in_force(path, start, end), "product_id", product_ids)
+    policies = _by(in_force.values("product_id").order_by()
+                   .annotate(n=Count("id"), lapsed=Count("id", filter=Q(status__in=LAPSED))),
                    "product_id")  # fmt: skip
+    earned = _earned(in_force, d0, d1)
     product_of = Policy.objects.filter(number=OuterRef("policy_ref")).values("product_id")[:1]
     complaints = _by(Complaint.objects.filter(org_unit__path__startswith=path,
                                               received_at__gte=start, received_at__lt=end,
@@ -175,7 +201,8 @@ def figures(root: OrgUnit, start: datetime, end: datetime,
     paid = _by(_products(Payment.objects.filter(claim__org_unit__path__startswith=path,
                                                 paid_at__gte=start, paid_at__lt=end),
                          "claim__policy__product_id", product_ids)
-               .values("claim__policy__product_id").order_by().annotate(s=Sum("amount")),
+               .values("claim__policy__product_id").order_by()
+               .annotate(s=Sum("amount"), n=Count("claim_id", distinct=True)),
                "claim__policy__product_id")  # fmt: skip
     field = "customer__policies_held__product_id"
     asked = _by(_products(Consultation.objects.filter(org_unit__path__startswith=path,
@@ -202,12 +229,26 @@ def figures(root: OrgUnit, start: datetime, end: datetime,
             "on_time_rate": Figure("on_time_rate", met, closed),
             "payout_ratio": Figure("payout_ratio",
                                    float(paid.get(pid, {}).get("s") or Decimal(0)),
-                                   float(pol.get("premium") or Decimal(0)) * years),
+                                   earned.get(pid, 0.0), paid.get(pid, {}).get("n", 0)),
             "consultations_per_10k": Figure("consultations_per_10k",
                                             asked.get(pid, {}).get("n", 0), n_pol),
             "lapse_rate": Figure("lapse_rate", pol.get("lapsed", 0), n_pol),
             "satisfaction": Figure("satisfaction", *satisfied.get(pid, (0, 0))),
         }  # fmt: skip
+    return out
+
+
+def _earned(in_force: QuerySet[Policy], d0: date, d1: date) -> dict[uuid.UUID, float]:
+    """Premium earned in the days ``[d0, d1)`` per product: annual premium × days of cover
+    inside ÷ 365, summed over policies grouped by their cover (one grouped query)."""
+    last = d1 - timedelta(days=1)
+    out: dict[uuid.UUID, float] = {}
+    rows = (in_force.values_list("product_id", "start_date", "end_date").order_by()
+            .annotate(premium=Sum("premium_yuan")))  # fmt: skip
+    for pid, first, end, premium in rows:
+        days = (min(end, last) - max(first, d0)).days + 1
+        if days > 0 and premium:
+            out[pid] = out.get(pid, 0.0) + float(premium) * days / 365
     return out
 
 

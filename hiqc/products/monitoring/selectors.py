@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import Actor, require
 from hiqc.core.calendar import BEIJING, month_first
 from hiqc.core.errors import NotFound, ValidationFailed
+from hiqc.core.rules import rule_value
 from hiqc.core.stats import p_chart, western_electric, xmr_chart
 from hiqc.organisations.models import OrgUnit
 from hiqc.organisations.selectors import unit_in_scope, units_by_path, units_in_scope
 from hiqc.policies.models import Product
 
 from .figures import RATIO, SPECS, Figure, bounds, drill, empty, figures, monthly
-from .targets import Target, crosses, reason, targets
+from .targets import CROSSES, MIN_SAMPLE, Target, reason, targets, verdict
 
 VIEW = "products.view"
 UPDATE_URL = "/products/projects/new/"
@@ -79,12 +80,12 @@ class Row:
     product: Product
     figures: dict[str, Figure]
     flags: list[Flag] = field(default_factory=list)
+    verdicts: dict[str, str] = field(default_factory=dict)
 
     @property
-    def cells(self) -> list[tuple[Figure, bool]]:
-        """(figure, crosses its target) in the order of ``SPECS``."""
-        flagged = {f.figure.code for f in self.flags}
-        return [(self.figures[c], c in flagged) for c in SPECS]
+    def cells(self) -> list[tuple[Figure, str]]:
+        """(figure, its verdict: ``crosses``, ``watch`` or ``""``) in the order of ``SPECS``."""
+        return [(self.figures[c], self.verdicts.get(c, "")) for c in SPECS]
 
 
 def update_url(product: Product, text: str) -> str:
@@ -92,33 +93,38 @@ def update_url(product: Product, text: str) -> str:
                                          "reason": text})  # fmt: skip
 
 
-def _flags(product: Product, figs: dict[str, Figure], goals: dict[str, Target]) -> list[Flag]:
-    out = []
+def _row(product: Product, figs: dict[str, Figure], goals: dict[str, Target],
+         min_sample: int) -> Row:  # fmt: skip
+    """The product's row: each figure's verdict, and a flag (with its update link) for each
+    figure that crosses its target beyond chance."""
+    row = Row(product, figs)
     for code, fig in figs.items():
         goal = goals.get(code)
-        if goal is not None and crosses(fig, goal):
+        row.verdicts[code] = verdict(fig, goal, min_sample)
+        if goal is not None and row.verdicts[code] == CROSSES:
             text = reason(fig, goal, product.name)
-            out.append(Flag(fig, goal, text, update_url(product, text)))
-    return out
+            row.flags.append(Flag(fig, goal, text, update_url(product, text)))
+    return row
+
+
+def min_sample() -> int:
+    return int(rule_value(MIN_SAMPLE.key))
 
 
 def overview(actor: Actor, root: OrgUnit, today: date | None = None) -> list[Row]:
     """Every product with its figures over the last twelve months and the targets it crosses
     (one grouped query per figure for all products)."""
     start, end = window(today)
-    goals = targets()
+    goals, least = targets(), min_sample()
     figs = figures(root, start, end)
-    rows = []
-    for p in Product.objects.order_by("line", "code"):
-        f = figs.get(p.pk) or empty(p.pk)
-        rows.append(Row(p, f, _flags(p, f, goals)))
-    return rows
+    return [_row(p, figs.get(p.pk) or empty(p.pk), goals, least)
+            for p in Product.objects.order_by("line", "code")]  # fmt: skip
 
 
 def product_row(root: OrgUnit, product: Product, today: date | None = None) -> Row:
     start, end = window(today)
     f = figures(root, start, end, [product.pk]).get(product.pk) or empty(product.pk)
-    return Row(product, f, _flags(product, f, targets()))
+    return _row(product, f, targets(), min_sample())
 
 
 def control_chart(points: list[tuple[str, Figure]]) -> dict[str, Any]:
@@ -169,18 +175,22 @@ def product_figures(actor: Actor, code: str, unit_id: Any, start: date | None,
         w0, w1 = window()
         start = start or w0.astimezone(BEIJING).date()
         end = end or (w1 - timedelta(days=1)).astimezone(BEIJING).date()
-    figs = figures(root, *bounds(start, end), [product.pk]).get(product.pk) or empty(product.pk)
     if end < start:
         raise ValidationFailed(_("期间有误。"), fields={"to": [_("结束日期不能早于开始日期。")]})
-    goals = targets()
+    figs = figures(root, *bounds(start, end), [product.pk]).get(product.pk) or empty(product.pk)
+    goals, least = targets(), min_sample()
     out = []
     for c, fig in figs.items():
         goal, spec = goals.get(c), SPECS[c]
+        interval = fig.interval()
+        judged = verdict(fig, goal, least)
         out.append({"code": c, "label": str(spec.label), "unit": spec.unit,
                     "direction": spec.direction, "numerator": fig.numerator,
-                    "denominator": fig.denominator, "value": fig.value,
+                    "denominator": fig.denominator, "value": fig.value, "sample": fig.sample,
+                    "interval_low": interval[0] if interval else None,
+                    "interval_high": interval[1] if interval else None,
                     "target": goal.value if goal else None,
                     "target_source": goal.source if goal else "",
-                    "crosses": crosses(fig, goal)})  # fmt: skip
+                    "verdict": judged, "crosses": judged == CROSSES})  # fmt: skip
     return {"product": product.code, "name": product.name, "org_unit_id": root.pk,
             "period_from": start, "period_to": end, "figures": out}  # fmt: skip

@@ -1,9 +1,13 @@
 """Targets of the product figures (standard 3.3.3; DESIGN rule 9): one rule per figure, with an
 HIQC design default (no clause sets a number), changed on the rules page like every setting.
 
-A figure **crosses** its target when its value is worse than the target in the figure's
-direction (above it for a lower-is-better figure, below it for a higher-is-better one); no value
-(no denominator), no crossing.
+A figure **crosses** its target when it is worse than the target in the figure's direction
+(above it for a lower-is-better figure, below it for a higher-is-better one) **beyond chance**:
+it rests on at least ``products.monitoring.min_sample`` cases and its whole 95 % interval (Wilson
+for a share, the exact Poisson interval for a rate per 10,000 policies; the payout ratio, money
+over money, by its value) lies on the wrong side. A figure worse than the target on too little
+evidence is **under watch** (待观察): shown, never a flag that opens an update project. No value
+(no denominator), no verdict.
 """
 
 from __future__ import annotations
@@ -41,10 +45,16 @@ TARGET_RULES: dict[str, Rule] = {
                          _("产品监测目标：客户满意度下限"),
                          _P + "满意度调查中满意（4–5 分）答卷占比低于时提示发起产品更新", "P"),
 }  # fmt: skip
+MIN_SAMPLE = Rule("products.monitoring.min_sample", 30, "count",
+                  _("产品监测：判定越过目标的最小样本量"),
+                  _P + "指标所依据的案件数（保单、核定件数、时限、赔款件数或答卷）少于此值时只提示待观察，"
+                  "不判定越过目标", "P")  # fmt: skip
+
+CROSSES, WATCH = "crosses", "watch"
 
 
 def register_rules() -> None:
-    rules.register_rules(*TARGET_RULES.values())
+    rules.register_rules(*TARGET_RULES.values(), MIN_SAMPLE)
 
 
 @dataclass(frozen=True)
@@ -69,13 +79,31 @@ def targets() -> dict[str, Target]:
     return out
 
 
-def crosses(fig: Figure, target: Target | None) -> bool:
-    value = fig.value
-    if value is None or target is None:
-        return False
+def _worse(fig: Figure, value: float, target: Target) -> bool:
     if SPECS[fig.code].direction == LOWER:
         return value > target.value
     return value < target.value
+
+
+def verdict(fig: Figure, target: Target | None, min_sample: int | None = None) -> str:
+    """``crosses`` (worse than the target beyond chance), ``watch`` (worse on too little
+    evidence) or ``""``. ``min_sample`` defaults to the rule's value."""
+    value = fig.value
+    if value is None or target is None or not _worse(fig, value, target):
+        return ""
+    if min_sample is None:
+        min_sample = int(rule_value(MIN_SAMPLE.key))
+    if fig.sample < min_sample:
+        return WATCH
+    interval = fig.interval()
+    if interval is None:
+        return CROSSES
+    nearest = interval[0] if SPECS[fig.code].direction == LOWER else interval[1]
+    return CROSSES if _worse(fig, nearest, target) else WATCH
+
+
+def crosses(fig: Figure, target: Target | None) -> bool:
+    return verdict(fig, target) == CROSSES
 
 
 def reason(fig: Figure, target: Target, product_name: Any) -> str:

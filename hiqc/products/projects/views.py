@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.case_pages import post_case_action
 from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines, case_events
-from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
+from hiqc.core.errors import Forbidden, ValidationFailed
+from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
 from hiqc.policies.models import ClaimType, PremiumBasis, ProductLine, Renewal
@@ -261,20 +262,12 @@ def project_action(request: HiqcRequest, project_id: str, action: str) -> HttpRe
     data = _posted(request)
     if action == "record_design" and "claim_types" not in data:
         data["claim_types"] = []
-    try:
-        project_act(
-            actor=actor,
-            project_id=project_id,
-            action=action[:60],
-            data=data,
-            version=posted_version(request.POST),
-        )
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        ctx = _context(request, access_project(actor, project_id), RefusedAction(action, exc, data))
-        return render(request, T + "project.html", ctx, status=exc.status)
-    label = next((_(t.label) for t in PROJECT.transitions if t.name == action), action)
-    messages.success(request, _("已完成：{action}。").format(action=label))
-    return redirect("products:project", project_id)
+    return post_case_action(
+        request, case_id=project_id, action=action[:60], workflow=PROJECT, data=data,
+        apply=lambda **kw: project_act(actor=actor, project_id=project_id, action=action[:60], **kw),
+        reload=lambda: access_project(actor, project_id), context=_context,
+        template=T + "project.html", url_name="products:project",
+    )  # fmt: skip
 
 
 @login_required

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from hiqc.complaints.models import Complaint
+from hiqc.core.models import RuleOverride
 from hiqc.products import demo
 from hiqc.products.evaluation.demo import PROBLEM, TITLE, evaluation_demo_load
 from hiqc.products.evaluation.models import EvaluationRound
@@ -47,7 +48,9 @@ def test_the_product_whose_complaint_rate_crosses_its_target_gets_an_update_proj
     org, personas, system_actor
 ):
     # given the evaluation demo has linked the problem product's complaint to its one policy
-    # (1 complaint per 1 policy in force = 10,000 per 10k, far above the target)
+    # (1 complaint per 1 policy in force = 10,000 per 10k, far above the target; the minimum
+    # sample configured down to this one policy)
+    RuleOverride.objects.create(key="products.monitoring.min_sample", value="1")
     problem = f.product(PROBLEM, name="城市惠民保")
     holder = f.customer(system_actor, org["C1"])
     f.policy(problem, org["C1"], holder)

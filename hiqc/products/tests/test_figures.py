@@ -10,8 +10,9 @@ The scene, period June 2026 (Beijing):
   holder of a1 twice, the holder of a4 once, a customer without a policy once — all under 产品咨询
   — and the holder of a2 once about a claim (another topic category, not about the product).
 
-Payout ratio: paid ÷ earned premium, the annual premium of the policies in force × the period's
-length in years (30/365 for June).
+Payout ratio: paid ÷ earned premium, each policy's annual premium × its days of cover in June ÷
+365: a1, a2 and a3 thirty days each, a4 from 06-10 twenty-one days — (1000·30 + 2000·30 + 1000·30
++ 3000·21) / 365.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def test_figures_over_the_whole_company_match_the_hand_computed_values(scene, or
     assert got["complaints_per_10k"] == (2, 4, 5000.0)
     assert got["refusal_rate"] == (1, 3, pytest.approx(1 / 3))
     assert got["on_time_rate"] == (3, 4, 0.75)
-    assert got["payout_ratio"] == (1200.0, pytest.approx(7000 * 30 / 365),
-                                   pytest.approx(1200 / (7000 * 30 / 365)))  # fmt: skip
+    earned = (1000 * 30 + 2000 * 30 + 1000 * 30 + 3000 * 21) / 365
+    assert got["payout_ratio"] == (1200.0, pytest.approx(earned), pytest.approx(1200 / earned))
     assert got["consultations_per_10k"] == (3, 4, 7500.0)
     assert got["lapse_rate"] == (1, 4, 0.25)
 

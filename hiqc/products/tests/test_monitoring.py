@@ -29,7 +29,9 @@ def test_the_banner_offers_an_update_project_when_complaints_cross_their_target(
     evaluation_scene, org, personas
 ):
     # given product A's four policies and one complaint naming one: 2,500 per 10k, far above the
-    # design default of 10
+    # design default of 10 (its exact Poisson interval starts at 63 per 10k), and the minimum
+    # sample configured down to the four policies of this small scene
+    RuleOverride.objects.create(key="products.monitoring.min_sample", value="4")
     pol = evaluation_scene["a"].policies.first()
     f.complaint(org["C1"], pol.holder, pol.number)
     page = client_for(personas["quality_lead"]).get("/products/monitoring/MED-A/")
@@ -63,7 +65,11 @@ def test_the_figures_api_reads_the_callers_subtree_and_refuses_another_like_a_mi
     got = lead.get("/api/v1/products/MED-A/figures?from=2026-06-01&to=2026-06-30").json()
     figs = {x["code"]: x for x in got["figures"]}
     assert (figs["lapse_rate"]["numerator"], figs["lapse_rate"]["denominator"]) == (1, 4)
-    assert figs["refusal_rate"]["value"] == 0.25 and figs["refusal_rate"]["crosses"] is True
+    # one refusal in four decided claims: 25 % against at most 10 %, but on four claims only —
+    # under watch, not crossing
+    refusal = figs["refusal_rate"]
+    assert (refusal["value"], refusal["sample"], refusal["verdict"]) == (0.25, 4, "watch")
+    assert refusal["crosses"] is False and refusal["interval_low"] < 0.1
     assert figs["refusal_rate"]["target_source"] == "设计默认值"
     # the branch manager of P1 reads P1 by default and gets C1's data
     bm = client_for(personas["branch_manager"])

@@ -53,13 +53,17 @@ def test_satisfaction_is_read_through_the_kernel_by_product_code_over_the_subtre
     assert every[s.pk]["lapse_rate"].value is None
 
 
-def test_satisfaction_below_its_target_offers_an_update_project(evaluation_scene, org, personas,
-                                                                answers):  # fmt: skip
-    # given MED-A at 75 % satisfied against the design default of at least 80 %
+def test_satisfaction_below_its_target_on_four_answers_is_under_watch_not_flagged(
+    evaluation_scene, org, personas, answers
+):
+    # given MED-A at 75 % satisfied against the design default of at least 80 %, on 4 answers
     lead = client_for(personas["quality_lead"])
     got = lead.get("/api/v1/products/MED-A/figures?from=2026-06-01&to=2026-06-30").json()
     fig = {x["code"]: x for x in got["figures"]}["satisfaction"]
-    assert (fig["value"], fig["crosses"], fig["target_source"]) == (0.75, True, "设计默认值")
+    # then it is under watch (4 answers are fewer than 30, and 3 of 4 may well be 80 % or more)
+    assert (fig["value"], fig["target_source"]) == (0.75, "设计默认值")
+    assert (fig["verdict"], fig["crosses"], fig["sample"]) == ("watch", False, 4.0)
+    assert fig["interval_low"] < 0.8 < fig["interval_high"]
     # and the figure has no drill-down (an answer has no page per product): the same 404
     assert not SPECS["satisfaction"].drill
     page = lead.get("/products/monitoring/MED-A/records/satisfaction/")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.case_pages import history, post_case_action
 from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.forms import ChoiceFilters, list_filters
@@ -24,7 +25,6 @@ from hiqc.core.indicators import INDICATORS
 from hiqc.core.mywork import countdown
 from hiqc.organisations.selectors import units_in_scope
 
-from ..case_pages import history, post_case_action
 from ..enums import MANUAL_SOURCES, NCSource, NCStatus
 from ..workflow import ACTION_LABELS, NONCONFORMITY, OPEN, VIEW
 from . import selectors

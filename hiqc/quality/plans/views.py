@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
+from hiqc.core.case_pages import history, post_case_action
 from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.http import HiqcRequest
@@ -24,7 +25,6 @@ from hiqc.core.indicators import INDICATORS
 from hiqc.core.plan_links import linked_changes
 from hiqc.organisations.selectors import units_in_scope
 
-from ..case_pages import history, post_case_action
 from ..enums import ActOutcome, PlanStatus
 from ..monitoring import display
 from ..workflow import HANDLE, IMPROVEMENT, PLAN_ACTION_LABELS, VIEW

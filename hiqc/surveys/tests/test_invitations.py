@@ -279,3 +279,28 @@ def test_answers_past_the_plans_retention_are_deleted(actors, org, questionnaire
     assert answers_purge(now=T0 + timedelta(days=30)) == {"invitations": 0, "responses": 0}
     assert answers_purge(now=T0 + timedelta(days=40)) == {"invitations": 10, "responses": 1}
     assert not SurveyResponse.objects.exists()
+
+
+def test_a_decided_complaint_is_attributed_to_the_product_of_the_policy_it_names(paid_claims, org):
+    # given two complaints decided at C1: one naming policy P-0001 (product MED-1), one naming none
+    from hiqc.complaints.models import Complaint
+    from hiqc.surveys.frames import frame_candidates
+
+    holder = paid_claims[1].claimant
+    for i, ref in enumerate(("P-0001", "")):
+        Complaint.objects.create(
+            status="closed", reference=f"TS-FRAME-{i}", org_unit=org["C1"], complainant=holder,
+            channel="phone", source="direct", received_at=T0 - timedelta(days=5),
+            decided_at=T0 + timedelta(hours=i), respondent_kind="branch", request="r", facts="f",
+            dispute_type="claims", product_line="medical", nature="contract_dispute",
+            policy_ref=ref,
+        )  # fmt: skip
+    # when the complaints frame is drawn
+    got = frame_candidates("complaints_decided", org_path=org["HO"].path,
+                           start=T0 - timedelta(days=1), end=T0 + timedelta(days=1))  # fmt: skip
+    # then the first carries the policy's product code, the other no product (its line is not one)
+    assert sorted(c.product_code for c in got) == ["", "MED-1"]
+    # and a plan for MED-1 draws only the first
+    mine = frame_candidates("complaints_decided", org_path=org["HO"].path, products=["MED-1"],
+                            start=T0 - timedelta(days=1), end=T0 + timedelta(days=1))  # fmt: skip
+    assert [c.case_number for c in mine] == ["TS-FRAME-0"]

@@ -1,6 +1,7 @@
-"""What the nonconformity and improvement-plan pages share: the case's history with readable
-action and state names, and applying one workflow action posted from a case page (the version from the form, a refused action re-rendered with what was typed and
-its status, a success message naming the action)."""
+"""What every case page shares: the case's history with readable action and state names, and
+applying one workflow action posted from the page — the version from the form (a stale form is a
+409, never an overwrite), a refused action re-rendered with what was typed, its field errors and
+its status (422, 409 or 403), a success message naming the action."""
 
 from __future__ import annotations
 
@@ -24,9 +25,13 @@ def post_case_action(
     request: HiqcRequest, *, case_id: str, action: str, workflow: Workflow,
     apply: Callable[..., Any], reload: Callable[[], Any],
     context: Callable[[HiqcRequest, Any, RefusedAction | None], dict[str, Any]],
-    template: str, url_name: str,
+    template: str, url_name: str, data: dict[str, Any] | None = None,
 ) -> HttpResponse:  # fmt: skip
-    data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
+    """Apply ``action`` through ``apply(data=…, version=…)``; ``data`` defaults to the posted
+    fields (the CSRF token and the version aside), each stripped of surrounding blanks."""
+    if data is None:
+        data = {k: v.strip() for k, v in request.POST.items()
+                if k not in ("csrfmiddlewaretoken", "version")}  # fmt: skip
     try:
         apply(data=data, version=posted_version(request.POST))
     except (ValidationFailed, Conflict, Forbidden) as exc:
