@@ -70,6 +70,9 @@ from .models import Claim, Payment, SupplementRequest
 from .services import CASE_TYPE
 
 TARGET = 50_000
+# A demo much smaller than the default (a test's few hundred customers) would get a few dozen
+# claims, none of them still open: it gets at least this many (with payout ratios to match).
+MIN_CLAIMS = 400
 # The loss ratio each demo product runs at (claims paid ÷ premium): a policy's yearly claim
 # frequency is its premium × this ratio ÷ the mean amount of a claim of its product's types, so
 # the payout ratio the product monitoring computes (issue 17 §5) comes out near these figures for
@@ -221,7 +224,7 @@ def demo_load(
     slow = org_units.get(SLOW_CITY)
     rng = random.Random(seed * 11 + 5)
     cumulative = list(accumulate(_expected_claims(p, first_day, today) for p in policies))
-    target = min(TARGET, round(cumulative[-1])) if cumulative else 0
+    target = min(TARGET, max(MIN_CLAIMS, round(cumulative[-1]))) if cumulative else 0
     small_limit = Decimal(int(rule_value("claims.small_claim_yuan")))
     existing = set(
         Claim.objects.filter(source_system=SOURCE_SYSTEM).values_list("external_ref", flat=True)

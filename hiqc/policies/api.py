@@ -20,6 +20,7 @@ from .schemas import (
     ProductCreateIn,
     ProductDetailOut,
     ProductOut,
+    ProductUpdateIn,
     PublishIn,
     TermsIn,
     VersionComparisonOut,
@@ -134,6 +135,18 @@ def get_product(request: HiqcRequest, code: str):
     checklists; for a draft, what stops publishing). Needs `policies.view`."""
     require(request.actor, VIEW)
     return _detail(_product(code))
+
+
+@router.patch("/products/{code}", response={200: ProductDetailOut, **ERRORS})
+def update_product(request: HiqcRequest, code: str, payload: ProductUpdateIn):
+    """Rename a product, change its description, take it off sale (`active: false`) or back, or
+    correct its `line` while none of its versions has been published (422 on `line` after).
+    Only the fields sent change; the terms change through a new version. Needs
+    `policies.manage` at head office."""
+    catalogue.require_manage(request.actor)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    product = catalogue.product_update(request.actor, _product(code[:40]), changes)
+    return _detail(product)
 
 
 @router.get("/products/{code}/compare", response={200: VersionComparisonOut, **ERRORS})

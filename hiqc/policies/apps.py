@@ -47,6 +47,7 @@ class PoliciesConfig(AppConfig):
             {
                 "policies.import": gettext_noop("导入保单"),
                 "products.catalogue.create": gettext_noop("新建产品"),
+                "products.catalogue.product_update": gettext_noop("修改产品信息"),
                 "products.catalogue.draft": gettext_noop("新建产品版本草稿"),
                 "products.catalogue.update": gettext_noop("修改产品版本草稿"),
                 "products.catalogue.checklist": gettext_noop("修改理赔材料清单"),

@@ -32,6 +32,9 @@ from .models import DocumentRequirement, Product, ProductVersion
 
 MANAGE = "policies.manage"
 CODE_MAX = 40
+# Words the catalogue's own pages use after ``/policies/products/``: a product may not be called
+# so (its page would be the other page).
+RESERVED_CODES = frozenset({"new", "import"})
 # The terms a draft may change (``version_update``), each checked by ``_clean_terms``.
 TERMS = (
     "coverage",
@@ -74,6 +77,8 @@ def product_create(
         errors["code"] = [_("请填写产品代码。")]
     elif len(code) > CODE_MAX or not all(c.isalnum() or c in "-_" for c in code):
         errors["code"] = [_("产品代码最多40个字符，只能包含字母、数字、连字符和下划线。")]
+    elif code.lower() in RESERVED_CODES:
+        errors["code"] = [_("“{code}”是系统保留字，不能用作产品代码。").format(code=code)]
     if not name:
         errors["name"] = [_("请填写产品名称。")]
     elif len(name) > 100:
@@ -95,6 +100,48 @@ def product_create(
         actor=actor, action="products.catalogue.create", subject=product, fields=["code", "name"]
     )
     return product
+
+
+def product_update(actor: Actor, product: Product, changes: Mapping[str, Any]) -> Product:
+    """Rename a product, change its description, take it off sale or back (``active``), or —
+    while no version of it has been published — correct its line (a published version's
+    policies, claims and monitoring are filed under the line it was published in). Only the keys
+    given change; every problem is reported by field and nothing is saved."""
+    _require(actor)
+    unknown = sorted(set(changes) - {"name", "line", "description", "active"})
+    errors: dict[str, list[str]] = {k: [_("此项不能修改。")] for k in unknown}
+    with transaction.atomic():
+        locked = Product.objects.select_for_update().get(pk=product.pk)
+        clean: dict[str, Any] = {}
+        if "name" in changes:
+            name = str(changes["name"] or "").strip()
+            if not name:
+                errors["name"] = [_("请填写产品名称。")]
+            elif len(name) > 100:
+                errors["name"] = [_("产品名称最多100个字符。")]
+            clean["name"] = name
+        if "description" in changes:
+            clean["description"] = str(changes["description"] or "").strip()[:4000]
+        if "active" in changes:
+            if not isinstance(changes["active"], bool):
+                errors["active"] = [_("请填写 true 或 false。")]
+            clean["active"] = changes["active"]
+        if "line" in changes and changes["line"] != locked.line:
+            if changes["line"] not in ProductLine.values:
+                errors["line"] = [_("请选择险种。")]
+            elif locked.versions.filter(effective_from__isnull=False).exists():
+                errors["line"] = [_("产品已有发布的版本，险种不能再更改。")]
+            clean["line"] = changes["line"]
+        if errors:
+            raise _invalid(errors)
+        changed = [k for k, v in clean.items() if getattr(locked, k) != v]
+        if changed:
+            for k in changed:
+                setattr(locked, k, clean[k])
+            locked.save(update_fields=[*changed, "updated_at"])
+            audit_record(actor=actor, action="products.catalogue.product_update",
+                         subject=locked, fields=changed)  # fmt: skip
+    return locked
 
 
 def _latest_published(product: Product) -> ProductVersion | None:

@@ -35,6 +35,7 @@ from .forms import (
     DocumentRows,
     HealthServiceRows,
     ProductCreateForm,
+    ProductEditForm,
     ProductFilterForm,
     ProductImportForm,
     PublishForm,
@@ -179,6 +180,29 @@ def product_new_page(request: HiqcRequest) -> HttpResponse:
             messages.success(request, _("产品已创建，请填写第1版条款。"))
             return redirect("policies:version_edit", code=version.product.code, number=1)
     return render(request, T + "new.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def product_edit_page(request: HiqcRequest, code: str) -> HttpResponse:
+    """A product's name, line (until a version is published), description and whether it is on
+    sale; its terms change through a new version."""
+    catalogue.require_manage(request.actor)
+    product = _product(code)
+    published = any(v.effective_from for v in selectors.product_versions(product))
+    initial = {k: getattr(product, k) for k in ("name", "line", "description", "active")}
+    form = ProductEditForm(request.POST or None, initial=initial)
+    if published:
+        form.fields["line"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalogue.product_update(request.actor, product, form.cleaned_data)
+        except ValidationFailed as exc:
+            _field_errors(form, exc)
+        else:
+            messages.success(request, _("产品信息已保存。"))
+            return redirect("policies:product", code=product.code)
+    return render(request, T + "edit_product.html", {"form": form, "product": product},
+                  status=422 if form.errors else 200)  # fmt: skip
 
 
 def _field_errors(form: Any, exc: ValidationFailed) -> dict[str, list[str]]:

@@ -34,6 +34,16 @@ class ProductCreateForm(forms.Form):
     )
 
 
+class ProductEditForm(forms.Form):
+    name = forms.CharField(label=_("产品名称"), max_length=100)
+    line = forms.ChoiceField(label=_("险种"), choices=ProductLine.choices,
+                             help_text=_("首个版本发布后不可更改"))  # fmt: skip
+    description = forms.CharField(
+        label=_("产品说明"), required=False, max_length=4000, widget=forms.Textarea({"rows": 3})
+    )
+    active = forms.BooleanField(label=_("在售"), required=False)
+
+
 class VersionTermsForm(forms.Form):
     """A draft's single-valued terms: their types here, their ranges in the catalogue (so every
     problem of a post is shown at once)."""

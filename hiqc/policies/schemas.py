@@ -143,6 +143,15 @@ class ProductCreateIn(TermsIn):
     effective_from: IsoDate | None = None
 
 
+class ProductUpdateIn(Schema):
+    """What may change on a product; only the fields sent change."""
+
+    name: str | None = Field(None, max_length=100)
+    line: str | None = Field(None, max_length=30)
+    description: str | None = Field(None, max_length=4000)
+    active: bool | None = None
+
+
 class VersionDraftIn(TermsIn):
     based_on: int | None = None
     effective_from: IsoDate | None = None

@@ -17,6 +17,7 @@ urlpatterns = [
         name="product_import_template",
     ),
     path("products/<str:code>/", catalogue_views.product_detail_page, name="product"),
+    path("products/<str:code>/edit/", catalogue_views.product_edit_page, name="product_edit"),
     path("products/<str:code>/versions/", catalogue_views.version_new, name="version_new"),
     path(
         "products/<str:code>/versions/<int:number>/",

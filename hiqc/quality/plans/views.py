@@ -22,6 +22,7 @@ from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.indicators import INDICATORS
+from hiqc.core.pagecache import cached_page
 from hiqc.core.plan_links import linked_changes
 from hiqc.organisations.selectors import units_in_scope
 
@@ -132,6 +133,7 @@ def _context(
 
 
 @login_required
+@cached_page  # its linked process versions' effects are mined from the event log (issue 16 §7)
 def plan_page(request: HiqcRequest, plan_id: str) -> HttpResponse:
     plan = access_plan(request.actor, plan_id)
     return render(request, "quality/plan.html", _context(request, plan))
