@@ -47,6 +47,14 @@ def actor(name: str) -> str:
 
 
 @register.filter
+def person(name: str) -> str:
+    """Who acted, by their display name (a job or command by what it is called)."""
+    from hiqc.core.audit_labels import person_label
+
+    return person_label(name)
+
+
+@register.filter
 def finding_kind(kind: str) -> str:
     from hiqc.core.audit_labels import finding_kind_label
 
