@@ -30,7 +30,7 @@ def post_case_action(
     """Apply ``action`` through ``apply(data=…, version=…)``; ``data`` defaults to the posted
     fields (the CSRF token and the version aside), each stripped of surrounding blanks."""
     if data is None:
-        data = {k: v.strip() for k, v in request.POST.items()
+        data = {k: str(v).strip() for k, v in request.POST.items()
                 if k not in ("csrfmiddlewaretoken", "version")}  # fmt: skip
     try:
         apply(data=data, version=posted_version(request.POST))

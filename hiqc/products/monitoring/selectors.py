@@ -18,14 +18,13 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import Actor, require
 from hiqc.core.calendar import BEIJING, month_first
 from hiqc.core.errors import NotFound, ValidationFailed
-from hiqc.core.rules import rule_value
 from hiqc.core.stats import p_chart, western_electric, xmr_chart
 from hiqc.organisations.models import OrgUnit
 from hiqc.organisations.selectors import unit_in_scope, units_by_path, units_in_scope
 from hiqc.policies.models import Product
 
 from .figures import RATIO, SPECS, Figure, bounds, drill, empty, figures, monthly
-from .targets import CROSSES, MIN_SAMPLE, Target, reason, targets, verdict
+from .targets import CROSSES, Target, min_sample, reason, targets, verdict
 
 VIEW = "products.view"
 UPDATE_URL = "/products/projects/new/"
@@ -94,21 +93,17 @@ def update_url(product: Product, text: str) -> str:
 
 
 def _row(product: Product, figs: dict[str, Figure], goals: dict[str, Target],
-         min_sample: int) -> Row:  # fmt: skip
+         least: int) -> Row:  # fmt: skip
     """The product's row: each figure's verdict, and a flag (with its update link) for each
     figure that crosses its target beyond chance."""
     row = Row(product, figs)
     for code, fig in figs.items():
         goal = goals.get(code)
-        row.verdicts[code] = verdict(fig, goal, min_sample)
+        row.verdicts[code] = verdict(fig, goal, least)
         if goal is not None and row.verdicts[code] == CROSSES:
             text = reason(fig, goal, product.name)
             row.flags.append(Flag(fig, goal, text, update_url(product, text)))
     return row
-
-
-def min_sample() -> int:
-    return int(rule_value(MIN_SAMPLE.key))
 
 
 def overview(actor: Actor, root: OrgUnit, today: date | None = None) -> list[Row]:

@@ -85,25 +85,25 @@ def _worse(fig: Figure, value: float, target: Target) -> bool:
     return value < target.value
 
 
-def verdict(fig: Figure, target: Target | None, min_sample: int | None = None) -> str:
+def min_sample() -> int:
+    """The fewest cases a figure must rest on to cross its target (the rule's value)."""
+    return int(rule_value(MIN_SAMPLE.key))
+
+
+def verdict(fig: Figure, target: Target | None, least: int | None = None) -> str:
     """``crosses`` (worse than the target beyond chance), ``watch`` (worse on too little
-    evidence) or ``""``. ``min_sample`` defaults to the rule's value."""
+    evidence) or ``""``. ``least`` is the minimum sample (default: the rule's value, read once
+    per page by the caller when it judges many figures)."""
     value = fig.value
     if value is None or target is None or not _worse(fig, value, target):
         return ""
-    if min_sample is None:
-        min_sample = int(rule_value(MIN_SAMPLE.key))
-    if fig.sample < min_sample:
+    if fig.sample < (min_sample() if least is None else least):
         return WATCH
     interval = fig.interval()
     if interval is None:
         return CROSSES
     nearest = interval[0] if SPECS[fig.code].direction == LOWER else interval[1]
     return CROSSES if _worse(fig, nearest, target) else WATCH
-
-
-def crosses(fig: Figure, target: Target | None) -> bool:
-    return verdict(fig, target) == CROSSES
 
 
 def reason(fig: Figure, target: Target, product_name: Any) -> str:

@@ -15,7 +15,7 @@ from hiqc.core.http import HiqcRequest
 
 from . import selectors
 from .figures import SPECS
-from .targets import targets
+from .targets import min_sample, targets
 
 T = "products/monitoring/"
 CODES = list(SPECS)
@@ -33,7 +33,7 @@ def overview_page(request: HiqcRequest) -> HttpResponse:
     return render(request, T + "overview.html", {
         "rows": rows, "unit": root, "units": selectors.scope_units(actor),
         "specs": [SPECS[c] for c in CODES], "codes": CODES, "targets": targets(),
-        "flagged": sum(1 for r in rows if r.flags), "min_sample": selectors.min_sample(),
+        "flagged": sum(1 for r in rows if r.flags), "min_sample": min_sample(),
     })  # fmt: skip
 
 
