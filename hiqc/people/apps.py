@@ -101,6 +101,7 @@ class PeopleConfig(AppConfig):
                 "people.certificate.issue": gettext_noop("颁发资格证书"),
                 "people.enrol.self": gettext_noop("本人报名培训"),
                 "people.enrol.cancel": gettext_noop("取消培训报名"),
+                "people.required.set": gettext_noop("设定岗位必修培训"),
             }
         )
         register_gate()

@@ -16,4 +16,5 @@ urlpatterns = [
     path("certificates/", views.certificates_page, name="certificates"),
     path("certificates/reassign/", views.reassign_page, name="reassign"),
     path("training/mine/", views.my_training_page, name="my_training"),
+    path("training/required/", views.required_page, name="required"),
 ]

@@ -373,3 +373,30 @@ def reassign_page(request: HiqcRequest) -> HttpResponse:
         "rows": [(r, people[r.qualification]) for r in rows], "failed": failed,
         "gates": selectors.gates(),
     }, status=status)  # fmt: skip
+
+
+@login_required
+def required_page(request: HiqcRequest) -> HttpResponse:
+    """Required training per role (the coverage indicator's definition; issue 18 §8)."""
+    from hiqc.organisations.enums import Role
+
+    from .enums import Content
+    from .required import required_training, required_training_set
+
+    actor = request.actor
+    rows = required_training(actor)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        done, errors, values, status = _post(
+            request, lambda d: required_training_set(actor=actor, data=d) or True, _("已保存。")
+        )
+        if done is not None:
+            return redirect("people:required")
+    roles = dict(Role.choices)
+    return render(request, T + "required.html", {
+        "rows": [(roles.get(r.role, r.role), r) for r in rows], "roles": Role.choices,
+        "contents": Content.choices, "errors": errors, "values": values,
+        "can_manage": actor.can_globally(TRAINING_MANAGE),
+    }, status=status)  # fmt: skip

@@ -181,6 +181,12 @@ def _period(month: int) -> Period:
     return Period("month", start, end)
 
 
+def _compute(code: str, period: Period) -> list:
+    compute = INDICATORS[code].compute
+    assert compute is not None
+    return list(compute(period))
+
+
 def test_the_chapters_indicators_are_declared_with_targets_as_data():
     for i in indicators.INDICATORS:
         assert INDICATORS[i.code] is i and i.clauses
@@ -209,12 +215,12 @@ def test_training_hours_and_required_coverage_against_hand_computed_values(
     c1 = org["C1"].path
     staff_c1 = sum(1 for p in personas.values() if p.org_unit_id == org["C1"].pk)
     with time_machine.travel(YEAR_END, tick=False):
-        hours = {p: (n, d) for p, n, d in INDICATORS[indicators.HOURS].compute(_period(6))}
+        hours = {p: (n, d) for p, n, d in _compute(indicators.HOURS, _period(6))}
         assert hours[c1] == (5.0, float(staff_c1))
         assert hours[org["HO"].path][0] == 0.0
-        cover = {p: (n, d) for p, n, d in INDICATORS[indicators.COVERAGE].compute(_period(6))}
+        cover = {p: (n, d) for p, n, d in _compute(indicators.COVERAGE, _period(6))}
         assert cover[c1] == (1.0, 2.0)
-        assert {p: (n, d) for p, n, d in INDICATORS[indicators.COVERAGE].compute(_period(5))}[
+        assert {p: (n, d) for p, n, d in _compute(indicators.COVERAGE, _period(5))}[
             c1] == (0.0, 2.0)  # not yet trained in May  # fmt: skip
 
 
@@ -232,9 +238,32 @@ def test_exam_pass_rate_and_expiring_certificates(actors, personas, org, exam):
     _certificate(actors, personas["agent"], issued=date(2025, 1, 1), expires=date(2027, 7, 20),
                  q=Qualification.CONSULTATION_AGENT)  # fmt: skip
     with time_machine.travel(YEAR_END, tick=False):
-        june = {p: (n, d) for p, n, d in INDICATORS[indicators.EXPIRING].compute(_period(6))}
+        june = {p: (n, d) for p, n, d in _compute(indicators.EXPIRING, _period(6))}
     assert june[org["C1"].path] == (1.0, 2.0)  # on 30 June: one of two runs out within 30 days
     with time_machine.travel(datetime(2026, 6, 10, tzinfo=BEIJING), tick=False):
-        running = {p: (n, d) for p, n, d in INDICATORS[indicators.EXPIRING].compute(_period(6))}
+        running = {p: (n, d) for p, n, d in _compute(indicators.EXPIRING, _period(6))}
     assert running[org["C1"].path] == (0.0, 2.0)  # the running month reads today: 40 days left
     assert timedelta(days=indicators.EXPIRING_DAYS) == timedelta(days=30)
+
+
+# --- required training per role ------------------------------------------------------------------
+
+
+def test_head_office_sets_required_training_per_role_on_its_page(actors, personas):
+    page = client_for(personas["trainer"])
+    bad = page.post("/people/training/required/", {"role": "nobody", "content": "x", "hours": "-1"})
+    assert bad.status_code == 422
+    assert {"role", "content", "hours"} <= set(bad.context["errors"])
+    ok = page.post("/people/training/required/",
+                   {"role": "complaint_handler", "content": "service", "hours": "6"})  # fmt: skip
+    assert ok.status_code == 302
+    assert RequiredTraining.objects.get().hours == Decimal("6.0")
+    assert "投诉处理专员" in page.get("/people/training/required/").content.decode()
+    page.post("/people/training/required/",
+              {"role": "complaint_handler", "content": "service", "hours": "0"})  # fmt: skip
+    assert not RequiredTraining.objects.exists()
+    manager = client_for(personas["branch_manager"])  # sees it, may not set it
+    assert manager.get("/people/training/required/").status_code == 200
+    refused = manager.post("/people/training/required/",
+                           {"role": "complaint_handler", "content": "service", "hours": "6"})  # fmt: skip
+    assert refused.status_code == 403 and not RequiredTraining.objects.exists()
