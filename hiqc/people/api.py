@@ -21,7 +21,7 @@ from hiqc.core.schemas import ERRORS, ErrorOut
 
 from . import selectors
 from .enrolments import enrol_cancel, enrol_self, sessions_open_to_me
-from .enums import EXAMS_MANAGE, EXAMS_TAKE, TRAINING_VIEW
+from .enums import EXAMS_MANAGE, EXAMS_TAKE, TRAINING_MANAGE, TRAINING_VIEW
 from .services import (
     access_attempt,
     access_certificate,
@@ -303,7 +303,8 @@ def upload_material(
 ):
     """A course's material (`name`, `file`): PDF, JPEG or PNG judged by content, at most 20 MB,
     a duplicate refused — the checks of the course page (training.manage)."""
-    if file is None:
+    if file is None:  # the door first: another unit's course or a missing one is a 404
+        require(request.actor, TRAINING_MANAGE, access_course(request.actor, course_id))
         raise ValidationFailed(_("请选择文件。"), fields={"file": [_("此项必填。")]})
     return Status(201, material_upload(actor=request.actor, course_id=course_id, name=name,
                                        upload=file))  # fmt: skip
@@ -317,14 +318,15 @@ class MySessionOut(TrainingSessionOut):
 @router.get("/training/my-sessions", response={200: list[MySessionOut], **ERRORS})
 @paginate
 def list_my_sessions(request: HiqcRequest):
-    """The sessions of the plans of one's own unit and the units above it (training.attend),
-    with whether one is enrolled."""
-    require(request.actor, "training.attend")
+    """The sessions of the plans of one's own unit and the units above it (training.attend, or
+    training.view to read), with whether one is enrolled."""
+    if not request.actor.can(TRAINING_VIEW):
+        require(request.actor, "training.attend")
     return [
         {**{f: getattr(s, f) for f in ("id", "course_id", "trainer", "place", "starts_at",
                                        "ends_at", "capacity")},
          "course_title": s.course.title, "enrolled": getattr(s, "enrolled", False)}
-        for s in sessions_open_to_me(request.actor)
+        for s in sessions_open_to_me(request.actor, reading=True)
     ]  # fmt: skip
 
 

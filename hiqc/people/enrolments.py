@@ -20,9 +20,8 @@ from hiqc.core.audit import audit_record
 from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.organisations.models import User
 
+from .enums import TRAINING_ATTEND, TRAINING_VIEW
 from .models import Enrolment, Session
-
-TRAINING_ATTEND = "training.attend"
 
 
 def _me(actor: Actor) -> Any:
@@ -31,18 +30,19 @@ def _me(actor: Actor) -> Any:
     return actor.user_id
 
 
-def _my_path(actor: Actor) -> str | None:
+def _my_path(actor: Actor, perms: tuple[str, ...]) -> str | None:
     if actor.user_id is None:
         return None
     path = (User.objects.filter(pk=actor.user_id, is_active=True)
             .values_list("org_unit__path", flat=True).first())  # fmt: skip
-    return path if path and actor.can(TRAINING_ATTEND, path) else None
+    return path if path and any(actor.can(p, path) for p in perms) else None
 
 
-def sessions_open_to_me(actor: Actor) -> QuerySet[Session]:
+def sessions_open_to_me(actor: Actor, *, reading: bool = False) -> QuerySet[Session]:
     """The sessions of the plans of the actor's unit and the units above it, each annotated with
-    ``enrolled`` (the actor's own enrolment exists)."""
-    path = _my_path(actor)
+    ``enrolled`` (the actor's own enrolment exists). Staff (``training.attend``) may enrol in
+    them; ``reading`` lets those who see training (``training.view``) list the same sessions."""
+    path = _my_path(actor, (TRAINING_ATTEND, TRAINING_VIEW) if reading else (TRAINING_ATTEND,))
     if path is None:
         return Session.objects.none()
     above = [path[:i] for i in range(5, len(path) + 1, 5)]

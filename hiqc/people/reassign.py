@@ -25,11 +25,11 @@ from hiqc.core.errors import NotFound, ValidationFailed
 from hiqc.core.models import CaseEvent, CaseModel
 from hiqc.organisations.models import User
 
-from .enums import Qualification
+from .enums import CERTIFICATES_REASSIGN, Qualification
 from .gate import GATED, required_qualification
 from .models import Certificate
 
-REASSIGN = "certificates.reassign"
+REASSIGN = CERTIFICATES_REASSIGN
 ACTION = "reassign"
 LIMIT = 500
 

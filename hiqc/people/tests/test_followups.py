@@ -137,7 +137,9 @@ def test_a_session_of_another_branch_is_the_same_404_as_a_missing_one(actors, pe
     a = agent.post(f"{API}/training/sessions/{theirs.pk}/my-enrolment")
     b = agent.post(f"{API}/training/sessions/{uuid.uuid4()}/my-enrolment")
     assert a.status_code == b.status_code == 404 and a.content == b.content
-    trainer = client_for(personas["trainer"])  # no training.attend: not for trainers
+    trainer = client_for(personas["trainer"])  # no training.attend: reads, never enrols
+    assert trainer.get(f"{API}/training/my-sessions").status_code == 200
+    assert client_for(personas["risk"]).get(f"{API}/training/my-sessions").status_code == 403
     assert trainer.post(f"{API}/training/sessions/{theirs.pk}/my-enrolment").status_code == 403
 
 
