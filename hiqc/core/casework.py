@@ -275,9 +275,8 @@ class BatchStore(CaseStore):
                  copy: Callable[[Any], Any]) -> None:  # fmt: skip
         self.actor, self.math, self._begin, self._copy = actor, math, begin, copy
         self._may: dict[tuple[Actor, str, str], bool] = {}
-        self._cleared: set[tuple[str, str, Any]] = (
-            set()
-        )  # (kind, assignee, Beijing day) let through
+        # (kind, assignee, Beijing day) the assignment checks let through in this run
+        self._cleared: set[tuple[str, str, Any]] = set()
 
     def assignee_check(self, kind: CaseKind, user_id: Any, at: datetime) -> None:
         """``assignment_check`` once per (kind, assignee, Beijing day) for the run: a batch of
