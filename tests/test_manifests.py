@@ -313,6 +313,15 @@ PERMISSION_LABELS_ADDED |= {
     "certificates.view": "查看资格证书",
     "certificates.manage": "登记资格证书",
 }
+# issue 18 follow-ups: staff enrol themselves; supervisors reassign a lapsed holder's open cases
+for _role in ("consultation_agent", "complaint_handler", "claims_handler", "claims_reviewer"):
+    ROLE_PERMISSIONS_ADDED[_role] |= {"training.attend"}
+for _role in ("quality_lead", "branch_manager", "call_centre_supervisor"):
+    ROLE_PERMISSIONS_ADDED[_role] |= {"certificates.reassign"}
+PERMISSION_LABELS_ADDED |= {
+    "training.attend": "报名或取消参加本机构的培训场次",
+    "certificates.reassign": "将资格失效人员的在办案件改派他人",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

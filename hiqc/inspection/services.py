@@ -343,9 +343,12 @@ def task_score(
                       "fatal": fatal}  # fmt: skip
         now = at or timezone.now()
         # refuses (409) a task already scored or a stale version before anything is written
+        # the scorer takes the task: the engine's assignment check applies to them (质检员资格
+        # when the inspection gate is on; issue 18 §3, standard 8.2.6)
         case_transition(
             kind=TASK_KIND, actor=actor, case_id=task.pk, action="score", data=data,
             version=version, at=now, source=source, record=record,
+            updates={"assignee_id": actor.user_id} if actor.user_id is not None else None,
         )  # fmt: skip
         assert sheet is not None
         clock = window_clock()

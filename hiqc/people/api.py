@@ -9,15 +9,19 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hiqc.core.access import require
+from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, ErrorOut
 
 from . import selectors
-from .enums import EXAMS_MANAGE, EXAMS_TAKE, TRAINING_VIEW
+from .enrolments import enrol_cancel, enrol_self, sessions_open_to_me
+from .enums import EXAMS_MANAGE, EXAMS_TAKE, TRAINING_MANAGE, TRAINING_VIEW
 from .services import (
     access_attempt,
     access_certificate,
@@ -32,6 +36,7 @@ from .services import (
     enrol,
     exam_create,
     exams_open_to,
+    material_upload,
     plan_create,
     question_create,
     session_create,
@@ -274,6 +279,70 @@ def create_enrolment(request: HiqcRequest, session_id: UUID, payload: TrainingEn
     """Enrol a person of the plan's unit; 409 `full` when no place is left."""
     return Status(201, enrol(actor=request.actor, session_id=session_id,
                              data={"user": str(payload.user)}))  # fmt: skip
+
+
+class TrainingMaterialOut(Schema):
+    id: UUID
+    course_id: UUID
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@router.post(
+    "/training/courses/{course_id}/materials",
+    response={201: TrainingMaterialOut, **ERRORS, 413: ErrorOut},
+    url_name="people_material_upload",  # its body limit is registered under this name
+)
+def upload_material(
+    request: HiqcRequest,
+    course_id: UUID,
+    file: File[UploadedFile] = None,  # type: ignore[assignment]  # missing: 422 at `file`
+    name: Form[str] = "",
+):
+    """A course's material (`name`, `file`): PDF, JPEG or PNG judged by content, at most 20 MB,
+    a duplicate refused — the checks of the course page (training.manage)."""
+    if file is None:  # the door first: another unit's course or a missing one is a 404
+        require(request.actor, TRAINING_MANAGE, access_course(request.actor, course_id))
+        raise ValidationFailed(_("请选择文件。"), fields={"file": [_("此项必填。")]})
+    return Status(201, material_upload(actor=request.actor, course_id=course_id, name=name,
+                                       upload=file))  # fmt: skip
+
+
+class MySessionOut(TrainingSessionOut):
+    course_title: str
+    enrolled: bool
+
+
+@router.get("/training/my-sessions", response={200: list[MySessionOut], **ERRORS})
+@paginate
+def list_my_sessions(request: HiqcRequest):
+    """The sessions of the plans of one's own unit and the units above it (training.attend, or
+    training.view to read), with whether one is enrolled."""
+    if not request.actor.can(TRAINING_VIEW):
+        require(request.actor, "training.attend")
+    return [
+        {**{f: getattr(s, f) for f in ("id", "course_id", "trainer", "place", "starts_at",
+                                       "ends_at", "capacity")},
+         "course_title": s.course.title, "enrolled": getattr(s, "enrolled", False)}
+        for s in sessions_open_to_me(request.actor, reading=True)
+    ]  # fmt: skip
+
+
+@router.post("/training/sessions/{session_id}/my-enrolment",
+             response={201: TrainingEnrolmentOut, **CONFLICT_ERRORS})  # fmt: skip
+def create_my_enrolment(request: HiqcRequest, session_id: UUID):
+    """Enrol oneself before the session begins; 409 `full` or `started`."""
+    return Status(201, enrol_self(actor=request.actor, session_id=session_id))
+
+
+@router.delete("/training/sessions/{session_id}/my-enrolment",
+               response={204: None, **CONFLICT_ERRORS})  # fmt: skip
+def delete_my_enrolment(request: HiqcRequest, session_id: UUID):
+    """Cancel one's own enrolment before the session begins; 409 `started`."""
+    enrol_cancel(actor=request.actor, session_id=session_id)
+    return Status(204, None)
 
 
 # --- exams ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from hiqc.core.manifest import Manifest, NavLink
+from hiqc.core.manifest import Manifest, NavLink, Periodic, daily_beijing
 from hiqc.organisations.enums import Role
 
 STAFF = (Role.CONSULTATION_AGENT, Role.COMPLAINT_HANDLER, Role.CLAIMS_HANDLER,
@@ -26,6 +26,8 @@ class PeopleConfig(AppConfig):
             "exams.manage": _("维护题库、设置考试、人工评阅简答题"),
             "certificates.view": _("查看资格证书"),
             "certificates.manage": _("登记资格证书"),
+            "training.attend": _("报名或取消参加本机构的培训场次"),
+            "certificates.reassign": _("将资格失效人员的在办案件改派他人"),
         },
         roles={
             Role.TRAINER: (
@@ -41,18 +43,35 @@ class PeopleConfig(AppConfig):
                 "exams.manage",
                 "certificates.view",
                 "certificates.manage",
+                "certificates.reassign",
             ),
-            Role.BRANCH_MANAGER: ("training.view", "certificates.view"),
-            Role.CALL_CENTRE_SUPERVISOR: ("training.view", "certificates.view"),
+            Role.BRANCH_MANAGER: ("training.view", "certificates.view", "certificates.reassign"),
+            Role.CALL_CENTRE_SUPERVISOR: (
+                "training.view",
+                "certificates.view",
+                "certificates.reassign",
+            ),
             Role.AUDITOR: ("training.view", "certificates.view"),
-            **{role: ("exams.take",) for role in STAFF},
+            **{role: ("exams.take", "training.attend") for role in STAFF},
         },
+        periodic=(
+            Periodic(
+                "people.renewal_reminders",
+                "hiqc.people.tasks.renewal_reminders_job",
+                daily_beijing(7, 30),
+                "Tell holders and their unit's trainers and managers of certificates running out "
+                "within people.renewal.first_days / second_days (issue 18 §3).",
+                _("资格证书续期提醒"),
+            ),
+        ),
         nav_sections=(("ch7", _("人员培训与资格（第7章）"), "ch10"),),
         nav=(
             NavLink("ch7", "people:plans", _("培训计划"), "training.view"),
             NavLink("ch7", "people:exams", _("在线考试"), "exams.take"),
             NavLink("ch7", "people:bank", _("题库与考试"), "exams.manage"),
             NavLink("ch7", "people:certificates", _("资格证书"), "certificates.view"),
+            NavLink("ch7", "people:my_training", _("我的培训"), "training.attend"),
+            NavLink("ch7", "people:reassign", _("资格失效待改派"), "certificates.reassign"),
         ),
     )
 
@@ -60,8 +79,11 @@ class PeopleConfig(AppConfig):
         from django.utils.translation import gettext_noop
 
         from hiqc.core.audit_labels import register_audit_labels
+        from hiqc.core.bodylimit import MB, body_limit_register
 
+        from . import indicators, renewal
         from .gate import register_gate
+        from .services import MATERIAL_MAX_BYTES
 
         register_audit_labels(
             {
@@ -77,6 +99,17 @@ class PeopleConfig(AppConfig):
                 "people.attempt.submit": gettext_noop("提交试卷"),
                 "people.attempt.mark": gettext_noop("评阅试卷"),
                 "people.certificate.issue": gettext_noop("颁发资格证书"),
+                "people.enrol.self": gettext_noop("本人报名培训"),
+                "people.enrol.cancel": gettext_noop("取消培训报名"),
+                "people.required.set": gettext_noop("设定岗位必修培训"),
             }
         )
         register_gate()
+        renewal.register()
+        indicators.register()
+
+        def hint() -> str:
+            return _("每个文件不超过 {n} MB。").format(n=MATERIAL_MAX_BYTES // MB)
+
+        body_limit_register("api:people_material_upload", lambda: MATERIAL_MAX_BYTES + 64 * 1024,
+                            hint=hint)  # fmt: skip

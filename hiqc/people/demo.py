@@ -1,13 +1,18 @@
-"""People demo (issue 18 §9, the foundation's part): this year's head-office training plan
-covering the four contents and four forms, a session held a month ago with attendance and one to
-come, the complaint-handling bank with its qualifying exam, and certificates for the demo staff —
-one running out within the month, one lapsed. Every date is derived from today; a rerun adds
+"""People demo (issue 18 §9): this year's head-office training plan covering the four contents and
+four forms, a session held a month ago with attendance and one to come, the complaint-handling bank
+with its qualifying exam, and certificates for the demo staff — one running out within the month,
+one lapsed. Then the follow-ups (``followups_load``): last year's plan and a year of monthly
+sessions with attendance, the required training per role, the complaint gate turned on (the demo
+only; after the other domains' loaders, which assign complaints to people — people comes after
+them in INSTALLED_APPS) so 杨帆's lapsed certificate puts her open complaints on the reassignment
+list, and the chapter's indicators computed. Every date is derived from today; a rerun adds
 nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -136,9 +141,11 @@ def demo_load(
             "expires_on": today + timedelta(days=runs_out_in),
         })  # fmt: skip
         certificates += 1
-    return {"training_plans": 1, "courses": len(COURSES), "sessions": sessions,
-            "questions": len(QUESTIONS), "exams": 1, "attempts": attempts,
-            "certificates": certificates}  # fmt: skip
+    counts = {"training_plans": 1, "courses": len(COURSES), "sessions": sessions,
+              "questions": len(QUESTIONS), "exams": 1, "attempts": attempts,
+              "certificates": certificates}  # fmt: skip
+    counts.update(followups_load(head=head, users=users, plan=plan, today=today))
+    return counts
 
 
 def _sit_the_exam(user: User | None, exam_id: Any, seed: int) -> int:
@@ -155,3 +162,98 @@ def _sit_the_exam(user: User | None, exam_id: Any, seed: int) -> int:
         )
     attempt_submit(actor=taker, attempt_id=attempt.pk, answers=answers)
     return 1
+
+
+# --- follow-ups (issue 18 §3, §8, §9) ------------------------------------------------------------
+
+PLAN_TITLE = "年度全员培训计划"
+MONTHS = 12  # a year of monthly sessions, dated back from today
+REQUIRED = (  # role, content, hours a year
+    ("complaint_handler", "service", "6"),
+    ("complaint_handler", "business", "4"),
+    ("consultation_agent", "service", "4"),
+    ("consultation_agent", "business", "4"),
+    ("claims_handler", "business", "6"),
+    ("claims_reviewer", "business", "6"),
+    *((role, "culture", "2") for role in ("complaint_handler", "consultation_agent",
+                                          "claims_handler", "claims_reviewer")),
+)  # fmt: skip
+GATE_REASON = "演示：投诉承办须持证上岗（标准 4.2.2）"
+
+
+def _plan_of(head: OrgUnit, year: int, plans: dict[int, Any]) -> Any:
+    """The head office's plan of ``year`` (last year's made with the same four courses)."""
+    from .models import TrainingPlan
+
+    if year in plans:
+        return plans[year]
+    system = Actor.system("demo")
+    plan = TrainingPlan.objects.filter(year=year, org_unit=head, title=PLAN_TITLE).first()
+    if plan is None:
+        plan = plan_create(actor=system, data={"year": str(year), "org_unit": head.pk,
+                                               "title": PLAN_TITLE, "note": "上年度计划。"})  # fmt: skip
+        for title, content, form, hours in COURSES:
+            course_create(actor=system, plan_id=plan.pk, data={
+                "title": title, "content": content, "form": form, "hours": hours})  # fmt: skip
+    plans[year] = plan
+    return plan
+
+
+def followups_load(
+    *, head: OrgUnit, users: Mapping[str, User], plan: Any, today: date
+) -> dict[str, int]:
+    """A year of training (one session a month over the last twelve months, attended by the demo
+    staff), the required training per role, the complaint gate on, the indicators computed."""
+    from hiqc.core.rules import rule_value
+    from hiqc.core.services import rule_override_set
+
+    from .gate import GATED
+    from .models import RequiredTraining
+
+    if RequiredTraining.objects.exists():
+        return {}
+    system = Actor.system("demo")
+    for role, content, hours in REQUIRED:
+        RequiredTraining.objects.create(role=role, content=content, hours=Decimal(hours),
+                                        note="演示：年度必修学时")  # fmt: skip
+    plans: dict[int, Any] = {today.year: plan}
+    attendees = [users[name] for name in ATTENDEES if name in users]
+    sessions = 0
+    for k in range(1, MONTHS + 1):
+        held_on = today - timedelta(days=30 * k - 10)
+        title, _content, _form, hours = COURSES[k % len(COURSES)]
+        course = _plan_of(head, held_on.year, plans).courses.get(title=title)
+        held = session_create(actor=system, course_id=course.pk, data={
+            "trainer": "郑雪梅", "place": "总公司培训中心" if k % 2 else "线上直播",
+            "starts_at": _at(held_on, 14), "ends_at": _at(held_on, 14 + int(hours)),
+            "capacity": "40",
+        })  # fmt: skip
+        sessions += 1
+        attended = {}
+        for n, user in enumerate(attendees):
+            e = enrol(actor=system, session_id=held.pk, data={"user": str(user.pk)})
+            if (n + k) % 6:  # now and then someone is absent
+                attended[f"hours_{e.pk}"] = hours
+        attendance_record(actor=system, session_id=held.pk, data=attended)
+    key = GATED["complaints.complaint"][0]
+    if rule_value(key) != Qualification.COMPLAINT_HANDLER:
+        rule_override_set(actor=system, key=key, value=Qualification.COMPLAINT_HANDLER,
+                          reason=GATE_REASON)  # fmt: skip
+    return {"year_sessions": sessions, "training_plans_before": len(plans) - 1,
+            "required_training": len(REQUIRED), "indicator_rows": _indicators(today)}  # fmt: skip
+
+
+def _indicators(today: date) -> int:
+    from hiqc.core.indicators import align, indicators_compute, next_start
+
+    from .indicators import INDICATORS
+
+    now = datetime.combine(today, time(12, 0), BEIJING)
+    start = align(now - timedelta(days=30 * (MONTHS + 1)), "month")
+    end = next_start(align(now, "month"), "month")
+    codes = [i.code for i in INDICATORS]
+    rows = indicators_compute(codes=codes, granularity="month", start=start, end=end)
+    day_codes = [i.code for i in INDICATORS if "day" in i.granularities]
+    day_start = align(now - timedelta(days=30), "day")
+    return rows + indicators_compute(codes=day_codes, granularity="day", start=day_start,
+                                     end=next_start(align(now, "day"), "day"))  # fmt: skip

@@ -232,3 +232,28 @@ class Certificate(BaseModel):
 
     def __str__(self) -> str:
         return self.get_qualification_display()
+
+
+class RequiredTraining(BaseModel):
+    """What a role must complete in a calendar year (issue 18 §8 "coverage of required training";
+    standard 7.1.1, 7.1.2, 9.1.2(3)): at least ``hours`` attended of courses of one content of
+    7.1.2. Data, not code: head office keeps the list; the coverage indicator reads it.
+    ``role`` is an ``organisations.Role`` value (checked when written; no ``choices`` here so a new
+    role elsewhere does not migrate this table)."""
+
+    role = models.CharField(_("岗位角色"), max_length=40)
+    content = models.CharField(_("培训内容"), max_length=20, choices=Content.choices)
+    hours = models.DecimalField(_("年度最少学时"), max_digits=5, decimal_places=1)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    unscoped: ClassVar[str] = "head-office configuration shared by every branch"
+
+    class Meta:
+        ordering = ("role", "content")
+        verbose_name = _("岗位必修培训")
+        verbose_name_plural = _("岗位必修培训")
+        constraints = [models.UniqueConstraint(fields=["role", "content"],
+                                               name="people_required_training_unique")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.get_content_display()} ≥ {self.hours}"

@@ -14,4 +14,7 @@ urlpatterns = [
     path("exams/<str:exam_id>/start/", views.exam_start, name="exam_start"),
     path("exams/attempts/<str:attempt_id>/", views.attempt_page, name="attempt"),
     path("certificates/", views.certificates_page, name="certificates"),
+    path("certificates/reassign/", views.reassign_page, name="reassign"),
+    path("training/mine/", views.my_training_page, name="my_training"),
+    path("training/required/", views.required_page, name="required"),
 ]

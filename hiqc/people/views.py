@@ -5,6 +5,7 @@ qualification gates. Thin: every read is a selector or a door, every write a ser
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -306,4 +307,96 @@ def certificates_page(request: HiqcRequest) -> HttpResponse:
         "qualifications": Qualification.choices, "gates": selectors.gates(),
         "expiring": selectors.expiring(actor, today)[:50], "errors": errors, "values": values,
         "can_manage": actor.can(CERTIFICATES_MANAGE),
+    }, status=status)  # fmt: skip
+
+
+# --- self-enrolment and the reassignment list (issue 18 §1, §3 follow-ups) -----------------------
+
+
+@login_required
+def my_training_page(request: HiqcRequest) -> HttpResponse:
+    """The sessions of one's own unit and those above it: enrol before they begin, or cancel."""
+    from .enrolments import TRAINING_ATTEND, enrol_cancel, enrol_self, sessions_open_to_me
+
+    actor = request.actor
+    require(actor, TRAINING_ATTEND)
+    status = 200
+    if request.method == "POST":
+        session_id = request.POST.get("session", "")
+        cancel = request.POST.get("form") == "cancel"
+        try:
+            if cancel:
+                enrol_cancel(actor=actor, session_id=session_id)
+            else:
+                enrol_self(actor=actor, session_id=session_id)
+        except HiqcError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("已取消报名。") if cancel else _("已报名。"))
+            return redirect("people:my_training")
+    now = timezone.now()
+    sessions = list(sessions_open_to_me(actor).filter(ends_at__gte=now - timedelta(days=365)))
+    return render(request, T + "my_training.html", {
+        "upcoming": [s for s in sessions if s.starts_at > now],
+        "past": [s for s in sessions if s.starts_at <= now and getattr(s, "enrolled", False)][::-1],
+    }, status=status)  # fmt: skip
+
+
+@login_required
+def reassign_page(request: HiqcRequest) -> HttpResponse:
+    """Open cases whose assignee holds no current certificate the kind's gate names, with a
+    reassign action through the engine (issue 18 §3)."""
+    from .reassign import REASSIGN, lapsed_cases, lapsed_reassign, qualified_people
+
+    actor = request.actor
+    require(actor, REASSIGN)
+    failed: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        data = request.POST.dict()
+        try:
+            lapsed_reassign(actor=actor, case_type=data.get("case_type", ""),
+                            case_id=data.get("case_id", ""), data=data)  # fmt: skip
+        except HiqcError as exc:
+            messages.error(request, exc.message)
+            failed = {"case_id": data.get("case_id", ""), "values": data,
+                      "errors": getattr(exc, "fields", None) or {}}  # fmt: skip
+            status = exc.status
+        else:
+            messages.success(request, _("已改派。"))
+            return redirect("people:reassign")
+    today = timezone.now().astimezone(BEIJING).date()
+    rows = lapsed_cases(actor, today=today)
+    people = {q: qualified_people(actor, q, today=today) for q in {r.qualification for r in rows}}
+    return render(request, T + "reassign.html", {
+        "rows": [(r, people[r.qualification]) for r in rows], "failed": failed,
+        "gates": selectors.gates(),
+    }, status=status)  # fmt: skip
+
+
+@login_required
+def required_page(request: HiqcRequest) -> HttpResponse:
+    """Required training per role (the coverage indicator's definition; issue 18 §8)."""
+    from hiqc.organisations.enums import Role
+
+    from .enums import Content
+    from .required import required_training, required_training_set
+
+    actor = request.actor
+    rows = required_training(actor)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        done, errors, values, status = _post(
+            request, lambda d: required_training_set(actor=actor, data=d) or True, _("已保存。")
+        )
+        if done is not None:
+            return redirect("people:required")
+    roles = dict(Role.choices)
+    return render(request, T + "required.html", {
+        "rows": [(roles.get(r.role, r.role), r) for r in rows], "roles": Role.choices,
+        "contents": Content.choices, "errors": errors, "values": values,
+        "can_manage": actor.can_globally(TRAINING_MANAGE),
     }, status=status)  # fmt: skip

@@ -48,6 +48,8 @@ KEY_INDICATORS = (
     "claims.days_to_payment",
     "claims.accuracy_rate",
     "inspection.fatal_error_rate",
+    "people.qualified_work_share",
+    "people.required_training_coverage",
     "surveys.csat",
     "claims.satisfaction",
     "surveys.nps",

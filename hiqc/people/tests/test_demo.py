@@ -14,6 +14,8 @@ from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.organisations.models import User
 from hiqc.people import demo, selectors
+from hiqc.people.enums import Qualification
+from hiqc.people.gate import qualification_refusal, required_qualification
 from hiqc.people.models import Certificate, Exam, Session, TrainingPlan
 from hiqc.people.services import paper_draw
 
@@ -37,12 +39,15 @@ def test_the_demo_trains_examines_and_certifies_from_today_and_a_rerun_adds_noth
         load = lambda: demo.demo_load(seed=1, org_units={"HO": org["HO"]}, users=staff,  # noqa: E731
                                       actor=Actor.system("demo"))  # fmt: skip
         first = load()
+        rows, before = first.pop("indicator_rows"), first.pop("training_plans_before")
         assert first == {"training_plans": 1, "courses": 4, "sessions": 8, "questions": 11,
-                         "exams": 1, "attempts": 0, "certificates": 6}  # fmt: skip
+                         "exams": 1, "attempts": 0, "certificates": 6, "year_sessions": 12,
+                         "required_training": 10}  # fmt: skip
+        assert TrainingPlan.objects.count() == 1 + before  # last year's when the year reaches it
+        assert rows > 0
         assert load() == {}
         today = timezone.now().astimezone(BEIJING).date()
-        plan = TrainingPlan.objects.get()
-        assert plan.year == today.year
+        plan = TrainingPlan.objects.get(year=today.year)
         cover = selectors.coverage(plan)
         assert all(ok for _v, _l, ok in cover["contents"] + cover["forms"])
         system = Actor.system("t")
@@ -54,3 +59,15 @@ def test_the_demo_trains_examines_and_certifies_from_today_and_a_rerun_adds_noth
         held = Session.objects.filter(starts_at__lt=timezone.now()).earliest("starts_at")
         hours = selectors.training_hours(system, held.starts_at.astimezone(BEIJING).year)
         assert hours and all(row["hours"] > 0 for row in hours)
+
+        # a year of training: a session attended in each of the last twelve months
+        now = timezone.now()
+        year = Session.objects.filter(starts_at__lt=now, starts_at__gte=now - timedelta(days=366),
+                                      enrolments__attended_hours__gt=0).distinct()  # fmt: skip
+        months = {s.starts_at.astimezone(BEIJING).strftime("%Y-%m") for s in year}
+        assert len(months) >= 12
+        # the complaint gate is on for the demo, so 杨帆's lapsed certificate blocks her
+        assert required_qualification("complaints.complaint") == Qualification.COMPLAINT_HANDLER
+        assert qualification_refusal("complaints.complaint", staff["complaint_handler_sc"].pk, now)
+        assert not qualification_refusal("complaints.complaint",
+                                          staff["complaint_handler_bj"].pk, now)  # fmt: skip

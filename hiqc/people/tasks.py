@@ -1,0 +1,15 @@
+"""The people app's jobs (DESIGN rule 7: jobs take ids or nothing, build a system actor or none,
+and call one service)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from hiqc.core.calendar import BEIJING
+
+from .renewal import renewal_reminders_send
+
+
+def renewal_reminders_job() -> int:
+    """Daily: renewal reminders before certificates run out (issue 18 §3)."""
+    return renewal_reminders_send(today=timezone.now().astimezone(BEIJING).date())
