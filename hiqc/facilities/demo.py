@@ -129,13 +129,13 @@ def demo_load(
             "kind": EventKind.CHECK, "happened_on": (today - timedelta(days=40)).isoformat(),
             "note": "季度检查，运行正常。"})  # fmt: skip
         if k == 0:
-            for kind, days, note, cost in (
+            for event, days, note, cost in (
                 (EventKind.FAULT, 20, "叫号屏不显示", ""),
                 (EventKind.REPAIR, 19, "更换显示模块", "680"),
                 (EventKind.REPAIRED, 18, "修复后恢复使用", ""),
             ):
                 equipment_event_record(actor=system, equipment_id=equipment.pk, data={
-                    "kind": kind, "happened_on": (today - timedelta(days=days)).isoformat(),
+                    "kind": event, "happened_on": (today - timedelta(days=days)).isoformat(),
                     "note": note, "cost": cost})  # fmt: skip
         if k == 11:
             equipment_event_record(actor=system, equipment_id=equipment.pk, data={

@@ -28,6 +28,7 @@ from .enums import (
     RectificationStatus,
 )
 
+
 class OutletFacility(BaseModel):
     org_unit = models.OneToOneField("organisations.OrgUnit", verbose_name=_("营业网点"),
                                     on_delete=models.PROTECT, related_name="+")  # fmt: skip

@@ -24,8 +24,8 @@ from hiqc.organisations.models import OrgUnit
 from hiqc.organisations.selectors import unit_in_scope, units_in_scope
 
 from .enums import VIEW, RectificationStatus
-from .workflow import PROCESS
 from .models import Equipment, EquipmentEvent, Inspection, OutletFacility, Rectification
+from .workflow import PROCESS
 
 OPEN_RECTIFICATION = (RectificationStatus.OPEN, RectificationStatus.DONE)
 
@@ -109,7 +109,7 @@ def results_by_outlet(actor: Actor) -> list[dict[str, Any]]:
     counts: dict[Any, int] = defaultdict(int)
     for row in done:
         counts[row["org_unit_id"]] += 1
-        last.setdefault(row["org_unit_id"], row)
+        last.setdefault(row["org_unit_id"], dict(row))
     open_counts = dict(
         Rectification.objects.filter(org_unit_id__in=ids, status__in=OPEN_RECTIFICATION)
         .order_by()
@@ -137,6 +137,8 @@ def inspection_trend(actor: Actor, *, org_unit_id: Any = None) -> list[dict[str,
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for score, max_score, passed, at in qs.values_list("score", "max_score", "passed",
                                                        "performed_at"):  # fmt: skip
+        if at is None:  # not performed: excluded by the filter
+            continue
         row = months[at.astimezone(BEIJING).strftime("%Y-%m")]
         row[0] += score or 0
         row[1] += max_score or 0

@@ -171,11 +171,12 @@ def outlet_checklist() -> Checklist:
 @transaction.atomic
 def inspection_plan(*, actor: Actor, data: Mapping[str, Any]) -> Inspection:
     """Plan an inspection of an outlet by a due date (facilities.inspect over the outlet)."""
+    require(actor, INSPECT)
     errors: Errors = {}
     kind = str(data.get("kind") or InspectionKind.FACILITY)
     if kind not in InspectionKind.values:
         errors["kind"] = [_("请选择检查类型。")]
-    due = data.get("due_date")
+    due: Any = data.get("due_date")
     if isinstance(due, str):
         try:
             due = date.fromisoformat(due.strip())
@@ -188,6 +189,7 @@ def inspection_plan(*, actor: Actor, data: Mapping[str, Any]) -> Inspection:
     if not data.get("org_unit"):
         errors["org_unit"] = [_("请选择营业网点。")]
     _fail(errors, _("检查计划有误，请按提示修改。"))
+    assert isinstance(due, date)
     unit = access_outlet(actor, data["org_unit"])
     require(actor, INSPECT, unit)
     inspection = Inspection.objects.create(
@@ -216,13 +218,15 @@ def _check_photo(upload: IO[bytes], field: str) -> tuple[Any, int, str]:
     try:
         kind = inspect_document(upload.read(limit + 1))
     except FileRefused as exc:
-        message = _("只接受 JPEG、PNG 图片或 PDF 文件。") if exc.code == "file_type" else exc.message
+        message = (
+            _("只接受 JPEG、PNG 图片或 PDF 文件。") if exc.code == "file_type" else exc.message
+        )
         raise ValidationFailed(message, code=exc.code, fields={field: [exc.message]}) from exc
     upload.seek(0)
     return kind, size, sha.hexdigest()
 
 
-def _mark(raw: Any) -> int | None | str:
+def _mark(raw: Any) -> int | str | None:
     """A posted mark: an int, None (not applicable: "na" or ""), or the raw text if unreadable."""
     if raw is None:
         return "missing"
@@ -255,11 +259,11 @@ def inspection_perform(
     by_id = {str(i.pk): i for i in items}
     errors: Errors = {}
     parsed: dict[Any, int | None] = {}
-    for key, raw in marks.items():
+    for key in marks:
         if str(key) not in by_id:
             errors[f"item_{key}"] = [_("该检查项不属于本次检查使用的清单版本。")]
     for sid, item in by_id.items():
-        value = _mark(marks.get(sid, marks.get(item.pk)))
+        value = _mark(marks.get(sid))
         if value == "missing":
             continue  # checklist_score names it
         if value == "bad":
@@ -281,7 +285,9 @@ def inspection_perform(
     for n, (item_key, upload) in enumerate(photos, start=1):
         field = f"photo_{item_key}" if item_key else "photos"
         if item_key and str(item_key) not in by_id:
-            raise ValidationFailed(_("照片对应的检查项不存在。"), fields={field: [_("检查项有误。")]})
+            raise ValidationFailed(
+                _("照片对应的检查项不存在。"), fields={field: [_("检查项有误。")]}
+            )
         kind, size, digest = _check_photo(upload, field)
         checked.append((by_id[str(item_key)] if item_key else None, upload, kind, size, digest, n))
     InspectionMark.objects.bulk_create(
@@ -289,8 +295,8 @@ def inspection_perform(
                        note=notes.get(str(item.pk), ""))
         for item in items
     )  # fmt: skip
-    for item, upload, kind, size, digest, _n in checked:
-        photo = InspectionPhoto(inspection=inspection, item=item, content_type=kind.content_type,
+    for photo_item, upload, kind, size, digest, _n in checked:
+        photo = InspectionPhoto(inspection=inspection, item=photo_item, content_type=kind.content_type,
                                 size=size, sha256=digest, uploaded_by=actor.username)  # fmt: skip
         photo.file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
         photo.save(force_insert=True)

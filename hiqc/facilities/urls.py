@@ -11,8 +11,11 @@ urlpatterns = [
     path("photos/<str:photo_id>/", views.photo_file, name="photo"),
     path("rectifications/", views.rectifications_page, name="rectifications"),
     path("rectifications/<uuid:case_id>/", views.rectification_page, name="rectification"),
-    path("rectifications/<uuid:case_id>/actions/<str:action>/", views.rectification_action,
-         name="rectification_action"),
+    path(
+        "rectifications/<uuid:case_id>/actions/<str:action>/",
+        views.rectification_action,
+        name="rectification_action",
+    ),
     path("equipment/", views.equipment_page, name="equipment"),
     path("equipment/import/", views.equipment_import_page, name="equipment_import"),
     path("equipment/<str:equipment_id>/", views.equipment_detail_page, name="equipment_detail"),

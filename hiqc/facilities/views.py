@@ -185,7 +185,7 @@ def inspection_page(request: HiqcRequest, inspection_id: str) -> HttpResponse:
     if request.method == "POST":
         post = request.POST
         marks = {k[5:]: v for k, v in post.items() if k.startswith("mark_")}
-        notes = {k[5:]: v for k, v in post.items() if k.startswith("note_")}
+        notes = {k[5:]: str(v) for k, v in post.items() if k.startswith("note_")}
         photos = [(k[6:] if k.startswith("photo_") else None, f)
                   for k in request.FILES for f in request.FILES.getlist(k)]  # fmt: skip
         try:

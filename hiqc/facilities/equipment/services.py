@@ -82,7 +82,7 @@ def _choice(enum: Any, raw: str) -> str | None:
     return _choices(enum).get(raw.strip()) or _choices(enum).get(raw.strip().lower())
 
 
-def _date(raw: str) -> date | None | str:
+def _date(raw: str) -> date | str | None:
     text = raw.strip().replace("/", "-").replace(".", "-")
     if not text:
         return None
@@ -161,6 +161,7 @@ def _first_events(equipment: Equipment, actor: Actor) -> None:
 @transaction.atomic
 def equipment_create(*, actor: Actor, data: Mapping[str, Any]) -> Equipment:
     """A new equipment file at an org unit (facilities.manage over it)."""
+    require(actor, MANAGE)
     errors: Errors = {}
     values = equipment_clean(data, errors)
     state = _state(data.get("state"), errors)
@@ -233,9 +234,8 @@ def equipment_event_record(*, actor: Actor, equipment_id: Any, data: Mapping[str
     if cost_errors.get("purchase_cost"):
         errors["cost"] = cost_errors["purchase_cost"]
     target = None
-    if kind == EventKind.RELOCATED:
-        if not data.get("org_unit"):
-            errors["org_unit"] = [_("调拨请选择调入机构。")]
+    if kind == EventKind.RELOCATED and not data.get("org_unit"):
+        errors["org_unit"] = [_("调拨请选择调入机构。")]
     if errors:
         raise ValidationFailed(_("设备履历有误，请按提示修改。"), fields=errors)
     if equipment.state == EquipmentState.DISPOSED:

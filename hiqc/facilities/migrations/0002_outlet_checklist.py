@@ -15,12 +15,24 @@ def seed(apps, schema_editor):
     if Checklist.objects.filter(code=OUTLET_CHECKLIST).exists():
         return
     checklist = Checklist.objects.create(
-        code=OUTLET_CHECKLIST, version=1, name=NAME, purpose=CHECKLIST_PURPOSE,
-        pass_percent=PASS_PERCENT, published_at=timezone.now(), published_by="migration",
+        code=OUTLET_CHECKLIST,
+        version=1,
+        name=NAME,
+        purpose=CHECKLIST_PURPOSE,
+        pass_percent=PASS_PERCENT,
+        published_at=timezone.now(),
+        published_by="migration",
     )
     ChecklistItem.objects.bulk_create(
-        ChecklistItem(checklist=checklist, position=n, category=str(i.category), text=i.text,
-                      points=i.points, critical=i.critical, clause=i.clause)
+        ChecklistItem(
+            checklist=checklist,
+            position=n,
+            category=str(i.category),
+            text=i.text,
+            points=i.points,
+            critical=i.critical,
+            clause=i.clause,
+        )
         for n, i in enumerate(OUTLET_ITEMS, start=1)
     )
 

@@ -42,7 +42,9 @@ def other_branch(org):
 def test_plan_perform_and_rectify_through_the_api(personas, org, other_branch):
     facility = client_for(personas["facility"])
     outlets = facility.get(f"{API}/outlets").json()
-    assert [o["code"] for o in outlets["items"]] == ["O1"] and outlets["items"][0]["facility"] is None
+    assert [o["code"] for o in outlets["items"]] == ["O1"] and outlets["items"][0][
+        "facility"
+    ] is None
     put = facility.put(f"{API}/outlets/{org['O1'].pk}/facility", data=json.dumps(
         {"has_reception": True, "private_windows": 2, "barrier_free": True}),
         content_type="application/json")  # fmt: skip
@@ -56,17 +58,20 @@ def test_plan_perform_and_rectify_through_the_api(personas, org, other_branch):
     inspection = made.json()
     assert inspection["checklist_version"] == 1 and inspection["performed_at"] is None
     items = checklist_items(checklist_get(inspection["checklist_id"]))
-    marks = {str(i.pk): i.points for i in items}
+    marks: dict[str, int | str] = {str(i.pk): i.points for i in items}
     marks[str(items[-1].pk)] = 0
     marks[str(items[0].pk)] = "na"
     done = post(facility, f"{API}/inspections/{inspection['id']}/perform", {"marks": marks})
     assert done.status_code == 200, done.content
     body = done.json()
     assert body["passed"] is False and len(body["rectification_ids"]) == 1
-    assert body["max_score"] == 29 and [m["mark"] for m in body["marks"]][0] is None
+    assert body["max_score"] == 29 and body["marks"][0]["mark"] is None
     case_id = body["rectification_ids"][0]
     case = facility.get(f"{API}/rectifications/{case_id}").json()
-    assert case["allowed_actions"] == ["rectify", "cancel"] and case["deadlines"][0]["state"] == "running"
+    assert (
+        case["allowed_actions"] == ["rectify", "cancel"]
+        and case["deadlines"][0]["state"] == "running"
+    )
     stale = post(facility, f"{API}/rectifications/{case_id}/actions/rectify",
                  {"version": 9, "data": {"correction": "已修复"}})  # fmt: skip
     assert stale.status_code == 409
@@ -104,7 +109,10 @@ def test_equipment_through_the_api_and_its_import(personas, org, other_branch):
     assert imported.status_code == 200
     assert imported.json()["created"] == 1 and imported.json()["rejected"][0]["line"] == 3
     other = client_for(other_branch["user"])
-    mine, missing = other.get(f"{API}/equipment/{eid}"), other.get(f"{API}/equipment/{uuid.uuid4()}")
+    mine, missing = (
+        other.get(f"{API}/equipment/{eid}"),
+        other.get(f"{API}/equipment/{uuid.uuid4()}"),
+    )
     assert mine.status_code == missing.status_code == 404 and mine.content == missing.content
     assert client_for(personas["agent"]).get(f"{API}/equipment").status_code == 403
 

@@ -43,7 +43,10 @@ def test_the_demo_inspects_every_outlet_from_today_and_a_rerun_adds_nothing(outl
         assert load() == {}
         today = timezone.now().astimezone(BEIJING).date()
         assert Inspection.objects.filter(performed_at__isnull=True).count() == 0
-        assert all(i.performed_at.astimezone(BEIJING).date() < today for i in Inspection.objects.all())
+        assert all(
+            i.performed_at and i.performed_at.astimezone(BEIJING).date() < today
+            for i in Inspection.objects.all()
+        )
         open_cases = Rectification.objects.filter(status="open")
         assert open_cases.count() == 3  # the outlets 0, 3 and 6 of the recent round
         assert Rectification.objects.filter(status="closed").count() == 3
