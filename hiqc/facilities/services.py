@@ -54,7 +54,7 @@ from .enums import (
 )
 from .models import Inspection, InspectionMark, InspectionPhoto, OutletFacility, Rectification
 from .selectors import access_inspection, access_outlet, access_rectification
-from .workflow import PROCESS, RECTIFICATION
+from .workflow import PROCESS, RECTIFICATION, WORK_BY_STATE
 
 MB = 1024 * 1024
 DEFAULT_MAX_PHOTO_BYTES = 10 * MB  # per photo, as the online-claim documents
@@ -78,7 +78,8 @@ def _url(case_id: str) -> str:
 
 
 KIND = CaseKind(label=PROCESS, workflow=RECTIFICATION, access=access_rectification,
-                name=gettext_lazy("设施整改任务"), view_perm=VIEW, url_for=_url)  # fmt: skip
+                name=gettext_lazy("设施整改任务"), view_perm=VIEW, work_by_state=WORK_BY_STATE,
+                url_for=_url)  # fmt: skip
 
 
 def _fail(errors: Errors, message: str = "") -> None:

@@ -45,6 +45,11 @@ RECTIFICATION = Workflow.build(
     ],
 )  # fmt: skip
 
+# "My work" (CaseKind.work_by_state): an open task is the work of those who correct it; a
+# corrected one waits for an inspector to verify it. Cancelling is an inspector's right, not work
+# waiting for them.
+WORK_BY_STATE: dict[str, tuple[str, ...]] = {S.OPEN: (RECTIFY,), S.DONE: (INSPECT,)}
+
 ACTION_LABELS = {
     "create": gettext_noop("登记"),
     **{t.name: t.label for t in RECTIFICATION.transitions},
