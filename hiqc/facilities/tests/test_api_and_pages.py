@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from hiqc.core.access import Actor
-from hiqc.core.checklists import checklist_get, checklist_items
+from hiqc.core.checklists import checklist_get, checklist_items, checklist_versions
 from hiqc.facilities.equipment.services import equipment_create
 from hiqc.facilities.models import Rectification
 from hiqc.organisations.enums import OrgLevel, Role
@@ -149,3 +149,27 @@ def test_every_page_renders_for_the_facility_administrator(personas, org, planne
     shown = facility.get(f"/facilities/inspections/{planned.pk}/").content.decode()
     assert "不合格" in shown and "照片 1" in shown
     assert client_for(personas["agent"]).get("/facilities/outlets/").status_code == 403
+
+
+def test_the_quality_lead_edits_the_checklist_as_a_new_version_on_its_page(personas):
+    lead = client_for(personas["quality_lead"])
+    assert lead.post("/facilities/checklist/", {"op": "draft"}).status_code == 302
+    page = lead.get("/facilities/checklist/").content.decode()
+    assert "草稿" in page and "发布此版本" in page
+    draft = checklist_versions("facilities-outlet").first()
+    assert draft is not None and draft.version == 2
+    rows = {}
+    for n, item in enumerate(checklist_items(draft), start=1):
+        rows |= {f"category_{n}": item.category, f"text_{n}": item.text,
+                 f"points_{n}": str(item.points), f"clause_{n}": item.clause}  # fmt: skip
+    rows |= {"category_16": "休息区", "text_16": "提供充电设施", "points_16": "0"}
+    bad = lead.post("/facilities/checklist/", {"op": "save", "checklist": draft.pk, **rows})
+    assert bad.status_code == 422 and "items.16.points" in bad.content.decode()
+    rows["points_16"] = "1"
+    assert lead.post("/facilities/checklist/",
+                     {"op": "save", "checklist": draft.pk, **rows}).status_code == 302  # fmt: skip
+    assert lead.post("/facilities/checklist/",
+                     {"op": "publish", "checklist": draft.pk}).status_code == 302  # fmt: skip
+    assert len(checklist_items(checklist_versions("facilities-outlet").first())) == 16
+    facility = client_for(personas["facility"])
+    assert facility.post("/facilities/checklist/", {"op": "draft"}).status_code == 403
