@@ -29,20 +29,21 @@ from .services import (
     rectification_act,
 )
 
-EQUIPMENT: tuple[tuple[str, str, str, int, str, str], ...] = (
-    # asset number, name, category, outlet index, supplier, certificates
-    ("DEMO-EQ-001", "大厅排队叫号机", EquipmentCategory.QUEUE, 0, "华信排队系统有限公司", "CCC"),
-    ("DEMO-EQ-002", "自助服务终端", EquipmentCategory.SELF_SERVICE, 0, "银联智能终端有限公司", "CCC"),
-    ("DEMO-EQ-003", "柜面电脑", EquipmentCategory.PC, 0, "联想（北京）有限公司", "CCC"),
-    ("DEMO-EQ-004", "多功能复印机", EquipmentCategory.PRINTER, 1, "理光（中国）有限公司", "CCC"),
-    ("DEMO-EQ-005", "温热型饮水机", EquipmentCategory.WATER, 1, "美的饮水设备有限公司", "CCC"),
-    ("DEMO-EQ-006", "无障碍升降平台", EquipmentCategory.ACCESSIBILITY, 2, "康复辅具有限公司", "CCC"),
-    ("DEMO-EQ-007", "大厅排队叫号机", EquipmentCategory.QUEUE, 3, "华信排队系统有限公司", "CCC"),
-    ("DEMO-EQ-008", "自助服务终端", EquipmentCategory.SELF_SERVICE, 4, "银联智能终端有限公司", "CCC"),
-    ("DEMO-EQ-009", "柜面电脑", EquipmentCategory.PC, 5, "联想（北京）有限公司", "CCC"),
-    ("DEMO-EQ-010", "坐席电话交换机", EquipmentCategory.TELEPHONY, 6, "华为技术有限公司", "CCC"),
-    ("DEMO-EQ-011", "助听放大设备", EquipmentCategory.ACCESSIBILITY, 7, "康复辅具有限公司", ""),
-    ("DEMO-EQ-012", "激光打印机", EquipmentCategory.PRINTER, 8, "惠普贸易有限公司", "CCC"),
+# Spread over the outlets (every branch has some: the door matrix probes another branch's).
+EQUIPMENT: tuple[tuple[str, str, str, str, str], ...] = (
+    # asset number, name, category, supplier, certificates
+    ("DEMO-EQ-001", "大厅排队叫号机", EquipmentCategory.QUEUE, "华信排队系统有限公司", "CCC"),
+    ("DEMO-EQ-002", "自助服务终端", EquipmentCategory.SELF_SERVICE, "银联智能终端有限公司", "CCC"),
+    ("DEMO-EQ-003", "柜面电脑", EquipmentCategory.PC, "联想（北京）有限公司", "CCC"),
+    ("DEMO-EQ-004", "多功能复印机", EquipmentCategory.PRINTER, "理光（中国）有限公司", "CCC"),
+    ("DEMO-EQ-005", "温热型饮水机", EquipmentCategory.WATER, "美的饮水设备有限公司", "CCC"),
+    ("DEMO-EQ-006", "无障碍升降平台", EquipmentCategory.ACCESSIBILITY, "康复辅具有限公司", "CCC"),
+    ("DEMO-EQ-007", "大厅排队叫号机", EquipmentCategory.QUEUE, "华信排队系统有限公司", "CCC"),
+    ("DEMO-EQ-008", "自助服务终端", EquipmentCategory.SELF_SERVICE, "银联智能终端有限公司", "CCC"),
+    ("DEMO-EQ-009", "柜面电脑", EquipmentCategory.PC, "联想（北京）有限公司", "CCC"),
+    ("DEMO-EQ-010", "坐席电话交换机", EquipmentCategory.TELEPHONY, "华为技术有限公司", "CCC"),
+    ("DEMO-EQ-011", "助听放大设备", EquipmentCategory.ACCESSIBILITY, "康复辅具有限公司", ""),
+    ("DEMO-EQ-012", "激光打印机", EquipmentCategory.PRINTER, "惠普贸易有限公司", "CCC"),
 )  # fmt: skip
 
 
@@ -111,13 +112,13 @@ def demo_load(
                 rectification_act(actor=system, case_id=case.pk, action="verify",
                                   data={"verification": "现场复查合格。"}, version=case.version + 1,
                                   at=_at(done_on + timedelta(days=9), 11))  # fmt: skip
-    for k, (asset, name, category, index, supplier, cert) in enumerate(EQUIPMENT):
+    for k, (asset, name, category, supplier, cert) in enumerate(EQUIPMENT):
         if Equipment.objects.filter(asset_number=asset).exists():
             continue
         bought = today - timedelta(days=200 + 97 * k)
         equipment = equipment_create(actor=system, data={
             "asset_number": asset, "name": name, "category": category,
-            "org_unit": outlets[index % len(outlets)].pk, "location": "营业大厅",
+            "org_unit": outlets[k * len(outlets) // len(EQUIPMENT)].pk, "location": "营业大厅",
             "model_name": f"型号 {100 + k}", "serial_number": f"SN{seed:03d}{k:04d}",
             "supplier": supplier, "purchase_date": bought.isoformat(),
             "purchase_cost": str(2000 + 1500 * k), "warranty_end": (bought + timedelta(days=3 * 365)).isoformat(),
