@@ -158,7 +158,7 @@ def test_the_quality_lead_edits_the_checklist_as_a_new_version_on_its_page(perso
     assert "草稿" in page and "发布此版本" in page
     draft = checklist_versions("facilities-outlet").first()
     assert draft is not None and draft.version == 2
-    rows = {}
+    rows: dict[str, str] = {}
     for n, item in enumerate(checklist_items(draft), start=1):
         rows |= {f"category_{n}": item.category, f"text_{n}": item.text,
                  f"points_{n}": str(item.points), f"clause_{n}": item.clause}  # fmt: skip
@@ -170,6 +170,7 @@ def test_the_quality_lead_edits_the_checklist_as_a_new_version_on_its_page(perso
                      {"op": "save", "checklist": draft.pk, **rows}).status_code == 302  # fmt: skip
     assert lead.post("/facilities/checklist/",
                      {"op": "publish", "checklist": draft.pk}).status_code == 302  # fmt: skip
-    assert len(checklist_items(checklist_versions("facilities-outlet").first())) == 16
+    newest = checklist_versions("facilities-outlet").first()
+    assert newest is not None and len(checklist_items(newest)) == 16
     facility = client_for(personas["facility"])
     assert facility.post("/facilities/checklist/", {"op": "draft"}).status_code == 403
