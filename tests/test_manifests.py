@@ -322,6 +322,23 @@ PERMISSION_LABELS_ADDED |= {
     "training.attend": "报名或取消参加本机构的培训场次",
     "certificates.reassign": "将资格失效人员的在办案件改派他人",
 }
+# chapter 8 (issue 19 §1–§3): the outlet register, inspections, rectifications, equipment files
+_FACILITIES = {
+    "facility_admin": {"facilities.view", "facilities.manage", "facilities.inspect",
+                       "facilities.rectify"},
+    "branch_manager": {"facilities.view", "facilities.inspect", "facilities.rectify"},
+    "quality_lead": {"facilities.view", "facilities.inspect", "facilities.checklists"},
+    "auditor": {"facilities.view"},
+}  # fmt: skip
+for _role, _perms in _FACILITIES.items():
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "facilities.view": "查看网点设施档案、设施环境检查、整改任务与设备档案",
+    "facilities.manage": "维护网点设施档案与设备档案（含导入、设备履历）",
+    "facilities.inspect": "安排并实施设施环境检查，验证整改结果",
+    "facilities.rectify": "登记设施整改措施",
+    "facilities.checklists": "编辑并发布网点设施检查清单",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():
@@ -451,11 +468,11 @@ def test_an_app_may_declare_a_navigation_section_of_its_own(monkeypatch):
     from hiqc.core import navigation
 
     monkeypatch.setattr(navigation, "SECTIONS", list(navigation.SECTIONS))
-    navigation.register_section("ch8", "第8章", before="ch10")
+    navigation.register_section("ch9", "第9章", before="ch10")
     keys = [k for k, _t in navigation.SECTIONS]
-    assert keys.index("ch8") == keys.index("ch10") - 1
+    assert keys.index("ch9") == keys.index("ch10") - 1
     with pytest.raises(ValueError, match="declared twice"):
-        navigation.register_section("ch8", "again")
+        navigation.register_section("ch9", "again")
 
 
 # --- the kernel names no domain app ------------------------------------------------------------

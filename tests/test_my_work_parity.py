@@ -81,6 +81,11 @@ EXCUSED: dict[tuple[str, str], tuple[Excuse, str]] = {
         for label, states in QUALITY_CANCEL_ONLY
         for state in states
     },
+    ("facilities.rectification", "open"): (
+        lambda case, allowed, in_work: not in_work and allowed == ["cancel"],
+        "Cancelling an open rectification is the inspectors' right, not work waiting for them: "
+        "the outlet must correct it (facilities/workflow.py WORK_BY_STATE).",
+    ),
 }
 
 

@@ -101,6 +101,20 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/exams/{exam_id}": ("/api/v1/exams", _field("id")),
     "/api/v1/exams/attempts/{attempt_id}": ("/api/v1/exams/attempts", _field("id")),
     "/api/v1/certificates/{certificate_id}": ("/api/v1/certificates", _field("id")),
+    "/api/v1/facilities/outlets/{outlet_id}": ("/api/v1/facilities/outlets", _field("id")),
+    "/api/v1/facilities/outlets/{outlet_id}/inspections": (
+        "/api/v1/facilities/outlets",
+        _field("id"),
+    ),
+    "/api/v1/facilities/inspections/{inspection_id}": (
+        "/api/v1/facilities/inspections",
+        _field("id"),
+    ),
+    "/api/v1/facilities/rectifications/{case_id}": (
+        "/api/v1/facilities/rectifications",
+        _field("id"),
+    ),
+    "/api/v1/facilities/equipment/{equipment_id}": ("/api/v1/facilities/equipment", _field("id")),
 }
 
 

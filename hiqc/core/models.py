@@ -593,3 +593,63 @@ class BackupRecord(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} {'ok' if self.ok else 'FAILED'}"
+
+
+class Checklist(BaseModel):
+    """One version of a scored checklist (issue 19 §1; ADR 0023): the kernel's one model for
+    "score these items, some of them critical", used by facility and environment inspections
+    (standard 8.1, 8.3.4) and next by quality inspection and mystery shopping. A version is a
+    draft until published; publishing freezes it (``hiqc.core.checklists``), editing a published
+    checklist makes the next version, and whatever was scored keeps the version it used."""
+
+    code = models.SlugField(_("编码"), max_length=60)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    name = models.CharField(_("名称"), max_length=120)
+    # who uses it, e.g. "facilities.outlet": the using app asks for its own checklists by purpose
+    purpose = models.CharField(_("用途"), max_length=60, db_index=True)
+    pass_percent = models.PositiveSmallIntegerField(_("合格线（得分率 %）"), default=80)
+    note = models.CharField(_("版本说明"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.CharField(_("发布人"), max_length=150, blank=True)
+
+    unscoped: ClassVar[str | None] = "head-office configuration shared by every branch"
+
+    class Meta:
+        ordering = ("code", "-version")
+        verbose_name = _("评分清单")
+        verbose_name_plural = _("评分清单")
+        constraints = [
+            models.UniqueConstraint(fields=("code", "version"), name="core_checklist_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ChecklistItem(BaseModel):
+    """One item of a checklist version: its area (category), text, points and whether failing it
+    fails the whole checklist whatever the score (``critical``), with the clause it proves."""
+
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("评分清单"), on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    category = models.CharField(_("区域/类别"), max_length=60)
+    text = models.CharField(_("检查项"), max_length=300)
+    points = models.PositiveSmallIntegerField(_("分值"), default=1)
+    critical = models.BooleanField(_("关键项"), default=False)
+    clause = models.CharField(_("标准条款"), max_length=20, blank=True)
+
+    unscoped: ClassVar[str | None] = "part of a head-office checklist"
+
+    class Meta:
+        ordering = ("checklist", "position")
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,85 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import Manifest, NavLink
+from hiqc.organisations.enums import Role
+
+from .enums import CHECKLISTS, INSPECT, MANAGE, RECTIFY, VIEW
+
+
+class FacilitiesConfig(AppConfig):
+    """Service facilities, equipment and environment (standard chapter 8; issue 19 §1–§3; ADR
+    0023): the outlet register, facility and environment inspections on the kernel's scored
+    checklist, rectification tasks with a clock, equipment files with their history and import.
+    Maintenance plans, fault tickets and availability figures (§4–§6) come later."""
+
+    name = "hiqc.facilities"
+    label = "facilities"
+    verbose_name = "服务设施与设备"
+    manifest = Manifest(
+        urls=(("facilities/", "hiqc.facilities.urls"),),
+        api_routers=("hiqc.facilities.api.router",),
+        permissions={
+            VIEW: _("查看网点设施档案、设施环境检查、整改任务与设备档案"),
+            MANAGE: _("维护网点设施档案与设备档案（含导入、设备履历）"),
+            INSPECT: _("安排并实施设施环境检查，验证整改结果"),
+            RECTIFY: _("登记设施整改措施"),
+            CHECKLISTS: _("编辑并发布网点设施检查清单"),
+        },
+        roles={
+            Role.FACILITY_ADMIN: (VIEW, MANAGE, INSPECT, RECTIFY),
+            Role.BRANCH_MANAGER: (VIEW, INSPECT, RECTIFY),
+            Role.QUALITY_LEAD: (VIEW, INSPECT, CHECKLISTS),
+            Role.AUDITOR: (VIEW,),
+        },
+        nav_sections=(("ch8", _("服务设施与设备（第8章）"), "ch10"),),
+        nav=(
+            NavLink("ch8", "facilities:outlets", _("网点设施"), VIEW),
+            NavLink("ch8", "facilities:inspections", _("设施环境检查"), VIEW),
+            NavLink("ch8", "facilities:rectifications", _("整改任务"), VIEW),
+            NavLink("ch8", "facilities:equipment", _("设备档案"), VIEW),
+            NavLink("ch8", "facilities:checklist", _("检查清单"), VIEW),
+        ),
+    )
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels
+        from hiqc.core.casekinds import register_case_kind
+
+        from .services import KIND
+
+        register_case_kind(KIND)
+        _register_upload_limits()
+        register_audit_labels(
+            {
+                "facilities.outlet.save": gettext_noop("保存网点设施档案"),
+                "facilities.inspection.plan": gettext_noop("安排设施环境检查"),
+                "facilities.inspection.perform": gettext_noop("实施设施环境检查"),
+                "facilities.equipment.create": gettext_noop("登记设备档案"),
+                "facilities.equipment.update": gettext_noop("修改设备档案"),
+                "facilities.equipment.event": gettext_noop("登记设备履历"),
+                "facilities.equipment.import": gettext_noop("导入设备清单"),
+            }
+        )
+
+
+def _register_upload_limits() -> None:
+    """The inspection form page refuses a body larger than its photos may be before
+    reading it (``hiqc.core.bodylimit``)."""
+    from django.utils.translation import gettext as _
+
+    from hiqc.core.bodylimit import body_limit_register
+
+    from .services import MB, max_photo_bytes, max_photos
+
+    def limit() -> int:
+        return max_photo_bytes() * max_photos() + 256 * 1024  # the photos and the marks
+
+    def hint() -> str:
+        return _("每张照片不超过 {n} MB，每次最多 {k} 张。").format(
+            n=max_photo_bytes() // MB, k=max_photos()
+        )
+
+    body_limit_register("facilities:inspection", limit, field="photos", hint=hint)

@@ -1,0 +1,210 @@
+"""Facilities, equipment and environment (standard chapter 8; issue 19 §1–§3; ADR 0023).
+
+* ``OutletFacility`` — an outlet's facilities record (8.1): the four areas of 8.1.2, the private
+  windows (8.1.4), rest facilities with water (8.1.5), signage (8.1.6), barrier-free access
+  (8.1.7). The register is every outlet-level org unit with its record (or none yet).
+* ``Inspection`` — a facility or environment inspection of one outlet (8.1, 8.3.4), planned with
+  a due date and performed on a version of a kernel ``Checklist`` that it keeps; its
+  ``InspectionMark``s (score per item, notes) and ``InspectionPhoto``s (checked by content).
+* ``Rectification`` — a failed item to correct: a case on the engine with an internal-target
+  clock (workflow.py).
+* ``Equipment`` — the equipment file (8.2.4, 8.2.5) and its history of ``EquipmentEvent``s.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.models import BaseModel, CaseModel
+
+from .enums import (
+    EquipmentCategory,
+    EquipmentState,
+    EventKind,
+    InspectionKind,
+    RectificationStatus,
+)
+
+
+class OutletFacility(BaseModel):
+    org_unit = models.OneToOneField("organisations.OrgUnit", verbose_name=_("营业网点"),
+                                    on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    floor_area = models.DecimalField(_("营业面积（平方米）"), max_digits=8, decimal_places=1,
+                                     null=True, blank=True)  # fmt: skip
+    opening_hours = models.CharField(_("营业时间"), max_length=60, blank=True)
+    has_reception = models.BooleanField(_("客户接待区"), default=False)
+    reception_seats = models.PositiveSmallIntegerField(_("接待区座椅数"), default=0)
+    has_business = models.BooleanField(_("业务办理区"), default=False)
+    private_windows = models.PositiveSmallIntegerField(_("独立办理窗口数"), default=0)
+    has_rest = models.BooleanField(_("休息区"), default=False)
+    has_water = models.BooleanField(_("饮水设备"), default=False)
+    has_consultation = models.BooleanField(_("咨询区"), default=False)
+    has_signage = models.BooleanField(_("指示标识"), default=False)
+    barrier_free = models.BooleanField(_("无障碍设计"), default=False)
+    note = models.TextField(_("备注"), blank=True, max_length=2000)
+    updated_by = models.CharField(_("更新人"), max_length=150, blank=True)
+
+    scope_path: ClassVar[str] = "org_unit__path"
+
+    class Meta:
+        ordering = ("org_unit__path",)
+        verbose_name = _("网点设施档案")
+        verbose_name_plural = _("网点设施档案")
+
+    def gaps(self) -> list[str]:
+        """What 8.1.2–8.1.7 ask that this outlet lacks (field names)."""
+        flags = ("has_reception", "has_business", "has_rest", "has_water", "has_consultation",
+                 "has_signage", "barrier_free")  # fmt: skip
+        out = [f for f in flags if not getattr(self, f)]
+        if self.private_windows < 1:
+            out.append("private_windows")
+        return out
+
+
+class Inspection(BaseModel):
+    """Planned (``performed_at`` empty, by ``due_date``) or performed (score, pass)."""
+
+    org_unit = models.ForeignKey("organisations.OrgUnit", verbose_name=_("营业网点"),
+                                 on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices)
+    checklist = models.ForeignKey("core.Checklist", verbose_name=_("检查清单版本"),
+                                  on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    due_date = models.DateField(_("计划完成日期"))
+    planned_by = models.CharField(_("计划人"), max_length=150)
+    performed_at = models.DateTimeField(_("检查时间"), null=True, blank=True, db_index=True)
+    performed_by = models.CharField(_("检查人"), max_length=150, blank=True)
+    score = models.PositiveIntegerField(_("得分"), null=True, blank=True)
+    max_score = models.PositiveIntegerField(_("满分"), null=True, blank=True)
+    percent = models.DecimalField(_("得分率"), max_digits=4, decimal_places=1, null=True,
+                                  blank=True)  # fmt: skip
+    passed = models.BooleanField(_("合格"), null=True, blank=True)
+    notes = models.TextField(_("检查说明"), blank=True, max_length=4000)
+
+    scope_path: ClassVar[str] = "org_unit__path"
+
+    class Meta:
+        ordering = ("-due_date", "-created_at")
+        verbose_name = _("设施环境检查")
+        verbose_name_plural = _("设施环境检查")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_date}"
+
+
+class InspectionMark(BaseModel):
+    inspection = models.ForeignKey(Inspection, verbose_name=_("检查"), on_delete=models.CASCADE,
+                                   related_name="marks")  # fmt: skip
+    item = models.ForeignKey("core.ChecklistItem", verbose_name=_("检查项"),
+                             on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    mark = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)  # None: 不适用
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    scope_path: ClassVar[str] = "inspection__org_unit__path"
+
+    class Meta:
+        ordering = ("inspection", "item__position")
+        verbose_name = _("检查评分")
+        verbose_name_plural = _("检查评分")
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"],
+                                               name="facilities_mark_unique")]  # fmt: skip
+
+
+class InspectionPhoto(BaseModel):
+    inspection = models.ForeignKey(Inspection, verbose_name=_("检查"), on_delete=models.CASCADE,
+                                   related_name="photos")  # fmt: skip
+    item = models.ForeignKey("core.ChecklistItem", verbose_name=_("检查项"), null=True,
+                             blank=True, on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    file = models.FileField(_("文件"), upload_to="facilities/%Y/%m/")
+    content_type = models.CharField(_("文件类型"), max_length=60)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.CharField(_("上传人"), max_length=150)
+
+    scope_path: ClassVar[str] = "inspection__org_unit__path"
+
+    class Meta:
+        ordering = ("created_at",)
+        verbose_name = _("检查照片")
+        verbose_name_plural = _("检查照片")
+
+
+class Rectification(CaseModel):
+    status = models.CharField(_("状态"), max_length=20, choices=RectificationStatus.choices)
+    number = models.CharField(_("编号"), max_length=30, unique=True)
+    org_unit = models.ForeignKey("organisations.OrgUnit", verbose_name=_("营业网点"),
+                                 on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    inspection = models.ForeignKey(Inspection, verbose_name=_("检查"), on_delete=models.PROTECT,
+                                   related_name="rectifications")  # fmt: skip
+    item = models.ForeignKey("core.ChecklistItem", verbose_name=_("检查项"),
+                             on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    title = models.CharField(_("整改事项"), max_length=300)
+    finding = models.CharField(_("检查发现"), max_length=500, blank=True)
+    opened_at = models.DateTimeField(_("发现时间"))
+    correction = models.TextField(_("整改措施"), blank=True)
+    verification = models.TextField(_("验证结果"), blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+
+    scope_path: ClassVar[str] = "org_unit__path"
+
+    class Meta(CaseModel.Meta):
+        ordering = ("-opened_at",)
+        verbose_name = _("设施整改任务")
+        verbose_name_plural = _("设施整改任务")
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"],
+                                               name="facilities_rectification_unique")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Equipment(BaseModel):
+    asset_number = models.CharField(_("资产编号"), max_length=40, unique=True)
+    name = models.CharField(_("设备名称"), max_length=120)
+    category = models.CharField(_("设备类别"), max_length=20, choices=EquipmentCategory.choices)
+    org_unit = models.ForeignKey("organisations.OrgUnit", verbose_name=_("所在机构"),
+                                 on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    location = models.CharField(_("存放位置"), max_length=120, blank=True)
+    model_name = models.CharField(_("品牌型号"), max_length=120, blank=True)
+    serial_number = models.CharField(_("出厂编号"), max_length=80, blank=True)
+    supplier = models.CharField(_("供应商"), max_length=120, blank=True)
+    purchase_date = models.DateField(_("购置日期"), null=True, blank=True)
+    purchase_cost = models.DecimalField(_("购置金额（元）"), max_digits=12, decimal_places=2,
+                                        null=True, blank=True)  # fmt: skip
+    warranty_end = models.DateField(_("保修截止日期"), null=True, blank=True)
+    safety_certificate = models.CharField(_("安全认证"), max_length=120, blank=True)  # 8.2.5
+    environmental_certificate = models.CharField(_("环保认证"), max_length=120, blank=True)
+    state = models.CharField(_("使用状态"), max_length=20, choices=EquipmentState.choices,
+                             default=EquipmentState.IN_USE)  # fmt: skip
+    note = models.TextField(_("备注"), blank=True, max_length=2000)
+
+    scope_path: ClassVar[str] = "org_unit__path"
+
+    class Meta:
+        ordering = ("asset_number",)
+        verbose_name = _("设备档案")
+        verbose_name_plural = _("设备档案")
+
+    def __str__(self) -> str:
+        return f"{self.asset_number} {self.name}"
+
+
+class EquipmentEvent(BaseModel):
+    equipment = models.ForeignKey(Equipment, verbose_name=_("设备"), on_delete=models.CASCADE,
+                                  related_name="events")  # fmt: skip
+    kind = models.CharField(_("记录类型"), max_length=20, choices=EventKind.choices)
+    happened_on = models.DateField(_("日期"))
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    cost = models.DecimalField(_("费用（元）"), max_digits=12, decimal_places=2, null=True,
+                               blank=True)  # fmt: skip
+    recorded_by = models.CharField(_("记录人"), max_length=150)
+
+    scope_path: ClassVar[str] = "equipment__org_unit__path"
+
+    class Meta:
+        ordering = ("equipment", "happened_on", "created_at")
+        verbose_name = _("设备履历")
+        verbose_name_plural = _("设备履历")
