@@ -6,6 +6,8 @@ from hiqc.organisations.enums import Role
 
 STAFF = (Role.CONSULTATION_AGENT, Role.COMPLAINT_HANDLER, Role.CLAIMS_HANDLER,
          Role.CLAIMS_REVIEWER)  # fmt: skip
+ASSESSMENT_MANAGERS = ("assessments.view", "assessments.manage", "assessments.appeal_decide",
+                       "assessments.incentives")  # fmt: skip
 
 
 class PeopleConfig(AppConfig):
@@ -18,7 +20,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "人员培训与资格"
     manifest = Manifest(
         urls=(("people/", "hiqc.people.urls"),),
-        api_routers=("hiqc.people.api.router",),
+        api_routers=("hiqc.people.api.router", "hiqc.people.assessment.api.router"),
         permissions={
             "training.view": _("查看培训计划、课程、场次与出勤"),
             "training.manage": _("制定培训计划、课程与场次，登记报名与出勤，上传培训资料"),
@@ -26,6 +28,11 @@ class PeopleConfig(AppConfig):
             "exams.manage": _("维护题库、设置考试、人工评阅简答题"),
             "certificates.view": _("查看资格证书"),
             "certificates.manage": _("登记资格证书"),
+            # assessment and incentives (issue 18 §4–§5; ADR 0021)
+            "assessments.view": _("查看考核周期与考核结果（含业绩依据）"),
+            "assessments.manage": _("制定与公布考核方案、指定 360 度评价人、计算与确定考核结果"),
+            "assessments.appeal_decide": _("处理考核结果申诉（不得处理本人或本人计算的结果）"),
+            "assessments.incentives": _("登记荣誉与奖励"),
         },
         roles={
             Role.TRAINER: (
@@ -41,10 +48,12 @@ class PeopleConfig(AppConfig):
                 "exams.manage",
                 "certificates.view",
                 "certificates.manage",
+                *ASSESSMENT_MANAGERS,
             ),
-            Role.BRANCH_MANAGER: ("training.view", "certificates.view"),
-            Role.CALL_CENTRE_SUPERVISOR: ("training.view", "certificates.view"),
-            Role.AUDITOR: ("training.view", "certificates.view"),
+            Role.BRANCH_MANAGER: ("training.view", "certificates.view", *ASSESSMENT_MANAGERS),
+            Role.CALL_CENTRE_SUPERVISOR: ("training.view", "certificates.view",
+                                          "assessments.view"),  # fmt: skip
+            Role.AUDITOR: ("training.view", "certificates.view", "assessments.view"),
             **{role: ("exams.take",) for role in STAFF},
         },
         nav_sections=(("ch7", _("人员培训与资格（第7章）"), "ch10"),),
@@ -53,6 +62,8 @@ class PeopleConfig(AppConfig):
             NavLink("ch7", "people:exams", _("在线考试"), "exams.take"),
             NavLink("ch7", "people:bank", _("题库与考试"), "exams.manage"),
             NavLink("ch7", "people:certificates", _("资格证书"), "certificates.view"),
+            NavLink("ch7", "people:my_assessments", _("我的考核与评价")),
+            NavLink("ch7", "people:cycles", _("考核与激励"), "assessments.view"),
         ),
     )
 
@@ -61,6 +72,10 @@ class PeopleConfig(AppConfig):
 
         from hiqc.core.audit_labels import register_audit_labels
 
+        from hiqc.core.casekinds import register_case_kind
+
+        from .assessment.rules import register_rules as register_assessment_rules
+        from .assessment.services import CYCLE_KIND
         from .gate import register_gate
 
         register_audit_labels(
@@ -77,6 +92,13 @@ class PeopleConfig(AppConfig):
                 "people.attempt.submit": gettext_noop("提交试卷"),
                 "people.attempt.mark": gettext_noop("评阅试卷"),
                 "people.certificate.issue": gettext_noop("颁发资格证书"),
+                "people.assessment.raters": gettext_noop("指定 360 度评价人"),
+                "people.assessment.rate": gettext_noop("提交 360 度评价"),
+                "people.assessment.appeal": gettext_noop("提出考核结果申诉"),
+                "people.assessment.appeal_decide": gettext_noop("处理考核结果申诉"),
+                "people.assessment.incentive": gettext_noop("登记荣誉与奖励"),
             }
         )
         register_gate()
+        register_case_kind(CYCLE_KIND)  # the assessment cycle: assessment/workflow.py
+        register_assessment_rules()

@@ -232,3 +232,12 @@ class Certificate(BaseModel):
 
     def __str__(self) -> str:
         return self.get_qualification_display()
+
+
+from .assessment.models import (  # noqa: E402, F401  (the assessment sub-package, issue 18 §4–§5)
+    Appeal,
+    AssessmentCycle,
+    AssessmentResult,
+    Incentive,
+    Rating,
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .assessment import urls as assessment
 
 app_name = "people"
 urlpatterns = [
@@ -14,4 +15,5 @@ urlpatterns = [
     path("exams/<str:exam_id>/start/", views.exam_start, name="exam_start"),
     path("exams/attempts/<str:attempt_id>/", views.attempt_page, name="attempt"),
     path("certificates/", views.certificates_page, name="certificates"),
+    *assessment.urlpatterns,  # assessment and incentives (issue 18 §4–§5)
 ]
