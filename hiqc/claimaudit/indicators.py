@@ -17,7 +17,6 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
-from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 from hiqc.core.indicators import (
     CASES_LIMIT,
     Counted,
@@ -29,6 +28,7 @@ from hiqc.core.indicators import (
     next_start,
     register_indicator,
 )
+from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 
 from .enums import ErrorType, ItemStatus, RoundStatus
 from .models import AuditItem

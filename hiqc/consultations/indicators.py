@@ -9,7 +9,6 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
-from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 from hiqc.core.indicators import (
     CASES_LIMIT,
     Counted,
@@ -20,6 +19,7 @@ from hiqc.core.indicators import (
     counted_by_period,
     register_indicator,
 )
+from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 
 from .enums import ConsultationStatus
 from .models import Consultation

@@ -18,7 +18,6 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
-from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 from hiqc.core.indicators import (
     CASES_LIMIT,
     Counted,
@@ -31,6 +30,7 @@ from hiqc.core.indicators import (
     next_start,
     register_indicator,
 )
+from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 
 from .models import Score
 
@@ -152,7 +152,7 @@ def qa_score_by_person(user_ids: list[str], start: datetime, end: datetime) -> d
         Score.objects.filter(agent_id__in=user_ids, scored_at__gte=start, scored_at__lt=end)
         .order_by("scored_at").values_list("pk", "agent_id", "final_total")
     )  # fmt: skip
-    return tally(rows)
+    return tally((pk, agent, float(total)) for pk, agent, total in rows)
 
 
 def register_person_measures() -> None:

@@ -51,8 +51,7 @@ class PeopleConfig(AppConfig):
                 *ASSESSMENT_MANAGERS,
             ),
             Role.BRANCH_MANAGER: ("training.view", "certificates.view", *ASSESSMENT_MANAGERS),
-            Role.CALL_CENTRE_SUPERVISOR: ("training.view", "certificates.view",
-                                          "assessments.view"),  # fmt: skip
+            Role.CALL_CENTRE_SUPERVISOR: ("training.view", "certificates.view", "assessments.view"),
             Role.AUDITOR: ("training.view", "certificates.view", "assessments.view"),
             **{role: ("exams.take",) for role in STAFF},
         },
@@ -71,7 +70,6 @@ class PeopleConfig(AppConfig):
         from django.utils.translation import gettext_noop
 
         from hiqc.core.audit_labels import register_audit_labels
-
         from hiqc.core.casekinds import register_case_kind
 
         from .assessment.rules import register_rules as register_assessment_rules

@@ -18,7 +18,6 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
-from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 from hiqc.core.indicators import (
     CASES_LIMIT,
     CasesOf,
@@ -30,6 +29,7 @@ from hiqc.core.indicators import (
     grouped_by_period,
     register_indicator,
 )
+from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 
 from .enums import InvitationStatus
 from .models import Invitation, SurveyResponse
@@ -289,7 +289,7 @@ def satisfaction_by_person(user_ids: list[str], start: datetime, end: datetime
         ).order_by("submitted_at")
         .values_list("invitation__case_number", "invitation__handler_id", "satisfaction")
     )  # fmt: skip
-    return tally((number or "—", user, score >= SATISFIED) for number, user, score in rows)
+    return tally((number or "—", user, (score or 0) >= SATISFIED) for number, user, score in rows)
 
 
 def register_person_measures() -> None:

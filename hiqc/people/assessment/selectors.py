@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import Actor
 from hiqc.core.personmeasures import PERSON_MEASURES, person_measures
 
-from .models import AssessmentCycle, AssessmentResult, Rating, RaterGroup
+from .models import AssessmentCycle, AssessmentResult, RaterGroup, Rating
 from .rules import GRADES, pay_band
 from .services import cycles_visible, results_visible
 
@@ -28,7 +28,7 @@ def result_list(actor: Actor, *, cycle_id: Any = None, mine: bool = False
     if cycle_id is not None:
         qs = qs.filter(cycle_id=cycle_id)
     if mine:
-        qs = qs.filter(user_id=actor.user_id)
+        qs = qs.filter(user_id=actor.user_id) if actor.user_id else qs.none()
     return qs
 
 

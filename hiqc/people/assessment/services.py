@@ -46,7 +46,7 @@ from hiqc.core.calendar import BEIJING
 from hiqc.core.casekinds import CaseKind
 from hiqc.core.casework import Source, case_opened, case_transition
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from hiqc.core.personmeasures import PERSON_MEASURES, person_measure
+from hiqc.core.personmeasures import PERSON_MEASURES, Measured, person_measure
 from hiqc.core.rules import rule_value
 from hiqc.organisations.models import Membership, OrgUnit, User
 from hiqc.organisations.selectors import unit_in_scope
@@ -61,8 +61,8 @@ from .models import (
     CycleStatus,
     Incentive,
     IncentiveKind,
-    Rating,
     RaterGroup,
+    Rating,
 )
 from .rules import APPEAL_DAYS, MIN_RATERS, grade_for
 from .workflow import APPEAL_DECIDE, CYCLE, CYCLE_PROCESS, INCENTIVES, MANAGE, VIEW
@@ -212,7 +212,7 @@ def _measures(raw: Any, errors: Errors) -> dict[str, list[dict[str, Any]]]:
                 items) > MEASURES_MAX:  # fmt: skip
             errors[key] = [_("每个岗位设置 1 至 {n} 项指标。").format(n=MEASURES_MAX)]
             continue
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i, item in enumerate(items):
             where = f"{key}.{i}"
             item = item if isinstance(item, Mapping) else {}
@@ -368,7 +368,8 @@ def raters_assign(*, actor: Actor, cycle_id: Any, rows: Sequence[Mapping[str, An
     with transaction.atomic():
         for subject, rater, group in wanted:
             rating, created = Rating.objects.get_or_create(
-                cycle=cycle, subject_id=subject, rater_id=rater, defaults={"group": group})
+                cycle=cycle, subject_id=subject, rater_id=rater, defaults={"group": group}
+            )
             if created:
                 made.append(rating)
         audit_record(actor=actor, action="people.assessment.raters", subject=cycle,
@@ -432,7 +433,7 @@ def ability_scores(user_ids: list[str], start: datetime, end: datetime
     found: dict[str, list[Any]] = defaultdict(lambda: [0.0, 0, []])
     for pk, user, score, max_score in rows:
         entry = found[str(user)]
-        entry[0] += 100.0 * score / max_score
+        entry[0] += 100.0 * (score or 0) / max_score
         entry[1] += 1
         entry[2].append(str(pk))
     return {u: (s / n, ids) for u, (s, n, ids) in found.items()}
@@ -477,11 +478,12 @@ def results_compute(cycle: AssessmentCycle) -> list[AssessmentResult]:
     by_role: dict[str, list[str]] = defaultdict(list)
     for user, (role, _unit) in people.items():
         by_role[role].append(user)
-    measured: dict[tuple[str, str], Any] = {}
+    measured: dict[tuple[str, str], Measured] = {}
     for role, items in cycle.measures.items():
         for item in items:
-            for user, m in person_measure(item["code"], by_role.get(role, []), start, end).items():
-                measured[(user, item["code"])] = m
+            found = person_measure(item["code"], by_role.get(role, []), start, end)
+            for user, got in found.items():
+                measured[(user, item["code"])] = got
     ability = ability_scores(ids, start, end)
     ratings: dict[str, list[Rating]] = defaultdict(list)
     for r in Rating.objects.filter(cycle=cycle, subject_id__in=ids):
@@ -490,10 +492,12 @@ def results_compute(cycle: AssessmentCycle) -> list[AssessmentResult]:
     weights = {k: float(v) for k, v in cycle.weights().items()}
     made = []
     for user, (role, unit_id) in people.items():
-        rows, perf_parts, perf_weights = [], {}, {}
+        rows: list[dict[str, Any]] = []
+        perf_parts: dict[str, float | None] = {}
+        perf_weights: dict[str, float] = {}
         for item in cycle.measures.get(role, []):
             measure = PERSON_MEASURES.get(item["code"])
-            m = measured.get((user, item["code"]))
+            m: Measured | None = measured.get((user, item["code"]))
             value = m.value(measure.kind) if (m is not None and measure is not None) else None
             score = measure_score(value, float(item["target"]))
             rows.append({
@@ -539,7 +543,9 @@ def appeal_file(*, actor: Actor, result_id: Any, data: Mapping[str, Any]) -> App
         if str(result.user_id) != str(actor.user_id):
             raise Forbidden(_("只有被考核人本人可以申诉。"))
         cycle = result.cycle
-        if cycle.status != CycleStatus.COMPUTED or (cycle.appeal_until and now >= cycle.appeal_until):
+        if cycle.status != CycleStatus.COMPUTED or (
+            cycle.appeal_until and now >= cycle.appeal_until
+        ):
             raise Conflict(_("不在申诉期内。"), code="appeal_closed")
         if Appeal.objects.filter(result=result).exists():
             raise Conflict(_("每个考核结果只能申诉一次。"), code="already_appealed")

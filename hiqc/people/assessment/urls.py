@@ -12,6 +12,7 @@ from .views import (
     result_page,
     result_post,
 )
+
 urlpatterns = [
     path("assessments/", cycles_page, name="cycles"),
     path("assessments/mine/", my_assessments_page, name="my_assessments"),

@@ -52,9 +52,10 @@ def _scheme_from_post(post: Any) -> dict[str, Any]:
     for key, weight in post.items():
         if not key.startswith("weight_") or not str(weight).strip():
             continue
-        role, _sep, code = key[len("weight_"):].partition("__")
+        role, _sep, code = key[len("weight_") :].partition("__")
         measures.setdefault(role, []).append(
-            {"code": code, "weight": weight, "target": post.get(f"target_{role}__{code}", "")})
+            {"code": code, "weight": weight, "target": post.get(f"target_{role}__{code}", "")}
+        )
     return measures
 
 
@@ -69,8 +70,9 @@ def cycles_page(request: HiqcRequest) -> HttpResponse:
         require(actor, MANAGE)
         values = request.POST.dict()
         try:
-            cycle = cycle_create(actor=actor, data={**values,
-                                                    "measures": _scheme_from_post(request.POST)})
+            cycle = cycle_create(
+                actor=actor, data={**values, "measures": _scheme_from_post(request.POST)}
+            )
         except ValidationFailed as exc:
             errors, status = exc.fields or {}, exc.status
             messages.error(request, exc.message)
@@ -79,7 +81,8 @@ def cycles_page(request: HiqcRequest) -> HttpResponse:
             return redirect("people:cycle", cycle.pk)
     f_status = request.GET.get("status", "")[:20]
     page = Paginator(selectors.cycle_list(actor, status=f_status), 25).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     options = selectors.measure_options()
     roles = sorted({r for m in options for r in m["roles"]})
     scheme = [{"role": r, "label": ROLE_LABELS.get(r, r),
@@ -230,9 +233,9 @@ def rating_post(request: HiqcRequest, rating_id: str) -> HttpResponse:
         rating_submit(actor=request.actor, rating_id=rating_id, data=request.POST.dict())
     except (ValidationFailed, Conflict) as exc:
         fields = getattr(exc, "fields", None) or {}
-        messages.error(request, exc.message + " " + " ".join(
-            f"{k}: {'；'.join(v)}" for k, v in fields.items()))
+        messages.error(
+            request, exc.message + " " + " ".join(f"{k}: {'；'.join(v)}" for k, v in fields.items())
+        )
         return redirect("people:my_assessments")
     messages.success(request, _("已提交评价。"))
     return redirect("people:my_assessments")
-
