@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor
 from hiqc.core.personmeasures import PERSON_MEASURES, person_measures
+from hiqc.organisations.models import User
 
 from .models import AssessmentCycle, AssessmentResult, RaterGroup, Rating
 from .rules import GRADES, pay_band
@@ -65,6 +66,10 @@ def rater_coverage(cycle: AssessmentCycle) -> dict[str, dict[str, tuple[int, int
     for r in rows:
         out[str(r["subject_id"])][r["group"]] = (r["submitted"], r["named"])
     return out
+
+
+def users_by_id(ids: Any) -> dict[str, User]:
+    return {str(u.pk): u for u in User.objects.filter(pk__in=list(ids))}
 
 
 def pay_bands() -> list[tuple[str, int | None]]:

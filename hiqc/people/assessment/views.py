@@ -104,9 +104,7 @@ def _cycle_context(request: HiqcRequest, cycle: Any, refused: RefusedAction | No
     scheme = [{"role": ROLE_LABELS.get(role, role),
                "rows": [{**r, "label": selectors.measure_label(r["code"])} for r in items]}
               for role, items in cycle.measures.items()]  # fmt: skip
-    from hiqc.organisations.models import User
-
-    names = {str(u.pk): u for u in User.objects.filter(pk__in=list(people))}
+    names = selectors.users_by_id(people)
     return {
         **case_action_forms(CYCLE_KIND, cycle, actor, {}, refused=refused),
         "c": cycle, "scheme": scheme, "results": results,
