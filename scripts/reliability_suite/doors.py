@@ -55,6 +55,10 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/exams/{{exam_id}}": ("people.Exam", "org_unit__path"),
     f"{API}/exams/attempts/{{attempt_id}}": ("people.Attempt", "org_unit__path"),
     f"{API}/certificates/{{certificate_id}}": ("people.Certificate", "org_unit__path"),
+    f"{API}/assessments/{{cycle_id}}": ("people.AssessmentCycle", "org_unit__path"),
+    f"{API}/assessment-results/{{result_id}}": ("people.AssessmentResult", "org_unit__path"),
+    # a rating is its rater's alone: another branch's is the same 404 as a random id
+    f"{API}/assessment-ratings/{{rating_id}}": ("people.Rating", "cycle__org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -80,6 +84,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "process_management.SupervisionFinding": "process_management.supervisionfinding",
     "products.ProductProject": "products.productproject",
     "products.EvaluationRound": "products.evaluationround",
+    "people.AssessmentCycle": "people.assessmentcycle",
 }
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}

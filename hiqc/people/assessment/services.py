@@ -240,9 +240,12 @@ def _measures(raw: Any, errors: Errors) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def cycle_create(*, actor: Actor, data: Mapping[str, Any]) -> AssessmentCycle:
+def cycle_create(
+    *, actor: Actor, data: Mapping[str, Any], at: datetime | None = None
+) -> AssessmentCycle:
     """A cycle in draft: unit (in ``assessments.manage`` scope), title, kind, period, weights and
-    the measures per role. Nothing is frozen until ``publish``."""
+    the measures per role. Nothing is frozen until ``publish``. ``at``: when it was drawn up
+    (its first event), for a cycle recorded afterwards (the demo)."""
     errors: Errors = {}
     try:
         unit: OrgUnit | None = unit_in_scope(actor, data.get("org_unit"), MANAGE, active=True)
@@ -290,7 +293,7 @@ def cycle_create(*, actor: Actor, data: Mapping[str, Any]) -> AssessmentCycle:
             w_teamwork=weights["teamwork"], w_ethics=weights["ethics"], measures=measures,
             created_by=actor.username, status=CycleStatus.DRAFT,
         )  # fmt: skip
-        case_opened(kind=CYCLE_KIND, case=cycle, actor=actor, source=Source.PAGE,
+        case_opened(kind=CYCLE_KIND, case=cycle, actor=actor, at=at, source=Source.PAGE,
                     data={"roles": sorted(measures)})  # fmt: skip
     return cycle
 
