@@ -23,9 +23,9 @@ BRANCH = "BJ"
 MANAGER = "branch_manager_bj"
 APPELLANT = "complaint_handler_bj"
 SCHEME = {  # role → (measure code, weight, target)
-    "complaint_handler": [("complaints.on_time", 40, 95), ("complaints.handled", 20, 20),
+    "complaint_handler": [("complaints.on_time", 40, 95), ("complaints.handled", 20, 150),
                           ("inspection.qa_score", 20, 90), ("surveys.satisfaction", 20, 85)],
-    "consultation_agent": [("consultations.fcr", 40, 80), ("consultations.handled", 20, 60),
+    "consultation_agent": [("consultations.fcr", 40, 80), ("consultations.handled", 20, 600),
                            ("inspection.qa_score", 20, 90), ("surveys.satisfaction", 20, 85)],
     "claims_handler": [("claimaudit.accuracy", 60, 98), ("surveys.satisfaction", 40, 85)],
 }  # fmt: skip
