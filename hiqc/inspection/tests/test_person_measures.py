@@ -33,6 +33,7 @@ def scored(actors, personas, org, world):
         for task, lose in zip(tasks[:3], (10, 0, 5), strict=True):
             made.append(score_one(actors["supervisor"], task, lose=lose))
         theirs = InspectionTask.objects.filter(agent=personas["handler"]).first()
+        assert theirs is not None
         made.append(score_one(actors["supervisor"], theirs, lose=5))
     return made
 

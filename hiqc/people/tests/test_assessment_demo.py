@@ -55,6 +55,7 @@ def test_the_demo_assesses_the_last_full_quarter_and_a_rerun_adds_nothing(
     assert (cycle.period_start, cycle.period_end) == (start, end)
     assert cycle.status == CycleStatus.COMPUTED
     # the scheme was published before the quarter began (7.2.1)
+    assert cycle.published_at is not None
     assert cycle.published_at < datetime.combine(start, time(0), BEIJING)
     liu = AssessmentResult.objects.get(user__username="complaint_handler_bj")
     assert liu.groups["superior"]["shown"] and not liu.groups["peer"]["shown"]
