@@ -154,9 +154,25 @@ def _blocked(case: Any, action: str, at: datetime) -> str | None:
     return " ".join(problems) if problems else None
 
 
+def not_now(actor: Actor) -> Q:
+    """In SQL, for "my work": the cycles nobody can act on now, as ``cycle_problems`` refuses —
+    a draft whose period has started (it can no longer be published), a published cycle whose
+    period has not ended, computed results still in their appeal window or with an appeal
+    undecided."""
+    now = timezone.now()
+    today = now.astimezone(BEIJING).date()
+    undecided = Appeal.objects.filter(decided_at__isnull=True).values("result__cycle_id")
+    return (
+        Q(status=CycleStatus.DRAFT, period_start__lte=today)
+        | Q(status=CycleStatus.PUBLISHED, period_end__gte=today)
+        | Q(status=CycleStatus.COMPUTED, appeal_until__gt=now)
+        | Q(status=CycleStatus.COMPUTED, pk__in=undecided)
+    )
+
+
 CYCLE_KIND = CaseKind(
     label=CYCLE_PROCESS, workflow=CYCLE, access=access_cycle, name=gettext_lazy("考核周期"),
-    view_perm=VIEW, url_for=_cycle_url,
+    view_perm=VIEW, url_for=_cycle_url, not_for=not_now,  # my work: the cycles that can move now
     blocked=lambda case, action, actor, at: _blocked(case, action, at),
 )  # fmt: skip
 
