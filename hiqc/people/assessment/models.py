@@ -85,6 +85,10 @@ class AssessmentCycle(CaseModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def status_label(self) -> str:
+        return str(dict(CycleStatus.choices).get(self.status, self.status))
+
     def weights(self) -> dict[str, int]:
         return {"ability": self.w_ability, "performance": self.w_performance,
                 "teamwork": self.w_teamwork, "ethics": self.w_ethics}  # fmt: skip
@@ -124,6 +128,12 @@ class AssessmentResult(BaseModel):
         verbose_name_plural = _("考核结果")
         constraints = [models.UniqueConstraint(fields=["cycle", "user"],
                                                name="people_result_unique")]  # fmt: skip
+
+    @property
+    def role_label(self) -> str:
+        from hiqc.organisations.enums import Role
+
+        return str(dict(Role.choices).get(self.role, self.role))
 
 
 class Rating(BaseModel):

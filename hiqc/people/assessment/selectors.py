@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor
 from hiqc.core.personmeasures import PERSON_MEASURES, person_measures
+from hiqc.core.rules import rule_value
 from hiqc.organisations.models import User
 
 from .models import AssessmentCycle, AssessmentResult, RaterGroup, Rating
-from .rules import GRADES, pay_band
+from .rules import GRADES, MIN_RATERS, pay_band
 from .services import cycles_visible, results_visible
 
 
@@ -51,7 +52,10 @@ def evidence_rows(result: AssessmentResult) -> list[dict[str, Any]]:
     for row in result.measures:
         m = PERSON_MEASURES.get(row["code"])
         links = [(e, m.link(e) if (m and m.link) else "") for e in row.get("evidence", [])]
-        out.append({**row, "label": measure_label(row["code"]),
+        value = row.get("value")
+        shown = "" if value is None else (
+            f"{value:.0f}" if (m and m.kind == "count") else f"{value:.2f}")  # fmt: skip
+        out.append({**row, "label": measure_label(row["code"]), "shown": shown,
                     "unit": _(str(m.unit)) if (m and m.unit) else "", "links": links})  # fmt: skip
     return out
 
@@ -70,6 +74,10 @@ def rater_coverage(cycle: AssessmentCycle) -> dict[str, dict[str, tuple[int, int
 
 def users_by_id(ids: Any) -> dict[str, User]:
     return {str(u.pk): u for u in User.objects.filter(pk__in=list(ids))}
+
+
+def min_raters() -> int:
+    return int(rule_value(MIN_RATERS.key))
 
 
 def pay_bands() -> list[tuple[str, int | None]]:

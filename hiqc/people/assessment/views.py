@@ -178,6 +178,7 @@ def _result_context(request: HiqcRequest, result: Any,
         "decisions": AppealDecision.choices, "incentive_kinds": IncentiveKind.choices,
         "incentives": list(result.incentives.all()),
         "pay_band": dict(selectors.pay_bands()).get(result.grade),
+        "min_raters": selectors.min_raters(),
     }  # fmt: skip
 
 
