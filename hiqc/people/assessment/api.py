@@ -144,6 +144,10 @@ class AssessmentResultListOut(Schema):
     total: Decimal | None
     grade: str
 
+    @staticmethod
+    def resolve_user(obj: Any) -> str:
+        return str(obj.user.username)
+
 
 class AssessmentResultOut(Schema):
     id: UUID
@@ -299,9 +303,7 @@ def assign_raters(request: HiqcRequest, cycle_id: UUID, payload: RatersIn):
 @paginate
 def list_results(request: HiqcRequest, cycle: UUID | None = None, mine: bool = False):
     """The caller's own results and the results in their scope (assessments.view)."""
-    qs = selectors.result_list(request.actor, cycle_id=cycle, mine=mine)
-    return [{"id": r.pk, "cycle_id": r.cycle_id, "user": r.user.username, "role": r.role,
-             "total": r.total, "grade": r.grade} for r in qs]  # fmt: skip
+    return selectors.result_list(request.actor, cycle_id=cycle, mine=mine)
 
 
 @router.get("/assessment-results/{result_id}", response={200: AssessmentResultOut, **ERRORS})
