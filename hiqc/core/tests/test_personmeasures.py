@@ -42,7 +42,7 @@ def test_the_registry_answers_registered_codes_only_and_caps_the_evidence(monkey
     measure = PersonMeasure("t.x", "x", "rate", ("complaint_handler",), _compute)
     register_person_measure(measure)
     register_person_measure(measure)  # the same again: idempotent
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="registered twice"):
         register_person_measure(PersonMeasure("t.x", "x", "rate", (), lambda *a: {}))
     got = person_measure("t.x", ["u1"], START, END)
     assert got["u1"].value("rate") == 75.0 and len(got["u1"].evidence) == EVIDENCE_MAX
