@@ -41,7 +41,7 @@ router = Router(tags=["assessments"])
 CASE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 
 
-class MeasureSchemeIn(Schema):
+class AssessmentMeasureIn(Schema):
     code: str
     weight: int
     target: float
@@ -57,7 +57,7 @@ class AssessmentCycleIn(Schema):
     w_performance: int
     w_teamwork: int
     w_ethics: int
-    measures: dict[str, list[MeasureSchemeIn]] = {}
+    measures: dict[str, list[AssessmentMeasureIn]] = {}
 
 
 class AssessmentCycleListOut(Schema):
@@ -96,7 +96,7 @@ class AssessmentCycleOut(Schema):
     results: int
 
 
-class MeasureOut(Schema):
+class AssessmentMeasureOut(Schema):
     code: str
     label: str
     weight: int
@@ -109,7 +109,7 @@ class MeasureOut(Schema):
     evidence_links: list[str]
 
 
-class RaterGroupOut(Schema):
+class AssessmentRaterGroupOut(Schema):
     group: str
     raters: int
     shown: bool
@@ -117,7 +117,7 @@ class RaterGroupOut(Schema):
     ethics: float | None
 
 
-class AppealOut(Schema):
+class AssessmentAppealOut(Schema):
     reason: str
     filed_at: datetime
     decision: str
@@ -127,7 +127,7 @@ class AppealOut(Schema):
     decided_at: datetime | None
 
 
-class IncentiveOut(Schema):
+class AssessmentIncentiveOut(Schema):
     id: UUID
     kind: str
     title: str
@@ -159,29 +159,29 @@ class AssessmentResultOut(Schema):
     ability: Decimal | None
     ability_evidence: list[str]
     performance: Decimal | None
-    measures: list[MeasureOut]
+    measures: list[AssessmentMeasureOut]
     teamwork: Decimal | None
     ethics: Decimal | None
-    groups: list[RaterGroupOut]
+    groups: list[AssessmentRaterGroupOut]
     computed_total: Decimal | None
     total: Decimal | None
     grade: str
     pay_band_percent: int | None
-    appeal: AppealOut | None
-    incentives: list[IncentiveOut]
+    appeal: AssessmentAppealOut | None
+    incentives: list[AssessmentIncentiveOut]
 
 
-class RaterIn(Schema):
+class AssessmentRaterIn(Schema):
     subject: UUID
     rater: UUID
     group: str
 
 
-class RatersIn(Schema):
-    rows: list[RaterIn]
+class AssessmentRatersIn(Schema):
+    rows: list[AssessmentRaterIn]
 
 
-class RatingOut(Schema):
+class AssessmentRatingOut(Schema):
     id: UUID
     cycle_id: UUID
     cycle_title: str
@@ -192,22 +192,22 @@ class RatingOut(Schema):
     submitted_at: datetime | None
 
 
-class RatingIn(Schema):
+class AssessmentRatingIn(Schema):
     teamwork: int
     ethics: int
 
 
-class AppealIn(Schema):
+class AssessmentAppealIn(Schema):
     reason: str
 
 
-class AppealDecisionIn(Schema):
+class AssessmentAppealDecisionIn(Schema):
     decision: str
     note: str
     revised_total: float | None = None
 
 
-class IncentiveIn(Schema):
+class AssessmentIncentiveIn(Schema):
     kind: str
     title: str
     amount: float | None = None
@@ -291,7 +291,7 @@ def cycle_action(request: HiqcRequest, cycle_id: UUID, action: str, payload: Cas
 
 
 @router.post("/assessments/{cycle_id}/raters", response={200: AssessmentCycleOut, **CASE_ERRORS})
-def assign_raters(request: HiqcRequest, cycle_id: UUID, payload: RatersIn):
+def assign_raters(request: HiqcRequest, cycle_id: UUID, payload: AssessmentRatersIn):
     """Name 360° raters (subject, rater, group: superior / peer / subordinate) before the results
     are computed; a pair already named is kept (a re-run adds nothing)."""
     raters_assign(actor=request.actor, cycle_id=cycle_id,
@@ -315,7 +315,7 @@ def get_result(request: HiqcRequest, result_id: UUID):
 
 @router.post("/assessment-results/{result_id}/appeal",
              response={201: AssessmentResultOut, **CASE_ERRORS})  # fmt: skip
-def file_appeal(request: HiqcRequest, result_id: UUID, payload: AppealIn):
+def file_appeal(request: HiqcRequest, result_id: UUID, payload: AssessmentAppealIn):
     """The person appeals their own result once, within the appeal window (409 otherwise)."""
     appeal_file(actor=request.actor, result_id=result_id, data=payload.dict())
     return Status(201, _result(access_result(request.actor, result_id)))
@@ -323,7 +323,7 @@ def file_appeal(request: HiqcRequest, result_id: UUID, payload: AppealIn):
 
 @router.post("/assessment-results/{result_id}/appeal/decision",
              response={200: AssessmentResultOut, **CASE_ERRORS})  # fmt: skip
-def decide_appeal(request: HiqcRequest, result_id: UUID, payload: AppealDecisionIn):
+def decide_appeal(request: HiqcRequest, result_id: UUID, payload: AssessmentAppealDecisionIn):
     """Decide the appeal (assessments.appeal_decide): upheld with a revised total, or dismissed;
     refused (403) to the person and to whoever computed the results."""
     appeal_decide(actor=request.actor, result_id=result_id, data=payload.dict())
@@ -332,20 +332,20 @@ def decide_appeal(request: HiqcRequest, result_id: UUID, payload: AppealDecision
 
 @router.post("/assessment-results/{result_id}/incentives",
              response={201: AssessmentResultOut, **CASE_ERRORS})  # fmt: skip
-def record_incentive(request: HiqcRequest, result_id: UUID, payload: IncentiveIn):
+def record_incentive(request: HiqcRequest, result_id: UUID, payload: AssessmentIncentiveIn):
     """An honour or reward against a final result (7.3.1; assessments.incentives)."""
     incentive_record(actor=request.actor, result_id=result_id, data=payload.dict())
     return Status(201, _result(access_result(request.actor, result_id)))
 
 
-@router.get("/assessment-ratings", response={200: list[RatingOut], **ERRORS})
+@router.get("/assessment-ratings", response={200: list[AssessmentRatingOut], **ERRORS})
 @paginate
 def list_ratings(request: HiqcRequest):
     """The 360° ratings the caller has been asked to give (their own scores only)."""
     return [_rating(r) for r in ratings_of(request.actor).order_by("-cycle__period_start")]
 
 
-@router.post("/assessment-ratings/{rating_id}", response={200: RatingOut, **CASE_ERRORS})
-def submit_rating(request: HiqcRequest, rating_id: UUID, payload: RatingIn):
+@router.post("/assessment-ratings/{rating_id}", response={200: AssessmentRatingOut, **CASE_ERRORS})
+def submit_rating(request: HiqcRequest, rating_id: UUID, payload: AssessmentRatingIn):
     """The rater's own scores (0–100) while the scheme is published; nobody else reads them."""
     return _rating(rating_submit(actor=request.actor, rating_id=rating_id, data=payload.dict()))

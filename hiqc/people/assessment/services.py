@@ -552,13 +552,13 @@ def results_compute(cycle: AssessmentCycle) -> list[AssessmentResult]:
 
 def appeal_file(*, actor: Actor, result_id: Any, data: Mapping[str, Any]) -> Appeal:
     """The person appeals their own result once, within the appeal window, with a reason."""
-    reason = str(data.get("reason") or "").strip()
-    if not reason or len(reason) > 2000:
-        raise ValidationFailed(_("信息有误，请按提示修改。"),
-                               fields={"reason": [_("请填写申诉理由（不超过 2000 字）。")]})  # fmt: skip
     now = timezone.now()
     with transaction.atomic():
-        result = access_result(actor, result_id, for_update=True)
+        result = access_result(actor, result_id, for_update=True)  # the door before anything
+        reason = str(data.get("reason") or "").strip()
+        if not reason or len(reason) > 2000:
+            raise ValidationFailed(_("信息有误，请按提示修改。"),
+                                   fields={"reason": [_("请填写申诉理由（不超过 2000 字）。")]})  # fmt: skip
         if str(result.user_id) != str(actor.user_id):
             raise Forbidden(_("只有被考核人本人可以申诉。"))
         cycle = result.cycle
