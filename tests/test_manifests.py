@@ -339,6 +339,19 @@ PERMISSION_LABELS_ADDED |= {
     "facilities.rectify": "登记设施整改措施",
     "facilities.checklists": "编辑并发布网点设施检查清单",
 }
+# chapter 7 (issue 18 §4–§5; ADR 0021): assessment cycles, appeals and incentives
+_ASSESSMENT_MANAGERS = {"assessments.view", "assessments.manage", "assessments.appeal_decide",
+                        "assessments.incentives"}  # fmt: skip
+for _role, _perms in {"quality_lead": _ASSESSMENT_MANAGERS, "branch_manager": _ASSESSMENT_MANAGERS,
+                      "call_centre_supervisor": {"assessments.view"},
+                      "auditor": {"assessments.view"}}.items():  # fmt: skip
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "assessments.view": "查看考核周期与考核结果（含业绩依据）",
+    "assessments.manage": "制定与公布考核方案、指定 360 度评价人、计算与确定考核结果",
+    "assessments.appeal_decide": "处理考核结果申诉（不得处理本人或本人计算的结果）",
+    "assessments.incentives": "登记荣誉与奖励",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

@@ -39,10 +39,11 @@ class ClaimAuditConfig(AppConfig):
         from hiqc.core.casekinds import register_case_kind
         from hiqc.core.readguards import register_list_guard, register_read_guard
 
-        from . import indicators  # noqa: F401  (declares claims.accuracy_rate)
+        from . import indicators  # declares claims.accuracy_rate
         from .selectors import blind_pending_claim_ids, claim_read_guard
         from .services import ITEM_KIND, ROUND_KIND
 
+        indicators.register_person_measures()  # accuracy in the staff assessment (5.3.3)
         register_case_kind(ROUND_KIND)  # rounds and sampled claims: workflow.py
         register_case_kind(ITEM_KIND)
         # blind re-adjudication (standard 5.1.2(3)), and the decision hidden in claim lists

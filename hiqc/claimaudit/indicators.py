@@ -28,6 +28,7 @@ from hiqc.core.indicators import (
     next_start,
     register_indicator,
 )
+from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 
 from .enums import ErrorType, ItemStatus, RoundStatus
 from .models import AuditItem
@@ -103,3 +104,22 @@ def accuracy_recompute(moment: datetime) -> int:
     return indicators_compute(
         codes=[CODE], granularity="month", start=start, end=next_start(start, "month")
     )
+
+
+# --- per-person measure for the staff assessment (standard 5.3.3, 7.2.2; issue 18 §4; ADR 0021) -
+
+
+def accuracy_by_person(user_ids: list[str], start: datetime, end: datetime) -> dict[str, Measured]:
+    """Claim-audit accuracy of the original handler: the audited decisions without an error ÷
+    the audited decisions judged in ``[start, end)`` (5.3.3: claims quality feeds the claims
+    staff's assessment), one query."""
+    rows = _finished(start, end).filter(handler_id__in=user_ids).order_by("reviewed_at")
+    return tally((pk, user, not err) for pk, user, err in
+                 rows.values_list("pk", "handler_id", "has_error"))  # fmt: skip
+
+
+def register_person_measures() -> None:
+    register_person_measure(PersonMeasure(
+        "claimaudit.accuracy", gettext_noop("理赔抽检准确率"), "rate", ("claims_handler",),
+        accuracy_by_person, lambda pk: reverse("claimaudit:item", args=[pk]), "%",
+    ))  # fmt: skip

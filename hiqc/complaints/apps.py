@@ -53,10 +53,11 @@ class ComplaintsConfig(AppConfig):
         from hiqc.core.casekinds import register_case_kind
 
         from . import (
-            indicators,  # noqa: F401  (declares the complaint indicators)
+            indicators,  # declares the complaint indicators
             rules,
         )
         from .services import KIND
 
         rules.register()
+        indicators.register_person_measures()
         register_case_kind(KIND)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
 from hiqc.core.indicators import (
@@ -30,6 +31,8 @@ from hiqc.core.indicators import (
     register_indicator,
     summed_by_period,
 )
+from hiqc.core.models import Deadline
+from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 from hiqc.organisations.models import BusinessVolume
 
 from .models import Complaint
@@ -236,3 +239,48 @@ register_indicator(
         owner=OWNER,
     )
 )
+
+
+# --- per-person measures for the staff assessment (standard 7.2.2; issue 18 §4; ADR 0021) -------
+
+
+def _decided_by(user_ids: list[str], start: datetime, end: datetime) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(assignee_id__in=user_ids, decided_at__gte=start,
+                                    decided_at__lt=end)  # fmt: skip
+
+
+def handled_by_person(user_ids: list[str], start: datetime, end: datetime) -> dict[str, Measured]:
+    """Complaints decided in ``[start, end)`` by their handler (the assignee): one query."""
+    rows = _decided_by(user_ids, start, end).order_by("decided_at")
+    return tally((pk, user, 1) for pk, user in rows.values_list("pk", "assignee_id"))
+
+
+def on_time_by_person(user_ids: list[str], start: datetime, end: datetime) -> dict[str, Measured]:
+    """The decision clocks (``complaints.decide``) of the complaints a person decided in the
+    period: met ÷ met or breached (cancelled left out), as the on-time indicator counts them.
+    Two queries: the person's complaints, then their clocks."""
+    owner = {str(pk): str(user) for pk, user in
+             _decided_by(user_ids, start, end).values_list("pk", "assignee_id")}  # fmt: skip
+    if not owner:
+        return {}
+    clocks = Deadline.objects.filter(
+        case_type=CASE_TYPE, clock=DECIDE_CLOCK, case_id__in=list(owner),
+        state__in=(Deadline.State.MET, Deadline.State.BREACHED),
+    ).order_by("closed_at").values_list("case_id", "state")  # fmt: skip
+    return tally((case, owner[case], state == Deadline.State.MET) for case, state in clocks)
+
+
+def _complaint_link(pk: str) -> str:
+    return reverse("complaints:detail", args=[pk])
+
+
+def register_person_measures() -> None:
+    roles = ("complaint_handler",)
+    register_person_measure(PersonMeasure(
+        "complaints.handled", gettext_noop("办结投诉件数"), "count", roles, handled_by_person,
+        _complaint_link, gettext_noop("件"),
+    ))  # fmt: skip
+    register_person_measure(PersonMeasure(
+        "complaints.on_time", gettext_noop("投诉处理及时率"), "rate", roles, on_time_by_person,
+        _complaint_link, "%",
+    ))  # fmt: skip

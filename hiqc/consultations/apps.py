@@ -61,3 +61,4 @@ class ConsultationsConfig(AppConfig):
         register_case_kind(KIND)
         register_case_kind(SUGGESTION_KIND)  # suggestions: workflow.SUGGESTION
         indicators.register()
+        indicators.register_person_measures()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
 from hiqc.core.indicators import (
@@ -17,6 +19,7 @@ from hiqc.core.indicators import (
     counted_by_period,
     register_indicator,
 )
+from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 
 from .enums import ConsultationStatus
 from .models import Consultation
@@ -89,3 +92,36 @@ REPLIED_ON_TIME = Indicator(
 def register() -> None:
     register_indicator(FCR_RATE)
     register_indicator(REPLIED_ON_TIME)
+
+
+# --- per-person measures for the staff assessment (standard 7.2.2; issue 18 §4; ADR 0021) -------
+
+
+def _resolved_by(user_ids: list[str], start: datetime, end: datetime) -> list[tuple[Any, ...]]:
+    return list(_resolved(start, end).filter(assignee_id__in=user_ids).order_by("resolved_at")
+                .values_list("pk", "assignee_id", "first_contact_resolution"))  # fmt: skip
+
+
+def handled_by_person(user_ids: list[str], start: datetime, end: datetime) -> dict[str, Measured]:
+    """Consultations resolved in ``[start, end)`` by their handler, one query."""
+    return tally((pk, user, 1) for pk, user, _fcr in _resolved_by(user_ids, start, end))
+
+
+def fcr_by_person(user_ids: list[str], start: datetime, end: datetime) -> dict[str, Measured]:
+    """First-contact resolution: resolved at the first contact ÷ resolved, one query."""
+    return tally(_resolved_by(user_ids, start, end))
+
+
+def register_person_measures() -> None:
+    def link(pk: str) -> str:
+        return reverse("consultations:detail", args=[pk])
+
+    roles = ("consultation_agent",)
+    register_person_measure(PersonMeasure(
+        "consultations.handled", gettext_noop("办结咨询件数"), "count", roles,
+        handled_by_person, link, gettext_noop("件"),
+    ))  # fmt: skip
+    register_person_measure(PersonMeasure(
+        "consultations.fcr", gettext_noop("首次接触解决率"), "rate", roles, fcr_by_person, link,
+        "%",
+    ))  # fmt: skip

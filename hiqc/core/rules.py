@@ -69,6 +69,7 @@ UNIT_LABELS = {
     "yuan": _("元"),
     "choice": "",
     "count": _("个"),
+    "points": _("分"),
 }
 
 ROLLOVER_NON_WORKING_DAY = "non_working_day"

@@ -57,11 +57,12 @@ class InspectionConfig(AppConfig):
         from hiqc.core.casekinds import register_case_kind
         from hiqc.core.deadlines import window_ended
 
-        from . import indicators  # noqa: F401  (declares the QA indicators)
+        from . import indicators  # declares the QA indicators
         from .rules import register_rules
         from .services import DISPUTE_KIND, SCORE_KIND, TASK_KIND, on_window_ended
 
         register_rules()
+        indicators.register_person_measures()  # the QA score in the staff assessment
         for kind in (TASK_KIND, SCORE_KIND, DISPUTE_KIND):
             register_case_kind(kind)
         # a dispute window that runs out confirms its score

@@ -30,6 +30,7 @@ from hiqc.core.indicators import (
     next_start,
     register_indicator,
 )
+from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 
 from .models import Score
 
@@ -139,3 +140,24 @@ def qa_indicators_recompute(moment: datetime, *more: datetime) -> int:
         end = next_start(align(last, granularity), granularity)
         written += indicators_compute(codes=CODES, granularity=granularity, start=start, end=end)
     return written
+
+
+# --- per-person measure for the staff assessment (standard 7.2.2; issue 18 §4; ADR 0021) --------
+
+
+def qa_score_by_person(user_ids: list[str], start: datetime, end: datetime) -> dict[str, Measured]:
+    """The mean final QA score (after any dispute) of the scores given to each agent in
+    ``[start, end)``: Σ final_total ÷ the number of scores, one query."""
+    rows = (
+        Score.objects.filter(agent_id__in=user_ids, scored_at__gte=start, scored_at__lt=end)
+        .order_by("scored_at").values_list("pk", "agent_id", "final_total")
+    )  # fmt: skip
+    return tally((pk, agent, float(total)) for pk, agent, total in rows)
+
+
+def register_person_measures() -> None:
+    register_person_measure(PersonMeasure(
+        "inspection.qa_score", gettext_noop("质检平均得分"), "mean",
+        ("consultation_agent", "complaint_handler"), qa_score_by_person,
+        lambda pk: reverse("inspection:score", args=[pk]), gettext_noop("分"),
+    ))  # fmt: skip

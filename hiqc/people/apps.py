@@ -6,6 +6,8 @@ from hiqc.organisations.enums import Role
 
 STAFF = (Role.CONSULTATION_AGENT, Role.COMPLAINT_HANDLER, Role.CLAIMS_HANDLER,
          Role.CLAIMS_REVIEWER)  # fmt: skip
+ASSESSMENT_MANAGERS = ("assessments.view", "assessments.manage", "assessments.appeal_decide",
+                       "assessments.incentives")  # fmt: skip
 
 
 class PeopleConfig(AppConfig):
@@ -18,7 +20,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "人员培训与资格"
     manifest = Manifest(
         urls=(("people/", "hiqc.people.urls"),),
-        api_routers=("hiqc.people.api.router",),
+        api_routers=("hiqc.people.api.router", "hiqc.people.assessment.api.router"),
         permissions={
             "training.view": _("查看培训计划、课程、场次与出勤"),
             "training.manage": _("制定培训计划、课程与场次，登记报名与出勤，上传培训资料"),
@@ -28,6 +30,11 @@ class PeopleConfig(AppConfig):
             "certificates.manage": _("登记资格证书"),
             "training.attend": _("报名或取消参加本机构的培训场次"),
             "certificates.reassign": _("将资格失效人员的在办案件改派他人"),
+            # assessment and incentives (issue 18 §4–§5; ADR 0021)
+            "assessments.view": _("查看考核周期与考核结果（含业绩依据）"),
+            "assessments.manage": _("制定与公布考核方案、指定 360 度评价人、计算与确定考核结果"),
+            "assessments.appeal_decide": _("处理考核结果申诉（不得处理本人或本人计算的结果）"),
+            "assessments.incentives": _("登记荣誉与奖励"),
         },
         roles={
             Role.TRAINER: (
@@ -44,14 +51,21 @@ class PeopleConfig(AppConfig):
                 "certificates.view",
                 "certificates.manage",
                 "certificates.reassign",
+                *ASSESSMENT_MANAGERS,
             ),
-            Role.BRANCH_MANAGER: ("training.view", "certificates.view", "certificates.reassign"),
+            Role.BRANCH_MANAGER: (
+                "training.view",
+                "certificates.view",
+                "certificates.reassign",
+                *ASSESSMENT_MANAGERS,
+            ),
             Role.CALL_CENTRE_SUPERVISOR: (
                 "training.view",
                 "certificates.view",
                 "certificates.reassign",
+                "assessments.view",
             ),
-            Role.AUDITOR: ("training.view", "certificates.view"),
+            Role.AUDITOR: ("training.view", "certificates.view", "assessments.view"),
             **{role: ("exams.take", "training.attend") for role in STAFF},
         },
         periodic=(
@@ -72,6 +86,8 @@ class PeopleConfig(AppConfig):
             NavLink("ch7", "people:certificates", _("资格证书"), "certificates.view"),
             NavLink("ch7", "people:my_training", _("我的培训"), "training.attend"),
             NavLink("ch7", "people:reassign", _("资格失效待改派"), "certificates.reassign"),
+            NavLink("ch7", "people:my_assessments", _("我的考核与评价")),
+            NavLink("ch7", "people:cycles", _("考核与激励"), "assessments.view"),
         ),
     )
 
@@ -80,8 +96,11 @@ class PeopleConfig(AppConfig):
 
         from hiqc.core.audit_labels import register_audit_labels
         from hiqc.core.bodylimit import MB, body_limit_register
+        from hiqc.core.casekinds import register_case_kind
 
         from . import indicators, renewal
+        from .assessment.rules import register_rules as register_assessment_rules
+        from .assessment.services import CYCLE_KIND
         from .gate import register_gate
         from .services import MATERIAL_MAX_BYTES
 
@@ -102,9 +121,16 @@ class PeopleConfig(AppConfig):
                 "people.enrol.self": gettext_noop("本人报名培训"),
                 "people.enrol.cancel": gettext_noop("取消培训报名"),
                 "people.required.set": gettext_noop("设定岗位必修培训"),
+                "people.assessment.raters": gettext_noop("指定 360 度评价人"),
+                "people.assessment.rate": gettext_noop("提交 360 度评价"),
+                "people.assessment.appeal": gettext_noop("提出考核结果申诉"),
+                "people.assessment.appeal_decide": gettext_noop("处理考核结果申诉"),
+                "people.assessment.incentive": gettext_noop("登记荣誉与奖励"),
             }
         )
         register_gate()
+        register_case_kind(CYCLE_KIND)  # the assessment cycle: assessment/workflow.py
+        register_assessment_rules()
         renewal.register()
         indicators.register()
 

@@ -22,6 +22,7 @@ from hiqc.core.calendar import BEIJING
 from hiqc.organisations.models import OrgUnit, User
 from hiqc.organisations.services import actor_for_user
 
+from .assessment.demo import assessment_demo_load
 from .enums import Qualification
 from .models import Question
 from .selectors import paper
@@ -84,6 +85,15 @@ def _at(day: date, hour: int) -> str:
 
 def demo_load(
     *, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User], actor: Actor
+) -> dict[str, int]:
+    counts = _training_load(seed=seed, org_units=org_units, users=users)
+    # assessment (issue 18 §4): after the training, whose exams are part of the ability
+    counts.update(assessment_demo_load(org_units=org_units, users=users))
+    return counts
+
+
+def _training_load(
+    *, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User]
 ) -> dict[str, int]:
     head = org_units.get(HEAD_OFFICE)
     if head is None or Question.objects.filter(topic=TOPIC, org_unit=head).exists():

@@ -257,3 +257,12 @@ class RequiredTraining(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.role} {self.get_content_display()} ≥ {self.hours}"
+
+
+from .assessment.models import (  # noqa: E402, F401  (the assessment sub-package, issue 18 §4–§5)
+    Appeal,
+    AssessmentCycle,
+    AssessmentResult,
+    Incentive,
+    Rating,
+)

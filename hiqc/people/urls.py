@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .assessment import urls as assessment
 
 app_name = "people"
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     path("certificates/reassign/", views.reassign_page, name="reassign"),
     path("training/mine/", views.my_training_page, name="my_training"),
     path("training/required/", views.required_page, name="required"),
+    *assessment.urlpatterns,  # assessment and incentives (issue 18 §4–§5)
 ]

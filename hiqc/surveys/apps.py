@@ -94,6 +94,7 @@ class SurveysConfig(AppConfig):
         register_product_figure(
             "satisfaction", gettext_noop("客户满意度"), indicators.satisfaction_by_product
         )
+        indicators.register_person_measures()  # satisfaction in the staff assessment
         register_rules()
         for kind in (PLAN_KIND, QUESTIONNAIRE_KIND, SCENARIO_KIND, VISIT_KIND):
             register_case_kind(kind)

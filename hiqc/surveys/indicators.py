@@ -29,6 +29,7 @@ from hiqc.core.indicators import (
     grouped_by_period,
     register_indicator,
 )
+from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
 
 from .enums import InvitationStatus
 from .models import Invitation, SurveyResponse
@@ -271,3 +272,29 @@ def satisfaction_by_product(start: datetime, end: datetime, root_path: str,
         .annotate(satisfied=Count("pk", filter=Q(satisfaction__gte=SATISFIED)), n=Count("pk"))
     )  # fmt: skip
     return {r["invitation__product_code"]: (float(r["satisfied"]), float(r["n"])) for r in rows}
+
+
+# --- per-person measure for the staff assessment (standard 7.2.2; issue 18 §4; ADR 0021) --------
+
+
+def satisfaction_by_person(user_ids: list[str], start: datetime, end: datetime
+                           ) -> dict[str, Measured]:  # fmt: skip
+    """CSAT of the cases a person handled (the invitation's ``handler``): 4 or 5 on the 1–5
+    overall question ÷ the answers to it submitted in ``[start, end)``, one query. The evidence
+    is the surveyed cases' numbers (an answer has no page of its own)."""
+    rows = (
+        SurveyResponse.objects.filter(
+            invitation__handler_id__in=user_ids, submitted_at__gte=start, submitted_at__lt=end,
+            satisfaction__isnull=False,
+        ).order_by("submitted_at")
+        .values_list("invitation__case_number", "invitation__handler_id", "satisfaction")
+    )  # fmt: skip
+    return tally((number or "—", user, (score or 0) >= SATISFIED) for number, user, score in rows)
+
+
+def register_person_measures() -> None:
+    register_person_measure(PersonMeasure(
+        "surveys.satisfaction", gettext_noop("所办案件客户满意度"), "rate",
+        ("consultation_agent", "complaint_handler", "claims_handler"), satisfaction_by_person,
+        None, "%",
+    ))  # fmt: skip
