@@ -313,6 +313,30 @@ PERMISSION_LABELS_ADDED |= {
     "certificates.view": "查看资格证书",
     "certificates.manage": "登记资格证书",
 }
+# issue 18 §6: promotion with public notice — every role reads its unit's notices (and may
+# nominate itself and object); the branch manager and the quality lead recommend, evaluate and
+# decide; the call-centre supervisor recommends; the trainer evaluates; the auditor reads
+from hiqc.organisations.enums import Role as _Role  # noqa: E402
+
+_PROMOTION = {
+    **{r: {"promotions.notice"} for r in _Role.values},
+    "branch_manager": {"promotions.notice", "promotions.view", "promotions.nominate",
+                       "promotions.evaluate", "promotions.decide"},
+    "quality_lead": {"promotions.notice", "promotions.view", "promotions.nominate",
+                     "promotions.evaluate", "promotions.decide"},
+    "call_centre_supervisor": {"promotions.notice", "promotions.view", "promotions.nominate"},
+    "trainer": {"promotions.notice", "promotions.view", "promotions.evaluate"},
+    "auditor": {"promotions.notice", "promotions.view"},
+}  # fmt: skip
+for _role, _perms in _PROMOTION.items():
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "promotions.view": "查看晋升办理情况",
+    "promotions.nominate": "推荐晋升人选（部门推荐）",
+    "promotions.evaluate": "晋升综合评估",
+    "promotions.decide": "发布晋升公示、答复异议、决定任命",
+    "promotions.notice": "查看本机构晋升公示，员工自荐，对公示提出异议",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

@@ -101,6 +101,8 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/exams/{exam_id}": ("/api/v1/exams", _field("id")),
     "/api/v1/exams/attempts/{attempt_id}": ("/api/v1/exams/attempts", _field("id")),
     "/api/v1/certificates/{certificate_id}": ("/api/v1/certificates", _field("id")),
+    "/api/v1/promotions/{promotion_id}": ("/api/v1/promotions", _field("id")),
+    "/api/v1/promotion-notices/{promotion_id}": ("/api/v1/promotion-notices", _field("id")),
 }
 
 

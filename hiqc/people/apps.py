@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from hiqc.core.manifest import Manifest, NavLink
 from hiqc.organisations.enums import Role
 
+from .promotion import permissions as promotion
+
 STAFF = (Role.CONSULTATION_AGENT, Role.COMPLAINT_HANDLER, Role.CLAIMS_HANDLER,
          Role.CLAIMS_REVIEWER)  # fmt: skip
 
@@ -18,7 +20,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "人员培训与资格"
     manifest = Manifest(
         urls=(("people/", "hiqc.people.urls"),),
-        api_routers=("hiqc.people.api.router",),
+        api_routers=("hiqc.people.api.router", "hiqc.people.promotion.api.router"),
         permissions={
             "training.view": _("查看培训计划、课程、场次与出勤"),
             "training.manage": _("制定培训计划、课程与场次，登记报名与出勤，上传培训资料"),
@@ -26,8 +28,9 @@ class PeopleConfig(AppConfig):
             "exams.manage": _("维护题库、设置考试、人工评阅简答题"),
             "certificates.view": _("查看资格证书"),
             "certificates.manage": _("登记资格证书"),
+            **promotion.PERMISSIONS,
         },
-        roles={
+        roles=promotion.with_promotion({
             Role.TRAINER: (
                 "training.view",
                 "training.manage",
@@ -46,13 +49,15 @@ class PeopleConfig(AppConfig):
             Role.CALL_CENTRE_SUPERVISOR: ("training.view", "certificates.view"),
             Role.AUDITOR: ("training.view", "certificates.view"),
             **{role: ("exams.take",) for role in STAFF},
-        },
+        }),
         nav_sections=(("ch7", _("人员培训与资格（第7章）"), "ch10"),),
         nav=(
             NavLink("ch7", "people:plans", _("培训计划"), "training.view"),
             NavLink("ch7", "people:exams", _("在线考试"), "exams.take"),
             NavLink("ch7", "people:bank", _("题库与考试"), "exams.manage"),
             NavLink("ch7", "people:certificates", _("资格证书"), "certificates.view"),
+            NavLink("ch7", "people:notices", _("晋升公示"), promotion.NOTICE_READ),
+            NavLink("ch7", "people:promotions", _("晋升管理"), promotion.VIEW),
         ),
     )
 
@@ -61,7 +66,13 @@ class PeopleConfig(AppConfig):
 
         from hiqc.core.audit_labels import register_audit_labels
 
+        from hiqc.core.casekinds import register_case_kind
+        from hiqc.core.deadlines import window_ended
+
         from .gate import register_gate
+        from .promotion.rules import register_rules as register_promotion_rules
+        from .promotion.services import KIND as PROMOTION_KIND
+        from .promotion.services import on_window_ended
 
         register_audit_labels(
             {
@@ -77,6 +88,10 @@ class PeopleConfig(AppConfig):
                 "people.attempt.submit": gettext_noop("提交试卷"),
                 "people.attempt.mark": gettext_noop("评阅试卷"),
                 "people.certificate.issue": gettext_noop("颁发资格证书"),
+                "people.promotion.objection": gettext_noop("对晋升公示提出异议"),
             }
         )
         register_gate()
+        register_case_kind(PROMOTION_KIND)
+        register_promotion_rules()
+        window_ended.connect(on_window_ended, dispatch_uid="hiqc.people.promotion.notice")

@@ -19,6 +19,7 @@ from hiqc.organisations.services import actor_for_user
 
 from .enums import Qualification
 from .models import Question
+from .promotion.demo import demo_load as promotion_demo_load
 from .selectors import paper
 from .services import (
     attempt_start,
@@ -79,6 +80,15 @@ def _at(day: date, hour: int) -> str:
 
 def demo_load(
     *, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User], actor: Actor
+) -> dict[str, int]:
+    counts = _training_load(seed=seed, org_units=org_units, users=users)
+    # promotion with public notice (issue 18 §6)
+    counts.update(promotion_demo_load(seed=seed, org_units=org_units, users=users, actor=actor))
+    return counts
+
+
+def _training_load(
+    *, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User]
 ) -> dict[str, int]:
     head = org_units.get(HEAD_OFFICE)
     if head is None or Question.objects.filter(topic=TOPIC, org_unit=head).exists():

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .promotion import views as promotion
 
 app_name = "people"
 urlpatterns = [
@@ -14,4 +15,14 @@ urlpatterns = [
     path("exams/<str:exam_id>/start/", views.exam_start, name="exam_start"),
     path("exams/attempts/<str:attempt_id>/", views.attempt_page, name="attempt"),
     path("certificates/", views.certificates_page, name="certificates"),
+    # promotion with public notice (7.3.3; issue 18 §6)
+    path("promotions/", promotion.promotions_page, name="promotions"),
+    path("promotions/new/", promotion.promotion_new_page, name="promotion_new"),
+    path("promotions/<str:promotion_id>/", promotion.promotion_page, name="promotion"),
+    path("promotions/<str:promotion_id>/actions/<slug:action>/", promotion.promotion_action,
+         name="promotion_action"),
+    path("notices/", promotion.notices_page, name="notices"),
+    path("notices/<str:promotion_id>/", promotion.notice_page, name="notice"),
+    path("notices/<str:promotion_id>/objections/", promotion.objection_post,
+         name="notice_objection"),
 ]

@@ -55,6 +55,8 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/exams/{{exam_id}}": ("people.Exam", "org_unit__path"),
     f"{API}/exams/attempts/{{attempt_id}}": ("people.Attempt", "org_unit__path"),
     f"{API}/certificates/{{certificate_id}}": ("people.Certificate", "org_unit__path"),
+    f"{API}/promotions/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
+    f"{API}/promotion-notices/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -80,6 +82,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "process_management.SupervisionFinding": "process_management.supervisionfinding",
     "products.ProductProject": "products.productproject",
     "products.EvaluationRound": "products.evaluationround",
+    "people.Promotion": "people.promotion",
 }
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}
