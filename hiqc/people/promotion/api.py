@@ -69,8 +69,8 @@ class PromotionObjectionOut(Schema):
     id: UUID
     text: str
     lodged_at: datetime
-    status: str
-    status_label: str
+    outcome: str
+    outcome_label: str
     answer: str
     answered_at: datetime | None
     objector: str | None

@@ -108,8 +108,8 @@ class Objection(BaseModel):
                                  on_delete=models.PROTECT, related_name="+")  # fmt: skip
     text = EncryptedTextField(_("异议内容"))
     lodged_at = models.DateTimeField(_("提出时间"))
-    status = models.CharField(_("处理结果"), max_length=20, choices=ObjectionStatus.choices,
-                              default=ObjectionStatus.PENDING)  # fmt: skip
+    outcome = models.CharField(_("处理结果"), max_length=20, choices=ObjectionStatus.choices,
+                               default=ObjectionStatus.PENDING)  # fmt: skip
     answer = models.TextField(_("答复理由"), blank=True, max_length=2000)
     answered_by = models.CharField(_("答复人"), max_length=150, blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)

@@ -169,7 +169,7 @@ def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | None:
         clock = notice_deadline(case)
         until = clock.last_day if clock is not None else None
         return _("公示期尚未届满（至 {day}）。").format(day=until or "—")
-    pending = case.objections.filter(status=ObjectionStatus.PENDING).exists()
+    pending = case.objections.filter(outcome=ObjectionStatus.PENDING).exists()
     if action == "appoint" and pending:
         return _("尚有异议未答复，答复全部异议后方可任命。")
     if action in ("dismiss_objection", "uphold_objection") and not pending:
@@ -208,7 +208,7 @@ def ability_evidence(user_id: Any, on: date) -> list[dict[str, Any]]:
 def _pending_objection(case: Promotion, raw: Any, errors: Errors) -> Objection | None:
     found = None
     with suppress(Exception):
-        found = case.objections.filter(pk=str(raw or ""), status=ObjectionStatus.PENDING).first()
+        found = case.objections.filter(pk=str(raw or ""), outcome=ObjectionStatus.PENDING).first()
     if found is None and raw not in (None, ""):
         errors["objection"] = [_("请选择本晋升的一条待答复异议。")]
     return found
@@ -263,9 +263,9 @@ def _prepare(store: Any, case: Promotion, actor: Actor, action: str, data: Mappi
                            "decision_note": reasons}  # fmt: skip
 
             def after(case: Any) -> None:
-                objection.status, objection.answer = verdict, reasons
+                objection.outcome, objection.answer = verdict, reasons
                 objection.answered_by, objection.answered_at = actor.username, at
-                objection.save(update_fields=["status", "answer", "answered_by", "answered_at",
+                objection.save(update_fields=["outcome", "answer", "answered_by", "answered_at",
                                               "updated_at"])  # fmt: skip
 
     elif action == "appoint":
@@ -414,8 +414,8 @@ def objections_for(actor: Actor, promotion: Promotion) -> list[dict[str, Any]]:
     out = []
     for o in promotion.objections.select_related("objector").order_by("lodged_at"):
         out.append({
-            "id": o.pk, "text": o.text, "lodged_at": o.lodged_at, "status": o.status,
-            "status_label": str(o.get_status_display()), "answer": o.answer,
+            "id": o.pk, "text": o.text, "lodged_at": o.lodged_at, "outcome": o.outcome,
+            "outcome_label": str(o.get_outcome_display()), "answer": o.answer,
             "answered_at": o.answered_at,
             "objector": (o.objector.display_name or o.objector.username) if handler else None,
             "mine": actor.user_id is not None and o.objector_id == actor.user_id,

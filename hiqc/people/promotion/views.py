@@ -83,7 +83,7 @@ def _context(request: HiqcRequest, p: Any, refused: RefusedAction | None = None)
     fields = refused.error.fields if refused is not None else {}
     return {
         **forms, "p": p, "objections": objections,
-        "pending": [o for o in objections if o["status"] == "pending"],
+        "pending": [o for o in objections if o["outcome"] == "pending"],
         "criteria": [(c, label, p.scores.get(c, {})) for c, label in Criterion.choices],
         "clock": notice_deadline(p), "submitted": submitted,
         "eval_inputs": [{"c": c, "label": label, "value": submitted.get(c, ""),

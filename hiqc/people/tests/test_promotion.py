@@ -88,7 +88,7 @@ def test_objection_in_the_window_accepted_after_it_refused(actors):
     p = published(actors, when=at("2025-09-29 10:00"))
     inside = objection_lodge(actor=actors["agent"], promotion_id=p.pk,
                              text="其在投诉处理中曾有推诿。", at=at("2025-10-13 23:00"))  # fmt: skip
-    assert inside.status == ObjectionStatus.PENDING
+    assert inside.outcome == ObjectionStatus.PENDING
     assert Objection.objects.get().text == "其在投诉处理中曾有推诿。"
     with pytest.raises(Conflict) as refused:
         objection_lodge(actor=actors["claims"], promotion_id=p.pk, text="补充异议",
@@ -127,7 +127,7 @@ def test_the_notice_ends_by_the_sweep_then_objections_are_answered_and_appointme
                   data={"objection": str(objection.pk), "reasons": "经核实，所称推诿不属实。"},
                   at=at("2025-10-14 09:30"))  # fmt: skip
     objection.refresh_from_db()
-    assert objection.status == ObjectionStatus.DISMISSED and objection.answered_by == "branch_manager"
+    assert objection.outcome == ObjectionStatus.DISMISSED and objection.answered_by == "branch_manager"
     done = promotion_act(actor=manager, promotion_id=p.pk, action="appoint",
                          data={"effective_on": "2025-10-20"}, at=at("2025-10-14 10:00"))  # fmt: skip
     assert done.status == PromotionStatus.APPOINTED and done.effective_on == date(2025, 10, 20)
