@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +32,7 @@ class PeopleConfig(AppConfig):
             "certificates.manage": _("登记资格证书"),
             **promotion.PERMISSIONS,
         },
-        roles=promotion.with_promotion({
+        roles={
             Role.TRAINER: (
                 "training.view",
                 "training.manage",
@@ -49,7 +51,7 @@ class PeopleConfig(AppConfig):
             Role.CALL_CENTRE_SUPERVISOR: ("training.view", "certificates.view"),
             Role.AUDITOR: ("training.view", "certificates.view"),
             **{role: ("exams.take",) for role in STAFF},
-        }),
+        },
         nav_sections=(("ch7", _("人员培训与资格（第7章）"), "ch10"),),
         nav=(
             NavLink("ch7", "people:plans", _("培训计划"), "training.view"),
@@ -65,7 +67,6 @@ class PeopleConfig(AppConfig):
         from django.utils.translation import gettext_noop
 
         from hiqc.core.audit_labels import register_audit_labels
-
         from hiqc.core.casekinds import register_case_kind
         from hiqc.core.deadlines import window_ended
 
@@ -95,3 +96,9 @@ class PeopleConfig(AppConfig):
         register_case_kind(PROMOTION_KIND)
         register_promotion_rules()
         window_ended.connect(on_window_ended, dispatch_uid="hiqc.people.promotion.notice")
+
+
+# promotion with public notice (issue 18 §6): its permissions added to the roles above
+PeopleConfig.manifest = replace(
+    PeopleConfig.manifest, roles=promotion.with_promotion(dict(PeopleConfig.manifest.roles))
+)

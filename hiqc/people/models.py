@@ -233,5 +233,6 @@ class Certificate(BaseModel):
     def __str__(self) -> str:
         return self.get_qualification_display()
 
+
 # Promotion with public notice (7.3.2–7.3.3; issue 18 §6): a sub-package, its models found here
 from .promotion.models import Objection, Promotion  # noqa: E402, F401

@@ -19,10 +19,14 @@ urlpatterns = [
     path("promotions/", promotion.promotions_page, name="promotions"),
     path("promotions/new/", promotion.promotion_new_page, name="promotion_new"),
     path("promotions/<str:promotion_id>/", promotion.promotion_page, name="promotion"),
-    path("promotions/<str:promotion_id>/actions/<slug:action>/", promotion.promotion_action,
-         name="promotion_action"),
+    path(
+        "promotions/<str:promotion_id>/actions/<slug:action>/",
+        promotion.promotion_action,
+        name="promotion_action",
+    ),
     path("notices/", promotion.notices_page, name="notices"),
     path("notices/<str:promotion_id>/", promotion.notice_page, name="notice"),
-    path("notices/<str:promotion_id>/objections/", promotion.objection_post,
-         name="notice_objection"),
+    path(
+        "notices/<str:promotion_id>/objections/", promotion.objection_post, name="notice_objection"
+    ),
 ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.utils import timezone
 
@@ -56,8 +55,9 @@ def demo_load(
                    scores={"performance": "90", "ability": "86", "conduct": "88",
                            "assessment_ref": "上半年考核：优秀"})  # fmt: skip
         ends = notice_deadline(p).due_at  # type: ignore[union-attr]
-        promotion_act(actor=Actor.system("people"), promotion_id=p.pk, action="end_notice",
-                      at=ends)  # what the sweep does when the notice runs out
+        promotion_act(
+            actor=Actor.system("people"), promotion_id=p.pk, action="end_notice", at=ends
+        )  # what the sweep does when the notice runs out
         promotion_act(actor=manager, promotion_id=p.pk, action="appoint",
                       data={"effective_on": ends.astimezone(BEIJING).date().isoformat(),
                             "note": "公示期满无异议，正式任命。"},

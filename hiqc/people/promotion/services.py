@@ -257,7 +257,11 @@ def _prepare(store: Any, case: Promotion, actor: Actor, action: str, data: Mappi
         _fail(errors)
         if objection is not None and reasons:
             record = {"objection": str(objection.pk), "reasons": reasons}
-            verdict = ObjectionStatus.UPHELD if action == "uphold_objection" else ObjectionStatus.DISMISSED
+            verdict = (
+                ObjectionStatus.UPHELD
+                if action == "uphold_objection"
+                else ObjectionStatus.DISMISSED
+            )
             if action == "uphold_objection":
                 updates = {"decided_by": actor.username, "decided_at": at,
                            "decision_note": reasons}  # fmt: skip

@@ -24,14 +24,21 @@ from hiqc.people.promotion.models import Objection, ObjectionStatus, PromotionSt
 from hiqc.people.promotion.services import (
     access_notice,
     access_promotion,
-    notice_deadline,
     objection_lodge,
     promotion_act,
     promotion_create,
 )
+from hiqc.people.promotion.services import notice_deadline as _notice_deadline
 from hiqc.people.promotion.workflow import NOTICE, PROMOTION
 
 from .conftest import client_for
+
+
+def notice_deadline(p) -> Deadline:
+    clock = _notice_deadline(p)
+    assert clock is not None
+    return clock
+
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -105,10 +112,14 @@ def test_objection_in_the_window_accepted_after_it_refused(actors):
 
 def test_the_notice_ends_by_the_sweep_then_objections_are_answered_and_appointment_follows(actors):
     p = published(actors, when=at("2025-09-29 10:00"))
-    objection_lodge(actor=actors["agent"], promotion_id=p.pk, text="有异议", at=at("2025-10-09 10:00"))
+    objection_lodge(
+        actor=actors["agent"], promotion_id=p.pk, text="有异议", at=at("2025-10-09 10:00")
+    )
     manager = actors["branch_manager"]
     with pytest.raises(Conflict) as early:  # the notice still runs
-        promotion_act(actor=manager, promotion_id=p.pk, action="end_notice", at=at("2025-10-10 10:00"))
+        promotion_act(
+            actor=manager, promotion_id=p.pk, action="end_notice", at=at("2025-10-10 10:00")
+        )
     assert early.value.code == "action_refused"
     deadlines_sweep(at("2025-10-14 00:30"))
     p.refresh_from_db()
@@ -127,7 +138,9 @@ def test_the_notice_ends_by_the_sweep_then_objections_are_answered_and_appointme
                   data={"objection": str(objection.pk), "reasons": "经核实，所称推诿不属实。"},
                   at=at("2025-10-14 09:30"))  # fmt: skip
     objection.refresh_from_db()
-    assert objection.outcome == ObjectionStatus.DISMISSED and objection.answered_by == "branch_manager"
+    assert (
+        objection.outcome == ObjectionStatus.DISMISSED and objection.answered_by == "branch_manager"
+    )
     done = promotion_act(actor=manager, promotion_id=p.pk, action="appoint",
                          data={"effective_on": "2025-10-20"}, at=at("2025-10-14 10:00"))  # fmt: skip
     assert done.status == PromotionStatus.APPOINTED and done.effective_on == date(2025, 10, 20)
@@ -186,8 +199,10 @@ def test_wrong_role_and_wrong_state_are_refused(actors, personas, org):
             "reason": "x"})  # fmt: skip
     assert "candidate" in out.value.fields
     with pytest.raises(Forbidden):  # an agent does not recommend
-        promotion_create(actor=actors["agent"], data={
-            "route": "department", "candidate": "handler", "position": "组长", "reason": "x"})
+        promotion_create(
+            actor=actors["agent"],
+            data={"route": "department", "candidate": "handler", "position": "组长", "reason": "x"},
+        )
 
 
 def test_self_nomination(actors):
@@ -205,7 +220,9 @@ def test_the_notice_is_for_the_unit_only(actors, personas, org):
     p = published(actors)
     # C1 and below read it (handler's unit is C1), and the handlers over it; nobody else
     assert access_notice(actors["agent"], p.pk) == p  # agent@C1
-    Membership.objects.create(user=personas["nobody"], role="consultation_agent", org_unit=org["O1"])
+    Membership.objects.create(
+        user=personas["nobody"], role="consultation_agent", org_unit=org["O1"]
+    )
     personas["nobody"].org_unit = org["O1"]
     personas["nobody"].save(update_fields=["org_unit"])
     assert access_notice(actor_for_user(personas["nobody"]), p.pk) == p  # O1, below C1

@@ -22,8 +22,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff(org):
-    units = {demo.MANAGER: ("branch_manager", "P1"), demo.IN_NOTICE: ("complaint_handler", "P1"),
-             demo.APPOINTED: ("claims_handler", "P1"), demo.OBJECTOR: ("consultation_agent", "C1")}
+    units = {
+        demo.MANAGER: ("branch_manager", "P1"),
+        demo.IN_NOTICE: ("complaint_handler", "P1"),
+        demo.APPOINTED: ("claims_handler", "P1"),
+        demo.OBJECTOR: ("consultation_agent", "C1"),
+    }
     out = {}
     for name, (role, unit) in units.items():
         user = User.objects.create_user(username=name, password="x" * 20, org_unit=org[unit],
@@ -47,6 +51,10 @@ def test_the_demo_has_one_notice_with_an_objection_and_one_appointment(org, staf
         assert current.status == PromotionStatus.NOTICE and notice_open(current, now)
         assert Objection.objects.get().promotion == current
         done = Promotion.objects.get(candidate__username=demo.APPOINTED)
-        assert done.status == PromotionStatus.APPOINTED and done.decided_at < now
+        assert (
+            done.status == PromotionStatus.APPOINTED
+            and done.decided_at is not None
+            and done.decided_at < now
+        )
         agent = actor_for_user(staff[demo.OBJECTOR])
         assert set(notices_visible(agent)) == {current, done}
