@@ -14,12 +14,14 @@ App label ``people``: ``hiqc.people.models`` imports this module so that Django 
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hiqc.core.calendar import BEIJING
 from hiqc.core.crypto import EncryptedTextField
 from hiqc.core.models import BaseModel, CaseModel
 
@@ -99,6 +101,13 @@ class Promotion(CaseModel):
 
     def __str__(self) -> str:
         return f"{self.position}"
+
+    @property
+    def notice_last_day(self) -> date | None:
+        """The notice's last day (Beijing), its ``notice_until`` being the exclusive end."""
+        if self.notice_until is None:
+            return None
+        return (self.notice_until - timedelta(microseconds=1)).astimezone(BEIJING).date()
 
 
 class Objection(BaseModel):

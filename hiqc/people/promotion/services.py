@@ -296,6 +296,8 @@ def _prepare(store: Any, case: Promotion, actor: Actor, action: str, data: Mappi
 KIND = CaseKind(
     label=PROCESS, workflow=PROMOTION, access=access_promotion, name=gettext_lazy("晋升"),
     view_perm=VIEW, url_for=_url, blocked=_blocked, prepare=_prepare,
+    # nobody must act while the notice runs: the system ends it, then the deciders answer
+    work_by_state={P.NOTICE: ()},
     # the candidate is never one to act on their own promotion
     not_for=lambda actor: Q(candidate_id=actor.user_id) if actor.user_id else Q(pk__in=[]),
 )  # fmt: skip

@@ -82,6 +82,7 @@ def test_the_notice_runs_five_working_days_across_national_day(actors):
     assert clock.last_day == date(2025, 10, 13)
     assert clock.due_at == at("2025-10-14 00:00")
     assert p.notice_days == 5 and p.notice_until == clock.due_at
+    assert p.notice_last_day == date(2025, 10, 13)
 
 
 def test_the_notice_length_is_the_rule_in_force(actors):
