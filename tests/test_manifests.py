@@ -318,15 +318,16 @@ PERMISSION_LABELS_ADDED |= {
 # decide; the call-centre supervisor recommends; the trainer evaluates; the auditor reads
 from hiqc.organisations.enums import Role as _Role  # noqa: E402
 
+_STAFF = {"promotions.notice", "promotions.take_part"}
 _PROMOTION = {
-    **{r: {"promotions.notice"} for r in _Role.values},
-    "branch_manager": {"promotions.notice", "promotions.view", "promotions.nominate",
-                       "promotions.evaluate", "promotions.decide"},
-    "quality_lead": {"promotions.notice", "promotions.view", "promotions.nominate",
-                     "promotions.evaluate", "promotions.decide"},
-    "call_centre_supervisor": {"promotions.notice", "promotions.view", "promotions.nominate"},
-    "trainer": {"promotions.notice", "promotions.view", "promotions.evaluate"},
-    "auditor": {"promotions.notice", "promotions.view"},
+    **{r: _STAFF for r in _Role.values},
+    "branch_manager": _STAFF | {"promotions.view", "promotions.nominate", "promotions.evaluate",
+                                "promotions.decide"},
+    "quality_lead": _STAFF | {"promotions.view", "promotions.nominate", "promotions.evaluate",
+                              "promotions.decide"},
+    "call_centre_supervisor": _STAFF | {"promotions.view", "promotions.nominate"},
+    "trainer": _STAFF | {"promotions.view", "promotions.evaluate"},
+    "auditor": {"promotions.notice", "promotions.view"},  # read-only
 }  # fmt: skip
 for _role, _perms in _PROMOTION.items():
     ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
@@ -335,7 +336,8 @@ PERMISSION_LABELS_ADDED |= {
     "promotions.nominate": "推荐晋升人选（部门推荐）",
     "promotions.evaluate": "晋升综合评估",
     "promotions.decide": "发布晋升公示、答复异议、决定任命",
-    "promotions.notice": "查看本机构晋升公示，员工自荐，对公示提出异议",
+    "promotions.notice": "查看本机构晋升公示",
+    "promotions.take_part": "员工自荐晋升，对本机构晋升公示提出异议",
 }
 
 

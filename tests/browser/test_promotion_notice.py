@@ -36,6 +36,7 @@ def test_an_agent_of_the_unit_objects_to_a_notice(live_server, actors, browser_p
     page.get_by_role("link", name="晋升公示").first.click()
     page.wait_for_selector("#current-notices")
     assert "公示中" in page.locator("h2").first.inner_text()
+    shot(page, "promotion-notices")
     page.locator("#current-notices a", has_text="handler").click()
     page.wait_for_selector("#objection")
     assert "投诉处理组组长" in page.locator("#notice").inner_text()

@@ -11,26 +11,29 @@ VIEW = "promotions.view"
 NOMINATE = "promotions.nominate"
 EVALUATE = "promotions.evaluate"
 DECIDE = "promotions.decide"
-NOTICE_READ = "promotions.notice"  # read the unit's notices, nominate oneself, object
+NOTICE_READ = "promotions.notice"  # read the unit's notices
+TAKE_PART = "promotions.take_part"  # nominate oneself, object to a notice of one's unit
 
 PERMISSIONS = {
     VIEW: _("查看晋升办理情况"),
     NOMINATE: _("推荐晋升人选（部门推荐）"),
     EVALUATE: _("晋升综合评估"),
     DECIDE: _("发布晋升公示、答复异议、决定任命"),
-    NOTICE_READ: _("查看本机构晋升公示，员工自荐，对公示提出异议"),
+    NOTICE_READ: _("查看本机构晋升公示"),
+    TAKE_PART: _("员工自荐晋升，对本机构晋升公示提出异议"),
 }
 
-# Every role reads its unit's notices (7.3.3(4): the notice is for the whole unit); the branch
-# service manager recommends, evaluates and decides for the branch, the quality lead for head
-# office; the call-centre supervisor recommends their staff; the trainer evaluates (ability);
-# the auditor reads.
+# Every role reads its unit's notices (7.3.3(4): the notice is for the whole unit) and, but the
+# read-only auditor, may nominate itself and object; the branch service manager recommends,
+# evaluates and decides for the branch, the quality lead for head office; the call-centre
+# supervisor recommends their staff; the trainer evaluates (ability); the auditor reads.
+STAFF = (NOTICE_READ, TAKE_PART)
 ROLES: dict[str, tuple[str, ...]] = {
-    **{role: (NOTICE_READ,) for role in Role.values},
-    Role.BRANCH_MANAGER: (NOTICE_READ, VIEW, NOMINATE, EVALUATE, DECIDE),
-    Role.QUALITY_LEAD: (NOTICE_READ, VIEW, NOMINATE, EVALUATE, DECIDE),
-    Role.CALL_CENTRE_SUPERVISOR: (NOTICE_READ, VIEW, NOMINATE),
-    Role.TRAINER: (NOTICE_READ, VIEW, EVALUATE),
+    **{role: STAFF for role in Role.values},
+    Role.BRANCH_MANAGER: (*STAFF, VIEW, NOMINATE, EVALUATE, DECIDE),
+    Role.QUALITY_LEAD: (*STAFF, VIEW, NOMINATE, EVALUATE, DECIDE),
+    Role.CALL_CENTRE_SUPERVISOR: (*STAFF, VIEW, NOMINATE),
+    Role.TRAINER: (*STAFF, VIEW, EVALUATE),
     Role.AUDITOR: (NOTICE_READ, VIEW),
 }
 

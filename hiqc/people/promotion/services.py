@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import replace
@@ -36,7 +37,7 @@ from hiqc.core.calendar import BEIJING, compute_due
 from hiqc.core.casekinds import CaseKind, Prepared
 from hiqc.core.casework import Source, case_opened, case_transition
 from hiqc.core.deadlines import apply_effects
-from hiqc.core.errors import Conflict, NotFound, ValidationFailed
+from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.models import Deadline
 from hiqc.core.rules import rule_value
 from hiqc.core.workflow import Clock, Start
@@ -52,6 +53,7 @@ from .workflow import (
     NOTICE_READ,
     PROCESS,
     PROMOTION,
+    TAKE_PART,
     VIEW,
 )
 
@@ -311,13 +313,15 @@ def promotion_create(*, actor: Actor, data: Mapping[str, Any], at: datetime | No
     """员工自荐 (``route`` self: the actor for themself) or 部门推荐 (``route`` department: a person,
     ``candidate`` username or id, of a unit in the actor's ``promotions.nominate`` scope)."""
     at = at or timezone.now()
+    if not (actor.can(TAKE_PART) or actor.can(NOMINATE)):
+        raise Forbidden(_("您没有执行此操作的权限。"))
     errors: Errors = {}
     route = str(data.get("route") or "")
     if route not in PromotionRoute.values:
         errors["route"] = [_("请选择提名方式：员工自荐或部门推荐。")]
     candidate: User | None = None
     if route == PromotionRoute.SELF:
-        require(actor, NOTICE_READ)
+        require(actor, TAKE_PART)
         candidate = (User.objects.select_related("org_unit").filter(pk=actor.user_id,
                      is_active=True).first() if actor.user_id else None)  # fmt: skip
         if candidate is None or candidate.org_unit is None:
@@ -359,8 +363,6 @@ def promotion_create(*, actor: Actor, data: Mapping[str, Any], at: datetime | No
 
 
 def _looks_like_uuid(raw: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(raw)
     except ValueError:
@@ -386,6 +388,7 @@ def objection_lodge(*, actor: Actor, promotion_id: Any, text: str,
     at = at or timezone.now()
     with transaction.atomic():
         promotion = access_notice(actor, promotion_id)
+        require(actor, TAKE_PART)
         Promotion.objects.select_for_update(of=("self",)).filter(pk=promotion.pk).first()
         if actor.user_id is None:
             raise ValidationFailed(_("异议须由本机构人员本人提出。"))

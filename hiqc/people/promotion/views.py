@@ -33,7 +33,7 @@ from .services import (
     promotion_act,
     promotion_create,
 )
-from .workflow import ACTION_LABELS, NOMINATE, NOTICE_READ, PROMOTION
+from .workflow import ACTION_LABELS, NOMINATE, PROMOTION, TAKE_PART
 
 T = "people/promotion/"
 
@@ -47,14 +47,14 @@ def promotions_page(request: HiqcRequest) -> HttpResponse:
     )
     return render(request, T + "promotions.html", {
         "page": page, "status": status, "statuses": PromotionStatus.choices,
-        "can_nominate": actor.can(NOMINATE), "can_self": actor.can(NOTICE_READ),
+        "can_nominate": actor.can(NOMINATE), "can_self": actor.can(TAKE_PART),
     })  # fmt: skip
 
 
 @login_required
 def promotion_new_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
-    if not (actor.can(NOMINATE) or actor.can(NOTICE_READ)):
+    if not (actor.can(NOMINATE) or actor.can(TAKE_PART)):
         raise Forbidden(_("您没有执行此操作的权限。"))
     routes = [(v, label) for v, label in PromotionRoute.choices
               if v == PromotionRoute.SELF or actor.can(NOMINATE)]  # fmt: skip
@@ -135,7 +135,7 @@ def _notice_context(request: HiqcRequest, p: Any, errors: dict[str, list[str]] |
     return {
         "p": p, "open": notice_open(p, timezone.now()), "clock": notice_deadline(p),
         "mine": [o for o in objections_for(actor, p) if o["mine"]],
-        "own": actor.user_id == p.candidate_id, "errors": errors or {}, "text": text,
+        "own": actor.user_id == p.candidate_id, "can_object": actor.can(TAKE_PART), "errors": errors or {}, "text": text,
     }  # fmt: skip
 
 

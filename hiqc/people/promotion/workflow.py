@@ -26,10 +26,10 @@ from hiqc.core.calendar import Unit
 from hiqc.core.workflow import Cancel, Clock, T, Workflow
 
 from .models import PromotionStatus as P
-from .permissions import DECIDE, EVALUATE, NOMINATE, NOTICE_READ, VIEW
+from .permissions import DECIDE, EVALUATE, NOMINATE, NOTICE_READ, TAKE_PART, VIEW
 from .rules import NOTICE_DAYS
 
-__all__ = ["DECIDE", "EVALUATE", "NOMINATE", "NOTICE_READ", "VIEW"]
+__all__ = ["DECIDE", "EVALUATE", "NOMINATE", "NOTICE_READ", "TAKE_PART", "VIEW"]
 
 PROCESS = "people.promotion"
 
