@@ -126,6 +126,7 @@ def notices_page(request: HiqcRequest) -> HttpResponse:
     return render(request, T + "notices.html", {
         "current": [p for p in notices if notice_open(p, now)],
         "past": [p for p in notices if not notice_open(p, now)],
+        "can_self": actor.can(TAKE_PART),
     })  # fmt: skip
 
 

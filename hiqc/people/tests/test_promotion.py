@@ -344,3 +344,18 @@ def test_the_system_ends_the_notice_only_through_the_engine(actors):
     assert ended.at == at("2025-10-14 00:00") and ended.actor_name == "people"
     assert Actor.system("x").can("promotions.decide")
     assert timedelta(0) == ended.at - notice_deadline(p).due_at
+
+
+def test_an_agent_nominates_themself_from_the_notices_page(personas):
+    agent = client_for(personas["agent"])
+    assert 'id="self-nominate"' in agent.get(reverse("people:notices")).content.decode()
+    form = agent.get(reverse("people:promotion_new"))
+    assert form.status_code == 200 and "员工自荐" in form.content.decode()
+    assert "部门推荐" not in form.content.decode()  # only those who may recommend see it
+    sent = agent.post(reverse("people:promotion_new"), {
+        "route": "self", "position": "咨询组组长", "reason": "希望承担更多责任。"})  # fmt: skip
+    assert sent.status_code == 302
+    mine = agent.get(sent["Location"])
+    assert mine.status_code == 200 and "咨询组组长" in mine.content.decode()
+    auditor = client_for(personas["auditor"])  # read-only: no nomination, no objection
+    assert auditor.get(reverse("people:promotion_new")).status_code == 403
