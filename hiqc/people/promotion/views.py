@@ -24,6 +24,7 @@ from . import selectors
 from .models import Criterion, PromotionRoute, PromotionStatus
 from .services import (
     KIND,
+    ability_evidence,
     access_notice,
     access_promotion,
     notice_deadline,
@@ -90,6 +91,9 @@ def _context(request: HiqcRequest, p: Any, refused: RefusedAction | None = None)
                          "note": submitted.get(f"{c}_note", ""), "errors": fields.get(c, [])}
                         for c, label in Criterion.choices],
         "today": timezone.localdate().isoformat(),
+        # what the evaluator sees of the candidate's ability before scoring (7.3.2(2))
+        "evidence": p.ability_evidence if p.evaluated_at
+        else ability_evidence(p.candidate_id, timezone.localdate()),
         "events": [{"e": e, "label": _(ACTION_LABELS.get(e.activity, e.activity))}
                    for e in case_events(KIND, p)],
     }  # fmt: skip

@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
@@ -359,3 +361,19 @@ def test_an_agent_nominates_themself_from_the_notices_page(personas):
     assert mine.status_code == 200 and "咨询组组长" in mine.content.decode()
     auditor = client_for(personas["auditor"])  # read-only: no nomination, no objection
     assert auditor.get(reverse("people:promotion_new")).status_code == 403
+
+
+def test_the_evaluation_keeps_the_candidates_current_certificates(actors, personas, org):
+    from hiqc.people.services import certificate_issue
+
+    today = timezone.localdate()
+    certificate_issue(actor=actors["trainer"], data={
+        "user": str(personas["handler"].pk), "qualification": "complaint_handler",
+        "issued_on": today - timedelta(days=30), "expires_on": today + timedelta(days=300)})  # fmt: skip
+    p = recommended(actors)
+    page = client_for(personas["branch_manager"]).get(reverse("people:promotion", args=[p.pk]))
+    assert "投诉处理上岗资格" in page.content.decode()  # shown before scoring
+    done = promotion_act(actor=actors["branch_manager"], promotion_id=p.pk, action="evaluate",
+                         data=SCORES)  # fmt: skip
+    assert [x["name"] for x in done.ability_evidence] == ["投诉处理上岗资格"]
+    assert done.overall == Decimal("86.7") and done.assessment_ref == SCORES["assessment_ref"]
