@@ -352,6 +352,32 @@ PERMISSION_LABELS_ADDED |= {
     "assessments.appeal_decide": "处理考核结果申诉（不得处理本人或本人计算的结果）",
     "assessments.incentives": "登记荣誉与奖励",
 }
+# issue 18 §6: promotion with public notice — every role reads its unit's notices (and may
+# nominate itself and object); the branch manager and the quality lead recommend, evaluate and
+# decide; the call-centre supervisor recommends; the trainer evaluates; the auditor reads
+from hiqc.organisations.enums import Role as _Role  # noqa: E402
+
+_STAFF = {"promotions.notice", "promotions.take_part"}
+_PROMOTION = {
+    **{r: _STAFF for r in _Role.values},
+    "branch_manager": _STAFF | {"promotions.view", "promotions.nominate", "promotions.evaluate",
+                                "promotions.decide"},
+    "quality_lead": _STAFF | {"promotions.view", "promotions.nominate", "promotions.evaluate",
+                              "promotions.decide"},
+    "call_centre_supervisor": _STAFF | {"promotions.view", "promotions.nominate"},
+    "trainer": _STAFF | {"promotions.view", "promotions.evaluate"},
+    "auditor": {"promotions.notice", "promotions.view"},  # read-only
+}  # fmt: skip
+for _role, _perms in _PROMOTION.items():
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "promotions.view": "查看晋升办理情况",
+    "promotions.nominate": "推荐晋升人选（部门推荐）",
+    "promotions.evaluate": "晋升综合评估",
+    "promotions.decide": "发布晋升公示、答复异议、决定任命",
+    "promotions.notice": "查看本机构晋升公示",
+    "promotions.take_part": "员工自荐晋升，对本机构晋升公示提出异议",
+}
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

@@ -117,6 +117,8 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/facilities/equipment/{equipment_id}": ("/api/v1/facilities/equipment", _field("id")),
     "/api/v1/assessments/{cycle_id}": ("/api/v1/assessments", _field("id")),
     "/api/v1/assessment-results/{result_id}": ("/api/v1/assessment-results", _field("id")),
+    "/api/v1/promotions/{promotion_id}": ("/api/v1/promotions", _field("id")),
+    "/api/v1/promotion-notices/{promotion_id}": ("/api/v1/promotion-notices", _field("id")),
 }
 
 

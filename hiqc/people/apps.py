@@ -1,8 +1,12 @@
+from dataclasses import replace
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.manifest import Manifest, NavLink, Periodic, daily_beijing
 from hiqc.organisations.enums import Role
+
+from .promotion import permissions as promotion
 
 STAFF = (Role.CONSULTATION_AGENT, Role.COMPLAINT_HANDLER, Role.CLAIMS_HANDLER,
          Role.CLAIMS_REVIEWER)  # fmt: skip
@@ -20,7 +24,11 @@ class PeopleConfig(AppConfig):
     verbose_name = "人员培训与资格"
     manifest = Manifest(
         urls=(("people/", "hiqc.people.urls"),),
-        api_routers=("hiqc.people.api.router", "hiqc.people.assessment.api.router"),
+        api_routers=(
+            "hiqc.people.api.router",
+            "hiqc.people.assessment.api.router",
+            "hiqc.people.promotion.api.router",
+        ),
         permissions={
             "training.view": _("查看培训计划、课程、场次与出勤"),
             "training.manage": _("制定培训计划、课程与场次，登记报名与出勤，上传培训资料"),
@@ -35,6 +43,7 @@ class PeopleConfig(AppConfig):
             "assessments.manage": _("制定与公布考核方案、指定 360 度评价人、计算与确定考核结果"),
             "assessments.appeal_decide": _("处理考核结果申诉（不得处理本人或本人计算的结果）"),
             "assessments.incentives": _("登记荣誉与奖励"),
+            **promotion.PERMISSIONS,
         },
         roles={
             Role.TRAINER: (
@@ -88,6 +97,8 @@ class PeopleConfig(AppConfig):
             NavLink("ch7", "people:reassign", _("资格失效待改派"), "certificates.reassign"),
             NavLink("ch7", "people:my_assessments", _("我的考核与评价")),
             NavLink("ch7", "people:cycles", _("考核与激励"), "assessments.view"),
+            NavLink("ch7", "people:notices", _("晋升公示"), promotion.NOTICE_READ),
+            NavLink("ch7", "people:promotions", _("晋升管理"), promotion.VIEW),
         ),
     )
 
@@ -97,11 +108,15 @@ class PeopleConfig(AppConfig):
         from hiqc.core.audit_labels import register_audit_labels
         from hiqc.core.bodylimit import MB, body_limit_register
         from hiqc.core.casekinds import register_case_kind
+        from hiqc.core.deadlines import window_ended
 
         from . import indicators, renewal
         from .assessment.rules import register_rules as register_assessment_rules
         from .assessment.services import CYCLE_KIND
         from .gate import register_gate
+        from .promotion.rules import register_rules as register_promotion_rules
+        from .promotion.services import KIND as PROMOTION_KIND
+        from .promotion.services import on_window_ended
         from .services import MATERIAL_MAX_BYTES
 
         register_audit_labels(
@@ -126,6 +141,7 @@ class PeopleConfig(AppConfig):
                 "people.assessment.appeal": gettext_noop("提出考核结果申诉"),
                 "people.assessment.appeal_decide": gettext_noop("处理考核结果申诉"),
                 "people.assessment.incentive": gettext_noop("登记荣誉与奖励"),
+                "people.promotion.objection": gettext_noop("对晋升公示提出异议"),
             }
         )
         register_gate()
@@ -139,3 +155,12 @@ class PeopleConfig(AppConfig):
 
         body_limit_register("api:people_material_upload", lambda: MATERIAL_MAX_BYTES + 64 * 1024,
                             hint=hint)  # fmt: skip
+        register_case_kind(PROMOTION_KIND)
+        register_promotion_rules()
+        window_ended.connect(on_window_ended, dispatch_uid="hiqc.people.promotion.notice")
+
+
+# promotion with public notice (issue 18 §6): its permissions added to the roles above
+PeopleConfig.manifest = replace(
+    PeopleConfig.manifest, roles=promotion.with_promotion(dict(PeopleConfig.manifest.roles))
+)

@@ -25,6 +25,7 @@ from hiqc.organisations.services import actor_for_user
 from .assessment.demo import assessment_demo_load
 from .enums import Qualification
 from .models import Question
+from .promotion.demo import demo_load as promotion_demo_load
 from .selectors import paper
 from .services import (
     attempt_start,
@@ -89,6 +90,8 @@ def demo_load(
     counts = _training_load(seed=seed, org_units=org_units, users=users)
     # assessment (issue 18 §4): after the training, whose exams are part of the ability
     counts.update(assessment_demo_load(org_units=org_units, users=users))
+    # promotion with public notice (issue 18 §6)
+    counts.update(promotion_demo_load(seed=seed, org_units=org_units, users=users, actor=actor))
     return counts
 
 

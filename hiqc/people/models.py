@@ -266,3 +266,6 @@ from .assessment.models import (  # noqa: E402, F401  (the assessment sub-packag
     Incentive,
     Rating,
 )
+
+# Promotion with public notice (7.3.2–7.3.3; issue 18 §6): a sub-package, its models found here
+from .promotion.models import Objection, Promotion  # noqa: E402, F401

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .assessment import urls as assessment
+from .promotion import views as promotion
 
 app_name = "people"
 urlpatterns = [
@@ -19,4 +20,18 @@ urlpatterns = [
     path("training/mine/", views.my_training_page, name="my_training"),
     path("training/required/", views.required_page, name="required"),
     *assessment.urlpatterns,  # assessment and incentives (issue 18 §4–§5)
+    # promotion with public notice (7.3.3; issue 18 §6)
+    path("promotions/", promotion.promotions_page, name="promotions"),
+    path("promotions/new/", promotion.promotion_new_page, name="promotion_new"),
+    path("promotions/<str:promotion_id>/", promotion.promotion_page, name="promotion"),
+    path(
+        "promotions/<str:promotion_id>/actions/<slug:action>/",
+        promotion.promotion_action,
+        name="promotion_action",
+    ),
+    path("notices/", promotion.notices_page, name="notices"),
+    path("notices/<str:promotion_id>/", promotion.notice_page, name="notice"),
+    path(
+        "notices/<str:promotion_id>/objections/", promotion.objection_post, name="notice_objection"
+    ),
 ]

@@ -65,6 +65,8 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/assessment-results/{{result_id}}": ("people.AssessmentResult", "org_unit__path"),
     # a rating is its rater's alone: another branch's is the same 404 as a random id
     f"{API}/assessment-ratings/{{rating_id}}": ("people.Rating", "cycle__org_unit__path"),
+    f"{API}/promotions/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
+    f"{API}/promotion-notices/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -92,6 +94,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "products.EvaluationRound": "products.evaluationround",
     "facilities.Rectification": "facilities.rectification",
     "people.AssessmentCycle": "people.assessmentcycle",
+    "people.Promotion": "people.promotion",
 }
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}
