@@ -68,8 +68,7 @@ def demo_load(
         start = now - timedelta(days=2)
         p = _steps(manager, current, position="投诉处理组组长", grade="P6",
                    current="投诉处理专员", reason="连续四个季度投诉办结及时率 100%，带教新人。",
-                   start=start, scores={"performance": "92", "ability": "85", "conduct": "80",
-                                        "assessment_ref": "上半年考核：良好"})  # fmt: skip
+                   start=start, scores={"performance": "92", "ability": "85", "conduct": "80"})  # fmt: skip
         made += 1
         objector = users.get(OBJECTOR)
         if objector is not None:

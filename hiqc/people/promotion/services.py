@@ -43,6 +43,7 @@ from hiqc.core.rules import rule_value
 from hiqc.core.workflow import Clock, Start
 from hiqc.organisations.models import User
 
+from ..assessment.models import AssessmentResult, CycleStatus
 from ..models import Attempt, Certificate
 from .models import Criterion, Objection, ObjectionStatus, Promotion, PromotionRoute
 from .models import PromotionStatus as P
@@ -193,8 +194,36 @@ def _score(data: Mapping[str, Any], name: str, errors: Errors) -> int | None:
     return value
 
 
+ASSESSMENTS_SHOWN = 4  # the candidate's latest assessment results kept with the evaluation
+
+
+def assessment_evidence(user_id: Any) -> list[dict[str, Any]]:
+    """The candidate's latest computed or final assessment results (7.3.2(1): performance from
+    the assessments, issue 18 §4), newest period first: cycle, period, total, grade, final or
+    still in its appeal period."""
+    rows = (AssessmentResult.objects.filter(user_id=user_id, total__isnull=False,
+                                            cycle__status__in=(CycleStatus.COMPUTED, CycleStatus.FINAL))
+            .select_related("cycle").order_by("-cycle__period_end")[:ASSESSMENTS_SHOWN])  # fmt: skip
+    return [{"kind": "assessment", "id": str(r.pk), "name": r.cycle.title,
+             "period": f"{r.cycle.period_start:%Y-%m-%d}—{r.cycle.period_end:%Y-%m-%d}",
+             "total": str(r.total), "grade": r.grade, "final": r.cycle.status == CycleStatus.FINAL}
+            for r in rows]  # fmt: skip
+
+
+def assessment_summary(evidence: list[dict[str, Any]]) -> str:
+    """The newest assessment result as one line (the evaluation's ``assessment_ref`` when the
+    evaluator gives none)."""
+    first = next((e for e in evidence if e.get("kind") == "assessment"), None)
+    if first is None:
+        return ""
+    return _("{name}：{total} 分，{grade} 级").format(
+        name=first["name"], total=first["total"], grade=first["grade"] or "—"
+    )
+
+
 def ability_evidence(user_id: Any, on: date) -> list[dict[str, Any]]:
-    """What HIQC knows of the person's ability (7.3.2(2)): current certificates and passed exams."""
+    """What HIQC knows of the person's ability (7.3.2(2)): current certificates and passed exams;
+    then their latest assessment results (``assessment_evidence``)."""
     out: list[dict[str, Any]] = [
         {"kind": "certificate", "name": str(c.get_qualification_display()),
          "until": c.expires_on.isoformat()}
@@ -204,7 +233,7 @@ def ability_evidence(user_id: Any, on: date) -> list[dict[str, Any]]:
     for a in Attempt.objects.filter(user_id=user_id, passed=True).select_related("exam")[:10]:
         out.append({"kind": "exam", "name": a.exam.title, "score": a.score,
                     "max": a.max_score})  # fmt: skip
-    return out
+    return out + assessment_evidence(user_id)
 
 
 def _pending_objection(case: Promotion, raw: Any, errors: Errors) -> Objection | None:
@@ -233,10 +262,11 @@ def _prepare(store: Any, case: Promotion, actor: Actor, action: str, data: Mappi
         _fail(errors)
         if len(scores) == len(Criterion.values):
             mean = Decimal(sum(s["score"] for s in scores.values())) / len(scores)
+            evidence = ability_evidence(case.candidate_id, at.astimezone(BEIJING).date())
             updates = {
-                "scores": scores, "assessment_ref": ref,
+                "scores": scores, "assessment_ref": ref or assessment_summary(evidence)[:200],
                 "overall": mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
-                "ability_evidence": ability_evidence(case.candidate_id, at.astimezone(BEIJING).date()),
+                "ability_evidence": evidence,
                 "evaluator": actor.username, "evaluated_at": at,
             }  # fmt: skip
             record = {c: s["score"] for c, s in scores.items()}

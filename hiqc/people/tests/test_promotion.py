@@ -377,3 +377,30 @@ def test_the_evaluation_keeps_the_candidates_current_certificates(actors, person
                          data=SCORES)  # fmt: skip
     assert [x["name"] for x in done.ability_evidence] == ["投诉处理上岗资格"]
     assert done.overall == Decimal("86.7") and done.assessment_ref == SCORES["assessment_ref"]
+
+
+def test_the_evaluation_keeps_the_candidates_latest_assessment_results(actors, personas, org):
+    # given the candidate's computed result in last quarter's assessment cycle (7.3.2(1):
+    # performance is judged from the assessments)
+    from hiqc.people.assessment.models import AssessmentCycle, AssessmentResult
+
+    cycle = AssessmentCycle.objects.create(
+        org_unit=org["P1"], title="2026 年第2季度考核", kind="quarterly", status="computed",
+        period_start=date(2026, 4, 1), period_end=date(2026, 6, 30), w_ability=20,
+        w_performance=50, w_teamwork=15, w_ethics=15, created_by="branch_manager",
+    )  # fmt: skip
+    AssessmentResult.objects.create(cycle=cycle, user=personas["handler"], org_unit=org["C1"],
+                                    role="complaint_handler", total=Decimal("91.5"), grade="A")  # fmt: skip
+    p = recommended(actors)
+    # when the evaluator scores without naming a result
+    got = promotion_act(actor=actors["branch_manager"], promotion_id=p.pk, action="evaluate",
+                        data={k: v for k, v in SCORES.items() if k != "assessment_ref"})  # fmt: skip
+    # then the result is kept with the evaluation and named as its assessment reference
+    (kept,) = [e for e in got.ability_evidence if e["kind"] == "assessment"]
+    assert (kept["name"], kept["total"], kept["grade"], kept["final"]) == (
+        "2026 年第2季度考核", "91.5", "A", False)  # fmt: skip
+    assert got.assessment_ref == "2026 年第2季度考核：91.5 分，A 级"
+    # and the case page shows it beside the ability evidence
+    html = client_for(personas["branch_manager"]).get(
+        reverse("people:promotion", args=[p.pk])).content.decode()  # fmt: skip
+    assert "2026 年第2季度考核 · 91.5" in html.split('id="assessment-evidence"')[1]
