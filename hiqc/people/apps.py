@@ -86,6 +86,14 @@ class PeopleConfig(AppConfig):
                 "within people.renewal.first_days / second_days (issue 18 §3).",
                 _("资格证书续期提醒"),
             ),
+            Periodic(
+                "people.assessment_finalise",
+                "hiqc.people.tasks.assessment_finalise_job",
+                daily_beijing(6, 10),
+                "Finalise the assessment cycles whose appeal window has closed with every appeal "
+                "decided (issue 18 §4; people.assessment.appeal_days).",
+                _("确定申诉期已满的考核结果"),
+            ),
         ),
         nav_sections=(("ch7", _("人员培训与资格（第7章）"), "ch10"),),
         nav=(
@@ -105,14 +113,14 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
-        from hiqc.core.audit_labels import register_audit_labels
+        from hiqc.core.audit_labels import register_audit_labels, register_system_actors
         from hiqc.core.bodylimit import MB, body_limit_register
         from hiqc.core.casekinds import register_case_kind
         from hiqc.core.deadlines import window_ended
 
         from . import indicators, renewal
         from .assessment.rules import register_rules as register_assessment_rules
-        from .assessment.services import CYCLE_KIND
+        from .assessment.services import CYCLE_KIND, FINALISER
         from .gate import register_gate
         from .promotion.rules import register_rules as register_promotion_rules
         from .promotion.services import KIND as PROMOTION_KIND
@@ -144,6 +152,7 @@ class PeopleConfig(AppConfig):
                 "people.promotion.objection": gettext_noop("对晋升公示提出异议"),
             }
         )
+        register_system_actors({FINALISER: gettext_noop("每日作业（确定考核结果）")})
         register_gate()
         register_case_kind(CYCLE_KIND)  # the assessment cycle: assessment/workflow.py
         register_assessment_rules()

@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -334,6 +334,25 @@ def cycle_act(*, actor: Actor, cycle_id: Any, action: str, version: int | None =
         assert isinstance(done, AssessmentCycle)
         if action == "compute":
             results_compute(done)
+    return done
+
+
+FINALISER = "people_assessment_finalise"  # the daily job's system actor
+
+
+def cycles_finalise_due(*, now: datetime | None = None) -> int:
+    """Finalise, through the engine, every computed cycle whose appeal window has closed and
+    whose appeals are all decided (the daily job; a manager may finalise earlier on the page
+    once the same conditions hold). Returns how many it finalised; a rerun finalises none."""
+    now = now or timezone.now()
+    pending = Appeal.objects.filter(result__cycle=OuterRef("pk"), decided_at__isnull=True)
+    due = (AssessmentCycle.objects.filter(status=CycleStatus.COMPUTED, appeal_until__lte=now)
+           .exclude(Exists(pending)).order_by("appeal_until").values_list("pk", flat=True))  # fmt: skip
+    actor = Actor.system(FINALISER)
+    done = 0
+    for cycle_id in list(due):
+        cycle_act(actor=actor, cycle_id=cycle_id, action="finalise", at=now, source=Source.SYSTEM)
+        done += 1
     return done
 
 

@@ -14,6 +14,7 @@ import time_machine
 
 from hiqc.core.calendar import BEIJING
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hiqc.core.models import CaseEvent
 from hiqc.core.personmeasures import PERSON_MEASURES, Measured, PersonMeasure
 from hiqc.organisations.enums import Role
 from hiqc.organisations.models import Membership, User
@@ -268,6 +269,30 @@ def test_results_are_final_only_after_the_appeal_window_and_every_decision(actor
         with pytest.raises(Conflict):  # the same again is refused, not duplicated
             incentive_record(actor=actors["branch_manager"], result_id=computed.pk,
                              data={"kind": "reward", "title": "季度奖励"})  # fmt: skip
+
+
+def test_the_daily_job_finalises_a_cycle_once_its_window_closed_and_its_appeals_are_decided(
+    actors, computed
+):
+    from hiqc.people.assessment.services import FINALISER, cycles_finalise_due
+
+    cycle = computed.cycle
+    with time_machine.travel(datetime(2027, 1, 2, tzinfo=BEIJING), tick=False):
+        appeal_file(actor=actors["handler"], result_id=computed.pk, data={"reason": "请复核"})
+        # inside the window nothing is finalised
+        assert cycles_finalise_due() == 0
+    with time_machine.travel(datetime(2027, 1, 9, tzinfo=BEIJING), tick=False):
+        # after the window, an undecided appeal still holds the cycle back
+        assert cycles_finalise_due() == 0
+        appeal_decide(actor=actors["quality_lead"], result_id=computed.pk,
+                      data={"decision": "dismissed", "note": "数据无误"})  # fmt: skip
+        # then the job finalises it, by the engine, as its own system actor; a rerun does nothing
+        assert cycles_finalise_due() == 1
+        assert cycles_finalise_due() == 0
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.FINAL and cycle.finalised_at is not None
+    event = CaseEvent.objects.filter(case_id=str(cycle.pk), activity="finalise").get()
+    assert (event.actor_name, event.source) == (FINALISER, "system")
 
 
 # --- doors ---------------------------------------------------------------------------------------
