@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -22,6 +22,7 @@ from hiqc.core.schemas import ERRORS, ErrorOut
 from . import selectors
 from .enrolments import enrol_cancel, enrol_self, sessions_open_to_me
 from .enums import EXAMS_MANAGE, EXAMS_TAKE, TRAINING_MANAGE, TRAINING_VIEW
+from .required import required_training, required_training_set
 from .services import (
     access_attempt,
     access_certificate,
@@ -220,6 +221,45 @@ def list_plans(request: HiqcRequest, year: int | None = None):
 def create_plan(request: HiqcRequest, payload: TrainingPlanIn):
     """A unit's plan for a year (training.manage over the unit)."""
     return Status(201, plan_create(actor=request.actor, data=payload.dict()))
+
+
+class RequiredTrainingOut(Schema):
+    role: str
+    content: str
+    content_label: str
+    hours: Decimal
+    note: str
+
+    @staticmethod
+    def resolve_content_label(obj) -> str:
+        return str(obj.get_content_display())
+
+
+class RequiredTrainingIn(Schema):
+    role: str = Field(..., max_length=40)
+    content: str = Field(..., max_length=20)
+    hours: float = Field(..., description="hours a year (0–999, one decimal); 0 removes it")
+    note: str = Field("", max_length=200)
+
+
+@router.get("/training/required", response={200: list[RequiredTrainingOut], **ERRORS})
+@paginate
+def list_required_training(request: HiqcRequest):
+    """What each role must attend each year, by content of 7.1.2 (training.view); the
+    required-training coverage indicator reads it (issue 18 §8)."""
+    return required_training(request.actor).order_by("role", "content")
+
+
+@router.put("/training/required", response={200: RequiredTrainingOut, 204: None, **ERRORS})
+def set_required_training(request: HiqcRequest, payload: RequiredTrainingIn):
+    """Set the hours a role must attend of a content each year; `hours` 0 removes the
+    requirement (204). training.manage at head office; audited."""
+    data = payload.dict()
+    data["hours"] = format(data["hours"], "g")
+    row = required_training_set(actor=request.actor, data=data)
+    if row is None:
+        return Status(204, None)
+    return row
 
 
 @router.get("/training/plans/{plan_id}", response={200: TrainingPlanOut, **ERRORS})

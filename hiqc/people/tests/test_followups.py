@@ -269,3 +269,30 @@ def test_head_office_sets_required_training_per_role_on_its_page(actors, persona
     refused = manager.post("/people/training/required/",
                            {"role": "complaint_handler", "content": "service", "hours": "6"})  # fmt: skip
     assert refused.status_code == 403 and not RequiredTraining.objects.exists()
+
+
+def test_required_training_is_read_and_set_through_the_api(personas):
+    import json
+
+    def put(c, body):
+        return c.put("/api/v1/training/required", json.dumps(body),
+                     content_type="application/json")  # fmt: skip
+
+    trainer = client_for(personas["trainer"])
+    # every bad field is named
+    bad = put(trainer, {"role": "nobody", "content": "x", "hours": -1})
+    assert bad.status_code == 422 and {"role", "content", "hours"} <= set(bad.json()["fields"])
+    # a requirement is set, listed, changed and removed (0 hours: 204)
+    got = put(trainer, {"role": "complaint_handler", "content": "service", "hours": 6})
+    assert got.status_code == 200 and got.json()["content_label"]
+    put(trainer, {"role": "complaint_handler", "content": "service", "hours": 8})
+    listed = trainer.get("/api/v1/training/required").json()
+    assert listed["count"] == 1 and Decimal(str(listed["items"][0]["hours"])) == Decimal("8.0")
+    assert put(trainer, {"role": "complaint_handler", "content": "service", "hours": 0}
+               ).status_code == 204  # fmt: skip
+    assert not RequiredTraining.objects.exists()
+    # a branch manager reads the list but may not set it
+    manager = client_for(personas["branch_manager"])
+    assert manager.get("/api/v1/training/required").status_code == 200
+    assert put(manager, {"role": "complaint_handler", "content": "service", "hours": 6}
+               ).status_code == 403  # fmt: skip
