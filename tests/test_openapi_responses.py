@@ -101,20 +101,20 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/exams/{exam_id}": ("/api/v1/exams", _field("id")),
     "/api/v1/exams/attempts/{attempt_id}": ("/api/v1/exams/attempts", _field("id")),
     "/api/v1/certificates/{certificate_id}": ("/api/v1/certificates", _field("id")),
-    "/api/v1/facilities/outlets/{outlet_id}": ("/api/v1/facilities/outlets", _field("id")),
-    "/api/v1/facilities/outlets/{outlet_id}/inspections": (
-        "/api/v1/facilities/outlets",
+    "/api/v1/outlets/{outlet_id}": ("/api/v1/outlets", _field("id")),
+    "/api/v1/outlets/{outlet_id}/inspections": (
+        "/api/v1/outlets",
         _field("id"),
     ),
-    "/api/v1/facilities/inspections/{inspection_id}": (
-        "/api/v1/facilities/inspections",
+    "/api/v1/facility-inspections/{inspection_id}": (
+        "/api/v1/facility-inspections",
         _field("id"),
     ),
-    "/api/v1/facilities/rectifications/{case_id}": (
-        "/api/v1/facilities/rectifications",
+    "/api/v1/facility-rectifications/{case_id}": (
+        "/api/v1/facility-rectifications",
         _field("id"),
     ),
-    "/api/v1/facilities/equipment/{equipment_id}": ("/api/v1/facilities/equipment", _field("id")),
+    "/api/v1/equipment/{equipment_id}": ("/api/v1/equipment", _field("id")),
     "/api/v1/assessments/{cycle_id}": ("/api/v1/assessments", _field("id")),
     "/api/v1/assessment-results/{result_id}": ("/api/v1/assessment-results", _field("id")),
     "/api/v1/promotions/{promotion_id}": ("/api/v1/promotions", _field("id")),

@@ -103,7 +103,7 @@ def _equipment_detail(e) -> dict:
 # --- outlets -------------------------------------------------------------------------------------
 
 
-@router.get("/facilities/outlets", response={200: list[OutletOut], **ERRORS})
+@router.get("/outlets", response={200: list[OutletOut], **ERRORS})
 @paginate
 def list_outlets(request: HiqcRequest):
     """Every outlet-level org unit in the caller's scope with its facilities record (8.1.2–8.1.7;
@@ -112,19 +112,19 @@ def list_outlets(request: HiqcRequest):
     return [_outlet(r) for r in selectors.results_by_outlet(request.actor)]
 
 
-@router.get("/facilities/outlets/{outlet_id}", response={200: OutletOut, **ERRORS})
+@router.get("/outlets/{outlet_id}", response={200: OutletOut, **ERRORS})
 def get_outlet(request: HiqcRequest, outlet_id: UUID):
     return _outlet(_outlet_row(request, outlet_id))
 
 
-@router.put("/facilities/outlets/{outlet_id}/facility", response={200: OutletOut, **ERRORS})
+@router.put("/outlets/{outlet_id}/facility", response={200: OutletOut, **ERRORS})
 def put_outlet_facility(request: HiqcRequest, outlet_id: UUID, payload: OutletFacilityIn):
     """Create or replace the outlet's facilities record (facilities.manage over the outlet)."""
     outlet_facility_save(actor=request.actor, org_unit_id=outlet_id, data=payload.dict())
     return _outlet(_outlet_row(request, outlet_id))
 
 
-@router.get("/facilities/outlets/{outlet_id}/inspections",
+@router.get("/outlets/{outlet_id}/inspections",
             response={200: list[FacilityInspectionOut], **ERRORS})  # fmt: skip
 def list_outlet_inspections(request: HiqcRequest, outlet_id: UUID):
     unit = selectors.access_outlet(request.actor, outlet_id)
@@ -134,7 +134,7 @@ def list_outlet_inspections(request: HiqcRequest, outlet_id: UUID):
 # --- inspections ---------------------------------------------------------------------------------
 
 
-@router.get("/facilities/inspections", response={200: list[FacilityInspectionOut], **ERRORS})
+@router.get("/facility-inspections", response={200: list[FacilityInspectionOut], **ERRORS})
 @paginate
 def list_inspections(request: HiqcRequest, state: Literal["", "planned", "done"] = ""):
     """Inspections in scope, newest due first; `state` planned | done."""
@@ -142,7 +142,7 @@ def list_inspections(request: HiqcRequest, state: Literal["", "planned", "done"]
     return [_inspection(i) for i in selectors.inspection_list(request.actor, state=state)]
 
 
-@router.post("/facilities/inspections", response={201: FacilityInspectionOut, **ERRORS})
+@router.post("/facility-inspections", response={201: FacilityInspectionOut, **ERRORS})
 def plan_inspection(request: HiqcRequest, payload: FacilityInspectionIn):
     """Plan an inspection of an outlet (`kind` facility | environment) by `due_date`
     (facilities.inspect over the outlet)."""
@@ -151,20 +151,20 @@ def plan_inspection(request: HiqcRequest, payload: FacilityInspectionIn):
     return Status(201, _inspection(inspection_plan(actor=request.actor, data=data)))
 
 
-@router.get("/facilities/inspection-trend", response={200: list[FacilityTrendOut], **ERRORS})
+@router.get("/facility-inspection-trend", response={200: list[FacilityTrendOut], **ERRORS})
 def inspection_trend(request: HiqcRequest):
     """Per month: Σscore ÷ Σmax as a percent, the pass rate and the count of inspections."""
     require(request.actor, VIEW)
     return selectors.inspection_trend(request.actor)
 
 
-@router.get("/facilities/inspections/{inspection_id}",
+@router.get("/facility-inspections/{inspection_id}",
             response={200: FacilityInspectionDetailOut, **ERRORS})  # fmt: skip
 def get_inspection(request: HiqcRequest, inspection_id: UUID):
     return _inspection_detail(selectors.access_inspection(request.actor, inspection_id))
 
 
-@router.post("/facilities/inspections/{inspection_id}/perform",
+@router.post("/facility-inspections/{inspection_id}/perform",
              response={200: FacilityInspectionDetailOut, **CASE_ERRORS})  # fmt: skip
 def perform_inspection(request: HiqcRequest, inspection_id: UUID,
                        payload: FacilityInspectionPerformIn):  # fmt: skip
@@ -179,19 +179,19 @@ def perform_inspection(request: HiqcRequest, inspection_id: UUID,
 # --- rectifications ------------------------------------------------------------------------------
 
 
-@router.get("/facilities/rectifications", response={200: list[RectificationOut], **ERRORS})
+@router.get("/facility-rectifications", response={200: list[RectificationOut], **ERRORS})
 @paginate
 def list_rectifications(request: HiqcRequest, status: str = ""):
     require(request.actor, VIEW)
     return selectors.rectification_list(request.actor, status=status)
 
 
-@router.get("/facilities/rectifications/{case_id}", response={200: RectificationCaseOut, **ERRORS})
+@router.get("/facility-rectifications/{case_id}", response={200: RectificationCaseOut, **ERRORS})
 def get_rectification(request: HiqcRequest, case_id: UUID):
     return _case(request, selectors.access_rectification(request.actor, case_id))
 
 
-@router.post("/facilities/rectifications/{case_id}/actions/{action}",
+@router.post("/facility-rectifications/{case_id}/actions/{action}",
              response={200: RectificationCaseOut, **CASE_ERRORS})  # fmt: skip
 def rectification_action(request: HiqcRequest, case_id: UUID, action: str,
                          payload: CaseActionIn):  # fmt: skip
@@ -205,21 +205,21 @@ def rectification_action(request: HiqcRequest, case_id: UUID, action: str,
 # --- equipment -----------------------------------------------------------------------------------
 
 
-@router.get("/facilities/equipment", response={200: list[EquipmentOut], **ERRORS})
+@router.get("/equipment", response={200: list[EquipmentOut], **ERRORS})
 @paginate
 def list_equipment(request: HiqcRequest, category: str = "", state: str = "", q: str = ""):
     require(request.actor, VIEW)
     return selectors.equipment_list(request.actor, category=category, state=state, q=q[:60])
 
 
-@router.post("/facilities/equipment", response={201: EquipmentOut, **ERRORS})
+@router.post("/equipment", response={201: EquipmentOut, **ERRORS})
 def create_equipment(request: HiqcRequest, payload: EquipmentIn):
     """A new equipment file (facilities.manage over its unit)."""
     return Status(201, equipment_create(actor=request.actor, data=payload.dict()))
 
 
 @router.post(
-    "/facilities/equipment/import", response={200: EquipmentImportOut, **ERRORS},
+    "/equipment/import", response={200: EquipmentImportOut, **ERRORS},
     openapi_extra={"requestBody": {"required": True, "content": {
         "text/csv": {"schema": {"type": "string"}},
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
@@ -239,12 +239,12 @@ def import_equipment(request: HiqcRequest):
     return equipment_import(actor=request.actor, source=[request.body], origin="api").as_dict()
 
 
-@router.get("/facilities/equipment/{equipment_id}", response={200: EquipmentDetailOut, **ERRORS})
+@router.get("/equipment/{equipment_id}", response={200: EquipmentDetailOut, **ERRORS})
 def get_equipment(request: HiqcRequest, equipment_id: UUID):
     return _equipment_detail(selectors.access_equipment(request.actor, equipment_id))
 
 
-@router.post("/facilities/equipment/{equipment_id}/events",
+@router.post("/equipment/{equipment_id}/events",
              response={201: EquipmentEventOut, **CASE_ERRORS})  # fmt: skip
 def create_equipment_event(request: HiqcRequest, equipment_id: UUID, payload: EquipmentEventIn):
     """One history entry: use, check, maintenance, fault, repair, repaired, idle, relocated (with

@@ -55,12 +55,12 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/exams/{{exam_id}}": ("people.Exam", "org_unit__path"),
     f"{API}/exams/attempts/{{attempt_id}}": ("people.Attempt", "org_unit__path"),
     f"{API}/certificates/{{certificate_id}}": ("people.Certificate", "org_unit__path"),
-    f"{API}/facilities/outlets/{{outlet_id}}": ("organisations.OrgUnit", "path"),
-    f"{API}/facilities/inspections/{{inspection_id}}": (
+    f"{API}/outlets/{{outlet_id}}": ("organisations.OrgUnit", "path"),
+    f"{API}/facility-inspections/{{inspection_id}}": (
         "facilities.Inspection", "org_unit__path"),
-    f"{API}/facilities/rectifications/{{case_id}}": (
+    f"{API}/facility-rectifications/{{case_id}}": (
         "facilities.Rectification", "org_unit__path"),
-    f"{API}/facilities/equipment/{{equipment_id}}": ("facilities.Equipment", "org_unit__path"),
+    f"{API}/equipment/{{equipment_id}}": ("facilities.Equipment", "org_unit__path"),
     f"{API}/assessments/{{cycle_id}}": ("people.AssessmentCycle", "org_unit__path"),
     f"{API}/assessment-results/{{result_id}}": ("people.AssessmentResult", "org_unit__path"),
     # a rating is its rater's alone: another branch's is the same 404 as a random id

@@ -21,7 +21,7 @@ from hiqc.organisations.models import Membership, OrgUnit, User
 from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
-API = "/api/v1/facilities"
+API = "/api/v1"
 
 
 def post(client, url, body):
@@ -49,10 +49,10 @@ def test_plan_perform_and_rectify_through_the_api(personas, org, other_branch):
         {"has_reception": True, "private_windows": 2, "barrier_free": True}),
         content_type="application/json")  # fmt: skip
     assert put.status_code == 200 and "has_rest" in put.json()["facility"]["gaps"]
-    bad = post(facility, f"{API}/inspections",
+    bad = post(facility, f"{API}/facility-inspections",
                {"org_unit": str(org["O1"].pk), "kind": "nope", "due_date": "2026-01-01"})  # fmt: skip
     assert bad.status_code == 422 and "kind" in bad.json()["fields"]
-    made = post(facility, f"{API}/inspections", {"org_unit": str(org["O1"].pk),
+    made = post(facility, f"{API}/facility-inspections", {"org_unit": str(org["O1"].pk),
                 "kind": "environment", "due_date": timezone.now().date().isoformat()})  # fmt: skip
     assert made.status_code == 201, made.content
     inspection = made.json()
@@ -61,28 +61,28 @@ def test_plan_perform_and_rectify_through_the_api(personas, org, other_branch):
     marks: dict[str, int | str] = {str(i.pk): i.points for i in items}
     marks[str(items[-1].pk)] = 0
     marks[str(items[0].pk)] = "na"
-    done = post(facility, f"{API}/inspections/{inspection['id']}/perform", {"marks": marks})
+    done = post(facility, f"{API}/facility-inspections/{inspection['id']}/perform", {"marks": marks})
     assert done.status_code == 200, done.content
     body = done.json()
     assert body["passed"] is False and len(body["rectification_ids"]) == 1
     assert body["max_score"] == 29 and body["marks"][0]["mark"] is None
     case_id = body["rectification_ids"][0]
-    case = facility.get(f"{API}/rectifications/{case_id}").json()
+    case = facility.get(f"{API}/facility-rectifications/{case_id}").json()
     assert (
         case["allowed_actions"] == ["rectify", "cancel"]
         and case["deadlines"][0]["state"] == "running"
     )
-    stale = post(facility, f"{API}/rectifications/{case_id}/actions/rectify",
+    stale = post(facility, f"{API}/facility-rectifications/{case_id}/actions/rectify",
                  {"version": 9, "data": {"correction": "已修复"}})  # fmt: skip
     assert stale.status_code == 409
-    ok = post(facility, f"{API}/rectifications/{case_id}/actions/rectify",
+    ok = post(facility, f"{API}/facility-rectifications/{case_id}/actions/rectify",
               {"version": case["version"], "data": {"correction": "已修复"}})  # fmt: skip
     assert ok.status_code == 200 and ok.json()["status"] == "done"
-    trend = facility.get(f"{API}/inspection-trend").json()
+    trend = facility.get(f"{API}/facility-inspection-trend").json()
     assert trend[0]["inspections"] == 1
     # another branch: its id answers exactly as a random one
     other = client_for(other_branch["user"])
-    for path in (f"{API}/inspections/{inspection['id']}", f"{API}/rectifications/{case_id}",
+    for path in (f"{API}/facility-inspections/{inspection['id']}", f"{API}/facility-rectifications/{case_id}",
                  f"{API}/outlets/{org['O1'].pk}"):  # fmt: skip
         mine, missing = other.get(path), other.get(path.rsplit("/", 1)[0] + f"/{uuid.uuid4()}")
         assert mine.status_code == missing.status_code == 404 and mine.content == missing.content
