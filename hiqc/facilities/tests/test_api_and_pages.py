@@ -61,7 +61,9 @@ def test_plan_perform_and_rectify_through_the_api(personas, org, other_branch):
     marks: dict[str, int | str] = {str(i.pk): i.points for i in items}
     marks[str(items[-1].pk)] = 0
     marks[str(items[0].pk)] = "na"
-    done = post(facility, f"{API}/facility-inspections/{inspection['id']}/perform", {"marks": marks})
+    done = post(
+        facility, f"{API}/facility-inspections/{inspection['id']}/perform", {"marks": marks}
+    )
     assert done.status_code == 200, done.content
     body = done.json()
     assert body["passed"] is False and len(body["rectification_ids"]) == 1
