@@ -47,3 +47,17 @@ def history(kind: CaseKind, case: Any, labels: dict[str, str], states: dict[str,
     """The case's events, each with its action and the state it led to named for the reader."""
     return [{"e": e, "label": _(labels.get(e.activity, e.activity)),
              "to": states.get(e.to_state, e.to_state)} for e in case_events(kind, case)]  # fmt: skip
+
+
+def post_form(request: HiqcRequest, write: Callable[[dict[str, Any]], Any], done: str
+              ) -> tuple[Any, dict[str, list[str]], dict[str, Any], int]:  # fmt: skip
+    """Run a page form's write: (result or None, field errors, the values posted, HTTP status);
+    the refusal's message or ``done`` is flashed."""
+    values = request.POST.dict()
+    try:
+        result = write(values)
+    except (ValidationFailed, Conflict, Forbidden) as exc:
+        messages.error(request, exc.message)
+        return None, getattr(exc, "fields", None) or {}, values, exc.status
+    messages.success(request, done)
+    return result, {}, {}, 200

@@ -5,7 +5,6 @@ is a selector or a door, every write a service."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
+from hiqc.core.case_pages import post_case_action, post_form
 from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines, case_events
 from hiqc.core.checklists import (
     checklist_draft,
@@ -29,7 +29,7 @@ from hiqc.core.checklists import (
     checklist_versions,
 )
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
+from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
 from hiqc.organisations.selectors import units_in_scope
@@ -73,19 +73,6 @@ ACTION_INPUTS = {
 }  # fmt: skip
 
 
-def _post(request: HiqcRequest, write: Callable[[dict[str, Any]], Any], done: str
-          ) -> tuple[Any, dict[str, list[str]], dict[str, Any], int]:  # fmt: skip
-    """Run a form's write: (result or None, field errors, the values posted, HTTP status)."""
-    values = request.POST.dict()
-    try:
-        result = write(values)
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        messages.error(request, exc.message)
-        return None, getattr(exc, "fields", None) or {}, values, exc.status
-    messages.success(request, done)
-    return result, {}, {}, 200
-
-
 def _today() -> Any:
     return timezone.now().astimezone(BEIJING).date()
 
@@ -112,7 +99,7 @@ def outlet_page(request: HiqcRequest, outlet_id: str) -> HttpResponse:
     record = selectors.facility_of(unit)
     values: dict[str, Any] = {}
     if request.method == "POST":
-        _r, errors, values, status = _post(
+        _r, errors, values, status = post_form(
             request, lambda d: outlet_facility_save(actor=actor, org_unit_id=unit.pk, data=d),
             _("已保存网点设施档案。"),
         )  # fmt: skip
@@ -143,7 +130,7 @@ def inspections_page(request: HiqcRequest) -> HttpResponse:
     values: dict[str, Any] = {"kind": InspectionKind.FACILITY}
     status = 200
     if request.method == "POST":
-        inspection, errors, values, status = _post(
+        inspection, errors, values, status = post_form(
             request, lambda d: inspection_plan(actor=actor, data=d), _("已安排检查。")
         )
         if inspection is not None:
@@ -263,19 +250,12 @@ def rectification_page(request: HiqcRequest, case_id: str) -> HttpResponse:
 def rectification_action(request: HiqcRequest, case_id: str, action: str) -> HttpResponse:
     actor = request.actor
     case = selectors.access_rectification(actor, case_id)
-    action = action[:60]
-    data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
-    try:
-        rectification_act(actor=actor, case_id=case.pk, action=action, data=data,
-                          version=posted_version(request.POST))  # fmt: skip
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        fresh = selectors.access_rectification(actor, case.pk)
-        return render(request, T + "rectification.html",
-                      _case_context(request, fresh, RefusedAction(action, exc, data)),
-                      status=exc.status)  # fmt: skip
-    label = next((_(t.label) for t in RECTIFICATION.transitions if t.name == action), action)
-    messages.success(request, _("已完成：{action}。").format(action=label))
-    return redirect("facilities:rectification", case.pk)
+    return post_case_action(
+        request, case_id=str(case.pk), action=action[:60], workflow=RECTIFICATION,
+        apply=lambda **kw: rectification_act(actor=actor, case_id=case.pk, action=action[:60], **kw),
+        reload=lambda: selectors.access_rectification(actor, case.pk), context=_case_context,
+        template=T + "rectification.html", url_name="facilities:rectification",
+    )  # fmt: skip
 
 
 # --- equipment -----------------------------------------------------------------------------------
@@ -289,7 +269,7 @@ def equipment_page(request: HiqcRequest) -> HttpResponse:
     values: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        created, errors, values, status = _post(
+        created, errors, values, status = post_form(
             request, lambda d: equipment_create(actor=actor, data=d), _("已登记设备档案。")
         )
         if created is not None:
@@ -318,7 +298,7 @@ def equipment_detail_page(request: HiqcRequest, equipment_id: str) -> HttpRespon
     values: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        event, errors, values, status = _post(
+        event, errors, values, status = post_form(
             request, lambda d: equipment_event_record(actor=actor, equipment_id=equipment.pk,
                                                       data=d), _("已登记设备履历。"))  # fmt: skip
         if event is not None:

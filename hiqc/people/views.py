@@ -4,7 +4,6 @@ qualification gates. Thin: every read is a selector or a door, every write a ser
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
-from hiqc.core.errors import Conflict, Forbidden, HiqcError, ValidationFailed
+from hiqc.core.case_pages import post_form
+from hiqc.core.errors import Conflict, Forbidden, HiqcError
 from hiqc.core.http import HiqcRequest
 from hiqc.organisations.selectors import units_in_scope
 
@@ -62,19 +62,6 @@ from .services import (
 T = "people/"
 
 
-def _post(request: HiqcRequest, write: Callable[[dict[str, Any]], Any], done: str
-          ) -> tuple[Any, dict[str, list[str]], dict[str, Any], int]:  # fmt: skip
-    """Run a form's write: (result or None, field errors, the values posted, HTTP status)."""
-    values = request.POST.dict()
-    try:
-        result = write(values)
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        messages.error(request, exc.message)
-        return None, getattr(exc, "fields", None) or {}, values, exc.status
-    messages.success(request, done)
-    return result, {}, {}, 200
-
-
 def _today_year() -> int:
     return timezone.now().astimezone(BEIJING).year
 
@@ -87,7 +74,7 @@ def plans_page(request: HiqcRequest) -> HttpResponse:
     values: dict[str, Any] = {"year": str(_today_year())}
     status = 200
     if request.method == "POST":
-        plan, errors, values, status = _post(
+        plan, errors, values, status = post_form(
             request, lambda d: plan_create(actor=actor, data=d), _("已制定培训计划。")
         )
         if plan is not None:
@@ -111,7 +98,7 @@ def plan_page(request: HiqcRequest, plan_id: str) -> HttpResponse:
     values: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        course, errors, values, status = _post(
+        course, errors, values, status = post_form(
             request, lambda d: course_create(actor=actor, plan_id=plan.pk, data=d),
             _("已添加课程。"))  # fmt: skip
         if course is not None:
@@ -132,7 +119,7 @@ def course_page(request: HiqcRequest, course_id: str) -> HttpResponse:
     values: dict[str, Any] = {}
     status = 200
     if request.method == "POST" and "file" in request.FILES:
-        material, errors, values, status = _post(
+        material, errors, values, status = post_form(
             request, lambda d: material_upload(actor=actor, course_id=course.pk,
                                                name=d.get("name", ""),
                                                upload=request.FILES["file"]),  # type: ignore[arg-type]
@@ -140,7 +127,7 @@ def course_page(request: HiqcRequest, course_id: str) -> HttpResponse:
         if material is not None:
             return redirect("people:course", course.pk)
     elif request.method == "POST":
-        session, errors, values, status = _post(
+        session, errors, values, status = post_form(
             request, lambda d: session_create(actor=actor, course_id=course.pk, data=d),
             _("已安排场次。"))  # fmt: skip
         if session is not None:
@@ -170,11 +157,11 @@ def session_page(request: HiqcRequest, session_id: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if request.POST.get("form") == "attendance":
-            done, errors, values, status = _post(
+            done, errors, values, status = post_form(
                 request, lambda d: attendance_record(actor=actor, session_id=session.pk, data=d),
                 _("已登记出勤。"))  # fmt: skip
         else:
-            done, errors, values, status = _post(
+            done, errors, values, status = post_form(
                 request, lambda d: enrol(actor=actor, session_id=session.pk, data=d),
                 _("已报名。"))  # fmt: skip
         if done is not None:
@@ -265,7 +252,7 @@ def bank_page(request: HiqcRequest) -> HttpResponse:
                 return exam_create(actor=actor, data=d)
             return question_create(actor=actor, data=d)
 
-        done, errors, values, status = _post(request, write, _("已保存。"))
+        done, errors, values, status = post_form(request, write, _("已保存。"))
         if done is not None:
             return redirect("people:bank")
         values["form"] = request.POST.get("form", "")
@@ -291,7 +278,7 @@ def certificates_page(request: HiqcRequest) -> HttpResponse:
     values: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        done, errors, values, status = _post(
+        done, errors, values, status = post_form(
             request, lambda d: certificate_issue(actor=actor, data=d), _("已登记证书。")
         )
         if done is not None:
@@ -389,7 +376,7 @@ def required_page(request: HiqcRequest) -> HttpResponse:
     values: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        done, errors, values, status = _post(
+        done, errors, values, status = post_form(
             request, lambda d: required_training_set(actor=actor, data=d) or True, _("已保存。")
         )
         if done is not None:

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.case_pages import post_case_action
 from hiqc.core.casework import RefusedAction, case_action_forms
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.forms import posted_version
 from hiqc.core.http import HiqcRequest
 from hiqc.organisations.enums import Role
 from hiqc.organisations.selectors import units_in_scope
@@ -129,15 +129,13 @@ def cycle_page(request: HiqcRequest, cycle_id: str) -> HttpResponse:
 @require_POST
 def cycle_action(request: HiqcRequest, cycle_id: str, action: str) -> HttpResponse:
     actor = request.actor
-    try:
-        cycle_act(actor=actor, cycle_id=cycle_id, action=action,
-                  version=posted_version(request.POST))  # fmt: skip
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        ctx = _cycle_context(request, access_cycle(actor, cycle_id), RefusedAction(action, exc, {}))
-        return render(request, T + "cycle.html", ctx, status=exc.status)
-    label = next((_(t.label) for t in CYCLE.transitions if t.name == action), action)
-    messages.success(request, _("已完成：{action}。").format(action=label))
-    return redirect("people:cycle", cycle_id)
+    return post_case_action(
+        request, case_id=cycle_id, action=action, workflow=CYCLE, data={},
+        apply=lambda data, version: cycle_act(actor=actor, cycle_id=cycle_id, action=action,
+                                              version=version),
+        reload=lambda: access_cycle(actor, cycle_id), context=_cycle_context,
+        template=T + "cycle.html", url_name="people:cycle",
+    )  # fmt: skip
 
 
 @login_required

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hiqc.core.case_pages import post_case_action
 from hiqc.core.casework import RefusedAction, case_action_forms, case_events
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
-from hiqc.core.forms import posted_version
 from hiqc.core.http import HiqcRequest
 
 from . import selectors
@@ -109,17 +109,13 @@ def promotion_page(request: HiqcRequest, promotion_id: str) -> HttpResponse:
 @require_POST
 def promotion_action(request: HiqcRequest, promotion_id: str, action: str) -> HttpResponse:
     actor = request.actor
-    data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
-    try:
-        promotion_act(actor=actor, promotion_id=promotion_id, action=action, data=data,
-                      version=posted_version(request.POST))  # fmt: skip
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        ctx = _context(request, access_promotion(actor, promotion_id),
-                       RefusedAction(action, exc, data))  # fmt: skip
-        return render(request, T + "promotion.html", ctx, status=exc.status)
-    label = next((_(t.label) for t in PROMOTION.transitions if t.name == action), action)
-    messages.success(request, _("已完成：{action}。").format(action=label))
-    return redirect("people:promotion", promotion_id)
+    return post_case_action(
+        request, case_id=promotion_id, action=action, workflow=PROMOTION,
+        apply=lambda **kw: promotion_act(actor=actor, promotion_id=promotion_id, action=action,
+                                         **kw),
+        reload=lambda: access_promotion(actor, promotion_id), context=_context,
+        template=T + "promotion.html", url_name="people:promotion",
+    )  # fmt: skip
 
 
 @login_required
