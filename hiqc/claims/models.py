@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.crypto import EncryptedTextField
 from hiqc.core.models import BaseModel, CaseModel
+from hiqc.core.personaldata import Basis, DataClass, Declared
 from hiqc.policies.enums import ClaimType
 
 from .enums import ClaimChannel, Outcome, PaymentChannel, PaymentKind, ReasonCode, Status
@@ -73,6 +74,29 @@ class Claim(CaseModel):
     external_ref = models.CharField(_("来源系统案号"), max_length=64, blank=True)
 
     scope_path: ClassVar[str | None] = "org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "diagnosis_code": Declared(
+            DataClass.SENSITIVE,
+            _("理赔审核：确定保险责任（医疗健康信息）"),
+            Basis.CONTRACT,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "diagnosis_text": Declared(
+            DataClass.SENSITIVE,
+            _("理赔审核：确定保险责任（医疗健康信息）"),
+            Basis.CONTRACT,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "reason_text": Declared(
+            DataClass.SENSITIVE,
+            _("理赔核定理由，可能涉及健康信息"),
+            Basis.LEGAL_DUTY,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+    }
 
     class Meta(CaseModel.Meta):
         verbose_name = _("理赔案件")
@@ -180,6 +204,15 @@ class ClaimLetter(BaseModel):
     issued_by = models.CharField(_("出具人"), max_length=150)
 
     scope_path: ClassVar[str | None] = "claim__org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "body": Declared(
+            DataClass.SENSITIVE,
+            _("依法向客户发出的理赔告知文书（保险法第二十二至二十四条）"),
+            Basis.LEGAL_DUTY,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+    }
 
     class Meta:
         ordering = ("created_at",)

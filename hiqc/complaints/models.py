@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.crypto import EncryptedTextField
 from hiqc.core.models import BaseModel, CaseModel
+from hiqc.core.personaldata import Basis, DataClass, Declared
 from hiqc.customers.enums import Channel
 
 from .enums import (
@@ -154,6 +155,57 @@ class Complaint(CaseModel):
     retain_until = models.DateField(_("保存至"), null=True, blank=True)
 
     scope_path: ClassVar[str | None] = "org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "respondent_name": Declared(
+            DataClass.PERSONAL,
+            _("投诉涉及的人员或机构名称，用于调查与问责"),
+            Basis.LEGAL_DUTY,
+            _("投诉档案保存期（CP-14，设计默认 5 年）"),
+            "complaints.retention_years",
+        ),
+        "request": Declared(
+            DataClass.SENSITIVE,
+            _("投诉请求，可能涉及健康与财产信息"),
+            Basis.LEGAL_DUTY,
+            _("投诉档案保存期（CP-14，设计默认 5 年）"),
+            "complaints.retention_years",
+        ),
+        "facts": Declared(
+            DataClass.SENSITIVE,
+            _("投诉事实与理由，可能涉及健康与财产信息"),
+            Basis.LEGAL_DUTY,
+            _("投诉档案保存期（CP-14，设计默认 5 年）"),
+            "complaints.retention_years",
+        ),
+        "facts_found": Declared(
+            DataClass.SENSITIVE,
+            _("调查查明的事实"),
+            Basis.LEGAL_DUTY,
+            _("投诉档案保存期（CP-14，设计默认 5 年）"),
+            "complaints.retention_years",
+        ),
+        "basis": Declared(
+            DataClass.SENSITIVE,
+            _("处理依据与理由"),
+            Basis.LEGAL_DUTY,
+            _("投诉档案保存期（CP-14，设计默认 5 年）"),
+            "complaints.retention_years",
+        ),
+        "decision_text": Declared(
+            DataClass.SENSITIVE,
+            _("处理决定"),
+            Basis.LEGAL_DUTY,
+            _("投诉档案保存期（CP-14，设计默认 5 年）"),
+            "complaints.retention_years",
+        ),
+        "review_opinion": Declared(
+            DataClass.SENSITIVE,
+            _("核查意见"),
+            Basis.LEGAL_DUTY,
+            _("投诉档案保存期（CP-14，设计默认 5 年）"),
+            "complaints.retention_years",
+        ),
+    }
 
     class Meta(CaseModel.Meta):
         verbose_name = _("投诉")
@@ -179,6 +231,15 @@ class Letter(BaseModel):
     issued_by = models.CharField(_("出具人"), max_length=150)
 
     scope_path: ClassVar[str | None] = "complaint__org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "body": Declared(
+            DataClass.SENSITIVE,
+            _("依法向投诉人发出的告知与决定文书"),
+            Basis.LEGAL_DUTY,
+            _("投诉档案保存期（CP-14，设计默认 5 年）"),
+            "complaints.retention_years",
+        ),
+    }
 
     class Meta:
         ordering = ("created_at",)

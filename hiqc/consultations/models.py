@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.crypto import EncryptedTextField
 from hiqc.core.models import BaseModel, CaseModel
+from hiqc.core.personaldata import SAME_AS_RECORD, Basis, DataClass, Declared
 from hiqc.customers.enums import Channel
 
 from .enums import ConsultationStatus, SuggestionStatus
@@ -106,6 +107,20 @@ class Consultation(CaseModel):
     )
 
     scope_path: ClassVar[str | None] = "org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "contact_name": Declared(
+            DataClass.PERSONAL, _("称呼来电或来访客户，回复咨询"), Basis.CONTRACT, SAME_AS_RECORD
+        ),
+        "contact_mobile": Declared(
+            DataClass.PERSONAL, _("回复咨询、回访"), Basis.CONTRACT, SAME_AS_RECORD
+        ),
+        "contact_mobile_hash": Declared(
+            DataClass.PERSONAL,
+            _("按来电号码查找历史咨询（不可逆的密钥散列）"),
+            Basis.CONTRACT,
+            SAME_AS_RECORD,
+        ),
+    }
 
     class Meta:
         ordering = ("-received_at", "-id")

@@ -27,3 +27,31 @@ def every_model_is_scoped(app_configs: Any = None, **kwargs: Any) -> list[checks
                 )
             )
     return errors
+
+
+@checks.register()
+def personal_data_is_declared(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A personal-looking field carries a declaration (hiqc.E020) and a declaration names a field
+    of its model (hiqc.E021) — standard 6.1.1, 6.1.3(1); ``hiqc.core.personaldata``."""
+    from .personaldata import hiqc_models, stale, undeclared
+
+    models_ = hiqc_models()
+    errors: list[checks.CheckMessage] = [
+        checks.Error(
+            f"{model._meta.label}.{name} looks like personal data but has no declaration.",
+            hint="Add it to the model's personal_data = {name: Declared(...)} "
+            "(class, purpose, PIPL art. 13 basis, retention), or not_personal(reason).",
+            obj=model,
+            id="hiqc.E020",
+        )
+        for model, name in undeclared(models_)
+    ]
+    errors += [
+        checks.Error(
+            f"{model._meta.label}.personal_data declares {name!r}, which is not one of its fields.",
+            obj=model,
+            id="hiqc.E021",
+        )
+        for model, name in stale(models_)
+    ]
+    return errors

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .personaldata import Basis, DataClass, Declared, not_personal
+
 
 class BaseModel(models.Model):
     """UUID primary key, creation and update times, newest first.
@@ -84,6 +86,16 @@ class AuditEvent(models.Model):
     objects = AuditQuerySet.as_manager()
 
     scope_path: ClassVar[str | None] = "org_path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "ip": Declared(
+            DataClass.PERSONAL,
+            _("记录操作来源地址，用于安全审计"),
+            Basis.LEGAL_DUTY,
+            _("不少于 184 天（PI-8，网络安全法第二十一条）"),
+            "audit.retention_days",
+        ),
+        "prev_hash": not_personal(_("审计链上一条记录的散列，不含个人信息")),
+    }
     unscoped: ClassVar[str | None] = None
 
     class Meta:

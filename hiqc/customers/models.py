@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.crypto import EncryptedTextField
 from hiqc.core.models import BaseModel
+from hiqc.core.personaldata import Basis, DataClass, Declared
 
 from .enums import Gender, IdType, RevealableField
 
@@ -42,6 +43,78 @@ class Customer(BaseModel):
     kinds = models.JSONField(_("客户身份"), default=list, blank=True)
 
     scope_path: ClassVar[str | None] = "org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "name": Declared(
+            DataClass.PERSONAL,
+            _("识别客户，办理承保、理赔、投诉与回访"),
+            Basis.CONTRACT,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "id_number": Declared(
+            DataClass.SENSITIVE,
+            _("核验客户身份（实名制与反洗钱要求）"),
+            Basis.LEGAL_DUTY,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "id_number_hash": Declared(
+            DataClass.PERSONAL,
+            _("按证件号码精确查找客户（不可逆的密钥散列）"),
+            Basis.LEGAL_DUTY,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "birth_date": Declared(
+            DataClass.PERSONAL,
+            _("核保、理赔时计算年龄"),
+            Basis.CONTRACT,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "gender": Declared(
+            DataClass.PERSONAL,
+            _("核保、理赔与服务统计"),
+            Basis.CONTRACT,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "mobile": Declared(
+            DataClass.PERSONAL,
+            _("联系客户：理赔通知、投诉答复、满意度回访"),
+            Basis.CONTRACT,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "mobile_hash": Declared(
+            DataClass.PERSONAL,
+            _("按手机号码精确查找客户（不可逆的密钥散列）"),
+            Basis.CONTRACT,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "email": Declared(
+            DataClass.PERSONAL,
+            _("向客户发送通知与文书"),
+            Basis.CONTRACT,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "address": Declared(
+            DataClass.PERSONAL,
+            _("寄送保险合同、理赔与投诉文书"),
+            Basis.CONTRACT,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+        "bank_account": Declared(
+            DataClass.SENSITIVE,
+            _("支付理赔款（金融账户，敏感个人信息）"),
+            Basis.CONTRACT,
+            _("理赔档案保存期：短期险终止后 5 年、长期险终止后 10 年（CL-9，保险法第八十七条）"),
+            "claims.retention_years_long",
+        ),
+    }
 
     class Meta:
         ordering = ("name", "id")
@@ -73,6 +146,15 @@ class RevealRecord(BaseModel):
     ip = models.CharField(max_length=64, blank=True)
 
     scope_path: ClassVar[str | None] = "customer__org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "ip": Declared(
+            DataClass.PERSONAL,
+            _("记录查看敏感信息的来源地址，用于安全审计"),
+            Basis.LEGAL_DUTY,
+            _("不少于 184 天（PI-8，网络安全法第二十一条）"),
+            "audit.retention_days",
+        ),
+    }
 
     class Meta:
         ordering = ("-created_at",)

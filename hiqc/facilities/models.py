@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.models import BaseModel, CaseModel
+from hiqc.core.personaldata import Declared, not_personal
 
 from .enums import (
     EquipmentCategory,
@@ -49,6 +50,9 @@ class OutletFacility(BaseModel):
     updated_by = models.CharField(_("更新人"), max_length=150, blank=True)
 
     scope_path: ClassVar[str] = "org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "address": not_personal(_("营业网点的对外地址，不是个人地址"), public=True),
+    }
 
     class Meta:
         ordering = ("org_unit__path",)

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.models import BaseModel
+from hiqc.core.personaldata import Basis, DataClass, Declared, not_personal
 
 from .enums import OrgLevel, Role
 
@@ -104,6 +105,38 @@ class User(AbstractUser):
     language = models.CharField(_("界面语言"), max_length=10, default="zh-hans")
 
     scope_path: ClassVar[str | None] = "org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "username": Declared(
+            DataClass.PERSONAL,
+            _("员工登录账号，用于身份认证与职责追溯"),
+            Basis.HR,
+            _("账号存续期间；停用后保留，以追溯其经办的记录"),
+        ),
+        "display_name": Declared(
+            DataClass.PERSONAL,
+            _("在页面与文书中显示经办人员姓名"),
+            Basis.HR,
+            _("账号存续期间；停用后保留，以追溯其经办的记录"),
+        ),
+        "first_name": Declared(
+            DataClass.PERSONAL,
+            _("员工姓名"),
+            Basis.HR,
+            _("账号存续期间；停用后保留，以追溯其经办的记录"),
+        ),
+        "last_name": Declared(
+            DataClass.PERSONAL,
+            _("员工姓名"),
+            Basis.HR,
+            _("账号存续期间；停用后保留，以追溯其经办的记录"),
+        ),
+        "email": Declared(
+            DataClass.PERSONAL,
+            _("向员工发送工作通知"),
+            Basis.HR,
+            _("账号存续期间；停用后保留，以追溯其经办的记录"),
+        ),
+    }
     unscoped: ClassVar[str | None] = None
 
     class Meta:
@@ -158,6 +191,9 @@ class ApiToken(BaseModel):
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     scope_path: ClassVar[str | None] = "user__org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "token_hash": not_personal(_("接口令牌的散列，不含个人信息")),
+    }
 
     class Meta:
         ordering = ("-created_at",)

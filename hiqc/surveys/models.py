@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.crypto import EncryptedTextField
 from hiqc.core.models import BaseModel, CaseModel
+from hiqc.core.personaldata import Basis, DataClass, Declared, not_personal
 
 from .enums import (
     Delivery,
@@ -156,6 +157,9 @@ class SurveyPlan(CaseModel):
     created_by = models.CharField(_("创建人"), max_length=150, blank=True)
 
     scope_path: ClassVar[str] = "org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "stratify_by": not_personal(_("抽样分层依据（机构、产品等），不是人员")),
+    }
 
     class Meta:
         ordering = ("-start_date", "name")
@@ -205,6 +209,9 @@ class Invitation(BaseModel):
     opted_out_at = models.DateTimeField(_("退订时间"), null=True, blank=True)
 
     scope_path: ClassVar[str] = "org_path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "token_hash": not_personal(_("问卷链接令牌的散列，不含个人信息")),
+    }
 
     class Meta:
         ordering = ("-sent_at",)
@@ -246,6 +253,14 @@ class SurveyResponse(BaseModel):
     org_path = models.CharField(_("机构路径"), max_length=255)
 
     scope_path: ClassVar[str] = "org_path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "text_answers": Declared(
+            DataClass.PERSONAL,
+            _("满意度调查的文字回答，用于改进服务"),
+            Basis.CONSENT,
+            _("调查方案规定的答卷保存期（默认 730 天）"),
+        ),
+    }
 
     class Meta:
         ordering = ("-submitted_at",)

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.models import BaseModel
+from hiqc.core.personaldata import Declared, not_personal
 
 
 class OnlineCode(BaseModel):
@@ -40,6 +41,9 @@ class OnlineCode(BaseModel):
     request_id = models.CharField(max_length=64, blank=True)
 
     scope_path: ClassVar[str | None] = "policy__org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "code_hash": not_personal(_("线上自助查询验证码的散列，不含个人信息")),
+    }
 
     class Meta:
         ordering = ("-sent_at",)

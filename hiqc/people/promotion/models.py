@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from hiqc.core.calendar import BEIJING
 from hiqc.core.crypto import EncryptedTextField
 from hiqc.core.models import BaseModel, CaseModel
+from hiqc.core.personaldata import SAME_AS_RECORD, Basis, DataClass, Declared
 
 
 class PromotionStatus(models.TextChoices):
@@ -124,6 +125,11 @@ class Objection(BaseModel):
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
 
     scope_path: ClassVar[str] = "promotion__org_unit__path"
+    personal_data: ClassVar[dict[str, Declared]] = {
+        "text": Declared(
+            DataClass.PERSONAL, _("晋升公示期内的异议内容，用于核查"), Basis.HR, SAME_AS_RECORD
+        ),
+    }
 
     class Meta:
         app_label = "people"
