@@ -4,7 +4,14 @@ declares them (``Manifest.urls``) — no domain app is named here."""
 from django.contrib import admin
 from django.urls import include, path
 
-from hiqc.core import backup_views, calendar_views, mywork_views, notification_views, process_views
+from hiqc.core import (
+    backup_views,
+    calendar_views,
+    mywork_views,
+    notification_views,
+    privacy_views,
+    process_views,
+)
 from hiqc.core import views as core_views
 from hiqc.core.manifest import url_includes
 from hiqc.organisations import views as organisation_views
@@ -26,6 +33,19 @@ urlpatterns = [
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("operations/backups/", backup_views.backups_page, name="backups"),
     path("operations/jobs/", backup_views.jobs_page, name="jobs"),
+    path("privacy/inventory/", privacy_views.inventory_page, name="privacy_inventory"),
+    path(
+        "privacy/inventory/export/",
+        privacy_views.inventory_export,
+        name="privacy_inventory_export",
+    ),
+    path("privacy/retention/", privacy_views.retention_page, name="privacy_retention"),
+    path("privacy/holds/", privacy_views.hold_place, name="privacy_hold_place"),
+    path(
+        "privacy/holds/<uuid:hold_id>/release/",
+        privacy_views.hold_release,
+        name="privacy_hold_release",
+    ),
     path("my-work/", mywork_views.my_work_page, name="my_work"),
     path("processes/", process_views.process_page, name="processes"),
     path("notifications/", notification_views.inbox_page, name="inbox"),

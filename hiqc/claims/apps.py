@@ -44,6 +44,11 @@ class ClaimsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from hiqc.core.retention import register_retention
+
+        from .retention import POLICY as RETENTION_POLICY
+
+        register_retention(RETENTION_POLICY)  # issue 21 §2: removed by the kernel's job
         from django.utils.translation import gettext_noop
 
         from hiqc.core.audit_labels import (

@@ -69,6 +69,8 @@ class Claim(CaseModel):
     agreed_at = models.DateTimeField(_("赔付金额达成一致时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     retain_until = models.DateField(_("档案保存至"), null=True, blank=True)
+    # personal data removed when the retention ended (hiqc.core.retention; issue 21 §2)
+    anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
     # claims worked in the core system and monitored here
     source_system = models.CharField(_("来源系统"), max_length=40, blank=True)
     external_ref = models.CharField(_("来源系统案号"), max_length=64, blank=True)

@@ -153,6 +153,8 @@ class Complaint(CaseModel):
     review_opinion = EncryptedTextField(_("核查意见"), blank=True)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
     retain_until = models.DateField(_("保存至"), null=True, blank=True)
+    # personal data removed when the retention ended (hiqc.core.retention; issue 21 §2)
+    anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     scope_path: ClassVar[str | None] = "org_unit__path"
     personal_data: ClassVar[dict[str, Declared]] = {

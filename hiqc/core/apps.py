@@ -9,12 +9,14 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "系统内核"
     manifest = Manifest(
-        api_routers=("hiqc.core.api.router",),
+        api_routers=("hiqc.core.api.router", "hiqc.core.privacy_api.router"),
         home_counts=(HomeCount("core.AuditEvent", "audit.view", "audit", _("审计记录")),),
         nav=(
             NavLink("ch6", "backups", _("备份与恢复测试"), "rules.view"),
             NavLink("ch6", "jobs", _("后台作业"), "rules.view"),
             NavLink("ch6", "audit", _("审计日志"), "audit.view"),
+            NavLink("ch6", "privacy_inventory", _("个人信息清单"), "privacy.view"),
+            NavLink("ch6", "privacy_retention", _("保存期限与法律保全"), "privacy.view"),
         ),
     )
 
@@ -49,6 +51,10 @@ class CoreConfig(AppConfig):
         from .rules import register_rules
 
         register_rules(RETENTION)
+        # Retention enforced for every domain (6.1.3(3), issue 21 §2): the notice period.
+        from .retention import NOTICE
+
+        register_rules(NOTICE)
 
         # The holiday-calendar upload takes a small CSV: a larger body is refused unread.
         from .bodylimit import body_limit_register
@@ -66,5 +72,8 @@ class CoreConfig(AppConfig):
                 "backup.create": gettext_noop("数据库备份"),
                 "backup.restore_test": gettext_noop("备份恢复测试"),
                 "backup.prune": gettext_noop("按保留期删除备份文件"),
+                "privacy.hold.place": gettext_noop("设置法律保全"),
+                "privacy.hold.release": gettext_noop("解除法律保全"),
+                "privacy.retention.apply": gettext_noop("按保存期限删除或匿名化个人信息"),
             }
         )

@@ -665,3 +665,68 @@ class ChecklistItem(BaseModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+class LegalHold(BaseModel):
+    """A legal hold (法律保全, standard 6.1.3(3); issue 21 §2): while it stands, the named case
+    keeps every piece of its data whatever its retention says — a lawsuit, a regulator's
+    inquiry or an internal investigation may need it. Placed and released by name, with reasons;
+    ``case_type`` is the retention policy's hold type (e.g. ``claims.claim``)."""
+
+    case_type = models.CharField(_("案件类型"), max_length=60)
+    case_id = models.CharField(_("案件 ID"), max_length=64)
+    case_label = models.CharField(_("案件编号"), max_length=60)
+    reason = models.CharField(_("保全原因"), max_length=300)
+    org_path = models.CharField(_("机构路径"), max_length=255, db_index=True)
+    placed_by = models.CharField(_("设置人"), max_length=150)
+    released_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    released_by = models.CharField(_("解除人"), max_length=150, blank=True)
+    release_reason = models.CharField(_("解除原因"), max_length=300, blank=True)
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("法律保全")
+        verbose_name_plural = _("法律保全")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_type", "case_id"],
+                condition=models.Q(released_at__isnull=True),
+                name="core_legal_hold_one_standing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.case_label
+
+
+class RetentionReport(models.Model):
+    """What the retention job will remove on ``as_of`` (the dry run, made ahead by the notice
+    period), and once applied what it removed (standard 6.1.3(3); PIPL art. 19, 47; issue 21
+    §2). ``items`` per policy: the record ids, their case numbers (never personal data) and how
+    many were spared by a legal hold."""
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now, db_index=True)
+    as_of = models.DateField(_("计划删除日期"), db_index=True)
+    made_by = models.CharField(_("生成人"), max_length=150)
+    items = models.JSONField(_("待处理记录"), default=dict)
+    applied_at = models.DateTimeField(_("执行时间"), null=True, blank=True)
+    applied = models.JSONField(_("已处理数量"), default=dict, blank=True)
+    superseded = models.BooleanField(_("已被后续报告取代"), default=False)
+
+    unscoped: ClassVar[str | None] = (
+        "system-wide retention reports (counts and case numbers), shown to holders of privacy.view"
+    )
+
+    class Meta:
+        ordering = ("-as_of", "-id")
+        verbose_name = _("保存期限处理报告")
+        verbose_name_plural = _("保存期限处理报告")
+
+    def __str__(self) -> str:
+        return f"{self.as_of}"
+
+    def total(self) -> int:
+        return sum(len(v.get("ids", [])) for v in self.items.values())

@@ -66,6 +66,15 @@ KERNEL_SCHEDULE: list[Periodic] = [
         "past backup.retention_days (standard 6.2.2(4)).",
         _("每日数据库备份"),
     ),
+    Periodic(
+        "core.retention_daily",
+        "hiqc.core.tasks.retention_daily_job",
+        daily_beijing(4, 0),
+        "Apply the retention report whose day has come (delete or anonymise what is past its "
+        "retention, spare what a legal hold names), then list what the next notice period will "
+        "remove (standard 6.1.3(3), issue 21 §2).",
+        _("按保存期限删除个人信息"),
+    ),
 ]
 
 # Every periodic job: the kernel's, then each installed app's in INSTALLED_APPS order.

@@ -55,3 +55,10 @@ def indicators_daily_job() -> dict:
 def backup_daily_job() -> dict:
     """Back up the database (encrypted, with its manifest), then apply backup.retention_days."""
     return backup_scheduled(actor=Actor.system("core.backup_daily"))
+
+
+def retention_daily_job() -> dict:
+    """Apply the retention report whose day has come, then make the next dry run."""
+    from .retention import retention_daily
+
+    return retention_daily()

@@ -23,6 +23,8 @@ PERMISSIONS = {
     "process.manage": _("发布流程版本（步骤责任角色、内部时限、预警比例）"),
     "indicators.view": _("查看质量指标"),
     "findings.view": _("查看合规事项"),
+    "privacy.view": _("查看个人信息清单、保存期限报告与法律保全"),
+    "privacy.hold": _("设置与解除法律保全"),
 }
 
 # role → the platform permissions it holds (each app's manifest adds its own, by role name)
@@ -43,11 +45,27 @@ ROLES: dict[str, tuple[str, ...]] = {
         "rules.view",
         "indicators.view",
         "findings.view",
+        "privacy.view",
+        "privacy.hold",
     ),
     Role.RISK_MANAGER: ("org.view", "rules.view", "indicators.view", "findings.view"),
     Role.PRODUCT_MANAGER: ("org.view", "rules.view", "indicators.view"),
     Role.TRAINER: ("org.view",),
     Role.FACILITY_ADMIN: ("org.view",),
-    Role.AUDITOR: ("org.view", "audit.view", "rules.view", "indicators.view", "findings.view"),
-    Role.SYSTEM_ADMIN: ("org.view", "org.manage", "rules.view", "rules.manage", "calendar.manage"),
+    Role.AUDITOR: (
+        "org.view",
+        "audit.view",
+        "rules.view",
+        "indicators.view",
+        "findings.view",
+        "privacy.view",
+    ),
+    Role.SYSTEM_ADMIN: (
+        "org.view",
+        "org.manage",
+        "rules.view",
+        "rules.manage",
+        "calendar.manage",
+        "privacy.view",
+    ),
 }

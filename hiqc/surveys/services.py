@@ -29,11 +29,13 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -553,15 +555,24 @@ def phone_response_record(actor: Actor, invitation_id: Any, answers: Mapping[str
     return response
 
 
-def answers_purge(*, now: datetime | None = None) -> dict[str, int]:
-    """Retention per plan (issue 6 §7): invitations sent more than ``retention_days`` ago are
-    deleted with their answers. The indicator rows already computed keep the aggregate figures;
-    nothing that identifies the respondent outlives the plan's retention."""
-    now = now or timezone.now()
-    deleted = {"invitations": 0, "responses": 0}
-    for plan_id, days in SurveyPlan.objects.values_list("pk", "retention_days"):
-        old = Invitation.objects.filter(plan_id=plan_id, sent_at__lt=now - timedelta(days=days))
-        with transaction.atomic():
-            deleted["responses"] += SurveyResponse.objects.filter(invitation__in=old).delete()[0]
-            deleted["invitations"] += old.delete()[0]
-    return deleted
+def answers_due(as_of: date) -> QuerySet[Invitation]:
+    """Retention per plan (issue 6 §7): the invitations sent more than the plan's
+    ``retention_days`` before ``as_of`` (Beijing midnight), due for deletion with their answers.
+    The indicator rows already computed keep the aggregate figures; nothing that identifies the
+    respondent outlives the plan's retention. Removed by the kernel's retention job
+    (``hiqc.core.retention``, issue 21 §2) through ``answers_remove``."""
+    start = datetime.combine(as_of, time.min, tzinfo=BEIJING)
+    plans = list(SurveyPlan.objects.values_list("pk", "retention_days"))
+    if not plans:
+        return Invitation.objects.none()
+    due = reduce(
+        or_, (Q(plan_id=pk, sent_at__lt=start - timedelta(days=days)) for pk, days in plans)
+    )
+    return Invitation.objects.filter(due)
+
+
+def answers_remove(qs: QuerySet[Invitation], now: datetime) -> int:
+    """Delete the invitations of ``qs`` with their answers; how many invitations."""
+    ids = list(qs.values_list("pk", flat=True))
+    SurveyResponse.objects.filter(invitation_id__in=ids).delete()
+    return Invitation.objects.filter(pk__in=ids).delete()[1].get(Invitation._meta.label, 0)

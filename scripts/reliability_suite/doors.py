@@ -67,6 +67,7 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/assessment-ratings/{{rating_id}}": ("people.Rating", "cycle__org_unit__path"),
     f"{API}/promotions/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
     f"{API}/promotion-notices/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
+    f"{API}/legal-holds/{{hold_id}}": ("core.LegalHold", "org_path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query

@@ -215,7 +215,8 @@ class EventRules:
                     "claimant_id": claimant, "outcome": "", "amount_approved": None,
                     "reason_code": "", "reason_text": "", "decided_at": None,
                     "decided_automatically": False, "human_review_requested_at": None,
-                    "agreed_at": None, "closed_at": None, "retain_until": None},
+                    "agreed_at": None, "closed_at": None, "retain_until": None,
+                    "anonymised_at": None},
         )  # fmt: skip
         case.number = self.number(ev.at)
         case.clocks = self.effects(case, WORKFLOW.on_create, ev.at)

@@ -23,7 +23,7 @@ _CLAIM_DATA = ("claim_type", "incident_date", "diagnosis_code", "diagnosis_text"
                "received_at", "small_claim", "insured_id", "claimant_id", "outcome",
                "amount_approved", "reason_code", "reason_text", "decided_at",
                "decided_automatically", "human_review_requested_at", "agreed_at", "closed_at",
-               "retain_until")  # fmt: skip
+               "retain_until", "anonymised_at")  # fmt: skip
 _CLAIM = (*_CLAIM_DATA, "created_at", "updated_at", "id", "status", "version", "assignee_id",
           "number", "policy_id", "channel", "org_unit_id", "source_system", "external_ref")  # fmt: skip
 _EVENT = ("case_type", "case_id", "org_path", "activity", "from_state", "to_state", "at",

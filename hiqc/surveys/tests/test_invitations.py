@@ -274,10 +274,21 @@ def test_answers_past_the_plans_retention_are_deleted(actors, org, questionnaire
     report, _ = issue(plan, T0 + timedelta(days=4))
     with time_machine.travel(T0 + timedelta(days=5), tick=False):
         response_save(link(report.tokens[0][1]), {"overall": 5}, submit=True)
-    from hiqc.surveys.services import answers_purge
+    from hiqc.core.calendar import BEIJING
+    from hiqc.core.retention import retention_daily
+    from hiqc.surveys.services import answers_due
 
-    assert answers_purge(now=T0 + timedelta(days=30)) == {"invitations": 0, "responses": 0}
-    assert answers_purge(now=T0 + timedelta(days=40)) == {"invitations": 10, "responses": 1}
+    def day(n: int):
+        return (T0 + timedelta(days=n)).astimezone(BEIJING).date()
+
+    # the invitations sent on day 4 are due once their 30 days have passed, not before
+    assert answers_due(day(30)).count() == 0
+    assert answers_due(day(40)).count() == 10
+    # the kernel's retention job lists them a notice period ahead (7 days), then deletes them
+    first = retention_daily(now=T0 + timedelta(days=33))
+    assert first["report"]["listed"] >= 10 and SurveyResponse.objects.exists()
+    done = retention_daily(now=T0 + timedelta(days=40))
+    assert done["applied"]["surveys.answers"] == 10
     assert not SurveyResponse.objects.exists()
 
 
