@@ -379,6 +379,16 @@ PERMISSION_LABELS_ADDED |= {
     "promotions.take_part": "员工自荐晋升，对本机构晋升公示提出异议",
 }
 
+# issue 21 §1–§2 (ADR 0027): the personal-data inventory, retention reports and legal holds
+for _role, _perms in {"compliance_officer": {"privacy.view", "privacy.hold"},
+                      "quality_lead": {"privacy.view"}, "auditor": {"privacy.view"},
+                      "system_admin": {"privacy.view"}}.items():  # fmt: skip
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "privacy.view": "查看个人信息清单、保存期限报告与法律保全",
+    "privacy.hold": "设置与解除法律保全",
+}
+
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():
     assert {r: set(access.role_permissions(r)) for r in access.role_codes()} == {

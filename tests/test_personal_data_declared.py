@@ -12,7 +12,7 @@ from django.db import models
 
 from hiqc.core.crypto import EncryptedTextField
 from hiqc.core.personaldata import (
-    CUSTOMER_LINK,
+    LINKS,
     STAFF,
     Basis,
     DataClass,
@@ -71,7 +71,7 @@ def test_conventions_cover_staff_and_customer_links_but_never_an_encrypted_colum
 
     assert convention(field(EquipmentEvent, "recorded_by")) is STAFF  # a user name, "…_by"
     assert convention(field(Claim, "assignee")) is STAFF  # a link to a user
-    assert convention(field(Claim, "claimant")) is CUSTOMER_LINK
+    assert convention(field(Claim, "claimant")) is LINKS["customers.Customer"]
     assert convention(field(Customer, "id_number")) is None  # encrypted: declared one by one
     assert looks_personal(field(Customer, "id_number"))
 

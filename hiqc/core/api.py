@@ -197,3 +197,9 @@ def indicator_cases(request: HiqcRequest, code: str, q: Query[IndicatorCasesQuer
     rows = cases_behind(actor, code, path, start, end) or []
     return {"code": code, "org_unit_path": path, "period_start": start, "period_end": end,
             "cases": [r.__dict__ for r in rows]}  # fmt: skip
+
+
+# The privacy endpoints (inventory, retention, legal holds; issue 21) under the kernel's router.
+from .privacy_api import router as privacy_router  # noqa: E402
+
+router.add_router("", privacy_router)

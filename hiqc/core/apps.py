@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "系统内核"
     manifest = Manifest(
-        api_routers=("hiqc.core.api.router", "hiqc.core.privacy_api.router"),
+        api_routers=("hiqc.core.api.router",),
         home_counts=(HomeCount("core.AuditEvent", "audit.view", "audit", _("审计记录")),),
         nav=(
             NavLink("ch6", "backups", _("备份与恢复测试"), "rules.view"),

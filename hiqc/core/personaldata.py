@@ -8,7 +8,8 @@ generated from the code and never hand-edited:
 * a model declares its fields in ``personal_data: ClassVar[dict[str, Declared]]``;
 * fields that are the same everywhere are covered by one **convention** here: who did something
   (a ``…_by`` user name, ``actor_name``, a link to a user) is staff personal data kept for
-  accountability; a link to a customer is the customer's personal data kept for the contract.
+  accountability; a link to a model registered with ``register_link_convention`` (the customers
+  app registers its customer) is that person's data.
   A model's own declaration wins over a convention.
 
 ``undeclared(models)`` finds the fields that look personal — encrypted columns (always declared
@@ -32,8 +33,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .crypto import EncryptedTextField
-
-CUSTOMER_MODEL = "customers.Customer"
 
 
 class DataClass(models.TextChoices):
@@ -77,12 +76,6 @@ STAFF = Declared(
     Basis.HR,
     SAME_AS_RECORD,
 )
-CUSTOMER_LINK = Declared(
-    DataClass.PERSONAL,
-    _("关联客户档案，用于办理本业务"),
-    Basis.CONTRACT,
-    SAME_AS_RECORD,
-)
 
 
 def not_personal(why: str | Promise, *, public: bool = False) -> Declared:
@@ -102,25 +95,36 @@ _PERSONAL_NAME = re.compile(
 _STAFF_NAME = re.compile(r"(_by|^actor_name)$")
 
 
+# A link to one of these models is that person's data, declared once (the customers app
+# registers its model: the kernel names no domain). Links to the user model are staff data.
+LINKS: dict[str, Declared] = {}
+
+
+def register_link_convention(model_label: str, declared: Declared) -> None:
+    LINKS[model_label] = declared
+
+
 def _user_model() -> str:
     return str(settings.AUTH_USER_MODEL)
 
 
-def _links_to(field: models.Field, label: str) -> bool:
+def _linked(field: models.Field) -> Declared | None:
     related = getattr(field, "related_model", None)
-    return bool(field.is_relation and related is not None and related._meta.label == label)
+    if not field.is_relation or related is None or isinstance(related, str):
+        return None
+    label = related._meta.label
+    return STAFF if label == _user_model() else LINKS.get(label)
 
 
 def convention(field: models.Field) -> Declared | None:
     """The declaration a field gets by convention, if any."""
     if isinstance(field, EncryptedTextField):
         return None  # encrypted columns are declared one by one
-    if _links_to(field, _user_model()) or (
-        isinstance(field, models.CharField) and _STAFF_NAME.search(field.name)
-    ):
+    linked = _linked(field)
+    if linked is not None:
+        return linked
+    if isinstance(field, models.CharField) and _STAFF_NAME.search(field.name):
         return STAFF
-    if _links_to(field, CUSTOMER_MODEL):
-        return CUSTOMER_LINK
     return None
 
 
@@ -128,8 +132,7 @@ def looks_personal(field: models.Field) -> bool:
     """Whether a field must carry a declaration (explicit or by convention)."""
     return (
         isinstance(field, EncryptedTextField)
-        or _links_to(field, _user_model())
-        or _links_to(field, CUSTOMER_MODEL)
+        or _linked(field) is not None
         or (not isinstance(field, models.BooleanField) and bool(_PERSONAL_NAME.search(field.name)))
         or (isinstance(field, models.CharField) and bool(_STAFF_NAME.search(field.name)))
     )

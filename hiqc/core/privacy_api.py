@@ -19,8 +19,8 @@ from .retention import (
     legal_hold_place,
     legal_hold_release,
     legal_holds,
-    policies,
     reports,
+    retention_kinds,
 )
 from .schemas import ERRORS, ErrorOut
 
@@ -72,7 +72,7 @@ class RetentionReportOut(Schema):
     made_by: str
     applied_at: datetime | None
     superseded: bool
-    policies: list[ReportPolicyOut]
+    schedules: list[ReportPolicyOut]
 
 
 class LegalHoldIn(Schema):
@@ -116,8 +116,8 @@ def data_inventory(request: HiqcRequest, data_class: DataClassCode | None = None
     ]
 
 
-@router.get("/retention/policies", response={200: list[RetentionPolicyOut], **ERRORS})
-def retention_policies(request: HiqcRequest):
+@router.get("/retention/schedules", response={200: list[RetentionPolicyOut], **ERRORS})
+def retention_schedules(request: HiqcRequest):
     """What each domain keeps, for how long and how it is removed when the period ends."""
     require(request.actor, VIEW)
     return [
@@ -130,7 +130,7 @@ def retention_policies(request: HiqcRequest):
             "basis": str(p.basis),
             "hold_type": p.hold_type if p.number_field else "",
         }
-        for p in policies()
+        for p in retention_kinds()
     ]
 
 
@@ -146,7 +146,7 @@ def retention_reports(request: HiqcRequest):
             "made_by": r.made_by,
             "applied_at": r.applied_at,
             "superseded": r.superseded,
-            "policies": [
+            "schedules": [
                 {
                     "policy": code,
                     "listed": len(item.get("ids", [])),

@@ -29,8 +29,8 @@ from .retention import (
     legal_hold_release,
     legal_holds,
     pending_report,
-    policies,
     reports,
+    retention_kinds,
 )
 from .rules import rule_value
 
@@ -111,10 +111,10 @@ def inventory_export(request: HiqcRequest) -> HttpResponse:
 
 def _retention_context(request: HiqcRequest) -> dict:
     actor = request.actor
-    labels = {p.code: p for p in policies()}
+    labels = {p.code: p for p in retention_kinds()}
     pending = pending_report()
     return {
-        "policies": [{"p": p, "method": METHODS[p.method]} for p in policies()],
+        "kinds": [{"p": p, "method": METHODS[p.method]} for p in retention_kinds()],
         "labels": labels,
         "pending": pending,
         "pending_items": [

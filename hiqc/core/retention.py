@@ -92,25 +92,25 @@ class RetentionPolicy:
         return apps.get_model(self.model)
 
 
-POLICIES: dict[str, RetentionPolicy] = {}
+REGISTRY: dict[str, RetentionPolicy] = {}
 
 
 def register_retention(policy: RetentionPolicy) -> None:
     if policy.method not in METHODS:
         raise ValueError(f"unknown retention method {policy.method!r}")
-    existing = POLICIES.get(policy.code)
+    existing = REGISTRY.get(policy.code)
     if existing is not None and existing != policy:
         raise ValueError(f"retention policy {policy.code!r} registered twice")
-    POLICIES[policy.code] = policy
+    REGISTRY[policy.code] = policy
 
 
-def policies() -> list[RetentionPolicy]:
-    return sorted(POLICIES.values(), key=lambda p: p.code)
+def retention_kinds() -> list[RetentionPolicy]:
+    return sorted(REGISTRY.values(), key=lambda p: p.code)
 
 
 def hold_types() -> dict[str, RetentionPolicy]:
     """Hold type → the policy whose cases it names (policies that can be held by number)."""
-    return {p.hold_type: p for p in policies() if p.hold_type and p.number_field}
+    return {p.hold_type: p for p in retention_kinds() if p.hold_type and p.number_field}
 
 
 def beijing_today(now: datetime | None = None) -> date:
@@ -223,7 +223,7 @@ def _chunks(ids: list[str]) -> Iterable[list[str]]:
 def report_make(*, as_of: date, made_by: str = "system") -> RetentionReport:
     """The dry run: what each policy will remove on ``as_of`` (records due then, minus held)."""
     items: dict[str, Any] = {}
-    for policy in policies():
+    for policy in retention_kinds():
         due = policy.due(as_of)
         kept = _unheld(policy, due)
         rows = list(kept.order_by(policy.ref_field).values_list("pk", policy.ref_field))
@@ -244,7 +244,7 @@ def report_apply(report: RetentionReport, *, now: datetime | None = None) -> dic
     if report.as_of > today:
         raise Conflict(_("公示期未满，尚不能执行。"), code="too_early")
     removed: dict[str, int] = {}
-    for policy in policies():
+    for policy in retention_kinds():
         ids = report.items.get(policy.code, {}).get("ids", [])
         count = 0
         with transaction.atomic():

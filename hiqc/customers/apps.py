@@ -38,6 +38,27 @@ class CustomersConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy
+
+        from hiqc.core.personaldata import (
+            SAME_AS_RECORD,
+            Basis,
+            DataClass,
+            Declared,
+            register_link_convention,
+        )
+
+        # A link to a customer (a claim's claimant, a complaint's complainant…) is the customer's
+        # personal data, held to serve them (issue 21 §1; hiqc.core.personaldata).
+        register_link_convention(
+            "customers.Customer",
+            Declared(
+                DataClass.PERSONAL,
+                gettext_lazy("关联客户档案，用于办理本业务"),
+                Basis.CONTRACT,
+                SAME_AS_RECORD,
+            ),
+        )
         from django.utils.translation import gettext_noop
 
         from hiqc.core.audit_labels import register_audit_labels

@@ -36,6 +36,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "process.manage",
         "indicators.view",
         "findings.view",
+        "privacy.view",
     ),
     Role.BRANCH_MANAGER: ("org.view", "rules.view", "indicators.view", "findings.view"),
     Role.CALL_CENTRE_SUPERVISOR: ("org.view", "indicators.view"),

@@ -35,6 +35,7 @@ from hiqc.demo.customers import load_customers
 from hiqc.demo.domains import domain_hooks
 from hiqc.demo.org import OrgTree, load_org_tree
 from hiqc.demo.people import DEFAULT_PASSWORD, PASSWORD_ENV, load_personas, login_rows
+from hiqc.demo.privacy import load_privacy
 
 
 class RateColumn(ProgressColumn):
@@ -110,6 +111,7 @@ class Command(BaseCommand):
                     extra = hook(seed=seed, org_units=tree.units, users=people.users, actor=actor)
                     counts.update({f"{label}.{k}": v for k, v in extra.items()})
                 swept = deadlines_sweep()
+                counts.update({f"privacy.{k}": v for k, v in load_privacy(people.users).items()})
             counts.update({f"deadlines.{k}_recorded": v for k, v in swept.items()})
 
         counts.update(
