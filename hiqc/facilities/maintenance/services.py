@@ -271,8 +271,8 @@ def next_due(plan: MaintenancePlan, item: Equipment, last: MaintenanceTask | Non
              commissioned: date | None, readings: list[tuple[date, Decimal]], today: date
              ) -> Due | None:  # fmt: skip
     """When the next task of ``plan`` for ``item`` falls due, if it is to be generated now:
-    a date plan's due date within the lead window (``today + lead_days``), or a usage plan's
-    first reading at or over the due reading. ``last`` is the latest closed task (done: counted
+    a date plan's due date within the lead window (``today + lead_days``), or — a usage plan —
+    once a reading has reached the due reading, due ``lead_days`` after that reading. ``last`` is the latest closed task (done: counted
     from its completion and its reading; cancelled: from its due date and due reading)."""
     candidates: list[Due] = []
     if plan.interval_days:
@@ -301,9 +301,10 @@ def next_due(plan: MaintenancePlan, item: Equipment, last: MaintenanceTask | Non
             target = base_reading + plan.usage_interval
             crossed = next((on for on, r in readings if r >= target
                             and (since is None or on >= since)), None)  # fmt: skip
-            if crossed is not None:
-                crossed = max(crossed, last.due_on + timedelta(days=1)) if last else crossed
-                candidates.append(Due(min(crossed, today), target))
+            if crossed is not None:  # due lead_days after the reading reached the target
+                due = crossed + timedelta(days=plan.lead_days)
+                due = max(due, last.due_on + timedelta(days=1)) if last else due
+                candidates.append(Due(due, target))
     if not candidates:
         return None
     first = min(candidates, key=lambda d: d.due_on)

@@ -123,7 +123,9 @@ def test_usage_plans_fall_due_from_recorded_readings(actors, org):
             "reading": "1180"})  # fmt: skip
     assert maintenance_generate(today=D + timedelta(days=52)) == 1
     task = MaintenanceTask.objects.get()
-    assert task.due_on == D + timedelta(days=50) and task.due_reading == 1100
+    # due the plan's lead (7 days) after the reading that reached 100 + 1000
+    assert task.due_on == D + timedelta(days=57) and task.due_reading == 1100
+    assert task.warn_on == D + timedelta(days=50)
     with at(D + timedelta(days=52)):
         maintenance_task_act(actor=actors["facility"], task_id=task.pk, action="complete",
                              data={"steps": _all_ok(task), "reading": "1200"})  # fmt: skip
