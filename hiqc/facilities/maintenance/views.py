@@ -100,7 +100,8 @@ def plan_page(request: HiqcRequest, plan_id: str) -> HttpResponse:
     return render(request, T + "plan.html", {
         "plan": plan, "checklist": checklist, "steps": steps, "errors": errors,
         "values": values, "can_manage": actor.can(MANAGE, plan.org_unit.path),
-        "tasks": tasks[:50], "counts": selectors.task_counts(tasks), "today": _today(),
+        "tasks": tasks[:50], "counts": [(TaskState(k).label, n) for k, n in selectors.task_counts(tasks).items()],
+        "today": _today(),
     }, status=status)  # fmt: skip
 
 
