@@ -114,10 +114,9 @@ def list_tasks(request: HiqcRequest, state: Literal["", "pending", "done", "canc
     """Maintenance tasks in scope by due date: `state`, `overdue` (open, past due), `due_soon`
     (open, in the plan's warning lead), `org_unit` (its subtree), `equipment`."""
     require(request.actor, VIEW)
-    today = _today()
     qs = selectors.task_list(request.actor, state=state, overdue=overdue, due_soon=due_soon,
-                             org_unit_id=org_unit, equipment_id=equipment, today=today)  # fmt: skip
-    return [_task(t, today) for t in qs.select_related("checklist")]
+                             org_unit_id=org_unit, equipment_id=equipment, today=_today())  # fmt: skip
+    return qs.select_related("checklist")
 
 
 @router.get("/maintenance-tasks/{task_id}", response={200: MaintenanceTaskDetailOut, **ERRORS})

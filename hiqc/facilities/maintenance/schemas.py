@@ -7,9 +7,13 @@ permission before it validates (a schema-valid body never gets 422 before 403).
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
+from django.utils import timezone
 from ninja import Schema
+
+from hiqc.core.calendar import BEIJING
 
 
 class MaintenancePlanIn(Schema):
@@ -88,6 +92,43 @@ class MaintenanceTaskOut(Schema):
     notes: str
     cancel_reason: str
     checklist_version: int
+
+    # read from the task and its joins (lists hand over a queryset: paginated before it is read)
+    @staticmethod
+    def resolve_plan_name(obj: Any) -> str:
+        return obj["plan_name"] if isinstance(obj, dict) else obj.plan.name
+
+    @staticmethod
+    def resolve_asset_number(obj: Any) -> str:
+        return obj["asset_number"] if isinstance(obj, dict) else obj.equipment.asset_number
+
+    @staticmethod
+    def resolve_equipment_name(obj: Any) -> str:
+        return obj["equipment_name"] if isinstance(obj, dict) else obj.equipment.name
+
+    @staticmethod
+    def resolve_org_unit_id(obj: Any) -> UUID:
+        return obj["org_unit_id"] if isinstance(obj, dict) else obj.equipment.org_unit_id
+
+    @staticmethod
+    def resolve_checklist_version(obj: Any) -> int:
+        return obj["checklist_version"] if isinstance(obj, dict) else obj.checklist.version
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        if isinstance(obj, dict):
+            return bool(obj["overdue"])
+        return obj.state == "pending" and obj.due_on < _today()
+
+    @staticmethod
+    def resolve_due_soon(obj: Any) -> bool:
+        if isinstance(obj, dict):
+            return bool(obj["due_soon"])
+        return obj.state == "pending" and obj.warn_on <= _today() <= obj.due_on
+
+
+def _today() -> date:
+    return timezone.now().astimezone(BEIJING).date()
 
 
 class MaintenanceTaskDetailOut(MaintenanceTaskOut):
