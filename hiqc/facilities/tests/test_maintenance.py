@@ -354,3 +354,38 @@ def test_the_pages(personas, plan, item, actors, org):
     assert auditor.get(url).status_code == 200
     assert 'id="complete"' not in auditor.get(url).content.decode()
     assert Actor.system("t").can("facilities.maintain")
+
+
+@pytest.mark.parametrize(
+    "moment", ["2026-12-31 23:30", "2027-01-01 00:30", "2028-02-29 00:30", "2027-03-31 23:59"]
+)
+def test_the_daily_job_counts_in_beijing_days_at_the_turn_of_a_year_a_leap_day_and_a_month_end(
+    personas, actors, org, moment
+):
+    """The job reads today in Beijing time (00:30 Beijing is the previous day in UTC): a task due
+    in exactly the lead (7 days) is created on the day, not the day before; the API flags it due
+    soon, not overdue."""
+    from hiqc.core.models import AuditEvent
+    from hiqc.facilities.tasks import maintenance_generate_job
+
+    now = datetime.fromisoformat(moment).replace(tzinfo=BEIJING)
+    today = now.date()
+    with at(today - timedelta(days=23)):
+        item = equipment_create(actor=actors["facility"], data={
+            "asset_number": "PM-J-1", "name": "饮水机", "category": "water",
+            "org_unit": org["O1"].pk,
+            "purchase_date": (today - timedelta(days=23)).isoformat()})  # fmt: skip
+        maintenance_plan_create(actor=actors["facility"], data={
+            "name": "饮水设备月度保养", "org_unit": org["C1"].pk, "category": "water",
+            "interval_days": 30, "lead_days": 7,
+            "starts_on": (today - timedelta(days=60)).isoformat(), "steps": "清洗"})  # fmt: skip
+    with time_machine.travel(now - timedelta(days=1), tick=False):
+        assert maintenance_generate_job() == 0
+    with time_machine.travel(now, tick=False):
+        assert maintenance_generate_job() == 1
+        assert maintenance_generate_job() == 0
+        task = MaintenanceTask.objects.get(equipment=item)
+        assert task.due_on == today + timedelta(days=7) and task.warn_on == today
+        listed = client_for(personas["facility"]).get(f"{API}/maintenance-tasks").json()["items"]
+        assert listed[0]["due_soon"] is True and listed[0]["overdue"] is False
+    assert AuditEvent.objects.filter(action="facilities.maintenance.generate").count() == 1
