@@ -339,6 +339,9 @@ PERMISSION_LABELS_ADDED |= {
     "facilities.rectify": "登记设施整改措施",
     "facilities.checklists": "编辑并发布网点设施检查清单",
 }
+# chapter 8 (issue 19 §4): preventive maintenance — the facility administrator records it
+ROLE_PERMISSIONS_ADDED["facility_admin"] |= {"facilities.maintain"}
+PERMISSION_LABELS_ADDED |= {"facilities.maintain": "登记设备保养（完成保养任务）"}
 # chapter 7 (issue 18 §4–§5; ADR 0021): assessment cycles, appeals and incentives
 _ASSESSMENT_MANAGERS = {"assessments.view", "assessments.manage", "assessments.appeal_decide",
                         "assessments.incentives"}  # fmt: skip

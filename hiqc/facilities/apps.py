@@ -5,6 +5,7 @@ from hiqc.core.manifest import Manifest, NavLink
 from hiqc.organisations.enums import Role
 
 from .enums import CHECKLISTS, INSPECT, MANAGE, RECTIFY, VIEW
+from .maintenance.manifest import with_maintenance
 
 
 class FacilitiesConfig(AppConfig):
@@ -48,9 +49,11 @@ class FacilitiesConfig(AppConfig):
         from hiqc.core.audit_labels import register_audit_labels
         from hiqc.core.casekinds import register_case_kind
 
+        from .maintenance.manifest import register as register_maintenance
         from .services import KIND
 
         register_case_kind(KIND)
+        register_maintenance()
         _register_upload_limits()
         register_audit_labels(
             {
@@ -63,6 +66,10 @@ class FacilitiesConfig(AppConfig):
                 "facilities.equipment.import": gettext_noop("导入设备清单"),
             }
         )
+
+
+# preventive maintenance (issue 19 §4): its permission, grants, router, job and links
+FacilitiesConfig.manifest = with_maintenance(FacilitiesConfig.manifest)
 
 
 def _register_upload_limits() -> None:

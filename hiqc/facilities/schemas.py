@@ -188,6 +188,7 @@ class EquipmentEventIn(Schema):
     note: str = ""
     cost: str = ""
     org_unit: UUID | None = None  # relocation: the unit it moves to
+    reading: float | None = None  # 使用记录: the usage counter (usage-based maintenance)
 
 
 class EquipmentEventOut(Schema):
@@ -197,6 +198,7 @@ class EquipmentEventOut(Schema):
     note: str
     cost: Decimal | None
     recorded_by: str
+    reading: Decimal | None = None
 
 
 class EquipmentDetailOut(EquipmentOut):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .maintenance import views as maintenance_views
 
 app_name = "facilities"
 urlpatterns = [
@@ -20,4 +21,9 @@ urlpatterns = [
     path("equipment/import/", views.equipment_import_page, name="equipment_import"),
     path("equipment/<str:equipment_id>/", views.equipment_detail_page, name="equipment_detail"),
     path("checklist/", views.checklist_page, name="checklist"),
+    # preventive maintenance (8.2.2; issue 19 §4)
+    path("maintenance/plans/", maintenance_views.plans_page, name="maintenance_plans"),
+    path("maintenance/plans/<str:plan_id>/", maintenance_views.plan_page, name="maintenance_plan"),
+    path("maintenance/tasks/", maintenance_views.tasks_page, name="maintenance_tasks"),
+    path("maintenance/tasks/<str:task_id>/", maintenance_views.task_page, name="maintenance_task"),
 ]

@@ -53,6 +53,7 @@ from .equipment.services import (
     equipment_event_record,
     equipment_import,
 )
+from .maintenance import views as maintenance_views
 from .services import (
     BOOL_FIELDS,
     KIND,
@@ -309,6 +310,7 @@ def equipment_detail_page(request: HiqcRequest, equipment_id: str) -> HttpRespon
         "errors": errors, "values": values, "can_manage": can_manage, "today": _today(),
         "kinds": [c for c in EventKind.choices if c[0] != EventKind.ACQUIRED],
         "units": units_in_scope(actor, MANAGE) if can_manage else [],
+        **maintenance_views.equipment_context(equipment),
     }, status=status)  # fmt: skip
 
 

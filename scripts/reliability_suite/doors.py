@@ -61,6 +61,9 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/facility-rectifications/{{case_id}}": (
         "facilities.Rectification", "org_unit__path"),
     f"{API}/equipment/{{equipment_id}}": ("facilities.Equipment", "org_unit__path"),
+    f"{API}/maintenance-plans/{{plan_id}}": ("facilities.MaintenancePlan", "org_unit__path"),
+    f"{API}/maintenance-tasks/{{task_id}}": (
+        "facilities.MaintenanceTask", "equipment__org_unit__path"),
     f"{API}/assessments/{{cycle_id}}": ("people.AssessmentCycle", "org_unit__path"),
     f"{API}/assessment-results/{{result_id}}": ("people.AssessmentResult", "org_unit__path"),
     # a rating is its rater's alone: another branch's is the same 404 as a random id
@@ -97,6 +100,9 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "people.AssessmentCycle": "people.assessmentcycle",
     "people.Promotion": "people.promotion",
 }
+# Actions of objects that are not case kinds (their steps are data of their own app), probed
+# with a stale version as the case actions are.
+OTHER_ACTIONS = {"facilities.MaintenanceTask": "complete"}
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}
 
@@ -229,7 +235,9 @@ def run(ctx: Any, part: PartResult) -> None:
                     continue
                 id_param = _id_param(prefix)
                 if "action" in path_params:
-                    path_params["action"] = prepared["actions"][CASE_KINDS[label]]
+                    path_params["action"] = (
+                        OTHER_ACTIONS.get(label) or prepared["actions"][CASE_KINDS[label]]
+                    )
                     case.body = {"version": STALE_VERSION, "data": {}}
                 real_params = {**path_params, id_param: ids["other"]}
                 fake_params = {**path_params, id_param: str(uuid.uuid4())}

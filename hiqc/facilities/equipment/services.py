@@ -233,6 +233,7 @@ def equipment_event_record(*, actor: Actor, equipment_id: Any, data: Mapping[str
                             "category": equipment.category}, cost_errors)["purchase_cost"]  # fmt: skip
     if cost_errors.get("purchase_cost"):
         errors["cost"] = cost_errors["purchase_cost"]
+    reading = _reading(data.get("reading"), kind, errors)
     target = None
     if kind == EventKind.RELOCATED and not data.get("org_unit"):
         errors["org_unit"] = [_("调拨请选择调入机构。")]
@@ -244,7 +245,8 @@ def equipment_event_record(*, actor: Actor, equipment_id: Any, data: Mapping[str
         target = unit_in_scope(actor, data["org_unit"], MANAGE, active=True)
     assert isinstance(on, date)
     event = EquipmentEvent.objects.create(equipment=equipment, kind=kind, happened_on=on,
-                                          note=note, cost=cost, recorded_by=actor.username)  # fmt: skip
+                                          note=note, cost=cost, recorded_by=actor.username,
+                                          reading=reading)  # fmt: skip
     fields = []
     new_state = STATE_AFTER.get(kind)
     if new_state and new_state != equipment.state:
@@ -256,6 +258,24 @@ def equipment_event_record(*, actor: Actor, equipment_id: Any, data: Mapping[str
     audit_record(actor=actor, action="facilities.equipment.event", subject=equipment,
                  fields=fields, data={"kind": kind})  # fmt: skip
     return event
+
+
+def _reading(raw: Any, kind: str, errors: Errors) -> Decimal | None:
+    """A 使用记录 entry's usage counter (pages, hours …) for usage-based maintenance (8.2.2)."""
+    text = str(raw if raw is not None else "").strip().replace(",", "")
+    if not text:
+        return None
+    if kind != EventKind.USE:
+        errors["reading"] = [_("只有“使用记录”可以登记读数。")]
+        return None
+    try:
+        value = Decimal(text).quantize(Decimal("0.1"))
+        if not Decimal(0) <= value < Decimal("10000000000000"):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["reading"] = [_("请填写不小于 0 的读数。")]
+        return None
+    return value
 
 
 # --- import --------------------------------------------------------------------------------------

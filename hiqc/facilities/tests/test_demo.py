@@ -4,16 +4,24 @@ is; a rerun adds nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.db.models import F
 from django.utils import timezone
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.facilities import demo, selectors
-from hiqc.facilities.models import Equipment, Inspection, Rectification
+from hiqc.facilities.maintenance.services import maintenance_generate
+from hiqc.facilities.models import (
+    Equipment,
+    EquipmentEvent,
+    Inspection,
+    MaintenanceTask,
+    Rectification,
+)
 from hiqc.organisations.enums import OrgLevel
 from hiqc.organisations.models import OrgUnit
 
@@ -38,8 +46,11 @@ def test_the_demo_inspects_every_outlet_from_today_and_a_rerun_adds_nothing(outl
         load = lambda: demo.demo_load(seed=1, org_units=outlets, users={},  # noqa: E731
                                       actor=Actor.system("demo"))  # fmt: skip
         first = load()
+        tasks = first.pop("maintenance_tasks")
+        done = first.pop("maintenance_done")
         assert first == {"outlet_records": 7, "inspections": 14, "rectifications": 6,
-                         "equipment": 12}  # fmt: skip
+                         "equipment": 12, "equipment_bulk": 7 * 15 + 2 * 15,
+                         "maintenance_plans": 2 * 7}  # fmt: skip
         assert load() == {}
         today = timezone.now().astimezone(BEIJING).date()
         assert Inspection.objects.filter(performed_at__isnull=True).count() == 0
@@ -53,4 +64,32 @@ def test_the_demo_inspects_every_outlet_from_today_and_a_rerun_adds_nothing(outl
         rows = selectors.results_by_outlet(Actor.system("t"))
         assert sum(1 for r in rows if r["gaps"]) == 3 and all(r["inspections"] == 2 for r in rows)
         assert Equipment.objects.filter(state="disposed").count() == 1
-        assert Equipment.objects.filter(state="in_use").count() == 11
+        assert Equipment.objects.filter(state="in_use").count() == 11 + 135
+        _check_maintenance(today, tasks, done)
+
+
+def _check_maintenance(today, tasks, done):
+    """A year of maintenance: mostly on time, some late, a handful overdue now, nothing done
+    after today or before the item was bought; each completion is in the item's history; the
+    daily job finds nothing more to create for the pairs the demo filled."""
+    assert MaintenanceTask.objects.count() == tasks and tasks > 1000
+    assert MaintenanceTask.objects.filter(state="done").count() == done
+    on_time = MaintenanceTask.objects.filter(on_time=True).count()
+    late = MaintenanceTask.objects.filter(on_time=False).count()
+    assert on_time + late == done and 0.8 < on_time / done < 0.95
+    overdue = MaintenanceTask.objects.filter(state="pending", due_on__lt=today).count()
+    assert 1 <= overdue <= 20
+    assert not MaintenanceTask.objects.filter(completed_on__gt=today).exists()
+    assert not MaintenanceTask.objects.filter(
+        completed_on__lt=F("equipment__purchase_date")
+    ).exists()
+    assert EquipmentEvent.objects.filter(kind="maintenance").count() == done
+    assert MaintenanceTask.objects.filter(state="pending", warn_on__gt=today).count() == 0
+    assert EquipmentEvent.objects.filter(kind="use", reading__isnull=False).exists()
+    telephony = Equipment.objects.filter(category="telephony", org_unit__level=OrgLevel.CITY)
+    assert telephony.count() == 2 * 12
+    assert Equipment.objects.filter(purchase_date__lt=today - timedelta(days=6 * 365)).exists()
+    # the 12 hand-made files had no tasks: the job creates theirs, the demo's pairs are filled
+    created = maintenance_generate(today=today)
+    assert created <= 11
+    assert maintenance_generate(today=today) == 0

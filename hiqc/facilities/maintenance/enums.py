@@ -1,0 +1,24 @@
+"""Preventive maintenance code lists (standard 8.2.2; issue 19 §4)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskState(models.TextChoices):
+    PENDING = "pending", _("待保养")
+    DONE = "done", _("已完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+# The task's steps as data (DESIGN rule 3): action → (from states, to state, permission).
+# ``maintenance_task_act`` is the one code path that changes a task's state.
+MAINTAIN = "facilities.maintain"  # record the maintenance of an item (its owners' work)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "complete": ((TaskState.PENDING,), TaskState.DONE, MAINTAIN),
+    "cancel": ((TaskState.PENDING,), TaskState.CANCELLED, "facilities.manage"),
+}
+
+CHECKLIST_PURPOSE = "facilities.maintenance"
+GENERATOR = "facilities_maintenance_generate"  # the daily job's system actor
