@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .faults import views as faults
 
 app_name = "facilities"
 urlpatterns = [
@@ -20,4 +21,9 @@ urlpatterns = [
     path("equipment/import/", views.equipment_import_page, name="equipment_import"),
     path("equipment/<str:equipment_id>/", views.equipment_detail_page, name="equipment_detail"),
     path("checklist/", views.checklist_page, name="checklist"),
+    path("faults/", faults.faults_page, name="faults"),
+    path("faults/report/", faults.fault_report_page, name="fault_report"),
+    path("faults/import/", faults.faults_import_page, name="faults_import"),
+    path("faults/<uuid:fault_id>/", faults.fault_page, name="fault"),
+    path("faults/<uuid:fault_id>/actions/<str:action>/", faults.fault_action, name="fault_action"),
 ]
