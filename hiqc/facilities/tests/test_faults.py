@@ -267,8 +267,8 @@ def test_pages(personas, item):
     done = facility.post(f"/facilities/faults/{fault.pk}/actions/accept/",
                          {"version": str(fault.version)})  # fmt: skip
     assert done.status_code == 302
-    page = facility.get(f"/facilities/faults/{fault.pk}/").content.decode()
-    assert 'id="action-repair"' in page and 'name="cause"' in page
+    html = facility.get(f"/facilities/faults/{fault.pk}/").content.decode()
+    assert 'id="action-repair"' in html and 'name="cause"' in html
     refused = facility.post(f"/facilities/faults/{fault.pk}/actions/repair/",
                             {"version": str(fault.version + 1), "cause": "power"})  # fmt: skip
     assert refused.status_code == 422 and 'id="repair-resolution-error"' in refused.content.decode()
