@@ -208,6 +208,7 @@ def _indicators() -> list[Indicator]:
                 clauses=("8.2.1", "8.2.3"), formula=formula,
                 source=gettext_noop("本平台设备档案与设备故障单"), family=FAMILY,
                 granularities=("month",), cases=_fault_cases(cases), owner="facility_admin",
+                keep_zero_denominators=code == MTBF,
             ))  # fmt: skip
     out.append(Indicator(
         code=PASS_RATE, name_zh="设施检查合格率", name_en="Facility inspection pass rate",
