@@ -144,8 +144,9 @@ def test_the_call_centre_dashboard_draws_telephony_downtime(actors, personas, or
             .get("/callcentre/", {"org_unit": str(org["C1"].pk), "day": yesterday.isoformat()})
             .content.decode()
         )
-    data = json.loads(re.search(r'id="cc-data" type="application/json">(.*?)</script>', html,
-                                re.S).group(1))  # fmt: skip
+    found = re.search(r'id="cc-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found is not None
+    data = json.loads(found.group(1))
     intervals = data["downtime"]["intervals"]
     assert [(d["from"], d["to"]) for d in intervals] == [("10:00", "11:15")]
     assert "PBX" in intervals[0]["label"]
