@@ -20,6 +20,7 @@ from hiqc.organisations.models import OrgUnit, User
 
 from .enums import EquipmentCategory, EventKind, InspectionKind
 from .equipment.services import equipment_create, equipment_event_record
+from .faults.demo import faults_demo_load
 from .models import Equipment, Inspection, OutletFacility
 from .services import (
     inspection_perform,
@@ -142,4 +143,5 @@ def demo_load(
             equipment_event_record(actor=system, equipment_id=equipment.pk, data={
                 "kind": EventKind.DISPOSED, "happened_on": (today - timedelta(days=2)).isoformat(),
                 "note": "老化报废，已按规定回收处置。"})  # fmt: skip
+    counts.update(faults_demo_load(seed=seed, org_units=org_units))  # after the equipment
     return {k: v for k, v in counts.items() if v}

@@ -304,8 +304,8 @@ def _open(*, actor: Actor, equipment: Equipment, values: Mapping[str, Any], at: 
         down_from=values["down_from"], down_until=down_until,
     )  # fmt: skip
     case_opened(kind=KIND, case=case, actor=actor, at=at,
-                source=Source.SYSTEM if actor.is_system or source == FaultSource.MONITORING
-                else (Source.API if source == FaultSource.API else Source.PAGE),
+                source={FaultSource.MONITORING: Source.IMPORT, FaultSource.API: Source.API}.get(
+                    source, Source.SYSTEM if actor.is_system else Source.PAGE),
                 data={"severity": case.severity, "category": case.category,
                       "source": source})  # fmt: skip
     clocks = {c.code: c for c in (clock_for(case.severity, "response"),

@@ -38,8 +38,9 @@ def test_the_demo_inspects_every_outlet_from_today_and_a_rerun_adds_nothing(outl
         load = lambda: demo.demo_load(seed=1, org_units=outlets, users={},  # noqa: E731
                                       actor=Actor.system("demo"))  # fmt: skip
         first = load()
-        assert first == {"outlet_records": 7, "inspections": 14, "rectifications": 6,
-                         "equipment": 12}  # fmt: skip
+        facilities = {k: v for k, v in first.items() if not k.startswith("faults")}
+        assert facilities == {"outlet_records": 7, "inspections": 14, "rectifications": 6,
+                              "equipment": 12}  # fmt: skip
         assert load() == {}
         today = timezone.now().astimezone(BEIJING).date()
         assert Inspection.objects.filter(performed_at__isnull=True).count() == 0
@@ -53,4 +54,6 @@ def test_the_demo_inspects_every_outlet_from_today_and_a_rerun_adds_nothing(outl
         rows = selectors.results_by_outlet(Actor.system("t"))
         assert sum(1 for r in rows if r["gaps"]) == 3 and all(r["inspections"] == 2 for r in rows)
         assert Equipment.objects.filter(state="disposed").count() == 1
-        assert Equipment.objects.filter(state="in_use").count() == 11
+        # three are under repair: the fault demo's open tickets (faults/demo.py OPEN_NOW)
+        assert Equipment.objects.filter(state="in_use").count() == 8
+        assert Equipment.objects.filter(state="under_repair").count() == 3
