@@ -35,7 +35,7 @@ from .workflow import PROCESS
 DEMO = "demo"
 DAYS = 365
 # failures per item and year, and the share of critical / major faults, by category
-RATES = {
+RATES: dict[str, tuple[float, float, float]] = {
     EquipmentCategory.TELEPHONY: (2.0, 0.35, 0.4), EquipmentCategory.QUEUE: (3.0, 0.15, 0.4),
     EquipmentCategory.SELF_SERVICE: (4.0, 0.1, 0.35), EquipmentCategory.PC: (1.5, 0.05, 0.3),
     EquipmentCategory.PRINTER: (4.0, 0.0, 0.25), EquipmentCategory.WATER: (1.0, 0.0, 0.2),
@@ -50,7 +50,7 @@ HOURS = {
 CAUSES = ([FaultCause.HARDWARE] * 4 + [FaultCause.SOFTWARE] * 3 + [FaultCause.NETWORK] * 2
           + [FaultCause.WEAR] * 2 + [FaultCause.POWER, FaultCause.MISUSE, FaultCause.SUPPLIER,
                                      FaultCause.UNKNOWN])  # fmt: skip
-TITLES = {
+TITLES: dict[str, tuple[str, ...]] = {
     EquipmentCategory.TELEPHONY: ("中继线路中断", "坐席话机无法登录", "录音服务器告警"),
     EquipmentCategory.QUEUE: ("叫号屏不显示", "取号机卡纸", "叫号主机离线"),
     EquipmentCategory.SELF_SERVICE: ("读卡器故障", "终端黑屏", "凭条打印机卡纸"),

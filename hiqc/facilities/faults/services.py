@@ -292,6 +292,9 @@ def fault_clean(data: Mapping[str, Any], errors: Errors, *, now: datetime) -> di
     return values
 
 
+_SOURCES: dict[str, str] = {FaultSource.MONITORING: Source.IMPORT, FaultSource.API: Source.API}
+
+
 def _open(*, actor: Actor, equipment: Equipment, values: Mapping[str, Any], at: datetime,
           source: str, alarm_id: str | None = None,
           down_until: datetime | None = None) -> Fault:  # fmt: skip
@@ -304,8 +307,7 @@ def _open(*, actor: Actor, equipment: Equipment, values: Mapping[str, Any], at: 
         down_from=values["down_from"], down_until=down_until,
     )  # fmt: skip
     case_opened(kind=KIND, case=case, actor=actor, at=at,
-                source={FaultSource.MONITORING: Source.IMPORT, FaultSource.API: Source.API}.get(
-                    source, Source.SYSTEM if actor.is_system else Source.PAGE),
+                source=_SOURCES.get(source, Source.SYSTEM if actor.is_system else Source.PAGE),
                 data={"severity": case.severity, "category": case.category,
                       "source": source})  # fmt: skip
     clocks = {c.code: c for c in (clock_for(case.severity, "response"),
