@@ -18,6 +18,7 @@ from django.urls import reverse
 from hiqc.core.access import Actor, get_in_scope, scope
 from hiqc.core.downtime import Downtime
 from hiqc.core.models import Deadline
+from hiqc.organisations.models import User
 
 from ..enums import VIEW
 from ..models import Fault
@@ -68,6 +69,12 @@ def fault_queue(qs: QuerySet[Fault]) -> QuerySet[Fault]:
                       output_field=IntegerField()),
         rank=SEVERITY_ORDER,
     ).order_by("-breached", "rank", "reported_at")  # fmt: skip
+
+
+def people_named(ids: list[Any]) -> list[tuple[str, str]]:
+    """(id, display name) of these people (the repairers a ticket may be assigned to), by name."""
+    people = User.objects.filter(pk__in=ids).order_by("username")
+    return [(str(u.pk), u.display_name or u.username) for u in people]
 
 
 def open_clocks(ids: list[Any]) -> dict[str, list[Deadline]]:

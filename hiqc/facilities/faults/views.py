@@ -23,7 +23,6 @@ from hiqc.core.errors import ValidationFailed
 from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
-from hiqc.organisations.models import User
 
 from .. import selectors as facility_selectors
 from ..enums import MANAGE, VIEW, EquipmentState
@@ -99,8 +98,7 @@ def _case_context(request: HiqcRequest, case: Any, refused: RefusedAction | None
     forms = case_action_forms(KIND, case, request.actor, ACTION_INPUTS, refused=refused)
     options: dict[str, list[tuple[str, Any]]] = {"cause": list(FaultCause.choices)}
     if any(a["name"] == "assign" for a in forms["actions"]):
-        people = User.objects.filter(pk__in=repairers(case)).order_by("username")
-        options["assignee"] = [(str(u.pk), u.display_name or u.username) for u in people]
+        options["assignee"] = list(selectors.people_named(repairers(case)))
     for a in forms["actions"]:
         for i in a["inputs"]:
             i["options"] = options.get(i["name"], [])
