@@ -153,3 +153,17 @@ def test_the_call_centre_dashboard_draws_telephony_downtime(actors, personas, or
     assert [(d["from"], d["to"]) for d in data["downtime"]["days"]] == [
         (yesterday.strftime("%m-%d"), yesterday.strftime("%m-%d"))
     ]
+
+
+def test_the_quality_pages_show_the_figures_and_the_tickets_behind_them(march, personas):
+    client = client_for(personas["quality_lead"])
+    with time_machine.travel(APRIL_10, tick=False):
+        assert client.get("/quality/indicators/").status_code == 200
+        for code in (MTBF, MTTR, AVAILABILITY, f"{AVAILABILITY}.telephony", PASS_RATE):
+            page = client.get(f"/quality/indicators/{code}/", {"granularity": "month"})
+            assert page.status_code == 200, code
+        cases = client.get(f"/quality/indicators/{MTTR}/cases/",
+                           {"period": "2026-03", "granularity": "month"})  # fmt: skip
+    assert cases.status_code == 200
+    listed = cases.content.decode()
+    assert "GZ202603050001" in listed and "GZ202602280001" in listed  # A's and C's repairs
