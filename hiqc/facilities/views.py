@@ -55,6 +55,8 @@ from .equipment.services import (
     equipment_event_record,
     equipment_import,
 )
+from .faults.enums import FAULT_REPORT
+from .faults.selectors import fault_list
 from .services import (
     BOOL_FIELDS,
     KIND,
@@ -321,6 +323,8 @@ def equipment_detail_page(request: HiqcRequest, equipment_id: str) -> HttpRespon
     can_manage = actor.can(MANAGE, equipment.org_unit.path)
     return render(request, T + "equipment_detail.html", {
         "e": equipment, "history": selectors.equipment_history(equipment),
+        "faults": fault_list(actor, equipment_id=equipment.pk)[:20],
+        "can_report_fault": actor.can(FAULT_REPORT, equipment.org_unit.path),
         "errors": errors, "values": values, "can_manage": can_manage, "today": _today(),
         "kinds": [c for c in EventKind.choices if c[0] != EventKind.ACQUIRED],
         "units": units_in_scope(actor, MANAGE) if can_manage else [],

@@ -277,4 +277,6 @@ def test_pages(personas, item):
     assert imported.status_code == 200 and 'id="rejected-rows"' in imported.content.decode()
     outlet = facility.get(f"/facilities/outlets/{item.org_unit_id}/").content.decode()
     assert 'id="downtime"' in outlet and fault.number in outlet
+    detail = facility.get(f"/facilities/equipment/{item.pk}/").content.decode()
+    assert 'id="faults"' in detail and fault.number in detail
     assert client_for(personas["agent"]).get("/facilities/faults/report/").status_code == 403
