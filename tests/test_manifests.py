@@ -342,6 +342,13 @@ PERMISSION_LABELS_ADDED |= {
 # chapter 8 (issue 19 §4): preventive maintenance — the facility administrator records it
 ROLE_PERMISSIONS_ADDED["facility_admin"] |= {"facilities.maintain"}
 PERMISSION_LABELS_ADDED |= {"facilities.maintain": "登记设备保养（完成保养任务）"}
+# chapter 8 (issue 19 §5): fault tickets
+ROLE_PERMISSIONS_ADDED["facility_admin"] |= {"facilities.fault_report", "facilities.fault_repair"}
+ROLE_PERMISSIONS_ADDED["branch_manager"] |= {"facilities.fault_report"}
+PERMISSION_LABELS_ADDED |= {
+    "facilities.fault_report": "报告设备故障，确认修复或退回维修",
+    "facilities.fault_repair": "响应设备故障并登记修复",
+}
 # chapter 7 (issue 18 §4–§5; ADR 0021): assessment cycles, appeals and incentives
 _ASSESSMENT_MANAGERS = {"assessments.view", "assessments.manage", "assessments.appeal_decide",
                         "assessments.incentives"}  # fmt: skip

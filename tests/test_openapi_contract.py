@@ -64,6 +64,7 @@ WRITERS = {  # the persona whose grants reach deepest into each group of write e
     "/api/v1/inspection": "quality_lead",
     "/api/v1/business-volumes": "quality_lead",
     "/api/v1/calls": "supervisor",
+    "/api/v1/faults": "facility",
 }
 
 

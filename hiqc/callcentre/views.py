@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
+from hiqc.core.downtime import TELEPHONY, downtime_intervals
 from hiqc.core.errors import NotFound, ValidationFailed
 from hiqc.core.forms import list_filters
 from hiqc.core.http import HiqcRequest
@@ -104,6 +105,33 @@ def _percent_or_none(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
 
 
+SLOT = timedelta(minutes=15)
+
+
+def downtime_overlay(unit_path: str, day_start: datetime, trend_start: datetime,
+                     now: datetime) -> dict[str, list[dict[str, str]]]:  # fmt: skip
+    """The telephony outages at the unit (issue 19 §6; the kernel's downtime registry) as the
+    charts draw them: ``intervals`` — first and last 15-minute slot ("HH:MM") of each outage
+    on the day shown; ``days`` — first and last day ("MM-DD") of each outage in the 30-day
+    trend. A supervisor sees whether an outage explains a bad interval."""
+    day_end = day_start + timedelta(days=1)
+    intervals, days = [], []
+    for d in downtime_intervals(unit_path, trend_start, day_end, categories=(TELEPHONY,)):
+        end = d.end or now
+        label = f"{d.reference} {d.label}"
+        if d.start < day_end and end > day_start:
+            first = int((max(d.start, day_start) - day_start) / SLOT)
+            last = max(first, -(-int((min(end, day_end) - day_start).total_seconds()) // 900) - 1)
+            intervals.append({"from": (day_start + first * SLOT).strftime("%H:%M"),
+                              "to": (day_start + last * SLOT).strftime("%H:%M"),
+                              "label": label, "url": d.url})  # fmt: skip
+        lo, hi = max(d.start, trend_start), min(end, day_end - timedelta(microseconds=1))
+        if lo <= hi:
+            days.append({"from": lo.astimezone(BEIJING).strftime("%m-%d"),
+                         "to": hi.astimezone(BEIJING).strftime("%m-%d"), "label": label})  # fmt: skip
+    return {"intervals": intervals, "days": days}
+
+
 @login_required
 def dashboard_page(request: HiqcRequest) -> HttpResponse:
     """Service level by interval against the target, abandon rate, the month per site worst
@@ -136,6 +164,7 @@ def dashboard_page(request: HiqcRequest) -> HttpResponse:
         "target": round(target * 100, 1),
         "labels": {
             "service_level": str(_("服务水平")),
+            "downtime": str(_("电话设备停机")),
             "abandon_rate": str(_("放弃率")),
             "target": str(_("目标")),
             "offered": str(_("来话量")),
@@ -157,6 +186,9 @@ def dashboard_page(request: HiqcRequest) -> HttpResponse:
             for i in forecast.intervals
             if i.calls
         ],
+        "downtime": downtime_overlay(
+            unit.path, day_start, day_start - timedelta(days=29), timezone.now()
+        ),
     }
     return render(
         request,

@@ -120,6 +120,10 @@ class Indicator:
     # as they are, words as lazy msgids in the context "指标口径" (``pgettext_lazy``), e.g.
     # {"step": pgettext_lazy("指标口径", "资料审核")}: "资料审核" in Chinese, "review" in English
     formula_params: Mapping[str, object] = field(default_factory=dict, hash=False)
+    # True: rows whose denominator is 0 are stored too, for a figure whose numerator must count in
+    # a roll-up even where the denominator is nothing (MTBF: the operating hours of a unit without
+    # failures belong in its parent's Σhours ÷ Σfailures); such a row alone reads as no value
+    keep_zero_denominators: bool = False
 
     @property
     def localized_name(self) -> str:
@@ -343,17 +347,23 @@ def _serialise_replacement(code: str, granularity: str) -> None:
 
 
 def indicator_rows_replace(
-    *, code: str, granularity: str, start: datetime, end: datetime, rows: Iterable[RangeRow]
+    *,
+    code: str,
+    granularity: str,
+    start: datetime,
+    end: datetime,
+    rows: Iterable[RangeRow],
+    keep_zero: bool = False,
 ) -> int:
     """Replace the rows of ``code`` for every period starting in [start, end) (aligned) with
-    ``rows`` (zero denominators dropped), in one transaction; returns rows written. Written with
-    ``core.bulkwrite`` (COPY on PostgreSQL): ``bulk_create`` prepared every value of 2.85 million
+    ``rows`` (zero denominators dropped, unless ``keep_zero`` and the numerator is not), in one
+    transaction; returns rows written. Written with ``core.bulkwrite`` (COPY on PostgreSQL): ``bulk_create`` prepared every value of 2.85 million
     15-minute rows one by one, 64× the aggregation itself (bench/bench_recompute_all.py)."""
     begin = align(start, granularity)
     table = Table(IndicatorValue, _ROW_COLUMNS)
     now = timezone.now()
     table.rows = [(code, granularity, period_start, path, float(n), float(d), now)
-                  for period_start, path, n, d in rows if d]  # fmt: skip
+                  for period_start, path, n, d in rows if d or (keep_zero and n)]  # fmt: skip
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         _serialise_replacement(code, granularity)
@@ -400,8 +410,9 @@ def indicators_compute(
                 )  # fmt: skip
             continue
         written += indicator_rows_replace(
-            code=indicator.code, granularity=granularity, start=begin, end=finish, rows=rows
-        )
+            code=indicator.code, granularity=granularity, start=begin, end=finish, rows=rows,
+            keep_zero=indicator.keep_zero_denominators,
+        )  # fmt: skip
     return written
 
 

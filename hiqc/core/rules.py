@@ -66,6 +66,7 @@ UNIT_LABELS = {
     "percent": "%",
     "years": _("年"),
     "hours": _("小时"),
+    "working_days": _("个工作日"),
     "yuan": _("元"),
     "choice": "",
     "count": _("个"),

@@ -6,30 +6,34 @@ from hiqc.organisations.enums import Role
 
 from .enums import CHECKLISTS, INSPECT, MANAGE, RECTIFY, VIEW
 from .maintenance.manifest import with_maintenance
+from .faults.enums import FAULT_REPAIR, FAULT_REPORT
 
 
 class FacilitiesConfig(AppConfig):
     """Service facilities, equipment and environment (standard chapter 8; issue 19 §1–§3; ADR
     0023): the outlet register, facility and environment inspections on the kernel's scored
     checklist, rectification tasks with a clock, equipment files with their history and import.
-    Maintenance plans, fault tickets and availability figures (§4–§6) come later."""
+    Fault tickets with severity clocks and downtime, availability figures (§5–§6): ``faults/``.
+    Maintenance plans (§4) come later."""
 
     name = "hiqc.facilities"
     label = "facilities"
     verbose_name = "服务设施与设备"
     manifest = Manifest(
         urls=(("facilities/", "hiqc.facilities.urls"),),
-        api_routers=("hiqc.facilities.api.router",),
+        api_routers=("hiqc.facilities.api.router", "hiqc.facilities.faults.api.router"),
         permissions={
             VIEW: _("查看网点设施档案、设施环境检查、整改任务与设备档案"),
             MANAGE: _("维护网点设施档案与设备档案（含导入、设备履历）"),
             INSPECT: _("安排并实施设施环境检查，验证整改结果"),
             RECTIFY: _("登记设施整改措施"),
             CHECKLISTS: _("编辑并发布网点设施检查清单"),
+            FAULT_REPORT: _("报告设备故障，确认修复或退回维修"),
+            FAULT_REPAIR: _("响应设备故障并登记修复"),
         },
         roles={
-            Role.FACILITY_ADMIN: (VIEW, MANAGE, INSPECT, RECTIFY),
-            Role.BRANCH_MANAGER: (VIEW, INSPECT, RECTIFY),
+            Role.FACILITY_ADMIN: (VIEW, MANAGE, INSPECT, RECTIFY, FAULT_REPORT, FAULT_REPAIR),
+            Role.BRANCH_MANAGER: (VIEW, INSPECT, RECTIFY, FAULT_REPORT),
             Role.QUALITY_LEAD: (VIEW, INSPECT, CHECKLISTS),
             Role.AUDITOR: (VIEW,),
         },
@@ -40,6 +44,7 @@ class FacilitiesConfig(AppConfig):
             NavLink("ch8", "facilities:rectifications", _("整改任务"), VIEW),
             NavLink("ch8", "facilities:equipment", _("设备档案"), VIEW),
             NavLink("ch8", "facilities:checklist", _("检查清单"), VIEW),
+            NavLink("ch8", "facilities:faults", _("设备故障单"), VIEW),
         ),
     )
 
@@ -55,6 +60,7 @@ class FacilitiesConfig(AppConfig):
         register_case_kind(KIND)
         register_maintenance()
         _register_upload_limits()
+        _register_faults()
         register_audit_labels(
             {
                 "facilities.outlet.save": gettext_noop("保存网点设施档案"),
@@ -70,6 +76,24 @@ class FacilitiesConfig(AppConfig):
 
 # preventive maintenance (issue 19 §4): its permission, grants, router, job and links
 FacilitiesConfig.manifest = with_maintenance(FacilitiesConfig.manifest)
+def _register_faults() -> None:
+    """Fault tickets (issue 19 §5–§6): the case kind, its targets as rules, the availability
+    indicators and the downtime the call centre and the outlet page draw (the kernel's
+    downtime registry: the call-centre app does not import this one)."""
+    from hiqc.core.audit_labels import register_audit_labels
+    from hiqc.core.casekinds import register_case_kind
+    from hiqc.core.downtime import register_downtime_provider
+    from hiqc.core.rules import register_rules
+
+    from .faults import indicators
+    from .faults.selectors import downtime
+    from .faults.services import AUDIT_LABELS, KIND, RULES
+
+    register_case_kind(KIND)
+    register_rules(*RULES)
+    indicators.register()
+    register_downtime_provider("facilities.faults", downtime)
+    register_audit_labels(AUDIT_LABELS)
 
 
 def _register_upload_limits() -> None:

@@ -21,6 +21,7 @@ from hiqc.organisations.models import OrgUnit, User
 from .enums import EquipmentCategory, EventKind, InspectionKind
 from .equipment.services import equipment_create, equipment_event_record
 from .maintenance.demo import maintenance_demo_load
+from .faults.demo import faults_demo_load
 from .models import Equipment, Inspection, OutletFacility
 from .services import (
     inspection_perform,
@@ -145,4 +146,5 @@ def demo_load(
                 "note": "老化报废，已按规定回收处置。"})  # fmt: skip
     # ~600 items over the outlets and call-centre sites, plans and a year of maintenance
     counts.update(maintenance_demo_load(seed=seed, org_units=org_units, today=today))
+    counts.update(faults_demo_load(seed=seed, org_units=org_units))  # after the equipment
     return {k: v for k, v in counts.items() if v}

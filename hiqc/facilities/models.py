@@ -29,6 +29,7 @@ from .enums import (
     RectificationStatus,
 )
 from .maintenance.enums import TaskState
+from .faults.enums import FaultCause, FaultSeverity, FaultSource, FaultStatus
 
 
 class OutletFacility(BaseModel):
@@ -317,3 +318,42 @@ class MaintenanceTask(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.due_on}"
+# --- fault tickets (8.2.3; issue 19 §5) ----------------------------------------------------------
+
+
+class Fault(CaseModel):
+    """A fault ticket: a case on the engine (``faults/workflow.py``) with response and repair
+    clocks chosen by its severity; its downtime is ``down_from`` … ``down_until`` (open while the
+    equipment is down)."""
+
+    status = models.CharField(_("状态"), max_length=20, choices=FaultStatus.choices)
+    number = models.CharField(_("编号"), max_length=30, unique=True)
+    equipment = models.ForeignKey(Equipment, verbose_name=_("设备"), on_delete=models.PROTECT,
+                                  related_name="faults")  # fmt: skip
+    org_unit = models.ForeignKey("organisations.OrgUnit", verbose_name=_("所在机构"),
+                                 on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    category = models.CharField(_("设备类别"), max_length=20, choices=EquipmentCategory.choices)
+    severity = models.CharField(_("严重程度"), max_length=10, choices=FaultSeverity.choices)
+    title = models.CharField(_("故障现象"), max_length=200)
+    description = models.TextField(_("故障描述"), blank=True, max_length=2000)
+    source = models.CharField(_("来源"), max_length=12, choices=FaultSource.choices)
+    alarm_id = models.CharField(_("告警编号"), max_length=80, null=True, blank=True, unique=True)
+    reported_at = models.DateTimeField(_("报告时间"), db_index=True)
+    reported_by = models.CharField(_("报告人"), max_length=150)
+    responded_at = models.DateTimeField(_("响应时间"), null=True, blank=True)
+    down_from = models.DateTimeField(_("停机开始"), db_index=True)
+    down_until = models.DateTimeField(_("恢复时间"), null=True, blank=True, db_index=True)
+    cause = models.CharField(_("故障原因"), max_length=12, choices=FaultCause.choices, blank=True)
+    resolution = models.TextField(_("处理结果"), blank=True, max_length=2000)
+    repaired_at = models.DateTimeField(_("修复时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+
+    scope_path: ClassVar[str] = "org_unit__path"
+
+    class Meta(CaseModel.Meta):
+        ordering = ("-reported_at",)
+        verbose_name = _("设备故障单")
+        verbose_name_plural = _("设备故障单")
+
+    def __str__(self) -> str:
+        return self.number

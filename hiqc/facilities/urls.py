@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .maintenance import views as maintenance_views
+from .faults import views as faults
 
 app_name = "facilities"
 urlpatterns = [
@@ -26,4 +27,9 @@ urlpatterns = [
     path("maintenance/plans/<str:plan_id>/", maintenance_views.plan_page, name="maintenance_plan"),
     path("maintenance/tasks/", maintenance_views.tasks_page, name="maintenance_tasks"),
     path("maintenance/tasks/<str:task_id>/", maintenance_views.task_page, name="maintenance_task"),
+    path("faults/", faults.faults_page, name="faults"),
+    path("faults/report/", faults.fault_report_page, name="fault_report"),
+    path("faults/import/", faults.faults_import_page, name="faults_import"),
+    path("faults/<uuid:fault_id>/", faults.fault_page, name="fault"),
+    path("faults/<uuid:fault_id>/actions/<str:action>/", faults.fault_action, name="fault_action"),
 ]

@@ -5,6 +5,7 @@ is a selector or a door, every write a service."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from hiqc.core.checklists import (
     checklist_publish,
     checklist_versions,
 )
+from hiqc.core.downtime import downtime_intervals
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
@@ -54,6 +56,8 @@ from .equipment.services import (
     equipment_import,
 )
 from .maintenance import views as maintenance_views
+from .faults.enums import FAULT_REPORT
+from .faults.selectors import fault_list
 from .services import (
     BOOL_FIELDS,
     KIND,
@@ -115,9 +119,22 @@ def outlet_page(request: HiqcRequest, outlet_id: str) -> HttpResponse:
         "inspections": selectors.inspection_list(actor, org_unit_id=unit.pk)[:24],
         "rectifications": selectors.rectification_list(actor, org_unit_id=unit.pk)[:50],
         "trend": selectors.inspection_trend(actor, org_unit_id=unit.pk),
+        "downtime": _outlet_downtime(unit),
         "can_manage": actor.can(MANAGE, unit.path), "can_inspect": actor.can(INSPECT, unit.path),
         "kinds": InspectionKind.choices, "bool_fields": BOOL_FIELDS,
     }, status=status)  # fmt: skip
+
+
+DOWNTIME_DAYS = 90
+
+
+def _outlet_downtime(unit: Any) -> list[dict[str, Any]]:
+    """The outlet's equipment outages of the last 90 days (issue 19 §6), newest first, with their
+    hours (still down: until now), through the kernel's downtime registry."""
+    now = timezone.now()
+    rows = downtime_intervals(unit.path, now - timedelta(days=DOWNTIME_DAYS), now)
+    return [{"d": d, "hours": ((d.end or now) - d.start).total_seconds() / 3600}
+            for d in reversed(rows)]  # fmt: skip
 
 
 # --- inspections ---------------------------------------------------------------------------------
@@ -307,6 +324,8 @@ def equipment_detail_page(request: HiqcRequest, equipment_id: str) -> HttpRespon
     can_manage = actor.can(MANAGE, equipment.org_unit.path)
     return render(request, T + "equipment_detail.html", {
         "e": equipment, "history": selectors.equipment_history(equipment),
+        "faults": fault_list(actor, equipment_id=equipment.pk)[:20],
+        "can_report_fault": actor.can(FAULT_REPORT, equipment.org_unit.path),
         "errors": errors, "values": values, "can_manage": can_manage, "today": _today(),
         "kinds": [c for c in EventKind.choices if c[0] != EventKind.ACQUIRED],
         "units": units_in_scope(actor, MANAGE) if can_manage else [],

@@ -64,6 +64,7 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/maintenance-plans/{{plan_id}}": ("facilities.MaintenancePlan", "org_unit__path"),
     f"{API}/maintenance-tasks/{{task_id}}": (
         "facilities.MaintenanceTask", "equipment__org_unit__path"),
+    f"{API}/faults/{{fault_id}}": ("facilities.Fault", "org_unit__path"),
     f"{API}/assessments/{{cycle_id}}": ("people.AssessmentCycle", "org_unit__path"),
     f"{API}/assessment-results/{{result_id}}": ("people.AssessmentResult", "org_unit__path"),
     # a rating is its rater's alone: another branch's is the same 404 as a random id
@@ -97,6 +98,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "products.ProductProject": "products.productproject",
     "products.EvaluationRound": "products.evaluationround",
     "facilities.Rectification": "facilities.rectification",
+    "facilities.Fault": "facilities.fault",
     "people.AssessmentCycle": "people.assessmentcycle",
     "people.Promotion": "people.promotion",
 }

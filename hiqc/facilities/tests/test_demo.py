@@ -48,9 +48,10 @@ def test_the_demo_inspects_every_outlet_from_today_and_a_rerun_adds_nothing(outl
         first = load()
         tasks = first.pop("maintenance_tasks")
         done = first.pop("maintenance_done")
-        assert first == {"outlet_records": 7, "inspections": 14, "rectifications": 6,
-                         "equipment": 12, "equipment_bulk": 7 * 15 + 2 * 15,
-                         "maintenance_plans": 2 * 7}  # fmt: skip
+        facilities = {k: v for k, v in first.items() if not k.startswith("faults")}
+        assert facilities == {"outlet_records": 7, "inspections": 14, "rectifications": 6,
+                              "equipment": 12, "equipment_bulk": 7 * 15 + 2 * 15,
+                              "maintenance_plans": 2 * 7}  # fmt: skip
         assert load() == {}
         today = timezone.now().astimezone(BEIJING).date()
         assert Inspection.objects.filter(performed_at__isnull=True).count() == 0
@@ -64,7 +65,9 @@ def test_the_demo_inspects_every_outlet_from_today_and_a_rerun_adds_nothing(outl
         rows = selectors.results_by_outlet(Actor.system("t"))
         assert sum(1 for r in rows if r["gaps"]) == 3 and all(r["inspections"] == 2 for r in rows)
         assert Equipment.objects.filter(state="disposed").count() == 1
-        assert Equipment.objects.filter(state="in_use").count() == 11 + 135
+        # three are under repair: the fault demo's open tickets (faults/demo.py OPEN_NOW)
+        assert Equipment.objects.filter(state="under_repair").count() == 3
+        assert Equipment.objects.filter(state__in=("in_use", "under_repair")).count() == 11 + 135
         _check_maintenance(today, tasks, done)
 
 

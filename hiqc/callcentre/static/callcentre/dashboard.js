@@ -22,6 +22,18 @@ document.addEventListener("DOMContentLoaded", function () {
     data: [{ yAxis: data.target }]
   };
 
+  // Telephony outages (issue 19 §6): shaded over the service level, so a bad interval an outage
+  // explains is seen at once.
+  var down = data.downtime || { intervals: [], days: [] };
+  function outages(list) {
+    return {
+      silent: false,
+      itemStyle: { color: "rgba(192, 57, 43, 0.15)" },
+      label: { show: true, position: "insideTop", color: "#c0392b", formatter: L.downtime },
+      data: list.map(function (d) { return [{ xAxis: d.from, name: d.label }, { xAxis: d.to }]; })
+    };
+  }
+
   chart("cc-intervals", {
     tooltip: { trigger: "axis", valueFormatter: function (v) { return typeof v === "number" && v % 1 !== 0 ? pct(v) : v; } },
     legend: { top: 0, data: [L.service_level, L.abandon_rate, L.offered] },
@@ -32,7 +44,7 @@ document.addEventListener("DOMContentLoaded", function () {
       { type: "value", name: L.offered, splitLine: { show: false } }
     ],
     series: [
-      { name: L.service_level, type: "line", data: data.intervals.map(function (i) { return i.service_level; }), markLine: targetLine, connectNulls: true },
+      { name: L.service_level, type: "line", data: data.intervals.map(function (i) { return i.service_level; }), markLine: targetLine, markArea: outages(down.intervals), connectNulls: true },
       { name: L.abandon_rate, type: "line", connectNulls: true, data: data.intervals.map(function (i) { return i.abandon_rate; }) },
       { name: L.offered, type: "bar", yAxisIndex: 1, itemStyle: { opacity: 0.25 }, data: data.intervals.map(function (i) { return i.offered; }) }
     ]
@@ -43,7 +55,7 @@ document.addEventListener("DOMContentLoaded", function () {
     grid: { left: 50, right: 20, top: 30, bottom: 30 },
     xAxis: { type: "category", data: data.trend.map(function (t) { return t.day; }) },
     yAxis: { type: "value", min: function (v) { return Math.max(0, Math.floor(v.min / 10) * 10); }, max: 100, axisLabel: { formatter: "{value}%" } },
-    series: [{ name: L.service_level, type: "line", data: data.trend.map(function (t) { return t.value; }), markLine: targetLine }]
+    series: [{ name: L.service_level, type: "line", data: data.trend.map(function (t) { return t.value; }), markLine: targetLine, markArea: outages(down.days) }]
   });
 
   chart("cc-forecast", {
