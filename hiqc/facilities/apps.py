@@ -5,8 +5,8 @@ from hiqc.core.manifest import Manifest, NavLink
 from hiqc.organisations.enums import Role
 
 from .enums import CHECKLISTS, INSPECT, MANAGE, RECTIFY, VIEW
-from .maintenance.manifest import with_maintenance
 from .faults.enums import FAULT_REPAIR, FAULT_REPORT
+from .maintenance.manifest import with_maintenance
 
 
 class FacilitiesConfig(AppConfig):
@@ -76,6 +76,8 @@ class FacilitiesConfig(AppConfig):
 
 # preventive maintenance (issue 19 §4): its permission, grants, router, job and links
 FacilitiesConfig.manifest = with_maintenance(FacilitiesConfig.manifest)
+
+
 def _register_faults() -> None:
     """Fault tickets (issue 19 §5–§6): the case kind, its targets as rules, the availability
     indicators and the downtime the call centre and the outlet page draw (the kernel's

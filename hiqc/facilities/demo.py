@@ -20,8 +20,8 @@ from hiqc.organisations.models import OrgUnit, User
 
 from .enums import EquipmentCategory, EventKind, InspectionKind
 from .equipment.services import equipment_create, equipment_event_record
-from .maintenance.demo import maintenance_demo_load
 from .faults.demo import faults_demo_load
+from .maintenance.demo import maintenance_demo_load
 from .models import Equipment, Inspection, OutletFacility
 from .services import (
     inspection_perform,

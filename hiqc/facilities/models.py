@@ -28,8 +28,8 @@ from .enums import (
     InspectionKind,
     RectificationStatus,
 )
-from .maintenance.enums import TaskState
 from .faults.enums import FaultCause, FaultSeverity, FaultSource, FaultStatus
+from .maintenance.enums import TaskState
 
 
 class OutletFacility(BaseModel):
@@ -318,6 +318,8 @@ class MaintenanceTask(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.due_on}"
+
+
 # --- fault tickets (8.2.3; issue 19 §5) ----------------------------------------------------------
 
 

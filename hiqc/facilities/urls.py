@@ -1,8 +1,8 @@
 from django.urls import path
 
 from . import views
-from .maintenance import views as maintenance_views
 from .faults import views as faults
+from .maintenance import views as maintenance_views
 
 app_name = "facilities"
 urlpatterns = [

@@ -55,9 +55,9 @@ from .equipment.services import (
     equipment_event_record,
     equipment_import,
 )
-from .maintenance import views as maintenance_views
 from .faults.enums import FAULT_REPORT
 from .faults.selectors import fault_list
+from .maintenance import views as maintenance_views
 from .services import (
     BOOL_FIELDS,
     KIND,
