@@ -326,7 +326,8 @@ PERMISSION_LABELS_ADDED |= {
 _FACILITIES = {
     "facility_admin": {"facilities.view", "facilities.manage", "facilities.inspect",
                        "facilities.rectify"},
-    "branch_manager": {"facilities.view", "facilities.inspect", "facilities.rectify"},
+    "branch_manager": {"facilities.view", "facilities.inspect", "facilities.rectify",
+                       "facilities.renewal_approve"},  # issue 19 §8: approve renewal plans
     "quality_lead": {"facilities.view", "facilities.inspect", "facilities.checklists"},
     "auditor": {"facilities.view"},
 }  # fmt: skip
@@ -338,6 +339,7 @@ PERMISSION_LABELS_ADDED |= {
     "facilities.inspect": "安排并实施设施环境检查，验证整改结果",
     "facilities.rectify": "登记设施整改措施",
     "facilities.checklists": "编辑并发布网点设施检查清单",
+    "facilities.renewal_approve": "批准或退回设备更新计划",
 }
 # chapter 7 (issue 18 §4–§5; ADR 0021): assessment cycles, appeals and incentives
 _ASSESSMENT_MANAGERS = {"assessments.view", "assessments.manage", "assessments.appeal_decide",

@@ -115,6 +115,8 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
         _field("id"),
     ),
     "/api/v1/equipment/{equipment_id}": ("/api/v1/equipment", _field("id")),
+    "/api/v1/equipment/{equipment_id}/operators": ("/api/v1/equipment", _field("id")),
+    "/api/v1/renewal-plans/{plan_id}": ("/api/v1/renewal-plans", _field("id")),
     "/api/v1/assessments/{cycle_id}": ("/api/v1/assessments", _field("id")),
     "/api/v1/assessment-results/{result_id}": ("/api/v1/assessment-results", _field("id")),
     "/api/v1/promotions/{promotion_id}": ("/api/v1/promotions", _field("id")),

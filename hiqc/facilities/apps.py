@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from hiqc.core.manifest import Manifest, NavLink
 from hiqc.organisations.enums import Role
 
-from .enums import CHECKLISTS, INSPECT, MANAGE, RECTIFY, VIEW
+from .enums import CHECKLISTS, INSPECT, MANAGE, RECTIFY, RENEWAL_APPROVE, VIEW
 
 
 class FacilitiesConfig(AppConfig):
@@ -18,17 +18,18 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "服务设施与设备"
     manifest = Manifest(
         urls=(("facilities/", "hiqc.facilities.urls"),),
-        api_routers=("hiqc.facilities.api.router",),
+        api_routers=("hiqc.facilities.api.router", "hiqc.facilities.operators_api.router"),
         permissions={
             VIEW: _("查看网点设施档案、设施环境检查、整改任务与设备档案"),
             MANAGE: _("维护网点设施档案与设备档案（含导入、设备履历）"),
             INSPECT: _("安排并实施设施环境检查，验证整改结果"),
             RECTIFY: _("登记设施整改措施"),
             CHECKLISTS: _("编辑并发布网点设施检查清单"),
+            RENEWAL_APPROVE: _("批准或退回设备更新计划"),
         },
         roles={
             Role.FACILITY_ADMIN: (VIEW, MANAGE, INSPECT, RECTIFY),
-            Role.BRANCH_MANAGER: (VIEW, INSPECT, RECTIFY),
+            Role.BRANCH_MANAGER: (VIEW, INSPECT, RECTIFY, RENEWAL_APPROVE),
             Role.QUALITY_LEAD: (VIEW, INSPECT, CHECKLISTS),
             Role.AUDITOR: (VIEW,),
         },
@@ -39,6 +40,8 @@ class FacilitiesConfig(AppConfig):
             NavLink("ch8", "facilities:rectifications", _("整改任务"), VIEW),
             NavLink("ch8", "facilities:equipment", _("设备档案"), VIEW),
             NavLink("ch8", "facilities:checklist", _("检查清单"), VIEW),
+            NavLink("ch8", "facilities:operators", _("设备操作人员"), VIEW),
+            NavLink("ch8", "facilities:renewal", _("设备更新计划"), VIEW),
         ),
     )
 
@@ -52,6 +55,7 @@ class FacilitiesConfig(AppConfig):
 
         register_case_kind(KIND)
         _register_upload_limits()
+        _register_operators_and_renewal()
         register_audit_labels(
             {
                 "facilities.outlet.save": gettext_noop("保存网点设施档案"),
@@ -61,6 +65,10 @@ class FacilitiesConfig(AppConfig):
                 "facilities.equipment.update": gettext_noop("修改设备档案"),
                 "facilities.equipment.event": gettext_noop("登记设备履历"),
                 "facilities.equipment.import": gettext_noop("导入设备清单"),
+                "facilities.equipment.operators": gettext_noop("指定设备操作人员"),
+                "facilities.operators.requirement": gettext_noop("设定设备操作资格要求"),
+                "facilities.renewal.create": gettext_noop("制定设备更新计划"),
+                "facilities.renewal.update": gettext_noop("修改设备更新计划"),
             }
         )
 
@@ -83,3 +91,15 @@ def _register_upload_limits() -> None:
         )
 
     body_limit_register("facilities:inspection", limit, field="photos", hint=hint)
+
+
+def _register_operators_and_renewal() -> None:
+    """Operators (8.2.6) and renewal plans (8.3.6): their rules, and who needs which qualification
+    because of the equipment they run (read by the people app through the kernel)."""
+    from hiqc.core.qualifications import register_qualification_demand
+
+    from . import operators, renewal
+
+    operators.register()
+    renewal.register()
+    register_qualification_demand("facilities.operators", operators.operator_demands)

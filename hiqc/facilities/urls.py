@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import operators_views, views
 
 app_name = "facilities"
 urlpatterns = [
@@ -20,4 +20,12 @@ urlpatterns = [
     path("equipment/import/", views.equipment_import_page, name="equipment_import"),
     path("equipment/<str:equipment_id>/", views.equipment_detail_page, name="equipment_detail"),
     path("checklist/", views.checklist_page, name="checklist"),
+    path("operators/", operators_views.operators_page, name="operators"),
+    path(
+        "equipment/<str:equipment_id>/operators/",
+        operators_views.equipment_operators_page,
+        name="equipment_operators",
+    ),
+    path("renewal/", operators_views.renewal_page, name="renewal"),
+    path("renewal/<str:plan_id>/", operators_views.renewal_plan_page, name="renewal_plan"),
 ]

@@ -39,7 +39,7 @@ def test_the_demo_inspects_every_outlet_from_today_and_a_rerun_adds_nothing(outl
                                       actor=Actor.system("demo"))  # fmt: skip
         first = load()
         assert first == {"outlet_records": 7, "inspections": 14, "rectifications": 6,
-                         "equipment": 12}  # fmt: skip
+                         "equipment": 12, "renewal_equipment": 4, "renewal_plans": 4}  # fmt: skip
         assert load() == {}
         today = timezone.now().astimezone(BEIJING).date()
         assert Inspection.objects.filter(performed_at__isnull=True).count() == 0
@@ -52,5 +52,6 @@ def test_the_demo_inspects_every_outlet_from_today_and_a_rerun_adds_nothing(outl
         assert Rectification.objects.filter(status="closed").count() == 3
         rows = selectors.results_by_outlet(Actor.system("t"))
         assert sum(1 for r in rows if r["gaps"]) == 3 and all(r["inspections"] == 2 for r in rows)
-        assert Equipment.objects.filter(state="disposed").count() == 1
-        assert Equipment.objects.filter(state="in_use").count() == 11
+        # one disposal in the files, one by the completed renewal plan (test_renewal_demo.py)
+        assert Equipment.objects.filter(state="disposed").count() == 2
+        assert Equipment.objects.filter(state="in_use").count() == 14
