@@ -8,7 +8,7 @@ No ``from __future__ import annotations`` here: Ninja reads the annotations at i
 from typing import Any
 from uuid import UUID
 
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from hiqc.core.access import require
@@ -91,7 +91,7 @@ def put_equipment_operators(request: HiqcRequest, equipment_id: UUID,
 @router.get("/operator-gaps", response={200: list[OperatorGapOut], **ERRORS})
 @paginate
 def list_operator_gaps(request: HiqcRequest, org_unit: UUID | None = None,
-                       days: int | None = None):  # fmt: skip
+                       days: int | None = Query(None, ge=0, le=3650)):  # fmt: skip
     """Equipment whose required qualification its operators lack — missing, lapsed, or running
     out within `days` (the rule `facilities.operators.warn_days` by default) — or that has no
     operator, under `org_unit` (default: the whole scope); by unit and asset number."""
@@ -127,7 +127,8 @@ def list_operator_qualifications(request: HiqcRequest):
 
 @router.get("/renewal-plans", response={200: list[RenewalPlanOut], **ERRORS})
 @paginate
-def list_renewal_plans(request: HiqcRequest, budget_year: int | None = None, state: str = "",
+def list_renewal_plans(request: HiqcRequest,
+                       budget_year: int | None = Query(None, ge=1900, le=2999), state: str = "",
                        org_unit: UUID | None = None):  # fmt: skip
     """Renewal plans in scope (`budget_year`, `state`, under `org_unit`), newest year first."""
     require(request.actor, VIEW)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class OperatorOut(Schema):
@@ -29,7 +29,7 @@ class EquipmentOperatorsOut(Schema):
 
 
 class EquipmentOperatorsIn(Schema):
-    operators: list[str]  # user ids; the list replaces the item's operators
+    operators: list[str] = Field(..., max_length=20)  # user ids: the list replaces the operators
 
 
 class OperatorRequirementOut(Schema):
@@ -87,11 +87,11 @@ class RenewalPlanOut(Schema):
 
 class RenewalPlanIn(Schema):
     org_unit: UUID
-    items: list[UUID]
-    budget_year: int
-    reason: str
-    estimated_cost: float
-    note: str = ""
+    items: list[UUID] = Field(..., max_length=200)
+    budget_year: int = Field(..., ge=1900, le=2999)
+    reason: str = Field(..., max_length=20)
+    estimated_cost: float = Field(..., ge=0, le=9_999_999_999)
+    note: str = Field("", max_length=2000)
 
 
 class RenewalPlanUpdateIn(Schema):
