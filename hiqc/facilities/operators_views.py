@@ -149,14 +149,18 @@ def renewal_page(request: HiqcRequest) -> HttpResponse:
             **post.dict(), "items": post.getlist("items")}), _("已制定设备更新计划。"))  # fmt: skip
         if plan is not None:
             return redirect("facilities:renewal_plan", plan.pk)
-    form = ChoiceFilters(request.GET, fields={"state": (_("状态"), RenewalState.choices)})
+    units = list(units_in_scope(actor, VIEW))
+    form = ChoiceFilters(request.GET, fields={
+        "unit": (_("机构"), [(str(u.pk), u.localized_name) for u in units]),
+        "state": (_("状态"), RenewalState.choices)})  # fmt: skip
     f = list_filters(form)
-    plans = renewal_plan_list(actor, state=f.get("state") or "")
+    unit_id = f.get("unit") or None  # per unit: its plans, budget and suggestions (and below)
+    plans = renewal_plan_list(actor, state=f.get("state") or "", org_unit_id=unit_id)
     page = Paginator(plans, 25).get_page(request.GET.get("page"))
-    suggestions = renewal_suggestions(actor)
+    suggestions = renewal_suggestions(actor, org_unit_id=unit_id)
     can_manage = actor.can(MANAGE)
     return render(request, T + "renewal.html", {
-        "page": page, "form": form, "budget": renewal_budget(actor),
+        "page": page, "form": form, "budget": renewal_budget(actor, org_unit_id=unit_id),
         "suggestions": suggestions[:200], "suggestions_total": len(suggestions),
         "errors": errors, "values": values, "can_manage": can_manage,
         "checked": {str(i) for i in values.get("items", [])},

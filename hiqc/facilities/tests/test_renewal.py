@@ -250,3 +250,14 @@ def test_the_renewal_pages(personas, org):
     item.refresh_from_db()
     assert item.state == "disposed"
     assert "3000.00" in facility.get("/facilities/renewal/").content.decode()
+
+
+def test_the_renewal_page_per_unit(personas, org, other):
+    """Filtered to a unit, the page shows that unit's plans, budget and suggestions only."""
+    _item(Actor.system("t"), org, "C1-OLD", "pc", date(2018, 1, 1))
+    _item(Actor.system("t"), org, "P2-OLD", "pc", date(2018, 1, 1), unit="C2")
+    manager = client_for(personas["quality_lead"])  # head office: sees both branches
+    both = manager.get("/facilities/renewal/").content.decode()
+    assert "C1-OLD" in both and "P2-OLD" in both
+    c1 = manager.get(f"/facilities/renewal/?unit={org['C1'].pk}").content.decode()
+    assert "C1-OLD" in c1 and "P2-OLD" not in c1
