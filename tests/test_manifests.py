@@ -326,7 +326,8 @@ PERMISSION_LABELS_ADDED |= {
 _FACILITIES = {
     "facility_admin": {"facilities.view", "facilities.manage", "facilities.inspect",
                        "facilities.rectify"},
-    "branch_manager": {"facilities.view", "facilities.inspect", "facilities.rectify"},
+    "branch_manager": {"facilities.view", "facilities.inspect", "facilities.rectify",
+                       "facilities.renewal_approve"},  # issue 19 §8: approve renewal plans
     "quality_lead": {"facilities.view", "facilities.inspect", "facilities.checklists"},
     "auditor": {"facilities.view"},
 }  # fmt: skip
@@ -338,6 +339,7 @@ PERMISSION_LABELS_ADDED |= {
     "facilities.inspect": "安排并实施设施环境检查，验证整改结果",
     "facilities.rectify": "登记设施整改措施",
     "facilities.checklists": "编辑并发布网点设施检查清单",
+    "facilities.renewal_approve": "批准或退回设备更新计划",
 }
 # chapter 8 (issue 19 §4): preventive maintenance — the facility administrator records it
 ROLE_PERMISSIONS_ADDED["facility_admin"] |= {"facilities.maintain"}
@@ -345,6 +347,7 @@ PERMISSION_LABELS_ADDED |= {"facilities.maintain": "登记设备保养（完成�
 # chapter 8 (issue 19 §5): fault tickets
 ROLE_PERMISSIONS_ADDED["facility_admin"] |= {"facilities.fault_report", "facilities.fault_repair"}
 ROLE_PERMISSIONS_ADDED["branch_manager"] |= {"facilities.fault_report"}
+ROLE_PERMISSIONS_ADDED["call_centre_supervisor"] |= {"facilities.view", "facilities.fault_report"}
 PERMISSION_LABELS_ADDED |= {
     "facilities.fault_report": "报告设备故障，确认修复或退回维修",
     "facilities.fault_repair": "响应设备故障并登记修复",

@@ -118,6 +118,8 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/maintenance-plans/{plan_id}": ("/api/v1/maintenance-plans", _field("id")),
     "/api/v1/maintenance-tasks/{task_id}": ("/api/v1/maintenance-tasks", _field("id")),
     "/api/v1/faults/{fault_id}": ("/api/v1/faults", _field("id")),
+    "/api/v1/equipment/{equipment_id}/operators": ("/api/v1/equipment", _field("id")),
+    "/api/v1/renewal-plans/{plan_id}": ("/api/v1/renewal-plans", _field("id")),
     "/api/v1/assessments/{cycle_id}": ("/api/v1/assessments", _field("id")),
     "/api/v1/assessment-results/{result_id}": ("/api/v1/assessment-results", _field("id")),
     "/api/v1/promotions/{promotion_id}": ("/api/v1/promotions", _field("id")),

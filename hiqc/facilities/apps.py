@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from hiqc.core.manifest import Manifest, NavLink
 from hiqc.organisations.enums import Role
 
-from .enums import CHECKLISTS, INSPECT, MANAGE, RECTIFY, VIEW
+from .enums import CHECKLISTS, INSPECT, MANAGE, RECTIFY, RENEWAL_APPROVE, VIEW
 from .faults.enums import FAULT_REPAIR, FAULT_REPORT
 from .maintenance.manifest import with_maintenance
 
@@ -21,7 +21,11 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "服务设施与设备"
     manifest = Manifest(
         urls=(("facilities/", "hiqc.facilities.urls"),),
-        api_routers=("hiqc.facilities.api.router", "hiqc.facilities.faults.api.router"),
+        api_routers=(
+            "hiqc.facilities.api.router",
+            "hiqc.facilities.faults.api.router",
+            "hiqc.facilities.operators_api.router",
+        ),
         permissions={
             VIEW: _("查看网点设施档案、设施环境检查、整改任务与设备档案"),
             MANAGE: _("维护网点设施档案与设备档案（含导入、设备履历）"),
@@ -30,11 +34,14 @@ class FacilitiesConfig(AppConfig):
             CHECKLISTS: _("编辑并发布网点设施检查清单"),
             FAULT_REPORT: _("报告设备故障，确认修复或退回维修"),
             FAULT_REPAIR: _("响应设备故障并登记修复"),
+            RENEWAL_APPROVE: _("批准或退回设备更新计划"),
         },
         roles={
             Role.FACILITY_ADMIN: (VIEW, MANAGE, INSPECT, RECTIFY, FAULT_REPORT, FAULT_REPAIR),
-            Role.BRANCH_MANAGER: (VIEW, INSPECT, RECTIFY, FAULT_REPORT),
+            Role.BRANCH_MANAGER: (VIEW, INSPECT, RECTIFY, FAULT_REPORT, RENEWAL_APPROVE),
             Role.QUALITY_LEAD: (VIEW, INSPECT, CHECKLISTS),
+            # the call centre's telephony: its supervisor sees and reports faults (8.2.3)
+            Role.CALL_CENTRE_SUPERVISOR: (VIEW, FAULT_REPORT),
             Role.AUDITOR: (VIEW,),
         },
         nav_sections=(("ch8", _("服务设施与设备（第8章）"), "ch10"),),
@@ -45,6 +52,8 @@ class FacilitiesConfig(AppConfig):
             NavLink("ch8", "facilities:equipment", _("设备档案"), VIEW),
             NavLink("ch8", "facilities:checklist", _("检查清单"), VIEW),
             NavLink("ch8", "facilities:faults", _("设备故障单"), VIEW),
+            NavLink("ch8", "facilities:operators", _("设备操作人员"), VIEW),
+            NavLink("ch8", "facilities:renewal", _("设备更新计划"), VIEW),
         ),
     )
 
@@ -61,6 +70,7 @@ class FacilitiesConfig(AppConfig):
         register_maintenance()
         _register_upload_limits()
         _register_faults()
+        _register_operators_and_renewal()
         register_audit_labels(
             {
                 "facilities.outlet.save": gettext_noop("保存网点设施档案"),
@@ -70,6 +80,10 @@ class FacilitiesConfig(AppConfig):
                 "facilities.equipment.update": gettext_noop("修改设备档案"),
                 "facilities.equipment.event": gettext_noop("登记设备履历"),
                 "facilities.equipment.import": gettext_noop("导入设备清单"),
+                "facilities.equipment.operators": gettext_noop("指定设备操作人员"),
+                "facilities.operators.requirement": gettext_noop("设定设备操作资格要求"),
+                "facilities.renewal.create": gettext_noop("制定设备更新计划"),
+                "facilities.renewal.update": gettext_noop("修改设备更新计划"),
             }
         )
 
@@ -116,3 +130,15 @@ def _register_upload_limits() -> None:
         )
 
     body_limit_register("facilities:inspection", limit, field="photos", hint=hint)
+
+
+def _register_operators_and_renewal() -> None:
+    """Operators (8.2.6) and renewal plans (8.3.6): their rules, and who needs which qualification
+    because of the equipment they run (read by the people app through the kernel)."""
+    from hiqc.core.qualifications import register_qualification_demand
+
+    from . import operators, renewal
+
+    operators.register()
+    renewal.register()
+    register_qualification_demand("facilities.operators", operators.operator_demands)

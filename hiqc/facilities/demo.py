@@ -22,7 +22,7 @@ from .enums import EquipmentCategory, EventKind, InspectionKind
 from .equipment.services import equipment_create, equipment_event_record
 from .faults.demo import faults_demo_load
 from .maintenance.demo import maintenance_demo_load
-from .models import Equipment, Inspection, OutletFacility
+from .models import Equipment, Inspection, OutletFacility, RenewalPlan
 from .services import (
     inspection_perform,
     inspection_plan,
@@ -147,4 +147,124 @@ def demo_load(
     # ~600 items over the outlets and call-centre sites, plans and a year of maintenance
     counts.update(maintenance_demo_load(seed=seed, org_units=org_units, today=today))
     counts.update(faults_demo_load(seed=seed, org_units=org_units))  # after the equipment
+    counts.update(operators_renewal_load(outlets=outlets, users=users, today=today))
     return {k: v for k, v in counts.items() if v}
+
+
+# --- operators (8.2.6) and renewal plans (8.3.6; issue 19 §7–§8) ---------------------------------
+
+# Old items the renewal plans and suggestions work on (asset number, name, category, outlet
+# index: 0 first, 1 middle, 2 last; bought years and days ago).
+RENEWAL_EQUIPMENT: tuple[tuple[str, str, str, int, int], ...] = (
+    ("DEMO-EQ-R01", "旧款排队叫号机", EquipmentCategory.QUEUE, 0, 7 * 365 + 40),
+    ("DEMO-EQ-R02", "旧款自助服务终端", EquipmentCategory.SELF_SERVICE, 1, 6 * 365 + 90),
+    ("DEMO-EQ-R03", "旧款柜面电脑", EquipmentCategory.PC, 2, 6 * 365 + 10),
+    ("DEMO-EQ-R04", "柜面电脑（更新）", EquipmentCategory.PC, 2, 25),
+)  # fmt: skip
+
+
+def _on(day: date) -> str:
+    return day.isoformat()
+
+
+def operators_renewal_load(*, outlets: list[OrgUnit], users: Mapping[str, User], today: date
+                           ) -> dict[str, int]:  # fmt: skip
+    """The old items, the operators of the equipment that needs them (the personas holding the
+    qualification, from the people demo's certificates: one of them lapsed, one running out), and
+    renewal plans for this budget year (one approved, one done with its old item disposed of)
+    and the next (one planned, one approved). A rerun adds nothing."""
+    from hiqc.core.qualifications import qualification_holdings
+
+    from .enums import EquipmentState, RenewalReason, RenewalState
+    from .operators import (
+        equipment_operators_set,
+        operator_requirements_seed,
+        required_qualifications,
+    )
+    from .renewal import renewal_plan_create, renewal_plan_update
+
+    system = Actor.system("demo")
+    operator_requirements_seed()
+    counts = {"renewal_equipment": 0, "operators": 0, "renewal_plans": 0}
+    spots = (outlets[0], outlets[len(outlets) // 2], outlets[-1])
+    old: dict[str, Equipment] = {}
+    for asset, name, category, spot, age in RENEWAL_EQUIPMENT:
+        found = Equipment.objects.filter(asset_number=asset).first()
+        if found is None:
+            bought = today - timedelta(days=age)
+            found = equipment_create(actor=system, data={
+                "asset_number": asset, "name": name, "category": category,
+                "org_unit": spots[spot].pk, "location": "营业大厅", "supplier": "演示供应商",
+                "purchase_date": _on(bought), "purchase_cost": str(3000 + 1000 * len(old)),
+            })  # fmt: skip
+            counts["renewal_equipment"] += 1
+            if asset == "DEMO-EQ-R02":  # a faulty one: three faults in the last twelve months
+                for days in (300, 170, 40):
+                    for kind, shift, note in ((EventKind.FAULT, 0, "触摸屏无响应"),
+                                              (EventKind.REPAIRED, 1, "重启并校准后恢复")):  # fmt: skip
+                        equipment_event_record(actor=system, equipment_id=found.pk, data={
+                            "kind": kind, "happened_on": _on(today - timedelta(days=days - shift)),
+                            "note": note})  # fmt: skip
+        old[asset] = found
+
+    # operators: the personas holding the qualification, in the item's province first
+    equipment = list(Equipment.objects.exclude(state=EquipmentState.DISPOSED)
+                     .filter(operators__isnull=True).select_related("org_unit")
+                     .order_by("asset_number"))  # fmt: skip
+    required = required_qualifications(equipment)
+    people = sorted(users.values(), key=lambda u: u.username)
+    holdings = qualification_holdings([u.pk for u in people], set(required.values()), today)
+    for e in equipment:
+        code = required.get(e.pk)
+        if code is None:
+            continue
+        holders = [u for u in people if (str(u.pk), code) in holdings]
+        province = "/".join(e.org_unit.path.split("/")[:2])
+        near = [u for u in holders if u.org_unit is not None
+                and u.org_unit.path.startswith(province + "/")]  # fmt: skip
+        chosen = (near or holders)[:2]
+        named: list[str] = []
+        for user in chosen:
+            issued_on, expires_on = holdings[(str(user.pk), code)]
+            on = max(issued_on, min(today, expires_on), e.purchase_date or issued_on)
+            if on > min(today, expires_on):
+                continue  # bought after the certificate ran out: not an operator
+            named.append(str(user.pk))
+            equipment_operators_set(actor=system, equipment_id=e.pk, user_ids=named,
+                                    at=_at(on, 9))  # fmt: skip
+            counts["operators"] += 1
+
+    if RenewalPlan.objects.exists():
+        return counts
+    this_year = today.year
+    current = list(Equipment.objects.exclude(state=EquipmentState.DISPOSED)
+                   .exclude(asset_number__in=[a for a, *_r in RENEWAL_EQUIPMENT])
+                   .select_related("org_unit").order_by("asset_number"))  # fmt: skip
+    by_category = {e.category: e for e in reversed(current)}  # the first of each category
+    plans: list[tuple[Equipment, int, str, str, str, dict[str, Any]]] = [
+        (old["DEMO-EQ-R01"], this_year, RenewalReason.AGE, "15800", RenewalState.APPROVED, {}),
+        (old["DEMO-EQ-R03"], this_year, RenewalReason.DAMAGE, "6200", RenewalState.DONE,
+         {"replacement": old["DEMO-EQ-R04"].pk, "dispose_old": True,
+          "done_on": today - timedelta(days=20)}),
+    ]  # fmt: skip
+    if EquipmentCategory.PC in by_category:
+        plans.append((by_category[EquipmentCategory.PC], this_year + 1, RenewalReason.OBSOLETE,
+                      "5800", RenewalState.PLANNED, {}))  # fmt: skip
+    if EquipmentCategory.TELEPHONY in by_category:
+        plans.append((by_category[EquipmentCategory.TELEPHONY], this_year + 1,
+                      RenewalReason.OBSOLETE, "86000", RenewalState.APPROVED, {}))  # fmt: skip
+    for item, year, reason, cost, state, done in plans:
+        if item.state == EquipmentState.DISPOSED:
+            continue
+        plan = renewal_plan_create(actor=system, data={
+            "org_unit": item.org_unit_id, "items": [item.pk], "budget_year": year,
+            "reason": reason, "estimated_cost": cost, "note": "演示数据：年度设备更新。"})  # fmt: skip
+        counts["renewal_plans"] += 1
+        if state in (RenewalState.APPROVED, RenewalState.DONE):
+            renewal_plan_update(actor=system, plan_id=plan.pk,
+                                data={"state": RenewalState.APPROVED})  # fmt: skip
+        if state == RenewalState.DONE:
+            done_on = max(done["done_on"], old["DEMO-EQ-R04"].purchase_date or today)
+            renewal_plan_update(actor=system, plan_id=plan.pk, data={
+                "state": RenewalState.DONE, **done, "done_on": done_on})  # fmt: skip
+    return counts

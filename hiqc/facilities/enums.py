@@ -92,3 +92,37 @@ CHECKLISTS = "facilities.checklists"  # edit and publish the outlet checklist (h
 
 OUTLET_CHECKLIST = "facilities-outlet"  # the seeded checklist's code
 CHECKLIST_PURPOSE = "facilities.outlet"
+
+
+# --- operators (8.2.6) and renewal plans (8.3.6; issue 19 §7–§8) ---------------------------------
+
+
+class RenewalReason(models.TextChoices):
+    """Why a piece of equipment is to be replaced (8.3.6 "及时更新")."""
+
+    AGE = "age", _("超过使用年限")
+    FAULTS = "faults", _("故障频发")
+    OBSOLETE = "obsolete", _("技术淘汰")
+    DAMAGE = "damage", _("损坏无法修复")
+    OTHER = "other", _("其他")
+
+
+class RenewalState(models.TextChoices):
+    """A renewal plan's state: a planning record, moved by ``renewal_plan_update`` (no clock)."""
+
+    PLANNED = "planned", _("计划中")
+    APPROVED = "approved", _("已批准")
+    DONE = "done", _("已完成")
+    DROPPED = "dropped", _("已取消")
+
+
+# state → the states a plan may move to
+RENEWAL_MOVES: dict[str, tuple[str, ...]] = {
+    RenewalState.PLANNED: (RenewalState.APPROVED, RenewalState.DROPPED),
+    RenewalState.APPROVED: (RenewalState.DONE, RenewalState.DROPPED, RenewalState.PLANNED),
+    RenewalState.DONE: (),
+    RenewalState.DROPPED: (),
+}
+OPEN_RENEWAL = (RenewalState.PLANNED, RenewalState.APPROVED)
+
+RENEWAL_APPROVE = "facilities.renewal_approve"  # approve (or send back) a renewal plan

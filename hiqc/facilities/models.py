@@ -27,6 +27,8 @@ from .enums import (
     EventKind,
     InspectionKind,
     RectificationStatus,
+    RenewalReason,
+    RenewalState,
 )
 from .faults.enums import FaultCause, FaultSeverity, FaultSource, FaultStatus
 from .maintenance.enums import TaskState
@@ -359,3 +361,90 @@ class Fault(CaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+# --- operators (8.2.6) and renewal plans (8.3.6; issue 19 §7–§8) ---------------------------------
+
+
+class OperatorRequirement(BaseModel):
+    """Equipment of a category — or one item, which then overrides its category — must be run by
+    someone holding ``qualification`` (a code of the people chapter, read through
+    ``hiqc.core.qualifications``; ADR 0020). Head-office data, edited by holders of
+    ``facilities.manage`` over the whole tree (a category) or over the item's unit (an item)."""
+
+    category = models.CharField(_("设备类别"), max_length=20, choices=EquipmentCategory.choices,
+                                blank=True)  # fmt: skip
+    equipment = models.OneToOneField(Equipment, verbose_name=_("设备"), null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="+")  # fmt: skip
+    qualification = models.CharField(_("操作人员须持有的资格"), max_length=30)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+    updated_by = models.CharField(_("设定人"), max_length=150)
+
+    unscoped: ClassVar[str | None] = (
+        "head-office rules by equipment category (an item's own rule is read through its door)"
+    )
+
+    class Meta:
+        ordering = ("category", "created_at")
+        verbose_name = _("设备操作资格要求")
+        verbose_name_plural = _("设备操作资格要求")
+        constraints = [
+            models.UniqueConstraint(fields=["category"], condition=models.Q(equipment=None),
+                                    name="facilities_operator_requirement_category"),
+            models.CheckConstraint(
+                condition=(models.Q(equipment=None) & ~models.Q(category=""))
+                | (~models.Q(equipment=None) & models.Q(category="")),
+                name="facilities_operator_requirement_one_subject"),
+        ]  # fmt: skip
+
+
+class EquipmentOperator(BaseModel):
+    """A person assigned to operate a piece of equipment (8.2.6), and since when."""
+
+    equipment = models.ForeignKey(Equipment, verbose_name=_("设备"), on_delete=models.CASCADE,
+                                  related_name="operators")  # fmt: skip
+    user = models.ForeignKey("organisations.User", verbose_name=_("操作人员"),
+                             on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    assigned_on = models.DateField(_("指定日期"))
+    assigned_by = models.CharField(_("指定人"), max_length=150)
+
+    scope_path: ClassVar[str] = "equipment__org_unit__path"
+
+    class Meta:
+        ordering = ("equipment", "assigned_on", "created_at")
+        verbose_name = _("设备操作人员")
+        verbose_name_plural = _("设备操作人员")
+        constraints = [models.UniqueConstraint(fields=["equipment", "user"],
+                                               name="facilities_operator_unique")]  # fmt: skip
+
+
+class RenewalPlan(BaseModel):
+    """A planned replacement (8.3.6): items of one unit, a budget year, why, the estimated cost,
+    a state (planned → approved → done; dropped), who approved it; once done, the replacement item
+    (optional) and whether the old items were disposed of."""
+
+    org_unit = models.ForeignKey("organisations.OrgUnit", verbose_name=_("所属机构"),
+                                 on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    items = models.ManyToManyField(Equipment, verbose_name=_("更新设备"), related_name="+")
+    budget_year = models.PositiveSmallIntegerField(_("预算年度"))
+    reason = models.CharField(_("更新原因"), max_length=20, choices=RenewalReason.choices)
+    estimated_cost = models.DecimalField(_("预计金额（元）"), max_digits=12, decimal_places=2)
+    state = models.CharField(_("状态"), max_length=20, choices=RenewalState.choices,
+                             default=RenewalState.PLANNED)  # fmt: skip
+    note = models.TextField(_("说明"), blank=True, max_length=2000)
+    planned_by = models.CharField(_("计划人"), max_length=150)
+    approved_by = models.CharField(_("批准人"), max_length=150, blank=True)
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    replacement = models.ForeignKey(Equipment, verbose_name=_("替换设备"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")  # fmt: skip
+
+    scope_path: ClassVar[str] = "org_unit__path"
+
+    class Meta:
+        ordering = ("-budget_year", "org_unit__path", "-created_at")
+        verbose_name = _("设备更新计划")
+        verbose_name_plural = _("设备更新计划")
+
+    def __str__(self) -> str:
+        return f"{self.budget_year} {self.get_reason_display()}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import operators_views, views
 from .faults import views as faults
 from .maintenance import views as maintenance_views
 
@@ -32,4 +32,12 @@ urlpatterns = [
     path("faults/import/", faults.faults_import_page, name="faults_import"),
     path("faults/<uuid:fault_id>/", faults.fault_page, name="fault"),
     path("faults/<uuid:fault_id>/actions/<str:action>/", faults.fault_action, name="fault_action"),
+    path("operators/", operators_views.operators_page, name="operators"),
+    path(
+        "equipment/<str:equipment_id>/operators/",
+        operators_views.equipment_operators_page,
+        name="equipment_operators",
+    ),
+    path("renewal/", operators_views.renewal_page, name="renewal"),
+    path("renewal/<str:plan_id>/", operators_views.renewal_plan_page, name="renewal_plan"),
 ]

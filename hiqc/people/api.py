@@ -9,12 +9,14 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hiqc.core.access import require
+from hiqc.core.calendar import BEIJING
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, ErrorOut
@@ -22,7 +24,7 @@ from hiqc.core.schemas import ERRORS, ErrorOut
 from . import selectors
 from .enrolments import enrol_cancel, enrol_self, sessions_open_to_me
 from .enums import EXAMS_MANAGE, EXAMS_TAKE, TRAINING_MANAGE, TRAINING_VIEW
-from .required import required_training, required_training_set
+from .required import required_qualifications, required_training, required_training_set
 from .services import (
     access_attempt,
     access_certificate,
@@ -248,6 +250,27 @@ def list_required_training(request: HiqcRequest):
     """What each role must attend each year, by content of 7.1.2 (training.view); the
     required-training coverage indicator reads it (issue 18 §8)."""
     return required_training(request.actor).order_by("role", "content")
+
+
+class RequiredQualificationOut(Schema):
+    user_id: UUID
+    name: str
+    qualification: str
+    qualification_label: str
+    reasons: list[str]
+    state: str  # missing / lapsed / expiring / current
+    expires_on: date | None
+
+
+@router.get("/training/required/qualifications",
+            response={200: list[RequiredQualificationOut], **ERRORS})  # fmt: skip
+@paginate
+def list_required_qualifications(request: HiqcRequest):
+    """Who needs which qualification because of the work other chapters give them — today the
+    equipment they operate (8.2.6, issue 19 §7) — with the state of their certificate today;
+    missing and lapsed first (training.view, by the unit of the work)."""
+    today = timezone.now().astimezone(BEIJING).date()
+    return required_qualifications(request.actor, today=today)
 
 
 @router.put("/training/required", response={200: RequiredTrainingOut, 204: None, **ERRORS})

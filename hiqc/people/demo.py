@@ -75,6 +75,12 @@ CERTIFICATES = (  # username, qualification, issued days ago, runs out in days
     ("agent_bj", Qualification.CONSULTATION_AGENT, 200, 530),
     ("agent_gd", Qualification.CONSULTATION_AGENT, 720, 9),  # renewal due
     ("claims_handler_bj", Qualification.CLAIMS_SPECIALIST, 100, 630),
+    # equipment operators (8.2.6; the facilities demo assigns them to its equipment)
+    ("agent_bj", Qualification.SELF_SERVICE_OPERATOR, 400, 330),
+    ("facility_bj", Qualification.TELEPHONY_OPERATOR, 380, 350),
+    ("facility_bj", Qualification.SELF_SERVICE_OPERATOR, 380, 350),
+    ("agent_gd", Qualification.SELF_SERVICE_OPERATOR, 735, -4),  # lapsed four days ago
+    ("branch_manager_gd", Qualification.TELEPHONY_OPERATOR, 700, 12),  # renewal due
 )
 ATTENDEES = ("complaint_handler_bj", "complaint_handler_gd", "agent_bj", "agent_gd",
              "claims_handler_bj")  # fmt: skip

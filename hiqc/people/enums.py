@@ -45,6 +45,9 @@ class Qualification(models.TextChoices):
     CLAIMS_SPECIALIST = "claims_specialist", _("理赔专员资格")
     INSPECTOR = "inspector", _("质检员资格")
     CONSULTATION_AGENT = "consultation_agent", _("咨询坐席上岗资格")
+    # equipment operators (8.2.6; issue 19 §7): facilities names them per equipment category
+    TELEPHONY_OPERATOR = "telephony_operator", _("电话与呼叫系统操作培训合格")
+    SELF_SERVICE_OPERATOR = "self_service_operator", _("自助服务终端操作培训合格")
 
 
 class CertificateSource(models.TextChoices):

@@ -10,7 +10,8 @@ The kinds are named by label only: this app imports no domain.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casekinds import register_assignment_check
+from hiqc.core.qualifications import QualificationSource, register_qualification_source
 from hiqc.core.rules import Rule, register_rules, rule_value
 from hiqc.organisations.models import User
 
@@ -75,7 +77,27 @@ def qualification_refusal(case_type: str, user_id: Any, at: datetime) -> str | N
     ).format(name=name, qualification=Qualification(needed).label)
 
 
+def holdings(user_ids: Iterable[Any], codes: Iterable[str], day: date
+             ) -> dict[tuple[str, str], tuple[date, date]]:  # fmt: skip
+    """Per (user, qualification): the certificate issued on or before ``day`` that runs out last
+    — what other chapters read through ``hiqc.core.qualifications`` (8.2.6: equipment operators)."""
+    out: dict[tuple[str, str], tuple[date, date]] = {}
+    rows = (
+        Certificate.objects.filter(
+            user_id__in=list(user_ids), qualification__in=list(codes), issued_on__lte=day
+        )
+        .order_by("expires_on")
+        .values_list("user_id", "qualification", "issued_on", "expires_on")
+    )
+    for user_id, qualification, issued_on, expires_on in rows:
+        out[(str(user_id), qualification)] = (issued_on, expires_on)  # the latest wins
+    return out
+
+
 def register_gate() -> None:
     register_rules(*gate_rules())
+    register_qualification_source(
+        QualificationSource(choices=lambda: Qualification.choices, holdings=holdings)
+    )
     for case_type in GATED:
         register_assignment_check(case_type, qualification_refusal)

@@ -6,6 +6,7 @@ code: ``required_training_set`` writes one row (hours 0 removes it); the coverag
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,10 +17,19 @@ from django.utils.translation import gettext as _
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.errors import Forbidden, ValidationFailed
+from hiqc.core.qualifications import (
+    qualification_demands,
+    qualification_holdings,
+    qualification_label,
+    qualification_state,
+)
+from hiqc.core.rules import rule_value
 from hiqc.organisations.enums import Role
+from hiqc.organisations.models import User
 
 from .enums import TRAINING_MANAGE, TRAINING_VIEW, Content
 from .models import RequiredTraining
+from .renewal import FIRST as FIRST_REMINDER
 
 
 def required_training(actor: Actor) -> QuerySet[RequiredTraining]:
@@ -62,3 +72,33 @@ def required_training_set(*, actor: Actor, data: Mapping[str, Any]) -> RequiredT
         audit_record(actor=actor, action="people.required.set", subject=row, fields=["hours"],
                      data={"role": role, "content": content, "hours": str(hours)})  # fmt: skip
     return row
+
+
+def required_qualifications(actor: Actor, *, today: date) -> list[dict[str, Any]]:
+    """Who needs which qualification because of the work other chapters give them (8.2.6: the
+    equipment they operate), read through ``hiqc.core.qualifications`` — this app names no
+    domain. Per person and qualification, in the actor's training.view scope (by the unit of the
+    work): the reasons, and the state of their certificate today (current, expiring within the
+    renewal reminder's days, lapsed, missing)."""
+    require(actor, TRAINING_VIEW)
+    demands = [d for d in qualification_demands() if actor.can(TRAINING_VIEW, d.org_unit_path)]
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for d in demands:
+        grouped.setdefault((d.user_id, d.qualification), []).append(d.reason)
+    users = {str(u.pk): u for u in User.objects.filter(pk__in={u for u, _q in grouped})}
+    holdings = qualification_holdings(list(users), {q for _u, q in grouped}, today)
+    window = int(rule_value(FIRST_REMINDER))
+    rows = []
+    for (user_id, code), reasons in grouped.items():
+        user = users.get(user_id)
+        if user is None:
+            continue
+        holding = holdings.get((user_id, code))
+        rows.append({
+            "user_id": user.pk, "name": user.display_name or user.username,
+            "qualification": code, "qualification_label": qualification_label(code),
+            "reasons": reasons, "state": qualification_state(holding, today, window),
+            "expires_on": holding[1] if holding else None,
+        })  # fmt: skip
+    order = {"missing": 0, "lapsed": 1, "expiring": 2, "current": 3}
+    return sorted(rows, key=lambda r: (order[r["state"]], r["qualification"], r["name"]))

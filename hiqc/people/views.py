@@ -368,7 +368,7 @@ def required_page(request: HiqcRequest) -> HttpResponse:
     from hiqc.organisations.enums import Role
 
     from .enums import Content
-    from .required import required_training, required_training_set
+    from .required import required_qualifications, required_training, required_training_set
 
     actor = request.actor
     rows = required_training(actor)
@@ -386,4 +386,6 @@ def required_page(request: HiqcRequest) -> HttpResponse:
         "rows": [(roles.get(r.role, r.role), r) for r in rows], "roles": Role.choices,
         "contents": Content.choices, "errors": errors, "values": values,
         "can_manage": actor.can_globally(TRAINING_MANAGE),
+        "qualification_needs": required_qualifications(
+            actor, today=timezone.now().astimezone(BEIJING).date()),
     }, status=status)  # fmt: skip

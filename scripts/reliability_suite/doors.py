@@ -65,6 +65,8 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/maintenance-tasks/{{task_id}}": (
         "facilities.MaintenanceTask", "equipment__org_unit__path"),
     f"{API}/faults/{{fault_id}}": ("facilities.Fault", "org_unit__path"),
+    # …/equipment/{equipment_id}/operators goes through the equipment door above
+    f"{API}/renewal-plans/{{plan_id}}": ("facilities.RenewalPlan", "org_unit__path"),
     f"{API}/assessments/{{cycle_id}}": ("people.AssessmentCycle", "org_unit__path"),
     f"{API}/assessment-results/{{result_id}}": ("people.AssessmentResult", "org_unit__path"),
     # a rating is its rater's alone: another branch's is the same 404 as a random id

@@ -41,7 +41,7 @@ def test_the_demo_trains_examines_and_certifies_from_today_and_a_rerun_adds_noth
         first = load()
         rows, before = first.pop("indicator_rows"), first.pop("training_plans_before")
         assert first == {"training_plans": 1, "courses": 4, "sessions": 8, "questions": 11,
-                         "exams": 1, "attempts": 0, "certificates": 6, "year_sessions": 12,
+                         "exams": 1, "attempts": 0, "certificates": 11, "year_sessions": 12,
                          "required_training": 10}  # fmt: skip
         assert TrainingPlan.objects.count() == 1 + before  # last year's when the year reaches it
         assert rows > 0
@@ -52,7 +52,7 @@ def test_the_demo_trains_examines_and_certifies_from_today_and_a_rerun_adds_noth
         assert all(ok for _v, _l, ok in cover["contents"] + cover["forms"])
         system = Actor.system("t")
         due = {c.user.username for c in selectors.expiring(system, today)}
-        assert due == {"complaint_handler_gd", "agent_gd"}
+        assert due == {"complaint_handler_gd", "agent_gd", "branch_manager_gd"}
         lapsed = Certificate.objects.get(user__username="complaint_handler_sc")
         assert lapsed.expires_on == today - timedelta(days=1)
         assert len(paper_draw(Exam.objects.get(), 3)) == 7
