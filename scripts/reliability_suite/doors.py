@@ -67,6 +67,9 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/assessment-ratings/{{rating_id}}": ("people.Rating", "cycle__org_unit__path"),
     f"{API}/promotions/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
     f"{API}/promotion-notices/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
+    # a control applies to a subtree (its unit scope) or to the whole insurer ("")
+    f"{API}/controls/{{control_id}}": ("compliance.Control", "unit_path"),
+    f"{API}/impact-assessments/{{case_id}}": ("compliance.ImpactAssessment", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -78,6 +81,9 @@ PROCESS_PROBED = "claims.claim"
 # product code, not a branch object, so there is nothing of another branch to probe; its writes
 # need ``policies.manage`` at head office (a branch persona gets 403 whatever the code).
 CATALOGUE_PREFIX = f"{API}/products/{{code}}"
+# The obligations register (laws → obligations) is the insurer's too, with no branch object: an
+# obligation is read by anyone holding compliance.view (ADR 0024); its controls carry the scope.
+REGISTER_PREFIX = f"{API}/obligations/{{obligation_id}}"
 # ... except a product's figures, which are read over an org subtree: their door is the
 # ``org_unit`` query parameter (the reference product the suite loads is probed).
 PRODUCT_FIGURES = f"{API}/products/{{code}}/figures"
@@ -95,6 +101,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "facilities.Rectification": "facilities.rectification",
     "people.AssessmentCycle": "people.assessmentcycle",
     "people.Promotion": "people.promotion",
+    "compliance.ImpactAssessment": "compliance.impactassessment",
 }
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}
@@ -116,7 +123,9 @@ def door_specs() -> list[list[str]]:
 
 
 def _catalogue(template: str) -> bool:
-    return template == CATALOGUE_PREFIX or template.startswith(CATALOGUE_PREFIX + "/")
+    """The insurer-wide reference paths: the product catalogue and the obligations register."""
+    return any(template == p or template.startswith(p + "/")
+               for p in (CATALOGUE_PREFIX, REGISTER_PREFIX))  # fmt: skip
 
 
 def _id_param(prefix: str) -> str:
