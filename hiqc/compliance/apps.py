@@ -64,6 +64,7 @@ class ComplianceConfig(AppConfig):
         assert checks.CLAIMS_IN_TIME in controls.CHECKS
         controls.register()
         register_case_kind(KIND)
+        _register_upload_limits()
         register_audit_labels(
             {
                 "compliance.control.run": gettext_noop("运行合规控制检测"),
@@ -71,3 +72,22 @@ class ComplianceConfig(AppConfig):
                 "compliance.change.record": gettext_noop("登记法规变化"),
             }
         )
+
+
+def _register_upload_limits() -> None:
+    """The attestation doors (page and API) refuse a body larger than the evidence may be before
+    reading it (``hiqc.core.bodylimit``)."""
+    from django.utils.translation import gettext as _
+
+    from hiqc.core.bodylimit import body_limit_register
+
+    from .services import MB, max_evidence_bytes
+
+    def limit() -> int:
+        return max_evidence_bytes() + 256 * 1024  # the file and the statement
+
+    def hint() -> str:
+        return _("证据文件不超过 {n} MB。").format(n=max_evidence_bytes() // MB)
+
+    body_limit_register("compliance:control", limit, field="evidence", hint=hint)
+    body_limit_register("api:compliance_attestation_upload", limit, field="evidence", hint=hint)

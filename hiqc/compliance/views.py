@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from hiqc.core.access import require
+from hiqc.core.access import require, role_label
 from hiqc.core.calendar import BEIJING
 from hiqc.core.case_pages import history, post_case_action, post_form
 from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines
@@ -123,7 +123,7 @@ def control_page(request: HiqcRequest, control_id: str) -> HttpResponse:
             raise NotFound()
     check = check_get(control.check_code)
     return render(request, T + "control.html", {
-        "c": control, "check": check, "results": results, "chosen": chosen,
+        "c": control, "check": check, "owner": role_label(control.owner_role), "results": results, "chosen": chosen,
         "figures": selectors.effectiveness_by_period(actor, control),
         "attestations": selectors.attestation_list(actor, control)[:60],
         "can_run": control.kind == ControlKind.AUTOMATIC and actor.can(MANAGE, control_path(control)),
@@ -159,6 +159,11 @@ def _case_context(request: HiqcRequest, case: Any, refused: RefusedAction | None
     return {
         **case_action_forms(KIND, case, request.actor, ACTION_INPUTS, refused=refused),
         "a": case,
+        "link_labels": {
+            "obligation": _("合规义务"),
+            "control": _("控制措施"),
+            "rule": _("规则参数"),
+        },
         "clocks": [{"d": d, "left": countdown(d, now)} for d in case_deadlines(KIND, case)],
         "events": history(KIND, case, ACTION_LABELS, dict(AssessmentStatus.choices)),
     }

@@ -166,3 +166,26 @@ def test_open_findings_group_by_obligation_within_scope(actors, org):
     assert rows == {"CL-2": 1, "CL-8": 1, "CL-1": 1, None: 1}
     everything = selectors.open_findings_by_obligation(actors["compliance"])
     assert sum(r["open"] for r in everything) == 5
+
+
+# --- the job: last month and this month, from today ----------------------------------------------
+
+
+@pytest.mark.parametrize(("moment", "months"), [
+    ("2026-12-31 23:30", [date(2026, 11, 1), date(2026, 12, 1)]),
+    ("2027-01-01 00:30", [date(2026, 12, 1), date(2027, 1, 1)]),
+    ("2028-02-29 09:00", [date(2028, 1, 1), date(2028, 2, 1)]),
+    ("2027-03-31 18:00", [date(2027, 2, 1), date(2027, 3, 1)]),
+])  # fmt: skip
+def test_the_job_tests_last_month_and_this_month_in_beijing_time(db, monkeypatch, moment, months):
+    from datetime import datetime
+
+    from hiqc.compliance import tasks
+    from hiqc.core.calendar import BEIJING
+
+    seen = []
+    monkeypatch.setattr(tasks, "controls_run_month",
+                        lambda *, actor, period: seen.append(period) or 1)  # fmt: skip
+    with time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=BEIJING), tick=False):
+        assert tasks.controls_monthly_job() == 2
+    assert seen == months
