@@ -183,9 +183,13 @@ def test_the_job_tests_last_month_and_this_month_in_beijing_time(db, monkeypatch
     from hiqc.compliance import tasks
     from hiqc.core.calendar import BEIJING
 
-    seen = []
-    monkeypatch.setattr(tasks, "controls_run_month",
-                        lambda *, actor, period: seen.append(period) or 1)  # fmt: skip
+    seen: list[date] = []
+
+    def fake(*, actor, period):
+        seen.append(period)
+        return 1
+
+    monkeypatch.setattr(tasks, "controls_run_month", fake)
     with time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=BEIJING), tick=False):
         assert tasks.controls_monthly_job() == 2
     assert seen == months
