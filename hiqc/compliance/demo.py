@@ -115,7 +115,7 @@ def _change(actor: Actor) -> bool:
         "summary": "监管拟明确：投诉处理决定书须载明核查申请期限的截止日期，核查意见时限自收到申请"
                    "之日起计算。需复核 CP-8、CP-13 及对应的控制措施与规则参数。",
     })  # fmt: skip
-    case = change.assessment
+    case = change.assessments.get()
     assessment_act(actor=actor, case_id=case.pk, action="start", at=now - timedelta(days=8),
                    data={"analysis": "涉及投诉处理决定书模板（CP-8）与核查意见时限（CP-13）；"
                                      "自动控制“投诉处理决定书载明救济途径”需增加截止日期的检测。"})  # fmt: skip

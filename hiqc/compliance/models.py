@@ -165,14 +165,21 @@ class RegulatoryChange(BaseModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def assessment(self) -> ImpactAssessment | None:
+        """The latest impact assessment of the change (prefetch ``assessments`` for lists)."""
+        return max(self.assessments.all(), key=lambda a: a.opened_at, default=None)
+
 
 class ImpactAssessment(CaseModel):
     """The impact assessment a regulatory change opens (a case kind on the engine); it ends in
     the obligations, controls and rules it updated, recorded as links and notes."""
 
     number = models.CharField(_("编号"), max_length=30, unique=True)
-    change = models.OneToOneField(RegulatoryChange, verbose_name=_("法规变化"),
-                                  on_delete=models.PROTECT, related_name="assessment")  # fmt: skip
+    # a ForeignKey, not one-to-one: a change is assessed once when recorded, and may be assessed
+    # again (a draft rule that changes before it takes effect)
+    change = models.ForeignKey(RegulatoryChange, verbose_name=_("法规变化"),
+                               on_delete=models.PROTECT, related_name="assessments")  # fmt: skip
     org_unit = models.ForeignKey("organisations.OrgUnit", verbose_name=_("机构"),
                                  on_delete=models.PROTECT, related_name="+")  # fmt: skip
     status = models.CharField(_("状态"), max_length=20, choices=AssessmentStatus.choices)

@@ -164,7 +164,7 @@ def open_findings_by_obligation(actor: Actor) -> list[dict[str, Any]]:
 def change_list(actor: Actor) -> QuerySet[RegulatoryChange]:
     if not actor.paths_for(VIEW):
         return RegulatoryChange.objects.none()
-    return RegulatoryChange.objects.select_related("law", "assessment")
+    return RegulatoryChange.objects.select_related("law").prefetch_related("assessments")
 
 
 def assessment_list(actor: Actor) -> QuerySet[ImpactAssessment]:

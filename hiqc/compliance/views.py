@@ -146,7 +146,7 @@ def changes_page(request: HiqcRequest) -> HttpResponse:
             request, lambda d: change_record(actor=actor, data=d),
             _("已登记法规变化，并已开启影响评估。"))  # fmt: skip
         if change is not None:
-            return redirect("compliance:assessment", change.assessment.pk)
+            return redirect("compliance:assessment", change.assessments.latest("opened_at").pk)
     return render(request, T + "changes.html", {
         "changes": selectors.change_list(actor), "laws": selectors.law_list(),
         "can_manage": actor.can(MANAGE, head_office_path()), "errors": errors, "values": values,
