@@ -201,3 +201,23 @@ def test_the_pages(personas, org):
     assert ImpactAssessment.objects.get(pk=case.pk).status == "assessing"
     refused = officer.post("/compliance/changes/", {"law": "", "title": "", "summary": ""})
     assert refused.status_code == 422
+
+
+def test_a_manual_control_is_attested_on_its_page(personas, org):
+    manual = Control.objects.get(code="CTL-PI4-TRAINING")
+    manager = client_for(personas["branch_manager"])
+    url = f"/compliance/controls/{manual.pk}/"
+    page = manager.get(url)
+    assert page.status_code == 200 and "attest-form" in page.content.decode()
+    refused = manager.post(url, {"form": "attest", "org_unit": str(org["P1"].pk),
+                                 "period": "2026-03", "statement": "抽查发现两人未参训",
+                                 "effective": "false",
+                                 "evidence": SimpleUploadedFile("e.txt", b"plain text")})  # fmt: skip
+    assert refused.status_code == 422 and "JPEG" in refused.content.decode()
+    done = manager.post(url, {"form": "attest", "org_unit": str(org["P1"].pk),
+                              "period": "2026-03", "statement": "抽查发现两人未参训",
+                              "effective": "false",
+                              "evidence": SimpleUploadedFile("e.png", png_bytes())})  # fmt: skip
+    assert done.status_code == 302
+    att = Attestation.objects.get()
+    assert (att.org_unit, att.effective, att.attested_by) == (org["P1"], False, "branch_manager")
