@@ -403,6 +403,25 @@ PERMISSION_LABELS_ADDED |= {
 }
 
 
+# chapter 9 (issue 20 §1, §2, §7 part; ADR 0024): the obligations register and controls tested on
+# live data — the compliance officer keeps it, runs the controls and attests; the quality lead and
+# the branch manager read and attest for their units; the risk manager and the auditor read
+_COMPLIANCE = {
+    "compliance_officer": {"compliance.view", "compliance.manage", "compliance.attest"},
+    "quality_lead": {"compliance.view", "compliance.attest"},
+    "branch_manager": {"compliance.view", "compliance.attest"},
+    "risk_manager": {"compliance.view"},
+    "auditor": {"compliance.view"},
+}
+for _role, _perms in _COMPLIANCE.items():
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "compliance.view": "查看合规义务登记簿、控制措施及其检测结果、法规变化与影响评估",
+    "compliance.manage": "维护合规登记簿：登记法规变化、办理影响评估、运行控制检测",
+    "compliance.attest": "对人工控制措施作出定期声明并上传证据",
+}
+
+
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():
     assert {r: set(access.role_permissions(r)) for r in access.role_codes()} == {
         role: perms | ROLE_PERMISSIONS_ADDED.get(role, set())
@@ -530,11 +549,11 @@ def test_an_app_may_declare_a_navigation_section_of_its_own(monkeypatch):
     from hiqc.core import navigation
 
     monkeypatch.setattr(navigation, "SECTIONS", list(navigation.SECTIONS))
-    navigation.register_section("ch9", "第9章", before="ch10")
+    navigation.register_section("ch9x", "第9章（补）", before="ch10")
     keys = [k for k, _t in navigation.SECTIONS]
-    assert keys.index("ch9") == keys.index("ch10") - 1
+    assert keys.index("ch9x") == keys.index("ch10") - 1
     with pytest.raises(ValueError, match="declared twice"):
-        navigation.register_section("ch9", "again")
+        navigation.register_section("ch9x", "again")
 
 
 # --- the kernel names no domain app ------------------------------------------------------------

@@ -124,6 +124,10 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/assessment-results/{result_id}": ("/api/v1/assessment-results", _field("id")),
     "/api/v1/promotions/{promotion_id}": ("/api/v1/promotions", _field("id")),
     "/api/v1/promotion-notices/{promotion_id}": ("/api/v1/promotion-notices", _field("id")),
+    "/api/v1/obligations/{obligation_id}": ("/api/v1/obligations", _field("id")),
+    "/api/v1/controls/{control_id}": ("/api/v1/controls", _field("id")),
+    "/api/v1/controls/{control_id}/results": ("/api/v1/controls", _field("id")),
+    "/api/v1/impact-assessments/{case_id}": ("/api/v1/regulatory-changes", _field("assessment_id")),
 }
 
 

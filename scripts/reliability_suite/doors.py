@@ -74,6 +74,9 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/promotions/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
     f"{API}/promotion-notices/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
     f"{API}/legal-holds/{{hold_id}}": ("core.LegalHold", "org_path"),
+    # a control applies to a subtree (its unit scope) or to the whole insurer ("")
+    f"{API}/controls/{{control_id}}": ("compliance.Control", "unit_path"),
+    f"{API}/impact-assessments/{{case_id}}": ("compliance.ImpactAssessment", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -85,6 +88,9 @@ PROCESS_PROBED = "claims.claim"
 # product code, not a branch object, so there is nothing of another branch to probe; its writes
 # need ``policies.manage`` at head office (a branch persona gets 403 whatever the code).
 CATALOGUE_PREFIX = f"{API}/products/{{code}}"
+# The obligations register (laws → obligations) is the insurer's too, with no branch object: an
+# obligation is read by anyone holding compliance.view (ADR 0024); its controls carry the scope.
+REGISTER_PREFIX = f"{API}/obligations/{{obligation_id}}"
 # ... except a product's figures, which are read over an org subtree: their door is the
 # ``org_unit`` query parameter (the reference product the suite loads is probed).
 PRODUCT_FIGURES = f"{API}/products/{{code}}/figures"
@@ -103,6 +109,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "facilities.Fault": "facilities.fault",
     "people.AssessmentCycle": "people.assessmentcycle",
     "people.Promotion": "people.promotion",
+    "compliance.ImpactAssessment": "compliance.impactassessment",
 }
 # Actions of objects that are not case kinds (their steps are data of their own app), probed
 # with a stale version as the case actions are.
@@ -127,7 +134,9 @@ def door_specs() -> list[list[str]]:
 
 
 def _catalogue(template: str) -> bool:
-    return template == CATALOGUE_PREFIX or template.startswith(CATALOGUE_PREFIX + "/")
+    """The insurer-wide reference paths: the product catalogue and the obligations register."""
+    return any(template == p or template.startswith(p + "/")
+               for p in (CATALOGUE_PREFIX, REGISTER_PREFIX))  # fmt: skip
 
 
 def _id_param(prefix: str) -> str:

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "compliance"
+urlpatterns = [
+    path("", views.overview_page, name="overview"),
+    path("register/", views.register_page, name="register"),
+    path("controls/", views.controls_page, name="controls"),
+    path("controls/<str:control_id>/", views.control_page, name="control"),
+    path("changes/", views.changes_page, name="changes"),
+    path("assessments/<uuid:case_id>/", views.assessment_page, name="assessment"),
+    path(
+        "assessments/<uuid:case_id>/actions/<str:action>/",
+        views.assessment_action,
+        name="assessment_action",
+    ),
+]
