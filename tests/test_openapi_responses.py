@@ -119,6 +119,9 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/assessment-results/{result_id}": ("/api/v1/assessment-results", _field("id")),
     "/api/v1/promotions/{promotion_id}": ("/api/v1/promotions", _field("id")),
     "/api/v1/promotion-notices/{promotion_id}": ("/api/v1/promotion-notices", _field("id")),
+    "/api/v1/emergency-plans/{plan_id}": ("/api/v1/emergency-plans", _field("id")),
+    "/api/v1/drills/{drill_id}": ("/api/v1/drills", _field("id")),
+    "/api/v1/incidents/{case_id}": ("/api/v1/incidents", _field("id")),
 }
 
 

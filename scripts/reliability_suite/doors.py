@@ -67,6 +67,9 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/assessment-ratings/{{rating_id}}": ("people.Rating", "cycle__org_unit__path"),
     f"{API}/promotions/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
     f"{API}/promotion-notices/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
+    f"{API}/emergency-plans/{{plan_id}}": ("emergency.EmergencyPlan", "org_unit__path"),
+    f"{API}/drills/{{drill_id}}": ("emergency.Drill", "org_unit__path"),
+    f"{API}/incidents/{{case_id}}": ("emergency.Incident", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -95,6 +98,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "facilities.Rectification": "facilities.rectification",
     "people.AssessmentCycle": "people.assessmentcycle",
     "people.Promotion": "people.promotion",
+    "emergency.Incident": "emergency.incident",
 }
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}

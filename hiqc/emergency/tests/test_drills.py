@@ -85,6 +85,7 @@ def test_an_unapproved_or_superseded_plan_is_not_scheduled(actors, org, plan):
         assert drills_schedule() == {"created": 0, "overdue": 0}
 
 
+@time_machine.travel(datetime(2026, 1, 6, 9, tzinfo=BEIJING), tick=False)
 def test_timings_against_targets_and_recovery_against_the_rto(actors, plan):
     drill = drill_plan(actor=actors["branch_manager"],
                        data={"plan": plan.pk, "due_date": "2026-01-01"})  # fmt: skip
@@ -95,17 +96,17 @@ def test_timings_against_targets_and_recovery_against_the_rto(actors, plan):
             "performed_on": "2026-01-05", "participants": 8, "recovery_minutes": 200,
             "timings": {"1": 10, "2": "abc", "9": 5}})  # fmt: skip
     assert {"timings.2", "timings.3", "timings.9"} <= err.value.fields.keys()
-    with _at("2026-01-06"):
-        done = drill_record(actor=actors["branch_manager"], drill_id=drill.pk, data={
-            "performed_on": "2026-01-05", "participants": 8, "recovery_minutes": 200,
-            "timings": [{"position": 1, "actual_minutes": 15}, {"position": 2, "actual_minutes": 75},
-                        {"position": 3, "actual_minutes": 90}]})  # fmt: skip
+    done = drill_record(actor=actors["branch_manager"], drill_id=drill.pk, data={
+        "performed_on": "2026-01-05", "participants": 8, "recovery_minutes": 200,
+        "timings": [{"position": 1, "actual_minutes": 15}, {"position": 2, "actual_minutes": 75},
+                    {"position": 3, "actual_minutes": 90}]})  # fmt: skip
     assert [t["met"] for t in done.timings] == [True, False, True]
     assert done.recovery_met is True and done.met is False and done.late is True
     with pytest.raises(Conflict):
         drill_record(actor=actors["branch_manager"], drill_id=drill.pk, data={})
 
 
+@time_machine.travel(datetime(2026, 12, 2, 9, tzinfo=BEIJING), tick=False)
 def test_the_after_action_review_opens_an_improvement_plan_with_its_actions(actors, personas,
                                                                              plan):  # fmt: skip
     drill = drill_plan(actor=actors["risk"], data={"plan": plan.pk, "due_date": "2026-12-01"})
@@ -126,6 +127,7 @@ def test_the_after_action_review_opens_an_improvement_plan_with_its_actions(acto
                       "增加切换演练": personas["risk"].pk}  # fmt: skip
 
 
+@time_machine.travel(datetime(2026, 12, 2, 9, tzinfo=BEIJING), tick=False)
 def test_a_bad_action_opens_nothing_and_names_the_row(actors, plan):
     drill = drill_plan(actor=actors["risk"], data={"plan": plan.pk, "due_date": "2026-12-01"})
     with _at("2026-12-02"), pytest.raises(ValidationFailed) as err:
