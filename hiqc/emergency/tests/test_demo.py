@@ -31,7 +31,7 @@ def test_the_demo_from_today_and_a_rerun_adds_nothing(org, personas, moment):
         today = timezone.now().astimezone(BEIJING).date()
         done = Drill.objects.filter(performed_on__isnull=False).order_by("performed_on")
         assert [(d.late, d.met) for d in done] == [(False, True), (True, False)]
-        assert all(d.performed_on < today for d in done)
+        assert all(d.performed_on is not None and d.performed_on < today for d in done)
         assert done[1].improvement_plan_id is not None
         overdue = Drill.objects.get(performed_on=None)
         assert overdue.due_date < today and overdue.org_unit == org["P1"]
