@@ -60,6 +60,7 @@ PLANS: dict[str, tuple[str, list[dict[str, Any]], int, int | None]] = {
 }  # fmt: skip
 PROVINCE_SCENARIOS = (Scenario.INFOSEC, Scenario.EVACUATION)
 INCIDENT_TITLE = "理赔影像外部链接可被公开访问"
+OUTAGE_TITLE = "客服热线中继线路中断"
 
 
 def _actor(users: Mapping[str, User], name: str, fallback: Actor) -> Actor:
@@ -142,6 +143,23 @@ def _incident(unit: OrgUnit, actor: Actor, plan: EmergencyPlan | None, today: da
     counts["incidents"] += 1
 
 
+def _outage(unit: OrgUnit, actor: Actor, plan: EmergencyPlan | None, counts: dict[str, int]
+            ) -> None:  # fmt: skip
+    """An incident being worked now: the province's hotline trunk down since three hours ago."""
+    if Incident.objects.filter(org_unit=unit, title=OUTAGE_TITLE).exists():
+        return
+    now = timezone.now()
+    case = incident_report(actor=actor, at=now - timedelta(hours=2, minutes=40), data={
+        "org_unit": unit.pk, "scenario": Scenario.TELEPHONY, "severity": "medium",
+        "title": OUTAGE_TITLE, "detected_at": now - timedelta(hours=3),
+        "plan": plan.pk if plan else None, "note": "呼叫中心监控告警：中继线路全部掉线",
+    })  # fmt: skip
+    incident_act(actor=actor, case_id=case.pk, action="accept", version=case.version,
+                 data={"note": "启动电话系统中断应急预案，切换备用线路"},
+                 at=now - timedelta(hours=2, minutes=30))  # fmt: skip
+    counts["incidents"] += 1
+
+
 def demo_load(
     *, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User], actor: Actor
 ) -> dict[str, int]:
@@ -170,4 +188,7 @@ def demo_load(
     where = provinces[1] if len(provinces) > 1 else head
     plan = (by_province.get(where.code) or plans).get(Scenario.INFOSEC)
     _incident(where, _actor(users, "admin", Actor.system("demo")), plan, today, counts)
+    first = provinces[0] if provinces else head
+    branch = _actor(users, "branch_manager_bj", risk) if provinces else risk
+    _outage(first, branch, plans.get(Scenario.TELEPHONY) if first == head else None, counts)
     return {k: v for k, v in counts.items() if v}

@@ -26,7 +26,7 @@ def test_the_demo_from_today_and_a_rerun_adds_nothing(org, personas, moment):
     with time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=BEIJING), tick=False):
         load = lambda: demo.demo_load(seed=1, org_units=org, users=personas,  # noqa: E731
                                       actor=Actor.system("demo"))  # fmt: skip
-        assert load() == {"plans": 10, "drills": 3, "incidents": 1}
+        assert load() == {"plans": 10, "drills": 3, "incidents": 2}
         assert load() == {}
         today = timezone.now().astimezone(BEIJING).date()
         done = Drill.objects.filter(performed_on__isnull=False).order_by("performed_on")
@@ -35,8 +35,10 @@ def test_the_demo_from_today_and_a_rerun_adds_nothing(org, personas, moment):
         assert done[1].improvement_plan_id is not None
         overdue = Drill.objects.get(performed_on=None)
         assert overdue.due_date < today and overdue.org_unit == org["P1"]
-        incident = Incident.objects.get()
-        assert incident.status == "closed" and incident.org_unit == org["P2"]
+        incident = Incident.objects.get(status="closed")
+        assert incident.org_unit == org["P2"] and incident.scenario == "infosec"
+        outage = Incident.objects.get(status="handling")
+        assert outage.org_unit == org["P1"] and outage.detected_at < timezone.now()
         assert incident.entries.count() == 7 and incident.regulator_notified_at is not None
         assert EmergencyPlan.objects.filter(org_unit=org["HO"]).count() == 6
         # the schedule has nothing to add right after the demo: every plan is within its year
