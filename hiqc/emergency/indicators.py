@@ -40,7 +40,7 @@ INDICATORS = (
         direction="higher_better",
         clauses=("9.3",),
         formula=gettext_noop(
-            "统计期内各步骤用时均达到目标且恢复用时不超过 RTO 的演练次数 ÷ 实施的演练次数"
+            "统计期内各步骤用时均达到目标且恢复用时不超过恢复时间目标的演练次数 ÷ 实施的演练次数"
         ),
         source=gettext_noop("应急演练记录"),
         compute=_drills_met,
