@@ -124,6 +124,7 @@ def plan_edit_page(request: HiqcRequest, plan_id: str | None = None) -> HttpResp
     require(actor, MANAGE, plan) if plan else require(actor, MANAGE)
     errors: dict[str, list[str]] = {}
     status = 200
+    data: dict[str, Any] | None = None
     if request.method == "POST":
         data = _posted_plan(request.POST)
         saved, errors, _v, status = post_form(
@@ -137,16 +138,21 @@ def plan_edit_page(request: HiqcRequest, plan_id: str | None = None) -> HttpResp
         values = request.POST
     else:
         values = None
-    source = plan
-    steps = list(source.steps) if source else []
-    contacts = list(source.contacts) if source else []
+    # a refused form comes back with what was typed; else the version being edited
+    shown: Any = data if data is not None else plan
+    steps = list((shown or {}).get("steps", []) if isinstance(shown, dict) else shown.steps
+                 if shown else [])  # fmt: skip
+    contacts = list((shown or {}).get("contacts", []) if isinstance(shown, dict)
+                    else shown.contacts if shown else [])  # fmt: skip
+    chosen = [r.get("role") for r in (data["roles"] if data is not None
+                                      else (plan.roles if plan else []))]  # fmt: skip
     rows = [{"n": n, "s": steps[n - 1] if n <= len(steps) else {}} for n in range(1, STEP_ROWS + 1)]
     crow = [{"n": n, "c": contacts[n - 1] if n <= len(contacts) else {}}
             for n in range(1, CONTACT_ROWS + 1)]  # fmt: skip
     return render(request, T + "plan_edit.html", {
         "p": plan, "values": values, "errors": errors, "step_rows": rows, "contact_rows": crow,
         "scenarios": Scenario.choices, "role_choices": Role.choices,
-        "plan_roles": {r.get("role") for r in (plan.roles if plan else [])},
+        "plan_roles": set(chosen),
         "units": units_in_scope(actor, MANAGE) if plan is None else [],
     }, status=status)  # fmt: skip
 

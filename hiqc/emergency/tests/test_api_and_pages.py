@@ -141,6 +141,12 @@ def test_every_page_renders_for_the_risk_manager_and_an_action_posts(personas, a
     assert acted.status_code == 302
     page = risk.get(f"/emergency/incidents/{case.pk}/").content.decode()
     assert "处置中" in page and "事件控制时限" in page
+    refused_edit = risk.post(f"/emergency/plans/{plan.pk}/edit/", {
+        "scenario": "core_system", "title": "核心系统中断应急预案", "rto_minutes": "200",
+        "step_title_1": "通知值班经理", "step_owner_1": "risk_manager", "step_target_1": "x"})  # fmt: skip
+    assert refused_edit.status_code == 422
+    assert "通知值班经理" in refused_edit.content.decode()
+    assert "steps.1.target_minutes" in refused_edit.content.decode()
     edited = risk.post(f"/emergency/plans/{plan.pk}/edit/", {
         "scenario": "core_system", "title": "核心系统中断应急预案（修订）", "rto_minutes": "200",
         "step_title_1": "启动", "step_owner_1": "risk_manager", "step_target_1": "10"})  # fmt: skip
