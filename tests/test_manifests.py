@@ -352,6 +352,24 @@ PERMISSION_LABELS_ADDED |= {
     "facilities.fault_report": "报告设备故障，确认修复或退回维修",
     "facilities.fault_repair": "响应设备故障并登记修复",
 }
+# chapter 9.3 (issue 20 §6; ADR 0025): emergency plans, drills and incidents
+_EMERGENCY_ALL = {"emergency.view", "emergency.manage", "emergency.drill", "emergency.incident"}
+_EMERGENCY = {
+    "risk_manager": _EMERGENCY_ALL,
+    "compliance_officer": _EMERGENCY_ALL,
+    "system_admin": {"emergency.view", "emergency.incident"},
+    "branch_manager": {"emergency.view", "emergency.drill", "emergency.incident"},
+    "quality_lead": {"emergency.view", "emergency.drill"},
+    "auditor": {"emergency.view"},
+}
+for _role, _perms in _EMERGENCY.items():
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "emergency.view": "查看应急预案、应急演练与突发事件",
+    "emergency.manage": "制定、修订并批准应急预案",
+    "emergency.drill": "安排并登记应急演练及演练后评估",
+    "emergency.incident": "报告并处置突发事件（含信息安全事件）",
+}
 # chapter 7 (issue 18 §4–§5; ADR 0021): assessment cycles, appeals and incentives
 _ASSESSMENT_MANAGERS = {"assessments.view", "assessments.manage", "assessments.appeal_decide",
                         "assessments.incentives"}  # fmt: skip

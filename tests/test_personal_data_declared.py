@@ -46,7 +46,7 @@ def test_a_planted_undeclared_field_fails_and_names_model_and_field() -> None:
         title = models.CharField(max_length=20)
         email = models.BooleanField(default=True)
         done_by = models.CharField(max_length=150)
-        personal_data: ClassVar[dict[str, Declared]] = {"nothing": not_personal("x")}
+        personal_fields: ClassVar[dict[str, Declared]] = {"nothing": not_personal("x")}
 
         class Meta:
             app_label = "planted"

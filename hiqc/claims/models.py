@@ -76,7 +76,7 @@ class Claim(CaseModel):
     external_ref = models.CharField(_("来源系统案号"), max_length=64, blank=True)
 
     scope_path: ClassVar[str | None] = "org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "diagnosis_code": Declared(
             DataClass.SENSITIVE,
             _("理赔审核：确定保险责任（医疗健康信息）"),
@@ -206,7 +206,7 @@ class ClaimLetter(BaseModel):
     issued_by = models.CharField(_("出具人"), max_length=150)
 
     scope_path: ClassVar[str | None] = "claim__org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "body": Declared(
             DataClass.SENSITIVE,
             _("依法向客户发出的理赔告知文书（保险法第二十二至二十四条）"),

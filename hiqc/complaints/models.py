@@ -157,7 +157,7 @@ class Complaint(CaseModel):
     anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     scope_path: ClassVar[str | None] = "org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "respondent_name": Declared(
             DataClass.PERSONAL,
             _("投诉涉及的人员或机构名称，用于调查与问责"),
@@ -233,7 +233,7 @@ class Letter(BaseModel):
     issued_by = models.CharField(_("出具人"), max_length=150)
 
     scope_path: ClassVar[str | None] = "complaint__org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "body": Declared(
             DataClass.SENSITIVE,
             _("依法向投诉人发出的告知与决定文书"),

@@ -107,7 +107,7 @@ class Consultation(CaseModel):
     )
 
     scope_path: ClassVar[str | None] = "org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "contact_name": Declared(
             DataClass.PERSONAL, _("称呼来电或来访客户，回复咨询"), Basis.CONTRACT, SAME_AS_RECORD
         ),

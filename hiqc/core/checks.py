@@ -39,7 +39,7 @@ def personal_data_is_declared(app_configs: Any = None, **kwargs: Any) -> list[ch
     errors: list[checks.CheckMessage] = [
         checks.Error(
             f"{model._meta.label}.{name} looks like personal data but has no declaration.",
-            hint="Add it to the model's personal_data = {name: Declared(...)} "
+            hint="Add it to the model's personal_fields = {name: Declared(...)} "
             "(class, purpose, PIPL art. 13 basis, retention), or not_personal(reason).",
             obj=model,
             id="hiqc.E020",
@@ -48,7 +48,7 @@ def personal_data_is_declared(app_configs: Any = None, **kwargs: Any) -> list[ch
     ]
     errors += [
         checks.Error(
-            f"{model._meta.label}.personal_data declares {name!r}, which is not one of its fields.",
+            f"{model._meta.label}.personal_fields declares {name!r}, which is not one of its fields.",
             obj=model,
             id="hiqc.E021",
         )

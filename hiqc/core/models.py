@@ -86,7 +86,7 @@ class AuditEvent(models.Model):
     objects = AuditQuerySet.as_manager()
 
     scope_path: ClassVar[str | None] = "org_path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "ip": Declared(
             DataClass.PERSONAL,
             _("记录操作来源地址，用于安全审计"),

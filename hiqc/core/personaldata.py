@@ -5,7 +5,7 @@ Every model field that holds personal data says what it is, why HIQC holds it, o
 art. 13 ground and for how long — next to the field, so the record of processing activities is
 generated from the code and never hand-edited:
 
-* a model declares its fields in ``personal_data: ClassVar[dict[str, Declared]]``;
+* a model declares its fields in ``personal_fields: ClassVar[dict[str, Declared]]``;
 * fields that are the same everywhere are covered by one **convention** here: who did something
   (a ``…_by`` user name, ``actor_name``, a link to a user) is staff personal data kept for
   accountability; a link to a model registered with ``register_link_convention`` (the customers
@@ -139,7 +139,8 @@ def looks_personal(field: models.Field) -> bool:
 
 
 def declared(model: type[models.Model]) -> Mapping[str, Declared]:
-    return getattr(model, "personal_data", None) or {}
+    found = getattr(model, "personal_fields", None)
+    return found if isinstance(found, Mapping) else {}
 
 
 def declaration(model: type[models.Model], field: models.Field) -> tuple[Declared, str] | None:

@@ -150,3 +150,42 @@ def linked_changes(actor: Actor, plan_id: Any) -> list[LinkedChange]:
 
 def refusal() -> str:
     return _("找不到该改进计划，或您无权查看。")
+
+
+# --- opening an improvement plan from another domain (issue 20 §6; standard 9.3.2, 10.2) ---------
+#
+# A drill's after-action review or an incident's lessons learnt become improvement-plan actions.
+# The kernel names no domain: the app that keeps improvement plans registers its opener from its
+# AppConfig.ready; a domain calls ``improvement_open`` and keeps the returned plan id.
+
+
+@dataclass(frozen=True)
+class ImprovementActionIn:
+    """One action of the plan to open: what, who (a user id), by when."""
+
+    title: str
+    owner_id: Any
+    due_date: Any  # a date
+
+
+# (actor, org_unit_id, title, need, indicator_code, actions) → the new plan's id
+ImprovementOpener = Callable[..., str]
+_OPENERS: list[ImprovementOpener] = []
+
+
+def register_improvement_opener(opener: ImprovementOpener) -> None:
+    if opener not in _OPENERS:
+        _OPENERS.append(opener)
+
+
+def improvement_open(
+    *, actor: Actor, org_unit_id: Any, title: str, need: str, indicator_code: str,
+    actions: list[ImprovementActionIn],
+) -> str | None:  # fmt: skip
+    """Open an improvement plan at the unit with its actions, through the registered opener
+    (its own checks and messages apply: a bad owner or date is a ValidationFailed naming the
+    field). None when no installed app keeps improvement plans."""
+    if not _OPENERS:
+        return None
+    return _OPENERS[0](actor=actor, org_unit_id=org_unit_id, title=title, need=need,
+                       indicator_code=indicator_code, actions=actions)  # fmt: skip

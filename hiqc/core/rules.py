@@ -70,6 +70,7 @@ UNIT_LABELS = {
     "yuan": _("元"),
     "choice": "",
     "count": _("个"),
+    "months": _("个月"),
     "points": _("分"),
 }
 

@@ -43,7 +43,7 @@ class Customer(BaseModel):
     kinds = models.JSONField(_("客户身份"), default=list, blank=True)
 
     scope_path: ClassVar[str | None] = "org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "name": Declared(
             DataClass.PERSONAL,
             _("识别客户，办理承保、理赔、投诉与回访"),
@@ -146,7 +146,7 @@ class RevealRecord(BaseModel):
     ip = models.CharField(max_length=64, blank=True)
 
     scope_path: ClassVar[str | None] = "customer__org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "ip": Declared(
             DataClass.PERSONAL,
             _("记录查看敏感信息的来源地址，用于安全审计"),

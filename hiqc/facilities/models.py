@@ -54,7 +54,7 @@ class OutletFacility(BaseModel):
     updated_by = models.CharField(_("更新人"), max_length=150, blank=True)
 
     scope_path: ClassVar[str] = "org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "address": not_personal(_("营业网点的对外地址，不是个人地址"), public=True),
     }
 

@@ -105,7 +105,7 @@ class User(AbstractUser):
     language = models.CharField(_("界面语言"), max_length=10, default="zh-hans")
 
     scope_path: ClassVar[str | None] = "org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "username": Declared(
             DataClass.PERSONAL,
             _("员工登录账号，用于身份认证与职责追溯"),
@@ -191,7 +191,7 @@ class ApiToken(BaseModel):
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     scope_path: ClassVar[str | None] = "user__org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "token_hash": not_personal(_("接口令牌的散列，不含个人信息")),
     }
 

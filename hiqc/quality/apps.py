@@ -73,3 +73,9 @@ class QualityConfig(AppConfig):
 
         register_case_kind(KIND)
         register_case_kind(PLAN_KIND)
+
+        from hiqc.core.plan_links import register_improvement_opener
+
+        from .plans.services import plan_open_with_actions
+
+        register_improvement_opener(plan_open_with_actions)

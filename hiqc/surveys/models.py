@@ -157,7 +157,7 @@ class SurveyPlan(CaseModel):
     created_by = models.CharField(_("创建人"), max_length=150, blank=True)
 
     scope_path: ClassVar[str] = "org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "stratify_by": not_personal(_("抽样分层依据（机构、产品等），不是人员")),
     }
 
@@ -209,7 +209,7 @@ class Invitation(BaseModel):
     opted_out_at = models.DateTimeField(_("退订时间"), null=True, blank=True)
 
     scope_path: ClassVar[str] = "org_path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "token_hash": not_personal(_("问卷链接令牌的散列，不含个人信息")),
     }
 
@@ -253,7 +253,7 @@ class SurveyResponse(BaseModel):
     org_path = models.CharField(_("机构路径"), max_length=255)
 
     scope_path: ClassVar[str] = "org_path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "text_answers": Declared(
             DataClass.PERSONAL,
             _("满意度调查的文字回答，用于改进服务"),

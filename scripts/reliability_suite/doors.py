@@ -77,6 +77,9 @@ DOORS: dict[str, tuple[str, str]] = {
     # a control applies to a subtree (its unit scope) or to the whole insurer ("")
     f"{API}/controls/{{control_id}}": ("compliance.Control", "unit_path"),
     f"{API}/impact-assessments/{{case_id}}": ("compliance.ImpactAssessment", "org_unit__path"),
+    f"{API}/emergency-plans/{{plan_id}}": ("emergency.EmergencyPlan", "org_unit__path"),
+    f"{API}/drills/{{drill_id}}": ("emergency.Drill", "org_unit__path"),
+    f"{API}/incidents/{{case_id}}": ("emergency.Incident", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -110,6 +113,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "people.AssessmentCycle": "people.assessmentcycle",
     "people.Promotion": "people.promotion",
     "compliance.ImpactAssessment": "compliance.impactassessment",
+    "emergency.Incident": "emergency.incident",
 }
 # Actions of objects that are not case kinds (their steps are data of their own app), probed
 # with a stale version as the case actions are.

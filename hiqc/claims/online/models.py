@@ -41,7 +41,7 @@ class OnlineCode(BaseModel):
     request_id = models.CharField(max_length=64, blank=True)
 
     scope_path: ClassVar[str | None] = "policy__org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "code_hash": not_personal(_("线上自助查询验证码的散列，不含个人信息")),
     }
 

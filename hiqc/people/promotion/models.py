@@ -125,7 +125,7 @@ class Objection(BaseModel):
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
 
     scope_path: ClassVar[str] = "promotion__org_unit__path"
-    personal_data: ClassVar[dict[str, Declared]] = {
+    personal_fields: ClassVar[dict[str, Declared]] = {
         "text": Declared(
             DataClass.PERSONAL, _("晋升公示期内的异议内容，用于核查"), Basis.HR, SAME_AS_RECORD
         ),

@@ -198,3 +198,27 @@ def default_baseline(today: date) -> tuple[date, date]:
     end = first - timedelta(days=1)
     start = (end.replace(day=1) - timedelta(days=62)).replace(day=1)
     return start, end
+
+
+def plan_open_with_actions(*, actor: Actor, org_unit_id: Any, title: str, need: str,
+                           indicator_code: str, actions: list[Any]) -> str:  # fmt: skip
+    """The kernel's improvement opener (``hiqc.core.plan_links.improvement_open``): another
+    domain's review (a drill's after-action review, an incident's lessons) opens a plan at the
+    unit, its baseline the last three complete months, with its actions (title, owner id, due
+    date). One transaction: a bad action opens nothing. Returns the plan's id."""
+    from hiqc.core.calendar import BEIJING
+
+    start, end = default_baseline(timezone.now().astimezone(BEIJING).date())
+    with transaction.atomic():
+        plan = plan_create(actor=actor, org_unit_id=org_unit_id, data={
+            "title": title, "need": need, "indicator_code": indicator_code,
+            "baseline_start": start, "baseline_end": end,
+        })  # fmt: skip
+        for n, a in enumerate(actions, start=1):
+            try:
+                action_add(actor=actor, plan_id=plan.pk, data={
+                    "title": a.title, "owner": a.owner_id, "due_date": a.due_date})  # fmt: skip
+            except ValidationFailed as exc:
+                raise ValidationFailed(exc.message, fields={
+                    f"actions.{n}.{k}": v for k, v in (exc.fields or {}).items()}) from exc  # fmt: skip
+    return str(plan.pk)
