@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "hiqc.products",
     "hiqc.people",
     "hiqc.facilities",
+    "hiqc.information",
     # after every app with a case kind: its ready() declares the per-process indicators of the
     # case kinds registered before it (issue 16 §5)
     "hiqc.process_management",
