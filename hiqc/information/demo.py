@@ -96,12 +96,9 @@ def _recertifications(today: date, agent: User | None, compliance: User, lead: U
                 "line": str(line.pk), "decision": "revoke", "reason": "已调离坐席岗位，不再需要客户信息查询权限。"},
                 version=case.version, at=at)  # fmt: skip
             counts["revoked"] = counts.get("revoked", 0) + 1
-        for who in (by_compliance, by_lead):
-            if (
-                case.lines.filter(decision=LineDecision.PENDING)
-                .exclude(user_id=who.user_id)
-                .exists()
-            ):
+        for who, person in ((by_compliance, compliance), (by_lead, lead)):
+            pending = case.lines.filter(decision=LineDecision.PENDING)
+            if pending.exclude(user=person).exists():
                 case = recertification_act(actor=who, case_id=case.pk, action="confirm_rest",
                                            data={}, version=case.version, at=at)  # fmt: skip
         recertification_act(actor=by_compliance, case_id=case.pk, action="submit", data={},

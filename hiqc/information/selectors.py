@@ -57,7 +57,7 @@ def recertification_list(actor: Actor, *, status: str = "", quarter: str = ""
         lines_total=Count("lines"),
         lines_pending=Count("lines", filter=Q(lines__decision=LineDecision.PENDING)),
         lines_revoked=Count("lines", filter=Q(lines__decision=LineDecision.REVOKED)),
-    )
+    ).order_by("-opened_at", "org_unit__path")
 
 
 def access_recertification(actor: Actor, case_id: Any, *, for_update: bool = False
