@@ -119,6 +119,12 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/assessment-results/{result_id}": ("/api/v1/assessment-results", _field("id")),
     "/api/v1/promotions/{promotion_id}": ("/api/v1/promotions", _field("id")),
     "/api/v1/promotion-notices/{promotion_id}": ("/api/v1/promotion-notices", _field("id")),
+    "/api/v1/access-recertifications/{case_id}": (
+        "/api/v1/access-recertifications",
+        _field("id"),
+    ),
+    "/api/v1/security-evaluations/{evaluation_id}": ("/api/v1/security-evaluations", _field("id")),
+    "/api/v1/security-remediations/{case_id}": ("/api/v1/security-remediations", _field("id")),
 }
 
 

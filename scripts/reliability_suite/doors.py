@@ -67,6 +67,11 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/assessment-ratings/{{rating_id}}": ("people.Rating", "cycle__org_unit__path"),
     f"{API}/promotions/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
     f"{API}/promotion-notices/{{promotion_id}}": ("people.Promotion", "org_unit__path"),
+    f"{API}/access-recertifications/{{case_id}}": (
+        "information.AccessRecertification", "org_unit__path"),
+    f"{API}/security-evaluations/{{evaluation_id}}": (
+        "information.SecurityEvaluation", "org_unit__path"),
+    f"{API}/security-remediations/{{case_id}}": ("information.Remediation", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -95,6 +100,8 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "facilities.Rectification": "facilities.rectification",
     "people.AssessmentCycle": "people.assessmentcycle",
     "people.Promotion": "people.promotion",
+    "information.AccessRecertification": "information.accessrecertification",
+    "information.Remediation": "information.remediation",
 }
 STALE_VERSION = 2_000_000_000  # the schema's maximum: never a case's current version
 IGNORED_HEADERS = {"date", "x-request-id", "set-cookie"}
