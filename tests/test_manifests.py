@@ -353,7 +353,7 @@ for _role, _perms in _INFORMATION.items():
 PERMISSION_LABELS_ADDED |= {
     "information.view": "查看权限复核、长期未登录账号、安全职责与信息安全自评估",
     "information.recertify": "复核本机构人员的角色授权（确认或撤销）",
-    "information.security": "信息安全负责人：查看敏感信息查看异常，指定安全职责人，组织信息安全自评估并验证整改",
+    "information.security": "信息安全负责人：指定安全职责人，组织信息安全自评估并验证整改",
     "information.remediate": "登记信息安全整改措施",
 }
 # chapter 7 (issue 18 §4–§5; ADR 0021): assessment cycles, appeals and incentives

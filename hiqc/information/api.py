@@ -22,7 +22,7 @@ from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut
 from hiqc.organisations.enums import Role
 
 from . import selectors
-from .enums import SECURITY, VIEW
+from .enums import AUDIT_VIEW, VIEW
 from .schemas import (
     DormantAccountOut,
     EvaluationDetailOut,
@@ -132,8 +132,9 @@ def list_reveal_anomalies(request: HiqcRequest, since: date | None = None,
                           until: date | None = None):  # fmt: skip
     """Reveal anomalies per person and Beijing day (default: the last 7 days; at most 92 days):
     `rate` above the person's usual rate, `off_hours` outside working hours or on a rest day,
-    `burst` many distinct customers in a short window. Needs `information.security`."""
-    require(request.actor, SECURITY)
+    `burst` many distinct customers in a short window. Needs `audit.view` (the report summarises
+    the audit log, in the same scope)."""
+    require(request.actor, AUDIT_VIEW)
     return selectors.reveal_anomalies(request.actor, since=since, until=until)
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from hiqc.core.manifest import Manifest, NavLink, Periodic, daily_beijing
 from hiqc.organisations.enums import Role
 
-from .enums import RECERTIFY, REMEDIATE, SECURITY, VIEW
+from .enums import AUDIT_VIEW, RECERTIFY, REMEDIATE, SECURITY, VIEW
 
 
 class InformationConfig(AppConfig):
@@ -23,9 +23,7 @@ class InformationConfig(AppConfig):
         permissions={
             VIEW: _("查看权限复核、长期未登录账号、安全职责与信息安全自评估"),
             RECERTIFY: _("复核本机构人员的角色授权（确认或撤销）"),
-            SECURITY: _(
-                "信息安全负责人：查看敏感信息查看异常，指定安全职责人，组织信息安全自评估并验证整改"
-            ),
+            SECURITY: _("信息安全负责人：指定安全职责人，组织信息安全自评估并验证整改"),
             REMEDIATE: _("登记信息安全整改措施"),
         },
         roles={
@@ -57,7 +55,7 @@ class InformationConfig(AppConfig):
         nav=(
             NavLink("ch6", "information:recertifications", _("权限复核"), VIEW),
             NavLink("ch6", "information:dormant", _("长期未登录账号"), VIEW),
-            NavLink("ch6", "information:anomalies", _("敏感信息查看异常"), SECURITY),
+            NavLink("ch6", "information:anomalies", _("敏感信息查看异常"), AUDIT_VIEW),
             NavLink("ch6", "information:roles", _("安全职责"), VIEW),
             NavLink("ch6", "information:evaluations", _("信息安全自评估"), VIEW),
             NavLink("ch6", "information:remediations", _("信息安全整改"), VIEW),

@@ -53,8 +53,11 @@ class AnomalyKind(models.TextChoices):
 # permissions (declared in the app's manifest)
 VIEW = "information.view"  # the access-governance pages: rounds, dormant accounts, roles
 RECERTIFY = "information.recertify"  # confirm or revoke the roles held in a unit (6.2.3(4))
-SECURITY = "information.security"  # the security officer: reveal anomalies, roles, evaluations
+SECURITY = "information.security"  # the security officer: roles, evaluations, verification
 REMEDIATE = "information.remediate"  # record the remediation of a failed evaluation item
+# The reveal anomaly report summarises the audit log: whoever may read the log reads the report
+# (the security officer — the compliance officer —, the quality lead, the auditor).
+AUDIT_VIEW = "audit.view"
 
 CHECKLIST_CODE = "information-security"  # the seeded self-evaluation checklist's code
 CHECKLIST_PURPOSE = "information.security"

@@ -34,7 +34,7 @@ from hiqc.core.models import AuditEvent, Deadline
 from hiqc.core.rules import rule_value
 from hiqc.organisations.models import User
 
-from .enums import SECURITY, VIEW, AnomalyKind, LineDecision
+from .enums import AUDIT_VIEW, VIEW, AnomalyKind, LineDecision
 from .models import AccessRecertification, RecertificationLine, RecertificationRound
 from .workflow import RECERT_PROCESS
 
@@ -155,7 +155,7 @@ def report_range(since: date | None, until: date | None, today: date) -> tuple[d
 
 
 def _reveals(actor: Actor, first: date, last: date) -> QuerySet[AuditEvent]:
-    qs = scope(actor, AuditEvent.objects.all(), SECURITY)
+    qs = scope(actor, AuditEvent.objects.all(), AUDIT_VIEW)
     return qs.filter(action__in=reveal_actions(), at__gte=_start(first),
                      at__lt=_start(last + timedelta(days=1))).order_by()  # fmt: skip
 

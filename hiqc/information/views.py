@@ -33,6 +33,7 @@ from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors
 from .enums import (
+    AUDIT_VIEW,
     SECURITY,
     VIEW,
     LineDecision,
@@ -148,7 +149,7 @@ def dormant_page(request: HiqcRequest) -> HttpResponse:
 @login_required
 def anomalies_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
-    require(actor, SECURITY)
+    require(actor, AUDIT_VIEW)
     today = _today()
     since, until = selectors.report_range(_day(request.GET.get("since")),
                                           _day(request.GET.get("until")), today)  # fmt: skip
@@ -159,7 +160,7 @@ def anomalies_page(request: HiqcRequest) -> HttpResponse:
 @login_required
 def anomaly_events_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
-    require(actor, SECURITY)
+    require(actor, AUDIT_VIEW)
     day = _day(request.GET.get("day")) or _today()
     person = str(request.GET.get("actor") or "")[:64]
     events: Any = selectors.reveal_events(actor, actor_id=person, day=day) if person else []
