@@ -65,7 +65,7 @@ class InformationConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
-        from hiqc.core.audit_labels import register_audit_labels
+        from hiqc.core.audit_labels import register_audit_labels, register_system_actors
         from hiqc.core.casekinds import register_case_kind
         from hiqc.core.rules import register_rules
 
@@ -76,6 +76,14 @@ class InformationConfig(AppConfig):
         register_case_kind(RECERT_KIND)
         register_case_kind(REMEDIATION_KIND)
         register_rules(*RULES)
+        register_system_actors(
+            {
+                "information.recertification_open": gettext_noop("季度权限复核发起任务"),
+                "information.recertification": gettext_noop("权限复核（执行撤销）"),
+                "information.dormant_disable": gettext_noop("长期未登录账号停用任务"),
+                "information.seed": gettext_noop("信息安全自评估清单初始化"),
+            }
+        )
         register_audit_labels(
             {
                 "information.dormant.disable": gettext_noop("停用长期未登录账号"),
