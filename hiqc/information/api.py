@@ -18,7 +18,7 @@ from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
 from hiqc.core.casework import case_representation
 from hiqc.core.http import HiqcRequest
-from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut
+from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut, IsoDate
 from hiqc.organisations.enums import Role
 
 from . import selectors
@@ -128,8 +128,8 @@ def list_dormant_accounts(request: HiqcRequest, warning: bool = False):
 
 @router.get("/reveal-anomalies", response={200: list[RevealAnomalyOut], **ERRORS})
 @paginate
-def list_reveal_anomalies(request: HiqcRequest, since: date | None = None,
-                          until: date | None = None):  # fmt: skip
+def list_reveal_anomalies(request: HiqcRequest, since: IsoDate | None = None,
+                          until: IsoDate | None = None):  # fmt: skip
     """Reveal anomalies per person and Beijing day (default: the last 7 days; at most 92 days):
     `rate` above the person's usual rate, `off_hours` outside working hours or on a rest day,
     `burst` many distinct customers in a short window. Needs `audit.view` (the report summarises
@@ -182,6 +182,7 @@ def _evaluation_detail(e) -> dict:
 @paginate
 def list_evaluations(request: HiqcRequest, year: int | None = None):
     require(request.actor, VIEW)
+    year = year if year is not None and 2000 <= year <= 2100 else None  # no year: every year
     return security.evaluation_list(request.actor, year=year)
 
 

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from hiqc.core.schemas import CaseDeadlineOut, CaseEventOut
+from hiqc.core.schemas import CaseDeadlineOut, CaseEventOut, IsoDate
 
 
 class RecertificationLineOut(Schema):
@@ -96,8 +96,8 @@ class HolderIn(Schema):
     org_unit: UUID
     role: str
     user: UUID
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: IsoDate
+    ends_on: IsoDate | None = None
     note: str = Field("", max_length=300)
 
 

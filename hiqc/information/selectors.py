@@ -41,6 +41,7 @@ from .workflow import RECERT_PROCESS
 # the database functions take a named zone (SQLite resolves it by name); China keeps no DST
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_RANGE_DAYS = 92  # one report covers at most a quarter
+EARLIEST = date(2000, 1, 1)  # no audit log before it; keeps date arithmetic in range
 
 
 # --- recertification -----------------------------------------------------------------------------
@@ -145,8 +146,8 @@ def _start(day: date) -> datetime:
 def report_range(since: date | None, until: date | None, today: date) -> tuple[date, date]:
     """The report's first and last day: by default the last 7 days up to today; at most
     ``MAX_RANGE_DAYS`` (the start moves up)."""
-    until = min(until or today, today)
-    since = since or until - timedelta(days=6)
+    until = max(min(until or today, today), EARLIEST)
+    since = max(since or until - timedelta(days=6), EARLIEST)
     if since > until:
         since = until
     if (until - since).days >= MAX_RANGE_DAYS:

@@ -88,3 +88,13 @@ def test_whoever_reads_the_audit_log_reads_the_report(personas):
         f"/information/reveal-anomalies/events/?actor={personas['agent'].pk}&day={DAY}"
     )
     assert drill.status_code == 200 and "23:00:00" in drill.content.decode()
+
+
+def test_the_report_range_is_bounded_whatever_is_asked():
+    from hiqc.information.selectors import report_range
+
+    today = date(2026, 12, 7)
+    assert report_range(None, None, today) == (date(2026, 12, 1), today)
+    assert report_range(date(1, 1, 1), date(9999, 12, 31), today) == (date(2026, 9, 7), today)
+    assert report_range(date(1, 1, 1), date(1, 1, 3), today) == (date(2000, 1, 1),) * 2
+    assert report_range(date(2026, 12, 5), date(2026, 11, 1), today) == (date(2026, 11, 1),) * 2
