@@ -192,6 +192,7 @@ def roles_page(request: HiqcRequest) -> HttpResponse:
         "errors": errors, "values": values, "can_manage": can_manage, "today": today,
         "roles": SecurityRole.choices,
         "units": units_in_scope(actor, SECURITY) if can_manage else [],
+        "people": security.people_in_scope(actor, SECURITY)[:500] if can_manage else [],
     }, status=status)  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from hiqc.core.access import Actor, get_in_scope, scope
+from hiqc.organisations.models import User
 from hiqc.organisations.selectors import units_in_scope
 
 from ..enums import REQUIRED_ROLES, VIEW, RemediationStatus, SecurityRole
@@ -32,6 +33,12 @@ def access_holder(actor: Actor, holder_id: Any, *, for_update: bool = False) -> 
     qs = SecurityRoleHolder.objects.all() if for_update else SecurityRoleHolder.objects.select_related(
         "org_unit", "user")  # fmt: skip
     return get_in_scope(actor, qs, holder_id, VIEW, for_update=for_update)
+
+
+def people_in_scope(actor: Actor, perm: str) -> QuerySet[User]:
+    """Active people of the units over which the actor holds ``perm`` (the holder choices)."""
+    return scope(actor, User.objects.filter(is_active=True).select_related("org_unit"),
+                 perm).order_by("org_unit__path", "username")  # fmt: skip
 
 
 def responsibilities(actor: Actor, *, today: date) -> list[dict[str, Any]]:

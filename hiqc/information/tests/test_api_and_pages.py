@@ -112,6 +112,12 @@ def test_every_page_answers_its_reader(personas, org):
                 f"/information/evaluations/{e.pk}/", "/information/remediations/",
                 f"/information/remediations/{remediation.pk}/"):  # fmt: skip
         assert client.get(url).status_code == 200, url
+    roles = client.get("/information/security-roles/").content.decode()
+    assert f'value="{personas["admin"].pk}"' in roles and "空缺的安全职责" in roles
+    posted = client.post("/information/security-roles/", {
+        "org_unit": org["HO"].pk, "role": "system_admin", "user": personas["admin"].pk,
+        "starts_on": timezone.now().astimezone(BEIJING).date().isoformat()})  # fmt: skip
+    assert posted.status_code == 302
     manager = client_for(personas["branch_manager"])
     page = manager.get(f"/information/recertifications/{case.pk}/").content.decode()
     assert "本人的授权由其他复核人确认" in page and 'name="decision"' in page

@@ -123,3 +123,14 @@ def test_only_a_manager_over_the_unit_decides(personas, org):
     with pytest.raises(NotFound):  # a branch manager of P1 cannot see the head office's case
         recertification_act(actor=actor_for_user(personas["branch_manager"]), case_id=case.pk,
                             action="confirm_rest", data={})  # fmt: skip
+
+
+def test_the_open_case_is_the_managers_work(personas, org):
+    from hiqc.core.mywork import my_work
+
+    recertification_open()
+    kind = "information.accessrecertification"
+    manager = {str(i.case.pk) for i in my_work(actor_for_user(personas["branch_manager"]),
+                                                case_type=kind)}  # fmt: skip
+    assert manager == {str(_case(org, "P1").pk), str(_case(org, "C1").pk)}
+    assert not list(my_work(actor_for_user(personas["agent"]), case_type=kind))
