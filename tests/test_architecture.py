@@ -511,6 +511,12 @@ def test_import_contracts_name_every_app():
     assert set(emergency["forbidden_modules"]) == _apps() - {
         "hiqc.core", "hiqc.organisations", "hiqc.emergency"
     }  # fmt: skip
+    information = contracts[
+        "Information reads the domains only through the kernel (audit log, checklists, case kinds)"
+    ]
+    assert set(information["forbidden_modules"]) == _apps() - {
+        "hiqc.core", "hiqc.organisations", "hiqc.information"
+    }  # fmt: skip
     layers = next(c for c in contracts.values() if c["type"] == "layers")
     layered = {m.strip() for layer in layers["layers"] for m in re.split(r"[|:]", layer)}
     assert layered == _apps()
@@ -563,6 +569,7 @@ def test_import_linter_fails_on_planted_violations_and_passes_without_them(tmp_p
         "people/plant.py": "import hiqc.complaints.models",  # people
         "facilities/plant.py": "import hiqc.complaints.models",  # facilities
         "emergency/plant.py": "import hiqc.quality.models",  # emergency
+        "information/plant.py": "import hiqc.customers.models",  # information
         "inspection/plant.py": "import hiqc.demo.org",  # the demo generator
         "claims/reader.py": "import hiqc.policies.demo",  # demo modules
         "surveys/reader.py": "import hiqc.surveys.mystery.demo",  # … a sub-domain's too

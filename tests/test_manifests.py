@@ -370,6 +370,23 @@ PERMISSION_LABELS_ADDED |= {
     "emergency.drill": "安排并登记应急演练及演练后评估",
     "emergency.incident": "报告并处置突发事件（含信息安全事件）",
 }
+# chapter 6 (issue 21 §4–§5; ADR 0026): access recertification, dormant accounts, reveal
+# anomalies, security roles, the yearly self-evaluation and its remediation
+_INFORMATION = {
+    "compliance_officer": {"information.view", "information.recertify", "information.security"},
+    "quality_lead": {"information.view", "information.recertify"},
+    "branch_manager": {"information.view", "information.recertify", "information.remediate"},
+    "system_admin": {"information.view", "information.remediate"},
+    "auditor": {"information.view"},
+}  # fmt: skip
+for _role, _perms in _INFORMATION.items():
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "information.view": "查看权限复核、长期未登录账号、安全职责与信息安全自评估",
+    "information.recertify": "复核本机构人员的角色授权（确认或撤销）",
+    "information.security": "信息安全负责人：指定安全职责人，组织信息安全自评估并验证整改",
+    "information.remediate": "登记信息安全整改措施",
+}
 # chapter 7 (issue 18 §4–§5; ADR 0021): assessment cycles, appeals and incentives
 _ASSESSMENT_MANAGERS = {"assessments.view", "assessments.manage", "assessments.appeal_decide",
                         "assessments.incentives"}  # fmt: skip

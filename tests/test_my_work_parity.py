@@ -86,6 +86,11 @@ EXCUSED: dict[tuple[str, str], tuple[Excuse, str]] = {
         "Cancelling an open rectification is the inspectors' right, not work waiting for them: "
         "the outlet must correct it (facilities/workflow.py WORK_BY_STATE).",
     ),
+    ("information.remediation", "open"): (
+        lambda case, allowed, in_work: not in_work and allowed == ["cancel"],
+        "Cancelling an open remediation is the security officer's right, not work waiting for "
+        "them: the unit must correct it (information/workflow.py REMEDIATION_WORK).",
+    ),
 }
 
 

@@ -131,6 +131,12 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/emergency-plans/{plan_id}": ("/api/v1/emergency-plans", _field("id")),
     "/api/v1/drills/{drill_id}": ("/api/v1/drills", _field("id")),
     "/api/v1/incidents/{case_id}": ("/api/v1/incidents", _field("id")),
+    "/api/v1/access-recertifications/{case_id}": (
+        "/api/v1/access-recertifications",
+        _field("id"),
+    ),
+    "/api/v1/security-evaluations/{evaluation_id}": ("/api/v1/security-evaluations", _field("id")),
+    "/api/v1/security-remediations/{case_id}": ("/api/v1/security-remediations", _field("id")),
 }
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "hiqc.facilities",
     "hiqc.compliance",
     "hiqc.emergency",
+    "hiqc.information",
     # after every app with a case kind: its ready() declares the per-process indicators of the
     # case kinds registered before it (issue 16 §5)
     "hiqc.process_management",

@@ -80,6 +80,11 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/emergency-plans/{{plan_id}}": ("emergency.EmergencyPlan", "org_unit__path"),
     f"{API}/drills/{{drill_id}}": ("emergency.Drill", "org_unit__path"),
     f"{API}/incidents/{{case_id}}": ("emergency.Incident", "org_unit__path"),
+    f"{API}/access-recertifications/{{case_id}}": (
+        "information.AccessRecertification", "org_unit__path"),
+    f"{API}/security-evaluations/{{evaluation_id}}": (
+        "information.SecurityEvaluation", "org_unit__path"),
+    f"{API}/security-remediations/{{case_id}}": ("information.Remediation", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -114,6 +119,8 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "people.Promotion": "people.promotion",
     "compliance.ImpactAssessment": "compliance.impactassessment",
     "emergency.Incident": "emergency.incident",
+    "information.AccessRecertification": "information.accessrecertification",
+    "information.Remediation": "information.remediation",
 }
 # Actions of objects that are not case kinds (their steps are data of their own app), probed
 # with a stale version as the case actions are.

@@ -1,0 +1,94 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hiqc.core.manifest import Manifest, NavLink, Periodic, daily_beijing
+from hiqc.organisations.enums import Role
+
+from .enums import AUDIT_VIEW, RECERTIFY, REMEDIATE, SECURITY, VIEW
+
+
+class InformationConfig(AppConfig):
+    """Information management and confidentiality (standard chapter 6; issue 21 §4, §5; ADR
+    0026): quarterly access recertification cases, dormant accounts disabled by rule, the reveal
+    anomaly report, security role holders per unit, the yearly security self-evaluation on the
+    kernel's checklist with remediation cases. The data inventory, retention and sharing (issue
+    21 §1–§3, §7–§8) come later, in this app."""
+
+    name = "hiqc.information"
+    label = "information"
+    verbose_name = "信息管理与保密"
+    manifest = Manifest(
+        urls=(("information/", "hiqc.information.urls"),),
+        api_routers=("hiqc.information.api.router",),
+        permissions={
+            VIEW: _("查看权限复核、长期未登录账号、安全职责与信息安全自评估"),
+            RECERTIFY: _("复核本机构人员的角色授权（确认或撤销）"),
+            SECURITY: _("信息安全负责人：指定安全职责人，组织信息安全自评估并验证整改"),
+            REMEDIATE: _("登记信息安全整改措施"),
+        },
+        roles={
+            Role.COMPLIANCE_OFFICER: (VIEW, RECERTIFY, SECURITY),
+            Role.QUALITY_LEAD: (VIEW, RECERTIFY),
+            Role.BRANCH_MANAGER: (VIEW, RECERTIFY, REMEDIATE),
+            Role.SYSTEM_ADMIN: (VIEW, REMEDIATE),
+            Role.AUDITOR: (VIEW,),
+        },
+        periodic=(
+            Periodic(
+                "information.recertification_open",
+                "hiqc.information.tasks.recertification_open_job",
+                daily_beijing(6, 0),
+                "Open the current Beijing quarter's access recertification round and a case for "
+                "every unit with members that has none yet (catch-up safe; 6.2.1(4), 6.2.3(4)).",
+                _("季度权限复核发起"),
+            ),
+            Periodic(
+                "information.dormant_disable",
+                "hiqc.information.tasks.dormant_disable_job",
+                daily_beijing(4, 0),
+                "Disable accounts with no sign-in for information.dormant_days (6.2.3(4)).",
+                _("长期未登录账号停用"),
+            ),
+        ),
+        # the kernel already declares the chapter-6 section (信息安全（第6章）, before ch7): the
+        # pages go there beside the audit log and the backups (ADR 0026)
+        nav=(
+            NavLink("ch6", "information:recertifications", _("权限复核"), VIEW),
+            NavLink("ch6", "information:dormant", _("长期未登录账号"), VIEW),
+            NavLink("ch6", "information:anomalies", _("敏感信息查看异常"), AUDIT_VIEW),
+            NavLink("ch6", "information:roles", _("安全职责"), VIEW),
+            NavLink("ch6", "information:evaluations", _("信息安全自评估"), VIEW),
+            NavLink("ch6", "information:remediations", _("信息安全整改"), VIEW),
+        ),
+    )
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from hiqc.core.audit_labels import register_audit_labels, register_system_actors
+        from hiqc.core.casekinds import register_case_kind
+        from hiqc.core.rules import register_rules
+
+        from .rules import RULES
+        from .security.services import KIND as REMEDIATION_KIND
+        from .services import KIND as RECERT_KIND
+
+        register_case_kind(RECERT_KIND)
+        register_case_kind(REMEDIATION_KIND)
+        register_rules(*RULES)
+        register_system_actors(
+            {
+                "information.recertification_open": gettext_noop("季度权限复核发起任务"),
+                "information.recertification": gettext_noop("权限复核（执行撤销）"),
+                "information.dormant_disable": gettext_noop("长期未登录账号停用任务"),
+                "information.seed": gettext_noop("信息安全自评估清单初始化"),
+            }
+        )
+        register_audit_labels(
+            {
+                "information.dormant.disable": gettext_noop("停用长期未登录账号"),
+                "information.security_role.assign": gettext_noop("指定安全职责人"),
+                "information.security_role.end": gettext_noop("终止安全职责"),
+                "information.evaluation.perform": gettext_noop("完成信息安全自评估"),
+            }
+        )
