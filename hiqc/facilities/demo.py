@@ -146,8 +146,9 @@ def demo_load(
                 "note": "老化报废，已按规定回收处置。"})  # fmt: skip
     # ~600 items over the outlets and call-centre sites, plans and a year of maintenance
     counts.update(maintenance_demo_load(seed=seed, org_units=org_units, today=today))
-    counts.update(faults_demo_load(seed=seed, org_units=org_units))  # after the equipment
     counts.update(operators_renewal_load(outlets=outlets, users=users, today=today))
+    # last: its history covers every item the steps above created
+    counts.update(faults_demo_load(seed=seed, org_units=org_units))
     return {k: v for k, v in counts.items() if v}
 
 

@@ -72,7 +72,7 @@ def test_a_year_of_faults_open_ones_and_the_mianyang_outage(units, moment):
         drawn = downtime_intervals(units["SC-MY"].path,
                                    datetime.combine(yesterday, time.min, tzinfo=BEIJING), now,
                                    categories=(TELEPHONY,))  # fmt: skip
-        assert [d.reference for d in drawn] == [outage.number]
+        assert outage.number in [d.reference for d in drawn]  # other telephony may fail too
         assert Equipment.objects.get(asset_number=MY_PBX).state == "in_use"
 
 
