@@ -50,7 +50,7 @@ class InformationConfig(AppConfig):
                 _("长期未登录账号停用"),
             ),
         ),
-        # the kernel already declares the chapter-6 section (信息安全（第6章）, before ch7): the
+        # the kernel already declares the chapter-6 section (信息管理与保密（第6章）, before ch7): the
         # pages go there beside the audit log and the backups (ADR 0026)
         nav=(
             NavLink("ch6", "information:recertifications", _("权限复核"), VIEW),
