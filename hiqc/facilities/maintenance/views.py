@@ -110,13 +110,16 @@ def tasks_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, VIEW)
     today = _today()
-    form = ChoiceFilters(request.GET, fields={
+    query = request.GET.copy()
+    if "state" not in query:  # first visit: what is still to do (全部 shows the history too)
+        query["state"] = TaskState.PENDING
+    form = ChoiceFilters(query, fields={
         "state": (_("状态"), TaskState.choices),
         "due": (_("到期"), [("overdue", _("已逾期")), ("due_soon", _("即将到期"))]),
     })  # fmt: skip
     f = list_filters(form)
     due = f.get("due") or ""
-    unit = str(request.GET.get("org_unit") or "")[:40]
+    unit = str(query.get("org_unit") or "")[:40]
     try:
         qs = selectors.task_list(actor, state=f.get("state") or "", overdue=due == "overdue",
                                  due_soon=due == "due_soon", org_unit_id=unit or None,

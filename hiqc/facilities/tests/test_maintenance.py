@@ -344,6 +344,10 @@ def test_the_pages(personas, plan, item, actors, org):
         assert done.status_code == 302
         shown = facility.get(url).content.decode()
         assert 'id="result"' in shown and "超期" in shown
+        # the list opens on what is still to do; 全部 (state empty) shows the history too
+        listed = reverse("facilities:maintenance_tasks")
+        assert "PM-001" not in facility.get(listed).content.decode()
+        assert "PM-001" in facility.get(listed + "?state=").content.decode()
         assert facility.get(reverse("facilities:maintenance_plans"),
                             {"category": "queue"}).status_code == 200  # fmt: skip
     created = facility.post(reverse("facilities:maintenance_plans"), {
