@@ -1,6 +1,6 @@
 """The fault demo (issue 19 §11): a year of fault tickets over whatever equipment exists when it
 runs (the facilities demo's dozen items, or the ~600 of a larger load), a few open now with
-running or breached clocks, and one telephony outage at 绵阳 (SC-MY) yesterday morning, when its
+running or breached clocks, and one telephony outage at 绵阳 (SC-MY) the morning of the last working day, when its
 understaffed complaint queue has its worst service-level intervals (``hiqc.callcentre.demo``), so
 the call-centre dashboard shows the outage over them.
 
@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from hiqc.core.access import Actor
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, load_year
 from hiqc.core.deadlines import deadline_build
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.organisations.models import OrgUnit
@@ -188,7 +188,7 @@ def _history(equipment: list[Equipment], seed: int, now: datetime) -> dict[str, 
 
 def _now_and_outage(org_units: Mapping[str, OrgUnit], seed: int, now: datetime,
                     system: Actor) -> dict[str, int]:  # fmt: skip
-    """The open tickets (through the services) and 绵阳's telephony outage yesterday morning."""
+    """The open tickets (through the services) and 绵阳's telephony outage the morning of the last working day."""
     counts = {"faults_open": 0, "telephony_outage": 0}
     known = set(Fault.objects.filter(alarm_id__startswith="DEMO-").exclude(
         alarm_id__startswith="DEMO-ALM-").values_list("alarm_id", flat=True))  # fmt: skip
@@ -222,8 +222,8 @@ def _now_and_outage(org_units: Mapping[str, OrgUnit], seed: int, now: datetime,
             "purchase_date": (now.astimezone(BEIJING).date() - timedelta(days=3 * 365)).isoformat(),
             "safety_certificate": "CCC 2023000001"})  # fmt: skip
         counts["equipment"] = 1
-    yesterday = now.astimezone(BEIJING).date() - timedelta(days=1)
-    start, end = _at(yesterday, 9.75), _at(yesterday, 11.7)  # 09:45 – 11:42, the morning peak
+    day = last_working_day(now.astimezone(BEIJING).date())
+    start, end = _at(day, 9.75), _at(day, 11.7)  # 09:45 – 11:42, the morning peak
     fault = _open(actor=system, equipment=pbx, at=start, source=FaultSource.MONITORING,
                   alarm_id=MY_OUTAGE, down_until=end, values={
                       "severity": FaultSeverity.CRITICAL, "title": "运营商中继全部中断",
@@ -238,6 +238,15 @@ def _now_and_outage(org_units: Mapping[str, OrgUnit], seed: int, now: datetime,
               at=end + timedelta(hours=1))  # fmt: skip
     counts["telephony_outage"] = 1
     return counts
+
+
+def last_working_day(today: date) -> date:
+    """The working day before ``today`` (the official calendar): when the call centre is busy
+    and 绵阳's understaffed queue already misses its target — a weekend outage would hide."""
+    day = today - timedelta(days=1)
+    while not load_year(day.year).is_working_day(day):
+        day -= timedelta(days=1)
+    return day
 
 
 def faults_demo_load(*, seed: int, org_units: Mapping[str, OrgUnit]) -> dict[str, int]:

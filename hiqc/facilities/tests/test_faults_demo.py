@@ -1,5 +1,5 @@
 """The fault demo: a year of tickets over whatever equipment exists, a few open now (one response
-clock breached), 绵阳's telephony outage yesterday morning — dated from today, whatever today is;
+clock breached), 绵阳's telephony outage on the morning of the last working day — dated from today, whatever today is;
 a rerun adds nothing."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.downtime import TELEPHONY, downtime_intervals
 from hiqc.core.models import CaseEvent, Deadline
 from hiqc.facilities import demo
-from hiqc.facilities.faults.demo import MY_OUTAGE, MY_PBX
+from hiqc.facilities.faults.demo import MY_OUTAGE, MY_PBX, last_working_day
 from hiqc.facilities.faults.workflow import PROCESS
 from hiqc.facilities.models import Equipment, Fault
 from hiqc.organisations.enums import OrgLevel
@@ -66,7 +66,7 @@ def test_a_year_of_faults_open_ones_and_the_mianyang_outage(units, moment):
         breached = Deadline.objects.filter(case_type=PROCESS, state="breached", closed_at=None)
         assert breached.filter(clock="facilities.fault.major.response").exists()
         outage = Fault.objects.get(alarm_id=MY_OUTAGE)
-        yesterday = today - timedelta(days=1)
+        yesterday = last_working_day(today)  # the call centre's busy day
         assert outage.equipment.asset_number == MY_PBX and outage.status == "closed"
         assert outage.down_from == datetime.combine(yesterday, time(9, 45), tzinfo=BEIJING)
         drawn = downtime_intervals(units["SC-MY"].path,
