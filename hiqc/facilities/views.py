@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
-from hiqc.core.case_pages import post_case_action, post_form
-from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines, case_events
+from hiqc.core.case_pages import history, post_case_action, post_form
+from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines
 from hiqc.core.checklists import (
     checklist_draft,
     checklist_items,
@@ -251,9 +251,7 @@ def _case_context(request: HiqcRequest, case: Any, refused: RefusedAction | None
         **case_action_forms(KIND, case, request.actor, ACTION_INPUTS, refused=refused),
         "r": case,
         "clocks": [{"d": d, "left": countdown(d, now)} for d in case_deadlines(KIND, case)],
-        "events": [{"e": e, "label": _(ACTION_LABELS.get(e.activity, e.activity)),
-                    "to": states.get(e.to_state, e.to_state)}
-                   for e in case_events(KIND, case)],
+        "events": history(KIND, case, ACTION_LABELS, states),
     }  # fmt: skip
 
 
