@@ -23,12 +23,12 @@ from .schemas import (
     DrillIn,
     DrillOut,
     DrillRecordIn,
+    EmergencyPlanCreateIn,
+    EmergencyPlanIn,
+    EmergencyPlanOut,
     IncidentCaseOut,
     IncidentIn,
     IncidentOut,
-    PlanCreateIn,
-    PlanIn,
-    PlanOut,
 )
 from .services import drill_plan, drill_record, plan_create, plan_update, today
 
@@ -52,7 +52,7 @@ def _case(request: HiqcRequest, case) -> dict:
 # --- plans ---------------------------------------------------------------------------------------
 
 
-@router.get("/emergency-plans", response={200: list[PlanOut], **ERRORS})
+@router.get("/emergency-plans", response={200: list[EmergencyPlanOut], **ERRORS})
 @paginate
 def list_plans(request: HiqcRequest, scenario: str = ""):
     """The current version of every plan in the caller's scope."""
@@ -60,8 +60,8 @@ def list_plans(request: HiqcRequest, scenario: str = ""):
     return selectors.plan_list(request.actor, scenario=scenario[:20])
 
 
-@router.post("/emergency-plans", response={201: PlanOut, **ERRORS})
-def create_plan(request: HiqcRequest, payload: PlanCreateIn):
+@router.post("/emergency-plans", response={201: EmergencyPlanOut, **ERRORS})
+def create_plan(request: HiqcRequest, payload: EmergencyPlanCreateIn):
     """A plan for a scenario at an org unit (for its subtree): roles, contact tree (levels),
     steps (owner role, target minutes), RTO / RPO minutes; `approve` approves it at once
     (emergency.manage over the unit)."""
@@ -69,13 +69,13 @@ def create_plan(request: HiqcRequest, payload: PlanCreateIn):
     return Status(201, plan_create(actor=request.actor, data=payload.dict()))
 
 
-@router.get("/emergency-plans/{plan_id}", response={200: PlanOut, **ERRORS})
+@router.get("/emergency-plans/{plan_id}", response={200: EmergencyPlanOut, **ERRORS})
 def get_plan(request: HiqcRequest, plan_id: UUID):
     return selectors.access_plan(request.actor, plan_id)
 
 
-@router.put("/emergency-plans/{plan_id}", response={200: PlanOut, **CASE_ERRORS})
-def put_plan(request: HiqcRequest, plan_id: UUID, payload: PlanIn):
+@router.put("/emergency-plans/{plan_id}", response={200: EmergencyPlanOut, **CASE_ERRORS})
+def put_plan(request: HiqcRequest, plan_id: UUID, payload: EmergencyPlanIn):
     """Replace the plan's content: an approved version stays and the edit becomes the next
     version (returned); an unapproved one is edited in place. 409 for a superseded version."""
     selectors.access_plan(request.actor, plan_id)

@@ -14,46 +14,46 @@ from ninja import Schema
 from hiqc.core.schemas import CaseDeadlineOut, CaseEventOut
 
 
-class PlanRoleIO(Schema):
+class EmergencyPlanRoleIO(Schema):
     role: str
     duty: str = ""
 
 
-class PlanContactIO(Schema):
+class EmergencyPlanContactIO(Schema):
     level: float = 1
     role: str = ""
     person: str = ""
 
 
-class PlanStepIn(Schema):
+class EmergencyPlanStepIn(Schema):
     title: str
     owner_role: str
     target_minutes: float
 
 
-class PlanStepOut(Schema):
+class EmergencyPlanStepOut(Schema):
     position: int
     title: str
     owner_role: str
     target_minutes: int
 
 
-class PlanIn(Schema):
+class EmergencyPlanIn(Schema):
     scenario: str
     title: str
-    roles: list[PlanRoleIO] = []
-    contacts: list[PlanContactIO] = []
-    steps: list[PlanStepIn]
+    roles: list[EmergencyPlanRoleIO] = []
+    contacts: list[EmergencyPlanContactIO] = []
+    steps: list[EmergencyPlanStepIn]
     rto_minutes: float
     rpo_minutes: float | None = None
     approve: bool = False
 
 
-class PlanCreateIn(PlanIn):
+class EmergencyPlanCreateIn(EmergencyPlanIn):
     org_unit: UUID
 
 
-class PlanOut(Schema):
+class EmergencyPlanOut(Schema):
     id: UUID
     family: UUID
     version: int
@@ -62,7 +62,7 @@ class PlanOut(Schema):
     title: str
     roles: list[dict[str, Any]]
     contacts: list[dict[str, Any]]
-    steps: list[PlanStepOut]
+    steps: list[EmergencyPlanStepOut]
     rto_minutes: int
     rpo_minutes: int | None
     approved: bool
