@@ -295,6 +295,7 @@ def fault_clean(data: Mapping[str, Any], errors: Errors, *, now: datetime) -> di
 _SOURCES: dict[str, str] = {FaultSource.MONITORING: Source.IMPORT, FaultSource.API: Source.API}
 
 
+@transaction.atomic  # its clocks lock their rows: one transaction, whoever calls (the demo too)
 def _open(*, actor: Actor, equipment: Equipment, values: Mapping[str, Any], at: datetime,
           source: str, alarm_id: str | None = None,
           down_until: datetime | None = None) -> Fault:  # fmt: skip
