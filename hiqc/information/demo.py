@@ -65,6 +65,10 @@ def demo_load(*, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str
         _reveals(today, agent, counts)
     _roles(today, head, units, users, compliance, counts)
     _evaluation(today, head, compliance, users.get("admin") or lead, counts)
+    # each province evaluates itself too (its own open remediation: the branch's work)
+    provinces = [u for u in units if u.level == OrgLevel.PROVINCE]
+    for n, province in enumerate(provinces):
+        _province_evaluation(today, province, compliance, n, counts)
     return {k: v for k, v in counts.items() if v}
 
 
@@ -168,6 +172,26 @@ def _roles(today: date, head: OrgUnit, units: list[OrgUnit], users: Mapping[str,
         holder_assign(actor=system, data={"org_unit": unit.pk, "role": role, "user": user.pk,
                                           "starts_on": since.isoformat()})  # fmt: skip
         counts["security_roles"] = counts.get("security_roles", 0) + 1
+
+
+def _province_evaluation(today: date, unit: OrgUnit, compliance: User, n: int,
+                         counts: dict[str, int]) -> None:  # fmt: skip
+    """Last year's self-evaluation of a province: one non-critical item failed (a different one
+    in each), its remediation open."""
+    year = today.year - 1
+    if SecurityEvaluation.objects.filter(org_unit=unit, year=year).exists():
+        return
+    items = checklist_items(security_checklist())
+    plain = [i for i in items if not i.critical] or list(items)
+    failed = plain[n % len(plain)].pk
+    evaluation = evaluation_perform(
+        actor=actor_for_user(compliance), org_unit_id=unit.pk, year=year,
+        marks={str(i.pk): (0 if i.pk == failed else i.points) for i in items},
+        notes={str(failed): "分公司年度自评估发现未达要求。"},
+        summary="分公司年度信息安全自评估。", at=_at(date(year, 12, 12 + n % 10), 15),
+    )  # fmt: skip
+    counts["evaluations"] = counts.get("evaluations", 0) + 1
+    counts["remediations"] = counts.get("remediations", 0) + evaluation.remediations.count()
 
 
 def _evaluation(today: date, head: OrgUnit, compliance: User, fixer: User,

@@ -38,7 +38,8 @@ def test_the_demo_from_today_and_a_rerun_adds_nothing(personas, org, moment):
         User.objects.update(date_joined=timezone.now())  # the personas are new
         first = load()
         assert first["revoked"] == 1 and first["dormant_accounts"] == 3
-        assert first["evaluations"] == 1 and first["remediations"] == 2
+        # head office (two failed items) and each of the two provinces (one each)
+        assert first["evaluations"] == 3 and first["remediations"] == 2 + 2
         assert load() == {}
         today = timezone.now().astimezone(BEIJING).date()
         this_q, start, _end = quarter_of(today)
@@ -62,7 +63,12 @@ def test_the_demo_from_today_and_a_rerun_adds_nothing(personas, org, moment):
         assert sorted(a["kind"] for a in night) == ["burst", "off_hours", "rate"]
         assert [(v["unit"].code, v["role"]) for v in vacancies(system, today=today)] == [
             ("HO", "data_protection")]  # fmt: skip
-        assert sorted(Remediation.objects.values_list("status", flat=True)) == ["closed", "open"]
+        assert sorted(Remediation.objects.values_list("status", flat=True)) == [
+            "closed",
+            "open",
+            "open",
+            "open",
+        ]
         assert all(
             r.opened_at.astimezone(BEIJING).date() < today for r in Remediation.objects.all()
         )
