@@ -19,6 +19,7 @@ next day, Beijing time; ``last_day`` is the day people see ("2026-10-08 24:00").
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -194,6 +195,13 @@ def month_first(day: date, shift: int = 0) -> date:
     """
     index = day.year * 12 + day.month - 1 + shift
     return date(index // 12, index % 12 + 1, 1)
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), or that month's last day when it has no such
+    day: 2027-01-31 + 1 → 2027-02-28, 2028-02-29 + 12 → 2029-02-28."""
+    first = month_first(day, months)
+    return first.replace(day=min(day.day, calendar.monthrange(first.year, first.month)[1]))
 
 
 def years_after(day: date, years: int) -> date:

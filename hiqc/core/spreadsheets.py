@@ -117,3 +117,55 @@ def table_rows(
             continue
         if row and any(cell.strip() for cell in row):
             yield reader.line_num, row
+
+
+def table_records(
+    source: Any,
+    *,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    aliases: dict[str, str],
+    reject: Callable[[int, str, str], None],
+    max_rows: int,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {column: text}) for each data row of a CSV or workbook whose header names the
+    ``columns`` (in English, or by a Chinese heading in ``aliases``; unknown headings ignored).
+    An empty file or a header without the ``required`` columns is a ``ValidationFailed`` on
+    ``file``; an unparsable row, rows beyond ``max_rows`` and a file that turns unreadable part
+    way are reported through ``reject(line, field, problem)`` and the good rows still come."""
+    from .errors import ValidationFailed
+
+    rows = table_rows(source)
+    try:
+        first = next(rows, None)
+    except UnreadableText as exc:
+        raise ValidationFailed(str(exc), fields={"file": [str(exc)]}) from exc
+    if first is None or isinstance(first[1], BadRow):
+        raise ValidationFailed(
+            _("文件为空，或首行不是表头。"), fields={"file": [_("首行应为表头。")]}
+        )
+    header: dict[str, int] = {}
+    for i, cell in enumerate(first[1]):
+        name = cell.strip().lstrip("\ufeff")
+        name = aliases.get(name, aliases.get(name.lower(), name.lower()))
+        if name in columns and name not in header:
+            header[name] = i
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ValidationFailed(
+            _("缺少必需的列：{cols}。").format(cols="、".join(missing)),
+            fields={"file": [", ".join(missing)]},
+        )
+    read = 0
+    try:
+        for line, cells in rows:
+            if read >= max_rows:
+                reject(line, "file", _("每个文件最多 {n} 行。").format(n=max_rows))
+                return
+            read += 1
+            if isinstance(cells, BadRow):
+                reject(line, "row", cells.problem)
+                continue
+            yield line, {c: (cells[i].strip() if i < len(cells) else "") for c, i in header.items()}
+    except UnreadableText as exc:
+        reject(0, "file", str(exc))

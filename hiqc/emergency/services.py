@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -28,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, months_after
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.core.plan_links import ImprovementActionIn, improvement_open
 from hiqc.core.rules import rule_value
@@ -51,13 +50,6 @@ REVIEWER = "emergency_after_action"  # the system actor that opens the improveme
 
 def today() -> date:
     return timezone.now().astimezone(BEIJING).date()
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or that month's last day (29 Feb + 12 months → 28 Feb)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _fail(errors: Errors, message: str) -> None:
@@ -270,7 +262,7 @@ def next_drill_due(plan: EmergencyPlan, last_performed: date | None) -> date:
     the plan's approval (its creation when no date is recorded) if it was never drilled."""
     months = int(rule_value("emergency.drill_interval_months"))
     since = last_performed or plan.approved_on or plan.created_at.astimezone(BEIJING).date()
-    return add_months(since, months)
+    return months_after(since, months)
 
 
 def drills_schedule(*, on: date | None = None) -> dict[str, int]:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, get_in_scope, require, scope
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, years_after
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.rules import Rule, register_rules, rule_value
 from hiqc.organisations.selectors import unit_in_scope
@@ -84,11 +84,8 @@ def _today() -> date:
 
 
 def years_before(day: date, years: int) -> date:
-    """The same day ``years`` earlier (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    """The same day ``years`` earlier (29 February → 28 February): the kernel's ``years_after``."""
+    return years_after(day, -years)
 
 
 def service_life(category: str) -> int:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor, get_in_scope, require, scope
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, months_after
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.filecheck import FileRefused, inspect_document
 from hiqc.organisations.models import OrgUnit, User
@@ -627,19 +627,6 @@ def _today() -> date:
     return timezone.now().astimezone(BEIJING).date()
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, on the month's last day when it is shorter
-    (2028-02-29 + 12 → 2029-02-28)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def _earn(actor: Actor, attempt: Attempt) -> Certificate | None:
     """A passed exam that names a qualification issues its certificate, valid from today for the
     exam's validity, less one day."""
@@ -649,7 +636,7 @@ def _earn(actor: Actor, attempt: Attempt) -> Certificate | None:
     today = _today()
     cert = Certificate.objects.create(
         user_id=attempt.user_id, org_unit_id=attempt.org_unit_id, qualification=exam.qualification,
-        issued_on=today, expires_on=add_months(today, exam.validity_months) - timedelta(days=1),
+        issued_on=today, expires_on=months_after(today, exam.validity_months) - timedelta(days=1),
         source=CertificateSource.EXAM, attempt=attempt, issued_by=actor.username,
     )  # fmt: skip
     audit_record(actor=actor, action="people.certificate.issue", subject=cert,

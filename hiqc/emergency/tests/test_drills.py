@@ -11,11 +11,10 @@ import time_machine
 from django.apps import apps
 
 from hiqc.core.access import Actor
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, months_after
 from hiqc.core.errors import Conflict, ValidationFailed
 from hiqc.emergency.models import Drill, EmergencyPlan
 from hiqc.emergency.services import (
-    add_months,
     drill_plan,
     drill_record,
     drills_schedule,
@@ -33,9 +32,9 @@ def _at(day: str):
 
 
 def test_add_months_keeps_the_day_or_takes_the_month_end():
-    assert add_months(date(2028, 2, 29), 12) == date(2029, 2, 28)
-    assert add_months(date(2026, 12, 31), 12) == date(2027, 12, 31)
-    assert add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
+    assert months_after(date(2028, 2, 29), 12) == date(2029, 2, 28)
+    assert months_after(date(2026, 12, 31), 12) == date(2027, 12, 31)
+    assert months_after(date(2027, 1, 31), 1) == date(2027, 2, 28)
 
 
 def test_editing_an_approved_plan_makes_a_new_version(actors, plan):
@@ -73,9 +72,9 @@ def test_the_schedule_catches_up_with_one_drill_never_a_backlog(actors, org, day
             "timings": {"1": 10, "2": 50, "3": 100}})  # fmt: skip
         assert drills_schedule() == {"created": 0, "overdue": 0}  # next one a year away
     today = date.fromisoformat(day)
-    with _at(add_months(today, 12).isoformat()):
+    with _at(months_after(today, 12).isoformat()):
         assert drills_schedule()["created"] == 1
-        assert Drill.objects.filter(performed_on=None).get().due_date == add_months(today, 12)
+        assert Drill.objects.filter(performed_on=None).get().due_date == months_after(today, 12)
 
 
 def test_an_unapproved_or_superseded_plan_is_not_scheduled(actors, org, plan):

@@ -31,8 +31,7 @@ from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
 from hiqc.core.errors import Conflict, NotFound, ValidationFailed
-from hiqc.core.spreadsheets import BadRow, table_rows
-from hiqc.core.textfiles import UnreadableText
+from hiqc.core.spreadsheets import table_records
 from hiqc.organisations.selectors import unit_codes, unit_in_scope
 
 from ..enums import (
@@ -55,6 +54,13 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("asset_number", "name", "category", "org_unit")
 DETAIL_FIELDS = tuple(c for c in COLUMNS if c not in ("org_unit", "state"))
 MAX_ROWS = 20_000
+# Chinese headings accepted for the columns
+ALIASES = {"资产编号": "asset_number", "设备名称": "name", "设备类别": "category",
+           "所在机构": "org_unit", "机构代码": "org_unit", "存放位置": "location",
+           "品牌型号": "model_name", "出厂编号": "serial_number", "供应商": "supplier",
+           "购置日期": "purchase_date", "购置金额": "purchase_cost",
+           "保修截止日期": "warranty_end", "安全认证": "safety_certificate",
+           "环保认证": "environmental_certificate", "使用状态": "state", "备注": "note"}  # fmt: skip
 REJECTED_KEPT = 1_000
 TEXT_LIMITS = {"asset_number": 40, "name": 120, "location": 120, "model_name": 120,
                "serial_number": 80, "supplier": 120, "safety_certificate": 120,
@@ -301,22 +307,6 @@ class EquipmentImportReport:
                 "rejected": self.rejected}  # fmt: skip
 
 
-def _header(cells: list[str]) -> dict[str, int]:
-    aliases = {"资产编号": "asset_number", "设备名称": "name", "设备类别": "category",
-               "所在机构": "org_unit", "机构代码": "org_unit", "存放位置": "location",
-               "品牌型号": "model_name", "出厂编号": "serial_number", "供应商": "supplier",
-               "购置日期": "purchase_date", "购置金额": "purchase_cost",
-               "保修截止日期": "warranty_end", "安全认证": "safety_certificate",
-               "环保认证": "environmental_certificate", "使用状态": "state", "备注": "note"}  # fmt: skip
-    out: dict[str, int] = {}
-    for i, cell in enumerate(cells):
-        name = cell.strip().lstrip("\ufeff")
-        name = aliases.get(name, name.lower())
-        if name in COLUMNS and name not in out:
-            out[name] = i
-    return out
-
-
 def equipment_import(*, actor: Actor, source: Iterable[bytes] | Any, origin: str = "page"
                      ) -> EquipmentImportReport:  # fmt: skip
     """Import an equipment list (facilities.manage over each row's unit). Each row is its own
@@ -324,32 +314,17 @@ def equipment_import(*, actor: Actor, source: Iterable[bytes] | Any, origin: str
     require(actor, MANAGE)
     report = EquipmentImportReport()
     codes = unit_codes(active=True)
-    rows = table_rows(source)
-    try:
-        first = next(rows, None)
-    except UnreadableText as exc:
-        raise ValidationFailed(str(exc), fields={"file": [str(exc)]}) from exc
-    if first is None or isinstance(first[1], BadRow):
-        raise ValidationFailed(_("文件为空，或首行不是表头。"),
-                               fields={"file": [_("首行应为表头。")]})  # fmt: skip
-    header = _header(first[1])
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise ValidationFailed(_("缺少必需的列：{cols}。").format(cols="、".join(missing)),
-                               fields={"file": [", ".join(missing)]})  # fmt: skip
-    try:
-        for line, cells in rows:
-            if report.rows_read >= MAX_ROWS:
-                report.reject(line, "file", _("每个文件最多 {n} 行。").format(n=MAX_ROWS))
-                break
-            report.rows_read += 1
-            if isinstance(cells, BadRow):
-                report.reject(line, "row", cells.problem)
-                continue
-            data = {c: (cells[i].strip() if i < len(cells) else "") for c, i in header.items()}
-            _import_row(actor, line, data, codes, report)
-    except UnreadableText as exc:
-        report.reject(0, "file", str(exc))
+    records = table_records(
+        source,
+        columns=COLUMNS,
+        required=REQUIRED_COLUMNS,
+        aliases=ALIASES,
+        reject=report.reject,
+        max_rows=MAX_ROWS,
+    )
+    for line, data in records:
+        report.rows_read += 1
+        _import_row(actor, line, data, codes, report)
     with transaction.atomic():
         audit_record(actor=actor, action="facilities.equipment.import",
                      data={"origin": origin, **{k: v for k, v in report.as_dict().items()

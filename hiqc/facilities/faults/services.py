@@ -41,8 +41,7 @@ from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Conflict, NotFound, ValidationFailed
 from hiqc.core.identifiers import create_numbered
 from hiqc.core.rules import Rule, rule_value
-from hiqc.core.spreadsheets import BadRow, table_rows
-from hiqc.core.textfiles import UnreadableText
+from hiqc.core.spreadsheets import table_records
 from hiqc.core.workflow import Clock, Start
 from hiqc.organisations.selectors import users_holding_roles_over
 
@@ -381,16 +380,6 @@ class FaultImportReport:
                 "rejected": self.rejected}  # fmt: skip
 
 
-def _header(cells: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for i, cell in enumerate(cells):
-        name = cell.strip().lstrip("\ufeff")
-        name = ALIASES.get(name, ALIASES.get(name.lower(), name.lower()))
-        if name in COLUMNS and name not in out:
-            out[name] = i
-    return out
-
-
 def faults_import(*, actor: Actor, source: Iterable[bytes] | Any, origin: str = "page",
                   now: datetime | None = None) -> FaultImportReport:  # fmt: skip
     """Import monitoring alarms as fault tickets (facilities.manage over each row's equipment).
@@ -398,33 +387,18 @@ def faults_import(*, actor: Actor, source: Iterable[bytes] | Any, origin: str = 
     require(actor, MANAGE)
     now = now or timezone.now()
     report = FaultImportReport()
-    rows = table_rows(source)
-    try:
-        first = next(rows, None)
-    except UnreadableText as exc:
-        raise ValidationFailed(str(exc), fields={"file": [str(exc)]}) from exc
-    if first is None or isinstance(first[1], BadRow):
-        raise ValidationFailed(_("文件为空，或首行不是表头。"),
-                               fields={"file": [_("首行应为表头。")]})  # fmt: skip
-    header = _header(first[1])
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise ValidationFailed(_("缺少必需的列：{cols}。").format(cols="、".join(missing)),
-                               fields={"file": [", ".join(missing)]})  # fmt: skip
-    try:
-        for line, cells in rows:
-            if report.rows_read >= MAX_ROWS:
-                report.reject(line, "file", _("每个文件最多 {n} 行。").format(n=MAX_ROWS))
-                break
-            report.rows_read += 1
-            if isinstance(cells, BadRow):
-                report.reject(line, "row", cells.problem)
-                continue
-            data = {c: (cells[i].strip() if i < len(cells) else "") for c, i in header.items()}
-            with transaction.atomic():
-                _import_row(actor, line, data, report, now)
-    except UnreadableText as exc:
-        report.reject(0, "file", str(exc))
+    records = table_records(
+        source,
+        columns=COLUMNS,
+        required=REQUIRED_COLUMNS,
+        aliases=ALIASES,
+        reject=report.reject,
+        max_rows=MAX_ROWS,
+    )
+    for line, data in records:
+        report.rows_read += 1
+        with transaction.atomic():
+            _import_row(actor, line, data, report, now)
     with transaction.atomic():
         audit_record(actor=actor, action="facilities.fault.import",
                      data={"origin": origin, **{k: v for k, v in report.as_dict().items()

@@ -9,12 +9,11 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 
-from hiqc.core.calendar import BEIJING
+from hiqc.core.calendar import BEIJING, months_after
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.people.enums import Qualification
 from hiqc.people.models import Certificate, Question
 from hiqc.people.services import (
-    add_months,
     attempt_mark,
     attempt_start,
     attempt_submit,
@@ -144,7 +143,7 @@ def test_a_choice_item_needs_options_and_a_valid_answer(actors, org):
     (date(2026, 12, 31), 24, date(2028, 12, 31)),
 ])  # fmt: skip
 def test_validity_runs_in_calendar_months_ending_on_a_short_month_last_day(start, months, end):
-    assert add_months(start, months) == end
+    assert months_after(start, months) == end
 
 
 def test_item_statistics_find_the_question_that_does_not_separate_strong_from_weak(
