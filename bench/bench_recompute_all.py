@@ -309,7 +309,9 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
     # customers and policies: foreign-key parents only
     n_people = max(1_000, round(2_000 * scale))
     customers = Writer(Customer, **stamp)
-    policies = Writer(Policy, product_id=product.pk, start_date=window.start.date() - 365 * DAY,
+    policies = Writer(Policy, product_id=product.pk,
+                      product_version_id=product.versions.order_by("-number").first().pk,
+                      start_date=window.start.date() - 365 * DAY,
                       end_date=window.end.date() + 365 * DAY, premium_yuan=Decimal("1200"),
                       **stamp)  # fmt: skip
     insured = Writer(PolicyInsured, **stamp)
