@@ -38,6 +38,13 @@ KERNEL_SCHEDULE: list[Periodic] = [
         _("每日指标计算"),
     ),
     Periodic(
+        "core.notification_emails_retry",
+        "hiqc.core.tasks.notification_emails_retry_job",
+        crontab(minute="*/10"),
+        "E-mail copies left unsent while the mail relay was unreachable (for a day).",
+        _("通知邮件补发"),
+    ),
+    Periodic(
         "core.daily_digest",
         "hiqc.core.tasks.daily_digest_job",
         daily_beijing(8, 30),

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import TextField, Value
+from django.db.models import Exists, OuterRef, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -156,30 +157,89 @@ def calendar_year_reset(*, actor: Actor, year: int) -> None:
         )
 
 
+EMAIL_RETRY_AFTER = timedelta(minutes=5)  # the queued send has had its chance by then
+EMAIL_RETRY_WINDOW = timedelta(hours=24)  # older copies are stale: the inbox row stays
+
+
 def notification_emails_send(notification_ids: list[int]) -> int:
-    """Send the e-mail copy of each notification whose user has e-mail on for its kind."""
-    sent = 0
-    rows = Notification.objects.select_related("user").filter(
-        pk__in=notification_ids, emailed_at__isnull=True
+    """Send the e-mail copy of each notification whose user has e-mail on for its kind, over one
+    connection. A relay that cannot be reached leaves every copy unsent (``emailed_at`` empty) for
+    ``notification_emails_retry`` and logs one warning with counts only; a recipient the relay
+    refuses is skipped and the others still go."""
+    rows = list(
+        Notification.objects.select_related("user").filter(
+            pk__in=notification_ids, emailed_at__isnull=True
+        )
     )
     off = set(
         NotificationPreference.objects.filter(
             email=False, user_id__in=[r.user_id for r in rows]
         ).values_list("user_id", "kind")
     )
-    for row in rows:
-        if (row.user_id, row.kind) in off or not row.user.email or not row.user.is_active:
-            continue
-        send_mail(
-            subject=f"[HIQC] {row.title}",
-            message=f"{row.body}\n{row.url}".strip(),
-            from_email=None,
-            recipient_list=[row.user.email],
-            fail_silently=False,
+    due = [r for r in rows if (r.user_id, r.kind) not in off and r.user.email and r.user.is_active]
+    if not due:
+        return 0
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning(
+            "e-mail relay unavailable (%s); %d copies left for the retry sweep",
+            type(exc).__name__,
+            len(due),
         )
-        Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
-        sent += 1
+        return 0
+    sent = 0
+    try:
+        for row in due:
+            message = EmailMessage(
+                subject=f"[HIQC] {row.title}",
+                body=f"{row.body}\n{row.url}".strip(),
+                to=[row.user.email],
+                connection=connection,
+            )
+            try:
+                message.send(fail_silently=False)
+            except smtplib.SMTPRecipientsRefused:
+                log.warning("e-mail copy of notification %s refused by the relay", row.pk)
+                continue
+            except (OSError, smtplib.SMTPException) as exc:
+                log.warning(
+                    "e-mail relay failed (%s); %d copies left for the retry sweep",
+                    type(exc).__name__,
+                    len(due) - sent,
+                )
+                break
+            Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
+            sent += 1
+    finally:
+        connection.close()
     return sent
+
+
+def notification_emails_retry() -> dict[str, int]:
+    """E-mail copies still unsent a few minutes after their inbox row (the relay was down when
+    the queued send ran), for a day; then the inbox row alone stands."""
+    now = timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lt=now - EMAIL_RETRY_AFTER,
+            created_at__gte=now - EMAIL_RETRY_WINDOW,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .exclude(
+            Exists(
+                NotificationPreference.objects.filter(
+                    user_id=OuterRef("user_id"), kind=OuterRef("kind"), email=False
+                )
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:2000]
+    )
+    return {"pending": len(ids), "sent": notification_emails_send(ids) if ids else 0}
 
 
 def notification_mark_read(*, actor: Actor, notification_id: int | None = None) -> int:

@@ -36,6 +36,11 @@ def notification_email_task(notification_ids: list[int]) -> int:
     return services.notification_emails_send(notification_ids)
 
 
+def notification_emails_retry_job() -> dict:
+    """E-mail copies the relay could not take when they were queued (every 10 minutes)."""
+    return services.notification_emails_retry()
+
+
 def daily_digest_job() -> dict:
     return {"messages": daily_digest()}
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 
 from hiqc.core.calendar import BEIJING
 from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.models import Notification, NotificationPreference
+from hiqc.core.notifications import notify
+from hiqc.core.services import notification_emails_retry
 
 from .models import ProbeCase
 from .probe import probe_create
@@ -79,3 +82,57 @@ def test_the_daily_digest_summarises_each_assignees_cases_once_a_day(case, perso
     assert daily_digest(now) == 0  # same day: nothing new
     digest = Notification.objects.get(user=personas["handler"], kind="daily_digest")
     assert "两日内到期" in digest.title and digest.url == "/my-work/"
+
+
+UNREACHABLE_RELAY = {
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_HOST": "127.0.0.1",
+    "EMAIL_PORT": 1,  # nothing listens: the connection is refused
+    "EMAIL_USE_TLS": False,
+    "EMAIL_TIMEOUT": 2,
+}
+
+
+def test_an_unreachable_relay_leaves_the_copies_for_the_retry_sweep_which_sends_them_later(
+    case, personas, settings, caplog
+):
+    # given the mail relay is down when the warning is raised
+    for key, value in UNREACHABLE_RELAY.items():
+        setattr(settings, key, value)
+    with time_machine.travel(datetime(2026, 3, 11, 9, 0, tzinfo=BEIJING), tick=False):
+        deadlines_sweep(datetime(2026, 3, 11, tzinfo=BEIJING))
+    row = Notification.objects.get(user=personas["handler"])
+    # then the inbox row stands, unsent, and the log names no address
+    assert row.emailed_at is None
+    assert "relay unavailable" in caplog.text
+    assert "@example.com" not in caplog.text
+    # when the relay is back and the sweep runs a few minutes later
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(datetime(2026, 3, 11, 9, 6, tzinfo=BEIJING), tick=False):
+        assert notification_emails_retry() == {"pending": 1, "sent": 1}
+        # then the copy went once, and a second sweep finds nothing
+        assert [m.to for m in mail.outbox] == [["handler@example.com"]]
+        assert notification_emails_retry() == {"pending": 0, "sent": 0}
+
+
+def test_the_retry_sweep_leaves_copies_switched_off_and_copies_older_than_a_day(case, personas):
+    # given one copy switched off and one whose day has passed, neither sent
+    NotificationPreference.objects.create(
+        user=personas["handler"], kind="deadline_warning", email=False
+    )
+    with time_machine.travel(datetime(2026, 3, 11, 9, 0, tzinfo=BEIJING), tick=False):
+        deadlines_sweep(datetime(2026, 3, 11, tzinfo=BEIJING))
+        notify(
+            user_ids=[personas["quality_lead"].pk],
+            kind="deadline_warning",
+            title="旧",
+            dedupe_key="old",
+        )
+    Notification.objects.update(emailed_at=None)
+    mail.outbox.clear()
+    # when the sweep runs more than a day later
+    with time_machine.travel(datetime(2026, 3, 12, 9, 1, tzinfo=BEIJING), tick=False):
+        result = notification_emails_retry()
+    # then nothing is sent
+    assert result == {"pending": 0, "sent": 0}
+    assert mail.outbox == []
