@@ -6,7 +6,8 @@ The app that keeps training (``hiqc.people``) registers a *source* here from its
 how many people must attend that topic's required hours and how many have. Compliance and
 information security read it through this module — the information app may not import people
 (they are siblings in the layers) — and the kernel imports neither. Without a source nothing is
-known: no topics, no rows.
+known: no topics, no rows. Topics are codes the source defines; a reader names the one it
+needs (e.g. ``"security_awareness"``).
 """
 
 from __future__ import annotations
@@ -15,10 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-COMPLIANCE = "compliance"  # 合规 (9.1.2(3))
-SECURITY_AWARENESS = "security_awareness"  # 信息安全意识 (6.2.1)
-PERSONAL_INFORMATION = "personal_information"  # 个人信息保护 (6.1)
 
 
 @dataclass(frozen=True)

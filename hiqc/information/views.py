@@ -28,7 +28,7 @@ from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
 from hiqc.core.rules import rule_value
-from hiqc.core.training import SECURITY_AWARENESS, coverage_summary
+from hiqc.core.training import coverage_summary
 from hiqc.organisations.enums import Role
 from hiqc.organisations.selectors import unit_names, units_in_scope
 
@@ -233,6 +233,9 @@ def evaluations_page(request: HiqcRequest) -> HttpResponse:
         "units": units_in_scope(actor, SECURITY) if can_evaluate else [],
         "awareness": _awareness(actor),
     }, status=status)  # fmt: skip
+
+
+SECURITY_AWARENESS = "security_awareness"  # the people chapter's training topic (ADR 0029)
 
 
 def _awareness(actor: Any) -> dict[str, Any]:

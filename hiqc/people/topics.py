@@ -126,7 +126,8 @@ def topics_demo_load(*, head: Any, users: Any, today: Any) -> dict[str, int]:
     from .models import TrainingPlan
     from .services import attendance_record, course_create, enrol, session_create
 
-    counts = {"topic_requirements": topic_defaults_seed()}
+    seeded = topic_defaults_seed()
+    counts = {"topic_requirements": seeded} if seeded else {}
     Course.objects.filter(title=COMPLIANCE_COURSE, topics=[]).update(topics=[Topic.COMPLIANCE])
     plan = (
         TrainingPlan.objects.filter(org_unit=head, year=today.year).order_by("created_at").first()

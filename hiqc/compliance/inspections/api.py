@@ -50,7 +50,7 @@ def _visit(v) -> dict:
 def _case(actor: Actor, case) -> dict:
     findings = selectors.findings_of(actor, case) if actor.can("findings.view") else []
     ncs = nonconformities_for(findings)
-    controls = list(register.Control.objects.select_related("obligation").order_by("code"))
+    controls = selectors.register_controls()
     return {
         **case_representation(KIND, case, actor), "inspection": _visit(case),
         "marks": [{"item_id": m.item_id, "text": m.item.text, "obligation": m.item.clause,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 FINDING_KIND = "compliance.inspection"  # the kernel Finding kind of a failed checklist item
 CHECKLIST_PURPOSE = "compliance.inspection"  # the kernel Checklist purpose
+COMPLIANCE_TOPIC = "compliance"  # the people chapter's training topic 合规 (9.1.2(3); ADR 0029)
 
 
 class InspectionStatus(models.TextChoices):

@@ -16,6 +16,7 @@ from hiqc.core.calendar import BEIJING
 from hiqc.core.models import Deadline, Finding
 
 from ..enums import VIEW
+from ..models import Control, Obligation
 from .enums import FINDING_KIND, InspectionStatus
 from .models import ComplianceInspection, ComplianceInspectionMark, InspectionPlan
 from .workflow import PROCESS, REPORT_CLOCK
@@ -71,3 +72,13 @@ def overdue(actor: Actor, *, now: datetime) -> list[ComplianceInspection]:
         Q(status=InspectionStatus.PLANNED, planned_on__lt=today)
         | Q(status=InspectionStatus.IN_PROGRESS, pk__in=list(late_reports))
     ))  # fmt: skip
+
+
+def register_controls() -> list[Control]:
+    """Every control with its obligation, by code (``control_for_finding``'s list)."""
+    return list(Control.objects.select_related("obligation").order_by("code"))
+
+
+def obligations_all() -> QuerySet[Obligation]:
+    """The register's obligations by code (the plan form's choices; register data)."""
+    return Obligation.objects.order_by("code")

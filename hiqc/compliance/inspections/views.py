@@ -22,14 +22,13 @@ from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines
 from hiqc.core.errors import NotFound
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
-from hiqc.core.training import COMPLIANCE, coverage_summary
+from hiqc.core.training import coverage_summary
 from hiqc.organisations.selectors import unit_names, units_in_scope
 
 from .. import selectors as register
 from ..enums import MANAGE, VIEW, Domain
-from ..models import Obligation
 from . import selectors
-from .enums import InspectionStatus, Quarter
+from .enums import COMPLIANCE_TOPIC, InspectionStatus, Quarter
 from .services import KIND, inspection_act, inspection_create, nonconformities_for, plan_create
 from .workflow import ACTION_LABELS, INSPECTION
 
@@ -83,10 +82,10 @@ def inspections_page(request: HiqcRequest) -> HttpResponse:
         if actor.can("findings.view") else None,
         "can_manage": can_manage, "errors": errors, "values": values,
         "units": units_in_scope(actor, MANAGE) if can_manage else [],
-        "obligations": Obligation.objects.order_by("code") if can_manage else [],
+        "obligations": selectors.obligations_all() if can_manage else [],
         "domains": Domain.choices, "quarters": Quarter.choices,
         "this_year": now.astimezone(BEIJING).year,
-        "coverage": training_coverage(actor, COMPLIANCE),
+        "coverage": training_coverage(actor, COMPLIANCE_TOPIC),
     }, status=status)  # fmt: skip
 
 
@@ -109,7 +108,7 @@ def findings_page(request: HiqcRequest) -> HttpResponse:
     require(actor, VIEW)
     require(actor, "findings.view")
     findings = list(selectors.inspection_findings(actor)[:300])
-    controls = list(register.Control.objects.select_related("obligation").order_by("code"))
+    controls = selectors.register_controls()
     ncs = nonconformities_for(findings)
     rows = [{"f": f, "control": register.control_for_finding(f, controls), "nc": ncs.get(f.pk)}
             for f in findings]  # fmt: skip
@@ -125,7 +124,7 @@ def _case_context(request: HiqcRequest, case: Any, refused: RefusedAction | None
     forms["actions"] = [a for a in forms.get("actions", []) if a["name"] not in OWN_FORMS]
     findings = selectors.findings_of(actor, case) if actor.can("findings.view") else []
     ncs = nonconformities_for(findings)
-    controls = list(register.Control.objects.select_related("obligation").order_by("code"))
+    controls = selectors.register_controls()
     mark_errors = refused.error.fields if refused is not None and refused.action == "report" \
         else {}  # fmt: skip
     submitted = dict(refused.data) if refused is not None and refused.action == "report" else {}
