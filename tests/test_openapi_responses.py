@@ -128,6 +128,7 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/controls/{control_id}": ("/api/v1/controls", _field("id")),
     "/api/v1/controls/{control_id}/results": ("/api/v1/controls", _field("id")),
     "/api/v1/impact-assessments/{case_id}": ("/api/v1/regulatory-changes", _field("assessment_id")),
+    "/api/v1/compliance-inspections/{case_id}": ("/api/v1/compliance-inspections", _field("id")),
     "/api/v1/emergency-plans/{plan_id}": ("/api/v1/emergency-plans", _field("id")),
     "/api/v1/drills/{drill_id}": ("/api/v1/drills", _field("id")),
     "/api/v1/incidents/{case_id}": ("/api/v1/incidents", _field("id")),

@@ -20,7 +20,7 @@ class ComplianceConfig(AppConfig):
     verbose_name = "合规管理"
     manifest = Manifest(
         urls=(("compliance/", "hiqc.compliance.urls"),),
-        api_routers=("hiqc.compliance.api.router",),
+        api_routers=("hiqc.compliance.api.router", "hiqc.compliance.inspections.api.router"),
         permissions={
             VIEW: _("查看合规义务登记簿、控制措施及其检测结果、法规变化与影响评估"),
             MANAGE: _("维护合规登记簿：登记法规变化、办理影响评估、运行控制检测"),
@@ -49,6 +49,7 @@ class ComplianceConfig(AppConfig):
             NavLink("ch9", "compliance:register", _("合规义务登记簿"), VIEW),
             NavLink("ch9", "compliance:controls", _("控制措施"), VIEW),
             NavLink("ch9", "compliance:changes", _("法规变化与影响评估"), VIEW),
+            NavLink("ch9", "compliance:inspections", _("合规检查"), VIEW),
         ),
     )
 
@@ -59,17 +60,22 @@ class ComplianceConfig(AppConfig):
         from hiqc.core.casekinds import register_case_kind
 
         from . import checks, controls
+        from .inspections import services as inspections
         from .services import KIND
 
         assert checks.CLAIMS_IN_TIME in controls.CHECKS
         controls.register()
+        inspections.register()
         register_case_kind(KIND)
+        register_case_kind(inspections.KIND)
         _register_upload_limits()
         register_audit_labels(
             {
                 "compliance.control.run": gettext_noop("运行合规控制检测"),
                 "compliance.attest": gettext_noop("作出控制措施声明"),
                 "compliance.change.record": gettext_noop("登记法规变化"),
+                "compliance.inspection_plan.create": gettext_noop("制定合规检查计划"),
+                "compliance.inspection.report": gettext_noop("出具合规检查报告"),
             }
         )
 

@@ -46,6 +46,9 @@ def demo_load(*, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str
     sichuan = org_units.get(SICHUAN)
     if sichuan is not None:
         counts.update(_branch_control(actor, sichuan))
+    from .inspections.demo import demo_load as inspections_demo_load  # issue 20 §3
+
+    counts.update(inspections_demo_load(org_units=org_units, users=users, actor=actor))
     return counts
 
 

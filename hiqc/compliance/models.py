@@ -199,3 +199,10 @@ class ImpactAssessment(CaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+from .inspections.models import (  # noqa: E402, F401  (issue 20 §3: the inspections sub-package)
+    ComplianceInspection,
+    ComplianceInspectionMark,
+    InspectionPlan,
+)

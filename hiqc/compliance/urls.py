@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .inspections import views as inspections
 
 app_name = "compliance"
 urlpatterns = [
@@ -14,5 +15,14 @@ urlpatterns = [
         "assessments/<uuid:case_id>/actions/<str:action>/",
         views.assessment_action,
         name="assessment_action",
+    ),
+    path("inspections/", inspections.inspections_page, name="inspections"),
+    path("inspections/findings/", inspections.findings_page, name="inspection_findings"),
+    path("inspections/plans/<uuid:plan_id>/", inspections.plan_page, name="inspection_plan"),
+    path("inspections/<uuid:case_id>/", inspections.inspection_page, name="inspection"),
+    path(
+        "inspections/<uuid:case_id>/actions/<str:action>/",
+        inspections.inspection_action,
+        name="inspection_action",
     ),
 ]

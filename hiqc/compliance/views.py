@@ -28,6 +28,7 @@ from hiqc.organisations.selectors import units_in_scope
 from . import selectors
 from .controls import check_get
 from .enums import ATTEST, MANAGE, VIEW, AssessmentStatus, ControlKind, ResultStatus
+from .inspections import selectors as inspection_selectors
 from .services import (
     KIND,
     assessment_act,
@@ -69,6 +70,10 @@ def overview_page(request: HiqcRequest) -> HttpResponse:
         "findings": selectors.open_findings_by_obligation(actor) if actor.can("findings.view") else [],
         "assessments": selectors.assessment_list(actor).filter(
             status__in=(AssessmentStatus.OPEN, AssessmentStatus.ASSESSING)),
+        # compliance inspections (issue 20 §3): overdue visits, findings still open
+        "inspections_overdue": inspection_selectors.overdue(actor, now=timezone.now()),
+        "inspection_findings_open": inspection_selectors.inspection_findings(
+            actor, open_only=True).count() if actor.can("findings.view") else None,
     })  # fmt: skip
 
 

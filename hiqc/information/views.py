@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from hiqc.core.access import require
+from hiqc.core.access import require, role_label
 from hiqc.core.calendar import BEIJING
 from hiqc.core.case_pages import history, post_case_action, post_form
 from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines
@@ -28,8 +28,9 @@ from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
 from hiqc.core.rules import rule_value
+from hiqc.core.training import coverage_summary
 from hiqc.organisations.enums import Role
-from hiqc.organisations.selectors import units_in_scope
+from hiqc.organisations.selectors import unit_names, units_in_scope
 
 from . import selectors
 from .enums import (
@@ -230,7 +231,20 @@ def evaluations_page(request: HiqcRequest) -> HttpResponse:
         "page": page, "errors": errors, "values": values, "can_evaluate": can_evaluate,
         "checklist": checklist, "items": items, "year": _today().year,
         "units": units_in_scope(actor, SECURITY) if can_evaluate else [],
+        "awareness": _awareness(actor),
     }, status=status)  # fmt: skip
+
+
+SECURITY_AWARENESS = "security_awareness"  # the people chapter's training topic (ADR 0029)
+
+
+def _awareness(actor: Any) -> dict[str, Any]:
+    """Security-awareness training coverage this year in the actor's scope (6.2.1; issue 21
+    §5), computed by the people chapter and read through ``hiqc.core.training``."""
+    cov = coverage_summary(SECURITY_AWARENESS, now=timezone.now(),
+                           visible=lambda p: actor.can(VIEW, p), unit_names=unit_names)  # fmt: skip
+    cov["roles"] = [{**r, "label": role_label(r["role"])} for r in cov["roles"]]
+    return cov
 
 
 @login_required

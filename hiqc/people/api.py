@@ -71,6 +71,7 @@ class TrainingCourseIn(Schema):
     form: str
     hours: float  # a JSON number; checked (0–999, one decimal) by the service
     description: str = ""
+    topics: list[str] = []  # training topics (compliance, security_awareness …; ADR 0029)
 
 
 class TrainingCourseOut(Schema):
@@ -81,6 +82,7 @@ class TrainingCourseOut(Schema):
     form: str
     hours: Decimal
     description: str
+    topics: list[str]
 
 
 class TrainingSessionIn(Schema):
@@ -229,6 +231,7 @@ class RequiredTrainingOut(Schema):
     role: str
     content: str
     content_label: str
+    topic: str
     hours: Decimal
     note: str
 
@@ -240,6 +243,7 @@ class RequiredTrainingOut(Schema):
 class RequiredTrainingIn(Schema):
     role: str = Field(..., max_length=40)
     content: str = Field(..., max_length=20)
+    topic: str = Field("", max_length=30, description="a training topic, or empty (any course)")
     hours: float = Field(..., description="hours a year (0–999, one decimal); 0 removes it")
     note: str = Field("", max_length=200)
 

@@ -118,7 +118,7 @@ class PeopleConfig(AppConfig):
         from hiqc.core.casekinds import register_case_kind
         from hiqc.core.deadlines import window_ended
 
-        from . import indicators, renewal
+        from . import indicators, renewal, topics
         from .assessment.rules import register_rules as register_assessment_rules
         from .assessment.services import CYCLE_KIND, FINALISER
         from .gate import register_gate
@@ -127,6 +127,7 @@ class PeopleConfig(AppConfig):
         from .promotion.services import on_window_ended
         from .services import MATERIAL_MAX_BYTES
 
+        topics.register()
         register_audit_labels(
             {
                 "people.plan.create": gettext_noop("制定培训计划"),

@@ -94,6 +94,12 @@ def demo_load(
     *, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User], actor: Actor
 ) -> dict[str, int]:
     counts = _training_load(seed=seed, org_units=org_units, users=users)
+    head = org_units.get(HEAD_OFFICE)
+    if head is not None:  # training topics (issue 20 §3, issue 21 §5; ADR 0029)
+        from .topics import topics_demo_load
+
+        today = timezone.now().astimezone(BEIJING).date()
+        counts.update(topics_demo_load(head=head, users=users, today=today))
     # assessment (issue 18 §4): after the training, whose exams are part of the ability
     counts.update(assessment_demo_load(org_units=org_units, users=users))
     # promotion with public notice (issue 18 §6)

@@ -15,6 +15,17 @@ class Content(models.TextChoices):
     TEAMWORK = "teamwork", _("团队协作与领导力")
 
 
+class Topic(models.TextChoices):
+    """What a course is about across the contents of 7.1.2 (issue 20 §3, issue 21 §5; ADR 0029):
+    the subjects other chapters require by role — compliance (9.1.2(3)), information-security
+    awareness (6.2.1), personal-information protection (6.1)."""
+
+    COMPLIANCE = "compliance", _("合规")
+    SECURITY_AWARENESS = "security_awareness", _("信息安全意识")
+    PERSONAL_INFORMATION = "personal_information", _("个人信息保护")
+    ANTI_FRAUD = "anti_fraud", _("反保险欺诈")
+
+
 class Form(models.TextChoices):
     """How training is given (7.1.3)."""
 

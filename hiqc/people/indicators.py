@@ -5,7 +5,8 @@ the kernel's indicator engine: rows per org unit and period, rolled up as Σnume
   period ÷ active staff of the unit (people whose unit it is). Counted at the person's unit.
 * ``people.required_training_coverage`` 岗位必修培训覆盖率 — people whose roles have required
   training (``RequiredTraining``) and who, from 1 January to the end of the period, attended at
-  least the required hours of every required content ÷ people with required training.
+  least the required hours of every required content ÷ people with required training. A
+  requirement naming a topic counts the hours of courses carrying it (``topics``, ADR 0029).
 * ``people.exam_pass_rate`` 考试合格率 — papers passed ÷ papers marked, by the month of marking,
   at the taker's unit.
 * ``people.certificates_expiring_share`` 30 日内到期证书占比 — of the certificates current on the
@@ -45,6 +46,7 @@ from hiqc.organisations.models import Membership, User
 
 from .gate import GATED, required_qualification
 from .models import Attempt, Certificate, Enrolment, RequiredTraining
+from .topics import TOPIC_KEY, attended_by_topic
 
 HOURS = "people.training_hours_per_person"
 COVERAGE = "people.required_training_coverage"
@@ -89,7 +91,8 @@ def required_by_person() -> dict[Any, tuple[str, dict[str, Decimal]]]:
     whose roles have required training (the most any of their roles asks, per content)."""
     needs: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for r in RequiredTraining.objects.all():
-        needs[r.role][r.content] = r.hours
+        key = f"{TOPIC_KEY}{r.topic}" if r.topic else r.content
+        needs[r.role][key] = max(needs[r.role].get(key, Decimal(0)), r.hours)
     if not needs:
         return {}
     out: dict[Any, tuple[str, dict[str, Decimal]]] = {}
@@ -110,6 +113,9 @@ def _coverage(period: Period) -> list[tuple[str, float, float]]:
     year_start = period.start.astimezone(BEIJING).replace(month=1, day=1)
     until = min(period.end, timezone.now())
     done = _attended_by_content(year_start, until)
+    if any(TOPIC_KEY in k for _p, wanted in people.values() for k in wanted):
+        for (user_id, topic), hours in attended_by_topic(year_start, until).items():
+            done[(user_id, f"{TOPIC_KEY}{topic}")] = hours
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for user_id, (path, wanted) in people.items():
         ok = all(done.get((user_id, c), Decimal(0)) >= h for c, h in wanted.items())

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.models import BaseModel
 
-from .enums import CertificateSource, Content, Difficulty, Form, Qualification, QuestionKind
+from .enums import CertificateSource, Content, Difficulty, Form, Qualification, QuestionKind, Topic
 
 
 class TrainingPlan(BaseModel):
@@ -54,6 +54,8 @@ class Course(BaseModel):
     form = models.CharField(_("培训形式"), max_length=20, choices=Form.choices)
     hours = models.DecimalField(_("计划学时"), max_digits=5, decimal_places=1)
     description = models.TextField(_("简介"), blank=True, max_length=2000)
+    # the subjects it covers (``enums.Topic`` values): what topic requirements count (ADR 0029)
+    topics = models.JSONField(_("培训主题"), default=list, blank=True)
 
     scope_path: ClassVar[str] = "plan__org_unit__path"
 
@@ -243,20 +245,24 @@ class RequiredTraining(BaseModel):
 
     role = models.CharField(_("岗位角色"), max_length=40)
     content = models.CharField(_("培训内容"), max_length=20, choices=Content.choices)
+    # "" = any course of the content; a topic = courses carrying that topic (ADR 0029)
+    topic = models.CharField(_("培训主题"), max_length=30, choices=Topic.choices, blank=True,
+                             default="")  # fmt: skip
     hours = models.DecimalField(_("年度最少学时"), max_digits=5, decimal_places=1)
     note = models.CharField(_("依据"), max_length=200, blank=True)
 
     unscoped: ClassVar[str] = "head-office configuration shared by every branch"
 
     class Meta:
-        ordering = ("role", "content")
+        ordering = ("role", "content", "topic")
         verbose_name = _("岗位必修培训")
         verbose_name_plural = _("岗位必修培训")
-        constraints = [models.UniqueConstraint(fields=["role", "content"],
-                                               name="people_required_training_unique")]  # fmt: skip
+        constraints = [models.UniqueConstraint(fields=["role", "content", "topic"],
+                                               name="people_required_training_topic_unique")]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.role} {self.get_content_display()} ≥ {self.hours}"
+        topic = f" · {self.get_topic_display()}" if self.topic else ""
+        return f"{self.role} {self.get_content_display()}{topic} ≥ {self.hours}"
 
 
 from .assessment.models import (  # noqa: E402, F401  (the assessment sub-package, issue 18 §4–§5)

@@ -27,7 +27,7 @@ from hiqc.core.rules import rule_value
 from hiqc.organisations.enums import Role
 from hiqc.organisations.models import User
 
-from .enums import TRAINING_MANAGE, TRAINING_VIEW, Content
+from .enums import TRAINING_MANAGE, TRAINING_VIEW, Content, Topic
 from .models import RequiredTraining
 from .renewal import FIRST as FIRST_REMINDER
 
@@ -38,8 +38,8 @@ def required_training(actor: Actor) -> QuerySet[RequiredTraining]:
 
 
 def required_training_set(*, actor: Actor, data: Mapping[str, Any]) -> RequiredTraining | None:
-    """Set the hours a role must attend of a content each year (0 removes the requirement);
-    training.manage at head office."""
+    """Set the hours a role must attend of a content (and, optionally, of courses carrying a
+    ``topic``, ADR 0029) each year (0 removes the requirement); training.manage at head office."""
     if not actor.can_globally(TRAINING_MANAGE):
         raise Forbidden(_("岗位必修培训由总公司培训管理员设定。"))
     errors: dict[str, list[str]] = {}
@@ -48,6 +48,9 @@ def required_training_set(*, actor: Actor, data: Mapping[str, Any]) -> RequiredT
         errors["role"] = [_("请选择岗位角色。")]
     if content not in Content.values:
         errors["content"] = [_("请选择培训内容。")]
+    topic = str(data.get("topic") or "")
+    if topic and topic not in Topic.values:
+        errors["topic"] = [_("请选择培训主题（或留空）。")]
     try:
         hours = Decimal(str(data.get("hours", "")).strip()).quantize(Decimal("0.1"))
         if not Decimal(0) <= hours <= Decimal(999):
@@ -58,19 +61,22 @@ def required_training_set(*, actor: Actor, data: Mapping[str, Any]) -> RequiredT
         raise ValidationFailed(_("请检查标出的项目。"), fields=errors)
     with transaction.atomic():
         if hours == 0:
-            gone = RequiredTraining.objects.filter(role=role, content=content).first()
+            gone = RequiredTraining.objects.filter(role=role, content=content, topic=topic).first()
             if gone is not None:
                 audit_record(actor=actor, action="people.required.set", subject=gone,
-                             data={"role": role, "content": content, "hours": "0"})  # fmt: skip
+                             data={"role": role, "content": content, "topic": topic,
+                                   "hours": "0"})  # fmt: skip
                 gone.delete()
             return None
         row, _created = RequiredTraining.objects.update_or_create(
             role=role,
             content=content,
+            topic=topic,
             defaults={"hours": hours, "note": str(data.get("note") or "")[:200]},
         )
         audit_record(actor=actor, action="people.required.set", subject=row, fields=["hours"],
-                     data={"role": role, "content": content, "hours": str(hours)})  # fmt: skip
+                     data={"role": role, "content": content, "topic": topic,
+                           "hours": str(hours)})  # fmt: skip
     return row
 
 

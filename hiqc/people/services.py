@@ -47,6 +47,7 @@ from .enums import (
     Form,
     Qualification,
     QuestionKind,
+    Topic,
 )
 from .models import (
     Attempt,
@@ -224,14 +225,28 @@ def course_create(*, actor: Actor, plan_id: Any, data: Mapping[str, Any]) -> Cou
     form = _choice(data, "form", errors, Form.values)
     hours = _hours(data, "hours", errors, required=True)
     description = _text(data, "description", errors, required=False, limit=2000)
+    topics = _topics(data.get("topics"), errors)
     _fail(errors)
     assert hours is not None
     with transaction.atomic():
         course = Course.objects.create(plan=plan, title=title, content=content, form=form,
-                                       hours=hours, description=description)  # fmt: skip
+                                       hours=hours, description=description,
+                                       topics=topics)  # fmt: skip
         audit_record(actor=actor, action="people.course.create", subject=course,
                      data={"plan": str(plan.pk), "content": content, "form": form})  # fmt: skip
     return course
+
+
+def _topics(raw: Any, errors: Errors) -> list[str]:
+    """A course's topics (ADR 0029): a list or comma-separated codes of ``Topic``."""
+    if raw is None or raw == "":
+        return []
+    parts = raw.split(",") if isinstance(raw, str) else list(raw)
+    topics = sorted({str(p).strip() for p in parts if str(p).strip()})
+    if any(t not in Topic.values for t in topics):
+        errors["topics"] = [_("请选择培训主题：合规、信息安全意识、个人信息保护或反保险欺诈。")]
+        return []
+    return topics
 
 
 def _hours(data: Mapping[str, Any], name: str, errors: Errors, *, required: bool) -> Decimal | None:

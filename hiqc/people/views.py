@@ -36,6 +36,7 @@ from .enums import (
     Form,
     Qualification,
     QuestionKind,
+    Topic,
 )
 from .services import (
     access_attempt,
@@ -99,7 +100,8 @@ def plan_page(request: HiqcRequest, plan_id: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         course, errors, values, status = post_form(
-            request, lambda d: course_create(actor=actor, plan_id=plan.pk, data=d),
+            request, lambda d: course_create(actor=actor, plan_id=plan.pk, data={
+                **d, "topics": request.POST.getlist("topics")}),
             _("已添加课程。"))  # fmt: skip
         if course is not None:
             return redirect("people:course", course.pk)
@@ -107,7 +109,7 @@ def plan_page(request: HiqcRequest, plan_id: str) -> HttpResponse:
         "plan": plan, "courses": selectors.courses(actor, plan=plan),
         "coverage": selectors.coverage(plan), "errors": errors, "values": values,
         "can_manage": actor.can(TRAINING_MANAGE, plan.org_unit.path),
-        "contents": Content.choices, "forms": Form.choices,
+        "contents": Content.choices, "forms": Form.choices, "topics": Topic.choices,
     }, status=status)  # fmt: skip
 
 
@@ -384,8 +386,8 @@ def required_page(request: HiqcRequest) -> HttpResponse:
     roles = dict(Role.choices)
     return render(request, T + "required.html", {
         "rows": [(roles.get(r.role, r.role), r) for r in rows], "roles": Role.choices,
-        "contents": Content.choices, "errors": errors, "values": values,
-        "can_manage": actor.can_globally(TRAINING_MANAGE),
+        "contents": Content.choices, "topics": Topic.choices, "errors": errors,
+        "values": values, "can_manage": actor.can_globally(TRAINING_MANAGE),
         "qualification_needs": required_qualifications(
             actor, today=timezone.now().astimezone(BEIJING).date()),
     }, status=status)  # fmt: skip

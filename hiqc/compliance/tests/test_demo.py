@@ -28,7 +28,13 @@ def test_the_demo_from_today_and_a_rerun_adds_nothing(org, moment):
         load = lambda: demo.demo_load(seed=1, org_units=units, users={},  # noqa: E731
                                       actor=Actor.system("demo"))  # fmt: skip
         first = load()
-        assert first == {"regulatory_changes": 1, "branch_controls": 1, "attestations": 1}
+        assert first == {
+            "regulatory_changes": 1,
+            "branch_controls": 1,
+            "attestations": 1,
+            "compliance_inspection_plans": 1,
+            "compliance_inspections": 2,
+        }
         assert load() == {}
         case = ImpactAssessment.objects.get()
         assert case.status == "assessing" and [x["ref"] for x in case.links] == ["CTL-CP8-REMEDY"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
+from hiqc.organisations.enums import Role
 from hiqc.organisations.models import User
 from hiqc.people import demo, selectors
 from hiqc.people.enums import Qualification
@@ -42,7 +43,8 @@ def test_the_demo_trains_examines_and_certifies_from_today_and_a_rerun_adds_noth
         rows, before = first.pop("indicator_rows"), first.pop("training_plans_before")
         assert first == {"training_plans": 1, "courses": 4, "sessions": 8, "questions": 11,
                          "exams": 1, "attempts": 0, "certificates": 11, "year_sessions": 12,
-                         "required_training": 10}  # fmt: skip
+                         "required_training": 10, "topic_courses": 1,
+                         "topic_requirements": 2 * len(Role.values)}  # fmt: skip
         assert TrainingPlan.objects.count() == 1 + before  # last year's when the year reaches it
         assert rows > 0
         assert load() == {}
