@@ -199,3 +199,18 @@ class ImpactAssessment(CaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+# the risk register (issue 20 §4, §5; ADR 0028) lives in its own sub-package
+from .risks.models import (  # noqa: E402
+    KeyRiskIndicator,
+    Risk,
+    RiskControl,
+    RiskRating,
+    RiskTreatment,
+)
+
+__all__ = [
+    "Attestation", "Control", "ControlResult", "ImpactAssessment", "KeyRiskIndicator", "Law",
+    "Obligation", "RegulatoryChange", "Risk", "RiskControl", "RiskRating", "RiskTreatment",
+]  # fmt: skip
