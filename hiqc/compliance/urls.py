@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .risks import views as risk_views
 
 app_name = "compliance"
 urlpatterns = [
@@ -14,5 +15,13 @@ urlpatterns = [
         "assessments/<uuid:case_id>/actions/<str:action>/",
         views.assessment_action,
         name="assessment_action",
+    ),
+    path("risks/", risk_views.risks_page, name="risks"),
+    path("risks/<uuid:risk_id>/", risk_views.risk_page, name="risk"),
+    path("treatments/<uuid:case_id>/", risk_views.treatment_page, name="treatment"),
+    path(
+        "treatments/<uuid:case_id>/actions/<str:action>/",
+        risk_views.treatment_action,
+        name="treatment_action",
     ),
 ]

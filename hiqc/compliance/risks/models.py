@@ -44,8 +44,9 @@ class Risk(BaseModel):
     review_reason = models.CharField(_("需重新评估的原因"), max_length=300, blank=True)
     review_raised_at = models.DateTimeField(_("提示重新评估时间"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("最近评估时间"), null=True, blank=True)
-    controls = models.ManyToManyField(Control, through="RiskControl", related_name="risks",
-                                      verbose_name=_("控制措施"))  # fmt: skip
+    controls: models.ManyToManyField[Control, RiskControl] = models.ManyToManyField(
+        Control, through="RiskControl", related_name="risks", verbose_name=_("控制措施")
+    )
 
     scope_path: ClassVar[str | None] = "org_unit__path"
 

@@ -31,8 +31,10 @@ def risk_list(actor: Actor, *, category: str = "", band: str = "", cell: str = "
         qs = qs.filter(category=category)
     if cell:
         parts = cell.split("-")
-        if len(parts) == 3 and parts[0] in ("inherent", "residual") and all(
-            p.isdigit() for p in parts[1:]
+        if (
+            len(parts) == 3
+            and parts[0] in ("inherent", "residual")
+            and all(p.isdigit() for p in parts[1:])
         ):
             qs = qs.filter(**{f"{parts[0]}_likelihood": int(parts[1]),
                               f"{parts[0]}_impact": int(parts[2])})  # fmt: skip
