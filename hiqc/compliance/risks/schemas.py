@@ -17,8 +17,8 @@ class RiskIn(Schema):
     consequence: str
     owner_role: str
     owner: str = ""
-    inherent_likelihood: int
-    inherent_impact: int
+    inherent_likelihood: float
+    inherent_impact: float
     qualitative: str = ""
     controls: list[str] = []
     reason: str = ""
@@ -37,8 +37,8 @@ class RiskPatchIn(Schema):
 
 
 class RiskReviewIn(Schema):
-    inherent_likelihood: int
-    inherent_impact: int
+    inherent_likelihood: float
+    inherent_impact: float
     reason: str
     qualitative: str = ""
 

@@ -86,8 +86,9 @@ def _text(data: Mapping[str, Any], name: str, errors: Errors, *, required: bool 
 
 def _level(data: Mapping[str, Any], name: str, errors: Errors) -> int:
     try:
-        value = int(str(data.get(name)).strip())
-    except (TypeError, ValueError):
+        number = float(str(data.get(name)).strip())
+        value = int(number) if number.is_integer() else 0
+    except (TypeError, ValueError, OverflowError):
         value = 0
     if value not in SCALE:
         errors[name] = [_("请选择 1 至 5 级。")]
