@@ -77,6 +77,8 @@ DOORS: dict[str, tuple[str, str]] = {
     # a control applies to a subtree (its unit scope) or to the whole insurer ("")
     f"{API}/controls/{{control_id}}": ("compliance.Control", "unit_path"),
     f"{API}/impact-assessments/{{case_id}}": ("compliance.ImpactAssessment", "org_unit__path"),
+    f"{API}/risks/{{risk_id}}": ("compliance.Risk", "org_unit__path"),
+    f"{API}/risk-treatments/{{case_id}}": ("compliance.RiskTreatment", "org_unit__path"),
     f"{API}/emergency-plans/{{plan_id}}": ("emergency.EmergencyPlan", "org_unit__path"),
     f"{API}/drills/{{drill_id}}": ("emergency.Drill", "org_unit__path"),
     f"{API}/incidents/{{case_id}}": ("emergency.Incident", "org_unit__path"),
@@ -118,6 +120,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "people.AssessmentCycle": "people.assessmentcycle",
     "people.Promotion": "people.promotion",
     "compliance.ImpactAssessment": "compliance.impactassessment",
+    "compliance.RiskTreatment": "compliance.risktreatment",
     "emergency.Incident": "emergency.incident",
     "information.AccessRecertification": "information.accessrecertification",
     "information.Remediation": "information.remediation",

@@ -31,6 +31,7 @@ from .schemas import (
     RiskReviewIn,
     RiskTreatmentCaseOut,
     RiskTreatmentIn,
+    RiskTreatmentOut,
 )
 from .services import (
     TREATMENT_KIND,
@@ -146,6 +147,15 @@ def open_treatment(request: HiqcRequest, risk_id: UUID, payload: RiskTreatmentIn
 def _case(request: HiqcRequest, case_id: Any) -> dict:
     case = selectors.access_treatment(request.actor, case_id)
     return {**case_representation(TREATMENT_KIND, case, request.actor), "treatment": case}
+
+
+@router.get("/risk-treatments", response={200: list[RiskTreatmentOut], **ERRORS})
+@paginate
+def list_treatments(request: HiqcRequest, status: str = ""):
+    """Treatment plans in the actor's scope (newest first)."""
+    require(request.actor, VIEW)
+    qs = selectors.treatment_list(request.actor)
+    return qs.filter(status=status[:20]) if status else qs
 
 
 @router.get("/risk-treatments/{case_id}", response={200: RiskTreatmentCaseOut, **ERRORS})
