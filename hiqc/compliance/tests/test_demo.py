@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from hiqc.compliance import demo
-from hiqc.compliance.models import Attestation, Control, ImpactAssessment
+from hiqc.compliance.models import Attestation, Control, ImpactAssessment, Risk, RiskTreatment
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.models import Deadline
@@ -28,8 +28,13 @@ def test_the_demo_from_today_and_a_rerun_adds_nothing(org, moment):
         load = lambda: demo.demo_load(seed=1, org_units=units, users={},  # noqa: E731
                                       actor=Actor.system("demo"))  # fmt: skip
         first = load()
-        assert first == {"regulatory_changes": 1, "branch_controls": 1, "attestations": 1}
+        assert first == {"regulatory_changes": 1, "branch_controls": 1, "attestations": 1,
+                         "risks": 20, "kris": 4, "kri_breaches": 0,
+                         "risk_treatments": 2}  # fmt: skip
         assert load() == {}
+        assert sorted(RiskTreatment.objects.values_list("status", flat=True)) == [
+            "done", "in_progress"]  # fmt: skip
+        assert Risk.objects.filter(org_unit=org["P2"]).count() == 10  # branch-level risks too
         case = ImpactAssessment.objects.get()
         assert case.status == "assessing" and [x["ref"] for x in case.links] == ["CTL-CP8-REMEDY"]
         clock = Deadline.objects.get(case_id=str(case.pk))
