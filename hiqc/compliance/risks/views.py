@@ -61,9 +61,9 @@ ACTION_INPUTS = {
 }  # fmt: skip
 
 
-def _grid(actor: Any, which: str) -> dict[str, Any]:
+def _grid(cells: dict[str, Any], which: str) -> dict[str, Any]:
     """A 5×5 grid (impact across, likelihood down from 5) with counts, bands and links."""
-    counts = {(c["likelihood"], c["impact"]): c["count"] for c in selectors.heatmap(actor)[which]}
+    counts = {(c["likelihood"], c["impact"]): c["count"] for c in cells[which]}
     b = bands()
     rows = [{"likelihood": lik, "label": LIKELIHOOD_LABELS[lik],
              "cells": [{"impact": imp, "count": counts.get((lik, imp), 0),
@@ -89,8 +89,8 @@ def risks_page(request: HiqcRequest) -> HttpResponse:
     above = request.GET.get("above") == "1"
     risks = list(selectors.risk_list(actor, category=category, cell=cell, above_appetite=above))
     b, limit = bands(), appetite()
-    heat = {"inherent": selectors.heatmap(actor)["inherent"],
-            "residual": selectors.heatmap(actor)["residual"],
+    cells = selectors.heatmap(actor)
+    heat = {"inherent": cells["inherent"], "residual": cells["residual"],
             "bands": {"medium": b.medium, "high": b.high, "extreme": b.extreme},
             "likelihood": [str(LIKELIHOOD_LABELS[i]) for i in SCALE],
             "impact": [str(IMPACT_LABELS[i]) for i in SCALE],
@@ -98,7 +98,7 @@ def risks_page(request: HiqcRequest) -> HttpResponse:
     return render(request, T + "risks.html", {
         "rows": [{"r": r, "band": b.of(r.residual_rating), "above": r.residual_rating > limit}
                  for r in risks],
-        "grids": [_grid(actor, "inherent"), _grid(actor, "residual")],
+        "grids": [_grid(cells, "inherent"), _grid(cells, "residual")],
         "impact_labels": [IMPACT_LABELS[i] for i in SCALE], "heat": heat,
         "categories": RiskCategory.choices, "category": category, "cell": cell, "above": above,
         "appetite": limit, "bands": b, "band_labels": dict(Band.choices),
