@@ -2,7 +2,7 @@
 the three branches, linked to the shipped controls (their residual follows the controls' tests on
 the demo's own data), key risk indicators on engine indicators — the complaint rate, claims
 decided on time, the call-centre service level, equipment availability — read at once (四川's
-claims-on-time KRI breaches: 成都's slow document review), and two treatment plans, one in
+call-centre service level breaches its limit and raises its risk for review), and two treatment plans, one in
 progress and one done. Dated from today, whatever today is; a rerun adds nothing."""
 
 from __future__ import annotations
@@ -49,11 +49,13 @@ SPECS: tuple[tuple[str, str, str, str, str, str, int, int, tuple[str, ...]], ...
 # KRIs: (unit, spec title, indicator, warning, limit)
 KRIS = (
     ("HO", "理赔核定超时", "claims.decided_on_time_rate", 0.95, 0.9),
-    ("SC", "理赔核定超时", "claims.decided_on_time_rate", 0.99, 0.97),
-    ("HO", "集中投诉与负面舆情", "complaints.per_10k_policies", 8.0, 15.0),
-    ("HO", "呼叫中心接通率不足", "callcentre.service_level", 0.8, 0.7),
+    ("HO", "集中投诉与负面舆情", "complaints.per_10k_policies", 0.012, 0.02),
+    ("HO", "呼叫中心接通率不足", "callcentre.service_level", 0.9, 0.8),
+    # 四川's service level runs at about 96 % against 98 % elsewhere: this one breaches
+    ("SC", "呼叫中心接通率不足", "callcentre.service_level", 0.98, 0.975),
+    ("GD", "理赔核定超时", "claims.decided_on_time_rate", 0.98, 0.95),
+    # read once the indicator job has computed availability (the demo stores none)
     ("BJ", "营业网点设备故障", "facilities.availability", 0.97, 0.9),
-    ("GD", "理赔核定超时", "claims.decided_on_time_rate", 0.9, 0.8),
 )
 TREATED = ("SC", "理赔核定超时")
 DONE = ("HO", "客户个人信息泄露")
