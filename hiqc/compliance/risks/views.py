@@ -164,7 +164,7 @@ def _case_context(request: HiqcRequest, case: Any, refused: RefusedAction | None
     return {
         **case_action_forms(TREATMENT_KIND, case, request.actor, ACTION_INPUTS, refused=refused),
         "t": case,
-        "actions": [
+        "measures": [
             {**a, "n": i + 1, "overdue": not a["done_at"] and a["due"] < today}
             for i, a in enumerate(case.actions)
         ],
