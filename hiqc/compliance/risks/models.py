@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from hiqc.core.models import BaseModel, CaseModel
 
 from ..models import Control
-from .enums import KriDirection, KriStatus, RatingKind, ReviewStatus, RiskCategory
+from .enums import KriDirection, KriStatus, RatingKind, ReviewStatus, RiskCategory, TreatmentStatus
 
 
 class Risk(BaseModel):
@@ -142,6 +142,7 @@ class RiskTreatment(CaseModel):
                              related_name="treatments")  # fmt: skip
     org_unit = models.ForeignKey("organisations.OrgUnit", verbose_name=_("机构"),
                                  on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    status = models.CharField(_("状态"), max_length=20, choices=TreatmentStatus.choices)
     title = models.CharField(_("计划名称"), max_length=200)
     opened_at = models.DateTimeField(_("开启时间"))
     opened_by = models.CharField(_("开启人"), max_length=150)
