@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, time
@@ -95,6 +96,14 @@ def _level(data: Mapping[str, Any], name: str, errors: Errors) -> int:
     return value
 
 
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _controls(raw: Any, errors: Errors) -> list[Control] | None:
     """Controls by code or id (a list, or a comma/space separated text); None when not given."""
     if raw is None:
@@ -102,7 +111,7 @@ def _controls(raw: Any, errors: Errors) -> list[Control] | None:
     items = raw if isinstance(raw, list | tuple) else str(raw).replace(",", " ").split()
     codes = [str(x).strip() for x in items if str(x).strip()]
     found = {c.code: c for c in Control.objects.filter(code__in=codes)}
-    for c in Control.objects.filter(pk__in=[x for x in codes if len(x) == 36 and "-" in x]):
+    for c in Control.objects.filter(pk__in=[x for x in codes if _is_uuid(x)]):
         found[str(c.pk)] = c
     missing = [x for x in codes if x not in found]
     if missing:
