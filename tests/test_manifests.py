@@ -448,9 +448,14 @@ _COMPLIANCE = {
     "risk_manager": {"compliance.view"},
     "auditor": {"compliance.view"},
 }
+# the risk register (issue 20 §4–§5; ADR 0028): kept by the compliance officer and the risk
+# manager; read with compliance.view
+_COMPLIANCE["compliance_officer"] |= {"compliance.risk_manage"}
+_COMPLIANCE["risk_manager"] |= {"compliance.risk_manage"}
 for _role, _perms in _COMPLIANCE.items():
     ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
 PERMISSION_LABELS_ADDED |= {
+    "compliance.risk_manage": "维护风险登记簿：登记与评估风险、设置关键风险指标、办理风险应对计划",
     "compliance.view": "查看合规义务登记簿、控制措施及其检测结果、法规变化与影响评估",
     "compliance.manage": "维护合规登记簿：登记法规变化、办理影响评估、运行控制检测",
     "compliance.attest": "对人工控制措施作出定期声明并上传证据",

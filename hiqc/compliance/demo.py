@@ -1,8 +1,8 @@
 """The compliance demo (issue 20 §8, this slice): the register is the shipped one (its data
 migration); every automatic control run on the demo's own data for the last twelve months and the
 month so far — so 成都's slow document review shows as the claims-clock control failing there,
-found by the control, not seeded — and one regulatory change whose impact assessment is in
-progress. Dated from today, whatever today is; a rerun adds nothing."""
+found by the control, not seeded — one regulatory change whose impact assessment is in
+progress, and the risk register (``risks.demo``: forty risks, KRIs, two treatment plans). Dated from today, whatever today is; a rerun adds nothing."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from hiqc.organisations.models import OrgUnit, User
 from .controls import check_get
 from .enums import ControlKind
 from .models import Control, ControlResult, Obligation, RegulatoryChange
+from .risks.demo import demo_load_risks
 from .services import (
     assessment_act,
     attestation_record,
@@ -49,6 +50,8 @@ def demo_load(*, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str
     from .inspections.demo import demo_load as inspections_demo_load  # issue 20 §3
 
     counts.update(inspections_demo_load(org_units=org_units, users=users, actor=actor))
+    # the risk register last: its residual ratings read the controls' results above
+    counts.update(demo_load_risks(org_units=org_units, actor=actor))
     return counts
 
 

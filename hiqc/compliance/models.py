@@ -201,8 +201,22 @@ class ImpactAssessment(CaseModel):
         return self.number
 
 
-from .inspections.models import (  # noqa: E402, F401  (issue 20 §3: the inspections sub-package)
+from .inspections.models import (  # noqa: E402  (issue 20 §3: the inspections sub-package)
     ComplianceInspection,
     ComplianceInspectionMark,
     InspectionPlan,
 )
+# the risk register (issue 20 §4, §5; ADR 0028) lives in its own sub-package
+from .risks.models import (  # noqa: E402
+    KeyRiskIndicator,
+    Risk,
+    RiskControl,
+    RiskRating,
+    RiskTreatment,
+)
+
+__all__ = [
+    "Attestation", "ComplianceInspection", "ComplianceInspectionMark", "Control", "ControlResult",
+    "ImpactAssessment", "InspectionPlan", "KeyRiskIndicator", "Law",
+    "Obligation", "RegulatoryChange", "Risk", "RiskControl", "RiskRating", "RiskTreatment",
+]  # fmt: skip

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .inspections import views as inspections
+from .risks import views as risk_views
 
 app_name = "compliance"
 urlpatterns = [
@@ -24,5 +25,13 @@ urlpatterns = [
         "inspections/<uuid:case_id>/actions/<str:action>/",
         inspections.inspection_action,
         name="inspection_action",
+    ),
+    path("risks/", risk_views.risks_page, name="risks"),
+    path("risks/<uuid:risk_id>/", risk_views.risk_page, name="risk"),
+    path("treatments/<uuid:case_id>/", risk_views.treatment_page, name="treatment"),
+    path(
+        "treatments/<uuid:case_id>/actions/<str:action>/",
+        risk_views.treatment_action,
+        name="treatment_action",
     ),
 ]

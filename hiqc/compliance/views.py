@@ -29,6 +29,8 @@ from . import selectors
 from .controls import check_get
 from .enums import ATTEST, MANAGE, VIEW, AssessmentStatus, ControlKind, ResultStatus
 from .inspections import selectors as inspection_selectors
+from .risks import selectors as risk_selectors
+from .risks.scale import appetite as risk_appetite
 from .services import (
     KIND,
     assessment_act,
@@ -58,7 +60,8 @@ def _this_month() -> Any:
 @login_required
 def overview_page(request: HiqcRequest) -> HttpResponse:
     """For the compliance officer: control failures this month (and last), open findings by the
-    obligation they break, impact assessments in progress."""
+    obligation they break, impact assessments in progress, risks above appetite (9.2.1(3)), KRI
+    breaches and risks waiting for review."""
     actor = request.actor
     require(actor, VIEW)
     month = _this_month()
@@ -74,6 +77,10 @@ def overview_page(request: HiqcRequest) -> HttpResponse:
         "inspections_overdue": inspection_selectors.overdue(actor, now=timezone.now()),
         "inspection_findings_open": inspection_selectors.inspection_findings(
             actor, open_only=True).count() if actor.can("findings.view") else None,
+        "above_appetite": risk_selectors.above_appetite(actor),
+        "kri_breaches": risk_selectors.kri_breaches(actor),
+        "review_needed": risk_selectors.review_needed(actor),
+        "appetite": risk_appetite(),
     })  # fmt: skip
 
 
@@ -131,6 +138,7 @@ def control_page(request: HiqcRequest, control_id: str) -> HttpResponse:
         "c": control, "check": check, "owner": role_label(control.owner_role), "results": results, "chosen": chosen,
         "figures": selectors.effectiveness_by_period(actor, control),
         "attestations": selectors.attestation_list(actor, control)[:60],
+        "risks": risk_selectors.risks_of_control(actor, control),
         "can_run": control.kind == ControlKind.AUTOMATIC and actor.can(MANAGE, control_path(control)),
         "can_attest": control.kind == ControlKind.MANUAL and actor.can(ATTEST),
         "units": units_in_scope(actor, ATTEST) if actor.can(ATTEST) else [],

@@ -79,6 +79,8 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/impact-assessments/{{case_id}}": ("compliance.ImpactAssessment", "org_unit__path"),
     f"{API}/compliance-inspections/{{case_id}}": (
         "compliance.ComplianceInspection", "org_unit__path"),
+    f"{API}/risks/{{risk_id}}": ("compliance.Risk", "org_unit__path"),
+    f"{API}/risk-treatments/{{case_id}}": ("compliance.RiskTreatment", "org_unit__path"),
     f"{API}/emergency-plans/{{plan_id}}": ("emergency.EmergencyPlan", "org_unit__path"),
     f"{API}/drills/{{drill_id}}": ("emergency.Drill", "org_unit__path"),
     f"{API}/incidents/{{case_id}}": ("emergency.Incident", "org_unit__path"),
@@ -121,6 +123,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "people.Promotion": "people.promotion",
     "compliance.ImpactAssessment": "compliance.impactassessment",
     "compliance.ComplianceInspection": "compliance.complianceinspection",
+    "compliance.RiskTreatment": "compliance.risktreatment",
     "emergency.Incident": "emergency.incident",
     "information.AccessRecertification": "information.accessrecertification",
     "information.Remediation": "information.remediation",

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from hiqc.compliance import demo
-from hiqc.compliance.models import Attestation, Control, ImpactAssessment
+from hiqc.compliance.models import Attestation, Control, ImpactAssessment, Risk, RiskTreatment
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.models import Deadline
@@ -34,8 +34,15 @@ def test_the_demo_from_today_and_a_rerun_adds_nothing(org, moment):
             "attestations": 1,
             "compliance_inspection_plans": 1,
             "compliance_inspections": 2,
+            "risks": 20,
+            "kris": 4,
+            "kri_breaches": 0,
+            "risk_treatments": 2,
         }
         assert load() == {}
+        assert sorted(RiskTreatment.objects.values_list("status", flat=True)) == [
+            "done", "in_progress"]  # fmt: skip
+        assert Risk.objects.filter(org_unit=org["P2"]).count() == 10  # branch-level risks too
         case = ImpactAssessment.objects.get()
         assert case.status == "assessing" and [x["ref"] for x in case.links] == ["CTL-CP8-REMEDY"]
         clock = Deadline.objects.get(case_id=str(case.pk))
