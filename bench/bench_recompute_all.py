@@ -236,7 +236,8 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
     from hiqc.core.models import Deadline
     from hiqc.customers.models import Customer
     from hiqc.demo.org import load_org_tree
-    from hiqc.inspection.models import InspectionTask, Score, ScoringSheet
+    from hiqc.inspection.models import InspectionTask, Score
+    from hiqc.inspection.selectors import sheets as scoring_sheets
     from hiqc.organisations.enums import OrgLevel
     from hiqc.organisations.models import BusinessVolume
     from hiqc.policies.models import Policy, PolicyInsured
@@ -271,7 +272,7 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
         product = catalogue_product(code="BENCH-MED", name="住院医疗", line="medical",
                                          claim_types=["medical_reimbursement"])  # fmt: skip
         topic = Topic.objects.order_by("code").first()
-        sheet = ScoringSheet.objects.order_by("code").first()
+        sheet = scoring_sheets().order_by("code").first()
         if topic is None or sheet is None:
             raise AssertionError("the migrations' default topics and scoring sheets are missing")
         scenario = MysteryScenario.objects.create(code="bench", name="网点暗访",
