@@ -10,8 +10,8 @@ from django.test import Client
 
 from hiqc.core.deadlines import deadlines_sweep
 from hiqc.inspection.models import Dispute, InspectionTask, Score
-from hiqc.inspection.selectors import sheets as scoring_sheets
 from hiqc.inspection.selectors import sheet_for_kind
+from hiqc.inspection.selectors import sheets as scoring_sheets
 
 from .helpers import draw_march, score_one
 

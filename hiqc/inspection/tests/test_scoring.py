@@ -9,8 +9,8 @@ import pytest
 from hiqc.core.errors import Forbidden, ValidationFailed
 from hiqc.core.models import AuditEvent
 from hiqc.inspection import services
-from hiqc.inspection.selectors import sheets as scoring_sheets
 from hiqc.inspection.scoring import ItemSpec, LineIn, check_lines, compute_total
+from hiqc.inspection.selectors import sheets as scoring_sheets
 
 from .helpers import draw_march, score_one
 
