@@ -151,7 +151,9 @@ def test_the_decision_page_amends_a_score(personas, actors, tasks):
     client = login(personas, "quality_lead")
     assert "理由" in client.get(f"/inspection/disputes/{dispute.pk}/").content.decode()
     data = {"decision": "amend", "note": "改正"}
-    data.update({f"points_{i.pk}": str(i.points) for i in score.sheet.items.all() if not i.critical})
+    data.update(
+        {f"points_{i.pk}": str(i.points) for i in score.sheet.items.all() if not i.critical}
+    )
     response = client.post(f"/inspection/disputes/{dispute.pk}/", data)
     assert response.status_code == 302
     score.refresh_from_db()
