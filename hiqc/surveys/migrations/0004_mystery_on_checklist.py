@@ -17,6 +17,7 @@ PURPOSE = "surveys.mystery"
 
 
 def items_to_checklists(apps, schema_editor):
+    _immediate(schema_editor)
     Scenario = apps.get_model("surveys", "MysteryScenario")
     Item = apps.get_model("surveys", "MysteryItem")
     Checklist = apps.get_model("core", "Checklist")
@@ -44,6 +45,7 @@ def items_to_checklists(apps, schema_editor):
 
 
 def checklists_to_items(apps, schema_editor):
+    _immediate(schema_editor)
     Scenario = apps.get_model("surveys", "MysteryScenario")
     Item = apps.get_model("surveys", "MysteryItem")
     ChecklistItem = apps.get_model("core", "ChecklistItem")
@@ -56,7 +58,15 @@ def checklists_to_items(apps, schema_editor):
             Item.objects.filter(pk=i.pk).update(created_at=i.created_at, updated_at=i.updated_at)
 
 
+def _immediate(schema_editor):
+    """PostgreSQL: check the foreign keys now, so that no deferred trigger event is pending when
+    a later operation of this migration alters a table (it would refuse)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def drop_checklists(apps, schema_editor):
+    _immediate(schema_editor)
     Scenario = apps.get_model("surveys", "MysteryScenario")
     Checklist = apps.get_model("core", "Checklist")
     ChecklistItem = apps.get_model("core", "ChecklistItem")
