@@ -1,6 +1,7 @@
 """Scored checklists, versioned (issue 19 §1; ADR 0023): the kernel's one "score these items"
 model and its scoring rule, used by facility and environment inspections (8.1, 8.3.4); quality
-inspection (4.1.3(2), 7.2) keeps its scoring sheets here too, with its own 0–100 scoring rule.
+inspection's sheets (4.1.3(2), 7.2) and mystery shopping's scenario items (4.3.1) are stored here
+too, each with its own 0–100 scoring rule (a fatal = ``critical`` item zeroes the score).
 
 * ``checklist_current(code)`` — the active published version of a checklist (the newest, unless
   an older one was reactivated); ``checklists_for(purpose)`` — the active version of each
