@@ -233,10 +233,11 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
     from hiqc.complaints.models import Complaint
     from hiqc.consultations import workflow as consultations_flow
     from hiqc.consultations.models import Consultation, Topic
-    from hiqc.core.models import Deadline
+    from hiqc.core.models import Checklist, Deadline
     from hiqc.customers.models import Customer
     from hiqc.demo.org import load_org_tree
-    from hiqc.inspection.models import InspectionTask, Score, ScoringSheet
+    from hiqc.inspection.models import InspectionTask, Score
+    from hiqc.inspection.selectors import sheets as scoring_sheets
     from hiqc.organisations.enums import OrgLevel
     from hiqc.organisations.models import BusinessVolume
     from hiqc.policies.models import Policy, PolicyInsured
@@ -271,11 +272,14 @@ def generate(scale: float, months: int, window: Window) -> dict[str, int]:
         product = catalogue_product(code="BENCH-MED", name="住院医疗", line="medical",
                                          claim_types=["medical_reimbursement"])  # fmt: skip
         topic = Topic.objects.order_by("code").first()
-        sheet = ScoringSheet.objects.order_by("code").first()
+        sheet = scoring_sheets().order_by("code").first()
         if topic is None or sheet is None:
             raise AssertionError("the migrations' default topics and scoring sheets are missing")
-        scenario = MysteryScenario.objects.create(code="bench", name="网点暗访",
-                                                  kind="outlet_visit", status="published")  # fmt: skip
+        scenario = MysteryScenario.objects.create(
+            code="bench", name="网点暗访", kind="outlet_visit", status="published",
+            checklist=Checklist.objects.create(code="mystery-bench", name="网点暗访",
+                                               purpose="surveys.mystery"),
+        )  # fmt: skip
         questionnaire = Questionnaire.objects.create(
             code="bench", title="满意度", status="published"
         )

@@ -64,6 +64,7 @@ register_audit_labels(
         "calendar.reset": gettext_noop("恢复节假日日历"),
         "checklist.draft": gettext_noop("编辑评分清单（新版本草稿）"),
         "checklist.publish": gettext_noop("发布评分清单版本"),
+        "checklist.active": gettext_noop("启用或停用评分清单版本"),
         "crypto.rotate_keys": gettext_noop("轮换加密密钥"),
         "process.publish": gettext_noop("发布流程版本"),
         "rule.set": gettext_noop("调整规则参数"),

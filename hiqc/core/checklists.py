@@ -1,14 +1,17 @@
 """Scored checklists, versioned (issue 19 §1; ADR 0023): the kernel's one "score these items"
-model and its scoring rule, used by facility and environment inspections (8.1, 8.3.4) and next by
-quality inspection and mystery shopping, which still have their own sheets.
+model and its scoring rule, used by facility and environment inspections (8.1, 8.3.4); quality
+inspection's sheets (4.1.3(2), 7.2) and mystery shopping's scenario items (4.3.1) are stored here
+too, each with its own 0–100 scoring rule (a fatal = ``critical`` item zeroes the score).
 
-* ``checklist_current(code)`` — the newest published version of a checklist;
-  ``checklists_for(purpose)`` — the newest published version of each checklist of a purpose.
+* ``checklist_current(code)`` — the active published version of a checklist (the newest, unless
+  an older one was reactivated); ``checklists_for(purpose)`` — the active version of each
+  checklist of a purpose. ``Checklist.applies_to`` is a list of strings the using app interprets.
 * ``checklist_seed`` — create version 1 of a checklist, published, from data (migrations and
   demos); a rerun with the same code changes nothing.
 * ``checklist_draft`` — editing: the draft that follows the newest version (items copied), or the
   existing draft; ``checklist_items_set`` replaces a draft's items; a published version is never
-  changed (``Conflict``). ``checklist_publish`` freezes the draft.
+  changed (``Conflict``). ``checklist_publish`` freezes the draft and makes it the active
+  version; ``checklist_set_active`` reactivates an older published version (or retires one).
 * ``checklist_score`` — the score of a set of marks: each item 0…points or not applicable (left
   out of the maximum); an item fails when it gets less than its points; any failed ``critical``
   item fails the whole checklist whatever the percentage; otherwise it passes at
@@ -105,18 +108,21 @@ def checklist_score(
 
 
 def checklist_current(code: str) -> Checklist | None:
-    """The newest published version of the checklist ``code``."""
+    """The active published version of the checklist ``code`` (the newest published one unless
+    an older version was reactivated)."""
     return (
-        Checklist.objects.filter(code=code, published_at__isnull=False).order_by("-version").first()
+        Checklist.objects.filter(code=code, published_at__isnull=False, active=True)
+        .order_by("-version")
+        .first()
     )
 
 
 def checklists_for(purpose: str) -> list[Checklist]:
-    """The newest published version of each checklist of ``purpose``, by code."""
+    """The active published version of each checklist of ``purpose``, by code."""
     newest: dict[str, Checklist] = {}
-    for c in Checklist.objects.filter(purpose=purpose, published_at__isnull=False).order_by(
-        "code", "-version"
-    ):
+    for c in Checklist.objects.filter(
+        purpose=purpose, published_at__isnull=False, active=True
+    ).order_by("code", "-version"):
         newest.setdefault(c.code, c)
     return list(newest.values())
 
@@ -224,7 +230,7 @@ def checklist_draft(*, actor: Actor, perm: str, code: str) -> Checklist:
         return newest
     draft = Checklist.objects.create(
         code=code, version=newest.version + 1, name=newest.name, purpose=newest.purpose,
-        pass_percent=newest.pass_percent,
+        pass_percent=newest.pass_percent, active=False, applies_to=newest.applies_to,
     )  # fmt: skip
     _write_items(
         draft,
@@ -286,7 +292,34 @@ def checklist_publish(*, actor: Actor, perm: str, checklist_id: Any) -> Checklis
     if newest != checklist.version:
         raise Conflict(_("已有更新的版本。"), code="stale_version")
     checklist.published_at, checklist.published_by = timezone.now(), actor.username
-    checklist.save(update_fields=["published_at", "published_by", "updated_at"])
+    checklist.active = True
+    Checklist.objects.filter(code=checklist.code, active=True).exclude(pk=checklist.pk).update(
+        active=False
+    )
+    checklist.save(update_fields=["published_at", "published_by", "active", "updated_at"])
     audit_record(actor=actor, action="checklist.publish", subject=checklist,
                  data={"code": checklist.code, "version": checklist.version})  # fmt: skip
+    return checklist
+
+
+@transaction.atomic
+def checklist_set_active(*, actor: Actor, perm: str, checklist_id: Any, active: bool) -> Checklist:
+    """Make a published version the one new work uses (the code's other versions are retired),
+    or retire it (then the code has no active version until one is activated or published). A
+    draft cannot be activated: 409 ``checklist_draft``."""
+    _require_global(actor, perm)
+    checklist = Checklist.objects.select_for_update().filter(pk=checklist_id).first()
+    if checklist is None:
+        raise NotFound()
+    if active and not checklist.is_published:
+        raise Conflict(_("草稿版本不能启用，请先发布。"), code="checklist_draft")
+    if active:
+        Checklist.objects.filter(code=checklist.code, active=True).exclude(pk=checklist.pk).update(
+            active=False
+        )
+    checklist.active = active
+    checklist.save(update_fields=["active", "updated_at"])
+    audit_record(actor=actor, action="checklist.active", subject=checklist,
+                 data={"code": checklist.code, "version": checklist.version,
+                       "active": active})  # fmt: skip
     return checklist

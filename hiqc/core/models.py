@@ -610,7 +610,8 @@ class BackupRecord(BaseModel):
 class Checklist(BaseModel):
     """One version of a scored checklist (issue 19 §1; ADR 0023): the kernel's one model for
     "score these items, some of them critical", used by facility and environment inspections
-    (standard 8.1, 8.3.4) and next by quality inspection and mystery shopping. A version is a
+    (standard 8.1, 8.3.4), quality inspection's scoring sheets (4.1.3(2), 7.2) and mystery
+    shopping's scenario items (4.3.1); each domain keeps its own scoring rule. A version is a
     draft until published; publishing freezes it (``hiqc.core.checklists``), editing a published
     checklist makes the next version, and whatever was scored keeps the version it used."""
 
@@ -623,6 +624,11 @@ class Checklist(BaseModel):
     note = models.CharField(_("版本说明"), max_length=200, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.CharField(_("发布人"), max_length=150, blank=True)
+    # the published version new work uses; one per code at most (publishing a version retires the
+    # others, an older one can be reactivated: ``checklist_set_active``). A draft is not active.
+    active = models.BooleanField(_("启用"), default=True)
+    # what it applies to, a list of strings the using app interprets (e.g. interaction kinds)
+    applies_to = models.JSONField(_("适用范围"), default=list, blank=True)
 
     unscoped: ClassVar[str | None] = "head-office configuration shared by every branch"
 

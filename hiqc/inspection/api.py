@@ -9,10 +9,11 @@ from ninja.pagination import paginate
 from hiqc.core.access import Actor, require
 from hiqc.core.casework import case_allowed_actions
 from hiqc.core.http import HiqcRequest
+from hiqc.core.models import Checklist
 from hiqc.core.schemas import ERRORS, ErrorOut
 
 from . import selectors, services
-from .models import Dispute, Score, ScoringSheet
+from .models import Dispute, Score
 from .schemas import (
     DecideIn,
     DisputeIn,
@@ -53,10 +54,14 @@ def _dispute(d: Dispute, actor: Actor) -> dict:
     }  # fmt: skip
 
 
-def _sheet(s: ScoringSheet) -> dict:
+def _sheet(s: Checklist) -> dict:
+    """A sheet version (a kernel checklist, ADR 0023) in the API's terms: ``kinds`` are its
+    ``applies_to``, an item's ``fatal`` is its ``critical``."""
     return {
-        "id": s.pk, "code": s.code, "version": s.version, "name": s.name, "kinds": s.kinds,
-        "active": s.active, "items": list(s.items.all()),
+        "id": s.pk, "code": s.code, "version": s.version, "name": s.name, "kinds": s.applies_to,
+        "active": s.active,
+        "items": [{"id": i.pk, "position": i.position, "category": i.category, "text": i.text,
+                   "points": i.points, "fatal": i.critical} for i in s.items.all()],
     }  # fmt: skip
 
 

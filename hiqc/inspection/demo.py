@@ -65,7 +65,7 @@ DISPUTES = 10
 def _lines(rng: random.Random, items: list[Any]) -> list[LineIn]:
     lines = []
     for item in items:
-        if item.fatal:
+        if item.critical:
             lines.append(LineIn(str(item.pk), 0, rng.random() < 0.01))
         else:
             full = rng.random() < 0.72

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from hiqc.core.models import Checklist
+
 from .enums import Kind
-from .models import ScoringSheet
 
 FATAL_WORDS = ("致命", "fatal")
 
@@ -37,12 +38,12 @@ class SampleForm(forms.Form):
         field.choices = [(str(u.pk), "　" * max(u.depth - 1, 0) + u.localized_name) for u in units]
 
 
-def sheet_items_text(sheet: ScoringSheet | None) -> str:
+def sheet_items_text(sheet: Checklist | None) -> str:
     """The textarea form of a sheet's items: ``类别 | 评分项 | 分值`` (``致命`` for a fatal)."""
     if sheet is None:
         return ""
     return "\n".join(
-        f"{i.category} | {i.text} | {'致命' if i.fatal else i.points}" for i in sheet.items.all()
+        f"{i.category} | {i.text} | {'致命' if i.critical else i.points}" for i in sheet.items.all()
     )
 
 
@@ -70,18 +71,18 @@ def parse_sheet_items(text: str) -> list[dict[str, Any]]:
     return items
 
 
-def lines_from_post(post: Any, sheet: ScoringSheet) -> list[dict[str, Any]]:
+def lines_from_post(post: Any, sheet: Checklist) -> list[dict[str, Any]]:
     """Score lines from a form: ``points_<item id>``, ``fatal_<item id>``, ``comment_<item id>``.
     An empty score is left out, so the service names the item that still needs one."""
     lines = []
     for item in sheet.items.all():
         raw = (post.get(f"points_{item.pk}") or "").strip()
-        if not item.fatal and not raw:
+        if not item.critical and not raw:
             continue
         lines.append(
             {
                 "item_id": str(item.pk),
-                "points": 0 if item.fatal else (int(raw) if raw.isdigit() else -1),
+                "points": 0 if item.critical else (int(raw) if raw.isdigit() else -1),
                 "fatal_hit": bool(post.get(f"fatal_{item.pk}")),
                 "comment": post.get(f"comment_{item.pk}", ""),
             }

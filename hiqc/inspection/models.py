@@ -1,8 +1,9 @@
 """Quality inspection (质检) of sampled interactions (standard 4.1.3(2), 4.2.3(2), 7.2).
 
-* ``ScoringSheet`` / ``SheetItem`` — head-office configuration, versioned: a published version is
+* Scoring sheets — head-office configuration, versioned, stored as kernel ``Checklist`` /
+  ``ChecklistItem`` rows of purpose ``inspection.interaction`` (ADR 0023): a published version is
   never edited; publishing the same code again creates version n+1 and retires version n. A
-  ``Score`` keeps the version it was scored with.
+  ``Score`` keeps the version it was scored with (its lines keep their items).
 * ``Sample`` — one drawing (org unit subtree, period, size per agent, seed), kept so a sample can
   be reproduced and explained.
 * ``InspectionTask`` — one sampled interaction, unique per (kind, object id): re-sampling never
@@ -32,49 +33,11 @@ from hiqc.core.models import BaseModel, CaseModel
 
 from .enums import DisputeStatus, Kind, ScoreStatus, TaskStatus
 
-
-class ScoringSheet(BaseModel):
-    code = models.SlugField(_("编码"), max_length=40)
-    version = models.PositiveIntegerField(_("版本"), default=1)
-    name = models.CharField(_("名称"), max_length=100)
-    kinds = models.JSONField(_("适用交互类型"), default=list)
-    active = models.BooleanField(_("启用"), default=True)
-    published_by = models.CharField(_("发布人"), max_length=150, blank=True)
-    note = models.CharField(_("版本说明"), max_length=200, blank=True)
-
-    unscoped: ClassVar[str] = "head-office configuration shared by every branch"
-
-    class Meta:
-        ordering = ("code", "-version")
-        verbose_name = _("质检评分表")
-        verbose_name_plural = _("质检评分表")
-        constraints = [
-            models.UniqueConstraint(fields=("code", "version"), name="inspection_sheet_version")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} v{self.version}"
-
-
-class SheetItem(BaseModel):
-    sheet = models.ForeignKey(
-        ScoringSheet, verbose_name=_("评分表"), on_delete=models.CASCADE, related_name="items"
-    )
-    position = models.PositiveSmallIntegerField(_("排序"), default=0)
-    category = models.CharField(_("类别"), max_length=40)
-    text = models.CharField(_("评分项"), max_length=200)
-    points = models.PositiveSmallIntegerField(_("分值"), default=0)
-    fatal = models.BooleanField(_("致命错误"), default=False)
-
-    unscoped: ClassVar[str] = "part of a head-office scoring sheet"
-
-    class Meta:
-        ordering = ("sheet", "position")
-        verbose_name = _("评分项")
-        verbose_name_plural = _("评分项")
-
-    def __str__(self) -> str:
-        return self.text
+# The scoring sheets are kernel checklists of this purpose (ADR 0023): ``Checklist`` rows (code,
+# version, name, ``applies_to`` = the interaction kinds, ``active``) and their ``ChecklistItem``
+# rows (``critical`` = a fatal item, 致命错误, worth 0 points). The scoring rule stays here
+# (``scoring.py``).
+SHEET_PURPOSE = "inspection.interaction"
 
 
 class Sample(BaseModel):
@@ -149,7 +112,7 @@ class Score(CaseModel):
         InspectionTask, verbose_name=_("质检任务"), on_delete=models.PROTECT, related_name="score"
     )
     sheet = models.ForeignKey(
-        ScoringSheet, verbose_name=_("评分表版本"), on_delete=models.PROTECT, related_name="+"
+        "core.Checklist", verbose_name=_("评分表版本"), on_delete=models.PROTECT, related_name="+"
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -206,7 +169,7 @@ class ScoreLine(BaseModel):
         Score, verbose_name=_("评分"), on_delete=models.CASCADE, related_name="lines"
     )
     item = models.ForeignKey(
-        SheetItem, verbose_name=_("评分项"), on_delete=models.PROTECT, related_name="+"
+        "core.ChecklistItem", verbose_name=_("评分项"), on_delete=models.PROTECT, related_name="+"
     )
     revision = models.PositiveSmallIntegerField(_("版次"), default=1)  # 2 = amended on dispute
     points = models.PositiveSmallIntegerField(_("得分"), default=0)

@@ -22,13 +22,13 @@ from hiqc.complaints.models import Complaint
 from hiqc.consultations.models import Consultation
 from hiqc.core.access import Actor, get_in_scope, role_codes, role_permissions, scope
 from hiqc.core.errors import NotFound
-from hiqc.core.models import Deadline
+from hiqc.core.models import Checklist, Deadline
 from hiqc.customers.masking import masked
 from hiqc.organisations.models import Membership, OrgUnit, User
 from hiqc.organisations.selectors import units_with_ids
 
 from .enums import DisputeStatus, Kind, Reason, ScoreStatus, TaskStatus
-from .models import AgentAlias, Dispute, InspectionTask, Sample, Score, ScoringSheet
+from .models import SHEET_PURPOSE, AgentAlias, Dispute, InspectionTask, Sample, Score
 from .sampling import Candidate, percentile
 from .workflow import SCORE_PROCESS, WINDOW
 
@@ -177,32 +177,45 @@ def sample_list(actor: Actor) -> QuerySet[Sample]:
 # --- sheets ---------------------------------------------------------------------------------------
 
 
-def sheet_list(*, active_only: bool = False) -> QuerySet[ScoringSheet]:
-    qs = ScoringSheet.objects.prefetch_related("items")
+def sheets() -> QuerySet[Checklist]:
+    """Every scoring-sheet version: the kernel checklists of purpose ``inspection.interaction``
+    (ADR 0023); ``applies_to`` lists the interaction kinds, ``critical`` items are fatal."""
+    return Checklist.objects.filter(purpose=SHEET_PURPOSE)
+
+
+def sheet_list(*, active_only: bool = False) -> QuerySet[Checklist]:
+    qs = sheets().prefetch_related("items")
     return qs.filter(active=True) if active_only else qs.order_by("code", "-version")
 
 
-def sheet_get(sheet_id: Any) -> ScoringSheet:
+def sheet_get(sheet_id: Any) -> Checklist:
+    """One sheet version; NotFound for a missing id or a checklist of another purpose."""
     try:
-        return ScoringSheet.objects.prefetch_related("items").get(pk=sheet_id)
-    except (ScoringSheet.DoesNotExist, ValueError, TypeError, DjangoValidationError) as exc:
+        return sheets().prefetch_related("items").get(pk=sheet_id)
+    except (Checklist.DoesNotExist, ValueError, TypeError, DjangoValidationError) as exc:
         raise NotFound() from exc
 
 
-def sheet_for_kind(kind: str) -> ScoringSheet | None:
+def sheet_for_kind(kind: str) -> Checklist | None:
     """The newest active sheet that applies to ``kind``."""
-    for sheet in ScoringSheet.objects.filter(active=True).order_by("-created_at", "code"):
-        if kind in (sheet.kinds or []):
+    for sheet in sheets().filter(active=True).order_by("-created_at", "code"):
+        if kind in (sheet.applies_to or []):
             return sheet
     return None
 
 
 def sheet_latest_version(code: str) -> int:
-    last = ScoringSheet.objects.filter(code=code).order_by("-version").first()
+    last = Checklist.objects.filter(code=code).order_by("-version").first()
     return last.version if last else 0
 
 
-def sheet_has_scores(sheet: ScoringSheet) -> bool:
+def sheet_code_taken(code: str) -> bool:
+    """Whether ``code`` names a kernel checklist of another purpose (codes are unique across
+    purposes: ``Checklist`` is unique on code + version)."""
+    return Checklist.objects.filter(code=code).exclude(purpose=SHEET_PURPOSE).exists()
+
+
+def sheet_has_scores(sheet: Checklist) -> bool:
     return Score.objects.filter(sheet=sheet).exists()
 
 

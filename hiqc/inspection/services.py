@@ -31,7 +31,7 @@ from hiqc.core.casekinds import CaseKind
 from hiqc.core.casework import case_opened, case_transition, cases_opened
 from hiqc.core.deadlines import apply_effects
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.models import CaseEvent, Checklist, ChecklistItem, Deadline
 from hiqc.core.rules import rule_value
 from hiqc.core.workflow import Clock, Start
 from hiqc.organisations.selectors import unit_in_scope
@@ -39,7 +39,7 @@ from hiqc.organisations.selectors import unit_in_scope
 from . import selectors
 from .enums import Decision, DisputeStatus, Kind, ScoreStatus, TaskStatus
 from .indicators import qa_indicators_recompute
-from .models import Dispute, InspectionTask, Sample, Score, ScoreLine, ScoringSheet, SheetItem
+from .models import SHEET_PURPOSE, Dispute, InspectionTask, Sample, Score, ScoreLine
 from .sampling import draw
 from .scoring import ItemSpec, LineIn, check_lines, compute_total, parse_lines
 from .workflow import (
@@ -279,11 +279,11 @@ DISPUTE_KIND = CaseKind(
 # --- scoring --------------------------------------------------------------------------------------
 
 
-def _specs(sheet: ScoringSheet) -> list[ItemSpec]:
-    return [ItemSpec(str(i.pk), i.points, i.fatal) for i in sheet.items.all()]
+def _specs(sheet: Checklist) -> list[ItemSpec]:
+    return [ItemSpec(str(i.pk), i.points, i.critical) for i in sheet.items.all()]
 
 
-def _checked(sheet: ScoringSheet, raw_lines: Iterable[Mapping[str, Any]]) -> list[LineIn]:
+def _checked(sheet: Checklist, raw_lines: Iterable[Mapping[str, Any]]) -> list[LineIn]:
     lines = parse_lines(raw_lines)
     errors = check_lines(_specs(sheet), lines)
     if errors:
@@ -331,7 +331,7 @@ def task_score(
             sheet = (
                 selectors.sheet_get(sheet_id) if sheet_id else selectors.sheet_for_kind(task.kind)
             )
-            if sheet is None or not sheet.active or task.kind not in sheet.kinds:
+            if sheet is None or not sheet.active or task.kind not in sheet.applies_to:
                 raise ValidationFailed(
                     _("没有适用于该交互类型的启用评分表。"),
                     fields={"sheet_id": [_("请选择评分表。")]},
@@ -581,7 +581,7 @@ def sheet_publish(
     kinds: list[str],
     items: Sequence[Mapping[str, Any]],
     note: str = "",
-) -> ScoringSheet:
+) -> Checklist:
     """Publish a sheet: a new code starts at version 1; an existing code gets version n+1 and
     its earlier versions are retired. Published versions are never edited (scores keep theirs)."""
     _require_head_office(actor)
@@ -589,6 +589,8 @@ def sheet_publish(
     code = code.strip()
     if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 40:
         errors["code"] = [_("编码只能包含字母、数字、连字符，最长 40 个字符。")]
+    elif selectors.sheet_code_taken(code):
+        errors["code"] = [_("该编码已被其他评分清单使用。")]
     if not name.strip():
         errors["name"] = [_("此项必填。")]
     if not kinds or any(k not in Kind.values for k in kinds):
@@ -618,18 +620,20 @@ def sheet_publish(
     if errors:
         raise ValidationFailed(_("评分表有误。"), fields=errors)
     version = selectors.sheet_latest_version(code) + 1
-    ScoringSheet.objects.filter(code=code, active=True).update(active=False)
-    sheet = ScoringSheet.objects.create(
+    selectors.sheets().filter(code=code, active=True).update(active=False)
+    sheet = Checklist.objects.create(
         code=code,
         version=version,
         name=name.strip()[:100],
-        kinds=kinds,
+        purpose=SHEET_PURPOSE,
+        applies_to=kinds,
         active=True,
+        published_at=timezone.now(),
         published_by=actor.username,
         note=note.strip()[:200],
     )
-    SheetItem.objects.bulk_create(
-        SheetItem(sheet=sheet, position=i, category=c, text=t, points=p, fatal=f)
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(checklist=sheet, position=i, category=c, text=t, points=p, critical=f)
         for i, (c, t, p, f) in enumerate(rows, start=1)
     )
     audit_record(
@@ -643,12 +647,12 @@ def sheet_publish(
 
 
 @transaction.atomic
-def sheet_set_active(*, actor: Actor, sheet_id: Any, active: bool) -> ScoringSheet:
+def sheet_set_active(*, actor: Actor, sheet_id: Any, active: bool) -> Checklist:
     """Retire or re-activate a version (only one version of a code is active at a time)."""
     _require_head_office(actor)
     sheet = selectors.sheet_get(sheet_id)
     if active:
-        ScoringSheet.objects.filter(code=sheet.code, active=True).exclude(pk=sheet.pk).update(
+        selectors.sheets().filter(code=sheet.code, active=True).exclude(pk=sheet.pk).update(
             active=False
         )
     sheet.active = active

@@ -21,13 +21,13 @@ from hiqc.core.casework import case_allowed_actions
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.forms import ChoiceFilters, list_filters, posted_version
 from hiqc.core.http import HiqcRequest
-from hiqc.core.models import CaseEvent
+from hiqc.core.models import CaseEvent, Checklist
 from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
 from .enums import Decision, DisputeStatus, Kind, Reason, TaskStatus
 from .forms import SampleForm, kinds_label, lines_from_post, parse_sheet_items, sheet_items_text
-from .models import Score, ScoringSheet
+from .models import Score
 
 REASONS = dict(Reason.choices)
 _ACTION: dict[str, str] = {Decision.UPHOLD.value: "uphold", Decision.AMEND.value: "amend"}
@@ -39,7 +39,7 @@ def _reasons(codes: list[str]) -> list[str]:
 
 
 def _item_rows(
-    sheet: ScoringSheet, *, lines: Any = None, posted: Any = None, errors: Any = None
+    sheet: Checklist, *, lines: Any = None, posted: Any = None, errors: Any = None
 ) -> list[dict[str, Any]]:
     """One row per sheet item for the score / amend form, prefilled from lines or a post."""
     by_item = {str(line.item_id): line for line in (lines or [])}
@@ -399,11 +399,11 @@ def sheets_page(request: HiqcRequest) -> HttpResponse:
         posted = {
             "code": base.code,
             "name": base.name,
-            "kinds": base.kinds,
+            "kinds": base.applies_to,
             "note": "",
             "items_text": sheet_items_text(base),
         }
-    rows = [{"s": s, "kinds": kinds_label(s.kinds)} for s in sheets]
+    rows = [{"s": s, "kinds": kinds_label(s.applies_to)} for s in sheets]
     return render(
         request,
         "inspection/sheets.html",

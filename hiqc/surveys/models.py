@@ -300,4 +300,4 @@ class OptOut(BaseModel):
         return str(self.customer_id)
 
 
-from .mystery.models import MysteryItem, MysteryScenario, MysteryScore, MysteryVisit  # noqa: E402,F401  (mystery shopping, issue 6 §4)
+from .mystery.models import MysteryScenario, MysteryScore, MysteryVisit  # noqa: E402,F401  (mystery shopping, issue 6 §4)

@@ -17,6 +17,8 @@ from hiqc.core.checklists import (
     checklist_publish,
     checklist_score,
     checklist_seed,
+    checklist_set_active,
+    checklists_for,
 )
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.models import AuditEvent
@@ -90,3 +92,44 @@ def test_items_are_checked_by_row_and_only_head_office_edits(seeded, actors):
     assert set(exc.value.fields) == {"items.1.category", "items.1.points"}
     with pytest.raises(Forbidden):
         checklist_draft(actor=actors["facility"], perm=PERM, code="t-list")
+
+
+def test_publishing_makes_the_new_version_the_only_active_one_and_an_older_can_be_reactivated(
+    seeded, actors
+):
+    # given version 2 published after version 1
+    admin = Actor.system("t")
+    draft = checklist_draft(actor=admin, perm=PERM, code="t-list")
+    assert not draft.active  # a draft is never the version in use
+    checklist_publish(actor=admin, perm=PERM, checklist_id=draft.pk)
+    seeded.refresh_from_db()
+    draft.refresh_from_db()
+    assert (seeded.active, draft.active) == (False, True)
+    # when version 1 is reactivated, then it is the current one again (and the only active one)
+    checklist_set_active(actor=admin, perm=PERM, checklist_id=seeded.pk, active=True)
+    draft.refresh_from_db()
+    assert checklist_current("t-list") == seeded and not draft.active
+    assert checklists_for("test") == [seeded]
+    assert AuditEvent.objects.filter(action="checklist.active").count() == 1
+    # and retiring it leaves the code without a version in use
+    checklist_set_active(actor=admin, perm=PERM, checklist_id=seeded.pk, active=False)
+    assert checklist_current("t-list") is None
+    with pytest.raises(Forbidden):
+        checklist_set_active(actor=actors["facility"], perm=PERM, checklist_id=seeded.pk,
+                             active=True)  # fmt: skip
+
+
+def test_a_draft_cannot_be_activated(seeded):
+    admin = Actor.system("t")
+    draft = checklist_draft(actor=admin, perm=PERM, code="t-list")
+    with pytest.raises(Conflict) as exc:
+        checklist_set_active(actor=admin, perm=PERM, checklist_id=draft.pk, active=True)
+    assert exc.value.code == "checklist_draft"
+
+
+def test_applies_to_is_copied_into_the_next_draft():
+    admin = Actor.system("t")
+    first = checklist_seed(actor=admin, code="t-kinds", name="适用", purpose="test", items=ITEMS)
+    first.applies_to = ["call"]
+    first.save(update_fields=["applies_to"])
+    assert checklist_draft(actor=admin, perm=PERM, code="t-kinds").applies_to == ["call"]

@@ -27,7 +27,7 @@ def lines_for(kind: str, *, lose: int = 0, fatal: bool = False) -> list[dict]:
     assert sheet is not None
     lines, lost, fatal_done = [], False, False
     for item in sheet.items.all():
-        if item.fatal:
+        if item.critical:
             hit = fatal and not fatal_done
             fatal_done = fatal_done or hit
             lines.append({"item_id": str(item.pk), "points": 0, "fatal_hit": hit})

@@ -9,8 +9,9 @@ import time_machine
 from django.test import Client
 
 from hiqc.core.deadlines import deadlines_sweep
-from hiqc.inspection.models import Dispute, InspectionTask, Score, ScoringSheet
+from hiqc.inspection.models import Dispute, InspectionTask, Score
 from hiqc.inspection.selectors import sheet_for_kind
+from hiqc.inspection.selectors import sheets as scoring_sheets
 
 from .helpers import draw_march, score_one
 
@@ -79,8 +80,8 @@ def test_scoring_on_the_page_computes_the_total(personas, tasks):
     task = next(t for t in tasks if t.kind == "call")
     sheet = sheet_for_kind("call")
     assert sheet is not None
-    data = {f"points_{i.pk}": str(i.points) for i in sheet.items.all() if not i.fatal}
-    first = next(i for i in sheet.items.all() if not i.fatal)
+    data = {f"points_{i.pk}": str(i.points) for i in sheet.items.all() if not i.critical}
+    first = next(i for i in sheet.items.all() if not i.critical)
     data[f"points_{first.pk}"] = "0"
     response = login(personas, "supervisor").post(f"/inspection/tasks/{task.pk}/", data)
     assert response.status_code == 302
@@ -93,7 +94,7 @@ def test_a_task_scored_meanwhile_sends_the_second_inspector_to_the_score(persona
     task = next(t for t in tasks if t.kind == "call")
     sheet = sheet_for_kind("call")
     assert sheet is not None
-    data = {f"points_{i.pk}": str(i.points) for i in sheet.items.all() if not i.fatal}
+    data = {f"points_{i.pk}": str(i.points) for i in sheet.items.all() if not i.critical}
     first = login(personas, "supervisor").post(f"/inspection/tasks/{task.pk}/", data)
     assert first.status_code == 302
 
@@ -150,7 +151,9 @@ def test_the_decision_page_amends_a_score(personas, actors, tasks):
     client = login(personas, "quality_lead")
     assert "理由" in client.get(f"/inspection/disputes/{dispute.pk}/").content.decode()
     data = {"decision": "amend", "note": "改正"}
-    data.update({f"points_{i.pk}": str(i.points) for i in score.sheet.items.all() if not i.fatal})
+    data.update(
+        {f"points_{i.pk}": str(i.points) for i in score.sheet.items.all() if not i.critical}
+    )
     response = client.post(f"/inspection/disputes/{dispute.pk}/", data)
     assert response.status_code == 302
     score.refresh_from_db()
@@ -159,7 +162,7 @@ def test_the_decision_page_amends_a_score(personas, actors, tasks):
 
 def test_the_sheets_page_publishes_a_new_version(personas):
     client = login(personas, "quality_lead")
-    base = ScoringSheet.objects.get(code="call-default")
+    base = scoring_sheets().get(code="call-default")
     page = client.get(f"/inspection/sheets/?base={base.pk}").content.decode()
     assert "开场问候规范，核实客户身份 | 10" in page
     response = client.post(
@@ -168,8 +171,8 @@ def test_the_sheets_page_publishes_a_new_version(personas):
          "items": "服务规范 | 问候 | 40\n业务准确 | 准确 | 60\n合规 | 泄露个人信息 | 致命"},
     )  # fmt: skip
     assert response.status_code == 302
-    latest = ScoringSheet.objects.get(code="call-default", active=True)
-    assert latest.version == 2 and latest.items.filter(fatal=True).count() == 1
+    latest = scoring_sheets().get(code="call-default", active=True)
+    assert latest.version == 2 and latest.items.filter(critical=True).count() == 1
 
 
 def test_a_bad_sheet_is_refused_with_the_line_named(personas):

@@ -9,8 +9,8 @@ import pytest
 from hiqc.core.errors import Forbidden, ValidationFailed
 from hiqc.core.models import AuditEvent
 from hiqc.inspection import services
-from hiqc.inspection.models import ScoringSheet
 from hiqc.inspection.scoring import ItemSpec, LineIn, check_lines, compute_total
+from hiqc.inspection.selectors import sheets as scoring_sheets
 
 from .helpers import draw_march, score_one
 
@@ -47,13 +47,14 @@ def test_points_outside_the_item_range_and_missing_items_are_reported_by_item():
 
 @pytest.mark.django_db
 def test_the_data_migration_seeds_one_default_sheet_per_kind_with_two_fatal_errors():
-    sheets = ScoringSheet.objects.filter(active=True)
-    assert sorted(k for s in sheets for k in s.kinds) == ["call", "complaint", "consultation"]
+    sheets = scoring_sheets().filter(active=True)
+    assert sorted(k for s in sheets for k in s.applies_to) == ["call", "complaint", "consultation"]
     for sheet in sheets:
+        assert sheet.is_published
         items = list(sheet.items.all())
-        assert sum(i.points for i in items if not i.fatal) == 100
-        assert len([i for i in items if i.fatal]) == 2
-        assert any("个人信息" in i.text for i in items if i.fatal)
+        assert sum(i.points for i in items if not i.critical) == 100
+        assert len([i for i in items if i.critical]) == 2
+        assert any("个人信息" in i.text for i in items if i.critical)
 
 
 def test_the_service_computes_the_total_and_audits_the_score(actors, org, world):
@@ -136,7 +137,7 @@ def _tasks():
 
 @pytest.mark.django_db
 def test_only_one_version_of_a_sheet_is_active_at_a_time(actors):
-    old = ScoringSheet.objects.get(code="complaint-default")
+    old = scoring_sheets().get(code="complaint-default")
     new = services.sheet_publish(
         actor=actors["quality_lead"], code=old.code, name=old.name, kinds=["complaint"],
         items=[{"category": "a", "text": "b", "points": 10}],

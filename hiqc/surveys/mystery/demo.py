@@ -174,16 +174,16 @@ def mystery_demo_load(*, seed: int, now: datetime, actor: Actor | None = None) -
             q = quality[unit.path]
             lines: dict[str, dict[str, Any]] = {}
             for i in items_of[scenario.pk]:
-                if i.fatal:
+                if i.critical:
                     hit = n == fatal_at
                     lines[str(i.pk)] = {"fatal_hit": hit, "comment": FATAL_NOTE if hit else ""}
                     continue
                 quality_here = q - (0.35 if weak_path and unit.path.startswith(weak_path)
                                     and i.position == DOCS_ITEM else 0)  # fmt: skip
-                points = _points(rng, i.weight, quality_here)
+                points = _points(rng, i.points, quality_here)
                 note = (
                     ""
-                    if points == i.weight
+                    if points == i.points
                     else rng.choice(("未主动说明", "说明不完整", "需客户追问"))
                 )
                 lines[str(i.pk)] = {"points": points, "comment": note}
@@ -194,7 +194,7 @@ def mystery_demo_load(*, seed: int, now: datetime, actor: Actor | None = None) -
                 else [{"kind": EvidenceKind.PHOTO.value, "ref": f"IMG_{at:%Y%m%d}_{rng.randint(100, 999)}.jpg",
                        "note": "营业厅公示栏"}]
             )  # fmt: skip
-            specs = [ItemSpec(str(i.pk), i.weight, i.fatal) for i in items_of[scenario.pk]]
+            specs = [ItemSpec(str(i.pk), i.points, i.critical) for i in items_of[scenario.pk]]
             scored = [
                 Line(k, v.get("points", 0), v.get("fatal_hit", False)) for k, v in lines.items()
             ]

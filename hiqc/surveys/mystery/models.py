@@ -1,11 +1,14 @@
 """Mystery shopping (神秘客户, standard 4.3.1; issue 6 §4).
 
-* ``MysteryScenario`` / ``MysteryItem`` — head-office configuration, versioned by
-  ``(code, number)`` like questionnaires: a draft is edited, a published version is frozen (its
-  visits keep pointing at it), ``scenario_new_version`` copies the latest into a draft n+1 and
-  publishing retires the previous published version. A scenario is an outlet visit (网点走访) or a
-  call to a service queue (电话暗访); its checklist items carry weight points, and a fatal item
-  (致命项, e.g. promising a guaranteed payout) carries no points: marking it zeroes the visit.
+* ``MysteryScenario`` — head-office configuration, versioned by ``(code, number)`` like
+  questionnaires: a draft is edited, a published version is frozen (its visits keep pointing at
+  it), ``scenario_new_version`` copies the latest into a draft n+1 and publishing retires the
+  previous published version. A scenario is an outlet visit (网点走访) or a call to a service
+  queue (电话暗访). Its checklist items are stored on the kernel checklist (ADR 0023): each
+  scenario version has its own ``core.Checklist`` (purpose ``surveys.mystery``, code
+  ``mystery-<code>``, version = number) whose ``ChecklistItem`` rows carry the weight as
+  ``points``; a fatal item (致命项, e.g. promising a guaranteed payout, ``critical``) carries no
+  points: marking it zeroes the visit. The scoring rule stays here (``services.py``).
 * ``MysteryVisit`` — one shopper assigned to visit one org unit (or call its queue) on a planned
   date with one scenario version, optionally under a mystery-shopping ``SurveyPlan``. Status
   assigned → done (scored) or cancelled. A scored visit keeps its weighted score, the pass mark in
@@ -19,7 +22,7 @@ link to those findings instead of copying them.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -74,6 +77,10 @@ class MysteryScenario(CaseModel):
     published_by = models.CharField(_("发布人"), max_length=150, blank=True)
     # head-office configuration: owned by the head office (the root unit's path), see Questionnaire
     org_path = models.CharField(_("机构路径"), max_length=255, blank=True)
+    # the version's items (ADR 0023): a kernel checklist of purpose ``surveys.mystery``
+    checklist = models.ForeignKey(
+        "core.Checklist", verbose_name=_("检查清单"), on_delete=models.PROTECT, related_name="+"
+    )
 
     scope_path: ClassVar[str] = "org_path"
 
@@ -96,26 +103,11 @@ class MysteryScenario(CaseModel):
     def active(self) -> bool:
         return self.status == ScenarioStatus.PUBLISHED
 
-
-class MysteryItem(BaseModel):
-    scenario = models.ForeignKey(
-        MysteryScenario, verbose_name=_("场景"), on_delete=models.CASCADE, related_name="items"
-    )
-    position = models.PositiveSmallIntegerField(_("排序"), default=0)
-    category = models.CharField(_("类别"), max_length=40)
-    text = models.CharField(_("检查项"), max_length=200)
-    weight = models.PositiveSmallIntegerField(_("分值（权重）"), default=0)
-    fatal = models.BooleanField(_("致命项"), default=False)
-
-    unscoped: ClassVar[str] = "part of a head-office mystery-shopping scenario"
-
-    class Meta:
-        ordering = ("scenario", "position")
-        verbose_name = _("神秘客户检查项")
-        verbose_name_plural = _("神秘客户检查项")
-
-    def __str__(self) -> str:
-        return self.text
+    @property
+    def items(self) -> Any:
+        """The version's checklist items (``ChecklistItem``: ``points`` is the weight,
+        ``critical`` a fatal item)."""
+        return self.checklist.items
 
 
 class MysteryVisit(CaseModel):
@@ -182,7 +174,7 @@ class MysteryScore(BaseModel):
         MysteryVisit, verbose_name=_("走访"), on_delete=models.CASCADE, related_name="lines"
     )
     item = models.ForeignKey(
-        MysteryItem, verbose_name=_("检查项"), on_delete=models.PROTECT, related_name="+"
+        "core.ChecklistItem", verbose_name=_("检查项"), on_delete=models.PROTECT, related_name="+"
     )
     points = models.PositiveSmallIntegerField(_("得分"), default=0)
     fatal_hit = models.BooleanField(_("出现致命项"), default=False)

@@ -37,7 +37,7 @@ def scenarios() -> QuerySet[MysteryScenario]:
     """Every version of every scenario (head-office configuration, readable by all who shop,
     manage or view), with its item and visit counts."""
     return MysteryScenario.objects.annotate(
-        n_items=Count("items", distinct=True), n_visits=Count("visits", distinct=True)
+        n_items=Count("checklist__items", distinct=True), n_visits=Count("visits", distinct=True)
     ).order_by("code", "-number")
 
 
@@ -273,7 +273,7 @@ def item_results(
     visits = _done(actor, since=since, kind=kind, org_path=org_path)
     out: dict[tuple[str, str], ItemResult] = {}
     lines = MysteryScore.objects.filter(visit__in=visits.values("pk")).values_list(
-        "item__category", "item__text", "item__fatal", "item__weight", "points", "fatal_hit"
+        "item__category", "item__text", "item__critical", "item__points", "points", "fatal_hit"
     )
     for category, text, fatal, weight, points, hit in lines:
         row = out.setdefault((category, text), ItemResult(category, text, fatal))

@@ -46,7 +46,7 @@ from hiqc.core.casework import case_opened, case_transition
 from hiqc.core.deadlines import DeadlineError, deadline_build, deadline_start
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.findings import finding_record
-from hiqc.core.models import CaseEvent, CaseModel, Deadline, Finding
+from hiqc.core.models import CaseEvent, CaseModel, Checklist, ChecklistItem, Deadline, Finding
 from hiqc.core.rules import rule_value
 from hiqc.organisations.models import OrgUnit, User
 from hiqc.organisations.selectors import unit_in_scope
@@ -58,7 +58,6 @@ from ..staff_selectors import head_office_path
 from ..versions import latest_for_update, retire_held, version_publish
 from .models import (
     EvidenceKind,
-    MysteryItem,
     MysteryScenario,
     MysteryScore,
     MysteryVisit,
@@ -214,7 +213,7 @@ def check_evidence(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str
 
 def scenario_problems(scenario: MysteryScenario) -> str | None:
     """Why a draft cannot be published (None when it can): it needs a weighted item."""
-    if not scenario.items.filter(fatal=False).exists():
+    if not scenario.items.filter(critical=False).exists():
         return _("场景至少需要一个计分的检查项。")
     return None
 
@@ -354,8 +353,36 @@ def _require_head_office(actor: Actor) -> None:
         raise Forbidden(_("神秘客户场景由总公司质量管理部维护。"))
 
 
-def _clean_items(items: Iterable[Mapping[str, Any]]) -> tuple[list[MysteryItem], list[str]]:
-    rows: list[MysteryItem] = []
+CHECKLIST_PURPOSE = "surveys.mystery"
+
+
+def _checklist_code(code: str) -> str:
+    """The kernel checklist code of a scenario code (checklist codes are shared by purposes)."""
+    return f"mystery-{code}"
+
+
+def _checklist_new(*, code: str, number: int, name: str) -> Checklist:
+    """The checklist that holds a scenario version's items (ADR 0023): a draft until the
+    scenario version is published (``_checklists_sync``)."""
+    return Checklist.objects.create(
+        code=_checklist_code(code), version=number, name=name[:120], purpose=CHECKLIST_PURPOSE,
+        active=False,
+    )  # fmt: skip
+
+
+def _checklists_sync(scenario: MysteryScenario, *, at: datetime, by: str) -> None:
+    """After a publication: the scenario's checklist is published and active, the other
+    versions of the code are not active (retired scenario versions)."""
+    Checklist.objects.filter(pk=scenario.checklist_id).update(
+        published_at=at, published_by=by, active=True, updated_at=at
+    )
+    Checklist.objects.filter(code=_checklist_code(scenario.code), active=True).exclude(
+        pk=scenario.checklist_id
+    ).update(active=False, updated_at=at)
+
+
+def _clean_items(items: Iterable[Mapping[str, Any]]) -> tuple[list[ChecklistItem], list[str]]:
+    rows: list[ChecklistItem] = []
     errors: list[str] = []
     for n, item in enumerate(items, start=1):
         text = str(item.get("text") or "").strip()
@@ -370,8 +397,8 @@ def _clean_items(items: Iterable[Mapping[str, Any]]) -> tuple[list[MysteryItem],
             errors.append(_("第 {n} 项为致命项，不计分，分值应为 0。").format(n=n))
         elif not fatal and (weight is None or not 1 <= weight <= MAX_WEIGHT):
             errors.append(_("第 {n} 项分值须在 1 至 {max} 之间。").format(n=n, max=MAX_WEIGHT))
-        rows.append(MysteryItem(position=n, category=category[:40], text=text[:200],
-                                weight=max(weight or 0, 0), fatal=fatal))  # fmt: skip
+        rows.append(ChecklistItem(position=n, category=category[:40], text=text[:200],
+                                  points=max(weight or 0, 0), critical=fatal))  # fmt: skip
     return rows, errors
 
 
@@ -415,14 +442,15 @@ def scenario_create(
         errors["items"] = item_errors
     if errors:
         raise ValidationFailed(_("场景信息有误，请按提示修改。"), fields=errors)
+    checklist = _checklist_new(code=code, number=1, name=name.strip())
     scenario = MysteryScenario.objects.create(
         code=code, name=name.strip(), kind=kind, instructions=instructions.strip(),
         queue=queue if kind == ScenarioKind.QUEUE_CALL else "", outlet_type=outlet_type.strip()[:60],
-        org_path=head_office_path(), assignee_id=actor.user_id,
+        org_path=head_office_path(), assignee_id=actor.user_id, checklist=checklist,
     )  # fmt: skip
     for row in rows:
-        row.scenario = scenario
-    MysteryItem.objects.bulk_create(rows)
+        row.checklist = checklist
+    ChecklistItem.objects.bulk_create(rows)
     case_opened(kind=SCENARIO_KIND, case=scenario, actor=actor, data={"code": code, "number": 1})
     audit_record(actor=actor, action="surveys.mystery.scenario_create", subject=scenario,
                  data={"code": code, "version": 1, "items": len(rows)})  # fmt: skip
@@ -465,9 +493,12 @@ def scenario_update(
     scenario.outlet_type = outlet_type.strip()[:60]
     scenario.save(update_fields=["name", "instructions", "queue", "outlet_type", "updated_at"])
     scenario.items.all().delete()
+    Checklist.objects.filter(pk=scenario.checklist_id).update(
+        name=scenario.name[:120], updated_at=timezone.now()
+    )
     for row in rows:
-        row.scenario = scenario
-    MysteryItem.objects.bulk_create(rows)
+        row.checklist_id = scenario.checklist_id
+    ChecklistItem.objects.bulk_create(rows)
     audit_record(actor=actor, action="surveys.mystery.scenario_update", subject=scenario,
                  fields=["name", "instructions", "queue", "outlet_type", "items"])  # fmt: skip
     return scenario
@@ -493,6 +524,7 @@ def scenario_publish(
                                 published=ScenarioStatus.PUBLISHED, version=version,
                                 at=at or timezone.now(), source=source)  # fmt: skip
     assert isinstance(published, MysteryScenario)
+    _checklists_sync(published, at=published.published_at or timezone.now(), by=actor.username)
     return published
 
 
@@ -505,14 +537,16 @@ def scenario_new_version(actor: Actor, code: str) -> MysteryScenario:
         raise NotFound()
     if latest.status == ScenarioStatus.DRAFT:
         return latest
+    checklist = _checklist_new(code=code, number=latest.number + 1, name=latest.name)
     draft = MysteryScenario.objects.create(
         code=code, number=latest.number + 1, name=latest.name, kind=latest.kind,
         instructions=latest.instructions, queue=latest.queue, outlet_type=latest.outlet_type,
         org_path=latest.org_path or head_office_path(), assignee_id=actor.user_id,
+        checklist=checklist,
     )  # fmt: skip
-    MysteryItem.objects.bulk_create(
-        MysteryItem(scenario=draft, position=i.position, category=i.category, text=i.text,
-                    weight=i.weight, fatal=i.fatal)
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(checklist=checklist, position=i.position, category=i.category,
+                      text=i.text, points=i.points, critical=i.critical)
         for i in latest.items.all()
     )  # fmt: skip
     case_opened(kind=SCENARIO_KIND, case=draft, actor=actor,
@@ -653,7 +687,7 @@ def visit_record(
         raise Conflict(_("该走访已评分或已取消。"), code="visit_closed", state=visit.status)
     now = now or timezone.now()
     items = list(visit.scenario.items.order_by("position"))
-    specs = [ItemSpec(str(i.pk), i.weight, i.fatal) for i in items]
+    specs = [ItemSpec(str(i.pk), i.points, i.critical) for i in items]
     clean_lines, errors = check_lines(specs, lines)
     refs, evidence_errors = check_evidence(evidence)
     if evidence_errors:

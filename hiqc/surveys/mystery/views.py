@@ -71,7 +71,7 @@ def parse_items(text: str) -> list[dict[str, Any]]:
 
 def items_text(scenario: MysteryScenario) -> str:
     return "\n".join(
-        f"{i.category} | {i.text} | {'致命' if i.fatal else i.weight}"
+        f"{i.category} | {i.text} | {'致命' if i.critical else i.points}"
         for i in scenario.items.order_by("position")
     )
 

@@ -81,7 +81,7 @@ def assign(actors, personas, org, scenario, *, unit="O1", shopper="quality_lead"
 
 def score(actor, visit, **kw):
     lines = {
-        str(i.pk): ({"fatal_hit": "no"} if i.fatal else {"points": str(i.weight)})
+        str(i.pk): ({"fatal_hit": "no"} if i.critical else {"points": str(i.points)})
         for i in visit.scenario.items.all()
     }
     return visit_record(actor, visit.pk, visited_at=kw.pop("visited_at", T0 + timedelta(hours=1)),

@@ -86,7 +86,7 @@ def lines(scenario, points=(20, 30, 50), fatal="no", fatal_comment="") -> dict:
     out: dict = {}
     weighted = iter(points)
     for i in items_of(scenario):
-        if i.fatal:
+        if i.critical:
             out[str(i.pk)] = {"fatal_hit": fatal, "comment": fatal_comment}
         else:
             out[str(i.pk)] = {"points": str(next(weighted)), "comment": ""}
@@ -177,8 +177,8 @@ def test_a_fatal_item_zeroes_the_visit_and_opens_its_own_finding(actors, persona
 
 def test_invalid_scores_write_nothing(actors, personas, org, scenario):
     visit = assign(actors, personas, org, scenario)
-    weighted = [i for i in items_of(scenario) if not i.fatal]
-    fatal = next(i for i in items_of(scenario) if i.fatal)
+    weighted = [i for i in items_of(scenario) if not i.critical]
+    fatal = next(i for i in items_of(scenario) if i.critical)
     bad = {
         str(weighted[0].pk): {"points": "20"},
         str(weighted[1].pk): {"points": "31"},  # above its weight
@@ -409,8 +409,8 @@ def test_the_scoring_form_rerenders_entered_values_with_errors(personas, scenari
     page = client.get(url)
     body = page.content.decode()
     assert page.status_code == 200 and "录入走访结果" in body and "承诺保证赔付" in body
-    weighted = [i for i in items_of(scenario) if not i.fatal]
-    fatal = next(i for i in items_of(scenario) if i.fatal)
+    weighted = [i for i in items_of(scenario) if not i.critical]
+    fatal = next(i for i in items_of(scenario) if i.critical)
     data = {
         "visited_at": (T0 - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         f"points_{weighted[0].pk}": "17", f"comment_{weighted[0].pk}": "等候较久",
