@@ -31,6 +31,7 @@ from hiqc.core.access import Actor
 from hiqc.core.audit import audit_record
 from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.notifications import notifications_suppressed
+from hiqc.demo.collection import load_collection
 from hiqc.demo.customers import load_customers
 from hiqc.demo.domains import domain_hooks
 from hiqc.demo.org import OrgTree, load_org_tree
@@ -111,6 +112,9 @@ class Command(BaseCommand):
                     extra = hook(seed=seed, org_units=tree.units, users=people.users, actor=actor)
                     counts.update({f"{label}.{k}": v for k, v in extra.items()})
                 swept = deadlines_sweep()
+                counts.update(
+                    {f"privacy.{k}": v for k, v in load_collection(tree.units, actor).items()}
+                )
                 counts.update({f"privacy.{k}": v for k, v in load_privacy(people.users).items()})
             counts.update({f"deadlines.{k}_recorded": v for k, v in swept.items()})
 
