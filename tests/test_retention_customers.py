@@ -102,7 +102,12 @@ def test_a_customer_nothing_retained_needs_is_listed_then_anonymised_on_the_day(
         "",
     )
     old = Consultation.objects.get(pk=people["old"].pk)
-    assert (old.contact_name, old.contact_mobile, old.question, old.recording_ref) == ("", "", "", "")
+    assert (old.contact_name, old.contact_mobile, old.question, old.recording_ref) == (
+        "",
+        "",
+        "",
+        "",
+    )
     assert old.anonymised_at is not None and old.topic_id is not None  # the statistics stay
     assert Customer.objects.get(pk=people["policy"].holder_id).anonymised_at is None
     event = AuditEvent.objects.get(

@@ -287,7 +287,7 @@ def calls_import(
         _units(), may_import=lambda path: actor.can("calls.import", path), now=timezone.now()
     )
     report = ImportReport()
-    source = hashing(source)  # the file's SHA-256, read once (6.1.2; ADR 0031)
+    hashed = hashing(source)  # the file's SHA-256, read once (6.1.2; ADR 0031)
     chunk: list[CleanCall] = []
     first = last = None
 
@@ -298,7 +298,7 @@ def calls_import(
 
     writer = _Writer(pipelined=connection.vendor == "postgresql" and not connection.in_atomic_block)
     try:
-        for line, row in read_rows(source, file_format, on_bytes=on_progress):
+        for line, row in read_rows(hashed, file_format, on_bytes=on_progress):
             report.rows_read += 1
             result = row if isinstance(row, Rejection) else checker.check(line, row)
             if isinstance(result, Rejection):
@@ -330,7 +330,7 @@ def calls_import(
             basis=basis,
             source_system=str(_("话务系统")),
             file_name=file_name,
-            file_sha256=source.hexdigest(),
+            file_sha256=hashed.hexdigest(),
             rows=report.inserted,
             org_path=actor.home_path or _root_path(),
         )

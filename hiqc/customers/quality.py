@@ -10,11 +10,11 @@ the drill-down lists customers, and the page shows them masked."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.access import Actor, require, scope
@@ -96,7 +96,7 @@ def problems_of(customer: Customer, stale_cut: datetime) -> set[str]:
     return out
 
 
-def _customers(actor: Actor) -> Iterable[Customer]:
+def _customers(actor: Actor) -> QuerySet[Customer]:
     qs = scope(actor, Customer.objects.filter(anonymised_at__isnull=True), VIEW)
     return qs.select_related("org_unit").only(
         *ONLY, "org_unit__id", "org_unit__name", "org_unit__name_en", "org_unit__path"

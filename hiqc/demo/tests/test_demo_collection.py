@@ -35,9 +35,13 @@ pytestmark = pytest.mark.django_db
 def test_quality_cases_and_records_past_retention_whatever_the_day(org, actors, moment):
     units = {
         code: OrgUnit.objects.create(
-            code=code, name=code, name_en=code, level=OrgLevel.CITY, parent=org["P1"],
+            code=code,
+            name=code,
+            name_en=code,
+            level=OrgLevel.CITY,
+            parent=org["P1"],
             path=f"0001/0001/00{n}/",
-        )  # fmt: skip
+        )
         for n, code in ((91, "SC-CD"), (92, "GD-GZ"))
     }
     with time_machine.travel(moment, tick=False):
