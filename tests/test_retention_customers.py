@@ -208,3 +208,14 @@ def test_the_new_policies_run_on_awkward_days(people, today):
         out = retention_daily()
     assert out["report"] is not None
     assert Decimal(out["report"]["listed"]) >= 1
+
+
+def test_every_domain_that_names_customers_registers_a_reference_provider():
+    from hiqc.core.retention import reference_codes
+
+    assert reference_codes("customers.Customer") == [
+        "claims.files",
+        "complaints.files",
+        "consultations.records",
+        "policies.files",
+    ]
