@@ -8,6 +8,10 @@
   and a customer: a consultation resolved six years ago and its customer, a customer named by
   nothing since, and three calls of three years ago, at 成都.
 
+Runs only with the whole demo (not when a domain's demo test runs its hook alone: those count
+their own records). The customers it adds are linked to the collection record of kind
+``CASES_KIND`` so the demo's own checks can tell them from the valid bulk customers.
+
 Dates derive from today with ``years_after`` (29 February safe). Idempotent: fixed numbers and
 call ids, created once."""
 
@@ -35,7 +39,9 @@ from hiqc.organisations.models import OrgUnit
 QUALITY_UNITS = ("SC-CD", "GD-GZ")
 OLD_UNIT = "SC-CD"
 OLD_CONSULTATION = "ZX-DEMO-RET-1"
-OLD_CALL = "DEMO-RET-{n}"
+OLD_CALL = "RET-DEMO-{n}"
+CASES_KIND = "customers.demo_cases"
+NEEDS = frozenset({"policies", "consultations", "callcentre"})  # the hooks that must have run
 
 
 def _rid(n: int) -> str:
@@ -80,12 +86,21 @@ def _demo_collections(actor: Actor) -> int:
     return made
 
 
+def _cases_record(actor: Actor) -> CollectionRecord:
+    record = CollectionRecord.objects.filter(kind=CASES_KIND).first()
+    return record or collection_record(
+        actor=actor,
+        kind=CASES_KIND,
+        channel="form",
+        basis="contract",
+        source_system="柜面（演示）",
+        rows=len(CASES) + 2,
+    )
+
+
 def _quality_cases(units: Mapping[str, OrgUnit], actor: Actor, today: Any) -> int:
     made = 0
-    record = collection_record(
-        actor=actor, kind="customers.demo", channel="form", basis="contract",
-        source_system="柜面（演示）", rows=len(CASES),
-    )  # fmt: skip
+    record = _cases_record(actor)  # fmt: skip
     for i, (name, number, mobile, address, years) in enumerate(CASES):
         unit = units.get(QUALITY_UNITS[i // 3])
         if unit is None or Customer.objects.filter(name=name, org_unit=unit).exists():
@@ -99,22 +114,29 @@ def _quality_cases(units: Mapping[str, OrgUnit], actor: Actor, today: Any) -> in
             stamp = datetime.combine(years_after(today, -years), time(10), tzinfo=BEIJING)
             Customer.objects.filter(pk=c.pk).update(updated_at=stamp, created_at=stamp)
         made += 1
-    if not made:
-        record.delete()
     return made
 
 
-def _past_retention(units: Mapping[str, OrgUnit], today: Any) -> int:
+def _past_retention(units: Mapping[str, OrgUnit], actor: Actor, today: Any) -> int:
     unit = units.get(OLD_UNIT)
     topic = Topic.objects.filter(is_active=True).order_by("code").first()
     if unit is None or topic is None or Consultation.objects.filter(number=OLD_CONSULTATION):
         return 0
     long_ago = datetime.combine(years_after(today, -6), time(10), tzinfo=BEIJING)
+    record = _cases_record(actor)
     customer = Customer.objects.create(
-        org_unit=unit, name="邹文静", id_number=_rid(906), id_number_hash=id_number_hash(_rid(906))
+        org_unit=unit,
+        name="邹文静",
+        id_number=_rid(906),
+        id_number_hash=id_number_hash(_rid(906)),
+        collection=record,
     )
     free = Customer.objects.create(
-        org_unit=unit, name="贺永平", id_number=_rid(907), id_number_hash=id_number_hash(_rid(907))
+        org_unit=unit,
+        name="贺永平",
+        id_number=_rid(907),
+        id_number_hash=id_number_hash(_rid(907)),
+        collection=record,
     )  # named by nothing any more: listed for anonymisation by the dry run
     Customer.objects.filter(pk__in=[customer.pk, free.pk]).update(
         updated_at=long_ago, created_at=long_ago
@@ -139,11 +161,16 @@ def _past_retention(units: Mapping[str, OrgUnit], today: Any) -> int:
     return 1
 
 
-def load_collection(units: Mapping[str, OrgUnit], actor: Actor) -> dict[str, int]:
+def load_collection(
+    units: Mapping[str, OrgUnit], actor: Actor, *, ran: frozenset[str] | set[str] = NEEDS
+) -> dict[str, int]:
+    """``ran``: the labels of the domain hooks that ran; without the whole demo, nothing."""
+    if not set(ran) >= NEEDS:
+        return {}
     today = timezone.localdate()
     with transaction.atomic():
         return {
             "collection_records": _demo_collections(actor),
             "quality_cases": _quality_cases(units, actor, today),
-            "retention_cases": _past_retention(units, today),
+            "retention_cases": _past_retention(units, actor, today),
         }

@@ -108,12 +108,17 @@ class Command(BaseCommand):
             # (warnings raised, breaches marked) without filling anyone's inbox as if it were
             # news; only what happens after the load notifies.
             with notifications_suppressed():
+                ran: set[str] = set()
                 for label, hook in domain_hooks():
+                    ran.add(label)
                     extra = hook(seed=seed, org_units=tree.units, users=people.users, actor=actor)
                     counts.update({f"{label}.{k}": v for k, v in extra.items()})
                 swept = deadlines_sweep()
                 counts.update(
-                    {f"privacy.{k}": v for k, v in load_collection(tree.units, actor).items()}
+                    {
+                        f"privacy.{k}": v
+                        for k, v in load_collection(tree.units, actor, ran=ran).items()
+                    }
                 )
                 counts.update({f"privacy.{k}": v for k, v in load_privacy(people.users).items()})
             counts.update({f"deadlines.{k}_recorded": v for k, v in swept.items()})
