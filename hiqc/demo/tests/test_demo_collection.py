@@ -59,4 +59,4 @@ def test_quality_cases_and_records_past_retention_whatever_the_day(org, actors, 
     assert len(items["callcentre.calls"]["ids"]) == 3
     free = Customer.objects.get(name="贺永平")
     assert items["customers.customers"]["ids"] == [str(free.pk)]
-    assert CallRecord.objects.filter(call_id__startswith="DEMO-RET-").count() == 3
+    assert CallRecord.objects.filter(call_id__startswith="RET-DEMO-").count() == 3
