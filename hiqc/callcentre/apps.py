@@ -55,3 +55,11 @@ class CallCentreConfig(AppConfig):
         from .rules import register_rules
 
         register_rules()
+        from hiqc.core.retention import register_retention
+        from hiqc.core.rules import register_rules as register_kernel_rules
+
+        from .retention import AGENT_RETENTION_YEARS
+        from .retention import POLICY as RETENTION_POLICY
+
+        register_kernel_rules(AGENT_RETENTION_YEARS)
+        register_retention(RETENTION_POLICY)  # issue 21 §2: removed by the kernel's job

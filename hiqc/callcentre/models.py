@@ -2,7 +2,9 @@
 
 A call is a measurement, not a case: rows arrive in bulk (``services.calls_import``) and feed the
 service-level, abandon-rate, ASA and AHT indicators (CC-2, CC-3) and the staffing forecast (CC-4).
-No personal data: ``agent`` is the telephony system's agent id, never a name or a number.
+No customer data: ``agent`` is the telephony system's agent id, never a name or a number — it
+identifies a member of staff, so it is declared and emptied after its retention
+(``retention.py``, ADR 0031).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.models import BaseModel
+from hiqc.core.personaldata import Basis, DataClass, Declared
 
 from .enums import CallQueue, ImportFormat, ImportSource
 
@@ -52,6 +55,15 @@ class CallRecord(BaseModel):
     offered_slot = models.IntegerField(_("进线时段"), editable=False)
 
     scope_path: ClassVar[str | None] = "org_unit__path"
+    personal_fields: ClassVar[dict[str, Declared]] = {
+        "agent": Declared(
+            DataClass.PERSONAL,
+            _("坐席辅导与考核（按坐席统计接听与处理时长）"),
+            Basis.HR,
+            _("来话后 2 年（设计默认值 P），之后清除，话务统计保留"),
+            "callcentre.agent_retention_years",
+        ),
+    }
 
     class Meta:
         ordering = ("-offered_at",)
@@ -83,6 +95,15 @@ class CallImport(BaseModel):
     seconds = models.FloatField(_("耗时（秒）"), default=0)
     first_offered_at = models.DateTimeField(_("最早进线"), null=True, blank=True)
     last_offered_at = models.DateTimeField(_("最晚进线"), null=True, blank=True)
+    # the file's SHA-256 and the legal basis (6.1.2, PIPL art. 13; ADR 0031)
+    collection = models.ForeignKey(
+        "core.CollectionRecord",
+        verbose_name=_("采集记录"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     scope_path: ClassVar[str | None] = "org_path"
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.retention import ANONYMISE, RetentionPolicy
+from hiqc.customers.models import Customer
 
 from .models import Claim, ClaimLetter
 
@@ -45,3 +46,12 @@ POLICY = RetentionPolicy(
     hold_type=HOLD_TYPE,
     number_field="number",
 )
+
+
+def customers_needed(as_of: date) -> QuerySet[Any]:
+    """Customers a claim still needs on ``as_of`` (its insured and claimant): every claim not yet
+    anonymised — open, within CL-9, or kept by a legal hold (ADR 0031)."""
+    live = Claim.objects.filter(anonymised_at__isnull=True)
+    return Customer.objects.filter(
+        Q(pk__in=live.values("insured_id")) | Q(pk__in=live.values("claimant_id"))
+    ).values_list("pk", flat=True)

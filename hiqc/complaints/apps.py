@@ -42,6 +42,12 @@ class ComplaintsConfig(AppConfig):
         from .retention import POLICY as RETENTION_POLICY
 
         register_retention(RETENTION_POLICY)  # issue 21 §2: removed by the kernel's job
+        from hiqc.core.retention import register_reference
+
+        from .retention import customers_needed
+
+        # its customers are kept while the file is (ADR 0031)
+        register_reference("customers.Customer", "complaints.files", customers_needed)
         from django.utils.translation import gettext_noop
 
         from hiqc.core.audit_labels import register_audit_labels

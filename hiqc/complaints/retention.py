@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.retention import ANONYMISE, RetentionPolicy
+from hiqc.customers.models import Customer
 
 from .models import Complaint, Letter
 
@@ -53,3 +54,12 @@ POLICY = RetentionPolicy(
     hold_type=HOLD_TYPE,
     number_field="reference",
 )
+
+
+def customers_needed(as_of: date) -> QuerySet[Any]:
+    """Customers a complaint still needs on ``as_of`` (the complainant): every complaint not
+    yet anonymised — open, within CP-14, or kept by a legal hold (ADR 0031)."""
+    live = Complaint.objects.filter(anonymised_at__isnull=True)
+    return Customer.objects.filter(pk__in=live.values("complainant_id")).values_list(
+        "pk", flat=True
+    )

@@ -35,6 +35,15 @@ class ConsultationsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from hiqc.core.retention import register_reference, register_retention
+        from hiqc.core.rules import register_rules
+
+        from .retention import POLICY as RETENTION_POLICY
+        from .retention import RETENTION_YEARS, customers_needed
+
+        register_rules(RETENTION_YEARS)
+        register_retention(RETENTION_POLICY)  # issue 21 §2: removed by the kernel's job
+        register_reference("customers.Customer", "consultations.records", customers_needed)
         from django.utils.translation import gettext_noop
 
         from hiqc.core.audit_labels import register_audit_labels

@@ -96,6 +96,8 @@ class Consultation(CaseModel):
     first_contact_resolution = models.BooleanField(_("首次接触解决"), default=False)
     call_id = models.CharField(_("通话流水号"), max_length=64, blank=True, db_index=True)
     recording_ref = models.CharField(_("录音/录像编号"), max_length=255, blank=True)
+    # set when the retention job anonymised it (6.1.3(3); consultations.retention)
+    anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     complaint = models.ForeignKey(
         "complaints.Complaint",

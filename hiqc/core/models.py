@@ -736,3 +736,33 @@ class RetentionReport(models.Model):
 
     def total(self) -> int:
         return sum(len(v.get("ids", [])) for v in self.items.values())
+
+
+class CollectionRecord(BaseModel):
+    """Where a piece of personal data came from and on which ground (standard 6.1.1, 6.1.2;
+    PIPL art. 13; issue 21 §3): one row per import run or form submission that brings personal
+    data in — the channel, the source system or file (name and SHA-256 of the bytes read), who
+    and when, and the PIPL art. 13 ground. Domain records point at the row that last wrote
+    them (``hiqc.core.collection``); ``kind`` names the import or form (e.g.
+    ``policies.import``) without the kernel naming the domain."""
+
+    kind = models.CharField(_("采集方式"), max_length=60, db_index=True)
+    channel = models.CharField(_("渠道"), max_length=20)
+    source_system = models.CharField(_("来源系统"), max_length=100, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    file_sha256 = models.CharField(_("文件 SHA-256"), max_length=64, blank=True)
+    basis = models.CharField(_("合法性基础"), max_length=20)
+    actor_id = models.UUIDField(_("采集人 ID"), null=True, blank=True)
+    actor_name = models.CharField(_("采集人"), max_length=150)
+    org_path = models.CharField(_("采集人机构路径"), max_length=255, db_index=True, blank=True)
+    rows = models.PositiveIntegerField(_("记录数"), default=0)
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("个人信息采集记录")
+        verbose_name_plural = _("个人信息采集记录")
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.created_at:%Y-%m-%d %H:%M}"

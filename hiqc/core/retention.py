@@ -19,6 +19,12 @@ The daily job (``core.retention_daily``) works in two steps, so nothing goes una
 
 A ``LegalHold`` on a case (placed and released with reasons by holders of ``privacy.hold``)
 stops every policy whose hold type is that case's, until released.
+
+**References** (ADR 0031): a record that other domains' records point at (a customer) is kept as
+long as any of them is retained. Each of those domains registers a provider with
+``register_reference(target, code, provider)``: ``provider(as_of)`` answers the ids of ``target``
+still needed on that day (a queryset of primary keys); the owner of ``target`` asks
+``still_referenced(target, as_of)`` and excludes them. The kernel names none of them.
 """
 
 from __future__ import annotations
@@ -102,6 +108,29 @@ def register_retention(policy: RetentionPolicy) -> None:
     if existing is not None and existing != policy:
         raise ValueError(f"retention policy {policy.code!r} registered twice")
     REGISTRY[policy.code] = policy
+
+
+# target model label → {provider code → provider(as_of) → ids still needed on as_of}
+REFERENCES: dict[str, dict[str, Callable[[date], QuerySet[Any]]]] = {}
+
+
+def register_reference(target: str, code: str, provider: Callable[[date], QuerySet[Any]]) -> None:
+    """Declare that records of domain ``code`` still need some ``target`` records on a date:
+    ``provider(as_of)`` is a ``values_list(..., flat=True)`` queryset of their primary keys."""
+    providers = REFERENCES.setdefault(target, {})
+    existing = providers.get(code)
+    if existing is not None and existing is not provider:
+        raise ValueError(f"reference provider {code!r} for {target!r} registered twice")
+    providers[code] = provider
+
+
+def still_referenced(target: str, as_of: date) -> list[QuerySet[Any]]:
+    """The querysets of ``target`` ids that some retained record still needs on ``as_of``."""
+    return [provider(as_of) for _code, provider in sorted(REFERENCES.get(target, {}).items())]
+
+
+def reference_codes(target: str) -> list[str]:
+    return sorted(REFERENCES.get(target, {}))
 
 
 def retention_kinds() -> list[RetentionPolicy]:

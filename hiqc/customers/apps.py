@@ -34,11 +34,21 @@ class CustomersConfig(AppConfig):
         nav=(
             NavLink("ch4", "customers:list", _("客户"), "customers.view"),
             NavLink("ch6", "customers:reveals", _("敏感信息查看记录"), "audit.view"),
+            NavLink("ch6", "customers:quality", _("客户数据质量"), "customers.view"),
         ),
     )
 
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy
+
+        from hiqc.core.retention import register_retention
+        from hiqc.core.rules import register_rules
+
+        from .retention import POLICY as RETENTION_POLICY
+        from .retention import RETENTION_YEARS, STALE_YEARS
+
+        register_rules(RETENTION_YEARS, STALE_YEARS)
+        register_retention(RETENTION_POLICY)  # customers themselves (ADR 0031)
 
         from hiqc.core.personaldata import (
             SAME_AS_RECORD,

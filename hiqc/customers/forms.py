@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hiqc.core.collection import BASES
+from hiqc.core.personaldata import Basis
 from hiqc.organisations.forms import unit_choices
 
 from .enums import CustomerKind, Gender, IdType, RevealableField
@@ -47,6 +49,20 @@ class CustomerForm(forms.Form):
         choices=CustomerKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+
+    collection_basis = forms.ChoiceField(
+        label=_("采集的合法性基础"),
+        choices=BASES,
+        initial=Basis.CONTRACT,
+        required=False,  # empty: the contract (the usual ground for a customer)
+        help_text=_("个人信息保护法第十三条（标准 6.1.2）"),
+    )
+    source_system = forms.CharField(
+        label=_("信息来源"),
+        max_length=100,
+        required=False,
+        help_text=_("例如：柜面、客户来电、核心业务系统"),
     )
 
     def __init__(self, *args, units=(), **kwargs):

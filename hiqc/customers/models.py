@@ -41,6 +41,17 @@ class Customer(BaseModel):
     address = EncryptedTextField(_("联系地址"), blank=True)
     bank_account = EncryptedTextField(_("银行账号"), blank=True)
     kinds = models.JSONField(_("客户身份"), default=list, blank=True)
+    # where the data last came from (6.1.2, PIPL art. 13; ADR 0031)
+    collection = models.ForeignKey(
+        "core.CollectionRecord",
+        verbose_name=_("信息来源"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # set when the retention job anonymised the customer (6.1.3(3); ADR 0031)
+    anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     scope_path: ClassVar[str | None] = "org_unit__path"
     personal_fields: ClassVar[dict[str, Declared]] = {

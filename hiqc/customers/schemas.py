@@ -5,8 +5,24 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from hiqc.core.collection import describe
+
 from .enums import RevealableField
 from .masking import masked
+
+
+class CustomerSourceOut(Schema):
+    """Where the customer's data last came from and on which PIPL art. 13 ground (6.1.2)."""
+
+    kind: str
+    channel: str
+    source_system: str
+    file_name: str
+    file_sha256: str
+    basis: str
+    actor_name: str
+    collected_at: datetime
+    rows: int
 
 
 class CustomerOut(Schema):
@@ -26,6 +42,12 @@ class CustomerOut(Schema):
     kinds: list[str]
     created_at: datetime
     updated_at: datetime
+    source: CustomerSourceOut | None = None
+    anonymised_at: datetime | None = None
+
+    @staticmethod
+    def resolve_source(obj) -> dict | None:
+        return describe(obj.collection)
 
     @staticmethod
     def resolve_id_number_masked(obj) -> str:
@@ -60,6 +82,10 @@ class CustomerIn(Schema):
     address: str = Field("", max_length=300)
     bank_account: str = Field("", max_length=40)
     kinds: list[str] = []
+    collection_basis: str = Field(
+        "contract", description="PIPL art. 13 ground of the collection (personaldata.Basis)"
+    )
+    source_system: str = Field("", max_length=100, description="system the data came from")
 
 
 class CustomerPatch(Schema):
@@ -73,6 +99,9 @@ class CustomerPatch(Schema):
     address: str | None = Field(None, max_length=300)
     bank_account: str | None = Field(None, max_length=40)
     kinds: list[str] | None = None
+    collection_basis: str | None = Field(
+        None, description="PIPL art. 13 ground of the collection (default contract)"
+    )
 
 
 class RevealIn(Schema):
@@ -98,3 +127,21 @@ class RevealRecordOut(Schema):
     actor_id: UUID | None
     actor_name: str
     created_at: datetime
+
+
+class CustomerDataQualityOut(Schema):
+    """One unit's customer-data quality (6.1.1): counts and rates (percent) per problem."""
+
+    org_unit_id: UUID
+    org_unit_name: str
+    customers: int
+    with_problem: int
+    clean_rate: float
+    missing_id_number: int
+    missing_mobile: int
+    missing_birth_date: int
+    missing_address: int
+    invalid_id_number: int
+    invalid_mobile: int
+    stale: int
+    rates: dict[str, float]

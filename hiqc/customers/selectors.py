@@ -25,7 +25,7 @@ def mobile_hash(value: str) -> str:
 def customer_list(actor: Actor, *, q: str = "", org_unit_path: str = "") -> QuerySet[Customer]:
     """Customers in scope. ``q`` is a name fragment, or an exact ID number or mobile number
     (matched through the keyed hash: the plaintext is never compared in the database)."""
-    qs = scope(actor, Customer.objects.select_related("org_unit"), "customers.view")
+    qs = scope(actor, Customer.objects.select_related("org_unit", "collection"), "customers.view")
     if org_unit_path:
         qs = qs.filter(org_unit__path__startswith=org_unit_path)
     q = q.strip()
@@ -42,7 +42,7 @@ def customer_list(actor: Actor, *, q: str = "", org_unit_path: str = "") -> Quer
 def access_customer(actor: Actor, customer_id: Any, *, for_update: bool = False) -> Customer:
     return get_in_scope(
         actor,
-        Customer.objects.select_related("org_unit"),
+        Customer.objects.select_related("org_unit", "collection"),
         customer_id,
         "customers.view",
         for_update=for_update,

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
+from hiqc.core.collection import Channel, clean_basis, collection_record
 from hiqc.core.errors import ValidationFailed
+from hiqc.core.personaldata import Basis
 from hiqc.organisations.selectors import unit_in_scope
 
 from .enums import CustomerKind, Gender, IdType, RevealableField
@@ -147,13 +149,41 @@ def _duplicate_identity() -> ValidationFailed:
     return ValidationFailed(msg, fields={"id_number": [msg]})
 
 
+def _basis(value: Any, errors: dict[str, list[str]]) -> str:
+    try:
+        return clean_basis(value, field="collection_basis")
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+        return ""
+
+
 @transaction.atomic
-def customer_create(*, actor: Actor, org_unit_id: Any, data: Mapping[str, Any]) -> Customer:
+def customer_create(
+    *,
+    actor: Actor,
+    org_unit_id: Any,
+    data: Mapping[str, Any],
+    basis: str = Basis.CONTRACT,
+    channel: str = Channel.API,
+    source_system: str = "",
+) -> Customer:
+    """Register a customer. ``basis`` is the PIPL art. 13 ground of the collection, recorded
+    with the channel and source (6.1.2; ADR 0031)."""
     unit = unit_in_scope(actor, org_unit_id, "customers.edit")
     values, errors = customer_clean({"name": "", **data})
+    basis = _basis(basis, errors)
     if errors:
         raise ValidationFailed(_("客户信息有误。"), fields=errors)
-    customer = Customer(org_unit=unit, **values)
+    record = collection_record(
+        actor=actor,
+        kind="customers.form" if channel == Channel.FORM else "customers.api",
+        channel=channel,
+        basis=basis,
+        source_system=source_system.strip(),
+        rows=1,
+        org_path=unit.path,
+    )
+    customer = Customer(org_unit=unit, collection=record, **values)
     _apply_hashes(customer, values)
     try:
         with transaction.atomic():
@@ -165,7 +195,14 @@ def customer_create(*, actor: Actor, org_unit_id: Any, data: Mapping[str, Any]) 
 
 
 @transaction.atomic
-def customer_update(*, actor: Actor, customer_id: Any, data: Mapping[str, Any]) -> Customer:
+def customer_update(
+    *,
+    actor: Actor,
+    customer_id: Any,
+    data: Mapping[str, Any],
+    basis: str = Basis.CONTRACT,
+    channel: str = Channel.API,
+) -> Customer:
     customer = access_customer(actor, customer_id, for_update=True)
     require(actor, "customers.edit", customer)
     unknown = set(data) - set(EDITABLE)
@@ -177,6 +214,7 @@ def customer_update(*, actor: Actor, customer_id: Any, data: Mapping[str, Any]) 
     if "id_number" in data and "id_type" not in data:
         merged["id_type"] = customer.id_type
     values, errors = customer_clean(merged)
+    basis = _basis(basis, errors)
     if errors:
         raise ValidationFailed(_("客户信息有误。"), fields=errors)
     changed = [k for k, v in values.items() if getattr(customer, k) != v]
@@ -185,7 +223,19 @@ def customer_update(*, actor: Actor, customer_id: Any, data: Mapping[str, Any]) 
     for k in changed:
         setattr(customer, k, values[k])
     _apply_hashes(customer, {k: values[k] for k in changed})
-    update_fields = [*changed, *(f"{k}_hash" for k in changed if k in ("id_number", "mobile"))]
+    customer.collection = collection_record(
+        actor=actor,
+        kind="customers.form" if channel == Channel.FORM else "customers.api",
+        channel=channel,
+        basis=basis,
+        rows=1,
+        org_path=customer.org_unit.path,
+    )
+    update_fields = [
+        *changed,
+        *(f"{k}_hash" for k in changed if k in ("id_number", "mobile")),
+        "collection",
+    ]
     try:
         with transaction.atomic():
             customer.save(update_fields=update_fields)

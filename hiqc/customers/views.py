@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.collection import Channel, describe
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.forms import list_filters
 from hiqc.core.http import HiqcRequest
+from hiqc.core.personaldata import Basis
 from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors, services
@@ -56,10 +58,16 @@ def customer_create_page(request: HiqcRequest) -> HttpResponse:
     units = units_in_scope(actor, "customers.edit")
     form = CustomerForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "org_unit"}
+        extra = ("org_unit", "collection_basis", "source_system")
+        data = {k: v for k, v in form.cleaned_data.items() if k not in extra}
         try:
             customer = services.customer_create(
-                actor=actor, org_unit_id=form.cleaned_data["org_unit"], data=data
+                actor=actor,
+                org_unit_id=form.cleaned_data["org_unit"],
+                data=data,
+                basis=form.cleaned_data["collection_basis"] or Basis.CONTRACT,
+                channel=Channel.FORM,
+                source_system=form.cleaned_data["source_system"],
             )
             messages.success(request, _("客户已登记。"))
             return redirect("customers:detail", customer_id=customer.pk)
@@ -88,6 +96,7 @@ def customer_detail_page(request: HiqcRequest, customer_id: str) -> HttpResponse
             "customer": customer,
             "fields": _masked_fields(customer),
             "can_reveal": actor.can("customers.reveal", customer.org_unit.path),
+            "source": describe(customer.collection),
             "reveal_form": RevealForm(),
         },
     )
@@ -127,3 +136,62 @@ def reveal_list_page(request: HiqcRequest) -> HttpResponse:
     require(actor, "audit.view")
     page = Paginator(selectors.reveal_list(actor), 50).get_page(request.GET.get("page"))
     return render(request, "customers/reveals.html", {"page": page})
+
+
+@login_required
+def data_quality_page(request: HiqcRequest) -> HttpResponse:
+    """Customer-data quality per unit (6.1.1; issue 21 §3): missing, invalid and stale fields."""
+    from .quality import PROBLEMS, data_quality
+
+    actor = request.actor
+    require(actor, "customers.view")
+    units = data_quality(actor)
+    return render(
+        request,
+        "customers/quality.html",
+        {"units": units, "problems": PROBLEMS, "stale_years": _stale_years()},
+    )
+
+
+def _stale_years() -> int:
+    from hiqc.core.rules import rule_value
+
+    from .retention import STALE_YEARS
+
+    return int(rule_value(STALE_YEARS.key))
+
+
+@login_required
+def data_quality_detail_page(request: HiqcRequest, unit_id, problem: str) -> HttpResponse:
+    """The customers of one unit with one problem, masked; a reveal goes through the detail
+    page's audited reveal."""
+    from django.http import Http404
+
+    from .quality import PROBLEMS, problem_customers
+
+    actor = request.actor
+    require(actor, "customers.view")
+    if problem not in PROBLEMS:
+        raise Http404()
+    unit, customers = problem_customers(actor, unit_id=unit_id, problem=problem)
+    page = Paginator(customers, 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "customer": c,
+            "id_number": masked("id_number", c.id_number),
+            "mobile": masked("mobile", c.mobile),
+        }
+        for c in page
+    ]
+    return render(
+        request,
+        "customers/quality_detail.html",
+        {
+            "unit": unit,
+            "problem": problem,
+            "problem_label": PROBLEMS[problem],
+            "page": page,
+            "rows": rows,
+            "total": len(customers),
+        },
+    )

@@ -39,6 +39,12 @@ class PoliciesConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from hiqc.core.retention import register_reference
+
+        from .retention import customers_needed
+
+        # holders and insured are kept while the policy file is (CL-9; ADR 0031)
+        register_reference("customers.Customer", "policies.files", customers_needed)
         from django.utils.translation import gettext_noop
 
         from hiqc.core.audit_labels import register_audit_labels, register_system_actors

@@ -34,7 +34,9 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
+from hiqc.core.collection import clean_basis, collection_record, hashing
 from hiqc.core.errors import ValidationFailed
+from hiqc.core.personaldata import Basis
 from hiqc.customers.enums import IdType
 from hiqc.customers.models import Customer
 from hiqc.organisations.selectors import unit_codes
@@ -75,6 +77,7 @@ class PolicyImportReport:
     rejected_total: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
+    collection_id: Any = None  # the CollectionRecord of this run (6.1.2)
 
     @property
     def rejected_more(self) -> int:
@@ -247,12 +250,16 @@ def policies_import(
     file_name: str = "",
     on_progress: Callable[[int], None] | None = None,
     batch_rows: int = BATCH_ROWS,
+    basis: str = Basis.CONTRACT,
+    source_system: str = "",
 ) -> PolicyImportReport:
     """Import policies from a CSV with a header row (columns: ``ingest.COLUMNS``). Needs
     ``policies.manage``; rows for units outside its scope are rejected by line. ``source`` is
     anything with ``read(n)`` or an iterable of byte chunks; ``on_progress`` receives the bytes
     read since its last call."""
     require(actor, MANAGE)
+    basis = clean_basis(basis)  # holders and insured named for the contract (PIPL art. 13(2))
+    source = hashing(source)  # the file's SHA-256, read once (6.1.2; ADR 0031)
     started = time.perf_counter()
     units = {code: UnitRef(pk, path) for code, (pk, path) in unit_codes(active=True).items()}
     products = product_refs()
@@ -279,6 +286,17 @@ def policies_import(
     finally:
         report.seconds = time.perf_counter() - started
     report.rejected.sort(key=lambda r: r.line)
+    collection = collection_record(
+        actor=actor,
+        kind="policies.import",
+        channel=origin,
+        basis=basis,
+        source_system=source_system,
+        file_name=file_name,
+        file_sha256=source.hexdigest(),
+        rows=report.created + report.updated,
+    )
+    report.collection_id = collection.pk
     audit_record(
         actor=actor,
         action="policies.import",
@@ -286,6 +304,8 @@ def policies_import(
         data={
             "origin": origin,
             "file_name": file_name[:200],
+            "file_sha256": collection.file_sha256,
+            "basis": basis,
             "rows_read": report.rows_read,
             "created": report.created,
             "updated": report.updated,

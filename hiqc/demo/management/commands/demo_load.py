@@ -31,6 +31,7 @@ from hiqc.core.access import Actor
 from hiqc.core.audit import audit_record
 from hiqc.core.deadlines import deadlines_sweep
 from hiqc.core.notifications import notifications_suppressed
+from hiqc.demo.collection import load_collection
 from hiqc.demo.customers import load_customers
 from hiqc.demo.domains import domain_hooks
 from hiqc.demo.org import OrgTree, load_org_tree
@@ -107,10 +108,18 @@ class Command(BaseCommand):
             # (warnings raised, breaches marked) without filling anyone's inbox as if it were
             # news; only what happens after the load notifies.
             with notifications_suppressed():
+                ran: set[str] = set()
                 for label, hook in domain_hooks():
+                    ran.add(label)
                     extra = hook(seed=seed, org_units=tree.units, users=people.users, actor=actor)
                     counts.update({f"{label}.{k}": v for k, v in extra.items()})
                 swept = deadlines_sweep()
+                counts.update(
+                    {
+                        f"privacy.{k}": v
+                        for k, v in load_collection(tree.units, actor, ran=ran).items()
+                    }
+                )
                 counts.update({f"privacy.{k}": v for k, v in load_privacy(people.users).items()})
             counts.update({f"deadlines.{k}_recorded": v for k, v in swept.items()})
 
