@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("callcentre", "0001_initial"),
-        ("core", "0025_collection_record"),
+        ("core", "0026_collection_record"),
     ]
 
     operations = [

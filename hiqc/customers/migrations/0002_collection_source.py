@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0025_collection_record"),
+        ("core", "0026_collection_record"),
         ("customers", "0001_initial"),
     ]
 

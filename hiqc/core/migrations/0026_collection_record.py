@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0024_legal_hold_retention_report"),
+        ("core", "0025_checklist_active_applicability"),
     ]
 
     operations = [
