@@ -307,7 +307,7 @@ class MaintenanceTask(CaseModel):
     scope_path: ClassVar[str] = "equipment__org_unit__path"
 
     class Meta(CaseModel.Meta):
-        ordering = ("due_on", "created_at")
+        ordering = ("due_on", "created_at")  # type: ignore[assignment]
         verbose_name = _("保养任务")
         verbose_name_plural = _("保养任务")
         constraints = [
@@ -451,7 +451,7 @@ class RenewalPlan(CaseModel):
     scope_path: ClassVar[str] = "org_unit__path"
 
     class Meta(CaseModel.Meta):
-        ordering = ("-budget_year", "org_unit__path", "-created_at")
+        ordering = ("-budget_year", "org_unit__path", "-created_at")  # type: ignore[assignment]
         verbose_name = _("设备更新计划")
         verbose_name_plural = _("设备更新计划")
 

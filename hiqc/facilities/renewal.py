@@ -54,7 +54,7 @@ from .enums import (
 )
 from .equipment.services import equipment_event_record
 from .models import Equipment, EquipmentEvent, RenewalPlan
-from .renewal_workflow import MOVES, PROCESS, RENEWAL, WORK_BY_STATE
+from .renewal_workflow import MOVES, PROCESS, RENEWAL
 from .selectors import access_equipment
 
 FAULT_THRESHOLD = "facilities.renewal.fault_threshold"
@@ -296,7 +296,7 @@ def renewal_moves(actor: Actor, plan: RenewalPlan) -> list[str]:
 
 
 KIND = CaseKind(label=PROCESS, workflow=RENEWAL, access=access_renewal_plan,
-                name=gettext_lazy("设备更新计划"), view_perm=VIEW, work_by_state=WORK_BY_STATE,
+                name=gettext_lazy("设备更新计划"), view_perm=VIEW,
                 url_for=lambda case_id: reverse("facilities:renewal_plan", args=[case_id]))  # fmt: skip
 
 

@@ -38,6 +38,6 @@ RENEWAL = Workflow.build(
 # naming the target, as before the engine
 MOVES: dict[tuple[str, str], str] = {(t.sources[0], t.target): t.name for t in RENEWAL.transitions}
 
-# "My work": a planned plan waits for its approver, an approved one for the equipment manager
-# to carry it out.
-WORK_BY_STATE: dict[str, tuple[str, ...]] = {S.PLANNED: (RENEWAL_APPROVE,), S.APPROVED: (MANAGE,)}
+# "My work": the engine's default — the holders of the permissions of the steps out of a state
+# (a planned plan: its approver, and the manager who may drop it; an approved one: the manager
+# who carries it out, and the approver who may send it back), exactly who is offered an action.
