@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
-from hiqc.core.casework import case_allowed_actions
+from hiqc.core.casework import case_allowed_actions, case_deadlines
 from hiqc.core.checklists import checklist_items
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.forms import ChoiceFilters, list_filters
@@ -174,6 +174,7 @@ def task_page(request: HiqcRequest, task_id: str) -> HttpResponse:
         "t": task, "checklist": checklist, "rows": rows, "errors": errors, "values": values,
         "today": today, "overdue": pending and task.due_on < today,
         "can_complete": "complete" in allowed, "can_cancel": "cancel" in allowed,
+        "deadlines": case_deadlines(KIND, task),
     }, status=status)  # fmt: skip
 
 
