@@ -479,8 +479,9 @@ def maintenance_task_act(*, actor: Actor, task_id: Any, action: str,
     (default today), ``notes``, ``cost``, ``reading``) or ``cancel`` (facilities.manage:
     ``reason``), through the engine: 409 when the task is not open any more, ``version`` is
     stale or the item is disposed of; the clock stops (met or breached) or is cancelled."""
+    access_task(actor, task_id)  # scope first: another unit's task is the same 404 as none
     step = next((t for t in MAINTENANCE.transitions if t.name == action), None)
-    if step is not None:  # who holds the permission nowhere is told so first, whatever the state
+    if step is not None:  # who holds the permission nowhere is told so, whatever the state
         require(actor, step.perm)
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in (data or {}).items()}
     now = at or timezone.now()
