@@ -171,7 +171,7 @@ def _done(task: MaintenanceTask, done_on: date, rnd: random.Random, steps: list[
                            note=f"按保养计划“{task.plan.name}”完成保养"
                                 + ("，1 项未通过" if failed else ""))  # fmt: skip
     events.append(event)
-    task.status, task.completed_on, task.on_time = TaskState.DONE, done_on, done_on <= task.due_on
+    task.completed_on, task.on_time = done_on, done_on <= task.due_on
     task.completed_at = datetime.combine(done_on, time(15), tzinfo=BEIJING)
     task.version = 2  # opened, then completed: two steps on the engine
     task.completed_by, task.results, task.cost, task.event = "demo", results, cost, event
@@ -191,18 +191,23 @@ def _history(plan: MaintenancePlan, item: Equipment, commissioned: date, today: 
     )
     lead = timedelta(days=plan.lead_days)
     while due <= today + lead:
-        task = MaintenanceTask(plan=plan, equipment=item, due_on=due, warn_on=due - lead,
-                               checklist=checklist)  # fmt: skip
-        tasks.append(task)
         r = rnd.random()
-        if due > today or (r < OVERDUE_SHARE and due > today - timedelta(days=45)):
-            return  # open: due soon, or a handful overdue
-        late = r < OVERDUE_SHARE + LATE_SHARE
-        done_on = due + timedelta(days=rnd.randint(1, 12)) if late else due - timedelta(
-            days=rnd.randint(0, min(plan.lead_days, 5)))  # fmt: skip
-        done_on = max(done_on, commissioned)
-        if done_on > today:
-            return  # would be done late, after today: open and overdue now
+        done_on: date | None = None
+        # open: due soon, or a handful overdue
+        if not (due > today or (r < OVERDUE_SHARE and due > today - timedelta(days=45))):
+            late = r < OVERDUE_SHARE + LATE_SHARE
+            done_on = due + timedelta(days=rnd.randint(1, 12)) if late else due - timedelta(
+                days=rnd.randint(0, min(plan.lead_days, 5)))  # fmt: skip
+            done_on = max(done_on, commissioned)
+            if done_on > today:
+                done_on = None  # would be done late, after today: open and overdue now
+        # written in the state its history ends in (its clock and events: ``_on_the_engine``)
+        task = MaintenanceTask(plan=plan, equipment=item, due_on=due, warn_on=due - lead,
+                               checklist=checklist,
+                               status=TaskState.DONE if done_on else TaskState.PENDING)  # fmt: skip
+        tasks.append(task)
+        if done_on is None:
+            return
         _done(task, done_on, rnd, steps, events)
         due = max(done_on + step, due + timedelta(days=1))
 
@@ -231,12 +236,13 @@ def _usage_history(plan: MaintenancePlan, item: Equipment, commissioned: date, t
         if value < target:
             continue
         due = on + lead
-        task = MaintenanceTask(plan=plan, equipment=item, due_on=due, warn_on=on,
-                               due_reading=target, checklist=checklist)  # fmt: skip
-        tasks.append(task)
         late = rnd.random() < LATE_SHARE
         done_on = due + timedelta(days=rnd.randint(1, 8)) if late else on + timedelta(
             days=rnd.randint(1, plan.lead_days))  # fmt: skip
+        task = MaintenanceTask(plan=plan, equipment=item, due_on=due, warn_on=on,
+                               due_reading=target, checklist=checklist,
+                               status=TaskState.PENDING if done_on > today else TaskState.DONE)  # fmt: skip
+        tasks.append(task)
         if done_on > today:
             return
         _done(task, done_on, rnd, steps, events, reading=value)
