@@ -32,6 +32,7 @@ def test_facility_admin_completes_a_maintenance_task_and_its_clock_is_met(
 
     page, base = browser_page, live_server.url
     page.set_viewport_size({"width": 390, "height": 844})
+    page.set_default_timeout(120_000)  # a shared machine under load: slow, not wrong
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", "facility")
     page.fill("#id_password", PASSWORD)
