@@ -172,6 +172,22 @@ class ClockMath:
         self.set_due(d, at, clock.amount)
         self.schedule_warnings(d)
 
+    def due_on(self, d: ClockRow, value: Any) -> None:
+        """A clock begun at its start that falls due when a case field says (``Start(due_from=…)``):
+        a date — the end of that day (00:00 Beijing time the next day), a datetime as it is;
+        ``None`` leaves the clock's own period. The allowance becomes the calendar days from the
+        start's day to the due day, and the warnings are scheduled over that span."""
+        if isinstance(value, datetime):
+            d.due_at, d.last_day = value, value.astimezone(BEIJING).date()
+        elif isinstance(value, date):
+            d.last_day = value
+            d.due_at = datetime.combine(value + timedelta(days=1), time.min, tzinfo=BEIJING)
+        else:
+            return
+        d.rolled_over_from, d.calendar_warnings = None, []
+        d.amount = max(0, (d.last_day - d.started_at.astimezone(BEIJING).date()).days)
+        self.schedule_warnings(d)
+
     def pause(self, d: ClockRow, at: datetime) -> None:
         if d.state != State.RUNNING:
             raise DeadlineError(f"cannot pause a {d.state} deadline")
@@ -271,7 +287,8 @@ class ClockMath:
         field: Callable[[str], Any] | None = None,
     ) -> dict[str, R]:
         """A transition's clock effects, in order: the clocks they start (made by ``begin`` at
-        ``at``, or at the case field a ``Start(at_field=…)`` names, read with ``field``) and
+        ``at``, or at the case field a ``Start(at_field=…)`` names, read with ``field``; due when
+        the field a ``Start(due_from=…)`` names says, else after the clock's period) and
         change (``copy``-ed first), by code; ``current`` (the case's clocks by code) is left
         untouched, so a refused transition changes nothing. An effect that does not apply to the
         clock as it stands raises ``DeadlineError``, unless the workflow declares it optional:
@@ -286,7 +303,9 @@ class ClockMath:
                     when = (
                         field_time(field(effect.at_field), at) if effect.at_field and field else at
                     )
-                    out[effect.clock] = begin(declared[effect.clock], when)
+                    out[effect.clock] = begun = begin(declared[effect.clock], when)
+                    if effect.due_from and field:
+                        self.due_on(begun, field(effect.due_from))
                     continue
                 if clock is None:
                     raise DeadlineError(f"no clock {effect.clock}")

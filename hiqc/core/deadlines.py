@@ -51,14 +51,18 @@ def deadline_build(
     at: datetime,
     extended_to: Sequence[tuple[int, datetime, str, str]] = (),
     closed_at: datetime | None = None,
+    due: Any = None,
 ) -> Deadline:
-    """An unsaved clock started at ``at``, optionally extended (``(to_amount, at, reason,
+    """An unsaved clock started at ``at`` (due at ``due`` — a date or a datetime, as a
+    ``Start(due_from=…)`` reads its field — else after the clock's period), optionally extended (``(to_amount, at, reason,
     approver)`` each) and closed at ``closed_at`` — met if on time, else breached. For bulk
     loaders (demo data, history brought over from another system) that write rows in batches;
     the same computations as the live effects below."""
     deadline = deadline_new(
         case_type=case_type, case_id=case_id, org_path=org_path, clock=clock, at=at
     )
+    if due is not None:
+        CLOCKS.due_on(deadline, due)
     for to_amount, when, reason, approver in extended_to:
         if clock.max_amount is None or not deadline.amount < to_amount <= clock.max_amount:
             raise DeadlineError(f"{clock.code}: cannot extend {deadline.amount} → {to_amount}")

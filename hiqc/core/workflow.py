@@ -70,6 +70,12 @@ class Effect:
     # Beijing time) instead of the step's — e.g. a complaint's 15 days run from its receipt
     # (CP-1), not from when it was registered. An empty field: the step's time.
     at_field: str = ""
+    # start: the clock falls due at the time held in this field of the case (a date: the end of
+    # that day, 00:00 Beijing time the next day) instead of ``amount`` ``unit`` after its start —
+    # e.g. a maintenance task due on the day its plan's interval sets. An empty field: the
+    # clock's own period. Only for a clock counted in calendar days (its ``amount`` is set to
+    # the days from the start's day to the due day, so an extension counts as the law would).
+    due_from: str = ""
 
     KINDS = frozenset({"start", "pause", "resume", "extend", "restart", "stop", "cancel"})
 
@@ -86,8 +92,10 @@ EFFECT_LABELS = {
 }
 
 
-def Start(clock: Clock, *, optional: bool = False, at_field: str = "") -> Effect:
-    return Effect("start", clock.code, optional=optional, at_field=at_field)
+def Start(
+    clock: Clock, *, optional: bool = False, at_field: str = "", due_from: str = ""
+) -> Effect:
+    return Effect("start", clock.code, optional=optional, at_field=at_field, due_from=due_from)
 
 
 def Pause(clock: Clock, *, optional: bool = False) -> Effect:
@@ -221,8 +229,12 @@ class Workflow:
                     problems.append(f"{owner}: unknown effect {e.kind!r}")
                 if e.at_field and e.kind != "start":
                     problems.append(f"{owner}: only a start takes at_field ({e.kind} {e.clock!r})")
+                if e.due_from and e.kind != "start":
+                    problems.append(f"{owner}: only a start takes due_from ({e.kind} {e.clock!r})")
                 if e.clock not in clocks:
                     problems.append(f"{owner}: effect on undeclared clock {e.clock!r}")
+                elif e.due_from and clocks[e.clock].unit != Unit.CALENDAR_DAYS:
+                    problems.append(f"{owner}: due_from needs a calendar-day clock ({e.clock!r})")
                 elif e.kind == "extend":
                     limit = clocks[e.clock].max_amount
                     if e.to_amount is None or limit is None or e.to_amount > limit:

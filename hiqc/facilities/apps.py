@@ -135,10 +135,22 @@ def _register_upload_limits() -> None:
 def _register_operators_and_renewal() -> None:
     """Operators (8.2.6) and renewal plans (8.3.6): their rules, and who needs which qualification
     because of the equipment they run (read by the people app through the kernel)."""
+    from django.utils.translation import gettext_noop
+
+    from hiqc.core.audit_labels import register_audit_labels
+    from hiqc.core.casekinds import register_case_kind
     from hiqc.core.qualifications import register_qualification_demand
 
     from . import operators, renewal
 
     operators.register()
     renewal.register()
+    register_case_kind(renewal.KIND)  # ADR 0032: its steps on the engine
+    register_audit_labels({
+        "facilities.renewalplan.approve": gettext_noop("批准设备更新计划"),
+        "facilities.renewalplan.send_back": gettext_noop("退回设备更新计划"),
+        "facilities.renewalplan.drop": gettext_noop("取消设备更新计划"),
+        "facilities.renewalplan.withdraw": gettext_noop("撤销已批准的设备更新计划"),
+        "facilities.renewalplan.complete": gettext_noop("完成设备更新计划"),
+    })  # fmt: skip
     register_qualification_demand("facilities.operators", operators.operator_demands)

@@ -1,10 +1,11 @@
 """Equipment renewal plans (standard 8.3.6 "服务环境…及时更新"; issue 19 §8).
 
 * ``RenewalPlan`` — items of one unit to replace, a budget year, why (age beyond the category's
-  service life, fault rate, obsolete, damage, other), the estimated cost, a state. The state is
-  a planning record's, not a case's (no clock, nobody's work item): ``renewal_plan_update`` moves
-  it along ``RENEWAL_MOVES`` — planned → approved (``facilities.renewal_approve``) → done; an
-  approved plan may be sent back to planned; planned or approved → dropped. Completing a plan
+  service life, fault rate, obsolete, damage, other), the estimated cost, a status: a case on
+  the engine (``renewal_workflow.py``, ADR 0032; this module's ``KIND``) — planned → approved
+  (``facilities.renewal_approve``) → done; an approved plan may be sent back to planned; planned
+  or approved → dropped. ``renewal_plan_update`` names the target state, as the page and the API
+  always have, and takes the step through ``case_transition``. Completing a plan
   may name the replacement item and dispose of the old ones: a 报废 entry in each item's history
   through ``equipment_event_record``, the one door to the equipment history.
 * ``renewal_suggestions`` — computed, never stored: items in scope, not disposed of and in no
@@ -25,6 +26,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +34,8 @@ from django.utils.translation import gettext_lazy
 from hiqc.core.access import Actor, get_in_scope, require, scope
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, years_after
+from hiqc.core.casekinds import CaseKind
+from hiqc.core.casework import case_allowed_actions, case_opened, case_transition
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.rules import Rule, register_rules, rule_value
 from hiqc.organisations.selectors import unit_in_scope
@@ -50,6 +54,7 @@ from .enums import (
 )
 from .equipment.services import equipment_event_record
 from .models import Equipment, EquipmentEvent, RenewalPlan
+from .renewal_workflow import MOVES, PROCESS, RENEWAL
 from .selectors import access_equipment
 
 FAULT_THRESHOLD = "facilities.renewal.fault_threshold"
@@ -101,7 +106,7 @@ def renewal_plan_list(actor: Actor, *, budget_year: int | None = None, state: st
     if budget_year:
         qs = qs.filter(budget_year=budget_year)
     if state:
-        qs = qs.filter(state=state)
+        qs = qs.filter(status=state)
     if org_unit_id:
         unit = unit_in_scope(actor, org_unit_id, VIEW)
         qs = qs.filter(org_unit__path__startswith=unit.path)
@@ -124,8 +129,8 @@ def renewal_budget(actor: Actor, *, org_unit_id: Any = None) -> list[dict[str, A
     years: dict[int, dict[str, Any]] = defaultdict(lambda: {
         "planned": Decimal(0), "approved": Decimal(0), "done": Decimal(0), "total": Decimal(0),
         "plans": 0})  # fmt: skip
-    qs = renewal_plan_list(actor, org_unit_id=org_unit_id).exclude(state=RenewalState.DROPPED)
-    for year, state, cost in qs.values_list("budget_year", "state", "estimated_cost"):
+    qs = renewal_plan_list(actor, org_unit_id=org_unit_id).exclude(status=RenewalState.DROPPED)
+    for year, state, cost in qs.values_list("budget_year", "status", "estimated_cost"):
         row = years[year]
         row[state] += cost
         row["total"] += cost
@@ -146,7 +151,7 @@ def renewal_suggestions(actor: Actor, *, org_unit_id: Any = None, today: date | 
         unit = unit_in_scope(actor, org_unit_id, VIEW)
         qs = qs.filter(org_unit__path__startswith=unit.path)
     planned = set(RenewalPlan.items.through.objects.filter(
-        renewalplan__state__in=OPEN_RENEWAL).values_list("equipment_id", flat=True))  # fmt: skip
+        renewalplan__status__in=OPEN_RENEWAL).values_list("equipment_id", flat=True))  # fmt: skip
     threshold = int(rule_value(FAULT_THRESHOLD))
     since = years_before(day, 1)
     faults = dict(
@@ -230,7 +235,7 @@ def _items(actor: Actor, raw: Any, unit_path: str, errors: dict[str, list[str]],
         return []
     found = []
     problems = []
-    busy = RenewalPlan.items.through.objects.filter(renewalplan__state__in=OPEN_RENEWAL)
+    busy = RenewalPlan.items.through.objects.filter(renewalplan__status__in=OPEN_RENEWAL)
     if plan is not None:
         busy = busy.exclude(renewalplan_id=plan.pk)
     busy_ids = {str(i) for i in busy.values_list("equipment_id", flat=True)}
@@ -273,6 +278,8 @@ def renewal_plan_create(*, actor: Actor, data: Mapping[str, Any]) -> RenewalPlan
     assert unit is not None
     plan = RenewalPlan.objects.create(org_unit=unit, planned_by=actor.username, **values)
     plan.items.set(items)
+    case_opened(kind=KIND, case=plan, actor=actor,
+                data={"items": len(items), "budget_year": plan.budget_year})  # fmt: skip
     audit_record(actor=actor, action="facilities.renewal.create", subject=plan,
                  data={"items": len(items), "budget_year": plan.budget_year,
                        "reason": plan.reason})  # fmt: skip
@@ -280,19 +287,17 @@ def renewal_plan_create(*, actor: Actor, data: Mapping[str, Any]) -> RenewalPlan
 
 
 def renewal_moves(actor: Actor, plan: RenewalPlan) -> list[str]:
-    """The states ``actor`` may move ``plan`` to: approving, and sending back or dropping an
-    approved plan, are the approver's (facilities.renewal_approve); dropping a planned one and
-    completing an approved one the equipment manager's (facilities.manage)."""
-    path = plan.org_unit.path
-    can_manage, can_approve = actor.can(MANAGE, path), actor.can(RENEWAL_APPROVE, path)
-    out = []
-    for state in RENEWAL_MOVES[plan.state]:
-        needs_approver = state == RenewalState.APPROVED or (
-            plan.state == RenewalState.APPROVED and state != RenewalState.DONE
-        )
-        if can_approve if needs_approver else can_manage:
-            out.append(state)
-    return out
+    """The states ``actor`` may move ``plan`` to: the targets of the engine's allowed actions —
+    approving, and sending back or dropping an approved plan, are the approver's
+    (facilities.renewal_approve); dropping a planned one and completing an approved one the
+    equipment manager's (facilities.manage)."""
+    allowed = set(case_allowed_actions(KIND, plan, actor))
+    return [t.target for t in RENEWAL.transitions if t.name in allowed]
+
+
+KIND = CaseKind(label=PROCESS, workflow=RENEWAL, access=access_renewal_plan,
+                name=gettext_lazy("设备更新计划"), view_perm=VIEW,
+                url_for=lambda case_id: reverse("facilities:renewal_plan", args=[case_id]))  # fmt: skip
 
 
 @transaction.atomic
@@ -310,14 +315,14 @@ def renewal_plan_update(*, actor: Actor, plan_id: Any, data: Mapping[str, Any],
         raise Forbidden(_("您没有执行此操作的权限。"))
     now = at or timezone.now()
     today = now.astimezone(BEIJING).date()
-    target = str(data.get("state") or plan.state)
+    target = str(data.get("state") or plan.status)
     errors: dict[str, list[str]] = {}
     if target not in RenewalState.values:
         errors["state"] = [_("请选择状态。")]
-    elif target != plan.state and target not in RENEWAL_MOVES[plan.state]:
+    elif target != plan.status and target not in RENEWAL_MOVES[plan.status]:
         raise Conflict(_("当前状态（{s}）不能改为“{t}”。").format(
             s=plan.get_state_display(), t=RenewalState(target).label), code="not_allowed")  # fmt: skip
-    elif target != plan.state and target not in renewal_moves(actor, plan):
+    elif target != plan.status and target not in renewal_moves(actor, plan):
         raise Forbidden(_("批准或退回设备更新计划需要审批权限；制定、完成计划需要设备管理权限。"))
     edits = {k: data[k] for k in (*FIELDS, "items") if k in data and data[k] is not None}
     values: dict[str, Any] = {}
@@ -325,14 +330,14 @@ def renewal_plan_update(*, actor: Actor, plan_id: Any, data: Mapping[str, Any],
     if edits:
         if not can_manage:
             raise Forbidden(_("修改更新计划需要设备管理权限。"))
-        if plan.state != RenewalState.PLANNED:
+        if plan.status != RenewalState.PLANNED:
             raise Conflict(_("只有计划中的更新计划可以修改内容。"), code="not_planned")
         values = _clean({**{f: getattr(plan, f) for f in FIELDS}, **edits}, errors, today)
         if "items" in edits:
             items = _items(actor, edits["items"], plan.org_unit.path, errors, plan)
     replacement = None
     done_on = None
-    if target == RenewalState.DONE and plan.state != RenewalState.DONE:
+    if target == RenewalState.DONE and plan.status != RenewalState.DONE:
         raw_on = data.get("done_on") or today
         try:
             done_on = raw_on if isinstance(raw_on, date) else date.fromisoformat(str(raw_on))
@@ -358,24 +363,27 @@ def renewal_plan_update(*, actor: Actor, plan_id: Any, data: Mapping[str, Any],
     if items is not None:
         plan.items.set(items)
         fields.append("items")
-    moved = target != plan.state
-    if moved:
-        if target == RenewalState.APPROVED:
-            plan.approved_by, plan.approved_at = actor.username, now
-            fields += ["approved_by", "approved_at"]
-        elif target == RenewalState.PLANNED:
-            plan.approved_by, plan.approved_at = "", None
-            fields += ["approved_by", "approved_at"]
-        elif target == RenewalState.DONE:
-            plan.done_on, plan.replacement = done_on, replacement
-            fields += ["done_on", "replacement"]
-        plan.state = target
-        fields.append("state")
-    if not fields:
+    moved = target != plan.status
+    if fields:
+        plan.save(update_fields=[f for f in fields if f != "items"] + ["updated_at"])
+        audit_record(actor=actor, action="facilities.renewal.update", subject=plan,
+                     fields=fields, data={"state": plan.status})  # fmt: skip
+    if not moved:
         return plan
-    plan.save(update_fields=[f for f in fields if f != "items"] + ["updated_at"])
-    disposed = 0
-    if moved and target == RenewalState.DONE and data.get("dispose_old"):
+    updates: dict[str, Any] = {}
+    if target == RenewalState.APPROVED:
+        updates = {"approved_by": actor.username, "approved_at": now}
+    elif target == RenewalState.PLANNED:
+        updates = {"approved_by": "", "approved_at": None}
+    elif target == RenewalState.DONE:
+        updates = {"done_on": done_on, "replacement": replacement}
+    action = MOVES[(plan.status, target)]
+    record = {"done_on": done_on.isoformat()} if done_on else {}
+    case = case_transition(kind=KIND, actor=actor, case_id=plan.pk, action=action, data=record,
+                           at=now, updates=updates)  # fmt: skip
+    assert isinstance(case, RenewalPlan)
+    plan = case
+    if target == RenewalState.DONE and data.get("dispose_old"):
         assert done_on is not None
         note = _("设备更新计划完成，报废处置") + (
             _("（替换为 {asset}）").format(asset=replacement.asset_number) if replacement else ""
@@ -386,7 +394,4 @@ def renewal_plan_update(*, actor: Actor, plan_id: Any, data: Mapping[str, Any],
             on = max(done_on, e.purchase_date) if e.purchase_date else done_on
             equipment_event_record(actor=actor, equipment_id=e.pk, data={
                 "kind": EventKind.DISPOSED, "happened_on": on.isoformat(), "note": note})  # fmt: skip
-            disposed += 1
-    audit_record(actor=actor, action="facilities.renewal.update", subject=plan, fields=fields,
-                 data={"state": plan.state, "disposed": disposed})  # fmt: skip
     return plan

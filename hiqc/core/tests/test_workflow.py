@@ -151,3 +151,48 @@ def test_only_a_start_may_name_a_field_to_begin_at():
     with pytest.raises(WorkflowError, match="only a start takes at_field"):
         probe(transitions=[T("assign", "new", "open", perm="p"), bad,
                            T("d", "waiting", "done", perm="p")])  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_start_due_from_a_case_field_falls_due_at_the_end_of_that_day_not_after_its_period():
+    """Given a calendar-day clock started with ``due_from`` (a maintenance task due on its
+    planned day), when its field holds a date, then it is due at 00:00 Beijing the next day, its
+    last day is that date and its allowance the days from the start's day; an empty field leaves
+    the clock's own period."""
+    from datetime import date, datetime
+
+    from hiqc.core.calendar import BEIJING, Unit
+    from hiqc.core.clockmath import CLOCKS
+    from hiqc.core.models import Deadline
+
+    pm = Clock("pm", "保养", 1, Unit.CALENDAR_DAYS, "内部目标")
+    start_at = datetime(2026, 1, 30, 0, 0, tzinfo=BEIJING)  # a Friday before a month end
+
+    def started(fields: dict[str, Any]) -> Any:
+        out = CLOCKS.effects(
+            {}, [Start(pm, at_field="warn_on", due_from="due_on")], start_at,
+            declared={"pm": pm}, copy=lambda c: c, field=fields.get,
+            begin=lambda clock, when: _begun(clock, when),
+        )  # fmt: skip
+        return out["pm"]
+
+    def _begun(clock: Clock, when: datetime) -> Deadline:
+        d = Deadline(case_type="t", case_id="1", org_path="/")
+        CLOCKS.begin(d, clock, when, [0.5])
+        return d
+
+    d = started({"warn_on": date(2026, 1, 25), "due_on": date(2026, 2, 1)})  # a Sunday
+    assert d.started_at == datetime(2026, 1, 25, tzinfo=BEIJING)
+    assert d.due_at == datetime(2026, 2, 2, tzinfo=BEIJING)  # no roll-over: the plan's day
+    assert d.last_day == date(2026, 2, 1) and d.amount == 7
+    assert d.next_warning_at is not None and d.next_warning_at < d.due_at
+    own = started({})
+    assert own.started_at == start_at and own.amount == 1  # the clock's own day
+
+
+def test_only_a_start_on_a_calendar_day_clock_may_take_its_due_date_from_a_field():
+    bad = T("appraise", "open", "waiting", perm="p",
+            effects=[Effect("stop", DECIDE.code, due_from="due_on")])  # fmt: skip
+    with pytest.raises(WorkflowError, match="only a start takes due_from"):
+        probe(transitions=[T("assign", "new", "open", perm="p"), bad,
+                           T("d", "waiting", "done", perm="p")])  # fmt: skip

@@ -13,13 +13,14 @@ from ninja.pagination import paginate
 
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
+from hiqc.core.casework import case_allowed_actions
 from hiqc.core.checklists import checklist_items
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut
 
 from ..enums import VIEW
 from . import selectors
-from .enums import TRANSITIONS, TaskState
+from .enums import TaskState
 from .schemas import (
     MaintenancePlanIn,
     MaintenancePlanOut,
@@ -28,6 +29,7 @@ from .schemas import (
     MaintenanceTaskOut,
 )
 from .services import (
+    KIND,
     maintenance_plan_create,
     maintenance_plan_update,
     maintenance_task_act,
@@ -54,7 +56,7 @@ def _plan(plan) -> dict:
 def _task(t, today) -> dict:
     pending = t.state == TaskState.PENDING
     return {**{f: getattr(t, f) for f in (
-        "id", "plan_id", "equipment_id", "due_on", "warn_on", "due_reading", "state", "version",
+        "id", "plan_id", "equipment_id", "due_on", "warn_on", "due_reading", "state", "status", "version",
         "completed_on", "completed_at", "completed_by", "on_time", "reading", "cost", "notes",
         "cancel_reason")},
         "plan_name": t.plan.name, "asset_number": t.equipment.asset_number,
@@ -72,8 +74,7 @@ def _task_detail(request: HiqcRequest, t) -> dict:
                  for i in checklist_items(plan_checklist(t.plan))]  # fmt: skip
     else:
         steps = [{"item_id": k, **v} for k, v in (t.results or {}).items()]
-    allowed = [a for a, (sources, _to, perm) in TRANSITIONS.items()
-               if t.state in sources and request.actor.can(perm, t.equipment.org_unit.path)]  # fmt: skip
+    allowed = case_allowed_actions(KIND, t, request.actor)
     return {**out, "steps": steps, "allowed_actions": allowed}
 
 

@@ -13,7 +13,11 @@
   one in ten late, a handful open and overdue now, the next ones due soon; each completion is a
   保养 entry of the item's history.
 
-Everything is written with ``bulk_create`` (the step reports its seconds). Dated from today; a
+Everything is written with ``bulk_create`` (the step reports its seconds): the tasks are cases
+on the engine (ADR 0032), so each gets its clock (a ``Deadline`` computed by the kernel's clock
+math: started at ``warn_on``, due at the end of ``due_on``, met or breached by its completion)
+and its events (``create``, and ``complete`` when done), as the daily job and the service write
+them. Dated from today; a
 rerun adds nothing (items by asset number, plans by unit and category, history by pair).
 """
 
@@ -30,6 +34,9 @@ from typing import Any
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.checklists import checklist_items
+from hiqc.core.clockmath import ClockMath
+from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.processes import warning_fractions_for
 from hiqc.organisations.enums import OrgLevel
 from hiqc.organisations.models import OrgUnit
 
@@ -37,7 +44,8 @@ from ..enums import EquipmentCategory as C
 from ..enums import EquipmentState, EventKind
 from ..models import Equipment, EquipmentEvent, MaintenancePlan, MaintenanceTask
 from .enums import TaskState
-from .services import maintenance_plan_create, plan_checklist, plan_items
+from .services import done_at, maintenance_plan_create, plan_checklist, plan_items
+from .workflow import PM_CLOCK, PROCESS
 
 logger = logging.getLogger(__name__)
 
@@ -163,8 +171,9 @@ def _done(task: MaintenanceTask, done_on: date, rnd: random.Random, steps: list[
                            note=f"按保养计划“{task.plan.name}”完成保养"
                                 + ("，1 项未通过" if failed else ""))  # fmt: skip
     events.append(event)
-    task.state, task.completed_on, task.on_time = TaskState.DONE, done_on, done_on <= task.due_on
+    task.completed_on, task.on_time = done_on, done_on <= task.due_on
     task.completed_at = datetime.combine(done_on, time(15), tzinfo=BEIJING)
+    task.version = 2  # opened, then completed: two steps on the engine
     task.completed_by, task.results, task.cost, task.event = "demo", results, cost, event
     task.reading, task.notes = reading, "例行保养。"
 
@@ -182,18 +191,23 @@ def _history(plan: MaintenancePlan, item: Equipment, commissioned: date, today: 
     )
     lead = timedelta(days=plan.lead_days)
     while due <= today + lead:
-        task = MaintenanceTask(plan=plan, equipment=item, due_on=due, warn_on=due - lead,
-                               checklist=checklist)  # fmt: skip
-        tasks.append(task)
         r = rnd.random()
-        if due > today or (r < OVERDUE_SHARE and due > today - timedelta(days=45)):
-            return  # open: due soon, or a handful overdue
-        late = r < OVERDUE_SHARE + LATE_SHARE
-        done_on = due + timedelta(days=rnd.randint(1, 12)) if late else due - timedelta(
-            days=rnd.randint(0, min(plan.lead_days, 5)))  # fmt: skip
-        done_on = max(done_on, commissioned)
-        if done_on > today:
-            return  # would be done late, after today: open and overdue now
+        done_on: date | None = None
+        # open: due soon, or a handful overdue
+        if not (due > today or (r < OVERDUE_SHARE and due > today - timedelta(days=45))):
+            late = r < OVERDUE_SHARE + LATE_SHARE
+            done_on = due + timedelta(days=rnd.randint(1, 12)) if late else due - timedelta(
+                days=rnd.randint(0, min(plan.lead_days, 5)))  # fmt: skip
+            done_on = max(done_on, commissioned)
+            if done_on > today:
+                done_on = None  # would be done late, after today: open and overdue now
+        # written in the state its history ends in (its clock and events: ``_on_the_engine``)
+        task = MaintenanceTask(plan=plan, equipment=item, due_on=due, warn_on=due - lead,
+                               checklist=checklist,
+                               status=TaskState.DONE if done_on else TaskState.PENDING)  # fmt: skip
+        tasks.append(task)
+        if done_on is None:
+            return
         _done(task, done_on, rnd, steps, events)
         due = max(done_on + step, due + timedelta(days=1))
 
@@ -222,12 +236,13 @@ def _usage_history(plan: MaintenancePlan, item: Equipment, commissioned: date, t
         if value < target:
             continue
         due = on + lead
-        task = MaintenanceTask(plan=plan, equipment=item, due_on=due, warn_on=on,
-                               due_reading=target, checklist=checklist)  # fmt: skip
-        tasks.append(task)
         late = rnd.random() < LATE_SHARE
         done_on = due + timedelta(days=rnd.randint(1, 8)) if late else on + timedelta(
             days=rnd.randint(1, plan.lead_days))  # fmt: skip
+        task = MaintenanceTask(plan=plan, equipment=item, due_on=due, warn_on=on,
+                               due_reading=target, checklist=checklist,
+                               status=TaskState.PENDING if done_on > today else TaskState.DONE)  # fmt: skip
+        tasks.append(task)
         if done_on > today:
             return
         _done(task, done_on, rnd, steps, events, reading=value)
@@ -260,10 +275,46 @@ def maintenance_demo_load(*, seed: int, org_units: Mapping[str, OrgUnit], today:
             history(plan, item, commissioned, today, seed, steps, checklist, tasks, events)
     EquipmentEvent.objects.bulk_create(events, batch_size=1000)
     MaintenanceTask.objects.bulk_create(tasks, batch_size=1000)
+    _on_the_engine(tasks)
     counts = {"equipment_bulk": len(items), "maintenance_plans": created,
               "maintenance_tasks": len(tasks),
-              "maintenance_done": sum(1 for t in tasks if t.state == TaskState.DONE)}  # fmt: skip
+              "maintenance_done": sum(1 for t in tasks if t.status == TaskState.DONE)}  # fmt: skip
     if items or tasks:
         logger.info("facilities demo: %d items, %d maintenance tasks in %.2f s", len(items),
                     len(tasks), clock.perf_counter() - started)  # fmt: skip
     return counts
+
+
+def _on_the_engine(tasks: list[MaintenanceTask]) -> None:
+    """Each task's clock and events, in bulk, as the engine writes them for one task: the daily
+    job opened it on its warning day (05:40), the completion stopped its clock on the day it was
+    done (``done_at``: met on or before ``due_on``, breached after)."""
+    math = ClockMath(memoise=True)
+    fractions: dict[str, tuple[float, ...]] = {}
+    clocks, events = [], []
+    for t in tasks:
+        path, key = t.equipment.org_unit.path, str(t.pk)
+        opened = datetime.combine(t.warn_on, time(5, 40), tzinfo=BEIJING)
+        if path not in fractions:
+            fractions[path] = warning_fractions_for(PROCESS, path, opened, PM_CLOCK.code)
+        d = Deadline(case_type=PROCESS, case_id=key, org_path=path)
+        math.begin(d, PM_CLOCK, datetime.combine(t.warn_on, time.min, tzinfo=BEIJING),
+                   fractions[path])  # fmt: skip
+        math.due_on(d, t.due_on)
+        events.append(CaseEvent(case_type=PROCESS, case_id=key, org_path=path, activity="create",
+                                from_state="", to_state=TaskState.PENDING, at=opened,
+                                actor_name="facilities_maintenance_generate",
+                                source=CaseEvent.Source.SYSTEM,
+                                data={"due_on": t.due_on.isoformat()}))  # fmt: skip
+        if t.status == TaskState.DONE and t.completed_on and t.completed_at:
+            at = done_at(t.completed_on, t.completed_at)
+            math.stop(d, at)
+            events.append(CaseEvent(case_type=PROCESS, case_id=key, org_path=path,
+                                    activity="complete", from_state=TaskState.PENDING,
+                                    to_state=TaskState.DONE, at=at, actor_name="demo",
+                                    source=CaseEvent.Source.PAGE,
+                                    data={"done_on": t.completed_on.isoformat(),
+                                          "on_time": t.on_time, "failed": 0}))  # fmt: skip
+        clocks.append(d)
+    Deadline.objects.bulk_create(clocks, batch_size=1000)
+    CaseEvent.objects.bulk_create(events, batch_size=1000)

@@ -12,13 +12,8 @@ class TaskState(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-# The task's steps as data (DESIGN rule 3): action → (from states, to state, permission).
-# ``maintenance_task_act`` is the one code path that changes a task's state.
+# The task's steps are its workflow (``workflow.py``, ADR 0032): the engine writes its status.
 MAINTAIN = "facilities.maintain"  # record the maintenance of an item (its owners' work)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "complete": ((TaskState.PENDING,), TaskState.DONE, MAINTAIN),
-    "cancel": ((TaskState.PENDING,), TaskState.CANCELLED, "facilities.manage"),
-}
 
 CHECKLIST_PURPOSE = "facilities.maintenance"
 GENERATOR = "facilities_maintenance_generate"  # the daily job's system actor

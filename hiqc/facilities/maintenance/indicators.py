@@ -36,7 +36,7 @@ def _days(start: datetime, end: datetime) -> tuple[date, date]:
 def _counted(first: date, last: date, path: str = "") -> QuerySet[MaintenanceTask]:
     today = timezone.now().astimezone(BEIJING).date()
     qs = MaintenanceTask.objects.filter(due_on__gte=first, due_on__lt=last).exclude(
-        state=TaskState.CANCELLED).exclude(state=TaskState.PENDING, due_on__gte=today)  # fmt: skip
+        status=TaskState.CANCELLED).exclude(status=TaskState.PENDING, due_on__gte=today)  # fmt: skip
     if path:
         qs = qs.filter(equipment__org_unit__path__startswith=path)
     return qs
@@ -57,7 +57,7 @@ def _cases(org_path: str, start: datetime, end: datetime) -> list[Counted]:
                                                           "plan")  # fmt: skip
     out = []
     for t in rows.order_by("on_time", "due_on")[:CASES_LIMIT]:
-        if t.state == TaskState.PENDING:
+        if t.status == TaskState.PENDING:
             counted = gettext("逾期未完成")
         elif t.on_time:
             counted = gettext("按时完成")

@@ -43,13 +43,18 @@ def register() -> None:
     from django.utils.translation import gettext_noop
 
     from hiqc.core.audit_labels import register_audit_labels, register_system_actors
+    from hiqc.core.casekinds import register_case_kind
 
     from . import indicators
-    from .services import STEPS_EDITOR
+    from .services import KIND, STEPS_EDITOR
 
+    register_case_kind(KIND)
     register_audit_labels({
         "facilities.maintenance_plan.create": gettext_noop("创建保养计划"),
         "facilities.maintenance_plan.update": gettext_noop("修改保养计划"),
+        # the engine's step records (ADR 0032); the two before it name the same steps
+        "facilities.maintenancetask.complete": gettext_noop("登记设备保养"),
+        "facilities.maintenancetask.cancel": gettext_noop("取消保养任务"),
         "facilities.maintenance_task.complete": gettext_noop("登记设备保养"),
         "facilities.maintenance_task.cancel": gettext_noop("取消保养任务"),
         "facilities.maintenance.generate": gettext_noop("生成设备保养任务"),

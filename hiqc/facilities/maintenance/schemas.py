@@ -79,7 +79,8 @@ class MaintenanceTaskOut(Schema):
     due_on: date
     warn_on: date
     due_reading: Decimal | None
-    state: str
+    state: str  # the case's status (ADR 0032), under the name the API has always used
+    status: str
     version: int
     overdue: bool
     due_soon: bool

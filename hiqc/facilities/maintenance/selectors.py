@@ -46,14 +46,14 @@ def task_list(actor: Actor, *, state: str = "", overdue: bool = False, due_soon:
     qs = scope(actor, MaintenanceTask.objects.select_related(
         "plan", "equipment", "equipment__org_unit"), VIEW)  # fmt: skip
     if state:
-        qs = qs.filter(state=state)
+        qs = qs.filter(status=state)
     if overdue or due_soon:
         q = Q()
         if overdue:
             q |= Q(due_on__lt=today)
         if due_soon:
             q |= Q(warn_on__lte=today, due_on__gte=today)
-        qs = qs.filter(q, state=TaskState.PENDING)
+        qs = qs.filter(q, status=TaskState.PENDING)
     if org_unit_id:
         unit = unit_in_scope(actor, org_unit_id, VIEW)
         qs = qs.filter(equipment__org_unit__path__startswith=unit.path)
@@ -74,7 +74,7 @@ def overdue_by_unit(actor: Actor, *, today: date) -> list[dict[str, Any]]:
     """Per org unit in scope with open tasks past due or due soon: the unit, both counts — the
     most overdue first."""
     qs = scope(actor, MaintenanceTask.objects.all(), VIEW).filter(
-        Q(due_on__lt=today) | Q(warn_on__lte=today), state=TaskState.PENDING)  # fmt: skip
+        Q(due_on__lt=today) | Q(warn_on__lte=today), status=TaskState.PENDING)  # fmt: skip
     rows = (qs.order_by().values("equipment__org_unit_id", "equipment__org_unit__name",
                                  "equipment__org_unit__code", "equipment__org_unit__path")
             .annotate(overdue=Count("id", filter=Q(due_on__lt=today)),
@@ -99,13 +99,13 @@ def equipment_maintenance(equipment: Equipment) -> dict[str, Any]:
     tasks = equipment.maintenance_tasks.select_related("plan")
     return {
         "plans": plans_for_equipment(equipment),
-        "open": list(tasks.filter(state=TaskState.PENDING).order_by("due_on")),
-        "done": list(tasks.filter(state=TaskState.DONE).order_by("-completed_on")[:5]),
+        "open": list(tasks.filter(status=TaskState.PENDING).order_by("due_on")),
+        "done": list(tasks.filter(status=TaskState.DONE).order_by("-completed_on")[:5]),
     }
 
 
 def task_counts(tasks: QuerySet[MaintenanceTask]) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
-    for state, n in tasks.order_by().values_list("state").annotate(n=Count("id")):
+    for state, n in tasks.order_by().values_list("status").annotate(n=Count("id")):
         counts[state] = n
     return dict(counts)

@@ -14,7 +14,10 @@
   when done on or before the due date) and ``cancel`` (a reason; the next task is counted from
   the cancelled one's due date). The one code path that changes a task's state.
 
-Why not a case kind: see docs/domains/facilities.md "Preventive maintenance (8.2.2)".
+A task is a case on the engine (``workflow.py``, ADR 0032): ``case_transition`` writes its status,
+stops or cancels its clock and records its event and audit; this module's ``KIND`` declares the
+domain's guard (a disposed item takes no maintenance) and ``prepare`` hook (the results, the
+history entry, on time or late).
 """
 
 from __future__ import annotations
@@ -23,17 +26,21 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING
+from hiqc.core.casekinds import CaseKind, Prepared, Refusal
+from hiqc.core.casework import case_transition, cases_opened
 from hiqc.core.checklists import (
     ItemSpec,
     checklist_current,
@@ -45,14 +52,15 @@ from hiqc.core.checklists import (
     checklist_seed,
 )
 from hiqc.core.errors import Conflict, ValidationFailed
-from hiqc.core.models import Checklist
+from hiqc.core.models import CaseEvent, Checklist
 from hiqc.organisations.selectors import unit_in_scope
 
-from ..enums import MANAGE, EquipmentCategory, EquipmentState, EventKind
+from ..enums import MANAGE, VIEW, EquipmentCategory, EquipmentState, EventKind
 from ..models import Equipment, EquipmentEvent, MaintenancePlan, MaintenanceTask
 from ..selectors import access_equipment
-from .enums import CHECKLIST_PURPOSE, GENERATOR, TRANSITIONS, TaskState
+from .enums import CHECKLIST_PURPOSE, GENERATOR, TaskState
 from .selectors import access_plan, access_task
+from .workflow import MAINTENANCE, PROCESS, WORK_BY_STATE
 
 Errors = dict[str, list[str]]
 STEP_CATEGORY = "保养步骤"
@@ -243,7 +251,7 @@ def plan_items(plan: MaintenancePlan) -> list[Equipment]:
     else:
         qs = Equipment.objects.filter(category=plan.category,
                                       org_unit__path__startswith=plan.org_unit.path)  # fmt: skip
-    return list(qs.filter(state=EquipmentState.IN_USE))
+    return list(qs.filter(state=EquipmentState.IN_USE).select_related("org_unit"))
 
 
 def _commissioned(ids: list[Any]) -> dict[Any, date]:
@@ -281,16 +289,16 @@ def next_due(plan: MaintenancePlan, item: Equipment, last: MaintenanceTask | Non
             base = commissioned or item.purchase_date or plan.starts_on
             due = max(base + step, plan.starts_on)
         else:
-            base = last.completed_on if last.state == TaskState.DONE and last.completed_on \
+            base = last.completed_on if last.status == TaskState.DONE and last.completed_on \
                 else last.due_on  # fmt: skip
             due = max(base + step, last.due_on + timedelta(days=1))
         if due <= today + timedelta(days=plan.lead_days):
             candidates.append(Due(due, None))
     if plan.usage_interval:
         since = last.completed_on or last.due_on if last is not None else None
-        if last is not None and last.state == TaskState.DONE and last.reading is not None:
+        if last is not None and last.status == TaskState.DONE and last.reading is not None:
             base_reading: Decimal | None = last.reading
-        elif last is not None and last.state == TaskState.DONE:
+        elif last is not None and last.status == TaskState.DONE:
             before = [r for on, r in readings if since is not None and on <= since]
             base_reading = before[-1] if before else last.due_reading
         elif last is not None:
@@ -316,7 +324,8 @@ def maintenance_generate(*, today: date | None = None, plan_ids: Iterable[Any] |
                          ) -> int:  # fmt: skip
     """Create the next task of every (active plan, in-use item) that is due within the lead
     window; idempotent and catch-up-safe. Returns how many tasks were created."""
-    today = today or _today()
+    now = timezone.now()
+    today = today or now.astimezone(BEIJING).date()
     plans = MaintenancePlan.objects.filter(active=True).select_related("org_unit")
     if plan_ids is not None:
         plans = plans.filter(pk__in=list(plan_ids))
@@ -327,10 +336,10 @@ def maintenance_generate(*, today: date | None = None, plan_ids: Iterable[Any] |
             continue
         ids = [i.pk for i in items]
         tasks = MaintenanceTask.objects.filter(plan=plan, equipment_id__in=ids)
-        open_ids = set(tasks.filter(state=TaskState.PENDING).values_list("equipment_id",
+        open_ids = set(tasks.filter(status=TaskState.PENDING).values_list("equipment_id",
                                                                          flat=True))  # fmt: skip
         last: dict[Any, MaintenanceTask] = {}
-        for t in tasks.exclude(state=TaskState.PENDING).order_by("due_on", "created_at"):
+        for t in tasks.exclude(status=TaskState.PENDING).order_by("due_on", "created_at"):
             last[t.equipment_id] = t
         commissioned = _commissioned(ids)
         readings = _readings(ids) if plan.usage_interval else {}
@@ -345,12 +354,20 @@ def maintenance_generate(*, today: date | None = None, plan_ids: Iterable[Any] |
                 continue
             rows.append(MaintenanceTask(
                 plan=plan, equipment=item, due_on=due.due_on, due_reading=due.due_reading,
-                warn_on=due.due_on - timedelta(days=plan.lead_days), checklist=checklist))  # fmt: skip
+                warn_on=due.due_on - timedelta(days=plan.lead_days), checklist=checklist,
+                status=TaskState.PENDING))  # fmt: skip
         if rows:
             with transaction.atomic():
-                before = MaintenanceTask.objects.filter(plan=plan).count()
+                # the database keeps "one open task per plan and item": a concurrent run's rows
+                # win, ours are left out — only those written open their case
                 MaintenanceTask.objects.bulk_create(rows, ignore_conflicts=True)
-                created += MaintenanceTask.objects.filter(plan=plan).count() - before
+                written = set(MaintenanceTask.objects.filter(pk__in=[r.pk for r in rows])
+                              .values_list("pk", flat=True))  # fmt: skip
+                fresh = [r for r in rows if r.pk in written]
+                cases_opened(kind=KIND, cases=fresh, actor=Actor.system(GENERATOR), at=now,
+                             source=CaseEvent.Source.SYSTEM,
+                             data=lambda t: {"due_on": t.due_on.isoformat()})  # fmt: skip
+                created += len(fresh)
     return created
 
 
@@ -390,73 +407,87 @@ def _results(task: MaintenanceTask, checklist: Checklist, data: Mapping[str, Any
     return out
 
 
-@transaction.atomic
+def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> Refusal | None:
+    """A disposed item takes no maintenance (its history is closed): 409 ``disposed``."""
+    if action == "complete" and case.equipment.state == EquipmentState.DISPOSED:
+        return Refusal(_("设备已报废，不能再登记履历。"), code="disposed")
+    return None
+
+
+def done_at(done_on: date, now: datetime) -> datetime:
+    """The step's effective time for a completion on ``done_on``: now when done today, else noon
+    (Beijing) of that day — the clock is met when the day is on or before ``due_on``."""
+    if done_on >= now.astimezone(BEIJING).date():
+        return now
+    return datetime.combine(done_on, time(12), tzinfo=BEIJING)
+
+
+def _prepare(store: Any, task: Any, actor: Actor, action: str, data: Mapping[str, Any],
+             at: datetime, source: str) -> Prepared:  # fmt: skip
+    """The domain's checks and changes (8.2.2): ``cancel`` — a reason of at most 500 characters;
+    ``complete`` — a result for every step, the day (not in the future, not before the
+    purchase), notes, cost, reading; writes the 保养 entry of the item's history."""
+    errors: Errors = {}
+    if action == "cancel":
+        reason = str(data.get("reason") or "").strip()
+        if len(reason) > 500:
+            errors["reason"] = [_("请填写取消原因（不超过 500 字）。")]
+        _fail(errors, _("信息有误，请按提示修改。"))
+        return Prepared(at=at, updates={"cancel_reason": reason}, record={})
+    equipment = task.equipment
+    today = at.astimezone(BEIJING).date()
+    checklist = plan_checklist(task.plan)
+    results = _results(task, checklist, data, errors)
+    done_on = _day(data.get("done_on"), "done_on", errors) or today
+    if done_on > today:
+        errors["done_on"] = [_("日期不能晚于今天。")]
+    elif equipment.purchase_date and done_on < equipment.purchase_date:
+        errors["done_on"] = [_("日期不能早于购置日期。")]
+    notes = str(data.get("notes") or "").strip()
+    if len(notes) > 2000:
+        errors["notes"] = [_("不能超过 {n} 个字。").format(n=2000)]
+    cost = _decimal(data.get("cost"), "cost", errors, "0.01")
+    reading = _decimal(data.get("reading"), "reading", errors)
+    _fail(errors, _("保养记录有误，请按提示修改。"))
+    failed = sum(1 for r in results.values() if r["result"] == "fail")
+    note = _("按保养计划“{plan}”完成保养").format(plan=task.plan.name)
+    if failed:
+        note += _("，{n} 项未通过").format(n=failed)
+    event = EquipmentEvent.objects.create(
+        equipment=equipment, kind=EventKind.MAINTENANCE, happened_on=done_on,
+        note=(note + (f"：{notes}" if notes else ""))[:500], cost=cost,
+        recorded_by=actor.username, reading=reading)  # fmt: skip
+    on_time = done_on <= task.due_on
+    updates = {"checklist": checklist, "results": results, "completed_on": done_on,
+               "completed_at": at, "completed_by": actor.username, "on_time": on_time,
+               "reading": reading, "cost": cost, "notes": notes, "event": event}  # fmt: skip
+    return Prepared(at=done_at(done_on, at), updates=updates,
+                    record={"done_on": done_on.isoformat(), "on_time": on_time,
+                            "failed": failed})  # fmt: skip
+
+
+KIND = CaseKind(label=PROCESS, workflow=MAINTENANCE, access=access_task,
+                name=gettext_lazy("保养任务"), view_perm=VIEW, work_by_state=WORK_BY_STATE,
+                url_for=lambda case_id: reverse("facilities:maintenance_task", args=[case_id]),
+                blocked=_blocked, prepare=_prepare)  # fmt: skip
+
+
 def maintenance_task_act(*, actor: Actor, task_id: Any, action: str,
                          data: Mapping[str, Any] | None = None, version: int | None = None,
                          at: datetime | None = None) -> MaintenanceTask:  # fmt: skip
     """``complete`` (facilities.maintain over the item: a result for every step, ``done_on``
     (default today), ``notes``, ``cost``, ``reading``) or ``cancel`` (facilities.manage:
-    ``reason``). 409 when the task is not open any more or ``version`` is stale."""
-    task = access_task(actor, task_id, for_update=True)
-    data = data or {}
-    if action not in TRANSITIONS:
-        raise Conflict(_("不支持的操作。"), code="action_not_allowed")
-    sources, target, perm = TRANSITIONS[action]
-    equipment = Equipment.objects.select_related("org_unit").get(pk=task.equipment_id)
-    require(actor, perm, equipment)
-    if version is not None and version != task.version:
-        raise Conflict(_("任务已被他人更新，请刷新后重试。"), code="stale_version")
-    if task.state not in sources:
-        raise Conflict(_("该保养任务已关闭。"), code="action_not_allowed")
+    ``reason``), through the engine: 409 when the task is not open any more, ``version`` is
+    stale or the item is disposed of; the clock stops (met or breached) or is cancelled."""
+    access_task(actor, task_id)  # scope first: another unit's task is the same 404 as none
+    step = next((t for t in MAINTENANCE.transitions if t.name == action), None)
+    if step is not None:  # who holds the permission nowhere is told so, whatever the state
+        require(actor, step.perm)
+    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in (data or {}).items()}
     now = at or timezone.now()
-    today = now.astimezone(BEIJING).date()
-    errors: Errors = {}
-    fields = ["state", "version", "updated_at"]
-    if action == "cancel":
-        reason = str(data.get("reason") or "").strip()
-        if not reason or len(reason) > 500:
-            errors["reason"] = [_("请填写取消原因（不超过 500 字）。")]
-        _fail(errors, _("信息有误，请按提示修改。"))
-        task.cancel_reason = reason
-        fields.append("cancel_reason")
-    else:
-        checklist = plan_checklist(task.plan)
-        results = _results(task, checklist, data, errors)
-        done_on = _day(data.get("done_on"), "done_on", errors) or today
-        if done_on > today:
-            errors["done_on"] = [_("日期不能晚于今天。")]
-        elif equipment.purchase_date and done_on < equipment.purchase_date:
-            errors["done_on"] = [_("日期不能早于购置日期。")]
-        notes = str(data.get("notes") or "").strip()
-        if len(notes) > 2000:
-            errors["notes"] = [_("不能超过 {n} 个字。").format(n=2000)]
-        cost = _decimal(data.get("cost"), "cost", errors, "0.01")
-        reading = _decimal(data.get("reading"), "reading", errors)
-        _fail(errors, _("保养记录有误，请按提示修改。"))
-        if equipment.state == EquipmentState.DISPOSED:
-            raise Conflict(_("设备已报废，不能再登记履历。"), code="disposed")
-        failed = sum(1 for r in results.values() if r["result"] == "fail")
-        note = _("按保养计划“{plan}”完成保养").format(plan=task.plan.name)
-        if failed:
-            note += _("，{n} 项未通过").format(n=failed)
-        event = EquipmentEvent.objects.create(
-            equipment=equipment, kind=EventKind.MAINTENANCE, happened_on=done_on,
-            note=(note + (f"：{notes}" if notes else ""))[:500], cost=cost,
-            recorded_by=actor.username, reading=reading)  # fmt: skip
-        task.checklist, task.results, task.completed_on = checklist, results, done_on
-        task.completed_at, task.completed_by, task.on_time = (
-            now,
-            actor.username,
-            done_on <= task.due_on,
-        )
-        task.reading, task.cost, task.notes, task.event = reading, cost, notes, event
-        fields += ["checklist", "results", "completed_on", "completed_at", "completed_by",
-                   "on_time", "reading", "cost", "notes", "event"]  # fmt: skip
-    task.state = target
-    task.version += 1
-    task.save(update_fields=fields)
-    audit_record(actor=actor, action=f"facilities.maintenance_task.{action}", subject=task,
-                 data={"on_time": task.on_time} if action == "complete" else {})  # fmt: skip
+    task = case_transition(kind=KIND, actor=actor, case_id=task_id, action=action, data=data,
+                           version=version, at=now)  # fmt: skip
+    assert isinstance(task, MaintenanceTask)
     return task
 
 

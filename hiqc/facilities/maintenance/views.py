@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hiqc.core.access import require
 from hiqc.core.calendar import BEIJING
+from hiqc.core.casework import case_allowed_actions, case_deadlines
 from hiqc.core.checklists import checklist_items
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hiqc.core.forms import ChoiceFilters, list_filters
@@ -24,8 +25,9 @@ from hiqc.organisations.selectors import units_in_scope
 
 from ..enums import MANAGE, VIEW, EquipmentCategory
 from . import selectors
-from .enums import TRANSITIONS, TaskState
+from .enums import TaskState
 from .services import (
+    KIND,
     maintenance_plan_create,
     maintenance_plan_update,
     maintenance_task_act,
@@ -156,8 +158,8 @@ def task_page(request: HiqcRequest, task_id: str) -> HttpResponse:
             _("已登记保养。") if action == "complete" else _("已取消保养任务。"))  # fmt: skip
         if done is not None:
             return redirect("facilities:maintenance_task", task.pk)
-    path = task.equipment.org_unit.path
-    pending = task.state == TaskState.PENDING
+    pending = task.status == TaskState.PENDING
+    allowed = case_allowed_actions(KIND, task, actor)
     checklist = plan_checklist(task.plan) if pending else task.checklist
     rows = []
     for item in checklist_items(checklist):
@@ -171,8 +173,8 @@ def task_page(request: HiqcRequest, task_id: str) -> HttpResponse:
     return render(request, T + "task.html", {
         "t": task, "checklist": checklist, "rows": rows, "errors": errors, "values": values,
         "today": today, "overdue": pending and task.due_on < today,
-        "can_complete": pending and actor.can(TRANSITIONS["complete"][2], path),
-        "can_cancel": pending and actor.can(TRANSITIONS["cancel"][2], path),
+        "can_complete": "complete" in allowed, "can_cancel": "cancel" in allowed,
+        "deadlines": case_deadlines(KIND, task),
     }, status=status)  # fmt: skip
 
 

@@ -78,18 +78,18 @@ def _check_maintenance(today, tasks, done):
     after today or before the item was bought; each completion is in the item's history; the
     daily job finds nothing more to create for the pairs the demo filled."""
     assert MaintenanceTask.objects.count() == tasks and tasks > 900  # 135 items, a year
-    assert MaintenanceTask.objects.filter(state="done").count() == done
+    assert MaintenanceTask.objects.filter(status="done").count() == done
     on_time = MaintenanceTask.objects.filter(on_time=True).count()
     late = MaintenanceTask.objects.filter(on_time=False).count()
     assert on_time + late == done and 0.8 < on_time / done < 0.95
-    overdue = MaintenanceTask.objects.filter(state="pending", due_on__lt=today).count()
+    overdue = MaintenanceTask.objects.filter(status="pending", due_on__lt=today).count()
     assert 1 <= overdue <= 20
     assert not MaintenanceTask.objects.filter(completed_on__gt=today).exists()
     assert not MaintenanceTask.objects.filter(
         completed_on__lt=F("equipment__purchase_date")
     ).exists()
     assert EquipmentEvent.objects.filter(kind="maintenance").count() == done
-    assert MaintenanceTask.objects.filter(state="pending", warn_on__gt=today).count() == 0
+    assert MaintenanceTask.objects.filter(status="pending", warn_on__gt=today).count() == 0
     assert EquipmentEvent.objects.filter(kind="use", reading__isnull=False).exists()
     telephony = Equipment.objects.filter(category="telephony", org_unit__level=OrgLevel.CITY)
     assert telephony.count() == 2 * 12

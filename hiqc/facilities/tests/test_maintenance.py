@@ -89,7 +89,7 @@ def test_catch_up_after_a_long_gap_creates_one_task_not_a_backlog(plan, item, ac
     # the next one counts from the completion, not from the missed months
     assert maintenance_generate(today=gap + timedelta(days=22)) == 0
     assert maintenance_generate(today=gap + timedelta(days=23)) == 1
-    nxt = MaintenanceTask.objects.get(state="pending")
+    nxt = MaintenanceTask.objects.get(status="pending")
     assert nxt.due_on == gap + timedelta(days=30)
 
 
@@ -167,7 +167,7 @@ def test_completion_writes_the_history_and_records_late_or_on_time(plan, item, a
                                  data={"reason": "x"})  # fmt: skip
     # the next is due 30 days after the completion, and done late
     maintenance_generate(today=D + timedelta(days=55))
-    nxt = MaintenanceTask.objects.get(state="pending")
+    nxt = MaintenanceTask.objects.get(status="pending")
     assert nxt.due_on == D + timedelta(days=58)
     with at(D + timedelta(days=61)):
         late = maintenance_task_act(actor=actors["facility"], task_id=nxt.pk, action="complete",
@@ -184,7 +184,7 @@ def test_cancelling_skips_to_the_next_due_date(plan, item, actors):
         maintenance_task_act(actor=actors["facility"], task_id=task.pk, action="cancel",
                              data={"reason": "设备送修"})  # fmt: skip
     assert maintenance_generate(today=D + timedelta(days=53)) == 1
-    assert MaintenanceTask.objects.get(state="pending").due_on == D + timedelta(days=60)
+    assert MaintenanceTask.objects.get(status="pending").due_on == D + timedelta(days=60)
 
 
 def test_changing_the_steps_publishes_a_new_version_and_done_tasks_keep_theirs(plan, item,
@@ -299,7 +299,7 @@ def test_the_on_time_rate_against_hand_counted_tasks(plan, item, actors, org):
     ]  # fmt: skip
     MaintenanceTask.objects.bulk_create(
         MaintenanceTask(plan=plan, equipment=second if due.day == 30 else item, due_on=due,
-                        warn_on=due, state=state,
+                        warn_on=due, status=state,
                         on_time=ok, checklist=checklist,
                         completed_on=due if ok else (due + timedelta(days=3) if ok is False
                                                      else None))

@@ -77,10 +77,10 @@ def test_the_demo_names_operators_and_plans_renewals_from_today(outlets, moment)
         assert {g["operator"] for g in gaps if g["state"] == "lapsed"} == {"holder_p2"}
         assert all(g["org_unit"].path.startswith("0001/0002/") for g in gaps)
         # plans this year (approved, done) and next (planned, approved)
-        states = sorted(RenewalPlan.objects.values_list("budget_year", "state"))
+        states = sorted(RenewalPlan.objects.values_list("budget_year", "status"))
         assert states == sorted([(today.year, "approved"), (today.year, "done"),
                                  (today.year + 1, "planned"), (today.year + 1, "approved")])  # fmt: skip
-        done = RenewalPlan.objects.get(state="done")
+        done = RenewalPlan.objects.get(status="done")
         assert done.replacement is not None and done.replacement.asset_number == "DEMO-EQ-R04"
         assert Equipment.objects.get(asset_number="DEMO-EQ-R03").state == "disposed"
         assert [b["budget_year"] for b in renewal_budget(system)] == [today.year + 1, today.year]
