@@ -14,7 +14,8 @@ class FacilitiesConfig(AppConfig):
     0023): the outlet register, facility and environment inspections on the kernel's scored
     checklist, rectification tasks with a clock, equipment files with their history and import.
     Fault tickets with severity clocks and downtime, availability figures (§5–§6): ``faults/``.
-    Maintenance plans (§4) come later."""
+    Preventive maintenance (§4): ``maintenance/`` — tasks and renewal plans are case kinds on the
+    engine (ADR 0032); operators (§7) and renewal plans (§8) beside them."""
 
     name = "hiqc.facilities"
     label = "facilities"
