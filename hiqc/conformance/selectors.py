@@ -126,8 +126,5 @@ def clause_statuses(org_path: str, period: Period) -> dict[str, ClauseStatus]:
 
 def status_summary(statuses: dict[str, ClauseStatus]) -> dict[str, int]:
     """How many leaf clauses stand at each status."""
-    counts = {s.value: 0 for s in EvidenceStatus}
-    for code, found in statuses.items():
-        if not children()[code]:
-            counts[found.status] += 1
-    return counts
+    leaves = [found.status for code, found in statuses.items() if not children()[code]]
+    return {s.value: leaves.count(s.value) for s in EvidenceStatus}
