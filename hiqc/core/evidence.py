@@ -167,6 +167,7 @@ def indicator_evidence(code: str, org_path: str, start: date, end: date) -> Evid
         rows = rolled_up(code, granularity="quarter", org_path=org_path, start=lo, end=hi)
         value = rows[-1]["value"] if rows else None
         records = int(sum(r["denominator"] for r in rows))
+        against = 0
     else:
         n = sum(r["numerator"] for r in rows)
         d = sum(r["denominator"] for r in rows)
@@ -174,6 +175,10 @@ def indicator_evidence(code: str, org_path: str, start: date, end: date) -> Evid
         records = (
             int(d) if indicator.unit == "ratio" else int(n if indicator.unit == "count" else d)
         )
+        # a ratio's records counted against it: those outside the numerator (higher is better)
+        # or in it (lower is better); other units count none
+        lower = indicator.direction == "lower_better"
+        against = round(n if lower else d - n) if indicator.unit == "ratio" else 0
     target = target_for(code, org_path, end - timedelta(days=1))
     if value is None:
         return Evidence(EvidenceStatus.NOT_YET_ASSESSABLE, records, url=url, note="no value")
@@ -185,7 +190,7 @@ def indicator_evidence(code: str, org_path: str, start: date, end: date) -> Evid
     aim = f"{target.target:.1%}" if indicator.unit == "ratio" else f"{target.target:g}"
     mapped = {"green": EvidenceStatus.CONFORMING, "amber": EvidenceStatus.PARTLY,
               "red": EvidenceStatus.NOT_CONFORMING}[colour]  # fmt: skip
-    return Evidence(mapped, records, 0 if colour == "green" else records, url, f"{shown} / {aim}")
+    return Evidence(mapped, records, against, url, f"{shown} / {aim}")
 
 
 def check_evidence(problems: list[str], checked: int, *, url: str = "") -> Evidence:
