@@ -6,7 +6,7 @@ No ``from __future__ import annotations`` here: Ninja reads the annotations at i
 """
 
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 
 from hiqc.core.access import require
 from hiqc.core.http import HiqcRequest
@@ -15,7 +15,7 @@ from hiqc.core.schemas import ERRORS
 from . import coverage, selectors
 from .enums import VIEW
 from .periods import last_complete_quarter, parse_period
-from .schemas import ConformanceClauseOut, ConformanceStatusOut
+from .schemas import ConformanceClauseOut, ConformanceStatusOut, ConformanceStatusQuery
 
 router = Router(tags=["conformance"])
 
@@ -48,13 +48,13 @@ def list_clauses(request: HiqcRequest):
 
 
 @router.get("/conformance/status", response={200: ConformanceStatusOut, **ERRORS})
-def clause_status(request: HiqcRequest, org_unit: str = "", period: str = ""):
+def clause_status(request: HiqcRequest, q: Query[ConformanceStatusQuery]):
     """The status of every clause for the subtree of ``org_unit`` (default: the caller's first
     unit) in ``period`` (``YYYY-Qn`` or ``YYYY-MM``; default: the last complete quarter), with
     the counts of evidence records behind each clause's own rules."""
     require(request.actor, VIEW)
-    chosen = parse_period(period) if period else last_complete_quarter()
-    unit = selectors.chosen_unit(request.actor, org_unit[:64])
+    chosen = parse_period(q.period) if q.period else last_complete_quarter()
+    unit = selectors.chosen_unit(request.actor, q.org_unit)
     statuses = selectors.clause_statuses(unit.path, chosen)
     clauses = [
         {"code": s.code, "status": s.status, "records": s.records, "failing": s.failing,

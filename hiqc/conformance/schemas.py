@@ -4,7 +4,9 @@ Names carry the domain (``Conformance…``): OpenAPI component names are unique 
 from datetime import date
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
+
+PERIOD = r"^((20[0-9]{2}|2100)-(Q[1-4]|0[1-9]|1[0-2]))?$"
 
 
 class ConformanceRuleOut(Schema):
@@ -60,3 +62,10 @@ class ConformanceStatusOut(Schema):
     period_end: date  # exclusive
     summary: dict[str, int]  # leaf clauses per status
     clauses: list[ConformanceClauseStatusOut]
+
+
+class ConformanceStatusQuery(Schema):
+    org_unit: UUID | None = None  # default: the caller's first unit
+    period: str = Field(
+        "", pattern=PERIOD, description="YYYY-Qn or YYYY-MM; default the last complete quarter"
+    )
