@@ -1,6 +1,7 @@
 """Conformance API (issue 22 §6; ADR 0034): every clause with its capability and evidence rules,
-and the status of every clause for a unit and period. Permission first, then the period (422
-naming ``period``), then the unit (out of scope is the same 404 as missing).
+and the status of every clause for a unit and period. The query's shape (``period`` pattern,
+``org_unit`` a UUID) is checked by Ninja from the schema (422 naming the field), then the
+permission, then the unit (out of scope is the same 404 as missing).
 
 No ``from __future__ import annotations`` here: Ninja reads the annotations at import time.
 """
