@@ -461,6 +461,12 @@ PERMISSION_LABELS_ADDED |= {
     "compliance.attest": "对人工控制措施作出定期声明并上传证据",
 }
 
+# the standard as data (issue 22 first slice; ADR 0034): the clause statuses are read by the quality
+# lead, the auditor, the compliance officer and the branch manager (their own subtree)
+for _role in ("quality_lead", "auditor", "compliance_officer", "branch_manager"):
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | {"conformance.view"}
+PERMISSION_LABELS_ADDED["conformance.view"] = "查看标准条款、证据规则及各机构各期间的条款符合状态"
+
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():
     assert {r: set(access.role_permissions(r)) for r in access.role_codes()} == {

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     # after every app with a case kind: its ready() declares the per-process indicators of the
     # case kinds registered before it (issue 16 §5)
     "hiqc.process_management",
+    # the standard as data and its evidence rules (ADR 0034): no case kind of its own
+    "hiqc.conformance",
     "hiqc.demo",
 ]
 

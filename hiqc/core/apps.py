@@ -26,7 +26,12 @@ class CoreConfig(AppConfig):
 
         register_manifest_permissions()  # every app's permissions and roles
         register_manifest_navigation()  # every app's menu sections and entries
-        from . import checks, indicators, schedule  # noqa: F401  (checks, indicators, periodic jobs)
+        from . import (  # noqa: F401  (checks, indicators, periodic jobs)
+            checks,
+            evidence_rules,
+            indicators,
+            schedule,
+        )
         from .deadlines import deadline_warned
         from .notifications import on_deadline_warned, set_email_sender
         from .tasks import notification_email_task

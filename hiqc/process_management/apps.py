@@ -70,6 +70,7 @@ class ProcessesConfig(AppConfig):
         from hiqc.core.audit_labels import register_audit_labels
         from hiqc.core.plan_links import register_effect_reader
 
+        from . import evidence  # noqa: F401  (evidence rules for the standard, ADR 0034)
         from .effects import version_effect
 
         register_effect_reader(version_effect)

@@ -63,6 +63,7 @@ class ProductsConfig(AppConfig):
         from hiqc.core.audit_labels import register_audit_labels
         from hiqc.core.casekinds import register_case_kind
 
+        from . import evidence  # noqa: F401  (evidence rules for the standard, ADR 0034)
         from .evaluation.services import ROUND_KIND
         from .monitoring.targets import register_rules
         from .projects.services import KIND

@@ -55,6 +55,8 @@ class QualityConfig(AppConfig):
 
         from hiqc.core.audit_labels import register_audit_labels, register_system_actors
 
+        from . import evidence  # noqa: F401  (evidence rules for the standard, ADR 0034)
+
         register_audit_labels(
             {
                 "quality.target.set": gettext_noop("设定指标目标"),

@@ -1,0 +1,130 @@
+"""Every read of the conformance app (issue 22 §1, §2, §6; ADR 0034): the clauses, the unit a
+status is asked for (scoped: out of scope is the same 404 as missing) and each clause's status for
+a unit and period, computed on request from the evidence rules.
+
+Aggregation (ADR 0034): a clause's own status is the worst of its own rules' statuses; a clause
+without rules of its own takes those of the nearest clause above it that has some (a rule on 3.1.2
+covers 3.1.2(1)–(6)); a clause is then the worst of its own status and its sub-clauses' (not
+applicable ignored; all not applicable → not applicable). ``NOT_APPLICABLE`` clauses are not
+applicable; pending ones are not yet assessable ("evidence rule to come")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from hiqc.core.access import Actor, require
+from hiqc.core.errors import NotFound
+from hiqc.core.evidence import Evidence, EvidenceRule, EvidenceStatus, assess, rules_for, worst
+from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import unit_in_scope, units_in_scope
+
+from . import coverage
+from .enums import VIEW
+from .models import Clause
+from .periods import Period
+from .standard import ancestors, children
+
+
+def clause_list(actor: Actor) -> QuerySet[Clause]:
+    require(actor, VIEW)
+    return Clause.objects.select_related("parent").order_by("position")
+
+
+def access_clause(actor: Actor, code: str) -> Clause:
+    require(actor, VIEW)
+    clause = Clause.objects.filter(code=code).select_related("parent").first()
+    if clause is None:
+        raise NotFound()
+    return clause
+
+
+def chosen_unit(actor: Actor, unit_id: Any) -> OrgUnit:
+    """The unit asked for (in the actor's conformance scope), else the actor's first one."""
+    require(actor, VIEW)
+    if unit_id:
+        return unit_in_scope(actor, unit_id, VIEW)
+    found = units_in_scope(actor, VIEW).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def unit_choices(actor: Actor) -> QuerySet[OrgUnit]:
+    return units_in_scope(actor, VIEW).filter(level__lte=3)
+
+
+def own_rules(code: str) -> tuple[str, list[EvidenceRule]]:
+    """(the clause whose rules apply, those rules): its own, else the nearest clause above's."""
+    for candidate in (code, *ancestors(code)):
+        found = rules_for(candidate)
+        if found:
+            return candidate, found
+    return code, []
+
+
+@dataclass
+class ClauseStatus:
+    code: str
+    status: str
+    own: list[tuple[EvidenceRule, Evidence]] = field(default_factory=list)
+    rules_from: str = ""  # the clause whose rules are ``own`` ("" none)
+    reason: str = ""  # why not applicable / not yet assessable
+
+    @property
+    def records(self) -> int:
+        return sum(e.records for _r, e in self.own)
+
+    @property
+    def failing(self) -> int:
+        return sum(e.failing for _r, e in self.own)
+
+    @property
+    def label(self) -> str:
+        return str(EvidenceStatus(self.status).label)
+
+
+def clause_statuses(org_path: str, period: Period) -> dict[str, ClauseStatus]:
+    """Every clause's status for the subtree at ``org_path`` in the period; each rule assessed
+    once however many clauses it serves."""
+    assessed: dict[str, Evidence] = {}
+
+    def evidence_of(rule: EvidenceRule) -> Evidence:
+        if rule.code not in assessed:
+            assessed[rule.code] = assess(rule, org_path, period.start, period.end)
+        return assessed[rule.code]
+
+    out: dict[str, ClauseStatus] = {}
+
+    def visit(code: str) -> ClauseStatus:
+        if code in coverage.NOT_APPLICABLE:
+            found = ClauseStatus(code, EvidenceStatus.NOT_APPLICABLE,
+                                 reason=_(coverage.NOT_APPLICABLE[code]))  # fmt: skip
+            for kid in children()[code]:
+                visit(kid)
+            out[code] = found
+            return found
+        source, rules = own_rules(code)
+        own = [(rule, evidence_of(rule)) for rule in rules]
+        statuses = [e.status for _r, e in own] + [visit(kid).status for kid in children()[code]]
+        reason = ""
+        if not statuses:
+            statuses = [EvidenceStatus.NOT_YET_ASSESSABLE]
+            reason = _("证据规则待补充。")
+        found = ClauseStatus(code, worst(statuses), own, source if rules else "", reason)
+        out[code] = found
+        return found
+
+    for code in children():
+        if code not in out and not ancestors(code):
+            visit(code)
+    return out
+
+
+def status_summary(statuses: dict[str, ClauseStatus]) -> dict[str, int]:
+    """How many leaf clauses stand at each status."""
+    leaves = [found.status for code, found in statuses.items() if not children()[code]]
+    return {s.value: leaves.count(s.value) for s in EvidenceStatus}
