@@ -188,3 +188,31 @@ class Remediation(CaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+from .sharing.models import (  # noqa: E402  (issue 21 §7, §8: sharing and impact assessments)
+    DataShare,
+    ImpactAssessment,
+    IncomingExchange,
+    Partner,
+    ShareConsent,
+    ShareRecord,
+    SharingAgreement,
+)
+
+__all__ = [
+    "AccessRecertification",
+    "DataShare",
+    "EvaluationMark",
+    "ImpactAssessment",
+    "IncomingExchange",
+    "Partner",
+    "RecertificationLine",
+    "RecertificationRound",
+    "Remediation",
+    "SecurityEvaluation",
+    "SecurityRoleHolder",
+    "ShareConsent",
+    "ShareRecord",
+    "SharingAgreement",
+]
