@@ -30,9 +30,7 @@ urlpatterns = [
     path("shares/", sharing.shares_page, name="shares"),
     path("shares/<uuid:case_id>/", sharing.share_page, name="share"),
     path("shares/<uuid:case_id>/file/", sharing.share_download, name="share_file"),
-    path(
-        "shares/<uuid:case_id>/actions/<str:action>/", sharing.share_action, name="share_action"
-    ),  # fmt: skip
+    path("shares/<uuid:case_id>/actions/<str:action>/", sharing.share_action, name="share_action"),
     path("incoming/", sharing.incoming_page, name="incoming"),
     path("assessments/", sharing.assessments_page, name="assessments"),
 ]

@@ -5,10 +5,11 @@ before anything: another unit's id is the same 404 as a missing one; permission 
 No ``from __future__ import annotations`` here: Ninja reads the annotations at import time.
 """
 
+import base64
+import hashlib
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -24,6 +25,7 @@ from .enums import SHARE_COMPLIANCE, SHARE_REQUEST
 from .models import ShareRecord
 from .schemas import (
     DataShareCaseOut,
+    DataShareFileOut,
     DataShareIn,
     DataShareOut,
     IncomingExchangeIn,
@@ -138,13 +140,14 @@ def share_action(request: HiqcRequest, case_id: UUID, action: str, payload: Case
     return _share_case(request, selectors.access_share(request.actor, case_id))
 
 
-@router.get("/data-shares/{case_id}/file", response={200: None, **CASE_ERRORS})
+@router.get("/data-shares/{case_id}/file", response={200: DataShareFileOut, **CASE_ERRORS})
 def share_download(request: HiqcRequest, case_id: UUID):
-    """The produced, masked CSV file (audited); 409 ``not_exported`` before the export."""
+    """The produced, masked CSV file (audited), base64-encoded with its name and sha256 (the
+    page ``/information/shares/{id}/file/`` serves the file itself); 409 ``not_exported``
+    before the export, 403 to whoever may not download it."""
     name, body = share_file(actor=request.actor, case_id=case_id)
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return {"filename": name, "media_type": "text/csv", "sha256": hashlib.sha256(body).hexdigest(),
+            "size": len(body), "content_base64": base64.b64encode(body).decode()}  # fmt: skip
 
 
 def _incoming(i) -> dict:

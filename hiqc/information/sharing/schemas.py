@@ -99,6 +99,14 @@ class DataShareCaseOut(Schema):
     record: DataShareRecordOut | None
 
 
+class DataShareFileOut(Schema):
+    filename: str
+    media_type: str
+    sha256: str
+    size: int
+    content_base64: str
+
+
 class DataShareIn(Schema):
     agreement: UUID
     params: dict[str, str] = Field(default_factory=dict)

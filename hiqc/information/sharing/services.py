@@ -44,7 +44,6 @@ from ..enums import VIEW
 from . import masking
 from .enums import (
     CONCLUDED,
-    SHARE_APPROVE,
     SHARE_COMPLIANCE,
     SHARE_REQUEST,
     AgreementStatus,
@@ -86,19 +85,18 @@ def _today(at: datetime | None = None) -> date:
 
 def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | Refusal | None:
     """The domain guard (issue 21 §7): the owner's approval is one step without sensitive data
-    and two with; nobody approves their own request; nothing is exported under an agreement that
-    is not in force."""
+    and two with; the data owner never approves their own request and the compliance approval is
+    another person's than the owner's; nothing is exported under an agreement not in force."""
     if action == "approve" and case.sensitive:
         return Refusal(
             _("涉及敏感个人信息，须经数据负责人和合规负责人两级审批。"), "compliance_needed"
         )
     if action == "approve_owner" and not case.sensitive:
         return Refusal(_("不涉及敏感个人信息，由数据负责人直接批准。"), "not_sensitive")
-    if action in ("approve", "approve_owner", "approve_compliance") and actor.username in (
-        case.requested_by,
-        case.owner_approved_by,
+    if (action in ("approve", "approve_owner") and actor.username == case.requested_by) or (
+        action == "approve_compliance" and actor.username == case.owner_approved_by
     ):
-        return Refusal(_("申请人或已审批人不能再次审批本申请。"), "own_request")
+        return Refusal(_("申请人不能审批本人的申请，两级审批须由不同人员完成。"), "own_request")
     if action == "export":
         agreement = case.agreement
         today = _today(at)
