@@ -9,11 +9,12 @@ from .sharing.enums import SHARE_APPROVE, SHARE_COMPLIANCE, SHARE_REQUEST
 
 
 class InformationConfig(AppConfig):
-    """Information management and confidentiality (standard chapter 6; issue 21 §4, §5; ADR
-    0026): quarterly access recertification cases, dormant accounts disabled by rule, the reveal
-    anomaly report, security role holders per unit, the yearly security self-evaluation on the
-    kernel's checklist with remediation cases. The data inventory, retention and sharing (issue
-    21 §1–§3, §7–§8) come later, in this app."""
+    """Information management and confidentiality (standard chapter 6; issue 21 §4, §5, §7,
+    §8; ADRs 0026, 0030): quarterly access recertification cases, dormant accounts disabled by
+    rule, the reveal anomaly report, security role holders per unit, the yearly security
+    self-evaluation on the kernel's checklist with remediation cases; data sharing under
+    agreements with masking profiles (share cases on the engine, the record of what was sent),
+    incoming exchanges and personal-information impact assessments."""
 
     name = "hiqc.information"
     label = "information"
