@@ -129,10 +129,16 @@ def shares_page(request: HiqcRequest) -> HttpResponse:
 def _share_context(request: HiqcRequest, case: Any, refused: RefusedAction | None = None
                    ) -> dict[str, Any]:  # fmt: skip
     now = timezone.now()
+    record = ShareRecord.objects.filter(share=case).first()
+    methods = dict(Method.choices)
     return {
         **case_action_forms(KIND, case, request.actor, SHARE_INPUTS, refused=refused),
         "s": case,
-        "record": ShareRecord.objects.filter(share=case).first(),
+        "record": record,
+        "record_fields": [
+            {"label": f.get("label", ""), "method": methods.get(f.get("method"), "")}
+            for f in (record.fields if record else [])
+        ],
         "can_download": may_download(request.actor, case),
         "clocks": [{"d": d, "left": countdown(d, now)} for d in case_deadlines(KIND, case)],
         "events": history(KIND, case, SHARE_LABELS, dict(ShareStatus.choices)),
