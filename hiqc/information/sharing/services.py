@@ -64,7 +64,7 @@ from .models import (
     SharingAgreement,
 )
 from .selectors import access_agreement, access_partner, access_share
-from .workflow import DATASHARE, SHARE_PROCESS, SHARE_WORK
+from .workflow import DATASHARE, SHARE_PROCESS
 
 Errors = dict[str, list[str]]
 
@@ -108,8 +108,8 @@ def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | Refusa
 
 
 KIND = CaseKind(label=SHARE_PROCESS, workflow=DATASHARE, access=access_share,
-                name=gettext_lazy("数据共享"), view_perm=VIEW, work_by_state=SHARE_WORK,
-                url_for=_url, blocked=_blocked)  # fmt: skip
+                name=gettext_lazy("数据共享"), view_perm=VIEW, url_for=_url,
+                blocked=_blocked)  # fmt: skip
 
 
 def _text(data: Mapping[str, Any], name: str, errors: Errors, *, limit: int,

@@ -59,11 +59,7 @@ DATASHARE = Workflow.build(
     ],
 )  # fmt: skip
 
-SHARE_WORK: dict[str, tuple[str, ...]] = {
-    S.REQUESTED: (SHARE_APPROVE,),
-    S.OWNER_APPROVED: (SHARE_COMPLIANCE,),
-    S.APPROVED: (SHARE_REQUEST,),
-    S.EXPORTED: (SHARE_REQUEST,),
-}
+# "My work": by default, whoever may act from the state (the approvers of a request, the
+# requester's side who may cancel it or export and send once approved) — the engine's work map.
 
 SHARE_LABELS = {"create": gettext_noop("申请"), **{t.name: t.label for t in DATASHARE.transitions}}
