@@ -387,6 +387,19 @@ PERMISSION_LABELS_ADDED |= {
     "information.security": "信息安全负责人：指定安全职责人，组织信息安全自评估并验证整改",
     "information.remediate": "登记信息安全整改措施",
 }
+# chapter 6 (issue 21 §7–§8; ADR 0030): data sharing and exchange, impact assessments
+_SHARING = {
+    "compliance_officer": {"information.share_request", "information.share_compliance"},
+    "quality_lead": {"information.share_request", "information.share_approve"},
+    "branch_manager": {"information.share_request", "information.share_approve"},
+}
+for _role, _perms in _SHARING.items():
+    ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | _perms
+PERMISSION_LABELS_ADDED |= {
+    "information.share_request": "申请数据共享、按脱敏规则导出并登记发送，登记数据接收",
+    "information.share_approve": "数据负责人：审批数据共享申请",
+    "information.share_compliance": "合规负责人：登记共享对象与协议、影响评估，审批涉及敏感个人信息的共享",
+}
 # chapter 7 (issue 18 §4–§5; ADR 0021): assessment cycles, appeals and incentives
 _ASSESSMENT_MANAGERS = {"assessments.view", "assessments.manage", "assessments.appeal_decide",
                         "assessments.incentives"}  # fmt: skip

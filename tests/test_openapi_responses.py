@@ -141,6 +141,9 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     ),
     "/api/v1/security-evaluations/{evaluation_id}": ("/api/v1/security-evaluations", _field("id")),
     "/api/v1/security-remediations/{case_id}": ("/api/v1/security-remediations", _field("id")),
+    "/api/v1/sharing-agreements/{agreement_id}": ("/api/v1/sharing-agreements", _field("id")),
+    "/api/v1/data-shares/{case_id}": ("/api/v1/data-shares", _field("id")),
+    "/api/v1/data-shares/{case_id}/file": ("/api/v1/data-shares", _field("id")),
 }
 
 

@@ -65,11 +65,13 @@ class ComplaintsConfig(AppConfig):
         from hiqc.core.casekinds import register_case_kind
 
         from . import (
+            datasets,  # the shareable datasets (issue 21 §7)
             indicators,  # declares the complaint indicators
             rules,
         )
         from .services import KIND
 
         rules.register()
+        datasets.register()
         indicators.register_person_measures()
         register_case_kind(KIND)

@@ -5,31 +5,38 @@ from hiqc.core.manifest import Manifest, NavLink, Periodic, daily_beijing
 from hiqc.organisations.enums import Role
 
 from .enums import AUDIT_VIEW, RECERTIFY, REMEDIATE, SECURITY, VIEW
+from .sharing.enums import SHARE_APPROVE, SHARE_COMPLIANCE, SHARE_REQUEST
 
 
 class InformationConfig(AppConfig):
-    """Information management and confidentiality (standard chapter 6; issue 21 §4, §5; ADR
-    0026): quarterly access recertification cases, dormant accounts disabled by rule, the reveal
-    anomaly report, security role holders per unit, the yearly security self-evaluation on the
-    kernel's checklist with remediation cases. The data inventory, retention and sharing (issue
-    21 §1–§3, §7–§8) come later, in this app."""
+    """Information management and confidentiality (standard chapter 6; issue 21 §4, §5, §7,
+    §8; ADRs 0026, 0030): quarterly access recertification cases, dormant accounts disabled by
+    rule, the reveal anomaly report, security role holders per unit, the yearly security
+    self-evaluation on the kernel's checklist with remediation cases; data sharing under
+    agreements with masking profiles (share cases on the engine, the record of what was sent),
+    incoming exchanges and personal-information impact assessments."""
 
     name = "hiqc.information"
     label = "information"
     verbose_name = "信息管理与保密"
     manifest = Manifest(
         urls=(("information/", "hiqc.information.urls"),),
-        api_routers=("hiqc.information.api.router",),
+        api_routers=("hiqc.information.api.router", "hiqc.information.sharing.api.router"),
         permissions={
             VIEW: _("查看权限复核、长期未登录账号、安全职责与信息安全自评估"),
             RECERTIFY: _("复核本机构人员的角色授权（确认或撤销）"),
             SECURITY: _("信息安全负责人：指定安全职责人，组织信息安全自评估并验证整改"),
             REMEDIATE: _("登记信息安全整改措施"),
+            SHARE_REQUEST: _("申请数据共享、按脱敏规则导出并登记发送，登记数据接收"),
+            SHARE_APPROVE: _("数据负责人：审批数据共享申请"),
+            SHARE_COMPLIANCE: _(
+                "合规负责人：登记共享对象与协议、影响评估，审批涉及敏感个人信息的共享"
+            ),
         },
         roles={
-            Role.COMPLIANCE_OFFICER: (VIEW, RECERTIFY, SECURITY),
-            Role.QUALITY_LEAD: (VIEW, RECERTIFY),
-            Role.BRANCH_MANAGER: (VIEW, RECERTIFY, REMEDIATE),
+            Role.COMPLIANCE_OFFICER: (VIEW, RECERTIFY, SECURITY, SHARE_REQUEST, SHARE_COMPLIANCE),
+            Role.QUALITY_LEAD: (VIEW, RECERTIFY, SHARE_REQUEST, SHARE_APPROVE),
+            Role.BRANCH_MANAGER: (VIEW, RECERTIFY, REMEDIATE, SHARE_REQUEST, SHARE_APPROVE),
             Role.SYSTEM_ADMIN: (VIEW, REMEDIATE),
             Role.AUDITOR: (VIEW,),
         },
@@ -59,6 +66,10 @@ class InformationConfig(AppConfig):
             NavLink("ch6", "information:roles", _("安全职责"), VIEW),
             NavLink("ch6", "information:evaluations", _("信息安全自评估"), VIEW),
             NavLink("ch6", "information:remediations", _("信息安全整改"), VIEW),
+            NavLink("ch6", "information:agreements", _("数据共享协议"), VIEW),
+            NavLink("ch6", "information:shares", _("数据共享"), VIEW),
+            NavLink("ch6", "information:incoming", _("数据接收登记"), VIEW),
+            NavLink("ch6", "information:assessments", _("个人信息保护影响评估"), VIEW),
         ),
     )
 
@@ -72,10 +83,13 @@ class InformationConfig(AppConfig):
         from .rules import RULES
         from .security.services import KIND as REMEDIATION_KIND
         from .services import KIND as RECERT_KIND
+        from .sharing.services import KIND as SHARE_KIND
+        from .sharing.services import RULES as SHARING_RULES
 
         register_case_kind(RECERT_KIND)
         register_case_kind(REMEDIATION_KIND)
-        register_rules(*RULES)
+        register_case_kind(SHARE_KIND)
+        register_rules(*RULES, *SHARING_RULES)
         register_system_actors(
             {
                 "information.recertification_open": gettext_noop("季度权限复核发起任务"),
@@ -90,5 +104,13 @@ class InformationConfig(AppConfig):
                 "information.security_role.assign": gettext_noop("指定安全职责人"),
                 "information.security_role.end": gettext_noop("终止安全职责"),
                 "information.evaluation.perform": gettext_noop("完成信息安全自评估"),
+                "information.partner.create": gettext_noop("登记数据共享对象"),
+                "information.agreement.create": gettext_noop("登记数据共享协议"),
+                "information.agreement.activate": gettext_noop("数据共享协议生效"),
+                "information.consent.record": gettext_noop("登记单独同意"),
+                "information.datashare.produce": gettext_noop("生成数据共享文件"),
+                "information.datashare.download": gettext_noop("下载数据共享文件"),
+                "information.incoming.record": gettext_noop("登记数据接收"),
+                "information.pia.record": gettext_noop("登记个人信息保护影响评估"),
             }
         )

@@ -69,6 +69,11 @@ def demo_load(*, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str
     provinces = [u for u in units if u.level == OrgLevel.PROVINCE]
     for n, province in enumerate(provinces):
         _province_evaluation(today, province, compliance, n, counts)
+    # issue 21 §7, §8: sharing agreements, shares, incoming exchanges and PIAs
+    from .sharing.demo import demo_load as sharing_demo
+
+    for key, n in sharing_demo(org_units=org_units, users=users).items():
+        counts[f"sharing_{key}"] = n
     return {k: v for k, v in counts.items() if v}
 
 

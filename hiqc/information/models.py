@@ -14,8 +14,8 @@ Security responsibilities and evaluation (6.2.1(1)(4), 6.2.3(1)):
   (purpose ``information.security``) with its ``EvaluationMark``s; each failed item opens a
   ``Remediation`` case with a clock.
 
-Later slices of issue 21 (the data inventory, retention, sharing and exchange) add their models
-here beside these.
+Sharing and exchange and the impact assessments (issue 21 §7, §8; ADR 0030) are defined in
+``sharing/models.py`` and imported below.
 """
 
 from __future__ import annotations
@@ -188,3 +188,31 @@ class Remediation(CaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+from .sharing.models import (  # noqa: E402  (issue 21 §7, §8: sharing and impact assessments)
+    DataShare,
+    ImpactAssessment,
+    IncomingExchange,
+    Partner,
+    ShareConsent,
+    ShareRecord,
+    SharingAgreement,
+)
+
+__all__ = [
+    "AccessRecertification",
+    "DataShare",
+    "EvaluationMark",
+    "ImpactAssessment",
+    "IncomingExchange",
+    "Partner",
+    "RecertificationLine",
+    "RecertificationRound",
+    "Remediation",
+    "SecurityEvaluation",
+    "SecurityRoleHolder",
+    "ShareConsent",
+    "ShareRecord",
+    "SharingAgreement",
+]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .sharing import views as sharing
 
 app_name = "information"
 urlpatterns = [
@@ -24,4 +25,12 @@ urlpatterns = [
         views.remediation_action,
         name="remediation_action",
     ),
+    path("agreements/", sharing.agreements_page, name="agreements"),
+    path("agreements/<uuid:agreement_id>/", sharing.agreement_page, name="agreement"),
+    path("shares/", sharing.shares_page, name="shares"),
+    path("shares/<uuid:case_id>/", sharing.share_page, name="share"),
+    path("shares/<uuid:case_id>/file/", sharing.share_download, name="share_file"),
+    path("shares/<uuid:case_id>/actions/<str:action>/", sharing.share_action, name="share_action"),
+    path("incoming/", sharing.incoming_page, name="incoming"),
+    path("assessments/", sharing.assessments_page, name="assessments"),
 ]

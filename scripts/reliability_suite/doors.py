@@ -89,6 +89,9 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/security-evaluations/{{evaluation_id}}": (
         "information.SecurityEvaluation", "org_unit__path"),
     f"{API}/security-remediations/{{case_id}}": ("information.Remediation", "org_unit__path"),
+    f"{API}/sharing-agreements/{{agreement_id}}": (
+        "information.SharingAgreement", "org_unit__path"),
+    f"{API}/data-shares/{{case_id}}": ("information.DataShare", "org_unit__path"),
 }  # fmt: skip
 INDICATOR_PREFIX = f"{API}/indicators/{{code}}"
 # A process's code names a workflow, the same for everyone: its door is the ``org_unit`` query
@@ -127,6 +130,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "emergency.Incident": "emergency.incident",
     "information.AccessRecertification": "information.accessrecertification",
     "information.Remediation": "information.remediation",
+    "information.DataShare": "information.datashare",
 }
 # Actions of objects that are not case kinds (their steps are data of their own app), probed
 # with a stale version as the case actions are.

@@ -321,7 +321,7 @@ class Migration(migrations.Migration):
                 ("warning", models.FloatField(verbose_name="预警值")),
                 ("limit", models.FloatField(verbose_name="限额")),
                 (
-                    "status",
+                    "state",
                     models.CharField(
                         choices=[
                             ("no_data", "无数据"),

@@ -126,6 +126,6 @@ def demo_load_risks(*, org_units: Mapping[str, OrgUnit], actor: Actor) -> dict[s
                           at=now - timedelta(days=60), data={
                               "outcome": "越权访问账号已清理，导出须经审批。"})  # fmt: skip
         treatments += 1
-    breached = KeyRiskIndicator.objects.filter(status=KriStatus.BREACH).count()
+    breached = KeyRiskIndicator.objects.filter(state=KriStatus.BREACH).count()
     return {"risks": len(made), "kris": kris, "kri_breaches": breached,
             "risk_treatments": treatments}  # fmt: skip

@@ -115,8 +115,9 @@ class KeyRiskIndicator(BaseModel):
     direction = models.CharField(_("方向"), max_length=20, choices=KriDirection.choices)
     warning = models.FloatField(_("预警值"))
     limit = models.FloatField(_("限额"))
-    status = models.CharField(_("状态"), max_length=10, choices=KriStatus.choices,
-                              default=KriStatus.NO_DATA)  # fmt: skip
+    # the latest reading against the thresholds: a register attribute, not a workflow status
+    state = models.CharField(_("状态"), max_length=10, choices=KriStatus.choices,
+                             default=KriStatus.NO_DATA)  # fmt: skip
     last_value = models.FloatField(_("最新值"), null=True, blank=True)
     last_period = models.DateField(_("最新期间"), null=True, blank=True)
     evaluated_at = models.DateTimeField(_("评估时间"), null=True, blank=True)

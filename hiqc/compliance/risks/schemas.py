@@ -123,7 +123,7 @@ class KriOut(Schema):
     direction: str
     warning: float
     limit: float
-    status: str
+    state: str
     last_value: float | None
     last_period: date | None
     evaluated_at: datetime | None

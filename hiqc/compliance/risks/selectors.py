@@ -72,7 +72,7 @@ def above_appetite(actor: Actor) -> list[Risk]:
 
 def kri_breaches(actor: Actor) -> QuerySet[KeyRiskIndicator]:
     return scope(actor, KeyRiskIndicator.objects.filter(
-        status__in=(KriStatus.BREACH, KriStatus.WARNING)).select_related("risk"), VIEW)  # fmt: skip
+        state__in=(KriStatus.BREACH, KriStatus.WARNING)).select_related("risk"), VIEW)  # fmt: skip
 
 
 def review_needed(actor: Actor) -> QuerySet[Risk]:

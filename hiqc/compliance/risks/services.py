@@ -388,10 +388,10 @@ def kri_evaluate(kri: KeyRiskIndicator, *, actor: Actor, at: datetime | None = N
     latest = series[-1] if series else None
     value = latest["value"] if latest else None
     status = kri_status(kri, value)
-    before = kri.status
-    kri.status, kri.last_value, kri.evaluated_at = status, value, at
+    before = kri.state
+    kri.state, kri.last_value, kri.evaluated_at = status, value, at
     kri.last_period = latest["period"] if latest else None
-    fields = ["status", "last_value", "last_period", "evaluated_at", "updated_at"]
+    fields = ["state", "last_value", "last_period", "evaluated_at", "updated_at"]
     with transaction.atomic():
         if status == KriStatus.BREACH and kri.raised_period != kri.last_period:
             kri.raised_period = kri.last_period

@@ -172,7 +172,7 @@ def test_a_kri_crossing_its_limit_raises_the_risk_for_review_once_per_month(acto
         risk = risk_create(actor=actors["compliance"], data=risk_data(org["P1"]))
         kri = kri_create(actor=actors["compliance"], risk_id=risk.pk, data={
             "indicator": "claims.decided_on_time_rate", "warning": 0.97, "limit": 0.95})  # fmt: skip
-    assert kri.direction == "lower_worse" and kri.status == KriStatus.NO_DATA
+    assert kri.direction == "lower_worse" and kri.state == KriStatus.NO_DATA
     monthly("claims.decided_on_time_rate", org["C1"], date(2026, 10, 1), 96, 100)
     with time_machine.travel(NOW, tick=False):
         assert kri_evaluate(kri, actor=system_actor) == KriStatus.WARNING
@@ -206,7 +206,7 @@ def test_a_kri_on_a_lower_better_indicator_breaches_when_the_value_rises(actors,
     with time_machine.travel(NOW, tick=False):
         risks_daily(actor=system_actor)
     kri.refresh_from_db()
-    assert kri.status == KriStatus.BREACH
+    assert kri.state == KriStatus.BREACH
 
 
 def test_a_kri_names_a_wrong_indicator_and_an_inverted_limit_on_their_fields(actors, org):
