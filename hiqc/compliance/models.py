@@ -206,6 +206,7 @@ from .inspections.models import (  # noqa: E402  (issue 20 §3: the inspections 
     ComplianceInspectionMark,
     InspectionPlan,
 )
+
 # the risk register (issue 20 §4, §5; ADR 0028) lives in its own sub-package
 from .risks.models import (  # noqa: E402
     KeyRiskIndicator,
