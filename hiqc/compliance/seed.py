@@ -11,7 +11,7 @@ from typing import Any
 
 REGS = "domain/regulations.md"
 
-LAWS: tuple[tuple[str, str, str, str, date, str], ...] = (
+LAWS: tuple[tuple[str, str, str, str, date | None, str], ...] = (
     # code, name, issuer, citation, effective on, confidence
     ("insurance-law", "中华人民共和国保险法", "全国人民代表大会常务委员会", "2015年修正",
      date(2015, 4, 24), "A"),
@@ -27,6 +27,10 @@ LAWS: tuple[tuple[str, str, str, str, date, str], ...] = (
      "银保监会令2019年第3号", date(2019, 12, 1), "C"),
     ("life-service-rules", "人身保险业务基本服务规定", "中国保险监督管理委员会", "2010年",
      date(2010, 5, 1), "C"),
+    # the service standard HIQC implements binds the insurer too: breaches of its clauses found by
+    # audits, mystery shopping and process supervision reach an obligation and a control
+    ("hi-service-standard", "健康保险服务质量控制标准", "本公司采用的行业服务质量控制标准",
+     "standard/standard.zh.md", None, "A"),
 )  # fmt: skip
 
 OBLIGATIONS: tuple[tuple[str, str, str, str, str, str], ...] = (
@@ -69,6 +73,14 @@ OBLIGATIONS: tuple[tuple[str, str, str, str, str, str], ...] = (
      "核保、理赔和销售人员接受健康保险专业培训，经考核合格上岗。"),
     ("CC-1", "life-service-rules", "第5条", "callcentre", "4.1.1",
      "提供24小时电话服务，工作日人工服务时间不少于8小时。"),
+    # obligations of the standard itself, coded by their clause (the rule of the findings they
+    # explain: claims-audit errors, mystery-shopping failures, out-of-design process events)
+    ("2.3.1", "hi-service-standard", "2.3.1", "general", "2.3.1",
+     "建立服务流程监督机制，采取现场监督、远程监控、客户反馈等方式，发现的问题及时反馈并推动解决。"),
+    ("4.3.1", "hi-service-standard", "4.3.1", "general", "4.3.1",
+     "制定并执行客户满意度调查方案（含神秘客户等调查方法），对调查发现的问题跟进整改。"),
+    ("5.1.2(3)", "hi-service-standard", "5.1.2(3)", "claims", "5.1.2(3)",
+     "加强理赔审核环节，保证理赔准确性，避免误赔、漏赔。"),
 )  # fmt: skip
 
 CONTROLS: tuple[dict[str, Any], ...] = (
@@ -100,6 +112,21 @@ CONTROLS: tuple[dict[str, Any], ...] = (
      "compliance_officer", "frequency": "yearly", "check_code": "", "finding_kinds": [],
      "name": "个人信息保护年度培训",
      "description": "每年组织接触个人信息的员工参加个人信息保护培训，附培训签到表。"},
+    {"code": "CTL-STD-PROCESS", "obligation": "2.3.1", "kind": "manual", "owner_role":
+     "quality_lead", "frequency": "monthly", "check_code": "",
+     "finding_kinds": ["process.out_of_design"],
+     "name": "流程偏离事项的反馈与处理",
+     "description": "每月复核流程监督发现的偏离设计事项已反馈责任部门并处理，声明复核结论（附处理记录）。"},
+    {"code": "CTL-STD-MYSTERY", "obligation": "4.3.1", "kind": "manual", "owner_role":
+     "quality_lead", "frequency": "monthly", "check_code": "",
+     "finding_kinds": ["surveys.mystery.below_pass", "surveys.mystery.fatal"],
+     "name": "神秘客户不达标事项跟进",
+     "description": "每月复核神秘客户检查不达标与致命项已逐项整改，声明复核结论（附整改记录）。"},
+    {"code": "CTL-STD-CLAIMAUDIT", "obligation": "5.1.2(3)", "kind": "manual", "owner_role":
+     "quality_lead", "frequency": "monthly", "check_code": "",
+     "finding_kinds": ["claims.audit_error"],
+     "name": "理赔质量抽检差错整改复核",
+     "description": "每月复核理赔质量抽检发现的差错已更正并分析原因，声明复核结论（附抽检与更正记录）。"},
 )  # fmt: skip
 
 

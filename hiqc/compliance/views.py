@@ -23,6 +23,8 @@ from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines
 from hiqc.core.errors import NotFound
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
+from hiqc.emergency.enums import VIEW as EMERGENCY_VIEW
+from hiqc.emergency.selectors import overdue_drills
 from hiqc.organisations.selectors import units_in_scope
 
 from . import selectors
@@ -61,7 +63,7 @@ def _this_month() -> Any:
 def overview_page(request: HiqcRequest) -> HttpResponse:
     """For the compliance officer: control failures this month (and last), open findings by the
     obligation they break, impact assessments in progress, risks above appetite (9.2.1(3)), KRI
-    breaches and risks waiting for review."""
+    breaches, risks waiting for review and emergency drills overdue."""
     actor = request.actor
     require(actor, VIEW)
     month = _this_month()
@@ -81,6 +83,9 @@ def overview_page(request: HiqcRequest) -> HttpResponse:
         "kri_breaches": risk_selectors.kri_breaches(actor),
         "review_needed": risk_selectors.review_needed(actor),
         "appetite": risk_appetite(),
+        # emergency drills past their due date (9.3; issue 20 §7), in the actor's scope
+        "drills_overdue": overdue_drills(actor, today=timezone.now().astimezone(BEIJING).date())
+        if actor.can(EMERGENCY_VIEW) else None,
     })  # fmt: skip
 
 

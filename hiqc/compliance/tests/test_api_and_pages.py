@@ -221,3 +221,19 @@ def test_a_manual_control_is_attested_on_its_page(personas, org):
     assert done.status_code == 302
     att = Attestation.objects.get()
     assert (att.org_unit, att.effective, att.attested_by) == (org["P1"], False, "branch_manager")
+
+
+def test_the_overview_lists_emergency_drills_past_their_due_date(personas, org):
+    # given a plan at 北京 whose yearly drill the schedule made and nobody performed in time
+    from hiqc.emergency.models import EmergencyPlan
+    from hiqc.emergency.services import drills_schedule
+
+    EmergencyPlan.objects.create(
+        org_unit=org["P1"], scenario="telephony", title="电话系统中断应急预案", steps=[],
+        rto_minutes=120, approved=True, approved_on=date(2020, 6, 15))  # fmt: skip
+    assert drills_schedule()["overdue"] == 1
+    # when the compliance officer opens the overview, then the drill is listed with its unit
+    page = client_for(personas["compliance"]).get("/compliance/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="drills-overdue"' in body and "电话系统中断应急预案" in body

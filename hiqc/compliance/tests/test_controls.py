@@ -155,17 +155,31 @@ def test_a_finding_reaches_its_control_by_kind_then_by_rule(db):
     assert _control_of("CL-1", "claims.supplement_override") is None
 
 
+def test_breaches_of_the_standard_reach_its_obligations_and_their_controls(actors):
+    # given findings whose rule is a clause of the standard (audits, mystery shopping, supervision)
+    # then each reaches the standard's obligation and the control that follows it up
+    assert _control_of("5.1.2(3)", "claims.audit_error") == "CTL-STD-CLAIMAUDIT"
+    assert _control_of("4.3.1", "surveys.mystery.below_pass") == "CTL-STD-MYSTERY"
+    assert _control_of("4.3.1", "surveys.mystery.fatal") == "CTL-STD-MYSTERY"
+    assert _control_of("2.3.1", "process.out_of_design") == "CTL-STD-PROCESS"
+    # and the overview has nothing left "not mapped to an obligation" for them
+    _finding("5.1.2(3)", "claims.audit_error", path="0001/0001/0002/")
+    rows = selectors.open_findings_by_obligation(actors["compliance"])
+    assert all(row["obligation"] is not None for row in rows)
+
+
 def test_open_findings_group_by_obligation_within_scope(actors, org):
     _finding("CL-8", "claims.decide.breach")
     _finding("CL-8", "claims.refusal_notice.breach")
     _finding("CL-1", "claims.supplement_override")
     _finding("CL-8", "claims.decide.breach", path="0001/0002/0001/")  # P2: not the manager's
-    _finding("2.3.1", "process.out_of_design")
+    _finding("2.3.1", "process.out_of_design")  # a clause of the standard: its obligation
+    _finding("X-9", "elsewhere.unknown")  # no obligation names it
     rows = {(r["obligation"].code if r["obligation"] else None): r["open"]
             for r in selectors.open_findings_by_obligation(actors["branch_manager"])}  # fmt: skip
-    assert rows == {"CL-2": 1, "CL-8": 1, "CL-1": 1, None: 1}
+    assert rows == {"CL-2": 1, "CL-8": 1, "CL-1": 1, "2.3.1": 1, None: 1}
     everything = selectors.open_findings_by_obligation(actors["compliance"])
-    assert sum(r["open"] for r in everything) == 5
+    assert sum(r["open"] for r in everything) == 6
 
 
 # --- the job: last month and this month, from today ----------------------------------------------
