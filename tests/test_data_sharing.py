@@ -390,3 +390,19 @@ def test_incoming_exchanges_are_recorded_with_source_and_basis(personas, actors,
     listed = client.get("/api/v1/incoming-exchanges").json()["items"]
     assert [i["row_count"] for i in listed] == [12]
     assert (NOW + timedelta(0)).year == 2026
+
+
+def test_a_complaint_received_early_on_the_first_of_a_quarter_is_exported_on_its_beijing_day(
+    actors, org
+):
+    # given a complaint received at 07:30 Beijing on 1 July (still 30 June in UTC)
+    customer = customer_create(actor=actors["agent"], org_unit_id=org["C1"].pk,
+                               data={"name": "孙八", "mobile": "13700001111"})  # fmt: skip
+    with time_machine.travel(datetime(2026, 7, 1, 7, 30, tzinfo=BEIJING), tick=False):
+        complaint_register(actor=actors["handler"], org_unit_id=org["C1"].pk, data={
+            "customer_id": str(customer.pk), "channel": "phone", "request": "r", "facts": "f",
+            "product_line": "medical", "nature": "contract_dispute",
+            "respondent_kind": "branch", "dispute_type": "claims"})  # fmt: skip
+    # when the third quarter's case list is produced, then it is dated 1 July, in Q3
+    rows = list(dataset_get("complaints.cases").rows(org["HO"].path, {"period": PERIOD}))
+    assert [str(r["received_on"]) for r in rows] == ["2026-07-01"]

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from hiqc.core.access import Actor
+from hiqc.core.calendar import BEIJING
 from hiqc.core.datasets import DATE, NUMBER, Column, Dataset, Param, register_dataset
 from hiqc.core.personaldata import DataClass
 from hiqc.customers.masking import mask_id_number, mask_mobile
@@ -107,7 +108,7 @@ def case_rows(org_path: str, params: Mapping[str, Any]) -> Iterable[Mapping[str,
         yield {
             "reference": c.reference,
             "unit": c.org_unit.localized_name,
-            "received_on": c.received_at.date(),
+            "received_on": c.received_at.astimezone(BEIJING).date(),  # the Beijing day
             "name": person.name if person else "",
             "mobile": person.mobile if person else "",
             "id_number": person.id_number if person else "",

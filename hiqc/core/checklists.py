@@ -313,6 +313,8 @@ def checklist_set_active(*, actor: Actor, perm: str, checklist_id: Any, active: 
         raise NotFound()
     if active and not checklist.is_published:
         raise Conflict(_("草稿版本不能启用，请先发布。"), code="checklist_draft")
+    # every version of the code locked: two activations at once leave one active, not two
+    list(Checklist.objects.select_for_update().filter(code=checklist.code).values_list("pk"))
     if active:
         Checklist.objects.filter(code=checklist.code, active=True).exclude(pk=checklist.pk).update(
             active=False

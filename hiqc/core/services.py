@@ -165,7 +165,8 @@ def notification_emails_send(notification_ids: list[int]) -> int:
     """Send the e-mail copy of each notification whose user has e-mail on for its kind, over one
     connection. A relay that cannot be reached leaves every copy unsent (``emailed_at`` empty) for
     ``notification_emails_retry`` and logs one warning with counts only; a recipient the relay
-    refuses is skipped and the others still go."""
+    refuses is skipped (not retried) and the others still go. ``emailed_at`` is the claim: set
+    before the send, so two senders never mail one copy twice."""
     rows = list(
         Notification.objects.select_related("user").filter(
             pk__in=notification_ids, emailed_at__isnull=True
@@ -192,6 +193,13 @@ def notification_emails_send(notification_ids: list[int]) -> int:
     sent = 0
     try:
         for row in due:
+            # claimed first (one conditional update): the queued send and the retry sweep never
+            # both mail a copy; a failed send gives the claim back
+            claimed = Notification.objects.filter(pk=row.pk, emailed_at__isnull=True).update(
+                emailed_at=timezone.now()
+            )
+            if not claimed:
+                continue
             message = EmailMessage(
                 subject=f"[HIQC] {row.title}",
                 body=f"{row.body}\n{row.url}".strip(),
@@ -201,16 +209,17 @@ def notification_emails_send(notification_ids: list[int]) -> int:
             try:
                 message.send(fail_silently=False)
             except smtplib.SMTPRecipientsRefused:
+                # refused for good: the claim stays, so the sweep does not retry it all day
                 log.warning("e-mail copy of notification %s refused by the relay", row.pk)
                 continue
             except (OSError, smtplib.SMTPException) as exc:
+                Notification.objects.filter(pk=row.pk).update(emailed_at=None)
                 log.warning(
                     "e-mail relay failed (%s); %d copies left for the retry sweep",
                     type(exc).__name__,
                     len(due) - sent,
                 )
                 break
-            Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
             sent += 1
     finally:
         connection.close()

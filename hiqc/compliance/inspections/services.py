@@ -246,6 +246,7 @@ def inspection_act(*, actor: Actor, case_id: Any, action: str, data: Mapping[str
                    source: str = Source.API) -> ComplianceInspection:  # fmt: skip
     """start; report (summary, item_<id>, note_<id>); open_nc (finding); close (conclusion);
     cancel (reason)."""
+    access_inspection(actor, case_id)  # the door first: a reader is told 404, never 422
     data = {str(k): str(v).strip() for k, v in data.items()}
     for name in ("summary", "conclusion", "reason"):
         if len(data.get(name, "")) > TEXT_MAX:

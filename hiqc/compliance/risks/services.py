@@ -17,15 +17,18 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, time
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hiqc.core.access import Actor, require
+from hiqc.core.access import ROOT_PATH, Actor, require
 from hiqc.core.audit import audit_record
 from hiqc.core.calendar import BEIJING, month_first
 from hiqc.core.casekinds import CaseKind
@@ -121,14 +124,21 @@ def _controls(raw: Any, errors: Errors) -> list[Control] | None:
     return list({c.pk: c for c in (found[x] for x in codes)}.values())
 
 
-def _owner(data: Mapping[str, Any], errors: Errors) -> tuple[str, User | None]:
+def _owner(actor: Actor, data: Mapping[str, Any], errors: Errors) -> tuple[str, User | None]:
+    """The owner role, and the named owner among the people the actor manages risks over (a
+    person elsewhere is the same "no such user" as a missing one)."""
     role = str(data.get("owner_role") or "").strip()
     if role not in Role.values:
         errors["owner_role"] = [_("请选择责任角色。")]
     owner = None
     name = str(data.get("owner") or "").strip()
     if name:
-        owner = User.objects.filter(username=name).first()
+        paths = actor.paths_for(RISK_MANAGE)
+        people = User.objects.filter(username=name, is_active=True)
+        if ROOT_PATH not in paths:
+            people = people.filter(reduce(or_, (
+                Q(memberships__org_unit__path__startswith=p) for p in paths), Q(pk__in=[])))  # fmt: skip
+        owner = people.first()
         if owner is None:
             errors["owner"] = [_("没有该用户。")]
     return role, owner
@@ -173,7 +183,7 @@ def risk_create(*, actor: Actor, data: Mapping[str, Any], at: datetime | None = 
     fields = {n: _text(data, n, errors, limit=200 if n == "title" else TEXT_MAX)
               for n in ("title", "cause", "event", "consequence")}  # fmt: skip
     qualitative = _text(data, "qualitative", errors, required=False)
-    role, owner = _owner(data, errors)
+    role, owner = _owner(actor, data, errors)
     likelihood = _level(data, "inherent_likelihood", errors)
     impact = _level(data, "inherent_impact", errors)
     controls = _controls(data.get("controls"), errors)
@@ -222,7 +232,7 @@ def risk_update(*, actor: Actor, risk_id: Any, data: Mapping[str, Any],
             risk.category = str(data["category"])
             changed.append("category")
         if data.get("owner_role") is not None:
-            risk.owner_role, risk.owner = _owner(data, errors)
+            risk.owner_role, risk.owner = _owner(actor, data, errors)
             changed += ["owner_role", "owner"]
         controls = _controls(data.get("controls"), errors)
         _fail(errors)
@@ -292,6 +302,9 @@ def risk_refresh(risk: Risk, *, actor: Actor, at: datetime | None = None) -> boo
     """The residual from the controls' latest tests (a history line when it moves); a linked
     control found ineffective in a month after the last review raises the risk for review."""
     at = at or timezone.now()
+    # the risk as it stands, locked: a review committed since it was read is not overwritten
+    list(Risk.objects.select_for_update().filter(pk=risk.pk).values_list("pk"))
+    risk.refresh_from_db()
     changed = _derive(risk)
     if changed:
         risk.save(update_fields=["residual_likelihood", "residual_impact",
@@ -481,6 +494,8 @@ def treatment_act(*, actor: Actor, case_id: Any, action: str, data: Mapping[str,
             )
     at = at or timezone.now()
     with transaction.atomic():
+        # the actions read under the lock: a concurrent add_action cannot slip past complete
+        known = selectors.access_treatment(actor, case_id, for_update=True)
         working = known.status == TreatmentStatus.IN_PROGRESS
         item = _action(data) if action == "add_action" and working else None
         if action == "complete_action" and working and data.get("index"):

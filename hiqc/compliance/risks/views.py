@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require, role_label
+from hiqc.core.calendar import BEIJING
 from hiqc.core.case_pages import history, post_case_action, post_form
 from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines
 from hiqc.core.http import HiqcRequest
@@ -160,7 +161,7 @@ def risk_page(request: HiqcRequest, risk_id: str) -> HttpResponse:
 def _case_context(request: HiqcRequest, case: Any, refused: RefusedAction | None = None
                   ) -> dict[str, Any]:  # fmt: skip
     now = timezone.now()
-    today = now.date().isoformat()
+    today = now.astimezone(BEIJING).date().isoformat()  # actions are due on Beijing days
     return {
         **case_action_forms(TREATMENT_KIND, case, request.actor, ACTION_INPUTS, refused=refused),
         "t": case,

@@ -331,3 +331,28 @@ def test_the_risk_page_opens_a_treatment_plan(actors, org, personas):
     assert bad.status_code == 422
     assert Risk.objects.get(pk=risk.pk).inherent_likelihood == 4
     assert KeyRiskIndicator.objects.count() == 0
+
+
+def test_a_named_owner_outside_the_managers_units_is_the_same_unknown_user_as_a_missing_one(
+    personas, org
+):
+    # given a risk manager over 北京 only, and a colleague who works in 广东 (P2)
+    from hiqc.compliance.risks.services import risk_create
+    from hiqc.organisations.enums import Role
+    from hiqc.organisations.models import Membership, User
+    from hiqc.organisations.services import actor_for_user
+
+    manager = User.objects.create_user(username="risk_p1", password="x" * 20, org_unit=org["P1"],
+                                       display_name="r")  # fmt: skip
+    Membership.objects.create(user=manager, role=Role.RISK_MANAGER, org_unit=org["P1"])
+    elsewhere = User.objects.create_user(username="far_away", password="x" * 20,
+                                         org_unit=org["P2"], display_name="f")  # fmt: skip
+    Membership.objects.create(user=elsewhere, role=Role.BRANCH_MANAGER, org_unit=org["P2"])
+    actor = actor_for_user(manager)
+    answers = []
+    for name in ("far_away", "nobody_at_all"):
+        with pytest.raises(ValidationFailed) as err:
+            risk_create(actor=actor, data={**risk_data(org["P1"]), "owner": name})
+        answers.append(err.value.fields["owner"])
+    # then both answers are the same
+    assert answers[0] == answers[1]

@@ -331,7 +331,12 @@ def _produce(share: DataShare, actor: Actor, at: datetime) -> ShareRecord:
         raise Conflict(_("协议的数据集已不再提供。"), code="dataset_missing")
     rows = list(dataset.rows(share.org_unit.path, share.params))
     excluded = 0
-    if agreement.separate_consent and dataset.subject_column:
+    if agreement.separate_consent and not dataset.subject_column:
+        # consent is per person: a dataset that cannot name its subjects cannot honour it
+        raise Conflict(
+            _("该数据集未标识个人，无法按单独同意筛选，不能导出。"), code="consent_unverifiable"
+        )
+    if agreement.separate_consent:
         consented = set(agreement.consents.filter(withdrawn_at__isnull=True)
                         .values_list("subject_key", flat=True))  # fmt: skip
         kept = [r for r in rows if str(r.get(dataset.subject_column)) in consented]
@@ -354,6 +359,7 @@ def share_act(*, actor: Actor, case_id: Any, action: str, data: Mapping[str, Any
               version: int | None = None, at: datetime | None = None) -> DataShare:  # fmt: skip
     """approve, approve_owner, approve_compliance, reject / reject_compliance (reason), export,
     send (channel), cancel (reason)."""
+    access_share(actor, case_id)  # the door first: a reader is told 404, never 422
     data = {k: str(v).strip() for k, v in data.items()}
     for name, limit in (("reason", 2000), ("channel", 200)):
         if len(data.get(name, "")) > limit:
