@@ -797,3 +797,24 @@ def test_every_rule_unit_has_a_label():
     from hiqc.core.rules import RULES, UNIT_LABELS
 
     assert {r.key: r.unit for r in RULES.values() if r.unit not in UNIT_LABELS} == {}
+
+
+def test_every_api_schema_class_name_is_unique_across_the_apps():
+    """Ninja names an OpenAPI component after its schema class: two apps' ``RiskOut`` become one
+    component, and one of the two endpoints is documented with the other's fields."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import config.urls  # noqa: F401  (every router, hence every schema, is imported)
+
+    modules: dict[str, set[str]] = defaultdict(set)
+
+    def walk(cls: type) -> None:
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("hiqc."):
+                modules[sub.__name__].add(sub.__module__)
+            walk(sub)
+
+    walk(Schema)
+    assert {name: sorted(m) for name, m in modules.items() if len(m) > 1} == {}

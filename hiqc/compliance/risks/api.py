@@ -23,10 +23,10 @@ from .scale import appetite, bands
 from .schemas import (
     KriIn,
     KriOut,
+    RegisterRiskOut,
     RiskDetailOut,
     RiskHeatmapOut,
     RiskIn,
-    RiskOut,
     RiskPatchIn,
     RiskReviewIn,
     RiskTreatmentCaseOut,
@@ -72,7 +72,7 @@ def _detail(r: Any, actor: Any) -> dict:
     }  # fmt: skip
 
 
-@router.get("/risks", response={200: list[RiskOut], **ERRORS})
+@router.get("/risks", response={200: list[RegisterRiskOut], **ERRORS})
 @paginate
 def list_risks(request: HiqcRequest, category: str = "", band: str = "", cell: str = "",
                above_appetite: bool = False):  # fmt: skip

@@ -65,7 +65,7 @@ class RiskRatingOut(Schema):
     control_effectiveness: float
 
 
-class RiskOut(Schema):
+class RegisterRiskOut(Schema):
     id: UUID
     number: str
     org_unit_id: UUID
@@ -91,7 +91,7 @@ class RiskOut(Schema):
     review_reason: str
 
 
-class RiskDetailOut(RiskOut):
+class RiskDetailOut(RegisterRiskOut):
     controls: list[RiskControlOut]
     ratings: list[RiskRatingOut]
     treatment_ids: list[UUID]
