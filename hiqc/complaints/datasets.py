@@ -24,6 +24,7 @@ from hiqc.core.datasets import DATE, NUMBER, Column, Dataset, Param, register_da
 from hiqc.core.personaldata import DataClass
 from hiqc.customers.masking import mask_id_number, mask_mobile
 from hiqc.organisations.models import OrgUnit
+from hiqc.organisations.selectors import units_by_path
 
 from .enums import DisputeType, ProductLine
 
@@ -49,7 +50,7 @@ PERIOD = Param("period", _("季度"), parse_quarter, last_quarter, _("请填写�
 
 
 def _unit(path: str) -> OrgUnit | None:
-    return OrgUnit.objects.filter(path=path).first()
+    return units_by_path([path]).get(path)
 
 
 def stats_rows(org_path: str, params: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:

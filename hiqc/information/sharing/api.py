@@ -22,7 +22,6 @@ from hiqc.core.schemas import ERRORS, CaseActionIn, ErrorOut
 from ..enums import VIEW
 from . import selectors
 from .enums import SHARE_COMPLIANCE, SHARE_REQUEST
-from .models import ShareRecord
 from .schemas import (
     DataShareCaseOut,
     DataShareFileOut,
@@ -105,7 +104,7 @@ def _share(s) -> dict:
 
 def _share_case(request: HiqcRequest, case) -> dict:
     return {**case_representation(KIND, case, request.actor), "share": _share(case),
-            "record": ShareRecord.objects.filter(share=case).first()}  # fmt: skip
+            "record": selectors.share_record(case)}  # fmt: skip
 
 
 @router.get("/data-shares", response={200: list[DataShareOut], **ERRORS})

@@ -11,7 +11,14 @@ from django.db.models import QuerySet
 from hiqc.core.access import Actor, get_in_scope, scope
 
 from ..enums import VIEW
-from .models import DataShare, ImpactAssessment, IncomingExchange, Partner, SharingAgreement
+from .models import (
+    DataShare,
+    ImpactAssessment,
+    IncomingExchange,
+    Partner,
+    ShareRecord,
+    SharingAgreement,
+)
 
 
 def partner_list(actor: Actor) -> QuerySet[Partner]:
@@ -57,3 +64,8 @@ def assessment_list(actor: Actor, *, agreement_id: Any = None) -> QuerySet[Impac
 def access_assessment(actor: Actor, assessment_id: Any) -> ImpactAssessment:
     return get_in_scope(actor, ImpactAssessment.objects.select_related("org_unit", "agreement"),
                         assessment_id, VIEW)  # fmt: skip
+
+
+def share_record(share: DataShare) -> ShareRecord | None:
+    """What was sent for a share (one record, once exported)."""
+    return ShareRecord.objects.filter(share=share).first()

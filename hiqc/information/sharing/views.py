@@ -30,7 +30,6 @@ from hiqc.core.personaldata import DataClass
 from ..enums import VIEW
 from . import selectors
 from .enums import SHARE_COMPLIANCE, SHARE_REQUEST, AgreementStatus, Method, ShareStatus
-from .models import ShareRecord
 from .services import (
     KIND,
     agreement_activate,
@@ -129,7 +128,7 @@ def shares_page(request: HiqcRequest) -> HttpResponse:
 def _share_context(request: HiqcRequest, case: Any, refused: RefusedAction | None = None
                    ) -> dict[str, Any]:  # fmt: skip
     now = timezone.now()
-    record = ShareRecord.objects.filter(share=case).first()
+    record = selectors.share_record(case)
     methods = dict(Method.choices)
     return {
         **case_action_forms(KIND, case, request.actor, SHARE_INPUTS, refused=refused),
