@@ -800,4 +800,3 @@ def test_every_rule_unit_has_a_label():
     from hiqc.core.rules import RULES, UNIT_LABELS
 
     assert {r.key: r.unit for r in RULES.values() if r.unit not in UNIT_LABELS} == {}
-
