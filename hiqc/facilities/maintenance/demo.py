@@ -31,6 +31,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.checklists import checklist_items
@@ -172,7 +174,8 @@ def _done(task: MaintenanceTask, done_on: date, rnd: random.Random, steps: list[
                                 + ("，1 项未通过" if failed else ""))  # fmt: skip
     events.append(event)
     task.completed_on, task.on_time = done_on, done_on <= task.due_on
-    task.completed_at = datetime.combine(done_on, time(15), tzinfo=BEIJING)
+    # never after "now": a task done today before 15:00 is stamped now (no date bombs)
+    task.completed_at = min(datetime.combine(done_on, time(15), tzinfo=BEIJING), timezone.now())
     task.version = 2  # opened, then completed: two steps on the engine
     task.completed_by, task.results, task.cost, task.event = "demo", results, cost, event
     task.reading, task.notes = reading, "例行保养。"
@@ -290,11 +293,12 @@ def _on_the_engine(tasks: list[MaintenanceTask]) -> None:
     job opened it on its warning day (05:40), the completion stopped its clock on the day it was
     done (``done_at``: met on or before ``due_on``, breached after)."""
     math = ClockMath(memoise=True)
+    now = timezone.now()  # nothing the demo writes happens after it
     fractions: dict[str, tuple[float, ...]] = {}
     clocks, events = [], []
     for t in tasks:
         path, key = t.equipment.org_unit.path, str(t.pk)
-        opened = datetime.combine(t.warn_on, time(5, 40), tzinfo=BEIJING)
+        opened = min(datetime.combine(t.warn_on, time(5, 40), tzinfo=BEIJING), now)
         if path not in fractions:
             fractions[path] = warning_fractions_for(PROCESS, path, opened, PM_CLOCK.code)
         d = Deadline(case_type=PROCESS, case_id=key, org_path=path)
@@ -307,7 +311,7 @@ def _on_the_engine(tasks: list[MaintenanceTask]) -> None:
                                 source=CaseEvent.Source.SYSTEM,
                                 data={"due_on": t.due_on.isoformat()}))  # fmt: skip
         if t.status == TaskState.DONE and t.completed_on and t.completed_at:
-            at = done_at(t.completed_on, t.completed_at)
+            at = min(done_at(t.completed_on, t.completed_at), now)
             math.stop(d, at)
             events.append(CaseEvent(case_type=PROCESS, case_id=key, org_path=path,
                                     activity="complete", from_state=TaskState.PENDING,
