@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy
 
 from hiqc.core.access import Actor, require
 from hiqc.core.audit import audit_record
-from hiqc.core.calendar import BEIJING
 from hiqc.core.casekinds import CaseKind
 from hiqc.core.casework import Source, case_opened, case_transition
 from hiqc.core.checklists import ItemSpec, checklist_items, checklist_score, checklist_seed
@@ -37,6 +36,7 @@ from hiqc.core.errors import ValidationFailed
 from hiqc.core.findings import finding_record
 from hiqc.core.identifiers import create_numbered
 from hiqc.core.models import Finding
+from hiqc.core.retention import beijing_today
 from hiqc.core.rules import Rule, register_rules, rule_value
 from hiqc.organisations.selectors import unit_in_scope
 
@@ -70,10 +70,6 @@ KIND = CaseKind(label=PROCESS, workflow=INSPECTION, access=access_inspection,
                 url_for=_url)  # fmt: skip
 
 
-def _today() -> date:
-    return timezone.now().astimezone(BEIJING).date()
-
-
 def period_bounds(year: int, quarter: int) -> tuple[date, date]:
     """The plan's period: the whole year (quarter 0) or the quarter, inclusive."""
     if not quarter:
@@ -102,7 +98,7 @@ def plan_create(*, actor: Actor, data: Mapping[str, Any]) -> InspectionPlan:
         unit = unit_in_scope(actor, data.get("org_unit"), MANAGE)
     except Exception:  # missing, not yours or malformed: named on the field
         errors["org_unit"] = [_("请选择您有权制定计划的机构。")]
-    this_year = _today().year
+    this_year = beijing_today().year
     try:
         year = int(str(data.get("year") or "").strip())
         if not this_year - 1 <= year <= this_year + 1:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from hiqc.core.access import Actor, get_in_scope, scope
+from hiqc.core.processes import ancestor_paths
 
 from ..controls import status_for
 from ..enums import VIEW, ControlKind, ResultStatus
@@ -105,7 +106,7 @@ def control_test(control: Control, path: str) -> dict[str, Any]:
         p, f = int(sums["p"] or 0), int(sums["f"] or 0)
         return {"status": status_for(p, f), "effectiveness": (1 - f / p) if p else None,
                 "period": latest}  # fmt: skip
-    ancestors = [path[:i] for i in range(5, len(path) + 1, 5)]
+    ancestors = [p for p in ancestor_paths(path) if p]  # the unit and the units above it
     att = (Attestation.objects.filter(control=control)
            .filter(Q(org_unit__path__startswith=path) | Q(org_unit__path__in=ancestors))
            .order_by("-period_start", "-attested_at").first())  # fmt: skip

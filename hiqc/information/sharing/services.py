@@ -37,6 +37,7 @@ from hiqc.core.datasets import Dataset, dataset_get, parse_params
 from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.identifiers import create_numbered
 from hiqc.core.personaldata import Basis
+from hiqc.core.retention import beijing_today
 from hiqc.core.rules import Rule, rule_value
 from hiqc.organisations.selectors import unit_in_scope
 
@@ -79,10 +80,6 @@ def _url(case_id: str) -> str:
     return reverse("information:share", args=[case_id])
 
 
-def _today(at: datetime | None = None) -> date:
-    return (at or timezone.now()).astimezone(BEIJING).date()
-
-
 def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | Refusal | None:
     """The domain guard (issue 21 §7): the owner's approval is one step without sensitive data
     and two with; the data owner never approves their own request and the compliance approval is
@@ -99,7 +96,7 @@ def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | Refusa
         return Refusal(_("申请人不能审批本人的申请，两级审批须由不同人员完成。"), "own_request")
     if action == "export":
         agreement = case.agreement
-        today = _today(at)
+        today = beijing_today(at)
         if agreement.status != AgreementStatus.ACTIVE:
             return Refusal(_("共享协议未生效，不能导出。"), "agreement_inactive")
         if not agreement.effective_on <= today <= agreement.expires_on:
@@ -250,7 +247,7 @@ def agreement_activate(*, actor: Actor, agreement_id: Any, at: datetime | None =
     require(actor, SHARE_COMPLIANCE, agreement)
     if agreement.status != AgreementStatus.DRAFT:
         raise Conflict(_("只有草拟状态的协议可以生效。"), code="not_draft")
-    if agreement.expires_on < _today(at):
+    if agreement.expires_on < beijing_today(at):
         raise Conflict(_("协议已过到期日期。"), code="agreement_expired")
     if agreement.sensitive and not agreement.assessments.filter(conclusion__in=CONCLUDED).exists():
         raise Conflict(_("涉及敏感个人信息的共享协议，须先完成个人信息保护影响评估。"),
@@ -307,7 +304,7 @@ def share_request(*, actor: Actor, data: Mapping[str, Any], at: datetime | None 
     if bad:
         raise ValidationFailed(_("共享参数有误。"),
                                fields={f"params.{k}": [str(v)] for k, v in bad.items()})  # fmt: skip
-    today = _today(at)
+    today = beijing_today(at)
     if agreement.status != AgreementStatus.ACTIVE:
         raise Conflict(_("共享协议未生效。"), code="agreement_inactive")
     if not agreement.effective_on <= today <= agreement.expires_on:
@@ -497,7 +494,7 @@ def assessment_record(*, actor: Actor, data: Mapping[str, Any], at: datetime | N
     pia = create_numbered(
         ImpactAssessment, field="number", letters="PIA", at=at, digits=3, org_unit=unit,
         target=target, activity=activity, agreement=agreement, title=title, conclusion=conclusion,
-        assessed_at=at, assessed_by=actor.username, retain_until=years_after(_today(at), years),
+        assessed_at=at, assessed_by=actor.username, retain_until=years_after(beijing_today(at), years),
         **texts,
     )  # fmt: skip
     audit_record(actor=actor, action="information.pia.record", subject=pia,
