@@ -19,8 +19,9 @@ from hiqc.complaints.enums import LetterKind
 from hiqc.complaints.models import Complaint, Letter
 from hiqc.core.calendar import BEIJING
 from hiqc.core.models import CaseEvent, Deadline
+from hiqc.core.training import topic_coverage
 from hiqc.organisations.models import User
-from hiqc.people.enums import Qualification
+from hiqc.people.enums import Qualification, Topic
 from hiqc.people.gate import GATED, required_qualification
 from hiqc.people.models import Certificate
 
@@ -30,6 +31,7 @@ CLAIM_CASE = "claims.claim"
 CLAIMS_IN_TIME = "claims.decided_in_time"
 DECISION_REMEDY = "complaints.decision_states_remedy"
 QUALIFIED_ASSIGNEE = "people.qualified_assignee"
+PI_TRAINING = "people.pi_training_coverage"
 
 
 @automatic_check(
@@ -145,3 +147,24 @@ def qualified_assignee(start: datetime, end: datetime) -> Iterator[Outcome]:
             for q, issued, expires in certs.get(user_id, [])
         )
         yield Outcome(path, f"{case_type}:{case_id}", held or not qualification)
+
+
+@automatic_check(
+    PI_TRAINING,
+    name=_("员工完成年度个人信息保护培训"),
+    rule="PI-4",
+    clauses="6.1, 6.2.3, 9.1.2",
+    formula=_(
+        "年度要求在年末判定，只有12月的检测有样本：当年按岗位的培训要求须参加个人信息保护培训的"
+        "人员；不合规：截至年末参加该主题课程未达到要求学时。其他月份不检测。"
+    ),
+)
+def pi_training_coverage(start: datetime, end: datetime) -> Iterator[Outcome]:
+    """One outcome per person who must attend (a person of several roles counts under each), named
+    by role and a running number, never by the person (the training pages name them)."""
+    local = start.astimezone(BEIJING)
+    if local.month != 12:
+        return
+    for row in topic_coverage(Topic.PERSONAL_INFORMATION, year=local.year, until=end):
+        for i in range(row.required):
+            yield Outcome(row.org_path, f"{row.role}#{i + 1}", i < row.covered)

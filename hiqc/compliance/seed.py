@@ -112,6 +112,11 @@ CONTROLS: tuple[dict[str, Any], ...] = (
      "compliance_officer", "frequency": "yearly", "check_code": "", "finding_kinds": [],
      "name": "个人信息保护年度培训",
      "description": "每年组织接触个人信息的员工参加个人信息保护培训，附培训签到表。"},
+    {"code": "CTL-PI4-COVERAGE", "obligation": "PI-4", "kind": "automatic", "owner_role":
+     "compliance_officer", "frequency": "yearly", "check_code": "people.pi_training_coverage",
+     "finding_kinds": [],
+     "name": "个人信息保护培训覆盖（年末检测）",
+     "description": "每年12月以培训记录检测：按岗位须参加个人信息保护培训的人员截至年末均已达到要求学时。"},
     {"code": "CTL-STD-PROCESS", "obligation": "2.3.1", "kind": "manual", "owner_role":
      "quality_lead", "frequency": "monthly", "check_code": "",
      "finding_kinds": ["process.out_of_design"],

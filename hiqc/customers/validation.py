@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.utils import timezone
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
@@ -44,7 +46,7 @@ def resident_id_birth_date(value: str) -> date | None:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return None
-    if born.year < 1900 or born > date.today():  # noqa: DTZ011 (a calendar date, not an instant)
+    if born.year < 1900 or born > timezone.localdate():
         return None
     return born
 

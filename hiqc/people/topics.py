@@ -7,7 +7,8 @@ arithmetic and offers it to the others through ``hiqc.core.training`` (registere
 
 Design defaults (P), written by ``topic_defaults_seed`` (the demo calls it; head office can set
 them on the required-training page like any other requirement): every role 2 hours of compliance
-(9.1.2(3)) and 2 hours of information-security awareness (6.2.1) a year.
+(9.1.2(3)), 2 hours of information-security awareness (6.2.1) and 2 hours of
+personal-information protection (PI-4: PIPL art. 51; 6.1, 6.2.3) a year.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ DEFAULTS = (
     (Topic.COMPLIANCE, "HIQC 设计默认值（P）：各岗位每年合规培训不少于 2 学时（9.1.2(3)）"),
     (Topic.SECURITY_AWARENESS,
      "HIQC 设计默认值（P）：各岗位每年信息安全意识培训不少于 2 学时（6.2.1）"),
+    (Topic.PERSONAL_INFORMATION,
+     "HIQC 设计默认值（P）：各岗位每年个人信息保护培训不少于 2 学时（PI-4，6.1、6.2.3）"),
 )  # fmt: skip
 TOPIC_KEY = "topic:"  # the coverage indicator's key of a topic requirement (beside the contents)
 

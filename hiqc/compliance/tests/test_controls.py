@@ -135,6 +135,41 @@ def test_the_assignment_control_fails_assignments_to_people_without_a_current_ce
     assert (result.population, result.failures, result.status) == (1, 0, "effective")
 
 
+# --- yearly personal-information training (PI-4), judged on the year's end ----------------------
+
+
+def test_the_pi_training_control_tests_the_year_in_december_only(actors, personas, org):
+    """Given consultation agents must attend 2 h of personal-information protection a year, and the
+    agent at C1 attended a 2-hour course carrying that topic in June while the outsider agent at
+    P2 attended none; when the control runs on December, the agent passes and the outsider fails,
+    named by role and number (never by person); a June run has no sample (not tested)."""
+    from hiqc.people.required import required_training_set
+    from hiqc.people.services import (attendance_record, course_create, enrol, plan_create,
+                                      session_create)  # fmt: skip
+
+    required_training_set(actor=actors["trainer"], data={
+        "role": "consultation_agent", "content": "business", "topic": "personal_information",
+        "hours": "2"})  # fmt: skip
+    plan = plan_create(actor=actors["trainer"],
+                       data={"year": "2026", "org_unit": org["HO"].pk, "title": "2026 年度"})
+    course = course_create(actor=actors["trainer"], plan_id=plan.pk, data={
+        "title": "个人信息保护", "content": "business", "form": "online", "hours": "2",
+        "topics": ["personal_information"]})  # fmt: skip
+    session = session_create(actor=actors["trainer"], course_id=course.pk, data={
+        "trainer": "郑雪梅", "place": "线上", "starts_at": "2026-06-02T09:00",
+        "ends_at": "2026-06-02T11:00", "capacity": "10"})  # fmt: skip
+    e = enrol(actor=actors["trainer"], session_id=session.pk, data={"user": str(personas["agent"].pk)})
+    attendance_record(actor=actors["trainer"], session_id=session.pk, data={f"hours_{e.pk}": "2"})
+    ctl = control("CTL-PI4-COVERAGE")
+    assert (ctl.kind, ctl.frequency, ctl.obligation.code) == ("automatic", "yearly", "PI-4")
+    with time_machine.travel("2027-01-05 10:00 +0800", tick=False):
+        results = control_run(actor=actors["compliance"], control=ctl, period=date(2026, 12, 1))
+        by_unit = {r.org_path: (r.population, r.failures, r.failing_refs) for r in results}
+        assert by_unit[org["C1"].path] == (1, 0, [])
+        assert by_unit[org["P2"].path] == (1, 1, ["consultation_agent#1"])
+        assert control_run(actor=actors["compliance"], control=ctl, period=date(2026, 6, 1)) == []
+
+
 # --- findings reach their control -----------------------------------------------------------------
 
 

@@ -53,7 +53,7 @@ def test_plan_perform_and_rectify_through_the_api(personas, org, other_branch):
                {"org_unit": str(org["O1"].pk), "kind": "nope", "due_date": "2026-01-01"})  # fmt: skip
     assert bad.status_code == 422 and "kind" in bad.json()["fields"]
     made = post(facility, f"{API}/facility-inspections", {"org_unit": str(org["O1"].pk),
-                "kind": "environment", "due_date": timezone.now().date().isoformat()})  # fmt: skip
+                "kind": "environment", "due_date": timezone.localdate().isoformat()})  # fmt: skip
     assert made.status_code == 201, made.content
     inspection = made.json()
     assert inspection["checklist_version"] == 1 and inspection["performed_at"] is None
@@ -101,7 +101,7 @@ def test_equipment_through_the_api_and_its_import(personas, org, other_branch):
     assert made.status_code == 201, made.content
     eid = made.json()["id"]
     event = post(facility, f"{API}/equipment/{eid}/events",
-                 {"kind": "check", "happened_on": timezone.now().date().isoformat(),
+                 {"kind": "check", "happened_on": timezone.localdate().isoformat(),
                   "note": "正常"})  # fmt: skip
     assert event.status_code == 201
     detail = facility.get(f"{API}/equipment/{eid}").json()

@@ -154,9 +154,10 @@ def test_a_requirement_names_a_known_topic_and_a_course_known_topics(actors, org
 
 def test_the_design_defaults_ask_every_role_for_two_hours_of_each_topic_once(db):
     n = topic_defaults_seed()
-    assert n == 2 * RequiredTraining.objects.values("role").distinct().count()
+    assert n == 3 * RequiredTraining.objects.values("role").distinct().count()
     assert set(RequiredTraining.objects.values_list("topic", "hours").distinct()) == {
-        ("compliance", DEFAULT_HOURS), ("security_awareness", DEFAULT_HOURS)}  # fmt: skip
+        ("compliance", DEFAULT_HOURS), ("security_awareness", DEFAULT_HOURS),
+        ("personal_information", DEFAULT_HOURS)}  # fmt: skip
     assert all("(P)" in r.note or "（P）" in r.note for r in RequiredTraining.objects.all())
     assert topic_defaults_seed() == 0
 
