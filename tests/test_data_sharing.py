@@ -20,6 +20,7 @@ from django.db import transaction
 from django.test import Client
 
 from hiqc.complaints.services import complaint_register
+from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
 from hiqc.core.datasets import dataset_get
 from hiqc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -119,9 +120,14 @@ def _act(actor, share, action, **data):
                      version=share.version)  # fmt: skip
 
 
+SCHEDULE = Actor.system("information.share_schedule")
+
+
 def _exported(actors, agreement):
+    """Requested (sensitive data: by the schedule, so the three people differ), approved, exported."""
+    requester = SCHEDULE if agreement.sensitive else actors["compliance"]
     with transaction.atomic():
-        share = share_request(actor=actors["compliance"],
+        share = share_request(actor=requester,
                               data={"agreement": agreement.pk, "params": {"period": PERIOD}})  # fmt: skip
     if agreement.sensitive:
         _act(actors["quality_lead"], share, "approve_owner")
@@ -193,7 +199,7 @@ def test_sensitive_data_needs_the_compliance_officers_approval_after_the_owners(
     agreement = _agreement(actors, org, PROFILE)
     assert agreement.sensitive and not agreement.separate_consent  # the ID number is hashed
     with transaction.atomic():
-        share = share_request(actor=actors["compliance"],
+        share = share_request(actor=SCHEDULE,
                               data={"agreement": agreement.pk, "params": {"period": PERIOD}})  # fmt: skip
     with pytest.raises(Conflict) as refused:
         _act(actors["quality_lead"], share, "approve")
@@ -217,6 +223,50 @@ def test_the_data_owner_never_approves_their_own_request(actors, org, complaints
     with pytest.raises(Conflict) as refused:
         _act(actors["quality_lead"], share, "approve")
     assert refused.value.code == "own_request"
+
+
+def test_the_compliance_officer_never_gives_the_second_approval_of_their_own_request(
+    actors, org, complaints
+):
+    # given the compliance officer requests sensitive data and the data owner approves it
+    agreement = _agreement(actors, org, PROFILE)
+    with transaction.atomic():
+        share = share_request(actor=actors["compliance"],
+                              data={"agreement": agreement.pk, "params": {"period": PERIOD}})  # fmt: skip
+    _act(actors["quality_lead"], share, "approve_owner")
+    # when the same officer gives the compliance approval: refused, the share waits
+    with pytest.raises(Conflict) as refused:
+        _act(actors["compliance"], share, "approve_compliance")
+    assert refused.value.code == "own_request"
+    share.refresh_from_db()
+    assert share.status == "owner_approved"
+
+
+def test_the_schedule_requests_each_regular_agreements_period_once(actors, org, complaints):
+    from hiqc.information.sharing.models import DataShare
+    from hiqc.information.sharing.services import shares_schedule
+
+    # given a quarterly agreement in force and a one-off one
+    quarterly = _agreement(actors, org, {"reference": "keep"})
+    once = _agreement(actors, org, {"reference": "keep"}, activate=False)
+    once.frequency = "once"
+    once.save(update_fields=["frequency"])
+    agreement_activate(actor=actors["compliance"], agreement_id=once.pk)
+    # when the daily job runs on 11-10 (twice): the last complete quarter is requested once
+    assert shares_schedule() == {"requested": 1, "already": 0}
+    assert shares_schedule() == {"requested": 0, "already": 1}
+    share = DataShare.objects.get()
+    assert (share.agreement_id, share.params, share.requested_by) == (
+        quarterly.pk, {"period": PERIOD}, "information.share_schedule")  # fmt: skip
+    # a rejected request does not count: the next run asks again
+    _act(actors["quality_lead"], share, "reject", reason="重复")
+    assert shares_schedule() == {"requested": 1, "already": 0}
+    # the last evening of the year still proposes Q3 (Q4 is not complete): nothing new
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=BEIJING), tick=False):
+        assert shares_schedule() == {"requested": 0, "already": 1}
+    # on 01-01 (Beijing) Q4 would be due, but the agreement expired on 12-31
+    with time_machine.travel(datetime(2027, 1, 1, 0, 30, tzinfo=BEIJING), tick=False):
+        assert shares_schedule() == {"requested": 0, "already": 0}  # the agreement expired 12-31
 
 
 def test_an_export_after_the_agreements_expiry_is_refused(actors, org, complaints):
@@ -406,3 +456,134 @@ def test_a_complaint_received_early_on_the_first_of_a_quarter_is_exported_on_its
     # when the third quarter's case list is produced, then it is dated 1 July, in Q3
     rows = list(dataset_get("complaints.cases").rows(org["HO"].path, {"period": PERIOD}))
     assert [str(r["received_on"]) for r in rows] == ["2026-07-01"]
+
+
+def test_partners_agreements_and_consents_through_the_api(personas, org, complaints, manager_p2):
+    # given the compliance officer registers a partner and a draft agreement keeping ID numbers
+    officer = client_for(personas["compliance"])
+    bad = post(officer, "/api/v1/sharing-partners", {"org_unit": str(org["HO"].pk), "name": "",
+                                                     "kind": "friend"})  # fmt: skip
+    assert bad.status_code == 422 and {"name", "kind"} <= set(bad.json()["fields"])
+    made = post(officer, "/api/v1/sharing-partners", {"org_unit": str(org["P1"].pk),
+                                                      "name": "康源健康", "kind": "business"})  # fmt: skip
+    assert made.status_code == 201, made.content
+    partner = made.json()["id"]
+    listed = officer.get("/api/v1/sharing-partners").json()
+    assert [p["name"] for p in listed["items"]] == ["康源健康"]
+    draft = post(officer, "/api/v1/sharing-agreements", {
+        "partner": partner, "title": "回访", "dataset": "complaints.cases", "purpose": "回访",
+        "legal_basis": "contract", "frequency": "quarterly", "effective_on": "2026-01-01",
+        "expires_on": "2026-12-31", "profile": {"reference": "keep", "id_number": "keep"}})  # fmt: skip
+    assert draft.status_code == 201 and draft.json()["separate_consent"] is True
+    aid = draft.json()["id"]
+    # when it is activated without an impact assessment: 409 pia_missing
+    refused = officer.post(f"/api/v1/sharing-agreements/{aid}/activate")
+    assert refused.status_code == 409 and refused.json()["code"] == "pia_missing"
+    # consents: a bad row is named, nothing is kept; a rerun adds nothing
+    row_error = post(officer, f"/api/v1/sharing-agreements/{aid}/consents",
+                     {"subject_keys": [str(complaints[0].pk), " ", "x" * 65]})  # fmt: skip
+    assert row_error.status_code == 422
+    assert {"subject_keys.2", "subject_keys.3"} <= set(row_error.json()["fields"])
+    keys = {"subject_keys": [str(complaints[0].pk)], "evidence": "同意书"}
+    first = post(officer, f"/api/v1/sharing-agreements/{aid}/consents", keys)
+    again = post(officer, f"/api/v1/sharing-agreements/{aid}/consents", keys)
+    assert (first.status_code, first.json(), again.json()) == (
+        201, {"added": 1, "total": 1}, {"added": 0, "total": 1})  # fmt: skip
+    # then the doors: another branch's manager gets the same 404 as for a missing agreement
+    other = client_for(manager_p2)
+    for suffix, body in (("activate", None), ("consents", keys)):
+        theirs = post(other, f"/api/v1/sharing-agreements/{aid}/{suffix}", body or {})
+        missing = post(other, f"/api/v1/sharing-agreements/{uuid.uuid4()}/{suffix}", body or {})
+        assert theirs.status_code == missing.status_code == 404
+        assert theirs.content == missing.content
+    # and a reader in scope is refused (403) before anything is read of the body
+    assert post(client_for(personas["auditor"]), f"/api/v1/sharing-agreements/{aid}/consents",
+                {"subject_keys": []}).status_code == 403  # fmt: skip
+
+
+def test_consent_is_refused_for_an_agreement_that_sends_no_sensitive_data_unmasked(actors, org):
+    plain = _agreement(actors, org, {"reference": "keep"}, pia=False, activate=False)
+    with pytest.raises(Conflict) as refused:
+        consent_record(actor=actors["compliance"], agreement_id=plain.pk, subject_keys=["a"])
+    assert refused.value.code == "consent_not_needed"
+
+
+def test_the_pages_register_a_partner_an_agreement_its_pia_and_consents(personas, org,
+                                                                        complaints):  # fmt: skip
+    from hiqc.information.sharing.models import Partner, SharingAgreement
+
+    c = client_for(personas["compliance"])
+    # a partner from the agreements page; a missing kind is named and nothing is written
+    bad = c.post("/information/agreements/", {"form": "partner", "org_unit": str(org["HO"].pk),
+                                               "name": "康源健康", "kind": ""})  # fmt: skip
+    assert bad.status_code == 422 and Partner.objects.count() == 0
+    assert 'value="康源健康"' in bad.content.decode()
+    ok = c.post("/information/agreements/", {"form": "partner", "org_unit": str(org["HO"].pk),
+                                              "name": "康源健康", "kind": "business"})  # fmt: skip
+    assert ok.status_code == 302
+    partner = Partner.objects.get()
+    # an agreement: the chosen dataset's selects make the profile; a bad date is named
+    form = {"form": "agreement", "partner": str(partner.pk), "title": "回访合作",
+            "dataset": "complaints.cases", "purpose": "回访", "legal_basis": "contract",
+            "frequency": "quarterly", "effective_on": "2026-01-01", "expires_on": "2025-01-01",
+            "profile.complaints.cases.reference": "keep",
+            "profile.complaints.cases.id_number": "keep",
+            "profile.complaints.quarter_stats.complaints": "keep"}  # fmt: skip
+    page = c.get("/information/agreements/").content.decode()
+    assert 'name="profile.complaints.cases.id_number"' in page
+    wrong = c.post("/information/agreements/", form)
+    assert wrong.status_code == 422 and SharingAgreement.objects.count() == 0
+    assert "到期日期不能早于生效日期" in wrong.content.decode()
+    made = c.post("/information/agreements/", {**form, "expires_on": "2026-12-31"})
+    agreement = SharingAgreement.objects.get()
+    assert (
+        made.status_code == 302 and made["Location"] == f"/information/agreements/{agreement.pk}/"
+    )
+    assert agreement.profile == {"reference": "keep", "id_number": "keep"}
+    assert agreement.separate_consent
+    url = f"/information/agreements/{agreement.pk}/"
+    # its impact assessment on its page, then it is brought into force
+    pia = {"form": "assessment", "title": "回访 PIA", "purpose_lawful": "a", "rights_impact": "b",
+           "measures": "c", "conclusion": "acceptable"}  # fmt: skip
+    assert c.post(url, {**pia, "conclusion": ""}).status_code == 422
+    assert c.post(url, pia).status_code == 302
+    assert c.post(url, {"form": "activate"}).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == "active" and agreement.assessments.count() == 1
+    # separate consent: a bad row is named by its line; good keys are recorded once
+    long_key = "x" * 65
+    rows = c.post(url, {"form": "consent", "subject_keys": f"{complaints[0].pk}\n{long_key}"})
+    assert rows.status_code == 422 and "第 2 行" in rows.content.decode()
+    assert agreement.consents.count() == 0
+    assert c.post(url, {"form": "consent", "subject_keys": str(complaints[0].pk),
+                        "evidence": "同意书"}).status_code == 302  # fmt: skip
+    assert agreement.consents.count() == 1
+    # a reader sees the agreement, none of the forms
+    read = client_for(personas["auditor"]).get(url).content.decode()
+    assert 'id="consent-form"' not in read and 'id="pia-form"' not in read
+
+
+def test_the_pages_record_an_incoming_exchange_and_an_activitys_pia(personas, actors, org):
+    from hiqc.information.sharing.models import ImpactAssessment, IncomingExchange
+
+    c = client_for(personas["compliance"])
+    partner = partner_create(actor=actors["compliance"], data={
+        "org_unit": org["HO"].pk, "name": "行业平台", "kind": "industry"})  # fmt: skip
+    bad = c.post("/information/incoming/", {"partner": str(partner.pk), "description": "黑名单",
+                                            "legal_basis": "legal_duty", "row_count": "-1",
+                                            "sha256": "xyz"})  # fmt: skip
+    assert bad.status_code == 422 and IncomingExchange.objects.count() == 0
+    assert {"row_count", "sha256"} <= set(bad.context["errors"])
+    ok = c.post("/information/incoming/", {"partner": str(partner.pk), "description": "黑名单",
+                                           "legal_basis": "legal_duty", "row_count": "120",
+                                           "received_at": "2026-11-09T15:00"})  # fmt: skip
+    assert ok.status_code == 302 and IncomingExchange.objects.get().row_count == 120
+    activity = "customers.Customer"
+    page = c.get("/information/assessments/").content.decode()
+    assert f'<option value="{activity}"' in page
+    done = c.post("/information/assessments/", {"org_unit": str(org["HO"].pk), "activity": activity,
+                                                "title": "客户信息处理", "purpose_lawful": "a",
+                                                "rights_impact": "b", "measures": "c",
+                                                "conclusion": "acceptable"})  # fmt: skip
+    assert done.status_code == 302
+    assert ImpactAssessment.objects.get().activity == activity

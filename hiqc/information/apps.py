@@ -56,6 +56,14 @@ class InformationConfig(AppConfig):
                 "Disable accounts with no sign-in for information.dormant_days (6.2.3(4)).",
                 _("长期未登录账号停用"),
             ),
+            Periodic(
+                "information.share_schedule",
+                "hiqc.information.tasks.shares_schedule_job",
+                daily_beijing(5, 30),
+                "Request the share of the period each agreement in force with a regular frequency "
+                "calls for, once per period (6.3).",
+                _("按协议频率申请数据共享"),
+            ),
         ),
         # the kernel already declares the chapter-6 section (信息管理与保密（第6章）, before ch7): the
         # pages go there beside the audit log and the backups (ADR 0026)
@@ -96,6 +104,7 @@ class InformationConfig(AppConfig):
                 "information.recertification": gettext_noop("权限复核（执行撤销）"),
                 "information.dormant_disable": gettext_noop("长期未登录账号停用任务"),
                 "information.seed": gettext_noop("信息安全自评估清单初始化"),
+                "information.share_schedule": gettext_noop("按协议频率申请数据共享任务"),
             }
         )
         register_audit_labels(

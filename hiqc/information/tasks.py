@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .services import dormant_disable, recertification_open
+from .sharing.services import shares_schedule
 
 
 def recertification_open_job() -> dict:
@@ -13,3 +14,8 @@ def recertification_open_job() -> dict:
 def dormant_disable_job() -> dict:
     """Daily: disable the accounts dormant past the rule (6.2.3(4))."""
     return dormant_disable()
+
+
+def shares_schedule_job() -> dict:
+    """Daily: request the regular shares agreements in force call for (6.3)."""
+    return shares_schedule()

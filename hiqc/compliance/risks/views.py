@@ -45,6 +45,7 @@ from .services import (
     kri_series,
     risk_create,
     risk_review,
+    risk_update,
     treatment_act,
     treatment_open,
 )
@@ -127,6 +128,8 @@ def risk_page(request: HiqcRequest, risk_id: str) -> HttpResponse:
                           _("已开启风险应对计划。")),
             "kri": (lambda d: kri_create(actor=actor, risk_id=risk.pk, data=d),
                     _("已设置关键风险指标。")),
+            "edit": (lambda d: risk_update(actor=actor, risk_id=risk.pk, data=d),
+                     _("已保存风险信息。")),
         }  # fmt: skip
         write, done_text = writes.get(form, writes["review"])
         done, errors, values, status = post_form(request, write, done_text)
@@ -136,20 +139,33 @@ def risk_page(request: HiqcRequest, risk_id: str) -> HttpResponse:
             return redirect("compliance:risk", risk.pk)
         risk = selectors.access_risk(actor, risk.pk)
     b, limit = bands(), appetite()
-    kris = []
+    tests = selectors.control_tests(risk)
+    kris, charts = [], []
     for k in risk.kris.all():
         indicator = INDICATORS.get(k.indicator)
         series = kri_series(k, risk.org_unit.path)
-        kris.append({"k": k, "name": indicator.localized_name if indicator else k.indicator,
+        name = str(indicator.localized_name) if indicator else k.indicator
+        kris.append({"k": k, "name": name, "chart": f"kri-chart-{k.pk}",
                      "ratio": indicator is not None and indicator.unit == "ratio",
                      "series": series})  # fmt: skip
+        if series:
+            charts.append({"el": f"kri-chart-{k.pk}", "name": name, "warning": k.warning,
+                           "limit": k.limit, "periods": [p["period"].strftime("%Y-%m") for p in series],
+                           "values": [p["value"] for p in series],
+                           "labels": {"warning": _("预警值"), "limit": _("限额")}})  # fmt: skip
+    edit = values if form == "edit" else {
+        "title": risk.title, "category": risk.category, "cause": risk.cause, "event": risk.event,
+        "consequence": risk.consequence, "owner_role": risk.owner_role,
+        "owner": risk.owner.username if risk.owner else "",
+        "controls": " ".join(t["control"].code for t in tests)}  # fmt: skip
     return render(request, T + "risk.html", {
         "r": risk, "owner_role": role_label(risk.owner_role),
         "inherent_band": b.of(risk.inherent_rating), "residual_band": b.of(risk.residual_rating),
         "band_labels": dict(Band.choices), "above": risk.residual_rating > limit,
         "appetite": limit, "likelihood_labels": LIKELIHOOD_LABELS, "impact_labels": IMPACT_LABELS,
-        "tests": selectors.control_tests(risk), "statuses": dict(ResultStatus.choices),
-        "kris": kris, "kri_statuses": dict(KriStatus.choices),
+        "tests": tests, "statuses": dict(ResultStatus.choices),
+        "kris": kris, "kri_charts": charts, "kri_statuses": dict(KriStatus.choices),
+        "edit": edit, "categories": RiskCategory.choices, "roles": Role.choices,
         "directions": KriDirection.choices, "indicators": sorted(INDICATORS),
         "ratings": selectors.ratings_of(risk), "rating_kinds": dict(RatingKind.choices),
         "treatments": selectors.treatment_list(actor).filter(risk=risk),

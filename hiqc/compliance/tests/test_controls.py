@@ -144,21 +144,30 @@ def test_the_pi_training_control_tests_the_year_in_december_only(actors, persona
     P2 attended none; when the control runs on December, the agent passes and the outsider fails,
     named by role and number (never by person); a June run has no sample (not tested)."""
     from hiqc.people.required import required_training_set
-    from hiqc.people.services import (attendance_record, course_create, enrol, plan_create,
-                                      session_create)  # fmt: skip
+    from hiqc.people.services import (
+        attendance_record,
+        course_create,
+        enrol,
+        plan_create,
+        session_create,
+    )
 
     required_training_set(actor=actors["trainer"], data={
         "role": "consultation_agent", "content": "business", "topic": "personal_information",
         "hours": "2"})  # fmt: skip
-    plan = plan_create(actor=actors["trainer"],
-                       data={"year": "2026", "org_unit": org["HO"].pk, "title": "2026 年度"})
+    plan = plan_create(
+        actor=actors["trainer"],
+        data={"year": "2026", "org_unit": org["HO"].pk, "title": "2026 年度"},
+    )
     course = course_create(actor=actors["trainer"], plan_id=plan.pk, data={
         "title": "个人信息保护", "content": "business", "form": "online", "hours": "2",
         "topics": ["personal_information"]})  # fmt: skip
     session = session_create(actor=actors["trainer"], course_id=course.pk, data={
         "trainer": "郑雪梅", "place": "线上", "starts_at": "2026-06-02T09:00",
         "ends_at": "2026-06-02T11:00", "capacity": "10"})  # fmt: skip
-    e = enrol(actor=actors["trainer"], session_id=session.pk, data={"user": str(personas["agent"].pk)})
+    e = enrol(
+        actor=actors["trainer"], session_id=session.pk, data={"user": str(personas["agent"].pk)}
+    )
     attendance_record(actor=actors["trainer"], session_id=session.pk, data={f"hours_{e.pk}": "2"})
     ctl = control("CTL-PI4-COVERAGE")
     assert (ctl.kind, ctl.frequency, ctl.obligation.code) == ("automatic", "yearly", "PI-4")

@@ -356,3 +356,49 @@ def test_a_named_owner_outside_the_managers_units_is_the_same_unknown_user_as_a_
         answers.append(err.value.fields["owner"])
     # then both answers are the same
     assert answers[0] == answers[1]
+
+
+def test_the_risk_page_edits_the_description_owner_and_controls_and_keeps_all_on_a_bad_field(
+    actors, org, personas
+):
+    # given a risk with no controls, edited on its page by the compliance officer
+    risk = risk_create(actor=actors["compliance"], data=risk_data(org["P1"]))
+    c = client_for(personas["compliance"])
+    form = c.get(f"/compliance/risks/{risk.pk}/").content.decode()
+    assert 'id="edit-form"' in form and 'value="理赔时效风险"' in form
+    edit = {"form": "edit", "title": "理赔时效风险（修订）", "category": "compliance",
+            "cause": "人手不足", "event": "超过30日", "consequence": "处罚",
+            "owner_role": "compliance_officer", "owner": "", "controls": "CTL-CL2-DECIDE"}  # fmt: skip
+    # when a control code is unknown, nothing is saved and the field is named
+    bad = c.post(f"/compliance/risks/{risk.pk}/", {**edit, "controls": "CTL-NOPE"})
+    assert bad.status_code == 422 and "CTL-NOPE" in bad.content.decode()
+    assert 'value="理赔时效风险（修订）"' in bad.content.decode()  # what was typed is kept
+    assert Risk.objects.get(pk=risk.pk).title == "理赔时效风险"
+    # when it is right, every field is saved and the control linked
+    ok = c.post(f"/compliance/risks/{risk.pk}/", edit)
+    assert ok.status_code == 302
+    risk.refresh_from_db()
+    assert (risk.title, risk.category, risk.owner_role) == (
+        "理赔时效风险（修订）", "compliance", "compliance_officer")  # fmt: skip
+    assert list(risk.control_links.values_list("control__code", flat=True)) == ["CTL-CL2-DECIDE"]
+    # a reader sees no edit form
+    read = client_for(personas["auditor"]).get(f"/compliance/risks/{risk.pk}/")
+    assert read.status_code == 200 and risk.title in read.content.decode()
+    assert 'id="edit-form"' not in read.content.decode()
+
+
+def test_the_risk_page_draws_each_kri_series_with_its_warning_and_limit(actors, org, personas):
+    with time_machine.travel(NOW, tick=False):
+        risk = risk_create(actor=actors["compliance"], data=risk_data(org["P1"]))
+        kri = kri_create(actor=actors["compliance"], risk_id=risk.pk, data={
+            "indicator": "claims.decided_on_time_rate", "warning": 0.97, "limit": 0.95})  # fmt: skip
+        monthly("claims.decided_on_time_rate", org["C1"], date(2026, 9, 1), 98, 100)
+        monthly("claims.decided_on_time_rate", org["C1"], date(2026, 10, 1), 96, 100)
+        page = client_for(personas["compliance"]).get(f"/compliance/risks/{risk.pk}/")
+    html = page.content.decode()
+    assert f'id="kri-chart-{kri.pk}"' in html
+    data = json.loads(html.split('<script id="kri-data" type="application/json">')[1]
+                      .split("</script>")[0])  # fmt: skip
+    assert data == [{"el": f"kri-chart-{kri.pk}", "name": data[0]["name"], "warning": 0.97,
+                     "limit": 0.95, "periods": ["2026-09", "2026-10"], "values": [0.98, 0.96],
+                     "labels": {"warning": "预警值", "limit": "限额"}}]  # fmt: skip

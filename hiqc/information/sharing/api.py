@@ -34,12 +34,19 @@ from .schemas import (
     SharingAgreementDetailOut,
     SharingAgreementIn,
     SharingAgreementOut,
+    SharingConsentIn,
+    SharingConsentOut,
+    SharingPartnerIn,
+    SharingPartnerOut,
 )
 from .services import (
     KIND,
+    agreement_activate,
     agreement_create,
     assessment_record,
+    consent_record,
     incoming_record,
+    partner_create,
     share_act,
     share_file,
     share_request,
@@ -93,6 +100,45 @@ def get_agreement(request: HiqcRequest, agreement_id: UUID):
     return _agreement_detail(selectors.access_agreement(request.actor, agreement_id))
 
 
+@router.post("/sharing-agreements/{agreement_id}/activate",
+             response={200: SharingAgreementDetailOut, **CASE_ERRORS})  # fmt: skip
+def activate_agreement(request: HiqcRequest, agreement_id: UUID):
+    """Bring a draft into force (the compliance officer): 409 ``pia_missing`` when it covers
+    sensitive data without a concluded impact assessment, 409 ``not_draft`` / ``agreement_expired``."""
+    a = agreement_activate(actor=request.actor, agreement_id=agreement_id)
+    return _agreement_detail(selectors.access_agreement(request.actor, a.pk))
+
+
+@router.post("/sharing-agreements/{agreement_id}/consents",
+             response={201: SharingConsentOut, **CASE_ERRORS})  # fmt: skip
+def record_consents(request: HiqcRequest, agreement_id: UUID, payload: SharingConsentIn):
+    """Record data subjects' separate consent to the provision under the agreement (PIPL arts.
+    23, 29): a key already recorded is not added twice (``added`` counts the new ones)."""
+    added = consent_record(actor=request.actor, agreement_id=agreement_id,
+                           subject_keys=payload.subject_keys, evidence=payload.evidence)  # fmt: skip
+    agreement = selectors.access_agreement(request.actor, agreement_id)
+    return Status(201, {"added": added, "total": agreement.consents.count()})
+
+
+def _partner(p) -> dict:
+    return {"id": p.pk, "org_unit_id": p.org_unit_id, "name": p.name, "kind": p.kind,
+            "description": p.description}  # fmt: skip
+
+
+@router.get("/sharing-partners", response={200: list[SharingPartnerOut], **ERRORS})
+@paginate
+def list_partners(request: HiqcRequest):
+    require(request.actor, VIEW)
+    return [_partner(p) for p in selectors.partner_list(request.actor)]
+
+
+@router.post("/sharing-partners", response={201: SharingPartnerOut, **CASE_ERRORS})
+def create_partner(request: HiqcRequest, payload: SharingPartnerIn):
+    """A business partner, regulator or industry platform data may be provided to (6.3)."""
+    require(request.actor, SHARE_COMPLIANCE)
+    return Status(201, _partner(partner_create(actor=request.actor, data=payload.dict())))
+
+
 def _share(s) -> dict:
     return {"id": s.pk, "number": s.number, "status": s.status, "org_unit_id": s.org_unit_id,
             "agreement_id": s.agreement_id, "agreement_number": s.agreement.number,
@@ -119,7 +165,7 @@ def create_share(request: HiqcRequest, payload: DataShareIn):
     """Request a share under an agreement in force (409 when it is not: ``agreement_inactive``,
     ``agreement_expired``); parameters per dataset, e.g. ``{"period": "2026Q3"}``."""
     require(request.actor, SHARE_REQUEST)
-    s = share_request(actor=request.actor, data=payload.dict())
+    s = share_request(actor=request.actor, data=payload.dict(), source="api")
     return Status(201, _share_case(request, selectors.access_share(request.actor, s.pk)))
 
 

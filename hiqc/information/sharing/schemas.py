@@ -44,6 +44,33 @@ class SharingAgreementDetailOut(SharingAgreementOut):
     assessment_ids: list[UUID]
 
 
+class SharingPartnerOut(Schema):
+    id: UUID
+    org_unit_id: UUID
+    name: str
+    kind: str
+    description: str
+
+
+class SharingPartnerIn(Schema):
+    org_unit: UUID
+    name: str = Field(..., max_length=200)
+    kind: str = Field(..., max_length=20)
+    description: str = Field("", max_length=500)
+
+
+class SharingConsentIn(Schema):
+    """Data subjects' keys (the dataset's subject key, e.g. a customer's id), at most 10,000."""
+
+    subject_keys: list[str] = Field(..., max_length=10_000)
+    evidence: str = Field("", max_length=200)
+
+
+class SharingConsentOut(Schema):
+    added: int
+    total: int
+
+
 class SharingAgreementIn(Schema):
     partner: UUID
     title: str = Field(..., max_length=200)

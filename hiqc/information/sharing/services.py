@@ -82,15 +82,17 @@ def _url(case_id: str) -> str:
 
 def _blocked(case: Any, action: str, actor: Actor, at: datetime) -> str | Refusal | None:
     """The domain guard (issue 21 §7): the owner's approval is one step without sensitive data
-    and two with; the data owner never approves their own request and the compliance approval is
-    another person's than the owner's; nothing is exported under an agreement not in force."""
+    and two with; nobody approves their own request, at either level, and the compliance
+    approval is another person's than the owner's (three people for sensitive data: a scheduled
+    share is requested by the schedule); nothing is exported under an agreement not in force."""
     if action == "approve" and case.sensitive:
         return Refusal(
             _("涉及敏感个人信息，须经数据负责人和合规负责人两级审批。"), "compliance_needed"
         )
     if action == "approve_owner" and not case.sensitive:
         return Refusal(_("不涉及敏感个人信息，由数据负责人直接批准。"), "not_sensitive")
-    if (action in ("approve", "approve_owner") and actor.username == case.requested_by) or (
+    approving = action in ("approve", "approve_owner", "approve_compliance")
+    if (approving and actor.username == case.requested_by) or (
         action == "approve_compliance" and actor.username == case.owner_approved_by
     ):
         return Refusal(_("申请人不能审批本人的申请，两级审批须由不同人员完成。"), "own_request")
@@ -268,11 +270,24 @@ def consent_record(*, actor: Actor, agreement_id: Any, subject_keys: Iterable[st
     at = at or timezone.now()
     agreement = access_agreement(actor, agreement_id)
     require(actor, SHARE_COMPLIANCE, agreement)
-    keys = sorted({str(k)[:64] for k in subject_keys if str(k).strip()})
+    if not agreement.separate_consent:
+        raise Conflict(_("该协议不提供未脱敏的敏感个人信息，无需单独同意。"),
+                       code="consent_not_needed")  # fmt: skip
+    errors: Errors = {}
+    given = [str(k).strip() for k in subject_keys]
+    for i, key in enumerate(given, start=1):
+        if not key or len(key) > 64:
+            errors[f"subject_keys.{i}"] = [_("第 {n} 行：个人标识须为 1–64 个字符。").format(n=i)]
+    if not given:
+        errors["subject_keys"] = [_("请至少填写一个个人标识。")]
+    if len(evidence) > 200:
+        errors["evidence"] = [_("不超过 200 个字符。")]
+    _fail(errors, _("单独同意登记有误，请按提示修改。"))
+    keys = sorted(set(given))
     have = set(
         agreement.consents.filter(subject_key__in=keys).values_list("subject_key", flat=True)
     )
-    new = [ShareConsent(agreement=agreement, subject_key=k, given_at=at, evidence=evidence[:200])
+    new = [ShareConsent(agreement=agreement, subject_key=k, given_at=at, evidence=evidence)
            for k in keys if k not in have]  # fmt: skip
     ShareConsent.objects.bulk_create(new)
     audit_record(actor=actor, action="information.consent.record", subject=agreement,
@@ -284,8 +299,8 @@ def consent_record(*, actor: Actor, agreement_id: Any, subject_keys: Iterable[st
 
 
 @transaction.atomic
-def share_request(*, actor: Actor, data: Mapping[str, Any], at: datetime | None = None
-                  ) -> DataShare:  # fmt: skip
+def share_request(*, actor: Actor, data: Mapping[str, Any], at: datetime | None = None,
+                  source: str = Source.PAGE) -> DataShare:  # fmt: skip
     """Request a share under an agreement in force (information.share_request over its unit)."""
     require(actor, SHARE_REQUEST)
     at = at or timezone.now()
@@ -314,9 +329,46 @@ def share_request(*, actor: Actor, data: Mapping[str, Any], at: datetime | None 
         agreement=agreement, params=params, note=note, sensitive=agreement.sensitive,
         requested_at=at, requested_by=actor.username, status=ShareStatus.REQUESTED,
     )  # fmt: skip
-    case_opened(kind=KIND, case=share, actor=actor, at=at, source=Source.PAGE,
+    case_opened(kind=KIND, case=share, actor=actor, at=at, source=source,
                 data={"agreement": agreement.number, "params": params})  # fmt: skip
     return share
+
+
+SCHEDULER = "information.share_schedule"
+SCHEDULED = (Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.YEARLY)
+ENDED = (ShareStatus.REJECTED, ShareStatus.CANCELLED)
+
+
+def shares_schedule(*, at: datetime | None = None) -> dict[str, int]:
+    """Daily: under every agreement in force with a regular frequency, request the share of the
+    period its dataset proposes for today (e.g. the last complete quarter) unless one for the same
+    parameters is already requested or done (rejected and cancelled ones do not count). The
+    schedule is the requester, so the owner and the compliance officer approve as usual. A rerun
+    requests nothing twice."""
+    at = at or timezone.now()
+    today = beijing_today(at)
+    system = Actor.system(SCHEDULER)
+    counts = {"requested": 0, "already": 0}
+    agreements = SharingAgreement.objects.filter(
+        status=AgreementStatus.ACTIVE, frequency__in=SCHEDULED, effective_on__lte=today,
+        expires_on__gte=today).order_by("number")  # fmt: skip
+    for agreement in agreements:
+        dataset = dataset_get(agreement.dataset)
+        if dataset is None:
+            continue
+        params, bad = parse_params(dataset, {p.name: p.default(today) for p in dataset.params})
+        if bad:
+            continue
+        taken = agreement.shares.exclude(status__in=ENDED).values_list("params", flat=True)
+        if any(p == params for p in taken):
+            counts["already"] += 1
+            continue
+        share_request(actor=system, at=at, source=Source.SYSTEM, data={
+            "agreement": agreement.pk, "params": params,
+            "note": _("按协议频率（{frequency}）自动申请").format(
+                frequency=agreement.get_frequency_display())})  # fmt: skip
+        counts["requested"] += 1
+    return counts
 
 
 def _produce(share: DataShare, actor: Actor, at: datetime) -> ShareRecord:

@@ -20,20 +20,37 @@ from django.views.decorators.http import require_POST
 from hiqc.core.access import require
 from hiqc.core.case_pages import history, post_case_action, post_form
 from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines
-from hiqc.core.datasets import dataset_get
+from hiqc.core.datasets import dataset_get, datasets
 from hiqc.core.errors import Conflict, Forbidden
 from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
-from hiqc.core.personaldata import DataClass
+from hiqc.core.personaldata import Basis, DataClass
+from hiqc.organisations.selectors import units_in_scope
 
 from ..enums import VIEW
-from . import selectors
-from .enums import SHARE_COMPLIANCE, SHARE_REQUEST, AgreementStatus, Method, ShareStatus
+from . import masking, selectors
+from .enums import (
+    SHARE_COMPLIANCE,
+    SHARE_REQUEST,
+    AgreementStatus,
+    AssessmentTarget,
+    Conclusion,
+    Frequency,
+    Method,
+    PartnerKind,
+    ShareStatus,
+)
 from .services import (
     KIND,
+    activities,
     agreement_activate,
+    agreement_create,
+    assessment_record,
+    consent_record,
+    incoming_record,
     may_download,
+    partner_create,
     share_act,
     share_file,
     share_request,
@@ -60,16 +77,59 @@ def _columns(agreement: Any) -> list[dict[str, Any]]:
             for c in dataset.columns]  # fmt: skip
 
 
+def _profile_forms(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per registered dataset, its columns with the methods each may take (the agreement form
+    shows the chosen dataset's; a column left at "drop" is never sent)."""
+    methods = dict(Method.choices)
+    classes = dict(DataClass.choices)
+    return [{"d": d, "columns": [
+        {"c": c, "class": classes.get(c.data_class, c.data_class), "name": f"profile.{d.code}.{c.code}",
+         "chosen": values.get(f"profile.{d.code}.{c.code}", Method.DROP),
+         "methods": [(m, methods[m]) for m in masking.methods_for(c)]} for c in d.columns]}
+        for d in datasets()]  # fmt: skip
+
+
+def _agreement_data(post: Any) -> dict[str, Any]:
+    """The agreement form's fields, the profile read from the chosen dataset's selects only."""
+    data = {k: post.get(k, "") for k in ("partner", "title", "dataset", "purpose", "legal_basis",
+                                         "frequency", "effective_on", "expires_on")}  # fmt: skip
+    prefix = f"profile.{data['dataset']}."
+    data["profile"] = {k[len(prefix) :]: v for k, v in post.items() if k.startswith(prefix)}
+    return data
+
+
 @login_required
 def agreements_page(request: HiqcRequest) -> HttpResponse:
     actor = request.actor
     require(actor, VIEW)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    which = str(request.POST.get("form") or "") if request.method == "POST" else ""
+    if which == "partner":
+        partner, errors, values, status = post_form(
+            request, lambda d: partner_create(actor=actor, data=d), _("已登记共享对象。"))  # fmt: skip
+        if partner is not None:
+            return redirect("information:agreements")
+    elif which == "agreement":
+        done, errors, values, status = post_form(
+            request, lambda d: agreement_create(actor=actor, data=_agreement_data(request.POST)),
+            _("已登记共享协议草稿，完成影响评估（如需要）后登记生效。"))  # fmt: skip
+        if done is not None:
+            return redirect("information:agreement", done.pk)
     form = ChoiceFilters(request.GET, fields={"status": (_("状态"), AgreementStatus.choices)})
     f = list_filters(form)
     page = Paginator(selectors.agreement_list(actor, status=f.get("status") or ""), 25).get_page(
         request.GET.get("page"))  # fmt: skip
+    can_manage = actor.can(SHARE_COMPLIANCE)
     return render(request, T + "agreements.html", {
-        "page": page, "form": form, "partners": selectors.partner_list(actor)[:200]})  # fmt: skip
+        "page": page, "form": form, "partners": selectors.partner_list(actor)[:200],
+        "can_manage": can_manage, "which": which, "errors": errors, "values": values,
+        "units": units_in_scope(actor, SHARE_COMPLIANCE) if can_manage else [],
+        "partner_kinds": PartnerKind.choices, "frequencies": Frequency.choices,
+        "bases": [(v, label) for v, label in Basis.choices if v != Basis.NOT_PERSONAL],
+        "datasets": datasets(), "profiles": _profile_forms(values) if can_manage else [],
+    }, status=status)  # fmt: skip
 
 
 @login_required
@@ -80,7 +140,8 @@ def agreement_page(request: HiqcRequest, agreement_id: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     status = 200
-    if request.method == "POST" and request.POST.get("form") == "activate":
+    which = str(request.POST.get("form") or "") if request.method == "POST" else ""
+    if which == "activate":
         try:
             agreement_activate(actor=actor, agreement_id=agreement.pk)
             messages.success(request, _("协议已生效。"))
@@ -88,6 +149,23 @@ def agreement_page(request: HiqcRequest, agreement_id: str) -> HttpResponse:
         except (Conflict, Forbidden) as exc:
             messages.error(request, exc.message)
             status = exc.status
+    elif which == "assessment":
+        done, errors, values, status = post_form(
+            request, lambda d: assessment_record(actor=actor, data={
+                **d, "target": AssessmentTarget.AGREEMENT, "agreement": agreement.pk}),
+            _("已记录影响评估。"))  # fmt: skip
+        if done is not None:
+            return redirect("information:agreement", agreement.pk)
+    elif which == "consent":
+
+        def consent(d: dict[str, Any]) -> Any:
+            keys = str(d.get("subject_keys", "")).splitlines()
+            return consent_record(actor=actor, agreement_id=agreement.pk, evidence=d.get(
+                "evidence", ""), subject_keys=[k for k in keys if k.strip()])  # fmt: skip
+
+        added, errors, values, status = post_form(request, consent, _("已登记单独同意。"))
+        if added is not None:
+            return redirect("information:agreement", agreement.pk)
     elif request.method == "POST":
 
         def write(d: dict[str, Any]) -> Any:
@@ -111,6 +189,9 @@ def agreement_page(request: HiqcRequest, agreement_id: str) -> HttpResponse:
         and agreement.status == AgreementStatus.ACTIVE,
         "can_activate": actor.can(SHARE_COMPLIANCE, agreement.org_unit.path)
         and agreement.status == AgreementStatus.DRAFT,
+        "can_manage": actor.can(SHARE_COMPLIANCE, agreement.org_unit.path),
+        "consents": agreement.consents.filter(withdrawn_at__isnull=True).count(),
+        "conclusions": Conclusion.choices, "which": which,
     }, status=status)  # fmt: skip
 
 
@@ -174,14 +255,40 @@ def share_download(request: HiqcRequest, case_id: str) -> HttpResponse:
 
 @login_required
 def incoming_page(request: HiqcRequest) -> HttpResponse:
-    require(request.actor, VIEW)
-    page = Paginator(selectors.incoming_list(request.actor), 25).get_page(request.GET.get("page"))
-    return render(request, T + "incoming.html", {"page": page})
+    actor = request.actor
+    require(actor, VIEW)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        done, errors, values, status = post_form(
+            request, lambda d: incoming_record(actor=actor, data=d), _("已登记接收的数据。"))  # fmt: skip
+        if done is not None:
+            return redirect("information:incoming")
+    page = Paginator(selectors.incoming_list(actor), 25).get_page(request.GET.get("page"))
+    return render(request, T + "incoming.html", {
+        "page": page, "errors": errors, "values": values, "can_record": actor.can(SHARE_REQUEST),
+        "partners": selectors.partner_list(actor)[:200], "bases": Basis.choices,
+    }, status=status)  # fmt: skip
 
 
 @login_required
 def assessments_page(request: HiqcRequest) -> HttpResponse:
-    require(request.actor, VIEW)
-    page = Paginator(selectors.assessment_list(request.actor), 25).get_page(
-        request.GET.get("page"))  # fmt: skip
-    return render(request, T + "assessments.html", {"page": page})
+    actor = request.actor
+    require(actor, VIEW)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        done, errors, values, status = post_form(
+            request, lambda d: assessment_record(actor=actor, data={
+                **d, "target": AssessmentTarget.ACTIVITY}), _("已记录影响评估。"))  # fmt: skip
+        if done is not None:
+            return redirect("information:assessments")
+    page = Paginator(selectors.assessment_list(actor), 25).get_page(request.GET.get("page"))
+    can_manage = actor.can(SHARE_COMPLIANCE)
+    return render(request, T + "assessments.html", {
+        "page": page, "errors": errors, "values": values, "can_manage": can_manage,
+        "activities": activities() if can_manage else [], "conclusions": Conclusion.choices,
+        "units": units_in_scope(actor, SHARE_COMPLIANCE) if can_manage else [],
+    }, status=status)  # fmt: skip
