@@ -43,6 +43,8 @@ from hiqc.core.indicators import (
     indicators_compute,
     register_indicator,
 )
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 from hiqc.core.rules import rule_value
 
 from .enums import CallQueue
@@ -316,3 +318,12 @@ __all__ = [
     "code_for",
     "slot_of",
 ]
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    # reachable quickly, not left waiting: convenient service (1) handled efficiently (4)
+    "callcentre.": (P.PEOPLE_FIRST, P.EFFICIENT),
+    "callcentre.aht": (P.EFFICIENT,),
+    "callcentre.aht.": (P.EFFICIENT,),
+})  # fmt: skip

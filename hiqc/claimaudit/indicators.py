@@ -29,6 +29,8 @@ from hiqc.core.indicators import (
     register_indicator,
 )
 from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 
 from .enums import ErrorType, ItemStatus, RoundStatus
 from .models import AuditItem
@@ -123,3 +125,9 @@ def register_person_measures() -> None:
         "claimaudit.accuracy", gettext_noop("理赔抽检准确率"), "rate", ("claims_handler",),
         accuracy_by_person, lambda pk: reverse("claimaudit:item", args=[pk]), "%",
     ))  # fmt: skip
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    "claims.accuracy_rate": (P.FAIRNESS, P.INTEGRITY),  # no wrongful or missed payment
+})  # fmt: skip

@@ -67,6 +67,8 @@ from hiqc.core.indicators import (
     register_indicator,
 )
 from hiqc.core.models import CaseEvent
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 
 from .enums import Outcome, PaymentKind
 from .models import Claim, ClaimStep, Payment
@@ -505,3 +507,20 @@ def claims_indicators_compute(
     return sum(
         indicators_compute(codes=CODES, granularity=g, start=start, end=end) for g in granularities
     )
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    # statutory deadlines (CL-*): lawful (3) and prompt (4)
+    "claims.decided_on_time_rate": (P.COMPLIANCE, P.EFFICIENT),
+    "claims.paid_on_time_rate": (P.COMPLIANCE, P.EFFICIENT),
+    "claims.notice_on_time_rate": (P.COMPLIANCE, P.PEOPLE_FIRST),
+    "claims.refusal_notice_on_time_rate": (P.COMPLIANCE, P.FAIRNESS),
+    "claims.advance_on_time_rate": (P.COMPLIANCE, P.PEOPLE_FIRST),
+    "claims.fast_track_on_time_rate": (P.EFFICIENT, P.PEOPLE_FIRST),
+    "claims.days_to_payment": (P.EFFICIENT, P.PEOPLE_FIRST),
+    "claims.median_days_to_payment": (P.EFFICIENT, P.PEOPLE_FIRST),
+    "claims.p90_days_to_payment": (P.EFFICIENT, P.PEOPLE_FIRST),
+    "claims.payout_ratio": (P.FAIRNESS, P.INTEGRITY),  # claims paid as the contract promises
+    "claims.step.": (P.EFFICIENT, P.IMPROVEMENT),  # where the time goes: what to improve
+})  # fmt: skip

@@ -33,6 +33,8 @@ from hiqc.core.indicators import (
 )
 from hiqc.core.models import Deadline
 from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 from hiqc.organisations.models import BusinessVolume
 
 from .models import Complaint
@@ -284,3 +286,16 @@ def register_person_measures() -> None:
         "complaints.on_time", gettext_noop("投诉处理及时率"), "rate", roles, on_time_by_person,
         _complaint_link, "%",
     ))  # fmt: skip
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    "complaints.decided_on_time_rate": (P.COMPLIANCE, P.EFFICIENT),  # CP-1
+    "complaints.avg_days_to_decision": (P.EFFICIENT, P.PEOPLE_FIRST),
+    "complaints.p90_days_to_decision": (P.EFFICIENT, P.PEOPLE_FIRST),
+    "complaints.per_100m_premium": (P.PEOPLE_FIRST, P.IMPROVEMENT),  # CP-11: fewer grievances
+    "complaints.per_10k_policies": (P.PEOPLE_FIRST, P.IMPROVEMENT),
+    "complaints.per_10k_insured": (P.PEOPLE_FIRST, P.IMPROVEMENT),
+    "complaints.regulator_share": (P.COMPLIANCE, P.FAIRNESS),  # settled before escalation
+    "complaints.repeat_rate": (P.FAIRNESS, P.IMPROVEMENT),  # resolved the first time
+})  # fmt: skip

@@ -29,7 +29,10 @@ class ConformanceConfig(AppConfig):
             Role.BRANCH_MANAGER: (VIEW,),
         },
         nav_sections=(("ch1", _("标准符合性（第1章 总则）"), "ch2"),),
-        nav=(NavLink("ch1", "conformance:clauses", _("条款符合状态"), VIEW),),
+        nav=(
+            NavLink("ch1", "conformance:clauses", _("条款符合状态"), VIEW),
+            NavLink("ch1", "conformance:principles", _("服务原则"), VIEW),
+        ),
     )
 
     def ready(self) -> None:

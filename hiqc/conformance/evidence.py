@@ -1,6 +1,7 @@
 """Evidence rules that sit at the top layer (issue 22 §2; ADR 0034): control evidence — the
 compliance controls' monthly results (9.1.2(4)) mapped to clauses through their obligation's
-``clauses`` — and the coverage of the standard itself (1.1)."""
+``clauses`` —, the coverage of the standard itself (1.1) and the service principles (1.3(1)–(6):
+the indicators each principle's tag names, against their targets)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from hiqc.compliance.seed import OBLIGATIONS
 from hiqc.core.evidence import (
     CHECK,
     CONTROL,
+    INDICATOR,
     Evidence,
     EvidenceRule,
     EvidenceStatus,
     evidence_rule,
+    indicator_evidence,
     ratio_evidence,
     register_rule,
 )
@@ -100,3 +103,50 @@ def _leaves() -> dict[str, tuple[str, ...]]:
     from .standard import children
 
     return children()
+
+
+# --- the service principles (1.3; issue 22 §4) ----------------------------------------------------
+
+
+def principle_indicators(principle: str, org_path: str, start: date, end: date
+                         ) -> list[tuple[str, Evidence]]:  # fmt: skip
+    """The indicators serving ``principle`` that have a target in force at the unit on the
+    period's last day, each with its evidence (value against target) for the period."""
+    from datetime import timedelta
+
+    from hiqc.core.indicators import INDICATORS
+    from hiqc.core.principles import indicators_serving
+    from hiqc.core.targets import targets_for
+
+    codes = indicators_serving(principle, sorted(INDICATORS))
+    judged = targets_for(codes, org_path, end - timedelta(days=1))
+    return [(code, indicator_evidence(code, org_path, start, end)) for code in codes
+            if code in judged]  # fmt: skip
+
+
+JUDGED = (EvidenceStatus.CONFORMING, EvidenceStatus.PARTLY, EvidenceStatus.NOT_CONFORMING)
+
+
+def _register_principles() -> None:
+    from hiqc.core.principles import CLAUSE, Principle
+
+    for principle in Principle:
+
+        def assess(org_path: str, start: date, end: date, _p: str = principle.value) -> Evidence:
+            rows = [e for _c, e in principle_indicators(_p, org_path, start, end)
+                    if e.status in JUDGED]  # fmt: skip
+            bad = sum(1 for e in rows if e.status != EvidenceStatus.CONFORMING)
+            url = reverse("conformance:principles") + f"#{_p}"
+            return ratio_evidence(len(rows), bad, url=url,
+                                  note=f"{len(rows) - bad}/{len(rows)} indicators on target")  # fmt: skip
+
+        register_rule(EvidenceRule(
+            f"conformance.principle.{principle.value}", (CLAUSE[principle.value],), INDICATOR,
+            gettext_noop("服务原则的指标达标情况"),
+            gettext_noop("标注服务于该原则且设有目标值的指标，本期达到目标的比例；"
+                         "有未达目标（含仅达预警值）的指标为部分符合，全部未达为不符合。"),
+            assess,
+        ))  # fmt: skip
+
+
+_register_principles()

@@ -20,6 +20,8 @@ from hiqc.core.indicators import (
     register_indicator,
 )
 from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 
 from .enums import ConsultationStatus
 from .models import Consultation
@@ -125,3 +127,10 @@ def register_person_measures() -> None:
         "consultations.fcr", gettext_noop("首次接触解决率"), "rate", roles, fcr_by_person, link,
         "%",
     ))  # fmt: skip
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    "consultations.fcr_rate": (P.PEOPLE_FIRST, P.EFFICIENT),  # one contact solves it
+    "consultations.replied_on_time_rate": (P.EFFICIENT, P.PEOPLE_FIRST),
+})  # fmt: skip

@@ -40,6 +40,7 @@ from .bulkwrite import Table, rendered, store
 from .calendar import BEIJING
 from .casekinds import window_codes
 from .models import Deadline, IndicatorValue
+from .principles import Principle, tag_principles
 
 Granularity = Literal["15min", "day", "month"]
 GRANULARITIES: tuple[str, ...] = ("15min", "day", "month")  # stored
@@ -539,3 +540,4 @@ register_indicator(
         owner="quality_lead",
     )
 )
+tag_principles({"core.deadlines_met_rate": (Principle.COMPLIANCE, Principle.EFFICIENT)})

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_noop
 
 from hiqc.core.calendar import BEIJING
 from hiqc.core.indicators import Indicator, Period, register_indicator
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 
 from .models import Drill
 
@@ -53,3 +55,9 @@ INDICATORS = (
 def register() -> None:
     for indicator in INDICATORS:
         register_indicator(indicator)
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    "emergency.drill_targets_met": (P.COMPLIANCE, P.IMPROVEMENT),
+})  # fmt: skip

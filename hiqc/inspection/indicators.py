@@ -31,6 +31,8 @@ from hiqc.core.indicators import (
     register_indicator,
 )
 from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 
 from .models import Score
 
@@ -161,3 +163,10 @@ def register_person_measures() -> None:
         ("consultation_agent", "complaint_handler"), qa_score_by_person,
         lambda pk: reverse("inspection:score", args=[pk]), gettext_noop("分"),
     ))  # fmt: skip
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    "inspection.agent_qa_score": (P.EFFICIENT, P.INTEGRITY),  # professional, accurate answers
+    "inspection.fatal_error_rate": (P.INTEGRITY, P.COMPLIANCE),  # misleading or unlawful answers
+})  # fmt: skip

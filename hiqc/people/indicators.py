@@ -42,6 +42,8 @@ from hiqc.core.indicators import (
     register_indicator,
 )
 from hiqc.core.models import CaseEvent
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 from hiqc.organisations.models import Membership, User
 
 from .gate import GATED, required_qualification
@@ -298,3 +300,13 @@ INDICATORS = (
 def register() -> None:
     for indicator in INDICATORS:
         register_indicator(indicator)
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    "people.qualified_work_share": (P.COMPLIANCE, P.EFFICIENT),  # PR-3: qualified staff only
+    "people.certificates_expiring_share": (P.COMPLIANCE, P.EFFICIENT),
+    "people.required_training_coverage": (P.EFFICIENT, P.COMPLIANCE),
+    "people.exam_pass_rate": (P.EFFICIENT,),
+    "people.training_hours_per_person": (P.EFFICIENT, P.IMPROVEMENT),
+})  # fmt: skip

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_noop
 from hiqc.core.casekinds import CASE_KINDS, CaseKind
 from hiqc.core.indicators import Family, Indicator, RangeRow, align, register_indicator
 from hiqc.core.models import CaseEvent
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 
 PARTS = ("cycle_days", "touches", "rework_rate")
 CHUNK = 5000  # case ids per grouped read of their events
@@ -103,3 +105,10 @@ def register_process_indicators() -> None:
                     formula_params={"process": kind.name},
                 )
             )
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    # every process's cycle time, rework and touches: the figures of its optimisation (2.2)
+    "process.": (P.EFFICIENT, P.IMPROVEMENT),
+})  # fmt: skip

@@ -30,6 +30,8 @@ from hiqc.core.indicators import (
     register_indicator,
 )
 from hiqc.core.personmeasures import Measured, PersonMeasure, register_person_measure, tally
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 
 from .enums import InvitationStatus
 from .models import Invitation, SurveyResponse
@@ -298,3 +300,15 @@ def register_person_measures() -> None:
         ("consultation_agent", "complaint_handler", "claims_handler"), satisfaction_by_person,
         None, "%",
     ))  # fmt: skip
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    "surveys.csat": (P.PEOPLE_FIRST, P.IMPROVEMENT),
+    "surveys.nps": (P.PEOPLE_FIRST, P.IMPROVEMENT),
+    "surveys.response_rate": (P.IMPROVEMENT,),
+    "claims.satisfaction": (P.PEOPLE_FIRST, P.FAIRNESS),
+    "complaints.satisfaction": (P.PEOPLE_FIRST, P.FAIRNESS),
+    "surveys.mystery_pass_rate": (P.INTEGRITY, P.PEOPLE_FIRST),  # what an unknown customer meets
+    "surveys.mystery_score": (P.INTEGRITY, P.PEOPLE_FIRST),
+})  # fmt: skip

@@ -44,6 +44,8 @@ from hiqc.core.indicators import (
     periods,
     register_indicator,
 )
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 
 from ..enums import EquipmentCategory, EventKind
 from ..models import Equipment, EquipmentEvent, Fault, Inspection
@@ -226,3 +228,15 @@ INDICATORS = _indicators()
 def register() -> None:
     for indicator in INDICATORS:
         register_indicator(indicator)
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    # equipment that works where customers are served: convenient service (1), efficient (4)
+    "facilities.availability": (P.PEOPLE_FIRST, P.EFFICIENT),
+    "facilities.availability.": (P.PEOPLE_FIRST, P.EFFICIENT),
+    "facilities.mtbf_hours": (P.EFFICIENT, P.IMPROVEMENT),
+    "facilities.mtbf_hours.": (P.EFFICIENT, P.IMPROVEMENT),
+    "facilities.mttr_hours": (P.EFFICIENT, P.PEOPLE_FIRST),
+    "facilities.mttr_hours.": (P.EFFICIENT, P.PEOPLE_FIRST),
+})  # fmt: skip

@@ -20,6 +20,8 @@ from django.utils.translation import gettext, gettext_noop
 
 from hiqc.core.calendar import BEIJING
 from hiqc.core.indicators import CASES_LIMIT, Counted, Indicator, Period, register_indicator
+from hiqc.core.principles import Principle as P
+from hiqc.core.principles import tag_principles
 
 from ..models import MaintenanceTask
 from .enums import TaskState
@@ -101,3 +103,10 @@ def register() -> None:
 
 
 __all__ = ["ON_TIME", "register"]
+
+
+# the service principles these figures serve (standard 1.3; issue 22 §4)
+tag_principles({
+    "facilities.pm_on_time_rate": (P.EFFICIENT, P.IMPROVEMENT),
+    "facilities.inspection_pass_rate": (P.PEOPLE_FIRST, P.IMPROVEMENT),  # 8.1 areas, barrier-free
+})  # fmt: skip
