@@ -38,9 +38,9 @@ def test_an_exact_tag_wins_over_the_familys_prefix():
 
 
 def test_a_tag_names_only_known_principles():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="kindness"):
         tag_principles({"x.y": ("kindness",)})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown or none"):
         tag_principles({"x.y": ()})
 
 
