@@ -219,6 +219,9 @@ HIQC_PRODUCT_NAME = _("健康保险服务质量控制平台")
 # Read pages served from the cache while no data has changed, for at most this many seconds
 # (hiqc/core/pagecache.py). 0 = off: it needs a cache every process shares (production's Redis).
 HIQC_PAGE_CACHE_SECONDS = 0
+# How long an evidence rule's result for a unit and period is kept (issue 22; ADR 0034): the
+# clause pages read it from the cache, "重新计算" recomputes; 0 computes on every request.
+HIQC_CONFORMANCE_CACHE_SECONDS = int(os.environ.get("HIQC_CONFORMANCE_CACHE_SECONDS", "600"))
 
 # How far after the server's clock a time given as "now" may lie before it is refused as in the
 # future: the drift of an unsynchronised PC, phone or source system (hiqc.core.calendar.clock_skew).

@@ -43,5 +43,9 @@ HIQC_DEMO_CALLS_PER_YEAR = 20_000
 # Backups written by the tests (the daily job runs in the date tests) stay apart from the demo's.
 HIQC_BACKUP_DIR = str(BASE_DIR / "var" / f"test-backups-{os.getpid()}")
 
+# Evidence is computed on every request in tests (each test has its own data; a test of the cache
+# turns it on with override_settings).
+HIQC_CONFORMANCE_CACHE_SECONDS = 0
+
 # Tests decide their own proxies (override_settings), whatever the environment says.
 HIQC_TRUSTED_PROXIES = []

@@ -13,6 +13,7 @@ from hiqc.core.principles import CLAUSE, Principle, indicators_serving
 
 from .evidence import principle_indicators
 from .periods import Period
+from .selectors import rule_evidence
 
 
 @dataclass
@@ -41,7 +42,7 @@ def principle_views(org_path: str, period: Period, texts: dict[str, str]) -> lis
         out.append(PrincipleView(
             code=p.value, label=p.label, clause=CLAUSE[p.value],
             text=texts.get(CLAUSE[p.value], ""),
-            evidence=rule.assess(org_path, period.start, period.end),
+            evidence=rule_evidence(rule, org_path, period)[0],
             judged=[{"code": c, "name": INDICATORS[c].localized_name, "e": e,
                      "label": EvidenceStatus(e.status).label} for c, e in rows],
             monitored=len(indicators_serving(p.value, codes)) - len(rows),

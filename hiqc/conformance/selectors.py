@@ -11,9 +11,13 @@ applicable; pending ones are not yet assessable ("evidence rule to come")."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiqc.core.access import Actor, require
@@ -73,6 +77,7 @@ class ClauseStatus:
     own: list[tuple[EvidenceRule, Evidence]] = field(default_factory=list)
     rules_from: str = ""  # the clause whose rules are ``own`` ("" none)
     reason: str = ""  # why not applicable / not yet assessable
+    as_of: datetime | None = None  # when the oldest of its own rules' evidence was computed
 
     @property
     def records(self) -> int:
@@ -87,15 +92,38 @@ class ClauseStatus:
         return str(EvidenceStatus(self.status).label)
 
 
-def clause_statuses(org_path: str, period: Period) -> dict[str, ClauseStatus]:
+def _evidence_key(rule: EvidenceRule, org_path: str, period: Period) -> str:
+    return f"hiqc:evidence:{rule.code}:{org_path}:{period.start}:{period.end}"
+
+
+def rule_evidence(rule: EvidenceRule, org_path: str, period: Period, *, fresh: bool = False
+                  ) -> tuple[Evidence, datetime]:  # fmt: skip
+    """The rule's evidence for the subtree and period and when it was computed: from the cache
+    while younger than ``HIQC_CONFORMANCE_CACHE_SECONDS`` (0: always computed), else (or
+    ``fresh``) computed and kept."""
+    seconds = int(getattr(settings, "HIQC_CONFORMANCE_CACHE_SECONDS", 0) or 0)
+    key = _evidence_key(rule, org_path, period)
+    if seconds > 0 and not fresh:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit[1], hit[0]
+    found = assess(rule, org_path, period.start, period.end)
+    at = timezone.now()
+    if seconds > 0:
+        cache.set(key, (at, found), timeout=seconds)
+    return found, at
+
+
+def clause_statuses(org_path: str, period: Period, *, fresh: bool = False
+                    ) -> dict[str, ClauseStatus]:  # fmt: skip
     """Every clause's status for the subtree at ``org_path`` in the period; each rule assessed
-    once however many clauses it serves."""
-    assessed: dict[str, Evidence] = {}
+    once however many clauses it serves (from the evidence cache unless ``fresh``)."""
+    assessed: dict[str, tuple[Evidence, datetime]] = {}
 
     def evidence_of(rule: EvidenceRule) -> Evidence:
         if rule.code not in assessed:
-            assessed[rule.code] = assess(rule, org_path, period.start, period.end)
-        return assessed[rule.code]
+            assessed[rule.code] = rule_evidence(rule, org_path, period, fresh=fresh)
+        return assessed[rule.code][0]
 
     out: dict[str, ClauseStatus] = {}
 
@@ -114,7 +142,8 @@ def clause_statuses(org_path: str, period: Period) -> dict[str, ClauseStatus]:
         if not statuses:
             statuses = [EvidenceStatus.NOT_YET_ASSESSABLE]
             reason = _("证据规则待补充。")
-        found = ClauseStatus(code, worst(statuses), own, source if rules else "", reason)
+        as_of = min((assessed[r.code][1] for r in rules), default=None)
+        found = ClauseStatus(code, worst(statuses), own, source if rules else "", reason, as_of)
         out[code] = found
         return found
 
@@ -122,6 +151,11 @@ def clause_statuses(org_path: str, period: Period) -> dict[str, ClauseStatus]:
         if code not in out and not ancestors(code):
             visit(code)
     return out
+
+
+def computed_at(statuses: dict[str, ClauseStatus]) -> datetime | None:
+    """When the oldest evidence behind these statuses was computed."""
+    return min((s.as_of for s in statuses.values() if s.as_of is not None), default=None)
 
 
 def status_summary(statuses: dict[str, ClauseStatus]) -> dict[str, int]:

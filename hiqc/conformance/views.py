@@ -39,13 +39,18 @@ def _context(request: HiqcRequest, unit: Any, period: Period) -> dict[str, Any]:
             "periods": recent_quarters(), "statuses": EvidenceStatus}  # fmt: skip
 
 
+def _statuses(request: HiqcRequest, unit: Any, period: Period) -> dict[str, Any]:
+    """Every clause's status, from the evidence cache unless ``?fresh=1`` asks to recompute."""
+    return selectors.clause_statuses(unit.path, period, fresh=request.GET.get("fresh") == "1")
+
+
 @login_required
 def clauses_page(request: HiqcRequest) -> HttpResponse:
     """Chapters 1–10, every clause indented by level with its status, leaf counts on top."""
     actor = request.actor
     require(actor, VIEW)
     unit, period = _choices(request)
-    statuses = selectors.clause_statuses(unit.path, period)
+    statuses = _statuses(request, unit, period)
     clauses = list(selectors.clause_list(actor))
     chapters = [
         ({"c": top, "s": statuses[top.code]},
@@ -56,6 +61,7 @@ def clauses_page(request: HiqcRequest) -> HttpResponse:
     return render(request, T + "clauses.html", {
         **_context(request, unit, period), "chapters": chapters,
         "summary": selectors.status_summary(statuses), "pending": len(coverage.pending_leaves()),
+        "as_of": selectors.computed_at(statuses),
     })  # fmt: skip
 
 
@@ -64,7 +70,7 @@ def clause_page(request: HiqcRequest, code: str) -> HttpResponse:
     actor = request.actor
     clause = selectors.access_clause(actor, code)
     unit, period = _choices(request)
-    statuses = selectors.clause_statuses(unit.path, period)
+    statuses = _statuses(request, unit, period)
     found = statuses[clause.code]
     kids = [{"c": c, "s": statuses[c.code]} for c in clause.children.order_by("position")]
     evidence = [{"rule": r, "e": e, "kind": KINDS[r.kind], "label": EvidenceStatus(e.status).label}
@@ -73,4 +79,5 @@ def clause_page(request: HiqcRequest, code: str) -> HttpResponse:
         **_context(request, unit, period), "clause": clause, "found": found, "kids": kids,
         "evidence": evidence, "pending": coverage.pending_root(clause.code),
         "na_reason": coverage.NOT_APPLICABLE.get(clause.code, ""),
+        "as_of": selectors.computed_at(statuses),
     })  # fmt: skip

@@ -89,3 +89,34 @@ def test_a_clause_is_the_worst_of_its_sub_clauses_and_rules_cover_items_below_th
     assert statuses["1.2"].status == S.NOT_APPLICABLE and statuses["1.2"].reason
     assert statuses["8.1.4"].status == S.NOT_YET_ASSESSABLE and statuses["8.1.4"].reason
     assert len(statuses) == 298
+
+
+def test_evidence_is_kept_for_a_while_and_recomputed_when_asked(org, monkeypatch, settings):
+    """Given the evidence cache on (600 s by default outside the tests), a second reading of a
+    unit's statuses assesses no rule again and says when the evidence was computed; ``fresh``
+    assesses every rule again; another unit or period is its own entry."""
+    from django.core.cache import cache
+
+    from hiqc.conformance import selectors
+
+    settings.HIQC_CONFORMANCE_CACHE_SECONDS = 60
+    cache.clear()
+    calls: list[str] = []
+    real = selectors.assess
+
+    def counting(rule, *args):
+        calls.append(rule.code)
+        return real(rule, *args)
+
+    monkeypatch.setattr(selectors, "assess", counting)
+    first = clause_statuses(org["P1"].path, Q3)
+    n = len(calls)
+    assert n == len(RULES) and selectors.computed_at(first) is not None
+    again = clause_statuses(org["P1"].path, Q3)
+    assert len(calls) == n
+    assert {c: s.status for c, s in again.items()} == {c: s.status for c, s in first.items()}
+    clause_statuses(org["P1"].path, Q3, fresh=True)
+    assert len(calls) == 2 * n
+    clause_statuses(org["P2"].path, Q3)
+    assert len(calls) == 3 * n
+    cache.clear()
