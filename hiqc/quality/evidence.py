@@ -25,7 +25,7 @@ from hiqc.core.evidence import (
     record_evidence,
     register_drilldown,
 )
-from hiqc.core.indicators import rolled_up
+from hiqc.core.indicators import rolled_up_stored
 from hiqc.core.targets import targets_for
 from hiqc.organisations.selectors import units_by_path
 
@@ -79,8 +79,9 @@ def key_indicators_computed(org_path: str, start: date, end: date) -> Evidence:
     subtree in the period (computed by the indicator job, not entered by hand); one without any
     counts against it."""
     lo, hi = beijing_bounds(start, end)
-    missing = [code for code in KEY_INDICATORS
-               if not rolled_up(code, granularity="month", org_path=org_path, start=lo, end=hi)]  # fmt: skip
+    found = rolled_up_stored(KEY_INDICATORS, granularity="month", org_path=org_path, start=lo,
+                             end=hi)  # fmt: skip
+    missing = [code for code in KEY_INDICATORS if not found.get(code)]
     return ratio_evidence(len(KEY_INDICATORS), len(missing), url=reverse("quality:overview"),
                           note=", ".join(missing[:3]))  # fmt: skip
 
