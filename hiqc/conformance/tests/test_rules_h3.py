@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import count
+from typing import Any
 
 import pytest
 
@@ -508,7 +509,7 @@ def test_plans_without_a_grounded_need_or_actions_count_against_10_2_1_and_10_2_
 
 
 def test_closed_plans_are_judged_on_effect_continuation_and_standardisation_10_2_4_10_3(org):
-    after = {"after_start": date(2026, 4, 1), "after_end": date(2026, 4, 30)}
+    after: dict[str, Any] = {"after_start": date(2026, 4, 1), "after_end": date(2026, 4, 30)}
     std = _improvement(org["O1"], status="closed", closed=T, act_outcome="standardise",
                        act_note="流程第3版", **after)  # fmt: skip
     _improvement(org["C1"], status="closed", closed=T, act_outcome="standardise", **after)
