@@ -36,6 +36,8 @@ class CallCentreConfig(AppConfig):
 
         from hiqc.core.audit_labels import register_audit_labels, register_system_actors
 
+        from . import evidence  # noqa: F401  (evidence rules for the standard, ADR 0034)
+
         register_audit_labels(
             {
                 "calls.import": gettext_noop("导入话务数据"),

@@ -27,6 +27,8 @@ class ClaimAuditConfig(AppConfig):
 
         from hiqc.core.audit_labels import register_audit_labels
 
+        from . import evidence  # noqa: F401  (evidence rules for the standard, ADR 0034)
+
         register_audit_labels(
             {
                 "claimaudit.errors": gettext_noop("判定差错"),

@@ -1,11 +1,15 @@
 """Claims' evidence for the standard (issue 22 §2; ADR 0034): 5.1.2(1) online claims offered and
 used; 5.1.2(4) paid within 10 days of agreement; 5.2.1 application-to-payment time; 5.2.2(3) the
-statutory decision clock kept (its early warnings are the clock's)."""
+statutory decision clock kept (its early warnings are the clock's); 5.1.2(2) missing documents
+asked for once, on time; 5.2.2(1)(2) the timeliness statistics and each step's time against their
+targets; 5.3.1 the claims-quality indicators (accuracy, timeliness, satisfaction); 5.3.2(2) the
+claimants' satisfaction collected by survey."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
@@ -17,7 +21,10 @@ from hiqc.core.evidence import (
     beijing_bounds,
     evidence_rule,
     indicator_evidence,
+    indicators_evidence,
+    record_evidence,
 )
+from hiqc.core.indicators import INDICATORS
 
 
 @evidence_rule(
@@ -70,3 +77,84 @@ def online_claims(org_path: str, start: date, end: date) -> Evidence:
         return Evidence(EvidenceStatus.NOT_YET_ASSESSABLE, 0, 0, url, "no claims")
     status = EvidenceStatus.CONFORMING if online else EvidenceStatus.PARTLY
     return Evidence(status, total, total - online, url, f"online {online}/{total}")
+
+
+@evidence_rule(
+    "claims.notice_on_time", clauses=("5.1.2(2)",), kind=INDICATOR,
+    name=gettext_noop("补充材料通知及时率达标"),
+    description=gettext_noop("资料审核后按时一次性通知补充材料的比例对照目标（保险法第二十二条）。"),
+)  # fmt: skip
+def notice_on_time(org_path: str, start: date, end: date) -> Evidence:
+    """5.1.2(2) efficient document review: ``claims.notice_on_time_rate`` vs its target."""
+    return indicator_evidence("claims.notice_on_time_rate", org_path, start, end)
+
+
+@evidence_rule(
+    "claims.documents_asked_once", clauses=("5.1.2(2)",), kind=RECORD,
+    name=gettext_noop("补充材料一次性告知"),
+    description=gettext_noop("本期发出的补充材料通知均为首次（一次性列明全部缺失材料）；"
+                             "再次通知即资料审核不完整。"),
+)  # fmt: skip
+def documents_asked_once(org_path: str, start: date, end: date) -> Evidence:
+    """5.1.2(2) complete and accurate review: the notices of missing documents sent in the
+    period; a second notice for the same claim (even with a supervisor's override) counts
+    against it — the first review missed a document."""
+    from .models import SupplementRequest
+
+    lo, hi = beijing_bounds(start, end)
+    notices = SupplementRequest.objects.filter(
+        claim__org_unit__path__startswith=org_path, requested_at__gte=lo, requested_at__lt=hi
+    )
+    return record_evidence(notices, Q(first=False), url=reverse("claims:list"))
+
+
+@evidence_rule(
+    "claims.timeliness_statistics", clauses=("5.2.2(1)",), kind=INDICATOR,
+    name=gettext_noop("理赔时效统计（平均、中位数、90分位）达标"),
+    description=gettext_noop("按月统计的申请至给付天数（平均数、中位数与90分位数）对照目标。"),
+)  # fmt: skip
+def timeliness_statistics(org_path: str, start: date, end: date) -> Evidence:
+    """5.2.2(1) regular statistics: the mean, median and 90th percentile days to payment,
+    computed every month per unit, against their targets (those without a target not counted)."""
+    codes = ("claims.days_to_payment", "claims.median_days_to_payment",
+             "claims.p90_days_to_payment")  # fmt: skip
+    return indicators_evidence(codes, org_path, start, end, url=reverse("claims:timeliness"))
+
+
+def step_indicators() -> list[str]:
+    return sorted(c for c in INDICATORS if c.startswith("claims.step."))
+
+
+@evidence_rule(
+    "claims.slow_steps", clauses=("5.2.2(2)",), kind=INDICATOR,
+    name=gettext_noop("理赔各环节时效达标"),
+    description=gettext_noop("理赔各环节（受理、审核、核定、协议、支付）的工作日与等待时间对照目标；"
+                             "未达标的环节即需重点关注的慢环节。"),
+)  # fmt: skip
+def slow_steps(org_path: str, start: date, end: date) -> Evidence:
+    """5.2.2(2) focus on the slow steps: each step's time indicators with a target; a step
+    missing its target counts against it (and opens a nonconformity, quality 10.1)."""
+    return indicators_evidence(step_indicators(), org_path, start, end,
+                               url=reverse("claims:timeliness"))  # fmt: skip
+
+
+@evidence_rule(
+    "claims.quality_indicators", clauses=("5.3.1",), kind=INDICATOR,
+    name=gettext_noop("理赔服务质量指标（准确性、时效性、满意度）达标"),
+    description=gettext_noop("理赔准确率、按时核定率与理赔满意度对照各自目标。"),
+)  # fmt: skip
+def quality_indicators(org_path: str, start: date, end: date) -> Evidence:
+    """5.3.1 the claims-quality indicator system: accuracy (audit sampling), timeliness
+    (decided on time) and satisfaction, each against its target."""
+    codes = ("claims.accuracy_rate", "claims.decided_on_time_rate", "claims.satisfaction")
+    return indicators_evidence(codes, org_path, start, end, url=reverse("claims:timeliness"))
+
+
+@evidence_rule(
+    "claims.satisfaction_surveyed", clauses=("5.3.2(2)",), kind=INDICATOR,
+    name=gettext_noop("理赔客户满意度调查结果达标"),
+    description=gettext_noop("理赔结案后问卷调查收集的客户满意度对照目标。"),
+)  # fmt: skip
+def satisfaction_surveyed(org_path: str, start: date, end: date) -> Evidence:
+    """5.3.2(2) satisfaction collected by questionnaire: ``claims.satisfaction`` vs its target."""
+    return indicator_evidence("claims.satisfaction", org_path, start, end)

@@ -38,6 +38,7 @@ class ConsultationsConfig(AppConfig):
         from hiqc.core.retention import register_reference, register_retention
         from hiqc.core.rules import register_rules
 
+        from . import evidence  # noqa: F401  (evidence rules for the standard, ADR 0034)
         from .retention import POLICY as RETENTION_POLICY
         from .retention import RETENTION_YEARS, customers_needed
 

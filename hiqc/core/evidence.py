@@ -230,3 +230,25 @@ def ratio_evidence(total: int, bad: int, *, url: str = "", note: str = "") -> Ev
         return Evidence(EvidenceStatus.CONFORMING, total, 0, url, note)
     status = EvidenceStatus.NOT_CONFORMING if bad >= total else EvidenceStatus.PARTLY
     return Evidence(status, total, bad, url, note)
+
+
+def indicators_evidence(codes: Iterable[str], org_path: str, start: date, end: date, *,
+                        url: str = "") -> Evidence:  # fmt: skip
+    """Several indicators that together answer one clause (e.g. claims quality = accuracy,
+    timeliness, satisfaction), each by ``indicator_evidence``: the records are the indicators
+    that could be assessed (a value and a target), the failing ones those that miss their target
+    (amber or red); the status is the worst of theirs. None assessable → not yet assessable."""
+    from .targets import targets_for
+
+    codes = list(codes)
+    aimed = targets_for(codes, org_path, end - timedelta(days=1))  # no target: not assessable
+    found = {
+        code: indicator_evidence(code, org_path, start, end) for code in codes if code in aimed
+    }
+    assessed = {c: e for c, e in found.items() if e.status != EvidenceStatus.NOT_YET_ASSESSABLE}
+    if not assessed:
+        return Evidence(EvidenceStatus.NOT_YET_ASSESSABLE, 0, 0, url, "no value or no target")
+    missed = [c for c, e in assessed.items() if e.status != EvidenceStatus.CONFORMING]
+    note = "; ".join(f"{c} {assessed[c].note}" for c in missed[:3])
+    return Evidence(worst(e.status for e in assessed.values()), len(assessed), len(missed), url,
+                    note)  # fmt: skip

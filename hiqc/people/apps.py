@@ -118,7 +118,12 @@ class PeopleConfig(AppConfig):
         from hiqc.core.casekinds import register_case_kind
         from hiqc.core.deadlines import window_ended
 
-        from . import indicators, renewal, topics
+        from . import (
+            evidence,  # noqa: F401  (evidence rules for the standard, ADR 0034)
+            indicators,
+            renewal,
+            topics,
+        )
         from .assessment.rules import register_rules as register_assessment_rules
         from .assessment.services import CYCLE_KIND, FINALISER
         from .gate import register_gate

@@ -56,6 +56,7 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from hiqc.core.retention import register_retention
 
+        from . import evidence  # noqa: F401  (evidence rules for the standard, ADR 0034)
         from .retention import POLICY as RETENTION_POLICY
 
         register_retention(RETENTION_POLICY)  # issue 21 §2: removed by the kernel's job
