@@ -118,7 +118,7 @@ class PeopleConfig(AppConfig):
         from hiqc.core.casekinds import register_case_kind
         from hiqc.core.deadlines import window_ended
 
-        from . import indicators, renewal, topics
+        from . import evidence, indicators, renewal, topics  # noqa: F401  (evidence: ADR 0034)
         from .assessment.rules import register_rules as register_assessment_rules
         from .assessment.services import CYCLE_KIND, FINALISER
         from .gate import register_gate
