@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext_noop
@@ -177,8 +176,9 @@ def backups_verified(org_path: str, start: date, end: date) -> Evidence:
 
     lo, hi = beijing_bounds(start, end)
     done = list(
-        BackupRecord.objects.filter(started_at__gte=lo, started_at__lt=hi, ok=True)
-        .values_list("kind", "started_at")
+        BackupRecord.objects.filter(started_at__gte=lo, started_at__lt=hi, ok=True).values_list(
+            "kind", "started_at"
+        )
     )
     if not BackupRecord.objects.filter(started_at__gte=lo, started_at__lt=hi).exists():
         return ratio_evidence(0, 0, url=reverse("backups"))

@@ -48,9 +48,7 @@ def drills_on_time(org_path: str, start: date, end: date) -> Evidence:
     due = Drill.objects.filter(
         org_unit__path__startswith=org_path, due_date__gte=start, due_date__lt=end
     )
-    failing = (
-        Q(performed_on__isnull=True) | Q(performed_on__gt=F("due_date")) | Q(met=False)
-    )
+    failing = Q(performed_on__isnull=True) | Q(performed_on__gt=F("due_date")) | Q(met=False)
     return record_evidence(due, failing, url=reverse("emergency:drills"))
 
 

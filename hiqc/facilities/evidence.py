@@ -7,13 +7,13 @@ Imported by ``FacilitiesConfig.ready``."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from hiqc.core.calendar import BEIJING
-from hiqc.core.evidence_clocks import clock_evidence
 from hiqc.core.evidence import (
     INDICATOR,
     RECORD,
@@ -24,6 +24,7 @@ from hiqc.core.evidence import (
     ratio_evidence,
     record_evidence,
 )
+from hiqc.core.evidence_clocks import clock_evidence
 
 from .enums import EquipmentState, InspectionKind
 
@@ -130,11 +131,11 @@ def faults_on_time(org_path: str, start: date, end: date) -> Evidence:
     return clock_evidence(PROCESS, org_path, start, end, url=reverse("facilities:faults"))
 
 
-def _equipment(org_path: str, end: date):  # type: ignore[no-untyped-def]
+def _equipment(org_path: str, end: date) -> QuerySet[Any]:
     """The equipment of the subtree on the books at the period's end (not disposed)."""
     from .models import Equipment
 
-    lo, hi = beijing_bounds(end, end)
+    _lo, hi = beijing_bounds(end, end)
     return Equipment.objects.filter(org_unit__path__startswith=org_path, created_at__lt=hi).exclude(
         state=EquipmentState.DISPOSED
     )
@@ -173,7 +174,12 @@ def equipment_certified(org_path: str, start: date, end: date) -> Evidence:
 def operators_qualified(org_path: str, start: date, end: date) -> Evidence:
     """8.2.6 trained operators: on the period's last day, every operator named for an item that
     requires a qualification holds it, valid that day (``hiqc.core.qualifications``)."""
-    from hiqc.core.qualifications import CURRENT, EXPIRING, qualification_holdings, qualification_state
+    from hiqc.core.qualifications import (
+        CURRENT,
+        EXPIRING,
+        qualification_holdings,
+        qualification_state,
+    )
 
     from .models import EquipmentOperator
     from .operators import required_qualifications
@@ -182,8 +188,9 @@ def operators_qualified(org_path: str, start: date, end: date) -> Evidence:
     equipment = list(_equipment(org_path, end))
     required = required_qualifications(equipment)
     pairs = list(
-        EquipmentOperator.objects.filter(equipment_id__in=list(required))
-        .values_list("equipment_id", "user_id")
+        EquipmentOperator.objects.filter(equipment_id__in=list(required)).values_list(
+            "equipment_id", "user_id"
+        )
     )
     holdings = qualification_holdings({u for _e, u in pairs}, set(required.values()), day)
     bad = 0

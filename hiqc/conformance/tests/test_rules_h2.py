@@ -314,7 +314,7 @@ def test_incoming_data_without_a_lawful_basis_counts_against(org):
 
 
 def test_shares_exported_without_approval_or_outside_the_agreement_count_against(org):
-    from hiqc.information.sharing.models import DataShare, SharingAgreement, ShareRecord
+    from hiqc.information.sharing.models import DataShare, ShareRecord, SharingAgreement
 
     agreement = SharingAgreement.objects.create(
         org_unit=org["P1"], number="AG-1", partner=_partner(org["P1"]), title="理赔数据",
@@ -381,8 +381,9 @@ def test_promotions_appointed_before_the_notice_ended_or_with_an_open_objection_
     promotion("claims", "2026-07-10")
     promotion("agent", "2026-07-05")  # appointed during the public notice
     objected = promotion("auditor", "2026-07-12")
-    Objection.objects.create(promotion=objected, objector=personas["claims"], text="异议",
-                             lodged_at=_bj("2026-07-05"))  # fmt: skip  (never answered)
+    Objection.objects.create(
+        promotion=objected, objector=personas["claims"], text="异议", lodged_at=_bj("2026-07-05")
+    )  # fmt: skip  (never answered)
     promotion("branch_manager", "2026-07-12", status="rejected")  # not appointed
     assert _run("people.promotions_by_procedure", org["P1"]) == (S.PARTLY, 3, 2)
     assert _run("people.promotions_by_procedure", org["P2"])[0] == S.NOT_YET_ASSESSABLE
