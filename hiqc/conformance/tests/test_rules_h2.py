@@ -424,3 +424,33 @@ def test_backups_need_one_good_backup_a_month_and_a_restore_test(org):
     _backup("restore_test", "2026-09-15")
     found = assess(rule, org["P1"].path, Q3.start, Q3.end)
     assert (found.status, found.records, found.failing) == (S.CONFORMING, 4, 0)
+
+
+# --- 6.1.1(1), 6.1.3(3): customer data ------------------------------------------------------------
+
+
+def _customer(unit, n, at=MID_Q3, **extra):
+    from hiqc.customers.models import Customer
+    from hiqc.customers.validation import resident_id_check_digit
+
+    first17 = f"11010519900101{n:03d}"
+    base = dict(name=f"客户{n}", id_type="resident_id",
+                id_number=first17 + resident_id_check_digit(first17), mobile="13812345678",
+                birth_date=date(1990, 1, 1), address="北京市朝阳区")  # fmt: skip
+    with time_machine.travel(at, tick=False):
+        return Customer.objects.create(org_unit=unit, **{**base, **extra})
+
+
+def test_customer_data_missing_or_invalid_counts_against_accuracy(org):
+    # given at C1: a complete record, one with a wrong check digit, one without a mobile, one
+    # complete but not updated for more than 3 years (stale, accurate); at P2 one without address
+    _customer(org["C1"], 1)
+    _customer(org["C1"], 2, id_number="110105199001010020")  # check digit wrong
+    _customer(org["C1"], 3, mobile="")
+    _customer(org["C1"], 4, at=datetime(2022, 5, 1, tzinfo=BEIJING))
+    _customer(org["P2"], 5, address="")
+    _customer(org["C1"], 6, at=AFTER_Q3, mobile="")  # registered after the period: not counted
+    assert _run("customers.data_accurate", org["P1"]) == (S.PARTLY, 4, 2)
+    assert _run("customers.data_current", org["P1"]) == (S.PARTLY, 4, 1)
+    assert _run("customers.data_accurate", org["C2"])[0] == S.NOT_YET_ASSESSABLE
+    assert _run("customers.data_current", org["C2"])[0] == S.NOT_YET_ASSESSABLE
