@@ -74,7 +74,7 @@ class ComplianceConfig(AppConfig):
         from hiqc.core.audit_labels import register_audit_labels
         from hiqc.core.casekinds import register_case_kind
 
-        from . import checks, controls
+        from . import checks, controls, evidence  # noqa: F401  (evidence: the standard, ADR 0034)
         from .inspections import services as inspections
         from .risks import scale
         from .risks.services import TREATMENT_KIND

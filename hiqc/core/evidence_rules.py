@@ -1,17 +1,29 @@
 """The kernel's own evidence rules (issue 22 §2; ADR 0034): checks of the system itself, the same
-for every unit — personal fields declared (6.1.1(3), 6.1.3(1)), the audit chain intact
-(6.2.3(3)), sensitive personal data encrypted at rest (6.2.2(1)). Imported by ``CoreConfig.ready``.
+for every unit — personal fields declared (6.1.1(3), 6.1.3(1)) with a purpose, a lawful basis and
+a retention (6.1.1(2)), the audit chain intact (6.2.3(3)), sensitive personal data encrypted at
+rest (6.2.2(1)), the application's protections against attack in place (6.2.2(2)); and the
+backup and restore-test records (6.2.2(4)). Imported by ``CoreConfig.ready``.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from .evidence import CHECK, Evidence, check_evidence, evidence_rule
+from .calendar import BEIJING
+from .evidence import (
+    CHECK,
+    RECORD,
+    Evidence,
+    beijing_bounds,
+    check_evidence,
+    evidence_rule,
+    ratio_evidence,
+)
 
 
 @evidence_rule(
@@ -72,3 +84,109 @@ def sensitive_encrypted(org_path: str, start: date, end: date) -> Evidence:
     except ImproperlyConfigured as exc:
         problems.append(str(exc))
     return check_evidence(problems, checked, url=reverse("privacy_inventory"))
+
+
+@evidence_rule(
+    "core.collection_scope_declared", clauses=("6.1.1(2)",), kind=CHECK,
+    name=gettext_noop("个人信息收集范围有目的、合法性基础与保存期限"),
+    description=gettext_noop("数据清单中每个个人信息与敏感个人信息字段都写明处理目的、《个人信息保护法》"
+                             "第十三条的合法性基础与保存期限；引用的保存期限规则均存在。"),
+)  # fmt: skip
+def collection_scope_declared(org_path: str, start: date, end: date) -> Evidence:
+    """6.1.1(2) a lawful, reasoned scope of collection: every personal field of the record of
+    processing activities (``personaldata.inventory``) names its purpose, a PIPL art. 13 ground
+    (not "no personal data") and how long it is kept; a retention rule it cites exists."""
+    from .personaldata import Basis, DataClass, inventory
+    from .rules import RULES as SETTINGS_RULES
+
+    rows = [r for r in inventory() if r.data_class in (DataClass.PERSONAL, DataClass.SENSITIVE)]
+    lawful = {b.value for b in Basis} - {Basis.NOT_PERSONAL.value}
+    problems: list[str] = []
+    for r in rows:
+        where = f"{r.model}.{r.field}"
+        if not r.purpose.strip():
+            problems.append(f"{where}: no purpose")
+        if r.basis not in lawful:
+            problems.append(f"{where}: basis {r.basis!r}")
+        if not r.retention.strip():
+            problems.append(f"{where}: no retention")
+        if r.retention_rule and r.retention_rule not in SETTINGS_RULES:
+            problems.append(f"{where}: rule {r.retention_rule} unknown")
+    return check_evidence(problems, len(rows), url=reverse("privacy_inventory"))
+
+
+# (setting, expected value): the protections every deployment runs with (config.settings.base)
+_PROTECTIONS: tuple[tuple[str, object], ...] = (
+    ("SECURE_CONTENT_TYPE_NOSNIFF", True),
+    ("X_FRAME_OPTIONS", "DENY"),
+    ("SESSION_COOKIE_HTTPONLY", True),
+)
+_MIDDLEWARE: tuple[str, ...] = (
+    "django.middleware.security.SecurityMiddleware",
+    "hiqc.core.middleware.ContentSecurityPolicyMiddleware",
+    "hiqc.core.bodylimit.RequestBodyLimitMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+)
+_LOCKOUT = "auth.lockout_threshold"
+
+
+@evidence_rule(
+    "core.attack_protection", clauses=("6.2.2(2)",), kind=CHECK,
+    name=gettext_noop("应用层安全防护措施启用"),
+    description=gettext_noop("系统启用安全响应头（内容安全策略、禁止嵌入、禁止类型嗅探）、CSRF 防护、"
+                             "请求体大小限制与连续登录失败锁定。网络防火墙与入侵检测由部署环境提供，"
+                             "不在本检查范围内。"),
+)  # fmt: skip
+def attack_protection(org_path: str, start: date, end: date) -> Evidence:
+    """6.2.2(2) protection against external attack, as far as the application can show it: the
+    security middleware and headers are on and password guessing locks the account. The network
+    firewall and intrusion detection belong to the deployment and are not checked here."""
+    from .rules import RULES as SETTINGS_RULES
+    from .rules import rule_value
+
+    problems = [f"{name} != {want!r}" for name, want in _PROTECTIONS
+                if getattr(settings, name, None) != want]  # fmt: skip
+    problems += [f"{m} missing" for m in _MIDDLEWARE if m not in settings.MIDDLEWARE]
+    if _LOCKOUT not in SETTINGS_RULES or not int(rule_value(_LOCKOUT)):
+        problems.append(f"{_LOCKOUT} not set")
+    checked = len(_PROTECTIONS) + len(_MIDDLEWARE) + 1
+    return check_evidence(problems, checked, url=reverse("rules"))
+
+
+def _months(start: date, end: date) -> list[date]:
+    out, day = [], start.replace(day=1)
+    while day < end:
+        out.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return out
+
+
+@evidence_rule(
+    "core.backups_verified", clauses=("6.2.2(4)",), kind=RECORD,
+    name=gettext_noop("重要数据按月备份并经恢复测试"),
+    description=gettext_noop("期间内每个月至少有一次成功的备份，且期间内至少有一次成功的恢复测试"
+                             "（全系统一份数据，各机构相同）。"),
+)  # fmt: skip
+def backups_verified(org_path: str, start: date, end: date) -> Evidence:
+    """6.2.2(4) back up important data: every month of the period has a successful backup and the
+    period a successful restore test (``hiqc.core.backup``). The items checked are the months and
+    the restore test; failing, those without. The same for every unit: the data are one."""
+    from .models import BackupRecord
+
+    lo, hi = beijing_bounds(start, end)
+    done = list(
+        BackupRecord.objects.filter(started_at__gte=lo, started_at__lt=hi, ok=True).values_list(
+            "kind", "started_at"
+        )
+    )
+    if not BackupRecord.objects.filter(started_at__gte=lo, started_at__lt=hi).exists():
+        return ratio_evidence(0, 0, url=reverse("backups"))
+    months = _months(start, end)
+    backed = {at.astimezone(BEIJING).date().replace(day=1) for kind, at in done
+              if kind == BackupRecord.Kind.BACKUP}  # fmt: skip
+    missing = [m for m in months if m not in backed]
+    tested = any(kind == BackupRecord.Kind.RESTORE_TEST for kind, _at in done)
+    note = ", ".join([m.strftime("%Y-%m") for m in missing] + ([] if tested else ["恢复测试"]))
+    return ratio_evidence(len(months) + 1, len(missing) + (0 if tested else 1),
+                          url=reverse("backups"), note=note and f"缺少：{note}")  # fmt: skip

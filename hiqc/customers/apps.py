@@ -44,6 +44,7 @@ class CustomersConfig(AppConfig):
         from hiqc.core.retention import register_retention
         from hiqc.core.rules import register_rules
 
+        from . import evidence  # noqa: F401  (evidence rules for the standard, ADR 0034)
         from .retention import POLICY as RETENTION_POLICY
         from .retention import RETENTION_YEARS, STALE_YEARS
 

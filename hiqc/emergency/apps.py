@@ -58,7 +58,7 @@ class EmergencyConfig(AppConfig):
         from hiqc.core.audit_labels import register_audit_labels, register_system_actors
         from hiqc.core.casekinds import register_case_kind
 
-        from . import indicators
+        from . import evidence, indicators  # noqa: F401  (evidence: the standard's rules, ADR 0034)
         from .incidents import KIND
         from .rules import register_rules
         from .services import REVIEWER, SCHEDULER

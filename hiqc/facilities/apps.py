@@ -64,6 +64,7 @@ class FacilitiesConfig(AppConfig):
         from hiqc.core.audit_labels import register_audit_labels
         from hiqc.core.casekinds import register_case_kind
 
+        from . import evidence  # noqa: F401  (evidence rules for the standard, ADR 0034)
         from .maintenance.manifest import register as register_maintenance
         from .services import KIND
 

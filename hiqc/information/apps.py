@@ -88,6 +88,7 @@ class InformationConfig(AppConfig):
         from hiqc.core.casekinds import register_case_kind
         from hiqc.core.rules import register_rules
 
+        from . import evidence  # noqa: F401  (evidence rules for the standard, ADR 0034)
         from .rules import RULES
         from .security.services import KIND as REMEDIATION_KIND
         from .services import KIND as RECERT_KIND

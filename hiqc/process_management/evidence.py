@@ -1,9 +1,9 @@
 """Process management's evidence for the standard (issue 22 §2; ADR 0034): 2.1.2(2)(3) a published
 process version in force for every process (the flowchart and the handbook are generated from
-it); 2.1.2(1) a needs analysis behind each process version in force; 2.1.1 cases follow the
-designed (standard) process; 2.2.1 the per-process cycle time and touches against their targets;
-2.2.2 process changes made through an improvement plan; 2.3.2 supervision findings closed with
-their correction verified."""
+it); 2.1.2(1) (and 6.1.3(2), customer needs mined from the data to shape the service) a needs
+analysis behind each process version in force; 2.1.1 cases follow the designed (standard) process;
+2.2.1 the per-process cycle time and touches against their targets; 2.2.2 process changes made
+through an improvement plan; 2.3.2 supervision findings closed with their correction verified."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def versions_in_force(org_path: str, start: date, end: date) -> Evidence:
 
 
 @evidence_rule(
-    "process_management.needs_analysed", clauses=("2.1.2(1)",), kind=RECORD,
+    "process_management.needs_analysed", clauses=("2.1.2(1)", "6.1.3(2)"), kind=RECORD,
     name=gettext_noop("生效流程版本均有客户需求分析"),
     description=gettext_noop("期末生效的每个流程版本都附有客户需求分析记录。"),
 )  # fmt: skip
