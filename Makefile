@@ -14,6 +14,9 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 DEMO_ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+# worker processes for `make test` (pytest-xdist; 0 runs in one process). Two: the CI machine's cores.
+PYTEST_WORKERS ?= 2
+PYTEST_RUN := -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 RELIABILITY_ARGS ?=
 
 PY_STAMP := $(VENV)/.hiqc-requirements.stamp
@@ -95,11 +98,11 @@ dev: setup ## As demo, with DEBUG on (Django's debug pages, auto-reload)
 # pytest's exit code 5 ("no tests collected") is a failure like any other.
 test: setup ## Run every test (browser tests included) on SQLite, then again on HIQC_TEST_DATABASE_URL if set
 	@echo "==> pytest on SQLite"
-	@rc=0; env -u HIQC_TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; env -u HIQC_TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_RUN) || rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests." >&2; fi; exit $$rc
 	@if [ -n "$${HIQC_TEST_DATABASE_URL:-}" ]; then \
 		echo "==> pytest on $${HIQC_TEST_DATABASE_URL%%://*} (HIQC_TEST_DATABASE_URL)"; \
-		rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+		rc=0; $(PY) -m pytest $(PYTEST_RUN) || rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests." >&2; fi; exit $$rc; \
 	else \
 		echo "(HIQC_TEST_DATABASE_URL is not set: PostgreSQL run skipped; .ci/run sets it.)"; \

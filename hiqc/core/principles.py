@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 class Principle(models.TextChoices):
     PEOPLE_FIRST = "people_first", _("以人为本")
     FAIRNESS = "fairness", _("公平公正")
-    COMPLIANCE = "compliance", _("合规经营")
+    COMPLIANCE = "lawful", _("合规经营")  # value: a domain app is named "compliance"
     EFFICIENT = "efficient", _("专业高效")
     IMPROVEMENT = "improvement", _("持续改进")
     INTEGRITY = "integrity", _("诚信服务")

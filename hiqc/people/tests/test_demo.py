@@ -44,7 +44,7 @@ def test_the_demo_trains_examines_and_certifies_from_today_and_a_rerun_adds_noth
         assert first == {"training_plans": 1, "courses": 4, "sessions": 8, "questions": 11,
                          "exams": 1, "attempts": 0, "certificates": 11, "year_sessions": 12,
                          "required_training": 10, "topic_courses": 1,
-                         "topic_requirements": 2 * len(Role.values)}  # fmt: skip
+                         "topic_requirements": 3 * len(Role.values)}  # fmt: skip
         assert TrainingPlan.objects.count() == 1 + before  # last year's when the year reaches it
         assert rows > 0
         assert load() == {}
