@@ -8,11 +8,16 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!el) { return; }
     var chart = window.echarts.init(el);
     chart.setOption({
-      title: { text: k.name, left: "center", textStyle: { fontSize: 13 } },
+      title: { text: k.name, left: 0, top: 0, textStyle: { fontSize: 13 } },
       tooltip: { trigger: "axis" },
-      grid: { left: 60, right: 80, top: 30, bottom: 30 },
+      grid: { left: 60, right: 90, top: 40, bottom: 30 },
       xAxis: { type: "category", data: k.periods },
-      yAxis: { type: "value", scale: true },
+      // the axis spans the series and both thresholds, so the warning and limit lines always show
+      yAxis: {
+        type: "value", scale: true,
+        min: function (v) { var lo = Math.min(v.min, k.warning, k.limit); return lo - (v.max - lo) * 0.1; },
+        max: function (v) { var hi = Math.max(v.max, k.warning, k.limit); return hi + (hi - v.min) * 0.1; }
+      },
       series: [{
         type: "line", data: k.values, name: k.name, symbolSize: 6,
         markLine: {
