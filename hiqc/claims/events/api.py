@@ -1,11 +1,13 @@
 """``POST /api/v1/claims/events/import``: events of claims worked in the core system (issue 5 §7)."""
 
+import hashlib
 from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from hiqc.core.access import require
+from hiqc.core.collection import Channel
 from hiqc.core.errors import ValidationFailed
 from hiqc.core.http import HiqcRequest
 from hiqc.core.schemas import ERRORS
@@ -13,6 +15,7 @@ from hiqc.core.textfiles import HEAD_BYTES, UnreadableText, text_decode, text_en
 
 from ..workflow import HANDLE
 from . import claim_events_import
+from .collection import events_collected
 
 router = Router(tags=["claims"])
 
@@ -57,7 +60,8 @@ def import_claim_events(request: HiqcRequest) -> Any:
     1,000; `rejected_total` counts all) while the other lines apply. Needs `claims.handle`.
     Nothing outside the caller's scope is told: another branch's claim, claim number, event id or
     policy is answered exactly as a missing one (a `create` whose number or event id is taken
-    elsewhere is refused like one under a unit the caller may not use)."""
+    elsewhere is refused like one under a unit the caller may not use). A run that applied
+    anything is recorded as a collection (source, SHA-256 of the body, rows; standard 6.1.2)."""
     require(request.actor, HANDLE)
     if (request.content_type or "") not in TYPES:
         raise ValidationFailed(
@@ -65,6 +69,8 @@ def import_claim_events(request: HiqcRequest) -> Any:
             fields={"content_type": [request.content_type or "—"]},
         )
     report = claim_events_import(actor=request.actor, lines=_lines(request.body))
+    events_collected(actor=request.actor, report=report, channel=Channel.API,
+                     file_sha256=hashlib.sha256(request.body).hexdigest())  # fmt: skip
     return report.as_dict()
 
 

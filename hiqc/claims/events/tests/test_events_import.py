@@ -4,6 +4,7 @@ other lines apply; imported clocks run from the core system's own times (CL-2, C
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -282,6 +283,14 @@ def test_given_the_command_when_run_with_and_without_bulk_then_it_reports_the_sa
     text = out.getvalue()
     assert "applied 18, duplicate 0, rejected 3" in text
     assert "applied 0, duplicate 18, rejected 3" in text
+    # the first run is recorded as a collection from the core system (6.1.2); the rerun brought
+    # nothing in and is not
+    from hiqc.core.models import CollectionRecord
+
+    (record,) = CollectionRecord.objects.filter(kind="claims.events")
+    assert (record.channel, record.basis, record.rows, record.file_name) == (
+        "system", "contract", 18, "events.jsonl")  # fmt: skip
+    assert record.file_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _client(personas, name):
@@ -300,6 +309,11 @@ def test_given_the_api_when_a_claims_handler_posts_events_then_they_apply_and_ot
         assert answer.status_code == 200, answer.content
         assert answer.json()["applied"] == 18
         assert [r["line"] for r in answer.json()["rejected"]] == [6, 11, 21]
+        from hiqc.core.models import CollectionRecord
+
+        (record,) = CollectionRecord.objects.filter(kind="claims.events")
+        assert (record.channel, record.rows, record.actor_name) == ("api", 18, "claims")
+        assert record.file_sha256 == hashlib.sha256(body).hexdigest()
         refused = _client(personas, "outsider_agent").post(
             url, body, content_type="application/x-ndjson"
         )

@@ -9,6 +9,7 @@ bar follows the bytes read.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
@@ -27,12 +28,15 @@ from rich.progress import (
 from rich.table import Table
 
 from hiqc.claims.events import claim_events_import, claim_events_import_bulk
+from hiqc.claims.events.collection import events_collected
 from hiqc.core.access import Actor
+from hiqc.core.collection import Channel
 
 
-def _read(handle: IO[bytes], advance: Callable[[int], None]) -> Iterator[bytes]:
+def _read(handle: IO[bytes], advance: Callable[[int], None], digest: Any) -> Iterator[bytes]:
     pending = 0
     for line in handle:
+        digest.update(line)
         pending += len(line)
         if pending >= 1 << 20:
             advance(pending)
@@ -73,12 +77,17 @@ class Command(BaseCommand):
             disable=options["verbosity"] == 0,
         )
         run = claim_events_import_bulk if options["bulk"] else claim_events_import
+        actor = Actor.system("import_claim_events")
+        digest = hashlib.sha256()
         with progress, path.open("rb") as handle:
             task = progress.add_task("import", total=path.stat().st_size)
             report = run(
-                actor=Actor.system("import_claim_events"),
-                lines=_read(handle, lambda n: progress.advance(task, n)),
+                actor=actor,
+                lines=_read(handle, lambda n: progress.advance(task, n), digest),
             )
+        # the source of what came in (6.1.2): read whole, the digest is the file's
+        events_collected(actor=actor, report=report, channel=Channel.SYSTEM,
+                         file_sha256=digest.hexdigest(), file_name=path.name)  # fmt: skip
         console.print(
             f"Read {report.lines:,} lines in {report.seconds:.1f} s "
             f"({report.events_per_second:,.0f} events/s): applied {report.applied:,}, "
