@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -567,6 +567,12 @@ def dispute_decide(
 # --- scoring sheets -------------------------------------------------------------------------------
 
 
+def _lock_versions(code: str) -> None:
+    """Lock every version of a sheet's code until the transaction ends (PostgreSQL; SQLite
+    writes one transaction at a time)."""
+    list(Checklist.objects.select_for_update().filter(code=code).values_list("pk", flat=True))
+
+
 def _require_head_office(actor: Actor) -> None:
     if not actor.can_globally("qa.configure"):
         raise Forbidden(_("评分表由总公司统一维护。"))
@@ -619,19 +625,25 @@ def sheet_publish(
         errors.setdefault("items", []).append(_("至少需要一个计分项。"))
     if errors:
         raise ValidationFailed(_("评分表有误。"), fields=errors)
+    # every version of the code locked: two publishes at once number n+1 and n+2, never both n+1
+    _lock_versions(code)
     version = selectors.sheet_latest_version(code) + 1
     selectors.sheets().filter(code=code, active=True).update(active=False)
-    sheet = Checklist.objects.create(
-        code=code,
-        version=version,
-        name=name.strip()[:100],
-        purpose=SHEET_PURPOSE,
-        applies_to=kinds,
-        active=True,
-        published_at=timezone.now(),
-        published_by=actor.username,
-        note=note.strip()[:200],
-    )
+    try:
+        with transaction.atomic():  # a new code has no row to lock: the unique key decides
+            sheet = Checklist.objects.create(
+                code=code,
+                version=version,
+                name=name.strip()[:100],
+                purpose=SHEET_PURPOSE,
+                applies_to=kinds,
+                active=True,
+                published_at=timezone.now(),
+                published_by=actor.username,
+                note=note.strip()[:200],
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("该评分表刚刚发布了新版本，请刷新后重试。"), code="stale_version") from exc
     ChecklistItem.objects.bulk_create(
         ChecklistItem(checklist=sheet, position=i, category=c, text=t, points=p, critical=f)
         for i, (c, t, p, f) in enumerate(rows, start=1)
@@ -648,9 +660,11 @@ def sheet_publish(
 
 @transaction.atomic
 def sheet_set_active(*, actor: Actor, sheet_id: Any, active: bool) -> Checklist:
-    """Retire or re-activate a version (only one version of a code is active at a time)."""
+    """Retire or re-activate a version (only one version of a code is active at a time: every
+    version is locked first, so two activations at once leave one active, not two)."""
     _require_head_office(actor)
     sheet = selectors.sheet_get(sheet_id)
+    _lock_versions(sheet.code)
     if active:
         selectors.sheets().filter(code=sheet.code, active=True).exclude(pk=sheet.pk).update(
             active=False

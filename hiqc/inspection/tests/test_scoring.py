@@ -147,3 +147,24 @@ def test_only_one_version_of_a_sheet_is_active_at_a_time(actors):
     new.refresh_from_db()
     assert (old.active, new.active) == (True, False)
     assert AuditEvent.objects.filter(action="inspection.sheet_active").count() == 1
+
+
+def test_a_publish_that_loses_the_race_for_its_version_number_is_a_409_and_writes_nothing(
+    actors, monkeypatch
+):
+    # given a sheet at version 1, and a publish that read the newest version before another
+    # publish took the number (simulated: the latest version read as 0)
+    from hiqc.core.errors import Conflict
+    from hiqc.core.models import Checklist
+
+    first = services.sheet_publish(actor=actors["quality_lead"], code="race", name="r",
+                                   kinds=["call"], items=[{"category": "a", "text": "b", "points": 10}])  # fmt: skip
+    monkeypatch.setattr(services.selectors, "sheet_latest_version", lambda code: 0)
+    # when it creates version 1 again: refused with a 409, the first version still active
+    with pytest.raises(Conflict) as refused:
+        services.sheet_publish(actor=actors["quality_lead"], code="race", name="r2",
+                               kinds=["call"], items=[{"category": "a", "text": "c", "points": 10}])  # fmt: skip
+    assert refused.value.code == "stale_version"
+    assert list(Checklist.objects.filter(code="race").values_list("version", "name")) == [(1, "r")]
+    first.refresh_from_db()
+    assert first.active
