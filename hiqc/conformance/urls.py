@@ -6,4 +6,8 @@ app_name = "conformance"
 urlpatterns = [
     path("", views.clauses_page, name="clauses"),
     path("clauses/<str:code>/", views.clause_page, name="clause"),
+    path("rounds/", views.rounds_page, name="rounds"),
+    path("rounds/<uuid:round_id>/", views.round_page, name="round"),
+    path("rounds/<uuid:round_id>/judge/", views.round_judge, name="round_judge"),
+    path("rounds/<uuid:round_id>/actions/<str:action>/", views.round_action, name="round_action"),
 ]
