@@ -82,7 +82,7 @@ class AssessmentRound(CaseModel):
 
     scope_path: ClassVar[str] = "org_unit__path"
 
-    class Meta(CaseModel.Meta):
+    class Meta:
         ordering = ("-period", "-opened_at")
         verbose_name = _("自评估")
         verbose_name_plural = _("自评估")
@@ -121,7 +121,7 @@ class RoundClause(BaseModel):
 
     scope_path: ClassVar[str] = "round__org_unit__path"
 
-    class Meta(BaseModel.Meta):
+    class Meta:
         ordering = ("round", "clause__position")
         verbose_name = _("自评估条款")
         verbose_name_plural = _("自评估条款")

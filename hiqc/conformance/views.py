@@ -29,9 +29,9 @@ from hiqc.core.mywork import countdown
 
 from . import coverage, selectors
 from .enums import ASSESS, VIEW, RoundStatus
+from .periods import Period, last_complete_quarter, parse_period, recent_quarters
 from .services import KIND, clause_judge, round_act, round_create
 from .workflow import ACTION_LABELS, ROUND
-from .periods import Period, last_complete_quarter, parse_period, recent_quarters
 
 T = "conformance/"
 

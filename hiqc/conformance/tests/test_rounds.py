@@ -75,7 +75,9 @@ def test_a_round_stores_every_clauses_automatic_status_and_starts_its_clock(org,
     # When the branch manager opens a round for it
     case = _round(actors["branch_manager"], org["P1"])
     # Then every clause is stored with that automatic status, judged the same to begin with
-    rows = {r.clause.code: r for r in RoundClause.objects.filter(round=case).select_related("clause")}
+    rows = {
+        r.clause.code: r for r in RoundClause.objects.filter(round=case).select_related("clause")
+    }
     assert len(rows) == 298 == len(expected)
     assert {c: r.auto_status for c, r in rows.items()} == {c: s.status for c, s in expected.items()}
     assert all(r.judgement == r.auto_status for r in rows.values())
