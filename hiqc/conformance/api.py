@@ -26,11 +26,11 @@ from .schemas import (
     ConformanceClauseOut,
     ConformanceStatusOut,
     ConformanceStatusQuery,
+    RoundAssessmentIn,
+    RoundAssessmentOut,
     RoundCaseOut,
     RoundClauseJudgeIn,
     RoundClauseOut,
-    RoundIn,
-    RoundOut,
 )
 from .services import KIND, clause_judge, round_act, round_create
 from .standard import parents
@@ -120,7 +120,7 @@ def _round_case(actor: Actor, case) -> dict:
             "clauses": [_clause_row(r, final) for r in rows]}  # fmt: skip
 
 
-@router.get("/conformance/rounds", response={200: list[RoundOut], **ERRORS})
+@router.get("/conformance/rounds", response={200: list[RoundAssessmentOut], **ERRORS})
 @paginate
 def list_rounds(request: HiqcRequest, status: str = "", period: str = ""):
     """Self-assessment rounds in the caller's scope, newest period first."""
@@ -130,7 +130,7 @@ def list_rounds(request: HiqcRequest, status: str = "", period: str = ""):
 
 
 @router.post("/conformance/rounds", response={201: RoundCaseOut, **CASE_ERRORS})
-def create_round(request: HiqcRequest, payload: RoundIn):
+def create_round(request: HiqcRequest, payload: RoundAssessmentIn):
     """A round for ``org_unit`` (head office or a province) and ``period`` (``YYYY-Qn``): every
     clause's automatic status is computed and stored (may take seconds). A second open or done
     round for the unit and period is a 409 ``round_exists``."""

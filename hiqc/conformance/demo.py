@@ -5,6 +5,8 @@ assessors override a few clauses the evidence rules cannot yet see, each with it
 overdue emergency drill (9.3.2, not conforming) and its slow claims follow-up found by the
 compliance inspection (5.2.2(2), partly), head office's monthly claims-timeliness analysis
 (5.2.2(1), conforming). Sign-off opens a nonconformity for every leaf judged not conforming.
+广东分公司's round for the same quarter is still in progress (its assessor at work, the sign-off
+clock running).
 
 Times run from the quarter's end (or ten days ago, whichever is later) to now: nothing is stamped
 after now. A rerun adds nothing (one round per unit and quarter)."""
@@ -58,6 +60,7 @@ ROUNDS: dict[str, tuple[str, list[tuple[str, str, str]], str]] = {
         "北京分公司本季度自评估完成：应急演练逾期、理赔时效整改未完成，已如实评定。",
     ),
 }
+IN_PROGRESS = ("GD", "branch_manager_gd")  # a round still being judged
 
 
 def demo_load(*, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User],
@@ -86,4 +89,11 @@ def demo_load(*, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str
                          data={}, version=case.version, at=now - span * 0.25)  # fmt: skip
         rounds += 1
         ncs += case.clauses.filter(nonconformity__isnull=False).count()
+    code, assessor_name = IN_PROGRESS
+    unit, person = org_units.get(code), users.get(assessor_name)
+    if unit is not None and selectors.round_exists(unit, period.label) is None:
+        assessor = actor_for_user(person) if person is not None else actor
+        round_create(actor=assessor, at=now - span * 0.5,
+                     data={"org_unit": str(unit.pk), "period": period.label})  # fmt: skip
+        rounds += 1
     return {"rounds": rounds, "nonconformities": ncs} if rounds else {}

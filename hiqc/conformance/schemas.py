@@ -76,12 +76,12 @@ class ConformanceStatusQuery(Schema):
 # --- self-assessment rounds (issue 22 §3; ADR 0035): names carry "Round" ----------------------------
 
 
-class RoundIn(Schema):
+class RoundAssessmentIn(Schema):
     org_unit: str = ""  # head office or a province in the caller's conformance.assess scope
     period: str = ""  # a quarter YYYY-Qn (checked by the service: 422 naming the field)
 
 
-class RoundOut(Schema):
+class RoundAssessmentOut(Schema):
     id: UUID
     number: str
     org_unit_id: UUID
@@ -141,6 +141,6 @@ class RoundCaseOut(Schema):
     allowed_actions: list[str]
     deadlines: list[CaseDeadlineOut]
     events: list[CaseEventOut]
-    round: RoundOut
+    round: RoundAssessmentOut
     summary: dict[str, int]  # leaf clauses per judged status
     clauses: list[RoundClauseOut]

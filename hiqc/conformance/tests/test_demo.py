@@ -1,5 +1,5 @@
 """The conformance demo (issue 22 §7): a signed-off round for the last complete quarter at head
-office and 北京, statuses computed (not seeded), honest overrides with reasons, a nonconformity
+office and 北京 (and one in progress), statuses computed (not seeded), honest overrides with reasons, a nonconformity
 for every leaf judged not conforming, nothing stamped after now — whatever today is; a rerun adds
 nothing."""
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_the_demo_signs_off_two_computed_rounds_and_a_rerun_adds_nothing(org, personas, moment):
     now = datetime.fromisoformat(moment).replace(tzinfo=BEIJING)
-    units = {"BJ": org["P1"], **org}
+    units = {"BJ": org["P1"], "GD": org["P2"], **org}
     users = {"quality_lead": personas["quality_lead"],
              "branch_manager_bj": personas["branch_manager"]}  # fmt: skip
     with time_machine.travel(now, tick=False):
@@ -38,9 +38,10 @@ def test_the_demo_signs_off_two_computed_rounds_and_a_rerun_adds_nothing(org, pe
         # the statuses the rounds should hold, computed now as the demo did
         expected = {u: selectors.clause_statuses(org[u].path, period) for u in ("HO", "P1")}
         assert load() == {}
-    assert first["rounds"] == 2
+    assert first["rounds"] == 3
     rounds = {r.org_unit.code: r for r in AssessmentRound.objects.select_related("org_unit")}
-    assert set(rounds) == {"HO", "P1"}
+    assert set(rounds) == {"HO", "P1", "P2"}
+    assert rounds.pop("P2").status == "in_progress"  # 广东's, still being judged
     for code, case in rounds.items():
         assert case.status == "signed_off" and case.period == period.label
         assert case.signed_off_by == "quality_lead" and case.submitted_by != case.signed_off_by
