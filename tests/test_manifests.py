@@ -479,6 +479,12 @@ PERMISSION_LABELS_ADDED |= {
 for _role in ("quality_lead", "auditor", "compliance_officer", "branch_manager"):
     ROLE_PERMISSIONS_ADDED[_role] = ROLE_PERMISSIONS_ADDED.get(_role, set()) | {"conformance.view"}
 PERMISSION_LABELS_ADDED["conformance.view"] = "查看标准条款、证据规则及各机构各期间的条款符合状态"
+# self-assessment rounds (issue 22 §3; ADR 0035): the quality lead assesses and signs off; the
+# branch manager assesses their own subtree (the sign-off stays with the quality lead)
+ROLE_PERMISSIONS_ADDED["quality_lead"] |= {"conformance.assess", "conformance.sign_off"}
+ROLE_PERMISSIONS_ADDED["branch_manager"] |= {"conformance.assess"}
+PERMISSION_LABELS_ADDED["conformance.assess"] = "开展标准符合性自评估：开始、逐条评定、提交或撤销"
+PERMISSION_LABELS_ADDED["conformance.sign_off"] = "签署或退回他人提交的标准符合性自评估"
 
 
 def test_every_role_holds_exactly_the_permissions_it_held_before_the_manifests():

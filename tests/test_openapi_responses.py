@@ -129,6 +129,7 @@ SOURCES: dict[str, tuple[str, Callable[[Any], Iterable[str]]]] = {
     "/api/v1/controls/{control_id}/results": ("/api/v1/controls", _field("id")),
     "/api/v1/impact-assessments/{case_id}": ("/api/v1/regulatory-changes", _field("assessment_id")),
     "/api/v1/compliance-inspections/{case_id}": ("/api/v1/compliance-inspections", _field("id")),
+    "/api/v1/conformance/rounds/{round_id}": ("/api/v1/conformance/rounds", _field("id")),
     "/api/v1/risks/{risk_id}": ("/api/v1/risks", _field("id")),
     "/api/v1/risks/{risk_id}/kris": ("/api/v1/risks", _field("id")),
     "/api/v1/risk-treatments/{case_id}": ("/api/v1/risk-treatments", _field("id")),

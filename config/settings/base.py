@@ -46,11 +46,12 @@ INSTALLED_APPS = [
     "hiqc.compliance",
     "hiqc.emergency",
     "hiqc.information",
+    # the standard as data, its evidence rules and self-assessment rounds (ADRs 0034, 0035): a
+    # case kind, so before process_management; its demo runs last (hiqc.demo.domains, RUN_LAST)
+    "hiqc.conformance",
     # after every app with a case kind: its ready() declares the per-process indicators of the
     # case kinds registered before it (issue 16 §5)
     "hiqc.process_management",
-    # the standard as data and its evidence rules (ADR 0034): no case kind of its own
-    "hiqc.conformance",
     "hiqc.demo",
 ]
 

@@ -20,15 +20,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hiqc.core.access import Actor, require
+from hiqc.core.access import Actor, get_in_scope, require, scope
 from hiqc.core.errors import NotFound
 from hiqc.core.evidence import Evidence, EvidenceRule, EvidenceStatus, assess, rules_for, worst
 from hiqc.organisations.models import OrgUnit
 from hiqc.organisations.selectors import unit_in_scope, units_in_scope
 
 from . import coverage
-from .enums import VIEW
-from .models import Clause
+from .enums import ASSESS, VIEW
+from .models import AssessmentRound, Clause, RoundClause
 from .periods import Period
 from .standard import ancestors, children
 
@@ -162,3 +162,79 @@ def status_summary(statuses: dict[str, ClauseStatus]) -> dict[str, int]:
     """How many leaf clauses stand at each status."""
     leaves = [found.status for code, found in statuses.items() if not children()[code]]
     return {s.value: leaves.count(s.value) for s in EvidenceStatus}
+
+
+# --- self-assessment rounds (issue 22 §3; ADR 0035) ------------------------------------------------
+
+
+def round_list(actor: Actor, *, status: str = "", period: str = "") -> QuerySet[AssessmentRound]:
+    qs = scope(actor, AssessmentRound.objects.select_related("org_unit"), VIEW)
+    if status:
+        qs = qs.filter(status=status)
+    if period:
+        qs = qs.filter(period=period)
+    return qs.order_by("-period", "org_unit__path", "-opened_at")
+
+
+def access_round(actor: Actor, round_id: Any, *, for_update: bool = False) -> AssessmentRound:
+    """The door: another unit's round is the same 404 as a missing one."""
+    qs = (AssessmentRound.objects.all() if for_update
+          else AssessmentRound.objects.select_related("org_unit"))  # fmt: skip
+    return get_in_scope(actor, qs, round_id, VIEW, for_update=for_update)
+
+
+def round_units(actor: Actor) -> QuerySet[OrgUnit]:
+    """Head office and the provinces the actor may assess (the create form's choices)."""
+    return units_in_scope(actor, ASSESS).filter(level__lte=2)
+
+
+def round_exists(unit: OrgUnit, period: str) -> AssessmentRound | None:
+    """The unit's open or done round for the period (a cancelled one does not count)."""
+    return (AssessmentRound.objects.filter(org_unit=unit, period=period)
+            .exclude(status="cancelled").first())  # fmt: skip
+
+
+def round_clauses(case: AssessmentRound) -> list[RoundClause]:
+    return list(case.clauses.select_related("clause", "nonconformity").order_by("clause__position"))
+
+
+def round_clause(case: AssessmentRound, code: str, *, for_update: bool = False
+                 ) -> RoundClause | None:  # fmt: skip
+    qs = RoundClause.objects.filter(round=case, clause__code=code).select_related("clause")
+    return (qs.select_for_update() if for_update else qs).first()
+
+
+def final_statuses(rows: list[RoundClause]) -> dict[str, str]:
+    """The judged ("final") status of every clause of a round: the worst of its own judgement
+    and its sub-clauses' final statuses (``hiqc.core.evidence.worst``)."""
+    judged = {r.clause.code: r.judgement for r in rows}
+    out: dict[str, str] = {}
+
+    def final(code: str) -> str:
+        if code not in out:
+            kids = [final(k) for k in children().get(code, ()) if k in judged]
+            out[code] = worst([judged[code], *kids])
+        return out[code]
+
+    for code in judged:
+        final(code)
+    return out
+
+
+def judgement_summary(rows: list[RoundClause]) -> dict[str, int]:
+    """How many leaf clauses stand at each judged status."""
+    leaves = [r.judgement for r in rows if not children().get(r.clause.code)]
+    return {s.value: leaves.count(s.value) for s in EvidenceStatus}
+
+
+def leaves_to_open(case: AssessmentRound) -> QuerySet[RoundClause]:
+    """The leaf clauses judged not conforming that have no nonconformity yet (locked)."""
+    leaves = [code for code, kids in children().items() if not kids]
+    return (RoundClause.objects.select_for_update()
+            .filter(round=case, judgement=EvidenceStatus.NOT_CONFORMING,
+                    nonconformity__isnull=True, clause__code__in=leaves)
+            .select_related("clause").order_by("clause__position"))  # fmt: skip
+
+
+def clauses_by_code() -> dict[str, Clause]:
+    return {c.code: c for c in Clause.objects.all()}

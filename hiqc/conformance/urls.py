@@ -7,4 +7,8 @@ urlpatterns = [
     path("", views.clauses_page, name="clauses"),
     path("clauses/<str:code>/", views.clause_page, name="clause"),
     path("principles/", principles_views.principles_page, name="principles"),
+    path("rounds/", views.rounds_page, name="rounds"),
+    path("rounds/<uuid:round_id>/", views.round_page, name="round"),
+    path("rounds/<uuid:round_id>/judge/", views.round_judge, name="round_judge"),
+    path("rounds/<uuid:round_id>/actions/<str:action>/", views.round_action, name="round_action"),
 ]

@@ -1,23 +1,37 @@
-"""Conformance pages (issue 22; ADR 0034): the clause tree per chapter with each clause's status
-for a chosen unit and period (default: the last complete quarter), and one clause's page — its
-text, HIQC's capability, each evidence rule's status, counts and drill-down link. Thin: every read
-is a selector."""
+"""Conformance pages (issue 22; ADRs 0034, 0035): the clause tree per chapter with each clause's
+status for a chosen unit and period (default: the last complete quarter); one clause's page — its
+text, HIQC's capability, each evidence rule's status, counts and drill-down link; the
+self-assessment rounds (list and create form) and a round's page — every clause by chapter with
+its automatic status, judgement, reason and note, the counts per status, the case actions, the
+clock and the history. Thin: every read is a selector, every write a service."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
 
 from hiqc.core.access import require
+from hiqc.core.case_pages import history, post_case_action, post_form
+from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines
+from hiqc.core.errors import Conflict, Forbidden, ValidationFailed
 from hiqc.core.evidence import KINDS, EvidenceStatus
 from hiqc.core.http import HiqcRequest
+from hiqc.core.mywork import countdown
 
 from . import coverage, selectors
-from .enums import VIEW
+from .enums import ASSESS, VIEW, RoundStatus
 from .periods import Period, last_complete_quarter, parse_period, recent_quarters
+from .services import KIND, clause_judge, round_act, round_create
+from .workflow import ACTION_LABELS, ROUND
 
 T = "conformance/"
 
@@ -81,3 +95,112 @@ def clause_page(request: HiqcRequest, code: str) -> HttpResponse:
         "na_reason": coverage.NOT_APPLICABLE.get(clause.code, ""),
         "as_of": selectors.computed_at(statuses),
     })  # fmt: skip
+
+
+# --- self-assessment rounds (issue 22 §3; ADR 0035) ------------------------------------------------
+
+ACTION_INPUTS = {
+    "submit": [("summary", "textarea", gettext_noop("自评估结论"))],
+    "return": [("reason", "textarea", gettext_noop("退回理由"))],
+    "cancel": [("reason", "textarea", gettext_noop("撤销理由"))],
+}
+
+
+def _status(value: str) -> dict[str, Any]:
+    return {"status": value, "label": EvidenceStatus(value).label}
+
+
+@login_required
+def rounds_page(request: HiqcRequest) -> HttpResponse:
+    """The rounds in the reader's scope and, for an assessor, the form that opens one."""
+    actor = request.actor
+    require(actor, VIEW)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        done, errors, values, status = post_form(
+            request, lambda d: round_create(actor=actor, data=d), _("已开始自评估。")
+        )
+        if done is not None:
+            return redirect("conformance:round", done.pk)
+    can_assess = actor.can(ASSESS)
+    return render(request, T + "rounds.html", {
+        "rounds": selectors.round_list(actor)[:200], "can_assess": can_assess,
+        "units": selectors.round_units(actor) if can_assess else [],
+        "periods": recent_quarters(), "errors": errors, "values": values,
+    }, status=status)  # fmt: skip
+
+
+def _round_context(request: HiqcRequest, case: Any, refused: RefusedAction | None = None,
+                   judge_errors: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
+    actor = request.actor
+    now = timezone.now()
+    forms = case_action_forms(KIND, case, actor, ACTION_INPUTS, refused=refused)
+    rows = selectors.round_clauses(case)
+    final = selectors.final_statuses(rows)
+    can_judge = case.status == RoundStatus.IN_PROGRESS and actor.can(ASSESS, case.org_unit.path)
+    judge_errors = judge_errors or {}
+    tops = [r for r in rows if r.clause.level == 1]
+    chapters = [
+        {"r": top, "final": _status(final[top.clause.code]),
+         "rows": [{"r": r, "auto": _status(r.auto_status), "judged": _status(r.judgement),
+                   "final": _status(final[r.clause.code]),
+                   "errors": judge_errors.get("fields", {}) if judge_errors.get("code")
+                   == r.clause.code else {},
+                   "values": judge_errors.get("values", {}) if judge_errors.get("code")
+                   == r.clause.code else {}}
+                  for r in rows if r.clause.chapter == top.clause.chapter]}
+        for top in tops
+    ]  # fmt: skip
+    summary = selectors.judgement_summary(rows)
+    return {
+        **forms, "c": case, "chapters": chapters, "can_judge": can_judge,
+        "summary": [(_status(k), n) for k, n in summary.items()],
+        "statuses": EvidenceStatus.choices,
+        "overrides": sum(1 for r in rows if r.overridden),
+        "ncs": [r for r in rows if r.nonconformity_id],
+        "clocks": [{"d": d, "left": countdown(d, now)} for d in case_deadlines(KIND, case)],
+        "events": history(KIND, case, ACTION_LABELS, dict(RoundStatus.choices)),
+        "judge_error": judge_errors.get("message", ""),
+    }  # fmt: skip
+
+
+@login_required
+def round_page(request: HiqcRequest, round_id: str) -> HttpResponse:
+    case = selectors.access_round(request.actor, round_id)
+    return render(request, T + "round.html", _round_context(request, case))
+
+
+@login_required
+@require_POST
+def round_judge(request: HiqcRequest, round_id: str) -> HttpResponse:
+    """One clause row's judgement posted from the round page."""
+    actor = request.actor
+    case = selectors.access_round(actor, round_id)
+    code = request.POST.get("code", "")[:20]
+    values = {k: request.POST.get(k, "") for k in ("judgement", "reason", "note")}
+    try:
+        clause_judge(actor=actor, round_id=case.pk, code=code, data=values)
+    except (ValidationFailed, Conflict, Forbidden) as exc:
+        failed = {"code": code, "fields": getattr(exc, "fields", None) or {}, "values": values,
+                  "message": exc.message}  # fmt: skip
+        return render(request, T + "round.html",
+                      _round_context(request, selectors.access_round(actor, case.pk),
+                                     judge_errors=failed), status=exc.status)  # fmt: skip
+    messages.success(request, _("已评定条款 {c}。").format(c=code))
+    return redirect(reverse("conformance:round", args=[case.pk]) + f"#clause-{code}")
+
+
+@login_required
+@require_POST
+def round_action(request: HiqcRequest, round_id: str, action: str) -> HttpResponse:
+    actor = request.actor
+    case = selectors.access_round(actor, round_id)
+    return post_case_action(
+        request, case_id=str(case.pk), action=action[:60], workflow=ROUND,
+        apply=lambda **kw: round_act(actor=actor, round_id=case.pk, action=action[:60],
+                                     source="page", **kw),
+        reload=lambda: selectors.access_round(actor, case.pk), context=_round_context,
+        template=T + "round.html", url_name="conformance:round",
+    )  # fmt: skip

@@ -26,7 +26,11 @@ DemoHook = Callable[..., dict[str, int]]
 
 
 def domain_hooks() -> Iterator[tuple[str, DemoHook]]:
-    """(app label, hook) for every installed ``hiqc.*`` app that has a ``demo.py``."""
+    """(app label, hook) for every installed ``hiqc.*`` app that has a ``demo.py``, in
+    INSTALLED_APPS order — except the modules declaring ``RUN_LAST = True`` (a demo that reads
+    every other domain's demo data, e.g. the conformance self-assessment), which come after all
+    the others, in the same order among themselves."""
+    last: list[tuple[str, DemoHook]] = []
     for config in apps.get_app_configs():
         if not config.name.startswith("hiqc.") or config.name == "hiqc.demo":
             continue
@@ -37,4 +41,8 @@ def domain_hooks() -> Iterator[tuple[str, DemoHook]]:
         hook = getattr(module, "demo_load", None)
         if not callable(hook):
             raise TypeError(f"{module_name} has no demo_load(*, seed, org_units, users, actor).")
-        yield config.label, hook
+        if getattr(module, "RUN_LAST", False):
+            last.append((config.label, hook))
+        else:
+            yield config.label, hook
+    yield from last

@@ -79,6 +79,7 @@ DOORS: dict[str, tuple[str, str]] = {
     f"{API}/impact-assessments/{{case_id}}": ("compliance.ImpactAssessment", "org_unit__path"),
     f"{API}/compliance-inspections/{{case_id}}": (
         "compliance.ComplianceInspection", "org_unit__path"),
+    f"{API}/conformance/rounds/{{round_id}}": ("conformance.AssessmentRound", "org_unit__path"),
     f"{API}/risks/{{risk_id}}": ("compliance.Risk", "org_unit__path"),
     f"{API}/risk-treatments/{{case_id}}": ("compliance.RiskTreatment", "org_unit__path"),
     f"{API}/emergency-plans/{{plan_id}}": ("emergency.EmergencyPlan", "org_unit__path"),
@@ -126,6 +127,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "people.Promotion": "people.promotion",
     "compliance.ImpactAssessment": "compliance.impactassessment",
     "compliance.ComplianceInspection": "compliance.complianceinspection",
+    "conformance.AssessmentRound": "conformance.assessmentround",
     "compliance.RiskTreatment": "compliance.risktreatment",
     "emergency.Incident": "emergency.incident",
     "information.AccessRecertification": "information.accessrecertification",
