@@ -98,11 +98,11 @@ dev: setup ## As demo, with DEBUG on (Django's debug pages, auto-reload)
 # pytest's exit code 5 ("no tests collected") is a failure like any other.
 test: setup ## Run every test (browser tests included) on SQLite, then again on HIQC_TEST_DATABASE_URL if set
 	@echo "==> pytest on SQLite"
-	@rc=0; env -u HIQC_TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_RUN) || rc=$$?; \
+	@rc=0; env -u HIQC_TEST_DATABASE_URL scripts/pytest-phases $(PY) $(PYTEST_RUN) || rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests." >&2; fi; exit $$rc
 	@if [ -n "$${HIQC_TEST_DATABASE_URL:-}" ]; then \
 		echo "==> pytest on $${HIQC_TEST_DATABASE_URL%%://*} (HIQC_TEST_DATABASE_URL)"; \
-		rc=0; $(PY) -m pytest $(PYTEST_RUN) || rc=$$?; \
+		rc=0; scripts/pytest-phases $(PY) $(PYTEST_RUN) || rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests." >&2; fi; exit $$rc; \
 	else \
 		echo "(HIQC_TEST_DATABASE_URL is not set: PostgreSQL run skipped; .ci/run sets it.)"; \

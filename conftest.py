@@ -10,6 +10,8 @@ Personas (username → role @ unit):
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from hiqc.core.access import Actor
@@ -18,6 +20,38 @@ from hiqc.organisations.models import Membership, OrgUnit, User
 from hiqc.organisations.services import actor_for_user
 
 PASSWORD = "correct-horse-battery-staple"
+
+# ``make test`` runs the suite in two phases (``scripts/pytest-phases``): every test that uses the
+# database inside a rolled-back transaction first, then the transactional ones (browser tests,
+# migration tests), which leave the database flushed — without the migrations' seeded rows. On
+# several workers (pytest-xdist) a worker that has run a transactional test may be handed more
+# tests; only the phases keep a flushed database away from the tests that need the seeds.
+PHASE = os.environ.get("HIQC_TEST_PHASE", "")
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """As pytest-django orders tests: a ``django_db(transaction=True)`` (or reset_sequences)
+    marker, or the ``transactional_db`` / ``live_server`` fixtures."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if PHASE not in ("db", "transactional"):
+        return
+    wanted = PHASE == "transactional"
+    keep = [i for i in items if _transactional(i) == wanted]
+    dropped = [i for i in items if _transactional(i) != wanted]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
+
 
 PERSONAS: dict[str, tuple[str | None, str]] = {
     "quality_lead": (Role.QUALITY_LEAD, "HO"),
