@@ -195,10 +195,14 @@ def _disputes(
     left open while inside their window (for the supervisors), older ones decided by the quality
     lead (upheld or amended) two days later. An agent without the right to dispute raises none."""
     rng = random.Random(f"{seed}:disputes")
-    low = sorted((s for s in scores if s.total < 90), key=lambda s: s.scored_at)
-    recent = [s for s in low if s.dispute_until > now + timedelta(hours=2)]
-    older = [s for s in low if s not in recent]
-    chosen = rng.sample(older, min(len(older), DISPUTES - 3)) + recent[-3:]
+    by_time = sorted(scores, key=lambda s: s.scored_at)
+    open_window = [s for s in by_time if s.dispute_until > now + timedelta(hours=2)]
+    # the open disputes: the latest low scores still in their window — or, on a day when none
+    # of those is low (a small demo, a quiet week), the latest scores in their window, so the
+    # supervisors always have one to decide
+    recent = ([s for s in open_window if s.total < 90] or open_window)[-3:]
+    older = [s for s in by_time if s.total < 90 and s not in open_window]
+    chosen = rng.sample(older, min(len(older), DISPUTES - 3)) + recent
     reasons = (
         "已按规定核实客户身份，录音可证。",
         "客户问题已在回访中解决。",
