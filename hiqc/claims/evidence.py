@@ -3,7 +3,8 @@ used; 5.1.2(4) paid within 10 days of agreement; 5.2.1 application-to-payment ti
 statutory decision clock kept (its early warnings are the clock's); 5.1.2(2) missing documents
 asked for once, on time; 5.2.2(1)(2) the timeliness statistics and each step's time against their
 targets; 5.3.1 the claims-quality indicators (accuracy, timeliness, satisfaction); 5.3.2(2) the
-claimants' satisfaction collected by survey."""
+claimants' satisfaction collected by survey; 10.3.3 technical innovation: the online channel's share
+of claims holding or growing."""
 
 from __future__ import annotations
 
@@ -63,6 +64,16 @@ def days_to_payment(org_path: str, start: date, end: date) -> Evidence:
 def online_claims(org_path: str, start: date, end: date) -> Evidence:
     """5.1.2(1) online claims: the unit received claims in the period and some came online (web
     or app); none online while claims came in → partly (offered, not used here)."""
+    total, online = _online_share(org_path, start, end)
+    url = reverse("claims:list")
+    if total == 0:
+        return Evidence(EvidenceStatus.NOT_YET_ASSESSABLE, 0, 0, url, "no claims")
+    status = EvidenceStatus.CONFORMING if online else EvidenceStatus.PARTLY
+    return Evidence(status, total, total - online, url, f"online {online}/{total}")
+
+
+def _online_share(org_path: str, start: date, end: date) -> tuple[int, int]:
+    """(claims received in [start, end) in the subtree, of which online: web or app)."""
     from .enums import ClaimChannel
     from .models import Claim
 
@@ -70,13 +81,32 @@ def online_claims(org_path: str, start: date, end: date) -> Evidence:
     received = Claim.objects.filter(
         org_unit__path__startswith=org_path, received_at__gte=lo, received_at__lt=hi
     )
-    total = received.count()
     online = received.filter(channel__in=(ClaimChannel.ONLINE, ClaimChannel.APP)).count()
+    return received.count(), online
+
+
+@evidence_rule(
+    "claims.digital_uptake", clauses=("10.3.3",), kind=RECORD,
+    name=gettext_noop("技术创新：线上理赔使用占比不低于上一期"),
+    description=gettext_noop("本期经线上（网页或移动应用）提交的理赔申请占比不低于等长的上一期；"
+                             "占比下降为部分符合，没有线上申请为不符合。"),
+)  # fmt: skip
+def digital_uptake(org_path: str, start: date, end: date) -> Evidence:
+    """10.3.3 technical innovation in service, as HIQC can see it: the online claim channel
+    (5.1.2(1)) is taken up — its share of the claims received holds or grows against the period
+    of the same length before. Records: the claims received; failing: those not online when the
+    share fell (partly) or no claim came online (not conforming)."""
+    total, online = _online_share(org_path, start, end)
     url = reverse("claims:list")
     if total == 0:
         return Evidence(EvidenceStatus.NOT_YET_ASSESSABLE, 0, 0, url, "no claims")
-    status = EvidenceStatus.CONFORMING if online else EvidenceStatus.PARTLY
-    return Evidence(status, total, total - online, url, f"online {online}/{total}")
+    before_total, before_online = _online_share(org_path, start - (end - start), start)
+    note = f"online {online}/{total}; before {before_online}/{before_total}"
+    if online == 0:
+        return Evidence(EvidenceStatus.NOT_CONFORMING, total, total, url, note)
+    fell = before_total > 0 and online * before_total < before_online * total
+    status = EvidenceStatus.PARTLY if fell else EvidenceStatus.CONFORMING
+    return Evidence(status, total, total - online if fell else 0, url, note)
 
 
 @evidence_rule(

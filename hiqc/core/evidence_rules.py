@@ -1,8 +1,9 @@
 """The kernel's own evidence rules (issue 22 §2; ADR 0034): checks of the system itself, the same
 for every unit — personal fields declared (6.1.1(3), 6.1.3(1)) with a purpose, a lawful basis and
 a retention (6.1.1(2)), the audit chain intact (6.2.3(3)), sensitive personal data encrypted at
-rest (6.2.2(1)), the application's protections against attack in place (6.2.2(2)); and the
-backup and restore-test records (6.2.2(4)). Imported by ``CoreConfig.ready``.
+rest (6.2.2(1)), the application's protections against attack in place (6.2.2(2)), the automated
+processing running (6.1.1(4)); and the backup and restore-test records (6.2.2(4)). Imported by
+``CoreConfig.ready``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .evidence import (
     CHECK,
     RECORD,
     Evidence,
+    EvidenceStatus,
     beijing_bounds,
     check_evidence,
     evidence_rule,
@@ -190,3 +192,29 @@ def backups_verified(org_path: str, start: date, end: date) -> Evidence:
     note = ", ".join([m.strftime("%Y-%m") for m in missing] + ([] if tested else ["恢复测试"]))
     return ratio_evidence(len(months) + 1, len(missing) + (0 if tested else 1),
                           url=reverse("backups"), note=note and f"缺少：{note}")  # fmt: skip
+
+
+@evidence_rule(
+    "core.processing_automated", clauses=("6.1.1(4)",), kind=CHECK,
+    name=gettext_noop("信息处理由后台作业自动完成且运行正常"),
+    description=gettext_noop("时限扫描、指标计算、备份、保存期限、数据共享等信息处理由定时作业自动完成："
+                             "每个已运行过的作业最近一次运行成功（没有连续失败），且曾至少成功一次。"),
+)  # fmt: skip
+def processing_automated(org_path: str, start: date, end: date) -> Evidence:
+    """6.1.1(4) advanced information technology for efficient processing: the processing HIQC
+    automates (``hiqc.core.schedule``: clocks, indicators, backups, retention, shares…) runs — each
+    scheduled job that has run is not failing now and has succeeded at least once. A job that has
+    not run yet (a daily job on a new installation) is not counted; none run at all → not yet
+    assessable (the job queue is not running). The same for every unit: the system is one."""
+    from .models import JobState
+    from .schedule import SCHEDULE
+
+    names = [p.name for p in SCHEDULE]
+    states = {s.job: s for s in JobState.objects.filter(job__in=names)}
+    if not states:
+        return Evidence(EvidenceStatus.NOT_YET_ASSESSABLE, 0, 0, reverse("jobs"), "no job has run")
+    problems = [f"{name} failing ×{s.failures_in_row}" for name, s in sorted(states.items())
+                if s.failures_in_row > 0]  # fmt: skip
+    problems += [f"{name} never succeeded" for name, s in sorted(states.items())
+                 if s.last_ok_at is None and not s.failures_in_row]  # fmt: skip
+    return check_evidence(problems, len(states), url=reverse("jobs"))

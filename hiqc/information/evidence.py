@@ -1,11 +1,12 @@
 """Information management's evidence for the standard (issue 22 §2; ADR 0034): 6.1.2 data received
 from partners and public bodies registered with its source and lawful basis; 6.3 data shared or
-exchanged only under an agreement in force, approved by the data owner and compliance.
-Imported by ``InformationConfig.ready``."""
+exchanged only under an agreement in force, approved by the data owner and compliance; 6.2.2(3)
+vulnerabilities checked and fixed (the security self-evaluation's item); 10.3.5 cooperation and
+exchange: agreements in force carry real exchanges. Imported by ``InformationConfig.ready``."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
@@ -66,3 +67,72 @@ def shares_governed(org_path: str, start: date, end: date) -> Evidence:
         day = at.astimezone(BEIJING).date()
         bad += not owner or not compliance or not (effective <= day <= expires)
     return ratio_evidence(len(rows), bad, url=reverse("information:shares"))
+
+
+@evidence_rule(
+    "information.vulnerabilities_fixed", clauses=("6.2.2(3)",), kind=RECORD,
+    name=gettext_noop("系统漏洞按期检查并修复"),
+    description=gettext_noop("期间所在年度的信息安全自评估均评定了“系统漏洞按期检查并修复”一项；"
+                             "未得满分的，其整改在期末前已验证关闭。"),
+)  # fmt: skip
+def vulnerabilities_fixed(org_path: str, start: date, end: date) -> Evidence:
+    """6.2.2(3) regular vulnerability checks, flaws fixed in time: the yearly security
+    self-evaluations (6.2.1(4)) of the subtree for the years the period touches mark the checklist
+    item of clause 6.2.2(3); one short of full marks counts against the clause until its
+    remediation is verified closed before the period's end. The dependency audit of HIQC's own
+    code is CI's (issue 21 §6), not a record here."""
+    from .enums import RemediationStatus
+    from .models import EvaluationMark, Remediation
+
+    _lo, hi = beijing_bounds(start, end)
+    marks = list(
+        EvaluationMark.objects.filter(
+            evaluation__org_unit__path__startswith=org_path, item__clause="6.2.2(3)",
+            evaluation__year__gte=start.year, evaluation__year__lte=(end - timedelta(days=1)).year,
+        ).values_list("evaluation_id", "item_id", "mark", "item__points")
+    )  # fmt: skip
+    closed = set(
+        Remediation.objects.filter(
+            evaluation_id__in=[m[0] for m in marks], status=RemediationStatus.CLOSED,
+            closed_at__lt=hi,
+        ).values_list("evaluation_id", "item_id")
+    )  # fmt: skip
+    bad = sum(1 for ev, item, mark, points in marks
+              if mark is not None and mark < points and (ev, item) not in closed)  # fmt: skip
+    return ratio_evidence(len(marks), bad, url=reverse("information:evaluations"))
+
+
+@evidence_rule(
+    "information.cooperation_active", clauses=("10.3.5",), kind=RECORD,
+    name=gettext_noop("合作与交流：共享协议在期间内有实际交换"),
+    description=gettext_noop("期间内生效的数据共享协议（业务合作方、监管机构、行业协会平台）在本期均有"
+                             "实际交换：按协议导出的数据或自该对象接收并登记的数据。"),
+)  # fmt: skip
+def cooperation_active(org_path: str, start: date, end: date) -> Evidence:
+    """10.3.5 cooperation and exchange: the subtree's sharing agreements in force at some time in
+    the period (activated, effective before its end, not expired before its start) each carried
+    an exchange in the period — data exported under it or received from its partner. An agreement
+    with no exchange is cooperation on paper only. None in force → not yet assessable."""
+    from .sharing.enums import AgreementStatus
+    from .sharing.models import IncomingExchange, ShareRecord, SharingAgreement
+
+    lo, hi = beijing_bounds(start, end)
+    agreements = list(
+        SharingAgreement.objects.filter(
+            org_unit__path__startswith=org_path, activated_at__isnull=False,
+            effective_on__lt=end, expires_on__gte=start,
+        ).exclude(status=AgreementStatus.DRAFT).values_list("pk", "partner_id")
+    )  # fmt: skip
+    sent = set(
+        ShareRecord.objects.filter(
+            share__agreement_id__in=[a for a, _p in agreements], exported_at__gte=lo,
+            exported_at__lt=hi,
+        ).values_list("share__agreement_id", flat=True)
+    )  # fmt: skip
+    received = set(
+        IncomingExchange.objects.filter(
+            partner_id__in=[p for _a, p in agreements], received_at__gte=lo, received_at__lt=hi
+        ).values_list("partner_id", flat=True)
+    )  # fmt: skip
+    idle = sum(1 for a, p in agreements if a not in sent and p not in received)
+    return ratio_evidence(len(agreements), idle, url=reverse("information:agreements"))
