@@ -27,7 +27,7 @@ from hiqc.core.evidence import KINDS, EvidenceStatus
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
 
-from . import coverage, selectors
+from . import coverage, report, selectors
 from .enums import ASSESS, VIEW, RoundStatus
 from .periods import Period, last_complete_quarter, parse_period, recent_quarters
 from .services import KIND, clause_judge, round_act, round_create
@@ -204,3 +204,65 @@ def round_action(request: HiqcRequest, round_id: str, action: str) -> HttpRespon
         reload=lambda: selectors.access_round(actor, case.pk), context=_round_context,
         template=T + "round.html", url_name="conformance:round",
     )  # fmt: skip
+
+
+# --- reports (issue 22 §5) -------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _round_report(request: HiqcRequest, round_id: str) -> report.RoundReport:
+    return report.build(selectors.access_round(request.actor, round_id))
+
+
+@login_required
+def round_report_pdf(request: HiqcRequest, round_id: str) -> HttpResponse:
+    """The round's conformance report, printed: every clause by chapter."""
+    built = _round_report(request, round_id)
+    return _download(report.round_pdf(built), "application/pdf",
+                     f"conformance-{built.case.number}.pdf")  # fmt: skip
+
+
+@login_required
+def round_report_xlsx(request: HiqcRequest, round_id: str) -> HttpResponse:
+    built = _round_report(request, round_id)
+    return _download(report.round_xlsx(built), XLSX, f"conformance-{built.case.number}.xlsx")
+
+
+@login_required
+def round_review_pdf(request: HiqcRequest, round_id: str) -> HttpResponse:
+    """The management-review pack of the round, printed for the board."""
+    built = _round_report(request, round_id)
+    return _download(report.review_pdf(built), "application/pdf",
+                     f"management-review-{built.case.number}.pdf")  # fmt: skip
+
+
+def _matrix(request: HiqcRequest) -> tuple[Any, Period, Any, list[report.MatrixRow]]:
+    actor = request.actor
+    require(actor, VIEW)
+    unit, period = _choices(request)
+    statuses = _statuses(request, unit, period)
+    return unit, period, statuses, report.matrix(list(selectors.clause_list(actor)), statuses)
+
+
+@login_required
+def matrix_page(request: HiqcRequest) -> HttpResponse:
+    """The clause coverage matrix for auditors: clause × capability × evidence rule × status."""
+    unit, period, statuses, rows = _matrix(request)
+    return render(request, T + "matrix.html", {
+        **_context(request, unit, period), "rows": rows, "as_of": selectors.computed_at(statuses),
+        "kinds": KINDS,
+    })  # fmt: skip
+
+
+@login_required
+def matrix_xlsx(request: HiqcRequest) -> HttpResponse:
+    unit, period, _s, rows = _matrix(request)
+    return _download(report.matrix_xlsx(unit, period, rows), XLSX,
+                     f"conformance-matrix-{unit.code}-{period.label}.xlsx")  # fmt: skip

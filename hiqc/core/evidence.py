@@ -70,6 +70,10 @@ class Evidence:
     url: str = ""  # the page listing them
     note: str = ""  # one line: the value against the target, what failed …
 
+    @property
+    def label(self) -> str:
+        return str(EvidenceStatus(self.status).label)
+
 
 @dataclass(frozen=True)
 class EvidenceRule:

@@ -84,7 +84,7 @@ def pdf(report: Report) -> bytes:
     }  # fmt: skip
     html = render_to_string("quality/report_pdf.html", {
         "r": report, "generated": timezone.now(), "chart": chart,
-        "assets": {"css": asset_uri("quality/report.css"), "js": asset_uri("quality/report.js"),
+        "assets": {"css": asset_uri("hiqc/print.css"), "js": asset_uri("quality/report.js"),
                    "echarts": asset_uri("vendor/echarts.min.js")},
     })  # fmt: skip
     return html_to_pdf(html)
