@@ -26,7 +26,8 @@ the engine's executor on claims held in memory, the same checks as a page, clock
 and stopped by the workflow, rows written in batches with ``COPY`` / ``executemany``. Its events'
 actor is the feed's integration (``IMPORTER``, a system actor; source ``import``); the claims keep
 the core system's numbers as ``external_ref`` (``HX<date>9<nnnnn>``) and get HIQC's own, their
-channel is ``core_system``, and no letters are issued (the core system sent its own notices).
+channel is how the claimant applied (online and app a growing share), and no letters are issued
+(the core system sent its own notices).
 Only policies in force are claimed on: the application check asks a reason — and records a
 finding — for a claim on a policy that no longer is. Idempotent: a claim whose core number is
 already imported is not sent again. Indicator rows (month granularity) are computed at the end.
@@ -63,7 +64,7 @@ from hiqc.organisations.models import OrgUnit, User
 from hiqc.policies.enums import ClaimType, PolicyStatus
 from hiqc.policies.models import DocumentRequirement, Policy, PolicyInsured
 
-from .enums import Outcome, PaymentChannel, ReasonCode, Status
+from .enums import ClaimChannel, Outcome, PaymentChannel, ReasonCode, Status
 from .events import claim_events_import_bulk
 from .indicators import claims_indicators_compute
 from .models import Claim, Payment, SupplementRequest
@@ -146,6 +147,18 @@ def _amount(rng: random.Random, claim_type: str) -> Decimal:
 
 
 @cache
+def _application_channel(seed: Any, ref: str, received: date, today: date) -> str:
+    """How the claimant applied, as the core system recorded it: online (web and app) takes a
+    share growing by a point a month, about 45 % in the latest month (standard 5.1.2(1), 10.3.3);
+    the rest at the counter or through an agent."""
+    months_ago = (today.year - received.year) * 12 + today.month - received.month
+    online = max(0.15, 0.45 - 0.01 * months_ago)
+    draw = random.Random(f"{seed}:{ref}:channel").random()
+    if draw < online:
+        return ClaimChannel.APP if draw < online * 0.55 else ClaimChannel.ONLINE
+    return ClaimChannel.COUNTER if draw < online + (1 - online) * 0.7 else ClaimChannel.AGENT
+
+
 def _mean_amount(claim_type: str) -> float:
     """The mean amount claimed for ``claim_type`` (4,000 draws of ``_amount``, fixed seed)."""
     rng = random.Random(f"mean:{claim_type}")
@@ -268,12 +281,13 @@ def demo_load(
             big=claim_type in (ClaimType.CRITICAL_ILLNESS, ClaimType.DISABILITY),
             required=checklists.get((policy.product_version_id, claim_type), []),
         )  # fmt: skip
-        # the claim as the core system registered it (its channel there stays its own)
+        # the claim as the core system registered it, with how the claimant applied
         story.events.append(("create", received, {
             "policy_number": policy.number, "claim_type": claim_type,
             "incident_date": incident.isoformat(), "amount_claimed": str(amount),
             "diagnosis_code": code, "diagnosis_text": text,
             "insured_id": str(insured[policy.pk]), "claimant_id": str(insured[policy.pk]),
+            "channel": _application_channel(seed, ref, received_day, today),
         }))  # fmt: skip
         _play(story, srng, slow=slow is not None and unit.path.startswith(slow.path))
         # what arrived with the application: every required document but those the one-time

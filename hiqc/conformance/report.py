@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hiqc.core.audit_labels import person_label
 from hiqc.core.calendar import BEIJING
 from hiqc.core.evidence import KINDS, EvidenceStatus
 from hiqc.organisations.models import OrgUnit
@@ -239,7 +240,8 @@ def round_xlsx(report: RoundReport) -> bytes:
         clauses.append([
             r.clause.code, r.clause.level, r.clause.title, _status_label(r.auto_status), r.records,
             r.failing, _status_label(r.judgement), _status_label(report.final[r.clause.code]),
-            r.reason, r.note, r.judged_by, r.nonconformity.number if r.nonconformity else "",
+            r.reason, r.note, person_label(r.judged_by) if r.judged_by else "",
+            r.nonconformity.number if r.nonconformity else "",
         ])  # fmt: skip
     ncs = wb.create_sheet(_("不符合项"))
     _sheet_header(ncs, [_("条款"), _("编号"), _("标题"), _("状态")])

@@ -7,6 +7,7 @@ exchange: agreements in force carry real exchanges. Imported by ``InformationCon
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
@@ -72,24 +73,30 @@ def shares_governed(org_path: str, start: date, end: date) -> Evidence:
 @evidence_rule(
     "information.vulnerabilities_fixed", clauses=("6.2.2(3)",), kind=RECORD,
     name=gettext_noop("系统漏洞按期检查并修复"),
-    description=gettext_noop("期间所在年度的信息安全自评估均评定了“系统漏洞按期检查并修复”一项；"
-                             "未得满分的，其整改在期末前已验证关闭。"),
+    description=gettext_noop("各机构期末前最近一次（本年度或上一年度）信息安全自评估均评定了“系统漏洞按期"
+                             "检查并修复”一项；未得满分的，其整改在期末前已验证关闭。"),
 )  # fmt: skip
 def vulnerabilities_fixed(org_path: str, start: date, end: date) -> Evidence:
-    """6.2.2(3) regular vulnerability checks, flaws fixed in time: the yearly security
-    self-evaluations (6.2.1(4)) of the subtree for the years the period touches mark the checklist
-    item of clause 6.2.2(3); one short of full marks counts against the clause until its
-    remediation is verified closed before the period's end. The dependency audit of HIQC's own
-    code is CI's (issue 21 §6), not a record here."""
+    """6.2.2(3) regular vulnerability checks, flaws fixed in time: per unit of the subtree, its
+    latest yearly security self-evaluation (6.2.1(4)) performed before the period's end, of that
+    year or the one before, marks the checklist item of clause 6.2.2(3); one short of full marks
+    counts against the clause until its remediation is verified closed before the period's end.
+    The dependency audit of HIQC's own code is CI's (issue 21 §6), not a record here."""
     from .enums import RemediationStatus
-    from .models import EvaluationMark, Remediation
+    from .models import EvaluationMark, Remediation, SecurityEvaluation
 
     _lo, hi = beijing_bounds(start, end)
+    year = (end - timedelta(days=1)).year
+    latest: dict[Any, Any] = {}
+    for unit_id, evaluation_id in (
+        SecurityEvaluation.objects.filter(org_unit__path__startswith=org_path, performed_at__lt=hi,
+                                          year__gte=year - 1)
+        .order_by("org_unit_id", "-year").values_list("org_unit_id", "pk")
+    ):  # fmt: skip
+        latest.setdefault(unit_id, evaluation_id)
     marks = list(
-        EvaluationMark.objects.filter(
-            evaluation__org_unit__path__startswith=org_path, item__clause="6.2.2(3)",
-            evaluation__year__gte=start.year, evaluation__year__lte=(end - timedelta(days=1)).year,
-        ).values_list("evaluation_id", "item_id", "mark", "item__points")
+        EvaluationMark.objects.filter(evaluation_id__in=latest.values(), item__clause="6.2.2(3)")
+        .values_list("evaluation_id", "item_id", "mark", "item__points")
     )  # fmt: skip
     closed = set(
         Remediation.objects.filter(
@@ -110,7 +117,7 @@ def vulnerabilities_fixed(org_path: str, start: date, end: date) -> Evidence:
 )  # fmt: skip
 def cooperation_active(org_path: str, start: date, end: date) -> Evidence:
     """10.3.5 cooperation and exchange: the subtree's sharing agreements in force at some time in
-    the period (activated, effective before its end, not expired before its start) each carried
+    the period (activated and effective before its end, not expired before its start) each carried
     an exchange in the period — data exported under it or received from its partner. An agreement
     with no exchange is cooperation on paper only. None in force → not yet assessable."""
     from .sharing.enums import AgreementStatus
@@ -119,8 +126,8 @@ def cooperation_active(org_path: str, start: date, end: date) -> Evidence:
     lo, hi = beijing_bounds(start, end)
     agreements = list(
         SharingAgreement.objects.filter(
-            org_unit__path__startswith=org_path, activated_at__isnull=False,
-            effective_on__lt=end, expires_on__gte=start,
+            org_unit__path__startswith=org_path, activated_at__lt=hi, effective_on__lt=end,
+            expires_on__gte=start,
         ).exclude(status=AgreementStatus.DRAFT).values_list("pk", "partner_id")
     )  # fmt: skip
     sent = set(

@@ -8,8 +8,9 @@ case-engine contract (docs/architecture.md §9)::
 
 ``create`` carries what ``claim_register`` needs (``policy_number``, ``claim_type``,
 ``incident_date``, ``amount_claimed``, ``diagnosis_code``, ``diagnosis_text``, optionally
-``insured_id``, ``claimant_id`` and ``org_unit`` — a unit code); the claim keeps the core
-system's number as ``external_ref`` and ``channel = core_system``. Any event may list in
+``insured_id``, ``claimant_id``, ``org_unit`` — a unit code — and ``channel``, how the claimant
+applied: online, app, counter or agent, else ``core_system``); the claim keeps the core system's
+number as ``external_ref``. Any event may list in
 ``data.documents`` the checklist codes the core system has received by then (CL-1 works on them).
 
 Both paths are the kernel's one events door, ``case_events_import`` (``hiqc.core.eventsdoor``):

@@ -14,9 +14,18 @@ from hiqc.core.eventsdoor import EventLine as ClaimEvent
 from hiqc.core.eventsdoor import ImportReport
 from hiqc.core.models import CaseEvent
 
+from ..enums import ClaimChannel
+
 Source = CaseEvent.Source
 
-__all__ = ["ClaimEvent", "ImportReport", "Source"]
+__all__ = ["ClaimEvent", "ImportReport", "Source", "application_channel"]
+
+
+def application_channel(data: Mapping[str, Any]) -> str:
+    """How the claimant applied, as the core system recorded it (``data.channel``: online, app,
+    counter, agent — checked by ``claim_application_check`` like a page's field); a feed that
+    does not say is ``core_system``."""
+    return str(data.get("channel") or ClaimChannel.CORE_SYSTEM)
 
 
 def _doc_codes(data: Mapping[str, Any], checklist: Mapping[str, Any]) -> list[str]:

@@ -32,7 +32,14 @@ from ..models import Claim, Payment
 from ..rules import retention_years
 from ..services import KIND, PolicyFacts, claim_application_check, cover_override_finding
 from ..workflow import FAST_TRACK, HANDLE, WORKFLOW
-from .contract import ClaimEvent, Source, _doc_codes, _not_creatable, _slices
+from .contract import (
+    ClaimEvent,
+    Source,
+    _doc_codes,
+    _not_creatable,
+    _slices,
+    application_channel,
+)
 
 # --- the bulk path: the same rules on claims held in memory ------------------------------------------
 
@@ -50,6 +57,7 @@ class _Case:
     policy_end: date
     term_years: int
     fields: dict[str, Any]
+    channel: str = ClaimChannel.CORE_SYSTEM  # how the claimant applied (``application_channel``)
     status: str = Status.RECEIVED
     version: int = 1
     last_at: datetime | None = None
@@ -185,7 +193,7 @@ class EventRules:
     # -- create: the application checks of claim_register, on the preloaded look-ups -------------
 
     def create(self, ev: ClaimEvent) -> _Case:
-        actor, data = self.actor, {**ev.data, "channel": ClaimChannel.CORE_SYSTEM}
+        actor, data = self.actor, {**ev.data, "channel": application_channel(ev.data)}
         try:
             checked = claim_application_check(actor=actor, data=data, now=ev.at,
                                               org_unit_code=str(data.get("org_unit") or ""),
@@ -208,7 +216,7 @@ class EventRules:
             id=self._ids.next(), ref=ev.case, source_system=ev.source_system, number="",
             org_unit_id=unit_id, org_path=path, policy_id=policy["pk"],
             version_id=policy["product_version_id"], policy_end=policy["end_date"],
-            term_years=policy["product_version__term_years"],
+            term_years=policy["product_version__term_years"], channel=clean["channel"],
             fields={"claim_type": claim_type, "incident_date": incident, "diagnosis_code": code,
                     "diagnosis_text": text, "amount_claimed": amount, "received_at": ev.at,
                     "small_claim": amount <= self.small, "insured_id": insured,
@@ -225,7 +233,7 @@ class EventRules:
         for c in docs:
             case.documents.setdefault(c, ev.at)
         case.last_at = ev.at
-        opened: dict[str, Any] = {"channel": ClaimChannel.CORE_SYSTEM, "claim_type": claim_type}
+        opened: dict[str, Any] = {"channel": case.channel, "claim_type": claim_type}
         if override:
             opened["cover_override_reason"] = override
             cover_override_finding(number=case.number, org_path=case.org_path, case_id=case.id,

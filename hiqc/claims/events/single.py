@@ -29,12 +29,11 @@ from hiqc.core.eventsdoor import (
 )
 from hiqc.policies.models import DocumentRequirement
 
-from ..enums import ClaimChannel
 from ..models import Claim, ClaimDocument
 from ..selectors import claims_in_scope
 from ..services import KIND, claim_application_check, claim_register
 from ..workflow import HANDLE
-from .contract import Source, _doc_codes, _exists, _not_creatable
+from .contract import Source, _doc_codes, _exists, _not_creatable, application_channel
 
 
 def _record_documents(claim: Claim, data: Mapping[str, Any], at: datetime) -> None:
@@ -56,7 +55,7 @@ def _record_documents(claim: Claim, data: Mapping[str, Any], at: datetime) -> No
 def _create(actor: Actor, event: EventLine, external: External, taken: bool) -> Claim:
     """A ``create`` line: the application checked as a page's, then refused as one the importer
     may not make when its number or event id is held outside its scope (``taken``)."""
-    data = {**event.data, "channel": ClaimChannel.CORE_SYSTEM}
+    data = {**event.data, "channel": application_channel(event.data)}
     try:
         checked = claim_application_check(
             actor=actor, data=data, now=event.at, org_unit_code=str(data.get("org_unit") or "")

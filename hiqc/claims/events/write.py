@@ -13,7 +13,7 @@ from hiqc.core.access import Actor
 from hiqc.core.bulkwrite import Payload, Table, rendered, store
 from hiqc.core.models import CaseEvent, Deadline
 
-from ..enums import ClaimChannel, PaymentKind
+from ..enums import PaymentKind
 from ..models import Claim, ClaimDocument, Payment, SupplementRequest
 from ..services import CASE_TYPE
 from .contract import Source
@@ -84,13 +84,13 @@ class BulkWriter:
         now = timezone.now()
         stamp = (now, now)
         recorded = (now, self.actor.user_id, self.actor.username, str(Source.IMPORT))
-        channel, kind = str(ClaimChannel.CORE_SYSTEM), str(PaymentKind.BENEFIT)
+        kind = str(PaymentKind.BENEFIT)
         new_id, checklists = self.rules.new_id, self.rules.checklists
         claim_rows, event_rows, clock_rows = claims.rows, events.rows, clocks.rows
         for c in self.cases:
             case_id, f = str(c.id), c.fields
             claim_rows.append((*map(f.__getitem__, _CLAIM_DATA), *stamp, c.id, c.status,
-                               c.version, None, c.number, c.policy_id, channel, c.org_unit_id,
+                               c.version, None, c.number, c.policy_id, str(c.channel), c.org_unit_id,
                                c.source_system, c.ref))  # fmt: skip
             for _cid, path, activity, src, dst, at, system, ext, data, *_step in c.events:
                 event_rows.append((CASE_TYPE, case_id, path, activity, src, dst, at, system, ext,

@@ -74,26 +74,31 @@ def test_a_vulnerability_item_short_of_full_marks_counts_until_its_remediation_i
     vuln = next(i for i in items if i.clause == "6.2.2(3)")
     officer = actor_for_user(personas["compliance"])
 
-    def evaluate(unit, *, failed: bool, year: int = 2026):
+    def evaluate(unit, *, failed: bool, year: int = 2026, at: str = "2026-07-15"):
         marks = {str(i.pk): (0 if failed and i.pk == vuln.pk else i.points) for i in items}
         return evaluation_perform(actor=officer, org_unit_id=unit.pk, year=year, marks=marks,
-                                  at=_bj("2026-07-15"))  # fmt: skip
+                                  at=_bj(at))  # fmt: skip
 
-    # given P1 and C1 evaluated for 2026, C1 failing the vulnerability item; P2 failing too
+    # given, for 2026, P1 passing and C1 failing the vulnerability item; O1 failing it in its
+    # 2025 evaluation but passing in 2026 (its latest counts); P2 evaluated only after Q3
     evaluate(org["P1"], failed=False)
     c1 = evaluate(org["C1"], failed=True)
-    evaluate(org["P2"], failed=True)
-    evaluate(org["O1"], failed=True, year=2025)  # another year: outside Q3 2026
-    # then P1's subtree has two evaluations of the item, one short and not remedied
-    assert _run(rule, org["P1"]) == (S.PARTLY, 2, 1)
+    evaluate(org["O1"], failed=True, year=2025)
+    evaluate(org["O1"], failed=False)
+    evaluate(org["P2"], failed=True, at="2026-10-05")
+    # then P1's subtree has three latest evaluations marking the item, one short and not remedied
+    assert _run(rule, org["P1"]) == (S.PARTLY, 3, 1)
+    assert _run(rule, org["P2"])[0] == S.NOT_YET_ASSESSABLE
     # when C1's remediation is verified closed after the quarter: still counts for Q3
     case = Remediation.objects.get(evaluation=c1, item=vuln)
     Remediation.objects.filter(pk=case.pk).update(status="closed", closed_at=_bj("2026-10-08"))
-    assert _run(rule, org["P1"]) == (S.PARTLY, 2, 1)
+    assert _run(rule, org["P1"]) == (S.PARTLY, 3, 1)
     # …and closed within the quarter: the clause conforms
     Remediation.objects.filter(pk=case.pk).update(closed_at=_bj("2026-09-20"))
-    assert _run(rule, org["P1"]) == (S.CONFORMING, 2, 0)
-    assert _run(rule, org["P2"]) == (S.NOT_CONFORMING, 1, 1)
+    assert _run(rule, org["P1"]) == (S.CONFORMING, 3, 0)
+    # and in Q4 P2's evaluation, performed in it, counts against
+    q4 = parse_period("2026-Q4")
+    assert _run(rule, org["P2"], q4) == (S.NOT_CONFORMING, 1, 1)
 
 
 # --- 10.3.3 ------------------------------------------------------------------------------------
@@ -158,6 +163,8 @@ def test_an_agreement_in_force_without_any_exchange_in_the_period_counts_against
     agreement(3, org["C1"], "business", date(2025, 1, 1), date(2026, 7, 31))  # idle in Q3
     agreement(4, org["C1"], "business", date(2026, 10, 1), date(2027, 9, 30))  # from Q4
     agreement(5, org["C1"], "business", date(2026, 1, 1), date(2026, 12, 31), status="draft")
+    late = agreement(7, org["C1"], "business", date(2026, 1, 1), date(2026, 12, 31))
+    SharingAgreement.objects.filter(pk=late.pk).update(activated_at=_bj("2026-10-09"))
     agreement(6, org["P2"], "business", date(2026, 1, 1), date(2026, 12, 31))  # other branch
     share = DataShare.objects.create(
         status="sent", number="DS-1", org_unit=org["P1"], agreement=sent,

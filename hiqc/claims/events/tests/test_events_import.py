@@ -385,3 +385,24 @@ def test_importers_side_by_side_on_disjoint_claims_never_take_the_same_claim_num
     assert len(set(numbers.values())) == 6
     assert [numbers[f"A-{i}"] % 2 for i in range(3)] == [0, 0, 0]
     assert [numbers[f"B-{i}"] % 2 for i in range(3)] == [1, 1, 1]
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["single", "bulk"])
+def test_a_create_keeps_how_the_claimant_applied_and_refuses_an_unknown_channel_by_line(
+    actors, policy, bulk
+):
+    # given three claims: applied in the app, not said (the core system's own), and a bad channel
+    s = Script()
+    s.create("C-1", T0, channel="app")
+    s.create("C-2", T0)
+    s.create("C-3", T0, channel="fax")
+    report = run(actors["claims"], s.lines, bulk=bulk)
+    # then the first two are registered with their channel and the third is refused, naming it
+    assert report.applied == 2
+    (rejected,) = report.rejected
+    assert rejected["line"] == 3 and "channel" in rejected["fields"]
+    assert dict(Claim.objects.values_list("external_ref", "channel")) == {
+        "C-1": "app", "C-2": "core_system"}  # fmt: skip
+    opened = CaseEvent.objects.get(case_id=str(Claim.objects.get(external_ref="C-1").pk),
+                                   activity="create")  # fmt: skip
+    assert opened.data["channel"] == "app"
