@@ -6,7 +6,8 @@ overdue emergency drill (9.3.2, not conforming) and its slow claims follow-up fo
 compliance inspection (5.2.2(2), partly), head office's monthly claims-timeliness analysis
 (5.2.2(1), conforming). Sign-off opens a nonconformity for every leaf judged not conforming.
 广东分公司's round for the same quarter is still in progress (its assessor at work, the sign-off
-clock running).
+clock running); head office's round of the quarter before is signed off, so the management-review
+pack shows a trend.
 
 Times run from the quarter's end (or ten days ago, whichever is later) to now: nothing is stamped
 after now. A rerun adds nothing (one round per unit and quarter)."""
@@ -24,7 +25,7 @@ from hiqc.organisations.models import OrgUnit, User
 from hiqc.organisations.services import actor_for_user
 
 from . import selectors
-from .periods import last_complete_quarter
+from .periods import last_complete_quarter, quarter_of
 from .services import clause_judge, round_act, round_create
 
 RUN_LAST = True  # reads every other domain's demo data (hiqc.demo.domains)
@@ -41,7 +42,7 @@ ROUNDS: dict[str, tuple[str, list[tuple[str, str, str]], str]] = {
                 "季度质量分析会纪要已归档；该项暂无自动证据规则，按人工核查评定。",
             ),
         ],
-        "总公司本季度自评估完成：自动证据未覆盖的条款按人工核查评定，证据规则待补充的条款保持“尚不能评估”。",
+        "总公司本季度自评估完成：自动证据未覆盖的条款按人工核查评定，尚无证据记录的条款保持“尚不能评估”。",
     ),
     "BJ": (
         "branch_manager_bj",
@@ -61,6 +62,8 @@ ROUNDS: dict[str, tuple[str, list[tuple[str, str, str]], str]] = {
     ),
 }
 IN_PROGRESS = ("GD", "branch_manager_gd")  # a round still being judged
+# head office's round of the quarter before, signed off: the management-review pack's trend
+PREVIOUS = ("HO", "总公司上季度自评估完成：自动状态经核对后确认。")
 
 
 def demo_load(*, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str, User],
@@ -87,6 +90,19 @@ def demo_load(*, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str
                          data={"summary": summary}, version=case.version, at=now - span * 0.5)  # fmt: skip
         case = round_act(actor=signer, round_id=case.pk, action="sign_off", source="system",
                          data={}, version=case.version, at=now - span * 0.25)  # fmt: skip
+        rounds += 1
+        ncs += case.clauses.filter(nonconformity__isnull=False).count()
+    code, summary = PREVIOUS
+    unit, before = org_units.get(code), quarter_of(period.start - timedelta(days=1))
+    if unit is not None and selectors.round_exists(unit, before.label) is None:
+        opened = datetime.combine(before.end, time(10), BEIJING) + timedelta(days=5)
+        case = round_create(actor=actor, at=opened,
+                            data={"org_unit": str(unit.pk), "period": before.label})  # fmt: skip
+        case = round_act(actor=actor, round_id=case.pk, action="submit", source="system",
+                         data={"summary": summary}, version=case.version,
+                         at=opened + timedelta(days=5))  # fmt: skip
+        case = round_act(actor=signer, round_id=case.pk, action="sign_off", source="system",
+                         data={}, version=case.version, at=opened + timedelta(days=7))  # fmt: skip
         rounds += 1
         ncs += case.clauses.filter(nonconformity__isnull=False).count()
     code, assessor_name = IN_PROGRESS

@@ -5,14 +5,14 @@ nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 
 from hiqc.conformance import demo, selectors
 from hiqc.conformance.models import AssessmentRound, RoundClause
-from hiqc.conformance.periods import last_complete_quarter
+from hiqc.conformance.periods import last_complete_quarter, quarter_of
 from hiqc.conformance.standard import children
 from hiqc.core.access import Actor
 from hiqc.core.calendar import BEIJING
@@ -38,8 +38,12 @@ def test_the_demo_signs_off_two_computed_rounds_and_a_rerun_adds_nothing(org, pe
         # the statuses the rounds should hold, computed now as the demo did
         expected = {u: selectors.clause_statuses(org[u].path, period) for u in ("HO", "P1")}
         assert load() == {}
-    assert first["rounds"] == 3
-    rounds = {r.org_unit.code: r for r in AssessmentRound.objects.select_related("org_unit")}
+    assert first["rounds"] == 4
+    before = AssessmentRound.objects.exclude(period=period.label).get()
+    assert before.org_unit == org["HO"] and before.status == "signed_off"
+    assert before.period == quarter_of(period.start - timedelta(days=1)).label
+    rounds = {r.org_unit.code: r for r in
+              AssessmentRound.objects.filter(period=period.label).select_related("org_unit")}  # fmt: skip
     assert set(rounds) == {"HO", "P1", "P2"}
     assert rounds.pop("P2").status == "in_progress"  # 广东's, still being judged
     for code, case in rounds.items():
