@@ -302,9 +302,6 @@ STATUS_WRITE_EXCEPTIONS = {
     "hiqc/core/heldcases.py::HeldCase.__init__": "a held case before it is opened: no state yet",
     # Not a status field: `row` is a dict of the values answer, `status` the target's traffic light.
     "hiqc/core/api.py::indicator_values": "a dict, not a model",
-    # A sharing agreement's register state (draft → active, one step, no clock, no actor but the
-    # compliance officer): recorded as debt in issue 21's note — it moves onto the engine next.
-    "hiqc/information/sharing/services.py::agreement_activate": "register state; engine next",
     # Survey invitations' delivery states (sent → failed / started / answered / expired / opted
     # out): not a case kind, by decision (docs/domains/surveys.md "Why invitations are not a case
     # kind": issued and expired by the thousand, moved by the public page without a staff actor,

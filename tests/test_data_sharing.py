@@ -547,7 +547,9 @@ def test_the_pages_register_a_partner_an_agreement_its_pia_and_consents(personas
            "measures": "c", "conclusion": "acceptable"}  # fmt: skip
     assert c.post(url, {**pia, "conclusion": ""}).status_code == 422
     assert c.post(url, pia).status_code == 302
-    assert c.post(url, {"form": "activate"}).status_code == 302
+    page = c.get(url).content.decode()
+    assert 'id="action-activate"' in page and 'id="action-withdraw"' in page
+    assert c.post(f"{url}actions/activate/", {"version": agreement.version}).status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == "active" and agreement.assessments.count() == 1
     # separate consent: a bad row is named by its line; good keys are recorded once
@@ -587,3 +589,59 @@ def test_the_pages_record_an_incoming_exchange_and_an_activitys_pia(personas, ac
                                                 "conclusion": "acceptable"})  # fmt: skip
     assert done.status_code == 302
     assert ImpactAssessment.objects.get().activity == activity
+
+
+def test_an_agreement_is_a_case_activated_then_ended_with_a_reason_after_which_nothing_is_shared(
+    personas, actors, org
+):
+    # given a draft with its impact assessment: a case with its create event, two actions open
+    draft = _agreement(actors, org, {"reference": "keep"}, activate=False)
+    officer = client_for(personas["compliance"])
+    url = f"/api/v1/sharing-agreements/{draft.pk}"
+    got = officer.get(url).json()
+    assert (got["status"], got["version"]) == ("draft", 1)
+    assert set(got["allowed_actions"]) == {"activate", "withdraw"}
+    assert [e["activity"] for e in got["events"]] == ["create"]
+    # when it is ended while still a draft: 409, and the actions it allows are named
+    early = post(officer, f"{url}/actions/end", {"version": 1, "data": {"reason": "x"}})
+    assert early.status_code == 409 and "activate" in early.json()["allowed_actions"]
+    # when activated at a stale version: 409; at its version: in force, version 2
+    assert post(officer, f"{url}/actions/activate", {"version": 9, "data": {}}).status_code == 409
+    active = post(officer, f"{url}/actions/activate", {"version": 1, "data": {}}).json()
+    assert (active["status"], active["version"]) == ("active", 2)
+    assert active["activated_at"] and active["allowed_actions"] == ["end"]
+    # a reader may not end it: 403 before the missing reason is looked at
+    auditor = client_for(personas["auditor"])
+    assert post(auditor, f"{url}/actions/end", {"version": 2, "data": {}}).status_code == 403
+    # ending needs a reason (422 naming it), then ends it with the reason kept
+    missing = post(officer, f"{url}/actions/end", {"version": 2, "data": {}})
+    assert missing.status_code == 422 and "reason" in missing.json()["fields"]
+    ended = post(officer, f"{url}/actions/end", {"version": 2, "data": {"reason": "合作终止"}})
+    assert ended.status_code == 200, ended.content
+    body = ended.json()
+    assert (body["status"], body["end_reason"]) == ("ended", "合作终止")
+    assert [e["activity"] for e in body["events"]] == ["create", "activate", "end"]
+    # then no share is requested under it any more
+    with pytest.raises(Conflict) as refused:
+        share_request(
+            actor=actors["compliance"], data={"agreement": draft.pk, "params": {"period": PERIOD}}
+        )
+    assert refused.value.code == "agreement_inactive"
+
+
+def test_a_draft_is_the_compliance_officers_work_and_withdrawn_with_a_reason(personas, actors, org):
+    from hiqc.core.casekinds import CASE_KINDS
+
+    kind = CASE_KINDS["information.sharingagreement"]
+    assert kind.work_map() == {"draft": ("information.share_compliance",), "active": ()}
+    draft = _agreement(actors, org, {"reference": "keep"}, pia=False, activate=False)
+    page = client_for(personas["compliance"])
+    url = f"/information/agreements/{draft.pk}/"
+    refused = page.post(f"{url}actions/withdraw/", {"version": 1, "reason": ""})
+    assert refused.status_code == 422 and 'id="withdraw-reason-error"' in refused.content.decode()
+    assert page.post(f"{url}actions/withdraw/", {"version": 1, "reason": "不再合作"}
+                     ).status_code == 302  # fmt: skip
+    draft.refresh_from_db()
+    assert (draft.status, draft.end_reason, draft.activated_at) == ("ended", "不再合作", None)
+    shown = page.get(url).content.decode()
+    assert "撤回" in shown and "不再合作" in shown

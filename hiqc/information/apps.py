@@ -92,12 +92,14 @@ class InformationConfig(AppConfig):
         from .rules import RULES
         from .security.services import KIND as REMEDIATION_KIND
         from .services import KIND as RECERT_KIND
+        from .sharing.services import AGREEMENT_KIND
         from .sharing.services import KIND as SHARE_KIND
         from .sharing.services import RULES as SHARING_RULES
 
         register_case_kind(RECERT_KIND)
         register_case_kind(REMEDIATION_KIND)
         register_case_kind(SHARE_KIND)
+        register_case_kind(AGREEMENT_KIND)
         register_rules(*RULES, *SHARING_RULES)
         register_system_actors(
             {

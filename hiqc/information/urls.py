@@ -27,6 +27,11 @@ urlpatterns = [
     ),
     path("agreements/", sharing.agreements_page, name="agreements"),
     path("agreements/<uuid:agreement_id>/", sharing.agreement_page, name="agreement"),
+    path(
+        "agreements/<uuid:agreement_id>/actions/<str:action>/",
+        sharing.agreement_action,
+        name="agreement_action",
+    ),
     path("shares/", sharing.shares_page, name="shares"),
     path("shares/<uuid:case_id>/", sharing.share_page, name="share"),
     path("shares/<uuid:case_id>/file/", sharing.share_download, name="share_file"),

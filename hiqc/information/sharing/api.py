@@ -40,7 +40,9 @@ from .schemas import (
     SharingPartnerOut,
 )
 from .services import (
+    AGREEMENT_KIND,
     KIND,
+    agreement_act,
     agreement_activate,
     agreement_create,
     assessment_record,
@@ -73,9 +75,14 @@ def agreement_columns(a) -> list[dict]:
              "method": a.profile.get(c.code, "drop")} for c in dataset.columns]  # fmt: skip
 
 
-def _agreement_detail(a) -> dict:
+def _agreement_detail(request: HiqcRequest, a) -> dict:
+    """The agreement with the case contract's fields (``version``, ``allowed_actions``,
+    ``events``; it is a case on the engine, ``information.sharingagreement``)."""
+    case = case_representation(AGREEMENT_KIND, a, request.actor)
     return {**_agreement(a), "columns": agreement_columns(a),
-            "assessment_ids": [p.pk for p in a.assessments.all()]}  # fmt: skip
+            "assessment_ids": [p.pk for p in a.assessments.all()],
+            **{k: case[k] for k in ("status_label", "version", "allowed_actions", "events")},
+            "activated_at": a.activated_at, "ended_at": a.ended_at, "end_reason": a.end_reason}  # fmt: skip
 
 
 @router.get("/sharing-agreements", response={200: list[SharingAgreementOut], **ERRORS})
@@ -91,22 +98,33 @@ def create_agreement(request: HiqcRequest, payload: SharingAgreementIn):
     method (keep, mask, hash, year, drop) per column; columns not named are never sent."""
     require(request.actor, SHARE_COMPLIANCE)
     a = agreement_create(actor=request.actor, data=payload.dict())
-    return Status(201, _agreement_detail(selectors.access_agreement(request.actor, a.pk)))
+    return Status(201, _agreement_detail(request, selectors.access_agreement(request.actor, a.pk)))
 
 
 @router.get("/sharing-agreements/{agreement_id}",
             response={200: SharingAgreementDetailOut, **ERRORS})  # fmt: skip
 def get_agreement(request: HiqcRequest, agreement_id: UUID):
-    return _agreement_detail(selectors.access_agreement(request.actor, agreement_id))
+    return _agreement_detail(request, selectors.access_agreement(request.actor, agreement_id))
 
 
 @router.post("/sharing-agreements/{agreement_id}/activate",
              response={200: SharingAgreementDetailOut, **CASE_ERRORS})  # fmt: skip
 def activate_agreement(request: HiqcRequest, agreement_id: UUID):
-    """Bring a draft into force (the compliance officer): 409 ``pia_missing`` when it covers
-    sensitive data without a concluded impact assessment, 409 ``not_draft`` / ``agreement_expired``."""
+    """Bring a draft into force (the ``activate`` action): 409 ``pia_missing`` when it covers
+    sensitive data without a concluded impact assessment, 409 ``agreement_expired``, 409 when it
+    is not a draft."""
     a = agreement_activate(actor=request.actor, agreement_id=agreement_id)
-    return _agreement_detail(selectors.access_agreement(request.actor, a.pk))
+    return _agreement_detail(request, selectors.access_agreement(request.actor, a.pk))
+
+
+@router.post("/sharing-agreements/{agreement_id}/actions/{action}",
+             response={200: SharingAgreementDetailOut, **CASE_ERRORS})  # fmt: skip
+def agreement_action(request: HiqcRequest, agreement_id: UUID, action: str, payload: CaseActionIn):
+    """activate, end (reason), withdraw (a draft; reason) at ``version``: 409 when stale or not
+    allowed now, 422 for a missing reason."""
+    agreement_act(actor=request.actor, agreement_id=agreement_id, action=action[:60],
+                  data=payload.data, version=payload.version, source="api")  # fmt: skip
+    return _agreement_detail(request, selectors.access_agreement(request.actor, agreement_id))
 
 
 @router.post("/sharing-agreements/{agreement_id}/consents",

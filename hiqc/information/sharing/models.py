@@ -6,7 +6,8 @@
 * ``SharingAgreement`` — with a partner, over one registered dataset (``hiqc.core.datasets``):
   purpose, PIPL art. 13 ground, the masking ``profile`` (column → method; a column not in it is
   never sent), frequency, effective and expiry dates; ``sensitive`` and ``separate_consent`` are
-  derived from the profile when it is saved.
+  derived from the profile when it is saved. A case on the engine
+  (``information.sharingagreement``): drafted, activated, ended.
 * ``DataShare`` — an outgoing share, a case on the engine (``information.datashare``).
 * ``ShareRecord`` — exactly what was sent: the fields, the row count (and rows left out for want
   of separate consent), the file and its sha256, the recipient, when and by whom.
@@ -56,7 +57,10 @@ class Partner(BaseModel):
         return self.name
 
 
-class SharingAgreement(BaseModel):
+class SharingAgreement(CaseModel):
+    """An agreement with a partner, a case on the engine (``information.sharingagreement``):
+    草拟 draft → ``activate`` → 生效 active → ``end`` → 终止 ended; a draft may be withdrawn."""
+
     org_unit = models.ForeignKey("organisations.OrgUnit", verbose_name=_("机构"),
                                  on_delete=models.PROTECT, related_name="+")  # fmt: skip
     number = models.CharField(_("协议编号"), max_length=30, unique=True)
@@ -76,6 +80,9 @@ class SharingAgreement(BaseModel):
                               default=AgreementStatus.DRAFT)  # fmt: skip
     activated_at = models.DateTimeField(_("生效登记时间"), null=True, blank=True)
     activated_by = models.CharField(_("生效登记人"), max_length=150, blank=True)
+    ended_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
+    ended_by = models.CharField(_("终止登记人"), max_length=150, blank=True)
+    end_reason = models.CharField(_("终止或撤回理由"), max_length=2000, blank=True)
 
     scope_path: ClassVar[str] = "org_unit__path"
 

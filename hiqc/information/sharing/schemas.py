@@ -42,6 +42,13 @@ class SharingAgreementOut(Schema):
 class SharingAgreementDetailOut(SharingAgreementOut):
     columns: list[SharingColumnOut]
     assessment_ids: list[UUID]
+    status_label: str
+    version: int
+    allowed_actions: list[str]
+    events: list[CaseEventOut]
+    activated_at: datetime | None
+    ended_at: datetime | None
+    end_reason: str
 
 
 class SharingPartnerOut(Schema):

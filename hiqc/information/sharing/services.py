@@ -1,10 +1,11 @@
 """Writes of sharing and exchange and of impact assessments (standard 6.3; PIPL arts. 13, 21,
 23, 28–29, 55–56; PI-1, PI-2, PI-5; issue 21 §7, §8; ADR 0030).
 
-* ``partner_create`` / ``agreement_create`` / ``agreement_activate`` — the compliance officer
-  (``information.share_compliance``) registers partners and agreements; an agreement covering
-  sensitive data is activated only with a concluded impact assessment attached (409
-  ``pia_missing``; PI-5).
+* ``partner_create`` / ``agreement_create`` / ``agreement_act`` — the compliance officer
+  (``information.share_compliance``) registers partners and agreements; an agreement is a case on
+  the engine (``information.sharingagreement``): activated — covering sensitive data only with a
+  concluded impact assessment attached (409 ``pia_missing``; PI-5) —, ended or withdrawn with a
+  reason.
 * ``share_request`` / ``share_act`` — the outgoing share on the engine: approval by the data
   owner, and by the compliance officer when sensitive; ``export`` calls the dataset's producer
   (``hiqc.core.datasets``), applies the profile to every column, leaves out the rows of subjects
@@ -65,7 +66,13 @@ from .models import (
     SharingAgreement,
 )
 from .selectors import access_agreement, access_partner, access_share
-from .workflow import DATASHARE, SHARE_PROCESS
+from .workflow import (
+    AGREEMENT,
+    AGREEMENT_PROCESS,
+    AGREEMENT_WORK,
+    DATASHARE,
+    SHARE_PROCESS,
+)
 
 Errors = dict[str, list[str]]
 
@@ -231,35 +238,65 @@ def agreement_create(*, actor: Actor, data: Mapping[str, Any], at: datetime | No
         org_unit=partner.org_unit, partner=partner, title=title, dataset=dataset.code,
         purpose=purpose, legal_basis=basis, profile=profile, frequency=frequency,
         effective_on=effective, expires_on=expires, sensitive=sensitive,
-        separate_consent=consent,
+        separate_consent=consent, status=AgreementStatus.DRAFT,
     )  # fmt: skip
+    case_opened(kind=AGREEMENT_KIND, case=agreement, actor=actor, at=at,
+                data={"partner": partner.name, "dataset": dataset.code})  # fmt: skip
     audit_record(actor=actor, action="information.agreement.create", subject=agreement,
                  data={"dataset": dataset.code, "columns": sorted(profile),
                        "sensitive": sensitive})  # fmt: skip
     return agreement
 
 
-@transaction.atomic
+def _agreement_url(case_id: str) -> str:
+    return reverse("information:agreement", args=[case_id])
+
+
+def _agreement_blocked(case: Any, action: str, actor: Actor, at: datetime) -> Refusal | None:
+    """An agreement comes into force only before its expiry and, covering sensitive data, with a
+    concluded impact assessment attached (PIPL art. 55; PI-5)."""
+    if action != "activate":
+        return None
+    if case.expires_on < beijing_today(at):
+        return Refusal(_("协议已过到期日期。"), "agreement_expired")
+    if case.sensitive and not case.assessments.filter(conclusion__in=CONCLUDED).exists():
+        return Refusal(_("涉及敏感个人信息的共享协议，须先完成个人信息保护影响评估。"),
+                       "pia_missing")  # fmt: skip
+    return None
+
+
+AGREEMENT_KIND = CaseKind(label=AGREEMENT_PROCESS, workflow=AGREEMENT, access=access_agreement,
+                          name=gettext_lazy("数据共享协议"), view_perm=VIEW,
+                          work_by_state=AGREEMENT_WORK, url_for=_agreement_url,
+                          blocked=_agreement_blocked)  # fmt: skip
+
+
+def agreement_act(*, actor: Actor, agreement_id: Any, action: str, data: Mapping[str, Any],
+                  version: int | None = None, at: datetime | None = None,
+                  source: str = Source.PAGE) -> SharingAgreement:  # fmt: skip
+    """``activate`` (into force; 409 ``pia_missing``, ``agreement_expired``), ``end`` and
+    ``withdraw`` (a reason), on the engine."""
+    access_agreement(actor, agreement_id)  # the door first: a reader is told 404, never 422
+    at = at or timezone.now()
+    data = {k: str(v).strip() for k, v in data.items()}
+    if len(data.get("reason", "")) > 2000:
+        raise ValidationFailed(_("内容过长。"),
+                               fields={"reason": [_("不能超过 {n} 个字。").format(n=2000)]})  # fmt: skip
+    updates: dict[str, Any] = {}
+    if action == "activate":
+        updates = {"activated_at": at, "activated_by": actor.username}
+    elif action in ("end", "withdraw"):
+        updates = {"ended_at": at, "ended_by": actor.username, "end_reason": data.get("reason", "")}
+    case = case_transition(kind=AGREEMENT_KIND, actor=actor, case_id=agreement_id, action=action,
+                           data=data, version=version, at=at, source=source, updates=updates)  # fmt: skip
+    assert isinstance(case, SharingAgreement)
+    return case
+
+
 def agreement_activate(*, actor: Actor, agreement_id: Any, at: datetime | None = None
                        ) -> SharingAgreement:  # fmt: skip
-    """Bring an agreement into force: 409 ``pia_missing`` when it covers sensitive data and no
-    concluded impact assessment is attached to it (PIPL art. 55; PI-5), 409 when expired."""
-    at = at or timezone.now()
-    agreement = access_agreement(actor, agreement_id, for_update=True)
-    require(actor, SHARE_COMPLIANCE, agreement)
-    if agreement.status != AgreementStatus.DRAFT:
-        raise Conflict(_("只有草拟状态的协议可以生效。"), code="not_draft")
-    if agreement.expires_on < beijing_today(at):
-        raise Conflict(_("协议已过到期日期。"), code="agreement_expired")
-    if agreement.sensitive and not agreement.assessments.filter(conclusion__in=CONCLUDED).exists():
-        raise Conflict(_("涉及敏感个人信息的共享协议，须先完成个人信息保护影响评估。"),
-                       code="pia_missing")  # fmt: skip
-    agreement.status, agreement.activated_at = AgreementStatus.ACTIVE, at
-    agreement.activated_by = actor.username
-    agreement.save(update_fields=["status", "activated_at", "activated_by", "updated_at"])
-    audit_record(actor=actor, action="information.agreement.activate", subject=agreement,
-                 fields=["status"])  # fmt: skip
-    return agreement
+    """Bring a draft agreement into force (``agreement_act`` ``activate``)."""
+    return agreement_act(actor=actor, agreement_id=agreement_id, action="activate", data={}, at=at)
 
 
 @transaction.atomic

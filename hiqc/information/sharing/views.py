@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -21,7 +20,6 @@ from hiqc.core.access import require
 from hiqc.core.case_pages import history, post_case_action, post_form
 from hiqc.core.casework import RefusedAction, case_action_forms, case_deadlines
 from hiqc.core.datasets import dataset_get, datasets
-from hiqc.core.errors import Conflict, Forbidden
 from hiqc.core.forms import ChoiceFilters, list_filters
 from hiqc.core.http import HiqcRequest
 from hiqc.core.mywork import countdown
@@ -42,9 +40,10 @@ from .enums import (
     ShareStatus,
 )
 from .services import (
+    AGREEMENT_KIND,
     KIND,
     activities,
-    agreement_activate,
+    agreement_act,
     agreement_create,
     assessment_record,
     consent_record,
@@ -55,7 +54,7 @@ from .services import (
     share_file,
     share_request,
 )
-from .workflow import DATASHARE, SHARE_LABELS
+from .workflow import AGREEMENT, AGREEMENT_LABELS, DATASHARE, SHARE_LABELS
 
 T = "information/sharing/"
 SHARE_INPUTS = {
@@ -132,8 +131,42 @@ def agreements_page(request: HiqcRequest) -> HttpResponse:
     }, status=status)  # fmt: skip
 
 
+AGREEMENT_INPUTS = {
+    "end": [("reason", "textarea", gettext_noop("终止理由"))],
+    "withdraw": [("reason", "textarea", gettext_noop("撤回理由"))],
+}  # fmt: skip
+
+
+def _agreement_context(request: HiqcRequest, agreement: Any,
+                       refused: RefusedAction | None = None, *,
+                       errors: dict[str, list[str]] | None = None,
+                       values: dict[str, Any] | None = None, which: str = "") -> dict[str, Any]:  # fmt: skip
+    actor, errors, values = request.actor, errors or {}, values or {}
+    dataset = dataset_get(agreement.dataset)
+    today = timezone.localdate()
+    return {
+        **case_action_forms(AGREEMENT_KIND, agreement, actor, AGREEMENT_INPUTS, refused=refused),
+        "a": agreement, "dataset": dataset, "columns": _columns(agreement),
+        "assessments": selectors.assessment_list(actor, agreement_id=agreement.pk),
+        "shares": selectors.share_list(actor).filter(agreement=agreement)[:50],
+        "params": [{"p": p, "value": values.get(p.name) or p.default(today),
+                    "errors": errors.get(f"params.{p.name}", [])}
+                   for p in (dataset.params if dataset else ())],
+        "errors": errors, "values": values,
+        "can_request": actor.can(SHARE_REQUEST, agreement.org_unit.path)
+        and agreement.status == AgreementStatus.ACTIVE,
+        "can_manage": actor.can(SHARE_COMPLIANCE, agreement.org_unit.path),
+        "consents": agreement.consents.filter(withdrawn_at__isnull=True).count(),
+        "conclusions": Conclusion.choices, "which": which,
+        "events": history(AGREEMENT_KIND, agreement, AGREEMENT_LABELS,
+                          dict(AgreementStatus.choices)),
+    }  # fmt: skip
+
+
 @login_required
 def agreement_page(request: HiqcRequest, agreement_id: str) -> HttpResponse:
+    """The agreement: its facts and profile, its actions on the engine (activate, end,
+    withdraw), impact assessments, separate consents, a share request and its shares."""
     actor = request.actor
     agreement = selectors.access_agreement(actor, agreement_id)
     dataset = dataset_get(agreement.dataset)
@@ -141,15 +174,7 @@ def agreement_page(request: HiqcRequest, agreement_id: str) -> HttpResponse:
     values: dict[str, Any] = {}
     status = 200
     which = str(request.POST.get("form") or "") if request.method == "POST" else ""
-    if which == "activate":
-        try:
-            agreement_activate(actor=actor, agreement_id=agreement.pk)
-            messages.success(request, _("协议已生效。"))
-            return redirect("information:agreement", agreement.pk)
-        except (Conflict, Forbidden) as exc:
-            messages.error(request, exc.message)
-            status = exc.status
-    elif which == "assessment":
+    if which == "assessment":
         done, errors, values, status = post_form(
             request, lambda d: assessment_record(actor=actor, data={
                 **d, "target": AssessmentTarget.AGREEMENT, "agreement": agreement.pk}),
@@ -176,23 +201,23 @@ def agreement_page(request: HiqcRequest, agreement_id: str) -> HttpResponse:
         share, errors, values, status = post_form(request, write, _("已提交共享申请。"))
         if share is not None:
             return redirect("information:share", share.pk)
-    today = timezone.localdate()
-    return render(request, T + "agreement.html", {
-        "a": agreement, "dataset": dataset, "columns": _columns(agreement),
-        "assessments": selectors.assessment_list(actor, agreement_id=agreement.pk),
-        "shares": selectors.share_list(actor).filter(agreement=agreement)[:50],
-        "params": [{"p": p, "value": values.get(p.name) or p.default(today),
-                    "errors": errors.get(f"params.{p.name}", [])}
-                   for p in (dataset.params if dataset else ())],
-        "errors": errors, "values": values,
-        "can_request": actor.can(SHARE_REQUEST, agreement.org_unit.path)
-        and agreement.status == AgreementStatus.ACTIVE,
-        "can_activate": actor.can(SHARE_COMPLIANCE, agreement.org_unit.path)
-        and agreement.status == AgreementStatus.DRAFT,
-        "can_manage": actor.can(SHARE_COMPLIANCE, agreement.org_unit.path),
-        "consents": agreement.consents.filter(withdrawn_at__isnull=True).count(),
-        "conclusions": Conclusion.choices, "which": which,
-    }, status=status)  # fmt: skip
+    return render(request, T + "agreement.html", _agreement_context(
+        request, agreement, errors=errors, values=values, which=which), status=status)  # fmt: skip
+
+
+@login_required
+@require_POST
+def agreement_action(request: HiqcRequest, agreement_id: str, action: str) -> HttpResponse:
+    actor = request.actor
+    agreement = selectors.access_agreement(actor, agreement_id)
+    return post_case_action(
+        request, case_id=str(agreement.pk), action=action[:60], workflow=AGREEMENT,
+        apply=lambda **kw: agreement_act(actor=actor, agreement_id=agreement.pk,
+                                         action=action[:60], **kw),
+        reload=lambda: selectors.access_agreement(actor, agreement.pk),
+        context=_agreement_context, template=T + "agreement.html",
+        url_name="information:agreement",
+    )  # fmt: skip
 
 
 @login_required

@@ -19,6 +19,7 @@ from hiqc.core.calendar import Unit
 from hiqc.core.workflow import Cancel, Clock, Start, Stop, T, Workflow
 
 from .enums import SHARE_APPROVE, SHARE_COMPLIANCE, SHARE_REQUEST
+from .enums import AgreementStatus as A
 from .enums import ShareStatus as S
 
 SHARE_PROCESS = "information.datashare"
@@ -63,3 +64,32 @@ DATASHARE = Workflow.build(
 # requester's side who may cancel it or export and send once approved) — the engine's work map.
 
 SHARE_LABELS = {"create": gettext_noop("申请"), **{t.name: t.label for t in DATASHARE.transitions}}
+
+
+# --- the agreement ---------------------------------------------------------------------------------
+# 草拟 draft → ``activate`` (the compliance officer; refused ``pia_missing`` for sensitive data
+# without a concluded impact assessment, ``agreement_expired`` past its expiry) → 生效 active →
+# ``end`` (a reason) → 终止 ended. A draft never brought into force is ``withdraw``n (a reason).
+# No clock: an agreement runs until its expiry date or its end.
+
+AGREEMENT_PROCESS = "information.sharingagreement"
+
+AGREEMENT = Workflow.build(
+    name="sharing_agreement",
+    states=A,
+    initial=A.DRAFT,
+    final=[A.ENDED],
+    transitions=[
+        T("activate", A.DRAFT, A.ACTIVE, perm=SHARE_COMPLIANCE, label=gettext_noop("登记生效")),
+        T("end", A.ACTIVE, A.ENDED, perm=SHARE_COMPLIANCE, label=gettext_noop("终止协议"),
+          requires=["reason"]),
+        T("withdraw", A.DRAFT, A.ENDED, perm=SHARE_COMPLIANCE, label=gettext_noop("撤回草拟"),
+          requires=["reason"]),
+    ],
+)  # fmt: skip
+
+# "My work": a draft waits for the compliance officer; an agreement in force is nobody's task.
+AGREEMENT_WORK: dict[str, tuple[str, ...]] = {A.DRAFT: (SHARE_COMPLIANCE,), A.ACTIVE: ()}
+
+AGREEMENT_LABELS = {"create": gettext_noop("草拟协议"),
+                    **{t.name: t.label for t in AGREEMENT.transitions}}  # fmt: skip
