@@ -108,23 +108,42 @@ def _leaves() -> dict[str, tuple[str, ...]]:
 # --- the service principles (1.3; issue 22 §4) ----------------------------------------------------
 
 
-def principle_indicators(principle: str, org_path: str, start: date, end: date
+def principle_indicators(principle: str, org_path: str, start: date, end: date, *,
+                         known: dict[str, Evidence] | None = None,
                          ) -> list[tuple[str, Evidence]]:  # fmt: skip
     """The indicators serving ``principle`` that have a target in force at the unit on the
-    period's last day, each with its evidence (value against target) for the period."""
+    period's last day, each with its evidence (value against target) for the period.
+    ``known``: code → evidence already computed for this unit and period, filled as it goes (the
+    principles page shares it between the principles, so an indicator serving two is assessed
+    once)."""
     from datetime import timedelta
 
     from hiqc.core.indicators import INDICATORS
     from hiqc.core.principles import indicators_serving
     from hiqc.core.targets import targets_for
 
+    known = {} if known is None else known
     codes = indicators_serving(principle, sorted(INDICATORS))
     judged = targets_for(codes, org_path, end - timedelta(days=1))
-    return [(code, indicator_evidence(code, org_path, start, end)) for code in codes
-            if code in judged]  # fmt: skip
+    for code in codes:
+        if code in judged and code not in known:
+            known[code] = indicator_evidence(code, org_path, start, end)
+    return [(code, known[code]) for code in codes if code in judged]
 
 
 JUDGED = (EvidenceStatus.CONFORMING, EvidenceStatus.PARTLY, EvidenceStatus.NOT_CONFORMING)
+
+
+def principle_evidence(principle: str, rows: list[tuple[str, Evidence]]) -> Evidence:
+    """The evidence of the principle's clause 1.3(n) from its indicator rows
+    (``principle_indicators``): the judged ones (a value and a target) are the records, those
+    off target (amber or red) count against it. The rule and the principles page both call it,
+    so the page judges a principle from the very rows it shows."""
+    judged = [e for _c, e in rows if e.status in JUDGED]
+    bad = sum(1 for e in judged if e.status != EvidenceStatus.CONFORMING)
+    url = reverse("conformance:principles") + f"#{principle}"
+    return ratio_evidence(len(judged), bad, url=url,
+                          note=f"{len(judged) - bad}/{len(judged)} indicators on target")  # fmt: skip
 
 
 def _register_principles() -> None:
@@ -133,12 +152,7 @@ def _register_principles() -> None:
     for principle in Principle:
 
         def assess(org_path: str, start: date, end: date, _p: str = principle.value) -> Evidence:
-            rows = [e for _c, e in principle_indicators(_p, org_path, start, end)
-                    if e.status in JUDGED]  # fmt: skip
-            bad = sum(1 for e in rows if e.status != EvidenceStatus.CONFORMING)
-            url = reverse("conformance:principles") + f"#{_p}"
-            return ratio_evidence(len(rows), bad, url=url,
-                                  note=f"{len(rows) - bad}/{len(rows)} indicators on target")  # fmt: skip
+            return principle_evidence(_p, principle_indicators(_p, org_path, start, end))
 
         register_rule(EvidenceRule(
             f"conformance.principle.{principle.value}", (CLAUSE[principle.value],), INDICATOR,

@@ -1,19 +1,20 @@
 """The principles view (standard 1.3; issue 22 §4): per principle, the indicators tagged as
 serving it (``hiqc.core.principles``) with their value against the target for a unit and period,
-and the evidence rule of its clause item 1.3(n). A read: no state of its own."""
+and the evidence of its clause item 1.3(n) — judged from those same rows by the rule's own
+aggregation (``principle_evidence``), so each indicator is assessed once per page and the page's
+statuses are the rule's. A read: no state of its own."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from hiqc.core.evidence import RULES, Evidence, EvidenceStatus
+from hiqc.core.evidence import Evidence, EvidenceStatus
 from hiqc.core.indicators import INDICATORS
 from hiqc.core.principles import CLAUSE, Principle, indicators_serving
 
-from .evidence import principle_indicators
+from .evidence import principle_evidence, principle_indicators
 from .periods import Period
-from .selectors import rule_evidence
 
 
 @dataclass
@@ -36,13 +37,13 @@ def principle_views(org_path: str, period: Period, texts: dict[str, str]) -> lis
     ``texts``: clause code → the clause's text (1.3(n))."""
     out = []
     codes = sorted(INDICATORS)
+    known: dict[str, Evidence] = {}  # an indicator serving several principles: assessed once
     for p in Principle:
-        rows = principle_indicators(p.value, org_path, period.start, period.end)
-        rule = RULES[f"conformance.principle.{p.value}"]
+        rows = principle_indicators(p.value, org_path, period.start, period.end, known=known)
         out.append(PrincipleView(
             code=p.value, label=p.label, clause=CLAUSE[p.value],
             text=texts.get(CLAUSE[p.value], ""),
-            evidence=rule_evidence(rule, org_path, period)[0],
+            evidence=principle_evidence(p.value, rows),
             judged=[{"code": c, "name": INDICATORS[c].localized_name, "e": e,
                      "label": EvidenceStatus(e.status).label} for c, e in rows],
             monitored=len(indicators_serving(p.value, codes)) - len(rows),

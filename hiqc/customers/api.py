@@ -59,7 +59,8 @@ def list_reveals(request: HiqcRequest, customer_id: UUID | None = None):
 def customer_data_quality(request: HiqcRequest):
     """Customer-data quality per unit in scope (standard 6.1.1; issue 21 §3): missing fields,
     invalid resident ID numbers (GB 11643) and mobiles, records not updated for
-    `customers.stale_years`. Anonymised customers are left out."""
+    `customers.stale_years`. Anonymised customers are left out. The figures are the latest
+    nightly tally's (`as_of`: its day); none before the first tally."""
     require(request.actor, "customers.view")
     from .quality import PROBLEMS, data_quality
 
@@ -72,6 +73,7 @@ def customer_data_quality(request: HiqcRequest):
             "clean_rate": u.clean_rate,
             **u.counts,
             "rates": {p: u.rate(p) for p in PROBLEMS},
+            "as_of": u.day,
         }
         for u in data_quality(request.actor)
     ]

@@ -1,32 +1,29 @@
 """Customers' evidence for the standard (issue 22 §2; ADR 0034), from the customer-data quality
 figures (``quality.problems_of``, ADR 0031): 6.1.1(1) customer data true, accurate and complete
-(an ID number passing GB 11643, a mainland mobile, a birth date, an address); 6.1.3(3) customer
-data kept current (updated within ``customers.stale_years``). Imported by
-``CustomersConfig.ready``."""
+(an ID number passing GB 11643, a mainland mobile, a birth date, an address), read from the
+nightly tally (``quality.quality_tally_run``) — no customer is decrypted to assess it; 6.1.3(3)
+customer data kept current (updated within ``customers.stale_years``), counted in the database.
+Imported by ``CustomersConfig.ready``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from hiqc.core.evidence import RECORD, Evidence, beijing_bounds, evidence_rule, ratio_evidence
+from hiqc.core.evidence import (
+    RECORD,
+    Evidence,
+    EvidenceStatus,
+    beijing_bounds,
+    evidence_rule,
+    ratio_evidence,
+)
 
 from .models import Customer
-from .quality import ONLY, problems_of, stale_before
-
-
-def _problems(org_path: str, end: date) -> Iterator[set[str]]:
-    """Per customer of the subtree on the books at the period's end (registered before it, not
-    anonymised): what is wrong with the data as it stands now, staleness judged at the period's
-    end. Values are decrypted in memory only, as on the data-quality page."""
-    customers = _on_books(org_path, end).only(*ONLY)
-    cut = stale_before(end)
-    for customer in customers.order_by().iterator(chunk_size=2000):
-        yield problems_of(customer, cut)
+from .quality import stale_before, tally_on
 
 
 def _on_books(org_path: str, end: date) -> QuerySet[Customer]:
@@ -45,11 +42,20 @@ def _on_books(org_path: str, end: date) -> QuerySet[Customer]:
 )  # fmt: skip
 def data_accurate(org_path: str, start: date, end: date) -> Evidence:
     """6.1.1(1) true, accurate, complete: no customer of the subtree lacks an ID number, a mobile,
-    a birth date or an address, or holds an invalid resident ID or mobile number."""
-    rows = [p - {"stale"} for p in _problems(org_path, end)]
-    bad = sum(1 for p in rows if p)
-    return ratio_evidence(len(rows), bad, url=reverse("customers:quality"),
-                          note=f"{bad} 位客户信息缺失或无效" if bad else "")  # fmt: skip
+    a birth date or an address, or holds an invalid resident ID or mobile number — as the nightly
+    tally counted it on the period's end (``end``, the day after the period: taken in its early
+    hours, it is the state at the period's end) or, failing that, the latest tally before; none
+    yet → not yet assessable."""
+    url = reverse("customers:quality")
+    found = tally_on(org_path, end)
+    if found is None:
+        return Evidence(EvidenceStatus.NOT_YET_ASSESSABLE, 0, 0, url,
+                        "no customer-data tally by the period's end")  # fmt: skip
+    day, total, bad = found
+    if not total:
+        return ratio_evidence(0, 0, url=url, note=f"no customers in the tally of {day:%Y-%m-%d}")
+    note = f"{bad} 位客户信息缺失或无效（{day:%Y-%m-%d} 统计）" if bad else f"{day:%Y-%m-%d} 统计"
+    return ratio_evidence(total, bad, url=url, note=note)
 
 
 @evidence_rule(

@@ -171,3 +171,33 @@ class RevealRecord(BaseModel):
         ordering = ("-created_at",)
         verbose_name = _("敏感信息查看记录")
         verbose_name_plural = _("敏感信息查看记录")
+
+
+class CustomerQualityTally(BaseModel):
+    """One owning unit's customer-data quality on one day (standard 6.1.1; ADR 0031): counts
+    only — how many customers, how many with any problem, with a problem of accuracy (anything
+    but staleness), and per problem (``quality.PROBLEMS``). Written by the nightly job
+    ``customers.quality_tally`` (``quality.quality_tally_run``); the data-quality page and the
+    evidence rule ``customers.data_accurate`` read it instead of decrypting every customer."""
+
+    org_unit = models.ForeignKey(
+        "organisations.OrgUnit", verbose_name=_("机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    org_path = models.CharField(_("机构路径"), max_length=255, db_index=True)  # on the day
+    day = models.DateField(_("统计日期"), db_index=True)
+    total = models.PositiveIntegerField(_("客户数"))
+    with_problem = models.PositiveIntegerField(_("有数据问题的客户数"))
+    inaccurate = models.PositiveIntegerField(_("信息缺失或无效的客户数"))  # all but stale
+    counts = models.JSONField(_("各类问题的客户数"), default=dict)  # problem → customers
+
+    scope_path: ClassVar[str | None] = "org_path"
+
+    class Meta:
+        ordering = ("-day", "org_path")
+        verbose_name = _("客户数据质量统计")
+        verbose_name_plural = _("客户数据质量统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_unit", "day"], name="customer_quality_tally_unique"
+            )
+        ]

@@ -145,3 +145,4 @@ class CustomerDataQualityOut(Schema):
     invalid_mobile: int
     stale: int
     rates: dict[str, float]
+    as_of: date  # the day of the nightly tally the figures come from

@@ -140,8 +140,9 @@ def reveal_list_page(request: HiqcRequest) -> HttpResponse:
 
 @login_required
 def data_quality_page(request: HiqcRequest) -> HttpResponse:
-    """Customer-data quality per unit (6.1.1; issue 21 §3): missing, invalid and stale fields."""
-    from .quality import PROBLEMS, data_quality
+    """Customer-data quality per unit (6.1.1; issue 21 §3): missing, invalid and stale fields,
+    as the latest nightly tally counted them."""
+    from .quality import PROBLEMS, data_quality, latest_tally
 
     actor = request.actor
     require(actor, "customers.view")
@@ -149,8 +150,9 @@ def data_quality_page(request: HiqcRequest) -> HttpResponse:
     return render(
         request,
         "customers/quality.html",
-        {"units": units, "problems": PROBLEMS, "stale_years": _stale_years()},
-    )
+        {"units": units, "problems": PROBLEMS, "stale_years": _stale_years(),
+         "tally": latest_tally()},
+    )  # fmt: skip
 
 
 def _stale_years() -> int:

@@ -99,3 +99,53 @@ def test_the_principles_page_shows_each_principle_with_its_judged_indicators(org
         assert f'id="{p.value}"' in html
     assert "claims.accuracy_rate" in html and "99.0% / 98.0%" in html
     assert "以人为本" in html and "1.3(6)" in html
+
+
+@pytest.mark.django_db
+def test_the_principles_page_assesses_each_indicator_once_and_judges_as_the_rules_do(org, personas):
+    from collections import Counter
+    from unittest import mock
+
+    from django.test import Client
+
+    from hiqc.conformance import evidence as conformance_evidence
+    from hiqc.conformance.evidence import principle_indicators
+    from hiqc.core.evidence import indicator_evidence
+
+    # given at P1 judged indicators, one of them serving two principles (the claims queue's
+    # service level: people first and efficient), one on target, one below its warning level
+    shared = "callcentre.service_level.claims"
+    assert shared in INDICATORS and principles_of(shared) == ("people_first", "efficient")
+    IndicatorTarget.objects.filter(org_path__startswith=org["P1"].path).delete()
+    _target("claims.accuracy_rate", org["P1"], 0.98, 0.95)
+    _target("surveys.mystery_pass_rate", org["P1"], 0.8, 0.7)
+    _target(shared, org["P1"], 0.8, 0.7)
+    _value("claims.accuracy_rate", org["C1"], 8, 99, 100)
+    _value("surveys.mystery_pass_rate", org["C1"], 8, 5, 10)
+    _value(shared, org["C1"], 8, 75, 100)
+    client = Client()
+    client.force_login(personas["quality_lead"])
+    # when the principles page is built, the indicator evidence function spied on
+    with mock.patch.object(conformance_evidence, "indicator_evidence",
+                           wraps=indicator_evidence) as spy:  # fmt: skip
+        page = client.get(f"/conformance/principles/?unit={org['P1'].pk}&period=2026-Q3")
+    assert page.status_code == 200
+    views = {p.code: p for p in page.context["principles"]}
+    # then every judged indicator of every principle was assessed exactly once
+    assessed = Counter(call.args[0] for call in spy.call_args_list)
+    judged = {row["code"] for view in views.values() for row in view.judged}
+    assert shared in judged and set(assessed) == judged
+    assert set(assessed.values()) == {1}
+    # and each principle's evidence on the page is the evidence of its rule 1.3(n), from the
+    # rows it shows
+    for p in Principle:
+        rule = RULES[f"conformance.principle.{p.value}"]
+        assert views[p.value].evidence == rule.assess(org["P1"].path, Q3.start, Q3.end)
+        rows = principle_indicators(p.value, org["P1"].path, Q3.start, Q3.end)
+        assert [(r["code"], r["e"]) for r in views[p.value].judged] == rows
+    # the shared queue is amber: off target in both principles it serves (their only indicator
+    # with a value)
+    assert {r["code"]: r["e"].status for r in views["efficient"].judged}[shared] == S.PARTLY
+    assert views["efficient"].evidence.status == views["people_first"].evidence.status
+    assert views["efficient"].evidence.status == S.NOT_CONFORMING
+    assert views["integrity"].evidence.status == S.PARTLY  # mystery shopping red, accuracy green

@@ -442,6 +442,8 @@ def _customer(unit, n, at=MID_Q3, **extra):
 
 
 def test_customer_data_missing_or_invalid_counts_against_accuracy(org):
+    from hiqc.customers.quality import quality_tally_run
+
     # given at C1: a complete record, one with a wrong check digit, one without a mobile, one
     # complete but not updated for more than 3 years (stale, accurate); at P2 one without address
     _customer(org["C1"], 1)
@@ -449,8 +451,17 @@ def test_customer_data_missing_or_invalid_counts_against_accuracy(org):
     _customer(org["C1"], 3, mobile="")
     _customer(org["C1"], 4, at=datetime(2022, 5, 1, tzinfo=BEIJING))
     _customer(org["P2"], 5, address="")
-    _customer(org["C1"], 6, at=AFTER_Q3, mobile="")  # registered after the period: not counted
+    # accuracy is read from the nightly tally: none yet, not yet assessable
+    assert _run("customers.data_accurate", org["P1"])[0] == S.NOT_YET_ASSESSABLE
+    # the tally of the period's end (taken in the early hours of 1 October) …
+    with time_machine.travel(datetime(2026, 10, 1, 4, 40, tzinfo=BEIJING), tick=False):
+        quality_tally_run()
+    # … and a later one counting a customer registered after the period, not counted for Q3
+    _customer(org["C1"], 6, at=AFTER_Q3, mobile="")
+    with time_machine.travel(AFTER_Q3 + timedelta(hours=20), tick=False):
+        quality_tally_run()
     assert _run("customers.data_accurate", org["P1"]) == (S.PARTLY, 4, 2)
     assert _run("customers.data_current", org["P1"]) == (S.PARTLY, 4, 1)
     assert _run("customers.data_accurate", org["C2"])[0] == S.NOT_YET_ASSESSABLE
     assert _run("customers.data_current", org["C2"])[0] == S.NOT_YET_ASSESSABLE
+    assert _run("customers.data_accurate", org["P1"], parse_period("2026-Q4")) == (S.PARTLY, 5, 3)

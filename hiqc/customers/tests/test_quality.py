@@ -13,7 +13,7 @@ from hiqc.core.calendar import BEIJING
 from hiqc.core.errors import NotFound, ValidationFailed
 from hiqc.core.models import CollectionRecord
 from hiqc.customers.models import Customer
-from hiqc.customers.quality import data_quality, problem_customers
+from hiqc.customers.quality import data_quality, problem_customers, quality_tally_run
 from hiqc.customers.services import customer_create, customer_update
 
 VALID_ID = "11010519491231002X"
@@ -55,6 +55,7 @@ def customers(org):
 
 def test_quality_counts_missing_invalid_and_stale_fields_per_unit(customers, actors, org):
     with time_machine.travel(datetime(2026, 12, 7, 10, tzinfo=BEIJING), tick=False):
+        quality_tally_run()
         units = {u.unit_id: u for u in data_quality(actors["quality_lead"])}
     c1 = units[org["C1"].pk]
     assert (c1.total, c1.with_problem, c1.clean_rate) == (3, 2, 33.3)
@@ -74,15 +75,18 @@ def test_quality_counts_missing_invalid_and_stale_fields_per_unit(customers, act
 def test_a_record_is_stale_only_after_three_years_without_update(customers, actors, org):
     # last written 2021-06-01: still current on 2024-06-01, stale from 2024-06-02
     with time_machine.travel(datetime(2024, 6, 1, 23, tzinfo=BEIJING), tick=False):
+        quality_tally_run()
         c1 = {u.unit_id: u for u in data_quality(actors["quality_lead"])}[org["C1"].pk]
     assert c1.counts["stale"] == 0
     with time_machine.travel(datetime(2024, 6, 2, 0, 30, tzinfo=BEIJING), tick=False):
+        quality_tally_run()
         c1 = {u.unit_id: u for u in data_quality(actors["quality_lead"])}[org["C1"].pk]
     assert c1.counts["stale"] == 1
 
 
 def test_anonymised_customers_and_units_out_of_scope_are_not_counted(customers, actors, org):
     Customer.objects.filter(pk=customers["bad"].pk).update(anonymised_at=OLD)
+    quality_tally_run()
     units = {u.unit_id: u for u in data_quality(actors["branch_manager"])}  # P1 only
     assert set(units) == {org["C1"].pk}
     assert units[org["C1"].pk].total == 2
@@ -105,8 +109,12 @@ def test_drill_down_lists_the_customers_and_answers_other_units_as_missing(custo
 
 def test_the_quality_pages_show_figures_and_masked_customers_only(customers, personas, org):
     client = _as(personas, "quality_lead")
+    assert "尚无统计" in client.get("/customers/quality/").content.decode()  # before any tally
+    with time_machine.travel(datetime(2026, 12, 7, 4, 40, tzinfo=BEIJING), tick=False):
+        quality_tally_run()
     page = client.get("/customers/quality/").content.decode()
     assert "客户数据质量" in page and "33.3%" in page
+    assert "统计日期：2026-12-07" in page
     detail = client.get(f"/customers/quality/{org['C1'].pk}/invalid_id_number/")
     html = detail.content.decode()
     assert detail.status_code == 200 and "乙" in html
@@ -115,9 +123,13 @@ def test_the_quality_pages_show_figures_and_masked_customers_only(customers, per
 
 
 def test_the_quality_api_answers_per_unit_figures(customers, personas, org):
+    assert _as(personas, "quality_lead").get("/api/v1/customer-data-quality").json() == []
+    with time_machine.travel(datetime(2026, 12, 7, 4, 40, tzinfo=BEIJING), tick=False):
+        quality_tally_run()
     body = _as(personas, "quality_lead").get("/api/v1/customer-data-quality").json()
     c1 = next(u for u in body if u["org_unit_id"] == str(org["C1"].pk))
     assert (c1["customers"], c1["invalid_mobile"], c1["rates"]["stale"]) == (3, 1, 33.3)
+    assert c1["as_of"] == "2026-12-07"
     assert _as(personas, "nobody").get("/api/v1/customer-data-quality").status_code == 403
 
 

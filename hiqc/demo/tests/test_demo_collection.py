@@ -15,7 +15,7 @@ from hiqc.core.calendar import BEIJING
 from hiqc.core.models import RetentionReport
 from hiqc.core.retention import retention_daily
 from hiqc.customers.models import Customer
-from hiqc.customers.quality import data_quality
+from hiqc.customers.quality import data_quality, quality_tally_run
 from hiqc.demo.collection import OLD_CONSULTATION, load_collection
 from hiqc.organisations.enums import OrgLevel
 from hiqc.organisations.models import OrgUnit
@@ -48,6 +48,7 @@ def test_quality_cases_and_records_past_retention_whatever_the_day(org, actors, 
         first = load_collection(units, Actor.system("demo"))
         assert (first["quality_cases"], first["retention_cases"]) == (6, 1)
         assert load_collection(units, Actor.system("demo"))["quality_cases"] == 0  # idempotent
+        quality_tally_run()
         figures = {u.unit_path: u for u in data_quality(actors["quality_lead"])}
         retention_daily()
     chengdu = figures["0001/0001/0091/"]

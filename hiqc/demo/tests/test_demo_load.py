@@ -118,6 +118,19 @@ def _assert_customers(expected: int) -> None:
     assert len({c.org_unit_id for c in customers}) > 20  # spread over the tree
 
 
+def _assert_quality_tally() -> None:
+    """The load ends with the customers' data-quality tally: the page and the evidence of
+    6.1.1(1) have figures before the first night, the data-quality cases among them."""
+    from django.db.models import Sum
+
+    from hiqc.customers.models import CustomerQualityTally
+
+    tallied = CustomerQualityTally.objects.aggregate(total=Sum("total"), bad=Sum("inaccurate"))
+    assert tallied["total"] == Customer.objects.filter(anonymised_at__isnull=True).count()
+    assert tallied["bad"] >= 4  # the demo's cases with a missing or invalid field
+    assert CustomerQualityTally.objects.values("day").distinct().count() == 1
+
+
 @pytest.mark.django_db
 def test_demo_load_builds_the_demo_and_a_rerun_adds_nothing(monkeypatch):
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
@@ -128,10 +141,12 @@ def test_demo_load_builds_the_demo_and_a_rerun_adds_nothing(monkeypatch):
     _assert_tree()
     _assert_personas()
     _assert_customers(200)
+    _assert_quality_tally()
     first = _snapshot()
 
     _load(customers=200)
     assert _snapshot() == first
+    _assert_quality_tally()  # the rerun replaced the day's tally
 
     runs = list(AuditEvent.objects.filter(action="demo.load").order_by("seq"))
     assert len(runs) == 2
