@@ -1,7 +1,8 @@
 """The compliance demo (issue 20 §8, this slice): the register is the shipped one (its data
 migration); every automatic control run on the demo's own data for the last twelve months and the
 month so far — so 成都's slow document review shows as the claims-clock control failing there,
-found by the control, not seeded — one regulatory change whose impact assessment is in
+found by the control, not seeded — head office's manual controls attested for the last six
+months (one month of the mystery-shopping control not effective), one regulatory change whose impact assessment is in
 progress, and the risk register (``risks.demo``: forty risks, KRIs, two treatment plans). Dated from today, whatever today is; a rerun adds nothing."""
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ def demo_load(*, seed: int, org_units: Mapping[str, OrgUnit], users: Mapping[str
     sichuan = org_units.get(SICHUAN)
     if sichuan is not None:
         counts.update(_branch_control(actor, sichuan))
+    head = next((u for u in org_units.values() if u.parent_id is None), None)
+    if head is not None:
+        attested = _head_office_attestations(actor, head, users)
+        if attested:
+            counts["attestations"] = counts.get("attestations", 0) + attested
     from .inspections.demo import demo_load as inspections_demo_load  # issue 20 §3
 
     counts.update(inspections_demo_load(org_units=org_units, users=users, actor=actor))
@@ -75,6 +81,54 @@ def _branch_control(actor: Actor, branch: OrgUnit) -> dict[str, int]:
             "statement": "抽查成都中心支公司资料审核超时理赔12件，其中2件核定超过30日，已列入整改。"})  # fmt: skip
         counts["attestations"] = 1
     return counts
+
+
+# head office's manual controls attested by their owners: (control, owner persona, months) —
+# monthly ones for each of the last six complete months, quarterly ones for each quarter's last
+# month among them; the yearly PI-4 training sheet is attested in December only (not here)
+HEAD_OFFICE_CONTROLS = (
+    ("CTL-STD-PROCESS", "quality_lead", "monthly"),
+    ("CTL-STD-CLAIMAUDIT", "quality_lead", "monthly"),
+    ("CTL-STD-MYSTERY", "quality_lead", "monthly"),
+    ("CTL-CL8-REVIEW", "compliance", "quarterly"),
+    ("CTL-PI8-LOGS", "compliance", "quarterly"),
+)
+# one honest gap: the mystery-shopping plan missed its visits two months ago
+MISSED = ("CTL-STD-MYSTERY", 2)
+
+
+def _head_office_attestations(actor: Actor, head: OrgUnit, users: Mapping[str, User]) -> int:
+    """Head office's manual controls attested month by month with a small evidence image, so the
+    conformance evidence of the clauses they serve (4.1, 4.2, 5.3.3, 6.2, 7.1, 9.1.2…) has
+    results in the last complete quarter; a rerun adds nothing."""
+    from hiqc.organisations.services import actor_for_user
+
+    this = month_start(timezone.now().astimezone(BEIJING).date())
+    months, p = [], this
+    for _n in range(6):
+        p = month_start(p - timedelta(days=1))
+        months.append(p)
+    made = 0
+    for code, owner, frequency in HEAD_OFFICE_CONTROLS:
+        control = Control.objects.filter(code=code, kind=ControlKind.MANUAL).first()
+        if control is None:
+            continue
+        person = users.get(owner)
+        who = actor_for_user(person) if person is not None else actor
+        for i, month in enumerate(months, start=1):
+            if frequency == "quarterly" and month.month % 3:
+                continue
+            if control.attestations.filter(org_unit=head, period_start=month).exists():
+                continue
+            effective = (code, i) != MISSED
+            statement = ("本月按计划执行并复核，记录已归档。" if effective
+                         else "本月神秘客户走访未完成计划（完成 4 / 6 次），已补排下月走访。")  # fmt: skip
+            attestation_record(actor=who, control_id=control.pk, evidence=io.BytesIO(_png()),
+                               data={"org_unit": str(head.pk), "period": month.isoformat(),
+                                     "effective": str(effective).lower(),
+                                     "statement": statement})  # fmt: skip
+            made += 1
+    return made
 
 
 def _png() -> bytes:

@@ -42,9 +42,11 @@ def control_evidence(
     obligations: tuple[str, ...], org_path: str, start: date, end: date
 ) -> Evidence:
     """The unit's own results (one per control and month) of the controls of ``obligations`` in
-    [start, end): any ineffective → not conforming, any partly effective → partly, all effective
-    → conforming; none yet → not yet assessable. Records: Σ population; failing: Σ failures."""
-    from hiqc.compliance.models import ControlResult
+    [start, end) — an automatic control's tested result, a manual control's attestation (effective
+    or not, one record) —: any ineffective → not conforming, any partly effective → partly, all
+    effective → conforming; none yet → not yet assessable. Records: Σ population; failing:
+    Σ failures."""
+    from hiqc.compliance.models import Attestation, ControlResult
 
     rows = list(
         ControlResult.objects.filter(
@@ -52,6 +54,13 @@ def control_evidence(
             period_start__gte=start, period_start__lt=end,
         ).values_list("status", "population", "failures")
     )  # fmt: skip
+    rows += [
+        (ResultStatus.EFFECTIVE, 1, 0) if effective else (ResultStatus.INEFFECTIVE, 1, 1)
+        for effective in Attestation.objects.filter(
+            control__obligation__code__in=obligations, org_unit__path=org_path,
+            period_start__gte=start, period_start__lt=end,
+        ).values_list("effective", flat=True)
+    ]  # fmt: skip
     url = reverse("compliance:controls")
     if not rows:
         return Evidence(EvidenceStatus.NOT_YET_ASSESSABLE, 0, 0, url, "no control results")

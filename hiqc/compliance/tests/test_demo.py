@@ -31,7 +31,7 @@ def test_the_demo_from_today_and_a_rerun_adds_nothing(org, moment):
         assert first == {
             "regulatory_changes": 1,
             "branch_controls": 1,
-            "attestations": 1,
+            "attestations": 1 + 3 * 6 + 2 * 2,  # 四川's, head office's monthly and quarterly
             "compliance_inspection_plans": 1,
             "compliance_inspections": 2,
             "risks": 20,
@@ -48,7 +48,12 @@ def test_the_demo_from_today_and_a_rerun_adds_nothing(org, moment):
         clock = Deadline.objects.get(case_id=str(case.pk))
         assert clock.state == "running" and clock.started_at == now - timedelta(days=10)
         assert case.change.effective_on == now.date() + timedelta(days=60)
-        att = Attestation.objects.get()
+        att = Attestation.objects.get(org_unit=org["P2"])
         last_month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
         assert att.period_start == last_month and att.org_unit == org["P2"]
         assert Control.objects.get(code=demo.BRANCH_CONTROL).unit_path == org["P2"].path
+        # head office: six months of the monthly controls, one of them honestly not effective
+        head = Attestation.objects.filter(org_unit=org["HO"])
+        assert head.count() == 22 and list(head.filter(effective=False).values_list(
+            "control__code", flat=True)) == ["CTL-STD-MYSTERY"]  # fmt: skip
+        assert not head.filter(period_start__gte=now.date().replace(day=1)).exists()

@@ -178,3 +178,35 @@ def test_an_agreement_in_force_without_any_exchange_in_the_period_counts_against
     # then three agreements were in force in Q3 at P1's subtree; the third carried nothing
     assert _run(rule, org["P1"]) == (S.PARTLY, 3, 1)
     assert _run(rule, org["P2"]) == (S.NOT_CONFORMING, 1, 1)
+
+
+# --- control evidence: a manual control's attestation is its result ------------------------------
+
+
+def test_a_manual_controls_attestation_counts_as_its_result_for_the_clause(org, personas):
+    import io
+
+    from hiqc.compliance.demo import _png
+    from hiqc.compliance.models import Control
+    from hiqc.compliance.services import attestation_record
+
+    rule = "compliance.controls.4.3.1"  # the mystery-shopping control CTL-STD-MYSTERY
+    assert _run(rule, org["HO"])[0] == S.NOT_YET_ASSESSABLE
+    control = Control.objects.get(code="CTL-STD-MYSTERY")
+    officer = actor_for_user(personas["quality_lead"])
+
+    def attest(month: str, effective: bool, unit="HO"):
+        attestation_record(actor=officer, control_id=control.pk, evidence=io.BytesIO(_png()),
+                           data={"org_unit": str(org[unit].pk), "period": month,
+                                 "effective": str(effective).lower(), "statement": "复核"})  # fmt: skip
+
+    # given July and August attested effective at head office, and P1's own not effective
+    attest("2026-07", True)
+    attest("2026-08", True)
+    attest("2026-08", False, unit="P1")
+    attest("2026-10", False)  # Q4: outside the period
+    assert _run(rule, org["HO"]) == (S.CONFORMING, 2, 0)
+    assert _run(rule, org["P1"]) == (S.NOT_CONFORMING, 1, 1)
+    # when September's is not effective: the quarter is not conforming
+    attest("2026-09", False)
+    assert _run(rule, org["HO"]) == (S.NOT_CONFORMING, 3, 1)
