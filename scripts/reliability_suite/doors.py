@@ -133,6 +133,7 @@ CASE_KINDS = {  # model label → its CaseKind label (the workflow whose action 
     "information.AccessRecertification": "information.accessrecertification",
     "information.Remediation": "information.remediation",
     "information.DataShare": "information.datashare",
+    "information.SharingAgreement": "information.sharingagreement",
 }
 # Actions of objects that are not case kinds (their steps are data of their own app), probed
 # with a stale version as the case actions are.
