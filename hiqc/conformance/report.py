@@ -69,17 +69,12 @@ class RoundReport:
     chapters: list[ChapterLine]
     summary: dict[str, int]
     previous: AssessmentRound | None
+    previous_rate: float | None = None  # the previous round's leaf conformance rate
     generated: datetime = field(default_factory=timezone.now)
 
     @property
     def rate(self) -> float | None:
         return rate(self.summary)
-
-    @property
-    def previous_rate(self) -> float | None:
-        if self.previous is None:
-            return None
-        return rate(judgement_summary(round_clauses(self.previous)))
 
     @property
     def overrides(self) -> list[RoundClause]:
@@ -119,13 +114,15 @@ def build(case: AssessmentRound) -> RoundReport:
     rows = round_clauses(case)
     final = final_statuses(rows)
     chapters = _chapters(rows, final)
-    previous = previous_round(case)
-    if previous is not None:
+    previous, previous_rate = previous_round(case), None
+    if previous is not None:  # its clauses read once: the chapters' rates and the overall one
         before_rows = round_clauses(previous)
         before = {c.chapter: c.rate for c in _chapters(before_rows, final_statuses(before_rows))}
         for line in chapters:
             line.previous = before.get(line.chapter)
-    return RoundReport(case, rows, final, chapters, judgement_summary(rows), previous)
+        previous_rate = rate(judgement_summary(before_rows))
+    return RoundReport(case, rows, final, chapters, judgement_summary(rows), previous,
+                       previous_rate)  # fmt: skip
 
 
 def _status_label(value: str) -> str:

@@ -74,8 +74,10 @@ def test_the_report_compares_each_chapter_with_the_previous_signed_off_round(org
     assert nine.counts["not_conforming"] >= 1 and nine.change is not None and nine.change < 0
     assert "9.3.2" in [r.clause.code for r in built.nonconformities]
     assert sum(built.summary.values()) == sum(sum(c.counts.values()) for c in built.chapters)
+    assert built.previous_rate == report.rate(
+        selectors.judgement_summary(selectors.round_clauses(q2)))  # fmt: skip
     # and the Q2 report has no earlier round to compare with
-    assert report.build(q2).previous is None
+    assert (report.build(q2).previous, report.build(q2).previous_rate) == (None, None)
 
 
 def test_the_round_report_prints_chapters_overrides_and_nonconformities(personas, org, actors):
