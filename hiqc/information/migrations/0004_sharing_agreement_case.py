@@ -18,10 +18,13 @@ def onto_the_engine(apps, schema_editor):
     events = []
     for a in Agreement.objects.select_related("org_unit").order_by("created_at"):
         key, path = str(a.pk), a.org_unit.path
+        # a record may carry an activation dated before its row was written (a back-dated
+        # registration): the draft came first
+        drafted = min(a.created_at, a.activated_at or a.created_at)
         if key in have:
             continue
         events.append(CaseEvent(case_type=KIND, case_id=key, org_path=path, activity="create",
-                                from_state="", to_state="draft", at=a.created_at,
+                                from_state="", to_state="draft", at=drafted,
                                 actor_name="system", source="system", data={}))  # fmt: skip
         if a.status == "active" and a.activated_at:
             events.append(CaseEvent(case_type=KIND, case_id=key, org_path=path,
